@@ -1,0 +1,277 @@
+import { Schema } from "effect"
+import {
+  AnyRecord,
+  NonNegativeInt,
+  oneOf,
+  opt,
+  PortNumber,
+  PositiveInt,
+  SecretInput,
+  section,
+  StringList
+} from "./fields.js"
+
+export const LogLevel = oneOf("silent", "fatal", "error", "warn", "info", "debug", "trace")
+export const GatewayMode = oneOf("local", "remote")
+export const GatewayBind = oneOf("auto", "lan", "loopback", "custom", "tailnet")
+export const GatewayAuthMode = oneOf("none", "token", "password", "trusted-proxy")
+export const DmPolicy = oneOf("pairing", "allowlist", "open", "disabled")
+export const GroupPolicy = oneOf("open", "disabled", "allowlist")
+export const ModelApi = oneOf(
+  "openai-completions",
+  "openai-responses",
+  "openai-chatgpt-responses",
+  "anthropic-messages",
+  "google-generative-ai",
+  "google-vertex",
+  "github-copilot",
+  "bedrock-converse-stream",
+  "ollama",
+  "azure-openai-responses"
+)
+
+export const MetaConfig = section("meta", {
+  lastTouchedVersion: opt(Schema.String),
+  // Written as a file stamp up to 2026.6.x; kept so older files stay valid (doctor migrates it).
+  lastTouchedAt: opt(Schema.Union(Schema.String, Schema.Number)),
+  migrations: opt(Schema.Record({ key: Schema.String, value: Schema.Boolean }))
+})
+
+export const GatewayConfig = section("gateway", {
+  mode: opt(GatewayMode),
+  port: opt(PortNumber),
+  bind: opt(GatewayBind),
+  customBindHost: opt(Schema.String),
+  auth: opt(section("gateway.auth", {
+    mode: opt(GatewayAuthMode),
+    token: opt(SecretInput),
+    password: opt(SecretInput),
+    allowTailscale: opt(Schema.Boolean),
+    rateLimit: opt(section("gateway.auth.rateLimit", {
+      maxAttempts: opt(PositiveInt),
+      windowMs: opt(PositiveInt),
+      lockoutMs: opt(NonNegativeInt),
+      exemptLoopback: opt(Schema.Boolean)
+    })),
+    trustedProxy: opt(section("gateway.auth.trustedProxy", {
+      userHeader: Schema.String,
+      requiredHeaders: opt(StringList),
+      allowUsers: opt(StringList),
+      allowLoopback: opt(Schema.Boolean)
+    }))
+  })),
+  remote: opt(section("gateway.remote", {
+    url: opt(Schema.String),
+    transport: opt(oneOf("ssh", "direct")),
+    remotePort: opt(PortNumber),
+    token: opt(SecretInput),
+    password: opt(SecretInput),
+    tlsFingerprint: opt(Schema.String),
+    sshTarget: opt(Schema.String),
+    sshIdentity: opt(Schema.String)
+  })),
+  controlUi: opt(section("gateway.controlUi", {
+    enabled: opt(Schema.Boolean),
+    basePath: opt(Schema.String),
+    allowedOrigins: opt(StringList),
+    dangerouslyAllowHostHeaderOriginFallback: opt(Schema.Boolean)
+  })),
+  trustedProxies: opt(StringList),
+  allowRealIpFallback: opt(Schema.Boolean),
+  reload: opt(section("gateway.reload", { mode: opt(oneOf("off", "hybrid")) }))
+})
+
+export const ModelCompat = section("models.providers.*.models[].compat", {
+  requiresStringContent: opt(Schema.Boolean),
+  supportsTools: opt(Schema.Boolean),
+  supportsDeveloperRole: opt(Schema.Boolean),
+  supportsUsageInStreaming: opt(Schema.Boolean),
+  supportsReasoningEffort: opt(Schema.Boolean),
+  supportsTemperature: opt(Schema.Boolean),
+  maxTokensField: opt(oneOf("max_completion_tokens", "max_tokens")),
+  requiresToolResultName: opt(Schema.Boolean)
+})
+
+export const ModelDefinition = section("models.providers.*.models[]", {
+  id: Schema.String,
+  name: opt(Schema.String),
+  api: opt(ModelApi),
+  baseUrl: opt(Schema.String),
+  reasoning: opt(Schema.Boolean),
+  input: opt(Schema.Array(oneOf("text", "image", "video", "audio"))),
+  cost: opt(AnyRecord),
+  contextWindow: opt(Schema.Number.pipe(Schema.positive())),
+  contextTokens: opt(PositiveInt),
+  maxTokens: opt(Schema.Number.pipe(Schema.positive())),
+  params: opt(AnyRecord),
+  headers: opt(Schema.Record({ key: Schema.String, value: Schema.String })),
+  compat: opt(ModelCompat)
+})
+
+export const ProviderConfig = section("models.providers.*", {
+  baseUrl: opt(Schema.String),
+  apiKey: opt(SecretInput),
+  api: opt(ModelApi),
+  maxTokens: opt(Schema.Number.pipe(Schema.positive())),
+  timeoutSeconds: opt(PositiveInt),
+  params: opt(AnyRecord),
+  headers: opt(Schema.Record({ key: Schema.String, value: SecretInput })),
+  authHeader: opt(Schema.Boolean),
+  models: opt(Schema.Array(ModelDefinition))
+})
+
+export const ModelsConfig = section("models", {
+  mode: opt(oneOf("merge", "replace")),
+  providers: opt(Schema.Record({ key: Schema.String, value: ProviderConfig }))
+})
+
+export const ModelSelection = Schema.Union(
+  Schema.String,
+  section("agents.defaults.model", { primary: opt(Schema.String), fallbacks: opt(StringList) })
+).annotations({ description: "a \"provider/model\" string or {primary, fallbacks}" })
+
+export const ModelEntry = section("agents.defaults.models.*", {
+  alias: opt(Schema.String),
+  params: opt(AnyRecord),
+  agentRuntime: opt(AnyRecord)
+})
+
+export const HeartbeatConfig = section("agents.defaults.heartbeat", {
+  every: opt(Schema.String),
+  activeHours: opt(section("agents.defaults.heartbeat.activeHours", {
+    start: opt(Schema.String),
+    end: opt(Schema.String),
+    timezone: opt(Schema.String)
+  })),
+  directPolicy: opt(oneOf("allow", "block")),
+  target: opt(Schema.String),
+  to: opt(Schema.String),
+  accountId: opt(Schema.String),
+  model: opt(Schema.String),
+  session: opt(Schema.String),
+  prompt: opt(Schema.String),
+  timeoutSeconds: opt(PositiveInt)
+})
+
+export const AgentsConfig = section("agents", {
+  defaults: opt(section("agents.defaults", {
+    model: opt(ModelSelection),
+    models: opt(Schema.Record({ key: Schema.String, value: ModelEntry })),
+    heartbeat: opt(HeartbeatConfig),
+    timeoutSeconds: opt(NonNegativeInt)
+  }))
+})
+
+const ChatId = Schema.Union(Schema.String, Schema.Number)
+
+export const ChannelGroupConfig = section("channels.telegram.groups.*", {
+  requireMention: opt(Schema.Boolean),
+  enabled: opt(Schema.Boolean),
+  allowFrom: opt(Schema.Array(ChatId)),
+  groupPolicy: opt(GroupPolicy)
+})
+
+const channelFields = (path: string) => ({
+  name: opt(Schema.String),
+  enabled: opt(Schema.Boolean),
+  dmPolicy: opt(DmPolicy),
+  allowFrom: opt(Schema.Array(ChatId)),
+  groupPolicy: opt(GroupPolicy),
+  groupAllowFrom: opt(Schema.Array(ChatId)),
+  groups: opt(Schema.Record({ key: Schema.String, value: ChannelGroupConfig })),
+  mentionPatterns: opt(section(`${path}.mentionPatterns`, {
+    mode: opt(oneOf("allow", "deny")),
+    allowIn: opt(StringList),
+    denyIn: opt(StringList)
+  })),
+  botToken: opt(SecretInput),
+  tokenFile: opt(Schema.String)
+})
+
+export const TelegramAccountConfig = section("channels.telegram.accounts.*", channelFields("channels.telegram.accounts.*"))
+
+export const TelegramConfig = section("channels.telegram", {
+  ...channelFields("channels.telegram"),
+  accounts: opt(Schema.Record({ key: Schema.String, value: TelegramAccountConfig })),
+  defaultAccount: opt(Schema.String)
+})
+
+export const ChannelsConfig = section("channels", {
+  defaults: opt(section("channels.defaults", { groupPolicy: opt(GroupPolicy) })),
+  telegram: opt(TelegramConfig)
+})
+
+export const CronConfig = section("cron", {
+  enabled: opt(Schema.Boolean),
+  triggers: opt(section("cron.triggers", { enabled: opt(Schema.Boolean) })),
+  sessionRetention: opt(Schema.Union(Schema.String, Schema.Literal(false))),
+  webhookToken: opt(SecretInput),
+  failureAlert: opt(section("cron.failureAlert", {
+    enabled: opt(Schema.Boolean),
+    after: opt(PositiveInt),
+    cooldownMs: opt(NonNegativeInt),
+    includeSkipped: opt(Schema.Boolean),
+    mode: opt(oneOf("announce", "webhook")),
+    accountId: opt(Schema.String),
+    channel: opt(Schema.String),
+    to: opt(Schema.String)
+  }))
+})
+
+export const BrowserProfileConfig = section("browser.profiles.*", {
+  cdpPort: opt(PortNumber),
+  cdpUrl: opt(Schema.String),
+  driver: opt(oneOf("openclaw", "extension", "existing-session")),
+  attachOnly: opt(Schema.Boolean),
+  userDataDir: opt(Schema.String),
+  executablePath: opt(Schema.String)
+})
+
+export const BrowserConfig = section("browser", {
+  enabled: opt(Schema.Boolean),
+  executablePath: opt(Schema.String),
+  cdpUrl: opt(Schema.String),
+  attachOnly: opt(Schema.Boolean),
+  headless: opt(Schema.Boolean),
+  noSandbox: opt(Schema.Boolean),
+  defaultProfile: opt(Schema.String),
+  extraArgs: opt(StringList),
+  profiles: opt(Schema.Record({ key: Schema.String, value: BrowserProfileConfig }))
+})
+
+export const PluginsConfig = section("plugins", {
+  enabled: opt(Schema.Boolean),
+  allow: opt(StringList),
+  deny: opt(StringList),
+  entries: opt(AnyRecord)
+})
+
+export const LoggingConfig = section("logging", {
+  level: opt(LogLevel),
+  consoleLevel: opt(LogLevel),
+  file: opt(Schema.String),
+  maxFileBytes: opt(PositiveInt),
+  consoleStyle: opt(oneOf("pretty", "json")),
+  redactPatterns: opt(StringList)
+})
+
+export const EnvConfig = section("env", {
+  vars: opt(Schema.Record({ key: Schema.String, value: Schema.String })),
+  shellEnv: opt(section("env.shellEnv", { enabled: opt(Schema.Boolean), timeoutMs: opt(NonNegativeInt) }))
+})
+
+/** The whole `openclaw.json`: strict in the sections Clawgate implements, preserving the others. */
+export const OpenClawConfig = section("", {
+  $schema: opt(Schema.String),
+  meta: opt(MetaConfig),
+  gateway: opt(GatewayConfig),
+  models: opt(ModelsConfig),
+  agents: opt(AgentsConfig),
+  channels: opt(ChannelsConfig),
+  cron: opt(CronConfig),
+  browser: opt(BrowserConfig),
+  plugins: opt(PluginsConfig),
+  logging: opt(LoggingConfig),
+  env: opt(EnvConfig)
+})
+export type OpenClawConfig = typeof OpenClawConfig.Type

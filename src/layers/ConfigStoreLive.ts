@@ -1,0 +1,317 @@
+import { Effect, Either, Layer, Option, Ref, Stream } from "effect"
+import { watch as fsWatch } from "node:fs"
+import * as fs from "node:fs/promises"
+import * as path from "node:path"
+import { VERSION } from "../domain/BuildInfo.js"
+import { substituteEnv } from "../domain/config/envSubstitution.js"
+import { changedPaths } from "../domain/config/edits.js"
+import { parseJson5 } from "../domain/config/json5.js"
+import { validateConfig } from "../domain/config/validate.js"
+import { formatConfigPath } from "../domain/ConfigPath.js"
+import { ConfigInvalid, ConfigParseError, ConfigWriteBlocked, ConfigWriteConflict, ConfigWriteRejected } from "../domain/errors.js"
+import type { ConfigIoError, ConfigIssue } from "../domain/errors.js"
+import { isOlderThanTouched, newerConfigWarning } from "../domain/Version.js"
+import {
+  type BeforeWrite,
+  type ConfigSummary,
+  fileTimestamp,
+  findRedactedPlaceholder,
+  judgeWrite,
+  observeAgainstGood,
+  rejectedMessage,
+  serializeConfig,
+  summarizeConfig
+} from "../domain/WriteGuard.js"
+import { ConfigPolicy, type ConfigSnapshot, ConfigStore, type LoadedConfig } from "../services/ConfigStore.js"
+import { Host } from "../services/Host.js"
+import { Paths } from "../services/Paths.js"
+import { atomicWrite, ensurePrivateDir, io, readIfExists, sha256, sweepStaleTemps, writeExclusive } from "./fs/files.js"
+import { withFileLock } from "./fs/fileLock.js"
+
+/** Default timings: wait up to 10 s for another writer, debounce editor churn for 300 ms. */
+export const ConfigPolicyLive = Layer.succeed(ConfigPolicy, {
+  lockTimeout: "10 seconds",
+  lockPoll: "25 millis",
+  watchDebounce: "300 millis",
+  watchMissingRetries: 3
+})
+
+const BAK_RING = 4
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** Stamps `meta.lastTouchedVersion` with this build's version. */
+const stampVersion = (config: unknown): unknown => {
+  const base = isRecord(config) ? config : {}
+  const meta = isRecord(base["meta"]) ? base["meta"] : {}
+  return { ...base, meta: { ...meta, lastTouchedVersion: VERSION } }
+}
+
+const touchedVersionOf = (config: unknown): string | undefined => {
+  const meta = isRecord(config) ? config["meta"] : undefined
+  const version = isRecord(meta) ? meta["lastTouchedVersion"] : undefined
+  return typeof version === "string" ? version : undefined
+}
+
+export const describeIssues = (issues: ReadonlyArray<ConfigIssue>) =>
+  issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")
+
+interface HealthRecord {
+  readonly lastKnownGood?: ConfigSummary & { readonly hash: string; readonly observedAt: string }
+}
+
+/** The `openclaw.json` store on the real filesystem. */
+export const ConfigStoreLive = Layer.effect(
+  ConfigStore,
+  Effect.gen(function*() {
+    const paths = yield* Paths
+    const host = yield* Host
+    const policy = yield* ConfigPolicy
+    const file = paths.configPath
+    const lockPath = `${file}.lock`
+    const healthPath = path.join(paths.stateDir, "state", "config-health.json")
+    const writeLock = yield* Effect.makeSemaphore(1)
+
+    const readHealth = readIfExists(healthPath).pipe(
+      Effect.map((text): Record<string, HealthRecord> => {
+        if (text === undefined) return {}
+        const parsed = parseJson5(text)
+        return Either.isRight(parsed) && isRecord(parsed.right) ? (parsed.right as Record<string, HealthRecord>) : {}
+      })
+    )
+
+    /** The last-known-good summary for this path, else the `.bak` copy's. */
+    const goodSummary = Effect.gen(function*() {
+      const health = yield* readHealth
+      const known = health[file]?.lastKnownGood
+      if (known !== undefined) return Option.some<ConfigSummary>(known)
+      const bak = yield* readIfExists(`${file}.bak`)
+      if (bak === undefined) return Option.none<ConfigSummary>()
+      const parsed = parseJson5(bak)
+      return Either.isRight(parsed) ? Option.some(summarizeConfig(parsed.right, bak)) : Option.none<ConfigSummary>()
+    })
+
+    const snapshotOf = (text: string | undefined): Effect.Effect<ConfigSnapshot, ConfigIoError> =>
+      Effect.gen(function*() {
+        const base = { path: file, text, hash: text === undefined ? undefined : sha256(text) }
+        if (text === undefined) {
+          return { ...base, exists: false, authored: {}, parseError: undefined, issues: [], config: {}, unsupported: [], warnings: [] } satisfies ConfigSnapshot
+        }
+        const parsed = parseJson5(text)
+        if (Either.isLeft(parsed)) {
+          const failure = parsed.left
+          const where = failure.line === undefined ? "" : ` at ${failure.line}:${failure.column ?? 0}`
+          const parseError = new ConfigParseError({
+            message: `JSON5 parse failed${where}: ${failure.message.replace(/^JSON5: /, "")}`,
+            path: file,
+            ...(failure.line === undefined ? {} : { line: failure.line }),
+            ...(failure.column === undefined ? {} : { column: failure.column })
+          })
+          return { ...base, exists: true, authored: undefined, parseError, issues: [], config: undefined, unsupported: [], warnings: [] } satisfies ConfigSnapshot
+        }
+        const authored = parsed.right
+        const warnings: Array<string> = []
+        const substituted = substituteEnv(authored, host.env)
+        if (substituted.missing.length > 0) {
+          warnings.push(`Config references unset environment variable(s) ${substituted.missing.join(", ")}; left as literal text.`)
+        }
+        const touched = touchedVersionOf(authored)
+        if (touched !== undefined && isOlderThanTouched(VERSION, touched)) warnings.push(newerConfigWarning(touched, VERSION))
+        const good = yield* goodSummary
+        if (Option.isSome(good)) {
+          const reasons = observeAgainstGood(summarizeConfig(authored, text), good.value)
+          if (reasons.length > 0) warnings.push(`Config observe anomaly: ${file} (${reasons.join(", ")})`)
+        }
+        const validated = validateConfig(substituted.value)
+        return {
+          ...base,
+          exists: true,
+          authored,
+          parseError: undefined,
+          issues: Either.isLeft(validated) ? validated.left : [],
+          config: Either.isRight(validated) ? validated.right.config : undefined,
+          unsupported: Either.isRight(validated) ? validated.right.unsupported : [],
+          warnings
+        } satisfies ConfigSnapshot
+      })
+
+    const read = readIfExists(file).pipe(Effect.flatMap(snapshotOf))
+
+    const requireValid = (snapshot: ConfigSnapshot): Effect.Effect<LoadedConfig, ConfigParseError | ConfigInvalid> => {
+      if (snapshot.parseError !== undefined) return Effect.fail(snapshot.parseError)
+      if (snapshot.config === undefined) {
+        return Effect.fail(new ConfigInvalid({ message: `Invalid config at ${file}`, path: file, issues: snapshot.issues }))
+      }
+      return Effect.succeed<LoadedConfig>({ snapshot, config: snapshot.config })
+    }
+
+    const load = read.pipe(Effect.flatMap(requireValid))
+
+    const rotateBackups = (current: string) =>
+      Effect.gen(function*() {
+        for (let i = BAK_RING - 1; i >= 1; i--) {
+          yield* io(file, "rotating backups of", () => fs.rename(`${file}.bak.${i}`, `${file}.bak.${i + 1}`).catch(ignoreMissing))
+        }
+        yield* io(file, "rotating backups of", () => fs.rename(`${file}.bak`, `${file}.bak.1`).catch(ignoreMissing))
+        yield* atomicWrite(`${file}.bak`, current)
+        yield* pruneStrayBackups
+      })
+
+    const pruneStrayBackups = io(file, "pruning backups of", async () => {
+      const dir = path.dirname(file)
+      const base = path.basename(file)
+      for (const entry of await fs.readdir(dir)) {
+        const match = /^\.bak\.(.+)$/.exec(entry.slice(base.length))
+        if (!entry.startsWith(base) || match === null) continue
+        const n = Number(match[1])
+        if (!(Number.isInteger(n) && n >= 1 && n <= BAK_RING) && !/\.tmp$/.test(entry)) {
+          await fs.rm(path.join(dir, entry), { force: true })
+        }
+      }
+    })
+
+    const saveRejected = (text: string) =>
+      Effect.gen(function*() {
+        const stamp = fileTimestamp(new Date())
+        for (let attempt = 0; attempt < 100; attempt++) {
+          const target = attempt === 0 ? `${file}.rejected.${stamp}` : `${file}.rejected.${stamp}-${String(attempt).padStart(2, "0")}`
+          const saved = yield* writeExclusive(target, text).pipe(Effect.as(true), Effect.catchTag("ConfigIoError", () => Effect.succeed(false)))
+          if (saved) return target
+        }
+        return yield* writeExclusive(`${file}.rejected.${stamp}-${process.pid}`, text).pipe(Effect.as(`${file}.rejected.${stamp}-${process.pid}`))
+      })
+
+    const write: ConfigStore["Type"]["write"] = (request) =>
+      Effect.gen(function*() {
+        if (host.env["OPENCLAW_NIX_MODE"] === "1") {
+          return yield* new ConfigWriteBlocked({
+            message: `Config is immutable in Nix mode (OPENCLAW_NIX_MODE=1); edit the Nix source for this install instead of ${file}.`,
+            path: file
+          })
+        }
+        yield* ensurePrivateDir(path.dirname(file))
+        yield* sweepStaleTemps(file)
+        yield* sweepStaleTemps(`${file}.bak`)
+        const currentText = yield* readIfExists(file)
+        const currentHash = currentText === undefined ? undefined : sha256(currentText)
+        if (currentHash !== request.baseHash) {
+          return yield* new ConfigWriteConflict({
+            message: `Config file ${file} changed while this command was writing; nothing was changed. Re-run the command to apply it to the new file.`,
+            path: file
+          })
+        }
+        const candidate = stampVersion(request.next)
+        const validated = validateConfig(substituteEnv(candidate, host.env).value)
+        if (Either.isLeft(validated)) {
+          return yield* new ConfigInvalid({
+            message: `Config validation failed: ${describeIssues(validated.left)}`,
+            path: file,
+            issues: validated.left
+          })
+        }
+        const text = serializeConfig(candidate)
+        const before: BeforeWrite = currentText === undefined
+          ? { _tag: "Missing" }
+          : Either.match(parseJson5(currentText), {
+            onLeft: (): BeforeWrite => ({ _tag: "Unreadable" }),
+            onRight: (config): BeforeWrite => ({ _tag: "Parsed", config })
+          })
+        const verdict = judgeWrite(before, candidate)
+        if (verdict.blocking.length > 0 && request.allowDestructive !== true) {
+          const savedTo = yield* saveRejected(text)
+          return yield* new ConfigWriteRejected({
+            message: rejectedMessage(file, verdict.blocking, savedTo),
+            path: file,
+            reasons: verdict.blocking,
+            rejectedPath: savedTo
+          })
+        }
+        yield* atomicWrite(file, text, currentText === undefined ? Effect.void : rotateBackups(currentText))
+        return { path: file, hash: sha256(text), bytes: Buffer.byteLength(text), anomalies: verdict.anomalies }
+      }).pipe(
+        (effect) => withFileLock(lockPath, { timeout: policy.lockTimeout, poll: policy.lockPoll }, effect),
+        writeLock.withPermits(1)
+      )
+
+    const promoteLastGood: ConfigStore["Type"]["promoteLastGood"] = (snapshot) =>
+      Effect.gen(function*() {
+        if (snapshot.text === undefined || snapshot.hash === undefined || snapshot.config === undefined) {
+          return { _tag: "Skipped", reason: "config is missing or invalid" } as const
+        }
+        const placeholder = findRedactedPlaceholder(snapshot.authored)
+        if (placeholder !== undefined) {
+          const reason = `Config last-known-good promotion skipped: redacted secret placeholder at ${placeholder}`
+          yield* Effect.logWarning(reason)
+          return { _tag: "Skipped", reason } as const
+        }
+        yield* atomicWrite(`${file}.last-good`, snapshot.text)
+        const health = yield* readHealth
+        const summary = summarizeConfig(snapshot.authored, snapshot.text)
+        const record: HealthRecord = { lastKnownGood: { ...summary, hash: snapshot.hash, observedAt: new Date().toISOString() } }
+        yield* ensurePrivateDir(path.dirname(healthPath))
+        yield* atomicWrite(healthPath, `${JSON.stringify({ ...health, [file]: record }, null, 2)}\n`)
+        return { _tag: "Promoted", hash: snapshot.hash } as const
+      })
+
+    const evaluateReload = (last: Ref.Ref<ConfigSnapshot>) =>
+      Effect.gen(function*() {
+        let snapshot = yield* read
+        for (let attempt = 1; !snapshot.exists && attempt <= policy.watchMissingRetries; attempt++) {
+          yield* Effect.logWarning(`config reload retry (${attempt}/${policy.watchMissingRetries}): config file not found`)
+          yield* Effect.sleep(policy.watchDebounce)
+          snapshot = yield* read
+        }
+        const previous = yield* Ref.get(last)
+        if (!snapshot.exists) {
+          yield* Effect.logWarning("config reload skipped (config file not found)")
+          return Option.none<LoadedConfig>()
+        }
+        if (snapshot.hash === previous.hash) return Option.none<LoadedConfig>()
+        if (snapshot.parseError !== undefined || snapshot.config === undefined) {
+          const detail = snapshot.parseError !== undefined
+            ? `${file}: ${snapshot.parseError.message}`
+            : snapshot.issues.map((issue) => `${issue.path}: ${issue.message}`).join(", ")
+          yield* Effect.logWarning(`config reload skipped (invalid config): ${detail}`)
+          return Option.none<LoadedConfig>()
+        }
+        yield* Ref.set(last, snapshot)
+        if (snapshot.config.gateway?.reload?.mode === "off") {
+          yield* Effect.logInfo("config reload disabled (gateway.reload.mode=off)")
+          return Option.none<LoadedConfig>()
+        }
+        const changed = changedPaths(previous.authored, snapshot.authored).map(formatConfigPath)
+        yield* Effect.logInfo(`config change detected; evaluating reload (${changed.join(", ")})`)
+        return Option.some<LoadedConfig>({ snapshot, config: snapshot.config })
+      })
+
+    // Editors replace files by rename, so watch the directory and filter by name.
+    const changes = Stream.async<void>((emit) => {
+      const watcher = fsWatch(path.dirname(file), (_event, name) => {
+        if (name === null || name === path.basename(file)) void emit.single(undefined)
+      })
+      watcher.on("error", () => void emit.end())
+      return Effect.sync(() => watcher.close())
+    })
+
+    const watch = Stream.unwrap(
+      Effect.gen(function*() {
+        const last = yield* Ref.make(yield* read.pipe(Effect.orDie))
+        return changes.pipe(
+          Stream.debounce(policy.watchDebounce),
+          Stream.mapEffect(() => evaluateReload(last).pipe(Effect.catchTag("ConfigIoError", (e) =>
+            Effect.logWarning(`config reload skipped (${e.message})`).pipe(Effect.as(Option.none<LoadedConfig>()))
+          ))),
+          Stream.filterMap((option) => option)
+        )
+      })
+    )
+
+    return { path: file, read, load, write, promoteLastGood, watch }
+  })
+)
+
+const ignoreMissing = (cause: unknown) => {
+  if (typeof cause === "object" && cause !== null && "code" in cause && cause.code === "ENOENT") return
+  throw cause
+}
