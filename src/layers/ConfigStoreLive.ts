@@ -190,7 +190,6 @@ export const ConfigStoreLive = Layer.effect(
             path: file
           })
         }
-        yield* ensurePrivateDir(path.dirname(file))
         yield* sweepStaleTemps(file)
         yield* sweepStaleTemps(`${file}.bak`)
         const currentText = yield* readIfExists(file)
@@ -231,6 +230,7 @@ export const ConfigStoreLive = Layer.effect(
         return { path: file, hash: sha256(text), bytes: Buffer.byteLength(text), anomalies: verdict.anomalies }
       }).pipe(
         (effect) => withFileLock(lockPath, { timeout: policy.lockTimeout, poll: policy.lockPoll }, effect),
+        (locked) => Effect.zipRight(ensurePrivateDir(path.dirname(file)), locked),
         writeLock.withPermits(1)
       )
 

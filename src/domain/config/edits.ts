@@ -77,3 +77,13 @@ export const changedPaths = (a: unknown, b: unknown, path: ReadonlyArray<PathSeg
   }
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [path]
 }
+
+/** One requested change, in the order given on the command line or in a batch. */
+export type EditOp =
+  | { readonly _tag: "Set"; readonly path: ReadonlyArray<PathSegment>; readonly value: unknown; readonly mode: "plain" | "merge" | "replace" }
+  | { readonly _tag: "Unset"; readonly path: ReadonlyArray<PathSegment> }
+  | { readonly _tag: "Patch"; readonly patch: unknown; readonly replacePaths: ReadonlyArray<string> }
+
+export type EditFailure =
+  | { readonly _tag: "Missing"; readonly path: string }
+  | { readonly _tag: "Protected"; readonly path: string; readonly dropped: ReadonlyArray<string> }

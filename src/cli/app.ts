@@ -1,0 +1,58 @@
+import { Command, ValidationError } from "@effect/cli"
+// Deep imports: the @effect/platform-node barrel pulls undici into the bundle.
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import { Cause, Console, Effect, Layer, Logger, LogLevel } from "effect"
+import { VERSION } from "../domain/BuildInfo.js"
+import type { ProfileOptions } from "../domain/Paths.js"
+import { ConfigEditorLive } from "../layers/ConfigEditorLive.js"
+import { ConfigPolicyLive, ConfigStoreLive } from "../layers/ConfigStoreLive.js"
+import { HostLive } from "../layers/HostLive.js"
+import { PathsLive } from "../layers/PathsLive.js"
+import { CliExit } from "./CliExit.js"
+import { configCommand } from "./commands/config.js"
+import { renderError } from "./render.js"
+import { splitRootOptions } from "./rootOptions.js"
+
+const root = Command.make("openclaw").pipe(
+  Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
+  Command.withSubcommands([configCommand])
+)
+
+/** The command tree as a function of argv, for tests and embedding. */
+export const cli = Command.run(root, { name: "openclaw", version: VERSION })
+
+/** The services the CLI commands use, on the real host. */
+export const CliLive = (options: ProfileOptions) => {
+  const paths = PathsLive(options).pipe(Layer.provide(HostLive))
+  const store = ConfigStoreLive.pipe(Layer.provide(Layer.mergeAll(paths, HostLive, ConfigPolicyLive)))
+  return Layer.mergeAll(ConfigEditorLive.pipe(Layer.provide(Layer.merge(store, HostLive))), store, paths, HostLive)
+}
+
+// Warnings from services (hot reload, comment stripping) go to stderr as plain lines.
+const stderrLogger = Logger.make(({ logLevel, message }) => {
+  const text = Array.isArray(message) ? message.map(String).join(" ") : String(message)
+  if (LogLevel.greaterThanEqual(logLevel, LogLevel.Warning)) process.stderr.write(`${text}\n`)
+})
+
+/** Runs argv to completion and resolves to the exit code; expected failures print, never throw. */
+export const runArgv = (argv: ReadonlyArray<string>) => {
+  const { options, rest } = splitRootOptions(argv.slice(2))
+  return cli([argv[0] ?? "node", argv[1] ?? "openclaw", ...rest]).pipe(
+    Effect.as(0),
+    Effect.catchAll((error) => {
+      if (ValidationError.isValidationError(error)) return Effect.succeed(2)
+      if (error instanceof CliExit) return Effect.succeed(error.code)
+      const rendered = renderError(error)
+      return Effect.as(Effect.forEach(rendered.lines, (line) => Console.error(line), { discard: true }), rendered.exitCode)
+    }),
+    Effect.catchAllDefect((defect) => Effect.as(Console.error(`error[INTERNAL]: ${Cause.pretty(Cause.die(defect))}`), 70)),
+    Effect.provide(Layer.mergeAll(CliLive(options), NodeContext.layer, Logger.replace(Logger.defaultLogger, stderrLogger)))
+  )
+}
+
+/** The process entry: run, set the exit code, let Node exit once output is flushed. */
+export const main = (argv: ReadonlyArray<string>) =>
+  NodeRuntime.runMain(Effect.map(runArgv(argv), (code) => {
+    process.exitCode = code
+  }), { disableErrorReporting: true })
