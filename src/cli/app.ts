@@ -5,10 +5,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Console, Effect, Layer, Logger, LogLevel } from "effect"
 import { VERSION } from "../domain/BuildInfo.js"
 import type { ProfileOptions } from "../domain/Paths.js"
-import { ConfigEditorLive } from "../layers/ConfigEditorLive.js"
-import { ConfigPolicyLive, ConfigStoreLive } from "../layers/ConfigStoreLive.js"
-import { HostLive } from "../layers/HostLive.js"
-import { PathsLive } from "../layers/PathsLive.js"
+import { ConfigLive } from "../layers/ConfigLive.js"
 import { CliExit } from "./CliExit.js"
 import { configCommand } from "./commands/config.js"
 import { renderError } from "./render.js"
@@ -23,11 +20,7 @@ const root = Command.make("openclaw").pipe(
 export const cli = Command.run(root, { name: "openclaw", version: VERSION })
 
 /** The services the CLI commands use, on the real host. */
-export const CliLive = (options: ProfileOptions) => {
-  const paths = PathsLive(options).pipe(Layer.provide(HostLive))
-  const store = ConfigStoreLive.pipe(Layer.provide(Layer.mergeAll(paths, HostLive, ConfigPolicyLive)))
-  return Layer.mergeAll(ConfigEditorLive.pipe(Layer.provide(Layer.merge(store, HostLive))), store, paths, HostLive)
-}
+export const CliLive = (options: ProfileOptions) => ConfigLive(options)
 
 // Warnings from services (hot reload, comment stripping) go to stderr as plain lines.
 const stderrLogger = Logger.make(({ logLevel, message }) => {
