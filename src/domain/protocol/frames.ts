@@ -1,0 +1,179 @@
+import { Schema } from "effect"
+
+/** The protocol version this gateway speaks, and the oldest ones it still accepts. */
+export const PROTOCOL_VERSION = 4
+export const MIN_CLIENT_PROTOCOL = 4
+export const MIN_NODE_PROTOCOL = 3
+export const MIN_PROBE_PROTOCOL = 3
+
+/** Frame and buffer limits advertised in `hello-ok.policy`. */
+export const PRE_AUTH_MAX_BYTES = 64 * 1024
+export const MAX_PAYLOAD_BYTES = 26_214_400
+export const MAX_BUFFERED_BYTES = 52_428_800
+export const TICK_INTERVAL_MS = 15_000
+
+/** Wire error codes clients branch on (`error.code`). */
+export const ErrorCode = Schema.Literal(
+  "NOT_LINKED",
+  "NOT_PAIRED",
+  "AGENT_TIMEOUT",
+  "AGENT_RESULT_NOT_FOUND",
+  "INVALID_REQUEST",
+  "FORBIDDEN",
+  "APPROVAL_NOT_FOUND",
+  "UNAVAILABLE"
+)
+export type ErrorCode = typeof ErrorCode.Type
+
+/** The error object of a failed response. */
+export const ErrorShape = Schema.Struct({
+  code: Schema.String,
+  message: Schema.String,
+  details: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Unknown }), { exact: true }),
+  retryable: Schema.optionalWith(Schema.Boolean, { exact: true }),
+  retryAfterMs: Schema.optionalWith(Schema.Number, { exact: true })
+})
+export type ErrorShape = typeof ErrorShape.Type
+
+export const RequestFrame = Schema.Struct({
+  type: Schema.Literal("req"),
+  id: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(256)),
+  method: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(256)),
+  params: Schema.optionalWith(Schema.Unknown, { exact: true }),
+  traceparent: Schema.optionalWith(Schema.String.pipe(Schema.maxLength(128)), { exact: true })
+})
+export type RequestFrame = typeof RequestFrame.Type
+
+export const ResponseFrame = Schema.Struct({
+  type: Schema.Literal("res"),
+  id: Schema.String,
+  ok: Schema.Boolean,
+  payload: Schema.optionalWith(Schema.Unknown, { exact: true }),
+  error: Schema.optionalWith(ErrorShape, { exact: true })
+})
+export type ResponseFrame = typeof ResponseFrame.Type
+
+export const EventFrame = Schema.Struct({
+  type: Schema.Literal("event"),
+  event: Schema.String,
+  payload: Schema.optionalWith(Schema.Unknown, { exact: true }),
+  seq: Schema.optionalWith(Schema.Number, { exact: true }),
+  stateVersion: Schema.optionalWith(Schema.Struct({ presence: Schema.Number, health: Schema.Number }), { exact: true })
+})
+export type EventFrame = typeof EventFrame.Type
+
+export const CancelFrame = Schema.Struct({ type: Schema.Literal("cancel"), id: Schema.String })
+
+/** Any frame a client may send. */
+export const ClientFrame = Schema.Union(RequestFrame, CancelFrame)
+
+/** Any frame the gateway may send. */
+export const ServerFrame = Schema.Union(ResponseFrame, EventFrame)
+export type ServerFrame = typeof ServerFrame.Type
+
+export const ClientId = Schema.Literal(
+  "cli",
+  "gateway-client",
+  "openclaw-control-ui",
+  "webchat-ui",
+  "webchat",
+  "openclaw-tui",
+  "openclaw-macos",
+  "openclaw-linux",
+  "openclaw-ios",
+  "openclaw-watchos",
+  "openclaw-android",
+  "openclaw-browser-copilot",
+  "node-host",
+  "openclaw-worker",
+  "openclaw-probe",
+  "fingerprint",
+  "test"
+)
+export const ClientMode = Schema.Literal("cli", "ui", "webchat", "backend", "node", "worker", "probe", "test")
+
+const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
+// `client.id` is matched case-insensitively: lower-case it before checking the closed set.
+const LowercaseClientId = Schema.transform(Schema.String, ClientId, {
+  strict: false,
+  decode: (s) => s.toLowerCase(),
+  encode: (s) => s
+})
+
+export const ConnectClient = Schema.Struct({
+  id: LowercaseClientId,
+  version: Schema.String,
+  platform: Schema.String,
+  mode: ClientMode,
+  displayName: opt(Schema.String),
+  deviceFamily: opt(Schema.String),
+  modelIdentifier: opt(Schema.String),
+  instanceId: opt(Schema.String)
+})
+
+export const ConnectAuth = Schema.Struct({
+  token: opt(Schema.String),
+  password: opt(Schema.String),
+  deviceToken: opt(Schema.String),
+  bootstrapToken: opt(Schema.String),
+  approvalRuntimeToken: opt(Schema.String),
+  agentRuntimeIdentityToken: opt(Schema.String)
+})
+
+export const ConnectDevice = Schema.Struct({
+  id: Schema.String,
+  publicKey: Schema.String,
+  signature: Schema.String,
+  signedAt: Schema.Number,
+  nonce: Schema.String
+})
+export type ConnectDevice = typeof ConnectDevice.Type
+
+/** `connect` request params (closed: unknown keys are invalid). */
+export const ConnectParams = Schema.Struct({
+  minProtocol: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  maxProtocol: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+  client: ConnectClient,
+  role: opt(Schema.String),
+  scopes: opt(Schema.Array(Schema.String)),
+  caps: opt(Schema.Array(Schema.String)),
+  commands: opt(Schema.Array(Schema.String)),
+  permissions: opt(Schema.Record({ key: Schema.String, value: Schema.Boolean })),
+  pathEnv: opt(Schema.String),
+  auth: opt(ConnectAuth),
+  device: opt(ConnectDevice),
+  locale: opt(Schema.String),
+  userAgent: opt(Schema.String)
+})
+export type ConnectParams = typeof ConnectParams.Type
+
+/** The `hello-ok` payload of a successful connect. */
+export const HelloOk = Schema.Struct({
+  type: Schema.Literal("hello-ok"),
+  protocol: Schema.Number,
+  server: Schema.Struct({
+    version: Schema.String,
+    connId: Schema.String,
+    buildId: opt(Schema.String),
+    bootId: opt(Schema.String)
+  }),
+  features: Schema.Struct({
+    methods: Schema.Array(Schema.String),
+    events: Schema.Array(Schema.String),
+    capabilities: opt(Schema.Array(Schema.String))
+  }),
+  snapshot: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  auth: Schema.Struct({
+    role: Schema.String,
+    scopes: Schema.Array(Schema.String),
+    deviceToken: opt(Schema.String),
+    issuedAtMs: opt(Schema.Number)
+  }),
+  policy: Schema.Struct({
+    maxPayload: Schema.Number,
+    maxBufferedBytes: Schema.Number,
+    tickIntervalMs: Schema.Number
+  })
+})
+export type HelloOk = typeof HelloOk.Type
