@@ -30,7 +30,8 @@ const startWriter = (env: NodeJS.ProcessEnv, from: number): Child => {
       if (match) last = Number(match[1])
     }
   })
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()))
+  // "close" fires after stdout is drained, so the last "writing N" line has been seen.
+  const exited = new Promise<void>((resolve) => child.on("close", () => resolve()))
   return {
     lastStarted: () => last,
     ready,

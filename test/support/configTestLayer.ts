@@ -1,0 +1,43 @@
+import { Layer } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { type HostFacts, resolvePaths } from "../../src/domain/Paths.js"
+import { ConfigEditorLive } from "../../src/layers/ConfigEditorLive.js"
+import { ConfigStoreLive } from "../../src/layers/ConfigStoreLive.js"
+import { HostFrom } from "../../src/layers/HostLive.js"
+import { PathsLive } from "../../src/layers/PathsLive.js"
+import type { ConfigEditor } from "../../src/services/ConfigEditor.js"
+import { ConfigPolicy, type ConfigStore } from "../../src/services/ConfigStore.js"
+import type { Host } from "../../src/services/Host.js"
+import type { Paths } from "../../src/services/Paths.js"
+
+/** Fast store timings for tests: short lock wait, quick poll, short watch debounce. */
+export const ConfigPolicyTest = Layer.succeed(ConfigPolicy, {
+  lockTimeout: "2 seconds",
+  lockPoll: "5 millis",
+  watchDebounce: "50 millis",
+  watchMissingRetries: 2
+})
+
+/** A throwaway install: its temp dir, the resolved config path and the live config layers over it. */
+export interface ConfigTestEnv {
+  readonly dir: string
+  readonly configPath: string
+  readonly layer: Layer.Layer<ConfigStore | ConfigEditor | Paths | Host | ConfigPolicy>
+}
+
+/**
+ * Builds the real ConfigStore/ConfigEditor over a fresh temp dir that stands in for home, state dir
+ * and cwd, so nothing ever touches the real home directory. `extraEnv` may override `OPENCLAW_STATE_DIR`.
+ */
+export const configTestLayer = (extraEnv: Readonly<Record<string, string>> = {}): ConfigTestEnv => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-config-"))
+  const facts: HostFacts = { env: { OPENCLAW_STATE_DIR: dir, ...extraEnv }, osHome: dir, cwd: dir }
+  const { configPath } = resolvePaths(facts)
+  const host = HostFrom(facts)
+  const base = Layer.mergeAll(host, PathsLive().pipe(Layer.provide(host)), ConfigPolicyTest)
+  const store = ConfigStoreLive.pipe(Layer.provideMerge(base))
+  const layer = ConfigEditorLive.pipe(Layer.provideMerge(store))
+  return { dir, configPath, layer }
+}
