@@ -8,12 +8,15 @@ import type { ProfileOptions } from "../domain/Paths.js"
 import { ConfigLive } from "../layers/ConfigLive.js"
 import { CliExit } from "./CliExit.js"
 import { configCommand } from "./commands/config.js"
+import { devicesCommand } from "./commands/devices.js"
+import { gatewayCommand } from "./commands/gateway.js"
+import { healthCommand } from "./commands/health.js"
 import { renderError } from "./render.js"
 import { splitRootOptions } from "./rootOptions.js"
 
 const root = Command.make("openclaw").pipe(
   Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
-  Command.withSubcommands([configCommand])
+  Command.withSubcommands([configCommand, gatewayCommand, healthCommand, devicesCommand])
 )
 
 /** The command tree as a function of argv, for tests and embedding. */

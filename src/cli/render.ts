@@ -1,4 +1,6 @@
 import type { ConfigError } from "../domain/errors.js"
+import type { GatewayStartBlocked } from "../domain/gateway/startGuards.js"
+import type { GatewayClientError } from "../domain/protocol/clientErrors.js"
 
 /** How a failure reads to a person: the message, the next command to run, and the exit code. */
 export interface RenderedError {
@@ -8,8 +10,26 @@ export interface RenderedError {
 
 const next = (command: string) => `Next: ${command}`
 
-/** Turns any typed error of the config foundation into the lines a person sees and an exit code. */
-export const renderError = (error: ConfigError): RenderedError => {
+/** Every typed error a CLI command can end with. */
+export type CliError = ConfigError | GatewayClientError | GatewayStartBlocked
+
+const authNext = (step: string, retryAfterMs: number | undefined) => {
+  switch (step) {
+    case "update_auth_configuration":
+      return next("set gateway.auth.token (or gateway.remote.token for a remote gateway), or pass --token")
+    case "update_auth_credentials":
+      return next("pass the gateway's token with --token, or set gateway.remote.token to match gateway.auth.token")
+    case "wait_then_retry":
+      return next(`wait ${Math.ceil((retryAfterMs ?? 60_000) / 1000)}s, then retry with the right credentials`)
+    case "retry_with_device_token":
+      return next("re-run the command; if it fails again, rotate the device token (openclaw devices rotate <deviceId>)")
+    default:
+      return next("openclaw gateway status, then review gateway.auth in openclaw config get gateway.auth")
+  }
+}
+
+/** Turns any typed CLI error into the lines a person sees and an exit code. */
+export const renderError = (error: CliError): RenderedError => {
   const head = `error[${error.code}]: ${error.message}`
   switch (error._tag) {
     case "ConfigParseError":
@@ -47,5 +67,21 @@ export const renderError = (error: ConfigError): RenderedError => {
       return { lines: [head, next("check the file's permissions and free disk space, then re-run")], exitCode: 1 }
     case "VersionGuardBlocked":
       return { lines: [`error[${error.code}]: ${error.message}`], exitCode: error.serviceMode ? 78 : 1 }
+    case "GatewayStartBlocked":
+      return { lines: error.message.split("\n"), exitCode: error.exitCode }
+    case "GatewayConnectFailed":
+    case "GatewayTimeout":
+      return { lines: [head, next("start it with `openclaw gateway run` (or check --url / gateway.remote.url), then `openclaw gateway status`")], exitCode: 1 }
+    case "GatewayAuthError":
+      return { lines: [head, authNext(error.recommendedNextStep, error.retryAfterMs)], exitCode: 1 }
+    case "PairingRequired":
+      return {
+        lines: [`error[${error.code}]: ${error.message} (requestId: ${error.requestId})`, next(`on the gateway host, run: openclaw devices approve ${error.requestId}`)],
+        exitCode: 1
+      }
+    case "DeviceAuthError":
+      return { lines: [head, next("check this machine's clock; if it persists, remove the identity folder under the state dir and reconnect")], exitCode: 1 }
+    case "GatewayRpcError":
+      return { lines: [head], exitCode: 1 }
   }
 }

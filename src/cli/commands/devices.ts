@@ -1,0 +1,43 @@
+import { Args, Command, Options } from "@effect/cli"
+import { Effect, Option } from "effect"
+import { connectionOptions, toConnectOptions } from "./connectionOptions.js"
+
+const json = Options.boolean("json").pipe(Options.withDescription("Print machine-readable JSON"))
+const common = { json, ...connectionOptions }
+const handlers = () => import("../handlers/devices.js")
+
+const list = Command.make("list", common, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.list(a.json, toConnectOptions(a)))).pipe(
+  Command.withDescription("List pending pairing requests and paired devices")
+)
+
+const approve = Command.make(
+  "approve",
+  { requestId: Args.text({ name: "requestId" }).pipe(Args.optional), latest: Options.boolean("latest").pipe(Options.withDescription("Approve the newest pending request")), ...common },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.approve(Option.getOrUndefined(a.requestId), a.latest, a.json, toConnectOptions(a)))
+).pipe(Command.withDescription("Approve a pending pairing request"))
+
+const reject = Command.make("reject", { requestId: Args.text({ name: "requestId" }), ...common }, (a) =>
+  Effect.flatMap(Effect.promise(handlers), (m) => m.reject(a.requestId, a.json, toConnectOptions(a)))).pipe(Command.withDescription("Reject a pending pairing request"))
+
+const remove = Command.make("remove", { deviceId: Args.text({ name: "deviceId" }), ...common }, (a) =>
+  Effect.flatMap(Effect.promise(handlers), (m) => m.remove(a.deviceId, a.json, toConnectOptions(a)))).pipe(Command.withDescription("Remove a paired device"))
+
+const rename = Command.make("rename", { deviceId: Args.text({ name: "deviceId" }), label: Args.text({ name: "label" }), ...common }, (a) =>
+  Effect.flatMap(Effect.promise(handlers), (m) => m.rename(a.deviceId, a.label, a.json, toConnectOptions(a)))).pipe(Command.withDescription("Set a paired device's label"))
+
+const role = Options.text("role").pipe(Options.withDefault("operator"), Options.withDescription("Token role"))
+
+const rotate = Command.make(
+  "rotate",
+  { deviceId: Args.text({ name: "deviceId" }), role, scope: Options.text("scope").pipe(Options.repeated, Options.withDescription("Scope for the new token (repeatable; default: keep)")), ...common },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.rotate(a.deviceId, a.role, a.scope, a.json, toConnectOptions(a)))
+).pipe(Command.withDescription("Rotate a device token"))
+
+const revoke = Command.make("revoke", { deviceId: Args.text({ name: "deviceId" }), role, ...common }, (a) =>
+  Effect.flatMap(Effect.promise(handlers), (m) => m.revoke(a.deviceId, a.role, a.json, toConnectOptions(a)))).pipe(Command.withDescription("Revoke a device token"))
+
+/** `openclaw devices`: pairing and device tokens. */
+export const devicesCommand = Command.make("devices").pipe(
+  Command.withDescription("Manage paired devices, pairing requests and device tokens"),
+  Command.withSubcommands([list, approve, reject, remove, rename, rotate, revoke])
+)

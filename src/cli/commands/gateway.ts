@@ -1,0 +1,47 @@
+import { Args, Command, Options } from "@effect/cli"
+import { Effect, Option } from "effect"
+import { connectionOptions, toConnectOptions } from "./connectionOptions.js"
+
+const runOptions = {
+  port: Options.text("port").pipe(Options.optional, Options.withDescription("Port (default: gateway.port, else 18789)")),
+  bind: Options.text("bind").pipe(Options.optional, Options.withDescription("loopback | lan | tailnet | auto | custom")),
+  token: Options.text("token").pipe(Options.optional, Options.withDescription("Shared token (overrides gateway.auth.token)")),
+  auth: Options.text("auth").pipe(Options.optional, Options.withDescription("none | token | password | trusted-proxy")),
+  password: Options.text("password").pipe(Options.optional, Options.withDescription("Shared password")),
+  passwordFile: Options.file("password-file").pipe(Options.optional, Options.withDescription("Read the shared password from a file")),
+  allowUnconfigured: Options.boolean("allow-unconfigured").pipe(Options.withDescription("Start without gateway.mode=local (never writes config)")),
+  dev: Options.boolean("dev").pipe(Options.withDescription("Dev profile: ~/.openclaw-dev and port 19001")),
+  force: Options.boolean("force").pipe(Options.withDescription("Stop whatever listens on the port first (SIGTERM, then SIGKILL)")),
+  verbose: Options.boolean("verbose").pipe(Options.withDescription("Verbose console logging")),
+  tailscale: Options.text("tailscale").pipe(Options.optional, Options.withDescription("off | serve | funnel (Tailscale is not available on this build)")),
+  wsLog: Options.text("ws-log").pipe(Options.optional, Options.withDescription("auto | full | compact")),
+  compact: Options.boolean("compact").pipe(Options.withDescription("Compact WebSocket log")),
+  rawStream: Options.boolean("raw-stream").pipe(Options.withDescription("Log raw model stream events")),
+  reset: Options.boolean("reset").pipe(Options.withDescription("Reset dev gateway state (with --dev)"))
+}
+
+type RunArgs = Command.Command.ParseConfig<typeof runOptions>
+
+const run = (args: RunArgs) =>
+  Effect.flatMap(Effect.promise(() => import("../handlers/gatewayRun.js")), (m) => m.gatewayRun(args))
+
+const runCommand = Command.make("run", runOptions, run).pipe(Command.withDescription("Run the gateway in the foreground"))
+
+const callCommand = Command.make(
+  "call",
+  {
+    method: Args.text({ name: "method" }).pipe(Args.withDescription("RPC method, e.g. health or status")),
+    params: Options.text("params").pipe(Options.optional, Options.withDescription("Params as a JSON object")),
+    json: Options.boolean("json").pipe(Options.withDescription("Print the result as JSON (the default)")),
+    ...connectionOptions
+  },
+  (args) =>
+    Effect.flatMap(Effect.promise(() => import("../handlers/gatewayCall.js")), (m) =>
+      m.gatewayCall(args.method, Option.getOrUndefined(args.params), toConnectOptions(args)))
+).pipe(Command.withDescription("Call one gateway RPC method and print its result"))
+
+/** `openclaw gateway`: run the gateway (the default) or call it. */
+export const gatewayCommand = Command.make("gateway", runOptions, run).pipe(
+  Command.withDescription("Run the gateway (default) or talk to it"),
+  Command.withSubcommands([runCommand, callCommand])
+)

@@ -1,0 +1,72 @@
+import { Console, Effect } from "effect"
+import { ConfigValueInvalid } from "../../domain/errors.js"
+import { Methods } from "../../domain/protocol/methods.js"
+import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
+import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
+import { table } from "../table.js"
+
+const print = (json: boolean, payload: unknown, human: string) => Console.log(json ? JSON.stringify(payload, null, 2) : human)
+const short = (id: string) => (id.length > 16 ? `${id.slice(0, 12)}…` : id)
+const age = (ts: number) => {
+  const s = Math.max(0, Math.round((Date.now() - ts) / 1000))
+  return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`
+}
+
+const withClient = <A, E>(f: (client: GatewayClient["Type"]) => Effect.Effect<A, E>) =>
+  Effect.flatMap(GatewayClient, f).pipe(Effect.provide(GatewayClientLive))
+
+/** `openclaw devices list`. */
+export const list = (json: boolean, options: ConnectOptions) =>
+  withClient((client) =>
+    Effect.gen(function*() {
+      const result = yield* client.call(Methods.devicePairList, {}, options)
+      if (json) return yield* print(true, result, "")
+      const lines: Array<string> = []
+      lines.push(`Pending (${result.pending.length})`)
+      if (result.pending.length > 0) {
+        lines.push(table(["Request", "Device", "Role", "Scopes", "Reason", "Client", "Age"], result.pending.map((p) => [
+          p.requestId, short(p.deviceId), p.role, p.scopes.join(",") || "-", p.reason, `${p.clientId ?? "?"}/${p.platform ?? "?"}`, age(p.ts)
+        ])))
+        lines.push(`Approve with: openclaw devices approve <requestId>  (or --latest)`)
+      }
+      lines.push("", `Paired (${result.paired.length})`)
+      if (result.paired.length > 0) {
+        lines.push(table(["Device", "Name", "Roles", "Scopes", "Connected"], result.paired.map((d) => [
+          short(d.deviceId), d.operatorLabel ?? d.displayName ?? d.clientId ?? "-", d.roles.join(","), d.approvedScopes.join(",") || "-", d.connected ? "yes" : "no"
+        ])))
+      }
+      yield* Console.log(lines.join("\n"))
+    }))
+
+/** `openclaw devices approve <requestId> | --latest`. */
+export const approve = (requestId: string | undefined, latest: boolean, json: boolean, options: ConnectOptions) =>
+  withClient((client) =>
+    Effect.gen(function*() {
+      let id = requestId
+      if (id === undefined) {
+        if (!latest) return yield* new ConfigValueInvalid({ message: "devices approve needs a <requestId> or --latest (see openclaw devices list)." })
+        const pending = (yield* client.call(Methods.devicePairList, {}, options)).pending
+        const newest = [...pending].sort((a, b) => b.ts - a.ts)[0]
+        if (newest === undefined) return yield* new ConfigValueInvalid({ message: "No pending pairing requests. Run openclaw devices list to check." })
+        id = newest.requestId
+      }
+      const result = yield* client.call(Methods.devicePairApprove, { requestId: id }, options)
+      yield* print(json, result, `Approved ${short(result.device.deviceId)} (${result.device.roles.join(",")}; scopes ${result.device.approvedScopes.join(",") || "none"}). The device can connect now.`)
+    }))
+
+export const reject = (requestId: string, json: boolean, options: ConnectOptions) =>
+  withClient((client) => Effect.flatMap(client.call(Methods.devicePairReject, { requestId }, options), (r) => print(json, r, `Rejected request ${r.requestId} (device ${short(r.deviceId)}).`)))
+
+export const remove = (deviceId: string, json: boolean, options: ConnectOptions) =>
+  withClient((client) => Effect.flatMap(client.call(Methods.devicePairRemove, { deviceId }, options), (r) => print(json, r, `Removed device ${short(r.deviceId)}; its tokens no longer work.`)))
+
+export const rename = (deviceId: string, label: string, json: boolean, options: ConnectOptions) =>
+  withClient((client) => Effect.flatMap(client.call(Methods.devicePairRename, { deviceId, label }, options), (r) => print(json, r, `Renamed ${short(r.deviceId)} to ${r.label}.`)))
+
+export const rotate = (deviceId: string, role: string, scopes: ReadonlyArray<string>, json: boolean, options: ConnectOptions) =>
+  withClient((client) =>
+    Effect.flatMap(client.call(Methods.deviceTokenRotate, { deviceId, role, ...(scopes.length > 0 ? { scopes: [...scopes] } : {}) }, options), (r) =>
+      print(json, r, `Rotated the ${r.role} token of ${short(r.deviceId)} (scopes ${r.scopes.join(",") || "none"}); ${r.tokenDelivery === "in-band" ? "the new token was returned to this device" : "the device must reconnect to receive it"}.`)))
+
+export const revoke = (deviceId: string, role: string, json: boolean, options: ConnectOptions) =>
+  withClient((client) => Effect.flatMap(client.call(Methods.deviceTokenRevoke, { deviceId, role }, options), (r) => print(json, r, `Revoked the ${r.role} token of ${short(r.deviceId)}.`)))

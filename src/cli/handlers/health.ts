@@ -1,0 +1,22 @@
+import { Console, Effect } from "effect"
+import { Methods } from "../../domain/protocol/methods.js"
+import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
+import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
+import { CliExit } from "../CliExit.js"
+
+const duration = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)}s` : ms < 3_600_000 ? `${Math.round(ms / 60_000)}m` : `${(ms / 3_600_000).toFixed(1)}h`)
+
+/** `openclaw health`: one `health` call, a line for people or the payload as JSON. */
+export const health = (json: boolean, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const started = Date.now()
+    const result = yield* client.call(Methods.health, {}, options)
+    const latency = Date.now() - started
+    if (json) yield* Console.log(JSON.stringify(result, null, 2))
+    else {
+      yield* Console.log(`Gateway: ${result.ok ? "ok" : "unhealthy"} (${latency}ms)${result.version === undefined ? "" : ` · version ${result.version}`}${result.uptimeMs === undefined ? "" : ` · up ${duration(result.uptimeMs)}`}`)
+      yield* Console.log(`Sessions: ${JSON.stringify(result.sessions)}`)
+    }
+    if (!result.ok) return yield* new CliExit({ code: 1 })
+  }).pipe(Effect.provide(GatewayClientLive))

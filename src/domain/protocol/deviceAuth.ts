@@ -1,0 +1,68 @@
+import { DeviceAuthError } from "./errors.js"
+import type { ConnectDevice } from "./frames.js"
+
+/** The allowed clock skew between `device.signedAt` and the gateway's clock. */
+export const SIGNATURE_SKEW_MS = 120_000
+
+/** ASCII A-Z lowercased and trimmed; other characters kept (the original's normalization). */
+export const normalizeMetadata = (value: string | undefined) =>
+  value === undefined ? "" : value.trim().replace(/[A-Z]/g, (c) => c.toLowerCase())
+
+export interface SignatureInputs {
+  readonly deviceId: string
+  readonly clientId: string
+  readonly clientMode: string
+  readonly role: string
+  readonly scopes: ReadonlyArray<string>
+  readonly signedAt: number
+  readonly token: string
+  readonly nonce: string
+  readonly platform?: string | undefined
+  readonly deviceFamily?: string | undefined
+}
+
+/** `v3|deviceId|client.id|client.mode|role|scopes|signedAt|token|nonce|platform|deviceFamily` */
+export const payloadV3 = (i: SignatureInputs) =>
+  ["v3", i.deviceId, i.clientId, i.clientMode, i.role, i.scopes.join(","), String(i.signedAt), i.token, i.nonce, normalizeMetadata(i.platform), normalizeMetadata(i.deviceFamily)].join("|")
+
+/** `v2|deviceId|client.id|client.mode|role|scopes|signedAt|token|nonce` */
+export const payloadV2 = (i: SignatureInputs) =>
+  ["v2", i.deviceId, i.clientId, i.clientMode, i.role, i.scopes.join(","), String(i.signedAt), i.token, i.nonce].join("|")
+
+/** The Ed25519 operations device auth needs; the live ones use node:crypto. */
+export interface DeviceCrypto {
+  /** Raw 32-byte key from b64url or PEM; undefined when it does not parse. */
+  readonly rawPublicKey: (publicKey: string) => Uint8Array | undefined
+  /** Lowercase hex SHA-256 of the raw key. */
+  readonly deviceIdOf: (raw: Uint8Array) => string
+  readonly verify: (raw: Uint8Array, payload: string, signatureB64url: string) => boolean
+}
+
+const fail = (code: DeviceAuthError["code"], message: string, reason: string) => new DeviceAuthError({ code, message, reason })
+
+/**
+ * Checks a connect's device proof in the spec's order (key, id, skew, nonce, signature v3 then v2).
+ * Returns the normalized raw key on success.
+ */
+export const verifyDeviceProof = (input: {
+  readonly device: ConnectDevice
+  readonly challengeNonce: string
+  readonly now: number
+  readonly inputs: Omit<SignatureInputs, "deviceId" | "signedAt" | "nonce">
+  readonly crypto: DeviceCrypto
+}): DeviceAuthError | { readonly raw: Uint8Array } => {
+  const { device, crypto } = input
+  const raw = crypto.rawPublicKey(device.publicKey)
+  if (raw === undefined) return fail("DEVICE_AUTH_PUBLIC_KEY_INVALID", "device public key invalid", "device-public-key")
+  if (crypto.deviceIdOf(raw) !== device.id.trim().toLowerCase()) {
+    return fail("DEVICE_AUTH_DEVICE_ID_MISMATCH", "device identity mismatch", "device-id-mismatch")
+  }
+  if (!Number.isFinite(device.signedAt) || Math.abs(input.now - device.signedAt) > SIGNATURE_SKEW_MS) {
+    return fail("DEVICE_AUTH_SIGNATURE_EXPIRED", "device signature expired", "device-signature-stale")
+  }
+  if (device.nonce.trim() === "") return fail("DEVICE_AUTH_NONCE_REQUIRED", "device nonce required", "device-nonce-missing")
+  if (device.nonce !== input.challengeNonce) return fail("DEVICE_AUTH_NONCE_MISMATCH", "device nonce mismatch", "device-nonce-mismatch")
+  const signed: SignatureInputs = { ...input.inputs, deviceId: device.id, signedAt: device.signedAt, nonce: device.nonce }
+  if (crypto.verify(raw, payloadV3(signed), device.signature) || crypto.verify(raw, payloadV2(signed), device.signature)) return { raw }
+  return fail("DEVICE_AUTH_SIGNATURE_INVALID", "device signature invalid", "device-signature")
+}

@@ -1,0 +1,86 @@
+import { Clock, Effect, Layer, Ref } from "effect"
+import type { OpenClawConfig } from "../domain/config/ConfigSchema.js"
+import { Unavailable } from "../domain/protocol/errors.js"
+import {
+  consumeWrite,
+  CONTROL_PLANE_LIMIT_TEXT,
+  controlPlaneKey,
+  DEFAULT_RATE_LIMIT,
+  emptyFailureState,
+  emptyWriteBudgetState,
+  failureKey,
+  lockoutRemaining,
+  pruneFailures,
+  pruneWrites,
+  type RateLimitConfig,
+  recordFailure,
+  resetFailures
+} from "../domain/rateLimit.js"
+import { AuthRateLimiter, type LimiterKey } from "../services/AuthRateLimiter.js"
+
+export type { RateLimitConfig } from "../domain/rateLimit.js"
+
+/** The `gateway.auth.rateLimit` defaults: 10 failures per 60 s, 5 minute lockout, loopback exempt. */
+export const defaultRateLimit: RateLimitConfig = DEFAULT_RATE_LIMIT
+
+/** The limiter settings of a gateway config section, with the defaults filled in. */
+export const rateLimitFromConfig = (cfg: OpenClawConfig["gateway"]): RateLimitConfig => {
+  const rateLimit = cfg?.auth?.rateLimit
+  return {
+    maxAttempts: rateLimit?.maxAttempts ?? defaultRateLimit.maxAttempts,
+    windowMs: rateLimit?.windowMs ?? defaultRateLimit.windowMs,
+    lockoutMs: rateLimit?.lockoutMs ?? defaultRateLimit.lockoutMs,
+    exemptLoopback: rateLimit?.exemptLoopback ?? defaultRateLimit.exemptLoopback
+  }
+}
+
+// Expired entries are swept at most this often, on the next limiter call (no background fiber).
+const PRUNE_EVERY_MS = 60_000
+
+/** In-memory failed-auth lockout and control-plane write limiter (spec 8); state lives as long as the layer. */
+export const AuthRateLimiterLive = (config: RateLimitConfig = defaultRateLimit) =>
+  Layer.effect(
+    AuthRateLimiter,
+    Effect.gen(function*() {
+      const failures = yield* Ref.make(emptyFailureState())
+      const writes = yield* Ref.make(emptyWriteBudgetState())
+      const lastPrune = yield* Ref.make(yield* Clock.currentTimeMillis)
+
+      const maintain = (now: number) =>
+        Effect.gen(function*() {
+          const due = yield* Ref.modify(lastPrune, (last) => (now - last >= PRUNE_EVERY_MS ? [true, now] : [false, last]))
+          if (!due) return
+          yield* Ref.update(failures, (state) => pruneFailures(state, config, now))
+          yield* Ref.update(writes, (state) => pruneWrites(state, now))
+        })
+
+      const withKey = <A>(key: LimiterKey, onExempt: A, f: (k: string, now: number) => Effect.Effect<A>) =>
+        Effect.gen(function*() {
+          const k = failureKey(key, config)
+          if (k === undefined) return onExempt
+          const now = yield* Clock.currentTimeMillis
+          yield* maintain(now)
+          return yield* f(k, now)
+        })
+
+      return AuthRateLimiter.of({
+        lockedFor: (key) =>
+          withKey<number | undefined>(key, undefined, (k, now) => Effect.map(Ref.get(failures), (state) => lockoutRemaining(state, k, now))),
+        recordFailure: (key) => withKey(key, undefined, (k, now) => Ref.update(failures, (state) => recordFailure(state, config, k, now))),
+        reset: (key) => withKey(key, undefined, (k) => Ref.update(failures, (state) => resetFailures(state, k))),
+        controlPlaneWrite: (method, deviceId, ip) =>
+          Effect.gen(function*() {
+            const now = yield* Clock.currentTimeMillis
+            yield* maintain(now)
+            const decision = yield* Ref.modify(writes, (state) => consumeWrite(state, controlPlaneKey(method, deviceId, ip), now))
+            if (decision.allowed) return
+            const { retryAfterMs } = decision
+            return yield* new Unavailable({
+              message: `rate limit exceeded for ${method}; retry after ${Math.ceil(retryAfterMs / 1000)}s`,
+              retryAfterMs,
+              details: { method, limit: CONTROL_PLANE_LIMIT_TEXT }
+            })
+          })
+      })
+    })
+  )

@@ -1,0 +1,11 @@
+import { Effect, Layer, PubSub } from "effect"
+import { type BusEvent, EventBus } from "../services/EventBus.js"
+
+/** An in-process PubSub; a slow subscriber's queue is bounded by the socket's own backpressure policy. */
+export const EventBusLive = Layer.effect(
+  EventBus,
+  Effect.map(PubSub.unbounded<BusEvent>(), (pubsub) => ({
+    publish: (event) => Effect.asVoid(PubSub.publish(pubsub, event)),
+    subscribe: PubSub.subscribe(pubsub)
+  }))
+)

@@ -1,0 +1,55 @@
+import { Effect, Layer, Ref } from "effect"
+import * as os from "node:os"
+import { type GatewaySettings, GatewayRuntime, type Session } from "../services/GatewayRuntime.js"
+
+/** In-memory runtime state, seeded with the settings the gateway started with. */
+export const GatewayRuntimeLive = (initial: GatewaySettings) =>
+  Layer.effect(
+    GatewayRuntime,
+    Effect.gen(function*() {
+      const settings = yield* Ref.make(initial)
+      const ready = yield* Ref.make(false)
+      const sessions = yield* Ref.make(new Map<string, Session>())
+      const versions = yield* Ref.make({ presence: 0, health: 0 })
+      const host = os.hostname()
+      const bumpPresence = Ref.update(versions, (v) => ({ ...v, presence: v.presence + 1 }))
+      return {
+        startedAtMs: Date.now(),
+        settings: Ref.get(settings),
+        setSettings: (next) => Ref.set(settings, next),
+        ready: Ref.get(ready),
+        setReady: (value) => Ref.set(ready, value),
+        addSession: (session) => Ref.update(sessions, (map) => new Map(map).set(session.connId, session)).pipe(Effect.zipRight(bumpPresence)),
+        removeSession: (connId) =>
+          Ref.modify(sessions, (map) => {
+            if (!map.has(connId)) return [false, map] as const
+            const next = new Map(map)
+            next.delete(connId)
+            return [true, next] as const
+          }).pipe(Effect.flatMap((removed) => (removed ? bumpPresence : Effect.void))),
+        sessions: Effect.map(Ref.get(sessions), (map) => [...map.values()]),
+        presence: Effect.map(Ref.get(sessions), (map) =>
+          [...map.values()].map((s) => ({
+            ts: s.connectedAtMs,
+            host,
+            version: s.clientVersion,
+            platform: s.platform,
+            mode: s.clientMode,
+            clientId: s.clientId,
+            connId: s.connId,
+            roles: [s.role],
+            scopes: [...s.scopes],
+            ...(s.deviceId === undefined ? {} : { deviceId: s.deviceId })
+          }))
+        ),
+        stateVersion: Ref.get(versions),
+        closeSessions: (predicate, code, reason) =>
+          Effect.gen(function*() {
+            const matching = [...(yield* Ref.get(sessions)).values()].filter(predicate)
+            yield* Effect.forEach(matching, (s) => s.close(code, reason), { discard: true })
+            return matching.length
+          })
+      }
+    })
+  )
+

@@ -1,0 +1,222 @@
+import { Deferred, Effect, Layer, Queue, Schema } from "effect"
+import { randomUUID } from "node:crypto"
+import WebSocket from "ws"
+import { VERSION } from "../../domain/BuildInfo.js"
+import { type GatewayClientError, GatewayConnectFailed, GatewayTimeout, fromWireError } from "../../domain/protocol/clientErrors.js"
+import { isTrustedEndpoint, resolveClientTarget } from "../../domain/protocol/clientCredentials.js"
+import { payloadV3 } from "../../domain/protocol/deviceAuth.js"
+import { type ErrorShape, type EventFrame, HelloOk, PROTOCOL_VERSION } from "../../domain/protocol/frames.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
+import { type ConnectOptions, GatewayClient, type GatewayConnection } from "../../services/GatewayClient.js"
+import { Host } from "../../services/Host.js"
+import { Paths } from "../../services/Paths.js"
+import { signPayload } from "../crypto/ed25519.js"
+import { identityStore, type StoredIdentity } from "./DeviceIdentityStore.js"
+
+/** Scopes the operator CLI asks for; a local first connect is approved for all of them. */
+export const CLI_SCOPES = ["operator.admin", "operator.read", "operator.write", "operator.approvals", "operator.pairing"]
+
+const DEFAULT_TIMEOUT_MS = 10_000
+
+const decodeHello = Schema.decodeUnknownSync(HelloOk)
+
+interface Pending {
+  readonly deferred: Deferred.Deferred<unknown, GatewayClientError>
+}
+
+interface Attempt {
+  readonly url: string
+  readonly timeoutMs: number
+  readonly role: string
+  readonly scopes: ReadonlyArray<string>
+  readonly auth: { readonly token?: string; readonly password?: string; readonly deviceToken?: string }
+  readonly identity: StoredIdentity | undefined
+  readonly probe: boolean
+}
+
+const causeText = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/** Opens the socket, signs the challenge and sends `connect`; the socket lives as long as the scope. */
+const openConnection = (attempt: Attempt) =>
+  Effect.gen(function*() {
+    const events = yield* Queue.sliding<EventFrame>(1024)
+    const pending = new Map<string, Pending>()
+    const challenge = yield* Deferred.make<{ nonce: string; ts: number }, GatewayClientError>()
+    const closedEarly = (reason: string) => new GatewayConnectFailed({ message: `gateway connect failed: ${reason} (${attempt.url})`, url: attempt.url })
+
+    const ws = yield* Effect.acquireRelease(
+      Effect.async<WebSocket, GatewayClientError>((resume) => {
+        let socket: WebSocket
+        try {
+          socket = new WebSocket(attempt.url, { handshakeTimeout: attempt.timeoutMs, maxPayload: 26_214_400 })
+        } catch (error) {
+          resume(Effect.fail(closedEarly(causeText(error))))
+          return
+        }
+        const onError = (error: Error) => {
+          socket.off("open", onOpen)
+          resume(Effect.fail(closedEarly(causeText(error))))
+        }
+        const onOpen = () => {
+          socket.off("error", onError)
+          socket.on("error", () => undefined)
+          resume(Effect.succeed(socket))
+        }
+        socket.once("error", onError)
+        socket.once("open", onOpen)
+        socket.on("message", (data) => {
+          let frame: { type?: unknown; id?: unknown; ok?: unknown; payload?: unknown; error?: unknown; event?: unknown }
+          try {
+            frame = JSON.parse(String(data))
+          } catch {
+            return
+          }
+          if (frame.type === "event") {
+            if (frame.event === "connect.challenge") {
+              const payload = frame.payload as { nonce?: unknown; ts?: unknown } | undefined
+              if (typeof payload?.nonce === "string") Deferred.unsafeDone(challenge, Effect.succeed({ nonce: payload.nonce, ts: typeof payload.ts === "number" ? payload.ts : Date.now() }))
+              return
+            }
+            Queue.unsafeOffer(events, frame as EventFrame)
+            return
+          }
+          if (frame.type === "res" && typeof frame.id === "string") {
+            const entry = pending.get(frame.id)
+            if (entry === undefined) return
+            pending.delete(frame.id)
+            Deferred.unsafeDone(entry.deferred, frame.ok === true ? Effect.succeed(frame.payload) : Effect.fail(fromWireError(frame.error as ErrorShape)))
+          }
+        })
+        socket.on("close", (code, reason) => {
+          const failure = closedEarly(`gateway closed the connection (${code}${reason.length > 0 ? ` ${reason.toString()}` : ""})`)
+          Deferred.unsafeDone(challenge, Effect.fail(failure))
+          for (const entry of pending.values()) Deferred.unsafeDone(entry.deferred, Effect.fail(failure))
+          pending.clear()
+        })
+      }).pipe(
+        Effect.timeoutFail({
+          duration: `${attempt.timeoutMs} millis`,
+          onTimeout: () => new GatewayTimeout({ message: `gateway connect timed out after ${attempt.timeoutMs}ms (${attempt.url})`, url: attempt.url })
+        })
+      ),
+      (socket) => Effect.sync(() => socket.close(1000, "client done"))
+    )
+
+    const request = (method: string, params: unknown, timeoutMs = attempt.timeoutMs) =>
+      Effect.gen(function*() {
+        const id = randomUUID()
+        const deferred = yield* Deferred.make<unknown, GatewayClientError>()
+        pending.set(id, { deferred })
+        if (ws.readyState !== WebSocket.OPEN) return yield* closedEarly("connection is not open")
+        ws.send(JSON.stringify({ type: "req", id, method, ...(params === undefined ? {} : { params }) }))
+        return yield* Deferred.await(deferred).pipe(
+          Effect.timeoutFail({
+            duration: `${timeoutMs} millis`,
+            onTimeout: () => new GatewayTimeout({ message: `gateway request ${method} timed out after ${timeoutMs}ms (${attempt.url})`, url: attempt.url })
+          }),
+          Effect.ensuring(Effect.sync(() => pending.delete(id)))
+        )
+      })
+
+    const { nonce, ts } = yield* Deferred.await(challenge).pipe(
+      Effect.timeoutFail({
+        duration: `${attempt.timeoutMs} millis`,
+        onTimeout: () => new GatewayTimeout({ message: `gateway did not send connect.challenge within ${attempt.timeoutMs}ms (${attempt.url})`, url: attempt.url })
+      })
+    )
+    const client = { id: "cli", version: VERSION, platform: process.platform, mode: attempt.probe ? "probe" : "cli" }
+    const identity = attempt.identity
+    const device = identity === undefined
+      ? undefined
+      : {
+        id: identity.deviceId,
+        publicKey: identity.publicKey,
+        signedAt: ts,
+        nonce,
+        signature: signPayload(identity.privateKeyPem, payloadV3({
+          deviceId: identity.deviceId,
+          clientId: client.id,
+          clientMode: client.mode,
+          role: attempt.role,
+          scopes: attempt.scopes,
+          signedAt: ts,
+          token: attempt.auth.token ?? attempt.auth.deviceToken ?? "",
+          nonce,
+          platform: client.platform
+        }))
+      }
+    const payload = yield* request("connect", {
+      minProtocol: PROTOCOL_VERSION,
+      maxProtocol: PROTOCOL_VERSION,
+      client,
+      role: attempt.role,
+      scopes: attempt.scopes,
+      caps: [],
+      auth: attempt.auth,
+      ...(device === undefined ? {} : { device })
+    })
+    const hello = yield* Effect.try({
+      try: () => decodeHello(payload),
+      catch: () => new GatewayConnectFailed({ message: `gateway connect failed: unexpected hello payload (${attempt.url})`, url: attempt.url })
+    })
+    return { url: attempt.url, hello, request, events } satisfies GatewayConnection
+  })
+
+/** The live client: identity and tokens in the state dir, credentials from flags, env and config. */
+export const GatewayClientLive = Layer.effect(
+  GatewayClient,
+  Effect.gen(function*() {
+    const paths = yield* Paths
+    const host = yield* Host
+    const store = yield* ConfigStore
+    const identities = identityStore(paths.stateDir)
+
+    const connect = (options: ConnectOptions) =>
+      Effect.gen(function*() {
+        const snapshot = yield* store.read.pipe(Effect.orElseSucceed(() => undefined))
+        const target = resolveClientTarget({ flags: options, env: host.env, config: snapshot?.config, dev: paths.dev })
+        const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+        const role = "operator"
+        const scopes = options.scopes ?? CLI_SCOPES
+        const probe = options.probe === true
+        const identity = yield* (probe ? identities.find : identities.ensure).pipe(Effect.orElseSucceed(() => undefined))
+        // A stored device token is only used for the gateway it came from, never with an explicit --url.
+        const stored = identity === undefined || target.explicitUrl
+          ? undefined
+          : yield* identities.storedToken(target.url, identity.deviceId, role).pipe(Effect.orElseSucceed(() => undefined))
+        const shared = { ...(target.token === undefined ? {} : { token: target.token }), ...(target.password === undefined ? {} : { password: target.password }) }
+        const firstAuth = target.token === undefined && target.password === undefined && stored !== undefined ? { token: stored.token } : shared
+        const attempt = (auth: Attempt["auth"]) => openConnection({ url: target.url, timeoutMs, role, scopes, auth, identity, probe })
+        const connection = yield* attempt(firstAuth).pipe(
+          Effect.catchTag("GatewayAuthError", (error) => {
+            if (error.code === "AUTH_DEVICE_TOKEN_MISMATCH" && identity !== undefined) {
+              return Effect.zipRight(identities.dropToken(target.url, identity.deviceId, role).pipe(Effect.ignore), Effect.fail(error))
+            }
+            // Exactly one trusted retry with the stored device token.
+            if (error.canRetryWithDeviceToken && stored !== undefined && isTrustedEndpoint(target.url, false)) {
+              return attempt({ ...shared, deviceToken: stored.token })
+            }
+            return Effect.fail(error)
+          })
+        )
+        const issued = connection.hello.auth.deviceToken
+        if (issued !== undefined && identity !== undefined && !target.explicitUrl) {
+          yield* identities.saveToken(target.url, identity.deviceId, role, issued, connection.hello.auth.scopes).pipe(Effect.ignore)
+        }
+        return connection
+      })
+
+    const callRaw = (method: string, params: unknown, options: ConnectOptions) =>
+      Effect.scoped(Effect.flatMap(connect(options), (connection) => connection.request(method, params, options.timeoutMs)))
+
+    return {
+      connect,
+      callRaw,
+      call: (spec, params, options) =>
+        Effect.flatMap(callRaw(spec.name, params, options), (payload) =>
+          Schema.decodeUnknown(spec.result)(payload).pipe(
+            Effect.mapError(() => new GatewayConnectFailed({ message: `gateway returned an unexpected ${spec.name} result`, url: options.url ?? "" }))
+          ))
+    }
+  })
+)

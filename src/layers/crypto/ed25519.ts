@@ -1,0 +1,59 @@
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto"
+import type { DeviceCrypto } from "../../domain/protocol/deviceAuth.js"
+
+// DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw key is the 32 bytes after it.
+const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex")
+
+export const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url")
+
+const keyFromRaw = (raw: Uint8Array) => createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" })
+
+/** Ed25519 through node:crypto. */
+export const nodeDeviceCrypto: DeviceCrypto = {
+  rawPublicKey: (publicKey) => {
+    try {
+      if (publicKey.includes("BEGIN PUBLIC KEY")) {
+        const der = createPublicKey(publicKey).export({ format: "der", type: "spki" })
+        return der.length === 44 && der.subarray(0, 12).equals(SPKI_PREFIX) ? new Uint8Array(der.subarray(12)) : undefined
+      }
+      if (!/^[A-Za-z0-9_-]+={0,2}$/.test(publicKey.trim())) return undefined
+      const raw = Buffer.from(publicKey.trim(), "base64url")
+      return raw.length === 32 ? new Uint8Array(raw) : undefined
+    } catch {
+      return undefined
+    }
+  },
+  deviceIdOf: (raw) => createHash("sha256").update(raw).digest("hex"),
+  verify: (raw, payload, signature) => {
+    try {
+      const sig = Buffer.from(signature, "base64url")
+      return sig.length === 64 && verify(null, Buffer.from(payload, "utf8"), keyFromRaw(raw), sig)
+    } catch {
+      return false
+    }
+  }
+}
+
+/** A device key pair as the reference clients persist it. */
+export interface DeviceKeyPair {
+  readonly deviceId: string
+  readonly publicKey: string
+  readonly publicKeyPem: string
+  readonly privateKeyPem: string
+}
+
+export const generateDeviceKeyPair = (): DeviceKeyPair => {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519")
+  const der = publicKey.export({ format: "der", type: "spki" })
+  const raw = der.subarray(12)
+  return {
+    deviceId: createHash("sha256").update(raw).digest("hex"),
+    publicKey: b64url(raw),
+    publicKeyPem: String(publicKey.export({ format: "pem", type: "spki" })),
+    privateKeyPem: String(privateKey.export({ format: "pem", type: "pkcs8" }))
+  }
+}
+
+/** Signs a payload with a PEM private key; returns b64url. */
+export const signPayload = (privateKeyPem: string, payload: string) =>
+  b64url(sign(null, Buffer.from(payload, "utf8"), createPrivateKey(privateKeyPem)))

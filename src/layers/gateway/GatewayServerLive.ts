@@ -1,0 +1,175 @@
+import { Data, Effect, Layer, Ref, Runtime, Schedule, Stream } from "effect"
+import * as http from "node:http"
+import { WebSocketServer } from "ws"
+import { resolveGatewayAuth, type ResolvedAuth } from "../../domain/auth/resolveAuth.js"
+import { MAX_PAYLOAD_BYTES } from "../../domain/protocol/frames.js"
+import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
+import { DeviceRegistry } from "../../services/DeviceRegistry.js"
+import { EventBus } from "../../services/EventBus.js"
+import { GatewayLog } from "../../services/GatewayLog.js"
+import { GatewayRuntime } from "../../services/GatewayRuntime.js"
+import { GatewayPolicy, GatewayServer } from "../../services/GatewayServer.js"
+import { Host } from "../../services/Host.js"
+import { MethodRegistry } from "../../services/MethodRegistry.js"
+import { serveSocket } from "./socket.js"
+
+/** Listening failed: `EADDRINUSE` is retried by `gateway run`, anything else is final. */
+export class GatewayBindError extends Data.TaggedError("GatewayBindError")<{ readonly errno: string; readonly message: string }> {}
+
+/** Default server timings. */
+export const GatewayPolicyLive = Layer.succeed(GatewayPolicy, {
+  tickInterval: "15 seconds",
+  handshakeTimeout: "15 seconds",
+  drainTimeout: "5 seconds"
+})
+
+const json = (res: http.ServerResponse, status: number, body: unknown) => {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" })
+  res.end(text)
+}
+
+const sameAuth = (a: ResolvedAuth, b: ResolvedAuth) => a.mode === b.mode && a.token === b.token && a.password === b.password
+
+/**
+ * The gateway's HTTP + WebSocket server on one port. Its scope owns the listener, every socket, the
+ * tick and the config watcher; closing the scope announces `shutdown`, drains requests and closes sockets.
+ */
+export const GatewayServerLive = (listen: { readonly host: string; readonly port: number; readonly authOverrides?: Parameters<typeof resolveGatewayAuth>[2] }) =>
+  Layer.scoped(
+    GatewayServer,
+    Effect.gen(function*() {
+      const runtime = yield* GatewayRuntime
+      const bus = yield* EventBus
+      const log = yield* GatewayLog
+      const policy = yield* GatewayPolicy
+      const store = yield* ConfigStore
+      const registry = yield* DeviceRegistry
+      const host = yield* Host
+      const services = yield* Effect.runtime<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry>()
+      const runFork = Runtime.runFork(services)
+      const inFlightCount = yield* Ref.make(0)
+      const inFlight = { inc: Ref.update(inFlightCount, (n) => n + 1), dec: Ref.update(inFlightCount, (n) => n - 1) }
+
+      const server = http.createServer((req, res) => {
+        const path = (req.url ?? "/").split("?")[0]
+        if (path === "/healthz") return json(res, 200, { ok: true, status: "live" })
+        if (path === "/readyz" || path === "/startupz") {
+          const ready = Runtime.runSync(services)(runtime.ready)
+          return json(res, ready ? 200 : 503, { ok: ready, status: ready ? "ready" : "starting" })
+        }
+        json(res, 404, { ok: false, error: "not found" })
+      })
+      const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false })
+      server.on("upgrade", (req, socket, head) => {
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          runFork(serveSocket(ws, req, policy, inFlight))
+        })
+      })
+
+      yield* Effect.acquireRelease(
+        Effect.async<void, GatewayBindError>((resume) => {
+          const onError = (error: NodeJS.ErrnoException) => {
+            server.off("listening", onListening)
+            resume(Effect.fail(new GatewayBindError({ errno: error.code ?? "UNKNOWN", message: error.message })))
+          }
+          const onListening = () => {
+            server.off("error", onError)
+            resume(Effect.void)
+          }
+          server.once("error", onError)
+          server.once("listening", onListening)
+          server.listen(listen.port, listen.host)
+        }),
+        () =>
+          Effect.gen(function*() {
+            yield* runtime.setReady(false)
+            yield* bus.publish({ event: "shutdown", payload: { reason: "gateway stopping" } })
+            // Let the shutdown event reach sockets, then wait for in-flight requests.
+            yield* Effect.sleep("20 millis")
+            yield* Ref.get(inFlightCount).pipe(
+              Effect.repeat({ schedule: Schedule.spaced("20 millis"), until: (n) => n <= 0 }),
+              Effect.timeout(policy.drainTimeout),
+              Effect.ignore
+            )
+            for (const client of wss.clients) client.close(1012, "service restart")
+            yield* Effect.async<void>((resume) => {
+              const timer = setTimeout(() => {
+                for (const client of wss.clients) client.terminate()
+              }, 1000)
+              wss.close(() => undefined)
+              server.close(() => {
+                clearTimeout(timer)
+                resume(Effect.void)
+              })
+              server.closeAllConnections()
+            }).pipe(Effect.timeout("3 seconds"), Effect.ignore)
+          })
+      )
+      const address = server.address()
+      const port = typeof address === "object" && address !== null ? address.port : listen.port
+
+      // Tick keeps idle clients' timers fed.
+      yield* Effect.forkScoped(
+        Effect.repeat(Effect.suspend(() => bus.publish({ event: "tick", payload: { ts: Date.now() }, droppable: true })), Schedule.spaced(policy.tickInterval))
+      )
+
+      // Pairing changes become events; rotated or revoked tokens end that device's sessions.
+      const changes = yield* registry.changes
+      yield* Effect.forkScoped(
+        Stream.fromQueue(changes).pipe(
+          Stream.runForEach((change) => {
+            switch (change._tag) {
+              case "Requested":
+                return bus.publish({ event: "device.pair.requested", payload: change.request, scope: "operator.pairing" })
+              case "Resolved":
+                return bus.publish({
+                  event: "device.pair.resolved",
+                  payload: { requestId: change.requestId, deviceId: change.deviceId, decision: change.decision, ts: change.ts },
+                  scope: "operator.pairing"
+                })
+              case "TokenInvalidated":
+                return runtime.closeSessions(
+                  (s) => s.deviceId === change.deviceId && (change.role === undefined || s.role === change.role) && s.authMethod === "device-token",
+                  4001,
+                  `client invalidated: ${change.reason}`
+                )
+            }
+          })
+        )
+      )
+
+      // Hot reload: valid edits replace the settings; an auth change ends shared-secret sessions.
+      yield* Effect.forkScoped(
+        store.watch.pipe(
+          Stream.runForEach((loaded) =>
+            Effect.gen(function*() {
+              const previous = yield* runtime.settings
+              const auth = resolveGatewayAuth(loaded.config.gateway, host.env, listen.authOverrides)
+              yield* runtime.setSettings({ ...previous, config: loaded.config, configHash: loaded.snapshot.hash, auth })
+              yield* bus.publish({ event: "config.changed", payload: { path: store.path, hash: loaded.snapshot.hash, ts: Date.now() }, scope: "operator.read" })
+              if (!sameAuth(previous.auth, auth)) {
+                const closed = yield* runtime.closeSessions((s) => s.authMethod !== "device-token", 4001, "gateway auth changed")
+                yield* log.write({ level: "info", message: `gateway auth changed; closed ${closed} session(s)`, fields: { subsystem: "gateway/reload" } })
+              }
+              const port = loaded.config.gateway?.port
+              if (port !== undefined && port !== previous.port) {
+                yield* log.write({ level: "warn", message: `config change requires gateway restart (gateway.port ${previous.port} -> ${port})`, fields: { subsystem: "gateway/reload" } })
+              }
+            })
+          )
+        )
+      )
+
+      yield* runtime.setReady(true)
+      const url = `ws://${listen.host.includes(":") ? `[${listen.host}]` : listen.host}:${port}`
+      yield* log.write({ level: "info", message: `gateway listening on ${url}`, fields: { subsystem: "gateway", port } })
+      return {
+        host: listen.host,
+        port,
+        url,
+        connectionCount: Effect.map(runtime.sessions, (s) => s.length)
+      }
+    })
+  )

@@ -1,0 +1,241 @@
+import { Clock, Effect, Either, Option, ParseResult, Schema } from "effect"
+import { authFailure, checkSharedSecret, type SharedAuthResult } from "../../domain/auth/connectAuth.js"
+import { checkOrigin, checkTrustedProxy, isLocalDirect, isLoopbackIp, normalizeOriginHeader, type PeerInfo } from "../../domain/auth/locality.js"
+import { decidePairing, pairingMessage } from "../../domain/pairing/decide.js"
+import { verifyDeviceProof } from "../../domain/protocol/deviceAuth.js"
+import {
+  DeviceIdentityRequired,
+  InvalidRequest,
+  PairingRequired,
+  ProtocolMismatch,
+  Unavailable
+} from "../../domain/protocol/errors.js"
+import { ConnectParams, MIN_CLIENT_PROTOCOL, MIN_NODE_PROTOCOL, MIN_PROBE_PROTOCOL, PROTOCOL_VERSION } from "../../domain/protocol/frames.js"
+import { AuthRateLimiter, type LimiterKey } from "../../services/AuthRateLimiter.js"
+import { DeviceRegistry, type PairingAsk } from "../../services/DeviceRegistry.js"
+import { GatewayRuntime } from "../../services/GatewayRuntime.js"
+import { nodeDeviceCrypto } from "../crypto/ed25519.js"
+import { secretEquals } from "./secrets.js"
+
+/** The socket facts the connect pipeline needs. */
+export interface SocketFacts {
+  readonly connId: string
+  readonly nonce: string
+  readonly peer: PeerInfo
+}
+
+/** A connect that passed every check. */
+export interface AcceptedConnect {
+  readonly params: ConnectParams
+  readonly role: string
+  readonly scopes: ReadonlyArray<string>
+  readonly deviceId: string | undefined
+  readonly authMethod: string
+  readonly deviceToken: { readonly token: string; readonly issuedAtMs: number } | undefined
+}
+
+const decodeParams = Schema.decodeUnknownEither(ConnectParams, { errors: "all", onExcessProperty: "error" })
+
+const BROWSER_CLIENTS = new Set(["openclaw-control-ui", "webchat-ui", "webchat"])
+
+const protocolAccepted = (p: ConnectParams, role: string) => {
+  const { minProtocol: min, maxProtocol: max } = p
+  if (min <= PROTOCOL_VERSION && PROTOCOL_VERSION <= max && max >= MIN_CLIENT_PROTOCOL) return true
+  if (p.client.mode === "probe" && max >= MIN_PROBE_PROTOCOL && min <= PROTOCOL_VERSION) return true
+  return role === "node" && p.client.mode === "node" && min <= MIN_NODE_PROTOCOL && MIN_NODE_PROTOCOL <= max
+}
+
+// `gateway.nodes.pairing.autoApproveLocal` lives in a section Clawgate keeps but does not model yet.
+const autoApproveLocalEnabled = (config: unknown): boolean => {
+  const nodes = (config as { gateway?: { nodes?: { pairing?: { autoApproveLocal?: unknown } } } }).gateway?.nodes
+  return nodes?.pairing?.autoApproveLocal !== false
+}
+
+const pairingHint = (requestId: string) => `Approve this device on the gateway host: openclaw devices approve ${requestId}`
+
+/** Runs the server pipeline of spec section 2 for one `connect` request; first failure wins. */
+export const runConnect = (raw: unknown, socket: SocketFacts) =>
+  Effect.gen(function*() {
+    const runtime = yield* GatewayRuntime
+    const limiter = yield* AuthRateLimiter
+    const registry = yield* DeviceRegistry
+
+    // (1) params
+    const decoded = decodeParams(raw)
+    if (Either.isLeft(decoded)) {
+      const detail = ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((i) => `${i.path.join(".") || "<root>"}: ${i.message}`).join("; ")
+      return yield* new InvalidRequest({ message: `invalid connect params: ${detail}` })
+    }
+    const params = decoded.right
+    // (2) readiness
+    if (!(yield* runtime.ready)) {
+      return yield* new Unavailable({ message: "gateway starting; retry shortly", retryAfterMs: 500, details: { reason: "startup-sidecars" } })
+    }
+    const role = params.role ?? "operator"
+    // (3) protocol
+    if (!protocolAccepted(params, role)) {
+      return yield* new ProtocolMismatch({ message: "protocol mismatch", clientMinProtocol: params.minProtocol, clientMaxProtocol: params.maxProtocol })
+    }
+    // (4) role
+    if (role !== "operator" && role !== "node") return yield* new InvalidRequest({ message: "invalid role" })
+    const settings = yield* runtime.settings
+    const auth = settings.auth
+    const peer = socket.peer
+    const localDirect = isLocalDirect(peer, auth.trustedProxies)
+    const browserClient = BROWSER_CLIENTS.has(params.client.id) || params.client.mode === "ui" || params.client.mode === "webchat"
+    // (5) origin
+    if (peer.origin !== undefined || browserClient) {
+      const refused = checkOrigin({
+        peer,
+        allowedOrigins: settings.config.gateway?.controlUi?.allowedOrigins ?? [],
+        hostHeaderFallback: settings.config.gateway?.controlUi?.dangerouslyAllowHostHeaderOriginFallback ?? false,
+        localDirect
+      })
+      if (refused !== undefined) return yield* refused
+    }
+    // A browser socket never gets the loopback exemption, even with an unparseable Origin.
+    const browserOrigin = peer.origin === undefined ? undefined : normalizeOriginHeader(peer.origin) ?? "null"
+    const limiterKey = (scope: string): LimiterKey => ({ scope, ip: peer.ip, browserOrigin })
+    const presentedToken = params.auth?.token
+    const presentedPassword = params.auth?.password
+    const explicitDeviceToken = params.auth?.deviceToken
+    const failureContext = {
+      clientId: params.client.id,
+      clientMode: params.client.mode,
+      deviceSent: params.device !== undefined,
+      tokenWithoutDeviceToken: presentedToken !== undefined && explicitDeviceToken === undefined
+    }
+    const lockedFor = yield* limiter.lockedFor(limiterKey("shared-secret"))
+    if (lockedFor !== undefined) return yield* authFailure("rate_limited", { ...failureContext, retryAfterMs: lockedFor })
+    // (6) shared credentials
+    const shared: SharedAuthResult = auth.mode === "trusted-proxy"
+      ? checkTrustedProxy(auth, peer)
+      : checkSharedSecret(auth, { token: presentedToken, password: presentedPassword }, secretEquals)
+    if (shared.ok) yield* limiter.reset(limiterKey("shared-secret"))
+
+    // (8) device proof
+    const device = params.device
+    let deviceId: string | undefined
+    if (device !== undefined) {
+      const now = yield* Clock.currentTimeMillis
+      const proof = verifyDeviceProof({
+        device,
+        challengeNonce: socket.nonce,
+        now,
+        inputs: {
+          clientId: params.client.id,
+          clientMode: params.client.mode,
+          role,
+          scopes: params.scopes ?? [],
+          token: params.auth?.token ?? params.auth?.deviceToken ?? params.auth?.bootstrapToken ?? "",
+          platform: params.client.platform,
+          deviceFamily: params.client.deviceFamily
+        },
+        crypto: nodeDeviceCrypto
+      })
+      if ("_tag" in proof) return yield* proof
+      deviceId = device.id.trim().toLowerCase()
+    }
+
+    // (9) device-token fallback
+    let authMethod: string | undefined = shared.ok ? shared.method : undefined
+    let failureReason = shared.ok ? undefined : shared.reason
+    if (!shared.ok && deviceId !== undefined) {
+      const candidate = explicitDeviceToken ?? presentedToken
+      if (candidate !== undefined) {
+        const check = yield* registry.verifyToken(deviceId, role, candidate, params.scopes ?? []).pipe(Effect.orDie)
+        if (check._tag === "Valid") {
+          authMethod = "device-token"
+          failureReason = undefined
+          yield* limiter.reset(limiterKey("device-token"))
+          if (presentedToken !== undefined) yield* limiter.reset(limiterKey("shared-secret"))
+        } else if (check._tag === "ScopeMismatch") failureReason = "scope_mismatch"
+        else if (explicitDeviceToken !== undefined) failureReason = "device_token_mismatch"
+      }
+    }
+    // (10) still unauthenticated
+    if (authMethod === undefined) {
+      const reason = failureReason ?? "none"
+      // Only wrong credentials count towards the lockout, not missing ones.
+      if (reason.endsWith("_mismatch") || reason === "trusted_proxy_user_not_allowed") {
+        yield* limiter.recordFailure(limiterKey(reason === "device_token_mismatch" ? "device-token" : "shared-secret"))
+      }
+      return yield* authFailure(reason, failureContext)
+    }
+
+    // (7) device-less policy
+    const sharedOverLoopback = isLoopbackIp(peer.ip) && authMethod !== "device-token"
+    if (deviceId === undefined) {
+      const backendHelper = params.client.id === "gateway-client" && params.client.mode === "backend" && localDirect
+      if (role !== "operator" && !backendHelper) {
+        return yield* new DeviceIdentityRequired({ code: "DEVICE_IDENTITY_REQUIRED", message: "device identity required" })
+      }
+      if (browserClient && authMethod !== "trusted-proxy" && !localDirect) {
+        return yield* new DeviceIdentityRequired({
+          code: "CONTROL_UI_DEVICE_IDENTITY_REQUIRED",
+          message: "control ui requires device identity (use HTTPS or localhost secure context)"
+        })
+      }
+      // Self-declared scopes are cleared unless a named exception applies.
+      const keepScopes = backendHelper || (params.client.id === "cli" && params.client.mode === "cli" && localDirect && authMethod !== "none")
+      return { params, role, scopes: keepScopes ? params.scopes ?? [] : [], deviceId: undefined, authMethod, deviceToken: undefined } satisfies AcceptedConnect
+    }
+
+    // (12) pairing
+    const scopes = params.scopes ?? []
+    const paired = Option.getOrUndefined(yield* registry.get(deviceId).pipe(Effect.orDie))
+    const decision = authMethod === "device-token" ? undefined : decidePairing(paired, {
+      publicKey: device?.publicKey ?? "",
+      role,
+      scopes,
+      platform: params.client.platform,
+      deviceFamily: params.client.deviceFamily
+    })
+    if (decision !== undefined) {
+      const ask: PairingAsk = {
+        deviceId,
+        publicKey: device?.publicKey ?? "",
+        role,
+        scopes,
+        reason: decision.reason,
+        isRepair: decision.isRepair,
+        ...(params.client.displayName === undefined ? {} : { displayName: params.client.displayName }),
+        platform: params.client.platform,
+        ...(params.client.deviceFamily === undefined ? {} : { deviceFamily: params.client.deviceFamily }),
+        clientId: params.client.id,
+        clientMode: params.client.mode
+      }
+      const local = localDirect || sharedOverLoopback
+      // Browser origins auto-pair only as Control UI/webchat; a paired node is never silently widened.
+      const originOk = peer.origin === undefined || browserClient
+      const nonOperatorPaired = paired !== undefined && !paired.roles.includes("operator")
+      const reasonOk = decision.reason === "not-paired" || decision.reason === "role-upgrade" ||
+        (decision.reason === "metadata-upgrade" && !browserClient)
+      const autoApprove = local && originOk && reasonOk && !nonOperatorPaired && autoApproveLocalEnabled(settings.config)
+      if (autoApprove) {
+        yield* registry.approveDirect(ask).pipe(Effect.orDie)
+      } else {
+        const request = yield* registry.request(ask).pipe(Effect.orDie)
+        return yield* new PairingRequired({
+          message: pairingMessage(decision.reason, decision.isRepair),
+          reason: decision.reason,
+          requestId: request.requestId,
+          deviceId,
+          requestedRole: role,
+          requestedScopes: scopes,
+          remediationHint: pairingHint(request.requestId),
+          ...(paired === undefined ? {} : { approvedRoles: paired.roles, approvedScopes: paired.approvedScopes })
+        })
+      }
+    }
+    // (13) device token
+    const issued = yield* registry.issueToken(deviceId, role, scopes).pipe(Effect.orDie)
+    return {
+      params,
+      role,
+      scopes,
+      deviceId,
+      authMethod,
+      deviceToken: { token: issued.token, issuedAtMs: issued.issuedAtMs }
+    } satisfies AcceptedConnect
+  })

@@ -1,0 +1,50 @@
+import { Effect, Either, ParseResult, Schema } from "effect"
+import { authorize } from "../../domain/protocol/authorize.js"
+import { type GatewayWireError, InvalidRequest, toErrorShape } from "../../domain/protocol/errors.js"
+import type { ErrorShape, RequestFrame } from "../../domain/protocol/frames.js"
+import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
+import { type CallContext, MethodRegistry } from "../../services/MethodRegistry.js"
+
+/** The outcome of one request, ready to become a `res` frame. */
+export type DispatchResult =
+  | { readonly ok: true; readonly payload: unknown }
+  | { readonly ok: false; readonly error: ErrorShape; readonly unauthorizedRole: boolean }
+
+const describeParse = (error: ParseResult.ParseError) =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).map((i) => `${i.path.join(".") || "<root>"}: ${i.message}`).join("; ")
+
+/**
+ * Authorizes, decodes params, runs the handler and encodes the result. Scope is checked before the
+ * handler lookup, so an unknown method answers `missing scope` to callers without admin.
+ */
+export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "requestId">) =>
+  Effect.gen(function*() {
+    const registry = yield* MethodRegistry
+    const limiter = yield* AuthRateLimiter
+    const denied = authorize(context, frame.method)
+    if (denied !== undefined) {
+      return { ok: false, error: toErrorShape(denied), unauthorizedRole: denied.message.startsWith("unauthorized role") } as const
+    }
+    const entry = yield* registry.lookup(frame.method)
+    if (entry === undefined) {
+      return { ok: false, error: toErrorShape(new InvalidRequest({ message: `unknown method: ${frame.method}` })), unauthorizedRole: false } as const
+    }
+    const run = Effect.gen(function*() {
+      if (entry.spec.controlPlaneWrite === true) yield* limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)
+      const params = yield* Either.match(Schema.decodeUnknownEither(entry.spec.params, { errors: "all", onExcessProperty: "error" })(frame.params ?? {}), {
+        onLeft: (error) => Effect.fail(new InvalidRequest({ message: `invalid ${frame.method} params: ${describeParse(error)}` })),
+        onRight: (value) => Effect.succeed(value)
+      })
+      const result = yield* entry.handler(params, { ...context, requestId: frame.id })
+      return yield* Schema.encodeUnknown(entry.spec.result)(result).pipe(Effect.orDie)
+    })
+    return yield* run.pipe(
+      Effect.map((payload): DispatchResult => ({ ok: true, payload })),
+      Effect.catchAll((error: GatewayWireError) => Effect.succeed<DispatchResult>({ ok: false, error: toErrorShape(error), unauthorizedRole: false })),
+      Effect.catchAllDefect((defect) =>
+        Effect.logError("gateway handler defect", defect).pipe(
+          Effect.as<DispatchResult>({ ok: false, error: { code: "UNAVAILABLE", message: `internal error in ${frame.method}`, retryable: true }, unauthorizedRole: false })
+        )
+      )
+    )
+  })

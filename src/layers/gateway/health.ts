@@ -1,0 +1,20 @@
+import { Effect } from "effect"
+import { VERSION } from "../../domain/BuildInfo.js"
+import type { HealthResult } from "../../domain/protocol/methods.js"
+import { GatewayRuntime } from "../../services/GatewayRuntime.js"
+
+/** The `health` payload: liveness, uptime and what the gateway is serving. */
+export const healthSnapshot = Effect.gen(function*() {
+  const runtime = yield* GatewayRuntime
+  const started = Date.now()
+  const sessions = yield* runtime.sessions
+  return {
+    ok: true,
+    ts: started,
+    durationMs: Date.now() - started,
+    channels: {},
+    sessions: { count: sessions.length },
+    version: VERSION,
+    uptimeMs: started - runtime.startedAtMs
+  } satisfies HealthResult
+})

@@ -1,0 +1,123 @@
+import { Effect, Either, Layer } from "effect"
+import { parseJson5 } from "../../../domain/config/json5.js"
+import { redactSecrets } from "../../../domain/config/redact.js"
+import { formatConfigPath, getAtPath, type PathSegment } from "../../../domain/ConfigPath.js"
+import { InvalidRequest } from "../../../domain/protocol/errors.js"
+import { Methods } from "../../../domain/protocol/methods.js"
+import { findRedactedPlaceholder } from "../../../domain/WriteGuard.js"
+import { ConfigEditor, type EditError } from "../../../services/ConfigEditor.js"
+import { ConfigStore } from "../../../services/ConfigStore.js"
+import { GatewayLog } from "../../../services/GatewayLog.js"
+import { GatewayRuntime } from "../../../services/GatewayRuntime.js"
+import { MethodRegistry } from "../../../services/MethodRegistry.js"
+import { Paths } from "../../../services/Paths.js"
+import { healthSnapshot } from "../health.js"
+import { Option } from "effect"
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** Arrays a merge patch would shorten without naming them in `replacePaths`. */
+const shrunkArrays = (current: unknown, patch: unknown, replacePaths: ReadonlySet<string>, path: ReadonlyArray<PathSegment> = []): Array<string> => {
+  if (!isRecord(patch)) return []
+  return Object.entries(patch).flatMap(([key, value]) => {
+    const here = [...path, key]
+    const name = formatConfigPath(here)
+    if (replacePaths.has(name)) return []
+    const existing = Option.getOrUndefined(getAtPath(current, [key]))
+    if (Array.isArray(value) && Array.isArray(existing) && value.length < existing.length) return [name]
+    return isRecord(value) ? shrunkArrays(existing, value, replacePaths, here) : []
+  })
+}
+
+const editFailure = (error: EditError) =>
+  new InvalidRequest({
+    message: error.message,
+    details: {
+      code: error.code,
+      ...(error._tag === "ConfigInvalid" ? { issues: error.issues } : {}),
+      ...(error._tag === "ConfigWriteRejected" ? { reasons: error.reasons, rejectedPath: error.rejectedPath } : {})
+    }
+  })
+
+/** health, status, system-presence, config.get, config.patch and logs.tail. */
+export const CoreMethodsLive = Layer.effectDiscard(
+  Effect.gen(function*() {
+    const registry = yield* MethodRegistry
+    const runtime = yield* GatewayRuntime
+    const store = yield* ConfigStore
+    const editor = yield* ConfigEditor
+    const log = yield* GatewayLog
+    const paths = yield* Paths
+
+    yield* registry.register(Methods.health, () => Effect.provideService(healthSnapshot, GatewayRuntime, runtime))
+
+    yield* registry.register(Methods.status, (_params, caller) =>
+      Effect.gen(function*() {
+        const settings = yield* runtime.settings
+        const sessions = yield* runtime.sessions
+        const admin = caller.scopes.includes("operator.admin")
+        return {
+          runtimeVersion: (yield* healthSnapshot.pipe(Effect.provideService(GatewayRuntime, runtime))).version ?? "",
+          pid: process.pid,
+          uptimeMs: Date.now() - runtime.startedAtMs,
+          authMode: settings.auth.mode,
+          bind: settings.bindMode,
+          port: settings.port,
+          connections: sessions.length,
+          ...(admin ? { configPath: paths.configPath, stateDir: paths.stateDir } : {})
+        }
+      }))
+
+    yield* registry.register(Methods.systemPresence, () => runtime.presence)
+
+    yield* registry.register(Methods.configGet, () =>
+      Effect.gen(function*() {
+        const snapshot = yield* store.read.pipe(Effect.orDie)
+        const redacted = snapshot.authored === undefined ? null : redactSecrets(snapshot.authored)
+        return {
+          path: snapshot.path,
+          exists: snapshot.exists,
+          raw: redacted === null ? null : JSON.stringify(redacted, null, 2),
+          config: redacted,
+          hash: snapshot.hash ?? null,
+          valid: snapshot.parseError === undefined && snapshot.issues.length === 0,
+          issues: snapshot.parseError === undefined ? snapshot.issues.map((i) => ({ path: i.path, message: i.message })) : [{ path: "<root>", message: snapshot.parseError.message }]
+        }
+      }))
+
+    yield* registry.register(Methods.configPatch, (params) =>
+      Effect.gen(function*() {
+        const patch = parseJson5(params.raw)
+        if (Either.isLeft(patch) || !isRecord(patch.right)) {
+          return yield* new InvalidRequest({ message: "config.patch raw must be a JSON5 object (a merge patch)" })
+        }
+        const placeholder = findRedactedPlaceholder(patch.right)
+        if (placeholder !== undefined) {
+          return yield* new InvalidRequest({ message: `config.patch contains a redacted placeholder at ${placeholder}; send the real value or leave the key out` })
+        }
+        const snapshot = yield* store.read.pipe(Effect.orDie)
+        if (snapshot.exists && params.baseHash === undefined) {
+          return yield* new InvalidRequest({ message: "config.patch requires baseHash once the config file exists (use the hash from config.get)" })
+        }
+        const replacePaths = params.replacePaths ?? []
+        const shrunk = shrunkArrays(snapshot.authored, patch.right, new Set(replacePaths))
+        if (shrunk.length > 0) {
+          return yield* new InvalidRequest({ message: `config.patch would shorten ${shrunk.join(", ")}; list them in replacePaths to replace them` })
+        }
+        const outcome = yield* editor
+          .apply([{ _tag: "Patch", patch: patch.right, replacePaths }], params.baseHash === undefined ? {} : { baseHash: params.baseHash })
+          .pipe(Effect.mapError(editFailure))
+        if (outcome._tag === "NoChange") return { ok: true, changed: false, path: outcome.path, hash: snapshot.hash ?? null, paths: [] }
+        if (outcome._tag === "DryRun") return { ok: outcome.ok, changed: false, path: outcome.path, hash: snapshot.hash ?? null, paths: outcome.changed }
+        return { ok: true, changed: true, path: outcome.path, hash: outcome.result.hash, paths: outcome.changed, hint: outcome.hint }
+      }))
+
+    yield* registry.register(Methods.logsTail, (params) =>
+      log.tail({
+        ...(params.cursor === undefined ? {} : { cursor: params.cursor }),
+        ...(params.limit === undefined ? {} : { limit: params.limit }),
+        ...(params.maxBytes === undefined ? {} : { maxBytes: params.maxBytes })
+      }))
+  })
+)

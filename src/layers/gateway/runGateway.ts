@@ -1,0 +1,199 @@
+import { Console, Effect, Exit, Layer, Schedule, Scope } from "effect"
+import { VERSION } from "../../domain/BuildInfo.js"
+import { type AuthMode, resolveGatewayAuth } from "../../domain/auth/resolveAuth.js"
+import { type BindMode, bindHostFor, checkAuth, checkMode, checkRunFlags, GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
+import { resolveGatewayPort } from "../../domain/Paths.js"
+import { checkVersionGuard, newerConfigWarning, isOlderThanTouched } from "../../domain/Version.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
+import { GatewayServer } from "../../services/GatewayServer.js"
+import { Host } from "../../services/Host.js"
+import { Paths } from "../../services/Paths.js"
+import { AuthRateLimiterLive, rateLimitFromConfig } from "../AuthRateLimiterLive.js"
+import { DeviceRegistryLive } from "../DeviceRegistryLive.js"
+import { EventBusLive } from "../EventBusLive.js"
+import { GatewayLogLive } from "../GatewayLogLive.js"
+import { GatewayRuntimeLive } from "../GatewayRuntimeLive.js"
+import { MethodRegistryLive } from "../MethodRegistryLive.js"
+import { acquireGatewayLocks } from "./GatewayLock.js"
+import { GatewayBindError, GatewayPolicyLive, GatewayServerLive } from "./GatewayServerLive.js"
+import { CoreMethodsLive } from "./methods/core.js"
+import { DeviceMethodsLive } from "./methods/devices.js"
+import { forceFreePort } from "./forcePort.js"
+import { portOwners } from "./processInfo.js"
+
+/** Options of `openclaw gateway run`. */
+export interface RunOptions {
+  readonly port?: string | undefined
+  readonly bind?: string | undefined
+  readonly token?: string | undefined
+  readonly password?: string | undefined
+  readonly auth?: string | undefined
+  readonly allowUnconfigured: boolean
+  readonly force: boolean
+  readonly dev: boolean
+  /** Bind retries on EADDRINUSE (20 x 500 ms by default). */
+  readonly bindRetries?: number
+  readonly lockTimeoutMs?: number
+}
+
+const fail = (code: GatewayStartBlocked["code"], message: string, exitCode = 1) => Effect.fail(new GatewayStartBlocked({ code, message, exitCode }))
+
+/**
+ * Runs the gateway in the foreground: start guards, locks, listen (with EADDRINUSE retries), then
+ * serve until interrupted (SIGINT/SIGTERM). Resolves once the gateway has shut down cleanly.
+ */
+export const runGateway = (options: RunOptions) =>
+  Effect.gen(function*() {
+    const paths = yield* Paths
+    const host = yield* Host
+    const store = yield* ConfigStore
+    const flagProblem = checkRunFlags(options)
+    if (flagProblem !== undefined) return yield* flagProblem
+
+    const snapshot = yield* store.read
+    if (snapshot.parseError !== undefined || snapshot.config === undefined) {
+      const issues = snapshot.parseError !== undefined
+        ? [`  × ${snapshot.parseError.message}`]
+        : snapshot.issues.map((i) => `  × ${i.path}: ${i.message}`)
+      return yield* fail("GATEWAY_CONFIG_INVALID", [`Invalid config at ${store.path}`, ...issues, "Run `openclaw doctor --fix` to repair, or `openclaw config validate` to list the problems."].join("\n"), 78)
+    }
+    const config = snapshot.config
+    for (const warning of snapshot.warnings) yield* Console.error(warning)
+    for (const unsupported of snapshot.unsupported) yield* Console.error(`config: ${unsupported}: not supported by this version, ignored`)
+
+    const serviceMode = host.env["OPENCLAW_SERVICE_MARKER"] !== undefined
+    const touched = config.meta?.lastTouchedVersion
+    if (serviceMode) {
+      const refusal = checkVersionGuard({ action: "run gateway state preparation", currentVersion: VERSION, touchedVersion: touched, override: host.env["OPENCLAW_ALLOW_OLDER_BINARY_DESTRUCTIVE_ACTIONS"], serviceMode: true })
+      if (refusal !== undefined) return yield* refusal
+    } else if (touched !== undefined && isOlderThanTouched(VERSION, touched)) {
+      yield* Console.error(newerConfigWarning(touched, VERSION))
+    }
+
+    const modeProblem = checkMode({ exists: snapshot.exists, config, allowUnconfigured: options.allowUnconfigured })
+    if (modeProblem !== undefined) return yield* modeProblem
+
+    const bind = (options.bind ?? config.gateway?.bind ?? "loopback") as BindMode
+    const bindHost = bindHostFor(bind, config.gateway?.customBindHost)
+    if (typeof bindHost !== "string") return yield* bindHost
+    const authMode = options.auth as AuthMode | undefined
+    if (authMode !== undefined && !["none", "token", "password", "trusted-proxy"].includes(authMode)) {
+      return yield* fail("GATEWAY_INVALID_OPTION", "Invalid --auth (use \"none\", \"token\", \"password\", or \"trusted-proxy\")")
+    }
+    const overrides = { mode: authMode, token: options.token, password: options.password }
+    const auth = resolveGatewayAuth(config.gateway, host.env, overrides)
+    const rawGateway = (snapshot.authored as { gateway?: Record<string, unknown> } | undefined)?.gateway
+    const authProblem = checkAuth({
+      auth,
+      explicitMode: authMode !== undefined || config.gateway?.auth?.mode !== undefined,
+      bind,
+      bindHost,
+      legacyTokenPresent: rawGateway !== undefined && "token" in rawGateway
+    })
+    if (authProblem !== undefined) return yield* authProblem
+    for (const ref of auth.unresolved) yield* Console.error(`gateway auth: SecretRef ${ref} could not be resolved`)
+
+    const { port } = resolveGatewayPort({
+      flag: options.port === undefined ? undefined : Number(options.port),
+      env: host.env,
+      configPort: config.gateway?.port,
+      dev: options.dev || paths.dev
+    })
+    const url = `ws://${bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost}:${port}`
+
+    if (options.force) {
+      const refusal = checkVersionGuard({ action: "force-kill gateway port listeners", currentVersion: VERSION, touchedVersion: touched, override: host.env["OPENCLAW_ALLOW_OLDER_BINARY_DESTRUCTIVE_ACTIONS"], serviceMode })
+      if (refusal !== undefined) return yield* refusal
+      const lines = yield* forceFreePort(port)
+      for (const line of lines) yield* Console.log(line)
+    }
+
+    const scope = yield* Scope.make()
+    const exit = yield* Effect.exit(Effect.gen(function*() {
+      yield* acquireGatewayLocks({
+        stateDir: paths.stateDir,
+        configPath: store.path,
+        port,
+        allowMulti: host.env["OPENCLAW_ALLOW_MULTI_GATEWAY"] === "1",
+        timeoutMs: options.lockTimeoutMs ?? 5000
+      }).pipe(
+        Scope.extend(scope),
+        Effect.mapError((e) => new GatewayStartBlocked({ code: "GATEWAY_LOCKED", message: e.message, exitCode: 1 }))
+      )
+      const logging = config.logging
+      const layer = gatewayLayer({
+        host: bindHost,
+        port,
+        bindMode: bind,
+        configHash: snapshot.hash,
+        config,
+        auth,
+        overrides,
+        logFile: logging?.file,
+        logLevel: host.env["OPENCLAW_LOG_LEVEL"] ?? logging?.level,
+        maxFileBytes: logging?.maxFileBytes,
+        redactPatterns: logging?.redactPatterns,
+        profile: paths.profile
+      })
+      const context = yield* Layer.buildWithScope(layer, scope).pipe(
+        Effect.retry({
+          while: (e) => e instanceof GatewayBindError && e.errno === "EADDRINUSE",
+          schedule: Schedule.spaced("500 millis").pipe(Schedule.compose(Schedule.recurs(options.bindRetries ?? 20)))
+        }),
+        Effect.catchAll((e) => {
+          if (e instanceof GatewayBindError && e.errno === "EADDRINUSE") {
+            const owners = portOwners(port).map((o) => `Port ${port} is in use by pid ${o.pid}: ${o.command}`)
+            return fail("GATEWAY_PORT_IN_USE", [`Gateway failed to start: another gateway instance is already listening on ${url}`, "If the gateway is supervised, stop it with: openclaw gateway stop", ...owners].join("\n"))
+          }
+          return fail("GATEWAY_BIND_FAILED", [`Gateway failed to start: failed to bind gateway socket on ${url}: ${e instanceof GatewayBindError ? e.message : String(e)}`, "If the gateway is supervised, stop it with: openclaw gateway stop"].join("\n"))
+        })
+      )
+      const listening = yield* GatewayServer.pipe(Effect.provide(context))
+      // The first good start makes this config the last-known-good one.
+      yield* store.promoteLastGood(snapshot).pipe(Effect.ignore)
+      yield* Console.log(`Gateway listening on ${listening.url} (auth ${auth.mode}; pid ${process.pid})`)
+      yield* Console.log(`Dashboard: http://${bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost}:${listening.port}/`)
+      return yield* Effect.never
+    }))
+    yield* Scope.close(scope, exit)
+    if (Exit.isFailure(exit)) return yield* exit
+  })
+
+/** The whole gateway as one layer, on top of the config foundation. */
+export const gatewayLayer = (input: {
+  readonly host: string
+  readonly port: number
+  readonly bindMode: string
+  readonly configHash: string | undefined
+  readonly config: import("../../domain/config/ConfigSchema.js").OpenClawConfig
+  readonly auth: import("../../domain/auth/resolveAuth.js").ResolvedAuth
+  readonly overrides: import("../../domain/auth/resolveAuth.js").AuthOverrides
+  readonly logFile?: string | undefined
+  readonly logLevel?: string | undefined
+  readonly maxFileBytes?: number | undefined
+  readonly redactPatterns?: ReadonlyArray<string> | undefined
+  readonly profile?: string | undefined
+}) => {
+  const runtime = GatewayRuntimeLive({ config: input.config, configHash: input.configHash, auth: input.auth, bindMode: input.bindMode, bindHost: input.host, port: input.port })
+  const base = Layer.mergeAll(
+    EventBusLive,
+    MethodRegistryLive,
+    runtime,
+    DeviceRegistryLive,
+    AuthRateLimiterLive(rateLimitFromConfig(input.config.gateway)),
+    GatewayLogLive({
+      ...(input.logFile === undefined ? {} : { file: input.logFile }),
+      ...(isLogLevel(input.logLevel) ? { level: input.logLevel } : {}),
+      ...(input.maxFileBytes === undefined ? {} : { maxFileBytes: input.maxFileBytes }),
+      ...(input.redactPatterns === undefined ? {} : { redactPatterns: [...input.redactPatterns] }),
+      ...(input.profile === undefined ? {} : { profile: input.profile })
+    }),
+    GatewayPolicyLive
+  )
+  const methods = Layer.mergeAll(CoreMethodsLive, DeviceMethodsLive).pipe(Layer.provide(base))
+  const server = GatewayServerLive({ host: input.host, port: input.port, authOverrides: input.overrides }).pipe(Layer.provide(Layer.merge(base, methods)))
+  return Layer.merge(server, base)
+}
+
+const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const
+const isLogLevel = (value: string | undefined): value is typeof LOG_LEVELS[number] => LOG_LEVELS.some((level) => level === value)

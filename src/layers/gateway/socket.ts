@@ -1,0 +1,293 @@
+import { type Duration, Effect, Exit, Fiber, Queue, Ref, Schema, Scope } from "effect"
+import { randomUUID } from "node:crypto"
+import type { IncomingMessage } from "node:http"
+import type { RawData, WebSocket } from "ws"
+import { VERSION } from "../../domain/BuildInfo.js"
+import type { PeerInfo } from "../../domain/auth/locality.js"
+import { connectFailureClose, type GatewayWireError, InvalidRequest, toErrorShape, truncateCloseReason } from "../../domain/protocol/errors.js"
+import {
+  type EventFrame,
+  MAX_BUFFERED_BYTES,
+  MAX_PAYLOAD_BYTES,
+  PRE_AUTH_MAX_BYTES,
+  PROTOCOL_VERSION,
+  RequestFrame,
+  TICK_INTERVAL_MS
+} from "../../domain/protocol/frames.js"
+import { EVENTS } from "../../domain/protocol/methods.js"
+import { scopeSatisfied } from "../../domain/protocol/scopes.js"
+import { EventBus } from "../../services/EventBus.js"
+import { GatewayLog } from "../../services/GatewayLog.js"
+import { GatewayRuntime } from "../../services/GatewayRuntime.js"
+import { MethodRegistry } from "../../services/MethodRegistry.js"
+import { type AcceptedConnect, runConnect } from "./connect.js"
+import { dispatch } from "./dispatch.js"
+import { healthSnapshot } from "./health.js"
+
+const decodeRequest = Schema.decodeUnknownEither(RequestFrame)
+
+/** Counts requests in flight across all sockets, so shutdown can drain them. */
+export interface InFlight {
+  readonly inc: Effect.Effect<void>
+  readonly dec: Effect.Effect<void>
+}
+
+const peerOf = (req: IncomingMessage): PeerInfo => {
+  const headers: Record<string, string | undefined> = {}
+  for (const [key, value] of Object.entries(req.headers)) headers[key] = Array.isArray(value) ? value.join(",") : value
+  return { ip: req.socket.remoteAddress ?? "", host: headers["host"], origin: headers["origin"], headers }
+}
+
+const textOf = (data: RawData): string =>
+  Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8")
+
+const sizeOf = (data: RawData): number =>
+  Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : Buffer.isBuffer(data) ? data.length : data.byteLength
+
+/**
+ * Serves one WebSocket: challenge, the connect handshake, then requests and events until it closes.
+ * Runs inside its own scope, closed when the socket closes.
+ */
+export const serveSocket = (ws: WebSocket, req: IncomingMessage, policy: { readonly handshakeTimeout: Duration.DurationInput }, inFlight: InFlight) =>
+  Effect.gen(function*() {
+    const runtime = yield* GatewayRuntime
+    const bus = yield* EventBus
+    const log = yield* GatewayLog
+    const registry = yield* MethodRegistry
+    const scope = yield* Scope.make()
+    const connId = randomUUID()
+    const nonce = randomUUID()
+    const peer = peerOf(req)
+    const phase = yield* Ref.make<"pre" | "connecting" | "ready" | "closed">("pre")
+    const seq = yield* Ref.make(0)
+    const incoming = yield* Queue.unbounded<{ readonly data: RawData; readonly isBinary: boolean }>()
+    let session: AcceptedConnect | undefined
+
+    const sendRaw = (frame: unknown) =>
+      Effect.sync(() => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+      })
+    const close = (code: number, reason: string) =>
+      Effect.sync(() => {
+        if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, truncateCloseReason(reason))
+      })
+    const sendEvent = (event: string, payload: unknown, droppable: boolean, extra: Partial<EventFrame> = {}) =>
+      Effect.gen(function*() {
+        if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+          if (droppable) return
+          return yield* close(1008, "slow consumer")
+        }
+        const n = yield* Ref.updateAndGet(seq, (s) => s + 1)
+        yield* sendRaw({ type: "event", event, ...(payload === undefined ? {} : { payload }), seq: n, ...extra })
+      })
+
+    const respondError = (id: string, error: GatewayWireError) => sendRaw({ type: "res", id, ok: false, error: toErrorShape(error) })
+
+    const failHandshake = (id: string, error: GatewayWireError) =>
+      Effect.gen(function*() {
+        yield* Ref.set(phase, "closed")
+        yield* respondError(id, error)
+        const instruction = connectFailureClose(error)
+        yield* close(instruction.code, instruction.reason)
+        yield* log.write({
+          level: "warn",
+          message: `connect rejected: ${error.message}`,
+          fields: { subsystem: "gateway/ws", connId, code: error.code, ip: peer.ip }
+        })
+      })
+
+    const hello = (accepted: AcceptedConnect) =>
+      Effect.gen(function*() {
+        const settings = yield* runtime.settings
+        const methods = yield* registry.names
+        const versions = yield* runtime.stateVersion
+        return {
+          type: "hello-ok",
+          protocol: PROTOCOL_VERSION,
+          server: { version: VERSION, connId },
+          features: { methods, events: [...EVENTS], capabilities: [] },
+          snapshot: {
+            presence: yield* runtime.presence,
+            health: {},
+            stateVersion: versions,
+            uptimeMs: Date.now() - runtime.startedAtMs,
+            authMode: settings.auth.mode,
+            ...(settings.configHash === undefined ? {} : { appliedConfigHash: settings.configHash })
+          },
+          auth: {
+            role: accepted.role,
+            scopes: accepted.scopes,
+            ...(accepted.deviceToken === undefined ? {} : { deviceToken: accepted.deviceToken.token, issuedAtMs: accepted.deviceToken.issuedAtMs })
+          },
+          policy: { maxPayload: MAX_PAYLOAD_BYTES, maxBufferedBytes: MAX_BUFFERED_BYTES, tickIntervalMs: TICK_INTERVAL_MS }
+        }
+      })
+
+    const startSession = (accepted: AcceptedConnect) =>
+      Effect.gen(function*() {
+        session = accepted
+        yield* runtime.addSession({
+          connId,
+          role: accepted.role,
+          scopes: accepted.scopes,
+          deviceId: accepted.deviceId,
+          authMethod: accepted.authMethod,
+          clientId: accepted.params.client.id,
+          clientMode: accepted.params.client.mode,
+          clientVersion: accepted.params.client.version,
+          platform: accepted.params.client.platform,
+          ip: peer.ip,
+          connectedAtMs: Date.now(),
+          close: (code, reason) => close(code, reason)
+        })
+        const queue = yield* Scope.extend(bus.subscribe, scope)
+        yield* Effect.forkIn(
+          Effect.forever(Effect.gen(function*() {
+            const event = yield* Queue.take(queue)
+            if (event.connId !== undefined && event.connId !== connId) return
+            if (event.scope !== undefined && !scopeSatisfied(accepted.scopes, event.scope)) return
+            const stateVersion = event.event === "presence" || event.event === "health" ? { stateVersion: yield* runtime.stateVersion } : {}
+            const payload = event.event === "presence" && event.payload === undefined ? { presence: yield* runtime.presence } : event.payload
+            yield* sendEvent(event.event, payload, event.droppable === true, stateVersion)
+          })),
+          scope
+        )
+        yield* bus.publish({ event: "presence", droppable: true })
+        yield* sendEvent("health", yield* healthSnapshot, true)
+      })
+
+    const handleConnect = (frame: RequestFrame) =>
+      Effect.gen(function*() {
+        yield* Ref.set(phase, "connecting")
+        const result = yield* runConnect(frame.params, { connId, nonce, peer }).pipe(Effect.either)
+        if (result._tag === "Left") return yield* failHandshake(frame.id, result.left)
+        if ((yield* Ref.get(phase)) === "closed") return
+        const payload = yield* hello(result.right)
+        yield* sendRaw({ type: "res", id: frame.id, ok: true, payload })
+        yield* Ref.set(phase, "ready")
+        yield* startSession(result.right)
+      })
+
+    let unauthorizedCalls = 0
+    const handleRequest = (frame: RequestFrame, accepted: AcceptedConnect) =>
+      Effect.gen(function*() {
+        const started = Date.now()
+        yield* inFlight.inc
+        const result = yield* dispatch(frame, {
+          connId,
+          role: accepted.role,
+          scopes: accepted.scopes,
+          deviceId: accepted.deviceId,
+          authMethod: accepted.authMethod,
+          clientIp: peer.ip,
+          clientId: accepted.params.client.id
+        }).pipe(Effect.ensuring(inFlight.dec))
+        const durationMs = Date.now() - started
+        if (result.ok) yield* sendRaw({ type: "res", id: frame.id, ok: true, payload: result.payload })
+        else yield* sendRaw({ type: "res", id: frame.id, ok: false, error: result.error })
+        yield* log.write({
+          level: result.ok ? "info" : "warn",
+          message: `⇄ res ${result.ok ? "✓" : "✗"} ${frame.method} ${durationMs}ms${result.ok ? "" : ` errorCode=${result.error.code} errorMessage=${result.error.message}`} conn=${connId} id=${frame.id}`,
+          fields: {
+            subsystem: "gateway/ws",
+            method: frame.method,
+            durationMs,
+            connId,
+            id: frame.id,
+            ...(result.ok ? {} : { errorCode: result.error.code })
+          }
+        })
+        if (!result.ok && result.unauthorizedRole) {
+          unauthorizedCalls += 1
+          if (unauthorizedCalls >= 5) yield* close(1008, "repeated unauthorized calls")
+        }
+      })
+
+    const invalidFrame = (id: string, reason: string) =>
+      respondError(id, new InvalidRequest({ message: `invalid request frame: ${reason}` }))
+
+    const handleMessage = (data: RawData, isBinary: boolean) =>
+      Effect.gen(function*() {
+        const current = yield* Ref.get(phase)
+        if (current === "closed") return
+        if (current !== "ready") {
+          if (current === "connecting") return yield* invalidFrame("invalid", "connect in progress")
+          if (sizeOf(data) > PRE_AUTH_MAX_BYTES) {
+            yield* Ref.set(phase, "closed")
+            return yield* close(1009, "frame too large before connect")
+          }
+          const parsed = isBinary ? undefined : safeParse(textOf(data))
+          const frame = parsed === undefined ? undefined : decodeRequest(parsed)
+          if (frame === undefined || frame._tag === "Left") {
+            const id = idOf(parsed)
+            return yield* failHandshake(id, new InvalidRequest({ message: "invalid request frame" }))
+          }
+          if (frame.right.method !== "connect") {
+            return yield* failHandshake(frame.right.id, new InvalidRequest({ message: "invalid handshake: first request must be connect" }))
+          }
+          return yield* handleConnect(frame.right)
+        }
+        if (isBinary) return yield* invalidFrame("invalid", "binary frames are not supported")
+        const parsed = safeParse(textOf(data))
+        if (parsed === undefined) return yield* invalidFrame("invalid", "not JSON")
+        const frame = decodeRequest(parsed)
+        if (frame._tag === "Left") {
+          if (isCancel(parsed)) return
+          return yield* invalidFrame(idOf(parsed), "expected {type:\"req\", id, method, params?}")
+        }
+        if (frame.right.method === "connect") return yield* respondError(frame.right.id, new InvalidRequest({ message: "already connected" }))
+        const accepted = session
+        if (accepted === undefined) return
+        yield* Effect.forkIn(handleRequest(frame.right, accepted), scope)
+      })
+
+    ws.on("message", (data, isBinary) => {
+      Queue.unsafeOffer(incoming, { data, isBinary })
+    })
+    const closed = yield* Effect.makeLatch(false)
+    ws.on("close", () => {
+      Effect.runSync(closed.open)
+    })
+    ws.on("error", () => {
+      ws.terminate()
+    })
+
+    yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: Date.now() } })
+    // Messages are handled one at a time in arrival order; requests after hello fork their own fibers.
+    const reader = yield* Effect.forkIn(Effect.forever(Effect.flatMap(Queue.take(incoming), (m) => handleMessage(m.data, m.isBinary))), scope)
+    const timer = yield* Effect.forkIn(
+      Effect.sleep(policy.handshakeTimeout).pipe(
+        Effect.zipRight(Ref.get(phase)),
+        Effect.flatMap((p) => (p === "pre" || p === "connecting" ? Effect.zipRight(Ref.set(phase, "closed"), close(1000, "handshake timeout")) : Effect.void))
+      ),
+      scope
+    )
+    yield* closed.await
+    yield* Ref.set(phase, "closed")
+    yield* Fiber.interrupt(timer)
+    yield* Fiber.interrupt(reader)
+    if (session !== undefined) {
+      yield* runtime.removeSession(connId)
+      yield* bus.publish({ event: "presence", droppable: true })
+    }
+    yield* Scope.close(scope, Exit.void)
+  })
+
+const safeParse = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+const idOf = (value: unknown): string => {
+  if (typeof value === "object" && value !== null && "id" in value) {
+    const id = (value as { id: unknown }).id
+    if (typeof id === "string" && id.length > 0 && id.length <= 256) return id
+  }
+  return "invalid"
+}
+
+const isCancel = (value: unknown) =>
+  typeof value === "object" && value !== null && (value as { type?: unknown }).type === "cancel"

@@ -1,0 +1,19 @@
+import { Context, type Effect, type Queue, type Scope } from "effect"
+
+/** An event for connected clients; `audience` narrows who receives it (default: every authenticated socket). */
+export interface BusEvent {
+  readonly event: string
+  readonly payload?: unknown
+  /** Operator scope needed to receive it (e.g. `operator.pairing` for pairing events). */
+  readonly scope?: string
+  /** Only sockets of this connection id. */
+  readonly connId?: string
+  /** Marks events a slow consumer may miss (tick, presence, health). */
+  readonly droppable?: boolean
+}
+
+/** The gateway's one event bus: features publish, each connection subscribes. */
+export class EventBus extends Context.Tag("openclaw/EventBus")<EventBus, {
+  readonly publish: (event: BusEvent) => Effect.Effect<void>
+  readonly subscribe: Effect.Effect<Queue.Dequeue<BusEvent>, never, Scope.Scope>
+}>() {}

@@ -1,0 +1,32 @@
+import { Context, type Effect, type Queue, type Scope } from "effect"
+import type { GatewayClientError } from "../domain/protocol/clientErrors.js"
+import type { EventFrame, HelloOk } from "../domain/protocol/frames.js"
+import type { MethodSpec } from "../domain/protocol/methods.js"
+
+/** How to reach the gateway; anything left out comes from env and config (spec 3.3). */
+export interface ConnectOptions {
+  readonly url?: string | undefined
+  readonly token?: string | undefined
+  readonly password?: string | undefined
+  readonly timeoutMs?: number | undefined
+  readonly scopes?: ReadonlyArray<string> | undefined
+  /** Probes never create a device identity or a pairing request. */
+  readonly probe?: boolean | undefined
+}
+
+/** An open, authenticated connection. */
+export interface GatewayConnection {
+  readonly url: string
+  readonly hello: HelloOk
+  readonly request: (method: string, params: unknown, timeoutMs?: number) => Effect.Effect<unknown, GatewayClientError>
+  readonly events: Queue.Dequeue<EventFrame>
+}
+
+/** The CLI's side of the protocol: device identity, credentials, the connect handshake, calls. */
+export class GatewayClient extends Context.Tag("openclaw/GatewayClient")<GatewayClient, {
+  readonly connect: (options: ConnectOptions) => Effect.Effect<GatewayConnection, GatewayClientError, Scope.Scope>
+  /** Connects, calls one method, decodes its result with the method table, and disconnects. */
+  readonly call: <P, R>(spec: MethodSpec<P, R>, params: P, options: ConnectOptions) => Effect.Effect<R, GatewayClientError>
+  /** The same for a method name this client has no schema for (`openclaw gateway call`). */
+  readonly callRaw: (method: string, params: unknown, options: ConnectOptions) => Effect.Effect<unknown, GatewayClientError>
+}>() {}

@@ -1,0 +1,25 @@
+import { Context, type Effect } from "effect"
+import type { MethodSpec } from "../domain/protocol/methods.js"
+import type { GatewayWireError } from "../domain/protocol/errors.js"
+
+/** Who is calling, as established at connect. */
+export interface CallContext {
+  readonly connId: string
+  readonly requestId: string
+  readonly role: string
+  readonly scopes: ReadonlyArray<string>
+  readonly deviceId: string | undefined
+  /** How the socket authenticated: `token`, `password`, `none`, `trusted-proxy`, `device-token`. */
+  readonly authMethod: string
+  readonly clientIp: string
+  readonly clientId: string
+}
+
+export type MethodHandler<P, R> = (params: P, context: CallContext) => Effect.Effect<R, GatewayWireError>
+
+/** The table of handlers: each feature registers its methods; the dispatcher looks them up. */
+export class MethodRegistry extends Context.Tag("openclaw/MethodRegistry")<MethodRegistry, {
+  readonly register: <P, R>(spec: MethodSpec<P, R>, handler: MethodHandler<P, R>) => Effect.Effect<void>
+  readonly lookup: (name: string) => Effect.Effect<{ readonly spec: MethodSpec; readonly handler: MethodHandler<unknown, unknown> } | undefined>
+  readonly names: Effect.Effect<ReadonlyArray<string>>
+}>() {}

@@ -1,0 +1,50 @@
+import { Effect, Exit, Layer, Scope } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { resolveGatewayAuth } from "../../src/domain/auth/resolveAuth.js"
+import { validateConfig } from "../../src/domain/config/validate.js"
+import { ConfigLive } from "../../src/layers/ConfigLive.js"
+import { GatewayPolicyLive } from "../../src/layers/gateway/GatewayServerLive.js"
+import { gatewayLayer } from "../../src/layers/gateway/runGateway.js"
+import { GatewayServer } from "../../src/services/GatewayServer.js"
+import { Either } from "effect"
+
+export interface RunningGateway {
+  readonly url: string
+  readonly port: number
+  readonly dir: string
+  readonly configPath: string
+  readonly stop: () => Promise<void>
+}
+
+/** Starts a real gateway in this process on 127.0.0.1, port 0, over a temp state dir and the given config. */
+export const startGateway = async (config: Record<string, unknown>, env: Record<string, string> = {}): Promise<RunningGateway> => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-gw-"))
+  const configPath = path.join(dir, "openclaw.json")
+  fs.writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 })
+  const validated = validateConfig(config)
+  if (Either.isLeft(validated)) throw new Error(`test config invalid: ${JSON.stringify(validated.left)}`)
+  const hostEnv = { OPENCLAW_STATE_DIR: dir, ...env }
+  const base = ConfigLive({ host: { env: hostEnv, osHome: dir, cwd: dir } })
+  const layer = gatewayLayer({
+    host: "127.0.0.1",
+    port: 0,
+    bindMode: "loopback",
+    configHash: undefined,
+    config: validated.right.config,
+    auth: resolveGatewayAuth(validated.right.config.gateway, hostEnv),
+    overrides: {},
+    logFile: path.join(dir, "logs", "gateway.log")
+  }).pipe(Layer.provide(base), Layer.provide(GatewayPolicyLive))
+  const scope = Effect.runSync(Scope.make())
+  const context = await Effect.runPromise(Layer.buildWithScope(layer, scope))
+  const server = Effect.runSync(Effect.provide(GatewayServer, context))
+  return {
+    url: server.url,
+    port: server.port,
+    dir,
+    configPath,
+    stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
+  }
+}
