@@ -2,7 +2,7 @@
 // health throughput over 1 and 100 connections, idle RSS, and RSS with 1,000 idle authenticated clients.
 // Usage: npm run bundle && node bench/gateway.mjs [connects=1000] [idleClients=1000]
 import { spawn } from "node:child_process"
-import { createHash, generateKeyPairSync, randomUUID, sign } from "node:crypto"
+import { createHash, generateKeyPairSync, sign } from "node:crypto"
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"

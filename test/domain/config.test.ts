@@ -341,11 +341,11 @@ describe("edits", () => {
     expect(restartHint([["agents", "defaults", "models"], ["gateway", "port"], ["meta"]])).toBe("Restart the gateway to apply.")
   })
 
-  it("finds the changed leaf paths", () => {
+  it("finds the changed leaf paths, descending into added sections", () => {
     expect(changedPaths(
       { gateway: { port: 1, mode: "local" }, meta: { a: 1 } },
       { gateway: { port: 2, mode: "local" }, logging: { level: "debug" }, meta: { a: 1 } }
-    )).toEqual([["gateway", "port"], ["logging"]])
+    )).toEqual([["gateway", "port"], ["logging", "level"]])
   })
 })
 

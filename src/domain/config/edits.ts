@@ -71,9 +71,13 @@ export const restartHint = (changed: ReadonlyArray<ReadonlyArray<PathSegment>>):
 
 /** The leaf paths whose values differ between two configs (added, removed or changed). */
 export const changedPaths = (a: unknown, b: unknown, path: ReadonlyArray<PathSegment> = []): Array<ReadonlyArray<PathSegment>> => {
-  if (isRecord(a) && isRecord(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)])
-    return [...keys].flatMap((key) => changedPaths(a[key], b[key], [...path, key]))
+  // An added or removed object counts by its leaves, so `logging: {level}` added reads as `logging.level`.
+  if ((isRecord(a) || a === undefined) && (isRecord(b) || b === undefined) && (isRecord(a) || isRecord(b))) {
+    const left = isRecord(a) ? a : {}
+    const right = isRecord(b) ? b : {}
+    const keys = new Set([...Object.keys(left), ...Object.keys(right)])
+    const leaves = [...keys].flatMap((key) => changedPaths(left[key], right[key], [...path, key]))
+    return leaves.length === 0 && (a === undefined) !== (b === undefined) ? [path] : leaves
   }
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [path]
 }

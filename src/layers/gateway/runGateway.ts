@@ -1,4 +1,4 @@
-import { Console, Effect, Exit, Layer, Schedule, Scope } from "effect"
+import { Console, Effect, Layer, Schedule } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { type AuthMode, resolveGatewayAuth } from "../../domain/auth/resolveAuth.js"
 import { type BindMode, bindHostFor, checkAuth, checkMode, checkRunFlags, GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
@@ -108,18 +108,16 @@ export const runGateway = (options: RunOptions) =>
       for (const line of lines) yield* Console.log(line)
     }
 
-    const scope = yield* Scope.make()
-    const exit = yield* Effect.exit(Effect.gen(function*() {
+    // One scope owns the locks and the running gateway: interruption (SIGINT/SIGTERM) closes both.
+    return yield* Effect.scoped(Effect.gen(function*() {
+      const scope = yield* Effect.scope
       yield* acquireGatewayLocks({
         stateDir: paths.stateDir,
         configPath: store.path,
         port,
         allowMulti: host.env["OPENCLAW_ALLOW_MULTI_GATEWAY"] === "1",
         timeoutMs: options.lockTimeoutMs ?? 5000
-      }).pipe(
-        Scope.extend(scope),
-        Effect.mapError((e) => new GatewayStartBlocked({ code: "GATEWAY_LOCKED", message: e.message, exitCode: 1 }))
-      )
+      }).pipe(Effect.mapError((e) => new GatewayStartBlocked({ code: "GATEWAY_LOCKED", message: e.message, exitCode: 1 })))
       const logging = config.logging
       const layer = gatewayLayer({
         host: bindHost,
@@ -155,8 +153,6 @@ export const runGateway = (options: RunOptions) =>
       yield* Console.log(`Dashboard: http://${bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost}:${listening.port}/`)
       return yield* Effect.never
     }))
-    yield* Scope.close(scope, exit)
-    if (Exit.isFailure(exit)) return yield* exit
   })
 
 /** The whole gateway as one layer, on top of the config foundation. */
