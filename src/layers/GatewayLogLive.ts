@@ -1,4 +1,4 @@
-import { Clock, Data, Effect, Layer, Ref } from "effect"
+import { Clock, Data, Effect, Layer, Queue, Ref } from "effect"
 import { Buffer } from "node:buffer"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
@@ -237,6 +237,9 @@ const readPage = async (
   }
 }
 
+// Lines held in memory while the flusher catches up; beyond this, lines are counted and dropped.
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+
 // Cursors handed out recently and the file each belongs to (bounded; older cursors fall back to the size check).
 const ISSUED_CAP = 1024
 
@@ -292,13 +295,62 @@ const make = (options: GatewayLogOptions) =>
         yield* append(target, line)
       })
 
+    // Writes are buffered and appended in batches by one flusher fiber: a caller never waits for the
+    // disk, and a burst of requests costs one append per batch instead of one per line.
+    let buffered: Array<{ readonly millis: number; readonly line: string }> = []
+    let bufferedBytes = 0
+    let dropped = 0
+    const wake = yield* Queue.sliding<void>(1)
+
+    const flush = lock.withPermits(1)(Effect.gen(function*() {
+      while (buffered.length > 0 || dropped > 0) {
+        const batch = buffered
+        buffered = []
+        bufferedBytes = 0
+        if (dropped > 0) {
+          const millis = yield* Clock.currentTimeMillis
+          batch.push({ millis, line: `${formatRecord({ level: "warn", message: `file log dropped ${dropped} line(s): writer fell behind` }, new Date(millis), hostname, patterns)}\n` })
+          dropped = 0
+        }
+        // Lines of one day go out in one append; a batch spanning midnight is split by day.
+        let start = 0
+        while (start < batch.length) {
+          const day = fileFor(batch[start]?.millis ?? 0)
+          let end = start
+          while (end < batch.length && fileFor(batch[end]?.millis ?? 0) === day) end += 1
+          // Chunks stay within maxFileBytes, so rotation still keeps every file under the limit.
+          let chunk = ""
+          for (const entry of batch.slice(start, end)) {
+            if (chunk !== "" && Buffer.byteLength(chunk, "utf8") + Buffer.byteLength(entry.line, "utf8") > maxFileBytes) {
+              yield* appendLocked(entry.millis, chunk)
+              chunk = ""
+            }
+            chunk += entry.line
+          }
+          const first = batch[start]
+          if (first !== undefined && chunk !== "") yield* appendLocked(first.millis, chunk)
+          start = end
+        }
+      }
+    }).pipe(Effect.catchTag("LogIoError", noteOnce), Effect.uninterruptible))
+
+    yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Queue.take(wake), flush)))
+    // Whatever is still buffered when the gateway stops is written before the layer closes.
+    yield* Effect.addFinalizer(() => flush)
+
     const write = (record: LogRecord): Effect.Effect<void> => {
       if (!levelEnabled(threshold, record.level)) return Effect.void
-      return Effect.gen(function*() {
-        const millis = yield* Clock.currentTimeMillis
-        const line = `${formatRecord(record, new Date(millis), hostname, patterns)}\n`
-        yield* lock.withPermits(1)(appendLocked(millis, line)).pipe(Effect.uninterruptible)
-      }).pipe(Effect.catchTag("LogIoError", noteOnce))
+      return Effect.flatMap(Clock.currentTimeMillis, (millis) =>
+        Effect.sync(() => {
+          const line = `${formatRecord(record, new Date(millis), hostname, patterns)}\n`
+          if (bufferedBytes + line.length > MAX_BUFFERED_BYTES) {
+            dropped += 1
+          } else {
+            buffered.push({ millis, line })
+            bufferedBytes += line.length
+          }
+          Queue.unsafeOffer(wake, undefined)
+        }))
     }
 
     const remember = (cursor: number, key: string) => {
@@ -312,6 +364,7 @@ const make = (options: GatewayLogOptions) =>
 
     const tail = (input: { readonly cursor?: number; readonly limit?: number; readonly maxBytes?: number }) =>
       Effect.gen(function*() {
+        yield* flush
         const request = clampTailOptions(input)
         const file = fileFor(yield* Clock.currentTimeMillis)
         const rotationCount = yield* Ref.get(rotations)
@@ -340,6 +393,7 @@ const make = (options: GatewayLogOptions) =>
 
     return {
       write,
+      flush,
       tail,
       currentFile: Effect.map(Clock.currentTimeMillis, fileFor)
     }
@@ -347,4 +401,4 @@ const make = (options: GatewayLogOptions) =>
 
 /** The gateway's file log: daily JSON-lines files with rotation, pruning, redaction and tailing. */
 export const GatewayLogLive = (options: GatewayLogOptions = {}): Layer.Layer<GatewayLog> =>
-  Layer.effect(GatewayLog, make(options))
+  Layer.scoped(GatewayLog, make(options))

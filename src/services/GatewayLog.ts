@@ -23,7 +23,10 @@ export interface LogTail {
 
 /** The gateway's JSON-lines file log: daily files, size rotation, pruning, redaction, tailing. */
 export class GatewayLog extends Context.Tag("openclaw/GatewayLog")<GatewayLog, {
+  /** Queues one record; it reaches the file within milliseconds, never blocking the caller on disk I/O. */
   readonly write: (record: LogRecord) => Effect.Effect<void>
+  /** Waits until every record written so far is in the file. */
+  readonly flush: Effect.Effect<void>
   readonly tail: (options: { readonly cursor?: number; readonly limit?: number; readonly maxBytes?: number }) => Effect.Effect<LogTail>
   /** The file written today. */
   readonly currentFile: Effect.Effect<string>

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "@effect/vitest"
-import { Effect, TestClock } from "effect"
+import { Effect, Layer, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { logFileName, rotatedName } from "../../src/domain/logFile.js"
 import { GatewayLogLive, type GatewayLogOptions } from "../../src/layers/GatewayLogLive.js"
-import { GatewayLog } from "../../src/services/GatewayLog.js"
+import { GatewayLog, type LogRecord } from "../../src/services/GatewayLog.js"
 
 const dirs: Array<string> = []
 const tempDir = () => {
@@ -19,7 +19,13 @@ afterEach(() => {
 })
 
 const withLog = <A, E>(options: GatewayLogOptions, body: Effect.Effect<A, E, GatewayLog>) =>
-  body.pipe(Effect.provide(GatewayLogLive(options)))
+  body.pipe(Effect.provide(Flushing.pipe(Layer.provide(GatewayLogLive(options)))))
+
+// These tests read the file right after writing; the live writer buffers, so each write here also flushes.
+const Flushing = Layer.effect(
+  GatewayLog,
+  Effect.map(GatewayLog, (log) => ({ ...log, write: (record: LogRecord) => Effect.zipRight(log.write(record), log.flush) }))
+)
 
 const parseLines = (text: string): Array<Record<string, unknown>> =>
   text.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line))
@@ -485,4 +491,31 @@ describe("GatewayLogLive tail", () => {
       })
     )
   })
+})
+
+describe("GatewayLogLive buffering", () => {
+  it.live("write returns before the disk append; a burst of 5,000 lines lands whole after flush", () =>
+    Effect.gen(function*() {
+      const dir = tempDir()
+      const file = path.join(dir, "burst.log")
+      yield* Effect.gen(function*() {
+        const log = yield* GatewayLog
+        yield* Effect.forEach(Array.from({ length: 5000 }, (_, i) => i), (seq) => log.write({ level: "info", message: "burst", fields: { seq } }), {
+          concurrency: 50,
+          discard: true
+        })
+        yield* log.flush
+        const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n")
+        expect(lines).toHaveLength(5000)
+        expect(new Set(lines.map((line) => JSON.parse(line).seq)).size).toBe(5000)
+      }).pipe(Effect.provide(GatewayLogLive({ file })))
+    }))
+
+  it.live("lines still buffered when the layer closes are written", () =>
+    Effect.gen(function*() {
+      const dir = tempDir()
+      const file = path.join(dir, "closing.log")
+      yield* Effect.flatMap(GatewayLog, (log) => log.write({ level: "info", message: "last words" })).pipe(Effect.provide(GatewayLogLive({ file })))
+      expect(fs.readFileSync(file, "utf8")).toContain("last words")
+    }))
 })

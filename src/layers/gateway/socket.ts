@@ -1,4 +1,4 @@
-import { type Duration, Effect, Exit, Fiber, Queue, Ref, Schema, Scope } from "effect"
+import { type Duration, Effect, Exit, Fiber, FiberSet, Queue, Ref, Schema, Scope } from "effect"
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
 import type { RawData, WebSocket } from "ws"
@@ -61,6 +61,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, policy: { reado
     const phase = yield* Ref.make<"pre" | "connecting" | "ready" | "closed">("pre")
     const seq = yield* Ref.make(0)
     const incoming = yield* Queue.unbounded<{ readonly data: RawData; readonly isBinary: boolean }>()
+    const requests = yield* Scope.extend(FiberSet.make<void, never>(), scope)
     let session: AcceptedConnect | undefined
 
     const sendRaw = (frame: unknown) =>
@@ -238,7 +239,8 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, policy: { reado
         if (frame.right.method === "connect") return yield* respondError(frame.right.id, new InvalidRequest({ message: "already connected" }))
         const accepted = session
         if (accepted === undefined) return
-        yield* Effect.forkIn(handleRequest(frame.right, accepted), scope)
+        // A FiberSet drops finished fibers; forking each request into the socket scope would keep them all.
+        yield* FiberSet.run(requests, handleRequest(frame.right, accepted))
       })
 
     ws.on("message", (data, isBinary) => {
