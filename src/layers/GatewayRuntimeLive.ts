@@ -1,4 +1,4 @@
-import { Effect, Layer, Ref } from "effect"
+import { Effect, Layer, Queue, Ref } from "effect"
 import * as os from "node:os"
 import { type GatewaySettings, GatewayRuntime, type Session } from "../services/GatewayRuntime.js"
 
@@ -12,7 +12,9 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
       const sessions = yield* Ref.make(new Map<string, Session>())
       const versions = yield* Ref.make({ presence: 0, health: 0 })
       const host = os.hostname()
-      const bumpPresence = Ref.update(versions, (v) => ({ ...v, presence: v.presence + 1 }))
+      // A sliding queue of one: any number of session changes leave a single pending signal.
+      const dirty = yield* Queue.sliding<void>(1)
+      const bumpPresence = Ref.update(versions, (v) => ({ ...v, presence: v.presence + 1 })).pipe(Effect.zipRight(Queue.offer(dirty, undefined)))
       return {
         startedAtMs: Date.now(),
         settings: Ref.get(settings),
@@ -42,6 +44,7 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
             ...(s.deviceId === undefined ? {} : { deviceId: s.deviceId })
           }))
         ),
+        presenceChanged: Queue.take(dirty),
         stateVersion: Ref.get(versions),
         closeSessions: (predicate, code, reason) =>
           Effect.gen(function*() {

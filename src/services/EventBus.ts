@@ -8,6 +8,8 @@ export interface BusEvent {
   readonly scope?: string
   /** Only sockets of this connection id. */
   readonly connId?: string
+  /** Sent with presence and health events so clients can drop stale snapshots. */
+  readonly stateVersion?: { readonly presence: number; readonly health: number }
   /** Marks events a slow consumer may miss (tick, presence, health). */
   readonly droppable?: boolean
 }

@@ -40,6 +40,8 @@ export class GatewayRuntime extends Context.Tag("openclaw/GatewayRuntime")<Gatew
   readonly removeSession: (connId: string) => Effect.Effect<void>
   readonly sessions: Effect.Effect<ReadonlyArray<Session>>
   readonly presence: Effect.Effect<ReadonlyArray<PresenceEntry>>
+  /** Waits until sessions changed since the last call (changes in between coalesce into one). */
+  readonly presenceChanged: Effect.Effect<void>
   /** Bumped on every presence / health change; rides on those events as `stateVersion`. */
   readonly stateVersion: Effect.Effect<{ readonly presence: number; readonly health: number }>
   /** Closes every session matching `predicate` with the given code and reason. */

@@ -7,6 +7,8 @@ export class GatewayPolicy extends Context.Tag("openclaw/GatewayPolicy")<Gateway
   readonly handshakeTimeout: Duration.DurationInput
   /** How long shutdown waits for in-flight requests. */
   readonly drainTimeout: Duration.DurationInput
+  /** How long presence changes gather before one `presence` event goes out. */
+  readonly presenceCoalesce: Duration.DurationInput
 }>() {}
 
 /** The listening gateway: where it is, and how many clients it holds. */

@@ -94,6 +94,8 @@ const message = (reason: string, ctx: FailureContext): string => {
       return "unauthorized: device token does not cover the requested role or scopes (re-pair or approve the change)"
     case "rate_limited":
       return "unauthorized: too many failed authentication attempts (retry later)"
+    case "proxy_attribution_required":
+      return "unauthorized: proxy attribution required (a local reverse proxy sent forwarding headers; add its address to gateway.trustedProxies)"
     default:
       return reason.startsWith("trusted_proxy_") ? `unauthorized: trusted proxy auth failed (${reason})` : "unauthorized"
   }

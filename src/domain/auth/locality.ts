@@ -52,15 +52,26 @@ const hostName = (host: string | undefined) => {
   return h.split(":")[0]
 }
 
-const FORWARDING = ["x-forwarded-for", "x-real-ip", "x-forwarded-host"]
+const FORWARDING = ["forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host", "x-forwarded-proto"]
+
+/** The upgrade request carries proxy evidence (`Forwarded`, `X-Forwarded-*`, `X-Real-IP`). */
+export const hasForwardingHeaders = (peer: PeerInfo) => FORWARDING.some((h) => peer.headers[h] !== undefined)
 
 /** Local-direct: loopback peer, a local Host header, and no forwarding headers (spec 3.5). */
 export const isLocalDirect = (peer: PeerInfo, trustedProxies: ReadonlyArray<string>): boolean => {
   if (!isLoopbackIp(peer.ip)) return false
   const host = hostName(peer.host)
   if (host === undefined || !(LOCAL_HOSTS.has(host) || host.endsWith(".ts.net"))) return false
-  const forwarded = FORWARDING.some((h) => peer.headers[h] !== undefined)
-  return !forwarded || ipInList(peer.ip, trustedProxies)
+  if (!hasForwardingHeaders(peer)) return true
+  // Through a trusted proxy the caller is the forwarded client: local only when that is loopback too.
+  const client = forwardedClient(peer)
+  return ipInList(peer.ip, trustedProxies) && client !== undefined && isLoopbackIp(client)
+}
+
+/** The client address a proxy reports: the first `X-Forwarded-For` hop, else `X-Real-IP`. */
+export const forwardedClient = (peer: PeerInfo): string | undefined => {
+  const first = peer.headers["x-forwarded-for"]?.split(",")[0]?.trim() || peer.headers["x-real-ip"]?.trim()
+  return first === undefined || first === "" ? undefined : first
 }
 
 /** Scheme and host of an Origin, default port dropped; undefined for missing, `null` or invalid. */
@@ -98,10 +109,15 @@ export const checkOrigin = (input: {
 }
 
 /** Trusted-proxy identity check (spec 3.1): the proxy's peer address, required headers and user. */
-export const checkTrustedProxy = (auth: ResolvedAuth, peer: PeerInfo): SharedAuthResult => {
+export const checkTrustedProxy = (auth: ResolvedAuth, peer: PeerInfo, localAddresses: ReadonlyArray<string>): SharedAuthResult => {
   const tp = auth.trustedProxy
   if (tp === undefined || !ipInList(peer.ip, auth.trustedProxies)) return { ok: false, reason: "trusted_proxy_untrusted_source", presented: false }
-  if (isLoopbackIp(peer.ip) && !tp.allowLoopback) return { ok: false, reason: "trusted_proxy_loopback_source", presented: false }
+  if (isLoopbackIp(peer.ip)) {
+    if (!tp.allowLoopback) return { ok: false, reason: "trusted_proxy_loopback_source", presented: false }
+  } else if (localAddresses.includes(stripMapped(peer.ip))) {
+    // A non-loopback source that is one of our own addresses could be any local process: a spoof guard.
+    return { ok: false, reason: "trusted_proxy_local_interface_source", presented: false }
+  }
   for (const header of tp.requiredHeaders) {
     const value = peer.headers[header.toLowerCase()]
     if (value === undefined || value.trim() === "") return { ok: false, reason: `trusted_proxy_missing_header_${header.toLowerCase()}`, presented: false }

@@ -1,5 +1,6 @@
 import { Data, Effect, Layer, Ref, Runtime, Schedule, Stream } from "effect"
 import * as http from "node:http"
+import * as os from "node:os"
 import { WebSocketServer } from "ws"
 import { resolveGatewayAuth, type ResolvedAuth } from "../../domain/auth/resolveAuth.js"
 import { MAX_PAYLOAD_BYTES } from "../../domain/protocol/frames.js"
@@ -21,7 +22,8 @@ export class GatewayBindError extends Data.TaggedError("GatewayBindError")<{ rea
 export const GatewayPolicyLive = Layer.succeed(GatewayPolicy, {
   tickInterval: "15 seconds",
   handshakeTimeout: "15 seconds",
-  drainTimeout: "5 seconds"
+  drainTimeout: "5 seconds",
+  presenceCoalesce: "250 millis"
 })
 
 const json = (res: http.ServerResponse, status: number, body: unknown) => {
@@ -61,10 +63,12 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
         }
         json(res, 404, { ok: false, error: "not found" })
       })
+      // Read once: the trusted-proxy spoof guard compares peers against this host's own addresses.
+      const localAddresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
       const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false })
       server.on("upgrade", (req, socket, head) => {
         wss.handleUpgrade(req, socket, head, (ws) => {
-          runFork(serveSocket(ws, req, policy, inFlight))
+          runFork(serveSocket(ws, req, policy, inFlight, localAddresses))
         })
       })
 
@@ -113,6 +117,18 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
       // Tick keeps idle clients' timers fed.
       yield* Effect.forkScoped(
         Effect.repeat(Effect.suspend(() => bus.publish({ event: "tick", payload: { ts: Date.now() }, droppable: true })), Schedule.spaced(policy.tickInterval))
+      )
+
+      // Presence: one snapshot per burst of connects/disconnects, built once for every subscriber.
+      // Without coalescing, N clients connecting cost O(N^2) events each carrying an O(N) list.
+      yield* Effect.forkScoped(
+        Effect.forever(
+          runtime.presenceChanged.pipe(
+            Effect.zipRight(Effect.sleep(policy.presenceCoalesce)),
+            Effect.zipRight(Effect.all([runtime.presence, runtime.stateVersion])),
+            Effect.flatMap(([presence, stateVersion]) => bus.publish({ event: "presence", payload: { presence }, stateVersion, droppable: true }))
+          )
+        )
       )
 
       // Pairing changes become events; rotated or revoked tokens end that device's sessions.

@@ -1,7 +1,18 @@
-import { Clock, Effect, Either, Option, ParseResult, Schema } from "effect"
+import { Clock, Effect, Either, Option, Schema } from "effect"
 import { authFailure, checkSharedSecret, type SharedAuthResult } from "../../domain/auth/connectAuth.js"
-import { checkOrigin, checkTrustedProxy, isLocalDirect, isLoopbackIp, normalizeOriginHeader, type PeerInfo } from "../../domain/auth/locality.js"
+import type { ResolvedAuth } from "../../domain/auth/resolveAuth.js"
+import {
+  checkOrigin,
+  checkTrustedProxy,
+  hasForwardingHeaders,
+  ipInList,
+  isLocalDirect,
+  isLoopbackIp,
+  normalizeOriginHeader,
+  type PeerInfo
+} from "../../domain/auth/locality.js"
 import { decidePairing, pairingMessage } from "../../domain/pairing/decide.js"
+import { describeParseError } from "../../domain/protocol/describeParseError.js"
 import { verifyDeviceProof } from "../../domain/protocol/deviceAuth.js"
 import {
   DeviceIdentityRequired,
@@ -22,6 +33,8 @@ export interface SocketFacts {
   readonly connId: string
   readonly nonce: string
   readonly peer: PeerInfo
+  /** This host's own interface addresses, for the trusted-proxy spoofing guard. */
+  readonly localAddresses: ReadonlyArray<string>
 }
 
 /** A connect that passed every check. */
@@ -51,6 +64,19 @@ const autoApproveLocalEnabled = (config: unknown): boolean => {
   return nodes?.pairing?.autoApproveLocal !== false
 }
 
+// Internal clients on the gateway host do not pass through the proxy: they may use `gateway.auth.password`.
+const trustedProxyOrLocalPassword = (
+  auth: ResolvedAuth,
+  peer: PeerInfo,
+  localAddresses: ReadonlyArray<string>,
+  localDirect: boolean,
+  password: string | undefined
+): SharedAuthResult => {
+  const proxied = checkTrustedProxy(auth, peer, localAddresses)
+  if (proxied.ok || !localDirect || auth.password === undefined || password === undefined) return proxied
+  return checkSharedSecret({ ...auth, mode: "password" }, { token: undefined, password }, secretEquals)
+}
+
 const pairingHint = (requestId: string) => `Approve this device on the gateway host: openclaw devices approve ${requestId}`
 
 /** Runs the server pipeline of spec section 2 for one `connect` request; first failure wins. */
@@ -63,8 +89,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     // (1) params
     const decoded = decodeParams(raw)
     if (Either.isLeft(decoded)) {
-      const detail = ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((i) => `${i.path.join(".") || "<root>"}: ${i.message}`).join("; ")
-      return yield* new InvalidRequest({ message: `invalid connect params: ${detail}` })
+      return yield* new InvalidRequest({ message: `invalid connect params: ${describeParseError(decoded.left)}` })
     }
     const params = decoded.right
     // (2) readiness
@@ -93,6 +118,15 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
       })
       if (refused !== undefined) return yield* refused
     }
+    // A same-host proxy we were not told about hides the real client: refuse before any credential check.
+    if (isLoopbackIp(peer.ip) && hasForwardingHeaders(peer) && !ipInList(peer.ip, auth.trustedProxies)) {
+      return yield* authFailure("proxy_attribution_required", {
+        clientId: params.client.id,
+        clientMode: params.client.mode,
+        deviceSent: params.device !== undefined,
+        tokenWithoutDeviceToken: false
+      })
+    }
     // A browser socket never gets the loopback exemption, even with an unparseable Origin.
     const browserOrigin = peer.origin === undefined ? undefined : normalizeOriginHeader(peer.origin) ?? "null"
     const limiterKey = (scope: string): LimiterKey => ({ scope, ip: peer.ip, browserOrigin })
@@ -109,7 +143,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     if (lockedFor !== undefined) return yield* authFailure("rate_limited", { ...failureContext, retryAfterMs: lockedFor })
     // (6) shared credentials
     const shared: SharedAuthResult = auth.mode === "trusted-proxy"
-      ? checkTrustedProxy(auth, peer)
+      ? trustedProxyOrLocalPassword(auth, peer, socket.localAddresses, localDirect, presentedPassword)
       : checkSharedSecret(auth, { token: presentedToken, password: presentedPassword }, secretEquals)
     if (shared.ok) yield* limiter.reset(limiterKey("shared-secret"))
 

@@ -1,4 +1,5 @@
-import { Effect, Either, ParseResult, Schema } from "effect"
+import { Effect, Either, Schema } from "effect"
+import { describeParseError } from "../../domain/protocol/describeParseError.js"
 import { authorize } from "../../domain/protocol/authorize.js"
 import { type GatewayWireError, InvalidRequest, toErrorShape } from "../../domain/protocol/errors.js"
 import type { ErrorShape, RequestFrame } from "../../domain/protocol/frames.js"
@@ -9,9 +10,6 @@ import { type CallContext, MethodRegistry } from "../../services/MethodRegistry.
 export type DispatchResult =
   | { readonly ok: true; readonly payload: unknown }
   | { readonly ok: false; readonly error: ErrorShape; readonly unauthorizedRole: boolean }
-
-const describeParse = (error: ParseResult.ParseError) =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map((i) => `${i.path.join(".") || "<root>"}: ${i.message}`).join("; ")
 
 /**
  * Authorizes, decodes params, runs the handler and encodes the result. Scope is checked before the
@@ -32,7 +30,7 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
     const run = Effect.gen(function*() {
       if (entry.spec.controlPlaneWrite === true) yield* limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)
       const params = yield* Either.match(Schema.decodeUnknownEither(entry.spec.params, { errors: "all", onExcessProperty: "error" })(frame.params ?? {}), {
-        onLeft: (error) => Effect.fail(new InvalidRequest({ message: `invalid ${frame.method} params: ${describeParse(error)}` })),
+        onLeft: (error) => Effect.fail(new InvalidRequest({ message: `invalid ${frame.method} params: ${describeParseError(error)}` })),
         onRight: (value) => Effect.succeed(value)
       })
       const result = yield* entry.handler(params, { ...context, requestId: frame.id })

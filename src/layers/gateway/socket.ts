@@ -48,7 +48,13 @@ const sizeOf = (data: RawData): number =>
  * Serves one WebSocket: challenge, the connect handshake, then requests and events until it closes.
  * Runs inside its own scope, closed when the socket closes.
  */
-export const serveSocket = (ws: WebSocket, req: IncomingMessage, policy: { readonly handshakeTimeout: Duration.DurationInput }, inFlight: InFlight) =>
+export const serveSocket = (
+  ws: WebSocket,
+  req: IncomingMessage,
+  policy: { readonly handshakeTimeout: Duration.DurationInput },
+  inFlight: InFlight,
+  localAddresses: ReadonlyArray<string>
+) =>
   Effect.gen(function*() {
     const runtime = yield* GatewayRuntime
     const bus = yield* EventBus
@@ -147,20 +153,17 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, policy: { reado
             const event = yield* Queue.take(queue)
             if (event.connId !== undefined && event.connId !== connId) return
             if (event.scope !== undefined && !scopeSatisfied(accepted.scopes, event.scope)) return
-            const stateVersion = event.event === "presence" || event.event === "health" ? { stateVersion: yield* runtime.stateVersion } : {}
-            const payload = event.event === "presence" && event.payload === undefined ? { presence: yield* runtime.presence } : event.payload
-            yield* sendEvent(event.event, payload, event.droppable === true, stateVersion)
+            yield* sendEvent(event.event, event.payload, event.droppable === true, event.stateVersion === undefined ? {} : { stateVersion: event.stateVersion })
           })),
           scope
         )
-        yield* bus.publish({ event: "presence", droppable: true })
-        yield* sendEvent("health", yield* healthSnapshot, true)
+        yield* sendEvent("health", yield* healthSnapshot, true, { stateVersion: yield* runtime.stateVersion })
       })
 
     const handleConnect = (frame: RequestFrame) =>
       Effect.gen(function*() {
         yield* Ref.set(phase, "connecting")
-        const result = yield* runConnect(frame.params, { connId, nonce, peer }).pipe(Effect.either)
+        const result = yield* runConnect(frame.params, { connId, nonce, peer, localAddresses }).pipe(Effect.either)
         if (result._tag === "Left") return yield* failHandshake(frame.id, result.left)
         if ((yield* Ref.get(phase)) === "closed") return
         const payload = yield* hello(result.right)
@@ -268,10 +271,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, policy: { reado
     yield* Ref.set(phase, "closed")
     yield* Fiber.interrupt(timer)
     yield* Fiber.interrupt(reader)
-    if (session !== undefined) {
-      yield* runtime.removeSession(connId)
-      yield* bus.publish({ event: "presence", droppable: true })
-    }
+    if (session !== undefined) yield* runtime.removeSession(connId)
     yield* Scope.close(scope, Exit.void)
   })
 
