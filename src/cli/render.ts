@@ -17,12 +17,12 @@ const authNext = (step: string, retryAfterMs: number | undefined) => {
   switch (step) {
     case "update_auth_configuration":
       return next("set gateway.auth.token (or gateway.remote.token for a remote gateway), or pass --token")
+    // The one device-token retry already ran (or was not allowed, e.g. with --url): the shared token is wrong.
     case "update_auth_credentials":
+    case "retry_with_device_token":
       return next("pass the gateway's token with --token, or set gateway.remote.token to match gateway.auth.token")
     case "wait_then_retry":
       return next(`wait ${Math.ceil((retryAfterMs ?? 60_000) / 1000)}s, then retry with the right credentials`)
-    case "retry_with_device_token":
-      return next("re-run the command; if it fails again, rotate the device token (openclaw devices rotate <deviceId>)")
     default:
       return next("openclaw gateway status, then review gateway.auth in openclaw config get gateway.auth")
   }

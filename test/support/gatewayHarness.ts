@@ -6,7 +6,7 @@ import { resolveGatewayAuth } from "../../src/domain/auth/resolveAuth.js"
 import { validateConfig } from "../../src/domain/config/validate.js"
 import { ConfigLive } from "../../src/layers/ConfigLive.js"
 import { GatewayPolicyLive } from "../../src/layers/gateway/GatewayServerLive.js"
-import { gatewayLayer } from "../../src/layers/gateway/runGateway.js"
+import { gatewayLayer, type GatewayFeatureContext } from "../../src/layers/gateway/runGateway.js"
 import { GatewayServer } from "../../src/services/GatewayServer.js"
 import { Either } from "effect"
 
@@ -19,7 +19,11 @@ export interface RunningGateway {
 }
 
 /** Starts a real gateway in this process on 127.0.0.1, port 0, over a temp state dir and the given config. */
-export const startGateway = async (config: Record<string, unknown>, env: Record<string, string> = {}): Promise<RunningGateway> => {
+export const startGateway = async (
+  config: Record<string, unknown>,
+  env: Record<string, string> = {},
+  features: ReadonlyArray<Layer.Layer<never, never, GatewayFeatureContext>> = []
+): Promise<RunningGateway> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-gw-"))
   const configPath = path.join(dir, "openclaw.json")
   fs.writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 })
@@ -35,7 +39,8 @@ export const startGateway = async (config: Record<string, unknown>, env: Record<
     config: validated.right.config,
     auth: resolveGatewayAuth(validated.right.config.gateway, hostEnv),
     overrides: {},
-    logFile: path.join(dir, "logs", "gateway.log")
+    logFile: path.join(dir, "logs", "gateway.log"),
+    features
   }).pipe(Layer.provide(base), Layer.provide(GatewayPolicyLive))
   const scope = Effect.runSync(Scope.make())
   const context = await Effect.runPromise(Layer.buildWithScope(layer, scope))

@@ -1,4 +1,4 @@
-import { accessOf } from "./methods.js"
+import { accessOf, type MethodAccess } from "./methods.js"
 import { InvalidRequest, MissingScope } from "./errors.js"
 import { scopeSatisfied } from "./scopes.js"
 
@@ -10,10 +10,10 @@ export interface Caller {
 
 /**
  * Role and scope check of spec section 7, before handler lookup: `health` for any socket, node-only
- * methods for nodes, every other method for operators with the declared (or admin) scope.
+ * methods for nodes, every other method for operators with the declared (or admin) scope. `access`
+ * comes from the registered method's spec when a feature serves it, else from the static table.
  */
-export const authorize = (caller: Caller, method: string): MissingScope | InvalidRequest | undefined => {
-  const access = accessOf(method)
+export const authorize = (caller: Caller, method: string, access: MethodAccess = accessOf(method)): MissingScope | InvalidRequest | undefined => {
   if (access === "any") return undefined
   if (access === "node") return caller.role === "node" ? undefined : new InvalidRequest({ message: `unauthorized role: ${caller.role}` })
   if (caller.role !== "operator") return new InvalidRequest({ message: `unauthorized role: ${caller.role}` })

@@ -146,8 +146,9 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
                   scope: "operator.pairing"
                 })
               case "TokenInvalidated":
+                // A removed device loses every session; a rotated or revoked token, the sessions it opened.
                 return runtime.closeSessions(
-                  (s) => s.deviceId === change.deviceId && (change.role === undefined || s.role === change.role) && s.authMethod === "device-token",
+                  (s) => s.deviceId === change.deviceId && (change.role === undefined || (s.role === change.role && s.authMethod === "device-token")),
                   4001,
                   `client invalidated: ${change.reason}`
                 )

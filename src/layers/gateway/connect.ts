@@ -25,7 +25,7 @@ import { ConnectParams, MIN_CLIENT_PROTOCOL, MIN_NODE_PROTOCOL, MIN_PROBE_PROTOC
 import { AuthRateLimiter, type LimiterKey } from "../../services/AuthRateLimiter.js"
 import { DeviceRegistry, type PairingAsk } from "../../services/DeviceRegistry.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
-import { nodeDeviceCrypto } from "../crypto/ed25519.js"
+import { b64url, nodeDeviceCrypto } from "../crypto/ed25519.js"
 import { secretEquals } from "./secrets.js"
 
 /** The socket facts the connect pipeline needs. */
@@ -150,6 +150,8 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     // (8) device proof
     const device = params.device
     let deviceId: string | undefined
+    // Pairing records pin the key as b64url of the raw bytes, whichever form (PEM or b64url) was sent.
+    let publicKey = ""
     if (device !== undefined) {
       const now = yield* Clock.currentTimeMillis
       const proof = verifyDeviceProof({
@@ -169,6 +171,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
       })
       if ("_tag" in proof) return yield* proof
       deviceId = device.id.trim().toLowerCase()
+      publicKey = b64url(proof.raw)
     }
 
     // (9) device-token fallback
@@ -219,7 +222,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     const scopes = params.scopes ?? []
     const paired = Option.getOrUndefined(yield* registry.get(deviceId).pipe(Effect.orDie))
     const decision = authMethod === "device-token" ? undefined : decidePairing(paired, {
-      publicKey: device?.publicKey ?? "",
+      publicKey,
       role,
       scopes,
       platform: params.client.platform,
@@ -228,7 +231,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     if (decision !== undefined) {
       const ask: PairingAsk = {
         deviceId,
-        publicKey: device?.publicKey ?? "",
+        publicKey,
         role,
         scopes,
         reason: decision.reason,

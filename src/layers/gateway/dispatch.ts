@@ -19,11 +19,11 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
   Effect.gen(function*() {
     const registry = yield* MethodRegistry
     const limiter = yield* AuthRateLimiter
-    const denied = authorize(context, frame.method)
+    const entry = yield* registry.lookup(frame.method)
+    const denied = authorize(context, frame.method, entry?.spec.access)
     if (denied !== undefined) {
       return { ok: false, error: toErrorShape(denied), unauthorizedRole: denied.message.startsWith("unauthorized role") } as const
     }
-    const entry = yield* registry.lookup(frame.method)
     if (entry === undefined) {
       return { ok: false, error: toErrorShape(new InvalidRequest({ message: `unknown method: ${frame.method}` })), unauthorizedRole: false } as const
     }

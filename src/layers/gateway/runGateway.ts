@@ -7,6 +7,11 @@ import { checkVersionGuard, newerConfigWarning, isOlderThanTouched } from "../..
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { GatewayServer } from "../../services/GatewayServer.js"
 import { Host } from "../../services/Host.js"
+import type { DeviceRegistry } from "../../services/DeviceRegistry.js"
+import type { EventBus } from "../../services/EventBus.js"
+import type { GatewayLog } from "../../services/GatewayLog.js"
+import type { GatewayRuntime } from "../../services/GatewayRuntime.js"
+import type { MethodRegistry } from "../../services/MethodRegistry.js"
 import { Paths } from "../../services/Paths.js"
 import { AuthRateLimiterLive, rateLimitFromConfig } from "../AuthRateLimiterLive.js"
 import { DeviceRegistryLive } from "../DeviceRegistryLive.js"
@@ -169,6 +174,8 @@ export const gatewayLayer = (input: {
   readonly maxFileBytes?: number | undefined
   readonly redactPatterns?: ReadonlyArray<string> | undefined
   readonly profile?: string | undefined
+  /** Feature layers that register more methods (each feature owns its handlers). */
+  readonly features?: ReadonlyArray<Layer.Layer<never, never, GatewayFeatureContext>>
 }) => {
   const runtime = GatewayRuntimeLive({ config: input.config, configHash: input.configHash, auth: input.auth, bindMode: input.bindMode, bindHost: input.host, port: input.port })
   const base = Layer.mergeAll(
@@ -186,10 +193,13 @@ export const gatewayLayer = (input: {
     }),
     GatewayPolicyLive
   )
-  const methods = Layer.mergeAll(CoreMethodsLive, DeviceMethodsLive).pipe(Layer.provide(base))
+  const methods = Layer.mergeAll(CoreMethodsLive, DeviceMethodsLive, ...(input.features ?? [])).pipe(Layer.provide(base))
   const server = GatewayServerLive({ host: input.host, port: input.port, authOverrides: input.overrides }).pipe(Layer.provide(Layer.merge(base, methods)))
   return Layer.merge(server, base)
 }
+
+/** What a feature layer may use while registering its methods. */
+export type GatewayFeatureContext = MethodRegistry | GatewayRuntime | EventBus | GatewayLog | DeviceRegistry
 
 const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const
 const isLogLevel = (value: string | undefined): value is typeof LOG_LEVELS[number] => LOG_LEVELS.some((level) => level === value)
