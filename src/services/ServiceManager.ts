@@ -1,0 +1,52 @@
+import { Context, type Effect, Schema } from "effect"
+import type { VersionGuardBlocked } from "../domain/errors.js"
+import type { ExtraService, ServicePlatform, ServiceStatus } from "../domain/service/records.js"
+
+/** No systemd user session, launchd or Task Scheduler on this host. */
+export class ServiceManagerUnavailable extends Schema.TaggedError<ServiceManagerUnavailable>()("ServiceManagerUnavailable", {
+  code: Schema.tag("SERVICE_MANAGER_UNAVAILABLE"),
+  message: Schema.String
+}) {}
+
+/** A supervisor command failed, or an action was refused (external supervisor, drift needing repair). */
+export class ServiceActionFailed extends Schema.TaggedError<ServiceActionFailed>()("ServiceActionFailed", {
+  code: Schema.Literal("SERVICE_ACTION_FAILED", "SERVICE_NOT_INSTALLED", "SERVICE_EXTERNAL", "SERVICE_REPAIR_REQUIRED"),
+  message: Schema.String,
+  action: Schema.String,
+  /** What to run next. */
+  hint: Schema.optionalWith(Schema.String, { exact: true })
+}) {}
+
+export type ServiceError = ServiceManagerUnavailable | ServiceActionFailed | VersionGuardBlocked
+
+export interface InstallOptions {
+  readonly force: boolean
+  readonly port?: number | undefined
+  readonly token?: string | undefined
+}
+
+/** What a mutating action did, for `--json` and the human line. */
+export interface ServiceActionResult {
+  readonly action: "install" | "start" | "stop" | "restart" | "uninstall"
+  readonly result: "done" | "already" | "absent"
+  readonly message: string
+  readonly status?: ServiceStatus | undefined
+}
+
+/**
+ * The gateway's OS service: systemd user unit, launchd LaunchAgent or Windows scheduled task, picked
+ * for this host. Every mutating action runs the version guard first.
+ */
+export class ServiceManager extends Context.Tag("openclaw/ServiceManager")<ServiceManager, {
+  /** The supervisor found on this host, if any. */
+  readonly platform: Effect.Effect<ServicePlatform, ServiceManagerUnavailable>
+  /** The installed service as the supervisor reports it; `installed: false` when absent. */
+  readonly status: Effect.Effect<ServiceStatus, ServiceManagerUnavailable>
+  readonly install: (options: InstallOptions) => Effect.Effect<ServiceActionResult, ServiceError>
+  readonly start: Effect.Effect<ServiceActionResult, ServiceError>
+  readonly stop: Effect.Effect<ServiceActionResult, ServiceError>
+  readonly restart: Effect.Effect<ServiceActionResult, ServiceError>
+  readonly uninstall: Effect.Effect<ServiceActionResult, ServiceError>
+  /** Other gateway-like services (legacy names, other tools); `deep` also scans system-level units. */
+  readonly extraServices: (deep: boolean) => Effect.Effect<ReadonlyArray<ExtraService>>
+}>() {}
