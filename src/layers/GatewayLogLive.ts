@@ -34,6 +34,8 @@ export interface GatewayLogOptions {
   readonly maxFileBytes?: number | undefined
   readonly redactPatterns?: ReadonlyArray<string> | undefined
   readonly profile?: string | undefined
+  /** A reader (the CLI's `logs` fallback, `gateway status`): creates and prunes nothing. */
+  readonly readOnly?: boolean | undefined
 }
 
 class LogIoError extends Data.TaggedError("LogIoError")<{
@@ -386,7 +388,7 @@ const make = (options: GatewayLogOptions) =>
 
     // Startup: create the directory and prune old daily files. Failures are noted, never fatal.
     const startedAt = yield* Clock.currentTimeMillis
-    yield* ensureDir(dir).pipe(
+    if (options.readOnly !== true) yield* ensureDir(dir).pipe(
       Effect.zipRight(fixedFile === undefined ? prune(dir, startedAt, fileFor(startedAt)) : Effect.void),
       Effect.catchTag("LogIoError", noteOnce)
     )

@@ -1,4 +1,5 @@
 import { Effect, Layer, Queue, Ref } from "effect"
+import { randomUUID } from "node:crypto"
 import * as os from "node:os"
 import { type GatewaySettings, GatewayRuntime, type Session } from "../services/GatewayRuntime.js"
 
@@ -17,6 +18,7 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
       const bumpPresence = Ref.update(versions, (v) => ({ ...v, presence: v.presence + 1 })).pipe(Effect.zipRight(Queue.offer(dirty, undefined)))
       return {
         startedAtMs: Date.now(),
+        bootId: randomUUID(),
         settings: Ref.get(settings),
         setSettings: (next) => Ref.set(settings, next),
         ready: Ref.get(ready),

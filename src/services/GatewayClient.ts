@@ -12,6 +12,16 @@ export interface ConnectOptions {
   readonly scopes?: ReadonlyArray<string> | undefined
   /** Probes never create a device identity or a pairing request. */
   readonly probe?: boolean | undefined
+  /**
+   * A target resolved by the caller (the probe's per-target credentials): used as is, bypassing
+   * flag/env/config resolution. `storedToken` allows the cached device token for this URL.
+   */
+  readonly target?: {
+    readonly url: string
+    readonly token: string | undefined
+    readonly password: string | undefined
+    readonly storedToken: boolean
+  } | undefined
 }
 
 /** An open, authenticated connection. */

@@ -32,6 +32,8 @@ export interface GatewaySettings {
 /** The running gateway's shared state: settings, sessions, presence, readiness. */
 export class GatewayRuntime extends Context.Tag("openclaw/GatewayRuntime")<GatewayRuntime, {
   readonly startedAtMs: number
+  /** Unique per gateway process: lets probes tell distinct gateways from several routes to one. */
+  readonly bootId: string
   readonly settings: Effect.Effect<GatewaySettings>
   readonly setSettings: (settings: GatewaySettings) => Effect.Effect<void>
   readonly ready: Effect.Effect<boolean>

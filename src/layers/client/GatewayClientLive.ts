@@ -173,17 +173,20 @@ export const GatewayClientLive = Layer.effect(
 
     const connect = (options: ConnectOptions) =>
       Effect.gen(function*() {
-        const snapshot = yield* store.read.pipe(Effect.orElseSucceed(() => undefined))
-        const target = resolveClientTarget({ flags: options, env: host.env, config: snapshot?.config, dev: paths.dev })
+        const target = options.target === undefined
+          ? resolveClientTarget({ flags: options, env: host.env, config: (yield* store.read.pipe(Effect.orElseSucceed(() => undefined)))?.config, dev: paths.dev })
+          : { ...options.target, explicitUrl: !options.target.storedToken }
         const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
         const role = "operator"
         const scopes = options.scopes ?? CLI_SCOPES
         const probe = options.probe === true
-        const identity = yield* (probe ? identities.find : identities.ensure).pipe(Effect.orElseSucceed(() => undefined))
+        const found = yield* (probe ? identities.find : identities.ensure).pipe(Effect.orElseSucceed(() => undefined))
         // A stored device token is only used for the gateway it came from, never with an explicit --url.
-        const stored = identity === undefined || target.explicitUrl
+        const stored = found === undefined || target.explicitUrl
           ? undefined
-          : yield* identities.storedToken(target.url, identity.deviceId, role).pipe(Effect.orElseSucceed(() => undefined))
+          : yield* identities.storedToken(target.url, found.deviceId, role).pipe(Effect.orElseSucceed(() => undefined))
+        // A probe signs only with a device that already holds a token here: it must never start a pairing.
+        const identity = probe && stored === undefined ? undefined : found
         const shared = { ...(target.token === undefined ? {} : { token: target.token }), ...(target.password === undefined ? {} : { password: target.password }) }
         const firstAuth = target.token === undefined && target.password === undefined && stored !== undefined ? { token: stored.token } : shared
         const attempt = (auth: Attempt["auth"]) => openConnection({ url: target.url, timeoutMs, role, scopes, auth, identity, probe })

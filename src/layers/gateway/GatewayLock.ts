@@ -54,6 +54,13 @@ const tryTake = (file: string, record: LockRecord) =>
     catch: (cause) => cause
   })
 
+/** The running gateway that holds this state dir, read from its lock (undefined when none is alive). */
+export const readGatewayLockOwner = (stateDir: string) =>
+  Effect.promise(async () => {
+    const record = await readRecord(path.join(lockDir(stateDir), "gateway.state.lock"))
+    return record !== undefined && ownerAlive(record) ? { pid: record.pid, port: record.port, configPath: record.configPath, createdAt: record.createdAt } : undefined
+  })
+
 /**
  * Takes the state-dir ownership lock and, unless multi-gateway mode is on, the per-config lock;
  * both are released when the scope closes. A held lock is retried for `timeoutMs`.

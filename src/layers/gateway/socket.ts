@@ -111,7 +111,7 @@ export const serveSocket = (
         return {
           type: "hello-ok",
           protocol: PROTOCOL_VERSION,
-          server: { version: VERSION, connId },
+          server: { version: VERSION, connId, bootId: runtime.bootId },
           features: { methods, events: [...EVENTS], capabilities: [] },
           snapshot: {
             presence: yield* runtime.presence,

@@ -1,0 +1,16 @@
+import { Console, Effect, Layer, Schema } from "effect"
+import { ProbeReport } from "../../domain/probe/report.js"
+import { renderProbe } from "../../domain/probe/renderProbe.js"
+import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
+import { GatewayProbeLive } from "../../layers/probe/GatewayProbeLive.js"
+import { GatewayProbe, type ProbeOptions } from "../../services/GatewayProbe.js"
+import { CliExit } from "../CliExit.js"
+
+/** `openclaw gateway probe [--json]`: exit 1 only when no target is reachable. */
+export const gatewayProbe = (json: boolean, options: ProbeOptions) =>
+  Effect.gen(function*() {
+    const report = yield* (yield* GatewayProbe).run(options)
+    if (json) yield* Console.log(JSON.stringify(Schema.encodeSync(ProbeReport)(report), null, 2))
+    else for (const line of renderProbe(report)) yield* Console.log(line)
+    if (!report.ok) return yield* new CliExit({ code: 1 })
+  }).pipe(Effect.provide(GatewayProbeLive.pipe(Layer.provide(GatewayClientLive))))

@@ -1,0 +1,34 @@
+import { Console, Effect, Layer, Schema } from "effect"
+import { GatewayStatusReport } from "../../domain/status/gatewayStatus.js"
+import { renderGatewayStatus } from "../../domain/status/renderGatewayStatus.js"
+import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
+import { GatewayProbeLive } from "../../layers/probe/GatewayProbeLive.js"
+import { GatewayStatusLive } from "../../layers/status/GatewayStatusLive.js"
+import { GatewayStatus, type GatewayStatusOptions } from "../../services/GatewayStatus.js"
+import { Paths } from "../../services/Paths.js"
+import { CliExit } from "../CliExit.js"
+import { CliServiceManagerLive } from "./serviceManagerLayer.js"
+
+/** The layers behind `gateway status` (also used by `openclaw status`). */
+export const GatewayStatusCliLive = GatewayStatusLive.pipe(
+  Layer.provide(GatewayProbeLive.pipe(Layer.provide(GatewayClientLive))),
+  Layer.provide(CliServiceManagerLive)
+)
+
+/** `openclaw gateway status`: non-zero only for `--require-rpc` when the read probe fails. */
+export const gatewayStatus = (json: boolean, options: GatewayStatusOptions) =>
+  Effect.gen(function*() {
+    if (options.requireRpc && !options.probe) {
+      yield* Console.error("error: --require-rpc cannot be combined with --no-probe")
+      return yield* new CliExit({ code: 2 })
+    }
+    const paths = yield* Paths
+    const report = yield* (yield* GatewayStatus).collect(options)
+    if (json) yield* Console.log(JSON.stringify(Schema.encodeSync(GatewayStatusReport)(report), null, 2))
+    else {
+      const { out, err } = renderGatewayStatus(report, { requireRpc: options.requireRpc, deep: options.deep, homeDir: paths.home })
+      for (const line of out) yield* Console.log(line)
+      for (const line of err) yield* Console.error(line)
+    }
+    if (options.requireRpc && report.rpc?.ok !== true) return yield* new CliExit({ code: 1 })
+  }).pipe(Effect.provide(GatewayStatusCliLive))

@@ -1,0 +1,131 @@
+import { Effect, Either, Layer } from "effect"
+import { VERSION } from "../../domain/BuildInfo.js"
+import { type BindMode, bindHostFor } from "../../domain/gateway/startGuards.js"
+import { resolveGatewayPort } from "../../domain/Paths.js"
+import type { GatewayStatusReport } from "../../domain/status/gatewayStatus.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
+import { GatewayLog } from "../../services/GatewayLog.js"
+import { GatewayProbe } from "../../services/GatewayProbe.js"
+import { GatewayStatus, type GatewayStatusOptions } from "../../services/GatewayStatus.js"
+import { Host } from "../../services/Host.js"
+import { Paths } from "../../services/Paths.js"
+import { ServiceManager } from "../../services/ServiceManager.js"
+import { readGatewayLockOwner } from "../gateway/GatewayLock.js"
+import { portOwners } from "../gateway/processInfo.js"
+import { GatewayLogReaderLive } from "../gatewayLogReader.js"
+
+/** The newest error-level record among the log lines, as `message` text. */
+const lastErrorOf = (lines: ReadonlyArray<string>): string | null => {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    try {
+      const record = JSON.parse(lines[i] ?? "") as { level?: unknown; message?: unknown; time?: unknown }
+      if ((record.level === "error" || record.level === "fatal") && typeof record.message === "string") {
+        return typeof record.time === "string" ? `${record.time} ${record.message}` : record.message
+      }
+    } catch {
+      // Not a JSON record (a partial line): skip it.
+    }
+  }
+  return null
+}
+
+export const GatewayStatusLive = Layer.effect(
+  GatewayStatus,
+  Effect.gen(function*() {
+    const services = yield* ServiceManager
+    const probe = yield* GatewayProbe
+    const store = yield* ConfigStore
+    const paths = yield* Paths
+    const host = yield* Host
+
+    const collect = (options: GatewayStatusOptions) =>
+      Effect.gen(function*() {
+        const snapshot = yield* store.read.pipe(Effect.orElseSucceed(() => undefined))
+        const config = snapshot?.config
+        const service = yield* Effect.either(services.status)
+        const installed = Either.isRight(service) && service.right.installed ? service.right : undefined
+        const { port: configuredPort, source } = resolveGatewayPort({ env: host.env, configPort: config?.gateway?.port, dev: paths.dev })
+        const port = installed?.port ?? configuredPort
+        const bindMode = config?.gateway?.bind ?? "loopback"
+        const bindHost = bindHostFor(bindMode as BindMode, config?.gateway?.customBindHost)
+        const shownHost = typeof bindHost === "string" ? bindHost : "unavailable"
+        const connectHost = shownHost === "0.0.0.0" || shownHost === "unavailable" ? "127.0.0.1" : shownHost
+
+        const probed = options.probe
+          ? yield* probe.run({ url: options.url, token: options.token, password: options.password, port, timeoutMs: options.timeoutMs, primaryOnly: true })
+          : undefined
+        const target = probed?.targets[0]
+        const connectOk = target?.connect.ok === true
+        const authWarning = probed?.warnings.find((w) => w.code === "auth_secretref_unresolved")?.message ?? null
+
+        const { logFile, lastError } = yield* Effect.gen(function*() {
+          const log = yield* GatewayLog
+          const file = yield* log.currentFile
+          const tail = yield* log.tail({ limit: 500 })
+          return { logFile: file, lastError: lastErrorOf(tail.lines) }
+        }).pipe(Effect.provide(GatewayLogReaderLive(config, paths.profile)))
+
+        const lock = yield* readGatewayLockOwner(paths.stateDir)
+        const owners = portOwners(port)
+        const gatewayPids = new Set([lock?.pid, installed?.runtime.pid].filter((p): p is number => p !== undefined))
+        const runtime: GatewayStatusReport["runtime"] = installed !== undefined && installed.runtime.status !== "unknown"
+          ? { status: installed.runtime.status, pid: installed.runtime.pid ?? null, source: "service", detail: installed.runtime.detail ?? null }
+          : lock !== undefined
+          ? { status: "running", pid: lock.pid, source: "lock", detail: null }
+          : { status: connectOk ? "running" : owners.length > 0 ? "unknown" : "stopped", pid: null, source: "none", detail: null }
+        const cliIssues = snapshot === undefined
+          ? []
+          : snapshot.parseError !== undefined
+          ? [snapshot.parseError.message]
+          : snapshot.issues.map((i) => `${i.path}: ${i.message}`)
+        const daemonConfig = installed === undefined ? null : installed.configPath ?? store.path
+        const report: GatewayStatusReport = {
+          service: {
+            available: Either.isRight(service),
+            unavailableReason: Either.isLeft(service) ? service.left.message : null,
+            status: Either.isRight(service) ? service.right : null
+          },
+          logFile,
+          config: {
+            cli: { path: store.path, exists: snapshot?.exists ?? false, valid: snapshot !== undefined && snapshot.parseError === undefined && snapshot.issues.length === 0, issues: cliIssues },
+            daemon: daemonConfig,
+            mismatch: daemonConfig !== null && daemonConfig !== store.path
+          },
+          gateway: {
+            bindMode,
+            bindHost: shownHost,
+            port,
+            portSource: installed?.port !== undefined ? "service args" : source === "dev" ? "dev" : source === "default" ? "default" : "env/config",
+            probeUrl: target?.url ?? `ws://${connectHost}:${port}`,
+            dashboardUrl: `http://${connectHost}:${port}/`,
+            version: target?.server.version ?? null
+          },
+          cli: { version: VERSION, path: process.argv[1] ?? "openclaw" },
+          runtime,
+          rpc: target === undefined
+            ? null
+            : {
+              ok: options.requireRpc ? connectOk && target.connect.rpcOk : connectOk,
+              kind: options.requireRpc ? "read" : "connect",
+              url: target.url,
+              error: target.connect.error,
+              errorCode: target.connect.errorCode,
+              capability: target.auth.capability,
+              authWarning: connectOk ? null : authWarning,
+              latencyMs: target.connect.latencyMs
+            },
+          port: {
+            listening: owners.length > 0 || connectOk,
+            owners: owners.map((o) => ({ pid: o.pid, command: o.command })),
+            conflict: owners.length > 0 && !connectOk && !owners.some((o) => gatewayPids.has(o.pid))
+          },
+          extraServices: Either.isRight(service) ? yield* services.extraServices(options.deep) : [],
+          clients: options.deep && Array.isArray(target?.presence) ? target.presence : null,
+          lastError
+        }
+        return report
+      })
+
+    return { collect }
+  })
+)
