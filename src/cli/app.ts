@@ -11,12 +11,15 @@ import { configCommand } from "./commands/config.js"
 import { devicesCommand } from "./commands/devices.js"
 import { gatewayCommand } from "./commands/gateway.js"
 import { healthCommand } from "./commands/health.js"
+import { dashboardCommand } from "./commands/dashboard.js"
+import { logsCommand } from "./commands/logs.js"
+import { statusCommand } from "./commands/status.js"
 import { renderError } from "./render.js"
 import { splitRootOptions } from "./rootOptions.js"
 
 const root = Command.make("openclaw").pipe(
   Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
-  Command.withSubcommands([configCommand, gatewayCommand, healthCommand, devicesCommand])
+  Command.withSubcommands([configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand])
 )
 
 /** The command tree as a function of argv, for tests and embedding. */

@@ -190,7 +190,8 @@ export const serveSocket = (
         if (result.ok) yield* sendRaw({ type: "res", id: frame.id, ok: true, payload: result.payload })
         else yield* sendRaw({ type: "res", id: frame.id, ok: false, error: result.error })
         yield* log.write({
-          level: result.ok ? "info" : "warn",
+          // A follower's own polling would otherwise fill the log it is reading.
+          level: result.ok ? (frame.method === "logs.tail" ? "debug" : "info") : "warn",
           message: `⇄ res ${result.ok ? "✓" : "✗"} ${frame.method} ${durationMs}ms${result.ok ? "" : ` errorCode=${result.error.code} errorMessage=${result.error.message}`} conn=${connId} id=${frame.id}`,
           fields: {
             subsystem: "gateway/ws",

@@ -1,0 +1,12 @@
+import { Command, Options } from "@effect/cli"
+import { Effect } from "effect"
+
+/** `openclaw dashboard`: the Control UI URL for the configured gateway. */
+export const dashboardCommand = Command.make(
+  "dashboard",
+  {
+    noOpen: Options.boolean("no-open").pipe(Options.withDescription("Print the URL; do not launch a browser")),
+    json: Options.boolean("json").pipe(Options.withDescription("Print one machine-readable connection object (never opens a browser)"))
+  },
+  (args) => Effect.flatMap(Effect.promise(() => import("../handlers/dashboard.js")), (m) => m.dashboard(args))
+).pipe(Command.withDescription("Open the Control UI in a browser (or print its URL)"))

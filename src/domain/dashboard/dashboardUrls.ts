@@ -1,0 +1,33 @@
+import type { OpenClawConfig } from "../config/ConfigSchema.js"
+
+/** Where the Control UI lives, and the launch URL carrying the shared token in its fragment. */
+export interface DashboardUrls {
+  readonly httpUrl: string
+  readonly wsUrl: string
+  readonly port: number
+  /** `httpUrl#token=<token>` when a plain token can be shared; else `httpUrl`. */
+  readonly url: string
+  readonly tokenIncluded: boolean
+}
+
+/**
+ * Browsers need a concrete, secure-context host: wildcard and plaintext non-loopback binds open on
+ * 127.0.0.1. Only a plain-string config token (or `OPENCLAW_GATEWAY_TOKEN`) goes into the fragment;
+ * a SecretRef-managed token never does.
+ */
+export const dashboardUrls = (config: OpenClawConfig | undefined, env: Readonly<Record<string, string | undefined>>, port: number): DashboardUrls => {
+  const httpUrl = `http://127.0.0.1:${port}/`
+  const configured = config?.gateway?.auth?.token
+  const token = typeof configured === "string" && configured.trim() !== ""
+    ? configured.trim()
+    : configured === undefined ? env["OPENCLAW_GATEWAY_TOKEN"]?.trim() || undefined : undefined
+  const tokenMode = (config?.gateway?.auth?.mode ?? "token") === "token"
+  const tokenIncluded = tokenMode && token !== undefined
+  return {
+    httpUrl,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    port,
+    url: tokenIncluded ? `${httpUrl}#token=${encodeURIComponent(token)}` : httpUrl,
+    tokenIncluded
+  }
+}

@@ -1,0 +1,77 @@
+import type { OpenClawConfig } from "../config/ConfigSchema.js"
+import { boxTable } from "../text/boxTable.js"
+import type { GatewayStatusReport } from "./gatewayStatus.js"
+import { TROUBLESHOOTING_URL } from "./renderGatewayStatus.js"
+
+/** Host facts for the OS row. */
+export interface HostSummary {
+  readonly platform: string
+  readonly release: string
+  readonly arch: string
+  readonly node: string
+}
+
+const latency = (ms: number | null) => (ms === null ? "" : ms < 1000 ? ` ${ms}ms` : ` ${(ms / 1000).toFixed(2)}s`)
+
+const gatewayRow = (report: GatewayStatusReport, config: OpenClawConfig | undefined) => {
+  const mode = config?.gateway?.mode ?? "unset"
+  const rpc = report.rpc
+  const where = `${report.gateway.probeUrl}${report.gateway.bindMode === "loopback" ? " (local loopback)" : ""}`
+  const reach = rpc === null ? "not probed" : rpc.ok ? `reachable${latency(rpc.latencyMs)}` : `unreachable (${rpc.error ?? "no answer"})`
+  const auth = `auth ${config?.gateway?.auth?.mode ?? (config?.gateway?.auth?.password !== undefined ? "password" : "token")}`
+  const app = report.gateway.version === null ? "" : ` · app ${report.gateway.version}`
+  return `${mode} · ${where} · ${reach} · ${auth}${app}`
+}
+
+const serviceRow = (report: GatewayStatusReport) => {
+  if (!report.service.available) return `${report.service.unavailableReason ?? "unavailable"} · ${report.runtime.status === "running" ? `gateway running unsupervised (pid ${report.runtime.pid ?? "?"})` : "no gateway running"}`
+  const s = report.service.status
+  if (s === null || !s.installed) return `${s?.label ?? "service"} not installed`
+  const run = s.runtime.status === "running" ? `running${s.runtime.pid === undefined ? "" : ` (pid ${s.runtime.pid})`}` : s.runtime.status
+  return `${s.label} installed · ${s.loadedText} · ${run}`
+}
+
+const heartbeatRow = (config: OpenClawConfig | undefined) => {
+  const hb = (config?.agents?.defaults as { heartbeat?: { every?: unknown } } | undefined)?.heartbeat
+  return typeof hb?.every === "string" ? `${hb.every} (default agent)` : "not configured"
+}
+
+const channelNames = (config: OpenClawConfig | undefined) => Object.keys((config?.channels ?? {}) as Record<string, unknown>)
+
+/** What to run next, most urgent first; empty when all is well. */
+export const nextSteps = (report: GatewayStatusReport): ReadonlyArray<string> => {
+  const steps: Array<string> = []
+  if (!report.config.cli.exists) steps.push("No config yet: openclaw config set gateway.mode local")
+  else if (!report.config.cli.valid) steps.push("Config invalid: openclaw doctor --fix  (or openclaw config validate to list the problems)")
+  if (report.rpc !== null && !report.rpc.ok) {
+    if (report.runtime.status === "running") steps.push("Gateway running but not answering this CLI: openclaw gateway status  (check auth and URL)")
+    else steps.push("Gateway not running: openclaw gateway run  (or openclaw gateway start when installed as a service)")
+  }
+  if (report.port.conflict) steps.push(`Port ${report.gateway.port} is held by another process: openclaw gateway status`)
+  if (report.rpc?.capability === "pairing_pending") steps.push("This CLI waits for approval: openclaw devices approve --latest")
+  return steps
+}
+
+/** `openclaw status`: the Overview table, channels, then the next commands. */
+export const renderStatus = (report: GatewayStatusReport, config: OpenClawConfig | undefined, host: HostSummary, deep: boolean): ReadonlyArray<string> => {
+  const channels = channelNames(config)
+  const rows: Array<[string, string]> = [
+    ["OS", `${host.platform} ${host.release} (${host.arch}) · node ${host.node}`],
+    ["Dashboard", report.gateway.dashboardUrl],
+    ["Gateway", gatewayRow(report, config)],
+    ["Gateway service", serviceRow(report)],
+    ["Channels", channels.length === 0 ? "none configured" : channels.join(", ")],
+    ["Heartbeat", heartbeatRow(config)],
+    ["Probes", deep ? "deep (system-level services scanned)" : "skipped (use --deep)"],
+    ["Logs", report.logFile]
+  ]
+  const lines = ["OpenClaw status", "", "Overview", boxTable(["Item", "Value"], rows), "", "Channels", channels.length === 0 ? "No channels configured" : channels.map((c) => `- ${c}`).join("\n")]
+  const steps = nextSteps(report)
+  lines.push("", `Troubleshooting: ${TROUBLESHOOTING_URL}`, "Next steps:")
+  if (steps.length === 0) {
+    lines.push("  Need to debug live? openclaw logs --follow", "  Full gateway view?  openclaw gateway status", "  Check config:       openclaw doctor")
+  } else {
+    for (const step of steps) lines.push(`  ${step}`)
+  }
+  return lines
+}
