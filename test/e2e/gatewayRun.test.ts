@@ -1,43 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as net from "node:net"
 import * as path from "node:path"
-import { CLI, tempHome } from "../support/runCli.js"
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-
-const writeConfig = (configPath: string, config: unknown) => {
-  fs.mkdirSync(path.dirname(configPath), { recursive: true })
-  fs.writeFileSync(configPath, typeof config === "string" ? config : JSON.stringify(config, null, 2))
-}
-
-/** Starts `openclaw gateway run` in the background and resolves once it prints that it listens. */
-const startInBackground = (home: string, extraEnv: NodeJS.ProcessEnv = {}) =>
-  new Promise<{ child: ChildProcess; output: () => string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, "gateway", "run"], { env: { PATH: process.env["PATH"], HOME: home, OPENCLAW_HOME: home, ...extraEnv } })
-    let out = ""
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString()
-      if (out.includes("Gateway listening on")) resolve({ child, output: () => out })
-    })
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()))
-    child.on("exit", (code) => reject(new Error(`gateway exited ${code}: ${out}`)))
-  })
-
-const stopChild = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    child.on("exit", (code) => resolve(code))
-    child.kill("SIGTERM")
-  })
+import { freePort, startInBackground, stopChild, writeConfig } from "../support/gatewayProcess.js"
+import { tempHome } from "../support/runCli.js"
 
 describe("openclaw gateway run: start guards", () => {
   it("missing config", () => {

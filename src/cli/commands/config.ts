@@ -1,4 +1,5 @@
 import { Args, Command, Options } from "@effect/cli"
+import { printConfigWarnings } from "../configWarnings.js"
 import { Console, Effect, Either, JSONSchema, Option } from "effect"
 import * as fs from "node:fs/promises"
 import { parseCliValue } from "../../domain/config/cliValue.js"
@@ -27,8 +28,7 @@ const parsePath = (input: string) => Effect.mapError(Either.match(parseConfigPat
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2)
 
-/** Prints the snapshot's warnings once, on stderr, so stdout stays clean for scripts. */
-const warn = (snapshot: ConfigSnapshot) => Effect.forEach(snapshot.warnings, (line) => Console.error(line), { discard: true })
+const warn = printConfigWarnings
 
 const requireParsed = (snapshot: ConfigSnapshot) =>
   snapshot.parseError === undefined ? Effect.succeed(snapshot.authored) : Effect.fail(snapshot.parseError)

@@ -4,11 +4,14 @@ import { renderProbe } from "../../domain/probe/renderProbe.js"
 import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
 import { GatewayProbeLive } from "../../layers/probe/GatewayProbeLive.js"
 import { GatewayProbe, type ProbeOptions } from "../../services/GatewayProbe.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
 import { CliExit } from "../CliExit.js"
+import { printConfigWarnings } from "../configWarnings.js"
 
 /** `openclaw gateway probe [--json]`: exit 1 only when no target is reachable. */
 export const gatewayProbe = (json: boolean, options: ProbeOptions) =>
   Effect.gen(function*() {
+    yield* printConfigWarnings(yield* Effect.flatMap(ConfigStore, (store) => store.read).pipe(Effect.orElseSucceed(() => undefined)))
     const report = yield* (yield* GatewayProbe).run(options)
     if (json) yield* Console.log(JSON.stringify(Schema.encodeSync(ProbeReport)(report), null, 2))
     else for (const line of renderProbe(report)) yield* Console.log(line)

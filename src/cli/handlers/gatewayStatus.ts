@@ -6,7 +6,9 @@ import { GatewayProbeLive } from "../../layers/probe/GatewayProbeLive.js"
 import { GatewayStatusLive } from "../../layers/status/GatewayStatusLive.js"
 import { GatewayStatus, type GatewayStatusOptions } from "../../services/GatewayStatus.js"
 import { Paths } from "../../services/Paths.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
 import { CliExit } from "../CliExit.js"
+import { printConfigWarnings } from "../configWarnings.js"
 import { CliServiceManagerLive } from "./serviceManagerLayer.js"
 
 /** The layers behind `gateway status` (also used by `openclaw status`). */
@@ -18,6 +20,7 @@ export const GatewayStatusCliLive = GatewayStatusLive.pipe(
 /** `openclaw gateway status`: non-zero only for `--require-rpc` when the read probe fails. */
 export const gatewayStatus = (json: boolean, options: GatewayStatusOptions) =>
   Effect.gen(function*() {
+    yield* printConfigWarnings(yield* Effect.flatMap(ConfigStore, (store) => store.read).pipe(Effect.orElseSucceed(() => undefined)))
     if (options.requireRpc && !options.probe) {
       yield* Console.error("error: --require-rpc cannot be combined with --no-probe")
       return yield* new CliExit({ code: 2 })

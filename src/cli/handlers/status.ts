@@ -4,6 +4,7 @@ import { GatewayStatusReport } from "../../domain/status/gatewayStatus.js"
 import { nextSteps, renderStatus } from "../../domain/status/renderStatus.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { GatewayStatus, type GatewayStatusOptions } from "../../services/GatewayStatus.js"
+import { printConfigWarnings } from "../configWarnings.js"
 import { GatewayStatusCliLive } from "./gatewayStatus.js"
 
 /** `openclaw status [--json]`: one probe, then the overview. */
@@ -11,6 +12,7 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
   Effect.gen(function*() {
     const store = yield* ConfigStore
     const snapshot = yield* store.read.pipe(Effect.orElseSucceed(() => undefined))
+    yield* printConfigWarnings(snapshot)
     const report = yield* (yield* GatewayStatus).collect(options)
     if (json) {
       yield* Console.log(JSON.stringify({ ...Schema.encodeSync(GatewayStatusReport)(report), nextSteps: nextSteps(report) }, null, 2))
