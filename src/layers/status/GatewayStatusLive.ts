@@ -66,7 +66,8 @@ export const GatewayStatusLive = Layer.effect(
         }).pipe(Effect.provide(GatewayLogReaderLive(config, paths.profile)))
 
         const lock = yield* readGatewayLockOwner(paths.stateDir)
-        const owners = portOwners(port)
+        // Scanning /proc for the port's owner costs tens of ms: only needed when the probe did not get in.
+        const owners = connectOk && !options.deep ? [] : portOwners(port)
         const gatewayPids = new Set([lock?.pid, installed?.runtime.pid].filter((p): p is number => p !== undefined))
         const runtime: GatewayStatusReport["runtime"] = installed !== undefined && installed.runtime.status !== "unknown"
           ? { status: installed.runtime.status, pid: installed.runtime.pid ?? null, source: "service", detail: installed.runtime.detail ?? null }
