@@ -124,6 +124,26 @@ describe("the runbook's command ladder against a healthy gateway", () => {
     expect(body.every((o: { type: string; level?: string }) => o.type === "log" && typeof o.level === "string")).toBe(true)
   })
 
+  it("gateway probe --ssh to an unreachable host warns and falls back to the direct targets", () => {
+    const result = cli.run(["gateway", "probe", "--json", "--ssh", "nobody@127.0.0.1:1", "--timeout", "2000"])
+    expect(result.code, result.stderr).toBe(0)
+    const report = JSON.parse(result.stdout)
+    const warning = report.warnings.find((w: { code: string }) => w.code === "ssh_tunnel_failed")
+    expect(warning.message).toMatch(/^SSH tunnel failed to start; falling back to direct probes\. \(.+\)$/)
+    expect(report.targets.map((t: { id: string }) => t.id)).toEqual(["localLoopback"])
+    expect(report.ok).toBe(true)
+  }, 15_000)
+
+  it("openclaw dashboard: the gateway answers but serves no Control UI yet, said plainly with exit 1", () => {
+    const human = cli.run(["dashboard", "--no-open"])
+    expect(human.code).toBe(1)
+    expect(human.stderr).toContain("Control UI dashboard is unavailable (HTTP 404).")
+    const json = cli.run(["dashboard", "--json"])
+    expect(json.code).toBe(1)
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, reason: "Control UI dashboard is unavailable (HTTP 404)." })
+    expect(json.stdout).not.toContain(TOKEN)
+  })
+
   it("logs --url without credentials is refused", () => {
     const result = cli.run(["logs", "--url", `ws://127.0.0.1:${port}`])
     expect(result.code).toBe(1)
