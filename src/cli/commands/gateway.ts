@@ -2,6 +2,7 @@ import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { connectionOptions, toConnectOptions } from "./connectionOptions.js"
 import { probeCommand, statusCommand } from "./gatewayInspect.js"
+import { serviceSubcommands } from "./service.js"
 
 const runOptions = {
   port: Options.text("port").pipe(Options.optional, Options.withDescription("Port (default: gateway.port, else 18789)")),
@@ -44,5 +45,5 @@ const callCommand = Command.make(
 /** `openclaw gateway`: run the gateway (the default) or call it. */
 export const gatewayCommand = Command.make("gateway", runOptions, run).pipe(
   Command.withDescription("Run the gateway (default) or talk to it"),
-  Command.withSubcommands([runCommand, callCommand, statusCommand, probeCommand])
+  Command.withSubcommands([runCommand, callCommand, statusCommand, probeCommand, ...serviceSubcommands])
 )

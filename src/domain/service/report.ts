@@ -1,0 +1,34 @@
+import { Schema } from "effect"
+import { ServiceStatus } from "./records.js"
+
+const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+
+/** The lifecycle actions of `openclaw gateway|daemon <action>`. */
+export const ServiceAction = Schema.Literal("install", "start", "stop", "restart", "uninstall")
+export type ServiceAction = typeof ServiceAction.Type
+
+/** `--json` output of a lifecycle action that succeeded (including "already" and "absent" no-ops). */
+export const ServiceActionReport = Schema.Struct({
+  ok: Schema.Literal(true),
+  action: ServiceAction,
+  result: Schema.Literal("done", "already", "absent"),
+  message: Schema.String,
+  service: opt(ServiceStatus)
+})
+export type ServiceActionReport = typeof ServiceActionReport.Type
+
+/** `--json` output of a lifecycle action that failed or was refused. */
+export const ServiceActionErrorReport = Schema.Struct({
+  ok: Schema.Literal(false),
+  action: ServiceAction,
+  error: Schema.Struct({
+    code: Schema.String,
+    message: Schema.String,
+    hint: opt(Schema.String)
+  })
+})
+export type ServiceActionErrorReport = typeof ServiceActionErrorReport.Type
+
+/** The next step printed when no service manager is found. */
+export const SERVICE_MANAGER_UNAVAILABLE_HINT =
+  "run `openclaw gateway run` under your own supervisor (container runtime, process manager), or start a systemd user session and retry"

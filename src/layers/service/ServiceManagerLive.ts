@@ -1,0 +1,159 @@
+import { Effect, Layer } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { VERSION } from "../../domain/BuildInfo.js"
+import { gatewayHeapMiB } from "../../domain/service/environment.js"
+import { serviceIdentity } from "../../domain/service/identity.js"
+import type { ServicePlatform } from "../../domain/service/records.js"
+import { servicePaths } from "../../domain/service/spec.js"
+import { CommandRunner } from "../../services/CommandRunner.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
+import { Host } from "../../services/Host.js"
+import { Paths } from "../../services/Paths.js"
+import { ServiceManager, ServiceManagerUnavailable } from "../../services/ServiceManager.js"
+import { makeExec, type ServiceBackend } from "./backend.js"
+import { launchdBackend } from "./launchdBackend.js"
+import { makeLifecycle, refuseExternal } from "./lifecycle.js"
+import { schtasksBackend } from "./schtasksBackend.js"
+import { systemdBackend } from "./systemdBackend.js"
+
+/** The exact message of ServiceManagerUnavailable when no supervisor is found. */
+export const NO_SERVICE_MANAGER = "no supported service manager detected"
+
+/** How the live manager finds its platform and the program it installs; every field has a real-host default. */
+export interface ServiceManagerOptions {
+  /**
+   * Pin the backend instead of detecting it (tests run every backend on Linux this way); `none`
+   * behaves like a host without a supervisor.
+   */
+  readonly platform?: ServicePlatform | "none" | undefined
+  /** The host OS used for detection (default `process.platform`). */
+  readonly hostPlatform?: NodeJS.Platform | undefined
+  /** Node binary the service runs (default `process.execPath`). */
+  readonly nodePath?: string | undefined
+  /** The openclaw entry script (default: the real path of `process.argv[1]`). */
+  readonly entryPath?: string | undefined
+  /** Memory used to size the heap limit; `null` writes no NODE_OPTIONS (default `os.totalmem()`). */
+  readonly memoryBytes?: number | null | undefined
+  /** launchd `gui/<uid>` domain (default `process.getuid()`). */
+  readonly uid?: number | undefined
+  /** Root for system-level scans and the LaunchDaemon check (default `/`). */
+  readonly systemRoot?: string | undefined
+  /** Windows task user (default `USERDOMAIN\USERNAME` from the environment). */
+  readonly userId?: string | undefined
+  /** Timeout for each supervisor command (default 15 s). */
+  readonly commandTimeoutMs?: number | undefined
+  /** Temp dir a service command must not point into (default `os.tmpdir()`). */
+  readonly tmpDir?: string | undefined
+}
+
+const nonEmpty = (value: string | undefined) => (value !== undefined && value.trim() !== "" ? value.trim() : undefined)
+
+const realEntry = () => {
+  const entry = process.argv[1]
+  if (entry === undefined) return path.resolve("openclaw")
+  try {
+    return fs.realpathSync(entry)
+  } catch {
+    return path.resolve(entry)
+  }
+}
+
+const windowsUser = (env: Readonly<Record<string, string | undefined>>) => {
+  const name = nonEmpty(env["USERNAME"]) ?? nonEmpty(env["USER"])
+  if (name === undefined) return undefined
+  const domain = nonEmpty(env["USERDOMAIN"])
+  return name.includes("\\") || domain === undefined ? name : `${domain}\\${name}`
+}
+
+/**
+ * The gateway's OS service on this host: systemd user units (when `systemctl --user` answers),
+ * launchd LaunchAgents on macOS, Task Scheduler on Windows. Without a supervisor every method fails
+ * with ServiceManagerUnavailable (`no supported service manager detected`).
+ */
+export const ServiceManagerLive = (options: ServiceManagerOptions = {}) =>
+  Layer.effect(
+    ServiceManager,
+    Effect.gen(function*() {
+      const runner = yield* CommandRunner
+      const host = yield* Host
+      const paths = yield* Paths
+      const store = yield* ConfigStore
+      const exec = makeExec(runner, options.commandTimeoutMs ?? 15_000)
+      // The home the supervisor will give the service: HOME on Unix; on Windows the profile dir (a Git Bash HOME is not it).
+      const homeFor = (platform: ServicePlatform) =>
+        (platform === "schtasks" ? nonEmpty(host.env["USERPROFILE"]) : nonEmpty(host.env["HOME"])) ?? host.osHome
+      const memory = options.memoryBytes === undefined ? os.totalmem() : options.memoryBytes
+
+      const detect: Effect.Effect<ServicePlatform | undefined> = options.platform !== undefined
+        ? Effect.succeed(options.platform === "none" ? undefined : options.platform)
+        : Effect.gen(function*() {
+          switch (options.hostPlatform ?? process.platform) {
+            case "darwin":
+              return "launchd" as const
+            case "win32":
+              return "schtasks" as const
+            case "linux": {
+              const probe = yield* exec.lenient("systemctl", ["--user", "show-environment"])
+              return probe.code === 0 ? "systemd" as const : undefined
+            }
+            default:
+              return undefined
+          }
+        })
+
+      const build = (platform: ServicePlatform): ServiceBackend => {
+        const home = homeFor(platform)
+        const identity = serviceIdentity(platform, paths.profile, host.env)
+        const files = servicePaths(identity, { home, stateDir: paths.stateDir, xdgConfigHome: host.env["XDG_CONFIG_HOME"] })
+        switch (platform) {
+          case "systemd":
+            return systemdBackend(identity, files, exec)
+          case "launchd":
+            return launchdBackend(identity, files, exec, {
+              uid: options.uid ?? process.getuid?.() ?? 0,
+              home,
+              systemRoot: options.systemRoot ?? path.parse(home).root
+            })
+          case "schtasks":
+            return schtasksBackend(identity, files, exec)
+        }
+      }
+
+      const detected = yield* Effect.cached(Effect.map(detect, (platform) => {
+        if (platform === undefined) return undefined
+        return {
+          platform,
+          manager: makeLifecycle(build(platform), {
+            host,
+            paths,
+            store,
+            home: homeFor(platform),
+            nodePath: options.nodePath ?? process.execPath,
+            entryPath: options.entryPath ?? realEntry(),
+            heapMiB: memory === null ? undefined : gatewayHeapMiB(memory),
+            userId: options.userId ?? windowsUser(host.env),
+            tmpDir: options.tmpDir ?? os.tmpdir(),
+            version: VERSION
+          })
+        }
+      }))
+
+      const withManager = Effect.flatMap(detected, (found) =>
+        found === undefined ? Effect.fail(new ServiceManagerUnavailable({ message: NO_SERVICE_MANAGER })) : Effect.succeed(found))
+
+      return {
+        platform: Effect.map(withManager, (found) => found.platform),
+        status: Effect.flatMap(withManager, (found) => found.manager.status),
+        install: (installOptions) =>
+          Effect.zipRight(refuseExternal(host.env, "install"), Effect.flatMap(withManager, (found) => found.manager.install(installOptions))),
+        start: Effect.zipRight(refuseExternal(host.env, "start"), Effect.flatMap(withManager, (found) => found.manager.start)),
+        stop: Effect.zipRight(refuseExternal(host.env, "stop"), Effect.flatMap(withManager, (found) => found.manager.stop)),
+        restart: Effect.flatMap(withManager, (found) => found.manager.restart),
+        uninstall: Effect.zipRight(refuseExternal(host.env, "uninstall"), Effect.flatMap(withManager, (found) => found.manager.uninstall)),
+        extraServices: (deep) =>
+          Effect.flatMap(detected, (found) => (found === undefined ? Effect.succeed([]) : found.manager.extraServices(deep)))
+      }
+    })
+  )

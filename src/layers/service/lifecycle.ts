@@ -1,0 +1,281 @@
+import { Effect } from "effect"
+import * as path from "node:path"
+import type { HostFacts, ResolvedPaths } from "../../domain/Paths.js"
+import { auditService, driftedEnvKeys } from "../../domain/service/audit.js"
+import { commandPort, effectiveEnv } from "../../domain/service/definition.js"
+import { type EnvEntries, invalidSecretReason, minimalServicePath, redactEnv } from "../../domain/service/environment.js"
+import { defaultStateDirName } from "../../domain/service/identity.js"
+import { planLifecycle } from "../../domain/service/plan.js"
+import type { ServiceStatus } from "../../domain/service/records.js"
+import type { ServiceAction } from "../../domain/service/report.js"
+import { buildInstallSpec, renderServiceFiles, serviceConfigPath } from "../../domain/service/spec.js"
+import { checkVersionGuard, type GuardedAction } from "../../domain/Version.js"
+import type { ConfigStore } from "../../services/ConfigStore.js"
+import {
+  type InstallOptions,
+  ServiceActionFailed,
+  type ServiceActionResult,
+  type ServiceError,
+  type ServiceManager
+} from "../../services/ServiceManager.js"
+import type { BackendInspection, ServiceBackend } from "./backend.js"
+import { type ConfigFacts, readConfigFacts } from "./configFacts.js"
+import { appendRestartLog } from "./restartLog.js"
+import { exists, removeFiles, writeServiceFiles } from "./serviceFiles.js"
+
+/** Everything the lifecycle needs besides the backend: host facts, paths, config and the program to run. */
+export interface LifecycleContext {
+  readonly host: HostFacts
+  readonly paths: ResolvedPaths
+  readonly store: ConfigStore["Type"]
+  /** The OS home the supervisor gives the service (HOME, else the OS home directory). */
+  readonly home: string
+  readonly nodePath: string
+  readonly entryPath: string
+  readonly heapMiB: number | undefined
+  /** Windows: `DOMAIN\user` for the task. */
+  readonly userId: string | undefined
+  readonly tmpDir: string
+  readonly version: string
+}
+
+const GUARDED: Readonly<Record<ServiceAction, GuardedAction>> = {
+  install: "install or rewrite the gateway service",
+  start: "start the gateway service",
+  stop: "stop the gateway service",
+  restart: "restart the gateway service",
+  uninstall: "uninstall the gateway service"
+}
+
+const failed = (action: ServiceAction, code: ServiceActionFailed["code"], message: string, hint?: string) =>
+  new ServiceActionFailed(hint === undefined ? { code, action, message } : { code, action, message, hint })
+
+/**
+ * `OPENCLAW_SUPERVISOR_MODE=external`: another supervisor owns the gateway, so install, start, stop
+ * and uninstall are refused before anything is detected or touched.
+ */
+export const refuseExternal = (env: HostFacts["env"], action: ServiceAction) =>
+  env["OPENCLAW_SUPERVISOR_MODE"]?.trim().toLowerCase() === "external"
+    ? Effect.fail(failed(
+      action,
+      "SERVICE_EXTERNAL",
+      `Refusing to ${action} the gateway service: OPENCLAW_SUPERVISOR_MODE=external says an external supervisor manages the gateway.`,
+      "manage the gateway through your supervisor (it runs `openclaw gateway run`), or unset OPENCLAW_SUPERVISOR_MODE"
+    ))
+    : Effect.void
+
+/** The part of ServiceManager that needs a detected platform: every method over one backend. */
+export type PlatformServiceManager = Omit<ServiceManager["Type"], "platform">
+
+/**
+ * The lifecycle over one backend: external-supervisor and version guards, install/repair from the
+ * current CLI's facts, the start/restart plan, audit-backed status and the restart log.
+ */
+export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): PlatformServiceManager => {
+  const { identity } = backend
+  const platform = identity.platform
+  const env = ctx.host.env
+
+  const specFor = (port: number, secrets: EnvEntries) =>
+    buildInstallSpec({
+      identity,
+      pathInputs: { home: ctx.home, stateDir: ctx.paths.stateDir, xdgConfigHome: env["XDG_CONFIG_HOME"] },
+      version: ctx.version,
+      port,
+      profile: ctx.paths.profile,
+      configPath: ctx.paths.configPath,
+      defaultStateDir: path.join(ctx.home, defaultStateDirName(ctx.paths.profile)),
+      nodePath: ctx.nodePath,
+      entryPath: ctx.entryPath,
+      servicePath: minimalServicePath(platform, path.dirname(ctx.nodePath)),
+      heapMiB: ctx.heapMiB,
+      secrets,
+      userId: ctx.userId
+    })
+
+  const toStatus = (inspection: BackendInspection, config: ConfigFacts): ServiceStatus => {
+    const definition = inspection.definition
+    const base = {
+      platform,
+      label: identity.label,
+      identity: identity.name,
+      installed: inspection.installed,
+      loadedText: inspection.loadedText,
+      definitionPath: backend.paths.definition,
+      runtime: inspection.runtime
+    }
+    if (definition === undefined) return { ...base, audit: [] }
+    const serviceEnv = effectiveEnv(definition)
+    const port = commandPort(definition.programArguments)
+    return {
+      ...base,
+      ...(definition.programArguments === undefined ? {} : { command: definition.programArguments }),
+      env: redactEnv(serviceEnv),
+      configPath: serviceConfigPath(serviceEnv, ctx.home),
+      ...(port === undefined ? {} : { port }),
+      audit: auditService(definition, {
+        port: config.port,
+        token: config.token,
+        env: Object.fromEntries(specFor(config.port, []).env)
+      })
+    }
+  }
+
+  /** Reads the config facts; a mutation refuses to act on a config it cannot read, then runs the version guard. */
+  const guarded = (action: ServiceAction) =>
+    Effect.gen(function*() {
+      const config = yield* readConfigFacts(ctx.store, ctx.host, ctx.paths)
+      if (config.readError !== undefined) return yield* failed(action, "SERVICE_ACTION_FAILED", `Cannot read the config: ${config.readError}`)
+      const refusal = checkVersionGuard({
+        action: GUARDED[action],
+        currentVersion: ctx.version,
+        touchedVersion: config.touchedVersion,
+        override: env["OPENCLAW_ALLOW_OLDER_BINARY_DESTRUCTIVE_ACTIONS"],
+        serviceMode: false
+      })
+      if (refusal !== undefined) return yield* Effect.fail(refusal)
+      return config
+    })
+
+  const statusAfter = (config: ConfigFacts) => Effect.map(backend.inspect, (inspection) => toStatus(inspection, config))
+
+  const finish = (action: ServiceAction, result: ServiceActionResult["result"], message: string, config: ConfigFacts, withStatus: boolean) =>
+    Effect.gen(function*() {
+      yield* appendRestartLog(ctx.paths.stateDir, [
+        ["action", action],
+        ["result", result],
+        ["source", "cli"],
+        ["platform", platform],
+        ["service", identity.name],
+        ["version", ctx.version],
+        ["pid", process.pid]
+      ])
+      const status = withStatus ? yield* statusAfter(config) : undefined
+      return status === undefined ? { action, result, message } : { action, result, message, status }
+    })
+
+  /** Secrets for a (re)write: `--token` if given, else what the installed service already had. */
+  const secretsFor = (action: ServiceAction, token: string | undefined, inspection: BackendInspection) => {
+    if (token !== undefined) {
+      const reason = invalidSecretReason(token)
+      return reason === undefined ? Effect.succeed<EnvEntries>([["OPENCLAW_GATEWAY_TOKEN", token]]) : Effect.fail(failed(action, "SERVICE_ACTION_FAILED", `--token ${reason}`))
+    }
+    const previous = inspection.definition === undefined ? undefined : effectiveEnv(inspection.definition)["OPENCLAW_GATEWAY_TOKEN"]
+    return Effect.succeed<EnvEntries>(previous === undefined || previous.trim() === "" ? [] : [["OPENCLAW_GATEWAY_TOKEN", previous]])
+  }
+
+  const writeAndActivate = (action: ServiceAction, port: number, secrets: EnvEntries, before: BackendInspection) =>
+    Effect.gen(function*() {
+      const spec = specFor(port, secrets)
+      yield* writeServiceFiles(action, renderServiceFiles(spec), spec.paths.ownedDirs)
+      yield* backend.activate(before, action)
+    })
+
+  const install = (options: InstallOptions): Effect.Effect<ServiceActionResult, ServiceError> =>
+    Effect.gen(function*() {
+      // A forced install rewrites whatever is there: guard before even looking.
+      const config = options.force ? yield* guarded("install") : yield* readConfigFacts(ctx.store, ctx.host, ctx.paths)
+      const before = yield* backend.inspect
+      if (before.installed && !options.force) {
+        return yield* finish("install", "already", `Gateway service already installed: ${identity.name} (${identity.label}). Use --force to reinstall.`, config, true)
+      }
+      if (config.readError !== undefined) return yield* failed("install", "SERVICE_ACTION_FAILED", `Cannot read the config: ${config.readError}`)
+      if (config.ambiguousAuth) {
+        return yield* failed(
+          "install",
+          "SERVICE_ACTION_FAILED",
+          "gateway.auth.token and gateway.auth.password are both set but gateway.auth.mode is not; the service would not know which to use.",
+          "openclaw config set gateway.auth.mode token (or password), then rerun openclaw gateway install"
+        )
+      }
+      const port = options.port ?? config.port
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        return yield* failed("install", "SERVICE_ACTION_FAILED", `Invalid --port ${port}: expected an integer from 1 to 65535`)
+      }
+      yield* backend.preflight("install")
+      const secrets = yield* secretsFor("install", options.token, before)
+      yield* writeAndActivate("install", port, secrets, before)
+      return yield* finish("install", "done", `Installed ${identity.label} service ${identity.name} (port ${port}).`, config, true)
+    })
+
+  /** Program paths in the service command that are gone or live in a temp dir. */
+  const stalePaths = (inspection: BackendInspection) =>
+    Effect.gen(function*() {
+      const args = inspection.definition?.programArguments ?? []
+      const candidates = args.slice(0, 2).filter((arg) => path.isAbsolute(arg))
+      const stale: Array<string> = []
+      for (const candidate of candidates) {
+        const inTemp = candidate.startsWith(`${ctx.tmpDir}${path.sep}`)
+        if (inTemp || !(yield* exists(candidate))) stale.push(candidate)
+      }
+      return stale
+    })
+
+  const startOrRestart = (action: "start" | "restart"): Effect.Effect<ServiceActionResult, ServiceError> =>
+    Effect.gen(function*() {
+      const config = yield* guarded(action)
+      const current = yield* backend.inspect
+      const definition = current.definition
+      const plan = planLifecycle({
+        installed: current.installed,
+        runtime: current.runtime,
+        servicePort: commandPort(definition?.programArguments),
+        expectedPort: config.port,
+        driftedKeys: definition === undefined ? [] : driftedEnvKeys(definition, Object.fromEntries(specFor(config.port, []).env)),
+        serviceVersion: definition === undefined ? undefined : effectiveEnv(definition)["OPENCLAW_SERVICE_VERSION"],
+        currentVersion: ctx.version,
+        staleProgramPaths: yield* stalePaths(current)
+      }, action === "restart")
+      switch (plan._tag) {
+        case "NotInstalled":
+          return yield* failed(action, "SERVICE_NOT_INSTALLED", `Gateway service not installed (${identity.name}).`, "openclaw gateway install")
+        case "AlreadyRunning":
+          return yield* finish(action, "already", `Gateway service already running: ${identity.name}${plan.pid === undefined ? "" : ` (pid ${plan.pid})`}.`, config, true)
+        case "RepairRefused":
+          return yield* failed(action, "SERVICE_REPAIR_REQUIRED", `Gateway service needs repair before it can ${action}: ${plan.reasons.join("; ")}.`, plan.hint)
+        case "Repair": {
+          yield* backend.preflight(action)
+          const secrets = yield* secretsFor(action, undefined, current)
+          yield* writeAndActivate(action, config.port, secrets, current)
+          const verb = action === "start" ? "started" : "restarted"
+          return yield* finish(action, "done", `Repaired and ${verb} ${identity.name} (${plan.reasons.join("; ")}).`, config, true)
+        }
+        case "Proceed": {
+          yield* backend.preflight(action)
+          yield* action === "start" ? backend.start(current) : backend.restart(current)
+          return yield* finish(action, "done", `${action === "start" ? "Started" : "Restarted"} ${identity.name}.`, config, true)
+        }
+      }
+    })
+
+  const stop: Effect.Effect<ServiceActionResult, ServiceError> = Effect.gen(function*() {
+    const config = yield* guarded("stop")
+    const current = yield* backend.inspect
+    if (!current.installed) return yield* finish("stop", "absent", `Gateway service not installed (${identity.name}); nothing to stop.`, config, false)
+    yield* backend.stop(current)
+    return yield* finish("stop", "done", `Stopped ${identity.name}.`, config, true)
+  })
+
+  const uninstall: Effect.Effect<ServiceActionResult, ServiceError> = Effect.gen(function*() {
+    const config = yield* guarded("uninstall")
+    const current = yield* backend.inspect
+    const leftovers = yield* Effect.filter(backend.files, exists)
+    if (!current.installed && leftovers.length === 0) {
+      return yield* finish("uninstall", "absent", `Gateway service not installed (${identity.name}); nothing to uninstall.`, config, false)
+    }
+    if (current.installed) yield* backend.deactivate(current)
+    yield* removeFiles("uninstall", backend.files)
+    yield* backend.afterRemove
+    return yield* finish("uninstall", "done", `Uninstalled ${identity.name} (removed ${backend.paths.definition}).`, config, false)
+  })
+
+  return {
+    status: Effect.flatMap(readConfigFacts(ctx.store, ctx.host, ctx.paths), statusAfter),
+    install,
+    start: startOrRestart("start"),
+    stop,
+    restart: startOrRestart("restart"),
+    uninstall,
+    extraServices: backend.extraServices
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "@effect/vitest"
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { stripAnsi, tempHome } from "../support/runCli.js"
+
+// These assertions describe a host without a systemd user session (like CI containers); on a desktop
+// Linux session `gateway install` would talk to the real user manager, so the test stands down.
+const hasSystemdUserSession = process.platform !== "linux" ||
+  spawnSync("systemctl", ["--user", "show-environment"], { encoding: "utf8" }).status === 0
+
+describe("openclaw gateway|daemon service commands (built CLI)", () => {
+  it.skipIf(hasSystemdUserSession)("gateway install says no supported service manager detected, names a next step and exits 1", () => {
+    const { run, home, stateDir } = tempHome()
+    const result = run(["gateway", "install"])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe("")
+    expect(result.stderr).toBe(
+      "error[SERVICE_MANAGER_UNAVAILABLE]: no supported service manager detected\n" +
+        "Next: run `openclaw gateway run` under your own supervisor (container runtime, process manager), or start a systemd user session and retry\n"
+    )
+    expect(fs.existsSync(path.join(home, ".config", "systemd"))).toBe(false)
+    expect(fs.existsSync(path.join(stateDir, "gateway.systemd.env"))).toBe(false)
+  })
+
+  it.skipIf(hasSystemdUserSession)("lifecycle commands under gateway and daemon fail the same way; --json prints a stable object on stdout", () => {
+    const { run } = tempHome()
+    const plain = run(["daemon", "stop"])
+    expect(plain.code).toBe(1)
+    expect(plain.stderr).toContain("error[SERVICE_MANAGER_UNAVAILABLE]: no supported service manager detected")
+    for (const [group, action] of [["daemon", "install"], ["gateway", "start"], ["daemon", "stop"], ["gateway", "restart"], ["daemon", "uninstall"]] as const) {
+      const json = run([group, action, "--json"])
+      expect(json.code, `${group} ${action} --json`).toBe(1)
+      expect(json.stderr).toBe("")
+      expect(JSON.parse(json.stdout)).toEqual({
+        ok: false,
+        action,
+        error: {
+          code: "SERVICE_MANAGER_UNAVAILABLE",
+          message: "no supported service manager detected",
+          hint: "run `openclaw gateway run` under your own supervisor (container runtime, process manager), or start a systemd user session and retry"
+        }
+      })
+    }
+  })
+
+  it("daemon --help lists the service subcommands; each subcommand has help", () => {
+    const { run } = tempHome()
+    const help = run(["daemon", "--help"])
+    expect(help.code).toBe(0)
+    const text = stripAnsi(help.stdout)
+    expect(text).toContain("Manage the gateway OS service")
+    for (const line of ["install [--force] [--port integer] [--token text] [--json]", "start [--json]", "stop [--json]", "restart [--json]", "uninstall [--json]"]) {
+      expect(text).toContain(line)
+    }
+    for (const args of [["daemon", "install"], ["daemon", "stop"], ["gateway", "install"], ["gateway", "uninstall"]]) {
+      const sub = run([...args, "--help"])
+      expect(sub.code, args.join(" ")).toBe(0)
+      expect(stripAnsi(sub.stdout)).toContain("USAGE")
+    }
+    expect(stripAnsi(run(["gateway", "--help"]).stdout)).toContain("install [--force]")
+  })
+
+  it("a bad --port is a usage error (exit 2)", () => {
+    const { run } = tempHome()
+    expect(run(["gateway", "install", "--port", "abc"]).code).toBe(2)
+  })
+})
