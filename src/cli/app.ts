@@ -8,18 +8,22 @@ import type { ProfileOptions } from "../domain/Paths.js"
 import { ConfigLive } from "../layers/ConfigLive.js"
 import { CliExit } from "./CliExit.js"
 import { configCommand } from "./commands/config.js"
+import { daemonCommand } from "./commands/service.js"
 import { devicesCommand } from "./commands/devices.js"
+import { doctorCommand } from "./commands/doctor.js"
 import { gatewayCommand } from "./commands/gateway.js"
 import { healthCommand } from "./commands/health.js"
 import { dashboardCommand } from "./commands/dashboard.js"
 import { logsCommand } from "./commands/logs.js"
+import { modelsCommand } from "./commands/models.js"
+import { capabilityCommand, inferCommand } from "./commands/infer.js"
 import { statusCommand } from "./commands/status.js"
 import { renderError } from "./render.js"
 import { splitRootOptions } from "./rootOptions.js"
 
 const root = Command.make("openclaw").pipe(
   Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
-  Command.withSubcommands([configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand])
+  Command.withSubcommands([configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand])
 )
 
 /** The command tree as a function of argv, for tests and embedding. */

@@ -1,6 +1,11 @@
+import type { DoctorConfigUnrecoverable } from "../domain/doctor/errors.js"
 import type { ConfigError } from "../domain/errors.js"
+import type { NoModelConfigured, UnknownModel } from "../domain/models/errors.js"
+import type { InferGatewayUnavailable, InferInputInvalid, ModelRunFailed } from "../domain/models/infer.js"
 import type { GatewayStartBlocked } from "../domain/gateway/startGuards.js"
 import type { GatewayClientError } from "../domain/protocol/clientErrors.js"
+import { SERVICE_MANAGER_UNAVAILABLE_HINT } from "../domain/service/report.js"
+import type { ServiceActionFailed, ServiceManagerUnavailable } from "../services/ServiceManager.js"
 
 /** How a failure reads to a person: the message, the next command to run, and the exit code. */
 export interface RenderedError {
@@ -10,8 +15,11 @@ export interface RenderedError {
 
 const next = (command: string) => `Next: ${command}`
 
+/** Model and `infer` errors that reach the CLI edge. */
+type ModelCliError = UnknownModel | NoModelConfigured | ModelRunFailed | InferInputInvalid | InferGatewayUnavailable
+
 /** Every typed error a CLI command can end with. */
-export type CliError = ConfigError | GatewayClientError | GatewayStartBlocked
+export type CliError = ConfigError | GatewayClientError | GatewayStartBlocked | DoctorConfigUnrecoverable | ServiceManagerUnavailable | ServiceActionFailed | ModelCliError
 
 const authNext = (step: string, retryAfterMs: number | undefined) => {
   switch (step) {
@@ -83,5 +91,21 @@ export const renderError = (error: CliError): RenderedError => {
       return { lines: [head, next("check this machine's clock; if it persists, remove the identity folder under the state dir and reconnect")], exitCode: 1 }
     case "GatewayRpcError":
       return { lines: [head], exitCode: 1 }
+    case "ServiceManagerUnavailable":
+      return { lines: [head, next(SERVICE_MANAGER_UNAVAILABLE_HINT)], exitCode: 1 }
+    case "ServiceActionFailed":
+      return { lines: error.hint === undefined ? [head] : [head, next(error.hint)], exitCode: 1 }
+    case "DoctorConfigUnrecoverable":
+      return { lines: [head, next("openclaw config validate")], exitCode: 1 }
+    case "UnknownModel":
+      return { lines: [head, next(error.hint ?? "openclaw models list, then pass --model provider/model")], exitCode: 1 }
+    case "NoModelConfigured":
+      return { lines: [head, next("openclaw config set agents.defaults.model.primary <provider/model>")], exitCode: 1 }
+    case "ModelRunFailed":
+      return { lines: [head, next(error.hint ?? "openclaw models status --probe, then openclaw logs --follow")], exitCode: 1 }
+    case "InferInputInvalid":
+      return { lines: [head], exitCode: 1 }
+    case "InferGatewayUnavailable":
+      return { lines: [head, next("openclaw infer model run --local --prompt ...")], exitCode: 1 }
   }
 }

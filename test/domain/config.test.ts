@@ -159,9 +159,9 @@ describe("validateConfig", () => {
   })
 
   it("keeps an unimplemented key deep inside arrays and records", () => {
-    const raw = { models: { providers: { x: { models: [{ id: "m", compat: { supportsStore: true, supportsTools: true } }] } } } }
+    const raw = { models: { providers: { x: { models: [{ id: "m", compat: { thinkingFormat: "qwen", supportsTools: true } }] } } } }
     const result = valid(raw)
-    expect(result.unsupported).toEqual(["models.providers.x.models[0].compat.supportsStore"])
+    expect(result.unsupported).toEqual(["models.providers.x.models[0].compat.thinkingFormat"])
     expect(result.config).toEqual(raw)
   })
 

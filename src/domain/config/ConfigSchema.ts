@@ -89,7 +89,13 @@ export const ModelCompat = section("models.providers.*.models[].compat", {
   supportsReasoningEffort: opt(Schema.Boolean),
   supportsTemperature: opt(Schema.Boolean),
   maxTokensField: opt(oneOf("max_completion_tokens", "max_tokens")),
-  requiresToolResultName: opt(Schema.Boolean)
+  requiresToolResultName: opt(Schema.Boolean),
+  strictMessageKeys: opt(Schema.Boolean),
+  supportsStore: opt(Schema.Boolean),
+  supportsStrictMode: opt(Schema.Boolean),
+  requiresAssistantAfterToolResult: opt(Schema.Boolean),
+  requiresThinkingAsText: opt(Schema.Boolean),
+  unsupportedToolSchemaKeywords: opt(StringList)
 })
 
 export const ModelDefinition = section("models.providers.*.models[]", {

@@ -1,0 +1,42 @@
+import { Command, Options } from "@effect/cli"
+import { Effect, Option } from "effect"
+
+const flag = (name: string, description: string) => Options.boolean(name).pipe(Options.withDescription(description))
+
+/** `openclaw doctor`: health checks and repairs for config, state, auth and the gateway service. */
+export const doctorCommand = Command.make(
+  "doctor",
+  {
+    fix: flag("fix", "Apply recommended non-service repairs without prompting (alias: --repair)"),
+    repair: flag("repair", "Same as --fix"),
+    yes: flag("yes", "Accept the default repairs, including installing or starting the gateway service"),
+    nonInteractive: flag("non-interactive", "Never prompt; alone it applies only safe migrations (legacy config keys)"),
+    json: flag("json", "Print the read-only findings report as JSON (exit 0)"),
+    lint: flag("lint", "Read-only findings for CI: exit 1 when a finding meets --severity-min, 2 on failure"),
+    severityMin: Options.choice("severity-min", ["info", "warning", "error"]).pipe(
+      Options.optional,
+      Options.withDescription("With --lint: drop findings below this severity (default warning)")
+    ),
+    all: flag("all", "With --lint: run every registered check, including opt-in ones"),
+    only: Options.text("only").pipe(Options.repeated, Options.withDescription("With --lint: run only this check id (repeatable)")),
+    skip: Options.text("skip").pipe(Options.repeated, Options.withDescription("With --lint: skip this check id (repeatable)")),
+    deep: flag("deep", "Also scan system-level services for extra gateway installs"),
+    generateGatewayToken: flag("generate-gateway-token", "Generate and configure a gateway token when token auth has none")
+  },
+  (args) =>
+    Effect.flatMap(Effect.promise(() => import("../handlers/doctor.js")), (m) =>
+      m.doctor({
+        fix: args.fix,
+        repair: args.repair,
+        yes: args.yes,
+        nonInteractive: args.nonInteractive,
+        json: args.json,
+        lint: args.lint,
+        deep: args.deep,
+        generateGatewayToken: args.generateGatewayToken,
+        severityMin: Option.getOrUndefined(args.severityMin),
+        all: args.all,
+        only: args.only,
+        skip: args.skip
+      }))
+).pipe(Command.withDescription("Check config, state, auth and the gateway service; --fix repairs what it safely can"))

@@ -1,0 +1,45 @@
+import { Command, Options } from "@effect/cli"
+import { Effect, Option } from "effect"
+
+const THINKING = ["off", "minimal", "low", "medium", "high", "adaptive", "xhigh", "max"] as const
+
+const runCommand = Command.make(
+  "run",
+  {
+    prompt: Options.text("prompt").pipe(Options.withDescription("The prompt to send (must not be blank)")),
+    model: Options.text("model").pipe(Options.optional, Options.withDescription("provider/model to use; an explicit choice never falls back")),
+    local: Options.boolean("local").pipe(Options.withDescription("Run in this process without the gateway (the default)")),
+    gateway: Options.boolean("gateway").pipe(Options.withDescription("Run through the gateway (not available yet)")),
+    file: Options.file("file").pipe(Options.repeated, Options.withDescription("Attach an image file (repeatable)")),
+    thinking: Options.choice("thinking", THINKING).pipe(Options.optional, Options.withDescription("One-shot thinking level")),
+    json: Options.boolean("json").pipe(Options.withDescription("Print the JSON envelope"))
+  },
+  (args) =>
+    Effect.flatMap(Effect.promise(() => import("../handlers/infer.js")), (m) =>
+      m.inferModelRun({
+        prompt: args.prompt,
+        model: Option.getOrUndefined(args.model),
+        local: args.local,
+        gateway: args.gateway,
+        files: args.file,
+        thinking: Option.getOrUndefined(args.thinking),
+        json: args.json
+      }))
+).pipe(Command.withDescription("One bare completion (no tools, no transcript) with the configured or given model"))
+
+const modelGroup = Command.make("model").pipe(
+  Command.withDescription("Text inference"),
+  Command.withSubcommands([runCommand])
+)
+
+/** `openclaw infer model run`: headless provider-backed inference. */
+export const inferCommand = Command.make("infer").pipe(
+  Command.withDescription("Headless provider-backed inference (model run)"),
+  Command.withSubcommands([modelGroup])
+)
+
+/** `openclaw capability ...`: the same tree as `infer`. */
+export const capabilityCommand = Command.make("capability").pipe(
+  Command.withDescription("Alias of `openclaw infer`"),
+  Command.withSubcommands([modelGroup])
+)

@@ -1,0 +1,116 @@
+import { Console, Effect, Either, Schema } from "effect"
+import * as fs from "node:fs/promises"
+import type { ModelTarget } from "../../domain/models/catalogue.js"
+import { diagnoseProviderError } from "../../domain/models/diagnosis.js"
+import { attemptOf, type FailoverAttempt, type ModelError } from "../../domain/models/errors.js"
+import { InferEnvelope, InferGatewayUnavailable, InferInputInvalid, ModelRunFailed, noTextOutputMessage, sniffImageMime } from "../../domain/models/infer.js"
+import type { ImageBlock, ModelInput, ThinkingLevel } from "../../domain/models/messages.js"
+import { responseText } from "../../domain/models/response.js"
+import { ModelsLive } from "../../layers/models/ModelsLive.js"
+import { ModelCatalog } from "../../services/ModelCatalog.js"
+import { ModelClient } from "../../services/ModelClient.js"
+
+export interface InferRunOptions {
+  readonly prompt: string
+  readonly model: string | undefined
+  readonly local: boolean
+  readonly gateway: boolean
+  readonly files: ReadonlyArray<string>
+  readonly thinking: ThinkingLevel | undefined
+  readonly json: boolean
+}
+
+const encode = Schema.encodeSync(InferEnvelope)
+const printEnvelope = (envelope: InferEnvelope) => Console.log(JSON.stringify(encode(envelope)))
+
+const readImage = (file: string) =>
+  Effect.gen(function*() {
+    const bytes = yield* Effect.tryPromise({
+      try: () => fs.readFile(file),
+      catch: (cause) => new InferInputInvalid({ message: `--file ${file}: ${cause instanceof Error ? cause.message : String(cause)}` })
+    })
+    const mimeType = sniffImageMime(bytes)
+    if (mimeType === undefined) {
+      return yield* new InferInputInvalid({ message: `--file ${file}: not an image (PNG, JPEG, GIF or WebP); use infer audio transcribe or infer video describe for other media` })
+    }
+    const block: ImageBlock = { type: "image", mimeType, data: bytes.toString("base64") }
+    return { path: file, mimeType, block }
+  })
+
+const attemptsOf = (error: ModelError): ReadonlyArray<FailoverAttempt> => (error._tag === "ModelFailover" ? error.attempts : [attemptOf(error)])
+
+const publicAttempt = ({ code: _code, ...attempt }: FailoverAttempt) => attempt
+
+// The runbook fix for the most telling attempt: the last one that has one.
+const hintOf = (attempts: ReadonlyArray<FailoverAttempt>, candidates: ReadonlyArray<ModelTarget>) => {
+  for (const attempt of [...attempts].reverse()) {
+    const target = candidates.find((t) => t.provider === attempt.provider && t.model === attempt.model)
+    const hint = target === undefined ? undefined : diagnoseProviderError(target, attempt)
+    if (hint !== undefined) return hint
+  }
+  return undefined
+}
+
+/**
+ * `openclaw infer model run`: one bare completion (no tools, no transcript) through the configured
+ * model chain; `--model` is an explicit choice and never falls back.
+ */
+export const inferModelRun = (options: InferRunOptions) =>
+  Effect.gen(function*() {
+    if (options.local && options.gateway) return yield* new InferInputInvalid({ message: "--local and --gateway cannot be combined" })
+    if (options.prompt.trim() === "") return yield* new InferInputInvalid({ message: "--prompt must contain non-whitespace text" })
+    if (options.gateway) {
+      return yield* new InferGatewayUnavailable({
+        message: "infer model run --gateway is not available yet: this gateway does not serve model runs; run it locally (the default, or --local)"
+      })
+    }
+    const images = yield* Effect.forEach(options.files, readImage)
+    const catalog = yield* ModelCatalog
+    const plan = yield* catalog.plan({ explicit: options.model })
+    const candidates = [plan.selected, ...plan.fallbacks]
+    const input: ModelInput = {
+      // Blocks, as agent turns send them, so string-only backends show the same failure here.
+      messages: [{ role: "user", content: [{ type: "text", text: options.prompt }, ...images.map((image) => image.block)] }],
+      ...(options.thinking === undefined ? {} : { thinking: options.thinking })
+    }
+    const base = {
+      ok: false,
+      capability: "model.run" as const,
+      transport: "local" as const,
+      ...(images.length === 0 ? {} : { inputs: images.map(({ path, mimeType }) => ({ path, mimeType })) })
+    }
+    const client = yield* ModelClient
+    const outcome = yield* Effect.either(client.complete({ target: plan.selected, fallbacks: plan.fallbacks, input }))
+    if (Either.isLeft(outcome)) {
+      const attempts = attemptsOf(outcome.left)
+      const message = noTextOutputMessage(plan.selected.provider, plan.selected.model, outcome.left.message)
+      if (options.json) {
+        yield* printEnvelope({ ...base, provider: plan.selected.provider, model: plan.selected.model, attempts: attempts.map(publicAttempt), outputs: [], error: message })
+      }
+      const hint = hintOf(attempts, candidates)
+      return yield* new ModelRunFailed({ message, provider: plan.selected.provider, model: plan.selected.model, ...(hint === undefined ? {} : { hint }) })
+    }
+    const response = outcome.right
+    const text = responseText(response)
+    const common = {
+      ...base,
+      provider: response.provider,
+      model: response.model,
+      attempts: response.attempts.map(publicAttempt),
+      request: response.request,
+      ...(response.fallback === undefined ? {} : { fallback: response.fallback })
+    }
+    if (text.trim() === "") {
+      const message = noTextOutputMessage(response.provider, response.model)
+      if (options.json) yield* printEnvelope({ ...common, outputs: [], error: message })
+      return yield* new ModelRunFailed({
+        message,
+        provider: response.provider,
+        model: response.model,
+        hint: `the backend completed (stop reason ${response.output.rawStopReason ?? response.output.stopReason}) without user-visible text; check the model's chat template or try another model`
+      })
+    }
+    if (options.json) return yield* printEnvelope({ ...common, ok: true, outputs: [{ text, mediaUrl: null }] })
+    if (response.fallback !== undefined) yield* Console.error(response.fallback.notice)
+    yield* Console.log(text)
+  }).pipe(Effect.provide(ModelsLive))

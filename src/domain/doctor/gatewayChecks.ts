@@ -1,0 +1,136 @@
+import { resolveSecret } from "../auth/resolveAuth.js"
+import { substituteEnv } from "../config/envSubstitution.js"
+import { CheckId } from "./checks.js"
+import type { Finding } from "./Finding.js"
+import { GATEWAY_MODE_FIX, GATEWAY_MODE_UNSET } from "./messages.js"
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/** The gateway settings doctor needs, read defensively so an invalid config still gets checked. */
+export interface GatewayView {
+  readonly mode: string | undefined
+  readonly port: number | undefined
+  readonly bind: string | undefined
+  readonly customBindHost: string | undefined
+  readonly authMode: string | undefined
+  /** `gateway.auth.token` as written: a string, a SecretRef object, or undefined. */
+  readonly token: unknown
+  readonly password: unknown
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+const str = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value : undefined)
+
+/** Reads `gateway.*` from a parsed config after `${VAR}` substitution (best effort: wrong types read as unset). */
+export const gatewayViewOf = (authored: unknown, env: Env): GatewayView => {
+  const config = substituteEnv(authored, env).value
+  const gateway = isRecord(config) && isRecord(config["gateway"]) ? config["gateway"] : {}
+  const auth = isRecord(gateway["auth"]) ? gateway["auth"] : {}
+  const port = gateway["port"]
+  return {
+    mode: str(gateway["mode"]),
+    port: typeof port === "number" && Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined,
+    bind: str(gateway["bind"]),
+    customBindHost: str(gateway["customBindHost"]),
+    authMode: str(auth["mode"]),
+    token: auth["token"],
+    password: auth["password"]
+  }
+}
+
+/** A SecretRef-shaped object (`{source, provider, id}`). */
+export const isSecretRef = (value: unknown): value is { readonly source: string; readonly provider: string; readonly id: string } =>
+  isRecord(value) && typeof value["source"] === "string" && typeof value["provider"] === "string" && typeof value["id"] === "string"
+
+const secretInput = (value: unknown) => (typeof value === "string" || isSecretRef(value) ? value : undefined)
+
+/** `core/doctor/gateway-config`: gateway.mode is set; token and password are not both set without a mode. */
+export const gatewayConfigFindings = (view: GatewayView): ReadonlyArray<Finding> => {
+  const findings: Array<Finding> = []
+  if (view.mode === undefined) {
+    findings.push({ checkId: CheckId.gatewayConfig, severity: "warning", message: GATEWAY_MODE_UNSET, path: "gateway.mode", fixHint: GATEWAY_MODE_FIX })
+  }
+  if (view.mode !== "remote" && view.authMode === undefined && view.token !== undefined && view.password !== undefined) {
+    findings.push({
+      checkId: CheckId.gatewayConfig,
+      severity: "warning",
+      message: "gateway.auth.token and gateway.auth.password are both configured while gateway.auth.mode is unset; auth selection is ambiguous.",
+      path: "gateway.auth.mode",
+      fixHint: "Set an explicit mode: `openclaw config set gateway.auth.mode token` or `... password`."
+    })
+  }
+  return findings
+}
+
+/** What the gateway-auth check decided: fine, no token at all, or a SecretRef that does not resolve. */
+export type TokenState = "ok" | "missing" | "secret-ref-unavailable" | "not-token-mode"
+
+/**
+ * Whether a local gateway in token mode (explicit, or inferred when no password is set) has a usable
+ * token from `gateway.auth.token` or `OPENCLAW_GATEWAY_TOKEN`. A remote-mode CLI checks nothing here.
+ */
+export const tokenState = (view: GatewayView, env: Env): TokenState => {
+  if (view.mode === "remote") return "not-token-mode"
+  const password = resolveSecret(secretInput(view.password), env).value ?? str(env["OPENCLAW_GATEWAY_PASSWORD"])
+  const mode = view.authMode ?? (password !== undefined ? "password" : "token")
+  if (mode !== "token") return "not-token-mode"
+  if (isSecretRef(view.token)) return resolveSecret(view.token, env).value === undefined ? "secret-ref-unavailable" : "ok"
+  const token = resolveSecret(secretInput(view.token), env).value ?? str(env["OPENCLAW_GATEWAY_TOKEN"])
+  return token === undefined ? "missing" : "ok"
+}
+
+/** `core/doctor/gateway-auth`: token mode without a token. */
+export const gatewayAuthFindings = (view: GatewayView, env: Env): ReadonlyArray<Finding> => {
+  switch (tokenState(view, env)) {
+    case "missing":
+      return [{
+        checkId: CheckId.gatewayAuth,
+        severity: "warning",
+        message: "Gateway auth is off or missing a token.",
+        path: "gateway.auth",
+        fixHint: "Run `openclaw doctor --fix --generate-gateway-token` to generate a token."
+      }]
+    case "secret-ref-unavailable":
+      return [{
+        checkId: CheckId.gatewayAuth,
+        severity: "warning",
+        message: "Gateway token is managed via SecretRef and is currently unavailable.",
+        path: "gateway.auth.token",
+        fixHint: "Resolve or rotate the external secret source, then rerun doctor."
+      }]
+    default:
+      return []
+  }
+}
+
+/** What probing the configured port found. */
+export interface PortProbe {
+  readonly port: number
+  /** Something accepts TCP connections on the port. */
+  readonly listening: boolean
+  /** It answered `/healthz` like a gateway. */
+  readonly gateway: boolean
+  /** Listening processes, where the OS lets us see them. */
+  readonly owners: ReadonlyArray<{ readonly pid: number; readonly command: string }>
+}
+
+/** A process command line with `--token`/`--password` values (and `*_TOKEN=`-style args) masked. */
+export const redactCommandLine = (command: string) =>
+  command
+    .replace(/(--(?:token|password)[= ])\S+/gi, "$1***")
+    .replace(/\b([A-Z_]*(?:TOKEN|PASSWORD|SECRET|KEY)=)\S+/g, "$1***")
+
+/** `core/doctor/gateway-port`: the port is taken by something that is not a reachable gateway. */
+export const gatewayPortFindings = (probe: PortProbe): ReadonlyArray<Finding> => {
+  if (!probe.listening || probe.gateway) return []
+  const owners = probe.owners.map((owner) => `pid ${owner.pid}: ${redactCommandLine(owner.command)}`).join("; ")
+  return [{
+    checkId: CheckId.gatewayPort,
+    severity: "error",
+    message: `Gateway port ${probe.port} is already in use by another process${owners === "" ? "" : ` (${owners})`}; the gateway cannot start on it.`,
+    path: "gateway.port",
+    fixHint: "Stop the process holding the port, or choose another port with `openclaw config set gateway.port <port>`."
+  }]
+}

@@ -1,0 +1,16 @@
+import type { Option } from "effect"
+import type { ResolvedPaths } from "../../domain/Paths.js"
+import type { ConfigPolicy, ConfigStore } from "../../services/ConfigStore.js"
+import type { DoctorPolicy } from "../../services/Doctor.js"
+import type { ServiceManager } from "../../services/ServiceManager.js"
+
+/** What the doctor's repair and fact-gathering steps work with, resolved once when the layer is built. */
+export interface DoctorDeps {
+  readonly store: ConfigStore["Type"]
+  readonly paths: ResolvedPaths
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly configPolicy: ConfigPolicy["Type"]
+  readonly policy: DoctorPolicy["Type"]
+  /** Absent when this build or host has no service manager layer. */
+  readonly services: Option.Option<ServiceManager["Type"]>
+}

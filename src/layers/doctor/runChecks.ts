@@ -1,0 +1,69 @@
+import { Effect, Option } from "effect"
+import { VERSION } from "../../domain/BuildInfo.js"
+import { type CheckDescription, CheckId } from "../../domain/doctor/checks.js"
+import { configValidationFindings, configVersionFindings, legacyConfigFindings } from "../../domain/doctor/configChecks.js"
+import type { Finding } from "../../domain/doctor/Finding.js"
+import { gatewayAuthFindings, gatewayConfigFindings, gatewayPortFindings, gatewayViewOf } from "../../domain/doctor/gatewayChecks.js"
+import type { CheckOutcome } from "../../domain/doctor/report.js"
+import { extraServiceFindings, gatewayDaemonFindings, serviceManagerUnavailableFinding, serviceRepairPolicyOf } from "../../domain/doctor/serviceChecks.js"
+import { staleLockFindings, stateIntegrityFindings } from "../../domain/doctor/stateChecks.js"
+import { resolveGatewayPort } from "../../domain/Paths.js"
+import type { ConfigSnapshot } from "../../services/ConfigStore.js"
+import type { ServiceManager, ServiceManagerUnavailable } from "../../services/ServiceManager.js"
+import type { DoctorDeps } from "./deps.js"
+import { probePort } from "./portProbe.js"
+import { gatherLocks, gatherStateFacts, toMillis } from "./stateFacts.js"
+
+const ran = (id: CheckId, findings: ReadonlyArray<Finding>): CheckOutcome => ({ id, status: "ran", findings })
+
+/** A skipped service check still says why, as an info finding. */
+const skipped = (id: CheckId, reason: string): CheckOutcome => ({ id, status: "skipped", reason, findings: [serviceManagerUnavailableFinding(id, reason)] })
+
+/** The configured gateway port, as `gateway run` would resolve it (flag aside). */
+export const configuredPort = (deps: DoctorDeps, authored: unknown) =>
+  resolveGatewayPort({ env: deps.env, configPort: gatewayViewOf(authored ?? {}, deps.env).port, dev: deps.paths.dev }).port
+
+const withServices = (
+  deps: DoctorDeps,
+  id: CheckId,
+  use: (services: ServiceManager["Type"]) => Effect.Effect<ReadonlyArray<Finding>, ServiceManagerUnavailable>
+): Effect.Effect<CheckOutcome> =>
+  Option.match(deps.services, {
+    onNone: () => Effect.succeed(skipped(id, "no service manager is available in this build")),
+    onSome: (services) =>
+      use(services).pipe(
+        Effect.map((findings) => ran(id, findings)),
+        Effect.catchTag("ServiceManagerUnavailable", (error) => Effect.succeed(skipped(id, error.message)))
+      )
+  })
+
+/** Runs one check against the current state (after any repairs) and returns its outcome. */
+export const runCheck = (deps: DoctorDeps, check: CheckDescription, snapshot: ConfigSnapshot, deep: boolean): Effect.Effect<CheckOutcome> => {
+  const view = gatewayViewOf(snapshot.authored ?? {}, deps.env)
+  switch (check.id) {
+    case CheckId.configValidation:
+      return Effect.succeed(ran(check.id, configValidationFindings(snapshot, deps.env)))
+    case CheckId.legacyConfig:
+      return Effect.succeed(ran(check.id, legacyConfigFindings(snapshot)))
+    case CheckId.configVersion:
+      return Effect.succeed(ran(check.id, configVersionFindings(snapshot, VERSION)))
+    case CheckId.gatewayConfig:
+      return Effect.succeed(ran(check.id, gatewayConfigFindings(view)))
+    case CheckId.gatewayAuth:
+      return Effect.succeed(ran(check.id, gatewayAuthFindings(view, deps.env)))
+    case CheckId.stateIntegrity:
+      return Effect.map(gatherStateFacts(deps.paths.stateDir, deps.store.path), (facts) => ran(check.id, stateIntegrityFindings(facts)))
+    case CheckId.gatewayLocks:
+      return Effect.map(gatherLocks(deps.paths.stateDir, deps.store.path), (locks) => ran(check.id, staleLockFindings(locks, toMillis(deps.policy.malformedLockAge))))
+    case CheckId.gatewayDaemon:
+      return withServices(deps, check.id, (services) =>
+        Effect.map(services.status, (status) => gatewayDaemonFindings({ status, policy: serviceRepairPolicyOf(deps.env), cliConfigPath: deps.store.path })))
+    case CheckId.extraServices:
+      return withServices(deps, check.id, (services) => Effect.map(services.extraServices(deep), extraServiceFindings))
+    case CheckId.gatewayPort: {
+      if (view.mode === "remote") return Effect.succeed(ran(check.id, []))
+      const host = view.bind === "custom" && view.customBindHost !== undefined ? view.customBindHost : "127.0.0.1"
+      return Effect.map(probePort(host, configuredPort(deps, snapshot.authored), deps.policy.probeTimeout), (probe) => ran(check.id, gatewayPortFindings(probe)))
+    }
+  }
+}

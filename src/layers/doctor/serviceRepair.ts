@@ -1,0 +1,45 @@
+import { Effect, Option } from "effect"
+import { serviceLifecycleOf, serviceRepairPolicyOf } from "../../domain/doctor/serviceChecks.js"
+import type { DoctorDeps } from "./deps.js"
+
+/** What the service lifecycle repair did. */
+export interface ServiceRepairResult {
+  readonly changes: ReadonlyArray<string>
+  readonly problems: ReadonlyArray<string>
+}
+
+const NOTHING: ServiceRepairResult = { changes: [], problems: [] }
+
+const failed = (verb: string, message: string): ServiceRepairResult => ({ changes: [], problems: [`Gateway service ${verb} failed: ${message}`] })
+
+/**
+ * With `--yes` (doctor never prompts): installs a missing gateway service or starts a stopped one.
+ * Skipped under `OPENCLAW_SERVICE_REPAIR_POLICY=external` and for isolated (non-canonical) state; the
+ * ServiceManager runs the version guard before any mutation.
+ */
+export const repairService = (deps: DoctorDeps, port: number): Effect.Effect<ServiceRepairResult> =>
+  Effect.gen(function*() {
+    if (serviceRepairPolicyOf(deps.env) === "external") return NOTHING
+    if (Option.isNone(deps.services)) return { changes: [], problems: ["Gateway service repair skipped: no service manager is available in this build."] }
+    const services = deps.services.value
+    const status = yield* services.status.pipe(Effect.either)
+    if (status._tag === "Left") return { changes: [], problems: [`Gateway service repair skipped: ${status.left.message}`] }
+    const lifecycle = serviceLifecycleOf(status.right)
+    if (lifecycle === "ok") return NOTHING
+    if (!deps.paths.canonical) {
+      return {
+        changes: [],
+        problems: [`Gateway service repair skipped: ${deps.paths.stateDir} is isolated state; only the canonical ~/.openclaw install may change the host service.`]
+      }
+    }
+    const action = lifecycle === "not-installed" ? services.install({ force: false, port }) : services.start
+    const verb = lifecycle === "not-installed" ? "install" : "start"
+    return yield* action.pipe(
+      Effect.map((result): ServiceRepairResult => ({ changes: [`Gateway service ${verb}: ${result.message}`], problems: [] })),
+      Effect.catchTags({
+        ServiceManagerUnavailable: (error) => Effect.succeed(failed(verb, error.message)),
+        ServiceActionFailed: (error) => Effect.succeed(failed(verb, `${error.message}${error.hint === undefined ? "" : ` (${error.hint})`}`)),
+        VersionGuardBlocked: (error) => Effect.succeed(failed(verb, error.message))
+      })
+    )
+  })

@@ -1,0 +1,119 @@
+import { Clock, Effect, Layer, Ref, Stream } from "effect"
+import type { ModelTarget } from "../../domain/models/catalogue.js"
+import { attemptOf, type FailoverAttempt, type ModelCallError, type ModelError, ModelFailover } from "../../domain/models/errors.js"
+import { shouldFallback } from "../../domain/models/failover.js"
+import type { FallbackInfo, ModelResponse, ModelStreamEvent } from "../../domain/models/response.js"
+import { fallbackNotice } from "../../domain/models/selection.js"
+import { type ModelCallRequest, ModelClient } from "../../services/ModelClient.js"
+import { ModelHealth } from "../../services/ModelHealth.js"
+
+const flatten = (error: ModelError): ReadonlyArray<FailoverAttempt> => (error._tag === "ModelFailover" ? error.attempts : [attemptOf(error)])
+
+const summary = (attempts: ReadonlyArray<FailoverAttempt>) =>
+  attempts.map((a) => `${a.provider}/${a.model}: ${a.reason} (${a.summary})`).join("; ")
+
+/** The final failure: the error itself for a single try, else a FailoverError with every attempt. */
+const exhausted = (attempts: ReadonlyArray<FailoverAttempt>, last: ModelError): ModelError => {
+  if (attempts.length <= 1) return last
+  const final = attempts[attempts.length - 1] ?? attemptOf(last as ModelCallError)
+  return new ModelFailover({
+    message: `All ${attempts.length} model attempts failed: ${summary(attempts)}`,
+    provider: final.provider,
+    model: final.model,
+    reason: final.reason,
+    ...(final.status === undefined ? {} : { status: final.status }),
+    attempts
+  })
+}
+
+/**
+ * Model fallback (spec 1.4): tries the target, then each fallback, on failover-worthy failures
+ * (auth, rate limit, overload, timeout, billing, model_not_found, unknown). Format errors and context
+ * overflow stop the chain. Records each failure and the decision for `models status`; a stream falls
+ * back only before its first event.
+ */
+export const ModelFallbackLive = Layer.effect(
+  ModelClient,
+  Effect.gen(function*() {
+    const inner = yield* ModelClient
+    const health = yield* ModelHealth
+    const candidatesOf = (request: ModelCallRequest): ReadonlyArray<ModelTarget> => [request.target, ...request.fallbacks]
+    const single = (request: ModelCallRequest, target: ModelTarget): ModelCallRequest => ({ target, fallbacks: [], input: request.input })
+
+    const onFailure = (error: ModelError, index: number, candidates: ReadonlyArray<ModelTarget>, attempts: Array<FailoverAttempt>) =>
+      Effect.gen(function*() {
+        const failed = flatten(error)
+        attempts.push(...failed)
+        yield* Effect.forEach(failed, (attempt) => health.recordFailure(attempt), { discard: true })
+        const next = candidates[index + 1]
+        const last = failed[failed.length - 1]
+        if (next === undefined || last === undefined || !shouldFallback(last.reason)) {
+          const selected = candidates[0]
+          if (candidates.length > 1 && selected !== undefined && last !== undefined) {
+            const at = yield* Clock.currentTimeMillis
+            yield* health.recordFallback({ at, selected: selected.key, reason: attempts[0]?.reason ?? last.reason, summary: summary(attempts), outcome: "exhausted" })
+          }
+          return undefined
+        }
+        yield* Effect.logWarning(`model fallback: ${last.provider}/${last.model} failed (${last.reason}: ${last.summary}); trying ${next.key}`)
+        return next
+      })
+
+    const onSuccess = (response: ModelResponse, index: number, candidates: ReadonlyArray<ModelTarget>, attempts: ReadonlyArray<FailoverAttempt>) =>
+      Effect.gen(function*() {
+        yield* health.recordSuccess(response.provider)
+        const selected = candidates[0]
+        const active = candidates[index]
+        const first = attempts[0]
+        if (index === 0 || selected === undefined || active === undefined || first === undefined) return { ...response, attempts }
+        const fallback: FallbackInfo = { selected: selected.key, active: active.key, reason: first.reason, notice: fallbackNotice(active.key, selected.key, first.reason) }
+        const at = yield* Clock.currentTimeMillis
+        yield* health.recordFallback({ at, selected: selected.key, active: active.key, reason: first.reason, summary: summary(attempts), outcome: "fallback" })
+        yield* Effect.logWarning(fallback.notice)
+        return { ...response, attempts, fallback }
+      })
+
+    return {
+      complete: (request) =>
+        Effect.suspend(() => {
+          const candidates = candidatesOf(request)
+          const attempts: Array<FailoverAttempt> = []
+          const run = (index: number, target: ModelTarget): Effect.Effect<ModelResponse, ModelError> =>
+          inner.complete(single(request, target)).pipe(
+            Effect.matchEffect({
+              onSuccess: (response) => onSuccess(response, index, candidates, [...attempts]),
+              onFailure: (error) =>
+                Effect.flatMap(onFailure(error, index, candidates, attempts), (next) =>
+                  next === undefined ? Effect.fail(exhausted(attempts, error)) : run(index + 1, next))
+            })
+          )
+          return run(0, request.target)
+        }),
+      stream: (request) =>
+        Stream.unwrap(
+          Effect.map(Ref.make(false), (started) => {
+            const candidates = candidatesOf(request)
+            const attempts: Array<FailoverAttempt> = []
+            const run = (index: number, target: ModelTarget): Stream.Stream<ModelStreamEvent, ModelError> =>
+              inner.stream(single(request, target)).pipe(
+                Stream.mapEffect((event) =>
+                  event._tag === "Completed"
+                    ? Effect.map(onSuccess(event.response, index, candidates, [...attempts]), (response): ModelStreamEvent => ({ _tag: "Completed", response }))
+                    : Effect.as(Ref.set(started, true), event)
+                ),
+                Stream.catchAll((error) =>
+                  Stream.unwrap(
+                    Effect.gen(function*() {
+                      if (yield* Ref.get(started)) return Stream.fail(error)
+                      const next = yield* onFailure(error, index, candidates, attempts)
+                      return next === undefined ? Stream.fail(exhausted(attempts, error)) : run(index + 1, next)
+                    })
+                  )
+                )
+              )
+            return run(0, request.target)
+          })
+        )
+    }
+  })
+)

@@ -1,0 +1,27 @@
+import { Effect, Layer } from "effect"
+import { Host } from "../../services/Host.js"
+import { ModelPolicy } from "../../services/ModelPolicy.js"
+
+const OFF = new Set(["0", "false", "off", "none", "disabled"])
+
+/**
+ * The retry-after cap: 60 s, or `OPENCLAW_SDK_RETRY_MAX_WAIT_SECONDS`; "0/false/off/none/disabled"
+ * honours any `retry-after`.
+ */
+export const retryAfterCapMs = (env: Readonly<Record<string, string | undefined>>): number => {
+  const raw = env["OPENCLAW_SDK_RETRY_MAX_WAIT_SECONDS"]?.trim().toLowerCase()
+  if (raw === undefined || raw === "") return 60_000
+  if (OFF.has(raw)) return Number.MAX_SAFE_INTEGER
+  const seconds = Number(raw)
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000
+}
+
+/** Default model policy: 2 same-provider retries (0.5 s doubling to 8 s), retry-after up to 60 s, 180 s timeout. */
+export const ModelPolicyLive = Layer.effect(
+  ModelPolicy,
+  Effect.map(Host, (host) => ({
+    retry: { maxRetries: 2, baseDelay: "500 millis", maxDelay: "8 seconds", retryAfterCap: retryAfterCapMs(host.env) },
+    timeout: "180 seconds",
+    cooldown: { stepsMs: [30_000, 60_000, 300_000], failureWindowMs: 3_600_000, billingDisableMs: 5 * 3_600_000, authPermanentDisableMs: 3_600_000 }
+  }))
+)
