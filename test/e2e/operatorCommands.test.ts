@@ -114,6 +114,16 @@ describe("the runbook's command ladder against a healthy gateway", () => {
     expect(followed.stderr).not.toContain("error")
   }, 20_000)
 
+  it("openclaw doctor: no blocking issues while the gateway runs (its own port is not a conflict)", () => {
+    const result = cli.run(["doctor"])
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toMatch(/^Doctor: no blocking issues \(ran \d+ checks/m)
+    expect(result.stdout).not.toMatch(/\[error\]/)
+    expect(result.stdout).not.toContain("core/doctor/gateway-port")
+    expect(result.stdout).not.toContain("core/doctor/gateway-locks")
+    expect(result.stdout + result.stderr).not.toContain(TOKEN)
+  })
+
   it("openclaw logs --json: a meta object, then one log object per line", () => {
     const result = cli.run(["logs", "--json", "--limit", "3"])
     expect(result.code, result.stderr).toBe(0)
