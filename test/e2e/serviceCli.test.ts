@@ -61,6 +61,18 @@ describe("openclaw gateway|daemon service commands (built CLI)", () => {
     expect(stripAnsi(run(["gateway", "--help"]).stdout)).toContain("install [--force]")
   })
 
+  it("daemon status is gateway status (no gateway here: Runtime: stopped, probe failed)", () => {
+    const { run } = tempHome()
+    // Port 9 (discard) on loopback: nothing listens there.
+    const env = { OPENCLAW_GATEWAY_PORT: "9" }
+    const daemon = run(["daemon", "status", "--json"], env)
+    expect(daemon.code, daemon.stderr).toBe(0)
+    const report = JSON.parse(daemon.stdout)
+    expect(report).toMatchObject({ rpc: { ok: false }, service: { available: false }, gateway: { port: 9 } })
+    const gateway = JSON.parse(run(["gateway", "status", "--json"], env).stdout)
+    expect(Object.keys(report).sort()).toEqual(Object.keys(gateway).sort())
+  })
+
   it("a bad --port is a usage error (exit 2)", () => {
     const { run } = tempHome()
     expect(run(["gateway", "install", "--port", "abc"]).code).toBe(2)
