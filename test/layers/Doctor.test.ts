@@ -417,6 +417,27 @@ describe("doctor: gateway service checks through the ServiceManager", () => {
       expect(services.calls.filter((call) => call.startsWith("install") || call === "start")).toEqual([])
     }))
 
+  it.live("a system-level gateway unit without the user service: doctor says so and --yes installs nothing", () =>
+    Effect.gen(function*() {
+      const services = fakeServiceState({
+        status: fakeStatus({ installed: false, runtime: { status: "unknown" } }),
+        extra: [{ label: "openclaw-gateway.service", scope: "system", detail: "unit: /etc/systemd/system/openclaw-gateway.service", legacy: false }]
+      })
+      const env = setup({ canonical: true, services })
+      writeRaw(env.configPath, json(healthy))
+      const report = yield* runDoctor(env, plan({ yes: true }))
+      const [finding] = of(report, CheckId.gatewayDaemon)
+      expect(finding?.message).toContain("System-level OpenClaw gateway service detected while the user gateway service is not installed")
+      expect(finding?.message).toContain("OpenClaw will not install a second user-level gateway service automatically.")
+      expect(finding?.fixHint).toContain("OPENCLAW_SERVICE_REPAIR_POLICY=external")
+      expect(report.problems.join("\n")).toContain("Gateway service install skipped: System-level OpenClaw gateway service detected")
+      expect(services.calls.filter((call) => call.startsWith("install"))).toEqual([])
+      // A user-scope extra service is not a system unit: the plain not-installed warning stays.
+      services.extra = [{ label: "openclaw-gateway-old.service", scope: "user", detail: "unit", legacy: false }]
+      const plain = yield* runDoctor(env, plan())
+      expect(of(plain, CheckId.gatewayDaemon).map((f) => f.message)).toEqual(["Gateway service not installed (systemd user openclaw-gateway.service)."])
+    }))
+
   it.live("an unavailable service manager is info and the service checks are skipped", () =>
     Effect.gen(function*() {
       const env = setup({ services: fakeServiceState({ unavailable: "no supported service manager detected" }) })

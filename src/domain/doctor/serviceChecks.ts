@@ -22,17 +22,36 @@ export type ServiceLifecycle = "ok" | "not-installed" | "stopped"
 export const serviceLifecycleOf = (status: ServiceStatus): ServiceLifecycle =>
   !status.installed ? "not-installed" : status.runtime.status === "stopped" ? "stopped" : "ok"
 
+/** System-scope units that are an OpenClaw gateway: only systemd has a user/system split worth guarding. */
+export const systemGatewayUnits = (status: ServiceStatus, extra: ReadonlyArray<ExtraService>): ReadonlyArray<ExtraService> =>
+  status.platform === "systemd" ? extra.filter((service) => service.scope === "system" && /openclaw-gateway/i.test(service.label)) : []
+
+/** Why doctor will not install the user service next to a system-level one (the original's two sentences). */
+export const systemUnitBlocksInstall = (units: ReadonlyArray<ExtraService>) =>
+  `System-level OpenClaw gateway service detected while the user gateway service is not installed (${units.map((u) => u.label).join(", ")}). OpenClaw will not install a second user-level gateway service automatically.`
+
 /** `core/doctor/gateway-daemon`: installed, running, same config path, supervisor audit clean. */
 export const gatewayDaemonFindings = (input: {
   readonly status: ServiceStatus
   readonly policy: ServiceRepairPolicy
   readonly cliConfigPath: string
+  /** System-level gateway units (see systemGatewayUnits); only consulted when the user service is missing. */
+  readonly systemUnits?: ReadonlyArray<ExtraService> | undefined
 }): ReadonlyArray<Finding> => {
   const { status, policy } = input
   const findings: Array<Finding> = []
   const external = policy === "external"
   const lifecycle = serviceLifecycleOf(status)
-  if (lifecycle === "not-installed") {
+  const systemUnits = input.systemUnits ?? []
+  if (lifecycle === "not-installed" && systemUnits.length > 0 && !external) {
+    const unit = systemUnits[0]?.label ?? "openclaw-gateway.service"
+    findings.push({
+      checkId: CheckId.gatewayDaemon,
+      severity: "warning",
+      message: systemUnitBlocksInstall(systemUnits),
+      fixHint: `Inspect it with \`systemctl status ${unit}\`; remove or disable the duplicate before \`openclaw gateway install\`, or set OPENCLAW_SERVICE_REPAIR_POLICY=external if the system unit is the intended supervisor.`
+    })
+  } else if (lifecycle === "not-installed") {
     findings.push({
       checkId: CheckId.gatewayDaemon,
       severity: "warning",

@@ -5,7 +5,14 @@ import { configValidationFindings, configVersionFindings, legacyConfigFindings }
 import type { Finding } from "../../domain/doctor/Finding.js"
 import { gatewayAuthFindings, gatewayConfigFindings, gatewayPortFindings, gatewayViewOf } from "../../domain/doctor/gatewayChecks.js"
 import type { CheckOutcome } from "../../domain/doctor/report.js"
-import { extraServiceFindings, gatewayDaemonFindings, serviceManagerUnavailableFinding, serviceRepairPolicyOf } from "../../domain/doctor/serviceChecks.js"
+import {
+  extraServiceFindings,
+  gatewayDaemonFindings,
+  serviceLifecycleOf,
+  serviceManagerUnavailableFinding,
+  serviceRepairPolicyOf,
+  systemGatewayUnits
+} from "../../domain/doctor/serviceChecks.js"
 import { staleLockFindings, stateIntegrityFindings } from "../../domain/doctor/stateChecks.js"
 import { resolveGatewayPort } from "../../domain/Paths.js"
 import type { ConfigSnapshot } from "../../services/ConfigStore.js"
@@ -57,7 +64,12 @@ export const runCheck = (deps: DoctorDeps, check: CheckDescription, snapshot: Co
       return Effect.map(gatherLocks(deps.paths.stateDir, deps.store.path), (locks) => ran(check.id, staleLockFindings(locks, toMillis(deps.policy.malformedLockAge))))
     case CheckId.gatewayDaemon:
       return withServices(deps, check.id, (services) =>
-        Effect.map(services.status, (status) => gatewayDaemonFindings({ status, policy: serviceRepairPolicyOf(deps.env), cliConfigPath: deps.store.path })))
+        Effect.gen(function*() {
+          const status = yield* services.status
+          // A missing user service may be a deliberate system unit: look before suggesting an install.
+          const systemUnits = serviceLifecycleOf(status) === "not-installed" ? systemGatewayUnits(status, yield* services.extraServices(true)) : []
+          return gatewayDaemonFindings({ status, policy: serviceRepairPolicyOf(deps.env), cliConfigPath: deps.store.path, systemUnits })
+        }))
     case CheckId.extraServices:
       return withServices(deps, check.id, (services) => Effect.map(services.extraServices(deep), extraServiceFindings))
     case CheckId.gatewayPort: {

@@ -1,5 +1,5 @@
 import { Effect, Option } from "effect"
-import { serviceLifecycleOf, serviceRepairPolicyOf } from "../../domain/doctor/serviceChecks.js"
+import { serviceLifecycleOf, serviceRepairPolicyOf, systemGatewayUnits, systemUnitBlocksInstall } from "../../domain/doctor/serviceChecks.js"
 import type { DoctorDeps } from "./deps.js"
 
 /** What the service lifecycle repair did. */
@@ -31,6 +31,10 @@ export const repairService = (deps: DoctorDeps, port: number): Effect.Effect<Ser
         changes: [],
         problems: [`Gateway service repair skipped: ${deps.paths.stateDir} is isolated state; only the canonical ~/.openclaw install may change the host service.`]
       }
+    }
+    if (lifecycle === "not-installed") {
+      const systemUnits = systemGatewayUnits(status.right, yield* services.extraServices(true))
+      if (systemUnits.length > 0) return { changes: [], problems: [`Gateway service install skipped: ${systemUnitBlocksInstall(systemUnits)}`] }
     }
     const action = lifecycle === "not-installed" ? services.install({ force: false, port }) : services.start
     const verb = lifecycle === "not-installed" ? "install" : "start"
