@@ -58,4 +58,4 @@ export const runArgv = (argv: ReadonlyArray<string>) => {
 export const main = (argv: ReadonlyArray<string>) =>
   NodeRuntime.runMain(Effect.map(runArgv(argv), (code) => {
     process.exitCode = code
-  }), { disableErrorReporting: true })
+  }), { disableErrorReporting: true, disablePrettyLogger: true })

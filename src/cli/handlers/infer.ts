@@ -6,6 +6,7 @@ import { attemptOf, type FailoverAttempt, type ModelError } from "../../domain/m
 import { InferEnvelope, InferGatewayUnavailable, InferInputInvalid, ModelRunFailed, noTextOutputMessage, sniffImageMime } from "../../domain/models/infer.js"
 import type { ImageBlock, ModelInput, ThinkingLevel } from "../../domain/models/messages.js"
 import { responseText } from "../../domain/models/response.js"
+import { withModelLog } from "../../layers/models/modelLog.js"
 import { ModelsLive } from "../../layers/models/ModelsLive.js"
 import { ModelCatalog } from "../../services/ModelCatalog.js"
 import { ModelClient } from "../../services/ModelClient.js"
@@ -113,4 +114,4 @@ export const inferModelRun = (options: InferRunOptions) =>
     if (options.json) return yield* printEnvelope({ ...common, ok: true, outputs: [{ text, mediaUrl: null }] })
     if (response.fallback !== undefined) yield* Console.error(response.fallback.notice)
     yield* Console.log(text)
-  }).pipe(Effect.provide(ModelsLive))
+  }).pipe(withModelLog, Effect.provide(ModelsLive))

@@ -3,6 +3,7 @@ import { formatContext, listRows, ModelListReport } from "../../domain/models/li
 import { probeTargets } from "../../domain/models/probePlan.js"
 import { buildStatusReport, checkExitCode, ModelsStatusReport } from "../../domain/models/statusReport.js"
 import { ModelHttpLive, ModelClientTimedLive, ModelsLive } from "../../layers/models/ModelsLive.js"
+import { withModelLog } from "../../layers/models/modelLog.js"
 import { probeModels } from "../../layers/models/probeModels.js"
 import { ModelCatalog } from "../../services/ModelCatalog.js"
 import { ModelHealth } from "../../services/ModelHealth.js"
@@ -107,7 +108,7 @@ export const modelsStatus = (options: StatusOptions) =>
     }
     const code = options.check ? checkExitCode(report) : 0
     if (code !== 0) return yield* new CliExit({ code })
-  }).pipe(Effect.provide(ModelsLive))
+  }).pipe(withModelLog, Effect.provide(ModelsLive))
 
 export interface ListOptions {
   readonly json: boolean

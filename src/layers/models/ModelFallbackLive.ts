@@ -69,7 +69,8 @@ export const ModelFallbackLive = Layer.effect(
         const fallback: FallbackInfo = { selected: selected.key, active: active.key, reason: first.reason, notice: fallbackNotice(active.key, selected.key, first.reason) }
         const at = yield* Clock.currentTimeMillis
         yield* health.recordFallback({ at, selected: selected.key, active: active.key, reason: first.reason, summary: summary(attempts), outcome: "fallback" })
-        yield* Effect.logWarning(fallback.notice)
+        // Info, not a warning: callers show the notice themselves (infer on stderr, the agent in the DM).
+        yield* Effect.logInfo(fallback.notice)
         return { ...response, attempts, fallback }
       })
 

@@ -16,11 +16,14 @@ export const retryAfterCapMs = (env: Readonly<Record<string, string | undefined>
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000
 }
 
-/** Default model policy: 2 same-provider retries (0.5 s doubling to 8 s), retry-after up to 60 s, 180 s timeout. */
+/**
+ * Default model policy: one same-provider retry before the next model (spec 1.4), after `retry-after`
+ * (up to 60 s) or 0.5 s; 180 s per request unless the provider sets `timeoutSeconds`.
+ */
 export const ModelPolicyLive = Layer.effect(
   ModelPolicy,
   Effect.map(Host, (host) => ({
-    retry: { maxRetries: 2, baseDelay: "500 millis", maxDelay: "8 seconds", retryAfterCap: retryAfterCapMs(host.env) },
+    retry: { maxRetries: 1, baseDelay: "500 millis", maxDelay: "8 seconds", retryAfterCap: retryAfterCapMs(host.env) },
     timeout: "180 seconds",
     cooldown: { stepsMs: [30_000, 60_000, 300_000], failureWindowMs: 3_600_000, billingDisableMs: 5 * 3_600_000, authPermanentDisableMs: 3_600_000 }
   }))

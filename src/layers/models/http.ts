@@ -121,8 +121,20 @@ export const failureOf = (target: ModelTarget, sentModel: string, response: Http
     return yield* new ModelHttpError({ ...base, reason, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) })
   })
 
-const transportError = (target: ModelTarget, cause: { readonly message: string }) =>
-  new ModelTransportError({ message: cause.message, ...callFields(target), reason: classifyFailure({ message: `network_error ${cause.message}` }) })
+// The platform error says only "Transport error (POST url)"; the socket's own code (ECONNREFUSED,
+// ECONNRESET, ...) is what tells a person whether the server is down or dropped the request.
+const causeDetail = (cause: unknown): string | undefined => {
+  const inner = typeof cause === "object" && cause !== null && "cause" in cause ? (cause as { readonly cause: unknown }).cause : undefined
+  if (!(inner instanceof Error)) return undefined
+  const code = (inner as { readonly code?: unknown }).code
+  return typeof code === "string" && !inner.message.includes(code) ? `${code}: ${inner.message}` : inner.message
+}
+
+const transportError = (target: ModelTarget, cause: { readonly message: string }) => {
+  const detail = causeDetail(cause)
+  const message = detail === undefined || detail === "" || cause.message.includes(detail) ? cause.message : `${cause.message}: ${detail}`
+  return new ModelTransportError({ message, ...callFields(target), reason: classifyFailure({ message: `network_error ${message}` }) })
+}
 
 /** POSTs the JSON body; a non-2xx answer becomes a typed failure. */
 export const send = (http: HttpClient.HttpClient, target: ModelTarget, prepared: PreparedRequest) =>
