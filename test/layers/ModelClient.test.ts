@@ -57,6 +57,10 @@ const deltas = (events: ReadonlyArray<ModelStreamEvent>) => events.flatMap((e) =
 
 const withConfig = (config: unknown) => Effect.provide(modelsTestLayer(config).layer)
 
+/** Narrows a call's failure to a model error (a config or selection error here is a test bug). */
+const modelError = (error: { readonly _tag: string }): ModelError =>
+  "reason" in error && "provider" in error ? (error as ModelError) : expect.fail(`not a model call error: ${error._tag}`)
+
 const settle = (ms = 5) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
 
 /** Waits (in real time) until some fiber sleeps until `wakeAt` on the TestClock. */
@@ -99,7 +103,7 @@ describe("model selection reaches the server (spec 1.1, runbook: local backend)"
     Effect.gen(function*() {
       const fake = yield* openAiFake({ models: [MLX_ID] })
       const config = { models: { providers: { mlx: { ...mlxProvider(fake), models: [{ id: `mlx/${MLX_ID}` }] } } } }
-      const error = yield* Effect.flip(complete(`mlx/mlx/${MLX_ID}`).pipe(withConfig(config)))
+      const error = modelError(yield* Effect.flip(complete(`mlx/mlx/${MLX_ID}`).pipe(withConfig(config))))
       expect(fake.requests[0]?.body.model).toBe(`mlx/${MLX_ID}`)
       expect(error._tag).toBe("ModelNotFound")
       expect(error.reason).toBe("model_not_found")
@@ -151,7 +155,7 @@ describe("compat flags on a real wire (spec 1.2, runbook fixes 1 and 3)", () => 
   it.scoped("a string-only backend rejects part arrays with its own error; requiresStringContent sends the texts joined by \\n", () =>
     Effect.gen(function*() {
       const fake = yield* openAiFake({ models: [MLX_ID], stringContentOnly: true })
-      const error = yield* Effect.flip(complete(`mlx/${MLX_ID}`, twoTexts).pipe(withConfig({ models: { providers: { mlx: mlxProvider(fake) } } })))
+      const error = modelError(yield* Effect.flip(complete(`mlx/${MLX_ID}`, twoTexts).pipe(withConfig({ models: { providers: { mlx: mlxProvider(fake) } } }))))
       expect(error.message).toContain("messages[0].content: invalid type: sequence, expected a string")
       expect(error.reason).toBe("format")
       expect(diagnoseProviderError({ provider: "mlx", model: MLX_ID, api: "openai-completions", baseUrl: fake.v1 }, { code: error.code, summary: error.message }))
@@ -386,7 +390,7 @@ describe("failover (spec 1.4, 1.5; runbook: Anthropic 429 long context)", () => 
       ]) {
         first.behaviour.failures.push(failure)
         const result = yield* Effect.either(complete(undefined).pipe(withConfig(config)))
-        outcomes.push(Either.isRight(result) ? `${result.right.provider}:${result.right.fallback?.reason}` : `failed:${result.left.reason}`)
+        outcomes.push(Either.isRight(result) ? `${result.right.provider}:${result.right.fallback?.reason}` : `failed:${modelError(result.left).reason}`)
       }
       expect(outcomes).toEqual(["two:auth", "two:model_not_found", "failed:format"])
     }))
@@ -459,7 +463,7 @@ describe("retry and timeout policy on the TestClock", () => {
       yield* settle(30)
       expect(fiber.unsafePoll()).toBeNull()
       yield* TestClock.adjust("1 millis")
-      const error: ModelError = yield* Effect.flip(Fiber.join(fiber))
+      const error = modelError(yield* Effect.flip(Fiber.join(fiber)))
       expect(error._tag).toBe("ModelTimeout")
       expect(error.message).toBe(`LLM request timed out after 7s (mlx/${MLX_ID})`)
       expect(fake.requests).toHaveLength(1)
@@ -489,7 +493,7 @@ describe("retry and timeout policy on the TestClock", () => {
       yield* Effect.promise(() => fake.waitForRequests(1))
       yield* sleepingUntil(3_000)
       yield* TestClock.adjust("3 seconds")
-      const error: ModelError = yield* Effect.flip(Fiber.join(fiber))
+      const error = modelError(yield* Effect.flip(Fiber.join(fiber)))
       expect(error._tag).toBe("ModelTimeout")
     }))
 })
