@@ -6,6 +6,21 @@ import { call, connectRaw, openRaw } from "../support/rawClient.js"
 
 const TOKEN = "test-shared-token-0123456789"
 
+/** Polls the gateway's JSON-lines log until a message matches (the log flushes on an interval). */
+const waitForLogLine = async (file: string, pattern: RegExp, timeoutMs = 5000): Promise<string> => {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : ""
+    for (const raw of text.split("\n")) {
+      if (raw.trim() === "") continue
+      const message = String((JSON.parse(raw) as { message?: unknown }).message ?? "")
+      if (pattern.test(message)) return message
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`no log line matching ${pattern} in ${file}`)
+}
+
 describe("gateway protocol over a real socket (token mode, loopback)", () => {
   let gw: RunningGateway
   beforeAll(async () => {
@@ -59,6 +74,9 @@ describe("gateway protocol over a real socket (token mode, loopback)", () => {
       details: { code: "PROTOCOL_MISMATCH", clientMinProtocol: 2, clientMaxProtocol: 2, expectedProtocol: 4, minimumProbeProtocol: 3 }
     })
     expect(await client.closed).toEqual({ code: 1002, reason: "protocol mismatch" })
+    // The runbook greps the gateway log for `protocol mismatch ... client=... v<version> min= max= expected=`.
+    const line = await waitForLogLine(gw.logFile, /protocol mismatch conn=/)
+    expect(line).toMatch(/^protocol mismatch conn=[0-9a-f-]{36} peer=127\.0\.0\.1 remote=127\.0\.0\.1 remotePort=\d+ client=\S+ \S+ v\S+ min=2 max=2 expected=4 probeMin=3 instance=\S+$/)
   })
 
   it("an invalid role is refused", async () => {

@@ -15,6 +15,8 @@ export interface RunningGateway {
   readonly port: number
   readonly dir: string
   readonly configPath: string
+  /** The gateway's JSON-lines log (writes are buffered: poll for a line). */
+  readonly logFile: string
   readonly stop: () => Promise<void>
 }
 
@@ -30,6 +32,7 @@ export const startGateway = async (
   const validated = validateConfig(config)
   if (Either.isLeft(validated)) throw new Error(`test config invalid: ${JSON.stringify(validated.left)}`)
   const hostEnv = { OPENCLAW_STATE_DIR: dir, ...env }
+  const logFile = path.join(dir, "logs", "gateway.log")
   const base = ConfigLive({ host: { env: hostEnv, osHome: dir, cwd: dir } })
   const layer = gatewayLayer({
     host: "127.0.0.1",
@@ -39,7 +42,7 @@ export const startGateway = async (
     config: validated.right.config,
     auth: resolveGatewayAuth(validated.right.config.gateway, hostEnv),
     overrides: {},
-    logFile: path.join(dir, "logs", "gateway.log"),
+    logFile,
     features
   }).pipe(Layer.provide(base), Layer.provide(GatewayPolicyLive))
   const scope = Effect.runSync(Scope.make())
@@ -50,6 +53,7 @@ export const startGateway = async (
     port: server.port,
     dir,
     configPath,
+    logFile,
     stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }

@@ -1,20 +1,23 @@
-import { type Duration, Effect, Exit, Fiber, FiberSet, Queue, Ref, Schema, Scope } from "effect"
+import { type Duration, Effect, Exit, Fiber, FiberSet, Option, Queue, Ref, Schema, Scope } from "effect"
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
 import type { RawData, WebSocket } from "ws"
 import { VERSION } from "../../domain/BuildInfo.js"
 import type { PeerInfo } from "../../domain/auth/locality.js"
-import { connectFailureClose, type GatewayWireError, InvalidRequest, toErrorShape, truncateCloseReason } from "../../domain/protocol/errors.js"
+import { connectFailureClose, type GatewayWireError, InvalidRequest, type ProtocolMismatch, toErrorShape, truncateCloseReason } from "../../domain/protocol/errors.js"
 import {
   type EventFrame,
   MAX_BUFFERED_BYTES,
   MAX_PAYLOAD_BYTES,
+  MIN_PROBE_PROTOCOL,
   PRE_AUTH_MAX_BYTES,
   PROTOCOL_VERSION,
+  ConnectClient,
   RequestFrame,
   TICK_INTERVAL_MS
 } from "../../domain/protocol/frames.js"
 import { EVENTS } from "../../domain/protocol/methods.js"
+import { protocolMismatchLine } from "../../domain/protocol/mismatchLog.js"
 import { scopeSatisfied } from "../../domain/protocol/scopes.js"
 import { EventBus } from "../../services/EventBus.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
@@ -25,6 +28,9 @@ import { dispatch } from "./dispatch.js"
 import { healthSnapshot } from "./health.js"
 
 const decodeRequest = Schema.decodeUnknownEither(RequestFrame)
+
+/** The client part of connect params, for the protocol-mismatch log line. */
+const MismatchClient = Schema.Struct({ client: ConnectClient })
 
 /** Counts requests in flight across all sockets, so shutdown can drain them. */
 export interface InFlight {
@@ -103,6 +109,24 @@ export const serveSocket = (
         })
       })
 
+    // Params decoded before the protocol check, so the client fields are there.
+    const logProtocolMismatch = (params: unknown, error: ProtocolMismatch) => {
+      const client = Schema.decodeUnknownOption(MismatchClient)(params)
+      if (Option.isNone(client)) return Effect.void
+      return log.write({
+        level: "warn",
+        message: protocolMismatchLine({
+          connId,
+          remoteAddr: req.socket.remoteAddress,
+          remotePort: req.socket.remotePort,
+          client: client.value.client,
+          minProtocol: error.clientMinProtocol,
+          maxProtocol: error.clientMaxProtocol
+        }, PROTOCOL_VERSION, MIN_PROBE_PROTOCOL),
+        fields: { subsystem: "gateway/ws", connId, code: error.code }
+      })
+    }
+
     const hello = (accepted: AcceptedConnect) =>
       Effect.gen(function*() {
         const settings = yield* runtime.settings
@@ -164,7 +188,10 @@ export const serveSocket = (
       Effect.gen(function*() {
         yield* Ref.set(phase, "connecting")
         const result = yield* runConnect(frame.params, { connId, nonce, peer, localAddresses }).pipe(Effect.either)
-        if (result._tag === "Left") return yield* failHandshake(frame.id, result.left)
+        if (result._tag === "Left") {
+          if (result.left._tag === "ProtocolMismatch") yield* logProtocolMismatch(frame.params, result.left)
+          return yield* failHandshake(frame.id, result.left)
+        }
         if ((yield* Ref.get(phase)) === "closed") return
         const payload = yield* hello(result.right)
         yield* sendRaw({ type: "res", id: frame.id, ok: true, payload })
