@@ -354,6 +354,35 @@ describe("failover (spec 1.4, 1.5; runbook: Anthropic 429 long context)", () => 
       expect(report.lastFallback?.fixes).toHaveLength(3)
     }))
 
+  it.scoped("while the primary's profile cools down it is skipped without a call; after the cooldown it is tried again", () =>
+    Effect.gen(function*() {
+      const claude = yield* anthropicFake({ longContextAboveTokens: 50 })
+      const local = yield* openAiFake({ models: [MLX_ID], reply: "from the fallback" })
+      const layer = modelsTestLayer(fallbackConfig(claude.baseUrl, local))
+      yield* complete(undefined, longPrompt).pipe(Effect.provide(layer.layer))
+      expect([claude.requests.length, local.requests.length]).toEqual([1, 1])
+      const skipped = yield* complete(undefined).pipe(Effect.provide(layer.layer))
+      expect([claude.requests.length, local.requests.length]).toEqual([1, 2])
+      expect(skipped.fallback?.reason).toBe("rate_limit")
+      expect(skipped.attempts).toEqual([expect.objectContaining({ provider: "anthropic", code: "MODEL_PROFILE_UNAVAILABLE", reason: "rate_limit" })])
+      expect(skipped.attempts[0]?.summary).toContain("auth profile anthropic:default is in cooldown (rate_limit) for 30s more")
+      yield* TestClock.adjust("30 seconds")
+      const back = yield* complete(undefined).pipe(Effect.provide(layer.layer))
+      expect(back.provider).toBe("anthropic")
+      expect(claude.requests).toHaveLength(2)
+    }))
+
+  it.scoped("a cooling profile is still called when it is the only candidate (explicit selection)", () =>
+    Effect.gen(function*() {
+      const claude = yield* anthropicFake({ longContextAboveTokens: 50 })
+      const local = yield* openAiFake({ models: [MLX_ID] })
+      const layer = modelsTestLayer(fallbackConfig(claude.baseUrl, local))
+      yield* complete(undefined, longPrompt).pipe(Effect.provide(layer.layer))
+      const explicit = yield* complete("anthropic/claude-opus-4-6").pipe(Effect.provide(layer.layer))
+      expect(explicit.provider).toBe("anthropic")
+      expect(claude.requests).toHaveLength(2)
+    }))
+
   it.scoped("an explicit --model choice never falls back: the 429 surfaces and the fallback is never called", () =>
     Effect.gen(function*() {
       const claude = yield* anthropicFake({ longContextAboveTokens: 50 })

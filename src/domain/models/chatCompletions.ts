@@ -155,7 +155,8 @@ export const buildChatCompletionsRequest = (target: ChatTarget, input: ModelInpu
   if (stream && (compat.supportsUsageInStreaming === true || (native && compat.supportsUsageInStreaming !== false))) {
     body["stream_options"] = { include_usage: true }
   }
-  if (native && compat.supportsStore === true) body["store"] = false
+  // OpenAI's own endpoint stores completions unless told not to; non-native endpoints never get `store`.
+  if (native && compat.supportsStore !== false) body["store"] = false
   if (toolsAllowed && tools.length > 0) {
     body["tools"] = tools.map((tool) => chatTool(tool, target))
     if (!native) body["tool_choice"] = "auto"

@@ -1,7 +1,8 @@
 import { Clock, Effect, Layer, Ref, Stream } from "effect"
 import type { ModelTarget } from "../../domain/models/catalogue.js"
 import { attemptOf, type FailoverAttempt, type ModelCallError, type ModelError, ModelFailover } from "../../domain/models/errors.js"
-import { shouldFallback } from "../../domain/models/failover.js"
+import { type FailoverReason, shouldFallback } from "../../domain/models/failover.js"
+import { unusableProfiles } from "../../domain/models/health.js"
 import type { FallbackInfo, ModelResponse, ModelStreamEvent } from "../../domain/models/response.js"
 import { fallbackNotice } from "../../domain/models/selection.js"
 import { type ModelCallRequest, ModelClient } from "../../services/ModelClient.js"
@@ -29,8 +30,9 @@ const exhausted = (attempts: ReadonlyArray<FailoverAttempt>, last: ModelError): 
 /**
  * Model fallback (spec 1.4): tries the target, then each fallback, on failover-worthy failures
  * (auth, rate limit, overload, timeout, billing, model_not_found, unknown). Format errors and context
- * overflow stop the chain. Records each failure and the decision for `models status`; a stream falls
- * back only before its first event.
+ * overflow stop the chain. A candidate whose auth profile is cooling down or disabled is skipped while
+ * another remains. Records each failure and the decision for `models status`; a stream falls back only
+ * before its first event.
  */
 export const ModelFallbackLive = Layer.effect(
   ModelClient,
@@ -39,6 +41,42 @@ export const ModelFallbackLive = Layer.effect(
     const health = yield* ModelHealth
     const candidatesOf = (request: ModelCallRequest): ReadonlyArray<ModelTarget> => [request.target, ...request.fallbacks]
     const single = (request: ModelCallRequest, target: ModelTarget): ModelCallRequest => ({ target, fallbacks: [], input: request.input })
+
+    // Rate-limit and overload cooldowns belong to the model that hit them; others to the whole provider.
+    const MODEL_SCOPED: ReadonlySet<FailoverReason> = new Set(["rate_limit", "overloaded"])
+    const unavailable = (target: ModelTarget) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const rows = unusableProfiles(yield* health.read, now)
+        return rows.find((row) => row.provider === target.provider && (row.kind === "disabled" || !MODEL_SCOPED.has(row.reason) || row.model === target.model))
+      })
+
+    /**
+     * Stage 1 before stage 2 (spec 1.4): a candidate whose auth profile is cooling down or disabled is
+     * skipped without a call while a later candidate remains; the last one is always tried.
+     */
+    const usableFrom = (index: number, candidates: ReadonlyArray<ModelTarget>, attempts: Array<FailoverAttempt>) =>
+      Effect.gen(function*() {
+        let i = index
+        while (i < candidates.length - 1) {
+          const target = candidates[i]
+          if (target === undefined) break
+          const row = yield* unavailable(target)
+          if (row === undefined) break
+          const left = Math.ceil(row.remainingMs / 1000)
+          const why = row.lastError === undefined ? "" : `; last error: ${row.lastError.summary}`
+          attempts.push({
+            provider: target.provider,
+            model: target.model,
+            reason: row.reason,
+            summary: `auth profile ${row.profileId} is in ${row.kind} (${row.reason}) for ${left}s more${why}`,
+            code: "MODEL_PROFILE_UNAVAILABLE"
+          })
+          yield* Effect.logWarning(`model fallback: ${target.key} skipped, ${row.profileId} ${row.kind}:${row.reason} (${left}s left); trying ${candidates[i + 1]?.key ?? "-"}`)
+          i++
+        }
+        return i
+      })
 
     const onFailure = (error: ModelError, index: number, candidates: ReadonlyArray<ModelTarget>, attempts: Array<FailoverAttempt>) =>
       Effect.gen(function*() {
@@ -79,40 +117,42 @@ export const ModelFallbackLive = Layer.effect(
         Effect.suspend(() => {
           const candidates = candidatesOf(request)
           const attempts: Array<FailoverAttempt> = []
-          const run = (index: number, target: ModelTarget): Effect.Effect<ModelResponse, ModelError> =>
-          inner.complete(single(request, target)).pipe(
-            Effect.matchEffect({
-              onSuccess: (response) => onSuccess(response, index, candidates, [...attempts]),
-              onFailure: (error) =>
-                Effect.flatMap(onFailure(error, index, candidates, attempts), (next) =>
-                  next === undefined ? Effect.fail(exhausted(attempts, error)) : run(index + 1, next))
-            })
-          )
-          return run(0, request.target)
+          const run = (from: number): Effect.Effect<ModelResponse, ModelError> =>
+            Effect.flatMap(usableFrom(from, candidates, attempts), (index) =>
+              inner.complete(single(request, candidates[index] ?? request.target)).pipe(
+                Effect.matchEffect({
+                  onSuccess: (response) => onSuccess(response, index, candidates, [...attempts]),
+                  onFailure: (error) =>
+                    Effect.flatMap(onFailure(error, index, candidates, attempts), (next) =>
+                      next === undefined ? Effect.fail(exhausted(attempts, error)) : run(index + 1))
+                })
+              ))
+          return run(0)
         }),
       stream: (request) =>
         Stream.unwrap(
           Effect.map(Ref.make(false), (started) => {
             const candidates = candidatesOf(request)
             const attempts: Array<FailoverAttempt> = []
-            const run = (index: number, target: ModelTarget): Stream.Stream<ModelStreamEvent, ModelError> =>
-              inner.stream(single(request, target)).pipe(
-                Stream.mapEffect((event) =>
-                  event._tag === "Completed"
-                    ? Effect.map(onSuccess(event.response, index, candidates, [...attempts]), (response): ModelStreamEvent => ({ _tag: "Completed", response }))
-                    : Effect.as(Ref.set(started, true), event)
-                ),
-                Stream.catchAll((error) =>
-                  Stream.unwrap(
-                    Effect.gen(function*() {
-                      if (yield* Ref.get(started)) return Stream.fail(error)
-                      const next = yield* onFailure(error, index, candidates, attempts)
-                      return next === undefined ? Stream.fail(exhausted(attempts, error)) : run(index + 1, next)
-                    })
+            const run = (from: number): Stream.Stream<ModelStreamEvent, ModelError> =>
+              Stream.unwrap(Effect.map(usableFrom(from, candidates, attempts), (index) =>
+                inner.stream(single(request, candidates[index] ?? request.target)).pipe(
+                  Stream.mapEffect((event) =>
+                    event._tag === "Completed"
+                      ? Effect.map(onSuccess(event.response, index, candidates, [...attempts]), (response): ModelStreamEvent => ({ _tag: "Completed", response }))
+                      : Effect.as(Ref.set(started, true), event)
+                  ),
+                  Stream.catchAll((error) =>
+                    Stream.unwrap(
+                      Effect.gen(function*() {
+                        if (yield* Ref.get(started)) return Stream.fail(error)
+                        const next = yield* onFailure(error, index, candidates, attempts)
+                        return next === undefined ? Stream.fail(exhausted(attempts, error)) : run(index + 1)
+                      })
+                    )
                   )
-                )
-              )
-            return run(0, request.target)
+                )))
+            return run(0)
           })
         )
     }
