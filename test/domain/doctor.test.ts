@@ -10,9 +10,9 @@ import {
   gatewayConfigFindings,
   gatewayPortFindings,
   gatewayViewOf,
-  redactCommandLine,
   tokenState
 } from "../../src/domain/doctor/gatewayChecks.js"
+import { redactCommandLine } from "../../src/domain/text/redactCommandLine.js"
 import { findJsonRootSuffix } from "../../src/domain/doctor/jsonPrefix.js"
 import { planLegacyMigration } from "../../src/domain/doctor/legacyKeys.js"
 import { GATEWAY_MODE_UNSET, SERVICE_EXTERNAL } from "../../src/domain/doctor/messages.js"

@@ -124,6 +124,29 @@ describe("the runbook's command ladder against a healthy gateway", () => {
     expect(result.stdout + result.stderr).not.toContain(TOKEN)
   })
 
+  it("a client still connected after a rollback is named by pid in gateway status --deep and doctor --deep", async () => {
+    // This test process plays the stale client: a raw TCP connection to the gateway port.
+    const socket = net.createConnection({ host: "127.0.0.1", port })
+    await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject))
+    try {
+      const local = `127.0.0.1:${socket.localPort}->127.0.0.1:${port}`
+      const status = cli.run(["gateway", "status", "--deep"])
+      expect(status.code, status.stderr).toBe(0)
+      expect(status.stdout).toMatch(/^Established clients: [1-9]\d*$/m)
+      expect(status.stdout).toContain(`pid=${process.pid} client ${local} cmd=`)
+      expect(status.stdout).toContain("If logs show protocol mismatch after rollback, stop stale OpenClaw client processes listed here")
+      const json = JSON.parse(cli.run(["gateway", "status", "--deep", "--json"]).stdout)
+      expect(json.connections.established).toContainEqual(expect.objectContaining({ pid: process.pid, direction: "client", address: local }))
+      const doctor = cli.run(["doctor", "--deep"])
+      expect(doctor.stdout).toContain("Gateway clients: Established Gateway TCP clients detected")
+      expect(doctor.stdout).toContain(`pid=${process.pid} client ${local}`)
+    } finally {
+      socket.destroy()
+    }
+    // Without --deep nothing is scanned.
+    expect(cli.run(["gateway", "status"]).stdout).not.toContain("Established clients:")
+  })
+
   it("openclaw logs --json: a meta object, then one log object per line", () => {
     const result = cli.run(["logs", "--json", "--limit", "3"])
     expect(result.code, result.stderr).toBe(0)

@@ -3,6 +3,8 @@ import { substituteEnv } from "../config/envSubstitution.js"
 import { CheckId } from "./checks.js"
 import type { Finding } from "./Finding.js"
 import { GATEWAY_MODE_FIX, GATEWAY_MODE_UNSET } from "./messages.js"
+import { redactCommandLine } from "../text/redactCommandLine.js"
+import { formatConnection, type GatewayConnection } from "../net/procNetTcp.js"
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -116,11 +118,6 @@ export interface PortProbe {
   readonly owners: ReadonlyArray<{ readonly pid: number; readonly command: string }>
 }
 
-/** A process command line with `--token`/`--password` values (and `*_TOKEN=`-style args) masked. */
-export const redactCommandLine = (command: string) =>
-  command
-    .replace(/(--(?:token|password)[= ])\S+/gi, "$1***")
-    .replace(/\b([A-Z_]*(?:TOKEN|PASSWORD|SECRET|KEY)=)\S+/g, "$1***")
 
 /** `core/doctor/gateway-port`: the port is taken by something that is not a reachable gateway. */
 export const gatewayPortFindings = (probe: PortProbe): ReadonlyArray<Finding> => {
@@ -132,5 +129,18 @@ export const gatewayPortFindings = (probe: PortProbe): ReadonlyArray<Finding> =>
     message: `Gateway port ${probe.port} is already in use by another process${owners === "" ? "" : ` (${owners})`}; the gateway cannot start on it.`,
     path: "gateway.port",
     fixHint: "Stop the process holding the port, or choose another port with `openclaw config set gateway.port <port>`."
+  }]
+}
+
+/** `doctor --deep`: local processes connected to the gateway port, so a stale client after a rollback can be stopped. */
+export const gatewayClientFindings = (port: number, connections: ReadonlyArray<GatewayConnection>): ReadonlyArray<Finding> => {
+  if (connections.length === 0) return []
+  const shown = connections.slice(0, 8).map(formatConnection)
+  const more = connections.length > 8 ? [`... ${connections.length - 8} more connection(s)`] : []
+  return [{
+    checkId: CheckId.gatewayPort,
+    severity: "info",
+    message: `Gateway clients: Established Gateway TCP clients detected on port ${port}: ${[...shown, ...more].join("; ")}`,
+    fixHint: "If logs show protocol mismatch after rollback, stop stale OpenClaw client processes listed here and rerun doctor."
   }]
 }

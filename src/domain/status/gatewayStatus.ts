@@ -53,6 +53,15 @@ export const GatewayStatusReport = Schema.Struct({
   }),
   extraServices: Schema.Array(ExtraService),
   clients: Nullable(Schema.Array(Schema.Unknown)),
+  /** `--deep`: local processes connected to the gateway port (pid and command line where /proc allows). */
+  connections: Nullable(Schema.Struct({
+    established: Schema.Array(Schema.Struct({
+      pid: Nullable(Schema.Number),
+      direction: Schema.Literal("client"),
+      address: Schema.String,
+      commandLine: Nullable(Schema.String)
+    }))
+  })),
   lastError: Nullable(Schema.String)
 })
 export type GatewayStatusReport = typeof GatewayStatusReport.Type

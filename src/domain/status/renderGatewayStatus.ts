@@ -1,7 +1,11 @@
+import { formatConnection } from "../net/procNetTcp.js"
 import { capabilityLabel } from "../probe/report.js"
 import type { GatewayStatusReport } from "./gatewayStatus.js"
 
 export const TROUBLESHOOTING_URL = "https://docs.openclaw.ai/troubleshooting"
+
+// Every home path inside a command line, not only a leading one.
+const shortenHome = (text: string, homeDir: string) => (homeDir === "" ? text : text.split(`${homeDir}/`).join("~/"))
 
 const home = (p: string, homeDir: string) => (homeDir !== "" && p.startsWith(`${homeDir}/`) ? `~${p.slice(homeDir.length)}` : p)
 
@@ -95,9 +99,19 @@ export const renderGatewayStatus = (
     out.push("No supported service manager detected. Start the gateway in the foreground with `openclaw gateway run` (or under your own supervisor).")
   }
   if (options.deep) {
+    const established = report.connections?.established ?? []
+    if (established.length > 0) {
+      out.push("")
+      out.push(`Established clients: ${established.length}`)
+      for (const connection of established.slice(0, 8)) {
+        out.push(`  ${formatConnection({ pid: connection.pid ?? undefined, direction: connection.direction, address: connection.address, commandLine: connection.commandLine === null ? undefined : shortenHome(connection.commandLine, options.homeDir) })}`)
+      }
+      if (established.length > 8) out.push(`  ... ${established.length - 8} more connection(s)`)
+      out.push("If logs show protocol mismatch after rollback, stop stale OpenClaw client processes listed here and re-run gateway status.")
+    }
     if (report.clients !== null) {
       out.push("")
-      out.push(`Established clients: ${report.clients.length}`)
+      out.push(`Gateway sessions: ${report.clients.length}`)
       for (const client of report.clients) {
         const c = client as { clientId?: string; mode?: string; version?: string; platform?: string; deviceId?: string }
         out.push(`- ${c.clientId ?? "?"} ${c.mode ?? ""} v${c.version ?? "?"} (${c.platform ?? "?"})${c.deviceId === undefined ? "" : ` device ${c.deviceId.slice(0, 12)}`}`)

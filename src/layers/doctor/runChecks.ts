@@ -3,7 +3,7 @@ import { VERSION } from "../../domain/BuildInfo.js"
 import { type CheckDescription, CheckId } from "../../domain/doctor/checks.js"
 import { configValidationFindings, configVersionFindings, legacyConfigFindings } from "../../domain/doctor/configChecks.js"
 import type { Finding } from "../../domain/doctor/Finding.js"
-import { gatewayAuthFindings, gatewayConfigFindings, gatewayPortFindings, gatewayViewOf } from "../../domain/doctor/gatewayChecks.js"
+import { gatewayAuthFindings, gatewayClientFindings, gatewayConfigFindings, gatewayPortFindings, gatewayViewOf } from "../../domain/doctor/gatewayChecks.js"
 import type { CheckOutcome } from "../../domain/doctor/report.js"
 import {
   extraServiceFindings,
@@ -18,6 +18,7 @@ import { resolveGatewayPort } from "../../domain/Paths.js"
 import type { ConfigSnapshot } from "../../services/ConfigStore.js"
 import type { ServiceManager, ServiceManagerUnavailable } from "../../services/ServiceManager.js"
 import type { DoctorDeps } from "./deps.js"
+import { gatewayClientConnections } from "../gateway/processInfo.js"
 import { probePort } from "./portProbe.js"
 import { gatherLocks, gatherStateFacts, toMillis } from "./stateFacts.js"
 
@@ -75,7 +76,12 @@ export const runCheck = (deps: DoctorDeps, check: CheckDescription, snapshot: Co
     case CheckId.gatewayPort: {
       if (view.mode === "remote") return Effect.succeed(ran(check.id, []))
       const host = view.bind === "custom" && view.customBindHost !== undefined ? view.customBindHost : "127.0.0.1"
-      return Effect.map(probePort(host, configuredPort(deps, snapshot.authored), deps.policy.probeTimeout), (probe) => ran(check.id, gatewayPortFindings(probe)))
+      const port = configuredPort(deps, snapshot.authored)
+      return Effect.map(probePort(host, port, deps.policy.probeTimeout), (probe) =>
+        ran(check.id, [
+          ...gatewayPortFindings(probe),
+          ...(deep ? gatewayClientFindings(port, gatewayClientConnections(port).filter((c) => c.pid !== process.pid)) : [])
+        ]))
     }
   }
 }

@@ -1,4 +1,6 @@
 import * as fs from "node:fs"
+import { clientSocketsTo, type GatewayConnection, parseProcNetTcp } from "../../domain/net/procNetTcp.js"
+import { redactCommandLine } from "../../domain/text/redactCommandLine.js"
 
 /** A process listening on a TCP port, as found in /proc (Linux); empty elsewhere. */
 export interface PortOwner {
@@ -31,22 +33,20 @@ const listeningInodes = (port: number): Set<string> => {
   return inodes
 }
 
-/** The command line of a process, spaces between arguments. */
+/** The command line of a process, spaces between arguments, secrets in flags masked (it gets printed). */
 export const commandOf = (pid: number): string => {
   const raw = readText(`/proc/${pid}/cmdline`)
-  return raw === undefined ? "unknown" : raw.split("\0").filter((s) => s !== "").join(" ") || "unknown"
+  return raw === undefined ? "unknown" : redactCommandLine(raw.split("\0").filter((s) => s !== "").join(" ")) || "unknown"
 }
 
-/** Processes listening on `port` (best effort: only those whose fds this user can read). */
-export const portOwners = (port: number): ReadonlyArray<PortOwner> => {
-  const inodes = listeningInodes(port)
-  if (inodes.size === 0) return []
-  const owners: Array<PortOwner> = []
+/** pid -> the socket inodes it holds, for the pids whose fds this user can read. */
+const socketInodesByPid = (): ReadonlyMap<number, ReadonlySet<string>> => {
+  const result = new Map<number, Set<string>>()
   let pids: Array<string> = []
   try {
     pids = fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))
   } catch {
-    return []
+    return result
   }
   for (const pid of pids) {
     let fds: Array<string> = []
@@ -55,21 +55,64 @@ export const portOwners = (port: number): ReadonlyArray<PortOwner> => {
     } catch {
       continue
     }
+    const inodes = new Set<string>()
     for (const fd of fds) {
-      let target = ""
       try {
-        target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`)
+        const match = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`))
+        if (match?.[1] !== undefined) inodes.add(match[1])
       } catch {
         continue
       }
-      const match = /^socket:\[(\d+)\]$/.exec(target)
-      if (match?.[1] !== undefined && inodes.has(match[1])) {
-        owners.push({ pid: Number(pid), command: commandOf(Number(pid)) })
+    }
+    if (inodes.size > 0) result.set(Number(pid), inodes)
+  }
+  return result
+}
+
+const ownersOf = (inodes: ReadonlySet<string>): ReadonlyArray<number> => {
+  if (inodes.size === 0) return []
+  const pids: Array<number> = []
+  for (const [pid, held] of socketInodesByPid()) {
+    for (const inode of held) {
+      if (inodes.has(inode)) {
+        pids.push(pid)
         break
       }
     }
   }
-  return owners
+  return pids
+}
+
+/** Processes listening on `port` (best effort: only those whose fds this user can read). */
+export const portOwners = (port: number): ReadonlyArray<PortOwner> =>
+  ownersOf(listeningInodes(port)).map((pid) => ({ pid, command: commandOf(pid) }))
+
+/**
+ * Local processes connected to `port` as clients (Linux /proc; empty elsewhere), so a stale client
+ * after a rollback can be named by pid and command line.
+ */
+export const gatewayClientConnections = (port: number): ReadonlyArray<GatewayConnection> => {
+  const rows = ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((table) => {
+    const text = readText(table)
+    return text === undefined ? [] : clientSocketsTo(parseProcNetTcp(text), port)
+  })
+  if (rows.length === 0) return []
+  const holders = socketInodesByPid()
+  return rows.map((row) => {
+    let pid: number | undefined
+    for (const [candidate, held] of holders) {
+      if (held.has(row.inode)) {
+        pid = candidate
+        break
+      }
+    }
+    return {
+      pid,
+      direction: "client" as const,
+      address: `${row.localAddress}:${row.localPort}->${row.remoteAddress}:${row.remotePort}`,
+      commandLine: pid === undefined ? undefined : commandOf(pid)
+    }
+  })
 }
 
 /** The start time of a process (clock ticks since boot), to tell a live owner from a reused pid. */

@@ -11,7 +11,7 @@ import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
 import { ServiceManager } from "../../services/ServiceManager.js"
 import { readGatewayLockOwner } from "../gateway/GatewayLock.js"
-import { portOwners } from "../gateway/processInfo.js"
+import { gatewayClientConnections, portOwners } from "../gateway/processInfo.js"
 import { GatewayLogReaderLive } from "../gatewayLogReader.js"
 
 /** The newest error-level record among the log lines, as `message` text. */
@@ -122,6 +122,14 @@ export const GatewayStatusLive = Layer.effect(
           },
           extraServices: Either.isRight(service) ? yield* services.extraServices(options.deep) : [],
           clients: options.deep && Array.isArray(target?.presence) ? target.presence : null,
+          connections: options.deep
+            ? {
+              established: gatewayClientConnections(port)
+                // This command's own probe socket is closed by now, but never list ourselves.
+                .filter((c) => c.pid !== process.pid)
+                .map((c) => ({ pid: c.pid ?? null, direction: c.direction, address: c.address, commandLine: c.commandLine ?? null }))
+            }
+            : null,
           lastError
         }
         return report
