@@ -177,6 +177,26 @@ describe("openclaw infer model run (built CLI, loopback fakes)", () => {
     expect(result.stderr).toContain("retry 1/1")
   })
 
+  it("--file attaches an image as a native part and lists it in inputs; a text-only model refuses it", async () => {
+    const fake = await openai({ reply: "a red dot" })
+    const png = path.join(fs.mkdtempSync(path.join(process.env["TMPDIR"] ?? "/tmp", "clawgate-img-")), "dot.png")
+    homes.push(path.dirname(png))
+    fs.writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))
+    const vision = install({ models: { providers: { mlx: mlxProvider(fake, { input: ["text", "image"] }) } } })
+    const result = await vision.run(["infer", "model", "run", "--model", `mlx/${MLX_ID}`, "--prompt", "what is this?", "--file", png, "--json"])
+    expect(result.code).toBe(0)
+    expect(parseJson(result.stdout)).toMatchObject({ ok: true, inputs: [{ path: png, mimeType: "image/png" }], outputs: [{ text: "a red dot", mediaUrl: null }] })
+    expect(fake.requests[0]?.body.messages[0].content).toEqual([
+      { type: "text", text: "what is this?" },
+      { type: "image_url", image_url: { url: `data:image/png;base64,${fs.readFileSync(png).toString("base64")}` } }
+    ])
+    const textOnly = install({ models: { providers: { mlx: mlxProvider(fake) } } })
+    const refused = await textOnly.run(["infer", "model", "run", "--model", `mlx/${MLX_ID}`, "--prompt", "what is this?", "--file", png])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain(`error[INFER_INPUT_INVALID]: --file: mlx/${MLX_ID} does not take images`)
+    expect(fake.requests).toHaveLength(1)
+  })
+
   it("rejects an empty prompt and explains --gateway", async () => {
     const { run } = install({})
     const empty = await run(["infer", "model", "run", "--prompt", "   "])

@@ -69,6 +69,12 @@ export const inferModelRun = (options: InferRunOptions) =>
     const catalog = yield* ModelCatalog
     const plan = yield* catalog.plan({ explicit: options.model })
     const candidates = [plan.selected, ...plan.fallbacks]
+    // Native image parts need `input: ["text","image"]` on the catalogue row (spec 1.1).
+    if (images.length > 0 && plan.selected.catalogued && !plan.selected.input.includes("image")) {
+      return yield* new InferInputInvalid({
+        message: `--file: ${plan.selected.key} does not take images (input: ${plan.selected.input.join(", ")}); if it does, set models.providers.${plan.selected.provider}.models[].input: ["text","image"]`
+      })
+    }
     const input: ModelInput = {
       // Blocks, as agent turns send them, so string-only backends show the same failure here.
       messages: [{ role: "user", content: [{ type: "text", text: options.prompt }, ...images.map((image) => image.block)] }],
