@@ -1,6 +1,7 @@
 import { Context, type Effect } from "effect"
 import type { MethodSpec } from "../domain/protocol/methods.js"
 import type { GatewayWireError } from "../domain/protocol/errors.js"
+import type { ErrorShape } from "../domain/protocol/frames.js"
 
 /** Who is calling, as established at connect. */
 export interface CallContext {
@@ -13,6 +14,11 @@ export interface CallContext {
   readonly authMethod: string
   readonly clientIp: string
   readonly clientId: string
+  /**
+   * Sends a second `res` with the same id (two-phase replies: the handler answered `accepted`, this
+   * carries the final result). Present on WebSocket requests.
+   */
+  readonly sendFinal?: ((outcome: { readonly ok: true; readonly payload: unknown } | { readonly ok: false; readonly error: ErrorShape }) => Effect.Effect<void>) | undefined
 }
 
 export type MethodHandler<P, R> = (params: P, context: CallContext) => Effect.Effect<R, GatewayWireError>

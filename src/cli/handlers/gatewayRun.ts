@@ -1,7 +1,11 @@
 import { Effect, Option } from "effect"
 import * as fs from "node:fs/promises"
 import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
+import { AgentFeatureLive } from "../../layers/agent/AgentFeature.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
+import type { ConfigStore } from "../../services/ConfigStore.js"
+import type { Host } from "../../services/Host.js"
+import type { Paths } from "../../services/Paths.js"
 
 /** `openclaw gateway run`: flags to RunOptions, then the gateway until Ctrl-C. */
 export const gatewayRun = (args: {
@@ -28,7 +32,9 @@ export const gatewayRun = (args: {
         catch: (e) => new GatewayStartBlocked({ code: "GATEWAY_INVALID_OPTION", message: `Could not read --password-file: ${e instanceof Error ? e.message : String(e)}`, exitCode: 1 })
       })).trim()
       : Option.getOrUndefined(args.password)
+    const context = yield* Effect.context<ConfigStore | Paths | Host>()
     yield* runGateway({
+      features: [AgentFeatureLive(context)],
       port: Option.getOrUndefined(args.port),
       bind: Option.getOrUndefined(args.bind),
       token: Option.getOrUndefined(args.token),

@@ -179,7 +179,9 @@ export const EVENTS = [
   "presence",
   "device.pair.requested",
   "device.pair.resolved",
-  "config.changed"
+  "config.changed",
+  "agent",
+  "chat"
 ] as const
 
 // Scope families of methods this gateway does not serve yet, so their scope errors match the original.

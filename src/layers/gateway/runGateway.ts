@@ -39,6 +39,8 @@ export interface RunOptions {
   /** Bind retries on EADDRINUSE (20 x 500 ms by default). */
   readonly bindRetries?: number
   readonly lockTimeoutMs?: number
+  /** Feature layers that register more methods (agent and chat, ...). */
+  readonly features?: ReadonlyArray<Layer.Layer<never, never, GatewayFeatureContext>>
 }
 
 const fail = (code: GatewayStartBlocked["code"], message: string, exitCode = 1) => Effect.fail(new GatewayStartBlocked({ code, message, exitCode }))
@@ -136,7 +138,8 @@ export const runGateway = (options: RunOptions) =>
         logLevel: host.env["OPENCLAW_LOG_LEVEL"] ?? logging?.level,
         maxFileBytes: logging?.maxFileBytes,
         redactPatterns: logging?.redactPatterns,
-        profile: paths.profile
+        profile: paths.profile,
+        ...(options.features === undefined ? {} : { features: options.features })
       })
       const context = yield* Layer.buildWithScope(layer, scope).pipe(
         Effect.retry({

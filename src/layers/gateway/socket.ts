@@ -211,7 +211,9 @@ export const serveSocket = (
           deviceId: accepted.deviceId,
           authMethod: accepted.authMethod,
           clientIp: peer.ip,
-          clientId: accepted.params.client.id
+          clientId: accepted.params.client.id,
+          sendFinal: (outcome) =>
+            sendRaw(outcome.ok ? { type: "res", id: frame.id, ok: true, payload: outcome.payload } : { type: "res", id: frame.id, ok: false, error: outcome.error })
         }).pipe(Effect.ensuring(inFlight.dec))
         const durationMs = Date.now() - started
         if (result.ok) yield* sendRaw({ type: "res", id: frame.id, ok: true, payload: result.payload })

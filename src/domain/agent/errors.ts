@@ -1,0 +1,27 @@
+import { Schema } from "effect"
+
+/** The session store or a transcript could not be read or written. */
+export class SessionStoreError extends Schema.TaggedError<SessionStoreError>()("SessionStoreError", {
+  code: Schema.tag("SESSION_STORE_IO"),
+  message: Schema.String,
+  path: Schema.String
+}) {}
+
+/** A run request the runner refuses before starting (blank message, bad selector). */
+export class AgentInputInvalid extends Schema.TaggedError<AgentInputInvalid>()("AgentInputInvalid", {
+  code: Schema.tag("AGENT_INPUT_INVALID"),
+  message: Schema.String
+}) {}
+
+/** A run that started and failed: the model chain failed, the store broke, or it timed out. */
+export class AgentRunFailed extends Schema.TaggedError<AgentRunFailed>()("AgentRunFailed", {
+  code: Schema.tag("AGENT_RUN_FAILED"),
+  message: Schema.String,
+  runId: Schema.String,
+  /** The model error's code (`MODEL_FAILOVER_EXHAUSTED`, ...) or `AGENT_TIMEOUT`. */
+  cause: Schema.String,
+  hint: Schema.optionalWith(Schema.String, { exact: true })
+}) {}
+
+/** Anything a run can fail with. */
+export type AgentRunError = AgentInputInvalid | AgentRunFailed

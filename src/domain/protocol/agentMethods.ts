@@ -1,0 +1,200 @@
+import { Schema } from "effect"
+import { TranscriptMessage } from "../agent/transcript.js"
+import type { MethodAccess, MethodSpec } from "./methods.js"
+
+const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+const NonEmpty = Schema.String.pipe(Schema.minLength(1))
+
+const spec = <P, PI, R, RI>(name: string, access: MethodAccess, params: Schema.Schema<P, PI>, result: Schema.Schema<R, RI>): MethodSpec<P, R> => ({
+  name,
+  access,
+  params: params as Schema.Schema<P, unknown>,
+  result: result as Schema.Schema<R, unknown>
+})
+
+/** `agent` params: the fields reference clients send (closed, like the original's schema). */
+export const AgentParams = Schema.Struct({
+  message: NonEmpty,
+  idempotencyKey: NonEmpty,
+  agentId: opt(NonEmpty),
+  sessionKey: opt(Schema.String),
+  sessionId: opt(Schema.String),
+  to: opt(Schema.String),
+  replyTo: opt(Schema.String),
+  model: opt(Schema.String),
+  thinking: opt(Schema.String),
+  deliver: opt(Schema.Boolean),
+  attachments: opt(Schema.Array(Schema.Unknown)),
+  channel: opt(Schema.String),
+  replyChannel: opt(Schema.String),
+  accountId: opt(Schema.String),
+  replyAccountId: opt(Schema.String),
+  threadId: opt(Schema.String),
+  groupId: opt(Schema.String),
+  groupChannel: opt(Schema.String),
+  groupSpace: opt(Schema.String),
+  /** Seconds. */
+  timeout: opt(Schema.Int.pipe(Schema.nonNegative())),
+  lane: opt(Schema.String),
+  extraSystemPrompt: opt(Schema.String),
+  inputProvenance: opt(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  voiceWakeTrigger: opt(Schema.String),
+  label: opt(Schema.String.pipe(Schema.maxLength(64))),
+  spawnedBy: opt(Schema.String)
+})
+export type AgentParams = typeof AgentParams.Type
+
+/** One delivered reply part. */
+export const AgentPayload = Schema.Struct({ text: Schema.String, mediaUrl: Schema.NullOr(Schema.String) })
+
+/** What the second `agent` response carries (`status: "accepted"` comes first, then this). */
+export const AgentResult = Schema.Struct({
+  runId: Schema.String,
+  status: Schema.Literal("accepted", "ok", "in_flight"),
+  acceptedAt: opt(Schema.Number),
+  summary: opt(Schema.String),
+  result: opt(Schema.Struct({
+    payloads: Schema.Array(AgentPayload),
+    meta: Schema.Struct({
+      durationMs: Schema.Number,
+      aborted: Schema.Boolean,
+      stopReason: opt(Schema.String),
+      agentMeta: Schema.Struct({
+        sessionId: Schema.String,
+        sessionKey: Schema.String,
+        provider: opt(Schema.String),
+        model: opt(Schema.String),
+        usage: opt(Schema.Record({ key: Schema.String, value: Schema.Number }))
+      }),
+      fallback: opt(Schema.Record({ key: Schema.String, value: Schema.String }))
+    })
+  }))
+})
+export type AgentResult = typeof AgentResult.Type
+
+export const ChatSendParams = Schema.Struct({
+  sessionKey: NonEmpty,
+  message: Schema.String,
+  idempotencyKey: NonEmpty,
+  sessionId: opt(NonEmpty),
+  thinking: opt(Schema.String),
+  fastMode: opt(Schema.Unknown),
+  fastAutoOnSeconds: opt(Schema.Number),
+  queueMode: opt(Schema.String),
+  deliver: opt(Schema.Boolean),
+  originatingChannel: opt(Schema.String),
+  originatingTo: opt(Schema.String),
+  originatingAccountId: opt(Schema.String),
+  originatingThreadId: opt(Schema.String),
+  attachments: opt(Schema.Array(Schema.Unknown)),
+  timeoutMs: opt(Schema.Int.pipe(Schema.nonNegative())),
+  systemInputProvenance: opt(Schema.Unknown),
+  systemProvenanceReceipt: opt(Schema.String),
+  expectedLeafEntryId: opt(Schema.NullOr(Schema.String)),
+  replyToId: opt(Schema.String)
+})
+export type ChatSendParams = typeof ChatSendParams.Type
+
+export const ChatSendResult = Schema.Struct({
+  runId: Schema.String,
+  status: Schema.Literal("started", "in_flight", "ok", "error")
+})
+
+export const ChatHistoryParams = Schema.Struct({
+  sessionKey: NonEmpty,
+  agentId: opt(NonEmpty),
+  limit: opt(Schema.Int.pipe(Schema.between(1, 1000))),
+  maxChars: opt(Schema.Int.pipe(Schema.between(1, 500_000)))
+})
+
+export const ChatHistoryResult = Schema.Struct({
+  sessionKey: Schema.String,
+  sessionId: Schema.NullOr(Schema.String),
+  messages: Schema.Array(TranscriptMessage)
+})
+
+export const ChatAbortParams = Schema.Struct({ sessionKey: NonEmpty, runId: opt(NonEmpty) })
+export const ChatAbortResult = Schema.Struct({ ok: Schema.Boolean, aborted: Schema.Boolean, runIds: Schema.Array(Schema.String) })
+
+export const SessionsListParams = Schema.Struct({
+  limit: opt(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))),
+  activeMinutes: opt(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))),
+  includeGlobal: opt(Schema.Boolean),
+  includeUnknown: opt(Schema.Boolean),
+  includeDerivedTitles: opt(Schema.Boolean),
+  includeLastMessage: opt(Schema.Boolean),
+  label: opt(Schema.String),
+  spawnedBy: opt(Schema.String),
+  agentId: opt(Schema.String),
+  search: opt(Schema.String)
+})
+export type SessionsListParams = typeof SessionsListParams.Type
+
+/** One row of `sessions.list`. */
+export const SessionRow = Schema.Struct({
+  key: Schema.String,
+  kind: Schema.Literal("direct", "group", "global", "unknown"),
+  agentId: Schema.String,
+  sessionId: Schema.String,
+  updatedAt: Schema.NullOr(Schema.Number),
+  label: opt(Schema.String),
+  displayName: opt(Schema.String),
+  derivedTitle: opt(Schema.String),
+  lastMessagePreview: opt(Schema.String),
+  model: opt(Schema.String),
+  modelProvider: opt(Schema.String),
+  inputTokens: opt(Schema.Number),
+  outputTokens: opt(Schema.Number),
+  totalTokens: opt(Schema.Number),
+  abortedLastRun: opt(Schema.Boolean),
+  hasActiveRun: Schema.Boolean,
+  activeRunIds: Schema.Array(Schema.String)
+})
+export type SessionRow = typeof SessionRow.Type
+
+export const SessionsListResult = Schema.Struct({
+  ts: Schema.Number,
+  path: Schema.String,
+  count: Schema.Number,
+  defaults: Schema.Struct({
+    modelProvider: Schema.NullOr(Schema.String),
+    model: Schema.NullOr(Schema.String),
+    contextTokens: Schema.NullOr(Schema.Number)
+  }),
+  sessions: Schema.Array(SessionRow)
+})
+export type SessionsListResult = typeof SessionsListResult.Type
+
+/** The agent and chat methods: runs need `operator.write`, reads need `operator.read` (spec section 7). */
+export const AgentMethods = {
+  agent: spec("agent", "operator.write", AgentParams, AgentResult),
+  chatSend: spec("chat.send", "operator.write", ChatSendParams, ChatSendResult),
+  chatHistory: spec("chat.history", "operator.read", ChatHistoryParams, ChatHistoryResult),
+  chatAbort: spec("chat.abort", "operator.write", ChatAbortParams, ChatAbortResult),
+  sessionsList: spec("sessions.list", "operator.read", SessionsListParams, SessionsListResult)
+} as const
+
+/** `agent {runId, seq, stream, ts, data}`. */
+export const AgentEventPayload = Schema.Struct({
+  runId: Schema.String,
+  seq: Schema.Int,
+  stream: Schema.String,
+  ts: Schema.Number,
+  data: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+})
+export type AgentEventPayload = typeof AgentEventPayload.Type
+
+const chatMessage = Schema.Struct({
+  role: Schema.Literal("assistant"),
+  content: Schema.Array(Schema.Struct({ type: Schema.Literal("text"), text: Schema.String })),
+  timestamp: Schema.Number
+})
+
+/** `chat` event payloads: `delta` while streaming, then exactly one of `final`, `aborted`, `error`. */
+export const ChatEventPayload = Schema.Union(
+  Schema.Struct({ runId: Schema.String, sessionKey: Schema.String, seq: Schema.Int, state: Schema.Literal("delta"), message: chatMessage, deltaText: Schema.String, replace: opt(Schema.Boolean) }),
+  Schema.Struct({ runId: Schema.String, sessionKey: Schema.String, seq: Schema.Int, state: Schema.Literal("final"), message: opt(chatMessage), stopReason: opt(Schema.String), usage: opt(Schema.Unknown) }),
+  Schema.Struct({ runId: Schema.String, sessionKey: Schema.String, seq: Schema.Int, state: Schema.Literal("aborted"), message: opt(chatMessage), stopReason: opt(Schema.String) }),
+  Schema.Struct({ runId: Schema.String, sessionKey: Schema.String, seq: Schema.Int, state: Schema.Literal("error"), errorMessage: Schema.String, errorKind: opt(Schema.Literal("refusal", "timeout", "rate_limit", "context_length", "unknown")) })
+)
+export type ChatEventPayload = typeof ChatEventPayload.Type

@@ -1,0 +1,348 @@
+import { Duration, Effect, Exit, Fiber, Layer, Option, Ref, Stream } from "effect"
+import { AgentInputInvalid, AgentRunFailed, type AgentRunError } from "../../domain/agent/errors.js"
+import type { AgentRunEvent } from "../../domain/agent/events.js"
+import { agentIdOfKey } from "../../domain/agent/sessionKey.js"
+import { buildSystemPrompt } from "../../domain/agent/systemPrompt.js"
+import { toModelMessages, type TranscriptAssistant, type TranscriptMessage } from "../../domain/agent/transcript.js"
+import {
+  type AttemptKind,
+  classifyAttempt,
+  CONTINUATION_PROMPT,
+  emptyResponseLine,
+  incompleteTurnLine,
+  incompleteTurnReply,
+  retryBudget,
+  retryEligible,
+  toolLimitReply
+} from "../../domain/agent/turnRules.js"
+import type { ToolContext } from "../../domain/agent/tools.js"
+import { diagnoseProviderError } from "../../domain/models/diagnosis.js"
+import { attemptOf } from "../../domain/models/errors.js"
+import { emptyUsage, type Message, type ModelInput, outputText, outputToolCalls, type Usage } from "../../domain/models/messages.js"
+import type { FallbackInfo, ModelResponse } from "../../domain/models/response.js"
+import type { ModelPlan } from "../../domain/models/selection.js"
+import { AgentPolicy } from "../../services/AgentPolicy.js"
+import { type AgentRunHandle, AgentRunner, type AgentRunRequest, type AgentRunResult } from "../../services/AgentRunner.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
+import { GatewayLog } from "../../services/GatewayLog.js"
+import { ModelCatalog } from "../../services/ModelCatalog.js"
+import { ModelClient } from "../../services/ModelClient.js"
+import { SessionStore, type StoredSession } from "../../services/SessionStore.js"
+import { ToolRegistry } from "../../services/ToolRegistry.js"
+
+/** What an interrupted run leaves behind: the session and the visible text streamed so far. */
+interface Partial {
+  readonly session: StoredSession | undefined
+  readonly text: string
+  readonly provider: string | undefined
+  readonly model: string | undefined
+  readonly startedAt: number
+  readonly abortRequested: boolean
+}
+
+const addUsage = (a: Usage, b: Usage): Usage => ({
+  input: a.input + b.input,
+  output: a.output + b.output,
+  cacheRead: a.cacheRead + b.cacheRead,
+  cacheWrite: a.cacheWrite + b.cacheWrite,
+  total: a.total + b.total
+})
+
+const apiOf = (plan: ModelPlan, response: ModelResponse) =>
+  [plan.selected, ...plan.fallbacks].find((t) => t.provider === response.provider && t.model === response.model)?.api ?? plan.selected.api
+
+const failed = (runId: string, cause: string, message: string, hint?: string) =>
+  new AgentRunFailed({ message, runId, cause, ...(hint === undefined ? {} : { hint }) })
+
+/**
+ * The agent runner: one turn = persist the user message, call the model chain (streaming deltas),
+ * run tool calls until a visible answer (bounded), apply the empty/incomplete-turn rule, persist the
+ * answer. Runs of one session are serialised; each run can be aborted.
+ */
+export const AgentRunnerLive = Layer.scoped(
+  AgentRunner,
+  Effect.gen(function*() {
+    const store = yield* SessionStore
+    const registry = yield* ToolRegistry
+    const catalog = yield* ModelCatalog
+    const client = yield* ModelClient
+    const log = yield* GatewayLog
+    const policy = yield* AgentPolicy
+    const config = yield* ConfigStore
+    const scope = yield* Effect.scope
+    const locks = new Map<string, Effect.Semaphore>()
+    const active = new Map<string, { readonly sessionKey: string; readonly fiber: Fiber.RuntimeFiber<AgentRunResult, AgentRunError>; readonly partial: Ref.Ref<Partial> }>()
+
+    const lockFor = (key: string) =>
+      Effect.gen(function*() {
+        const existing = locks.get(key)
+        if (existing !== undefined) return existing
+        const created = yield* Effect.makeSemaphore(1)
+        locks.set(key, created)
+        return created
+      })
+
+    const warn = (message: string, fields: Record<string, unknown>) => log.write({ level: "warn", message, fields: { subsystem: "agent/embedded", ...fields } })
+
+    const runTimeout = (request: AgentRunRequest) =>
+      Effect.gen(function*() {
+        if (request.timeoutMs !== undefined && request.timeoutMs > 0) return Duration.millis(request.timeoutMs)
+        const snapshot = yield* config.read.pipe(Effect.option)
+        const seconds = Option.getOrUndefined(snapshot)?.config?.agents?.defaults?.timeoutSeconds
+        return seconds !== undefined && seconds > 0 ? Duration.seconds(seconds) : Duration.decode(policy.runTimeout)
+      })
+
+    /** One model call: streams visible deltas to `onDelta`, answers the completed response. */
+    const attempt = (plan: ModelPlan, input: ModelInput, onDelta: (delta: string) => Effect.Effect<void>, runId: string) =>
+      client.stream({ target: plan.selected, fallbacks: plan.fallbacks, input }).pipe(
+        Stream.runFoldEffect(undefined as ModelResponse | undefined, (found, event) => {
+          if (event._tag === "TextDelta") return Effect.as(onDelta(event.text), found)
+          if (event._tag === "Completed") return Effect.succeed(event.response)
+          return Effect.succeed(found)
+        }),
+        Effect.mapError((error) => {
+          const attempts = error._tag === "ModelFailover" ? error.attempts : [attemptOf(error)]
+          const last = attempts.at(-1)
+          const target = [plan.selected, ...plan.fallbacks].find((t) => t.provider === last?.provider && t.model === last?.model) ?? plan.selected
+          return failed(runId, error.code, error.message, last === undefined ? undefined : diagnoseProviderError(target, last))
+        }),
+        Effect.flatMap((response) =>
+          response === undefined ? Effect.fail(failed(runId, "MODEL_EMPTY_RESPONSE", "the model stream ended without a response")) : Effect.succeed(response)
+        )
+      )
+
+    const body = (request: AgentRunRequest, partial: Ref.Ref<Partial>) =>
+      Effect.gen(function*() {
+        const emit = (event: AgentRunEvent) => (request.onEvent === undefined ? Effect.void : request.onEvent(event))
+        const { runId, sessionKey } = request
+        const startedAt = (yield* Ref.get(partial)).startedAt
+        const storeFailed = Effect.mapError((e: { readonly message: string }) => failed(runId, "SESSION_STORE_IO", e.message))
+        const session = yield* store.open(sessionKey, { sessionId: request.sessionId, label: request.label }).pipe(storeFailed)
+        yield* Ref.update(partial, (p) => ({ ...p, session }))
+        yield* emit({ stream: "lifecycle", phase: "start", startedAt })
+        const history = yield* store.messages(session).pipe(storeFailed)
+        const plan = yield* catalog.plan({ explicit: request.model }).pipe(Effect.mapError((e) => failed(runId, e.code, e.message)))
+        const specs = yield* registry.specs
+        const system = buildSystemPrompt({ agentId: agentIdOfKey(sessionKey), sessionKey, tools: specs, now: new Date(), extra: request.extraSystemPrompt })
+        const persist = (message: TranscriptMessage) => store.append(session, message).pipe(storeFailed)
+
+        const userContent = [{ type: "text" as const, text: request.message }]
+        yield* persist({ role: "user", content: userContent, timestamp: Date.now() })
+        const conversation: Array<Message> = [...toModelMessages(history), { role: "user", content: userContent }]
+
+        let usage = emptyUsage
+        let rounds = 0
+        let toolsRun = 0
+        let replaySafe = true
+        let emptyRetries = 0
+        let reasoningRetries = 0
+        let continuation = false
+        let fallback: FallbackInfo | undefined
+        let lastAssistant: TranscriptAssistant | undefined
+
+        const finish = (payloads: ReadonlyArray<string>, text: string, response: ModelResponse) =>
+          Effect.gen(function*() {
+            yield* store.recordRun(sessionKey, { model: response.model, modelProvider: response.provider, inputTokens: usage.input, outputTokens: usage.output }).pipe(storeFailed)
+            const endedAt = Date.now()
+            yield* emit({ stream: "lifecycle", phase: "end", startedAt, endedAt, aborted: false })
+            return {
+              runId,
+              sessionKey,
+              sessionId: session.sessionId,
+              status: "ok",
+              payloads,
+              text,
+              stopReason: response.output.stopReason,
+              provider: response.provider,
+              model: response.model,
+              usage,
+              fallback,
+              startedAt,
+              endedAt
+            } satisfies AgentRunResult
+          })
+
+        while (true) {
+          yield* Ref.update(partial, (p) => ({ ...p, text: "" }))
+          const input: ModelInput = {
+            system,
+            messages: continuation ? [...conversation, { role: "user", content: CONTINUATION_PROMPT }] : conversation,
+            tools: specs
+          }
+          const response = yield* attempt(plan, input, (delta) =>
+            Effect.flatMap(Ref.updateAndGet(partial, (p) => ({ ...p, text: p.text + delta })), (p) => emit({ stream: "assistant", text: p.text, delta })), runId)
+          yield* Ref.update(partial, (p) => ({ ...p, provider: response.provider, model: response.model }))
+          usage = addUsage(usage, response.output.usage)
+          if (response.fallback !== undefined && fallback === undefined) {
+            fallback = response.fallback
+            yield* emit({ stream: "fallback", fallback: response.fallback })
+          }
+          const { content, stopReason } = response.output
+          const assistant: TranscriptAssistant = {
+            role: "assistant",
+            content,
+            stopReason,
+            provider: response.provider,
+            model: response.model,
+            usage: response.output.usage,
+            timestamp: Date.now()
+          }
+          const kind: AttemptKind = classifyAttempt(content, stopReason)
+          if (kind === "toolUse") {
+            lastAssistant = assistant
+            rounds += 1
+            yield* persist(assistant)
+            conversation.push({ role: "assistant", content, stopReason })
+            const context: ToolContext = { runId, sessionKey, sessionId: session.sessionId, provider: response.provider, model: response.model }
+            for (const call of outputToolCalls(content)) {
+              yield* emit({ stream: "tool", phase: "start", name: call.name, toolCallId: call.id, args: call.arguments })
+              const outcome = yield* registry.invoke(call, context)
+              toolsRun += 1
+              if (outcome.mutating) replaySafe = false
+              const resultText = outcome.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n")
+              yield* emit({ stream: "tool", phase: "result", name: call.name, toolCallId: call.id, isError: outcome.isError, result: resultText })
+              yield* persist({ role: "toolResult", toolCallId: call.id, toolName: call.name, content: outcome.content, isError: outcome.isError, timestamp: Date.now() })
+              conversation.push({ role: "toolResult", toolCallId: call.id, toolName: call.name, content: outcome.content, isError: outcome.isError })
+            }
+            if (rounds >= policy.maxToolRounds) {
+              const reply = toolLimitReply(policy.maxToolRounds)
+              yield* warn(`tool loop limit reached: runId=${runId} sessionId=${session.sessionId} rounds=${rounds}`, { runId, sessionId: session.sessionId })
+              yield* persist({ ...assistant, content: [{ type: "text", text: reply }], stopReason: "error", errorMessage: "tool loop limit", timestamp: Date.now() })
+              return yield* finish([reply], reply, response)
+            }
+            continuation = false
+            continue
+          }
+          if (kind === "answer" || kind === "silent") {
+            yield* persist(assistant)
+            const text = outputText(content)
+            return yield* finish(kind === "answer" ? [text] : [], kind === "answer" ? text : "", response)
+          }
+          const used = kind === "empty" ? emptyRetries : reasoningRetries
+          const budget = retryBudget(kind)
+          if (budget > used && replaySafe && retryEligible(apiOf(plan, response), stopReason, response.output.usage)) {
+            if (kind === "empty") emptyRetries += 1
+            else reasoningRetries += 1
+            yield* warn(emptyResponseLine({ runId, sessionId: session.sessionId, provider: response.provider, model: response.model, attempt: used + 1, budget }), { runId, sessionId: session.sessionId })
+            continuation = true
+            continue
+          }
+          yield* warn(
+            incompleteTurnLine({
+              runId,
+              sessionId: session.sessionId,
+              provider: response.provider,
+              model: response.model,
+              stopReason: response.output.rawStopReason ?? stopReason,
+              hasLastAssistant: lastAssistant !== undefined || content.length > 0,
+              hasCurrentAttemptAssistant: content.length > 0,
+              tools: toolsRun,
+              replaySafe,
+              compactions: 0,
+              reasoningRetries,
+              emptyRetries,
+              missingAssistantRetries: 0
+            }),
+            { runId, sessionId: session.sessionId }
+          )
+          const reply = incompleteTurnReply(replaySafe)
+          yield* persist({ ...assistant, content: [{ type: "text", text: reply }], stopReason: "error", errorMessage: "incomplete turn", timestamp: Date.now() })
+          return yield* finish([reply], reply, response)
+        }
+      })
+
+    // An aborted run keeps the partial answer it streamed, marked as aborted.
+    const keepPartial = (request: AgentRunRequest, partial: Ref.Ref<Partial>) =>
+      Effect.gen(function*() {
+        const p = yield* Ref.get(partial)
+        if (p.session === undefined) return
+        if (p.text !== "") {
+          yield* store.append(p.session, {
+            role: "assistant",
+            content: [{ type: "text", text: p.text }],
+            stopReason: "aborted",
+            aborted: true,
+            ...(p.provider === undefined ? {} : { provider: p.provider }),
+            ...(p.model === undefined ? {} : { model: p.model }),
+            timestamp: Date.now()
+          }).pipe(Effect.ignore)
+        }
+        yield* store.recordRun(request.sessionKey, { aborted: true }).pipe(Effect.ignore)
+        if (p.abortRequested && request.onEvent !== undefined) {
+          yield* request.onEvent({ stream: "lifecycle", phase: "end", startedAt: p.startedAt, endedAt: Date.now(), aborted: true })
+        }
+      })
+
+    const start = (request: AgentRunRequest) =>
+      Effect.gen(function*() {
+        const partial = yield* Ref.make<Partial>({ session: undefined, text: "", provider: undefined, model: undefined, startedAt: Date.now(), abortRequested: false })
+        const lock = yield* lockFor(request.sessionKey)
+        const timeout = yield* runTimeout(request)
+        const emitError = (error: AgentRunError) =>
+          Effect.gen(function*() {
+            if (request.onEvent === undefined) return
+            const p = yield* Ref.get(partial)
+            yield* request.onEvent({ stream: "lifecycle", phase: "error", startedAt: p.startedAt, endedAt: Date.now(), error: error.message })
+          })
+        const timed: Effect.Effect<AgentRunResult, AgentRunError> = body(request, partial).pipe(
+          Effect.onInterrupt(() => keepPartial(request, partial)),
+          Effect.timeoutFail({
+            duration: timeout,
+            onTimeout: () => failed(request.runId, "AGENT_TIMEOUT", `agent run timed out after ${Duration.format(timeout)}`)
+          })
+        )
+        const guarded: Effect.Effect<AgentRunResult, AgentRunError> = request.message.trim() === ""
+          ? Effect.fail(new AgentInputInvalid({ message: "Message (--message) is required" }))
+          : lock.withPermits(1)(timed)
+        const fiber = yield* Effect.forkIn(
+          guarded.pipe(
+            Effect.tapError(emitError),
+            Effect.ensuring(Effect.sync(() => active.delete(request.runId)))
+          ),
+          scope
+        )
+        active.set(request.runId, { sessionKey: request.sessionKey, fiber, partial })
+        const result = Effect.flatMap(Fiber.await(fiber), (exit): Effect.Effect<AgentRunResult, AgentRunError> => {
+          if (Exit.isSuccess(exit)) return Effect.succeed(exit.value)
+          if (Exit.isInterrupted(exit)) {
+            return Effect.map(Ref.get(partial), (p): AgentRunResult => ({
+              runId: request.runId,
+              sessionKey: request.sessionKey,
+              sessionId: p.session?.sessionId ?? "",
+              status: "aborted",
+              payloads: p.text === "" ? [] : [p.text],
+              text: p.text,
+              stopReason: "aborted",
+              provider: p.provider,
+              model: p.model,
+              usage: emptyUsage,
+              fallback: undefined,
+              startedAt: p.startedAt,
+              endedAt: Date.now()
+            }))
+          }
+          return Effect.failCause(exit.cause)
+        })
+        return { runId: request.runId, sessionKey: request.sessionKey, result } satisfies AgentRunHandle
+      })
+
+    const abort = (input: { readonly sessionKey: string; readonly runId?: string | undefined }) =>
+      Effect.gen(function*() {
+        const targets = [...active.entries()].filter(([runId, run]) => run.sessionKey === input.sessionKey && (input.runId === undefined || input.runId === runId))
+        for (const [, run] of targets) yield* Ref.update(run.partial, (p) => ({ ...p, abortRequested: true }))
+        yield* Effect.forEach(targets, ([, run]) => Fiber.interrupt(run.fiber), { discard: true, concurrency: "unbounded" })
+        return targets.map(([runId]) => runId)
+      })
+
+    return {
+      start,
+      run: (request) => Effect.flatMap(start(request), (handle) => handle.result.pipe(Effect.onInterrupt(() => abort({ sessionKey: request.sessionKey, runId: request.runId })))),
+      abort,
+      active: Effect.sync(() => {
+        const byKey = new Map<string, Array<string>>()
+        for (const [runId, run] of active) byKey.set(run.sessionKey, [...(byKey.get(run.sessionKey) ?? []), runId])
+        return byKey
+      })
+    }
+  })
+)

@@ -1,0 +1,287 @@
+import { Effect, Either, FiberSet, Layer, Option, Ref, Schema } from "effect"
+import type { AgentRunError } from "../../../domain/agent/errors.js"
+import type { AgentRunEvent } from "../../../domain/agent/events.js"
+import { canonicalSessionKey, resolveRequestSessionKey, sessionKindOf } from "../../../domain/agent/sessionKey.js"
+import { displayHistory, messageText } from "../../../domain/agent/transcript.js"
+import { initialProjection, projectRunEvent, type RunOutcome, terminalChatEvent, type WireEvent } from "../../../domain/agent/wireEvents.js"
+import { AgentMethods, type AgentParams, type AgentResult, type SessionRow, type SessionsListParams } from "../../../domain/protocol/agentMethods.js"
+import { InvalidRequest, MissingScope, Unavailable } from "../../../domain/protocol/errors.js"
+import { scopeSatisfied } from "../../../domain/protocol/scopes.js"
+import { AgentRunner, type AgentRunResult } from "../../../services/AgentRunner.js"
+import { EventBus } from "../../../services/EventBus.js"
+import { MethodRegistry } from "../../../services/MethodRegistry.js"
+import { ModelCatalog } from "../../../services/ModelCatalog.js"
+import { SessionStore } from "../../../services/SessionStore.js"
+
+/** Chat and agent streams reach sockets holding `operator.read` (spec section 7). */
+const STREAM_SCOPE = "operator.read"
+
+const encodeAgentResult = Schema.encodeSync(AgentMethods.agent.result as Schema.Schema<AgentResult, unknown>)
+
+const storeUnavailable = (error: { readonly message: string }) => new Unavailable({ message: error.message })
+
+/** `agent` turns whose text resets the session need admin (spec section 7, param-aware scopes). */
+const needsAdmin = (message: string) => /^\/(new|reset)\b/i.test(message.trim())
+
+const finalPayload = (result: AgentRunResult): AgentResult => ({
+  runId: result.runId,
+  status: "ok",
+  summary: result.status === "aborted" ? "aborted" : "completed",
+  result: {
+    payloads: result.payloads.map((text) => ({ text, mediaUrl: null })),
+    meta: {
+      durationMs: result.endedAt - result.startedAt,
+      aborted: result.status === "aborted",
+      ...(result.stopReason === undefined ? {} : { stopReason: result.stopReason }),
+      agentMeta: {
+        sessionId: result.sessionId,
+        sessionKey: result.sessionKey,
+        ...(result.provider === undefined ? {} : { provider: result.provider }),
+        ...(result.model === undefined ? {} : { model: result.model }),
+        usage: { ...result.usage }
+      },
+      ...(result.fallback === undefined ? {} : { fallback: { ...result.fallback } })
+    }
+  }
+})
+
+const outcomeOf = (exit: Either.Either<AgentRunResult, AgentRunError>): RunOutcome =>
+  Either.match(exit, {
+    onLeft: (error) => ({ status: "error", message: error.message, timeout: error._tag === "AgentRunFailed" && error.cause === "AGENT_TIMEOUT" }),
+    onRight: (result) =>
+      result.status === "aborted"
+        ? { status: "aborted", text: result.text }
+        : { status: "ok", text: result.text, stopReason: result.stopReason, usage: result.usage }
+  })
+
+interface Tracked {
+  readonly runId: string
+  readonly done: Ref.Ref<Option.Option<Either.Either<AgentRunResult, AgentRunError>>>
+  readonly result: Effect.Effect<AgentRunResult, AgentRunError>
+}
+
+/**
+ * `agent`, `chat.send`, `chat.history`, `chat.abort` and `sessions.list`: runs go to the AgentRunner in
+ * the background; their events stream to `operator.read` sockets as `agent` and `chat` events.
+ */
+export const AgentMethodsLive = Layer.scopedDiscard(
+  Effect.gen(function*() {
+    const methods = yield* MethodRegistry
+    const bus = yield* EventBus
+    const runner = yield* AgentRunner
+    const store = yield* SessionStore
+    const catalog = yield* ModelCatalog
+    const background = yield* FiberSet.make<void, never>()
+    // Idempotency: one run per key; repeats answer from here.
+    const runs = new Map<string, Tracked>()
+
+    const publish = (wire: WireEvent) => bus.publish({ event: wire.event, payload: wire.payload, scope: STREAM_SCOPE })
+
+    /** Starts a run whose events are published, and a watcher that publishes the terminal chat event. */
+    const startRun = (input: {
+      readonly runId: string
+      readonly sessionKey: string
+      readonly message: string
+      readonly sessionId?: string | undefined
+      readonly model?: string | undefined
+      readonly extraSystemPrompt?: string | undefined
+      readonly timeoutMs?: number | undefined
+      readonly label?: string | undefined
+      readonly onDone?: (exit: Either.Either<AgentRunResult, AgentRunError>) => Effect.Effect<void>
+    }) =>
+      Effect.gen(function*() {
+        const projection = yield* Ref.make(initialProjection)
+        const onEvent = (event: AgentRunEvent) =>
+          Effect.flatMap(
+            Ref.modify(projection, (state) => {
+              const next = projectRunEvent(state, { runId: input.runId, sessionKey: input.sessionKey, ts: Date.now(), event })
+              return [next.events, next.state]
+            }),
+            (events) => Effect.forEach(events, publish, { discard: true })
+          )
+        const handle = yield* runner.start({
+          runId: input.runId,
+          sessionKey: input.sessionKey,
+          message: input.message,
+          sessionId: input.sessionId,
+          model: input.model,
+          extraSystemPrompt: input.extraSystemPrompt,
+          timeoutMs: input.timeoutMs,
+          label: input.label,
+          onEvent
+        })
+        const done = yield* Ref.make<Option.Option<Either.Either<AgentRunResult, AgentRunError>>>(Option.none())
+        const tracked: Tracked = { runId: input.runId, done, result: handle.result }
+        yield* FiberSet.run(background, Effect.gen(function*() {
+          const exit = yield* Effect.either(handle.result)
+          yield* Ref.set(done, Option.some(exit))
+          const state = yield* Ref.get(projection)
+          yield* publish(terminalChatEvent(state, { runId: input.runId, sessionKey: input.sessionKey, ts: Date.now(), outcome: outcomeOf(exit) }))
+          if (input.onDone !== undefined) yield* input.onDone(exit)
+        }))
+        return tracked
+      })
+
+    const sessionKeyOfAgent = (params: AgentParams) =>
+      Effect.gen(function*() {
+        if (params.sessionKey !== undefined && params.sessionKey.trim() !== "") return canonicalSessionKey(params.sessionKey, params.agentId)
+        if (params.sessionId !== undefined && params.sessionId.trim() !== "") {
+          const found = yield* store.findById(params.sessionId).pipe(Effect.mapError(storeUnavailable))
+          if (Option.isSome(found)) return found.value.key
+        }
+        return resolveRequestSessionKey({ agentId: params.agentId })
+      })
+
+    const finalOutcome = (exit: Either.Either<AgentRunResult, AgentRunError>, runId: string) =>
+      Either.match(exit, {
+        onLeft: (error) => ({
+          ok: false as const,
+          error: { code: "UNAVAILABLE", message: error.message, details: { runId, code: error.code, ...(error._tag === "AgentRunFailed" && error.hint !== undefined ? { hint: error.hint } : {}) } }
+        }),
+        onRight: (result) => ({ ok: true as const, payload: encodeAgentResult(finalPayload(result)) })
+      })
+
+    yield* methods.register(AgentMethods.agent, (params, caller) =>
+      Effect.gen(function*() {
+        if (needsAdmin(params.message) && !scopeSatisfied(caller.scopes, "operator.admin")) {
+          return yield* new MissingScope({ message: "missing scope: operator.admin", missingScope: "operator.admin", requiredScopes: ["operator.admin"] })
+        }
+        const acceptedAt = Date.now()
+        const existing = runs.get(params.idempotencyKey)
+        const tracked = existing ?? (yield* Effect.gen(function*() {
+          const sessionKey = yield* sessionKeyOfAgent(params)
+          const created = yield* startRun({
+            runId: params.idempotencyKey,
+            sessionKey,
+            message: params.message,
+            sessionId: params.sessionId !== undefined && params.sessionId.trim() !== "" ? params.sessionId : undefined,
+            model: params.model,
+            extraSystemPrompt: params.extraSystemPrompt,
+            timeoutMs: params.timeout === undefined ? undefined : params.timeout * 1000,
+            label: params.label
+          })
+          runs.set(params.idempotencyKey, created)
+          return created
+        }))
+        const sendFinal = caller.sendFinal
+        if (sendFinal === undefined) {
+          // No second response possible: answer with the final result directly.
+          const exit = yield* Effect.either(tracked.result)
+          const outcome = finalOutcome(exit, tracked.runId)
+          if (!outcome.ok) return yield* new Unavailable({ message: outcome.error.message })
+          return finalPayload(Either.getOrThrow(exit))
+        }
+        yield* FiberSet.run(background, Effect.flatMap(Effect.either(tracked.result), (exit) => sendFinal(finalOutcome(exit, tracked.runId))))
+        return { runId: tracked.runId, status: "accepted" as const, acceptedAt }
+      }))
+
+    yield* methods.register(AgentMethods.chatSend, (params) =>
+      Effect.gen(function*() {
+        if (params.message.trim() === "" && (params.attachments ?? []).length === 0) {
+          return yield* new InvalidRequest({ message: "invalid chat.send params: message or attachments required" })
+        }
+        const existing = runs.get(params.idempotencyKey)
+        if (existing !== undefined) {
+          const done = yield* Ref.get(existing.done)
+          return {
+            runId: existing.runId,
+            status: Option.match(done, { onNone: () => "in_flight" as const, onSome: (exit) => (Either.isRight(exit) ? "ok" as const : "error" as const) })
+          }
+        }
+        const tracked = yield* startRun({
+          runId: params.idempotencyKey,
+          sessionKey: canonicalSessionKey(params.sessionKey),
+          message: params.message,
+          sessionId: params.sessionId,
+          timeoutMs: params.timeoutMs === undefined || params.timeoutMs === 0 ? undefined : params.timeoutMs
+        })
+        runs.set(params.idempotencyKey, tracked)
+        return { runId: tracked.runId, status: "started" as const }
+      }))
+
+    yield* methods.register(AgentMethods.chatHistory, (params) =>
+      Effect.gen(function*() {
+        const sessionKey = canonicalSessionKey(params.sessionKey, params.agentId)
+        const found = yield* store.find(sessionKey).pipe(Effect.mapError(storeUnavailable))
+        if (Option.isNone(found)) return { sessionKey, sessionId: null, messages: [] }
+        const messages = yield* store.messages(found.value).pipe(Effect.mapError(storeUnavailable))
+        return {
+          sessionKey,
+          sessionId: found.value.sessionId,
+          messages: displayHistory(messages, { limit: params.limit ?? 200, maxChars: params.maxChars })
+        }
+      }))
+
+    yield* methods.register(AgentMethods.chatAbort, (params) =>
+      Effect.map(runner.abort({ sessionKey: canonicalSessionKey(params.sessionKey), runId: params.runId }), (runIds) => ({
+        ok: true,
+        aborted: runIds.length > 0,
+        runIds
+      })))
+
+    yield* methods.register(AgentMethods.sessionsList, (params) => listSessions(params))
+
+    function listSessions(params: SessionsListParams) {
+      return Effect.gen(function*() {
+        const { path, sessions } = yield* store.list.pipe(Effect.mapError(storeUnavailable))
+        const active = yield* runner.active
+        const view = yield* catalog.view.pipe(Effect.option)
+        const defaultKey = Option.map(view, (v) => v.selection.primary ?? v.catalogue.models[0]?.key)
+        const defaultTarget = Option.flatMap(view, (v) => Option.fromNullable(v.catalogue.models.find((m) => m.key === Option.getOrUndefined(defaultKey))))
+        const now = Date.now()
+        const search = params.search?.trim().toLowerCase()
+        const rows: Array<SessionRow> = []
+        for (const session of sessions) {
+          if (params.agentId !== undefined && session.agentId !== params.agentId.trim().toLowerCase()) continue
+          if (params.label !== undefined && session.label !== params.label) continue
+          if (params.activeMinutes !== undefined && now - session.updatedAt > params.activeMinutes * 60_000) continue
+          const kind = sessionKindOf(session.key)
+          if (kind === "global" && params.includeGlobal !== true) continue
+          if (kind === "unknown" && params.includeUnknown !== true) continue
+          if (search !== undefined && search !== "" && !`${session.key} ${session.label ?? ""}`.toLowerCase().includes(search)) continue
+          let derivedTitle: string | undefined
+          let lastMessagePreview: string | undefined
+          if (params.includeDerivedTitles === true || params.includeLastMessage === true) {
+            const messages = yield* store.messages(session).pipe(Effect.orElseSucceed(() => []))
+            const firstUser = messages.find((m) => m.role === "user")
+            const last = [...messages].reverse().find((m) => m.role !== "toolResult" && messageText(m) !== "")
+            if (params.includeDerivedTitles === true && firstUser !== undefined) derivedTitle = messageText(firstUser).slice(0, 60)
+            if (params.includeLastMessage === true && last !== undefined) lastMessagePreview = messageText(last).slice(0, 120)
+          }
+          const runIds = active.get(session.key) ?? []
+          rows.push({
+            key: session.key,
+            kind,
+            agentId: session.agentId,
+            sessionId: session.sessionId,
+            updatedAt: session.updatedAt,
+            displayName: session.label ?? session.key,
+            ...(session.label === undefined ? {} : { label: session.label }),
+            ...(derivedTitle === undefined ? {} : { derivedTitle }),
+            ...(lastMessagePreview === undefined ? {} : { lastMessagePreview }),
+            ...(session.model === undefined ? {} : { model: session.model }),
+            ...(session.modelProvider === undefined ? {} : { modelProvider: session.modelProvider }),
+            inputTokens: session.inputTokens,
+            outputTokens: session.outputTokens,
+            totalTokens: session.totalTokens,
+            ...(session.abortedLastRun === undefined ? {} : { abortedLastRun: session.abortedLastRun }),
+            hasActiveRun: runIds.length > 0,
+            activeRunIds: [...runIds]
+          })
+        }
+        const limited = params.limit === undefined ? rows : rows.slice(0, params.limit)
+        return {
+          ts: now,
+          path,
+          count: limited.length,
+          defaults: {
+            modelProvider: Option.getOrNull(Option.map(defaultTarget, (t) => t.provider)),
+            model: Option.getOrNull(Option.map(defaultTarget, (t) => t.model)),
+            contextTokens: Option.getOrNull(Option.map(defaultTarget, (t) => t.contextWindow))
+          },
+          sessions: limited
+        }
+      })
+    }
+  })
+)

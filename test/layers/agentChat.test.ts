@@ -1,0 +1,298 @@
+import { Effect, Schema } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { defineTool, ToolFailed } from "../../src/domain/agent/tools.js"
+import { AgentEventPayload, ChatEventPayload } from "../../src/domain/protocol/agentMethods.js"
+import { AGENT_TOKEN, type AgentGateway, startAgentGateway } from "../support/agentGateway.js"
+import { call, connectRaw, type Frame, type RawClient } from "../support/rawClient.js"
+import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
+
+const MAIN = "agent:main:main"
+
+/** A mutating test tool: appends to a list the test can read. */
+const appended: Array<string> = []
+const appendTool = defineTool({
+  name: "append_note",
+  description: "Append a note to the list.",
+  parameters: Schema.Struct({ note: Schema.String }),
+  mutating: true,
+  execute: ({ note }) => Effect.sync(() => {
+    appended.push(note)
+    return `appended ${note} (${appended.length} notes)`
+  })
+})
+const failingTool = defineTool({
+  name: "always_fails",
+  description: "Fails.",
+  parameters: Schema.Struct({}),
+  mutating: false,
+  execute: () => Effect.fail(new ToolFailed({ message: "disk on fire" }))
+})
+
+const isAgentEvent = Schema.is(AgentEventPayload)
+const isChatEvent = Schema.is(ChatEventPayload)
+
+/** Collects every `agent`/`chat` event of `runId` until its terminal chat event. */
+const collectRun = async (client: RawClient, runId: string, timeoutMs = 8000) => {
+  const events: Array<Frame> = []
+  while (true) {
+    const frame = await client.next((f) => f.type === "event" && (f.event === "agent" || f.event === "chat") && f.payload?.runId === runId, timeoutMs)
+    events.push(frame)
+    if (frame.event === "chat" && ["final", "aborted", "error"].includes(frame.payload.state)) return events
+  }
+}
+
+const chatFinal = (events: ReadonlyArray<Frame>) => events.find((e) => e.event === "chat" && e.payload.state !== "delta")
+
+describe("agent and chat methods over a real gateway socket", () => {
+  let model: ScriptedModelServer
+  let gw: AgentGateway
+  let client: RawClient
+  beforeAll(async () => {
+    model = await startScriptedModelServer()
+    gw = await startAgentGateway(scriptedModelConfig(model), { tools: [appendTool, failingTool] })
+    client = (await connectRaw(gw.url, { token: AGENT_TOKEN, scopes: ["operator.read", "operator.write"] })).client
+  })
+  afterAll(async () => {
+    client.close()
+    await gw.stop()
+    await model.close()
+  })
+
+  it("chat.send starts a run, streams agent and chat events in order, and persists the transcript", async () => {
+    model.script.push({ text: "Hello there, friend", chunks: 3 })
+    const res = await call(client, "chat.send", { sessionKey: "main", message: "hi", idempotencyKey: "run-hello" })
+    expect(res).toMatchObject({ ok: true, payload: { runId: "run-hello", status: "started" } })
+    const events = await collectRun(client, "run-hello")
+    for (const e of events) expect(e.event === "agent" ? isAgentEvent(e.payload) : isChatEvent(e.payload)).toBe(true)
+    // Socket seq is strictly increasing by one (no gaps between these frames and others is not required).
+    const seqs = events.map((e) => e.seq ?? 0)
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs)
+    const agent = events.filter((e) => e.event === "agent").map((e) => e.payload)
+    expect(agent.map((p) => p.seq)).toEqual(agent.map((_, i) => i + 1))
+    expect(agent[0]).toMatchObject({ runId: "run-hello", stream: "lifecycle", data: { phase: "start" } })
+    expect(agent.at(-1)).toMatchObject({ stream: "lifecycle", data: { phase: "end" } })
+    const assistant = agent.filter((p) => p.stream === "assistant")
+    expect(assistant.map((p) => p.data.delta).join("")).toBe("Hello there, friend")
+    expect(assistant.at(-1)?.data.text).toBe("Hello there, friend")
+    const deltas = events.filter((e) => e.event === "chat" && e.payload.state === "delta").map((e) => e.payload)
+    expect(deltas.map((d) => d.deltaText).join("")).toBe("Hello there, friend")
+    expect(deltas.at(-1)).toMatchObject({ sessionKey: MAIN, message: { role: "assistant", content: [{ type: "text", text: "Hello there, friend" }] } })
+    expect(chatFinal(events)?.payload).toMatchObject({
+      runId: "run-hello",
+      sessionKey: MAIN,
+      state: "final",
+      message: { role: "assistant", content: [{ type: "text", text: "Hello there, friend" }] },
+      stopReason: "stop"
+    })
+    // The user turn and the answer are lines of a JSON-lines transcript under the state dir.
+    const sessionsDir = path.join(gw.dir, "agents", "main", "sessions")
+    const index = JSON.parse(fs.readFileSync(path.join(sessionsDir, "sessions.json"), "utf8"))
+    const sessionId = index[MAIN].sessionId
+    const lines = fs.readFileSync(path.join(sessionsDir, `${sessionId}.jsonl`), "utf8").trim().split("\n").map((l) => JSON.parse(l))
+    expect(lines[0]).toMatchObject({ type: "session", id: sessionId })
+    expect(lines.slice(1).map((l) => [l.type, l.message.role])).toEqual([["message", "user"], ["message", "assistant"]])
+    expect(lines[2].parentId).toBe(lines[1].id)
+  })
+
+  it("chat.history returns the conversation after a run; the next run sends it to the model", async () => {
+    const history = await call(client, "chat.history", { sessionKey: MAIN })
+    expect(history.ok).toBe(true)
+    expect(history.payload.sessionKey).toBe(MAIN)
+    expect(history.payload.messages.map((m: any) => [m.role, m.content[0]?.text])).toEqual([["user", "hi"], ["assistant", "Hello there, friend"]])
+    model.script.push({ text: "Second answer" })
+    const before = model.requests.length
+    await call(client, "chat.send", { sessionKey: MAIN, message: "again", idempotencyKey: "run-second" })
+    await collectRun(client, "run-second")
+    const sent = model.requests[before]?.body.messages.map((m: any) => m.role)
+    expect(sent).toEqual(["system", "user", "assistant", "user"])
+    const after = await call(client, "chat.history", { sessionKey: MAIN, limit: 2 })
+    expect(after.payload.messages.map((m: any) => m.content[0]?.text)).toEqual(["again", "Second answer"])
+  })
+
+  it("a repeated idempotency key does not start a second run", async () => {
+    const before = model.requests.length
+    const repeat = await call(client, "chat.send", { sessionKey: MAIN, message: "again", idempotencyKey: "run-second" })
+    expect(repeat.payload).toEqual({ runId: "run-second", status: "ok" })
+    expect(model.requests.length).toBe(before)
+  })
+
+  it("sessions.list shows the session with its model, tokens and no active run", async () => {
+    const res = await call(client, "sessions.list", {})
+    expect(res.ok).toBe(true)
+    expect(res.payload).toMatchObject({ count: 1, defaults: { modelProvider: "fake", model: "m1" } })
+    expect(res.payload.path).toBe(path.join(gw.dir, "agents", "main", "sessions", "sessions.json"))
+    expect(res.payload.sessions[0]).toMatchObject({ key: MAIN, kind: "direct", model: "m1", modelProvider: "fake", hasActiveRun: false, activeRunIds: [] })
+    expect(res.payload.sessions[0].totalTokens).toBeGreaterThan(0)
+  })
+
+  it("runs the tool loop: tool call, tool result back to the model, then the answer", async () => {
+    model.script.push({ toolCalls: [{ name: "append_note", arguments: { note: "milk" } }] }, { text: "Added milk." })
+    const before = model.requests.length
+    await call(client, "chat.send", { sessionKey: "agent:main:tools", message: "add milk", idempotencyKey: "run-tool" })
+    const events = await collectRun(client, "run-tool")
+    expect(appended).toEqual(["milk"])
+    const tools = events.filter((e) => e.event === "agent" && e.payload.stream === "tool").map((e) => e.payload.data)
+    expect(tools).toEqual([
+      { phase: "start", name: "append_note", toolCallId: "call_1", args: { note: "milk" } },
+      { phase: "result", name: "append_note", toolCallId: "call_1", isError: false, result: "appended milk (1 notes)" }
+    ])
+    expect(chatFinal(events)?.payload.message.content[0].text).toBe("Added milk.")
+    const first = model.requests[before]?.body
+    expect(first.tools.map((t: any) => t.function.name)).toEqual(["always_fails", "append_note", "session_status"])
+    expect(first.tools.find((t: any) => t.function.name === "append_note").function.parameters).toMatchObject({
+      type: "object",
+      required: ["note"],
+      properties: { note: { type: "string" } }
+    })
+    const second = model.requests[before + 1]?.body.messages
+    expect(second.at(-1)).toMatchObject({ role: "tool", tool_call_id: "call_1", content: "appended milk (1 notes)" })
+    const history = await call(client, "chat.history", { sessionKey: "agent:main:tools" })
+    expect(history.payload.messages.map((m: any) => m.role)).toEqual(["user", "assistant", "toolResult", "assistant"])
+  })
+
+  it("bad tool arguments and failing tools come back to the model as error results", async () => {
+    model.script.push({ toolCalls: [{ name: "append_note", arguments: { wrong: 1 } }, { name: "always_fails", arguments: {} }] }, { text: "Could not do it." })
+    await call(client, "chat.send", { sessionKey: "agent:main:tools2", message: "try", idempotencyKey: "run-tool-errors" })
+    const events = await collectRun(client, "run-tool-errors")
+    const results = events.filter((e) => e.event === "agent" && e.payload.stream === "tool" && e.payload.data.phase === "result").map((e) => e.payload.data)
+    expect(results[0]).toMatchObject({ isError: true, result: expect.stringContaining("Invalid arguments for append_note") })
+    expect(results[1]).toMatchObject({ isError: true, result: "disk on fire" })
+    expect(appended).toEqual(["milk"])
+  })
+
+  it("an empty turn is retried once with the continuation, then answered", async () => {
+    model.script.push({ text: "" }, { text: "Visible now." })
+    const before = model.requests.length
+    await call(client, "chat.send", { sessionKey: "agent:main:empty1", message: "q", idempotencyKey: "run-empty-ok" })
+    const events = await collectRun(client, "run-empty-ok")
+    expect(chatFinal(events)?.payload.message.content[0].text).toBe("Visible now.")
+    const retry = model.requests[before + 1]?.body.messages
+    expect(retry.at(-1)).toEqual({ role: "user", content: "The previous attempt did not produce a user-visible answer. Continue from the current state and produce the visible answer now. Do not restart from scratch." })
+    const lines = await gw.logLines()
+    expect(lines.some((l) => l.includes("empty response detected: runId=run-empty-ok sessionId=") && l.includes("provider=fake/m1 — retrying 1/1 with visible-answer continuation"))).toBe(true)
+    // The continuation is not persisted.
+    const history = await call(client, "chat.history", { sessionKey: "agent:main:empty1" })
+    expect(history.payload.messages.map((m: any) => m.content[0]?.text)).toEqual(["q", "Visible now."])
+  })
+
+  it("an empty turn retried once and empty again surfaces the incomplete-turn warning and reply", async () => {
+    model.script.push({ text: "" }, { text: "" })
+    const before = model.requests.length
+    await call(client, "chat.send", { sessionKey: "agent:main:empty2", message: "q", idempotencyKey: "run-empty-twice" })
+    const events = await collectRun(client, "run-empty-twice")
+    expect(model.requests.length - before).toBe(2)
+    expect(chatFinal(events)?.payload).toMatchObject({ state: "final", message: { content: [{ type: "text", text: "⚠️ Agent couldn't generate a response. Please try again." }] } })
+    const lines = await gw.logLines()
+    const warning = lines.find((l) => l.includes("incomplete turn detected: runId=run-empty-twice"))
+    expect(warning).toBeDefined()
+    const record = JSON.parse(warning ?? "{}")
+    expect(record.subsystem ?? record.fields?.subsystem).toBe("agent/embedded")
+    expect(JSON.stringify(record)).toMatch(
+      /incomplete turn detected: runId=run-empty-twice sessionId=[0-9a-f-]+ provider=fake\/m1 stopReason=stop hasLastAssistant=no hasCurrentAttemptAssistant=no payloads=0 tools=0 replaySafe=yes compactions=0 reasoningRetries=0\/2 emptyRetries=1\/1 missingAssistantRetries=0\/1 — surfacing error to user/
+    )
+  })
+
+  it("after a mutating tool an empty turn is not replay-safe: no retry, and the side-effects reply", async () => {
+    model.script.push({ toolCalls: [{ name: "append_note", arguments: { note: "eggs" } }] }, { text: "" })
+    const before = model.requests.length
+    await call(client, "chat.send", { sessionKey: "agent:main:incomplete", message: "add eggs", idempotencyKey: "run-incomplete" })
+    const events = await collectRun(client, "run-incomplete")
+    expect(model.requests.length - before).toBe(2)
+    expect(chatFinal(events)?.payload.message.content[0].text).toBe(
+      "⚠️ Agent couldn't generate a response. Note: some tool actions may have already been executed — please verify before retrying."
+    )
+    const lines = await gw.logLines()
+    expect(lines.some((l) => l.includes("incomplete turn detected: runId=run-incomplete") && l.includes("tools=1 replaySafe=no") && l.includes("emptyRetries=0/1"))).toBe(true)
+  })
+
+  it("chat.abort stops a hanging run: aborted chat event, partial text kept, session free again", async () => {
+    model.script.push({ text: "Partial ans", hang: true })
+    await call(client, "chat.send", { sessionKey: "agent:main:hang", message: "slow", idempotencyKey: "run-hang" })
+    await client.next((f) => f.event === "chat" && f.payload?.runId === "run-hang" && f.payload.state === "delta")
+    const listed = await call(client, "sessions.list", {})
+    expect(listed.payload.sessions.find((s: any) => s.key === "agent:main:hang")).toMatchObject({ hasActiveRun: true, activeRunIds: ["run-hang"] })
+    const abort = await call(client, "chat.abort", { sessionKey: "agent:main:hang" })
+    expect(abort.payload).toEqual({ ok: true, aborted: true, runIds: ["run-hang"] })
+    const terminal = await client.next((f) => f.event === "chat" && f.payload?.runId === "run-hang" && f.payload.state !== "delta")
+    expect(terminal.payload).toMatchObject({ state: "aborted", sessionKey: "agent:main:hang", message: { content: [{ text: "Partial ans" }] } })
+    const history = await call(client, "chat.history", { sessionKey: "agent:main:hang" })
+    expect(history.payload.messages.at(-1)).toMatchObject({ role: "assistant", aborted: true, stopReason: "aborted", content: [{ text: "Partial ans" }] })
+    const again = await call(client, "chat.abort", { sessionKey: "agent:main:hang" })
+    expect(again.payload).toEqual({ ok: true, aborted: false, runIds: [] })
+    model.script.push({ text: "Fresh." })
+    await call(client, "chat.send", { sessionKey: "agent:main:hang", message: "next", idempotencyKey: "run-after-hang" })
+    expect(chatFinal(await collectRun(client, "run-after-hang"))?.payload.message.content[0].text).toBe("Fresh.")
+  })
+
+  it("agent answers accepted, then a second response with the same id carries the final result", async () => {
+    model.script.push({ text: "Agent reply." })
+    client.send({ type: "req", id: "agent-1", method: "agent", params: { message: "hello agent", agentId: "ops", idempotencyKey: "run-agent-1" } })
+    const accepted = await client.next((f) => f.type === "res" && f.id === "agent-1")
+    expect(accepted.payload).toMatchObject({ runId: "run-agent-1", status: "accepted" })
+    expect(typeof accepted.payload.acceptedAt).toBe("number")
+    const final = await client.next((f) => f.type === "res" && f.id === "agent-1", 8000)
+    expect(final.ok).toBe(true)
+    expect(final.payload).toMatchObject({
+      runId: "run-agent-1",
+      status: "ok",
+      summary: "completed",
+      result: { payloads: [{ text: "Agent reply.", mediaUrl: null }], meta: { aborted: false, agentMeta: { sessionKey: "agent:ops:main", provider: "fake", model: "m1" } } }
+    })
+    expect(fs.existsSync(path.join(gw.dir, "agents", "ops", "sessions", "sessions.json"))).toBe(true)
+  })
+
+  it("agent with /reset needs operator.admin", async () => {
+    const res = await call(client, "agent", { message: "/reset", idempotencyKey: "run-reset" })
+    expect(res).toMatchObject({ ok: false, error: { code: "FORBIDDEN", message: "missing scope: operator.admin", details: { code: "MISSING_SCOPE", missingScope: "operator.admin" } } })
+  })
+
+  it("unknown params are rejected (closed schemas) and chat.send needs an idempotency key", async () => {
+    const res = await call(client, "chat.send", { sessionKey: MAIN, message: "x" })
+    expect(res).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } })
+    const extra = await call(client, "chat.history", { sessionKey: MAIN, bogus: true })
+    expect(extra).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } })
+  })
+})
+
+describe("scopes of the agent and chat methods", () => {
+  let model: ScriptedModelServer
+  let gw: AgentGateway
+  beforeAll(async () => {
+    model = await startScriptedModelServer()
+    gw = await startAgentGateway(scriptedModelConfig(model))
+  })
+  afterAll(async () => {
+    await gw.stop()
+    await model.close()
+  })
+
+  it("a read-only client can read history and sessions but cannot chat.send, chat.abort or agent", async () => {
+    const { client } = await connectRaw(gw.url, { token: AGENT_TOKEN, scopes: ["operator.read"] })
+    for (const [method, params] of [
+      ["chat.send", { sessionKey: MAIN, message: "hi", idempotencyKey: "ro-1" }],
+      ["chat.abort", { sessionKey: MAIN }],
+      ["agent", { message: "hi", idempotencyKey: "ro-2" }]
+    ] as const) {
+      const res = await call(client, method, params)
+      expect(res).toMatchObject({ ok: false, error: { code: "FORBIDDEN", message: "missing scope: operator.write", details: { code: "MISSING_SCOPE", missingScope: "operator.write" } } })
+    }
+    expect(model.requests.length).toBe(0)
+    expect((await call(client, "chat.history", { sessionKey: MAIN })).payload).toEqual({ sessionKey: MAIN, sessionId: null, messages: [] })
+    expect((await call(client, "sessions.list", {})).payload).toMatchObject({ count: 0, sessions: [] })
+    client.close()
+  })
+
+  it("events reach operator.read sockets but not scope-less ones", async () => {
+    const writer = (await connectRaw(gw.url, { token: AGENT_TOKEN, scopes: ["operator.write"] })).client
+    const reader = (await connectRaw(gw.url, { token: AGENT_TOKEN, scopes: ["operator.read"] })).client
+    const none = (await connectRaw(gw.url, { token: AGENT_TOKEN, device: null, clientId: "test", clientMode: "test" })).client
+    model.script.push({ text: "Broadcast" })
+    await call(writer, "chat.send", { sessionKey: MAIN, message: "hi", idempotencyKey: "run-broadcast" })
+    const seen = await collectRun(reader, "run-broadcast")
+    expect(chatFinal(seen)?.payload.state).toBe("final")
+    await expect(none.next((f) => f.event === "chat" || f.event === "agent", 300)).rejects.toThrow()
+    for (const c of [writer, reader, none]) c.close()
+  })
+})
