@@ -11,7 +11,7 @@ import { guardContextWindow } from "../../src/domain/models/contextGuard.js"
 import { describeCredential, resolveCredential } from "../../src/domain/models/credential.js"
 import { diagnoseModelNotFound, diagnoseProviderError } from "../../src/domain/models/diagnosis.js"
 import { classifyFailure, type FailoverReason, type FailureFacts, shouldFallback } from "../../src/domain/models/failover.js"
-import { recordFailure, unusableProfiles } from "../../src/domain/models/health.js"
+import { recordFailure, recordSuccess, successNeedsWrite, unusableProfiles } from "../../src/domain/models/health.js"
 import { noTextOutputMessage } from "../../src/domain/models/infer.js"
 import { anthropicBetaHeader, defaultContextWindow, hasNativeLongContext, LONG_CONTEXT_FIXES } from "../../src/domain/models/longContext.js"
 import type { Message, ModelInput } from "../../src/domain/models/messages.js"
@@ -454,6 +454,18 @@ describe("profile health and models status", () => {
     expect(profile.cooldownUntil).toBe(303_000)
     expect(recordFailure(undefined, "x", error("billing", 0), 0, policy).disabledUntil).toBe(18_000_000)
     expect(recordFailure(undefined, "x", error("format", 0), 0, policy).cooldownUntil).toBeUndefined()
+  })
+
+  it("a success is written only when it clears something or lastUsed is over a minute old", () => {
+    const policy = { stepsMs: [30_000, 60_000, 300_000], failureWindowMs: 3_600_000, billingDisableMs: 18_000_000, authPermanentDisableMs: 3_600_000 }
+    expect(successNeedsWrite(undefined, 1_000)).toBe(true)
+    const failed = recordFailure(undefined, "mlx", { at: 0, model: "m", reason: "timeout", code: "MODEL_TIMEOUT", summary: "timed out" }, 0, policy)
+    expect(successNeedsWrite(failed, 1_000)).toBe(true)
+    const clean = recordSuccess(failed, "mlx", 1_000)
+    expect(clean).toMatchObject({ errorCount: 0, lastUsed: 1_000 })
+    expect(clean.cooldownUntil).toBeUndefined()
+    expect(successNeedsWrite(clean, 30_000)).toBe(false)
+    expect(successNeedsWrite(clean, 61_001)).toBe(true)
   })
 
   it("status lists the cooling profile and explains the long-context fallback; --check exits 1", () => {

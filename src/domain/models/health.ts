@@ -87,6 +87,18 @@ export const recordSuccess = (current: ProfileHealth | undefined, provider: stri
   return current?.lastError === undefined ? kept : { ...kept, lastError: current.lastError }
 }
 
+/**
+ * Whether a success changes anything worth a disk write: errors or a cooldown to clear, or a `lastUsed`
+ * older than `refreshMs`. A healthy profile's back-to-back successes cost no write.
+ */
+export const successNeedsWrite = (current: ProfileHealth | undefined, now: number, refreshMs = 60_000): boolean =>
+  current === undefined ||
+  current.errorCount > 0 ||
+  current.cooldownUntil !== undefined ||
+  current.disabledUntil !== undefined ||
+  current.lastUsed === undefined ||
+  now - current.lastUsed > refreshMs
+
 /** A profile that cannot be used right now, as `models status` lists it. */
 export interface UnusableProfile {
   readonly profileId: string

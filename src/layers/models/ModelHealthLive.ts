@@ -1,7 +1,7 @@
 import { Clock, Effect, Either, Layer, ParseResult, Schema } from "effect"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
-import { emptyHealth, HealthFile, recordFailure, recordSuccess } from "../../domain/models/health.js"
+import { emptyHealth, HealthFile, recordFailure, recordSuccess, successNeedsWrite } from "../../domain/models/health.js"
 import { defaultProfileId } from "../../domain/models/health.js"
 import { ModelHealth } from "../../services/ModelHealth.js"
 import { ModelPolicy } from "../../services/ModelPolicy.js"
@@ -38,13 +38,16 @@ export const ModelHealthLive = Layer.effect(
       return emptyHealth
     })
 
+    // `change` returns the current value itself when nothing needs writing.
     const update = (change: (current: HealthFile, now: number) => HealthFile) =>
       lock.withPermits(1)(
         Effect.gen(function*() {
           const current = yield* read
           const now = yield* Clock.currentTimeMillis
+          const next = change(current, now)
+          if (next === current) return
           yield* ensurePrivateDir(path.dirname(file))
-          yield* atomicWrite(file, `${JSON.stringify(encode(change(current, now)), null, 2)}\n`)
+          yield* atomicWrite(file, `${JSON.stringify(encode(next), null, 2)}\n`)
         })
       ).pipe(Effect.catchTag("ConfigIoError", (error) => Effect.logWarning(`could not record model health: ${error.message}`)))
 
@@ -59,6 +62,7 @@ export const ModelHealthLive = Layer.effect(
       recordSuccess: (provider) =>
         update((current, now) => {
           const id = defaultProfileId(provider)
+          if (!successNeedsWrite(current.profiles[id], now)) return current
           return { ...current, profiles: { ...current.profiles, [id]: recordSuccess(current.profiles[id], provider, now) } }
         }),
       recordFallback: (record) => update((current) => ({ ...current, lastFallback: record }))
