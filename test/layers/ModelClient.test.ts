@@ -515,6 +515,49 @@ describe("retry and timeout policy on the TestClock", () => {
       expect(response.fallback?.reason).toBe("timeout")
     }))
 
+  it.scoped("a stream that stalls after its first deltas times out per piece and does not fall back once started", () =>
+    Effect.gen(function*() {
+      const stalled = yield* openAiFake({ models: ["a"], reply: "one two three four", streamChunks: 4, stallAfterChunks: 2 })
+      const backup = yield* openAiFake({ models: ["b"] })
+      const config = {
+        models: { providers: { one: { baseUrl: stalled.v1, apiKey: "k1", timeoutSeconds: 5, models: [{ id: "a" }] }, two: { baseUrl: backup.v1, apiKey: "k2", models: [{ id: "b" }] } } },
+        agents: { defaults: { model: { primary: "one/a", fallbacks: ["two/b"] } } }
+      }
+      const seen: Array<string> = []
+      const fiber = yield* Effect.fork(
+        Effect.gen(function*() {
+          const plan = yield* (yield* ModelCatalog).plan({})
+          return yield* Stream.runForEach((yield* ModelClient).stream({ target: plan.selected, fallbacks: plan.fallbacks, input: hi }), (event) =>
+            Effect.sync(() => {
+              if (event._tag === "TextDelta") seen.push(event.text)
+            }))
+        }).pipe(withConfig(config))
+      )
+      for (let i = 0; i < 400 && seen.length < 2; i++) yield* settle()
+      expect(seen).toEqual(["one t", "wo th"])
+      // Each piece restarts the per-piece clock: the wait for the third starts now.
+      const now = yield* Clock.currentTimeMillis
+      yield* sleepingUntil(now + 5_000)
+      yield* TestClock.adjust("5 seconds")
+      const error = modelError(yield* Effect.flip(Fiber.join(fiber)))
+      expect(error._tag).toBe("ModelTimeout")
+      expect(backup.requests).toHaveLength(0)
+    }))
+
+  it.scoped("a stream that fails before its first event falls back (long-context 429 on Anthropic)", () =>
+    Effect.gen(function*() {
+      const claude = yield* anthropicFake({ longContextAboveTokens: 50 })
+      const local = yield* openAiFake({ models: [MLX_ID], reply: "streamed fallback", streamChunks: 3 })
+      const config = {
+        models: { providers: { anthropic: { baseUrl: claude.baseUrl, apiKey: ANTHROPIC_KEY, models: [{ id: "claude-opus-4-6" }] }, mlx: mlxProvider(local) } },
+        agents: { defaults: { model: { primary: "anthropic/claude-opus-4-6", fallbacks: [`mlx/${MLX_ID}`] } } }
+      }
+      const events = yield* stream(undefined, { messages: [{ role: "user", content: "long ".repeat(200) }] }).pipe(withConfig(config))
+      expect(deltas(events).join("")).toBe("streamed fallback")
+      expect(completed(events).fallback?.notice).toBe(`↪️ Model Fallback: mlx/${MLX_ID} (selected anthropic/claude-opus-4-6; rate_limit)`)
+      expect(claude.requests).toHaveLength(1)
+    }))
+
   it.scoped("a stream that hangs mid-way times out per piece", () =>
     Effect.gen(function*() {
       const fake = yield* openAiFake({ models: [MLX_ID], hang: true })

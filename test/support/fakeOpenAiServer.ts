@@ -22,6 +22,8 @@ export interface OpenAiFakeBehaviour {
   hang: boolean
   /** When set, `Authorization: Bearer <key>` is required. */
   apiKey: string | undefined
+  /** Streaming only: send the role chunk and this many text chunks, then stall with the socket open. */
+  stallAfterChunks: number | undefined
 }
 
 export interface OpenAiFake extends FakeServer {
@@ -93,6 +95,11 @@ const handle = (behaviour: OpenAiFakeBehaviour) => (request: RecordedRequest, re
     })
   }
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" })
+  if (behaviour.stallAfterChunks !== undefined) {
+    const pieces = split(text, behaviour.streamChunks).slice(0, behaviour.stallAfterChunks)
+    res.write(chunk(body.model, { role: "assistant", content: "" }, null) + pieces.map((piece) => chunk(body.model, { content: piece }, null)).join(""))
+    return
+  }
   let out = chunk(body.model, { role: "assistant", content: "" }, null)
   for (const piece of text === "" ? [] : split(text, behaviour.streamChunks)) out += chunk(body.model, { content: piece }, null)
   if (calls !== undefined) {
@@ -119,7 +126,8 @@ export const defaultOpenAiBehaviour = (): OpenAiFakeBehaviour => ({
   emptyStop: false,
   failures: [],
   hang: false,
-  apiKey: undefined
+  apiKey: undefined,
+  stallAfterChunks: undefined
 })
 
 /** Starts a fake OpenAI-compatible `/v1/chat/completions` server (MLX/vLLM/LM Studio style). */

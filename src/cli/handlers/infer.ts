@@ -62,7 +62,7 @@ export const inferModelRun = (options: InferRunOptions) =>
     if (options.prompt.trim() === "") return yield* new InferInputInvalid({ message: "--prompt must contain non-whitespace text" })
     if (options.gateway) {
       return yield* new InferGatewayUnavailable({
-        message: "infer model run --gateway is not available yet: this gateway does not serve model runs; run it locally (the default, or --local)"
+        message: "infer model run --gateway needs the gateway's `agent` method, which this build does not serve yet; run the same prompt locally (the default, or --local) with this host's model config"
       })
     }
     const images = yield* Effect.forEach(options.files, readImage)
