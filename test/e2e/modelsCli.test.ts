@@ -135,7 +135,11 @@ describe("openclaw infer model run (built CLI, loopback fakes)", () => {
     const broken = install({ models: { providers: { mlx: mlxProvider(fake) } } })
     const failed = await broken.run(["infer", "model", "run", "--model", `mlx/${MLX_ID}`, "--prompt", "hi", "--json"])
     expect(failed.code).toBe(1)
-    expect(parseJson(failed.stdout).attempts).toEqual([expect.objectContaining({ provider: "mlx", reason: "format", status: 422 })])
+    const envelope = parseJson(failed.stdout)
+    expect(envelope.attempts).toEqual([{ provider: "mlx", model: MLX_ID, reason: "format", status: 422, summary: expect.stringContaining("HTTP 422: ") }])
+    // The failure envelope shows the request that failed: content as a part array.
+    expect(envelope.request.body.messages).toEqual([{ role: "user", content: [{ type: "text", text: "hi" }] }])
+    expect(envelope.request.headers.authorization).toBe("Bearer ***")
     expect(failed.stderr).toContain("messages[0].content: invalid type: sequence, expected a string")
     expect(failed.stderr).toContain("Next: the backend rejects structured content parts: set models.providers.mlx.models[].compat.requiresStringContent: true")
     const fixed = install({ models: { providers: { mlx: mlxProvider(fake, { compat: { requiresStringContent: true } }) } } })

@@ -40,7 +40,7 @@ const readImage = (file: string) =>
 
 const attemptsOf = (error: ModelError): ReadonlyArray<FailoverAttempt> => (error._tag === "ModelFailover" ? error.attempts : [attemptOf(error)])
 
-const publicAttempt = ({ code: _code, ...attempt }: FailoverAttempt) => attempt
+const publicAttempt = ({ code: _code, request: _request, ...attempt }: FailoverAttempt) => attempt
 
 // The runbook fix for the most telling attempt: the last one that has one.
 const hintOf = (attempts: ReadonlyArray<FailoverAttempt>, candidates: ReadonlyArray<ModelTarget>) => {
@@ -92,7 +92,17 @@ export const inferModelRun = (options: InferRunOptions) =>
       const attempts = attemptsOf(outcome.left)
       const message = noTextOutputMessage(plan.selected.provider, plan.selected.model, outcome.left.message)
       if (options.json) {
-        yield* printEnvelope({ ...base, provider: plan.selected.provider, model: plan.selected.model, attempts: attempts.map(publicAttempt), outputs: [], error: message })
+        // The last request that went out: what the runbook asks to compare with a direct curl.
+        const request = [...attempts].reverse().find((attempt) => attempt.request !== undefined)?.request
+        yield* printEnvelope({
+          ...base,
+          provider: plan.selected.provider,
+          model: plan.selected.model,
+          attempts: attempts.map(publicAttempt),
+          outputs: [],
+          ...(request === undefined ? {} : { request }),
+          error: message
+        })
       }
       const hint = hintOf(attempts, candidates)
       return yield* new ModelRunFailed({ message, provider: plan.selected.provider, model: plan.selected.model, ...(hint === undefined ? {} : { hint }) })

@@ -1,12 +1,15 @@
 import { Schema } from "effect"
 import { FailoverReason } from "./failover.js"
+import { WireRequest } from "./messages.js"
 
 const callFields = {
   message: Schema.String,
   provider: Schema.String,
   model: Schema.String,
   reason: FailoverReason,
-  status: Schema.optionalWith(Schema.Number, { exact: true })
+  status: Schema.optionalWith(Schema.Number, { exact: true }),
+  /** The request that failed, as sent (secrets redacted), when one went out. */
+  request: Schema.optionalWith(WireRequest, { exact: true })
 }
 
 /** A model reference that no configured provider catalogues: `Unknown model: <provider/model>`. */
@@ -93,7 +96,8 @@ export const FailoverAttempt = Schema.Struct({
   reason: FailoverReason,
   status: Schema.optionalWith(Schema.Number, { exact: true }),
   summary: Schema.String,
-  code: Schema.String
+  code: Schema.String,
+  request: Schema.optionalWith(WireRequest, { exact: true })
 })
 export type FailoverAttempt = typeof FailoverAttempt.Type
 
@@ -126,7 +130,8 @@ export const attemptOf = (error: ModelCallError): FailoverAttempt => ({
   reason: error.reason,
   ...(error.status === undefined ? {} : { status: error.status }),
   summary: error.message,
-  code: error.code
+  code: error.code,
+  ...(error.request === undefined ? {} : { request: error.request })
 })
 
 /** The retry-after hint a failure carries, if any. */

@@ -104,14 +104,15 @@ export const errorSummary = (status: number, text: string): { readonly summary: 
 }
 
 /** Maps a non-2xx response to the typed error the policies act on. */
-export const failureOf = (target: ModelTarget, sentModel: string, response: HttpClientResponse.HttpClientResponse): Effect.Effect<never, ModelCallError> =>
+export const failureOf = (target: ModelTarget, wire: WireRequest, response: HttpClientResponse.HttpClientResponse): Effect.Effect<never, ModelCallError> =>
   Effect.gen(function*() {
     const text = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
     const now = yield* Clock.currentTimeMillis
     const { summary, code } = errorSummary(response.status, text)
     const reason = classifyFailure({ status: response.status, message: summary, provider: target.provider })
     const retryAfter = retryAfterMs(response.headers, now)
-    const base = { message: summary, ...callFields(target), status: response.status }
+    const sentModel = typeof wire.body === "object" && wire.body !== null && "model" in wire.body ? String(wire.body.model) : target.model
+    const base = { message: summary, ...callFields(target), status: response.status, request: wire }
     if (response.status === 404 || code === "model_not_found" || reason === "model_not_found") {
       return yield* new ModelNotFound({ ...base, reason: "model_not_found", sentModel })
     }
@@ -130,10 +131,10 @@ const causeDetail = (cause: unknown): string | undefined => {
   return typeof code === "string" && !inner.message.includes(code) ? `${code}: ${inner.message}` : inner.message
 }
 
-const transportError = (target: ModelTarget, cause: { readonly message: string }) => {
+const transportError = (target: ModelTarget, cause: { readonly message: string }, wire?: WireRequest) => {
   const detail = causeDetail(cause)
   const message = detail === undefined || detail === "" || cause.message.includes(detail) ? cause.message : `${cause.message}: ${detail}`
-  return new ModelTransportError({ message, ...callFields(target), reason: classifyFailure({ message: `network_error ${message}` }) })
+  return new ModelTransportError({ message, ...callFields(target), reason: classifyFailure({ message: `network_error ${message}` }), ...(wire === undefined ? {} : { request: wire }) })
 }
 
 /** POSTs the JSON body; a non-2xx answer becomes a typed failure. */
@@ -143,8 +144,8 @@ export const send = (http: HttpClient.HttpClient, target: ModelTarget, prepared:
       HttpClientRequest.setHeaders(prepared.headers),
       HttpClientRequest.setBody(HttpBody.text(JSON.stringify(prepared.body), "application/json"))
     )
-    const response = yield* http.execute(request).pipe(Effect.mapError((cause) => transportError(target, cause)))
-    if (response.status < 200 || response.status >= 300) return yield* failureOf(target, String(prepared.body["model"]), response)
+    const response = yield* http.execute(request).pipe(Effect.mapError((cause) => transportError(target, cause, prepared.wire)))
+    if (response.status < 200 || response.status >= 300) return yield* failureOf(target, prepared.wire, response)
     return response
   })
 
