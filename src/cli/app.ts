@@ -7,6 +7,7 @@ import { VERSION } from "../domain/BuildInfo.js"
 import type { ProfileOptions } from "../domain/Paths.js"
 import { ConfigLive } from "../layers/ConfigLive.js"
 import { CliExit } from "./CliExit.js"
+import { agentCommand } from "./commands/agent.js"
 import { configCommand } from "./commands/config.js"
 import { daemonCommand } from "./commands/service.js"
 import { devicesCommand } from "./commands/devices.js"
@@ -23,7 +24,7 @@ import { splitRootOptions } from "./rootOptions.js"
 
 const root = Command.make("openclaw").pipe(
   Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
-  Command.withSubcommands([configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand])
+  Command.withSubcommands([configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand])
 )
 
 /** The command tree as a function of argv, for tests and embedding. */

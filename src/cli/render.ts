@@ -1,3 +1,4 @@
+import type { AgentInputInvalid, AgentRunFailed } from "../domain/agent/errors.js"
 import type { DoctorConfigUnrecoverable } from "../domain/doctor/errors.js"
 import type { ConfigError } from "../domain/errors.js"
 import type { NoModelConfigured, UnknownModel } from "../domain/models/errors.js"
@@ -19,7 +20,7 @@ const next = (command: string) => `Next: ${command}`
 type ModelCliError = UnknownModel | NoModelConfigured | ModelRunFailed | InferInputInvalid | InferGatewayUnavailable
 
 /** Every typed error a CLI command can end with. */
-export type CliError = ConfigError | GatewayClientError | GatewayStartBlocked | DoctorConfigUnrecoverable | ServiceManagerUnavailable | ServiceActionFailed | ModelCliError
+export type CliError = ConfigError | GatewayClientError | GatewayStartBlocked | DoctorConfigUnrecoverable | ServiceManagerUnavailable | ServiceActionFailed | ModelCliError | AgentInputInvalid | AgentRunFailed
 
 const authNext = (step: string, retryAfterMs: number | undefined) => {
   switch (step) {
@@ -107,5 +108,12 @@ export const renderError = (error: CliError): RenderedError => {
       return { lines: [head], exitCode: 1 }
     case "InferGatewayUnavailable":
       return { lines: [head, next("openclaw infer model run --local --prompt ...")], exitCode: 1 }
+    case "AgentInputInvalid":
+      return { lines: [head, next("openclaw agent --agent main --message \"...\" (see openclaw agent --help)")], exitCode: 1 }
+    case "AgentRunFailed":
+      return {
+        lines: [head, next(error.hint ?? (error.cause === "AGENT_TIMEOUT" ? "raise --timeout, or check the model with openclaw models status --probe" : "openclaw models status --probe, then openclaw logs --follow"))],
+        exitCode: 1
+      }
   }
 }

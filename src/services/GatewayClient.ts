@@ -28,7 +28,8 @@ export interface ConnectOptions {
 export interface GatewayConnection {
   readonly url: string
   readonly hello: HelloOk
-  readonly request: (method: string, params: unknown, timeoutMs?: number) => Effect.Effect<unknown, GatewayClientError>
+  /** `expectFinal`: for two-phase methods (`agent`), skip the `accepted` answer and resolve with the final one. */
+  readonly request: (method: string, params: unknown, timeoutMs?: number, options?: { readonly expectFinal?: boolean }) => Effect.Effect<unknown, GatewayClientError>
   readonly events: Queue.Dequeue<EventFrame>
 }
 

@@ -22,6 +22,8 @@ const decodeHello = Schema.decodeUnknownSync(HelloOk)
 
 interface Pending {
   readonly deferred: Deferred.Deferred<unknown, GatewayClientError>
+  /** Two-phase method: an `accepted` answer is not the result; wait for the second response. */
+  readonly expectFinal?: boolean
 }
 
 interface Attempt {
@@ -83,6 +85,7 @@ const openConnection = (attempt: Attempt) =>
           if (frame.type === "res" && typeof frame.id === "string") {
             const entry = pending.get(frame.id)
             if (entry === undefined) return
+            if (entry.expectFinal === true && frame.ok === true && (frame.payload as { status?: unknown } | undefined)?.status === "accepted") return
             pending.delete(frame.id)
             Deferred.unsafeDone(entry.deferred, frame.ok === true ? Effect.succeed(frame.payload) : Effect.fail(fromWireError(frame.error as ErrorShape)))
           }
@@ -102,11 +105,11 @@ const openConnection = (attempt: Attempt) =>
       (socket) => Effect.sync(() => socket.close(1000, "client done"))
     )
 
-    const request = (method: string, params: unknown, timeoutMs = attempt.timeoutMs) =>
+    const request = (method: string, params: unknown, timeoutMs = attempt.timeoutMs, options: { readonly expectFinal?: boolean } = {}) =>
       Effect.gen(function*() {
         const id = randomUUID()
         const deferred = yield* Deferred.make<unknown, GatewayClientError>()
-        pending.set(id, { deferred })
+        pending.set(id, { deferred, ...(options.expectFinal === true ? { expectFinal: true } : {}) })
         if (ws.readyState !== WebSocket.OPEN) return yield* closedEarly("connection is not open")
         ws.send(JSON.stringify({ type: "req", id, method, ...(params === undefined ? {} : { params }) }))
         return yield* Deferred.await(deferred).pipe(

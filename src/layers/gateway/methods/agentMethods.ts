@@ -12,6 +12,7 @@ import { EventBus } from "../../../services/EventBus.js"
 import { MethodRegistry } from "../../../services/MethodRegistry.js"
 import { ModelCatalog } from "../../../services/ModelCatalog.js"
 import { SessionStore } from "../../../services/SessionStore.js"
+import { agentResultPayload } from "../../agent/agentResult.js"
 
 /** Chat and agent streams reach sockets holding `operator.read` (spec section 7). */
 const STREAM_SCOPE = "operator.read"
@@ -23,27 +24,7 @@ const storeUnavailable = (error: { readonly message: string }) => new Unavailabl
 /** `agent` turns whose text resets the session need admin (spec section 7, param-aware scopes). */
 const needsAdmin = (message: string) => /^\/(new|reset)\b/i.test(message.trim())
 
-const finalPayload = (result: AgentRunResult): AgentResult => ({
-  runId: result.runId,
-  status: "ok",
-  summary: result.status === "aborted" ? "aborted" : "completed",
-  result: {
-    payloads: result.payloads.map((text) => ({ text, mediaUrl: null })),
-    meta: {
-      durationMs: result.endedAt - result.startedAt,
-      aborted: result.status === "aborted",
-      ...(result.stopReason === undefined ? {} : { stopReason: result.stopReason }),
-      agentMeta: {
-        sessionId: result.sessionId,
-        sessionKey: result.sessionKey,
-        ...(result.provider === undefined ? {} : { provider: result.provider }),
-        ...(result.model === undefined ? {} : { model: result.model }),
-        usage: { ...result.usage }
-      },
-      ...(result.fallback === undefined ? {} : { fallback: { ...result.fallback } })
-    }
-  }
-})
+const finalPayload = agentResultPayload
 
 const outcomeOf = (exit: Either.Either<AgentRunResult, AgentRunError>): RunOutcome =>
   Either.match(exit, {
@@ -167,9 +148,8 @@ export const AgentMethodsLive = Layer.scopedDiscard(
         if (sendFinal === undefined) {
           // No second response possible: answer with the final result directly.
           const exit = yield* Effect.either(tracked.result)
-          const outcome = finalOutcome(exit, tracked.runId)
-          if (!outcome.ok) return yield* new Unavailable({ message: outcome.error.message })
-          return finalPayload(Either.getOrThrow(exit))
+          if (Either.isLeft(exit)) return yield* new Unavailable({ message: exit.left.message, details: { runId: tracked.runId, code: exit.left.code } })
+          return finalPayload(exit.right)
         }
         yield* FiberSet.run(background, Effect.flatMap(Effect.either(tracked.result), (exit) => sendFinal(finalOutcome(exit, tracked.runId))))
         return { runId: tracked.runId, status: "accepted" as const, acceptedAt }

@@ -1,0 +1,47 @@
+import { Command, Options } from "@effect/cli"
+import { Effect, Option } from "effect"
+
+const text = (name: string, description: string) => Options.text(name).pipe(Options.optional, Options.withDescription(description))
+
+/** `openclaw agent`: run one agent turn via the gateway (or `--local`) and print the reply. */
+export const agentCommand = Command.make(
+  "agent",
+  {
+    message: text("message", "Message body").pipe(Options.withAlias("m")),
+    messageFile: text("message-file", "Read the message body from a UTF-8 file"),
+    to: text("to", "Recipient used to derive the session key (direct messages share the main session)").pipe(Options.withAlias("t")),
+    sessionKey: text("session-key", "Explicit session key (e.g. agent:ops:incident-42)"),
+    sessionId: text("session-id", "Explicit session id"),
+    agent: text("agent", "Agent id (its main session unless --session-key is given)"),
+    model: text("model", "Model override for this run (provider/model); explicit, never falls back"),
+    thinking: text("thinking", "Thinking level (off, minimal, low, medium, high, ...)"),
+    timeout: Options.integer("timeout").pipe(Options.optional, Options.withDescription("Agent timeout in seconds (default 600 or agents.defaults.timeoutSeconds)")),
+    local: Options.boolean("local").pipe(Options.withDescription("Run the embedded agent in this process instead of via the gateway")),
+    deliver: Options.boolean("deliver").pipe(Options.withDescription("Send the reply back to the selected channel/target")),
+    json: Options.boolean("json").pipe(Options.withDescription("Print the result as JSON")),
+    url: text("url", "Gateway WebSocket URL (an explicit URL uses only the credentials given here)"),
+    token: text("token", "Gateway token"),
+    password: text("password", "Gateway password")
+  },
+  (args) =>
+    Effect.flatMap(Effect.promise(() => import("../handlers/agent.js")), (m) =>
+      m.agentCommand({
+        message: Option.getOrUndefined(args.message),
+        messageFile: Option.getOrUndefined(args.messageFile),
+        to: Option.getOrUndefined(args.to),
+        sessionKey: Option.getOrUndefined(args.sessionKey),
+        sessionId: Option.getOrUndefined(args.sessionId),
+        agent: Option.getOrUndefined(args.agent),
+        model: Option.getOrUndefined(args.model),
+        thinking: Option.getOrUndefined(args.thinking),
+        timeoutSeconds: Option.getOrUndefined(args.timeout),
+        local: args.local,
+        deliver: args.deliver,
+        json: args.json,
+        connection: {
+          url: Option.getOrUndefined(args.url),
+          token: Option.getOrUndefined(args.token),
+          password: Option.getOrUndefined(args.password)
+        }
+      }))
+).pipe(Command.withDescription("Run one agent turn via the gateway (use --local for embedded) and print the reply"))

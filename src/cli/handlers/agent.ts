@@ -1,0 +1,133 @@
+import { Console, Effect, Either, Layer, Option, Schema } from "effect"
+import { randomUUID } from "node:crypto"
+import * as fs from "node:fs/promises"
+import { AgentInputInvalid, AgentRunFailed } from "../../domain/agent/errors.js"
+import { canonicalSessionKey, mainSessionKey } from "../../domain/agent/sessionKey.js"
+import { AgentResult } from "../../domain/protocol/agentMethods.js"
+import { GatewayConnectFailed, type GatewayRpcError } from "../../domain/protocol/clientErrors.js"
+import { AgentStackLive } from "../../layers/agent/AgentLive.js"
+import { agentResultPayload } from "../../layers/agent/agentResult.js"
+import { StderrLogLive } from "../../layers/agent/StderrLogLive.js"
+import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
+import { AgentRunner } from "../../services/AgentRunner.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
+import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
+
+/** Flags of `openclaw agent`. */
+export interface AgentCliOptions {
+  readonly message: string | undefined
+  readonly messageFile: string | undefined
+  readonly to: string | undefined
+  readonly sessionKey: string | undefined
+  readonly sessionId: string | undefined
+  readonly agent: string | undefined
+  readonly model: string | undefined
+  readonly thinking: string | undefined
+  readonly timeoutSeconds: number | undefined
+  readonly local: boolean
+  readonly deliver: boolean
+  readonly json: boolean
+  readonly connection: ConnectOptions
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 600
+const decodeResult = Schema.decodeUnknown(AgentResult)
+const encodeResult = Schema.encodeSync(AgentResult)
+
+const readMessage = (options: AgentCliOptions) =>
+  Effect.gen(function*() {
+    if (options.message !== undefined && options.messageFile !== undefined) {
+      return yield* new AgentInputInvalid({ message: "Pass either --message or --message-file, not both" })
+    }
+    const text = options.messageFile === undefined
+      ? options.message ?? ""
+      : yield* Effect.tryPromise({
+        try: () => fs.readFile(options.messageFile ?? "", "utf8"),
+        catch: (e) => new AgentInputInvalid({ message: `--message-file ${options.messageFile}: ${e instanceof Error ? e.message : String(e)}` })
+      })
+    if (text.trim() === "") return yield* new AgentInputInvalid({ message: "Message (--message) is required" })
+    return text.trim()
+  })
+
+/** Prints the reply: JSON as the gateway sent it, else each payload's text (or the summary). */
+const printResult = (result: AgentResult, json: boolean) =>
+  Effect.gen(function*() {
+    if (json) return yield* Console.log(JSON.stringify(encodeResult(result), null, 2))
+    const notice = result.result?.meta.fallback?.["notice"]
+    if (notice !== undefined) yield* Console.error(notice)
+    const payloads = result.result?.payloads ?? []
+    if (payloads.length === 0) return yield* Console.log(result.summary ?? "No reply from agent.")
+    for (const payload of payloads) if (payload.text.trim() !== "") yield* Console.log(payload.text.trimEnd())
+  })
+
+/** The run in this process: the agent stack over the CLI's config, warnings on stderr. */
+const runLocal = (params: { readonly runId: string; readonly sessionKey: string; readonly sessionId: string | undefined; readonly message: string; readonly model: string | undefined; readonly timeoutSeconds: number }) =>
+  Effect.gen(function*() {
+    const runner = yield* AgentRunner
+    const result = yield* runner.run({
+      runId: params.runId,
+      sessionKey: params.sessionKey,
+      sessionId: params.sessionId,
+      message: params.message,
+      model: params.model,
+      timeoutMs: params.timeoutSeconds * 1000
+    })
+    return agentResultPayload(result)
+  }).pipe(Effect.provide(AgentStackLive().pipe(Layer.provide(StderrLogLive))))
+
+/** One `agent` call through the gateway, waiting for the final (second) response. */
+const runViaGateway = (params: Record<string, unknown>, connection: ConnectOptions, timeoutMs: number) =>
+  Effect.scoped(Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const open = yield* client.connect(connection)
+    const payload = yield* open.request("agent", params, timeoutMs, { expectFinal: true }).pipe(
+      Effect.catchTag("GatewayRpcError", (error): Effect.Effect<never, AgentRunFailed | GatewayRpcError> =>
+        error.code === "AGENT_RUN_FAILED" || error.details?.["runId"] !== undefined
+          ? Effect.fail(new AgentRunFailed({
+            message: error.message,
+            runId: String(error.details?.["runId"] ?? ""),
+            cause: String(error.details?.["code"] ?? error.wireCode),
+            ...(typeof error.details?.["hint"] === "string" ? { hint: error.details["hint"] } : {})
+          }))
+          : Effect.fail(error))
+    )
+    return yield* decodeResult(payload).pipe(Effect.mapError(() => new GatewayConnectFailed({ message: "gateway returned an unexpected agent result", url: open.url })))
+  }))
+
+/**
+ * `openclaw agent`: one agent turn via the gateway (the default; an unreachable gateway falls back to
+ * the embedded agent) or in this process with `--local`; prints the reply or, with `--json`, the result.
+ */
+export const agentCommand = (options: AgentCliOptions) =>
+  Effect.gen(function*() {
+    const message = yield* readMessage(options)
+    if ([options.to, options.sessionKey, options.sessionId, options.agent].every((v) => v === undefined || v.trim() === "")) {
+      return yield* new AgentInputInvalid({ message: "Pass --to <dest>, --session-key <key>, --session-id <id>, or --agent <id> to choose a session" })
+    }
+    const store = yield* ConfigStore
+    const configured = Option.getOrUndefined(yield* store.read.pipe(Effect.option))?.config?.agents?.defaults?.timeoutSeconds
+    const timeoutSeconds = options.timeoutSeconds ?? (configured !== undefined && configured > 0 ? configured : DEFAULT_TIMEOUT_SECONDS)
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) return yield* new AgentInputInvalid({ message: "--timeout must be a positive integer (seconds)" })
+    // Direct messages share the agent's main session (session.dmScope "main").
+    const sessionKey = options.sessionKey !== undefined && options.sessionKey.trim() !== "" ? canonicalSessionKey(options.sessionKey, options.agent) : undefined
+    const runId = randomUUID()
+    const local = { runId, sessionKey: sessionKey ?? mainSessionKey(options.agent), sessionId: options.sessionId, message, model: options.model, timeoutSeconds }
+    if (options.local) return yield* printResult(yield* runLocal(local), options.json)
+    const params = {
+      message,
+      idempotencyKey: runId,
+      ...(options.agent === undefined ? {} : { agentId: options.agent }),
+      ...(sessionKey === undefined ? {} : { sessionKey }),
+      ...(options.sessionId === undefined ? {} : { sessionId: options.sessionId }),
+      ...(options.to === undefined ? {} : { to: options.to }),
+      ...(options.model === undefined ? {} : { model: options.model }),
+      ...(options.thinking === undefined ? {} : { thinking: options.thinking }),
+      deliver: options.deliver,
+      timeout: timeoutSeconds
+    }
+    const outcome = yield* Effect.either(runViaGateway(params, options.connection, Math.max(10_000, (timeoutSeconds + 30) * 1000)))
+    if (Either.isRight(outcome)) return yield* printResult(outcome.right, options.json)
+    if (outcome.left._tag !== "GatewayConnectFailed") return yield* outcome.left
+    yield* Console.error(`Gateway agent failed; falling back to embedded: ${outcome.left.message}`)
+    return yield* printResult(yield* runLocal(local), options.json)
+  }).pipe(Effect.provide(GatewayClientLive))
