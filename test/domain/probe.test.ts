@@ -31,6 +31,13 @@ describe("probe targets (spec 10)", () => {
     expect(probeTargets({ flags: { port: 19001 }, env, config: remote, loopbackPort: 19001 }).map((t) => t.url)).toEqual(["ws://127.0.0.1:19001"])
   })
 
+  it("a stale OPENCLAW_GATEWAY_TOKEN does not shadow gateway.auth.token on loopback, nor reach the remote route", () => {
+    const targets = probeTargets({ flags: {}, env: { ...env, OPENCLAW_GATEWAY_TOKEN: "stale" }, config, loopbackPort: 18789 })
+    expect(targets.map((t) => [t.id, t.token])).toEqual([["configRemote", "remote-secret"], ["localLoopback", "local-token"]])
+    const noConfigToken = probeTargets({ flags: {}, env: { OPENCLAW_GATEWAY_TOKEN: "env-token" }, config: { gateway: { mode: "local" as const } }, loopbackPort: 18789 })
+    expect(noConfigToken.map((t) => t.token)).toEqual(["env-token"])
+  })
+
   it("an explicit URL equal to loopback is one target; an unresolved SecretRef is carried for the warning", () => {
     const same = probeTargets({ flags: { url: "ws://127.0.0.1:18789" }, env: {}, config, loopbackPort: 18789 })
     expect(same.map((t) => t.id)).toEqual(["explicit", "configRemote"])

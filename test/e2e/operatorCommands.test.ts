@@ -147,6 +147,26 @@ describe("the runbook's command ladder against a healthy gateway", () => {
     expect(cli.run(["gateway", "status"]).stdout).not.toContain("Established clients:")
   })
 
+  it("wrong credentials: Runtime: running but Connectivity probe: failed, and not called a warm-up", () => {
+    // Another CLI home (no cached device token) whose config holds an old token.
+    const stale = tempHome()
+    writeConfig(stale.configPath, { gateway: { mode: "local", port, auth: { mode: "token", token: "wrong-token-0123456789" } } })
+    const result = stale.run(["gateway", "status"])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^Runtime: running/m)
+    expect(result.stdout).toContain("Connectivity probe: failed")
+    expect(result.stderr).toContain("unauthorized: gateway token mismatch")
+    expect(result.stderr).toContain("Gateway process is running and owns the gateway port, so this is not a warm-up delay.")
+    expect(result.stderr).not.toContain("Warm-up")
+    expect(result.stdout + result.stderr).not.toContain("wrong-token-0123456789")
+  })
+
+  it("a stale OPENCLAW_GATEWAY_TOKEN in the shell does not shadow gateway.auth.token for the local gateway", () => {
+    const result = cli.run(["health", "--json"], { OPENCLAW_GATEWAY_TOKEN: "stale-shell-token" })
+    expect(result.code, result.stderr).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true })
+  })
+
   it("openclaw logs --json: a meta object, then one log object per line", () => {
     const result = cli.run(["logs", "--json", "--limit", "3"])
     expect(result.code, result.stderr).toBe(0)
@@ -200,7 +220,8 @@ describe("failure signatures", () => {
     const probe = cli.run(["gateway", "probe"])
     expect(probe.code).toBe(1)
     expect(probe.stdout).toContain("Reachable: no")
-    expect(cli.run(["status"]).stdout).toContain("Gateway not running: openclaw gateway run")
+    const overview = cli.run(["status"])
+    expect(overview.stdout, `exit ${overview.code}: ${overview.stderr}`).toContain("Gateway not running: openclaw gateway run")
     const logs = cli.run(["logs"])
     expect(logs.code).toBe(0)
     expect(logs.stderr).toMatch(/^Gateway not reachable \(gateway connect failed: .*\); reading the log file directly\.$/m)

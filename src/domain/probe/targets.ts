@@ -45,10 +45,15 @@ export const probeTargets = (input: {
   if (explicitUrl !== undefined) {
     targets.push({ id: "explicit", kind: "explicit", label: "URL (explicit)", url: explicitUrl, active: true, token: flagToken, password: flagPassword, storedToken: false, unresolved: [] })
   }
+  // Explicit --token/--password are used alone; otherwise each route takes the original's probe
+  // precedence: remote routes only the remote token (env first for the password), loopback config-first.
+  const explicitCreds = flagToken !== undefined || flagPassword !== undefined
+  const envToken = nonEmpty(env["OPENCLAW_GATEWAY_TOKEN"])
+  const envPassword = nonEmpty(env["OPENCLAW_GATEWAY_PASSWORD"])
   const remoteCreds = {
-    token: flagToken ?? nonEmpty(env["OPENCLAW_GATEWAY_TOKEN"]) ?? remoteToken.value,
-    password: flagPassword ?? nonEmpty(env["OPENCLAW_GATEWAY_PASSWORD"]) ?? remotePassword.value,
-    unresolved: unresolvedOf(remoteToken.unresolved, remotePassword.unresolved)
+    token: explicitCreds ? flagToken : remoteToken.value,
+    password: explicitCreds ? flagPassword : envPassword ?? remotePassword.value ?? localPassword.value,
+    unresolved: explicitCreds ? [] : unresolvedOf(remoteToken.unresolved, remotePassword.unresolved)
   }
   if (input.sshTunnelUrl !== undefined) {
     targets.push({ id: "sshTunnel", kind: "sshTunnel", label: "Remote over SSH", url: input.sshTunnelUrl, active: true, ...remoteCreds, storedToken: true })
@@ -72,8 +77,9 @@ export const probeTargets = (input: {
     label: "Local loopback",
     url: `ws://127.0.0.1:${input.loopbackPort}`,
     active: !remoteMode || explicitUrl !== undefined,
-    token: (explicitUrl === undefined ? flagToken : undefined) ?? nonEmpty(env["OPENCLAW_GATEWAY_TOKEN"]) ?? localToken.value,
-    password: (explicitUrl === undefined ? flagPassword : undefined) ?? nonEmpty(env["OPENCLAW_GATEWAY_PASSWORD"]) ?? localPassword.value,
+    ...(explicitCreds && explicitUrl === undefined
+      ? { token: flagToken, password: flagPassword }
+      : { token: localToken.value ?? envToken, password: localPassword.value ?? envPassword }),
     storedToken: true,
     unresolved: unresolvedOf(localToken.unresolved, localPassword.unresolved)
   })

@@ -14,9 +14,14 @@ export interface ClientTarget {
 
 const nonEmpty = (v: string | undefined) => (v !== undefined && v.trim() !== "" ? v.trim() : undefined)
 
+const first = (...values: ReadonlyArray<string | undefined>) => values.find((v) => v !== undefined)
+
 /**
- * Target and credentials of spec 3.3: `--url` > `OPENCLAW_GATEWAY_URL` > `gateway.remote.url` (remote
- * mode) > local loopback; secrets from flags, then env, then `gateway.remote.*` or `gateway.auth.*`.
+ * Target and credentials (spec 3.3, with the original's precedence): `--url` > `OPENCLAW_GATEWAY_URL` >
+ * `gateway.remote.url` (remote mode) > local loopback. Explicit `--token`/`--password` are used alone.
+ * An explicit `--url` takes no stored credentials; an env URL takes only the env ones. Local mode is
+ * config-first (`gateway.auth.*`, then `OPENCLAW_GATEWAY_*`, so a stale shell variable cannot shadow
+ * the config); remote mode takes `gateway.remote.token` before the env token, the env password first.
  */
 export const resolveClientTarget = (input: {
   readonly flags: { readonly url?: string | undefined; readonly token?: string | undefined; readonly password?: string | undefined }
@@ -25,24 +30,35 @@ export const resolveClientTarget = (input: {
   readonly dev?: boolean
 }): ClientTarget => {
   const { flags, env, config } = input
+  const flagToken = nonEmpty(flags.token)
+  const flagPassword = nonEmpty(flags.password)
+  const explicit = flagToken !== undefined || flagPassword !== undefined
   const flagUrl = nonEmpty(flags.url)
   if (flagUrl !== undefined) {
-    return { url: flagUrl, token: nonEmpty(flags.token), password: nonEmpty(flags.password), explicitUrl: true, source: "flag" }
+    return { url: flagUrl, token: flagToken, password: flagPassword, explicitUrl: true, source: "flag" }
   }
   const remote = config?.gateway?.mode === "remote"
   const envUrl = nonEmpty(env["OPENCLAW_GATEWAY_URL"])
   const remoteUrl = remote ? nonEmpty(config?.gateway?.remote?.url) : undefined
   const { port } = resolveGatewayPort({ env, configPort: config?.gateway?.port, dev: input.dev })
   const url = envUrl ?? remoteUrl ?? `ws://127.0.0.1:${port}`
-  const configToken = remote ? resolveSecret(config?.gateway?.remote?.token, env).value : resolveSecret(config?.gateway?.auth?.token, env).value
-  const configPassword = remote ? resolveSecret(config?.gateway?.remote?.password, env).value : resolveSecret(config?.gateway?.auth?.password, env).value
-  return {
-    url,
-    token: nonEmpty(flags.token) ?? nonEmpty(env["OPENCLAW_GATEWAY_TOKEN"]) ?? configToken,
-    password: nonEmpty(flags.password) ?? nonEmpty(env["OPENCLAW_GATEWAY_PASSWORD"]) ?? configPassword,
-    explicitUrl: false,
-    source: envUrl !== undefined ? "env" : remote ? "remote-config" : "local-config"
-  }
+  const source = envUrl !== undefined ? "env" : remote ? "remote-config" : "local-config"
+  const target = (token: string | undefined, password: string | undefined): ClientTarget => ({ url, token, password, explicitUrl: false, source })
+  if (explicit) return target(flagToken, flagPassword)
+  const envToken = nonEmpty(env["OPENCLAW_GATEWAY_TOKEN"])
+  const envPassword = nonEmpty(env["OPENCLAW_GATEWAY_PASSWORD"])
+  if (envUrl !== undefined) return target(envToken, envPassword)
+  const secret = (value: Parameters<typeof resolveSecret>[0]) => nonEmpty(resolveSecret(value, env).value)
+  const localToken = secret(config?.gateway?.auth?.token)
+  const localPassword = secret(config?.gateway?.auth?.password)
+  const remoteToken = secret(config?.gateway?.remote?.token)
+  const remotePassword = secret(config?.gateway?.remote?.password)
+  return remote
+    ? target(first(remoteToken, envToken, localToken), first(envPassword, remotePassword, localPassword))
+    : target(
+      first(localToken, envToken, config?.gateway?.auth?.token === undefined ? remoteToken : undefined),
+      first(localPassword, envPassword, config?.gateway?.auth?.password === undefined && config?.gateway?.auth?.mode !== "trusted-proxy" ? remotePassword : undefined)
+    )
 }
 
 /** Loopback targets (and pinned TLS) may receive a stored device token on the one-shot retry. */

@@ -77,7 +77,12 @@ export const renderGatewayStatus = (
       err.push(`Probe target: ${rpc.url}`)
       if (rpc.error !== null) for (const line of rpc.error.split("\n").slice(0, 12)) err.push(`  ${line}`)
       if (rpc.authWarning !== null) err.push(`Probe auth: ${rpc.authWarning}`)
-      if (report.runtime.status === "running") err.push("Warm-up: launch agents can take a few seconds. Try again shortly.")
+      if (report.runtime.status === "running") {
+        // A gateway that already owns its port is not warming up: the probe's credentials or config are wrong.
+        err.push(report.port.listening && !report.port.conflict
+          ? "Gateway process is running and owns the gateway port, so this is not a warm-up delay. Check the probe credentials/config, or restart the gateway and inspect its logs if it stays unresponsive."
+          : "Warm-up: launch agents can take a few seconds. Try again shortly.")
+      }
     }
     out.push(`Capability: ${capabilityLabel(rpc.capability)}`)
   }

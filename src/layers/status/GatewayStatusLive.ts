@@ -56,6 +56,9 @@ export const GatewayStatusLive = Layer.effect(
           : undefined
         const target = probed?.targets[0]
         const connectOk = target?.connect.ok === true
+        // A gateway that answered the handshake with an error (auth, pairing, protocol) is still a gateway on the port.
+        const errorCode = target?.connect.errorCode ?? null
+        const gatewayAnswered = connectOk || (errorCode !== null && errorCode !== "GATEWAY_CONNECT_FAILED" && errorCode !== "GATEWAY_TIMEOUT")
         const authWarning = probed?.warnings.find((w) => w.code === "auth_secretref_unresolved")?.message ?? null
 
         const { logFile, lastError } = yield* Effect.gen(function*() {
@@ -73,7 +76,7 @@ export const GatewayStatusLive = Layer.effect(
           ? { status: installed.runtime.status, pid: installed.runtime.pid ?? null, source: "service", detail: installed.runtime.detail ?? null }
           : lock !== undefined
           ? { status: "running", pid: lock.pid, source: "lock", detail: null }
-          : { status: connectOk ? "running" : owners.length > 0 ? "unknown" : "stopped", pid: null, source: "none", detail: null }
+          : { status: gatewayAnswered ? "running" : owners.length > 0 ? "unknown" : "stopped", pid: null, source: "none", detail: null }
         const cliIssues = snapshot === undefined
           ? []
           : snapshot.parseError !== undefined
@@ -116,9 +119,9 @@ export const GatewayStatusLive = Layer.effect(
               latencyMs: target.connect.latencyMs
             },
           port: {
-            listening: owners.length > 0 || connectOk,
+            listening: owners.length > 0 || gatewayAnswered,
             owners: owners.map((o) => ({ pid: o.pid, command: o.command })),
-            conflict: owners.length > 0 && !connectOk && !owners.some((o) => gatewayPids.has(o.pid))
+            conflict: owners.length > 0 && !gatewayAnswered && !owners.some((o) => gatewayPids.has(o.pid))
           },
           extraServices: Either.isRight(service) ? yield* services.extraServices(options.deep) : [],
           clients: options.deep && Array.isArray(target?.presence) ? target.presence : null,
