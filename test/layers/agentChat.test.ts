@@ -296,3 +296,46 @@ describe("scopes of the agent and chat methods", () => {
     for (const c of [writer, reader, none]) c.close()
   })
 })
+
+describe("run bounds: the tool loop and the run timeout", () => {
+  let model: ScriptedModelServer
+  let gw: AgentGateway
+  let client: RawClient
+  beforeAll(async () => {
+    model = await startScriptedModelServer()
+    gw = await startAgentGateway(scriptedModelConfig(model), { maxToolRounds: 2, runTimeoutMs: 1500 })
+    client = (await connectRaw(gw.url, { token: AGENT_TOKEN, scopes: ["operator.read", "operator.write"] })).client
+  })
+  afterAll(async () => {
+    client.close()
+    await gw.stop()
+    await model.close()
+  })
+
+  it("a model that keeps calling tools is stopped after the configured rounds", async () => {
+    model.script.push(...Array.from({ length: 5 }, () => ({ toolCalls: [{ name: "session_status", arguments: {} }] })))
+    const before = model.requests.length
+    await call(client, "chat.send", { sessionKey: MAIN, message: "loop", idempotencyKey: "run-loop" })
+    const events = await collectRun(client, "run-loop")
+    expect(model.requests.length - before).toBe(2)
+    expect(chatFinal(events)?.payload.message.content[0].text).toBe("⚠️ Agent stopped after 2 tool rounds without a final answer. Please try again.")
+    model.script.splice(0)
+  })
+
+  it("a run that outlives its timeout ends with a chat error of kind timeout and a lifecycle error", async () => {
+    model.script.push({ text: "never finishes", hang: true })
+    await call(client, "chat.send", { sessionKey: "agent:main:slow", message: "slow", idempotencyKey: "run-timeout" })
+    const events = await collectRun(client, "run-timeout", 8000)
+    expect(chatFinal(events)?.payload).toMatchObject({ state: "error", errorKind: "timeout", errorMessage: expect.stringContaining("timed out") })
+    expect(events.filter((e) => e.event === "agent").at(-1)?.payload).toMatchObject({ stream: "lifecycle", data: { phase: "error" } })
+  })
+
+  it("agent reports a failed run as a second, failed response with the same id", async () => {
+    model.script.push({ hang: true })
+    client.send({ type: "req", id: "agent-fail", method: "agent", params: { message: "slow", idempotencyKey: "run-agent-fail", timeout: 1 } })
+    expect((await client.next((f) => f.type === "res" && f.id === "agent-fail")).payload.status).toBe("accepted")
+    const final = await client.next((f) => f.type === "res" && f.id === "agent-fail", 8000)
+    expect(final).toMatchObject({ ok: false, error: { code: "UNAVAILABLE", details: { runId: "run-agent-fail", code: "AGENT_RUN_FAILED" } } })
+    expect(final.error?.message).toContain("timed out")
+  })
+})

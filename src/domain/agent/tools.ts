@@ -28,10 +28,25 @@ export interface AgentTool<A = unknown, I = unknown> {
 /** Declares a tool; keeps the parameter type tied to `execute`. */
 export const defineTool = <A, I>(tool: AgentTool<A, I>): AgentTool<A, I> => tool
 
-/** The provider-facing JSON Schema of a tool's parameters (an object schema, without `$schema`). */
+// Local backends (llama.cpp grammars, some vLLM builds) reject `$ref`: definitions are inlined.
+const inline = (node: unknown, defs: Readonly<Record<string, unknown>>, depth: number): unknown => {
+  if (Array.isArray(node)) return node.map((item) => inline(item, defs, depth))
+  if (typeof node !== "object" || node === null) return node
+  const record = node as Record<string, unknown>
+  const ref = record["$ref"]
+  if (typeof ref === "string" && ref.startsWith("#/$defs/") && depth < 32) {
+    const { $ref: _ref, ...siblings } = record
+    const target = defs[ref.slice("#/$defs/".length)]
+    if (target !== undefined) return inline({ ...(target as Record<string, unknown>), ...siblings }, defs, depth + 1)
+  }
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, inline(value, defs, depth)]))
+}
+
+/** The provider-facing JSON Schema of a tool's parameters: an object schema, self-contained, without `$schema`. */
 export const toolParametersJson = (parameters: Schema.Schema.Any): Record<string, unknown> => {
-  const { $schema: _ignored, ...rest } = JSONSchema.make(parameters) as unknown as Record<string, unknown>
-  return rest["type"] === undefined && rest["$ref"] === undefined ? { type: "object", properties: {}, ...rest } : rest
+  const { $schema: _ignored, $defs, ...rest } = JSONSchema.make(parameters) as unknown as Record<string, unknown>
+  const inlined = inline(rest, ($defs ?? {}) as Record<string, unknown>, 0) as Record<string, unknown>
+  return inlined["type"] === undefined ? { type: "object", properties: {}, ...inlined } : inlined
 }
 
 /** The tool as offered to the model. */

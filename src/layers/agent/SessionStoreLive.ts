@@ -157,10 +157,13 @@ export const SessionStoreLive = Layer.effect(
       }))
 
     const lastIds = new Map<string, string>()
+    // The chain continues from the file: another process (or an earlier run) may have written it.
+    const lastMessageId = (file: string) =>
+      Effect.map(readIfExists(file).pipe(Effect.mapError(storeError(file))), (text) => (text === undefined ? null : parseTranscript(text).messages.at(-1)?.id ?? null))
     const append = (session: StoredSession, message: TranscriptMessage) =>
       lock.withPermits(1)(Effect.gen(function*() {
         const id = randomBytes(4).toString("hex")
-        const parentId = lastIds.get(session.transcriptPath) ?? null
+        const parentId = lastIds.get(session.transcriptPath) ?? (yield* lastMessageId(session.transcriptPath))
         yield* appendLine(session.transcriptPath, renderLine({ type: "message", id, parentId, timestamp: new Date(message.timestamp).toISOString(), message }))
         lastIds.set(session.transcriptPath, id)
       }))

@@ -1,0 +1,106 @@
+import { Effect, Layer, Option } from "effect"
+import { describe, expect, it } from "@effect/vitest"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import type { TranscriptMessage } from "../../src/domain/agent/transcript.js"
+import { SessionStoreLive } from "../../src/layers/agent/SessionStoreLive.js"
+import { SessionStore } from "../../src/services/SessionStore.js"
+import { configTestLayer } from "../support/configTestLayer.js"
+
+const user = (text: string, timestamp = Date.now()): TranscriptMessage => ({ role: "user", content: [{ type: "text", text }], timestamp })
+const answer = (text: string): TranscriptMessage => ({ role: "assistant", content: [{ type: "text", text }], stopReason: "stop", timestamp: Date.now() })
+const texts = (messages: ReadonlyArray<TranscriptMessage>) => messages.map((m) => (typeof m.content === "string" ? m.content : (m.content[0] as { text: string }).text))
+
+/** A fresh store over the same install each time: nothing is carried in memory between them. */
+const storeOver = (env: ReturnType<typeof configTestLayer>) => SessionStoreLive.pipe(Layer.provide(env.layer))
+
+describe("SessionStore on a real state dir", () => {
+  it.effect("persists transcripts as JSON lines and reloads them in a new store", () =>
+    Effect.gen(function*() {
+      const env = configTestLayer()
+      const session = yield* Effect.gen(function*() {
+        const store = yield* SessionStore
+        const session = yield* store.open("agent:main:main")
+        yield* store.append(session, user("one"))
+        yield* store.append(session, answer("two"))
+        return session
+      }).pipe(Effect.provide(storeOver(env)))
+      expect(session.transcriptPath).toBe(path.join(env.dir, "agents", "main", "sessions", `${session.sessionId}.jsonl`))
+      const lines = fs.readFileSync(session.transcriptPath, "utf8").split("\n")
+      expect(lines.at(-1)).toBe("")
+      expect(lines.slice(0, -1).map((l) => JSON.parse(l).type)).toEqual(["session", "message", "message"])
+      const reloaded = yield* Effect.gen(function*() {
+        const store = yield* SessionStore
+        const found = yield* store.find("agent:main:main")
+        expect(Option.isSome(found)).toBe(true)
+        const again = yield* store.open("agent:main:main")
+        expect(again.sessionId).toBe(session.sessionId)
+        yield* store.append(again, user("three"))
+        return yield* store.messages(again)
+      }).pipe(Effect.provide(storeOver(env)))
+      expect(texts(reloaded)).toEqual(["one", "two", "three"])
+      // The chain of parent ids continues across store instances.
+      const parsed = fs.readFileSync(session.transcriptPath, "utf8").trim().split("\n").map((l) => JSON.parse(l))
+      expect(parsed[3].parentId).toBe(parsed[2].id)
+    }))
+
+  it.effect("a line torn by a crash is skipped; earlier lines survive and later appends start on a fresh line", () =>
+    Effect.gen(function*() {
+      const env = configTestLayer()
+      const session = yield* Effect.gen(function*() {
+        const store = yield* SessionStore
+        const session = yield* store.open("agent:main:crash")
+        yield* store.append(session, user("before"))
+        yield* store.append(session, answer("kept"))
+        return session
+      }).pipe(Effect.provide(storeOver(env)))
+      // What a kill in the middle of a write leaves behind: half a line, no newline.
+      fs.appendFileSync(session.transcriptPath, '{"type":"message","id":"dead","parentId":null,"timestamp":"2026-')
+      const messages = yield* Effect.gen(function*() {
+        const store = yield* SessionStore
+        expect(texts(yield* store.messages(session))).toEqual(["before", "kept"])
+        yield* store.append(session, user("after"))
+        return yield* store.messages(session)
+      }).pipe(Effect.provide(storeOver(env)))
+      expect(texts(messages)).toEqual(["before", "kept", "after"])
+      const lines = fs.readFileSync(session.transcriptPath, "utf8").trim().split("\n")
+      expect(lines).toHaveLength(5)
+      expect(lines[3]).toBe('{"type":"message","id":"dead","parentId":null,"timestamp":"2026-')
+      expect(JSON.parse(lines[4] ?? "").message.content[0].text).toBe("after")
+    }))
+
+  it.effect("an index that does not decode is moved aside, not overwritten", () =>
+    Effect.gen(function*() {
+      const env = configTestLayer()
+      const dir = path.join(env.dir, "agents", "main", "sessions")
+      fs.mkdirSync(dir, { recursive: true })
+      fs.writeFileSync(path.join(dir, "sessions.json"), "{ not json")
+      yield* Effect.gen(function*() {
+        const store = yield* SessionStore
+        expect((yield* store.list).sessions).toEqual([])
+        yield* store.open("agent:main:main")
+      }).pipe(Effect.provide(storeOver(env)))
+      const aside = fs.readdirSync(dir).filter((f) => f.startsWith("sessions.json.corrupt-"))
+      expect(aside).toHaveLength(1)
+      expect(fs.readFileSync(path.join(dir, aside[0] ?? ""), "utf8")).toBe("{ not json")
+    }))
+
+  it.live("lists sessions of every agent, newest first, and finds one by id; runs update tokens", () =>
+    Effect.gen(function*() {
+      const env = configTestLayer()
+      yield* Effect.gen(function*() {
+        const store = yield* SessionStore
+        const a = yield* store.open("agent:main:main")
+        yield* Effect.sleep("5 millis")
+        yield* store.open("agent:ops:main", { sessionId: "fixed-id" })
+        yield* Effect.sleep("5 millis")
+        yield* store.recordRun("agent:main:main", { model: "m1", modelProvider: "fake", inputTokens: 10, outputTokens: 5 })
+        const listed = yield* store.list
+        expect(listed.path).toBe(path.join(env.dir, "agents", "main", "sessions", "sessions.json"))
+        expect(listed.sessions.map((s) => s.key)).toEqual(["agent:main:main", "agent:ops:main"])
+        expect(listed.sessions[0]).toMatchObject({ sessionId: a.sessionId, model: "m1", modelProvider: "fake", inputTokens: 10, outputTokens: 5, totalTokens: 15 })
+        const byId = yield* store.findById("fixed-id")
+        expect(Option.map(byId, (s) => s.key)).toEqual(Option.some("agent:ops:main"))
+      }).pipe(Effect.provide(storeOver(env)))
+    }).pipe(Effect.scoped))
+})
