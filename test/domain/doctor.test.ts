@@ -228,6 +228,25 @@ describe("gateway checks", () => {
     expect(gatewayAuthFindings(view(ref), {})[0]?.message).toBe("Gateway token is managed via SecretRef and is currently unavailable.")
   })
 
+  it("warns when a shell OPENCLAW_GATEWAY_TOKEN disagrees with gateway.auth.token, and only then", () => {
+    const view = (gateway: unknown) => gatewayViewOf({ gateway }, {})
+    const local = view({ mode: "local", auth: { mode: "token", token: "config-token" } })
+    const [conflict] = gatewayAuthFindings(local, { OPENCLAW_GATEWAY_TOKEN: "stale" })
+    expect(conflict).toEqual(expect.objectContaining({ severity: "warning", path: "gateway.auth.token" }))
+    expect(conflict?.message).toMatch(/^OPENCLAW_GATEWAY_TOKEN conflicts with gateway\.auth\.token/)
+    expect(conflict?.message).not.toContain("stale")
+    expect(conflict?.message).not.toContain("config-token")
+    expect(gatewayAuthFindings(local, { OPENCLAW_GATEWAY_TOKEN: "config-token" })).toEqual([])
+    expect(gatewayAuthFindings(local, { OPENCLAW_GATEWAY_TOKEN: "stale", OPENCLAW_SERVICE_KIND: "gateway" })).toEqual([])
+    expect(gatewayAuthFindings(view({ mode: "remote", auth: { token: "config-token" } }), { OPENCLAW_GATEWAY_TOKEN: "stale" })).toEqual([])
+    expect(gatewayAuthFindings(view({ mode: "local", auth: { mode: "password", password: "p", token: "t" } }), { OPENCLAW_GATEWAY_TOKEN: "stale" })).toEqual([])
+    // The config pointing at the env var is the documented way to make the env canonical.
+    const pointed = gatewayViewOf({ gateway: { mode: "local", auth: { token: "${OPENCLAW_GATEWAY_TOKEN}" } } }, { OPENCLAW_GATEWAY_TOKEN: "e" })
+    expect(gatewayAuthFindings(pointed, { OPENCLAW_GATEWAY_TOKEN: "e" })).toEqual([])
+    // No configured token: the env one is simply used.
+    expect(gatewayAuthFindings(view({ mode: "local" }), { OPENCLAW_GATEWAY_TOKEN: "e" })).toEqual([])
+  })
+
   it("reports a port held by something that is not a gateway, with secrets in its command masked", () => {
     expect(gatewayPortFindings({ port: 1234, listening: false, gateway: false, owners: [] })).toEqual([])
     expect(gatewayPortFindings({ port: 1234, listening: true, gateway: true, owners: [] })).toEqual([])

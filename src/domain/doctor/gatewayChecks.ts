@@ -83,8 +83,34 @@ export const tokenState = (view: GatewayView, env: Env): TokenState => {
   return token === undefined ? "missing" : "ok"
 }
 
-/** `core/doctor/gateway-auth`: token mode without a token. */
+/**
+ * A shell `OPENCLAW_GATEWAY_TOKEN` that differs from the configured `gateway.auth.token`: local clients
+ * and the service use the config, but env-URL and node-host targets still send the stale value.
+ */
+export const envTokenConflict = (view: GatewayView, env: Env): Finding | undefined => {
+  const envToken = str(env["OPENCLAW_GATEWAY_TOKEN"])
+  if (envToken === undefined || env["OPENCLAW_SERVICE_KIND"]?.trim() === "gateway" || view.mode === "remote") return undefined
+  if (view.authMode === "password" || view.authMode === "none" || view.authMode === "trusted-proxy") return undefined
+  if (isSecretRef(view.token) && view.token.source === "env" && view.token.id === "OPENCLAW_GATEWAY_TOKEN") return undefined
+  const configured = isSecretRef(view.token) ? resolveSecret(view.token, env).value : str(secretInput(view.token) as string | undefined)
+  if (!isSecretRef(view.token) && configured === undefined) return undefined
+  if (configured === envToken) return undefined
+  return {
+    checkId: CheckId.gatewayAuth,
+    severity: "warning",
+    message: "OPENCLAW_GATEWAY_TOKEN conflicts with gateway.auth.token: OPENCLAW_GATEWAY_TOKEN is set while gateway.auth.token uses a different configured source. Configured local Gateway clients and the managed gateway service prefer gateway.auth.token; environment credentials remain active for explicit environment URL and node-host targets.",
+    path: "gateway.auth.token",
+    fixHint: "Remove OPENCLAW_GATEWAY_TOKEN from the shell, ~/.openclaw/.env, or launchctl env if gateway.auth.token is intended, or point gateway.auth.token at ${OPENCLAW_GATEWAY_TOKEN} if the env var should be canonical."
+  }
+}
+
+/** `core/doctor/gateway-auth`: token mode without a token; a shell token that disagrees with the config. */
 export const gatewayAuthFindings = (view: GatewayView, env: Env): ReadonlyArray<Finding> => {
+  const conflict = envTokenConflict(view, env)
+  return conflict === undefined ? tokenFindings(view, env) : [conflict, ...tokenFindings(view, env)]
+}
+
+const tokenFindings = (view: GatewayView, env: Env): ReadonlyArray<Finding> => {
   switch (tokenState(view, env)) {
     case "missing":
       return [{
