@@ -8,9 +8,9 @@ export class ServiceManagerUnavailable extends Schema.TaggedError<ServiceManager
   message: Schema.String
 }) {}
 
-/** A supervisor command failed, or an action was refused (external supervisor, drift needing repair). */
+/** A supervisor command failed, or an action was refused (external supervisor, isolated state, drift needing repair). */
 export class ServiceActionFailed extends Schema.TaggedError<ServiceActionFailed>()("ServiceActionFailed", {
-  code: Schema.Literal("SERVICE_ACTION_FAILED", "SERVICE_NOT_INSTALLED", "SERVICE_EXTERNAL", "SERVICE_REPAIR_REQUIRED"),
+  code: Schema.Literal("SERVICE_ACTION_FAILED", "SERVICE_NOT_INSTALLED", "SERVICE_EXTERNAL", "SERVICE_REPAIR_REQUIRED", "SERVICE_ISOLATED_STATE"),
   message: Schema.String,
   action: Schema.String,
   /** What to run next. */

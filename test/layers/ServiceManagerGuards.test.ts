@@ -119,6 +119,24 @@ describe("OPENCLAW_SUPERVISOR_MODE=external before detection", () => {
   })
 })
 
+describe("isolated state (a relocated state dir or config path)", () => {
+  it.effect("every mutation is refused before detection and nothing is written; status still reads", () => {
+    const systemd = fakeSystemd()
+    const t = serviceTestEnv({ scripts: [systemd.script], env: { OPENCLAW_STATE_DIR: "/tmp/clawgate-isolated-state" }, options: { platform: "systemd" } })
+    return Effect.gen(function*() {
+      const manager = yield* ServiceManager
+      for (const action of [manager.install({ force: false }), manager.start, manager.stop, manager.restart, manager.uninstall]) {
+        const error = yield* Effect.flip(action)
+        expect(error).toMatchObject({ code: "SERVICE_ISOLATED_STATE" })
+        expect(error.message).toContain("service management skipped: non-default state dir or config path")
+      }
+      expect(t.runner.lines()).toEqual([])
+      expect(fs.existsSync(path.join(t.home, ".config", "systemd", "user", "openclaw-gateway.service"))).toBe(false)
+      expect(yield* manager.status).toMatchObject({ installed: false })
+    }).pipe(Effect.provide(t.layer))
+  })
+})
+
 describe("install refusals", () => {
   it.effect("token and password without gateway.auth.mode block install; a bad --port or --token is rejected", () => {
     const systemd = fakeSystemd()

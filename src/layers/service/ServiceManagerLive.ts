@@ -6,6 +6,7 @@ import { VERSION } from "../../domain/BuildInfo.js"
 import { gatewayHeapMiB } from "../../domain/service/environment.js"
 import { serviceIdentity } from "../../domain/service/identity.js"
 import type { ServicePlatform } from "../../domain/service/records.js"
+import type { ServiceAction } from "../../domain/service/report.js"
 import { servicePaths } from "../../domain/service/spec.js"
 import { CommandRunner } from "../../services/CommandRunner.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
@@ -14,7 +15,7 @@ import { Paths } from "../../services/Paths.js"
 import { ServiceManager, ServiceManagerUnavailable } from "../../services/ServiceManager.js"
 import { makeExec, type ServiceBackend } from "./backend.js"
 import { launchdBackend } from "./launchdBackend.js"
-import { makeLifecycle, refuseExternal } from "./lifecycle.js"
+import { makeLifecycle, refuseExternal, refuseIsolated } from "./lifecycle.js"
 import { schtasksBackend } from "./schtasksBackend.js"
 import { systemdBackend } from "./systemdBackend.js"
 
@@ -143,15 +144,23 @@ export const ServiceManagerLive = (options: ServiceManagerOptions = {}) =>
       const withManager = Effect.flatMap(detected, (found) =>
         found === undefined ? Effect.fail(new ServiceManagerUnavailable({ message: NO_SERVICE_MANAGER })) : Effect.succeed(found))
 
+      // Refusals that need no supervisor: isolated state for every mutation, an external supervisor
+      // for all but restart (restart goes through whichever supervisor is there).
+      const guardsThen = <A, E>(action: ServiceAction, external: boolean, effect: Effect.Effect<A, E>) =>
+        refuseIsolated(paths, action).pipe(
+          Effect.zipRight(external ? refuseExternal(host.env, action) : Effect.void),
+          Effect.zipRight(effect)
+        )
+
       return {
         platform: Effect.map(withManager, (found) => found.platform),
         status: Effect.flatMap(withManager, (found) => found.manager.status),
         install: (installOptions) =>
-          Effect.zipRight(refuseExternal(host.env, "install"), Effect.flatMap(withManager, (found) => found.manager.install(installOptions))),
-        start: Effect.zipRight(refuseExternal(host.env, "start"), Effect.flatMap(withManager, (found) => found.manager.start)),
-        stop: Effect.zipRight(refuseExternal(host.env, "stop"), Effect.flatMap(withManager, (found) => found.manager.stop)),
-        restart: Effect.flatMap(withManager, (found) => found.manager.restart),
-        uninstall: Effect.zipRight(refuseExternal(host.env, "uninstall"), Effect.flatMap(withManager, (found) => found.manager.uninstall)),
+          guardsThen("install", true, Effect.flatMap(withManager, (found) => found.manager.install(installOptions))),
+        start: guardsThen("start", true, Effect.flatMap(withManager, (found) => found.manager.start)),
+        stop: guardsThen("stop", true, Effect.flatMap(withManager, (found) => found.manager.stop)),
+        restart: guardsThen("restart", false, Effect.flatMap(withManager, (found) => found.manager.restart)),
+        uninstall: guardsThen("uninstall", true, Effect.flatMap(withManager, (found) => found.manager.uninstall)),
         extraServices: (deep) =>
           Effect.flatMap(detected, (found) => (found === undefined ? Effect.succeed([]) : found.manager.extraServices(deep)))
       }

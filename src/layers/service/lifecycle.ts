@@ -64,6 +64,20 @@ export const refuseExternal = (env: HostFacts["env"], action: ServiceAction) =>
     ))
     : Effect.void
 
+/**
+ * Only the canonical `<OS home>/.openclaw[-<profile>]` install may change the host service: a relocated
+ * home, state dir or config path is isolated state (a test or dev copy) and must not rewrite it.
+ */
+export const refuseIsolated = (paths: ResolvedPaths, action: ServiceAction) =>
+  paths.canonical
+    ? Effect.void
+    : Effect.fail(failed(
+      action,
+      "SERVICE_ISOLATED_STATE",
+      `Gateway ${action} blocked: service management skipped: non-default state dir or config path. Rerun with HOME set to the OS account home, without OPENCLAW_HOME, and with OPENCLAW_STATE_DIR and OPENCLAW_CONFIG_PATH either unset or pointing at the canonical paths for that account home and profile to install or rewrite the gateway service.`,
+      "run this isolated copy in the foreground with `openclaw gateway run`, or use the canonical ~/.openclaw install for the service"
+    ))
+
 /** The part of ServiceManager that needs a detected platform: every method over one backend. */
 export type PlatformServiceManager = Omit<ServiceManager["Type"], "platform">
 
