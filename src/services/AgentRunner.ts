@@ -2,7 +2,7 @@ import { Context, type Effect } from "effect"
 import type { AgentRunError } from "../domain/agent/errors.js"
 import type { AgentRunEvent } from "../domain/agent/events.js"
 import type { FallbackInfo } from "../domain/models/response.js"
-import type { StopReason, Usage } from "../domain/models/messages.js"
+import type { StopReason, ThinkingLevel, Usage } from "../domain/models/messages.js"
 
 /** One agent turn to run. */
 export interface AgentRunRequest {
@@ -15,6 +15,7 @@ export interface AgentRunRequest {
   /** An explicit `provider/model`: strict, never falls back. */
   readonly model?: string | undefined
   readonly extraSystemPrompt?: string | undefined
+  readonly thinking?: ThinkingLevel | undefined
   readonly timeoutMs?: number | undefined
   readonly label?: string | undefined
   /** Receives the run's events in order; must not fail. */

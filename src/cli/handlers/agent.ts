@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto"
 import * as fs from "node:fs/promises"
 import { AgentInputInvalid, AgentRunFailed } from "../../domain/agent/errors.js"
 import { canonicalSessionKey, mainSessionKey } from "../../domain/agent/sessionKey.js"
+import { ThinkingLevel } from "../../domain/models/messages.js"
 import { AgentResult } from "../../domain/protocol/agentMethods.js"
 import { GatewayConnectFailed, type GatewayRpcError } from "../../domain/protocol/clientErrors.js"
 import { AgentStackLive } from "../../layers/agent/AgentLive.js"
@@ -32,6 +33,7 @@ export interface AgentCliOptions {
 
 const DEFAULT_TIMEOUT_SECONDS = 600
 const decodeResult = Schema.decodeUnknown(AgentResult)
+const isThinkingLevel = Schema.is(ThinkingLevel)
 const encodeResult = Schema.encodeSync(AgentResult)
 
 const readMessage = (options: AgentCliOptions) =>
@@ -61,7 +63,7 @@ const printResult = (result: AgentResult, json: boolean) =>
   })
 
 /** The run in this process: the agent stack over the CLI's config, warnings on stderr. */
-const runLocal = (params: { readonly runId: string; readonly sessionKey: string; readonly sessionId: string | undefined; readonly message: string; readonly model: string | undefined; readonly timeoutSeconds: number }) =>
+const runLocal = (params: { readonly runId: string; readonly sessionKey: string; readonly sessionId: string | undefined; readonly message: string; readonly model: string | undefined; readonly thinking: string | undefined; readonly timeoutSeconds: number }) =>
   Effect.gen(function*() {
     const runner = yield* AgentRunner
     const result = yield* runner.run({
@@ -70,6 +72,7 @@ const runLocal = (params: { readonly runId: string; readonly sessionKey: string;
       sessionId: params.sessionId,
       message: params.message,
       model: params.model,
+      thinking: params.thinking !== undefined && isThinkingLevel(params.thinking) ? params.thinking : undefined,
       timeoutMs: params.timeoutSeconds * 1000
     })
     return agentResultPayload(result)
@@ -111,7 +114,7 @@ export const agentCommand = (options: AgentCliOptions) =>
     // Direct messages share the agent's main session (session.dmScope "main").
     const sessionKey = options.sessionKey !== undefined && options.sessionKey.trim() !== "" ? canonicalSessionKey(options.sessionKey, options.agent) : undefined
     const runId = randomUUID()
-    const local = { runId, sessionKey: sessionKey ?? mainSessionKey(options.agent), sessionId: options.sessionId, message, model: options.model, timeoutSeconds }
+    const local = { runId, sessionKey: sessionKey ?? mainSessionKey(options.agent), sessionId: options.sessionId, message, model: options.model, thinking: options.thinking, timeoutSeconds }
     if (options.local) return yield* printResult(yield* runLocal(local), options.json)
     const params = {
       message,

@@ -167,7 +167,8 @@ export const AgentRunnerLive = Layer.scoped(
           const input: ModelInput = {
             system,
             messages: continuation ? [...conversation, { role: "user", content: CONTINUATION_PROMPT }] : conversation,
-            tools: specs
+            tools: specs,
+            ...(request.thinking === undefined ? {} : { thinking: request.thinking })
           }
           const response = yield* attempt(plan, input, (delta) =>
             Effect.flatMap(Ref.updateAndGet(partial, (p) => ({ ...p, text: p.text + delta })), (p) => emit({ stream: "assistant", text: p.text, delta })), runId)

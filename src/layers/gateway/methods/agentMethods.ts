@@ -11,6 +11,7 @@ import { AgentRunner, type AgentRunResult } from "../../../services/AgentRunner.
 import { EventBus } from "../../../services/EventBus.js"
 import { MethodRegistry } from "../../../services/MethodRegistry.js"
 import { ModelCatalog } from "../../../services/ModelCatalog.js"
+import { ThinkingLevel } from "../../../domain/models/messages.js"
 import { SessionStore } from "../../../services/SessionStore.js"
 import { agentResultPayload } from "../../agent/agentResult.js"
 
@@ -18,6 +19,12 @@ import { agentResultPayload } from "../../agent/agentResult.js"
 const STREAM_SCOPE = "operator.read"
 
 const encodeAgentResult = Schema.encodeSync(AgentMethods.agent.result as Schema.Schema<AgentResult, unknown>)
+
+const isThinkingLevel = Schema.is(ThinkingLevel)
+const thinkingOf = (level: string | undefined) => (level !== undefined && isThinkingLevel(level) ? level : undefined)
+
+/** Idempotency entries kept for repeats (the oldest finished ones go first). */
+const MAX_TRACKED_RUNS = 1000
 
 const storeUnavailable = (error: { readonly message: string }) => new Unavailable({ message: error.message })
 
@@ -56,6 +63,13 @@ export const AgentMethodsLive = Layer.scopedDiscard(
     // Idempotency: one run per key; repeats answer from here.
     const runs = new Map<string, Tracked>()
 
+    const forgetOldRuns = Effect.gen(function*() {
+      for (const [key, run] of runs) {
+        if (runs.size < MAX_TRACKED_RUNS) return
+        if (Option.isSome(yield* Ref.get(run.done))) runs.delete(key)
+      }
+    })
+
     const publish = (wire: WireEvent) => bus.publish({ event: wire.event, payload: wire.payload, scope: STREAM_SCOPE })
 
     /** Starts a run whose events are published, and a watcher that publishes the terminal chat event. */
@@ -68,6 +82,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
       readonly extraSystemPrompt?: string | undefined
       readonly timeoutMs?: number | undefined
       readonly label?: string | undefined
+      readonly thinking?: string | undefined
       readonly onDone?: (exit: Either.Either<AgentRunResult, AgentRunError>) => Effect.Effect<void>
     }) =>
       Effect.gen(function*() {
@@ -89,10 +104,12 @@ export const AgentMethodsLive = Layer.scopedDiscard(
           extraSystemPrompt: input.extraSystemPrompt,
           timeoutMs: input.timeoutMs,
           label: input.label,
+          thinking: thinkingOf(input.thinking),
           onEvent
         })
         const done = yield* Ref.make<Option.Option<Either.Either<AgentRunResult, AgentRunError>>>(Option.none())
         const tracked: Tracked = { runId: input.runId, done, result: handle.result }
+        yield* forgetOldRuns
         yield* FiberSet.run(background, Effect.gen(function*() {
           const exit = yield* Effect.either(handle.result)
           yield* Ref.set(done, Option.some(exit))
@@ -138,8 +155,9 @@ export const AgentMethodsLive = Layer.scopedDiscard(
             sessionId: params.sessionId !== undefined && params.sessionId.trim() !== "" ? params.sessionId : undefined,
             model: params.model,
             extraSystemPrompt: params.extraSystemPrompt,
-            timeoutMs: params.timeout === undefined ? undefined : params.timeout * 1000,
-            label: params.label
+            timeoutMs: params.timeout === undefined || params.timeout === 0 ? undefined : params.timeout * 1000,
+            label: params.label,
+            thinking: params.thinking
           })
           runs.set(params.idempotencyKey, created)
           return created
@@ -173,7 +191,8 @@ export const AgentMethodsLive = Layer.scopedDiscard(
           sessionKey: canonicalSessionKey(params.sessionKey),
           message: params.message,
           sessionId: params.sessionId,
-          timeoutMs: params.timeoutMs === undefined || params.timeoutMs === 0 ? undefined : params.timeoutMs
+          timeoutMs: params.timeoutMs === undefined || params.timeoutMs === 0 ? undefined : params.timeoutMs,
+          thinking: params.thinking
         })
         runs.set(params.idempotencyKey, tracked)
         return { runId: tracked.runId, status: "started" as const }
