@@ -2,14 +2,22 @@ import { describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as net from "node:net"
 import * as path from "node:path"
+import { CONTAINER_SENTINELS, looksLikeContainer } from "../../src/domain/gateway/container.js"
 import { freePort, startInBackground, stopChild, writeConfig } from "../support/gatewayProcess.js"
 import { tempHome } from "../support/runCli.js"
 
-describe("openclaw gateway run: start guards", () => {
+// The CLI detects a container from the same files; CI may or may not be one.
+const inContainer = process.platform === "linux" && looksLikeContainer({
+  env: process.env,
+  sentinels: CONTAINER_SENTINELS.filter((file) => fs.existsSync(file)),
+  pid1Cgroup: fs.existsSync("/proc/1/cgroup") ? fs.readFileSync("/proc/1/cgroup", "utf8") : undefined
+})
+
+describe("openclaw gateway run: start guards (configuration refusals exit 78, so RestartPreventExitStatus=78 stops a supervisor)", () => {
   it("missing config", () => {
     const { run } = tempHome()
     const result = run(["gateway", "run"])
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(78)
     expect(result.stderr).toContain("Missing config. Run `openclaw setup` or set gateway.mode=local (or pass --allow-unconfigured).")
   })
 
@@ -17,7 +25,7 @@ describe("openclaw gateway run: start guards", () => {
     const { run, configPath } = tempHome()
     writeConfig(configPath, { gateway: { mode: "remote", remote: { url: "wss://example.invalid" } } })
     const result = run(["gateway"])
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(78)
     expect(result.stderr).toContain("Gateway start blocked: set gateway.mode=local (current: remote) or pass --allow-unconfigured.")
   })
 
@@ -25,24 +33,36 @@ describe("openclaw gateway run: start guards", () => {
     const { run, configPath } = tempHome()
     writeConfig(configPath, { gateway: { port: 18888 } })
     const result = run(["gateway", "run"])
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(78)
     expect(result.stderr).toContain("Gateway start blocked: existing config is missing gateway.mode.")
+    expect(result.stderr).toContain("openclaw doctor --fix")
   })
 
   it("a non-loopback bind without auth", () => {
     const { run, configPath } = tempHome()
     writeConfig(configPath, { gateway: { mode: "local", bind: "lan" } })
     const result = run(["gateway", "run"])
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(78)
     expect(result.stderr).toContain("Refusing to bind gateway to lan without auth.")
-    expect(result.stderr).toContain("Set gateway.auth.token/password (or OPENCLAW_GATEWAY_TOKEN/OPENCLAW_GATEWAY_PASSWORD) or pass --token/--password.")
+    expect(result.stderr).toContain(inContainer
+      ? "Set OPENCLAW_GATEWAY_TOKEN or OPENCLAW_GATEWAY_PASSWORD, or pass --token/--password to start with auth."
+      : "Set gateway.auth.token/password (or OPENCLAW_GATEWAY_TOKEN/OPENCLAW_GATEWAY_PASSWORD) or pass --token/--password.")
+  })
+
+  it.skipIf(!inContainer)("in a container, no gateway.bind means bind=auto on all interfaces, which needs auth", () => {
+    const { run, configPath } = tempHome()
+    writeConfig(configPath, { gateway: { mode: "local", auth: { mode: "none" } } })
+    const result = run(["gateway", "run"])
+    expect(result.code).toBe(78)
+    expect(result.stderr).toContain("Refusing to bind gateway to auto without auth.")
+    expect(result.stderr).toContain("Container environment detected — the gateway defaults to bind=auto (0.0.0.0) for port-forwarding compatibility.")
   })
 
   it("token mode without a token", () => {
     const { run, configPath } = tempHome()
     writeConfig(configPath, { gateway: { mode: "local", auth: { mode: "token" } } })
     const result = run(["gateway", "run"])
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(78)
     expect(result.stderr).toContain("Gateway auth is set to token, but no token is configured.")
     expect(result.stderr).toContain("Set gateway.auth.token (or OPENCLAW_GATEWAY_TOKEN), or pass --token.")
   })

@@ -1,7 +1,7 @@
 import { Console, Effect, Layer, Schedule } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { type AuthMode, resolveGatewayAuth } from "../../domain/auth/resolveAuth.js"
-import { type BindMode, bindHostFor, checkAuth, checkMode, checkRunFlags, GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
+import { type BindMode, bindHostFor, checkAuth, checkMode, checkRunFlags, defaultBindMode, GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
 import { resolveGatewayPort } from "../../domain/Paths.js"
 import { checkVersionGuard, newerConfigWarning, isOlderThanTouched } from "../../domain/Version.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
@@ -80,8 +80,9 @@ export const runGateway = (options: RunOptions) =>
     const modeProblem = checkMode({ exists: snapshot.exists, config, allowUnconfigured: options.allowUnconfigured })
     if (modeProblem !== undefined) return yield* modeProblem
 
-    const bind = (options.bind ?? config.gateway?.bind ?? "loopback") as BindMode
-    const bindHost = bindHostFor(bind, config.gateway?.customBindHost)
+    const inContainer = host.inContainer === true
+    const bind = (options.bind ?? config.gateway?.bind ?? defaultBindMode(inContainer)) as BindMode
+    const bindHost = bindHostFor(bind, config.gateway?.customBindHost, inContainer)
     if (typeof bindHost !== "string") return yield* bindHost
     const authMode = options.auth as AuthMode | undefined
     if (authMode !== undefined && !["none", "token", "password", "trusted-proxy"].includes(authMode)) {
@@ -95,7 +96,8 @@ export const runGateway = (options: RunOptions) =>
       explicitMode: authMode !== undefined || config.gateway?.auth?.mode !== undefined,
       bind,
       bindHost,
-      legacyTokenPresent: rawGateway !== undefined && "token" in rawGateway
+      legacyTokenPresent: rawGateway !== undefined && "token" in rawGateway,
+      inContainer
     })
     if (authProblem !== undefined) return yield* authProblem
     for (const ref of auth.unresolved) yield* Console.error(`gateway auth: SecretRef ${ref} could not be resolved`)
