@@ -91,6 +91,8 @@ export const inferModelRun = (options: InferRunOptions) =>
     if (Either.isLeft(outcome)) {
       const attempts = attemptsOf(outcome.left)
       const message = noTextOutputMessage(plan.selected.provider, plan.selected.model, outcome.left.message)
+      // Info: the file log keeps it for `openclaw logs`; stderr gets the error line below.
+      yield* Effect.logInfo(`infer model.run failed: ${attempts.map((a) => `${a.provider}/${a.model} ${a.reason}${a.status === undefined ? "" : ` ${a.status}`}`).join(", ")}: ${message}`)
       if (options.json) {
         // The last request that went out: what the runbook asks to compare with a direct curl.
         const request = [...attempts].reverse().find((attempt) => attempt.request !== undefined)?.request
@@ -119,6 +121,7 @@ export const inferModelRun = (options: InferRunOptions) =>
     }
     if (text.trim() === "") {
       const message = noTextOutputMessage(response.provider, response.model)
+      yield* Effect.logInfo(`infer model.run: ${response.provider}/${response.model} completed with stopReason=${response.output.rawStopReason ?? response.output.stopReason} and no visible text`)
       if (options.json) yield* printEnvelope({ ...common, outputs: [], error: message })
       return yield* new ModelRunFailed({
         message,
