@@ -112,6 +112,12 @@ describe("openclaw gateway run: start guards (configuration refusals exit 78, so
       const second = run(["gateway", "run", "--port", String(await freePort())])
       expect(second.code).toBe(1)
       expect(second.stderr).toMatch(/gateway already running \(pid \d+\); lock timeout after \d+ms/)
+      // A supervised start (systemd sets the service marker) that finds a healthy gateway leaves it alone with 78.
+      const started = Date.now()
+      const supervised = run(["gateway", "run"], { OPENCLAW_SERVICE_MARKER: "openclaw" })
+      expect(supervised.code).toBe(78)
+      expect(supervised.stderr).toContain(`Gateway already running and healthy on ws://127.0.0.1:${port}; leaving it alone`)
+      expect(Date.now() - started).toBeLessThan(4000)
     } finally {
       expect(await stopChild(child)).toBe(0)
     }

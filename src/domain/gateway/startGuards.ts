@@ -16,7 +16,8 @@ export class GatewayStartBlocked extends Schema.TaggedError<GatewayStartBlocked>
     "GATEWAY_CONFIG_INVALID",
     "GATEWAY_LOCKED",
     "GATEWAY_PORT_IN_USE",
-    "GATEWAY_BIND_FAILED"
+    "GATEWAY_BIND_FAILED",
+    "GATEWAY_ALREADY_RUNNING"
   ),
   message: Schema.String,
   exitCode: Schema.Number

@@ -24,6 +24,7 @@ import { GatewayBindError, GatewayPolicyLive, GatewayServerLive } from "./Gatewa
 import { CoreMethodsLive } from "./methods/core.js"
 import { DeviceMethodsLive } from "./methods/devices.js"
 import { forceFreePort } from "./forcePort.js"
+import { answersAsGateway } from "./healthzProbe.js"
 import { portOwners } from "./processInfo.js"
 
 /** Options of `openclaw gateway run`. */
@@ -115,6 +116,16 @@ export const runGateway = (options: RunOptions) =>
       if (refusal !== undefined) return yield* refusal
       const lines = yield* forceFreePort(port)
       for (const line of lines) yield* Console.log(line)
+    }
+
+    // Under a supervisor, a healthy gateway already on the port is left alone: exit 78 so
+    // RestartPreventExitStatus=78 stops the unit instead of restart-looping against it.
+    if (serviceMode && !options.force) {
+      const probeHost = bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost
+      const healthy = yield* answersAsGateway(probeHost, port).pipe(Effect.timeoutTo({ duration: "1 second", onTimeout: () => false, onSuccess: (ok) => ok }))
+      if (healthy) {
+        return yield* fail("GATEWAY_ALREADY_RUNNING", `Gateway already running and healthy on ${url}; leaving it alone (supervised start exits 78).\nStop the other gateway first (openclaw gateway status --deep shows it), or give this one another port.`, 78)
+      }
     }
 
     // One scope owns the locks and the running gateway: interruption (SIGINT/SIGTERM) closes both.
