@@ -27,6 +27,14 @@ const runtimeLine = (r: GatewayStatusReport["runtime"], s: GatewayStatusReport["
  * The human `gateway status` of spec 9: labels on stdout in the original's order, problems on stderr,
  * ending with where to go next.
  */
+/** The service's V8 heap control: ambient shell NODE_OPTIONS never reach the service, only its own env does. */
+const gatewayHeapOf = (env: Readonly<Record<string, string>> | undefined) => {
+  const options = env?.["NODE_OPTIONS"]
+  return options !== undefined && /--max-old-space-size=\d+/.test(options)
+    ? `service NODE_OPTIONS: ${options}`
+    : "not set (old service metadata: run `openclaw gateway install --force`)"
+}
+
 export const renderGatewayStatus = (
   report: GatewayStatusReport,
   options: { readonly requireRpc: boolean; readonly deep: boolean; readonly homeDir: string }
@@ -43,6 +51,7 @@ export const renderGatewayStatus = (
     if (service.command !== undefined) out.push(`Command: ${service.command.join(" ")}`)
     out.push(`Service file: ${h(service.definitionPath)}`)
     if (service.env !== undefined) out.push(`Service env: ${Object.entries(service.env).map(([k, v]) => `${k}=${v}`).join(" ")}`)
+    out.push(`Gateway heap: ${gatewayHeapOf(service.env)}`)
   }
   out.push("")
   const cli = report.config.cli
