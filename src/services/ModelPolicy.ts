@@ -12,6 +12,17 @@ export class ModelPolicy extends Context.Tag("openclaw/ModelPolicy")<ModelPolicy
     /** A longer `retry-after` is not waited for: the failure surfaces so fallback can run. */
     readonly retryAfterCap: Duration.DurationInput
   }
+  /**
+   * When a whole fallback chain failed with `overloaded` before any output: rerun it up to
+   * `maxRetries` times, backing off from `baseDelay` doubling to `maxDelay`, and tell the user once
+   * `noticeAfter` has been spent waiting (spec 1.4: 10, 2.5 s, 30 s, 30 s when unset).
+   */
+  readonly overloadRetry?: {
+    readonly maxRetries: number
+    readonly baseDelay: Duration.DurationInput
+    readonly maxDelay: Duration.DurationInput
+    readonly noticeAfter: Duration.DurationInput
+  }
   /** Per-request timeout when the provider sets no `timeoutSeconds`. */
   readonly timeout: Duration.DurationInput
   readonly cooldown: CooldownPolicy

@@ -16,7 +16,7 @@ import { noTextOutputMessage } from "../../src/domain/models/infer.js"
 import { anthropicBetaHeader, defaultContextWindow, hasNativeLongContext, LONG_CONTEXT_FIXES } from "../../src/domain/models/longContext.js"
 import type { Message, ModelInput } from "../../src/domain/models/messages.js"
 import { parseModelRef } from "../../src/domain/models/ModelRef.js"
-import { configuredSelection, fallbackChain, fallbackClearedNotice, fallbackNotice, planModels, resolveModel } from "../../src/domain/models/selection.js"
+import { configuredSelection, fallbackChain, fallbackClearedNotice, fallbackNotice, OVERLOAD_NOTICE, overloadBackoffMs, planModels, resolveModel } from "../../src/domain/models/selection.js"
 import { makeSseDecoder } from "../../src/domain/models/sse.js"
 import { buildStatusReport, checkExitCode } from "../../src/domain/models/statusReport.js"
 import { sanitizeToolCallId, TOOL_AVAILABILITY_NOTE } from "../../src/domain/models/toolIds.js"
@@ -130,6 +130,11 @@ describe("selection and the fallback chain (spec 1.4)", () => {
     const explicit = Either.getOrThrow(planModels(catalogue, sel, { explicit: "fast" }))
     expect(explicit.fallbacks).toEqual([])
     expect(explicit.explicit).toBe(true)
+  })
+
+  it("an all-overloaded chain backs off 2.5 s doubling to 30 s; the notice is the spec's text", () => {
+    expect([1, 2, 3, 4, 5, 10].map((n) => overloadBackoffMs(n, 2_500, 30_000))).toEqual([2_500, 5_000, 10_000, 20_000, 30_000, 30_000])
+    expect(OVERLOAD_NOTICE).toBe("The AI service is temporarily overloaded. I’m still retrying; this may take a few minutes.")
   })
 
   it("fallback notices are the spec's exact text", () => {

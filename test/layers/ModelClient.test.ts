@@ -1,11 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Clock, Effect, Either, Exit, Fiber, Stream, TestClock } from "effect"
+import { Chunk, Clock, Effect, Either, Exit, Fiber, Logger, Stream, TestClock } from "effect"
 import { diagnoseProviderError } from "../../src/domain/models/diagnosis.js"
 import type { ModelError } from "../../src/domain/models/errors.js"
 import type { ModelInput } from "../../src/domain/models/messages.js"
 import type { ModelResponse, ModelStreamEvent } from "../../src/domain/models/response.js"
 import { responseText } from "../../src/domain/models/response.js"
 import { buildStatusReport } from "../../src/domain/models/statusReport.js"
+import { OVERLOAD_NOTICE } from "../../src/domain/models/selection.js"
 import { TOOL_AVAILABILITY_NOTE } from "../../src/domain/models/toolIds.js"
 import { ModelCatalog } from "../../src/services/ModelCatalog.js"
 import { ModelClient } from "../../src/services/ModelClient.js"
@@ -466,10 +467,10 @@ describe("retry and timeout policy on the TestClock", () => {
       expect(fake.requests).toHaveLength(1)
     }))
 
-  it.scoped("without retry-after, 503s back off 1 s then 2 s (the test policy), then give up", () =>
+  it.scoped("without retry-after, 502s back off 1 s then 2 s (the test policy), then give up", () =>
     Effect.gen(function*() {
-      const overloaded = { status: 503, body: { error: { message: "The server is overloaded", type: "overloaded_error" } } }
-      const fake = yield* openAiFake({ models: [MLX_ID], failures: [overloaded, overloaded, overloaded] })
+      const badGateway = { status: 502, body: { error: { message: "Bad gateway", type: "server_error" } } }
+      const fake = yield* openAiFake({ models: [MLX_ID], failures: [badGateway, badGateway, badGateway] })
       const fiber = yield* Effect.fork(complete(`mlx/${MLX_ID}`).pipe(withConfig(strictConfig(fake))))
       yield* sleepingUntil(1_000)
       yield* TestClock.adjust("1 second")
@@ -479,7 +480,39 @@ describe("retry and timeout policy on the TestClock", () => {
       const exit = yield* Fiber.await(fiber)
       expect(fake.requests).toHaveLength(3)
       expect(Exit.isFailure(exit)).toBe(true)
-      if (Exit.isFailure(exit)) expect(JSON.stringify(exit.cause)).toContain("overloaded")
+      if (Exit.isFailure(exit)) expect(JSON.stringify(exit.cause)).toContain("server_error")
+    }))
+
+  it.scoped("an all-overloaded chain is rerun after 2.5 s, then 5 s, with the overload notice once 7 s were spent waiting", () =>
+    Effect.gen(function*() {
+      const overloaded = { status: 503, body: { error: { message: "The server is overloaded", type: "overloaded_error" } } }
+      // Each round is one try plus the two same-provider retries of the test policy (1 s, 2 s).
+      const fake = yield* openAiFake({ models: [MLX_ID], failures: Array.from({ length: 6 }, () => overloaded) })
+      const logs: Array<string> = []
+      const capture = Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => {
+        logs.push(Array.isArray(message) ? message.map(String).join(" ") : String(message))
+      }))
+      const fiber = yield* Effect.fork(complete(`mlx/${MLX_ID}`).pipe(withConfig(strictConfig(fake)), Effect.provide(capture)))
+      let at = 0
+      for (const wake of [1_000, 3_000, 5_500, 6_500, 8_500, 13_500]) {
+        yield* sleepingUntil(wake)
+        // The notice comes when the wait that crosses 7 s has been served, not before.
+        expect(logs.includes(OVERLOAD_NOTICE)).toBe(false)
+        yield* TestClock.adjust(wake - at)
+        at = wake
+      }
+      const response = yield* Fiber.join(fiber)
+      expect(responseText(response)).toBe("pong")
+      expect(fake.requests).toHaveLength(7)
+      expect(logs.filter((line) => line === OVERLOAD_NOTICE)).toHaveLength(1)
+    }))
+
+  it.scoped("an overloaded chain is not rerun when another reason is in the mix, nor past the rerun budget", () =>
+    Effect.gen(function*() {
+      const fake = yield* openAiFake({ models: [MLX_ID], failures: [{ status: 401, body: { error: { message: "Incorrect API key provided" } } }] })
+      const error = modelError(yield* Effect.flip(complete(`mlx/${MLX_ID}`).pipe(withConfig(strictConfig(fake)))))
+      expect(error.reason).toBe("auth")
+      expect(fake.requests).toHaveLength(1)
     }))
 
   it.scoped("timeoutSeconds bounds a hung request: nothing at 6.999 s, ModelTimeout at 7 s, no retry", () =>

@@ -5,9 +5,13 @@ import { ModelsLiveWith } from "../../src/layers/models/ModelsLive.js"
 import { ModelPolicy } from "../../src/services/ModelPolicy.js"
 import { configTestLayer } from "./configTestLayer.js"
 
-/** Model policy numbers for tests: 2 retries from 1 s (doubling to 8 s), retry-after cap 60 s, 30 s timeout. */
+/**
+ * Model policy numbers for tests: 2 retries from 1 s (doubling to 8 s), retry-after cap 60 s, 30 s
+ * timeout; an all-overloaded chain is rerun 3 times (2.5 s, 5 s, 10 s) with the notice after 7 s.
+ */
 export const ModelPolicyTest = Layer.succeed(ModelPolicy, {
   retry: { maxRetries: 2, baseDelay: "1 second", maxDelay: "8 seconds", retryAfterCap: "60 seconds" },
+  overloadRetry: { maxRetries: 3, baseDelay: "2500 millis", maxDelay: "30 seconds", noticeAfter: "7 seconds" },
   timeout: "30 seconds",
   cooldown: { stepsMs: [30_000, 60_000, 300_000], failureWindowMs: 3_600_000, billingDisableMs: 18_000_000, authPermanentDisableMs: 3_600_000 }
 })

@@ -163,3 +163,9 @@ export const fallbackNotice = (fallback: string, primary: string, reason: string
 
 /** The DM notice when a later turn is back on the selected primary. */
 export const fallbackClearedNotice = (primary: string, fallback: string) => `↪️ Model Fallback cleared: ${primary} (was ${fallback})`
+
+/** Said once while an all-overloaded chain keeps being retried (spec 1.4). */
+export const OVERLOAD_NOTICE = "The AI service is temporarily overloaded. I’m still retrying; this may take a few minutes."
+
+/** Backoff before rerun `retry` (1-based) of an all-overloaded chain: doubling from `baseMs`, capped at `maxMs`. */
+export const overloadBackoffMs = (retry: number, baseMs: number, maxMs: number): number => Math.min(baseMs * 2 ** (retry - 1), maxMs)

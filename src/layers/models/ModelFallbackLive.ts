@@ -1,12 +1,13 @@
-import { Clock, Effect, Layer, Ref, Stream } from "effect"
+import { Clock, Duration, Effect, Layer, Ref, Stream } from "effect"
 import type { ModelTarget } from "../../domain/models/catalogue.js"
 import { attemptOf, type FailoverAttempt, type ModelCallError, type ModelError, ModelFailover } from "../../domain/models/errors.js"
 import { type FailoverReason, shouldFallback } from "../../domain/models/failover.js"
 import { unusableProfiles } from "../../domain/models/health.js"
 import type { FallbackInfo, ModelResponse, ModelStreamEvent } from "../../domain/models/response.js"
-import { fallbackNotice } from "../../domain/models/selection.js"
+import { fallbackNotice, OVERLOAD_NOTICE, overloadBackoffMs } from "../../domain/models/selection.js"
 import { type ModelCallRequest, ModelClient } from "../../services/ModelClient.js"
 import { ModelHealth } from "../../services/ModelHealth.js"
+import { ModelPolicy } from "../../services/ModelPolicy.js"
 
 const flatten = (error: ModelError): ReadonlyArray<FailoverAttempt> => (error._tag === "ModelFailover" ? error.attempts : [attemptOf(error)])
 
@@ -31,14 +32,34 @@ const exhausted = (attempts: ReadonlyArray<FailoverAttempt>, last: ModelError): 
  * Model fallback (spec 1.4): tries the target, then each fallback, on failover-worthy failures
  * (auth, rate limit, overload, timeout, billing, model_not_found, unknown). Format errors and context
  * overflow stop the chain. A candidate whose auth profile is cooling down or disabled is skipped while
- * another remains. Records each failure and the decision for `models status`; a stream falls back only
- * before its first event.
+ * another remains; a chain where every candidate was overloaded is rerun with backoff. Records each
+ * failure and the decision for `models status`; a stream falls back only before its first event.
  */
 export const ModelFallbackLive = Layer.effect(
   ModelClient,
   Effect.gen(function*() {
     const inner = yield* ModelClient
     const health = yield* ModelHealth
+    const policy = yield* ModelPolicy
+    const overload = policy.overloadRetry ?? { maxRetries: 10, baseDelay: "2500 millis", maxDelay: "30 seconds", noticeAfter: "30 seconds" }
+
+    /**
+     * The wait before rerunning a chain whose every attempt since `start` was `overloaded`, or
+     * undefined when it must not be rerun. Logs the overload notice once enough time was spent.
+     */
+    const overloadWait = (attempts: ReadonlyArray<FailoverAttempt>, start: number, retry: number, waited: Ref.Ref<number>) =>
+      Effect.gen(function*() {
+        const round = attempts.slice(start)
+        if (retry > overload.maxRetries || round.length === 0 || !round.every((a) => a.reason === "overloaded")) return undefined
+        const delay = overloadBackoffMs(retry, Duration.toMillis(overload.baseDelay), Duration.toMillis(overload.maxDelay))
+        const before = yield* Ref.get(waited)
+        yield* Ref.set(waited, before + delay)
+        yield* Effect.logWarning(`model fallback: every candidate is overloaded; rerunning the chain (${retry}/${overload.maxRetries}) in ${delay}ms`)
+        const noticeAt = Duration.toMillis(overload.noticeAfter)
+        return Effect.sleep(Duration.millis(delay)).pipe(
+          Effect.zipRight(before < noticeAt && before + delay >= noticeAt ? Effect.logWarning(OVERLOAD_NOTICE) : Effect.void)
+        )
+      })
     const candidatesOf = (request: ModelCallRequest): ReadonlyArray<ModelTarget> => [request.target, ...request.fallbacks]
     const single = (request: ModelCallRequest, target: ModelTarget): ModelCallRequest => ({ target, fallbacks: [], input: request.input })
 
@@ -127,7 +148,16 @@ export const ModelFallbackLive = Layer.effect(
                       next === undefined ? Effect.fail(exhausted(attempts, error)) : run(index + 1))
                 })
               ))
-          return run(0)
+          // Spec 1.4: an all-overloaded chain is rerun with backoff (before any output: `complete` has none).
+          const chain = (retry: number, waited: Ref.Ref<number>): Effect.Effect<ModelResponse, ModelError> => {
+            const start = attempts.length
+            return run(0).pipe(
+              Effect.catchAll((error) =>
+                Effect.flatMap(overloadWait(attempts, start, retry, waited), (wait) =>
+                  wait === undefined ? Effect.fail(error) : Effect.zipRight(wait, chain(retry + 1, waited))))
+            )
+          }
+          return Effect.flatMap(Ref.make(0), (waited) => chain(1, waited))
         }),
       stream: (request) =>
         Stream.unwrap(
@@ -152,7 +182,21 @@ export const ModelFallbackLive = Layer.effect(
                     )
                   )
                 )))
-            return run(0)
+            const chain = (retry: number, waited: Ref.Ref<number>): Stream.Stream<ModelStreamEvent, ModelError> => {
+              const start = attempts.length
+              return run(0).pipe(
+                Stream.catchAll((error) =>
+                  Stream.unwrap(
+                    Effect.gen(function*() {
+                      if (yield* Ref.get(started)) return Stream.fail(error)
+                      const wait = yield* overloadWait(attempts, start, retry, waited)
+                      return wait === undefined ? Stream.fail(error) : Stream.unwrap(Effect.as(wait, chain(retry + 1, waited)))
+                    })
+                  )
+                )
+              )
+            }
+            return Stream.unwrap(Effect.map(Ref.make(0), (waited) => chain(1, waited)))
           })
         )
     }

@@ -24,6 +24,7 @@ export const ModelPolicyLive = Layer.effect(
   ModelPolicy,
   Effect.map(Host, (host) => ({
     retry: { maxRetries: 1, baseDelay: "500 millis", maxDelay: "8 seconds", retryAfterCap: retryAfterCapMs(host.env) },
+    overloadRetry: { maxRetries: 10, baseDelay: "2500 millis", maxDelay: "30 seconds", noticeAfter: "30 seconds" },
     timeout: "180 seconds",
     cooldown: { stepsMs: [30_000, 60_000, 300_000], failureWindowMs: 3_600_000, billingDisableMs: 5 * 3_600_000, authPermanentDisableMs: 3_600_000 }
   }))
