@@ -325,6 +325,10 @@ describe("openclaw models status and list (built CLI)", () => {
     expect(check.stdout).toContain("Missing auth for providers in use: remote")
     const withKey = await missing.run(["models", "status", "--check"], { REMOTE_API_KEY: "sk-remote-123" })
     expect(withKey.code).toBe(0)
+    const nothing = install({})
+    const none = await nothing.run(["models", "status", "--check"])
+    expect(none.code).toBe(1)
+    expect(none.stdout).toContain("Warning: No model configured: set agents.defaults.model")
   })
 
   it("--probe buckets: ok, auth, rate_limit, format, timeout, no_model (and --check fails on any non-ok)", async () => {

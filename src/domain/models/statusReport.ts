@@ -197,9 +197,13 @@ export const buildStatusReport = (input: {
   }
 }
 
-/** `--check`: 1 when a provider in use has no usable credential or is cooling down, else 0 (2 = expiring needs OAuth profiles). */
+/**
+ * `--check`: 1 when no default model resolves, a provider in use has no usable credential or is cooling
+ * down, or a probe failed; else 0 (2 = expiring needs OAuth profiles).
+ */
 export const checkExitCode = (report: ModelsStatusReport): number => {
   const inUse = new Set(report.auth.providers.filter((p) => p.inUse).map((p) => p.provider))
+  if (report.resolvedDefault === null) return 1
   if (report.auth.missingProvidersInUse.length > 0) return 1
   if (report.auth.unusableProfiles.some((row) => inUse.has(row.provider))) return 1
   if (report.probe?.results.some((row) => row.status !== "ok") === true) return 1
