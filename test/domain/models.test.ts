@@ -487,6 +487,7 @@ describe("profile health and models status", () => {
     expect(report.auth.unusableProfiles[0]).toMatchObject({ profileId: "anthropic:default", provider: "anthropic", kind: "cooldown", reason: "rate_limit", remainingMs: 26_000, model: "claude-opus-4-6" })
     expect(report.lastFallback?.causes).toContain('agents.defaults.models["anthropic/claude-opus-4-6"] still carries legacy params.context1m: true')
     expect(report.lastFallback?.fixes).toEqual(LONG_CONTEXT_FIXES)
+    expect(report.warnings).toContain('agents.defaults.models["anthropic/claude-opus-4-6"].params.context1m is legacy and ignored: 1M context is automatic where GA (Opus 4.6/4.7/4.8, Sonnet 4.6) and the context-1m beta header is no longer sent; remove it')
     expect(checkExitCode(report)).toBe(1)
     expect(checkExitCode(buildStatusReport({ configPath: "/x", catalogue: cat, selection: configuredSelection(cfg), health, now: 60_000 }))).toBe(0)
   })

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Clock, Effect, Either, Exit, Fiber, Logger, Stream, TestClock } from "effect"
 import { diagnoseProviderError } from "../../src/domain/models/diagnosis.js"
-import type { ModelError } from "../../src/domain/models/errors.js"
+import { type ModelError, ModelHttpError, ModelRateLimited, ModelTimeout } from "../../src/domain/models/errors.js"
+import { retryDelay } from "../../src/layers/models/ModelRetryLive.js"
 import type { ModelInput } from "../../src/domain/models/messages.js"
 import type { ModelResponse, ModelStreamEvent } from "../../src/domain/models/response.js"
 import { responseText } from "../../src/domain/models/response.js"
@@ -438,6 +439,23 @@ describe("failover (spec 1.4, 1.5; runbook: Anthropic 429 long context)", () => 
       if (error._tag !== "ModelFailover") return
       expect(error.attempts.map((a) => `${a.provider}/${a.model}:${a.reason}`)).toEqual(["one/a:model_not_found", "two/b:model_not_found"])
     }))
+})
+
+describe("retry decisions (pure)", () => {
+  const policy = { maxRetries: 2, baseDelay: "1 second", maxDelay: "8 seconds", retryAfterCap: "60 seconds" } as const
+  const limited = (retryAfterMs: number | undefined, longContext = false) =>
+    new ModelRateLimited({ message: "HTTP 429", provider: "p", model: "m", reason: "rate_limit", status: 429, longContext, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
+  it("retry-after is honoured up to the 60 s cap; beyond it, the long-context refusal, timeouts and format errors are not retried", () => {
+    expect(retryDelay(limited(60_000), 1, policy)).toBe(60_000)
+    expect(retryDelay(limited(60_001), 1, policy)).toBeUndefined()
+    expect(retryDelay(limited(undefined), 1, policy)).toBe(1_000)
+    expect(retryDelay(limited(undefined), 2, policy)).toBe(2_000)
+    expect(retryDelay(limited(undefined), 3, policy)).toBeUndefined()
+    expect(retryDelay(limited(1_000, true), 1, policy)).toBeUndefined()
+    expect(retryDelay(new ModelTimeout({ message: "t", provider: "p", model: "m", reason: "timeout", timeoutMs: 1 }), 1, policy)).toBeUndefined()
+    expect(retryDelay(new ModelHttpError({ message: "HTTP 400", provider: "p", model: "m", reason: "format", status: 400 }), 1, policy)).toBeUndefined()
+    expect(retryDelay(new ModelHttpError({ message: "HTTP 502", provider: "p", model: "m", reason: "server_error", status: 502 }), 1, policy)).toBe(1_000)
+  })
 })
 
 describe("retry and timeout policy on the TestClock", () => {

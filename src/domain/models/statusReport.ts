@@ -139,6 +139,11 @@ export const buildStatusReport = (input: {
     const resolved = resolveModel(catalogue, ref, defaultProvider)
     if (Either.isLeft(resolved)) warnings.push(`Fallback ${resolved.left.message}`)
   }
+  for (const [key, entry] of Object.entries(catalogue.metadata)) {
+    if (entry.params?.["context1m"] === true) {
+      warnings.push(`agents.defaults.models["${key}"].params.context1m is legacy and ignored: 1M context is automatic where GA (Opus 4.6/4.7/4.8, Sonnet 4.6) and the context-1m beta header is no longer sent; remove it`)
+    }
+  }
   const inUse = providersInUse(catalogue, selection)
   const shown = catalogue.providers.filter((entry) => entry.configured || inUse.includes(entry.id))
   const providers = shown.map((entry): ProviderAuth => ({
