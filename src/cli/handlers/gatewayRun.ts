@@ -33,7 +33,7 @@ export const gatewayRun = (args: {
       })).trim()
       : Option.getOrUndefined(args.password)
     const context = yield* Effect.context<ConfigStore | Paths | Host>()
-    yield* runGateway({
+    return yield* runGateway({
       features: [AgentFeatureLive(context)],
       port: Option.getOrUndefined(args.port),
       bind: Option.getOrUndefined(args.bind),
