@@ -210,6 +210,7 @@ describe("openclaw infer model run (built CLI, loopback fakes)", () => {
     expect(gateway.code).toBe(1)
     expect(gateway.stderr).toContain("error[INFER_GATEWAY_UNAVAILABLE]")
     expect(gateway.stderr).toContain("--local")
+    expect(gateway.stderr).toContain("openclaw agent --message")
   })
 })
 

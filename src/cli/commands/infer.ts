@@ -9,7 +9,7 @@ const runCommand = Command.make(
     prompt: Options.text("prompt").pipe(Options.withDescription("The prompt to send (must not be blank)")),
     model: Options.text("model").pipe(Options.optional, Options.withDescription("provider/model to use; an explicit choice never falls back")),
     local: Options.boolean("local").pipe(Options.withDescription("Run in this process without the gateway (the default)")),
-    gateway: Options.boolean("gateway").pipe(Options.withDescription("Run through the gateway (not available yet)")),
+    gateway: Options.boolean("gateway").pipe(Options.withDescription("Run through the gateway (not available in this build; see openclaw agent)")),
     file: Options.file("file").pipe(Options.repeated, Options.withDescription("Attach an image file (repeatable)")),
     thinking: Options.choice("thinking", THINKING).pipe(Options.optional, Options.withDescription("One-shot thinking level")),
     json: Options.boolean("json").pipe(Options.withDescription("Print the JSON envelope"))

@@ -62,7 +62,7 @@ export const inferModelRun = (options: InferRunOptions) =>
     if (options.prompt.trim() === "") return yield* new InferInputInvalid({ message: "--prompt must contain non-whitespace text" })
     if (options.gateway) {
       return yield* new InferGatewayUnavailable({
-        message: "infer model run --gateway needs the gateway's `agent` method, which this build does not serve yet; run the same prompt locally (the default, or --local) with this host's model config"
+        message: "infer model run --gateway is not available in this build: the gateway serves no bare model run (its `agent` method runs a full agent turn with tools and a session; use `openclaw agent --message ...` for that); run the bare prompt locally (the default, or --local) with this host's model config"
       })
     }
     const images = yield* Effect.forEach(options.files, readImage)
