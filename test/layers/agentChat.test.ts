@@ -226,6 +226,19 @@ describe("agent and chat methods over a real gateway socket", () => {
     expect(chatFinal(await collectRun(client, "run-after-hang"))?.payload.message.content[0].text).toBe("Fresh.")
   })
 
+  it("two sends to one session run one after the other; the transcript keeps turns in order", async () => {
+    model.script.push({ text: "first answer", delayMs: 40, chunks: 3 }, { text: "second answer" })
+    await Promise.all([
+      call(client, "chat.send", { sessionKey: "agent:main:serial", message: "first", idempotencyKey: "run-serial-1" }),
+      call(client, "chat.send", { sessionKey: "agent:main:serial", message: "second", idempotencyKey: "run-serial-2" })
+    ])
+    const [one, two] = await Promise.all([collectRun(client, "run-serial-1"), collectRun(client, "run-serial-2")])
+    expect(chatFinal(one)?.payload.message.content[0].text).toBe("first answer")
+    expect(chatFinal(two)?.payload.message.content[0].text).toBe("second answer")
+    const history = await call(client, "chat.history", { sessionKey: "agent:main:serial" })
+    expect(history.payload.messages.map((m: any) => m.content[0]?.text)).toEqual(["first", "first answer", "second", "second answer"])
+  })
+
   it("agent answers accepted, then a second response with the same id carries the final result", async () => {
     model.script.push({ text: "Agent reply." })
     client.send({ type: "req", id: "agent-1", method: "agent", params: { message: "hello agent", agentId: "ops", idempotencyKey: "run-agent-1" } })
