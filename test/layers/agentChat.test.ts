@@ -185,6 +185,8 @@ describe("agent and chat methods over a real gateway socket", () => {
     expect(model.requests.length - before).toBe(2)
     expect(chatFinal(events)?.payload).toMatchObject({ state: "final", message: { content: [{ type: "text", text: "⚠️ Agent couldn't generate a response. Please try again." }] } })
     const lines = await gw.logLines()
+    const health = JSON.parse(fs.readFileSync(path.join(gw.dir, "agents", "main", "agent", "auth-health.json"), "utf8"))
+    expect(JSON.stringify(health)).toContain("empty_response")
     const warning = lines.find((l) => l.includes("incomplete turn detected: runId=run-empty-twice"))
     expect(warning).toBeDefined()
     const record = JSON.parse(warning ?? "{}")

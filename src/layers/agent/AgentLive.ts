@@ -5,6 +5,7 @@ import type { ConfigStore } from "../../services/ConfigStore.js"
 import type { Host } from "../../services/Host.js"
 import type { ModelCatalog } from "../../services/ModelCatalog.js"
 import type { ModelClient } from "../../services/ModelClient.js"
+import type { ModelHealth } from "../../services/ModelHealth.js"
 import type { Paths } from "../../services/Paths.js"
 import { ModelsLive } from "../models/ModelsLive.js"
 import { AgentPolicyLive } from "./AgentPolicyLive.js"
@@ -16,7 +17,7 @@ import { ToolRegistryLive } from "./ToolRegistryLive.js"
 export interface AgentStackOptions {
   readonly tools?: ReadonlyArray<AgentTool<any, any>>
   readonly policy?: Layer.Layer<AgentPolicy>
-  readonly models?: Layer.Layer<ModelCatalog | ModelClient, never, ConfigStore | Host | Paths>
+  readonly models?: Layer.Layer<ModelCatalog | ModelClient | ModelHealth, never, ConfigStore | Host | Paths>
 }
 
 /**

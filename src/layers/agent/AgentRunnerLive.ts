@@ -27,6 +27,7 @@ import { ConfigStore } from "../../services/ConfigStore.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { ModelCatalog } from "../../services/ModelCatalog.js"
 import { ModelClient } from "../../services/ModelClient.js"
+import { ModelHealth } from "../../services/ModelHealth.js"
 import { SessionStore, type StoredSession } from "../../services/SessionStore.js"
 import { ToolRegistry } from "../../services/ToolRegistry.js"
 
@@ -66,6 +67,7 @@ export const AgentRunnerLive = Layer.scoped(
     const registry = yield* ToolRegistry
     const catalog = yield* ModelCatalog
     const client = yield* ModelClient
+    const health = yield* ModelHealth
     const log = yield* GatewayLog
     const policy = yield* AgentPolicy
     const config = yield* ConfigStore
@@ -246,6 +248,14 @@ export const AgentRunnerLive = Layer.scoped(
             }),
             { runId, sessionId: session.sessionId }
           )
+          // Spec 1.3: the profile that produced no answer is marked failed (not a cooldown reason).
+          yield* health.recordFailure({
+            provider: response.provider,
+            model: response.model,
+            reason: "empty_response",
+            summary: "incomplete turn: no user-visible answer",
+            code: "AGENT_INCOMPLETE_TURN"
+          })
           const reply = incompleteTurnReply(replaySafe)
           yield* persist({ ...assistant, content: [{ type: "text", text: reply }], stopReason: "error", errorMessage: "incomplete turn", timestamp: Date.now() })
           return yield* finish([reply], reply, response)
