@@ -3,6 +3,7 @@ import type { ChildProcess } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { freePort, startInBackground, stopChild, writeConfig } from "../support/gatewayProcess.js"
+import { call, connectRaw } from "../support/rawClient.js"
 import { runCliAsync } from "../support/runCliAsync.js"
 import { tempHome } from "../support/runCli.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
@@ -130,4 +131,43 @@ describe("openclaw agent --local and the fallback to the embedded agent", () => 
     expect(result.stdout).toBe("Embedded.\n")
     expect(result.code).toBe(0)
   })
+})
+
+describe("a gateway killed mid-run", () => {
+  it("leaves every earlier transcript line intact; after a restart history and new runs work", async () => {
+    const model = await startScriptedModelServer()
+    const port = await freePort()
+    const home = tempHome()
+    writeConfig(home.configPath, { gateway: { mode: "local", port, auth: { mode: "token", token: TOKEN } }, ...scriptedModelConfig(model) })
+    const first = (await startInBackground(home.home)).child
+    const url = `ws://127.0.0.1:${port}`
+    const { client } = await connectRaw(url, { token: TOKEN, scopes: ["operator.read", "operator.write"] })
+    model.script.push({ text: "Done one." }, { text: "half an answ", hang: true })
+    await call(client, "chat.send", { sessionKey: "main", message: "one", idempotencyKey: "crash-1" })
+    await client.next((f) => f.event === "chat" && f.payload?.runId === "crash-1" && f.payload.state === "final", 8000)
+    await call(client, "chat.send", { sessionKey: "main", message: "two", idempotencyKey: "crash-2" })
+    await client.next((f) => f.event === "chat" && f.payload?.runId === "crash-2" && f.payload.state === "delta", 8000)
+    const exited = new Promise((resolve) => first.on("exit", resolve))
+    first.kill("SIGKILL")
+    await exited
+    client.close()
+    const sessions = path.join(home.stateDir, "agents", "main", "sessions")
+    const index = JSON.parse(fs.readFileSync(path.join(sessions, "sessions.json"), "utf8"))
+    const lines = fs.readFileSync(path.join(sessions, `${index["agent:main:main"].sessionId}.jsonl`), "utf8").split("\n").filter((l) => l !== "")
+    expect(lines.map((l) => JSON.parse(l).message?.role ?? "header")).toEqual(["header", "user", "assistant", "user"])
+    const second = (await startInBackground(home.home)).child
+    try {
+      const again = (await connectRaw(url, { token: TOKEN, scopes: ["operator.read", "operator.write"] })).client
+      const history = await call(again, "chat.history", { sessionKey: "main" })
+      expect(history.payload.messages.map((m: any) => m.content[0]?.text)).toEqual(["one", "Done one.", "two"])
+      model.script.push({ text: "Back." })
+      await call(again, "chat.send", { sessionKey: "main", message: "three", idempotencyKey: "crash-3" })
+      const final = await again.next((f) => f.event === "chat" && f.payload?.runId === "crash-3" && f.payload.state === "final", 8000)
+      expect(final.payload.message.content[0].text).toBe("Back.")
+      again.close()
+    } finally {
+      await stopChild(second)
+      await model.close()
+    }
+  }, 30_000)
 })
