@@ -122,6 +122,16 @@ describe("openclaw infer model run (built CLI, loopback fakes)", () => {
     expect(once.stderr).toContain("repeats the provider prefix")
   })
 
+  it("the provider prefix omitted at selection is Unknown model, naming the prefixed ref to use", async () => {
+    const fake = await openai()
+    const { run } = install({ models: { providers: { mlx: mlxProvider(fake) } } })
+    const result = await run(["infer", "model", "run", "--model", MLX_ID, "--prompt", "hi"])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`error[MODEL_UNKNOWN]: Unknown model: ${MLX_ID}`)
+    expect(result.stderr).toContain(`the provider prefix is missing; select it as "mlx/${MLX_ID}"`)
+    expect(fake.requests).toHaveLength(0)
+  })
+
   it("a baseUrl without /v1 is diagnosed as such", async () => {
     const fake = await openai()
     const { run } = install({ models: { providers: { mlx: { ...mlxProvider(fake), baseUrl: fake.baseUrl } } } })
