@@ -45,21 +45,21 @@ export const ModelFallbackLive = Layer.effect(
 
     /**
      * The wait before rerunning a chain whose every attempt since `start` was `overloaded`, or
-     * undefined when it must not be rerun. Logs the overload notice once enough time was spent.
+     * undefined when it must not be rerun. The overload notice follows the wait that crosses `noticeAfter`.
      */
     const overloadWait = (attempts: ReadonlyArray<FailoverAttempt>, start: number, retry: number, waited: Ref.Ref<number>) =>
       Effect.gen(function*() {
         const round = attempts.slice(start)
-        if (retry > overload.maxRetries || round.length === 0 || !round.every((a) => a.reason === "overloaded")) return undefined
+        if (retry > overload.maxRetries || round.length === 0 || !round.every((a) => a.reason === "overloaded")) return false
         const delay = overloadBackoffMs(retry, Duration.toMillis(overload.baseDelay), Duration.toMillis(overload.maxDelay))
-        const before = yield* Ref.get(waited)
-        yield* Ref.set(waited, before + delay)
+        const before = yield* Ref.getAndUpdate(waited, (ms) => ms + delay)
         yield* Effect.logWarning(`model fallback: every candidate is overloaded; rerunning the chain (${retry}/${overload.maxRetries}) in ${delay}ms`)
+        yield* Effect.sleep(Duration.millis(delay))
         const noticeAt = Duration.toMillis(overload.noticeAfter)
-        return Effect.sleep(Duration.millis(delay)).pipe(
-          Effect.zipRight(before < noticeAt && before + delay >= noticeAt ? Effect.logWarning(OVERLOAD_NOTICE) : Effect.void)
-        )
+        if (before < noticeAt && before + delay >= noticeAt) yield* Effect.logWarning(OVERLOAD_NOTICE)
+        return true
       })
+
     const candidatesOf = (request: ModelCallRequest): ReadonlyArray<ModelTarget> => [request.target, ...request.fallbacks]
     const single = (request: ModelCallRequest, target: ModelTarget): ModelCallRequest => ({ target, fallbacks: [], input: request.input })
 
@@ -153,8 +153,7 @@ export const ModelFallbackLive = Layer.effect(
             const start = attempts.length
             return run(0).pipe(
               Effect.catchAll((error) =>
-                Effect.flatMap(overloadWait(attempts, start, retry, waited), (wait) =>
-                  wait === undefined ? Effect.fail(error) : Effect.zipRight(wait, chain(retry + 1, waited))))
+                Effect.flatMap(overloadWait(attempts, start, retry, waited), (rerun) => rerun ? chain(retry + 1, waited) : Effect.fail(error)))
             )
           }
           return Effect.flatMap(Ref.make(0), (waited) => chain(1, waited))
@@ -189,8 +188,7 @@ export const ModelFallbackLive = Layer.effect(
                   Stream.unwrap(
                     Effect.gen(function*() {
                       if (yield* Ref.get(started)) return Stream.fail(error)
-                      const wait = yield* overloadWait(attempts, start, retry, waited)
-                      return wait === undefined ? Stream.fail(error) : Stream.unwrap(Effect.as(wait, chain(retry + 1, waited)))
+                      return (yield* overloadWait(attempts, start, retry, waited)) ? chain(retry + 1, waited) : Stream.fail(error)
                     })
                   )
                 )

@@ -1,4 +1,4 @@
-import { Effect, Layer, Logger, LogLevel } from "effect"
+import { Effect, Layer, Logger, LogLevel, Runtime } from "effect"
 import type { LogThreshold } from "../../domain/logFile.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { GatewayLog, type LogLevelName } from "../../services/GatewayLog.js"
@@ -56,11 +56,13 @@ export const withModelLog = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     return yield* Effect.scoped(
       Effect.gen(function*() {
         const log = yield* Effect.provide(GatewayLog, yield* Layer.build(fileLog))
+        // Loggers are synchronous; `write` only buffers (the file append runs on the log's own fiber).
+        const runSync = Runtime.runSync(yield* Effect.runtime<never>())
         const fileLogger = Logger.make(({ logLevel, message }) => {
           const level = nameOf(logLevel)
           if (level === undefined) return
           const text = Array.isArray(message) ? message.map(String).join(" ") : String(message)
-          Effect.runSync(log.write({ level, message: text, fields: { subsystem: "models" } }))
+          runSync(log.write({ level, message: text, fields: { subsystem: "models" } }))
         })
         return yield* effect.pipe(Effect.provide(Logger.add(fileLogger)), Logger.withMinimumLogLevel(minimumOf(threshold)))
       })
