@@ -60,12 +60,19 @@ describe("config crash safety", () => {
     const env = { ...process.env, OPENCLAW_STATE_DIR: dir, OPENCLAW_HOME: dir }
     let next = 0
     let maxTemps = 0
+    let committed = false
     for (let kill = 0; kill < KILLS; kill++) {
       const child = startWriter(env, next)
       await child.ready
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 40))
       await child.kill()
       next = (child.lastStarted() ?? next) + 1
+      // Until a first write commits there is no file (a writer killed that early); once there, it never vanishes.
+      if (!fs.existsSync(configPath)) {
+        expect(committed, `openclaw.json disappeared after kill ${kill}`).toBe(false)
+        continue
+      }
+      committed = true
       const text = fs.readFileSync(configPath, "utf8")
       const parsed = JSON.parse(text) as { logging: { file: string } }
       const version = Number(/crash-(\d+)\.log$/.exec(parsed.logging.file)?.[1])
@@ -74,6 +81,7 @@ describe("config crash safety", () => {
       const temps = fs.readdirSync(dir).filter((name) => name.endsWith(".tmp")).length
       maxTemps = Math.max(maxTemps, temps)
     }
+    expect(committed).toBe(true)
     // A dead writer leaves at most its one temp file (and a stale lock), which the next writer clears.
     expect(maxTemps).toBeLessThanOrEqual(2)
     const finisher = startWriter(env, next)
