@@ -7,16 +7,23 @@ import { validateConfig } from "../../src/domain/config/validate.js"
 import { ConfigLive } from "../../src/layers/ConfigLive.js"
 import { GatewayPolicyLive } from "../../src/layers/gateway/GatewayServerLive.js"
 import { gatewayLayer, type GatewayFeatureContext } from "../../src/layers/gateway/runGateway.js"
+import { GatewayLog } from "../../src/services/GatewayLog.js"
 import { GatewayServer } from "../../src/services/GatewayServer.js"
 import { Either } from "effect"
+
+type Feature = Layer.Layer<never, never, GatewayFeatureContext>
+/** The config foundation the gateway runs on, for features that need it (the agent stack). */
+export type GatewayBase = ReturnType<typeof ConfigLive>
 
 export interface RunningGateway {
   readonly url: string
   readonly port: number
   readonly dir: string
   readonly configPath: string
-  /** The gateway's JSON-lines log (writes are buffered: poll for a line). */
+  /** The gateway's JSON-lines log (writes are buffered: poll for a line, or use logLines). */
   readonly logFile: string
+  /** The log's lines so far, flushed first. */
+  readonly logLines: () => Promise<ReadonlyArray<string>>
   readonly stop: () => Promise<void>
 }
 
@@ -24,9 +31,10 @@ export interface RunningGateway {
 export const startGateway = async (
   config: Record<string, unknown>,
   env: Record<string, string> = {},
-  features: ReadonlyArray<Layer.Layer<never, never, GatewayFeatureContext>> = []
+  features: ReadonlyArray<Feature> | ((base: GatewayBase) => ReadonlyArray<Feature>) = [],
+  tempPrefix = "clawgate-gw-"
 ): Promise<RunningGateway> => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-gw-"))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), tempPrefix))
   const configPath = path.join(dir, "openclaw.json")
   fs.writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 })
   const validated = validateConfig(config)
@@ -43,17 +51,23 @@ export const startGateway = async (
     auth: resolveGatewayAuth(validated.right.config.gateway, hostEnv),
     overrides: {},
     logFile,
-    features
+    features: typeof features === "function" ? features(base) : features
   }).pipe(Layer.provide(base), Layer.provide(GatewayPolicyLive))
   const scope = Effect.runSync(Scope.make())
   const context = await Effect.runPromise(Layer.buildWithScope(layer, scope))
   const server = Effect.runSync(Effect.provide(GatewayServer, context))
+  const log = Effect.runSync(Effect.provide(GatewayLog, context))
   return {
     url: server.url,
     port: server.port,
     dir,
     configPath,
     logFile,
+    logLines: async () => {
+      await Effect.runPromise(log.flush)
+      const file = await Effect.runPromise(log.currentFile)
+      return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "") : []
+    },
     stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }
