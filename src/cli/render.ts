@@ -2,7 +2,7 @@ import type { AgentInputInvalid, AgentRunFailed } from "../domain/agent/errors.j
 import type { DoctorConfigUnrecoverable } from "../domain/doctor/errors.js"
 import type { ConfigError } from "../domain/errors.js"
 import type { NoModelConfigured, UnknownModel } from "../domain/models/errors.js"
-import type { InferGatewayUnavailable, InferInputInvalid, ModelRunFailed } from "../domain/models/infer.js"
+import type { InferGatewayForbidden, InferInputInvalid, ModelRunFailed } from "../domain/models/infer.js"
 import type { GatewayStartBlocked } from "../domain/gateway/startGuards.js"
 import type { GatewayClientError } from "../domain/protocol/clientErrors.js"
 import { SERVICE_MANAGER_UNAVAILABLE_HINT } from "../domain/service/report.js"
@@ -17,7 +17,7 @@ export interface RenderedError {
 const next = (command: string) => `Next: ${command}`
 
 /** Model and `infer` errors that reach the CLI edge. */
-type ModelCliError = UnknownModel | NoModelConfigured | ModelRunFailed | InferInputInvalid | InferGatewayUnavailable
+type ModelCliError = UnknownModel | NoModelConfigured | ModelRunFailed | InferInputInvalid | InferGatewayForbidden
 
 /** Every typed error a CLI command can end with. */
 export type CliError = ConfigError | GatewayClientError | GatewayStartBlocked | DoctorConfigUnrecoverable | ServiceManagerUnavailable | ServiceActionFailed | ModelCliError | AgentInputInvalid | AgentRunFailed
@@ -106,8 +106,14 @@ export const renderError = (error: CliError): RenderedError => {
       return { lines: [head, next(error.hint ?? "openclaw models status --probe, then openclaw logs --follow")], exitCode: 1 }
     case "InferInputInvalid":
       return { lines: [head], exitCode: 1 }
-    case "InferGatewayUnavailable":
-      return { lines: [head, next("openclaw infer model run --local --prompt ...")], exitCode: 1 }
+    case "InferGatewayForbidden":
+      return {
+        lines: [
+          head,
+          next("connect with the gateway's token (--token, or gateway.remote.token) or a device approved for operator.admin; or drop --model to use the gateway's configured model, or run it here with --local")
+        ],
+        exitCode: 1
+      }
     case "AgentInputInvalid":
       return { lines: [head, next("openclaw agent --agent main --message \"...\" (see openclaw agent --help)")], exitCode: 1 }
     case "AgentRunFailed":

@@ -2,7 +2,8 @@ import { Context, type Effect } from "effect"
 import type { AgentRunError } from "../domain/agent/errors.js"
 import type { AgentRunEvent } from "../domain/agent/events.js"
 import type { FallbackInfo } from "../domain/models/response.js"
-import type { StopReason, ThinkingLevel, Usage } from "../domain/models/messages.js"
+import type { PromptMode } from "../domain/agent/modelRun.js"
+import type { ImageBlock, StopReason, ThinkingLevel, Usage } from "../domain/models/messages.js"
 
 /** One agent turn to run. */
 export interface AgentRunRequest {
@@ -18,6 +19,15 @@ export interface AgentRunRequest {
   readonly thinking?: ThinkingLevel | undefined
   readonly timeoutMs?: number | undefined
   readonly label?: string | undefined
+  /**
+   * A raw model run: the message (and `images`) alone to the model chain, with no system prompt, no
+   * tools and no transcript; nothing is written to the session store.
+   */
+  readonly modelRun?: boolean | undefined
+  /** Images sent with the message of a raw model run. */
+  readonly images?: ReadonlyArray<ImageBlock> | undefined
+  /** The system prompt of an agent turn: `full` (default) or `minimal`; `none` only with `modelRun`. */
+  readonly promptMode?: PromptMode | undefined
   /** Receives the run's events in order; must not fail. */
   readonly onEvent?: ((event: AgentRunEvent) => Effect.Effect<void>) | undefined
 }

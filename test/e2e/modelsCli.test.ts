@@ -211,16 +211,15 @@ describe("openclaw infer model run (built CLI, loopback fakes)", () => {
     expect(fake.requests).toHaveLength(1)
   })
 
-  it("rejects an empty prompt and explains --gateway", async () => {
+  it("rejects an empty prompt; --gateway with no gateway listening says how to start one", async () => {
     const { run } = install({})
     const empty = await run(["infer", "model", "run", "--prompt", "   "])
     expect(empty.code).toBe(1)
     expect(empty.stderr).toContain("error[INFER_INPUT_INVALID]: --prompt must contain non-whitespace text")
     const gateway = await run(["infer", "model", "run", "--prompt", "hi", "--gateway"])
     expect(gateway.code).toBe(1)
-    expect(gateway.stderr).toContain("error[INFER_GATEWAY_UNAVAILABLE]")
-    expect(gateway.stderr).toContain("--local")
-    expect(gateway.stderr).toContain("openclaw agent --message")
+    expect(gateway.stderr).toContain("error[GATEWAY_CONNECT_FAILED]: gateway connect failed")
+    expect(gateway.stderr).toContain("Next: start it with `openclaw gateway run`")
   })
 })
 

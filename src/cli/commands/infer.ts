@@ -1,5 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
+import { connectionOptions } from "./connectionOptions.js"
 
 const THINKING = ["off", "minimal", "low", "medium", "high", "adaptive", "xhigh", "max"] as const
 
@@ -9,10 +10,19 @@ const runCommand = Command.make(
     prompt: Options.text("prompt").pipe(Options.withDescription("The prompt to send (must not be blank)")),
     model: Options.text("model").pipe(Options.optional, Options.withDescription("provider/model to use; an explicit choice never falls back")),
     local: Options.boolean("local").pipe(Options.withDescription("Run in this process without the gateway (the default)")),
-    gateway: Options.boolean("gateway").pipe(Options.withDescription("Run through the gateway (not available in this build; see openclaw agent)")),
+    gateway: Options.boolean("gateway").pipe(
+      Options.withDescription("Run the same raw prompt through the gateway (its routing, auth and models; no tools, transcript or session left behind)")
+    ),
     file: Options.file("file").pipe(Options.repeated, Options.withDescription("Attach an image file (repeatable)")),
     thinking: Options.choice("thinking", THINKING).pipe(Options.optional, Options.withDescription("One-shot thinking level")),
-    json: Options.boolean("json").pipe(Options.withDescription("Print the JSON envelope"))
+    json: Options.boolean("json").pipe(Options.withDescription("Print the JSON envelope")),
+    url: connectionOptions.url,
+    token: connectionOptions.token,
+    password: connectionOptions.password,
+    timeout: Options.integer("timeout").pipe(
+      Options.optional,
+      Options.withDescription("With --gateway: timeout in milliseconds for the connect and the run (default: 10000 to connect, 120000 for the run)")
+    )
   },
   (args) =>
     Effect.flatMap(Effect.promise(() => import("../handlers/infer.js")), (m) =>
@@ -23,7 +33,13 @@ const runCommand = Command.make(
         gateway: args.gateway,
         files: args.file,
         thinking: Option.getOrUndefined(args.thinking),
-        json: args.json
+        json: args.json,
+        connection: {
+          url: Option.getOrUndefined(args.url),
+          token: Option.getOrUndefined(args.token),
+          password: Option.getOrUndefined(args.password),
+          timeoutMs: Option.getOrUndefined(args.timeout)
+        }
       }))
 ).pipe(Command.withDescription("One bare completion (no tools, no transcript) with the configured or given model"))
 

@@ -1,15 +1,16 @@
 import { Console, Effect, Either, Schema } from "effect"
-import * as fs from "node:fs/promises"
 import type { ModelTarget } from "../../domain/models/catalogue.js"
 import { diagnoseProviderError } from "../../domain/models/diagnosis.js"
 import { attemptOf, type FailoverAttempt, type ModelError } from "../../domain/models/errors.js"
-import { InferEnvelope, InferGatewayUnavailable, InferInputInvalid, ModelRunFailed, noTextOutputMessage, sniffImageMime } from "../../domain/models/infer.js"
-import type { ImageBlock, ModelInput, ThinkingLevel } from "../../domain/models/messages.js"
+import { InferEnvelope, InferInputInvalid, ModelRunFailed, noTextOutputMessage } from "../../domain/models/infer.js"
+import type { ModelInput, ThinkingLevel } from "../../domain/models/messages.js"
 import { responseText } from "../../domain/models/response.js"
 import { withModelLog } from "../../layers/models/modelLog.js"
 import { ModelsLive } from "../../layers/models/ModelsLive.js"
 import { ModelCatalog } from "../../services/ModelCatalog.js"
+import type { ConnectOptions } from "../../services/GatewayClient.js"
 import { ModelClient } from "../../services/ModelClient.js"
+import { readImage } from "./inferImages.js"
 
 export interface InferRunOptions {
   readonly prompt: string
@@ -19,24 +20,12 @@ export interface InferRunOptions {
   readonly files: ReadonlyArray<string>
   readonly thinking: ThinkingLevel | undefined
   readonly json: boolean
+  /** Where `--gateway` connects (flags; the rest comes from env and config). */
+  readonly connection: ConnectOptions
 }
 
 const encode = Schema.encodeSync(InferEnvelope)
 const printEnvelope = (envelope: InferEnvelope) => Console.log(JSON.stringify(encode(envelope)))
-
-const readImage = (file: string) =>
-  Effect.gen(function*() {
-    const bytes = yield* Effect.tryPromise({
-      try: () => fs.readFile(file),
-      catch: (cause) => new InferInputInvalid({ message: `--file ${file}: ${cause instanceof Error ? cause.message : String(cause)}` })
-    })
-    const mimeType = sniffImageMime(bytes)
-    if (mimeType === undefined) {
-      return yield* new InferInputInvalid({ message: `--file ${file}: not an image (PNG, JPEG, GIF or WebP); use infer audio transcribe or infer video describe for other media` })
-    }
-    const block: ImageBlock = { type: "image", mimeType, data: bytes.toString("base64") }
-    return { path: file, mimeType, block }
-  })
 
 const attemptsOf = (error: ModelError): ReadonlyArray<FailoverAttempt> => (error._tag === "ModelFailover" ? error.attempts : [attemptOf(error)])
 
@@ -52,19 +41,9 @@ const hintOf = (attempts: ReadonlyArray<FailoverAttempt>, candidates: ReadonlyAr
   return undefined
 }
 
-/**
- * `openclaw infer model run`: one bare completion (no tools, no transcript) through the configured
- * model chain; `--model` is an explicit choice and never falls back.
- */
-export const inferModelRun = (options: InferRunOptions) =>
+/** The local path: this process, this host's model config. */
+const runLocal = (options: InferRunOptions) =>
   Effect.gen(function*() {
-    if (options.local && options.gateway) return yield* new InferInputInvalid({ message: "--local and --gateway cannot be combined" })
-    if (options.prompt.trim() === "") return yield* new InferInputInvalid({ message: "--prompt must contain non-whitespace text" })
-    if (options.gateway) {
-      return yield* new InferGatewayUnavailable({
-        message: "infer model run --gateway is not available in this build: the gateway serves no bare model run (its `agent` method runs a full agent turn with tools and a session; use `openclaw agent --message ...` for that); run the bare prompt locally (the default, or --local) with this host's model config"
-      })
-    }
     const images = yield* Effect.forEach(options.files, readImage)
     const catalog = yield* ModelCatalog
     const plan = yield* catalog.plan({ explicit: options.model })
@@ -134,3 +113,17 @@ export const inferModelRun = (options: InferRunOptions) =>
     if (response.fallback !== undefined) yield* Console.error(response.fallback.notice)
     yield* Console.log(text)
   }).pipe(withModelLog, Effect.provide(ModelsLive))
+
+/**
+ * `openclaw infer model run`: one bare completion (no tools, no transcript) through the configured
+ * model chain; `--model` is an explicit choice and never falls back. `--gateway` runs the same raw
+ * prompt through the gateway's `agent` method (`modelRun: true`).
+ */
+export const inferModelRun = (options: InferRunOptions) =>
+  Effect.gen(function*() {
+    if (options.local && options.gateway) return yield* new InferInputInvalid({ message: "--local and --gateway cannot be combined" })
+    if (options.prompt.trim() === "") return yield* new InferInputInvalid({ message: "--prompt must contain non-whitespace text" })
+    if (!options.gateway) return yield* runLocal(options)
+    const { inferModelRunViaGateway } = yield* Effect.promise(() => import("./inferGateway.js"))
+    return yield* inferModelRunViaGateway(options)
+  })

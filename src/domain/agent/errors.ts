@@ -20,7 +20,10 @@ export class AgentRunFailed extends Schema.TaggedError<AgentRunFailed>()("AgentR
   runId: Schema.String,
   /** The model error's code (`MODEL_FAILOVER_EXHAUSTED`, ...) or `AGENT_TIMEOUT`. */
   cause: Schema.String,
-  hint: Schema.optionalWith(Schema.String, { exact: true })
+  hint: Schema.optionalWith(Schema.String, { exact: true }),
+  /** The model the failed call went to, when the run got that far. */
+  provider: Schema.optionalWith(Schema.String, { exact: true }),
+  model: Schema.optionalWith(Schema.String, { exact: true })
 }) {}
 
 /** Anything a run can fail with. */

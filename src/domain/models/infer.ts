@@ -23,7 +23,7 @@ export const InferEnvelope = Schema.Struct({
   model: Schema.NullOr(Schema.String),
   attempts: Schema.Array(InferAttempt),
   inputs: opt(Schema.Array(Schema.Struct({ path: Schema.String, mimeType: Schema.String }))),
-  outputs: Schema.Array(Schema.Struct({ text: Schema.String, mediaUrl: Schema.Null })),
+  outputs: Schema.Array(Schema.Struct({ text: Schema.String, mediaUrl: Schema.NullOr(Schema.String) })),
   /** The request exactly as sent (secrets redacted, image data elided). */
   request: opt(WireRequest),
   fallback: opt(FallbackInfo),
@@ -50,9 +50,9 @@ export class InferInputInvalid extends Schema.TaggedError<InferInputInvalid>()("
   message: Schema.String
 }) {}
 
-/** `infer model run --gateway` before the gateway serves model runs. */
-export class InferGatewayUnavailable extends Schema.TaggedError<InferGatewayUnavailable>()("InferGatewayUnavailable", {
-  code: Schema.tag("INFER_GATEWAY_UNAVAILABLE"),
+/** `infer model run --gateway --model ...` over a credential without `operator.admin`. */
+export class InferGatewayForbidden extends Schema.TaggedError<InferGatewayForbidden>()("InferGatewayForbidden", {
+  code: Schema.tag("INFER_GATEWAY_FORBIDDEN"),
   message: Schema.String
 }) {}
 

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { PromptMode } from "../agent/modelRun.js"
 import { TranscriptMessage } from "../agent/transcript.js"
 import type { MethodAccess, MethodSpec } from "./methods.js"
 
@@ -21,6 +22,8 @@ export const AgentParams = Schema.Struct({
   sessionId: opt(Schema.String),
   to: opt(Schema.String),
   replyTo: opt(Schema.String),
+  /** With `model`: a one-off provider/model override (needs `operator.admin`). */
+  provider: opt(Schema.String),
   model: opt(Schema.String),
   thinking: opt(Schema.String),
   deliver: opt(Schema.Boolean),
@@ -40,7 +43,12 @@ export const AgentParams = Schema.Struct({
   inputProvenance: opt(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
   voiceWakeTrigger: opt(Schema.String),
   label: opt(Schema.String.pipe(Schema.maxLength(64))),
-  spawnedBy: opt(Schema.String)
+  spawnedBy: opt(Schema.String),
+  /** A raw model run: no system prompt, tools or transcript, and no durable session left behind. */
+  modelRun: opt(Schema.Boolean),
+  promptMode: opt(PromptMode),
+  /** Accepted for wire compatibility; this gateway opens no bundled MCP servers for a run. */
+  cleanupBundleMcpOnRunEnd: opt(Schema.Boolean)
 })
 export type AgentParams = typeof AgentParams.Type
 

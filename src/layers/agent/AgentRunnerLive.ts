@@ -1,5 +1,5 @@
-import { Duration, Effect, Exit, Fiber, Layer, Option, Ref, Stream } from "effect"
-import { AgentInputInvalid, AgentRunFailed, type AgentRunError } from "../../domain/agent/errors.js"
+import { Duration, Effect, Exit, Fiber, Layer, Option, Ref } from "effect"
+import { AgentInputInvalid, type AgentRunError } from "../../domain/agent/errors.js"
 import type { AgentRunEvent } from "../../domain/agent/events.js"
 import { agentIdOfKey } from "../../domain/agent/sessionKey.js"
 import { buildSystemPrompt } from "../../domain/agent/systemPrompt.js"
@@ -16,8 +16,6 @@ import {
   toolLimitReply
 } from "../../domain/agent/turnRules.js"
 import type { ToolContext } from "../../domain/agent/tools.js"
-import { diagnoseProviderError } from "../../domain/models/diagnosis.js"
-import { attemptOf } from "../../domain/models/errors.js"
 import { emptyUsage, type Message, type ModelInput, outputText, outputToolCalls, type Usage } from "../../domain/models/messages.js"
 import type { FallbackInfo, ModelResponse } from "../../domain/models/response.js"
 import type { ModelPlan } from "../../domain/models/selection.js"
@@ -30,6 +28,8 @@ import { ModelClient } from "../../services/ModelClient.js"
 import { ModelHealth } from "../../services/ModelHealth.js"
 import { SessionStore, type StoredSession } from "../../services/SessionStore.js"
 import { ToolRegistry } from "../../services/ToolRegistry.js"
+import { modelAttempt, runFailed } from "./modelAttempt.js"
+import { rawModelTurn } from "./rawModelTurn.js"
 
 /** What an interrupted run leaves behind: the session and the visible text streamed so far. */
 interface Partial {
@@ -52,8 +52,7 @@ const addUsage = (a: Usage, b: Usage): Usage => ({
 const apiOf = (plan: ModelPlan, response: ModelResponse) =>
   [plan.selected, ...plan.fallbacks].find((t) => t.provider === response.provider && t.model === response.model)?.api ?? plan.selected.api
 
-const failed = (runId: string, cause: string, message: string, hint?: string) =>
-  new AgentRunFailed({ message, runId, cause, ...(hint === undefined ? {} : { hint }) })
+const failed = runFailed
 
 /**
  * The agent runner: one turn = persist the user message, call the model chain (streaming deltas),
@@ -94,24 +93,8 @@ export const AgentRunnerLive = Layer.scoped(
         return seconds !== undefined && seconds > 0 ? Duration.seconds(seconds) : Duration.decode(policy.runTimeout)
       })
 
-    /** One model call: streams visible deltas to `onDelta`, answers the completed response. */
     const attempt = (plan: ModelPlan, input: ModelInput, onDelta: (delta: string) => Effect.Effect<void>, runId: string) =>
-      client.stream({ target: plan.selected, fallbacks: plan.fallbacks, input }).pipe(
-        Stream.runFoldEffect(undefined as ModelResponse | undefined, (found, event) => {
-          if (event._tag === "TextDelta") return Effect.as(onDelta(event.text), found)
-          if (event._tag === "Completed") return Effect.succeed(event.response)
-          return Effect.succeed(found)
-        }),
-        Effect.mapError((error) => {
-          const attempts = error._tag === "ModelFailover" ? error.attempts : [attemptOf(error)]
-          const last = attempts.at(-1)
-          const target = [plan.selected, ...plan.fallbacks].find((t) => t.provider === last?.provider && t.model === last?.model) ?? plan.selected
-          return failed(runId, error.code, error.message, last === undefined ? undefined : diagnoseProviderError(target, last))
-        }),
-        Effect.flatMap((response) =>
-          response === undefined ? Effect.fail(failed(runId, "MODEL_EMPTY_RESPONSE", "the model stream ended without a response")) : Effect.succeed(response)
-        )
-      )
+      modelAttempt(client, plan, input, onDelta, runId)
 
     const body = (request: AgentRunRequest, partial: Ref.Ref<Partial>) =>
       Effect.gen(function*() {
@@ -125,7 +108,14 @@ export const AgentRunnerLive = Layer.scoped(
         const history = yield* store.messages(session).pipe(storeFailed)
         const plan = yield* catalog.plan({ explicit: request.model }).pipe(Effect.mapError((e) => failed(runId, e.code, e.message)))
         const specs = yield* registry.specs
-        const system = buildSystemPrompt({ agentId: agentIdOfKey(sessionKey), sessionKey, tools: specs, now: new Date(), extra: request.extraSystemPrompt })
+        const system = buildSystemPrompt({
+          agentId: agentIdOfKey(sessionKey),
+          sessionKey,
+          tools: specs,
+          now: new Date(),
+          extra: request.extraSystemPrompt,
+          minimal: request.promptMode === "minimal"
+        })
         const persist = (message: TranscriptMessage) => store.append(session, message).pipe(storeFailed)
 
         const userContent = [{ type: "text" as const, text: request.message }]
@@ -262,12 +252,25 @@ export const AgentRunnerLive = Layer.scoped(
         }
       })
 
-    // An aborted run keeps the partial answer it streamed, marked as aborted.
+    // A raw model run: nothing read from or written to the session store.
+    const raw = (request: AgentRunRequest, partial: Ref.Ref<Partial>) =>
+      Effect.gen(function*() {
+        const emit = (event: AgentRunEvent) => (request.onEvent === undefined ? Effect.void : request.onEvent(event))
+        return yield* rawModelTurn({ catalog, client }, request, {
+          startedAt: (yield* Ref.get(partial)).startedAt,
+          emit,
+          onDelta: (delta) =>
+            Effect.flatMap(Ref.updateAndGet(partial, (p) => ({ ...p, text: p.text + delta })), (p) => emit({ stream: "assistant", text: p.text, delta })),
+          onResponse: (provider, model) => Ref.update(partial, (p) => ({ ...p, provider, model }))
+        })
+      })
+
+    // An aborted run keeps the partial answer it streamed, marked as aborted (a raw model run keeps nothing).
     const keepPartial = (request: AgentRunRequest, partial: Ref.Ref<Partial>) =>
       Effect.gen(function*() {
         const p = yield* Ref.get(partial)
-        if (p.session === undefined) return
-        if (p.text !== "") {
+        if (p.session === undefined && request.modelRun !== true) return
+        if (p.session !== undefined && p.text !== "") {
           yield* store.append(p.session, {
             role: "assistant",
             content: [{ type: "text", text: p.text }],
@@ -278,7 +281,7 @@ export const AgentRunnerLive = Layer.scoped(
             timestamp: Date.now()
           }).pipe(Effect.ignore)
         }
-        yield* store.recordRun(request.sessionKey, { aborted: true }).pipe(Effect.ignore)
+        if (p.session !== undefined) yield* store.recordRun(request.sessionKey, { aborted: true }).pipe(Effect.ignore)
         if (p.abortRequested && request.onEvent !== undefined) {
           yield* request.onEvent({ stream: "lifecycle", phase: "end", startedAt: p.startedAt, endedAt: Date.now(), aborted: true })
         }
@@ -295,7 +298,8 @@ export const AgentRunnerLive = Layer.scoped(
             const p = yield* Ref.get(partial)
             yield* request.onEvent({ stream: "lifecycle", phase: "error", startedAt: p.startedAt, endedAt: Date.now(), error: error.message })
           })
-        const timed: Effect.Effect<AgentRunResult, AgentRunError> = body(request, partial).pipe(
+        const turn = request.modelRun === true ? raw(request, partial) : body(request, partial)
+        const timed: Effect.Effect<AgentRunResult, AgentRunError> = turn.pipe(
           Effect.onInterrupt(() => keepPartial(request, partial)),
           Effect.timeoutFail({
             duration: timeout,
@@ -319,7 +323,7 @@ export const AgentRunnerLive = Layer.scoped(
             return Effect.map(Ref.get(partial), (p): AgentRunResult => ({
               runId: request.runId,
               sessionKey: request.sessionKey,
-              sessionId: p.session?.sessionId ?? "",
+              sessionId: p.session?.sessionId ?? request.sessionId ?? "",
               status: "aborted",
               payloads: p.text === "" ? [] : [p.text],
               text: p.text,

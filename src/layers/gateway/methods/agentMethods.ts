@@ -1,5 +1,6 @@
 import { Effect, Either, FiberSet, Layer, Option, Ref, Schema } from "effect"
 import type { AgentRunError } from "../../../domain/agent/errors.js"
+import { attachmentImages, explicitModelOf, hasModelOverride, modelRunParamsProblem, modelRunSessionKey, type PromptMode } from "../../../domain/agent/modelRun.js"
 import type { AgentRunEvent } from "../../../domain/agent/events.js"
 import { canonicalSessionKey, resolveRequestSessionKey, sessionKindOf } from "../../../domain/agent/sessionKey.js"
 import { displayHistory, messageText } from "../../../domain/agent/transcript.js"
@@ -11,7 +12,7 @@ import { AgentRunner, type AgentRunResult } from "../../../services/AgentRunner.
 import { EventBus } from "../../../services/EventBus.js"
 import { MethodRegistry } from "../../../services/MethodRegistry.js"
 import { ModelCatalog } from "../../../services/ModelCatalog.js"
-import { ThinkingLevel } from "../../../domain/models/messages.js"
+import { type ImageBlock, ThinkingLevel } from "../../../domain/models/messages.js"
 import { SessionStore } from "../../../services/SessionStore.js"
 import { agentResultPayload } from "../../agent/agentResult.js"
 
@@ -28,8 +29,12 @@ const MAX_TRACKED_RUNS = 1000
 
 const storeUnavailable = (error: { readonly message: string }) => new Unavailable({ message: error.message })
 
-/** `agent` turns whose text resets the session need admin (spec section 7, param-aware scopes). */
-const needsAdmin = (message: string) => /^\/(new|reset)\b/i.test(message.trim())
+/**
+ * `agent` turns whose text resets the session need admin (spec section 7, param-aware scopes), and so
+ * does a one-off provider/model override (a trusted-operator credential, as in the original).
+ */
+const needsAdmin = (params: AgentParams) =>
+  hasModelOverride(params) || (params.modelRun !== true && /^\/(new|reset)\b/i.test(params.message.trim()))
 
 const finalPayload = agentResultPayload
 
@@ -83,6 +88,9 @@ export const AgentMethodsLive = Layer.scopedDiscard(
       readonly timeoutMs?: number | undefined
       readonly label?: string | undefined
       readonly thinking?: string | undefined
+      readonly modelRun?: boolean | undefined
+      readonly promptMode?: PromptMode | undefined
+      readonly images?: ReadonlyArray<ImageBlock> | undefined
       readonly onDone?: (exit: Either.Either<AgentRunResult, AgentRunError>) => Effect.Effect<void>
     }) =>
       Effect.gen(function*() {
@@ -105,6 +113,9 @@ export const AgentMethodsLive = Layer.scopedDiscard(
           timeoutMs: input.timeoutMs,
           label: input.label,
           thinking: thinkingOf(input.thinking),
+          modelRun: input.modelRun,
+          promptMode: input.promptMode,
+          images: input.images,
           onEvent
         })
         const done = yield* Ref.make<Option.Option<Either.Either<AgentRunResult, AgentRunError>>>(Option.none())
@@ -134,30 +145,52 @@ export const AgentMethodsLive = Layer.scopedDiscard(
       Either.match(exit, {
         onLeft: (error) => ({
           ok: false as const,
-          error: { code: "UNAVAILABLE", message: error.message, details: { runId, code: error.code, ...(error._tag === "AgentRunFailed" && error.hint !== undefined ? { hint: error.hint } : {}) } }
+          error: {
+            code: "UNAVAILABLE",
+            message: error.message,
+            details: {
+              runId,
+              code: error.code,
+              ...(error._tag === "AgentRunFailed" && error.hint !== undefined ? { hint: error.hint } : {}),
+              ...(error._tag === "AgentRunFailed" && error.provider !== undefined ? { provider: error.provider } : {}),
+              ...(error._tag === "AgentRunFailed" && error.model !== undefined ? { model: error.model } : {})
+            }
+          }
         }),
         onRight: (result) => ({ ok: true as const, payload: encodeAgentResult(finalPayload(result)) })
       })
 
     yield* methods.register(AgentMethods.agent, (params, caller) =>
       Effect.gen(function*() {
-        if (needsAdmin(params.message) && !scopeSatisfied(caller.scopes, "operator.admin")) {
+        const problem = modelRunParamsProblem(params)
+        if (problem !== undefined) return yield* new InvalidRequest({ message: problem })
+        if (needsAdmin(params) && !scopeSatisfied(caller.scopes, "operator.admin")) {
           return yield* new MissingScope({ message: "missing scope: operator.admin", missingScope: "operator.admin", requiredScopes: ["operator.admin"] })
         }
+        const modelRun = params.modelRun === true
+        const images = modelRun ? attachmentImages(params.attachments ?? []) : Either.right([])
+        if (Either.isLeft(images)) return yield* new InvalidRequest({ message: images.left })
         const acceptedAt = Date.now()
         const existing = runs.get(params.idempotencyKey)
         const tracked = existing ?? (yield* Effect.gen(function*() {
-          const sessionKey = yield* sessionKeyOfAgent(params)
+          // A raw model run gets a fresh, never-persisted session of its own.
+          const sessionKey = modelRun ? canonicalSessionKey(modelRunSessionKey(params), params.agentId) : yield* sessionKeyOfAgent(params)
+          const sessionId = params.sessionId !== undefined && params.sessionId.trim() !== ""
+            ? params.sessionId
+            : modelRun ? `model-run-${params.idempotencyKey}` : undefined
           const created = yield* startRun({
             runId: params.idempotencyKey,
             sessionKey,
             message: params.message,
-            sessionId: params.sessionId !== undefined && params.sessionId.trim() !== "" ? params.sessionId : undefined,
-            model: params.model,
+            sessionId,
+            model: explicitModelOf(params),
             extraSystemPrompt: params.extraSystemPrompt,
             timeoutMs: params.timeout === undefined || params.timeout === 0 ? undefined : params.timeout * 1000,
             label: params.label,
-            thinking: params.thinking
+            thinking: params.thinking,
+            modelRun,
+            promptMode: params.promptMode,
+            images: images.right
           })
           runs.set(params.idempotencyKey, created)
           return created
