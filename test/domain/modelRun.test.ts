@@ -94,10 +94,9 @@ describe("infer model run --gateway (CLI side)", () => {
 
 describe("infer model run --gateway errors", () => {
   const missingAdmin = new GatewayRpcError({
-    code: "MISSING_SCOPE",
-    message: "missing scope: operator.admin",
-    wireCode: "FORBIDDEN",
-    details: { code: "MISSING_SCOPE", missingScope: "operator.admin", requiredScopes: ["operator.admin"] }
+    code: "INVALID_REQUEST",
+    message: "provider/model overrides are not authorized for this caller.",
+    wireCode: "INVALID_REQUEST"
   })
 
   it("a refused model override names the trusted-operator rule and a next step", () => {
@@ -105,7 +104,7 @@ describe("infer model run --gateway errors", () => {
     expect(error).toMatchObject({
       _tag: "InferGatewayForbidden",
       code: "INFER_GATEWAY_FORBIDDEN",
-      message: "model run --gateway --model <provider/model> requires a trusted-operator gateway credential (missing scope: operator.admin)"
+      message: "model run --gateway --model <provider/model> requires a trusted-operator gateway credential; the gateway answered: provider/model overrides are not authorized for this caller."
     })
     const rendered = renderError(error)
     expect(rendered.exitCode).toBe(1)

@@ -122,11 +122,12 @@ describe("agent with modelRun: a raw model run over a real gateway socket", () =
       const res = await call(writer, "agent", modelRunParams(`ov-${Object.keys(extra).join("-")}`, extra))
       expect(res).toMatchObject({
         ok: false,
-        error: { code: "FORBIDDEN", message: "missing scope: operator.admin", details: { code: "MISSING_SCOPE", missingScope: "operator.admin", requiredScopes: ["operator.admin"] } }
+        error: { code: "INVALID_REQUEST", message: "provider/model overrides are not authorized for this caller." }
       })
     }
     // Not only model runs: an agent turn with a model override needs admin too.
-    expect(await call(writer, "agent", { message: "hi", idempotencyKey: "ov-turn", model: "fake/m1" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } })
+    expect(await call(writer, "agent", { message: "hi", idempotencyKey: "ov-turn", model: "fake/m1" }))
+      .toMatchObject({ ok: false, error: { code: "INVALID_REQUEST", message: "provider/model overrides are not authorized for this caller." } })
     expect(model.requests.length).toBe(before)
     model.script.push({ text: "admin pong" })
     const [, final] = await agentTwoPhase(admin, "ov-admin", modelRunParams("ov-admin", { provider: "fake", model: "m1" }))

@@ -34,6 +34,9 @@ export const modelRunParamsProblem = (params: ModelRunParamsView): string | unde
   return undefined
 }
 
+/** The gateway's answer to a provider/model override from a caller without `operator.admin` (the original's text). */
+export const MODEL_OVERRIDE_REFUSED = "provider/model overrides are not authorized for this caller."
+
 /** True when the run asks for a one-off provider/model override (needs a trusted operator, `operator.admin`). */
 export const hasModelOverride = (params: ModelRunParamsView): boolean =>
   (params.provider !== undefined && params.provider.trim() !== "") || (params.model !== undefined && params.model.trim() !== "")

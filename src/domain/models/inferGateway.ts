@@ -1,5 +1,6 @@
 import { Option, Schema } from "effect"
 import { AgentRunFailed } from "../agent/errors.js"
+import { MODEL_OVERRIDE_REFUSED } from "../agent/modelRun.js"
 import type { AgentResult } from "../protocol/agentMethods.js"
 import type { GatewayRpcError } from "../protocol/clientErrors.js"
 import { FailoverReason } from "./failover.js"
@@ -93,8 +94,8 @@ const str = (value: unknown) => (typeof value === "string" && value !== "" ? val
  * no-text failure of a run that reached a model, another failed run, or the error as it came.
  */
 export const modelRunError = (error: GatewayRpcError, override: boolean): GatewayRpcError | InferGatewayForbidden | ModelRunFailed | AgentRunFailed => {
-  if (override && error.code === "MISSING_SCOPE" && error.details?.["missingScope"] === "operator.admin") {
-    return new InferGatewayForbidden({ message: `${MODEL_OVERRIDE_NEEDS_ADMIN} (${error.message})` })
+  if (override && error.wireCode === "INVALID_REQUEST" && error.message === MODEL_OVERRIDE_REFUSED) {
+    return new InferGatewayForbidden({ message: `${MODEL_OVERRIDE_NEEDS_ADMIN}; the gateway answered: ${error.message}` })
   }
   const details = error.details ?? {}
   const runId = str(details["runId"])

@@ -1,6 +1,6 @@
 import { Effect, Either, FiberSet, Layer, Option, Ref, Schema } from "effect"
 import type { AgentRunError } from "../../../domain/agent/errors.js"
-import { attachmentImages, explicitModelOf, hasModelOverride, modelRunParamsProblem, modelRunSessionKey, type PromptMode } from "../../../domain/agent/modelRun.js"
+import { attachmentImages, explicitModelOf, hasModelOverride, MODEL_OVERRIDE_REFUSED, modelRunParamsProblem, modelRunSessionKey, type PromptMode } from "../../../domain/agent/modelRun.js"
 import type { AgentRunEvent } from "../../../domain/agent/events.js"
 import { canonicalSessionKey, resolveRequestSessionKey, sessionKindOf } from "../../../domain/agent/sessionKey.js"
 import { displayHistory, messageText } from "../../../domain/agent/transcript.js"
@@ -29,12 +29,8 @@ const MAX_TRACKED_RUNS = 1000
 
 const storeUnavailable = (error: { readonly message: string }) => new Unavailable({ message: error.message })
 
-/**
- * `agent` turns whose text resets the session need admin (spec section 7, param-aware scopes), and so
- * does a one-off provider/model override (a trusted-operator credential, as in the original).
- */
-const needsAdmin = (params: AgentParams) =>
-  hasModelOverride(params) || (params.modelRun !== true && /^\/(new|reset)\b/i.test(params.message.trim()))
+/** `agent` turns whose text resets the session need admin (spec section 7, param-aware scopes). */
+const resetsSession = (params: AgentParams) => params.modelRun !== true && /^\/(new|reset)\b/i.test(params.message.trim())
 
 const finalPayload = agentResultPayload
 
@@ -164,9 +160,12 @@ export const AgentMethodsLive = Layer.scopedDiscard(
       Effect.gen(function*() {
         const problem = modelRunParamsProblem(params)
         if (problem !== undefined) return yield* new InvalidRequest({ message: problem })
-        if (needsAdmin(params) && !scopeSatisfied(caller.scopes, "operator.admin")) {
+        const admin = scopeSatisfied(caller.scopes, "operator.admin")
+        if (resetsSession(params) && !admin) {
           return yield* new MissingScope({ message: "missing scope: operator.admin", missingScope: "operator.admin", requiredScopes: ["operator.admin"] })
         }
+        // The original's refusal, word for word: only an operator.admin caller may pick the provider/model.
+        if (hasModelOverride(params) && !admin) return yield* new InvalidRequest({ message: MODEL_OVERRIDE_REFUSED })
         const modelRun = params.modelRun === true
         const images = modelRun ? attachmentImages(params.attachments ?? []) : Either.right([])
         if (Either.isLeft(images)) return yield* new InvalidRequest({ message: images.left })
