@@ -1,34 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import type { ChildProcess } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { freePort, startInBackground, stopChild, writeConfig } from "../support/gatewayProcess.js"
 import { call, connectRaw } from "../support/rawClient.js"
 import { runCliAsync } from "../support/runCliAsync.js"
 import { tempHome } from "../support/runCli.js"
+import { type ModelGatewayProcess, startModelGatewayProcess } from "../support/modelGatewayProcess.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
 
 const TOKEN = "agent-e2e-token-0123456789"
 
 describe("openclaw agent --message through the built CLI and a real gateway process", () => {
   let model: ScriptedModelServer
-  let home: ReturnType<typeof tempHome>
-  let gateway: ChildProcess
+  let home: ModelGatewayProcess["home"]
   let port: number
+  let running: ModelGatewayProcess
   beforeAll(async () => {
-    model = await startScriptedModelServer()
-    port = await freePort()
-    home = tempHome()
-    writeConfig(home.configPath, {
-      gateway: { mode: "local", port, auth: { mode: "token", token: TOKEN } },
-      logging: { file: path.join(home.home, "logs", "gateway.log") },
-      ...scriptedModelConfig(model)
-    })
-    gateway = (await startInBackground(home.home)).child
+    running = await startModelGatewayProcess(TOKEN)
+    ;({ model, home, port } = running)
   })
   afterAll(async () => {
-    expect(await stopChild(gateway)).toBe(0)
-    await model.close()
+    expect(await running.stop()).toBe(0)
   })
 
   it("prints the reply of a turn run by the gateway and keeps the transcript in the gateway's state dir", async () => {
