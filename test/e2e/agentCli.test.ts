@@ -36,6 +36,16 @@ describe("openclaw agent --message through the built CLI and a real gateway proc
     expect(transcript).toContain("Hi from the gateway.")
   })
 
+  it("openclaw status counts the stored sessions and names the default model", async () => {
+    const result = await runCliAsync(home.home, ["status"])
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toMatch(/│ Sessions\s+│ [1-9]\d* stored · default fake\/m1 · ~\/\.openclaw\/agents\/main\/sessions\/sessions\.json\s+│/)
+    expect(result.stdout).toMatch(/│ Agents\s+│ 1 · sessions [1-9]\d* · default main\s+│/)
+    const json = JSON.parse((await runCliAsync(home.home, ["status", "--json"])).stdout)
+    expect(json.sessions.count).toBeGreaterThan(0)
+    expect(json.sessions.stores[0]).toMatchObject({ agentId: "main", path: "~/.openclaw/agents/main/sessions/sessions.json" })
+  })
+
   it("--json prints the gateway's final agent result", async () => {
     model.script.push({ text: "JSON reply" })
     const result = await runCliAsync(home.home, ["agent", "--session-key", "agent:main:json", "-m", "q", "--json"])

@@ -1,11 +1,38 @@
 import { Console, Effect, Schema } from "effect"
+import * as fs from "node:fs/promises"
 import * as os from "node:os"
+import * as path from "node:path"
 import { GatewayStatusReport } from "../../domain/status/gatewayStatus.js"
-import { nextSteps, renderStatus } from "../../domain/status/renderStatus.js"
+import { nextSteps, renderStatus, type SessionIndexSummary } from "../../domain/status/renderStatus.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { GatewayStatus, type GatewayStatusOptions } from "../../services/GatewayStatus.js"
+import { Paths } from "../../services/Paths.js"
 import { printConfigWarnings } from "../configWarnings.js"
 import { GatewayStatusCliLive } from "./gatewayStatus.js"
+
+const shortenHome = (file: string, home: string) => (home !== "" && file.startsWith(`${home}/`) ? `~${file.slice(home.length)}` : file)
+
+/** The session index of each agent under `<stateDir>/agents/*\/sessions/sessions.json` (read-only; unreadable ones count 0). */
+const readSessionIndexes = (stateDir: string, home: string): Effect.Effect<ReadonlyArray<SessionIndexSummary>> =>
+  Effect.promise(async () => {
+    const agentsDir = path.join(stateDir, "agents")
+    const agents = await fs.readdir(agentsDir).catch(() => [] as Array<string>)
+    const found: Array<SessionIndexSummary> = []
+    for (const agentId of agents.sort()) {
+      const file = path.join(agentsDir, agentId, "sessions", "sessions.json")
+      const text = await fs.readFile(file, "utf8").catch(() => undefined)
+      if (text === undefined) continue
+      let count = 0
+      try {
+        const parsed: unknown = JSON.parse(text)
+        if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) count = Object.keys(parsed).length
+      } catch {
+        count = 0
+      }
+      found.push({ agentId, path: shortenHome(file, home), count })
+    }
+    return found
+  })
 
 /** `openclaw status [--json]`: one probe, then the overview. */
 export const status = (json: boolean, options: GatewayStatusOptions) =>
@@ -13,11 +40,14 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
     const store = yield* ConfigStore
     const snapshot = yield* store.read.pipe(Effect.orElseSucceed(() => undefined))
     yield* printConfigWarnings(snapshot)
-    const report = yield* (yield* GatewayStatus).collect(options)
+    const paths = yield* Paths
+    const [report, indexes] = yield* Effect.all([(yield* GatewayStatus).collect(options), readSessionIndexes(paths.stateDir, paths.home)], { concurrency: 2 })
     if (json) {
-      yield* Console.log(JSON.stringify({ ...Schema.encodeSync(GatewayStatusReport)(report), nextSteps: nextSteps(report) }, null, 2))
+      const sessions = { count: indexes.reduce((sum, index) => sum + index.count, 0), stores: indexes }
+      yield* Console.log(JSON.stringify({ ...Schema.encodeSync(GatewayStatusReport)(report), sessions, nextSteps: nextSteps(report) }, null, 2))
       return
     }
     const host = { platform: process.platform, release: os.release(), arch: process.arch, node: process.versions.node }
-    for (const line of renderStatus(report, snapshot?.config, host, options.deep)) yield* Console.log(line)
+    const mainIndexPath = shortenHome(path.join(paths.stateDir, "agents", "main", "sessions", "sessions.json"), paths.home)
+    for (const line of renderStatus(report, snapshot?.config, host, options.deep, { indexes, mainIndexPath })) yield* Console.log(line)
   }).pipe(Effect.provide(GatewayStatusCliLive))

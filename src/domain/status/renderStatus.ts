@@ -1,4 +1,5 @@
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
+import { configuredSelection } from "../models/selection.js"
 import { boxTable } from "../text/boxTable.js"
 import type { GatewayStatusReport } from "./gatewayStatus.js"
 import { TROUBLESHOOTING_URL } from "./renderGatewayStatus.js"
@@ -36,6 +37,29 @@ const heartbeatRow = (config: OpenClawConfig | undefined) => {
   return typeof hb?.every === "string" ? `${hb.every} (default agent)` : "not configured"
 }
 
+/** One agent's session index as found in the state dir. */
+export interface SessionIndexSummary {
+  readonly agentId: string
+  /** Where the index lives (home shortened by the caller). */
+  readonly path: string
+  readonly count: number
+}
+
+// The default agent always exists, with or without sessions on disk.
+const agentIds = (indexes: ReadonlyArray<SessionIndexSummary>) => [...new Set(["main", ...indexes.map((i) => i.agentId)])]
+
+const agentsRow = (indexes: ReadonlyArray<SessionIndexSummary>) => {
+  const total = indexes.reduce((sum, index) => sum + index.count, 0)
+  return `${agentIds(indexes).length} · sessions ${total} · default main`
+}
+
+const sessionsRow = (indexes: ReadonlyArray<SessionIndexSummary>, config: OpenClawConfig | undefined, mainIndexPath: string) => {
+  const total = indexes.reduce((sum, index) => sum + index.count, 0)
+  const model = config === undefined ? undefined : configuredSelection(config).primary
+  const where = indexes.find((index) => index.agentId === "main")?.path ?? mainIndexPath
+  return `${total} stored · default ${model ?? "(no model configured)"} · ${where}`
+}
+
 const channelNames = (config: OpenClawConfig | undefined) => Object.keys((config?.channels ?? {}) as Record<string, unknown>)
 
 /** What to run next, most urgent first; empty when all is well. */
@@ -53,7 +77,13 @@ export const nextSteps = (report: GatewayStatusReport): ReadonlyArray<string> =>
 }
 
 /** `openclaw status`: the Overview table, channels, then the next commands. */
-export const renderStatus = (report: GatewayStatusReport, config: OpenClawConfig | undefined, host: HostSummary, deep: boolean): ReadonlyArray<string> => {
+export const renderStatus = (
+  report: GatewayStatusReport,
+  config: OpenClawConfig | undefined,
+  host: HostSummary,
+  deep: boolean,
+  sessions: { readonly indexes: ReadonlyArray<SessionIndexSummary>; readonly mainIndexPath: string }
+): ReadonlyArray<string> => {
   const channels = channelNames(config)
   const rows: Array<[string, string]> = [
     ["OS", `${host.platform} ${host.release} (${host.arch}) · node ${host.node}`],
@@ -61,8 +91,10 @@ export const renderStatus = (report: GatewayStatusReport, config: OpenClawConfig
     ["Gateway", gatewayRow(report, config)],
     ["Gateway service", serviceRow(report)],
     ["Channels", channels.length === 0 ? "none configured" : channels.join(", ")],
-    ["Heartbeat", heartbeatRow(config)],
+    ["Agents", agentsRow(sessions.indexes)],
     ["Probes", deep ? "deep (system-level services scanned)" : "skipped (use --deep)"],
+    ["Heartbeat", heartbeatRow(config)],
+    ["Sessions", sessionsRow(sessions.indexes, config, sessions.mainIndexPath)],
     ["Logs", report.logFile]
   ]
   const lines = ["OpenClaw status", "", "Overview", boxTable(["Item", "Value"], rows), "", "Channels", channels.length === 0 ? "No channels configured" : channels.map((c) => `- ${c}`).join("\n")]
