@@ -25,7 +25,10 @@ const gatewayRow = (report: GatewayStatusReport, config: OpenClawConfig | undefi
 }
 
 const serviceRow = (report: GatewayStatusReport) => {
-  if (!report.service.available) return `${report.service.unavailableReason ?? "unavailable"} · ${report.runtime.status === "running" ? `gateway running unsupervised (pid ${report.runtime.pid ?? "?"})` : "no gateway running"}`
+  if (!report.service.available) {
+    const running = report.runtime.pid === null ? "a gateway answers on the port (not supervised)" : `gateway running unsupervised (pid ${report.runtime.pid})`
+    return `${report.service.unavailableReason ?? "unavailable"} · ${report.runtime.status === "running" ? running : "no gateway running"}`
+  }
   const s = report.service.status
   if (s === null || !s.installed) return `${s?.label ?? "service"} not installed`
   const run = s.runtime.status === "running" ? `running${s.runtime.pid === undefined ? "" : ` (pid ${s.runtime.pid})`}` : s.runtime.status
