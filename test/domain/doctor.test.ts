@@ -228,6 +228,23 @@ describe("gateway checks", () => {
     expect(gatewayAuthFindings(view(ref), {})[0]?.message).toBe("Gateway token is managed via SecretRef and is currently unavailable.")
   })
 
+  it("a bind the gateway would refuse without auth is an error (and replaces the missing-token warning)", () => {
+    const view = (gateway: unknown) => gatewayViewOf({ gateway }, {})
+    const [lan] = gatewayAuthFindings(view({ mode: "local", bind: "lan" }), {})
+    expect(lan).toEqual(expect.objectContaining({ severity: "error", path: "gateway.bind" }))
+    expect(lan?.message).toMatch(/^Refusing to bind gateway to lan without auth/)
+    expect(gatewayAuthFindings(view({ mode: "local", bind: "lan" }), {})).toHaveLength(1)
+    // In a container, no gateway.bind means auto on all interfaces; outside one it is loopback.
+    expect(gatewayAuthFindings(view({ mode: "local" }), {}, true)[0]?.message).toContain("in a container the default bind is auto")
+    expect(gatewayAuthFindings(view({ mode: "local" }), {}, false)[0]?.severity).toBe("warning")
+    // Any working secret lets it start.
+    expect(gatewayAuthFindings(view({ mode: "local", bind: "lan", auth: { token: "t" } }), {})).toEqual([])
+    expect(gatewayAuthFindings(view({ mode: "local", bind: "lan", auth: { mode: "password", password: "p" } }), {})).toEqual([])
+    expect(gatewayAuthFindings(view({ mode: "local", bind: "lan" }), { OPENCLAW_GATEWAY_TOKEN: "env" })).toEqual([])
+    expect(gatewayAuthFindings(view({ mode: "local", bind: "loopback", auth: { mode: "none" } }), {}, true)).toEqual([])
+    expect(gatewayAuthFindings(view({ mode: "local", bind: "lan", auth: { mode: "none" } }), {})[0]?.severity).toBe("error")
+  })
+
   it("warns when a shell OPENCLAW_GATEWAY_TOKEN disagrees with gateway.auth.token, and only then", () => {
     const view = (gateway: unknown) => gatewayViewOf({ gateway }, {})
     const local = view({ mode: "local", auth: { mode: "token", token: "config-token" } })

@@ -3,6 +3,7 @@ import * as fs from "node:fs"
 import * as net from "node:net"
 import * as path from "node:path"
 import { stripAnsi, tempHome } from "../support/runCli.js"
+import { hostIsContainer } from "../support/container.js"
 
 const homes: Array<string> = []
 const home = () => {
@@ -91,7 +92,8 @@ describe("openclaw doctor (built CLI, real files)", () => {
 
   it("--lint exits 1 at the threshold, 0 below it, and 2 when it fails before findings", () => {
     const { run, configPath, home: dir } = home()
-    write(configPath, json({ gateway: { mode: "local", port: freePort } }))
+    // An explicit loopback bind: in a container the default bind would make the missing token an error.
+    write(configPath, json({ gateway: { mode: "local", port: freePort, bind: "loopback" } }))
     const warned = run(["doctor", "--lint"])
     expect(warned.code).toBe(1)
     expect(warned.stdout).toContain("doctor --lint: ran 7 check(s), 1 finding(s)")
@@ -116,6 +118,16 @@ describe("openclaw doctor (built CLI, real files)", () => {
     expect(run(["doctor", "--only", "core/doctor/gateway-auth"]).code).toBe(2)
   })
 
+  it.skipIf(!hostIsContainer)("in a container, no token means the gateway will refuse to start: an error, and the fix", () => {
+    const { run, configPath } = home()
+    write(configPath, json({ gateway: { mode: "local", port: freePort } }))
+    const result = run(["doctor", "--lint", "--severity-min", "error"])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain("  [error] core/doctor/gateway-auth gateway.auth - Refusing to bind gateway to auto without auth: `openclaw gateway run` will not start (in a container the default bind is auto, all interfaces).")
+    expect(run(["doctor", "--fix", "--generate-gateway-token"]).stdout).toContain("Gateway token configured.")
+    expect(run(["doctor", "--lint", "--severity-min", "error"]).code).toBe(0)
+  })
+
   it("an unparseable config with nothing to restore is left untouched and points to config validate", () => {
     const { run, configPath, stateDir } = home()
     write(configPath, "{{{ not json")
@@ -129,7 +141,7 @@ describe("openclaw doctor (built CLI, real files)", () => {
 
   it("plain doctor lists findings with fix hints, a summary line and the next command; --help works", () => {
     const { run, configPath } = home()
-    write(configPath, json({ gateway: { mode: "local", port: freePort, token: TOKEN, reload: { mode: "hot" } } }))
+    write(configPath, json({ gateway: { mode: "local", port: freePort, bind: "loopback", token: TOKEN, reload: { mode: "hot" } } }))
     const result = run(["doctor"])
     expect(result.code).toBe(0)
     expect(result.stdout).toContain("  [error] core/doctor/legacy-config gateway.token - ")
@@ -141,7 +153,7 @@ describe("openclaw doctor (built CLI, real files)", () => {
     expect(fixed.stdout).toContain("- Moved gateway.token → gateway.auth.token.")
     expect(fixed.stdout).toContain("- Set gateway.reload.mode \"hot\" → \"hybrid\".")
     expect(fixed.stdout + fixed.stderr).not.toContain(TOKEN)
-    expect(JSON.parse(fs.readFileSync(configPath, "utf8"))).toMatchObject({ gateway: { auth: { token: TOKEN }, reload: { mode: "hybrid" } } })
+    expect(JSON.parse(fs.readFileSync(configPath, "utf8"))).toMatchObject({ gateway: { bind: "loopback", auth: { token: TOKEN }, reload: { mode: "hybrid" } } })
     const help = run(["doctor", "--help"])
     expect(help.code).toBe(0)
     expect(stripAnsi(help.stdout)).toContain("--generate-gateway-token")

@@ -2,16 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as net from "node:net"
 import * as path from "node:path"
-import { CONTAINER_SENTINELS, looksLikeContainer } from "../../src/domain/gateway/container.js"
+import { hostIsContainer } from "../support/container.js"
 import { freePort, startInBackground, stopChild, writeConfig } from "../support/gatewayProcess.js"
 import { tempHome } from "../support/runCli.js"
 
-// The CLI detects a container from the same files; CI may or may not be one.
-const inContainer = process.platform === "linux" && looksLikeContainer({
-  env: process.env,
-  sentinels: CONTAINER_SENTINELS.filter((file) => fs.existsSync(file)),
-  pid1Cgroup: fs.existsSync("/proc/1/cgroup") ? fs.readFileSync("/proc/1/cgroup", "utf8") : undefined
-})
+const inContainer = hostIsContainer
 
 describe("openclaw gateway run: start guards (configuration refusals exit 78, so RestartPreventExitStatus=78 stops a supervisor)", () => {
   it("missing config", () => {

@@ -5,6 +5,7 @@ import type { Finding } from "./Finding.js"
 import { GATEWAY_MODE_FIX, GATEWAY_MODE_UNSET } from "./messages.js"
 import { redactCommandLine } from "../text/redactCommandLine.js"
 import { formatConnection, type GatewayConnection } from "../net/procNetTcp.js"
+import { type BindMode, bindHostFor, defaultBindMode } from "../gateway/startGuards.js"
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -104,10 +105,46 @@ export const envTokenConflict = (view: GatewayView, env: Env): Finding | undefin
   }
 }
 
-/** `core/doctor/gateway-auth`: token mode without a token; a shell token that disagrees with the config. */
-export const gatewayAuthFindings = (view: GatewayView, env: Env): ReadonlyArray<Finding> => {
+const BIND_MODES: ReadonlyArray<string> = ["loopback", "lan", "tailnet", "auto", "custom"]
+
+/** Whether a connecting client could authenticate: a resolvable token or password for its mode, or a trusted proxy. */
+const hasSharedSecret = (view: GatewayView, env: Env) => {
+  if (view.authMode === "trusted-proxy") return true
+  if (view.authMode === "none") return false
+  const password = resolveSecret(secretInput(view.password), env).value ?? str(env["OPENCLAW_GATEWAY_PASSWORD"])
+  if (view.authMode === "password" || (view.authMode === undefined && password !== undefined)) return password !== undefined
+  return tokenState(view, env) === "ok"
+}
+
+/**
+ * `gateway run` refuses a non-loopback bind without auth (exit 78): say so before the user finds out
+ * from a start that fails. In a container no `gateway.bind` means `auto`, which is all interfaces.
+ */
+export const bindWithoutAuthFinding = (view: GatewayView, env: Env, inContainer: boolean): Finding | undefined => {
+  if (view.mode === "remote") return undefined
+  const bind = (view.bind !== undefined && BIND_MODES.includes(view.bind) ? view.bind : defaultBindMode(inContainer)) as BindMode
+  const host = bindHostFor(bind, view.customBindHost, inContainer)
+  if (typeof host !== "string" || host === "127.0.0.1" || host === "::1" || host === "localhost") return undefined
+  if (hasSharedSecret(view, env)) return undefined
+  return {
+    checkId: CheckId.gatewayAuth,
+    severity: "error",
+    message: `Refusing to bind gateway to ${bind} without auth: \`openclaw gateway run\` will not start${view.bind === undefined && inContainer ? " (in a container the default bind is auto, all interfaces)" : ""}.`,
+    path: view.bind === undefined ? "gateway.auth" : "gateway.bind",
+    fixHint: "Run `openclaw doctor --fix --generate-gateway-token` to generate a token, or bind to loopback with `openclaw config set gateway.bind loopback`."
+  }
+}
+
+/**
+ * `core/doctor/gateway-auth`: a bind the gateway would refuse (error), token mode without a token, a
+ * shell token that disagrees with the config.
+ */
+export const gatewayAuthFindings = (view: GatewayView, env: Env, inContainer = false): ReadonlyArray<Finding> => {
   const conflict = envTokenConflict(view, env)
-  return conflict === undefined ? tokenFindings(view, env) : [conflict, ...tokenFindings(view, env)]
+  const refused = bindWithoutAuthFinding(view, env, inContainer)
+  // The refusal already says the token is missing, with the same fix.
+  const tokens = refused === undefined ? tokenFindings(view, env) : []
+  return [...(conflict === undefined ? [] : [conflict]), ...(refused === undefined ? [] : [refused]), ...tokens]
 }
 
 const tokenFindings = (view: GatewayView, env: Env): ReadonlyArray<Finding> => {

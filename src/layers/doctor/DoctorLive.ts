@@ -43,10 +43,12 @@ const repairableInPlace = (snapshot: ConfigSnapshot, env: DoctorDeps["env"]) => 
 export const DoctorLive = Layer.effect(
   Doctor,
   Effect.gen(function*() {
+    const host = yield* Host
     const deps: DoctorDeps = {
       store: yield* ConfigStore,
       paths: yield* Paths,
-      env: (yield* Host).env,
+      env: host.env,
+      inContainer: host.inContainer === true,
       configPolicy: yield* ConfigPolicy,
       policy: yield* DoctorPolicy,
       services: yield* Effect.serviceOption(ServiceManager)

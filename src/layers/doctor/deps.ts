@@ -9,6 +9,8 @@ export interface DoctorDeps {
   readonly store: ConfigStore["Type"]
   readonly paths: ResolvedPaths
   readonly env: Readonly<Record<string, string | undefined>>
+  /** In a container the gateway's default bind is `auto` (all interfaces), which needs auth. */
+  readonly inContainer: boolean
   readonly configPolicy: ConfigPolicy["Type"]
   readonly policy: DoctorPolicy["Type"]
   /** Absent when this build or host has no service manager layer. */

@@ -58,7 +58,7 @@ export const runCheck = (deps: DoctorDeps, check: CheckDescription, snapshot: Co
     case CheckId.gatewayConfig:
       return Effect.succeed(ran(check.id, gatewayConfigFindings(view)))
     case CheckId.gatewayAuth:
-      return Effect.succeed(ran(check.id, gatewayAuthFindings(view, deps.env)))
+      return Effect.succeed(ran(check.id, gatewayAuthFindings(view, deps.env, deps.inContainer)))
     case CheckId.stateIntegrity:
       return Effect.map(gatherStateFacts(deps.paths.stateDir, deps.store.path), (facts) => ran(check.id, stateIntegrityFindings(facts)))
     case CheckId.gatewayLocks:
