@@ -22,13 +22,14 @@ import { statusCommand } from "./commands/status.js"
 import { renderError } from "./render.js"
 import { splitRootOptions } from "./rootOptions.js"
 
-const root = Command.make("openclaw").pipe(
+/** The whole command tree. */
+export const rootCommand = Command.make("openclaw").pipe(
   Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
   Command.withSubcommands([configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand])
 )
 
 /** The command tree as a function of argv, for tests and embedding. */
-export const cli = Command.run(root, { name: "openclaw", version: VERSION })
+export const cli = Command.run(rootCommand, { name: "openclaw", version: VERSION })
 
 /** The services the CLI commands use, on the real host. */
 export const CliLive = (options: ProfileOptions) => ConfigLive(options)

@@ -3,6 +3,9 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { VERSION } from "../../src/domain/BuildInfo.js"
 import { stripAnsi, tempHome } from "../support/runCli.js"
+import { Command } from "@effect/cli"
+import { HashMap } from "effect"
+import { rootCommand } from "../../src/cli/app.js"
 
 describe("openclaw config (built CLI, real files)", () => {
   it("--version prints the calendar version and matches package.json", () => {
@@ -16,11 +19,26 @@ describe("openclaw config (built CLI, real files)", () => {
 
   it("--help works on every command", () => {
     const { run } = tempHome()
-    for (const args of [[], ["config"], ["config", "get"], ["config", "set"], ["config", "unset"], ["config", "patch"], ["config", "file"], ["config", "validate"], ["config", "schema"]]) {
+    for (const args of [["config"], ["config", "get"], ["config", "set"], ["config", "unset"], ["config", "patch"], ["config", "file"], ["config", "validate"], ["config", "schema"]]) {
       const result = run([...args, "--help"])
       expect(result.code, args.join(" ")).toBe(0)
       expect(stripAnsi(result.stdout)).toContain("USAGE")
     }
+  })
+
+  it("the root help (also `openclaw` alone) lists every top-level command with its summary and the root options", () => {
+    const { run } = tempHome()
+    const help = run(["--help"])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/^OpenClaw \S+ \(clawgate\): the OpenClaw gateway and its operator CLI\n/)
+    for (const name of [...HashMap.keys(Command.getSubcommands(rootCommand))]) {
+      expect(help.stdout, name).toMatch(new RegExp(`^  ${name} +\\S`, "m"))
+    }
+    expect(help.stdout).toContain("--profile <name>")
+    expect(help.stdout).toContain("--dev")
+    expect(run([]).stdout).toBe(help.stdout)
+    expect(run(["--dev", "-h"]).stdout).toBe(help.stdout)
+    expect(help.stdout.split("\n").filter((line) => line.length > 100)).toEqual([])
   })
 
   it("set, get (redacted), No change with a byte-identical file, one restart hint", () => {

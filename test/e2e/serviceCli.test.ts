@@ -49,7 +49,7 @@ describe("openclaw gateway|daemon service commands (built CLI)", () => {
     const help = run(["daemon", "--help"])
     expect(help.code).toBe(0)
     const text = stripAnsi(help.stdout)
-    expect(text).toContain("Manage the gateway OS service")
+    expect(text).toContain("The gateway OS service: status, install, start, stop, restart, uninstall")
     for (const line of ["install [--force] [--port integer] [--token text] [--json]", "start [--json]", "stop [--json]", "restart [--json]", "uninstall [--json]"]) {
       expect(text).toContain(line)
     }

@@ -1,5 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
+import { summaryOf } from "../commandSummaries.js"
 
 const text = (name: string, description: string) => Options.text(name).pipe(Options.optional, Options.withDescription(description))
 
@@ -44,4 +45,4 @@ export const agentCommand = Command.make(
           password: Option.getOrUndefined(args.password)
         }
       }))
-).pipe(Command.withDescription("Run one agent turn via the gateway (use --local for embedded) and print the reply"))
+).pipe(Command.withDescription(summaryOf("agent")))

@@ -13,6 +13,7 @@ import { ConfigIoError, ConfigPathNotFound, ConfigValueInvalid, InvalidConfigPat
 import { ConfigEditor, type EditOutcome } from "../../services/ConfigEditor.js"
 import { ConfigStore, type ConfigSnapshot } from "../../services/ConfigStore.js"
 import { CliExit } from "../CliExit.js"
+import { summaryOf } from "../commandSummaries.js"
 
 const json = Options.boolean("json").pipe(Options.withDescription("Print machine-readable JSON"))
 const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("Validate the change without writing openclaw.json"))
@@ -251,6 +252,6 @@ const schemaCommand = Command.make("schema", { json }, () =>
 
 /** `openclaw config`: read and edit openclaw.json through the write guard. */
 export const configCommand = Command.make("config").pipe(
-  Command.withDescription("Read and edit openclaw.json (get, set, unset, patch, file, validate, schema)"),
+  Command.withDescription(summaryOf("config")),
   Command.withSubcommands([fileCommand, getCommand, setCommand, unsetCommand, patchCommand, validateCommand, schemaCommand])
 )

@@ -1,5 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Effect } from "effect"
+import { summaryOf } from "../commandSummaries.js"
 
 /** `openclaw dashboard`: the Control UI URL for the configured gateway. */
 export const dashboardCommand = Command.make(
@@ -9,4 +10,4 @@ export const dashboardCommand = Command.make(
     json: Options.boolean("json").pipe(Options.withDescription("Print one machine-readable connection object (never opens a browser)"))
   },
   (args) => Effect.flatMap(Effect.promise(() => import("../handlers/dashboard.js")), (m) => m.dashboard(args))
-).pipe(Command.withDescription("Open the Control UI in a browser (or print its URL)"))
+).pipe(Command.withDescription(summaryOf("dashboard")))

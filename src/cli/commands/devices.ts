@@ -1,6 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { connectionOptions, toConnectOptions } from "./connectionOptions.js"
+import { summaryOf } from "../commandSummaries.js"
 
 const json = Options.boolean("json").pipe(Options.withDescription("Print machine-readable JSON"))
 const common = { json, ...connectionOptions }
@@ -38,6 +39,6 @@ const revoke = Command.make("revoke", { deviceId: Args.text({ name: "deviceId" }
 
 /** `openclaw devices`: pairing and device tokens. */
 export const devicesCommand = Command.make("devices").pipe(
-  Command.withDescription("Manage paired devices, pairing requests and device tokens"),
+  Command.withDescription(summaryOf("devices")),
   Command.withSubcommands([list, approve, reject, remove, rename, rotate, revoke])
 )

@@ -1,5 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
+import { summaryOf } from "../commandSummaries.js"
 
 const flag = (name: string, description: string) => Options.boolean(name).pipe(Options.withDescription(description))
 
@@ -39,4 +40,4 @@ export const doctorCommand = Command.make(
         only: args.only,
         skip: args.skip
       }))
-).pipe(Command.withDescription("Check config, state, auth and the gateway service; --fix repairs what it safely can"))
+).pipe(Command.withDescription(summaryOf("doctor")))

@@ -3,6 +3,7 @@ import { Effect, Option } from "effect"
 import { connectionOptions, toConnectOptions } from "./connectionOptions.js"
 import { probeCommand, statusCommand } from "./gatewayInspect.js"
 import { serviceSubcommands } from "./service.js"
+import { summaryOf } from "../commandSummaries.js"
 
 const runOptions = {
   port: Options.text("port").pipe(Options.optional, Options.withDescription("Port (default: gateway.port, else 18789)")),
@@ -44,6 +45,6 @@ const callCommand = Command.make(
 
 /** `openclaw gateway`: run the gateway (the default) or call it. */
 export const gatewayCommand = Command.make("gateway", runOptions, run).pipe(
-  Command.withDescription("Run the gateway (default) or talk to it"),
+  Command.withDescription(summaryOf("gateway")),
   Command.withSubcommands([runCommand, callCommand, statusCommand, probeCommand, ...serviceSubcommands])
 )

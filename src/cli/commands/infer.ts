@@ -1,6 +1,7 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { connectionOptions } from "./connectionOptions.js"
+import { summaryOf } from "../commandSummaries.js"
 
 const THINKING = ["off", "minimal", "low", "medium", "high", "adaptive", "xhigh", "max"] as const
 
@@ -50,12 +51,12 @@ const modelGroup = Command.make("model").pipe(
 
 /** `openclaw infer model run`: headless provider-backed inference. */
 export const inferCommand = Command.make("infer").pipe(
-  Command.withDescription("Headless provider-backed inference (model run)"),
+  Command.withDescription(summaryOf("infer")),
   Command.withSubcommands([modelGroup])
 )
 
 /** `openclaw capability ...`: the same tree as `infer`. */
 export const capabilityCommand = Command.make("capability").pipe(
-  Command.withDescription("Alias of `openclaw infer`"),
+  Command.withDescription(summaryOf("capability")),
   Command.withSubcommands([modelGroup])
 )

@@ -1,5 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
+import { summaryOf } from "../commandSummaries.js"
 
 /** `openclaw logs`: the gateway's file log through `logs.tail`, optionally followed. */
 export const logsCommand = Command.make(
@@ -35,4 +36,4 @@ export const logsCommand = Command.make(
           timeoutMs: args.timeout
         }
       }))
-).pipe(Command.withDescription("Show the gateway's log (from the gateway, or the file when it is down)"))
+).pipe(Command.withDescription(summaryOf("logs")))

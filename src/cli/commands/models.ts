@@ -1,5 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
+import { summaryOf } from "../commandSummaries.js"
 
 const json = Options.boolean("json").pipe(Options.withDescription("Print machine-readable JSON (diagnostics go to stderr)"))
 const plain = Options.boolean("plain").pipe(Options.withDescription("Plain text output"))
@@ -65,6 +66,6 @@ const listCommand = Command.make(
 
 /** `openclaw models` (= `models status`), `models status`, `models list`. */
 export const modelsCommand = Command.make("models", statusOptions, runStatus).pipe(
-  Command.withDescription("Model selection, fallbacks and provider auth status"),
+  Command.withDescription(summaryOf("models")),
   Command.withSubcommands([statusCommand, listCommand])
 )

@@ -1,6 +1,7 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { statusCommand } from "./gatewayInspect.js"
+import { summaryOf } from "../commandSummaries.js"
 
 const json = Options.boolean("json").pipe(Options.withDescription("Print machine-readable JSON"))
 const handlers = () => import("../handlers/service.js")
@@ -34,6 +35,6 @@ export const serviceSubcommands = [
 
 /** `openclaw daemon`: the legacy alias for the gateway service commands. */
 export const daemonCommand = Command.make("daemon").pipe(
-  Command.withDescription("Manage the gateway OS service (alias of openclaw gateway status|install|start|stop|restart|uninstall)"),
+  Command.withDescription(summaryOf("daemon")),
   Command.withSubcommands([statusCommand, ...serviceSubcommands])
 )

@@ -1,5 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
+import { summaryOf } from "../commandSummaries.js"
 
 /** `openclaw status`: the one-screen overview, with the next command to run. */
 export const statusCommand = Command.make(
@@ -23,4 +24,4 @@ export const statusCommand = Command.make(
         requireRpc: false,
         deep: args.deep || args.all
       }))
-).pipe(Command.withDescription("Show gateway, service, channels and what to run next"))
+).pipe(Command.withDescription(summaryOf("status")))
