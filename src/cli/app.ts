@@ -1,4 +1,4 @@
-import { Command, ValidationError } from "@effect/cli"
+import { CliConfig, Command, ValidationError } from "@effect/cli"
 // Deep imports: the @effect/platform-node barrel pulls undici into the bundle.
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -52,7 +52,8 @@ export const runArgv = (argv: ReadonlyArray<string>) => {
       return Effect.as(Effect.forEach(rendered.lines, (line) => Console.error(line), { discard: true }), rendered.exitCode)
     }),
     Effect.catchAllDefect((defect) => Effect.as(Console.error(`error[INTERNAL]: ${Cause.pretty(Cause.die(defect))}`), 70)),
-    Effect.provide(Layer.mergeAll(CliLive(options), NodeContext.layer, Logger.replace(Logger.defaultLogger, stderrLogger)))
+    // Help shows our options only, without @effect/cli's built-ins (completions, wizard, log level).
+    Effect.provide(Layer.mergeAll(CliLive(options), NodeContext.layer, Logger.replace(Logger.defaultLogger, stderrLogger), CliConfig.layer({ showBuiltIns: false })))
   )
 }
 
