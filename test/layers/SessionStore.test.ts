@@ -104,3 +104,32 @@ describe("SessionStore on a real state dir", () => {
       }).pipe(Effect.provide(storeOver(env)))
     }).pipe(Effect.scoped))
 })
+
+describe("SessionStore keeps every file inside the agent's sessions folder", () => {
+  it.effect("an unsafe session id is refused before anything is written", () => {
+    const env = configTestLayer()
+    return Effect.gen(function*() {
+      const store = yield* SessionStore
+      for (const id of ["../escape", "a/b", "..", ".hidden", "a\\b"]) {
+        const error = yield* Effect.flip(store.open("agent:main:x", { sessionId: id }))
+        expect(error.message).toBe(`Invalid session ID: ${id}`)
+      }
+      expect(fs.existsSync(path.join(env.dir, "agents"))).toBe(false)
+      expect(fs.existsSync(path.join(env.dir, "escape.jsonl"))).toBe(false)
+      const ok = yield* store.open("agent:main:x", { sessionId: "run-2026.11.30_a" })
+      expect(ok.transcriptPath).toBe(path.join(env.dir, "agents", "main", "sessions", "run-2026.11.30_a.jsonl"))
+    }).pipe(Effect.provide(storeOver(env)))
+  })
+
+  it.effect("a hand-edited index cannot point a transcript outside the folder", () =>
+    Effect.gen(function*() {
+      const env = configTestLayer()
+      const dir = path.join(env.dir, "agents", "main", "sessions")
+      fs.mkdirSync(dir, { recursive: true })
+      fs.writeFileSync(path.join(dir, "sessions.json"), JSON.stringify({
+        "agent:main:evil": { sessionId: "../../../../evil", sessionFile: "../../../../evil.jsonl", createdAt: 1, updatedAt: 1 }
+      }))
+      const session = yield* Effect.flatMap(SessionStore, (store) => store.open("agent:main:evil")).pipe(Effect.provide(storeOver(env)))
+      expect(path.dirname(session.transcriptPath)).toBe(dir)
+    }))
+})

@@ -283,6 +283,27 @@ describe("scopes of the agent and chat methods", () => {
     await model.close()
   })
 
+  it("a session id cannot name a file outside the sessions folder (path traversal is refused, nothing is written)", async () => {
+    const { client } = await connectRaw(gw.url, { token: AGENT_TOKEN, scopes: ["operator.read", "operator.write"] })
+    const escape = `../../../../escaped-${Date.now()}`
+    const before = model.requests.length
+    for (const [method, params] of [
+      ["agent", { message: "hi", idempotencyKey: "trav-1", sessionId: escape }],
+      ["agent", { message: "hi", idempotencyKey: "trav-2", sessionId: "a/b" }],
+      ["agent", { message: "hi", idempotencyKey: "trav-3", sessionId: "..\\win" }],
+      ["chat.send", { sessionKey: MAIN, message: "hi", idempotencyKey: "trav-4", sessionId: escape }]
+    ] as const) {
+      const res = await call(client, method, params)
+      expect(res, `${method} ${JSON.stringify(params)}`).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } })
+      expect(res.error?.message).toBe(`Invalid session ID: ${params.sessionId}`)
+    }
+    expect(model.requests.length).toBe(before)
+    const parent = path.dirname(path.dirname(gw.dir))
+    expect(fs.readdirSync(parent).filter((name) => name.startsWith("escaped-"))).toEqual([])
+    expect(fs.readdirSync(path.dirname(gw.dir)).filter((name) => name.startsWith("escaped-"))).toEqual([])
+    client.close()
+  })
+
   it("a read-only client can read history and sessions but cannot chat.send, chat.abort or agent", async () => {
     const { client } = await connectRaw(gw.url, { token: AGENT_TOKEN, scopes: ["operator.read"] })
     for (const [method, params] of [

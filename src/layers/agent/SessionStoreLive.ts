@@ -9,6 +9,7 @@ import type { ConfigIoError } from "../../domain/errors.js"
 import { Paths } from "../../services/Paths.js"
 import { type SessionRunUpdate, SessionStore, type StoredSession } from "../../services/SessionStore.js"
 import { atomicWrite, ensurePrivateDir, readIfExists } from "../fs/files.js"
+import { isBareFileName, sessionIdProblem } from "../../domain/agent/sessionId.js"
 
 const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
@@ -33,6 +34,15 @@ const decodeIndex = Schema.decodeUnknownEither(Schema.parseJson(Index))
 const storeError = (file: string) => (error: ConfigIoError) => new SessionStoreError({ message: error.message, path: file })
 const fail = (file: string, operation: string) => (cause: unknown) =>
   new SessionStoreError({ message: `${operation} ${file} failed: ${cause instanceof Error ? cause.message : String(cause)}`, path: file })
+
+/**
+ * The transcript's file name inside the sessions folder. An index edited by hand (or by an older
+ * build) cannot point elsewhere: a name with a separator falls back to the encoded session id.
+ */
+const transcriptFileOf = (entry: { readonly sessionId: string; readonly sessionFile?: string | undefined }) =>
+  entry.sessionFile !== undefined && isBareFileName(entry.sessionFile)
+    ? entry.sessionFile
+    : `${sessionIdProblem(entry.sessionId) === undefined ? entry.sessionId : encodeURIComponent(entry.sessionId).replace(/^\./, "%2E")}.jsonl`
 
 /** `agents/<agentId>/sessions` under the state dir. */
 export const sessionsDir = (stateDir: string, agentId: string) => path.join(stateDir, "agents", agentId, "sessions")
@@ -92,7 +102,7 @@ export const SessionStoreLive = Layer.effect(
       key,
       agentId,
       sessionId: entry.sessionId,
-      transcriptPath: path.join(sessionsDir(paths.stateDir, agentId), entry.sessionFile ?? `${entry.sessionId}.jsonl`),
+      transcriptPath: path.join(sessionsDir(paths.stateDir, agentId), transcriptFileOf(entry)),
       createdAt: entry.createdAt,
       updatedAt: entry.updatedAt,
       model: entry.model,
@@ -138,6 +148,9 @@ export const SessionStoreLive = Layer.effect(
         if (existing !== undefined && (options.sessionId === undefined || options.sessionId === existing.sessionId)) {
           return toSession(key, agentId, existing)
         }
+        // Defense in depth: the methods check too, but the id becomes a file name here.
+        const problem = options.sessionId === undefined ? undefined : sessionIdProblem(options.sessionId)
+        if (problem !== undefined) return yield* new SessionStoreError({ message: problem, path: sessionsDir(paths.stateDir, agentId) })
         const now = Date.now()
         const sessionId = options.sessionId ?? randomUUID()
         const entry: IndexEntry = {

@@ -15,6 +15,7 @@ import { ModelCatalog } from "../../../services/ModelCatalog.js"
 import { type ImageBlock, ThinkingLevel } from "../../../domain/models/messages.js"
 import { SessionStore } from "../../../services/SessionStore.js"
 import { agentResultPayload } from "../../agent/agentResult.js"
+import { sessionIdProblem } from "../../../domain/agent/sessionId.js"
 
 /** Chat and agent streams reach sockets holding `operator.read` (spec section 7). */
 const STREAM_SCOPE = "operator.read"
@@ -26,6 +27,10 @@ const thinkingOf = (level: string | undefined) => (level !== undefined && isThin
 
 /** Idempotency entries kept for repeats (the oldest finished ones go first). */
 const MAX_TRACKED_RUNS = 1000
+
+/** A client-chosen session id names a transcript file: refuse anything that is not a bare, safe name. */
+const sessionIdParamProblem = (sessionId: string | undefined) =>
+  sessionId === undefined || sessionId.trim() === "" ? undefined : sessionIdProblem(sessionId)
 
 const storeUnavailable = (error: { readonly message: string }) => new Unavailable({ message: error.message })
 
@@ -158,7 +163,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
 
     yield* methods.register(AgentMethods.agent, (params, caller) =>
       Effect.gen(function*() {
-        const problem = modelRunParamsProblem(params)
+        const problem = modelRunParamsProblem(params) ?? sessionIdParamProblem(params.sessionId)
         if (problem !== undefined) return yield* new InvalidRequest({ message: problem })
         const admin = scopeSatisfied(caller.scopes, "operator.admin")
         if (resetsSession(params) && !admin) {
@@ -210,6 +215,8 @@ export const AgentMethodsLive = Layer.scopedDiscard(
         if (params.message.trim() === "" && (params.attachments ?? []).length === 0) {
           return yield* new InvalidRequest({ message: "invalid chat.send params: message or attachments required" })
         }
+        const badSessionId = sessionIdParamProblem(params.sessionId)
+        if (badSessionId !== undefined) return yield* new InvalidRequest({ message: badSessionId })
         const existing = runs.get(params.idempotencyKey)
         if (existing !== undefined) {
           const done = yield* Ref.get(existing.done)
