@@ -133,3 +133,20 @@ describe("SessionStore keeps every file inside the agent's sessions folder", () 
       expect(path.dirname(session.transcriptPath)).toBe(dir)
     }))
 })
+
+describe("SessionStore index under concurrent writers", () => {
+  // Live clock: the cross-process lock polls with real sleeps.
+  it.live("two stores on one state dir (a gateway and `agent --local`) lose no index entry", () =>
+    Effect.gen(function*() {
+      const env = configTestLayer()
+      const first = yield* Effect.provide(SessionStore, storeOver(env))
+      const second = yield* Effect.provide(SessionStore, storeOver(env))
+      yield* Effect.all(
+        Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? first : second).open(`agent:main:s${i}`)),
+        { concurrency: "unbounded" }
+      )
+      const index = JSON.parse(fs.readFileSync(path.join(env.dir, "agents", "main", "sessions", "sessions.json"), "utf8"))
+      expect(Object.keys(index).sort()).toEqual(Array.from({ length: 60 }, (_, i) => `agent:main:s${i}`).sort())
+      expect(fs.readdirSync(path.join(env.dir, "agents", "main", "sessions")).filter((name) => name.endsWith(".lock"))).toEqual([])
+    }))
+})

@@ -10,6 +10,7 @@ import { Paths } from "../../services/Paths.js"
 import { type SessionRunUpdate, SessionStore, type StoredSession } from "../../services/SessionStore.js"
 import { atomicWrite, ensurePrivateDir, readIfExists } from "../fs/files.js"
 import { isBareFileName, sessionIdProblem } from "../../domain/agent/sessionId.js"
+import { withFileLock } from "../fs/fileLock.js"
 
 const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
@@ -44,6 +45,9 @@ const transcriptFileOf = (entry: { readonly sessionId: string; readonly sessionF
     ? entry.sessionFile
     : `${sessionIdProblem(entry.sessionId) === undefined ? entry.sessionId : encodeURIComponent(entry.sessionId).replace(/^\./, "%2E")}.jsonl`
 
+/** How long a writer waits for another process's index lock, and how often it looks. */
+const INDEX_LOCK = { timeout: "10 seconds", poll: "25 millis" } as const
+
 /** `agents/<agentId>/sessions` under the state dir. */
 export const sessionsDir = (stateDir: string, agentId: string) => path.join(stateDir, "agents", agentId, "sessions")
 
@@ -76,6 +80,20 @@ export const SessionStoreLive = Layer.effect(
     const paths = yield* Paths
     const lock = yield* Effect.makeSemaphore(1)
     const indexPath = (agentId: string) => path.join(sessionsDir(paths.stateDir, agentId), "sessions.json")
+
+    /**
+     * Read-modify-write of an agent's index, serialised in this process and, through a lock file
+     * beside it, with every other process (a gateway and `agent --local` share the state dir), so no
+     * update is lost to a concurrent writer.
+     */
+    const indexExclusive = <A>(agentId: string, effect: Effect.Effect<A, SessionStoreError>) =>
+      lock.withPermits(1)(Effect.gen(function*() {
+        const file = indexPath(agentId)
+        yield* ensurePrivateDir(path.dirname(file)).pipe(Effect.mapError(storeError(file)))
+        return yield* withFileLock(`${file}.lock`, INDEX_LOCK, effect).pipe(
+          Effect.catchTag("ConfigIoError", (error) => Effect.fail(storeError(file)(error)))
+        )
+      }))
 
     const readIndex = (agentId: string) =>
       Effect.gen(function*() {
@@ -140,17 +158,17 @@ export const SessionStoreLive = Layer.effect(
       return sessions.sort((a, b) => b.updatedAt - a.updatedAt)
     })
 
-    const open = (key: string, options: { readonly sessionId?: string | undefined; readonly label?: string | undefined } = {}) =>
-      lock.withPermits(1)(Effect.gen(function*() {
+    const open = (key: string, options: { readonly sessionId?: string | undefined; readonly label?: string | undefined } = {}) => {
+      // The id becomes a file name: refuse an unsafe one before touching the disk (the methods check too).
+      const problem = options.sessionId === undefined ? undefined : sessionIdProblem(options.sessionId)
+      if (problem !== undefined) return Effect.fail(new SessionStoreError({ message: problem, path: sessionsDir(paths.stateDir, agentIdOfKey(key)) }))
+      return indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
         const agentId = agentIdOfKey(key)
         const index = yield* readIndex(agentId)
         const existing = index[key]
         if (existing !== undefined && (options.sessionId === undefined || options.sessionId === existing.sessionId)) {
           return toSession(key, agentId, existing)
         }
-        // Defense in depth: the methods check too, but the id becomes a file name here.
-        const problem = options.sessionId === undefined ? undefined : sessionIdProblem(options.sessionId)
-        if (problem !== undefined) return yield* new SessionStoreError({ message: problem, path: sessionsDir(paths.stateDir, agentId) })
         const now = Date.now()
         const sessionId = options.sessionId ?? randomUUID()
         const entry: IndexEntry = {
@@ -168,6 +186,7 @@ export const SessionStoreLive = Layer.effect(
         yield* writeIndex(agentId, { ...index, [key]: entry })
         return session
       }))
+    }
 
     const lastIds = new Map<string, string>()
     // The chain continues from the file: another process (or an earlier run) may have written it.
@@ -191,7 +210,7 @@ export const SessionStoreLive = Layer.effect(
       })
 
     const recordRun = (key: string, update: SessionRunUpdate) =>
-      lock.withPermits(1)(Effect.gen(function*() {
+      indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
         const agentId = agentIdOfKey(key)
         const index = yield* readIndex(agentId)
         const entry = index[key]
