@@ -47,7 +47,7 @@ export const wireClient = (http: HttpClient.HttpClient, protocol: WireProtocol) 
       const response = yield* send(http, target, prepared)
       const body = yield* readJson(target, response)
       const output = protocol.parse(body)
-      if (Either.isLeft(output)) return yield* Effect.fail(outputFailure(target, output.left))
+      if (Either.isLeft(output)) return yield* outputFailure(target, output.left)
       return responseOf(target, output.right, prepared.wire)
     }),
 

@@ -147,7 +147,7 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
         override: env["OPENCLAW_ALLOW_OLDER_BINARY_DESTRUCTIVE_ACTIONS"],
         serviceMode: false
       })
-      if (refusal !== undefined) return yield* Effect.fail(refusal)
+      if (refusal !== undefined) return yield* refusal
       return config
     })
 
