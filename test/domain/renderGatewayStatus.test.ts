@@ -5,14 +5,14 @@ import { renderGatewayStatus } from "../../src/domain/status/renderGatewayStatus
 import { fakeStatus } from "../support/serviceManagerTest.js"
 
 const reportWith = (status: ServiceStatus, overrides: Partial<GatewayStatusReport> = {}): GatewayStatusReport => ({
-  service: { available: true, unavailableReason: null, status },
+  service: { available: true, unavailableReason: null, status, label: status.label, loaded: true },
   logFile: "/tmp/openclaw/openclaw-2026-11-30.log",
   config: { cli: { path: "/home/ada/.openclaw/openclaw.json", exists: true, valid: true, issues: [] }, daemon: "/home/ada/.openclaw/openclaw.json", mismatch: false },
-  gateway: { bindMode: "loopback", bindHost: "127.0.0.1", port: 18789, portSource: "service args", probeUrl: "ws://127.0.0.1:18789", dashboardUrl: "http://127.0.0.1:18789/", version: "2026.11.25" },
-  cli: { version: "2026.11.25", path: "/usr/bin/openclaw" },
+  gateway: { bindMode: "loopback", bindHost: "127.0.0.1", port: 18789, portSource: "service args", probeUrl: "ws://127.0.0.1:18789", dashboardUrl: "http://127.0.0.1:18789/", controlUiLinks: { httpUrl: "http://127.0.0.1:18789/", wsUrl: "ws://127.0.0.1:18789" }, probeNote: null, version: "2026.11.25" },
+  cli: { version: "2026.11.25", path: "/usr/bin/openclaw", entrypoint: "/usr/bin/openclaw" },
   runtime: { status: "running", pid: 4242, source: "service", detail: null },
-  rpc: { ok: true, kind: "connect", url: "ws://127.0.0.1:18789", error: null, errorCode: null, capability: "read_only", authWarning: null, latencyMs: 3 },
-  port: { listening: true, owners: [], conflict: false },
+  rpc: { ok: true, kind: "connect", url: "ws://127.0.0.1:18789", error: null, errorCode: null, capability: "read_only", authWarning: null, latencyMs: 3, auth: { role: "operator", scopes: ["operator.read"], capability: "read_only" }, server: { version: "2026.11.25", connId: "c1" } },
+  port: { listening: true, owners: [], conflict: false, port: 18789, status: "busy", listeners: [] },
   extraServices: [],
   clients: null,
   connections: null,
@@ -32,10 +32,10 @@ describe("gateway status with an installed service", () => {
   })
 
   it("a running gateway whose probe fails is not a warm-up when it owns the port; it is when the port is not up yet", () => {
-    const failed = { ok: false, kind: "connect" as const, url: "ws://127.0.0.1:18789", error: "unauthorized: gateway token mismatch", errorCode: "AUTH_TOKEN_MISMATCH", capability: "unknown" as const, authWarning: null, latencyMs: null }
+    const failed = { ok: false, kind: "connect" as const, url: "ws://127.0.0.1:18789", error: "unauthorized: gateway token mismatch", errorCode: "AUTH_TOKEN_MISMATCH", capability: "unknown" as const, authWarning: null, latencyMs: null, auth: { role: null, scopes: [], capability: "unknown" as const }, server: { version: null, connId: null } }
     const owning = render(reportWith(fakeStatus(), { rpc: failed }))
     expect(owning.err.join("\n")).toContain("so this is not a warm-up delay")
-    const starting = render(reportWith(fakeStatus(), { rpc: failed, port: { listening: false, owners: [], conflict: false } }))
+    const starting = render(reportWith(fakeStatus(), { rpc: failed, port: { listening: false, owners: [], conflict: false, port: 18789, status: "free" as const, listeners: [] } }))
     expect(starting.err).toContain("Warm-up: launch agents can take a few seconds. Try again shortly.")
   })
 })

@@ -104,6 +104,14 @@ describe("the runbook's command ladder against a healthy gateway", () => {
     expect(status.stdout).toMatch(/^Capability: read-only$/m)
     const json = JSON.parse(cli.run(["gateway", "status", "--json"]).stdout)
     expect(json).toMatchObject({ runtime: { status: "running", pid: gateway.pid, source: "lock" }, rpc: { ok: true, kind: "connect" }, port: { listening: true, conflict: false } })
+    // The original's field names too, for scripts written against it.
+    expect(json).toMatchObject({
+      cli: { entrypoint: expect.stringMatching(/openclaw\.mjs$/) },
+      service: { label: "no supported service manager detected", loaded: false },
+      gateway: { controlUiLinks: { httpUrl: `http://127.0.0.1:${port}/`, wsUrl: `ws://127.0.0.1:${port}` }, probeNote: "Loopback-only gateway; only local clients can connect." },
+      port: { port, status: "busy" },
+      rpc: { auth: { role: "operator", capability: "read_only" }, server: { version: expect.any(String), connId: expect.any(String) } }
+    })
   })
 
   it("openclaw logs --follow prints new lines as they are written and stops cleanly on Ctrl-C", async () => {

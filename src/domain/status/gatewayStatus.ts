@@ -10,7 +10,10 @@ export const GatewayStatusReport = Schema.Struct({
     available: Schema.Boolean,
     /** Why the supervisor could not be inspected (`no supported service manager detected`). */
     unavailableReason: Nullable(Schema.String),
-    status: Nullable(ServiceStatus)
+    status: Nullable(ServiceStatus),
+    /** The original's fields, for scripts written against it: supervisor label and whether it is loaded. */
+    label: Schema.String,
+    loaded: Schema.Boolean
   }),
   logFile: Schema.String,
   config: Schema.Struct({
@@ -25,9 +28,13 @@ export const GatewayStatusReport = Schema.Struct({
     portSource: Schema.String,
     probeUrl: Schema.String,
     dashboardUrl: Schema.String,
+    /** The original's names for the same links and the loopback note. */
+    controlUiLinks: Schema.Struct({ httpUrl: Schema.String, wsUrl: Schema.String }),
+    probeNote: Nullable(Schema.String),
     version: Nullable(Schema.String)
   }),
-  cli: Schema.Struct({ version: Schema.String, path: Schema.String }),
+  /** `entrypoint` is the original's name for `path`. */
+  cli: Schema.Struct({ version: Schema.String, path: Schema.String, entrypoint: Schema.String }),
   /** The gateway process found through the supervisor or the state-dir lock. */
   runtime: Schema.Struct({
     status: Schema.Literal("running", "stopped", "unknown"),
@@ -43,13 +50,20 @@ export const GatewayStatusReport = Schema.Struct({
     errorCode: Nullable(Schema.String),
     capability: Capability,
     authWarning: Nullable(Schema.String),
-    latencyMs: Nullable(Schema.Number)
+    latencyMs: Nullable(Schema.Number),
+    /** As the original reports them: what the gateway granted and who answered. */
+    auth: Schema.Struct({ role: Nullable(Schema.String), scopes: Schema.Array(Schema.String), capability: Capability }),
+    server: Schema.Struct({ version: Nullable(Schema.String), connId: Nullable(Schema.String) })
   })),
   port: Schema.Struct({
     listening: Schema.Boolean,
     owners: Schema.Array(Schema.Struct({ pid: Schema.Number, command: Schema.String })),
     /** Held by something that is not the gateway of this state dir. */
-    conflict: Schema.Boolean
+    conflict: Schema.Boolean,
+    /** The original's view of the same facts: `busy`/`free` and the listening processes. */
+    port: Schema.Number,
+    status: Schema.Literal("busy", "free"),
+    listeners: Schema.Array(Schema.Struct({ pid: Schema.Number, commandLine: Schema.String }))
   }),
   extraServices: Schema.Array(ExtraService),
   clients: Nullable(Schema.Array(Schema.Unknown)),

@@ -87,7 +87,9 @@ export const GatewayStatusLive = Layer.effect(
           service: {
             available: Either.isRight(service),
             unavailableReason: Either.isLeft(service) ? service.left.message : null,
-            status: Either.isRight(service) ? service.right : null
+            status: Either.isRight(service) ? service.right : null,
+            label: Either.isRight(service) ? service.right.label : service.left.message,
+            loaded: installed !== undefined && !["disabled", "not loaded", "missing"].includes(installed.loadedText)
           },
           logFile,
           config: {
@@ -102,9 +104,11 @@ export const GatewayStatusLive = Layer.effect(
             portSource: installed?.port !== undefined ? "service args" : source === "dev" ? "dev" : source === "default" ? "default" : "env/config",
             probeUrl: target?.url ?? `ws://${connectHost}:${port}`,
             dashboardUrl: `http://${connectHost}:${port}/`,
+            controlUiLinks: { httpUrl: `http://${connectHost}:${port}/`, wsUrl: `ws://${connectHost}:${port}` },
+            probeNote: bindMode === "loopback" ? "Loopback-only gateway; only local clients can connect." : null,
             version: target?.server.version ?? null
           },
-          cli: { version: VERSION, path: process.argv[1] ?? "openclaw" },
+          cli: { version: VERSION, path: process.argv[1] ?? "openclaw", entrypoint: process.argv[1] ?? "openclaw" },
           runtime,
           rpc: target === undefined
             ? null
@@ -116,12 +120,17 @@ export const GatewayStatusLive = Layer.effect(
               errorCode: target.connect.errorCode,
               capability: target.auth.capability,
               authWarning: connectOk ? null : authWarning,
-              latencyMs: target.connect.latencyMs
+              latencyMs: target.connect.latencyMs,
+              auth: target.auth,
+              server: { version: target.server.version, connId: target.server.connId }
             },
           port: {
             listening: owners.length > 0 || gatewayAnswered,
             owners: owners.map((o) => ({ pid: o.pid, command: o.command })),
-            conflict: owners.length > 0 && !gatewayAnswered && !owners.some((o) => gatewayPids.has(o.pid))
+            conflict: owners.length > 0 && !gatewayAnswered && !owners.some((o) => gatewayPids.has(o.pid)),
+            port,
+            status: owners.length > 0 || gatewayAnswered ? "busy" : "free",
+            listeners: owners.map((o) => ({ pid: o.pid, commandLine: o.command }))
           },
           extraServices: Either.isRight(service) ? yield* services.extraServices(options.deep) : [],
           clients: options.deep && Array.isArray(target?.presence) ? target.presence : null,
