@@ -42,8 +42,13 @@ describe("openclaw agent --message through the built CLI and a real gateway proc
     expect(result.stdout).toMatch(/│ Sessions\s+│ [1-9]\d* stored · default fake\/m1 · ~\/\.openclaw\/agents\/main\/sessions\/sessions\.json\s+│/)
     expect(result.stdout).toMatch(/│ Agents\s+│ 1 · sessions [1-9]\d* · default main\s+│/)
     const json = JSON.parse((await runCliAsync(home.home, ["status", "--json"])).stdout)
+    // The original's shape: sessions.count / byAgent, agents.totalSessions, gateway.reachable.
     expect(json.sessions.count).toBeGreaterThan(0)
-    expect(json.sessions.stores[0]).toMatchObject({ agentId: "main", path: "~/.openclaw/agents/main/sessions/sessions.json" })
+    expect(json.sessions.byAgent[0]).toMatchObject({ agentId: "main", path: "~/.openclaw/agents/main/sessions/sessions.json" })
+    expect(json.sessions.defaults).toEqual({ model: "fake/m1" })
+    expect(json.agents).toMatchObject({ defaultId: "main", totalSessions: json.sessions.count })
+    expect(json.gateway).toMatchObject({ mode: "local", reachable: true, error: null })
+    expect(json.gatewayStatus.rpc.ok).toBe(true)
   })
 
   it("--json prints the gateway's final agent result", async () => {

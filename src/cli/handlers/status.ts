@@ -4,6 +4,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { GatewayStatusReport } from "../../domain/status/gatewayStatus.js"
 import { nextSteps, renderStatus, type SessionIndexSummary } from "../../domain/status/renderStatus.js"
+import { statusJson } from "../../domain/status/statusJson.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { GatewayStatus, type GatewayStatusOptions } from "../../services/GatewayStatus.js"
 import { Paths } from "../../services/Paths.js"
@@ -42,12 +43,12 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
     yield* printConfigWarnings(snapshot)
     const paths = yield* Paths
     const [report, indexes] = yield* Effect.all([(yield* GatewayStatus).collect(options), readSessionIndexes(paths.stateDir, paths.home)], { concurrency: 2 })
+    const host = { platform: process.platform, release: os.release(), arch: process.arch, node: process.versions.node }
     if (json) {
-      const sessions = { count: indexes.reduce((sum, index) => sum + index.count, 0), stores: indexes }
-      yield* Console.log(JSON.stringify({ ...Schema.encodeSync(GatewayStatusReport)(report), sessions, nextSteps: nextSteps(report) }, null, 2))
+      const encodedReport = Schema.encodeSync(GatewayStatusReport)(report)
+      yield* Console.log(JSON.stringify(statusJson({ report, encodedReport, config: snapshot?.config, host, indexes, nextSteps: nextSteps(report) }), null, 2))
       return
     }
-    const host = { platform: process.platform, release: os.release(), arch: process.arch, node: process.versions.node }
     const mainIndexPath = shortenHome(path.join(paths.stateDir, "agents", "main", "sessions", "sessions.json"), paths.home)
     for (const line of renderStatus(report, snapshot?.config, host, options.deep, { indexes, mainIndexPath })) yield* Console.log(line)
   }).pipe(Effect.provide(GatewayStatusCliLive))

@@ -37,7 +37,8 @@ const serviceRow = (report: GatewayStatusReport) => {
 
 const heartbeatRow = (config: OpenClawConfig | undefined) => {
   const hb = (config?.agents?.defaults as { heartbeat?: { every?: unknown } } | undefined)?.heartbeat
-  return typeof hb?.every === "string" ? `${hb.every} (default agent)` : "not configured"
+  // Configured heartbeats run on the scheduler, which this version does not have yet: say so.
+  return typeof hb?.every === "string" ? `${hb.every} configured (default agent) · not run by this version` : "not configured"
 }
 
 /** One agent's session index as found in the state dir. */

@@ -1,0 +1,70 @@
+import type { OpenClawConfig } from "../config/ConfigSchema.js"
+import { configuredSelection } from "../models/selection.js"
+import type { GatewayStatusReport } from "./gatewayStatus.js"
+import type { HostSummary, SessionIndexSummary } from "./renderStatus.js"
+
+const heartbeatEvery = (config: OpenClawConfig | undefined) => {
+  const every = (config?.agents?.defaults as { heartbeat?: { every?: unknown } } | undefined)?.heartbeat?.every
+  return typeof every === "string" ? every : undefined
+}
+
+/**
+ * `openclaw status --json`: the original's top-level shape for what Clawgate knows (os, gateway,
+ * gatewayService, agents, sessions, heartbeat, channelSummary), then our next steps and the full
+ * gateway status report.
+ */
+export const statusJson = (input: {
+  readonly report: GatewayStatusReport
+  readonly encodedReport: unknown
+  readonly config: OpenClawConfig | undefined
+  readonly host: HostSummary
+  readonly indexes: ReadonlyArray<SessionIndexSummary>
+  readonly nextSteps: ReadonlyArray<string>
+}) => {
+  const { report, config, host, indexes } = input
+  const rpc = report.rpc
+  const service = report.service.status
+  const total = indexes.reduce((sum, index) => sum + index.count, 0)
+  const agentIds = [...new Set(["main", ...indexes.map((index) => index.agentId)])]
+  const every = heartbeatEvery(config)
+  return {
+    runtimeVersion: report.cli.version,
+    os: { platform: host.platform, arch: host.arch, release: host.release, label: `${host.platform} ${host.release} (${host.arch})` },
+    gateway: {
+      mode: config?.gateway?.mode ?? null,
+      url: report.gateway.probeUrl,
+      urlSource: report.gateway.bindMode === "loopback" ? "local loopback" : report.gateway.portSource,
+      misconfigured: !report.config.cli.valid,
+      reachable: rpc?.ok === true,
+      connectLatencyMs: rpc?.latencyMs ?? null,
+      self: null,
+      error: rpc === null || rpc.ok ? null : rpc.error,
+      authWarning: rpc?.authWarning ?? null
+    },
+    gatewayService: {
+      label: report.service.label,
+      installed: service?.installed === true,
+      loaded: report.service.loaded,
+      loadedText: service?.loadedText ?? "disabled",
+      runtime: { status: report.runtime.status, ...(report.runtime.pid === null ? {} : { pid: report.runtime.pid }) }
+    },
+    agents: {
+      defaultId: "main",
+      agents: agentIds.map((id) => {
+        const index = indexes.find((i) => i.agentId === id)
+        return { id, sessionsPath: index?.path ?? null, sessionsCount: index?.count ?? 0 }
+      }),
+      totalSessions: total
+    },
+    sessions: {
+      count: total,
+      defaults: { model: config === undefined ? null : configuredSelection(config).primary ?? null },
+      byAgent: indexes.map((index) => ({ agentId: index.agentId, path: index.path, count: index.count }))
+    },
+    // Heartbeats are configured here but run by the scheduler, which this version does not have yet.
+    heartbeat: { defaultAgentId: "main", agents: [{ agentId: "main", enabled: false, every: every ?? null, running: false }] },
+    channelSummary: Object.keys((config?.channels ?? {}) as Record<string, unknown>),
+    nextSteps: input.nextSteps,
+    gatewayStatus: input.encodedReport
+  }
+}
