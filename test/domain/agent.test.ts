@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { describe, expect, it } from "@effect/vitest"
+import { sessionResetAck, sessionResetOf } from "../../src/domain/agent/sessionReset.js"
 import { canonicalSessionKey, mainSessionKey, resolveRequestSessionKey, sessionKindOf } from "../../src/domain/agent/sessionKey.js"
 import { toolParametersJson } from "../../src/domain/agent/tools.js"
 import { displayHistory, parseTranscript, toModelMessages, type TranscriptMessage } from "../../src/domain/agent/transcript.js"
@@ -132,5 +133,17 @@ describe("wire projection of run events", () => {
       state: "aborted",
       stopReason: "aborted"
     })
+  })
+})
+
+describe("session reset commands", () => {
+  it("reads a leading /new or /reset and the text after it; anything else is a plain message", () => {
+    expect(sessionResetOf("/new")).toEqual({ reason: "new", rest: "" })
+    expect(sessionResetOf("  /RESET  ")).toEqual({ reason: "reset", rest: "" })
+    expect(sessionResetOf("/reset hello\nthere")).toEqual({ reason: "reset", rest: "hello\nthere" })
+    expect(sessionResetOf("/newer")).toBeUndefined()
+    expect(sessionResetOf("please /new")).toBeUndefined()
+    expect(sessionResetAck("new")).toBe("✅ New session started.")
+    expect(sessionResetAck("reset")).toBe("✅ Session reset.")
   })
 })

@@ -263,6 +263,36 @@ describe("agent and chat methods over a real gateway socket", () => {
     expect(res).toMatchObject({ ok: false, error: { code: "FORBIDDEN", message: "missing scope: operator.admin", details: { code: "MISSING_SCOPE", missingScope: "operator.admin" } } })
   })
 
+  it("an admin's bare /new starts a fresh session without calling the model; /reset <text> runs the text in a fresh one", async () => {
+    const admin = (await connectRaw(gw.url, { token: AGENT_TOKEN })).client
+    const key = "agent:main:resettable"
+    model.script.push({ text: "before" })
+    admin.send({ type: "req", id: "pre", method: "agent", params: { message: "remember me", sessionKey: key, idempotencyKey: "run-pre" } })
+    await admin.next((f) => f.type === "res" && f.id === "pre" && f.payload?.status === "ok", 8000)
+    const indexFile = path.join(gw.dir, "agents", "main", "sessions", "sessions.json")
+    const oldId = JSON.parse(fs.readFileSync(indexFile, "utf8"))[key].sessionId
+    const calls = model.requests.length
+
+    const bare = await call(admin, "agent", { message: "/new", sessionKey: key, idempotencyKey: "run-new" })
+    expect(bare).toMatchObject({ ok: true, payload: { status: "ok", result: { payloads: [{ text: "✅ New session started.", mediaUrl: null, isStatusNotice: true }] } } })
+    expect(model.requests.length).toBe(calls)
+    const newId = JSON.parse(fs.readFileSync(indexFile, "utf8"))[key].sessionId
+    expect(newId).not.toBe(oldId)
+    expect(bare.payload.result.meta.agentMeta).toEqual({ sessionId: newId, sessionKey: key })
+    // The old transcript stays on disk; the key's history starts empty.
+    expect(fs.existsSync(path.join(gw.dir, "agents", "main", "sessions", `${oldId}.jsonl`))).toBe(true)
+    expect((await call(admin, "chat.history", { sessionKey: key })).payload.messages).toEqual([])
+
+    model.script.push({ text: "fresh answer" })
+    admin.send({ type: "req", id: "rst", method: "agent", params: { message: "/reset what now?", sessionKey: key, idempotencyKey: "run-rst" } })
+    const final = await admin.next((f) => f.type === "res" && f.id === "rst" && f.payload?.status === "ok", 8000)
+    expect(final.payload.result.payloads[0].text).toBe("fresh answer")
+    const sent = model.requests.at(-1)?.body.messages.filter((m: { role: string }) => m.role !== "system")
+    expect(sent).toEqual([{ role: "user", content: [{ type: "text", text: "what now?" }] }])
+    expect(JSON.parse(fs.readFileSync(indexFile, "utf8"))[key].sessionId).not.toBe(newId)
+    admin.close()
+  })
+
   it("unknown params are rejected (closed schemas) and chat.send needs an idempotency key", async () => {
     const res = await call(client, "chat.send", { sessionKey: MAIN, message: "x" })
     expect(res).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } })

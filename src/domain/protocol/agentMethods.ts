@@ -53,7 +53,12 @@ export const AgentParams = Schema.Struct({
 export type AgentParams = typeof AgentParams.Type
 
 /** One delivered reply part. */
-export const AgentPayload = Schema.Struct({ text: Schema.String, mediaUrl: Schema.NullOr(Schema.String) })
+export const AgentPayload = Schema.Struct({
+  text: Schema.String,
+  mediaUrl: Schema.NullOr(Schema.String),
+  /** A gateway notice (a session reset acknowledgement), not model output. */
+  isStatusNotice: opt(Schema.Boolean)
+})
 
 /** What the second `agent` response carries (`status: "accepted"` comes first, then this). */
 export const AgentResult = Schema.Struct({

@@ -16,6 +16,8 @@ import { type ImageBlock, ThinkingLevel } from "../../../domain/models/messages.
 import { SessionStore } from "../../../services/SessionStore.js"
 import { agentResultPayload } from "../../agent/agentResult.js"
 import { sessionIdProblem } from "../../../domain/agent/sessionId.js"
+import { sessionResetAck, sessionResetOf } from "../../../domain/agent/sessionReset.js"
+import { randomUUID } from "node:crypto"
 
 /** Chat and agent streams reach sockets holding `operator.read` (spec section 7). */
 const STREAM_SCOPE = "operator.read"
@@ -35,7 +37,7 @@ const sessionIdParamProblem = (sessionId: string | undefined) =>
 const storeUnavailable = (error: { readonly message: string }) => new Unavailable({ message: error.message })
 
 /** `agent` turns whose text resets the session need admin (spec section 7, param-aware scopes). */
-const resetsSession = (params: AgentParams) => params.modelRun !== true && /^\/(new|reset)\b/i.test(params.message.trim())
+const resetsSession = (params: AgentParams) => params.modelRun !== true && sessionResetOf(params.message) !== undefined
 
 const finalPayload = agentResultPayload
 
@@ -176,6 +178,28 @@ export const AgentMethodsLive = Layer.scopedDiscard(
         if (Either.isLeft(images)) return yield* new InvalidRequest({ message: images.left })
         const acceptedAt = Date.now()
         const existing = runs.get(params.idempotencyKey)
+        // `/new` / `/reset` (admin, checked above) start a fresh session under the same key; the old
+        // transcript stays on disk. A bare command is acknowledged without calling the model.
+        const reset = modelRun || existing !== undefined ? undefined : sessionResetOf(params.message)
+        if (reset !== undefined) {
+          // The key the caller addresses; its current session id is what gets replaced.
+          const { sessionId: _current, ...addressed } = params
+          const sessionKey = yield* sessionKeyOfAgent(addressed)
+          const fresh = yield* store.open(sessionKey, { sessionId: randomUUID() }).pipe(Effect.mapError(storeUnavailable))
+          if (reset.rest === "") {
+            const acknowledged: AgentResult = {
+              runId: params.idempotencyKey,
+              status: "ok",
+              summary: "completed",
+              result: {
+                payloads: [{ text: sessionResetAck(reset.reason), mediaUrl: null, isStatusNotice: true }],
+                meta: { durationMs: 0, aborted: false, agentMeta: { sessionId: fresh.sessionId, sessionKey } }
+              }
+            }
+            return acknowledged
+          }
+          params = { ...params, message: reset.rest, sessionKey, sessionId: fresh.sessionId }
+        }
         const tracked = existing ?? (yield* Effect.gen(function*() {
           // A raw model run gets a fresh, never-persisted session of its own.
           const sessionKey = modelRun ? canonicalSessionKey(modelRunSessionKey(params), params.agentId) : yield* sessionKeyOfAgent(params)
