@@ -503,3 +503,19 @@ describe("profile health and models status", () => {
 // Keeps the ModelTarget import honest: a catalogued target has everything a client needs.
 const _target: ModelTarget | undefined = catalogue.models[0]
 void _target
+
+describe("upstream block pages (runbook: Upstream 403 blocked responses)", () => {
+  it("summarises a web page instead of dumping it, and diagnoses a security-layer block", async () => {
+    const { htmlGist, isHtmlBody, looksLikeUpstreamBlock } = await import("../../src/domain/models/errorBody.js")
+    const { diagnoseProviderError } = await import("../../src/domain/models/diagnosis.js")
+    expect(isHtmlBody("  <!doctype html><p>x</p>")).toBe(true)
+    expect(isHtmlBody("{\"error\":{}}")).toBe(false)
+    expect(htmlGist("<html><head><title> Access &amp; Denied </title></head></html>")).toBe("Access & Denied")
+    expect(htmlGist("<html><body><script>x()</script><p>Request   blocked</p></body></html>")).toBe("Request blocked")
+    expect(looksLikeUpstreamBlock(403, "HTTP 403: Your request was blocked")).toBe(true)
+    expect(looksLikeUpstreamBlock(403, "HTTP 403: permission_error: key lacks scope")).toBe(false)
+    const target = { provider: "mlx", model: "m", api: "openai-completions", baseUrl: "http://127.0.0.1:1234/v1" }
+    expect(diagnoseProviderError(target, { code: "MODEL_AUTH_FAILED", summary: "HTTP 403: Your request was blocked" })).toMatch(/^an upstream security layer/)
+    expect(diagnoseProviderError(target, { code: "MODEL_AUTH_FAILED", summary: "HTTP 403: permission_error: key lacks scope" })).toBeUndefined()
+  })
+})

@@ -107,6 +107,17 @@ describe("openclaw infer model run (built CLI, loopback fakes)", () => {
     expect(parseJson(json.stdout)).toMatchObject({ ok: false, provider: "mlx", model: MLX_ID, outputs: [], error: `No text output returned for provider "mlx" model "${MLX_ID}".` })
   })
 
+  it("a 403 page from a security layer in front of the endpoint is named as such (runbook: upstream 403 blocked)", async () => {
+    const page = "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title><style>b{}</style></head><body><h1>Sorry, you have been blocked</h1>" + "x".repeat(5000) + "</body></html>"
+    const fake = await openai({ failures: [{ status: 403, body: page }] })
+    const { run } = install({ models: { providers: { mlx: mlxProvider(fake) } } })
+    const result = await run(["infer", "model", "run", "--model", `mlx/${MLX_ID}`, "--prompt", "hi"])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`HTTP 403: HTML response, not a provider API error ("Attention Required! | Cloudflare")`)
+    expect(result.stderr).toMatch(/Next: an upstream security layer \(WAF, CDN, reverse proxy\) in front of http:\/\/127\.0\.0\.1:\d+\/v1 may have blocked the request/)
+    expect(result.stderr).not.toContain("xxxxxxxx")
+  })
+
   it("a prefix duplicated into the catalogue id: model_not_found, and the CLI names that cause", async () => {
     const fake = await openai()
     const { run } = install({ models: { providers: { mlx: { ...mlxProvider(fake), models: [{ id: `mlx/${MLX_ID}` }] } } } })

@@ -1,5 +1,11 @@
 import type { ModelTarget } from "./catalogue.js"
+import { looksLikeUpstreamBlock } from "./errorBody.js"
 import { isLongContextRefusal, LONG_CONTEXT_FIXES } from "./longContext.js"
+
+const statusOf = (summary: string) => {
+  const match = /^HTTP (\d{3})\b/.exec(summary)
+  return match === null ? undefined : Number(match[1])
+}
 
 /** Which of the runbook's `model_not_found` causes applies to a target. */
 export type NotFoundCause = "base-url-missing-v1" | "wrong-api" | "prefix-in-id" | "server-lacks-id"
@@ -40,9 +46,12 @@ export const diagnoseModelNotFound = (target: Pick<ModelTarget, "provider" | "mo
 /** The runbook fix that matches a provider error, if one does. */
 export const diagnoseProviderError = (
   target: Pick<ModelTarget, "provider" | "model" | "api" | "baseUrl">,
-  failure: { readonly code: string; readonly summary: string }
+  failure: { readonly code: string; readonly summary: string; readonly status?: number | undefined }
 ): string | undefined => {
   const p = target.provider
+  if (looksLikeUpstreamBlock(failure.status ?? statusOf(failure.summary), failure.summary)) {
+    return `an upstream security layer (WAF, CDN, reverse proxy) in front of ${target.baseUrl} may have blocked the request, not OpenClaw's config: check the provider side for a block event at this time and allow the API path narrowly; a tiny curl passing does not prove real requests pass`
+  }
   if (failure.code === "MODEL_NOT_FOUND") return diagnoseModelNotFound(target).hint
   if (/messages\[[^\]]*\]\.content: invalid type: sequence, expected a string/.test(failure.summary)) {
     return `the backend rejects structured content parts: set models.providers.${p}.models[].compat.requiresStringContent: true`
