@@ -514,7 +514,7 @@ describe("upstream block pages (runbook: Upstream 403 blocked responses)", () =>
     expect(htmlGist("<html><body><script>x()</script><p>Request   blocked</p></body></html>")).toBe("Request blocked")
     expect(looksLikeUpstreamBlock(403, "HTTP 403: Your request was blocked")).toBe(true)
     expect(looksLikeUpstreamBlock(403, "HTTP 403: permission_error: key lacks scope")).toBe(false)
-    const target = { provider: "mlx", model: "m", api: "openai-completions", baseUrl: "http://127.0.0.1:1234/v1" }
+    const target = { provider: "mlx", model: "m", api: "openai-completions" as const, baseUrl: "http://127.0.0.1:1234/v1" }
     expect(diagnoseProviderError(target, { code: "MODEL_AUTH_FAILED", summary: "HTTP 403: Your request was blocked" })).toMatch(/^an upstream security layer/)
     expect(diagnoseProviderError(target, { code: "MODEL_AUTH_FAILED", summary: "HTTP 403: permission_error: key lacks scope" })).toBeUndefined()
   })
