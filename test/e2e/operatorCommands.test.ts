@@ -5,6 +5,7 @@ import * as net from "node:net"
 import * as path from "node:path"
 import { freePort, startInBackground, stopChild, writeConfig } from "../support/gatewayProcess.js"
 import { CLI, tempHome } from "../support/runCli.js"
+import { runCliAsync } from "../support/runCliAsync.js"
 
 const TOKEN = "operator-test-token-0123456789"
 
@@ -282,6 +283,23 @@ describe("failure signatures", () => {
     expect(result.stderr).toContain("Config was last written by a newer OpenClaw (2099.1.1)")
     expect(result.stdout).toContain("Runtime: stopped")
   })
+
+  it("a probe that takes over a second says what it waits for on stderr; --json stdout stays one document", async () => {
+    // Accepts TCP but never answers the WebSocket upgrade: the probe waits for its timeout.
+    const silent = net.createServer(() => undefined)
+    const port = await new Promise<number>((resolve) => silent.listen(0, "127.0.0.1", () => resolve((silent.address() as net.AddressInfo).port)))
+    try {
+      const cli = install(port)
+      const shown = await runCliAsync(cli.home, ["gateway", "probe", "--json", "--timeout", "1800"], { OPENCLAW_PROGRESS: "1" })
+      expect(shown.code).toBe(1)
+      expect(shown.stderr).toContain("Probing gateways (explicit, SSH, configured remote, loopback)…")
+      expect(JSON.parse(shown.stdout)).toMatchObject({ ok: false })
+      const quiet = await runCliAsync(cli.home, ["gateway", "probe", "--json", "--timeout", "1800"])
+      expect(quiet.stderr).not.toContain("Probing")
+    } finally {
+      silent.close()
+    }
+  }, 30_000)
 
   it("--require-rpc cannot be combined with --no-probe", () => {
     const result = tempHome().run(["gateway", "status", "--require-rpc", "--no-probe"])

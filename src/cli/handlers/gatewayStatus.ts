@@ -10,6 +10,7 @@ import { ConfigStore } from "../../services/ConfigStore.js"
 import { CliExit } from "../CliExit.js"
 import { printConfigWarnings } from "../configWarnings.js"
 import { CliServiceManagerLive } from "./serviceManagerLayer.js"
+import { withProgress } from "../progress.js"
 
 /** The layers behind `gateway status` (also used by `openclaw status`). */
 export const GatewayStatusCliLive = GatewayStatusLive.pipe(
@@ -26,7 +27,7 @@ export const gatewayStatus = (json: boolean, options: GatewayStatusOptions) =>
       return yield* new CliExit({ code: 2 })
     }
     const paths = yield* Paths
-    const report = yield* (yield* GatewayStatus).collect(options)
+    const report = yield* withProgress("Checking the gateway service and probing the gateway", Effect.flatMap(GatewayStatus, (status) => status.collect(options)))
     if (json) yield* Console.log(JSON.stringify(Schema.encodeSync(GatewayStatusReport)(report), null, 2))
     else {
       const { out, err } = renderGatewayStatus(report, { requireRpc: options.requireRpc, deep: options.deep, homeDir: paths.home })

@@ -3,6 +3,7 @@ import { Methods } from "../../domain/protocol/methods.js"
 import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
 import { CliExit } from "../CliExit.js"
+import { withProgress } from "../progress.js"
 
 const duration = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)}s` : ms < 3_600_000 ? `${Math.round(ms / 60_000)}m` : `${(ms / 3_600_000).toFixed(1)}h`)
 
@@ -11,7 +12,7 @@ export const health = (json: boolean, options: ConnectOptions) =>
   Effect.gen(function*() {
     const client = yield* GatewayClient
     const started = Date.now()
-    const result = yield* client.call(Methods.health, {}, options)
+    const result = yield* withProgress("Waiting for the gateway's health answer", client.call(Methods.health, {}, options))
     const latency = Date.now() - started
     if (json) yield* Console.log(JSON.stringify(result, null, 2))
     else {

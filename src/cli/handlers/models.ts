@@ -10,6 +10,7 @@ import { ModelHealth } from "../../services/ModelHealth.js"
 import { ModelPolicy } from "../../services/ModelPolicy.js"
 import { CliExit } from "../CliExit.js"
 import { table } from "../table.js"
+import { withProgress } from "../progress.js"
 
 export interface StatusOptions {
   readonly json: boolean
@@ -94,8 +95,9 @@ export const modelsStatus = (options: StatusOptions) =>
     let report = buildStatusReport({ configPath, catalogue, selection, health, now })
     if (options.probe) {
       const targets = probeTargets(catalogue, selection, { provider: options.probeProvider, profiles: options.probeProfiles })
-      const results = yield* probeModels(targets, { maxTokens: options.probeMaxTokens, concurrency: options.probeConcurrency }).pipe(
-        Effect.provide(probeLayer(options.probeTimeoutMs))
+      const results = yield* withProgress(
+        `Probing ${targets.length} model${targets.length === 1 ? "" : "s"} (real requests)`,
+        probeModels(targets, { maxTokens: options.probeMaxTokens, concurrency: options.probeConcurrency }).pipe(Effect.provide(probeLayer(options.probeTimeoutMs)))
       )
       report = { ...report, probe: { results } }
     }

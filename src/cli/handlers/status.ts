@@ -10,6 +10,7 @@ import { GatewayStatus, type GatewayStatusOptions } from "../../services/Gateway
 import { Paths } from "../../services/Paths.js"
 import { printConfigWarnings } from "../configWarnings.js"
 import { GatewayStatusCliLive } from "./gatewayStatus.js"
+import { withProgress } from "../progress.js"
 
 const shortenHome = (file: string, home: string) => (home !== "" && file.startsWith(`${home}/`) ? `~${file.slice(home.length)}` : file)
 
@@ -42,7 +43,10 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
     const snapshot = yield* store.read.pipe(Effect.orElseSucceed(() => undefined))
     yield* printConfigWarnings(snapshot)
     const paths = yield* Paths
-    const [report, indexes] = yield* Effect.all([(yield* GatewayStatus).collect(options), readSessionIndexes(paths.stateDir, paths.home)], { concurrency: 2 })
+    const [report, indexes] = yield* withProgress(
+      "Probing the gateway",
+      Effect.all([Effect.flatMap(GatewayStatus, (status) => status.collect(options)), readSessionIndexes(paths.stateDir, paths.home)], { concurrency: 2 })
+    )
     const host = { platform: process.platform, release: os.release(), arch: process.arch, node: process.versions.node }
     if (json) {
       const encodedReport = Schema.encodeSync(GatewayStatusReport)(report)
