@@ -8,6 +8,7 @@ import { ServiceManager } from "../../services/ServiceManager.js"
 import { CliExit } from "../CliExit.js"
 import { renderError } from "../render.js"
 import { CliServiceManagerLive } from "./serviceManagerLayer.js"
+import { withProgress } from "../progress.js"
 
 const printJson = (report: LintReport) => Console.log(JSON.stringify(Schema.encodeSync(LintReport)(report), null, 2))
 
@@ -34,7 +35,7 @@ export const doctor = (flags: DoctorFlags) =>
     }
     const plan = planned.right
     const layer = yield* doctorLayer
-    const running = Effect.flatMap(Doctor, (service) => service.run(plan)).pipe(Effect.provide(layer))
+    const running = withProgress("Running doctor checks", Effect.flatMap(Doctor, (service) => service.run(plan))).pipe(Effect.provide(layer))
     if (plan.posture === "lint" || plan.posture === "json") {
       // Lint exits 2 when it fails before findings exist; bare --json keeps the ordinary error codes.
       const report = plan.posture === "lint"
