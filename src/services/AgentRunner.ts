@@ -46,6 +46,8 @@ export interface AgentRunResult {
   readonly model: string | undefined
   readonly usage: Usage
   readonly fallback: FallbackInfo | undefined
+  /** The selected model answered again after the session's previous turn had fallen back. */
+  readonly fallbackCleared?: { readonly selected: string; readonly previous: string; readonly notice: string } | undefined
   readonly startedAt: number
   readonly endedAt: number
 }

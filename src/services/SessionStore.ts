@@ -17,6 +17,8 @@ export interface StoredSession {
   readonly totalTokens: number
   readonly abortedLastRun?: boolean | undefined
   readonly label?: string | undefined
+  /** The last turn fell back from `selected` to `active` (cleared when the primary answers again). */
+  readonly lastFallback?: { readonly selected: string; readonly active: string } | undefined
 }
 
 /** What a finished run records on its session row. */
@@ -26,6 +28,8 @@ export interface SessionRunUpdate {
   readonly inputTokens?: number | undefined
   readonly outputTokens?: number | undefined
   readonly aborted?: boolean | undefined
+  /** The fallback this turn used (`selected` primary, `active` model), or null when the primary answered. */
+  readonly fallback?: { readonly selected: string; readonly active: string } | null | undefined
 }
 
 /** Agent sessions: the per-agent index and the append-only JSON-lines transcripts under the state dir. */

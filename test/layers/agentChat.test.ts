@@ -405,3 +405,45 @@ describe("run bounds: the tool loop and the run timeout", () => {
     expect(final.error?.message).toContain("timed out")
   })
 })
+
+describe("model fallback notices across turns of one session", () => {
+  let model: ScriptedModelServer
+  let gw: AgentGateway
+  beforeAll(async () => {
+    model = await startScriptedModelServer()
+    gw = await startAgentGateway({
+      models: { providers: { fake: { baseUrl: model.v1, api: "openai-completions", apiKey: "test-key", models: [{ id: "m1" }, { id: "m2" }] } } },
+      agents: { defaults: { model: { primary: "fake/m1", fallbacks: ["fake/m2"] } } }
+    })
+  })
+  afterAll(async () => {
+    await gw.stop()
+    await model.close()
+  })
+
+  it("a turn answered by the fallback says so; the next turn answered by the primary says the fallback cleared, once", async () => {
+    const { client } = await connectRaw(gw.url, { token: AGENT_TOKEN, scopes: ["operator.read", "operator.write"] })
+    const key = "agent:main:fallbacks"
+    const turn = async (id: string, message: string) => {
+      client.send({ type: "req", id, method: "agent", params: { message, sessionKey: key, idempotencyKey: `run-${id}` } })
+      const events = await collectRun(client, `run-${id}`)
+      const final = await client.next((f) => f.type === "res" && f.id === id && f.payload?.status === "ok", 8000)
+      return { events: events.filter((e) => e.event === "agent" && e.payload.stream === "fallback").map((e) => e.payload.data), meta: final.payload.result.meta }
+    }
+    model.script.push({ failStatus: 404, failBody: { error: { message: "The model `m1` does not exist", type: "invalid_request_error", code: "model_not_found" } } }, { text: "from m2" })
+    const first = await turn("t1", "one")
+    expect(first.events).toEqual([expect.objectContaining({ selected: "fake/m1", active: "fake/m2", notice: expect.stringMatching(/^↪️ Model Fallback: fake\/m2 \(selected fake\/m1; model_not_found\)$/) })])
+    expect(first.meta.fallback.notice).toMatch(/^↪️ Model Fallback: fake\/m2/)
+
+    model.script.push({ text: "m1 is back" })
+    const second = await turn("t2", "two")
+    expect(second.events).toEqual([{ phase: "cleared", selected: "fake/m1", previous: "fake/m2", notice: "↪️ Model Fallback cleared: fake/m1 (was fake/m2)" }])
+    expect(second.meta.fallback).toMatchObject({ phase: "cleared", notice: "↪️ Model Fallback cleared: fake/m1 (was fake/m2)" })
+
+    model.script.push({ text: "still m1" })
+    const third = await turn("t3", "three")
+    expect(third.events).toEqual([])
+    expect(third.meta.fallback).toBeUndefined()
+    client.close()
+  })
+})

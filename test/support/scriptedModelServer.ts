@@ -13,6 +13,9 @@ export interface ScriptedTurn {
   readonly hang?: boolean
   /** Delay between chunks. */
   readonly delayMs?: number
+  /** Answer with this HTTP error status (and JSON body) instead of a turn. */
+  readonly failStatus?: number
+  readonly failBody?: unknown
 }
 
 export interface ScriptedModelServer extends FakeServer {
@@ -48,6 +51,7 @@ export const startScriptedModelServer = async (script: ReadonlyArray<ScriptedTur
     if (request.method !== "POST" || request.url !== "/v1/chat/completions") return sendJson(res, 404, { error: { message: "unknown url" } })
     const turn = queue.shift() ?? state.fallback
     const model = String(request.body?.model ?? "m1")
+    if (turn.failStatus !== undefined) return sendJson(res, turn.failStatus, turn.failBody ?? { error: { message: `HTTP ${turn.failStatus}` } })
     void (async () => {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" })
       const write = async (text: string) => {

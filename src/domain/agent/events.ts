@@ -14,6 +14,11 @@ export type AgentRunEvent =
   | { readonly stream: "tool"; readonly phase: "result"; readonly name: string; readonly toolCallId: string; readonly isError: boolean; readonly result: string }
   /** The turn was answered by a fallback model. */
   | { readonly stream: "fallback"; readonly fallback: FallbackInfo }
+  /** The selected model answered again after the session's last turn had fallen back. */
+  | { readonly stream: "fallbackCleared"; readonly selected: string; readonly previous: string; readonly notice: string }
+
+/** The wire `stream` of a run event: a cleared fallback is reported on the `fallback` stream. */
+export const agentEventStream = (event: AgentRunEvent): string => (event.stream === "fallbackCleared" ? "fallback" : event.stream)
 
 /** The wire `data` of an `agent` event for one run event. */
 export const agentEventData = (event: AgentRunEvent): Readonly<Record<string, unknown>> => {
@@ -32,5 +37,7 @@ export const agentEventData = (event: AgentRunEvent): Readonly<Record<string, un
         : { phase: "result", name: event.name, toolCallId: event.toolCallId, isError: event.isError, result: event.result }
     case "fallback":
       return { ...event.fallback }
+    case "fallbackCleared":
+      return { phase: "cleared", selected: event.selected, previous: event.previous, notice: event.notice }
   }
 }

@@ -1,5 +1,5 @@
 import type { AgentEventPayload, ChatEventPayload } from "../protocol/agentMethods.js"
-import { agentEventData, type AgentRunEvent } from "./events.js"
+import { agentEventData, agentEventStream, type AgentRunEvent } from "./events.js"
 
 /** Per-run projection state: the last `seq` and the assistant text the chat stream has shown. */
 export interface ProjectionState {
@@ -24,7 +24,7 @@ export const projectRunEvent = (
   input: { readonly runId: string; readonly sessionKey: string; readonly ts: number; readonly event: AgentRunEvent }
 ): { readonly state: ProjectionState; readonly events: ReadonlyArray<WireEvent> } => {
   const seq = state.seq + 1
-  const agent: WireEvent = { event: "agent", payload: { runId: input.runId, seq, stream: input.event.stream, ts: input.ts, data: agentEventData(input.event) } }
+  const agent: WireEvent = { event: "agent", payload: { runId: input.runId, seq, stream: agentEventStream(input.event), ts: input.ts, data: agentEventData(input.event) } }
   if (input.event.stream !== "assistant") return { state: { ...state, seq }, events: [agent] }
   const text = input.event.text
   const continues = text.startsWith(state.shown)

@@ -18,7 +18,7 @@ import {
 import type { ToolContext } from "../../domain/agent/tools.js"
 import { emptyUsage, type Message, type ModelInput, outputText, outputToolCalls, type Usage } from "../../domain/models/messages.js"
 import type { FallbackInfo, ModelResponse } from "../../domain/models/response.js"
-import type { ModelPlan } from "../../domain/models/selection.js"
+import { fallbackClearedNotice, type ModelPlan } from "../../domain/models/selection.js"
 import { AgentPolicy } from "../../services/AgentPolicy.js"
 import { type AgentRunHandle, AgentRunner, type AgentRunRequest, type AgentRunResult } from "../../services/AgentRunner.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
@@ -134,7 +134,19 @@ export const AgentRunnerLive = Layer.scoped(
 
         const finish = (payloads: ReadonlyArray<string>, text: string, response: ModelResponse) =>
           Effect.gen(function*() {
-            yield* store.recordRun(sessionKey, { model: response.model, modelProvider: response.provider, inputTokens: usage.input, outputTokens: usage.output }).pipe(storeFailed)
+            // Fallback is turn-local; the session remembers it so the primary's return can be announced.
+            const previous = session.lastFallback
+            const cleared = fallback === undefined && previous !== undefined && `${response.provider}/${response.model}` === previous.selected
+              ? { selected: previous.selected, previous: previous.active, notice: fallbackClearedNotice(previous.selected, previous.active) }
+              : undefined
+            if (cleared !== undefined) yield* emit({ stream: "fallbackCleared", ...cleared })
+            yield* store.recordRun(sessionKey, {
+              model: response.model,
+              modelProvider: response.provider,
+              inputTokens: usage.input,
+              outputTokens: usage.output,
+              fallback: fallback !== undefined ? { selected: fallback.selected, active: fallback.active } : cleared !== undefined ? null : undefined
+            }).pipe(storeFailed)
             const endedAt = Date.now()
             yield* emit({ stream: "lifecycle", phase: "end", startedAt, endedAt, aborted: false })
             return {
@@ -149,6 +161,7 @@ export const AgentRunnerLive = Layer.scoped(
               model: response.model,
               usage,
               fallback,
+              fallbackCleared: cleared,
               startedAt,
               endedAt
             } satisfies AgentRunResult

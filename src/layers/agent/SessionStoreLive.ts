@@ -25,7 +25,8 @@ const IndexEntry = Schema.Struct({
   outputTokens: opt(Schema.Number),
   totalTokens: opt(Schema.Number),
   abortedLastRun: opt(Schema.Boolean),
-  label: opt(Schema.String)
+  label: opt(Schema.String),
+  lastFallback: opt(Schema.Struct({ selected: Schema.String, active: Schema.String }))
 })
 type IndexEntry = typeof IndexEntry.Type
 const Index = Schema.Record({ key: Schema.String, value: IndexEntry })
@@ -129,6 +130,7 @@ export const SessionStoreLive = Layer.effect(
       outputTokens: entry.outputTokens ?? 0,
       totalTokens: entry.totalTokens ?? 0,
       abortedLastRun: entry.abortedLastRun,
+      lastFallback: entry.lastFallback,
       label: entry.label
     })
 
@@ -227,7 +229,10 @@ export const SessionStoreLive = Layer.effect(
           ...(update.modelProvider === undefined ? {} : { modelProvider: update.modelProvider }),
           abortedLastRun: update.aborted === true
         }
-        yield* writeIndex(agentId, { ...index, [key]: next })
+        // A fallback is remembered until the primary answers again (for the "cleared" notice).
+        const { lastFallback: _previous, ...rest } = next
+        const withFallback: IndexEntry = update.fallback === undefined ? next : update.fallback === null ? rest : { ...rest, lastFallback: update.fallback }
+        yield* writeIndex(agentId, { ...index, [key]: withFallback })
       }))
 
     return {

@@ -19,7 +19,11 @@ export const agentResultPayload = (result: AgentRunResult): AgentResult => ({
         ...(result.model === undefined ? {} : { model: result.model }),
         usage: { ...result.usage }
       },
-      ...(result.fallback === undefined ? {} : { fallback: { ...result.fallback } })
+      ...(result.fallback !== undefined
+        ? { fallback: { ...result.fallback } }
+        : result.fallbackCleared !== undefined
+        ? { fallback: { phase: "cleared", ...result.fallbackCleared } }
+        : {})
     }
   }
 })
