@@ -1,7 +1,7 @@
 import type { AgentInputInvalid, AgentRunFailed } from "../domain/agent/errors.js"
 import type { DoctorConfigUnrecoverable } from "../domain/doctor/errors.js"
 import type { ConfigError } from "../domain/errors.js"
-import type { NoModelConfigured, UnknownModel } from "../domain/models/errors.js"
+import type { ModelNotAllowed, NoModelConfigured, UnknownModel } from "../domain/models/errors.js"
 import type { InferGatewayForbidden, InferInputInvalid, ModelRunFailed } from "../domain/models/infer.js"
 import type { GatewayStartBlocked } from "../domain/gateway/startGuards.js"
 import type { GatewayClientError } from "../domain/protocol/clientErrors.js"
@@ -17,7 +17,7 @@ export interface RenderedError {
 const next = (command: string) => `Next: ${command}`
 
 /** Model and `infer` errors that reach the CLI edge. */
-type ModelCliError = UnknownModel | NoModelConfigured | ModelRunFailed | InferInputInvalid | InferGatewayForbidden
+type ModelCliError = UnknownModel | NoModelConfigured | ModelNotAllowed | ModelRunFailed | InferInputInvalid | InferGatewayForbidden
 
 /** Every typed error a CLI command can end with. */
 export type CliError = ConfigError | GatewayClientError | GatewayStartBlocked | DoctorConfigUnrecoverable | ServiceManagerUnavailable | ServiceActionFailed | ModelCliError | AgentInputInvalid | AgentRunFailed
@@ -100,6 +100,8 @@ export const renderError = (error: CliError): RenderedError => {
       return { lines: [head, next("openclaw config validate")], exitCode: 1 }
     case "UnknownModel":
       return { lines: [head, next(error.hint ?? "openclaw models list, then pass --model provider/model")], exitCode: 1 }
+    case "ModelNotAllowed":
+      return { lines: [head, next(`openclaw config get agents.defaults.modelPolicy.allow, then add "${error.ref}" there or pick an allowed model`)], exitCode: 1 }
     case "NoModelConfigured":
       return { lines: [head, next("openclaw config set agents.defaults.model.primary <provider/model>")], exitCode: 1 }
     case "ModelRunFailed":

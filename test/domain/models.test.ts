@@ -16,7 +16,17 @@ import { noTextOutputMessage } from "../../src/domain/models/infer.js"
 import { anthropicBetaHeader, defaultContextWindow, hasNativeLongContext, LONG_CONTEXT_FIXES } from "../../src/domain/models/longContext.js"
 import type { Message, ModelInput } from "../../src/domain/models/messages.js"
 import { parseModelRef } from "../../src/domain/models/ModelRef.js"
-import { configuredSelection, fallbackChain, fallbackClearedNotice, fallbackNotice, OVERLOAD_NOTICE, overloadBackoffMs, planModels, resolveModel } from "../../src/domain/models/selection.js"
+import {
+  configuredSelection,
+  fallbackChain,
+  fallbackClearedNotice,
+  fallbackNotice,
+  modelAllowed,
+  OVERLOAD_NOTICE,
+  overloadBackoffMs,
+  planModels,
+  resolveModel
+} from "../../src/domain/models/selection.js"
 import { makeSseDecoder } from "../../src/domain/models/sse.js"
 import { buildStatusReport, checkExitCode } from "../../src/domain/models/statusReport.js"
 import { sanitizeToolCallId, TOOL_AVAILABILITY_NOTE } from "../../src/domain/models/toolIds.js"
@@ -106,7 +116,7 @@ describe("selection and the fallback chain (spec 1.4)", () => {
   const selection = configuredSelection(mlxConfig)
 
   it("agents.defaults.model as a string or {primary, fallbacks}", () => {
-    expect(configuredSelection(config({ agents: { defaults: { model: "a/b" } } }))).toEqual({ primary: "a/b", fallbacks: [] })
+    expect(configuredSelection(config({ agents: { defaults: { model: "a/b" } } }))).toEqual({ primary: "a/b", fallbacks: [], allow: [] })
     expect(selection.primary).toBe("mlx/mlx-community/Qwen3-30B-A3B-6bit")
   })
 
@@ -517,5 +527,47 @@ describe("upstream block pages (runbook: Upstream 403 blocked responses)", () =>
     const target = { provider: "mlx", model: "m", api: "openai-completions" as const, baseUrl: "http://127.0.0.1:1234/v1" }
     expect(diagnoseProviderError(target, { code: "MODEL_AUTH_FAILED", summary: "HTTP 403: Your request was blocked" })).toMatch(/^an upstream security layer/)
     expect(diagnoseProviderError(target, { code: "MODEL_AUTH_FAILED", summary: "HTTP 403: permission_error: key lacks scope" })).toBeUndefined()
+  })
+})
+
+describe("agents.defaults.modelPolicy.allow (spec 1.4: optional allowlist)", () => {
+  const policyConfig = (allow: ReadonlyArray<string>) =>
+    config({
+      models: { providers: { vllm: { baseUrl: "http://10.0.0.5:8000/v1", models: [{ id: "qwen3" }, { id: "big" }] }, mlx: { baseUrl: "http://127.0.0.1:1234/v1", models: [{ id: "small" }] } } },
+      agents: { defaults: { model: { primary: "vllm/big", fallbacks: ["mlx/small"] }, modelPolicy: { allow } } }
+    })
+  const plan = (allow: ReadonlyArray<string>, explicit?: string) => {
+    const cfg = policyConfig(allow)
+    return planModels(buildCatalogue(cfg, {}), configuredSelection(cfg), explicit === undefined ? {} : { explicit })
+  }
+
+  it("matches exact refs and provider/* (case-insensitive provider); an empty list allows everything", () => {
+    expect(modelAllowed([], "vllm/big")).toBe(true)
+    expect(modelAllowed(undefined, "vllm/big")).toBe(true)
+    expect(modelAllowed(["vllm/*"], "vllm/big")).toBe(true)
+    expect(modelAllowed(["VLLM/big"], "vllm/big")).toBe(true)
+    expect(modelAllowed(["vllm/qwen3"], "vllm/big")).toBe(false)
+    expect(modelAllowed(["mlx/*"], "vllm/big")).toBe(false)
+  })
+
+  it("an explicit model outside the list is refused with the original's message and how to fix it", () => {
+    const refused = plan(["mlx/*"], "vllm/qwen3")
+    expect(Either.isLeft(refused) && refused.left).toMatchObject({
+      _tag: "ModelNotAllowed",
+      code: "MODEL_NOT_ALLOWED",
+      message: `Model override "vllm/qwen3" is not allowed for agent "main" by agents.defaults.modelPolicy.allow. Add "vllm/qwen3" or "vllm/*" to agents.defaults.modelPolicy.allow, or remove/empty the list to allow any model.`
+    })
+    expect(Either.isRight(plan(["vllm/*"], "vllm/qwen3"))).toBe(true)
+  })
+
+  it("a disallowed default runs on the first allowed candidate (with a warning), or fails when none is allowed", () => {
+    const moved = plan(["mlx/small"])
+    expect(Either.isRight(moved) && moved.right.selected.key).toBe("mlx/small")
+    expect(Either.isRight(moved) && moved.right.warnings).toContain(`Configured default model "vllm/big" is not allowed by agents.defaults.modelPolicy.allow; using mlx/small.`)
+    const none = plan(["other/*"])
+    expect(Either.isLeft(none) && none.left.message).toBe(`Configured default model "vllm/big" is not allowed by agents.defaults.modelPolicy.allow, and no allowed model is available.`)
+    // Fallbacks themselves are not filtered (spec: "not allowlist-filtered").
+    const allowedPrimary = plan(["vllm/big"])
+    expect(Either.isRight(allowedPrimary) && allowedPrimary.right.fallbacks.map((t) => t.key)).toEqual(["mlx/small"])
   })
 })

@@ -118,6 +118,16 @@ describe("openclaw infer model run (built CLI, loopback fakes)", () => {
     expect(result.stderr).not.toContain("xxxxxxxx")
   })
 
+  it("agents.defaults.modelPolicy.allow refuses an explicit model outside it before anything is sent", async () => {
+    const fake = await openai({ reply: "never" })
+    const { run } = install({ models: { providers: { mlx: mlxProvider(fake) } }, agents: { defaults: { modelPolicy: { allow: ["other/*"] } } } })
+    const result = await run(["infer", "model", "run", "--model", `mlx/${MLX_ID}`, "--prompt", "hi"])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`error[MODEL_NOT_ALLOWED]: Model override "mlx/${MLX_ID}" is not allowed for agent "main" by agents.defaults.modelPolicy.allow.`)
+    expect(result.stderr).toContain("Next: openclaw config get agents.defaults.modelPolicy.allow")
+    expect(fake.requests).toEqual([])
+  })
+
   it("a prefix duplicated into the catalogue id: model_not_found, and the CLI names that cause", async () => {
     const fake = await openai()
     const { run } = install({ models: { providers: { mlx: { ...mlxProvider(fake), models: [{ id: `mlx/${MLX_ID}` }] } } } })

@@ -164,7 +164,8 @@ export const AgentsConfig = section("agents", {
     model: opt(ModelSelection),
     models: opt(Schema.Record({ key: Schema.String, value: ModelEntry })),
     heartbeat: opt(HeartbeatConfig),
-    timeoutSeconds: opt(NonNegativeInt)
+    timeoutSeconds: opt(NonNegativeInt),
+    modelPolicy: opt(section("agents.defaults.modelPolicy", { allow: opt(StringList) }))
   }))
 })
 

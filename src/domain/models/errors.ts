@@ -27,6 +27,13 @@ export class NoModelConfigured extends Schema.TaggedError<NoModelConfigured>()("
   message: Schema.String
 }) {}
 
+/** `agents.defaults.modelPolicy.allow` does not cover the model (an explicit choice, or every configured one). */
+export class ModelNotAllowed extends Schema.TaggedError<ModelNotAllowed>()("ModelNotAllowed", {
+  code: Schema.tag("MODEL_NOT_ALLOWED"),
+  message: Schema.String,
+  ref: Schema.String
+}) {}
+
 /** The provider's API kind is valid config but has no client in this version. */
 export class ModelApiUnsupported extends Schema.TaggedError<ModelApiUnsupported>()("ModelApiUnsupported", {
   code: Schema.tag("MODEL_API_UNSUPPORTED"),

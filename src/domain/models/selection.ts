@@ -1,21 +1,37 @@
 import { Either } from "effect"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
 import { type Catalogue, findProvider, findTarget, type ModelTarget } from "./catalogue.js"
-import { NoModelConfigured, UnknownModel } from "./errors.js"
+import { ModelNotAllowed, NoModelConfigured, UnknownModel } from "./errors.js"
 import { modelKey, parseModelRef } from "./ModelRef.js"
 
 /** `agents.defaults.model` in its one shape: a primary and its configured fallbacks. */
 export interface ConfiguredSelection {
   readonly primary: string | undefined
   readonly fallbacks: ReadonlyArray<string>
+  /** `agents.defaults.modelPolicy.allow` (`provider/model` or `provider/*`); empty allows any model. */
+  readonly allow?: ReadonlyArray<string> | undefined
 }
 
 /** Accepts the string form or `{primary, fallbacks}`. */
 export const configuredSelection = (config: OpenClawConfig): ConfiguredSelection => {
   const model = config.agents?.defaults?.model
-  if (model === undefined) return { primary: undefined, fallbacks: [] }
-  if (typeof model === "string") return { primary: model.trim() === "" ? undefined : model.trim(), fallbacks: [] }
-  return { primary: model.primary?.trim() === "" ? undefined : model.primary?.trim(), fallbacks: model.fallbacks ?? [] }
+  const allow = config.agents?.defaults?.modelPolicy?.allow ?? []
+  if (model === undefined) return { primary: undefined, fallbacks: [], allow }
+  if (typeof model === "string") return { primary: model.trim() === "" ? undefined : model.trim(), fallbacks: [], allow }
+  return { primary: model.primary?.trim() === "" ? undefined : model.primary?.trim(), fallbacks: model.fallbacks ?? [], allow }
+}
+
+const POLICY_PATH = "agents.defaults.modelPolicy.allow"
+
+/** Whether the allowlist covers `key` (`provider/model`): an exact entry or `provider/*`; an empty list allows all. */
+export const modelAllowed = (allow: ReadonlyArray<string> | undefined, key: string): boolean => {
+  if (allow === undefined || allow.length === 0) return true
+  const lower = key.toLowerCase()
+  const provider = lower.slice(0, lower.indexOf("/"))
+  return allow.some((entry) => {
+    const e = entry.trim().toLowerCase()
+    return e === lower || e === "*" || (e.endsWith("/*") && e.slice(0, -2) === provider)
+  })
 }
 
 /** A resolved model plus anything worth telling the user about how it was resolved. */
@@ -127,7 +143,7 @@ export const planModels = (
   catalogue: Catalogue,
   selection: ConfiguredSelection,
   request: SelectionRequest
-): Either.Either<ModelPlan, UnknownModel | NoModelConfigured> => {
+): Either.Either<ModelPlan, UnknownModel | NoModelConfigured | ModelNotAllowed> => {
   const requested = request.explicit ?? defaultModelKey(catalogue, selection)
   if (requested === undefined) {
     return Either.left(new NoModelConfigured({ message: "No model configured: set agents.defaults.model or pass --model provider/model" }))
@@ -142,6 +158,16 @@ export const planModels = (
     configured: selection
   })
   const warnings = [...first.right.warnings]
+  const allow = selection.allow
+  const key = first.right.target.key
+  if (!modelAllowed(allow, key)) {
+    if (request.explicit !== undefined) {
+      return Either.left(new ModelNotAllowed({
+        ref: key,
+        message: `Model override "${key}" is not allowed for agent "main" by ${POLICY_PATH}. Add "${key}" or "${first.right.target.provider}/*" to ${POLICY_PATH}, or remove/empty the list to allow any model.`
+      }))
+    }
+  }
   const fallbacks: Array<ModelTarget> = []
   const seen = new Set([first.right.target.key])
   for (const ref of chain.slice(1)) {
@@ -153,6 +179,15 @@ export const planModels = (
     if (seen.has(resolved.right.target.key)) continue
     seen.add(resolved.right.target.key)
     fallbacks.push(resolved.right.target)
+  }
+  if (!modelAllowed(allow, key)) {
+    // The configured default is outside the allowlist: run on the first allowed candidate instead.
+    const allowed = fallbacks.find((target) => modelAllowed(allow, target.key))
+    if (allowed === undefined) {
+      return Either.left(new ModelNotAllowed({ ref: key, message: `Configured default model "${key}" is not allowed by ${POLICY_PATH}, and no allowed model is available.` }))
+    }
+    warnings.push(`Configured default model "${key}" is not allowed by ${POLICY_PATH}; using ${allowed.key}.`)
+    return Either.right({ selected: allowed, fallbacks: fallbacks.filter((target) => target !== allowed), explicit: false, warnings })
   }
   return Either.right({ selected: first.right.target, fallbacks, explicit: request.explicit !== undefined, warnings })
 }
