@@ -293,6 +293,24 @@ describe("agent and chat methods over a real gateway socket", () => {
     admin.close()
   })
 
+  it("agent.wait returns when the run ends, times out without stopping it, and refuses an unknown run", async () => {
+    model.script.push({ text: "waited for" })
+    expect((await call(client, "chat.send", { sessionKey: "agent:main:wait", message: "go", idempotencyKey: "run-wait-1" })).ok).toBe(true)
+    const done = await call(client, "agent.wait", { runId: "run-wait-1" })
+    expect(done.payload).toMatchObject({ runId: "run-wait-1", status: "ok", startedAt: expect.any(Number), endedAt: expect.any(Number) })
+    expect(done.payload.endedAt).toBeGreaterThanOrEqual(done.payload.startedAt)
+
+    model.script.push({ hang: true, text: "never ends" })
+    expect((await call(client, "chat.send", { sessionKey: "agent:main:wait2", message: "go", idempotencyKey: "run-wait-2" })).ok).toBe(true)
+    const waited = await call(client, "agent.wait", { runId: "run-wait-2", timeoutMs: 200 })
+    expect(waited.payload).toEqual({ runId: "run-wait-2", status: "timeout" })
+    // The run was not stopped by the wait: aborting it still finds it active.
+    const aborted = await call(client, "chat.abort", { sessionKey: "agent:main:wait2" })
+    expect(aborted.payload).toMatchObject({ ok: true, aborted: true, runIds: ["run-wait-2"] })
+
+    expect(await call(client, "agent.wait", { runId: "nope" })).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST", message: "unknown runId: nope" } })
+  })
+
   it("unknown params are rejected (closed schemas) and chat.send needs an idempotency key", async () => {
     const res = await call(client, "chat.send", { sessionKey: MAIN, message: "x" })
     expect(res).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } })

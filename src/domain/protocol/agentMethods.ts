@@ -179,8 +179,25 @@ export const SessionsListResult = Schema.Struct({
 export type SessionsListResult = typeof SessionsListResult.Type
 
 /** The agent and chat methods: runs need `operator.write`, reads need `operator.read` (spec section 7). */
+/** `agent.wait`: wait for a run's end (default 30 s); waiting never stops the run. */
+export const AgentWaitParams = Schema.Struct({
+  runId: NonEmpty,
+  timeoutMs: opt(Schema.Int.pipe(Schema.nonNegative()))
+})
+export type AgentWaitParams = typeof AgentWaitParams.Type
+
+export const AgentWaitResult = Schema.Struct({
+  runId: Schema.String,
+  status: Schema.Literal("ok", "error", "timeout"),
+  startedAt: opt(Schema.Number),
+  endedAt: opt(Schema.Number),
+  error: opt(Schema.String)
+})
+export type AgentWaitResult = typeof AgentWaitResult.Type
+
 export const AgentMethods = {
   agent: spec("agent", "operator.write", AgentParams, AgentResult),
+  agentWait: spec("agent.wait", "operator.write", AgentWaitParams, AgentWaitResult),
   chatSend: spec("chat.send", "operator.write", ChatSendParams, ChatSendResult),
   chatHistory: spec("chat.history", "operator.read", ChatHistoryParams, ChatHistoryResult),
   chatAbort: spec("chat.abort", "operator.write", ChatAbortParams, ChatAbortResult),

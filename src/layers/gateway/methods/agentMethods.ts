@@ -1,4 +1,4 @@
-import { Effect, Either, FiberSet, Layer, Option, Ref, Schema } from "effect"
+import { Duration, Effect, Either, FiberSet, Layer, Option, Ref, Schema } from "effect"
 import type { AgentRunError } from "../../../domain/agent/errors.js"
 import { attachmentImages, explicitModelOf, hasModelOverride, MODEL_OVERRIDE_REFUSED, modelRunParamsProblem, modelRunSessionKey, type PromptMode } from "../../../domain/agent/modelRun.js"
 import type { AgentRunEvent } from "../../../domain/agent/events.js"
@@ -26,6 +26,9 @@ const encodeAgentResult = Schema.encodeSync(AgentMethods.agent.result as Schema.
 
 const isThinkingLevel = Schema.is(ThinkingLevel)
 const thinkingOf = (level: string | undefined) => (level !== undefined && isThinkingLevel(level) ? level : undefined)
+
+/** How long `agent.wait` waits when the caller names no timeout (the original's 30 s). */
+const AGENT_WAIT_DEFAULT_MS = 30_000
 
 /** Idempotency entries kept for repeats (the oldest finished ones go first). */
 const MAX_TRACKED_RUNS = 1000
@@ -282,6 +285,19 @@ export const AgentMethodsLive = Layer.scopedDiscard(
       })))
 
     yield* methods.register(AgentMethods.sessionsList, (params) => listSessions(params))
+
+    // Waits on the run this gateway tracks (by idempotency key = runId); the run goes on after a timeout.
+    yield* methods.register(AgentMethods.agentWait, (params) =>
+      Effect.gen(function*() {
+        const tracked = runs.get(params.runId)
+        if (tracked === undefined) return yield* new InvalidRequest({ message: `unknown runId: ${params.runId}` })
+        const outcome = yield* Effect.either(tracked.result).pipe(Effect.timeoutOption(Duration.millis(params.timeoutMs ?? AGENT_WAIT_DEFAULT_MS)))
+        if (Option.isNone(outcome)) return { runId: params.runId, status: "timeout" as const }
+        return Either.match(outcome.value, {
+          onLeft: (error) => ({ runId: params.runId, status: "error" as const, error: error.message }),
+          onRight: (result) => ({ runId: params.runId, status: "ok" as const, startedAt: result.startedAt, endedAt: result.endedAt })
+        })
+      }))
 
     function listSessions(params: SessionsListParams) {
       return Effect.gen(function*() {
