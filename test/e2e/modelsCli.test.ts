@@ -126,6 +126,8 @@ describe("openclaw infer model run (built CLI, loopback fakes)", () => {
     expect(result.stderr).toContain(`error[MODEL_NOT_ALLOWED]: Model override "mlx/${MLX_ID}" is not allowed for agent "main" by agents.defaults.modelPolicy.allow.`)
     expect(result.stderr).toContain("Next: openclaw config get agents.defaults.modelPolicy.allow")
     expect(fake.requests).toEqual([])
+    expect(parseJson((await run(["models", "status", "--json"])).stdout).allowed).toEqual(["other/*"])
+    expect((await run(["models", "status"])).stdout).toContain("Allowed (1) : other/*")
   })
 
   it("a prefix duplicated into the catalogue id: model_not_found, and the CLI names that cause", async () => {

@@ -37,6 +37,7 @@ const humanStatus = (report: ModelsStatusReport): ReadonlyArray<string> => {
     `Fallbacks (${report.fallbacks.length}) : ${report.fallbacks.length === 0 ? "-" : report.fallbacks.join(", ")}`,
     `Aliases (${Object.keys(report.aliases).length})   : ${Object.keys(report.aliases).length === 0 ? "-" : Object.entries(report.aliases).map(([a, k]) => `${a} -> ${k}`).join(", ")}`,
     `Configured models (${report.configuredModels.length}): ${report.configuredModels.length === 0 ? "-" : report.configuredModels.join(", ")}`,
+    ...(report.allowed.length === 0 ? [] : [`Allowed (${report.allowed.length}) : ${report.allowed.join(", ")}`]),
     "",
     "Auth overview"
   ]

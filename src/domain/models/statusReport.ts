@@ -71,6 +71,8 @@ export const ModelsStatusReport = Schema.Struct({
   fallbacks: Schema.Array(Schema.String),
   aliases: Schema.Record({ key: Schema.String, value: Schema.String }),
   configuredModels: Schema.Array(Schema.String),
+  /** `agents.defaults.modelPolicy.allow` as configured (the original's `allowed`); empty allows any model. */
+  allowed: Schema.Array(Schema.String),
   auth: Schema.Struct({
     providers: Schema.Array(ProviderAuth),
     oauth: Schema.Struct({ profiles: Schema.Array(Schema.Unknown) }),
@@ -196,6 +198,7 @@ export const buildStatusReport = (input: {
     fallbacks: selection.fallbacks,
     aliases,
     configuredModels: Object.keys(catalogue.metadata),
+    allowed: [...(selection.allow ?? [])],
     auth: { providers, oauth: { profiles: [] }, unusableProfiles: unusable, missingProvidersInUse: missing },
     ...(lastFallback === undefined ? {} : { lastFallback }),
     warnings
