@@ -16,7 +16,7 @@ import { redactCommandLine } from "../../src/domain/text/redactCommandLine.js"
 import { findJsonRootSuffix } from "../../src/domain/doctor/jsonPrefix.js"
 import { planLegacyMigration } from "../../src/domain/doctor/legacyKeys.js"
 import { GATEWAY_MODE_UNSET, SERVICE_EXTERNAL } from "../../src/domain/doctor/messages.js"
-import { type DoctorFlags, planDoctorRun } from "../../src/domain/doctor/posture.js"
+import { type DoctorFlags, PLAIN_DOCTOR_FLAGS, planDoctorRun } from "../../src/domain/doctor/posture.js"
 import { type DoctorReport, formatFinding, lintLines, nextCommand, summaryLine } from "../../src/domain/doctor/report.js"
 import { judgeRestoreCandidate } from "../../src/domain/doctor/restoreCandidate.js"
 import { extraServiceFindings, gatewayDaemonFindings, serviceRepairPolicyOf } from "../../src/domain/doctor/serviceChecks.js"
@@ -24,21 +24,7 @@ import { mountTypeFor, parseLockOwner, staleLockReason, stateIntegrityFindings, 
 import { removeUnknownKeys } from "../../src/domain/doctor/unknownKeys.js"
 import { fakeStatus } from "../support/serviceManagerTest.js"
 
-const flags = (overrides: Partial<DoctorFlags> = {}): DoctorFlags => ({
-  fix: false,
-  repair: false,
-  yes: false,
-  nonInteractive: false,
-  json: false,
-  lint: false,
-  deep: false,
-  generateGatewayToken: false,
-  severityMin: undefined,
-  all: false,
-  only: [],
-  skip: [],
-  ...overrides
-})
+const flags = (overrides: Partial<DoctorFlags> = {}): DoctorFlags => ({ ...PLAIN_DOCTOR_FLAGS, ...overrides })
 
 const valid = (config: unknown) => Either.isRight(validateConfig(config))
 

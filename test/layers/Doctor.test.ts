@@ -10,7 +10,7 @@ import { VERSION } from "../../src/domain/BuildInfo.js"
 import { CheckId } from "../../src/domain/doctor/checks.js"
 import type { Finding } from "../../src/domain/doctor/Finding.js"
 import { BEST_EFFORT_CONFIG, LAST_GOOD_RESTORED, NIX_MODE_REPAIRS_DISABLED, PREFIX_REMOVED, SERVICE_EXTERNAL, TOKEN_CONFIGURED, TOKEN_SECRET_REF_SKIPPED } from "../../src/domain/doctor/messages.js"
-import { type DoctorFlags, type DoctorRun, planDoctorRun } from "../../src/domain/doctor/posture.js"
+import { type DoctorFlags, type DoctorRun, PLAIN_DOCTOR_FLAGS, planDoctorRun } from "../../src/domain/doctor/posture.js"
 import { type DoctorReport, findingsOf, lintReportOf } from "../../src/domain/doctor/report.js"
 import { ConfigStore } from "../../src/services/ConfigStore.js"
 import { Doctor } from "../../src/services/Doctor.js"
@@ -27,22 +27,7 @@ afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
 })
 
-const plan = (overrides: Partial<DoctorFlags> = {}): DoctorRun =>
-  Either.getOrThrow(planDoctorRun({
-    fix: false,
-    repair: false,
-    yes: false,
-    nonInteractive: false,
-    json: false,
-    lint: false,
-    deep: false,
-    generateGatewayToken: false,
-    severityMin: undefined,
-    all: false,
-    only: [],
-    skip: [],
-    ...overrides
-  }))
+const plan = (overrides: Partial<DoctorFlags> = {}): DoctorRun => Either.getOrThrow(planDoctorRun({ ...PLAIN_DOCTOR_FLAGS, ...overrides }))
 
 const runDoctor = (env: DoctorTestEnv, run: DoctorRun) => Effect.flatMap(Doctor, (doctor) => doctor.run(run)).pipe(Effect.provide(env.layer))
 

@@ -19,6 +19,22 @@ export interface DoctorFlags {
   readonly skip: ReadonlyArray<string>
 }
 
+/** Plain `openclaw doctor`: every flag off (embedders and tests spread their overrides onto it). */
+export const PLAIN_DOCTOR_FLAGS: DoctorFlags = {
+  fix: false,
+  repair: false,
+  yes: false,
+  nonInteractive: false,
+  json: false,
+  lint: false,
+  deep: false,
+  generateGatewayToken: false,
+  severityMin: undefined,
+  all: false,
+  only: [],
+  skip: []
+}
+
 /** Which repairs a run may apply. Service lifecycle repairs additionally honour the repair policy. */
 export interface RepairPlan {
   /** Clobbered-config recovery (prefix strip, last-known-good restore) and unknown-key removal. */
