@@ -5,43 +5,33 @@ import { freePort, startInBackground, stopChild, writeConfig } from "../support/
 import { call, connectRaw } from "../support/rawClient.js"
 import { runCliAsync } from "../support/runCliAsync.js"
 import { tempHome } from "../support/runCli.js"
-import { type ModelGatewayProcess, startModelGatewayProcess } from "../support/modelGatewayProcess.js"
+import { useModelGatewayProcess } from "../support/modelGatewayProcess.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
 
 const TOKEN = "agent-e2e-token-0123456789"
 
 describe("openclaw agent --message through the built CLI and a real gateway process", () => {
-  let model: ScriptedModelServer
-  let home: ModelGatewayProcess["home"]
-  let port: number
-  let running: ModelGatewayProcess
-  beforeAll(async () => {
-    running = await startModelGatewayProcess(TOKEN)
-    ;({ model, home, port } = running)
-  })
-  afterAll(async () => {
-    expect(await running.stop()).toBe(0)
-  })
+  const running = useModelGatewayProcess(TOKEN)
 
   it("prints the reply of a turn run by the gateway and keeps the transcript in the gateway's state dir", async () => {
-    model.script.push({ text: "Hi from the gateway." })
-    const result = await runCliAsync(home.home, ["agent", "--agent", "main", "--message", "hello"])
+    running.model.script.push({ text: "Hi from the gateway." })
+    const result = await runCliAsync(running.home.home, ["agent", "--agent", "main", "--message", "hello"])
     expect(result.stderr).toBe("")
     expect(result.stdout).toBe("Hi from the gateway.\n")
     expect(result.code).toBe(0)
-    expect(model.requests.at(-1)?.body.messages.at(-1)).toEqual({ role: "user", content: [{ type: "text", text: "hello" }] })
-    const sessions = path.join(home.stateDir, "agents", "main", "sessions")
+    expect(running.model.requests.at(-1)?.body.messages.at(-1)).toEqual({ role: "user", content: [{ type: "text", text: "hello" }] })
+    const sessions = path.join(running.home.stateDir, "agents", "main", "sessions")
     const index = JSON.parse(fs.readFileSync(path.join(sessions, "sessions.json"), "utf8"))
     const transcript = fs.readFileSync(path.join(sessions, `${index["agent:main:main"].sessionId}.jsonl`), "utf8")
     expect(transcript).toContain("Hi from the gateway.")
   })
 
   it("openclaw status counts the stored sessions and names the default model", async () => {
-    const result = await runCliAsync(home.home, ["status"])
+    const result = await runCliAsync(running.home.home, ["status"])
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toMatch(/│ Sessions\s+│ [1-9]\d* stored · default fake\/m1 · ~\/\.openclaw\/agents\/main\/sessions\/sessions\.json\s+│/)
     expect(result.stdout).toMatch(/│ Agents\s+│ 1 · sessions [1-9]\d* · default main\s+│/)
-    const json = JSON.parse((await runCliAsync(home.home, ["status", "--json"])).stdout)
+    const json = JSON.parse((await runCliAsync(running.home.home, ["status", "--json"])).stdout)
     // The original's shape: sessions.count / byAgent, agents.totalSessions, gateway.reachable.
     expect(json.sessions.count).toBeGreaterThan(0)
     expect(json.sessions.byAgent[0]).toMatchObject({ agentId: "main", path: "~/.openclaw/agents/main/sessions/sessions.json" })
@@ -52,8 +42,8 @@ describe("openclaw agent --message through the built CLI and a real gateway proc
   })
 
   it("--json prints the gateway's final agent result", async () => {
-    model.script.push({ text: "JSON reply" })
-    const result = await runCliAsync(home.home, ["agent", "--session-key", "agent:main:json", "-m", "q", "--json"])
+    running.model.script.push({ text: "JSON reply" })
+    const result = await runCliAsync(running.home.home, ["agent", "--session-key", "agent:main:json", "-m", "q", "--json"])
     expect(result.code).toBe(0)
     const parsed = JSON.parse(result.stdout)
     expect(parsed).toMatchObject({
@@ -65,29 +55,29 @@ describe("openclaw agent --message through the built CLI and a real gateway proc
   })
 
   it("the second turn of a session carries the first one (history reloaded from the transcript)", async () => {
-    model.script.push({ text: "Second." })
-    const result = await runCliAsync(home.home, ["agent", "--agent", "main", "--message", "and again"])
+    running.model.script.push({ text: "Second." })
+    const result = await runCliAsync(running.home.home, ["agent", "--agent", "main", "--message", "and again"])
     expect(result.stdout).toBe("Second.\n")
-    const roles = model.requests.at(-1)?.body.messages.map((m: any) => m.role)
+    const roles = running.model.requests.at(-1)?.body.messages.map((m: any) => m.role)
     expect(roles).toEqual(["system", "user", "assistant", "user"])
   })
 
   it("an empty model turn twice prints the incomplete-turn reply and logs the warning in the gateway log", async () => {
-    model.script.push({ text: "" }, { text: "" })
-    const result = await runCliAsync(home.home, ["agent", "--session-key", "agent:main:empty", "--message", "hi"])
+    running.model.script.push({ text: "" }, { text: "" })
+    const result = await runCliAsync(running.home.home, ["agent", "--session-key", "agent:main:empty", "--message", "hi"])
     expect(result.stdout).toBe("⚠️ Agent couldn't generate a response. Please try again.\n")
     expect(result.code).toBe(0)
-    const log = fs.readFileSync(path.join(home.home, "logs", "gateway.log"), "utf8")
+    const log = fs.readFileSync(path.join(running.home.home, "logs", "gateway.log"), "utf8")
     expect(log).toMatch(/empty response detected: runId=\S+ sessionId=\S+ provider=fake\/m1 — retrying 1\/1 with visible-answer continuation/)
     expect(log).toMatch(/incomplete turn detected: runId=\S+ sessionId=\S+ provider=fake\/m1 stopReason=stop .*emptyRetries=1\/1 .*— surfacing error to user/)
   })
 
   it("refuses to run without a session selector or a message, with a next step", async () => {
-    const noSelector = await runCliAsync(home.home, ["agent", "--message", "hi"])
+    const noSelector = await runCliAsync(running.home.home, ["agent", "--message", "hi"])
     expect(noSelector.code).toBe(1)
     expect(noSelector.stderr).toContain("error[AGENT_INPUT_INVALID]: Pass --to <dest>, --session-key <key>, --session-id <id>, or --agent <id> to choose a session")
     expect(noSelector.stderr).toContain("Next: ")
-    const noMessage = await runCliAsync(home.home, ["agent", "--agent", "main", "--message", "  "])
+    const noMessage = await runCliAsync(running.home.home, ["agent", "--agent", "main", "--message", "  "])
     expect(noMessage.code).toBe(1)
     expect(noMessage.stderr).toContain("error[AGENT_INPUT_INVALID]: Message (--message) is required")
   })
@@ -95,7 +85,7 @@ describe("openclaw agent --message through the built CLI and a real gateway proc
   it("a model failure is an error with a next step, not a reply", async () => {
     const failing = tempHome()
     writeConfig(failing.configPath, {
-      gateway: { mode: "local", port, auth: { mode: "token", token: TOKEN } },
+      gateway: { mode: "local", port: running.port, auth: { mode: "token", token: TOKEN } },
       models: { providers: { fake: { baseUrl: "http://127.0.0.1:9/v1", api: "openai-completions", apiKey: "k", models: [{ id: "m1" }] } } },
       agents: { defaults: { model: "fake/m1" } }
     })

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { freePort, writeConfig } from "../support/gatewayProcess.js"
 import { runCliAsync } from "../support/runCliAsync.js"
 import { tempHome } from "../support/runCli.js"
-import { type ModelGatewayProcess, startModelGatewayProcess } from "../support/modelGatewayProcess.js"
-import type { ScriptedModelServer } from "../support/scriptedModelServer.js"
+import { useModelGatewayProcess } from "../support/modelGatewayProcess.js"
 
 const TOKEN = "infer-e2e-token-0123456789"
 
@@ -18,21 +17,11 @@ const parseJson = (stdout: string): any => {
 }
 
 describe("openclaw infer model run --gateway through the built CLI and a real gateway process", () => {
-  let model: ScriptedModelServer
-  let home: ModelGatewayProcess["home"]
-  let port: number
-  let running: ModelGatewayProcess
-  beforeAll(async () => {
-    running = await startModelGatewayProcess(TOKEN)
-    ;({ model, home, port } = running)
-  })
-  afterAll(async () => {
-    expect(await running.stop()).toBe(0)
-  })
+  const running = useModelGatewayProcess(TOKEN)
 
   it("--json prints the gateway envelope with the model's text; the model got the bare prompt", async () => {
-    model.script.push({ text: "pong" })
-    const result = await runCliAsync(home.home, ["infer", "model", "run", "--gateway", "--prompt", "hi", "--json"])
+    running.model.script.push({ text: "pong" })
+    const result = await runCliAsync(running.home.home, ["infer", "model", "run", "--gateway", "--prompt", "hi", "--json"])
     expect(result.stderr).toBe("")
     expect(result.code).toBe(0)
     expect(parseJson(result.stdout)).toEqual({
@@ -44,26 +33,26 @@ describe("openclaw infer model run --gateway through the built CLI and a real ga
       attempts: [],
       outputs: [{ text: "pong", mediaUrl: null }]
     })
-    const body = model.requests.at(-1)?.body
+    const body = running.model.requests.at(-1)?.body
     expect(body.messages).toEqual([{ role: "user", content: [{ type: "text", text: "hi" }] }])
     expect(body.tools ?? []).toEqual([])
     // No durable session: the gateway's session index holds no model-run entry.
-    const index = path.join(home.stateDir, "agents", "main", "sessions", "sessions.json")
+    const index = path.join(running.home.stateDir, "agents", "main", "sessions", "sessions.json")
     expect(fs.existsSync(index) ? Object.keys(JSON.parse(fs.readFileSync(index, "utf8"))) : []).toEqual([])
   })
 
   it("capability model run --gateway --model p/m prints the text (the CLI's credential may override the model)", async () => {
-    model.script.push({ text: "explicit pong" })
-    const result = await runCliAsync(home.home, ["capability", "model", "run", "--gateway", "--model", "fake/m1", "--prompt", "ping"])
+    running.model.script.push({ text: "explicit pong" })
+    const result = await runCliAsync(running.home.home, ["capability", "model", "run", "--gateway", "--model", "fake/m1", "--prompt", "ping"])
     expect(result.stderr).toBe("")
     expect(result.stdout).toBe("explicit pong\n")
     expect(result.code).toBe(0)
-    expect(model.requests.at(-1)?.body.model).toBe("m1")
+    expect(running.model.requests.at(-1)?.body.model).toBe("m1")
   })
 
   it("an empty answer fails like the local path: the no-text message, a next step, the failure envelope", async () => {
-    model.script.push({ text: "" })
-    const result = await runCliAsync(home.home, ["infer", "model", "run", "--gateway", "--prompt", "hi", "--json"])
+    running.model.script.push({ text: "" })
+    const result = await runCliAsync(running.home.home, ["infer", "model", "run", "--gateway", "--prompt", "hi", "--json"])
     expect(result.code).toBe(1)
     expect(parseJson(result.stdout)).toMatchObject({ ok: false, transport: "gateway", provider: "fake", model: "m1", outputs: [], error: "No text output returned for provider \"fake\" model \"m1\"." })
     expect(result.stderr).toContain("error[MODEL_NO_OUTPUT]: No text output returned for provider \"fake\" model \"m1\".")
@@ -71,15 +60,15 @@ describe("openclaw infer model run --gateway through the built CLI and a real ga
   })
 
   it("an explicit --url with a wrong --token is refused at connect with the auth next step", async () => {
-    const before = model.requests.length
-    const args = ["infer", "model", "run", "--gateway", "--prompt", "hi", "--url", `ws://127.0.0.1:${port}`, "--token", "wrong-token-0123456789"]
-    const result = await runCliAsync(home.home, args)
+    const before = running.model.requests.length
+    const args = ["infer", "model", "run", "--gateway", "--prompt", "hi", "--url", `ws://127.0.0.1:${running.port}`, "--token", "wrong-token-0123456789"]
+    const result = await runCliAsync(running.home.home, args)
     expect(result.code).toBe(1)
     expect(result.stderr).toContain("error[AUTH_TOKEN_MISMATCH]")
     expect(result.stderr).toContain("Next: ")
-    expect(model.requests.length).toBe(before)
-    model.script.push({ text: "with the right token" })
-    const right = await runCliAsync(home.home, ["infer", "model", "run", "--gateway", "--prompt", "hi", "--url", `ws://127.0.0.1:${port}`, "--token", TOKEN])
+    expect(running.model.requests.length).toBe(before)
+    running.model.script.push({ text: "with the right token" })
+    const right = await runCliAsync(running.home.home, ["infer", "model", "run", "--gateway", "--prompt", "hi", "--url", `ws://127.0.0.1:${running.port}`, "--token", TOKEN])
     expect(right.stdout).toBe("with the right token\n")
   })
 })

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, expect } from "@effect/vitest"
 import type { ChildProcess } from "node:child_process"
 import * as path from "node:path"
 import { freePort, startInBackground, stopChild, writeConfig } from "./gatewayProcess.js"
@@ -35,4 +36,19 @@ export const startModelGatewayProcess = async (token: string): Promise<ModelGate
       return code
     }
   }
+}
+
+/**
+ * Starts the gateway child before the suite and stops it after (asserting a clean exit 0); the
+ * returned object is filled in once `beforeAll` has run.
+ */
+export const useModelGatewayProcess = (token: string): ModelGatewayProcess => {
+  const fixture = {} as { current: ModelGatewayProcess }
+  beforeAll(async () => {
+    fixture.current = await startModelGatewayProcess(token)
+  })
+  afterAll(async () => {
+    expect(await fixture.current.stop()).toBe(0)
+  })
+  return new Proxy({} as ModelGatewayProcess, { get: (_, key) => fixture.current[key as keyof ModelGatewayProcess] })
 }
