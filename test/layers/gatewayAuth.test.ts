@@ -222,6 +222,16 @@ describe("proxies", () => {
       expect(r.payload.auth.scopes).toEqual(["operator.read"])
     })
 
+    it("x-openclaw-scopes from the proxy caps the session's scopes (the device keeps its grant)", async () => {
+      const device = generateDeviceKeyPair()
+      const capped = await attempt(gw(), { device, scopes: ["operator.read", "operator.write"] }, via({ "x-forwarded-user": "alice", "x-forwarded-proto": "https", "x-openclaw-scopes": "operator.read" }))
+      expect(capped.payload.auth.scopes).toEqual(["operator.read"])
+      const none = await attempt(gw(), { device, scopes: ["operator.read", "operator.write"] }, via({ "x-forwarded-user": "alice", "x-forwarded-proto": "https", "x-openclaw-scopes": "" }))
+      expect(none.payload.auth.scopes).toEqual([])
+      const uncapped = await attempt(gw(), { device, scopes: ["operator.read", "operator.write"] }, via({ "x-forwarded-user": "alice", "x-forwarded-proto": "https" }))
+      expect(uncapped.payload.auth.scopes).toEqual(["operator.read", "operator.write"])
+    })
+
     it("a missing required header: AUTH_IDENTITY_HEADER_REQUIRED naming the header", async () => {
       const r = await attempt(gw(), { device: null }, via({ "x-forwarded-user": "alice" }))
       expect(r.error?.details).toMatchObject({ code: "AUTH_IDENTITY_HEADER_REQUIRED", authReason: "trusted_proxy_missing_header_x-forwarded-proto" })
@@ -242,6 +252,26 @@ describe("proxies", () => {
       expect((await attempt(gw(), { password: PASSWORD })).ok).toBe(true)
       const wrong = await attempt(gw(), { password: "nope" })
       expect(wrong.error?.details).toMatchObject({ code: "AUTH_PASSWORD_MISMATCH" })
+    })
+  })
+
+  withGateway({
+    auth: { mode: "trusted-proxy", trustedProxy: { userHeader: "x-forwarded-user", allowUsers: ["alice"], allowLoopback: true }, rateLimit: { maxAttempts: 2, lockoutMs: 60_000 } },
+    trustedProxies: ["127.0.0.1"]
+  }, (gw) => {
+    it("behind the proxy, failed attempts lock out the forwarded client, not the proxy (so other clients still get in)", async () => {
+      const from = (client: string, user: string) => ({ headers: { "x-forwarded-for": client, "x-forwarded-user": user } })
+      for (let i = 0; i < 2; i++) {
+        const denied = await attempt(gw(), { device: null }, from("198.51.100.4", "mallory"))
+        expect(denied.error?.details).toMatchObject({ authReason: "trusted_proxy_user_not_allowed" })
+      }
+      const locked = await attempt(gw(), { device: null }, from("198.51.100.4", "alice"))
+      expect(locked.error?.details).toMatchObject({ code: "AUTH_RATE_LIMITED" })
+      // A forged left-most hop does not escape: the right-most untrusted hop is the one counted.
+      const forged = await attempt(gw(), { device: null }, from("1.2.3.4, 198.51.100.4", "alice"))
+      expect(forged.error?.details).toMatchObject({ code: "AUTH_RATE_LIMITED" })
+      const other = await attempt(gw(), { device: null }, from("198.51.100.5", "alice"))
+      expect(other.ok).toBe(true)
     })
   })
 

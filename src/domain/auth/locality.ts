@@ -68,6 +68,32 @@ export const isLocalDirect = (peer: PeerInfo, trustedProxies: ReadonlyArray<stri
   return ipInList(peer.ip, trustedProxies) && client !== undefined && isLoopbackIp(client)
 }
 
+/**
+ * The address to hold a connection to account for (rate limits): the peer itself, or, behind a
+ * trusted proxy, the right-most `X-Forwarded-For` hop that is not a trusted proxy (left hops are
+ * whatever the client wrote, so they cannot be trusted), else `X-Real-IP` when allowed.
+ */
+export const attributedClientIp = (peer: PeerInfo, trustedProxies: ReadonlyArray<string>, allowRealIpFallback: boolean): string => {
+  if (!ipInList(peer.ip, trustedProxies)) return peer.ip
+  const hops = (peer.headers["x-forwarded-for"] ?? "").split(",").map((hop) => hop.trim()).filter((hop) => hop !== "")
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i] as string
+    if (!ipInList(hop, trustedProxies)) return hop
+  }
+  const realIp = peer.headers["x-real-ip"]?.trim()
+  return allowRealIpFallback && realIp !== undefined && realIp !== "" ? realIp : peer.ip
+}
+
+/**
+ * `x-openclaw-scopes` from a trusted proxy caps the session's scopes: only those listed survive
+ * (present but empty leaves none); absent leaves them as they are.
+ */
+export const capScopesByHeader = (scopes: ReadonlyArray<string>, header: string | undefined): ReadonlyArray<string> => {
+  if (header === undefined) return scopes
+  const allowed = new Set(header.split(",").map((scope) => scope.trim()).filter((scope) => scope !== ""))
+  return scopes.filter((scope) => allowed.has(scope))
+}
+
 /** The client address a proxy reports: the first `X-Forwarded-For` hop, else `X-Real-IP`. */
 export const forwardedClient = (peer: PeerInfo): string | undefined => {
   const first = peer.headers["x-forwarded-for"]?.split(",")[0]?.trim() || peer.headers["x-real-ip"]?.trim()

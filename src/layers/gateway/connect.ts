@@ -2,6 +2,8 @@ import { Clock, Effect, Either, Option, Schema } from "effect"
 import { authFailure, checkSharedSecret, type SharedAuthResult } from "../../domain/auth/connectAuth.js"
 import type { ResolvedAuth } from "../../domain/auth/resolveAuth.js"
 import {
+  attributedClientIp,
+  capScopesByHeader,
   checkOrigin,
   checkTrustedProxy,
   hasForwardingHeaders,
@@ -129,7 +131,9 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     }
     // A browser socket never gets the loopback exemption, even with an unparseable Origin.
     const browserOrigin = peer.origin === undefined ? undefined : normalizeOriginHeader(peer.origin) ?? "null"
-    const limiterKey = (scope: string): LimiterKey => ({ scope, ip: peer.ip, browserOrigin })
+    // Behind a trusted proxy, failures count against the client it forwards for, not the proxy.
+    const clientIp = attributedClientIp(peer, auth.trustedProxies, settings.config.gateway?.allowRealIpFallback === true)
+    const limiterKey = (scope: string): LimiterKey => ({ scope, ip: clientIp, browserOrigin })
     const presentedToken = params.auth?.token
     const presentedPassword = params.auth?.password
     const explicitDeviceToken = params.auth?.deviceToken
@@ -200,6 +204,10 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
       return yield* authFailure(reason, failureContext)
     }
 
+    // A trusted proxy may narrow what this session may do (`x-openclaw-scopes`); the device token keeps its grant.
+    const sessionScopes = (granted: ReadonlyArray<string>) =>
+      authMethod === "trusted-proxy" ? capScopesByHeader(granted, peer.headers["x-openclaw-scopes"]) : granted
+
     // (7) device-less policy
     const sharedOverLoopback = isLoopbackIp(peer.ip) && authMethod !== "device-token"
     if (deviceId === undefined) {
@@ -215,7 +223,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
       }
       // Self-declared scopes are cleared unless a named exception applies.
       const keepScopes = backendHelper || (params.client.id === "cli" && params.client.mode === "cli" && localDirect && authMethod !== "none")
-      return { params, role, scopes: keepScopes ? params.scopes ?? [] : [], deviceId: undefined, authMethod, deviceToken: undefined } satisfies AcceptedConnect
+      return { params, role, scopes: sessionScopes(keepScopes ? params.scopes ?? [] : []), deviceId: undefined, authMethod, deviceToken: undefined } satisfies AcceptedConnect
     }
 
     // (12) pairing
@@ -270,7 +278,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     return {
       params,
       role,
-      scopes,
+      scopes: sessionScopes(scopes),
       deviceId,
       authMethod,
       deviceToken: { token: issued.token, issuedAtMs: issued.issuedAtMs }
