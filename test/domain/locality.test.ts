@@ -1,5 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Either } from "effect"
 import { attributedClientIp, capScopesByHeader, type PeerInfo } from "../../src/domain/auth/locality.js"
+import { identityGrant } from "../../src/domain/auth/resolveAuth.js"
+import { validateConfig } from "../../src/domain/config/validate.js"
 
 const peer = (ip: string, headers: Record<string, string> = {}): PeerInfo => ({ ip, host: "gw.example", origin: undefined, headers })
 
@@ -28,5 +31,23 @@ describe("x-openclaw-scopes caps a trusted proxy's session", () => {
     expect(capScopesByHeader(granted, "operator.read,operator.pairing")).toEqual(["operator.read"])
     expect(capScopesByHeader(granted, "")).toEqual([])
     expect(capScopesByHeader(granted, undefined)).toEqual(granted)
+  })
+})
+
+describe("gateway.auth.identityScopes", () => {
+  it("grants by verified identity: email keys case-insensitively, other keys exactly; no identity, no grant", () => {
+    const table = { "Admin@Example.com": ["operator.admin"], ops: ["operator.read"] }
+    expect(identityGrant(table, "admin@example.com")).toEqual(["operator.admin"])
+    expect(identityGrant(table, "ops")).toEqual(["operator.read"])
+    expect(identityGrant(table, "OPS")).toEqual([])
+    expect(identityGrant(table, undefined)).toEqual([])
+  })
+
+  it("config validation rejects a scope outside the closed set, naming the path", () => {
+    const result = validateConfig({ gateway: { mode: "local", auth: { identityScopes: { ops: ["operator.read", "operator.root"] } } } })
+    expect(Either.isLeft(result)).toBe(true)
+    const issues = Either.isLeft(result) ? result.left : []
+    expect(JSON.stringify(issues)).toContain("gateway.auth.identityScopes")
+    expect(JSON.stringify(issues)).toContain("operator.root")
   })
 })

@@ -256,6 +256,21 @@ describe("proxies", () => {
   })
 
   withGateway({
+    auth: { mode: "trusted-proxy", trustedProxy: { userHeader: "x-forwarded-user", allowUsers: ["alice", "bob@example.com"], allowLoopback: true }, identityScopes: { "Bob@Example.com": ["operator.read", "operator.write"] } },
+    trustedProxies: ["127.0.0.1"]
+  }, (gw) => {
+    it("gateway.auth.identityScopes grants a verified identity session scopes (device-less too), capped by x-openclaw-scopes", async () => {
+      const as = (user: string, extra: Record<string, string> = {}) => ({ headers: { "x-forwarded-for": "198.51.100.4", "x-forwarded-user": user, ...extra } })
+      const bob = await attempt(gw(), { device: null }, as("bob@example.com"))
+      expect(bob.payload.auth.scopes).toEqual(["operator.read", "operator.write"])
+      const capped = await attempt(gw(), { device: null }, as("bob@example.com", { "x-openclaw-scopes": "operator.read" }))
+      expect(capped.payload.auth.scopes).toEqual(["operator.read"])
+      const alice = await attempt(gw(), { device: null }, as("alice"))
+      expect(alice.payload.auth.scopes).toEqual([])
+    })
+  })
+
+  withGateway({
     auth: { mode: "trusted-proxy", trustedProxy: { userHeader: "x-forwarded-user", allowUsers: ["alice"], allowLoopback: true }, rateLimit: { maxAttempts: 2, lockoutMs: 60_000 } },
     trustedProxies: ["127.0.0.1"]
   }, (gw) => {

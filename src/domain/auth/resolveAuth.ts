@@ -11,6 +11,8 @@ export interface ResolvedAuth {
   readonly source: "flag" | "config" | "env" | "none"
   readonly trustedProxy: { readonly userHeader: string; readonly requiredHeaders: ReadonlyArray<string>; readonly allowUsers: ReadonlyArray<string>; readonly allowLoopback: boolean } | undefined
   readonly trustedProxies: ReadonlyArray<string>
+  /** `gateway.auth.identityScopes`: verified identity -> session-only operator scopes. */
+  readonly identityScopes: Readonly<Record<string, ReadonlyArray<string>>>
   /** Secret references that could not be resolved (named, never valued). */
   readonly unresolved: ReadonlyArray<string>
 }
@@ -67,8 +69,22 @@ export const resolveGatewayAuth = (
       ? undefined
       : { userHeader: tp.userHeader, requiredHeaders: tp.requiredHeaders ?? [], allowUsers: tp.allowUsers ?? [], allowLoopback: tp.allowLoopback ?? false },
     trustedProxies: gateway?.trustedProxies ?? [],
+    identityScopes: auth?.identityScopes ?? {},
     unresolved: [configToken.unresolved, configPassword.unresolved].filter((r): r is string => r !== undefined)
   }
+}
+
+/**
+ * The session-only grant for a verified identity: email keys match case-insensitively, others
+ * exactly; no identity (token, password, none) gets nothing.
+ */
+export const identityGrant = (identityScopes: Readonly<Record<string, ReadonlyArray<string>>>, user: string | undefined): ReadonlyArray<string> => {
+  if (user === undefined || user === "") return []
+  for (const [key, scopes] of Object.entries(identityScopes)) {
+    const matches = key.includes("@") ? key.toLowerCase() === user.toLowerCase() : key === user
+    if (matches) return scopes
+  }
+  return []
 }
 
 /** True when the gateway has a usable shared secret (or a proxy identity) for a non-loopback bind. */

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { OPERATOR_SCOPES } from "../protocol/scopes.js"
 import {
   AnyRecord,
   NonNegativeInt,
@@ -58,7 +59,9 @@ export const GatewayConfig = section("gateway", {
       requiredHeaders: opt(StringList),
       allowUsers: opt(StringList),
       allowLoopback: opt(Schema.Boolean)
-    }))
+    })),
+    /** Verified proxy identity -> session-only operator scopes (closed set). */
+    identityScopes: opt(Schema.Record({ key: Schema.String, value: Schema.Array(oneOf(...OPERATOR_SCOPES)) }))
   })),
   remote: opt(section("gateway.remote", {
     url: opt(Schema.String),

@@ -1,6 +1,6 @@
 import { Clock, Effect, Either, Option, Schema } from "effect"
 import { authFailure, checkSharedSecret, type SharedAuthResult } from "../../domain/auth/connectAuth.js"
-import type { ResolvedAuth } from "../../domain/auth/resolveAuth.js"
+import { identityGrant, type ResolvedAuth } from "../../domain/auth/resolveAuth.js"
 import {
   attributedClientIp,
   capScopesByHeader,
@@ -205,8 +205,12 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     }
 
     // A trusted proxy may narrow what this session may do (`x-openclaw-scopes`); the device token keeps its grant.
-    const sessionScopes = (granted: ReadonlyArray<string>) =>
-      authMethod === "trusted-proxy" ? capScopesByHeader(granted, peer.headers["x-openclaw-scopes"]) : granted
+    // A verified proxy identity adds its configured session-only grant (operators only), then the cap applies.
+    const sessionScopes = (granted: ReadonlyArray<string>) => {
+      if (authMethod !== "trusted-proxy") return granted
+      const grant = role === "operator" && shared.ok ? identityGrant(auth.identityScopes, shared.user) : []
+      return capScopesByHeader([...new Set([...granted, ...grant])], peer.headers["x-openclaw-scopes"])
+    }
 
     // (7) device-less policy
     const sharedOverLoopback = isLoopbackIp(peer.ip) && authMethod !== "device-token"
