@@ -29,6 +29,19 @@ export interface FakeServer {
 
 export type Handler = (request: RecordedRequest, res: http.ServerResponse) => void
 
+/** One Chat Completions stream chunk as an SSE `data:` event. */
+export const chatChunk = (id: string, model: string, delta: Record<string, unknown>, finish: string | null) =>
+  `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
+
+/** `text` cut into about `parts` pieces, for streaming it as several deltas. */
+export const splitText = (text: string, parts: number): Array<string> => {
+  if (text === "" || parts <= 1) return [text]
+  const size = Math.ceil(text.length / parts)
+  const out: Array<string> = []
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size))
+  return out
+}
+
 export const sendJson = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const text = JSON.stringify(body)
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers })

@@ -1,5 +1,5 @@
 import type * as http from "node:http"
-import { type CannedFailure, type FakeServer, type RecordedRequest, scopedFake, sendFailure, sendJson, startFake } from "./fakeHttp.js"
+import { type CannedFailure, type FakeServer, type RecordedRequest, scopedFake, sendFailure, sendJson, startFake, chatChunk, splitText } from "./fakeHttp.js"
 
 /** How the fake Chat Completions server behaves; mutable between requests. */
 export interface OpenAiFakeBehaviour {
@@ -32,16 +32,7 @@ export interface OpenAiFake extends FakeServer {
   readonly v1: string
 }
 
-const chunk = (model: string, delta: Record<string, unknown>, finish: string | null) =>
-  `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
-
-const split = (text: string, parts: number) => {
-  if (text === "" || parts <= 1) return [text]
-  const size = Math.ceil(text.length / parts)
-  const out: Array<string> = []
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size))
-  return out
-}
+const chunk = (model: string, delta: Record<string, unknown>, finish: string | null) => chatChunk("chatcmpl-fake", model, delta, finish)
 
 const invalid = (res: http.ServerResponse, message: string) =>
   sendJson(res, 400, { error: { message, type: "invalid_request_error", param: null, code: null } })
@@ -96,17 +87,17 @@ const handle = (behaviour: OpenAiFakeBehaviour) => (request: RecordedRequest, re
   }
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" })
   if (behaviour.stallAfterChunks !== undefined) {
-    const pieces = split(text, behaviour.streamChunks).slice(0, behaviour.stallAfterChunks)
+    const pieces = splitText(text, behaviour.streamChunks).slice(0, behaviour.stallAfterChunks)
     res.write(chunk(body.model, { role: "assistant", content: "" }, null) + pieces.map((piece) => chunk(body.model, { content: piece }, null)).join(""))
     return
   }
   let out = chunk(body.model, { role: "assistant", content: "" }, null)
-  for (const piece of text === "" ? [] : split(text, behaviour.streamChunks)) out += chunk(body.model, { content: piece }, null)
+  for (const piece of text === "" ? [] : splitText(text, behaviour.streamChunks)) out += chunk(body.model, { content: piece }, null)
   if (calls !== undefined) {
     const [call] = calls
     const args = call?.function.arguments ?? ""
     out += chunk(body.model, { tool_calls: [{ index: 0, id: call?.id, type: "function", function: { name: call?.function.name, arguments: "" } }] }, null)
-    for (const piece of split(args, 3)) out += chunk(body.model, { tool_calls: [{ index: 0, function: { arguments: piece } }] }, null)
+    for (const piece of splitText(args, 3)) out += chunk(body.model, { tool_calls: [{ index: 0, function: { arguments: piece } }] }, null)
   }
   out += chunk(body.model, {}, finish)
   if (body.stream_options?.include_usage === true) {

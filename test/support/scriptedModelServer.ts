@@ -1,5 +1,5 @@
 import type * as http from "node:http"
-import { type FakeServer, sendJson, startFake } from "./fakeHttp.js"
+import { type FakeServer, sendJson, startFake, chatChunk, splitText } from "./fakeHttp.js"
 
 /** One scripted model turn, answered to the next `/v1/chat/completions` request. */
 export interface ScriptedTurn {
@@ -26,16 +26,7 @@ export interface ScriptedModelServer extends FakeServer {
   readonly v1: string
 }
 
-const chunk = (model: string, delta: Record<string, unknown>, finish: string | null) =>
-  `data: ${JSON.stringify({ id: "chatcmpl-scripted", object: "chat.completion.chunk", created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
-
-const split = (text: string, parts: number) => {
-  if (text === "" || parts <= 1) return [text]
-  const size = Math.ceil(text.length / parts)
-  const out: Array<string> = []
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size))
-  return out
-}
+const chunk = (model: string, delta: Record<string, unknown>, finish: string | null) => chatChunk("chatcmpl-scripted", model, delta, finish)
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -64,7 +55,7 @@ export const startScriptedModelServer = async (script: ReadonlyArray<ScriptedTur
         if (turn.text !== undefined) await write(chunk(model, { content: turn.text }, null))
         return
       }
-      for (const piece of turn.text === undefined || turn.text === "" ? [] : split(turn.text, turn.chunks ?? 2)) await write(chunk(model, { content: piece }, null))
+      for (const piece of turn.text === undefined || turn.text === "" ? [] : splitText(turn.text, turn.chunks ?? 2)) await write(chunk(model, { content: piece }, null))
       const calls = turn.toolCalls ?? []
       for (const [index, call] of calls.entries()) {
         await write(chunk(model, { tool_calls: [{ index, id: `call_${index + 1}`, type: "function", function: { name: call.name, arguments: "" } }] }, null))

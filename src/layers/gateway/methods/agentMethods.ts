@@ -1,6 +1,6 @@
 import { Duration, Effect, Either, FiberSet, Layer, Option, Ref, Schema } from "effect"
 import type { AgentRunError } from "../../../domain/agent/errors.js"
-import { attachmentImages, explicitModelOf, hasModelOverride, MODEL_OVERRIDE_REFUSED, modelRunParamsProblem, modelRunSessionKey, type PromptMode } from "../../../domain/agent/modelRun.js"
+import { attachmentImages, explicitModelOf, hasModelOverride, MODEL_OVERRIDE_REFUSED, modelRunParamsProblem, modelRunSessionKey } from "../../../domain/agent/modelRun.js"
 import type { AgentRunEvent } from "../../../domain/agent/events.js"
 import { canonicalSessionKey, resolveRequestSessionKey, sessionKindOf } from "../../../domain/agent/sessionKey.js"
 import { displayHistory, messageText } from "../../../domain/agent/transcript.js"
@@ -8,11 +8,11 @@ import { initialProjection, projectRunEvent, type RunOutcome, terminalChatEvent,
 import { AgentMethods, type AgentParams, type AgentResult, type SessionRow, type SessionsListParams } from "../../../domain/protocol/agentMethods.js"
 import { InvalidRequest, MissingScope, Unavailable } from "../../../domain/protocol/errors.js"
 import { scopeSatisfied } from "../../../domain/protocol/scopes.js"
-import { AgentRunner, type AgentRunResult } from "../../../services/AgentRunner.js"
+import { AgentRunner, type AgentRunRequest, type AgentRunResult } from "../../../services/AgentRunner.js"
 import { EventBus } from "../../../services/EventBus.js"
 import { MethodRegistry } from "../../../services/MethodRegistry.js"
 import { ModelCatalog } from "../../../services/ModelCatalog.js"
-import { type ImageBlock, ThinkingLevel } from "../../../domain/models/messages.js"
+import { ThinkingLevel } from "../../../domain/models/messages.js"
 import { SessionStore } from "../../../services/SessionStore.js"
 import { agentResultPayload } from "../../agent/agentResult.js"
 import { sessionIdProblem } from "../../../domain/agent/sessionId.js"
@@ -84,19 +84,9 @@ export const AgentMethodsLive = Layer.scopedDiscard(
     const publish = (wire: WireEvent) => bus.publish({ event: wire.event, payload: wire.payload, scope: STREAM_SCOPE })
 
     /** Starts a run whose events are published, and a watcher that publishes the terminal chat event. */
-    const startRun = (input: {
-      readonly runId: string
-      readonly sessionKey: string
-      readonly message: string
-      readonly sessionId?: string | undefined
-      readonly model?: string | undefined
-      readonly extraSystemPrompt?: string | undefined
-      readonly timeoutMs?: number | undefined
-      readonly label?: string | undefined
+    const startRun = (input: Omit<AgentRunRequest, "onEvent" | "thinking"> & {
+      /** As the client sent it; an unknown level is dropped. */
       readonly thinking?: string | undefined
-      readonly modelRun?: boolean | undefined
-      readonly promptMode?: PromptMode | undefined
-      readonly images?: ReadonlyArray<ImageBlock> | undefined
       readonly onDone?: (exit: Either.Either<AgentRunResult, AgentRunError>) => Effect.Effect<void>
     }) =>
       Effect.gen(function*() {
@@ -109,21 +99,8 @@ export const AgentMethodsLive = Layer.scopedDiscard(
             }),
             (events) => Effect.forEach(events, publish, { discard: true })
           )
-        const handle = yield* runner.start({
-          runId: input.runId,
-          sessionKey: input.sessionKey,
-          message: input.message,
-          sessionId: input.sessionId,
-          model: input.model,
-          extraSystemPrompt: input.extraSystemPrompt,
-          timeoutMs: input.timeoutMs,
-          label: input.label,
-          thinking: thinkingOf(input.thinking),
-          modelRun: input.modelRun,
-          promptMode: input.promptMode,
-          images: input.images,
-          onEvent
-        })
+        const { onDone: _onDone, thinking, ...request } = input
+        const handle = yield* runner.start({ ...request, thinking: thinkingOf(thinking), onEvent })
         const done = yield* Ref.make<Option.Option<Either.Either<AgentRunResult, AgentRunError>>>(Option.none())
         const tracked: Tracked = { runId: input.runId, done, result: handle.result }
         yield* forgetOldRuns
