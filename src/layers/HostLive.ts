@@ -16,12 +16,17 @@ const readOrUndefined = (file: string) => {
 /** The real process: its environment, the OS home directory, the working directory and whether it is containerised. */
 export const HostLive = Layer.sync(Host, (): HostFacts => {
   const env = { ...process.env }
+  let inContainer: boolean | undefined
   return {
     env,
     osHome: os.homedir(),
     cwd: process.cwd(),
-    inContainer: process.platform === "linux" &&
-      looksLikeContainer({ env, sentinels: CONTAINER_SENTINELS.filter((file) => fs.existsSync(file)), pid1Cgroup: readOrUndefined("/proc/1/cgroup") })
+    // Only the gateway's bind and a few diagnostics ask: detect on first use, not on every CLI start.
+    get inContainer() {
+      inContainer ??= process.platform === "linux" &&
+        looksLikeContainer({ env, sentinels: CONTAINER_SENTINELS.filter((file) => fs.existsSync(file)), pid1Cgroup: readOrUndefined("/proc/1/cgroup") })
+      return inContainer
+    }
   }
 })
 

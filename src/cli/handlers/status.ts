@@ -3,8 +3,10 @@ import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
 import { GatewayStatusReport } from "../../domain/status/gatewayStatus.js"
-import { nextSteps, renderStatus, type SessionIndexSummary } from "../../domain/status/renderStatus.js"
+import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
+import { nextSteps, renderStatus, type SessionIndexSummary, summarizeSessions } from "../../domain/status/renderStatus.js"
 import { statusJson } from "../../domain/status/statusJson.js"
+import { sessionIndexPath } from "../../layers/agent/SessionStoreLive.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { GatewayStatus, type GatewayStatusOptions } from "../../services/GatewayStatus.js"
 import { Paths } from "../../services/Paths.js"
@@ -14,14 +16,16 @@ import { withProgress } from "../progress.js"
 
 const shortenHome = (file: string, home: string) => (home !== "" && file.startsWith(`${home}/`) ? `~${file.slice(home.length)}` : file)
 
-/** The session index of each agent under `<stateDir>/agents/*\/sessions/sessions.json` (read-only; unreadable ones count 0). */
+/**
+ * Each agent's session index, read-only (status never moves a corrupt index aside as the store does);
+ * an unreadable one counts 0.
+ */
 const readSessionIndexes = (stateDir: string, home: string): Effect.Effect<ReadonlyArray<SessionIndexSummary>> =>
   Effect.promise(async () => {
-    const agentsDir = path.join(stateDir, "agents")
-    const agents = await fs.readdir(agentsDir).catch(() => [] as Array<string>)
+    const agents = await fs.readdir(path.join(stateDir, "agents")).catch(() => [] as Array<string>)
     const found: Array<SessionIndexSummary> = []
     for (const agentId of agents.sort()) {
-      const file = path.join(agentsDir, agentId, "sessions", "sessions.json")
+      const file = sessionIndexPath(stateDir, agentId)
       const text = await fs.readFile(file, "utf8").catch(() => undefined)
       if (text === undefined) continue
       let count = 0
@@ -48,11 +52,12 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
       Effect.all([Effect.flatMap(GatewayStatus, (status) => status.collect(options)), readSessionIndexes(paths.stateDir, paths.home)], { concurrency: 2 })
     )
     const host = { platform: process.platform, release: os.release(), arch: process.arch, node: process.versions.node }
+    const config = snapshot?.config
+    const sessions = summarizeSessions(indexes, config, shortenHome(sessionIndexPath(paths.stateDir, DEFAULT_AGENT_ID), paths.home))
     if (json) {
       const encodedReport = Schema.encodeSync(GatewayStatusReport)(report)
-      yield* Console.log(JSON.stringify(statusJson({ report, encodedReport, config: snapshot?.config, host, indexes, nextSteps: nextSteps(report) }), null, 2))
+      yield* Console.log(JSON.stringify(statusJson({ report, encodedReport, config, host, indexes, sessions, nextSteps: nextSteps(report) }), null, 2))
       return
     }
-    const mainIndexPath = shortenHome(path.join(paths.stateDir, "agents", "main", "sessions", "sessions.json"), paths.home)
-    for (const line of renderStatus(report, snapshot?.config, host, options.deep, { indexes, mainIndexPath })) yield* Console.log(line)
+    for (const line of renderStatus(report, config, host, options.deep, sessions)) yield* Console.log(line)
   }).pipe(Effect.provide(GatewayStatusCliLive))

@@ -1,4 +1,5 @@
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
+import { DEFAULT_AGENT_ID } from "../agent/sessionKey.js"
 import { configuredSelection } from "../models/selection.js"
 import { boxTable } from "../text/boxTable.js"
 import type { GatewayStatusReport } from "./gatewayStatus.js"
@@ -35,10 +36,13 @@ const serviceRow = (report: GatewayStatusReport) => {
   return `${s.label} installed · ${s.loadedText} · ${run}`
 }
 
+/** `agents.defaults.heartbeat.every`, if configured. */
+export const heartbeatEvery = (config: OpenClawConfig | undefined): string | undefined => config?.agents?.defaults?.heartbeat?.every
+
+// Configured heartbeats run on the scheduler, which this version does not have yet: say so.
 const heartbeatRow = (config: OpenClawConfig | undefined) => {
-  const hb = (config?.agents?.defaults as { heartbeat?: { every?: unknown } } | undefined)?.heartbeat
-  // Configured heartbeats run on the scheduler, which this version does not have yet: say so.
-  return typeof hb?.every === "string" ? `${hb.every} configured (default agent) · not run by this version` : "not configured"
+  const every = heartbeatEvery(config)
+  return every === undefined ? "not configured" : `${every} configured (default agent) · not run by this version`
 }
 
 /** One agent's session index as found in the state dir. */
@@ -49,20 +53,26 @@ export interface SessionIndexSummary {
   readonly count: number
 }
 
-// The default agent always exists, with or without sessions on disk.
-const agentIds = (indexes: ReadonlyArray<SessionIndexSummary>) => [...new Set(["main", ...indexes.map((i) => i.agentId)])]
-
-const agentsRow = (indexes: ReadonlyArray<SessionIndexSummary>) => {
-  const total = indexes.reduce((sum, index) => sum + index.count, 0)
-  return `${agentIds(indexes).length} · sessions ${total} · default main`
+/** What the Agents and Sessions rows (and `status --json`) say, derived once from the indexes found. */
+export interface SessionsSummary {
+  /** The default agent always exists, with or without sessions on disk. */
+  readonly agentIds: ReadonlyArray<string>
+  readonly total: number
+  readonly defaultModel: string | undefined
+  readonly mainIndexPath: string
 }
 
-const sessionsRow = (indexes: ReadonlyArray<SessionIndexSummary>, config: OpenClawConfig | undefined, mainIndexPath: string) => {
-  const total = indexes.reduce((sum, index) => sum + index.count, 0)
-  const model = config === undefined ? undefined : configuredSelection(config).primary
-  const where = indexes.find((index) => index.agentId === "main")?.path ?? mainIndexPath
-  return `${total} stored · default ${model ?? "(no model configured)"} · ${where}`
-}
+export const summarizeSessions = (indexes: ReadonlyArray<SessionIndexSummary>, config: OpenClawConfig | undefined, mainIndexPath: string): SessionsSummary => ({
+  agentIds: [...new Set([DEFAULT_AGENT_ID, ...indexes.map((index) => index.agentId)])],
+  total: indexes.reduce((sum, index) => sum + index.count, 0),
+  defaultModel: config === undefined ? undefined : configuredSelection(config).primary,
+  mainIndexPath: indexes.find((index) => index.agentId === DEFAULT_AGENT_ID)?.path ?? mainIndexPath
+})
+
+const agentsRow = (summary: SessionsSummary) => `${summary.agentIds.length} · sessions ${summary.total} · default ${DEFAULT_AGENT_ID}`
+
+const sessionsRow = (summary: SessionsSummary) =>
+  `${summary.total} stored · default ${summary.defaultModel ?? "(no model configured)"} · ${summary.mainIndexPath}`
 
 const channelNames = (config: OpenClawConfig | undefined) => Object.keys((config?.channels ?? {}) as Record<string, unknown>)
 
@@ -86,7 +96,7 @@ export const renderStatus = (
   config: OpenClawConfig | undefined,
   host: HostSummary,
   deep: boolean,
-  sessions: { readonly indexes: ReadonlyArray<SessionIndexSummary>; readonly mainIndexPath: string }
+  sessions: SessionsSummary
 ): ReadonlyArray<string> => {
   const channels = channelNames(config)
   const rows: Array<[string, string]> = [
@@ -95,10 +105,10 @@ export const renderStatus = (
     ["Gateway", gatewayRow(report, config)],
     ["Gateway service", serviceRow(report)],
     ["Channels", channels.length === 0 ? "none configured" : channels.join(", ")],
-    ["Agents", agentsRow(sessions.indexes)],
+    ["Agents", agentsRow(sessions)],
     ["Probes", deep ? "deep (system-level services scanned)" : "skipped (use --deep)"],
     ["Heartbeat", heartbeatRow(config)],
-    ["Sessions", sessionsRow(sessions.indexes, config, sessions.mainIndexPath)],
+    ["Sessions", sessionsRow(sessions)],
     ["Logs", report.logFile]
   ]
   const lines = ["OpenClaw status", "", "Overview", boxTable(["Item", "Value"], rows), "", "Channels", channels.length === 0 ? "No channels configured" : channels.map((c) => `- ${c}`).join("\n")]

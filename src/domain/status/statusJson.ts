@@ -1,12 +1,6 @@
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
-import { configuredSelection } from "../models/selection.js"
 import type { GatewayStatusReport } from "./gatewayStatus.js"
-import type { HostSummary, SessionIndexSummary } from "./renderStatus.js"
-
-const heartbeatEvery = (config: OpenClawConfig | undefined) => {
-  const every = (config?.agents?.defaults as { heartbeat?: { every?: unknown } } | undefined)?.heartbeat?.every
-  return typeof every === "string" ? every : undefined
-}
+import { heartbeatEvery, type HostSummary, type SessionIndexSummary, type SessionsSummary } from "./renderStatus.js"
 
 /**
  * `openclaw status --json`: the original's top-level shape for what Clawgate knows (os, gateway,
@@ -19,13 +13,13 @@ export const statusJson = (input: {
   readonly config: OpenClawConfig | undefined
   readonly host: HostSummary
   readonly indexes: ReadonlyArray<SessionIndexSummary>
+  readonly sessions: SessionsSummary
   readonly nextSteps: ReadonlyArray<string>
 }) => {
   const { report, config, host, indexes } = input
   const rpc = report.rpc
   const service = report.service.status
-  const total = indexes.reduce((sum, index) => sum + index.count, 0)
-  const agentIds = [...new Set(["main", ...indexes.map((index) => index.agentId)])]
+  const { agentIds, total } = input.sessions
   const every = heartbeatEvery(config)
   return {
     runtimeVersion: report.cli.version,
@@ -58,7 +52,7 @@ export const statusJson = (input: {
     },
     sessions: {
       count: total,
-      defaults: { model: config === undefined ? null : configuredSelection(config).primary ?? null },
+      defaults: { model: input.sessions.defaultModel ?? null },
       byAgent: indexes.map((index) => ({ agentId: index.agentId, path: index.path, count: index.count }))
     },
     // Heartbeats are configured here but run by the scheduler, which this version does not have yet.

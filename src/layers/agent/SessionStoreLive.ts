@@ -52,6 +52,9 @@ const INDEX_LOCK = { timeout: "10 seconds", poll: "25 millis" } as const
 /** `agents/<agentId>/sessions` under the state dir. */
 export const sessionsDir = (stateDir: string, agentId: string) => path.join(stateDir, "agents", agentId, "sessions")
 
+/** An agent's session index, `agents/<agentId>/sessions/sessions.json`. */
+export const sessionIndexPath = (stateDir: string, agentId: string) => path.join(sessionsDir(stateDir, agentId), "sessions.json")
+
 /** Appends `line` as one write (O_APPEND) and fsyncs; a torn last line from a crash is closed off first. */
 const appendLine = (file: string, line: string) =>
   Effect.tryPromise({
@@ -80,7 +83,7 @@ export const SessionStoreLive = Layer.effect(
   Effect.gen(function*() {
     const paths = yield* Paths
     const lock = yield* Effect.makeSemaphore(1)
-    const indexPath = (agentId: string) => path.join(sessionsDir(paths.stateDir, agentId), "sessions.json")
+    const indexPath = (agentId: string) => sessionIndexPath(paths.stateDir, agentId)
 
     /**
      * Read-modify-write of an agent's index, serialised in this process and, through a lock file

@@ -1,5 +1,5 @@
 import * as fs from "node:fs"
-import { clientSocketsTo, type GatewayConnection, parseProcNetTcp } from "../../domain/net/procNetTcp.js"
+import { clientSocketsTo, type GatewayConnection, parseProcNetTcp, type TcpRow } from "../../domain/net/procNetTcp.js"
 import { redactCommandLine } from "../../domain/text/redactCommandLine.js"
 
 /** A process listening on a TCP port, as found in /proc (Linux); empty elsewhere. */
@@ -16,22 +16,12 @@ const readText = (file: string) => {
   }
 }
 
-/** The socket inodes in LISTEN state on `port` (IPv4 and IPv6). */
-const listeningInodes = (port: number): Set<string> => {
-  const inodes = new Set<string>()
-  const hexPort = port.toString(16).toUpperCase().padStart(4, "0")
-  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+/** Every row of the IPv4 and IPv6 TCP tables. */
+const tcpRows = (): ReadonlyArray<TcpRow> =>
+  ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((table) => {
     const text = readText(table)
-    if (text === undefined) continue
-    for (const line of text.split("\n").slice(1)) {
-      const cols = line.trim().split(/\s+/)
-      const local = cols[1]
-      // State 0A is LISTEN.
-      if (local !== undefined && local.endsWith(`:${hexPort}`) && cols[3] === "0A" && cols[9] !== undefined) inodes.add(cols[9])
-    }
-  }
-  return inodes
-}
+    return text === undefined ? [] : parseProcNetTcp(text)
+  })
 
 /** The command line of a process, spaces between arguments, secrets in flags masked (it gets printed). */
 export const commandOf = (pid: number): string => {
@@ -69,51 +59,44 @@ const socketInodesByPid = (): ReadonlyMap<number, ReadonlySet<string>> => {
   return result
 }
 
-const ownersOf = (inodes: ReadonlySet<string>): ReadonlyArray<number> => {
-  if (inodes.size === 0) return []
-  const pids: Array<number> = []
-  for (const [pid, held] of socketInodesByPid()) {
-    for (const inode of held) {
-      if (inodes.has(inode)) {
-        pids.push(pid)
-        break
-      }
-    }
-  }
-  return pids
+const holderOf = (holders: ReadonlyMap<number, ReadonlySet<string>>, inode: string): number | undefined => {
+  for (const [pid, held] of holders) if (held.has(inode)) return pid
+  return undefined
 }
-
-/** Processes listening on `port` (best effort: only those whose fds this user can read). */
-export const portOwners = (port: number): ReadonlyArray<PortOwner> =>
-  ownersOf(listeningInodes(port)).map((pid) => ({ pid, command: commandOf(pid) }))
 
 /**
- * Local processes connected to `port` as clients (Linux /proc; empty elsewhere), so a stale client
- * after a rollback can be named by pid and command line.
+ * What holds `port` on this host (Linux /proc; empty elsewhere, best effort: only processes whose fds
+ * this user can read): the listening processes, and the local processes connected to it as clients
+ * (so a stale client after a rollback can be named). One read of the TCP tables and, only when there
+ * is a socket to attribute, one pass over /proc/<pid>/fd.
  */
-export const gatewayClientConnections = (port: number): ReadonlyArray<GatewayConnection> => {
-  const rows = ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((table) => {
-    const text = readText(table)
-    return text === undefined ? [] : clientSocketsTo(parseProcNetTcp(text), port)
-  })
-  if (rows.length === 0) return []
+export const scanPort = (port: number): { readonly owners: ReadonlyArray<PortOwner>; readonly clients: ReadonlyArray<GatewayConnection> } => {
+  const rows = tcpRows()
+  // State 0A is LISTEN.
+  const listening = new Set(rows.filter((row) => row.state === "0A" && row.localPort === port).map((row) => row.inode))
+  const clientRows = clientSocketsTo(rows, port)
+  if (listening.size === 0 && clientRows.length === 0) return { owners: [], clients: [] }
   const holders = socketInodesByPid()
-  return rows.map((row) => {
-    let pid: number | undefined
-    for (const [candidate, held] of holders) {
-      if (held.has(row.inode)) {
-        pid = candidate
-        break
+  const ownerPids = [...holders].filter(([, held]) => [...held].some((inode) => listening.has(inode))).map(([pid]) => pid)
+  return {
+    owners: ownerPids.map((pid) => ({ pid, command: commandOf(pid) })),
+    clients: clientRows.map((row) => {
+      const pid = holderOf(holders, row.inode)
+      return {
+        pid,
+        direction: "client" as const,
+        address: `${row.localAddress}:${row.localPort}->${row.remoteAddress}:${row.remotePort}`,
+        commandLine: pid === undefined ? undefined : commandOf(pid)
       }
-    }
-    return {
-      pid,
-      direction: "client" as const,
-      address: `${row.localAddress}:${row.localPort}->${row.remoteAddress}:${row.remotePort}`,
-      commandLine: pid === undefined ? undefined : commandOf(pid)
-    }
-  })
+    })
+  }
 }
+
+/** Processes listening on `port`. */
+export const portOwners = (port: number): ReadonlyArray<PortOwner> => scanPort(port).owners
+
+/** Local processes connected to `port` as clients. */
+export const gatewayClientConnections = (port: number): ReadonlyArray<GatewayConnection> => scanPort(port).clients
 
 /** The start time of a process (clock ticks since boot), to tell a live owner from a reused pid. */
 export const processStartTime = (pid: number): string | undefined => {

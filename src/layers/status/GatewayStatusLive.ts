@@ -11,7 +11,7 @@ import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
 import { ServiceManager } from "../../services/ServiceManager.js"
 import { readGatewayLockOwner } from "../gateway/GatewayLock.js"
-import { gatewayClientConnections, portOwners } from "../gateway/processInfo.js"
+import { scanPort } from "../gateway/processInfo.js"
 import { GatewayLogReaderLive } from "../gatewayLogReader.js"
 
 /** The newest error-level record among the log lines, as `message` text. */
@@ -56,6 +56,7 @@ export const GatewayStatusLive = Layer.effect(
           : undefined
         const target = probed?.targets[0]
         const connectOk = target?.connect.ok === true
+        const dashboardUrl = `http://${connectHost}:${port}/`
         // A gateway that answered the handshake with an error (auth, pairing, protocol) is still a gateway on the port.
         const errorCode = target?.connect.errorCode ?? null
         const gatewayAnswered = connectOk || (errorCode !== null && errorCode !== "GATEWAY_CONNECT_FAILED" && errorCode !== "GATEWAY_TIMEOUT")
@@ -70,7 +71,8 @@ export const GatewayStatusLive = Layer.effect(
 
         const lock = yield* readGatewayLockOwner(paths.stateDir)
         // Scanning /proc for the port's owner costs tens of ms: only needed when the probe did not get in.
-        const owners = connectOk && !options.deep ? [] : portOwners(port)
+        const scan = connectOk && !options.deep ? { owners: [], clients: [] } : scanPort(port)
+        const owners = scan.owners
         const gatewayPids = new Set([lock?.pid, installed?.runtime.pid].filter((p): p is number => p !== undefined))
         const runtime: GatewayStatusReport["runtime"] = installed !== undefined && installed.runtime.status !== "unknown"
           ? { status: installed.runtime.status, pid: installed.runtime.pid ?? null, source: "service", detail: installed.runtime.detail ?? null }
@@ -103,8 +105,8 @@ export const GatewayStatusLive = Layer.effect(
             port,
             portSource: installed?.port !== undefined ? "service args" : source === "dev" ? "dev" : source === "default" ? "default" : "env/config",
             probeUrl: target?.url ?? `ws://${connectHost}:${port}`,
-            dashboardUrl: `http://${connectHost}:${port}/`,
-            controlUiLinks: { httpUrl: `http://${connectHost}:${port}/`, wsUrl: `ws://${connectHost}:${port}` },
+            dashboardUrl,
+            controlUiLinks: { httpUrl: dashboardUrl, wsUrl: `ws://${connectHost}:${port}` },
             probeNote: bindMode === "loopback" ? "Loopback-only gateway; only local clients can connect." : null,
             version: target?.server.version ?? null
           },
@@ -136,7 +138,7 @@ export const GatewayStatusLive = Layer.effect(
           clients: options.deep && Array.isArray(target?.presence) ? target.presence : null,
           connections: options.deep
             ? {
-              established: gatewayClientConnections(port)
+              established: scan.clients
                 // This command's own probe socket is closed by now, but never list ourselves.
                 .filter((c) => c.pid !== process.pid)
                 .map((c) => ({ pid: c.pid ?? null, direction: c.direction, address: c.address, commandLine: c.commandLine ?? null }))
