@@ -1,6 +1,6 @@
 import type { AgentInputInvalid, AgentRunFailed } from "../domain/agent/errors.js"
 import type { DoctorConfigUnrecoverable } from "../domain/doctor/errors.js"
-import type { ConfigError } from "../domain/errors.js"
+import type { ConfigError, StateIoError } from "../domain/errors.js"
 import type { ModelNotAllowed, NoModelConfigured, UnknownModel } from "../domain/models/errors.js"
 import type { InferGatewayForbidden, InferInputInvalid, ModelRunFailed } from "../domain/models/infer.js"
 import type { GatewayStartBlocked } from "../domain/gateway/startGuards.js"
@@ -20,7 +20,7 @@ const next = (command: string) => `Next: ${command}`
 type ModelCliError = UnknownModel | NoModelConfigured | ModelNotAllowed | ModelRunFailed | InferInputInvalid | InferGatewayForbidden
 
 /** Every typed error a CLI command can end with. */
-export type CliError = ConfigError | GatewayClientError | GatewayStartBlocked | DoctorConfigUnrecoverable | ServiceManagerUnavailable | ServiceActionFailed | ModelCliError | AgentInputInvalid | AgentRunFailed
+export type CliError = ConfigError | StateIoError | GatewayClientError | GatewayStartBlocked | DoctorConfigUnrecoverable | ServiceManagerUnavailable | ServiceActionFailed | ModelCliError | AgentInputInvalid | AgentRunFailed
 
 const authNext = (step: string, retryAfterMs: number | undefined) => {
   switch (step) {
@@ -73,6 +73,7 @@ export const renderError = (error: CliError): RenderedError => {
     case "ConfigWriteBlocked":
       return { lines: [head, next("openclaw doctor --fix")], exitCode: 1 }
     case "ConfigIoError":
+    case "StateIoError":
       return { lines: [head, next("check the file's permissions and free disk space, then re-run")], exitCode: 1 }
     case "VersionGuardBlocked":
       return { lines: [`error[${error.code}]: ${error.message}`], exitCode: error.serviceMode ? 78 : 1 }

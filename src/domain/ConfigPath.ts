@@ -1,5 +1,6 @@
 import { Either, Option } from "effect"
 import { InvalidConfigPath } from "./errors.js"
+import { isRecord } from "./isRecord.js"
 
 /** One step of a config path: an object key, or an array index (from an unquoted numeric bracket). */
 export type PathSegment = string | number
@@ -108,9 +109,6 @@ export const formatConfigPath = (segments: ReadonlyArray<PathSegment>): string =
     if (/^[A-Za-z_$][\w$-]*$/.test(segment)) return out === "" ? segment : `${out}.${segment}`
     return `${out}[${JSON.stringify(segment)}]`
   }, "")
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const hasOwn = (value: object, key: PropertyKey) => Object.prototype.hasOwnProperty.call(value, key)
 

@@ -1,4 +1,5 @@
 /** Pure verdicts of the config write guard and the last-known-good observer (spec section 4). */
+import { isRecord } from "./isRecord.js"
 
 const SIZE_DROP_MIN_BASE = 512
 
@@ -6,9 +7,6 @@ const SIZE_DROP_MIN_BASE = 512
 export const serializeConfig = (config: unknown): string => `${JSON.stringify(config, null, 2)}\n`
 
 export const byteLength = (text: string) => Buffer.byteLength(text, "utf8")
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 /** `gateway.mode` when it is a non-empty string. */
 export const gatewayModeOf = (config: unknown): string | undefined => {

@@ -82,6 +82,13 @@ export class ConfigIoError extends Schema.TaggedError<ConfigIoError>()("ConfigIo
   path: Schema.String
 }) {}
 
+/** Reading, writing or locking a state file (devices, sessions, locks, model health, logs) failed at the OS level. */
+export class StateIoError extends Schema.TaggedError<StateIoError>()("StateIoError", {
+  code: Schema.tag("STATE_IO_ERROR"),
+  message: Schema.String,
+  path: Schema.String
+}) {}
+
 /** A mutating action was refused because the config was last written by a newer OpenClaw. */
 export class VersionGuardBlocked extends Schema.TaggedError<VersionGuardBlocked>()("VersionGuardBlocked", {
   code: Schema.tag("VERSION_GUARD_BLOCKED"),

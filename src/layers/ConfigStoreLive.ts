@@ -27,6 +27,7 @@ import { Host } from "../services/Host.js"
 import { Paths } from "../services/Paths.js"
 import { atomicWrite, ensurePrivateDir, io, readIfExists, sha256, sweepStaleTemps, writeExclusive } from "./fs/files.js"
 import { withFileLock } from "./fs/fileLock.js"
+import { isRecord } from "../domain/isRecord.js"
 
 /** Default timings: wait up to 10 s for another writer, debounce editor churn for 300 ms. */
 export const ConfigPolicyLive = Layer.succeed(ConfigPolicy, {
@@ -37,9 +38,6 @@ export const ConfigPolicyLive = Layer.succeed(ConfigPolicy, {
 })
 
 const BAK_RING = 4
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 /** Stamps `meta.lastTouchedVersion` with this build's version. */
 const stampVersion = (config: unknown): unknown => {

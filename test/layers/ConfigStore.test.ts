@@ -8,6 +8,7 @@ import type { EditOp } from "../../src/domain/config/edits.js"
 import { ConfigEditor } from "../../src/services/ConfigEditor.js"
 import { ConfigStore } from "../../src/services/ConfigStore.js"
 import { configTestLayer, type ConfigTestEnv } from "../support/configTestLayer.js"
+import { isRecord } from "../../src/domain/isRecord.js"
 
 const dirs: Array<string> = []
 const setup = (extraEnv: Readonly<Record<string, string>> = {}): ConfigTestEnv => {
@@ -18,9 +19,6 @@ const setup = (extraEnv: Readonly<Record<string, string>> = {}): ConfigTestEnv =
 afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
 })
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const serialize = (config: unknown) => `${JSON.stringify(config, null, 2)}\n`
 const bytes = (text: string) => Buffer.byteLength(text, "utf8")

@@ -1,7 +1,6 @@
 import { Either, Schema } from "effect"
 import { AssistantBlock, type Message, StopReason, UserBlock, Usage } from "../models/messages.js"
-
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+import { opt } from "../opt.js"
 
 /** A user turn as stored: the model's user message plus when it was written. */
 export const TranscriptUser = Schema.Struct({

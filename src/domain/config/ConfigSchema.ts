@@ -4,13 +4,13 @@ import {
   AnyRecord,
   NonNegativeInt,
   oneOf,
-  opt,
   PortNumber,
   PositiveInt,
   SecretInput,
   section,
   StringList
 } from "./fields.js"
+import { opt } from "../opt.js"
 
 export const LogLevel = oneOf("silent", "fatal", "error", "warn", "info", "debug", "trace")
 export const GatewayMode = oneOf("local", "remote")

@@ -1,4 +1,5 @@
 import { formatConfigPath, type PathSegment } from "../ConfigPath.js"
+import { isRecord } from "../isRecord.js"
 
 const PROTECTED = [
   ["agents", "defaults", "models"],
@@ -13,9 +14,6 @@ const PROTECTED = [
 /** True for the maps where users keep their own entries, which a plain `set` must not silently drop. */
 export const isProtectedPath = (path: ReadonlyArray<PathSegment>): boolean =>
   PROTECTED.some((pattern) => pattern.length === path.length && pattern.every((p, i) => p === "*" || p === path[i]))
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const entryKey = (item: unknown, index: number): string =>
   isRecord(item) && typeof item["id"] === "string" ? item["id"] : String(index)

@@ -1,9 +1,8 @@
 import { Schema } from "effect"
 import { ORIGINAL_KEYS } from "./originalKeys.js"
+import { opt } from "../opt.js"
 
 /** Optional field in the exact form the conventions require. */
-export const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
-
 /** A closed set of strings; the issue formatter lists the allowed values when one does not match. */
 export const oneOf = <const L extends ReadonlyArray<string>>(...values: L) => Schema.Literal(...values)
 

@@ -2,6 +2,7 @@ import { Option, ParseResult, SchemaAST } from "effect"
 import type { ConfigIssue } from "../errors.js"
 import { formatConfigPath, type PathSegment } from "../ConfigPath.js"
 import { unsupportedKeysByPath } from "./fields.js"
+import { isRecord } from "../isRecord.js"
 
 const ROOT = "<root>"
 
@@ -127,9 +128,6 @@ const refinementMessage = (node: ParseResult.Refinement): string => {
   }
   return `Invalid input: ${Option.getOrElse(SchemaAST.getDescriptionAnnotation(node.ast), () => "value out of range")}`
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 /**
  * Lists the paths present in a raw config that the original OpenClaw accepts but Clawgate does not

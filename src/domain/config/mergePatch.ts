@@ -1,7 +1,5 @@
 import { formatConfigPath, type PathSegment } from "../ConfigPath.js"
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
+import { isRecord } from "../isRecord.js"
 
 /**
  * Applies a JSON merge patch: objects merge recursively, arrays and scalars replace, `null` deletes.

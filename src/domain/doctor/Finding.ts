@@ -1,6 +1,5 @@
 import { Schema } from "effect"
-
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+import { opt } from "../opt.js"
 
 /** How bad a finding is; `error` is blocking (the gateway will not start or a repair is required). */
 export const Severity = Schema.Literal("info", "warning", "error")

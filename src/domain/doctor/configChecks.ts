@@ -6,6 +6,7 @@ import { isOlderThanTouched, newerConfigWarning } from "../Version.js"
 import { CheckId } from "./checks.js"
 import type { Finding } from "./Finding.js"
 import { planLegacyMigration } from "./legacyKeys.js"
+import { isRecord } from "../isRecord.js"
 
 /** What doctor knows about `openclaw.json` (a `ConfigSnapshot` fits). */
 export interface ConfigFacts {
@@ -17,9 +18,6 @@ export interface ConfigFacts {
   /** The parsed file, `${VAR}` not substituted; undefined when unparseable. */
   readonly authored: unknown
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const UNKNOWN_KEY = /^Unrecognized key: /
 

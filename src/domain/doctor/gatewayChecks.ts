@@ -6,6 +6,7 @@ import { GATEWAY_MODE_FIX, GATEWAY_MODE_UNSET } from "./messages.js"
 import { redactCommandLine } from "../text/redactCommandLine.js"
 import { formatConnection, type GatewayConnection } from "../net/procNetTcp.js"
 import { type BindMode, bindHostFor, defaultBindMode } from "../gateway/startGuards.js"
+import { isRecord } from "../isRecord.js"
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -20,9 +21,6 @@ export interface GatewayView {
   readonly token: unknown
   readonly password: unknown
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const str = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value : undefined)
 

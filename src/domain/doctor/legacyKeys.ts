@@ -1,5 +1,6 @@
 import { Option } from "effect"
 import { formatConfigPath, getAtPath, type PathSegment, setAtPath, unsetAtPath } from "../ConfigPath.js"
+import { isRecord } from "../isRecord.js"
 
 /** One retired key found in a config, and what `doctor --fix` does about it. */
 export interface LegacyMigration {
@@ -20,9 +21,6 @@ export interface LegacyPlan {
 }
 
 type Rule = (raw: unknown) => LegacyPlan
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 const get = (raw: unknown, path: ReadonlyArray<PathSegment>) => Option.getOrUndefined(getAtPath(raw, path))
 const has = (raw: unknown, path: ReadonlyArray<PathSegment>) => Option.isSome(getAtPath(raw, path))

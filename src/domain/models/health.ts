@@ -1,7 +1,6 @@
 import { Schema } from "effect"
 import { FailoverReason } from "./failover.js"
-
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+import { opt } from "../opt.js"
 
 /** The last failure of a profile, for status output. */
 export const LastError = Schema.Struct({

@@ -2,8 +2,7 @@ import { Schema } from "effect"
 import { FailoverReason } from "./failover.js"
 import { WireRequest } from "./messages.js"
 import { FallbackInfo } from "./response.js"
-
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+import { opt } from "../opt.js"
 
 /** One failed try, as `infer --json` reports it. */
 export const InferAttempt = Schema.Struct({

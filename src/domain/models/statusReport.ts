@@ -6,8 +6,7 @@ import { type HealthFile, unusableProfiles, type UnusableProfile } from "./healt
 import { isLongContextRefusal, LONG_CONTEXT_FIXES, longContextCauses } from "./longContext.js"
 import { parseModelRef } from "./ModelRef.js"
 import { type ConfiguredSelection, defaultModelKey, defaultProviderOf, resolveModel } from "./selection.js"
-
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+import { opt } from "../opt.js"
 
 /** Probe result buckets of `models status --probe`. */
 export const ProbeBucket = Schema.Literal("ok", "auth", "rate_limit", "billing", "timeout", "format", "unknown", "no_model")

@@ -1,6 +1,5 @@
 import { Schema } from "effect"
-
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+import { opt } from "../opt.js"
 
 /** A device token for one role of one paired device. */
 export const DeviceTokenRecord = Schema.Struct({

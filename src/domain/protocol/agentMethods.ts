@@ -2,8 +2,8 @@ import { Schema } from "effect"
 import { PromptMode } from "../agent/modelRun.js"
 import { TranscriptMessage } from "../agent/transcript.js"
 import type { MethodAccess, MethodSpec } from "./methods.js"
+import { opt } from "../opt.js"
 
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
 const NonEmpty = Schema.String.pipe(Schema.minLength(1))
 
 const spec = <P, PI, R, RI>(name: string, access: MethodAccess, params: Schema.Schema<P, PI>, result: Schema.Schema<R, RI>): MethodSpec<P, R> => ({

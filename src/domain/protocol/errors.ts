@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 import type { ErrorShape } from "./frames.js"
+import { opt } from "../opt.js"
 
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
 const Details = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 export const RecommendedNextStep = Schema.Literal(

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { opt } from "../opt.js"
 
 /** The protocol version this gateway speaks, and the oldest ones it still accepts. */
 export const PROTOCOL_VERSION = 4
@@ -91,8 +92,6 @@ export const ClientId = Schema.Literal(
   "test"
 )
 export const ClientMode = Schema.Literal("cli", "ui", "webchat", "backend", "node", "worker", "probe", "test")
-
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
 // `client.id` is matched case-insensitively: lower-case it before checking the closed set.
 const LowercaseClientId = Schema.transform(Schema.String, ClientId, {

@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 import { PairedDevice, PendingRequest } from "../pairing/records.js"
+import { opt } from "../opt.js"
 
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
 const AnyRecord = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 const Empty = Schema.Struct({})
 

@@ -1,6 +1,5 @@
 import { Schema } from "effect"
-
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+import { opt } from "../opt.js"
 
 /** The supervisors Clawgate can manage. */
 export const ServicePlatform = Schema.Literal("systemd", "launchd", "schtasks")

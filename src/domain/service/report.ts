@@ -1,7 +1,6 @@
 import { Schema } from "effect"
 import { ServiceStatus } from "./records.js"
-
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+import { opt } from "../opt.js"
 
 /** The lifecycle actions of `openclaw gateway|daemon <action>`. */
 export const ServiceAction = Schema.Literal("install", "start", "stop", "restart", "uninstall")

@@ -11,8 +11,7 @@ import { type SessionRunUpdate, SessionStore, type StoredSession } from "../../s
 import { atomicWrite, ensurePrivateDir, readIfExists } from "../fs/files.js"
 import { isBareFileName, sessionIdProblem } from "../../domain/agent/sessionId.js"
 import { withFileLock } from "../fs/fileLock.js"
-
-const opt = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
+import { opt } from "../../domain/opt.js"
 
 const IndexEntry = Schema.Struct({
   sessionId: Schema.String,

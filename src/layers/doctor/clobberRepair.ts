@@ -15,15 +15,13 @@ import type { ConfigSnapshot } from "../../services/ConfigStore.js"
 import { withFileLock } from "../fs/fileLock.js"
 import { atomicWrite, io, readIfExists, sha256, writeExclusive } from "../fs/files.js"
 import type { DoctorDeps } from "./deps.js"
+import { isRecord } from "../../domain/isRecord.js"
 
 /** How recovering a broken `openclaw.json` went. */
 export type RecoveryResult =
   | { readonly _tag: "Recovered"; readonly change: string; readonly clobberedPath: string; readonly notes: ReadonlyArray<string> }
   | { readonly _tag: "NotRecovered"; readonly reasons: ReadonlyArray<string> }
   | { readonly _tag: "Conflict"; readonly message: string }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
 
 /** Valid as it is, or valid once the legacy rewrite (which runs right after) has applied. */
 const validEnough = (config: unknown, env: DoctorDeps["env"]) =>

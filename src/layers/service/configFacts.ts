@@ -3,6 +3,7 @@ import { resolveGatewayPort } from "../../domain/Paths.js"
 import type { ResolvedPaths } from "../../domain/Paths.js"
 import type { HostFacts } from "../../domain/Paths.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
+import { isRecord } from "../../domain/isRecord.js"
 
 /** What the service actions need from the current config. */
 export interface ConfigFacts {
@@ -17,8 +18,6 @@ export interface ConfigFacts {
   /** Why the config could not be read at all (the file exists but is unreadable). */
   readonly readError: string | undefined
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value)
 
 const at = (value: unknown, ...keys: ReadonlyArray<string>): unknown =>
   keys.reduce<unknown>((current, key) => (isRecord(current) ? current[key] : undefined), value)

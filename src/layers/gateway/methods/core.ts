@@ -13,9 +13,7 @@ import { MethodRegistry } from "../../../services/MethodRegistry.js"
 import { Paths } from "../../../services/Paths.js"
 import { healthSnapshot } from "../health.js"
 import { Option } from "effect"
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
+import { isRecord } from "../../../domain/isRecord.js"
 
 /** Arrays a merge patch would shorten without naming them in `replacePaths`. */
 const shrunkArrays = (current: unknown, patch: unknown, replacePaths: ReadonlySet<string>, path: ReadonlyArray<PathSegment> = []): Array<string> => {

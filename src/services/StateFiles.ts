@@ -1,0 +1,35 @@
+import { Context, type Duration, type Effect } from "effect"
+import type { StateIoError } from "../domain/errors.js"
+
+/** How long to wait for a cross-process lock file, and how often to look again. */
+export interface LockPolicy {
+  readonly timeout: Duration.DurationInput
+  readonly poll: Duration.DurationInput
+}
+
+/**
+ * The durable-file primitives every store builds on: atomic replace, exclusive create, fsynced append,
+ * private directories and cross-process lock files. Failures name the path and what was being done.
+ */
+export class StateFiles extends Context.Tag("openclaw/StateFiles")<StateFiles, {
+  /** The file as UTF-8, or `undefined` when it does not exist. */
+  readonly readIfExists: (file: string) => Effect.Effect<string | undefined, StateIoError>
+  /**
+   * Replaces `file` so a reader sees the old or the new bytes, never a mix: temp file beside it (0600),
+   * fsync, `beforeRename` (a backup ring), rename, fsync of the directory. The temp file never survives a failure.
+   */
+  readonly atomicWrite: <E = never>(file: string, text: string, beforeRename?: Effect.Effect<void, E>) => Effect.Effect<void, StateIoError | E>
+  /** Creates a file that must not exist yet (exclusive create, 0600). */
+  readonly writeExclusive: (file: string, text: string) => Effect.Effect<void, StateIoError>
+  /** Appends `text` with one O_APPEND write and fsyncs it (0600 when created). */
+  readonly appendSynced: (file: string, text: string) => Effect.Effect<void, StateIoError>
+  /** Creates the directory and its parents with mode 0700 when missing. */
+  readonly ensurePrivateDir: (dir: string) => Effect.Effect<void, StateIoError>
+  /** Removes temp files left beside `file` by writers that died mid-write (their pid is gone). */
+  readonly sweepStaleTemps: (file: string) => Effect.Effect<void, StateIoError>
+  /**
+   * Runs `effect` holding an exclusive lock file shared by every process on this machine. The file holds
+   * the owner's pid, so a lock left by a killed process is reclaimed, not waited on.
+   */
+  readonly withLock: <A, E, R>(lockPath: string, policy: LockPolicy, effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StateIoError, R>
+}>() {}
