@@ -53,7 +53,7 @@ export const runArgv = (argv: ReadonlyArray<string>) => {
     }),
     Effect.catchAllDefect((defect) => Effect.as(Console.error(`error[INTERNAL]: ${Cause.pretty(Cause.die(defect))}`), 70)),
     // Help shows our options only, without @effect/cli's built-ins (completions, wizard, log level).
-    Effect.provide(Layer.mergeAll(CliLive(options), NodeContext.layer, Logger.replace(Logger.defaultLogger, stderrLogger), CliConfig.layer({ showBuiltIns: false })))
+    Effect.provide(Layer.mergeAll(CliLive(options).pipe(Layer.provideMerge(NodeContext.layer)), Logger.replace(Logger.defaultLogger, stderrLogger), CliConfig.layer({ showBuiltIns: false })))
   )
 }
 

@@ -1,6 +1,5 @@
-import { Effect, Either, Layer, Option, Ref, Stream } from "effect"
-import { watch as fsWatch } from "node:fs"
-import * as fs from "node:fs/promises"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { Clock, Effect, Either, Layer, Option, Ref, Stream } from "effect"
 import * as path from "node:path"
 import { VERSION } from "../domain/BuildInfo.js"
 import { substituteEnv } from "../domain/config/envSubstitution.js"
@@ -8,8 +7,8 @@ import { changedPaths } from "../domain/config/edits.js"
 import { parseJson5 } from "../domain/config/json5.js"
 import { validateConfig } from "../domain/config/validate.js"
 import { formatConfigPath } from "../domain/ConfigPath.js"
-import { ConfigInvalid, ConfigParseError, ConfigWriteBlocked, ConfigWriteConflict, ConfigWriteRejected } from "../domain/errors.js"
-import type { ConfigIoError, ConfigIssue } from "../domain/errors.js"
+import { ConfigInvalid, ConfigIoError, ConfigParseError, ConfigWriteBlocked, ConfigWriteConflict, ConfigWriteRejected, type StateIoError } from "../domain/errors.js"
+import type { ConfigIssue } from "../domain/errors.js"
 import { isOlderThanTouched, newerConfigWarning } from "../domain/Version.js"
 import {
   type BeforeWrite,
@@ -25,8 +24,9 @@ import {
 import { ConfigPolicy, type ConfigSnapshot, ConfigStore, type LoadedConfig } from "../services/ConfigStore.js"
 import { Host } from "../services/Host.js"
 import { Paths } from "../services/Paths.js"
-import { atomicWrite, ensurePrivateDir, io, readIfExists, sha256, sweepStaleTemps, writeExclusive } from "./fs/files.js"
-import { withFileLock } from "./fs/fileLock.js"
+import { StateFiles } from "../services/StateFiles.js"
+import { isNotFound, stateIoError } from "./fs/platformErrors.js"
+import { sha256 } from "./fs/sha256.js"
 import { isRecord } from "../domain/isRecord.js"
 
 /** Default timings: wait up to 10 s for another writer, debounce editor churn for 300 ms. */
@@ -70,6 +70,13 @@ export const ConfigStoreLive = Layer.effect(
     const lockPath = `${file}.lock`
     const healthPath = path.join(paths.stateDir, "state", "config-health.json")
     const writeLock = yield* Effect.makeSemaphore(1)
+    const fs = yield* FileSystem.FileSystem
+    const files = yield* StateFiles
+    // The config's own failures are ConfigIoError: the ConfigStore contract names it.
+    const asConfigIo = <A, E>(effect: Effect.Effect<A, E | StateIoError>) =>
+      Effect.catchIf(effect, (e): e is StateIoError => (e as { _tag?: string })._tag === "StateIoError", (e) => Effect.fail(new ConfigIoError({ message: e.message, path: e.path })))
+    const readIfExists = (target: string) => asConfigIo(files.readIfExists(target))
+    const atomicWrite = <E = never>(target: string, text: string, beforeRename?: Effect.Effect<void, E>) => asConfigIo(files.atomicWrite(target, text, beforeRename))
 
     const readHealth = readIfExists(healthPath).pipe(
       Effect.map((text): Record<string, HealthRecord> => {
@@ -148,36 +155,35 @@ export const ConfigStoreLive = Layer.effect(
 
     const rotateBackups = (current: string) =>
       Effect.gen(function*() {
-        for (let i = BAK_RING - 1; i >= 1; i--) {
-          yield* io(file, "rotating backups of", () => fs.rename(`${file}.bak.${i}`, `${file}.bak.${i + 1}`).catch(ignoreMissing))
-        }
-        yield* io(file, "rotating backups of", () => fs.rename(`${file}.bak`, `${file}.bak.1`).catch(ignoreMissing))
-        yield* atomicWrite(`${file}.bak`, current)
+        const shift = (from: string, to: string) =>
+          fs.rename(from, to).pipe(Effect.catchIf(isNotFound, () => Effect.void), Effect.mapError(stateIoError(file, "rotating backups of")))
+        for (let i = BAK_RING - 1; i >= 1; i--) yield* shift(`${file}.bak.${i}`, `${file}.bak.${i + 1}`)
+        yield* shift(`${file}.bak`, `${file}.bak.1`)
+        yield* files.atomicWrite(`${file}.bak`, current)
         yield* pruneStrayBackups
       })
 
-    const pruneStrayBackups = io(file, "pruning backups of", async () => {
+    const pruneStrayBackups = Effect.gen(function*() {
       const dir = path.dirname(file)
       const base = path.basename(file)
-      for (const entry of await fs.readdir(dir)) {
+      for (const entry of yield* fs.readDirectory(dir)) {
         const match = /^\.bak\.(.+)$/.exec(entry.slice(base.length))
         if (!entry.startsWith(base) || match === null) continue
         const n = Number(match[1])
-        if (!(Number.isInteger(n) && n >= 1 && n <= BAK_RING) && !/\.tmp$/.test(entry)) {
-          await fs.rm(path.join(dir, entry), { force: true })
-        }
+        if (!(Number.isInteger(n) && n >= 1 && n <= BAK_RING) && !/\.tmp$/.test(entry)) yield* fs.remove(path.join(dir, entry), { force: true })
       }
-    })
+    }).pipe(Effect.mapError(stateIoError(file, "pruning backups of")))
 
     const saveRejected = (text: string) =>
       Effect.gen(function*() {
-        const stamp = fileTimestamp(new Date())
+        const stamp = fileTimestamp(new Date(yield* Clock.currentTimeMillis))
         for (let attempt = 0; attempt < 100; attempt++) {
           const target = attempt === 0 ? `${file}.rejected.${stamp}` : `${file}.rejected.${stamp}-${String(attempt).padStart(2, "0")}`
-          const saved = yield* writeExclusive(target, text).pipe(Effect.as(true), Effect.catchTag("ConfigIoError", () => Effect.succeed(false)))
+          const saved = yield* files.writeExclusive(target, text).pipe(Effect.as(true), Effect.catchTag("StateIoError", () => Effect.succeed(false)))
           if (saved) return target
         }
-        return yield* writeExclusive(`${file}.rejected.${stamp}-${process.pid}`, text).pipe(Effect.as(`${file}.rejected.${stamp}-${process.pid}`))
+        const last = `${file}.rejected.${stamp}-${process.pid}`
+        return yield* files.writeExclusive(last, text).pipe(Effect.as(last))
       })
 
     const write: ConfigStore["Type"]["write"] = (request) =>
@@ -188,8 +194,8 @@ export const ConfigStoreLive = Layer.effect(
             path: file
           })
         }
-        yield* sweepStaleTemps(file)
-        yield* sweepStaleTemps(`${file}.bak`)
+        yield* files.sweepStaleTemps(file)
+        yield* files.sweepStaleTemps(`${file}.bak`)
         const currentText = yield* readIfExists(file)
         const currentHash = currentText === undefined ? undefined : sha256(currentText)
         if (currentHash !== request.baseHash) {
@@ -227,8 +233,9 @@ export const ConfigStoreLive = Layer.effect(
         yield* atomicWrite(file, text, currentText === undefined ? Effect.void : rotateBackups(currentText))
         return { path: file, hash: sha256(text), bytes: Buffer.byteLength(text), anomalies: verdict.anomalies }
       }).pipe(
-        (effect) => withFileLock(lockPath, { timeout: policy.lockTimeout, poll: policy.lockPoll }, effect),
-        (locked) => Effect.zipRight(ensurePrivateDir(path.dirname(file)), locked),
+        (effect) => files.withLock(lockPath, { timeout: policy.lockTimeout, poll: policy.lockPoll }, effect),
+        (locked) => Effect.zipRight(files.ensurePrivateDir(path.dirname(file)), locked),
+        asConfigIo,
         writeLock.withPermits(1)
       )
 
@@ -246,8 +253,9 @@ export const ConfigStoreLive = Layer.effect(
         yield* atomicWrite(`${file}.last-good`, snapshot.text)
         const health = yield* readHealth
         const summary = summarizeConfig(snapshot.authored, snapshot.text)
-        const record: HealthRecord = { lastKnownGood: { ...summary, hash: snapshot.hash, observedAt: new Date().toISOString() } }
-        yield* ensurePrivateDir(path.dirname(healthPath))
+        const observedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
+        const record: HealthRecord = { lastKnownGood: { ...summary, hash: snapshot.hash, observedAt } }
+        yield* asConfigIo(files.ensurePrivateDir(path.dirname(healthPath)))
         yield* atomicWrite(healthPath, `${JSON.stringify({ ...health, [file]: record }, null, 2)}\n`)
         return { _tag: "Promoted", hash: snapshot.hash } as const
       })
@@ -284,13 +292,10 @@ export const ConfigStoreLive = Layer.effect(
       })
 
     // Editors replace files by rename, so watch the directory and filter by name.
-    const changes = Stream.async<void>((emit) => {
-      const watcher = fsWatch(path.dirname(file), (_event, name) => {
-        if (name === null || name === path.basename(file)) void emit.single(undefined)
-      })
-      watcher.on("error", () => void emit.end())
-      return Effect.sync(() => watcher.close())
-    })
+    const changes = fs.watch(path.dirname(file)).pipe(
+      Stream.filter((event) => path.basename(event.path) === path.basename(file)),
+      Stream.catchAll(() => Stream.empty)
+    )
 
     const watch = Stream.unwrap(
       Effect.gen(function*() {
@@ -308,8 +313,3 @@ export const ConfigStoreLive = Layer.effect(
     return { path: file, read, load, write, promoteLastGood, watch }
   })
 )
-
-const ignoreMissing = (cause: unknown) => {
-  if (typeof cause === "object" && cause !== null && "code" in cause && cause.code === "ENOENT") return
-  throw cause
-}

@@ -1,3 +1,5 @@
+import type * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Layer } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -7,6 +9,8 @@ import { ConfigEditorLive } from "../../src/layers/ConfigEditorLive.js"
 import { ConfigStoreLive } from "../../src/layers/ConfigStoreLive.js"
 import { HostFrom } from "../../src/layers/HostLive.js"
 import { PathsLive } from "../../src/layers/PathsLive.js"
+import { StateFilesLive } from "../../src/layers/StateFilesLive.js"
+import type { StateFiles } from "../../src/services/StateFiles.js"
 import type { ConfigEditor } from "../../src/services/ConfigEditor.js"
 import { ConfigPolicy, type ConfigStore } from "../../src/services/ConfigStore.js"
 import type { Host } from "../../src/services/Host.js"
@@ -20,11 +24,14 @@ export const ConfigPolicyTest = Layer.succeed(ConfigPolicy, {
   watchMissingRetries: 2
 })
 
+/** StateFiles and the platform FileSystem on the real disk (tests point them at temp dirs). */
+export const DiskFilesTest = StateFilesLive.pipe(Layer.provideMerge(NodeFileSystem.layer))
+
 /** A throwaway install: its temp dir, the resolved config path and the live config layers over it. */
 export interface ConfigTestEnv {
   readonly dir: string
   readonly configPath: string
-  readonly layer: Layer.Layer<ConfigStore | ConfigEditor | Paths | Host | ConfigPolicy>
+  readonly layer: Layer.Layer<ConfigStore | ConfigEditor | Paths | Host | ConfigPolicy | StateFiles | FileSystem.FileSystem>
 }
 
 /**
@@ -36,7 +43,7 @@ export const configTestLayer = (extraEnv: Readonly<Record<string, string>> = {})
   const facts: HostFacts = { env: { OPENCLAW_STATE_DIR: dir, ...extraEnv }, osHome: dir, cwd: dir }
   const { configPath } = resolvePaths(facts)
   const host = HostFrom(facts)
-  const base = Layer.mergeAll(host, PathsLive().pipe(Layer.provide(host)), ConfigPolicyTest)
+  const base = Layer.mergeAll(host, PathsLive().pipe(Layer.provide(host)), ConfigPolicyTest, DiskFilesTest)
   const store = ConfigStoreLive.pipe(Layer.provideMerge(base))
   const layer = ConfigEditorLive.pipe(Layer.provideMerge(store))
   return { dir, configPath, layer }

@@ -11,7 +11,7 @@ import type { ConfigPolicy, ConfigStore } from "../../src/services/ConfigStore.j
 import { type Doctor, DoctorPolicy } from "../../src/services/Doctor.js"
 import type { Host } from "../../src/services/Host.js"
 import type { Paths } from "../../src/services/Paths.js"
-import { ConfigPolicyTest, configTestLayer } from "./configTestLayer.js"
+import { ConfigPolicyTest, configTestLayer, DiskFilesTest } from "./configTestLayer.js"
 import { type FakeServiceState, fakeServiceState, ServiceManagerTest } from "./serviceManagerTest.js"
 
 /** Short probes for tests: a port probe gives up after 500 ms; ownerless locks count as stale at once. */
@@ -40,7 +40,7 @@ const canonicalBase = (env: Readonly<Record<string, string>>) => {
   const { configPath } = resolvePaths(facts)
   fs.mkdirSync(path.dirname(configPath), { mode: 0o700 })
   const host = HostFrom(facts)
-  const base = Layer.mergeAll(host, PathsLive().pipe(Layer.provide(host)), ConfigPolicyTest)
+  const base = Layer.mergeAll(host, PathsLive().pipe(Layer.provide(host)), ConfigPolicyTest, DiskFilesTest)
   return { dir, configPath, layer: ConfigStoreLive.pipe(Layer.provideMerge(base)) }
 }
 

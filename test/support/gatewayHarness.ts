@@ -1,3 +1,4 @@
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Effect, Exit, Layer, Scope } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -13,7 +14,9 @@ import { Either } from "effect"
 
 type Feature = Layer.Layer<never, never, GatewayFeatureContext>
 /** The config foundation the gateway runs on, for features that need it (the agent stack). */
-export type GatewayBase = ReturnType<typeof ConfigLive>
+/** The config foundation of a test gateway over a temp dir, on the real disk. */
+const gatewayBase = (env: Record<string, string>, dir: string) => ConfigLive({ host: { env, osHome: dir, cwd: dir } }).pipe(Layer.provideMerge(NodeFileSystem.layer))
+export type GatewayBase = ReturnType<typeof gatewayBase>
 
 export interface RunningGateway {
   readonly url: string
@@ -41,7 +44,7 @@ export const startGateway = async (
   if (Either.isLeft(validated)) throw new Error(`test config invalid: ${JSON.stringify(validated.left)}`)
   const hostEnv = { OPENCLAW_STATE_DIR: dir, ...env }
   const logFile = path.join(dir, "logs", "gateway.log")
-  const base = ConfigLive({ host: { env: hostEnv, osHome: dir, cwd: dir } })
+  const base = gatewayBase(hostEnv, dir)
   const layer = gatewayLayer({
     host: "127.0.0.1",
     port: 0,

@@ -8,7 +8,7 @@ import { HostFrom } from "../../src/layers/HostLive.js"
 import { PathsLive } from "../../src/layers/PathsLive.js"
 import { type ServiceManagerOptions, ServiceManagerLive } from "../../src/layers/service/ServiceManagerLive.js"
 import type { ServiceManager } from "../../src/services/ServiceManager.js"
-import { ConfigPolicyTest } from "./configTestLayer.js"
+import { ConfigPolicyTest, DiskFilesTest } from "./configTestLayer.js"
 import { CommandRunnerTest, type RecordingRunner, type Script } from "./RecordingCommandRunner.js"
 
 /** A throwaway home with a fake node and openclaw entry, the live ServiceManager over it, and the recorder. */
@@ -51,7 +51,7 @@ export const serviceTestEnv = (input: {
   const facts: HostFacts = { env: { HOME: home, ...input.env }, osHome: home, cwd: home }
   const stateDir = path.join(home, ".openclaw")
   const host = HostFrom(facts)
-  const base = Layer.mergeAll(host, PathsLive().pipe(Layer.provide(host)), ConfigPolicyTest)
+  const base = Layer.mergeAll(host, PathsLive().pipe(Layer.provide(host)), ConfigPolicyTest, DiskFilesTest)
   const store = ConfigStoreLive.pipe(Layer.provideMerge(base))
   const runner = CommandRunnerTest(...input.scripts)
   const layer = ServiceManagerLive({
