@@ -83,5 +83,9 @@ export const incompleteTurnLine = (turn: IncompleteTurn) =>
 /** The user-facing reply of an incomplete turn. */
 export const incompleteTurnReply = (replaySafe: boolean) => (replaySafe ? INCOMPLETE_TURN_REPLY : INCOMPLETE_TURN_REPLY_SIDE_EFFECTS)
 
+/** The warning logged when the tool loop hit its bound. */
+export const toolLimitLine = (input: { readonly runId: string; readonly sessionId: string; readonly rounds: number }) =>
+  `tool loop limit reached: runId=${input.runId} sessionId=${input.sessionId} rounds=${input.rounds}`
+
 /** The reply when the tool loop hit its bound without a final answer (spec silent: our wording). */
 export const toolLimitReply = (limit: number) => `⚠️ Agent stopped after ${limit} tool rounds without a final answer. Please try again.`

@@ -1,23 +1,14 @@
 import { Duration, Effect, Exit, Fiber, Layer, Option, Ref } from "effect"
-import { AgentInputInvalid, type AgentRunError } from "../../domain/agent/errors.js"
+import { AgentInputInvalid, type AgentRunError, type AgentRunFailed } from "../../domain/agent/errors.js"
 import type { AgentRunEvent } from "../../domain/agent/events.js"
 import { agentIdOfKey } from "../../domain/agent/sessionKey.js"
 import { buildSystemPrompt } from "../../domain/agent/systemPrompt.js"
 import { toModelMessages, type TranscriptAssistant, type TranscriptMessage } from "../../domain/agent/transcript.js"
-import {
-  type AttemptKind,
-  classifyAttempt,
-  CONTINUATION_PROMPT,
-  emptyResponseLine,
-  incompleteTurnLine,
-  incompleteTurnReply,
-  retryBudget,
-  retryEligible,
-  toolLimitReply
-} from "../../domain/agent/turnRules.js"
+import { CONTINUATION_PROMPT } from "../../domain/agent/turnRules.js"
+import { initialTurnState, type TurnAction, type TurnFacts, type TurnState, turnStep } from "../../domain/agent/turnStep.js"
 import type { ToolContext } from "../../domain/agent/tools.js"
-import { emptyUsage, type Message, type ModelInput, outputText, outputToolCalls, type Usage } from "../../domain/models/messages.js"
-import type { FallbackInfo, ModelResponse } from "../../domain/models/response.js"
+import { emptyUsage, type Message, type ModelInput } from "../../domain/models/messages.js"
+import type { ModelResponse } from "../../domain/models/response.js"
 import { fallbackClearedNotice, type ModelPlan } from "../../domain/models/selection.js"
 import { AgentPolicy } from "../../services/AgentPolicy.js"
 import { type AgentRunHandle, AgentRunner, type AgentRunRequest, type AgentRunResult } from "../../services/AgentRunner.js"
@@ -40,19 +31,6 @@ interface Partial {
   readonly startedAt: number
   readonly abortRequested: boolean
 }
-
-const addUsage = (a: Usage, b: Usage): Usage => ({
-  input: a.input + b.input,
-  output: a.output + b.output,
-  cacheRead: a.cacheRead + b.cacheRead,
-  cacheWrite: a.cacheWrite + b.cacheWrite,
-  total: a.total + b.total
-})
-
-const apiOf = (plan: ModelPlan, response: ModelResponse) =>
-  [plan.selected, ...plan.fallbacks].find((t) => t.provider === response.provider && t.model === response.model)?.api ?? plan.selected.api
-
-const failed = runFailed
 
 /**
  * The agent runner: one turn = persist the user message, call the model chain (streaming deltas),
@@ -101,12 +79,12 @@ export const AgentRunnerLive = Layer.scoped(
         const emit = (event: AgentRunEvent) => (request.onEvent === undefined ? Effect.void : request.onEvent(event))
         const { runId, sessionKey } = request
         const startedAt = (yield* Ref.get(partial)).startedAt
-        const storeFailed = Effect.mapError((e: { readonly message: string }) => failed(runId, "SESSION_STORE_IO", e.message))
+        const storeFailed = Effect.mapError((e: { readonly message: string }) => runFailed(runId, "SESSION_STORE_IO", e.message))
         const session = yield* store.open(sessionKey, { sessionId: request.sessionId, label: request.label }).pipe(storeFailed)
         yield* Ref.update(partial, (p) => ({ ...p, session }))
         yield* emit({ stream: "lifecycle", phase: "start", startedAt })
         const history = yield* store.messages(session).pipe(storeFailed)
-        const plan = yield* catalog.plan({ explicit: request.model }).pipe(Effect.mapError((e) => failed(runId, e.code, e.message)))
+        const plan = yield* catalog.plan({ explicit: request.model }).pipe(Effect.mapError((e) => runFailed(runId, e.code, e.message)))
         const specs = yield* registry.specs
         const system = buildSystemPrompt({
           agentId: agentIdOfKey(sessionKey),
@@ -120,20 +98,12 @@ export const AgentRunnerLive = Layer.scoped(
 
         const userContent = [{ type: "text" as const, text: request.message }]
         yield* persist({ role: "user", content: userContent, timestamp: Date.now() })
-        const conversation: Array<Message> = [...toModelMessages(history), { role: "user", content: userContent }]
+        const facts: TurnFacts = { runId, sessionId: session.sessionId, plan, maxToolRounds: policy.maxToolRounds }
+        const warnRun = (line: string) => warn(line, { runId, sessionId: session.sessionId })
 
-        let usage = emptyUsage
-        let rounds = 0
-        let toolsRun = 0
-        let replaySafe = true
-        let emptyRetries = 0
-        let reasoningRetries = 0
-        let continuation = false
-        let fallback: FallbackInfo | undefined
-        let lastAssistant: TranscriptAssistant | undefined
-
-        const finish = (payloads: ReadonlyArray<string>, text: string, response: ModelResponse) =>
+        const finish = (state: TurnState, payloads: ReadonlyArray<string>, text: string, response: ModelResponse) =>
           Effect.gen(function*() {
+            const { usage, fallback } = state
             // Fallback is turn-local; the session remembers it so the primary's return can be announced.
             const previous = session.lastFallback
             const cleared = fallback === undefined && previous !== undefined && `${response.provider}/${response.model}` === previous.selected
@@ -167,102 +137,87 @@ export const AgentRunnerLive = Layer.scoped(
             } satisfies AgentRunResult
           })
 
-        while (true) {
-          yield* Ref.update(partial, (p) => ({ ...p, text: "" }))
-          const input: ModelInput = {
-            system,
-            messages: continuation ? [...conversation, { role: "user", content: CONTINUATION_PROMPT }] : conversation,
-            tools: specs,
-            ...(request.thinking === undefined ? {} : { thinking: request.thinking })
-          }
-          const response = yield* attempt(plan, input, (delta) =>
-            Effect.flatMap(Ref.updateAndGet(partial, (p) => ({ ...p, text: p.text + delta })), (p) => emit({ stream: "assistant", text: p.text, delta })), runId)
-          yield* Ref.update(partial, (p) => ({ ...p, provider: response.provider, model: response.model }))
-          usage = addUsage(usage, response.output.usage)
-          if (response.fallback !== undefined && fallback === undefined) {
-            fallback = response.fallback
-            yield* emit({ stream: "fallback", fallback: response.fallback })
-          }
-          const { content, stopReason } = response.output
-          const assistant: TranscriptAssistant = {
-            role: "assistant",
-            content,
-            stopReason,
-            provider: response.provider,
-            model: response.model,
-            usage: response.output.usage,
-            timestamp: Date.now()
-          }
-          const kind: AttemptKind = classifyAttempt(content, stopReason)
-          if (kind === "toolUse") {
-            lastAssistant = assistant
-            rounds += 1
-            yield* persist(assistant)
-            conversation.push({ role: "assistant", content, stopReason })
-            const context: ToolContext = { runId, sessionKey, sessionId: session.sessionId, provider: response.provider, model: response.model }
-            for (const call of outputToolCalls(content)) {
-              yield* emit({ stream: "tool", phase: "start", name: call.name, toolCallId: call.id, args: call.arguments })
-              const outcome = yield* registry.invoke(call, context)
-              toolsRun += 1
-              if (outcome.mutating) replaySafe = false
-              const resultText = outcome.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n")
-              yield* emit({ stream: "tool", phase: "result", name: call.name, toolCallId: call.id, isError: outcome.isError, result: resultText })
-              yield* persist({ role: "toolResult", toolCallId: call.id, toolName: call.name, content: outcome.content, isError: outcome.isError, timestamp: Date.now() })
-              conversation.push({ role: "toolResult", toolCallId: call.id, toolName: call.name, content: outcome.content, isError: outcome.isError })
+        // The loop: call the model, let the step decide, perform what it asks (tools, retry, finish).
+        const callModel = (state: TurnState, conversation: ReadonlyArray<Message>, continuation: boolean): Effect.Effect<AgentRunResult, AgentRunFailed> =>
+          Effect.gen(function*() {
+            yield* Ref.update(partial, (p) => ({ ...p, text: "" }))
+            const input: ModelInput = {
+              system,
+              messages: continuation ? [...conversation, { role: "user", content: CONTINUATION_PROMPT }] : conversation,
+              tools: specs,
+              ...(request.thinking === undefined ? {} : { thinking: request.thinking })
             }
-            if (rounds >= policy.maxToolRounds) {
-              const reply = toolLimitReply(policy.maxToolRounds)
-              yield* warn(`tool loop limit reached: runId=${runId} sessionId=${session.sessionId} rounds=${rounds}`, { runId, sessionId: session.sessionId })
-              yield* persist({ ...assistant, content: [{ type: "text", text: reply }], stopReason: "error", errorMessage: "tool loop limit", timestamp: Date.now() })
-              return yield* finish([reply], reply, response)
-            }
-            continuation = false
-            continue
-          }
-          if (kind === "answer" || kind === "silent") {
-            yield* persist(assistant)
-            const text = outputText(content)
-            return yield* finish(kind === "answer" ? [text] : [], kind === "answer" ? text : "", response)
-          }
-          const used = kind === "empty" ? emptyRetries : reasoningRetries
-          const budget = retryBudget(kind)
-          if (budget > used && replaySafe && retryEligible(apiOf(plan, response), stopReason, response.output.usage)) {
-            if (kind === "empty") emptyRetries += 1
-            else reasoningRetries += 1
-            yield* warn(emptyResponseLine({ runId, sessionId: session.sessionId, provider: response.provider, model: response.model, attempt: used + 1, budget }), { runId, sessionId: session.sessionId })
-            continuation = true
-            continue
-          }
-          yield* warn(
-            incompleteTurnLine({
-              runId,
-              sessionId: session.sessionId,
+            const response = yield* attempt(plan, input, (delta) =>
+              Effect.flatMap(Ref.updateAndGet(partial, (p) => ({ ...p, text: p.text + delta })), (p) => emit({ stream: "assistant", text: p.text, delta })), runId)
+            yield* Ref.update(partial, (p) => ({ ...p, provider: response.provider, model: response.model }))
+            const step = turnStep(facts, state, { _tag: "ModelAnswered", response })
+            if (state.fallback === undefined && step.state.fallback !== undefined) yield* emit({ stream: "fallback", fallback: step.state.fallback })
+            const { content, stopReason } = response.output
+            const assistant: TranscriptAssistant = {
+              role: "assistant",
+              content,
+              stopReason,
               provider: response.provider,
               model: response.model,
-              stopReason: response.output.rawStopReason ?? stopReason,
-              hasLastAssistant: lastAssistant !== undefined || content.length > 0,
-              hasCurrentAttemptAssistant: content.length > 0,
-              tools: toolsRun,
-              replaySafe,
-              compactions: 0,
-              reasoningRetries,
-              emptyRetries,
-              missingAssistantRetries: 0
-            }),
-            { runId, sessionId: session.sessionId }
-          )
-          // Spec 1.3: the profile that produced no answer is marked failed (not a cooldown reason).
-          yield* health.recordFailure({
-            provider: response.provider,
-            model: response.model,
-            reason: "empty_response",
-            summary: "incomplete turn: no user-visible answer",
-            code: "AGENT_INCOMPLETE_TURN"
+              usage: response.output.usage,
+              timestamp: Date.now()
+            }
+            return yield* perform(step, conversation, assistant, response)
           })
-          const reply = incompleteTurnReply(replaySafe)
-          yield* persist({ ...assistant, content: [{ type: "text", text: reply }], stopReason: "error", errorMessage: "incomplete turn", timestamp: Date.now() })
-          return yield* finish([reply], reply, response)
-        }
+
+        const perform = (
+          step: { readonly state: TurnState; readonly action: TurnAction },
+          conversation: ReadonlyArray<Message>,
+          assistant: TranscriptAssistant,
+          response: ModelResponse
+        ): Effect.Effect<AgentRunResult, AgentRunFailed> =>
+          Effect.gen(function*() {
+            const { state, action } = step
+            switch (action._tag) {
+              case "RunTools": {
+                yield* persist(assistant)
+                const context: ToolContext = { runId, sessionKey, sessionId: session.sessionId, provider: response.provider, model: response.model }
+                const results: Array<Message> = []
+                const mutating: Array<boolean> = []
+                for (const call of action.calls) {
+                  yield* emit({ stream: "tool", phase: "start", name: call.name, toolCallId: call.id, args: call.arguments })
+                  const outcome = yield* registry.invoke(call, context)
+                  mutating.push(outcome.mutating)
+                  const resultText = outcome.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n")
+                  yield* emit({ stream: "tool", phase: "result", name: call.name, toolCallId: call.id, isError: outcome.isError, result: resultText })
+                  yield* persist({ role: "toolResult", toolCallId: call.id, toolName: call.name, content: outcome.content, isError: outcome.isError, timestamp: Date.now() })
+                  results.push({ role: "toolResult", toolCallId: call.id, toolName: call.name, content: outcome.content, isError: outcome.isError })
+                }
+                const next: ReadonlyArray<Message> = [...conversation, { role: "assistant", content: response.output.content, stopReason: response.output.stopReason }, ...results]
+                return yield* perform(turnStep(facts, state, { _tag: "ToolsRan", mutating }), next, assistant, response)
+              }
+              case "CallModel": {
+                if (action.warning !== undefined) yield* warnRun(action.warning)
+                return yield* callModel(state, conversation, action.continuation)
+              }
+              case "Finish": {
+                yield* persist(assistant)
+                return yield* finish(state, action.payloads, action.text, response)
+              }
+              case "GiveUp": {
+                yield* warnRun(action.warning)
+                // Spec 1.3: the profile that produced no answer is marked failed (not a cooldown reason).
+                if (action.recordFailure) {
+                  yield* health.recordFailure({
+                    provider: response.provider,
+                    model: response.model,
+                    reason: "empty_response",
+                    summary: "incomplete turn: no user-visible answer",
+                    code: "AGENT_INCOMPLETE_TURN"
+                  })
+                }
+                yield* persist({ ...assistant, content: [{ type: "text", text: action.reply }], stopReason: "error", errorMessage: action.errorMessage, timestamp: Date.now() })
+                return yield* finish(state, [action.reply], action.reply, response)
+              }
+            }
+          })
+
+        return yield* callModel(initialTurnState, [...toModelMessages(history), { role: "user", content: userContent }], false)
       })
 
     // A raw model run: nothing read from or written to the session store.
@@ -316,7 +271,7 @@ export const AgentRunnerLive = Layer.scoped(
           Effect.onInterrupt(() => keepPartial(request, partial)),
           Effect.timeoutFail({
             duration: timeout,
-            onTimeout: () => failed(request.runId, "AGENT_TIMEOUT", `agent run timed out after ${Duration.format(timeout)}`)
+            onTimeout: () => runFailed(request.runId, "AGENT_TIMEOUT", `agent run timed out after ${Duration.format(timeout)}`)
           })
         )
         const guarded: Effect.Effect<AgentRunResult, AgentRunError> = request.message.trim() === ""
