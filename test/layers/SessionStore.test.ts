@@ -1,4 +1,4 @@
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer, Option, TestClock } from "effect"
 import { describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -85,15 +85,15 @@ describe("SessionStore on a real state dir", () => {
       expect(fs.readFileSync(path.join(dir, aside[0] ?? ""), "utf8")).toBe("{ not json")
     }))
 
-  it.live("lists sessions of every agent, newest first, and finds one by id; runs update tokens", () =>
+  it.effect("lists sessions of every agent, newest first, and finds one by id; runs update tokens", () =>
     Effect.gen(function*() {
       const env = configTestLayer()
       yield* Effect.gen(function*() {
         const store = yield* SessionStore
         const a = yield* store.open("agent:main:main")
-        yield* Effect.sleep("5 millis")
+        yield* TestClock.adjust("5 millis")
         yield* store.open("agent:ops:main", { sessionId: "fixed-id" })
-        yield* Effect.sleep("5 millis")
+        yield* TestClock.adjust("5 millis")
         yield* store.recordRun("agent:main:main", { model: "m1", modelProvider: "fake", inputTokens: 10, outputTokens: 5 })
         const listed = yield* store.list
         expect(listed.path).toBe(path.join(env.dir, "agents", "main", "sessions", "sessions.json"))
@@ -102,7 +102,7 @@ describe("SessionStore on a real state dir", () => {
         const byId = yield* store.findById("fixed-id")
         expect(Option.map(byId, (s) => s.key)).toEqual(Option.some("agent:ops:main"))
       }).pipe(Effect.provide(storeOver(env)))
-    }).pipe(Effect.scoped))
+    }))
 })
 
 describe("SessionStore keeps every file inside the agent's sessions folder", () => {

@@ -1,4 +1,4 @@
-import { Duration, Effect, Exit, Fiber, Layer, Option, Ref } from "effect"
+import { Clock, Duration, Effect, Exit, Fiber, Layer, Option, Ref } from "effect"
 import { AgentInputInvalid, type AgentRunError, type AgentRunFailed } from "../../domain/agent/errors.js"
 import type { AgentRunEvent } from "../../domain/agent/events.js"
 import { agentIdOfKey } from "../../domain/agent/sessionKey.js"
@@ -90,14 +90,14 @@ export const AgentRunnerLive = Layer.scoped(
           agentId: agentIdOfKey(sessionKey),
           sessionKey,
           tools: specs,
-          now: new Date(),
+          now: new Date(yield* Clock.currentTimeMillis),
           extra: request.extraSystemPrompt,
           minimal: request.promptMode === "minimal"
         })
         const persist = (message: TranscriptMessage) => store.append(session, message).pipe(storeFailed)
 
         const userContent = [{ type: "text" as const, text: request.message }]
-        yield* persist({ role: "user", content: userContent, timestamp: Date.now() })
+        yield* persist({ role: "user", content: userContent, timestamp: yield* Clock.currentTimeMillis })
         const facts: TurnFacts = { runId, sessionId: session.sessionId, plan, maxToolRounds: policy.maxToolRounds }
         const warnRun = (line: string) => warn(line, { runId, sessionId: session.sessionId })
 
@@ -117,7 +117,7 @@ export const AgentRunnerLive = Layer.scoped(
               outputTokens: usage.output,
               fallback: fallback !== undefined ? { selected: fallback.selected, active: fallback.active } : cleared !== undefined ? null : undefined
             }).pipe(storeFailed)
-            const endedAt = Date.now()
+            const endedAt = yield* Clock.currentTimeMillis
             yield* emit({ stream: "lifecycle", phase: "end", startedAt, endedAt, aborted: false })
             return {
               runId,
@@ -160,7 +160,7 @@ export const AgentRunnerLive = Layer.scoped(
               provider: response.provider,
               model: response.model,
               usage: response.output.usage,
-              timestamp: Date.now()
+              timestamp: yield* Clock.currentTimeMillis
             }
             return yield* perform(step, conversation, assistant, response)
           })
@@ -185,7 +185,7 @@ export const AgentRunnerLive = Layer.scoped(
                   mutating.push(outcome.mutating)
                   const resultText = outcome.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n")
                   yield* emit({ stream: "tool", phase: "result", name: call.name, toolCallId: call.id, isError: outcome.isError, result: resultText })
-                  yield* persist({ role: "toolResult", toolCallId: call.id, toolName: call.name, content: outcome.content, isError: outcome.isError, timestamp: Date.now() })
+                  yield* persist({ role: "toolResult", toolCallId: call.id, toolName: call.name, content: outcome.content, isError: outcome.isError, timestamp: yield* Clock.currentTimeMillis })
                   results.push({ role: "toolResult", toolCallId: call.id, toolName: call.name, content: outcome.content, isError: outcome.isError })
                 }
                 const next: ReadonlyArray<Message> = [...conversation, { role: "assistant", content: response.output.content, stopReason: response.output.stopReason }, ...results]
@@ -211,7 +211,7 @@ export const AgentRunnerLive = Layer.scoped(
                     code: "AGENT_INCOMPLETE_TURN"
                   })
                 }
-                yield* persist({ ...assistant, content: [{ type: "text", text: action.reply }], stopReason: "error", errorMessage: action.errorMessage, timestamp: Date.now() })
+                yield* persist({ ...assistant, content: [{ type: "text", text: action.reply }], stopReason: "error", errorMessage: action.errorMessage, timestamp: yield* Clock.currentTimeMillis })
                 return yield* finish(state, [action.reply], action.reply, response)
               }
             }
@@ -246,25 +246,25 @@ export const AgentRunnerLive = Layer.scoped(
             aborted: true,
             ...(p.provider === undefined ? {} : { provider: p.provider }),
             ...(p.model === undefined ? {} : { model: p.model }),
-            timestamp: Date.now()
+            timestamp: yield* Clock.currentTimeMillis
           }).pipe(Effect.ignore)
         }
         if (p.session !== undefined) yield* store.recordRun(request.sessionKey, { aborted: true }).pipe(Effect.ignore)
         if (p.abortRequested && request.onEvent !== undefined) {
-          yield* request.onEvent({ stream: "lifecycle", phase: "end", startedAt: p.startedAt, endedAt: Date.now(), aborted: true })
+          yield* request.onEvent({ stream: "lifecycle", phase: "end", startedAt: p.startedAt, endedAt: yield* Clock.currentTimeMillis, aborted: true })
         }
       })
 
     const start = (request: AgentRunRequest) =>
       Effect.gen(function*() {
-        const partial = yield* Ref.make<Partial>({ session: undefined, text: "", provider: undefined, model: undefined, startedAt: Date.now(), abortRequested: false })
+        const partial = yield* Ref.make<Partial>({ session: undefined, text: "", provider: undefined, model: undefined, startedAt: yield* Clock.currentTimeMillis, abortRequested: false })
         const lock = yield* lockFor(request.sessionKey)
         const timeout = yield* runTimeout(request)
         const emitError = (error: AgentRunError) =>
           Effect.gen(function*() {
             if (request.onEvent === undefined) return
             const p = yield* Ref.get(partial)
-            yield* request.onEvent({ stream: "lifecycle", phase: "error", startedAt: p.startedAt, endedAt: Date.now(), error: error.message })
+            yield* request.onEvent({ stream: "lifecycle", phase: "error", startedAt: p.startedAt, endedAt: yield* Clock.currentTimeMillis, error: error.message })
           })
         const turn = request.modelRun === true ? raw(request, partial) : body(request, partial)
         const timed: Effect.Effect<AgentRunResult, AgentRunError> = turn.pipe(
@@ -288,7 +288,9 @@ export const AgentRunnerLive = Layer.scoped(
         const result = Effect.flatMap(Fiber.await(fiber), (exit): Effect.Effect<AgentRunResult, AgentRunError> => {
           if (Exit.isSuccess(exit)) return Effect.succeed(exit.value)
           if (Exit.isInterrupted(exit)) {
-            return Effect.map(Ref.get(partial), (p): AgentRunResult => ({
+            return Effect.gen(function*() {
+              const p = yield* Ref.get(partial)
+              return {
               runId: request.runId,
               sessionKey: request.sessionKey,
               sessionId: p.session?.sessionId ?? request.sessionId ?? "",
@@ -301,8 +303,9 @@ export const AgentRunnerLive = Layer.scoped(
               usage: emptyUsage,
               fallback: undefined,
               startedAt: p.startedAt,
-              endedAt: Date.now()
-            }))
+              endedAt: yield* Clock.currentTimeMillis
+            } satisfies AgentRunResult
+            })
           }
           return Effect.failCause(exit.cause)
         })

@@ -1,4 +1,4 @@
-import { Effect, Either, Layer, Option, Schema } from "effect"
+import { Clock, Effect, Either, Layer, Option, Schema } from "effect"
 import { randomBytes, randomUUID } from "node:crypto"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
@@ -106,7 +106,7 @@ export const SessionStoreLive = Layer.effect(
         const decoded = decodeIndex(text)
         if (Either.isRight(decoded)) return decoded.right
         // An index that does not decode is kept aside for inspection, never silently overwritten.
-        const aside = `${file}.corrupt-${Date.now()}`
+        const aside = `${file}.corrupt-${yield* Clock.currentTimeMillis}`
         yield* Effect.tryPromise({ try: () => fs.rename(file, aside), catch: fail(file, "moving aside") })
         yield* Effect.logWarning(`session index ${file} did not decode; moved to ${aside}`)
         return {} as Index
@@ -173,7 +173,7 @@ export const SessionStoreLive = Layer.effect(
         if (existing !== undefined && (options.sessionId === undefined || options.sessionId === existing.sessionId)) {
           return toSession(key, agentId, existing)
         }
-        const now = Date.now()
+        const now = yield* Clock.currentTimeMillis
         const sessionId = options.sessionId ?? randomUUID()
         const entry: IndexEntry = {
           sessionId,
@@ -223,7 +223,7 @@ export const SessionStoreLive = Layer.effect(
         const output = (entry.outputTokens ?? 0) + (update.outputTokens ?? 0)
         const next: IndexEntry = {
           ...entry,
-          updatedAt: Date.now(),
+          updatedAt: yield* Clock.currentTimeMillis,
           inputTokens: input,
           outputTokens: output,
           totalTokens: input + output,

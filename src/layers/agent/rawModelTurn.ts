@@ -1,4 +1,4 @@
-import { type Context, Effect } from "effect"
+import { Clock, type Context, Effect } from "effect"
 import type { AgentRunFailed } from "../../domain/agent/errors.js"
 import type { AgentRunEvent } from "../../domain/agent/events.js"
 import { type ModelInput, outputText } from "../../domain/models/messages.js"
@@ -34,7 +34,7 @@ export const rawModelTurn = (
     yield* hooks.onResponse(response.provider, response.model)
     if (response.fallback !== undefined) yield* hooks.emit({ stream: "fallback", fallback: response.fallback })
     const text = outputText(response.output.content)
-    const endedAt = Date.now()
+    const endedAt = yield* Clock.currentTimeMillis
     yield* hooks.emit({ stream: "lifecycle", phase: "end", startedAt: hooks.startedAt, endedAt, aborted: false })
     return {
       runId,

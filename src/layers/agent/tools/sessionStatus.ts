@@ -1,4 +1,4 @@
-import { Effect, Schema } from "effect"
+import { DateTime, Effect, Schema } from "effect"
 import { defineTool } from "../../../domain/agent/tools.js"
 
 /** `session_status`: the built-in read-only tool of the `minimal` tool profile (session, model, time). */
@@ -8,12 +8,12 @@ export const sessionStatusTool = defineTool({
   parameters: Schema.Struct({}),
   mutating: false,
   execute: (_args, context) =>
-    Effect.sync(() =>
+    Effect.map(DateTime.now, (now) =>
       [
         `Session: ${context.sessionKey}`,
         `Session id: ${context.sessionId}`,
         `Model: ${context.provider}/${context.model}`,
-        `Time: ${new Date().toISOString()}`
+        `Time: ${DateTime.formatIso(now)}`
       ].join("\n")
     )
 })

@@ -1,4 +1,4 @@
-import { Duration, Effect, Either, FiberSet, Layer, Option, Ref, Schema } from "effect"
+import { Clock, Duration, Effect, Either, FiberSet, Layer, Option, Ref, Schema } from "effect"
 import type { AgentRunError } from "../../../domain/agent/errors.js"
 import { attachmentImages, explicitModelOf, hasModelOverride, MODEL_OVERRIDE_REFUSED, modelRunParamsProblem, modelRunSessionKey } from "../../../domain/agent/modelRun.js"
 import type { AgentRunEvent } from "../../../domain/agent/events.js"
@@ -41,8 +41,6 @@ const storeUnavailable = (error: { readonly message: string }) => new Unavailabl
 
 /** `agent` turns whose text resets the session need admin (spec section 7, param-aware scopes). */
 const resetsSession = (params: AgentParams) => params.modelRun !== true && sessionResetOf(params.message) !== undefined
-
-const finalPayload = agentResultPayload
 
 const outcomeOf = (exit: Either.Either<AgentRunResult, AgentRunError>): RunOutcome =>
   Either.match(exit, {
@@ -92,13 +90,14 @@ export const AgentMethodsLive = Layer.scopedDiscard(
       Effect.gen(function*() {
         const projection = yield* Ref.make(initialProjection)
         const onEvent = (event: AgentRunEvent) =>
-          Effect.flatMap(
-            Ref.modify(projection, (state) => {
-              const next = projectRunEvent(state, { runId: input.runId, sessionKey: input.sessionKey, ts: Date.now(), event })
+          Effect.gen(function*() {
+            const ts = yield* Clock.currentTimeMillis
+            const events = yield* Ref.modify(projection, (state) => {
+              const next = projectRunEvent(state, { runId: input.runId, sessionKey: input.sessionKey, ts, event })
               return [next.events, next.state]
-            }),
-            (events) => Effect.forEach(events, publish, { discard: true })
-          )
+            })
+            yield* Effect.forEach(events, publish, { discard: true })
+          })
         const { onDone: _onDone, thinking, ...request } = input
         const handle = yield* runner.start({ ...request, thinking: thinkingOf(thinking), onEvent })
         const done = yield* Ref.make<Option.Option<Either.Either<AgentRunResult, AgentRunError>>>(Option.none())
@@ -108,7 +107,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
           const exit = yield* Effect.either(handle.result)
           yield* Ref.set(done, Option.some(exit))
           const state = yield* Ref.get(projection)
-          yield* publish(terminalChatEvent(state, { runId: input.runId, sessionKey: input.sessionKey, ts: Date.now(), outcome: outcomeOf(exit) }))
+          yield* publish(terminalChatEvent(state, { runId: input.runId, sessionKey: input.sessionKey, ts: yield* Clock.currentTimeMillis, outcome: outcomeOf(exit) }))
           if (input.onDone !== undefined) yield* input.onDone(exit)
         }))
         return tracked
@@ -140,7 +139,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
             }
           }
         }),
-        onRight: (result) => ({ ok: true as const, payload: encodeAgentResult(finalPayload(result)) })
+        onRight: (result) => ({ ok: true as const, payload: encodeAgentResult(agentResultPayload(result)) })
       })
 
     yield* methods.register(AgentMethods.agent, (params, caller) =>
@@ -156,7 +155,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
         const modelRun = params.modelRun === true
         const images = modelRun ? attachmentImages(params.attachments ?? []) : Either.right([])
         if (Either.isLeft(images)) return yield* new InvalidRequest({ message: images.left })
-        const acceptedAt = Date.now()
+        const acceptedAt = yield* Clock.currentTimeMillis
         const existing = runs.get(params.idempotencyKey)
         // `/new` / `/reset` (admin, checked above) start a fresh session under the same key; the old
         // transcript stays on disk. A bare command is acknowledged without calling the model.
@@ -208,7 +207,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
           // No second response possible: answer with the final result directly.
           const exit = yield* Effect.either(tracked.result)
           if (Either.isLeft(exit)) return yield* new Unavailable({ message: exit.left.message, details: { runId: tracked.runId, code: exit.left.code } })
-          return finalPayload(exit.right)
+          return agentResultPayload(exit.right)
         }
         yield* FiberSet.run(background, Effect.flatMap(Effect.either(tracked.result), (exit) => sendFinal(finalOutcome(exit, tracked.runId))))
         return { runId: tracked.runId, status: "accepted" as const, acceptedAt }
@@ -283,7 +282,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
         const view = yield* catalog.view.pipe(Effect.option)
         const defaultKey = Option.map(view, (v) => v.selection.primary ?? v.catalogue.models[0]?.key)
         const defaultTarget = Option.flatMap(view, (v) => Option.fromNullable(v.catalogue.models.find((m) => m.key === Option.getOrUndefined(defaultKey))))
-        const now = Date.now()
+        const now = yield* Clock.currentTimeMillis
         const search = params.search?.trim().toLowerCase()
         const rows: Array<SessionRow> = []
         for (const session of sessions) {
