@@ -1,6 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
 import type { SessionStoreError } from "../domain/agent/errors.js"
 import type { TranscriptMessage } from "../domain/agent/transcript.js"
+import type { StateIoError } from "../domain/errors.js"
 
 /** One session as the store indexes it (`agents/<agentId>/sessions/sessions.json`). */
 export interface StoredSession {
@@ -32,16 +33,19 @@ export interface SessionRunUpdate {
   readonly fallback?: { readonly selected: string; readonly active: string } | null | undefined
 }
 
-/** Agent sessions: the per-agent index and the append-only JSON-lines transcripts under the state dir. */
+/**
+ * Agent sessions: the per-agent index and the append-only JSON-lines transcripts under the state dir.
+ * Disk failures are `StateIoError` naming the file; `open` refuses an unsafe session id with `SessionStoreError`.
+ */
 export class SessionStore extends Context.Tag("openclaw/SessionStore")<SessionStore, {
   /** The session of `key`, created (with a fresh id, or `sessionId`) when it does not exist yet. */
-  readonly open: (key: string, options?: { readonly sessionId?: string | undefined; readonly label?: string | undefined }) => Effect.Effect<StoredSession, SessionStoreError>
-  readonly find: (key: string) => Effect.Effect<Option.Option<StoredSession>, SessionStoreError>
-  readonly findById: (sessionId: string) => Effect.Effect<Option.Option<StoredSession>, SessionStoreError>
+  readonly open: (key: string, options?: { readonly sessionId?: string | undefined; readonly label?: string | undefined }) => Effect.Effect<StoredSession, SessionStoreError | StateIoError>
+  readonly find: (key: string) => Effect.Effect<Option.Option<StoredSession>, StateIoError>
+  readonly findById: (sessionId: string) => Effect.Effect<Option.Option<StoredSession>, StateIoError>
   /** Appends one message as one line; a reader never sees a partial line of it. */
-  readonly append: (session: StoredSession, message: TranscriptMessage) => Effect.Effect<void, SessionStoreError>
-  readonly messages: (session: StoredSession) => Effect.Effect<ReadonlyArray<TranscriptMessage>, SessionStoreError>
-  readonly recordRun: (key: string, update: SessionRunUpdate) => Effect.Effect<void, SessionStoreError>
+  readonly append: (session: StoredSession, message: TranscriptMessage) => Effect.Effect<void, StateIoError>
+  readonly messages: (session: StoredSession) => Effect.Effect<ReadonlyArray<TranscriptMessage>, StateIoError>
+  readonly recordRun: (key: string, update: SessionRunUpdate) => Effect.Effect<void, StateIoError>
   /** Every session of every agent, most recently updated first, and the default agent's index path. */
-  readonly list: Effect.Effect<{ readonly path: string; readonly sessions: ReadonlyArray<StoredSession> }, SessionStoreError>
+  readonly list: Effect.Effect<{ readonly path: string; readonly sessions: ReadonlyArray<StoredSession> }, StateIoError>
 }>() {}

@@ -4,8 +4,10 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import type { TranscriptMessage } from "../../src/domain/agent/transcript.js"
 import { SessionStoreLive } from "../../src/layers/agent/SessionStoreLive.js"
+import { StateFilesLive } from "../../src/layers/StateFilesLive.js"
 import { SessionStore } from "../../src/services/SessionStore.js"
 import { configTestLayer } from "../support/configTestLayer.js"
+import { diskFull, FaultyFileSystem } from "../support/faultyFileSystem.js"
 
 const user = (text: string, timestamp = Date.now()): TranscriptMessage => ({ role: "user", content: [{ type: "text", text }], timestamp })
 const answer = (text: string): TranscriptMessage => ({ role: "assistant", content: [{ type: "text", text }], stopReason: "stop", timestamp: Date.now() })
@@ -148,5 +150,71 @@ describe("SessionStore index under concurrent writers", () => {
       const index = JSON.parse(fs.readFileSync(path.join(env.dir, "agents", "main", "sessions", "sessions.json"), "utf8"))
       expect(Object.keys(index).sort()).toEqual(Array.from({ length: 60 }, (_, i) => `agent:main:s${i}`).sort())
       expect(fs.readdirSync(path.join(env.dir, "agents", "main", "sessions")).filter((name) => name.endsWith(".lock"))).toEqual([])
+    }))
+})
+
+describe("SessionStore when the disk fills up", () => {
+  /** A store whose disk is full for writes to paths `full` matches while it is switched on. */
+  const faultyStore = (env: ReturnType<typeof configTestLayer>, full: (file: string) => boolean) => {
+    const state = { on: false }
+    // Fresh: the disk layers of `env` build StateFilesLive too, and a shared layer is built only once.
+    const files = Layer.fresh(StateFilesLive).pipe(Layer.provideMerge(FaultyFileSystem([diskFull("write", (file) => state.on && full(file))])))
+    return { state, layer: SessionStoreLive.pipe(Layer.provide(files), Layer.provide(env.layer)) }
+  }
+
+  it.effect("a transcript line that cannot be written fails naming the transcript; earlier lines and the index are intact", () =>
+    Effect.gen(function*() {
+      const env = configTestLayer()
+      const { state, layer } = faultyStore(env, (file) => file.endsWith(".jsonl"))
+      yield* Effect.gen(function*() {
+        const store = yield* SessionStore
+        const session = yield* store.open("agent:main:main")
+        yield* store.append(session, user("one"))
+        yield* store.append(session, answer("two"))
+        const indexFile = path.join(env.dir, "agents", "main", "sessions", "sessions.json")
+        const indexBefore = fs.readFileSync(indexFile, "utf8")
+        const before = fs.readFileSync(session.transcriptPath, "utf8")
+        state.on = true
+        const error = yield* Effect.flip(store.append(session, user("lost")))
+        expect(error).toMatchObject({ _tag: "StateIoError", code: "STATE_IO_ERROR", path: session.transcriptPath })
+        expect(error.message).toBe(`appending to ${session.transcriptPath} failed: ENOSPC: no space left on device, write`)
+        expect(fs.readFileSync(session.transcriptPath, "utf8")).toBe(before)
+        expect(fs.readFileSync(indexFile, "utf8")).toBe(indexBefore)
+        state.on = false
+        expect(texts(yield* store.messages(session))).toEqual(["one", "two"])
+        yield* store.append(session, user("three"))
+        expect(texts(yield* store.messages(session))).toEqual(["one", "two", "three"])
+      }).pipe(Effect.provide(layer))
+    }))
+
+  it.effect("an index that cannot be written fails naming the index; the previous index and the transcripts are intact", () =>
+    Effect.gen(function*() {
+      const env = configTestLayer()
+      const { state, layer } = faultyStore(env, (file) => file.includes("sessions.json") && file.endsWith(".tmp"))
+      const dir = path.join(env.dir, "agents", "main", "sessions")
+      const indexFile = path.join(dir, "sessions.json")
+      yield* Effect.gen(function*() {
+        const store = yield* SessionStore
+        const session = yield* store.open("agent:main:main")
+        yield* store.append(session, user("one"))
+        const indexBefore = fs.readFileSync(indexFile, "utf8")
+        const transcriptBefore = fs.readFileSync(session.transcriptPath, "utf8")
+        state.on = true
+        for (const failing of [
+          store.recordRun("agent:main:main", { model: "m1", modelProvider: "fake", inputTokens: 10, outputTokens: 5 }),
+          Effect.asVoid(store.open("agent:main:second"))
+        ]) {
+          const error = yield* Effect.flip(failing)
+          expect(error).toMatchObject({ _tag: "StateIoError", code: "STATE_IO_ERROR", path: indexFile })
+          expect(error.message).toBe(`writing temp file for ${indexFile} failed: ENOSPC: no space left on device, write`)
+        }
+        expect(fs.readFileSync(indexFile, "utf8")).toBe(indexBefore)
+        expect(fs.readFileSync(session.transcriptPath, "utf8")).toBe(transcriptBefore)
+        // No temp file or lock file is left behind.
+        expect(fs.readdirSync(dir).filter((name) => name.endsWith(".tmp") || name.endsWith(".lock"))).toEqual([])
+        state.on = false
+        yield* store.recordRun("agent:main:main", { inputTokens: 1, outputTokens: 1 })
+        expect((yield* store.list).sessions.map((s) => [s.key, s.totalTokens])).toEqual([["agent:main:main", 2]])
+      }).pipe(Effect.provide(layer))
     }))
 })

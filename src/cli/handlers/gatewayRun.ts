@@ -1,11 +1,8 @@
 import { Effect, Option } from "effect"
 import * as fs from "node:fs/promises"
 import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
-import { AgentFeatureLive } from "../../layers/agent/AgentFeature.js"
+import { type AgentStackContext, AgentFeatureLive } from "../../layers/agent/AgentFeature.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
-import type { ConfigStore } from "../../services/ConfigStore.js"
-import type { Host } from "../../services/Host.js"
-import type { Paths } from "../../services/Paths.js"
 
 /** `openclaw gateway run`: flags to RunOptions, then the gateway until Ctrl-C. */
 export const gatewayRun = (args: {
@@ -32,7 +29,7 @@ export const gatewayRun = (args: {
         catch: (e) => new GatewayStartBlocked({ code: "GATEWAY_INVALID_OPTION", message: `Could not read --password-file: ${e instanceof Error ? e.message : String(e)}`, exitCode: 1 })
       })).trim()
       : Option.getOrUndefined(args.password)
-    const context = yield* Effect.context<ConfigStore | Paths | Host>()
+    const context = yield* Effect.context<AgentStackContext>()
     return yield* runGateway({
       features: [AgentFeatureLive(context)],
       port: Option.getOrUndefined(args.port),

@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 
-/** The session store or a transcript could not be read or written. */
+/** The session store refused a request before touching the disk (a session id that cannot name a transcript file). */
 export class SessionStoreError extends Schema.TaggedError<SessionStoreError>()("SessionStoreError", {
   code: Schema.tag("SESSION_STORE_IO"),
   message: Schema.String,

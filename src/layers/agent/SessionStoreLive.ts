@@ -1,17 +1,16 @@
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Effect, Either, Layer, Option, Schema } from "effect"
 import { randomBytes, randomUUID } from "node:crypto"
-import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { SessionStoreError } from "../../domain/agent/errors.js"
+import { isBareFileName, sessionIdProblem } from "../../domain/agent/sessionId.js"
 import { agentIdOfKey, DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
 import { parseTranscript, renderLine, TRANSCRIPT_VERSION, type TranscriptMessage } from "../../domain/agent/transcript.js"
-import type { ConfigIoError } from "../../domain/errors.js"
+import { opt } from "../../domain/opt.js"
 import { Paths } from "../../services/Paths.js"
 import { type SessionRunUpdate, SessionStore, type StoredSession } from "../../services/SessionStore.js"
-import { atomicWrite, ensurePrivateDir, readIfExists } from "../fs/files.js"
-import { isBareFileName, sessionIdProblem } from "../../domain/agent/sessionId.js"
-import { withFileLock } from "../fs/fileLock.js"
-import { opt } from "../../domain/opt.js"
+import { StateFiles } from "../../services/StateFiles.js"
+import { isNotFound, stateIoError } from "../fs/platformErrors.js"
 
 const IndexEntry = Schema.Struct({
   sessionId: Schema.String,
@@ -32,10 +31,6 @@ const Index = Schema.Record({ key: Schema.String, value: IndexEntry })
 type Index = Readonly<Record<string, IndexEntry>>
 const decodeIndex = Schema.decodeUnknownEither(Schema.parseJson(Index))
 
-const storeError = (file: string) => (error: ConfigIoError) => new SessionStoreError({ message: error.message, path: file })
-const fail = (file: string, operation: string) => (cause: unknown) =>
-  new SessionStoreError({ message: `${operation} ${file} failed: ${cause instanceof Error ? cause.message : String(cause)}`, path: file })
-
 /**
  * The transcript's file name inside the sessions folder. An index edited by hand (or by an older
  * build) cannot point elsewhere: a name with a separator falls back to the encoded session id.
@@ -54,33 +49,13 @@ export const sessionsDir = (stateDir: string, agentId: string) => path.join(stat
 /** An agent's session index, `agents/<agentId>/sessions/sessions.json`. */
 export const sessionIndexPath = (stateDir: string, agentId: string) => path.join(sessionsDir(stateDir, agentId), "sessions.json")
 
-/** Appends `line` as one write (O_APPEND) and fsyncs; a torn last line from a crash is closed off first. */
-const appendLine = (file: string, line: string) =>
-  Effect.tryPromise({
-    try: async () => {
-      const handle = await fs.open(file, "a+", 0o600)
-      try {
-        const { size } = await handle.stat()
-        let prefix = ""
-        if (size > 0) {
-          const last = Buffer.alloc(1)
-          await handle.read(last, 0, 1, size - 1)
-          if (last[0] !== 0x0a) prefix = "\n"
-        }
-        await handle.write(`${prefix}${line}\n`)
-        await handle.sync()
-      } finally {
-        await handle.close()
-      }
-    },
-    catch: fail(file, "appending to")
-  })
-
 /** The session index and transcripts on disk. Writes are serialised; the index is replaced atomically. */
 export const SessionStoreLive = Layer.effect(
   SessionStore,
   Effect.gen(function*() {
     const paths = yield* Paths
+    const files = yield* StateFiles
+    const fs = yield* FileSystem.FileSystem
     const lock = yield* Effect.makeSemaphore(1)
     const indexPath = (agentId: string) => sessionIndexPath(paths.stateDir, agentId)
 
@@ -89,25 +64,45 @@ export const SessionStoreLive = Layer.effect(
      * beside it, with every other process (a gateway and `agent --local` share the state dir), so no
      * update is lost to a concurrent writer.
      */
-    const indexExclusive = <A>(agentId: string, effect: Effect.Effect<A, SessionStoreError>) =>
+    const indexExclusive = <A, E>(agentId: string, effect: Effect.Effect<A, E>) =>
       lock.withPermits(1)(Effect.gen(function*() {
         const file = indexPath(agentId)
-        yield* ensurePrivateDir(path.dirname(file)).pipe(Effect.mapError(storeError(file)))
-        return yield* withFileLock(`${file}.lock`, INDEX_LOCK, effect).pipe(
-          Effect.catchTag("ConfigIoError", (error) => Effect.fail(storeError(file)(error)))
-        )
+        yield* files.ensurePrivateDir(path.dirname(file))
+        return yield* files.withLock(`${file}.lock`, INDEX_LOCK, effect)
       }))
+
+    /**
+     * True when the file ends inside a line (a writer died mid-write): the next line must start on a
+     * fresh one, so the torn line stays a single unparsable line that readers skip.
+     */
+    const endsTorn = (file: string) =>
+      Effect.scoped(Effect.gen(function*() {
+        const handle = yield* fs.open(file, { flag: "r" })
+        const size = Number((yield* handle.stat).size)
+        if (size === 0) return false
+        yield* handle.seek(size - 1, "start")
+        const last = new Uint8Array(1)
+        yield* handle.read(last)
+        return last[0] !== 0x0a
+      })).pipe(
+        Effect.catchIf(isNotFound, () => Effect.succeed(false)),
+        Effect.mapError(stateIoError(file, "reading"))
+      )
+
+    /** Appends `line` as one write (O_APPEND) and fsyncs; a torn last line from a crash is closed off first. */
+    const appendLine = (file: string, line: string) =>
+      Effect.flatMap(endsTorn(file), (torn) => files.appendSynced(file, `${torn ? "\n" : ""}${line}\n`))
 
     const readIndex = (agentId: string) =>
       Effect.gen(function*() {
         const file = indexPath(agentId)
-        const text = yield* readIfExists(file).pipe(Effect.mapError(storeError(file)))
+        const text = yield* files.readIfExists(file)
         if (text === undefined) return {} as Index
         const decoded = decodeIndex(text)
         if (Either.isRight(decoded)) return decoded.right
         // An index that does not decode is kept aside for inspection, never silently overwritten.
         const aside = `${file}.corrupt-${yield* Clock.currentTimeMillis}`
-        yield* Effect.tryPromise({ try: () => fs.rename(file, aside), catch: fail(file, "moving aside") })
+        yield* fs.rename(file, aside).pipe(Effect.mapError(stateIoError(file, "moving aside")))
         yield* Effect.logWarning(`session index ${file} did not decode; moved to ${aside}`)
         return {} as Index
       })
@@ -115,8 +110,8 @@ export const SessionStoreLive = Layer.effect(
     const writeIndex = (agentId: string, index: Index) =>
       Effect.gen(function*() {
         const file = indexPath(agentId)
-        yield* ensurePrivateDir(path.dirname(file)).pipe(Effect.mapError(storeError(file)))
-        yield* atomicWrite(file, `${JSON.stringify(index, null, 2)}\n`).pipe(Effect.mapError(storeError(file)))
+        yield* files.ensurePrivateDir(path.dirname(file))
+        yield* files.atomicWrite(file, `${JSON.stringify(index, null, 2)}\n`)
       })
 
     const toSession = (key: string, agentId: string, entry: IndexEntry): StoredSession => ({
@@ -142,16 +137,17 @@ export const SessionStoreLive = Layer.effect(
         return entry === undefined ? Option.none() : Option.some(toSession(key, agentIdOfKey(key), entry))
       })
 
-    const agentIds = Effect.tryPromise({
-      try: async () => {
-        try {
-          return (await fs.readdir(path.join(paths.stateDir, "agents"), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name)
-        } catch {
-          return []
-        }
-      },
-      catch: fail(path.join(paths.stateDir, "agents"), "listing")
-    })
+    const agentsDir = path.join(paths.stateDir, "agents")
+    const isDirectory = (dir: string) =>
+      fs.stat(dir).pipe(
+        Effect.map((info) => info.type === "Directory"),
+        Effect.catchIf(isNotFound, () => Effect.succeed(false))
+      )
+    const agentIds = fs.readDirectory(agentsDir).pipe(
+      Effect.catchIf(isNotFound, () => Effect.succeed<Array<string>>([])),
+      Effect.flatMap((names) => Effect.filter(names, (name) => isDirectory(path.join(agentsDir, name)))),
+      Effect.mapError(stateIoError(agentsDir, "listing"))
+    )
 
     const all = Effect.gen(function*() {
       const sessions: Array<StoredSession> = []
@@ -183,10 +179,10 @@ export const SessionStoreLive = Layer.effect(
           ...(options.label === undefined ? {} : { label: options.label })
         }
         const session = toSession(key, agentId, entry)
-        yield* ensurePrivateDir(path.dirname(session.transcriptPath)).pipe(Effect.mapError(storeError(session.transcriptPath)))
+        yield* files.ensurePrivateDir(path.dirname(session.transcriptPath))
         const header = renderLine({ type: "session", version: TRANSCRIPT_VERSION, id: sessionId, timestamp: new Date(now).toISOString(), cwd: paths.stateDir })
-        const exists = yield* readIfExists(session.transcriptPath).pipe(Effect.mapError(storeError(session.transcriptPath)))
-        if (exists === undefined) yield* appendLine(session.transcriptPath, header)
+        const exists = yield* fs.exists(session.transcriptPath).pipe(Effect.mapError(stateIoError(session.transcriptPath, "checking")))
+        if (!exists) yield* appendLine(session.transcriptPath, header)
         yield* writeIndex(agentId, { ...index, [key]: entry })
         return session
       }))
@@ -195,7 +191,7 @@ export const SessionStoreLive = Layer.effect(
     const lastIds = new Map<string, string>()
     // The chain continues from the file: another process (or an earlier run) may have written it.
     const lastMessageId = (file: string) =>
-      Effect.map(readIfExists(file).pipe(Effect.mapError(storeError(file))), (text) => (text === undefined ? null : parseTranscript(text).messages.at(-1)?.id ?? null))
+      Effect.map(files.readIfExists(file), (text) => (text === undefined ? null : parseTranscript(text).messages.at(-1)?.id ?? null))
     const append = (session: StoredSession, message: TranscriptMessage) =>
       lock.withPermits(1)(Effect.gen(function*() {
         const id = randomBytes(4).toString("hex")
@@ -205,7 +201,7 @@ export const SessionStoreLive = Layer.effect(
       }))
 
     const messages = (session: StoredSession) =>
-      Effect.map(readIfExists(session.transcriptPath).pipe(Effect.mapError(storeError(session.transcriptPath))), (text) => {
+      Effect.map(files.readIfExists(session.transcriptPath), (text) => {
         if (text === undefined) return []
         const parsed = parseTranscript(text)
         const last = parsed.messages.at(-1)
