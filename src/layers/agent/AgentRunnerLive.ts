@@ -255,80 +255,84 @@ export const AgentRunnerLive = Layer.scoped(
         }
       })
 
-    const start = (request: AgentRunRequest) =>
-      Effect.gen(function*() {
-        const partial = yield* Ref.make<Partial>({ session: undefined, text: "", provider: undefined, model: undefined, startedAt: yield* Clock.currentTimeMillis, abortRequested: false })
-        const lock = yield* lockFor(request.sessionKey)
-        const timeout = yield* runTimeout(request)
-        const emitError = (error: AgentRunError) =>
-          Effect.gen(function*() {
-            if (request.onEvent === undefined) return
-            const p = yield* Ref.get(partial)
-            yield* request.onEvent({ stream: "lifecycle", phase: "error", startedAt: p.startedAt, endedAt: yield* Clock.currentTimeMillis, error: error.message })
-          })
-        const turn = request.modelRun === true ? raw(request, partial) : body(request, partial)
-        const timed: Effect.Effect<AgentRunResult, AgentRunError> = turn.pipe(
-          Effect.onInterrupt(() => keepPartial(request, partial)),
-          Effect.timeoutFail({
-            duration: timeout,
-            onTimeout: () => runFailed(request.runId, "AGENT_TIMEOUT", `agent run timed out after ${Duration.format(timeout)}`)
-          })
-        )
-        const guarded: Effect.Effect<AgentRunResult, AgentRunError> = request.message.trim() === ""
-          ? Effect.fail(new AgentInputInvalid({ message: "Message (--message) is required" }))
-          : lock.withPermits(1)(timed)
-        const fiber = yield* Effect.forkIn(
-          guarded.pipe(
-            Effect.tapError(emitError),
-            Effect.ensuring(Effect.sync(() => active.delete(request.runId)))
-          ),
-          scope
-        )
-        active.set(request.runId, { sessionKey: request.sessionKey, fiber, partial })
-        const result = Effect.flatMap(Fiber.await(fiber), (exit): Effect.Effect<AgentRunResult, AgentRunError> => {
-          if (Exit.isSuccess(exit)) return Effect.succeed(exit.value)
-          if (Exit.isInterrupted(exit)) {
-            return Effect.gen(function*() {
-              const p = yield* Ref.get(partial)
-              return {
-              runId: request.runId,
-              sessionKey: request.sessionKey,
-              sessionId: p.session?.sessionId ?? request.sessionId ?? "",
-              status: "aborted",
-              payloads: p.text === "" ? [] : [p.text],
-              text: p.text,
-              stopReason: "aborted",
-              provider: p.provider,
-              model: p.model,
-              usage: emptyUsage,
-              fallback: undefined,
-              startedAt: p.startedAt,
-              endedAt: yield* Clock.currentTimeMillis
-            } satisfies AgentRunResult
-            })
-          }
-          return Effect.failCause(exit.cause)
+    const start = Effect.fn("AgentRunner.start")(function*(request: AgentRunRequest) {
+      const partial = yield* Ref.make<Partial>({ session: undefined, text: "", provider: undefined, model: undefined, startedAt: yield* Clock.currentTimeMillis, abortRequested: false })
+      const lock = yield* lockFor(request.sessionKey)
+      const timeout = yield* runTimeout(request)
+      const emitError = (error: AgentRunError) =>
+        Effect.gen(function*() {
+          if (request.onEvent === undefined) return
+          const p = yield* Ref.get(partial)
+          yield* request.onEvent({ stream: "lifecycle", phase: "error", startedAt: p.startedAt, endedAt: yield* Clock.currentTimeMillis, error: error.message })
         })
-        return { runId: request.runId, sessionKey: request.sessionKey, result } satisfies AgentRunHandle
+      const turn = request.modelRun === true ? raw(request, partial) : body(request, partial)
+      const timed: Effect.Effect<AgentRunResult, AgentRunError> = turn.pipe(
+        Effect.onInterrupt(() => keepPartial(request, partial)),
+        Effect.timeoutFail({
+          duration: timeout,
+          onTimeout: () => runFailed(request.runId, "AGENT_TIMEOUT", `agent run timed out after ${Duration.format(timeout)}`)
+        })
+      )
+      const guarded: Effect.Effect<AgentRunResult, AgentRunError> = request.message.trim() === ""
+        ? Effect.fail(new AgentInputInvalid({ message: "Message (--message) is required" }))
+        : lock.withPermits(1)(timed)
+      const fiber = yield* Effect.forkIn(
+        guarded.pipe(
+          Effect.tapError(emitError),
+          Effect.ensuring(Effect.sync(() => active.delete(request.runId)))
+        ),
+        scope
+      )
+      active.set(request.runId, { sessionKey: request.sessionKey, fiber, partial })
+      const result = Effect.flatMap(Fiber.await(fiber), (exit): Effect.Effect<AgentRunResult, AgentRunError> => {
+        if (Exit.isSuccess(exit)) return Effect.succeed(exit.value)
+        if (Exit.isInterrupted(exit)) {
+          return Effect.gen(function*() {
+            const p = yield* Ref.get(partial)
+            return {
+            runId: request.runId,
+            sessionKey: request.sessionKey,
+            sessionId: p.session?.sessionId ?? request.sessionId ?? "",
+            status: "aborted",
+            payloads: p.text === "" ? [] : [p.text],
+            text: p.text,
+            stopReason: "aborted",
+            provider: p.provider,
+            model: p.model,
+            usage: emptyUsage,
+            fallback: undefined,
+            startedAt: p.startedAt,
+            endedAt: yield* Clock.currentTimeMillis
+          } satisfies AgentRunResult
+          })
+        }
+        return Effect.failCause(exit.cause)
       })
+      return { runId: request.runId, sessionKey: request.sessionKey, result } satisfies AgentRunHandle
+    })
 
-    const abort = (input: { readonly sessionKey: string; readonly runId?: string | undefined }) =>
-      Effect.gen(function*() {
-        const targets = [...active.entries()].filter(([runId, run]) => run.sessionKey === input.sessionKey && (input.runId === undefined || input.runId === runId))
-        for (const [, run] of targets) yield* Ref.update(run.partial, (p) => ({ ...p, abortRequested: true }))
-        yield* Effect.forEach(targets, ([, run]) => Fiber.interrupt(run.fiber), { discard: true, concurrency: "unbounded" })
-        return targets.map(([runId]) => runId)
-      })
+    const abort = Effect.fn("AgentRunner.abort")(function*(input: { readonly sessionKey: string; readonly runId?: string | undefined }) {
+      const targets = [...active.entries()].filter(([runId, run]) => run.sessionKey === input.sessionKey && (input.runId === undefined || input.runId === runId))
+      for (const [, run] of targets) yield* Ref.update(run.partial, (p) => ({ ...p, abortRequested: true }))
+      yield* Effect.forEach(targets, ([, run]) => Fiber.interrupt(run.fiber), { discard: true, concurrency: "unbounded" })
+      return targets.map(([runId]) => runId)
+    })
+
+    // A foreground run: a caller that goes away aborts it.
+    const run = Effect.fn("AgentRunner.run")(function*(request: AgentRunRequest) {
+      const handle = yield* start(request)
+      return yield* handle.result.pipe(Effect.onInterrupt(() => abort({ sessionKey: request.sessionKey, runId: request.runId })))
+    })
 
     return {
       start,
-      run: (request) => Effect.flatMap(start(request), (handle) => handle.result.pipe(Effect.onInterrupt(() => abort({ sessionKey: request.sessionKey, runId: request.runId })))),
+      run,
       abort,
       active: Effect.sync(() => {
         const byKey = new Map<string, Array<string>>()
         for (const [runId, run] of active) byKey.set(run.sessionKey, [...(byKey.get(run.sessionKey) ?? []), runId])
         return byKey
-      })
+      }).pipe(Effect.withSpan("AgentRunner.active"))
     }
   })
 )

@@ -131,11 +131,10 @@ export const SessionStoreLive = Layer.effect(
       label: entry.label
     })
 
-    const find = (key: string) =>
-      Effect.map(readIndex(agentIdOfKey(key)), (index) => {
-        const entry = index[key]
-        return entry === undefined ? Option.none() : Option.some(toSession(key, agentIdOfKey(key), entry))
-      })
+    const find = Effect.fn("SessionStore.find")(function*(key: string) {
+      const entry = (yield* readIndex(agentIdOfKey(key)))[key]
+      return entry === undefined ? Option.none() : Option.some(toSession(key, agentIdOfKey(key), entry))
+    })
 
     const agentsDir = path.join(paths.stateDir, "agents")
     const isDirectory = (dir: string) =>
@@ -158,11 +157,11 @@ export const SessionStoreLive = Layer.effect(
       return sessions.sort((a, b) => b.updatedAt - a.updatedAt)
     })
 
-    const open = (key: string, options: { readonly sessionId?: string | undefined; readonly label?: string | undefined } = {}) => {
+    const open = Effect.fn("SessionStore.open")(function*(key: string, options: { readonly sessionId?: string | undefined; readonly label?: string | undefined } = {}) {
       // The id becomes a file name: refuse an unsafe one before touching the disk (the methods check too).
       const problem = options.sessionId === undefined ? undefined : sessionIdProblem(options.sessionId)
-      if (problem !== undefined) return Effect.fail(new SessionStoreError({ message: problem, path: sessionsDir(paths.stateDir, agentIdOfKey(key)) }))
-      return indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
+      if (problem !== undefined) return yield* new SessionStoreError({ message: problem, path: sessionsDir(paths.stateDir, agentIdOfKey(key)) })
+      return yield* indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
         const agentId = agentIdOfKey(key)
         const index = yield* readIndex(agentId)
         const existing = index[key]
@@ -186,31 +185,30 @@ export const SessionStoreLive = Layer.effect(
         yield* writeIndex(agentId, { ...index, [key]: entry })
         return session
       }))
-    }
+    })
 
     const lastIds = new Map<string, string>()
     // The chain continues from the file: another process (or an earlier run) may have written it.
     const lastMessageId = (file: string) =>
       Effect.map(files.readIfExists(file), (text) => (text === undefined ? null : parseTranscript(text).messages.at(-1)?.id ?? null))
-    const append = (session: StoredSession, message: TranscriptMessage) =>
-      lock.withPermits(1)(Effect.gen(function*() {
-        const id = randomBytes(4).toString("hex")
-        const parentId = lastIds.get(session.transcriptPath) ?? (yield* lastMessageId(session.transcriptPath))
-        yield* appendLine(session.transcriptPath, renderLine({ type: "message", id, parentId, timestamp: new Date(message.timestamp).toISOString(), message }))
-        lastIds.set(session.transcriptPath, id)
-      }))
+    const append = Effect.fn("SessionStore.append")(function*(session: StoredSession, message: TranscriptMessage) {
+      const id = randomBytes(4).toString("hex")
+      const parentId = lastIds.get(session.transcriptPath) ?? (yield* lastMessageId(session.transcriptPath))
+      yield* appendLine(session.transcriptPath, renderLine({ type: "message", id, parentId, timestamp: new Date(message.timestamp).toISOString(), message }))
+      lastIds.set(session.transcriptPath, id)
+    }, lock.withPermits(1))
 
-    const messages = (session: StoredSession) =>
-      Effect.map(files.readIfExists(session.transcriptPath), (text) => {
-        if (text === undefined) return []
-        const parsed = parseTranscript(text)
-        const last = parsed.messages.at(-1)
-        if (last !== undefined && !lastIds.has(session.transcriptPath)) lastIds.set(session.transcriptPath, last.id)
-        return parsed.messages.map((line) => line.message)
-      })
+    const messages = Effect.fn("SessionStore.messages")(function*(session: StoredSession) {
+      const text = yield* files.readIfExists(session.transcriptPath)
+      if (text === undefined) return []
+      const parsed = parseTranscript(text)
+      const last = parsed.messages.at(-1)
+      if (last !== undefined && !lastIds.has(session.transcriptPath)) lastIds.set(session.transcriptPath, last.id)
+      return parsed.messages.map((line) => line.message)
+    })
 
-    const recordRun = (key: string, update: SessionRunUpdate) =>
-      indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
+    const recordRun = Effect.fn("SessionStore.recordRun")(function*(key: string, update: SessionRunUpdate) {
+      yield* indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
         const agentId = agentIdOfKey(key)
         const index = yield* readIndex(agentId)
         const entry = index[key]
@@ -232,15 +230,20 @@ export const SessionStoreLive = Layer.effect(
         const withFallback: IndexEntry = update.fallback === undefined ? next : update.fallback === null ? rest : { ...rest, lastFallback: update.fallback }
         yield* writeIndex(agentId, { ...index, [key]: withFallback })
       }))
+    })
+
+    const findById = Effect.fn("SessionStore.findById")(function*(sessionId: string) {
+      return Option.fromNullable((yield* all).find((s) => s.sessionId === sessionId))
+    })
 
     return {
       open,
       find,
-      findById: (sessionId: string) => Effect.map(all, (sessions) => Option.fromNullable(sessions.find((s) => s.sessionId === sessionId))),
+      findById,
       append,
       messages,
       recordRun,
-      list: Effect.map(all, (sessions) => ({ path: indexPath(DEFAULT_AGENT_ID), sessions }))
+      list: Effect.map(all, (sessions) => ({ path: indexPath(DEFAULT_AGENT_ID), sessions })).pipe(Effect.withSpan("SessionStore.list"))
     }
   })
 )

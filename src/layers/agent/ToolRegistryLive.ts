@@ -15,26 +15,25 @@ export const ToolRegistryFrom = (tools: ReadonlyArray<AgentTool<any, any>>) =>
     const byName = new Map(tools.map((tool) => [tool.name, tool]))
     const specs = [...byName.values()].map(toolSpecOf).sort((a, b) => a.name.localeCompare(b.name))
     return {
-      specs: Effect.succeed(specs),
-      invoke: (call: ToolCallBlock, context: ToolContext) =>
-        Effect.gen(function*() {
-          const tool = byName.get(call.name)
-          if (tool === undefined) return errorOutcome(`Tool ${call.name} not found`, false)
-          const decoded = Schema.decodeUnknownEither(tool.parameters, { errors: "all" })(call.arguments)
-          if (Either.isLeft(decoded)) {
-            const issues = ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-            return errorOutcome(`Invalid arguments for ${call.name}: ${issues.join("; ")}`, false)
-          }
-          return yield* tool.execute(decoded.right, context).pipe(
-            Effect.map((output): ToolOutcome => ({
-              content: typeof output === "string" ? [{ type: "text", text: output }] : output,
-              isError: false,
-              mutating: tool.mutating
-            })),
-            Effect.catchTag("ToolFailed", (error) => Effect.succeed(errorOutcome(error.message, tool.mutating))),
-            Effect.catchAllDefect((defect) => Effect.succeed(errorOutcome(`Tool ${call.name} crashed: ${String(defect)}`, tool.mutating)))
-          )
-        })
+      specs: Effect.succeed(specs).pipe(Effect.withSpan("ToolRegistry.specs")),
+      invoke: Effect.fn("ToolRegistry.invoke")(function*(call: ToolCallBlock, context: ToolContext) {
+        const tool = byName.get(call.name)
+        if (tool === undefined) return errorOutcome(`Tool ${call.name} not found`, false)
+        const decoded = Schema.decodeUnknownEither(tool.parameters, { errors: "all" })(call.arguments)
+        if (Either.isLeft(decoded)) {
+          const issues = ParseResult.ArrayFormatter.formatErrorSync(decoded.left).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+          return errorOutcome(`Invalid arguments for ${call.name}: ${issues.join("; ")}`, false)
+        }
+        return yield* tool.execute(decoded.right, context).pipe(
+          Effect.map((output): ToolOutcome => ({
+            content: typeof output === "string" ? [{ type: "text", text: output }] : output,
+            isError: false,
+            mutating: tool.mutating
+          })),
+          Effect.catchTag("ToolFailed", (error) => Effect.succeed(errorOutcome(error.message, tool.mutating))),
+          Effect.catchAllDefect((defect) => Effect.succeed(errorOutcome(`Tool ${call.name} crashed: ${String(defect)}`, tool.mutating)))
+        )
+      })
     }
   })
 
