@@ -258,7 +258,6 @@ export const AgentRunnerLive = Layer.scoped(
     const start = Effect.fn("AgentRunner.start")(function*(request: AgentRunRequest) {
       const partial = yield* Ref.make<Partial>({ session: undefined, text: "", provider: undefined, model: undefined, startedAt: yield* Clock.currentTimeMillis, abortRequested: false })
       const lock = yield* lockFor(request.sessionKey)
-      const timeout = yield* runTimeout(request)
       const emitError = (error: AgentRunError) =>
         Effect.gen(function*() {
           if (request.onEvent === undefined) return
@@ -266,13 +265,15 @@ export const AgentRunnerLive = Layer.scoped(
           yield* request.onEvent({ stream: "lifecycle", phase: "error", startedAt: p.startedAt, endedAt: yield* Clock.currentTimeMillis, error: error.message })
         })
       const turn = request.modelRun === true ? raw(request, partial) : body(request, partial)
-      const timed: Effect.Effect<AgentRunResult, AgentRunError> = turn.pipe(
-        Effect.onInterrupt(() => keepPartial(request, partial)),
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () => runFailed(request.runId, "AGENT_TIMEOUT", `agent run timed out after ${Duration.format(timeout)}`)
-        })
-      )
+      // Nothing asynchronous before the fork: runs of one session take its lock in request order.
+      const timed: Effect.Effect<AgentRunResult, AgentRunError> = Effect.flatMap(runTimeout(request), (timeout) =>
+        turn.pipe(
+          Effect.onInterrupt(() => keepPartial(request, partial)),
+          Effect.timeoutFail({
+            duration: timeout,
+            onTimeout: () => runFailed(request.runId, "AGENT_TIMEOUT", `agent run timed out after ${Duration.format(timeout)}`)
+          })
+        ))
       const guarded: Effect.Effect<AgentRunResult, AgentRunError> = request.message.trim() === ""
         ? Effect.fail(new AgentInputInvalid({ message: "Message (--message) is required" }))
         : lock.withPermits(1)(timed)
@@ -290,20 +291,20 @@ export const AgentRunnerLive = Layer.scoped(
           return Effect.gen(function*() {
             const p = yield* Ref.get(partial)
             return {
-            runId: request.runId,
-            sessionKey: request.sessionKey,
-            sessionId: p.session?.sessionId ?? request.sessionId ?? "",
-            status: "aborted",
-            payloads: p.text === "" ? [] : [p.text],
-            text: p.text,
-            stopReason: "aborted",
-            provider: p.provider,
-            model: p.model,
-            usage: emptyUsage,
-            fallback: undefined,
-            startedAt: p.startedAt,
-            endedAt: yield* Clock.currentTimeMillis
-          } satisfies AgentRunResult
+              runId: request.runId,
+              sessionKey: request.sessionKey,
+              sessionId: p.session?.sessionId ?? request.sessionId ?? "",
+              status: "aborted",
+              payloads: p.text === "" ? [] : [p.text],
+              text: p.text,
+              stopReason: "aborted",
+              provider: p.provider,
+              model: p.model,
+              usage: emptyUsage,
+              fallback: undefined,
+              startedAt: p.startedAt,
+              endedAt: yield* Clock.currentTimeMillis
+            } satisfies AgentRunResult
           })
         }
         return Effect.failCause(exit.cause)
