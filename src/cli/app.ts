@@ -1,11 +1,9 @@
 import { CliConfig, Command, ValidationError } from "@effect/cli"
 // Deep imports: the @effect/platform-node barrel pulls undici into the bundle.
-import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Console, Effect, Layer, Logger, LogLevel } from "effect"
 import { VERSION } from "../domain/BuildInfo.js"
-import type { ProfileOptions } from "../domain/Paths.js"
-import { ConfigLive } from "../layers/ConfigLive.js"
+import { CliLive } from "../layers/CliLive.js"
 import { CliExit } from "./CliExit.js"
 import { agentCommand } from "./commands/agent.js"
 import { configCommand } from "./commands/config.js"
@@ -31,19 +29,19 @@ export const rootCommand = Command.make("openclaw").pipe(
 /** The command tree as a function of argv, for tests and embedding. */
 export const cli = Command.run(rootCommand, { name: "openclaw", version: VERSION })
 
-/** The services the CLI commands use, on the real host. */
-export const CliLive = (options: ProfileOptions) => ConfigLive(options)
-
 // Warnings from services (hot reload, comment stripping) go to stderr as plain lines.
 const stderrLogger = Logger.make(({ logLevel, message }) => {
   const text = Array.isArray(message) ? message.map(String).join(" ") : String(message)
   if (LogLevel.greaterThanEqual(logLevel, LogLevel.Warning)) process.stderr.write(`${text}\n`)
 })
 
-/** Runs argv to completion and resolves to the exit code; expected failures print, never throw. */
-export const runArgv = (argv: ReadonlyArray<string>) => {
-  const { options, rest } = splitRootOptions(argv.slice(2))
-  return cli([argv[0] ?? "node", argv[1] ?? "openclaw", ...rest]).pipe(
+/**
+ * Runs the command tree over argv (root options already split off) to an exit code: expected failures
+ * print and map to their code, never throw. The services come from the caller: `CliLive` on the real
+ * host, test layers in tests.
+ */
+export const runCli = (argv: ReadonlyArray<string>) =>
+  cli(argv).pipe(
     Effect.as(0),
     Effect.catchAll((error) => {
       if (ValidationError.isValidationError(error)) return Effect.succeed(2)
@@ -51,10 +49,16 @@ export const runArgv = (argv: ReadonlyArray<string>) => {
       const rendered = renderError(error)
       return Effect.as(Effect.forEach(rendered.lines, (line) => Console.error(line), { discard: true }), rendered.exitCode)
     }),
-    Effect.catchAllDefect((defect) => Effect.as(Console.error(`error[INTERNAL]: ${Cause.pretty(Cause.die(defect))}`), 70)),
-    // Help shows our options only, without @effect/cli's built-ins (completions, wizard, log level).
-    Effect.provide(Layer.mergeAll(CliLive(options).pipe(Layer.provideMerge(NodeContext.layer)), Logger.replace(Logger.defaultLogger, stderrLogger), CliConfig.layer({ showBuiltIns: false })))
+    Effect.catchAllDefect((defect) => Effect.as(Console.error(`error[INTERNAL]: ${Cause.pretty(Cause.die(defect))}`), 70))
   )
+
+/** How the CLI presents itself: warnings as plain stderr lines; help without @effect/cli's built-ins. */
+export const CliPresentation = Layer.mergeAll(Logger.replace(Logger.defaultLogger, stderrLogger), CliConfig.layer({ showBuiltIns: false }))
+
+/** Runs argv on the real host: the one place the CLI's services are provided. */
+export const runArgv = (argv: ReadonlyArray<string>) => {
+  const { options, rest } = splitRootOptions(argv.slice(2))
+  return runCli([argv[0] ?? "node", argv[1] ?? "openclaw", ...rest]).pipe(Effect.provide(Layer.merge(CliLive(options), CliPresentation)))
 }
 
 /** The process entry: run, set the exit code, let Node exit once output is flushed. */

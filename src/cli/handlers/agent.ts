@@ -1,4 +1,4 @@
-import { Console, Effect, Either, Layer, Option, Schema } from "effect"
+import { Console, Effect, Either, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import * as fs from "node:fs/promises"
 import { AgentInputInvalid, AgentRunFailed } from "../../domain/agent/errors.js"
@@ -6,10 +6,7 @@ import { canonicalSessionKey, mainSessionKey } from "../../domain/agent/sessionK
 import { ThinkingLevel } from "../../domain/models/messages.js"
 import { AgentResult } from "../../domain/protocol/agentMethods.js"
 import { GatewayConnectFailed, type GatewayRpcError } from "../../domain/protocol/clientErrors.js"
-import { AgentStackLive } from "../../layers/agent/AgentLive.js"
 import { agentResultPayload } from "../../layers/agent/agentResult.js"
-import { StderrLogLive } from "../../layers/agent/StderrLogLive.js"
-import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
 import { AgentRunner } from "../../services/AgentRunner.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
@@ -76,7 +73,7 @@ const runLocal = (params: { readonly runId: string; readonly sessionKey: string;
       timeoutMs: params.timeoutSeconds * 1000
     })
     return agentResultPayload(result)
-  }).pipe(Effect.provide(AgentStackLive().pipe(Layer.provide(StderrLogLive))))
+  })
 
 /** One `agent` call through the gateway, waiting for the final (second) response. */
 const runViaGateway = (params: Record<string, unknown>, connection: ConnectOptions, timeoutMs: number) =>
@@ -133,4 +130,4 @@ export const agentCommand = (options: AgentCliOptions) =>
     if (outcome.left._tag !== "GatewayConnectFailed") return yield* outcome.left
     yield* Console.error(`Gateway agent failed; falling back to embedded: ${outcome.left.message}`)
     return yield* printResult(yield* runLocal(local), options.json)
-  }).pipe(Effect.provide(GatewayClientLive))
+  })

@@ -1,7 +1,6 @@
 import { Console, Effect } from "effect"
 import { ConfigValueInvalid } from "../../domain/errors.js"
 import { Methods } from "../../domain/protocol/methods.js"
-import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
 import { table } from "../table.js"
 
@@ -12,8 +11,7 @@ const age = (ts: number) => {
   return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`
 }
 
-const withClient = <A, E>(f: (client: GatewayClient["Type"]) => Effect.Effect<A, E>) =>
-  Effect.flatMap(GatewayClient, f).pipe(Effect.provide(GatewayClientLive))
+const withClient = <A, E>(f: (client: GatewayClient["Type"]) => Effect.Effect<A, E>) => Effect.flatMap(GatewayClient, f)
 
 /** `openclaw devices list`. */
 export const list = (json: boolean, options: ConnectOptions) =>

@@ -11,7 +11,6 @@ import { ConfigStore } from "../../services/ConfigStore.js"
 import { GatewayStatus, type GatewayStatusOptions } from "../../services/GatewayStatus.js"
 import { Paths } from "../../services/Paths.js"
 import { printConfigWarnings } from "../configWarnings.js"
-import { GatewayStatusCliLive } from "./gatewayStatus.js"
 import { withProgress } from "../progress.js"
 
 const shortenHome = (file: string, home: string) => (home !== "" && file.startsWith(`${home}/`) ? `~${file.slice(home.length)}` : file)
@@ -60,4 +59,4 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
       return
     }
     for (const line of renderStatus(report, config, host, options.deep, sessions)) yield* Console.log(line)
-  }).pipe(Effect.provide(GatewayStatusCliLive))
+  })
