@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
+import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { VERSION } from "../../src/domain/BuildInfo.js"
 import { tempHome } from "../support/runCli.js"
@@ -8,6 +10,15 @@ import { HashMap } from "effect"
 import { rootCommand } from "../../src/cli/app.js"
 
 describe("openclaw config (built CLI, real files)", () => {
+  it("the bundle is an executable with a node shebang, so a global install's `openclaw` link runs it", () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-bin-"))
+    fs.symlinkSync(path.resolve("dist/openclaw.mjs"), path.join(bin, "openclaw"))
+    expect(fs.readFileSync("dist/openclaw.mjs", "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true)
+    const result = spawnSync("openclaw", ["--version"], { env: { PATH: `${bin}:${path.dirname(process.execPath)}` }, encoding: "utf8" })
+    expect(result.status).toBe(0)
+    expect(result.stdout).toBe(`OpenClaw ${VERSION} (clawgate)\n`)
+  })
+
   it("--version prints the calendar version and matches package.json", () => {
     const { run } = tempHome()
     const result = run(["--version"])
