@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "@effect/vitest"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Effect, Layer, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -19,7 +20,9 @@ afterEach(() => {
 })
 
 const withLog = <A, E>(options: GatewayLogOptions, body: Effect.Effect<A, E, GatewayLog>) =>
-  body.pipe(Effect.provide(Flushing.pipe(Layer.provide(GatewayLogLive(options)))))
+  body.pipe(Effect.provide(Flushing.pipe(Layer.provide(logLayer(options)))))
+
+const logLayer = (options: GatewayLogOptions) => GatewayLogLive(options).pipe(Layer.provide(NodeFileSystem.layer))
 
 // These tests read the file right after writing; the live writer buffers, so each write here also flushes.
 const Flushing = Layer.effect(
@@ -508,14 +511,14 @@ describe("GatewayLogLive buffering", () => {
         const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n")
         expect(lines).toHaveLength(5000)
         expect(new Set(lines.map((line) => JSON.parse(line).seq)).size).toBe(5000)
-      }).pipe(Effect.provide(GatewayLogLive({ file })))
+      }).pipe(Effect.provide(logLayer({ file })))
     }))
 
   it.live("lines still buffered when the layer closes are written", () =>
     Effect.gen(function*() {
       const dir = tempDir()
       const file = path.join(dir, "closing.log")
-      yield* Effect.flatMap(GatewayLog, (log) => log.write({ level: "info", message: "last words" })).pipe(Effect.provide(GatewayLogLive({ file })))
+      yield* Effect.flatMap(GatewayLog, (log) => log.write({ level: "info", message: "last words" })).pipe(Effect.provide(logLayer({ file })))
       expect(fs.readFileSync(file, "utf8")).toContain("last words")
     }))
 })

@@ -1,3 +1,4 @@
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Either, Layer } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { type BindMode, bindHostFor } from "../../domain/gateway/startGuards.js"
@@ -37,6 +38,7 @@ export const GatewayStatusLive = Layer.effect(
     const store = yield* ConfigStore
     const paths = yield* Paths
     const host = yield* Host
+    const fs = yield* FileSystem.FileSystem
 
     const collect = (options: GatewayStatusOptions) =>
       Effect.gen(function*() {
@@ -67,7 +69,7 @@ export const GatewayStatusLive = Layer.effect(
           const file = yield* log.currentFile
           const tail = yield* log.tail({ limit: 500 })
           return { logFile: file, lastError: lastErrorOf(tail.lines) }
-        }).pipe(Effect.provide(GatewayLogReaderLive(config, paths.profile)))
+        }).pipe(Effect.provide(GatewayLogReaderLive(config, paths.profile).pipe(Layer.provide(Layer.succeed(FileSystem.FileSystem, fs)))))
 
         const lock = yield* readGatewayLockOwner(paths.stateDir)
         // Scanning /proc for the port's owner costs tens of ms: only needed when the probe did not get in.
