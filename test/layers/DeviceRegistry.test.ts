@@ -6,6 +6,7 @@ import * as path from "node:path"
 import { DeviceRegistryLive } from "../../src/layers/DeviceRegistryLive.js"
 import { DeviceRegistry, type PairingAsk, type RegistryChange } from "../../src/services/DeviceRegistry.js"
 import { Paths } from "../../src/services/Paths.js"
+import { DiskFilesTest } from "../support/configTestLayer.js"
 
 const dirs: Array<string> = []
 const tempDir = () => {
@@ -19,7 +20,8 @@ afterAll(() => {
 
 const registryIn = (dir: string) =>
   DeviceRegistryLive.pipe(
-    Layer.provide(Layer.succeed(Paths, { home: dir, stateDir: dir, configPath: `${dir}/openclaw.json`, profile: undefined, dev: false, canonical: false }))
+    Layer.provide(Layer.succeed(Paths, { home: dir, stateDir: dir, configPath: `${dir}/openclaw.json`, profile: undefined, dev: false, canonical: false })),
+    Layer.provide(DiskFilesTest)
   )
 
 /** Runs `effect` against a registry on `dir` (a fresh temp dir by default). */
