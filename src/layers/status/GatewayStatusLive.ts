@@ -149,8 +149,8 @@ export const GatewayStatusLive = Layer.effect(
           lastError
         }
         return report
-      })
+      }).pipe(Effect.withSpan("GatewayStatus.collect"))
 
-    return { collect }
+    return GatewayStatus.of({ collect })
   })
 )
