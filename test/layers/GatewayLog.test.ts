@@ -7,6 +7,7 @@ import * as path from "node:path"
 import { logFileName, rotatedName } from "../../src/domain/logFile.js"
 import { GatewayLogLive, type GatewayLogOptions } from "../../src/layers/GatewayLogLive.js"
 import { GatewayLog, type LogRecord } from "../../src/services/GatewayLog.js"
+import { diskFull, FaultyFileSystem } from "../support/faultyFileSystem.js"
 
 const dirs: Array<string> = []
 const tempDir = () => {
@@ -521,4 +522,28 @@ describe("GatewayLogLive buffering", () => {
       yield* Effect.flatMap(GatewayLog, (log) => log.write({ level: "info", message: "last words" })).pipe(Effect.provide(logLayer({ file })))
       expect(fs.readFileSync(file, "utf8")).toContain("last words")
     }))
+})
+
+describe("GatewayLogLive on a failing disk", () => {
+  it.live("disk full: writes never fail the caller, the batch is dropped with one stderr note naming the file, and the log keeps serving", () => {
+    const dir = tempDir()
+    const file = path.join(dir, "gateway.log")
+    fs.writeFileSync(file, `${JSON.stringify({ message: "before" })}\n`, { mode: 0o600 })
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true)
+    const layer = GatewayLogLive({ file }).pipe(Layer.provide(FaultyFileSystem([diskFull("writeFileString", (p) => p === file)])))
+    return Effect.gen(function*() {
+      const log = yield* GatewayLog
+      yield* log.write({ level: "error", message: "lost 1" })
+      yield* log.flush
+      yield* log.write({ level: "error", message: "lost 2" })
+      yield* log.flush
+      // Reading still works and shows the file as it was: nothing torn, nothing half-written.
+      const page = yield* log.tail({})
+      expect(page.lines.map((line) => JSON.parse(line).message)).toEqual(["before"])
+      expect(stderr).toHaveBeenCalledTimes(1)
+      const note = String(stderr.mock.calls[0]?.[0])
+      expect(note).toContain(`appending to ${file} failed`)
+      expect(note).toContain("ENOSPC")
+    }).pipe(Effect.provide(layer))
+  })
 })
