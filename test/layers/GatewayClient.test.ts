@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Layer } from "effect"
+import { Effect, Either, Layer, Queue } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { WebSocketServer } from "ws"
@@ -27,6 +27,26 @@ const health = (options: Parameters<GatewayClient["Type"]["call"]>[2] = {}) => E
 /** The auth method the gateway saw, read back from its presence list. */
 const authOf = (options: Parameters<GatewayClient["Type"]["connect"]>[0] = {}) =>
   Effect.scoped(Effect.flatMap(Effect.flatMap(GatewayClient, (c) => c.connect(options)), (conn) => Effect.succeed(conn.hello.auth)))
+
+/** A CLI install signed in with its device token, so a gateway auth change does not close its sessions. */
+const deviceWatcher = async (port: number) => {
+  const watcher = cliInstall(port, TOKEN)
+  expect(Either.isRight(await watcher.run(health()))).toBe(true)
+  watcher.setToken(undefined)
+  return watcher
+}
+
+/** Applies `change` to the gateway's config and resolves once the gateway has reloaded it (its `config.changed` event). */
+const reloadedAfter = async (watcher: ReturnType<typeof cliInstall>, change: () => void) => {
+  const waited = await watcher.run(Effect.scoped(Effect.gen(function*() {
+    const connection = yield* Effect.flatMap(GatewayClient, (c) => c.connect({}))
+    yield* Effect.sync(change)
+    while ((yield* Queue.take(connection.events)).event !== "config.changed") {
+      // Other events (presence, ticks) are not the reload.
+    }
+  })))
+  expect(Either.isRight(waited)).toBe(true)
+}
 
 describe("GatewayClient against a real gateway", () => {
   let gw: RunningGateway
@@ -62,8 +82,9 @@ describe("GatewayClient against a real gateway", () => {
     expect(Either.isRight(await cli.run(health()))).toBe(true)
     const rotated = "client-test-rotated-token-0987"
     const config = JSON.parse(fs.readFileSync(gw.configPath, "utf8"))
-    fs.writeFileSync(gw.configPath, JSON.stringify({ ...config, gateway: { ...config.gateway, auth: { mode: "token", token: rotated } } }))
-    await new Promise((r) => setTimeout(r, 600))
+    const watcher = await deviceWatcher(gw.port)
+    await reloadedAfter(watcher, () =>
+      fs.writeFileSync(gw.configPath, JSON.stringify({ ...config, gateway: { ...config.gateway, auth: { mode: "token", token: rotated } } })))
     try {
       // The CLI still holds the old shared token: the gateway offers the device-token retry.
       expect(await cli.run(health())).toMatchObject({ right: { ok: true } })
@@ -71,8 +92,7 @@ describe("GatewayClient against a real gateway", () => {
       const explicit = await cli.run(health({ url: gw.url, token: TOKEN }))
       expect(explicit).toMatchObject({ left: { _tag: "GatewayAuthError", code: "AUTH_TOKEN_MISMATCH" } })
     } finally {
-      fs.writeFileSync(gw.configPath, JSON.stringify(config))
-      await new Promise((r) => setTimeout(r, 600))
+      await reloadedAfter(watcher, () => fs.writeFileSync(gw.configPath, JSON.stringify(config)))
     }
   }, 15_000)
 
