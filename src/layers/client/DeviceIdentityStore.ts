@@ -3,6 +3,7 @@ import * as path from "node:path"
 import { opt } from "../../domain/opt.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { generateDeviceKeyPair } from "../crypto/ed25519.js"
+import { jsonFileText } from "../../domain/jsonFile.js"
 
 /** The CLI's device identity, as the reference clients persist it (`identity/device.json`). */
 export const StoredIdentity = Schema.Struct({
@@ -37,8 +38,6 @@ const decodeOrUndefined = <A, I>(schema: Schema.Schema<A, I>) => {
 const decodeIdentity = decodeOrUndefined(StoredIdentity)
 const decodeTokens = decodeOrUndefined(TokensFile)
 
-const serialize = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
-
 /** Files under `<stateDir>/identity/` (0700), each 0600. */
 export const makeIdentityStore = (stateDir: string) =>
   Effect.gen(function*() {
@@ -56,7 +55,7 @@ export const makeIdentityStore = (stateDir: string) =>
       if (existing !== undefined) return existing
       const identity: StoredIdentity = { version: 1, ...generateDeviceKeyPair(), createdAtMs: yield* Clock.currentTimeMillis }
       yield* files.ensurePrivateDir(dir)
-      yield* files.atomicWrite(identityFile, serialize(identity))
+      yield* files.atomicWrite(identityFile, jsonFileText(identity))
       return identity
     })
 
@@ -72,7 +71,7 @@ export const makeIdentityStore = (stateDir: string) =>
         if (tokens[key(gateway, deviceId, role)]?.token === token) return
         const updatedAtMs = yield* Clock.currentTimeMillis
         yield* files.ensurePrivateDir(dir)
-        yield* files.atomicWrite(tokensFile, serialize({ version: 1, tokens: { ...tokens, [key(gateway, deviceId, role)]: { token, scopes, updatedAtMs } } }))
+        yield* files.atomicWrite(tokensFile, jsonFileText({ version: 1, tokens: { ...tokens, [key(gateway, deviceId, role)]: { token, scopes, updatedAtMs } } }))
       })
 
     const dropToken = (gateway: string, deviceId: string, role: string) =>
@@ -80,7 +79,7 @@ export const makeIdentityStore = (stateDir: string) =>
         const tokens = yield* readTokens
         if (tokens[key(gateway, deviceId, role)] === undefined) return
         const { [key(gateway, deviceId, role)]: _dropped, ...rest } = tokens
-        yield* files.atomicWrite(tokensFile, serialize({ version: 1, tokens: rest }))
+        yield* files.atomicWrite(tokensFile, jsonFileText({ version: 1, tokens: rest }))
       })
 
     return { find, ensure, storedToken, saveToken, dropToken }

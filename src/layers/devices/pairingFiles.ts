@@ -8,6 +8,7 @@ import type { Outcome } from "../../domain/pairing/transitions.js"
 import { fileTimestamp } from "../../domain/WriteGuard.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { stateIoError } from "../fs/platformErrors.js"
+import { jsonFileText } from "../../domain/jsonFile.js"
 
 /** Pairing mutations are short; another process (the CLI) holds the lock for milliseconds. */
 const LOCK_POLICY = { timeout: "5 seconds", poll: "10 millis" } as const
@@ -23,8 +24,6 @@ export interface Snapshot {
 }
 
 type Loaded<A> = { readonly _tag: "Ok"; readonly value: A } | { readonly _tag: "Corrupt"; readonly detail: string }
-
-const serialize = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
 
 /**
  * `<stateDir>/devices/{paired,pending}.json` with serialised read-modify-write transactions (in process and
@@ -92,7 +91,7 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
       }).pipe(Effect.mapError(stateIoError(dir, "restricting")))
     })
 
-    const save = (file: string, value: unknown) => Effect.zipRight(files.sweepStaleTemps(file), files.atomicWrite(file, serialize(value)))
+    const save = (file: string, value: unknown) => Effect.zipRight(files.sweepStaleTemps(file), files.atomicWrite(file, jsonFileText(value)))
 
     const transact = <A, E>(body: (snapshot: Snapshot) => Effect.Effect<Outcome<A>, E>): Effect.Effect<A, E | StateIoError> =>
       Effect.gen(function*() {
