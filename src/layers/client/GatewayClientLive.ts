@@ -1,11 +1,12 @@
-import { Clock, Deferred, Effect, Layer, Queue, Schema } from "effect"
+import { Clock, Deferred, Effect, Either, Layer, Option, Queue, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import WebSocket from "ws"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { type GatewayClientError, GatewayConnectFailed, GatewayTimeout, fromWireError } from "../../domain/protocol/clientErrors.js"
 import { isTrustedEndpoint, resolveClientTarget } from "../../domain/protocol/clientCredentials.js"
 import { payloadV3 } from "../../domain/protocol/deviceAuth.js"
-import { type ErrorShape, type EventFrame, HelloOk, PROTOCOL_VERSION } from "../../domain/protocol/frames.js"
+import { isRecord } from "../../domain/isRecord.js"
+import { type ErrorShape, type EventFrame, HelloOk, PROTOCOL_VERSION, ServerFrame } from "../../domain/protocol/frames.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { type ConnectOptions, GatewayClient, type GatewayConnection } from "../../services/GatewayClient.js"
 import { Host } from "../../services/Host.js"
@@ -18,7 +19,15 @@ export const CLI_SCOPES = ["operator.admin", "operator.read", "operator.write", 
 
 const DEFAULT_TIMEOUT_MS = 10_000
 
-const decodeHello = Schema.decodeUnknownSync(HelloOk)
+const decodeHello = Schema.decodeUnknown(HelloOk)
+
+// Fields a newer gateway adds are passed through to event consumers.
+const decodeFrame = Schema.decodeUnknownEither(Schema.parseJson(ServerFrame), { onExcessProperty: "preserve" })
+
+const decodeChallenge = Schema.decodeUnknownOption(Schema.Struct({ nonce: Schema.String, ts: Schema.optionalWith(Schema.Number, { exact: true }) }))
+
+/** A failed response that carries no error object. */
+const missingError: ErrorShape = { code: "UNAVAILABLE", message: "gateway returned a failure without an error" }
 
 interface Pending {
   readonly deferred: Deferred.Deferred<unknown, GatewayClientError>
@@ -67,28 +76,24 @@ const openConnection = (attempt: Attempt) =>
         socket.once("error", onError)
         socket.once("open", onOpen)
         socket.on("message", (data) => {
-          let frame: { type?: unknown; id?: unknown; ok?: unknown; payload?: unknown; error?: unknown; event?: unknown }
-          try {
-            frame = JSON.parse(String(data))
-          } catch {
-            return
-          }
+          // An undecodable frame is not ours to answer: it is dropped, as the gateway drops ours.
+          const decoded = decodeFrame(String(data))
+          if (Either.isLeft(decoded)) return
+          const frame = decoded.right
           if (frame.type === "event") {
             if (frame.event === "connect.challenge") {
-              const payload = frame.payload as { nonce?: unknown; ts?: unknown } | undefined
-              if (typeof payload?.nonce === "string") Deferred.unsafeDone(challenge, Effect.succeed({ nonce: payload.nonce, ts: typeof payload.ts === "number" ? payload.ts : undefined }))
+              const offered = decodeChallenge(frame.payload)
+              if (Option.isSome(offered)) Deferred.unsafeDone(challenge, Effect.succeed({ nonce: offered.value.nonce, ts: offered.value.ts }))
               return
             }
-            Queue.unsafeOffer(events, frame as EventFrame)
+            Queue.unsafeOffer(events, frame)
             return
           }
-          if (frame.type === "res" && typeof frame.id === "string") {
-            const entry = pending.get(frame.id)
-            if (entry === undefined) return
-            if (entry.expectFinal === true && frame.ok === true && (frame.payload as { status?: unknown } | undefined)?.status === "accepted") return
-            pending.delete(frame.id)
-            Deferred.unsafeDone(entry.deferred, frame.ok === true ? Effect.succeed(frame.payload) : Effect.fail(fromWireError(frame.error as ErrorShape)))
-          }
+          const entry = pending.get(frame.id)
+          if (entry === undefined) return
+          if (entry.expectFinal === true && frame.ok && isRecord(frame.payload) && frame.payload["status"] === "accepted") return
+          pending.delete(frame.id)
+          Deferred.unsafeDone(entry.deferred, frame.ok ? Effect.succeed(frame.payload) : Effect.fail(fromWireError(frame.error ?? missingError)))
         })
         socket.on("close", (code, reason) => {
           const text = reason.toString()
@@ -166,10 +171,9 @@ const openConnection = (attempt: Attempt) =>
       auth: attempt.auth,
       ...(device === undefined ? {} : { device })
     })
-    const hello = yield* Effect.try({
-      try: () => decodeHello(payload),
-      catch: () => new GatewayConnectFailed({ message: `gateway connect failed: unexpected hello payload (${attempt.url})`, url: attempt.url })
-    })
+    const hello = yield* decodeHello(payload).pipe(
+      Effect.mapError(() => new GatewayConnectFailed({ message: `gateway connect failed: unexpected hello payload (${attempt.url})`, url: attempt.url }))
+    )
     return { url: attempt.url, hello, request, events } satisfies GatewayConnection
   })
 
