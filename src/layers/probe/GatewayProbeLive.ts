@@ -1,5 +1,6 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Effect, Either, Layer } from "effect"
+import { isRecord } from "../../domain/isRecord.js"
 import type { GatewayClientError } from "../../domain/protocol/clientErrors.js"
 import { resolveGatewayPort } from "../../domain/Paths.js"
 import { capabilityOf, type ProbeWarning, SSH_FAILED_MESSAGE, summarize, type TargetReport } from "../../domain/probe/report.js"
@@ -37,12 +38,10 @@ const failedTarget = (target: ProbeTarget, error: GatewayClientError, tunnel: Ta
 })
 
 /** Config summary for the report: where it is, whether it is valid, its hash; never its content. */
-const configSummary = (value: unknown) => {
-  if (typeof value !== "object" || value === null) return null
-  const v = value as { path?: unknown; exists?: unknown; valid?: unknown; hash?: unknown }
-  return { path: v.path ?? null, exists: v.exists ?? null, valid: v.valid ?? null, hash: v.hash ?? null }
-}
+const configSummary = (value: unknown) =>
+  isRecord(value) ? { path: value["path"] ?? null, exists: value["exists"] ?? null, valid: value["valid"] ?? null, hash: value["hash"] ?? null } : null
 
+/** `gateway probe`: connects to each target as a read-only probe and reports what answered. */
 export const GatewayProbeLive = Layer.effect(
   GatewayProbe,
   Effect.gen(function*() {
@@ -69,7 +68,7 @@ export const GatewayProbeLive = Layer.effect(
         const failures = results.flatMap((r) => (Either.isLeft(r) ? [r.left] : []))
         const scopeLimited = failures.some((e) => e.code === "MISSING_SCOPE")
         const hello = connection.hello
-        const self = Array.isArray(presence) ? presence.find((p: { connId?: unknown }) => p?.connId === hello.server.connId) ?? null : null
+        const self = Array.isArray(presence) ? presence.find((p) => isRecord(p) && p["connId"] === hello.server.connId) ?? null : null
         return {
           id: target.id,
           kind: target.kind,

@@ -1,5 +1,5 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Either, Layer } from "effect"
+import { Effect, Either, Layer, Option, Schema } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { type BindMode, bindHostFor } from "../../domain/gateway/startGuards.js"
 import { resolveGatewayPort } from "../../domain/Paths.js"
@@ -15,21 +15,26 @@ import { readGatewayLockOwner } from "../gateway/GatewayLock.js"
 import { scanPort } from "../gateway/processInfo.js"
 import { GatewayLogReaderLive } from "../gatewayLogReader.js"
 
+// Only error-level records matter here; anything else (other levels, a partial line) does not decode.
+const decodeErrorRecord = Schema.decodeUnknownOption(Schema.parseJson(Schema.Struct({
+  level: Schema.Literal("error", "fatal"),
+  message: Schema.String,
+  time: Schema.optionalWith(Schema.Unknown, { exact: true })
+})))
+
 /** The newest error-level record among the log lines, as `message` text. */
 const lastErrorOf = (lines: ReadonlyArray<string>): string | null => {
   for (let i = lines.length - 1; i >= 0; i--) {
-    try {
-      const record = JSON.parse(lines[i] ?? "") as { level?: unknown; message?: unknown; time?: unknown }
-      if ((record.level === "error" || record.level === "fatal") && typeof record.message === "string") {
-        return typeof record.time === "string" ? `${record.time} ${record.message}` : record.message
-      }
-    } catch {
-      // Not a JSON record (a partial line): skip it.
+    const record = decodeErrorRecord(lines[i] ?? "")
+    if (Option.isSome(record)) {
+      const { message, time } = record.value
+      return typeof time === "string" ? `${time} ${message}` : message
     }
   }
   return null
 }
 
+/** `gateway status`: service, config, port, probe and log facts gathered into one report. */
 export const GatewayStatusLive = Layer.effect(
   GatewayStatus,
   Effect.gen(function*() {
