@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Layer, Queue } from "effect"
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { WebSocketServer } from "ws"
 import { Methods } from "../../src/domain/protocol/methods.js"
+import { makeIdentityStore } from "../../src/layers/client/DeviceIdentityStore.js"
 import { GatewayClientLive } from "../../src/layers/client/GatewayClientLive.js"
+import { StateFilesLive } from "../../src/layers/StateFilesLive.js"
 import { GatewayClient } from "../../src/services/GatewayClient.js"
-import { configTestLayer } from "../support/configTestLayer.js"
+import { configTestLayer, DiskFilesTest } from "../support/configTestLayer.js"
+import { diskFull, FaultyFileSystem, permissionDenied } from "../support/faultyFileSystem.js"
 import { startGateway, type RunningGateway } from "../support/gatewayHarness.js"
 
 const TOKEN = "client-test-token-0123456789"
@@ -144,5 +148,38 @@ describe("GatewayClient: pairing and timeouts", () => {
     } finally {
       silent.close()
     }
+  })
+})
+
+describe("DeviceIdentityStore on a failing disk", () => {
+  const stateDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-identity-"))
+
+  it.effect("disk full while saving a device token: StateIoError naming device-auth.json, the saved tokens intact", () => {
+    const dir = stateDir()
+    const tokensFile = path.join(dir, "identity", "device-auth.json")
+    return Effect.gen(function*() {
+      const disk = yield* makeIdentityStore(dir).pipe(Effect.provide(DiskFilesTest))
+      yield* disk.saveToken("ws://gw", "dev-1", "operator", "tok-1", ["operator.read"])
+      const before = fs.readFileSync(tokensFile, "utf8")
+      const full = yield* makeIdentityStore(dir).pipe(Effect.provide(StateFilesLive.pipe(Layer.provide(FaultyFileSystem([diskFull("write", (p) => p.startsWith(tokensFile))])))))
+      const error = yield* Effect.flip(full.saveToken("ws://gw", "dev-1", "operator", "tok-2", ["operator.read"]))
+      expect(error).toMatchObject({ _tag: "StateIoError", path: tokensFile })
+      expect(error.message).toContain("ENOSPC")
+      expect(fs.readFileSync(tokensFile, "utf8")).toBe(before)
+      expect(fs.readdirSync(path.join(dir, "identity")).sort()).toEqual(["device-auth.json"])
+      expect(yield* disk.storedToken("ws://gw", "dev-1", "operator")).toMatchObject({ token: "tok-1" })
+    }).pipe(Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))))
+  })
+
+  it.effect("permission denied creating the identity: StateIoError naming device.json, nothing half-written", () => {
+    const dir = stateDir()
+    const identityFile = path.join(dir, "identity", "device.json")
+    return Effect.gen(function*() {
+      const denied = yield* makeIdentityStore(dir).pipe(Effect.provide(StateFilesLive.pipe(Layer.provide(FaultyFileSystem([permissionDenied("rename", (p) => p === identityFile)])))))
+      const error = yield* Effect.flip(denied.ensure)
+      expect(error).toMatchObject({ _tag: "StateIoError", path: identityFile })
+      expect(error.message).toContain("EACCES")
+      expect(fs.readdirSync(path.join(dir, "identity"))).toEqual([])
+    }).pipe(Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))))
   })
 })
