@@ -92,13 +92,18 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
           let end = start
           while (end < batch.length && fileFor(batch[end]?.millis ?? 0) === day) end += 1
           // Chunks stay within maxFileBytes, so rotation still keeps every file under the limit.
+          // The chunk's size is counted as it grows (measuring the whole string each time is quadratic).
           let chunk = ""
+          let chunkBytes = 0
           for (const entry of batch.slice(start, end)) {
-            if (chunk !== "" && Buffer.byteLength(chunk, "utf8") + Buffer.byteLength(entry.line, "utf8") > maxFileBytes) {
+            const lineBytes = Buffer.byteLength(entry.line, "utf8")
+            if (chunk !== "" && chunkBytes + lineBytes > maxFileBytes) {
               yield* appendLocked(entry.millis, chunk)
               chunk = ""
+              chunkBytes = 0
             }
             chunk += entry.line
+            chunkBytes += lineBytes
           }
           const first = batch[start]
           if (first !== undefined && chunk !== "") yield* appendLocked(first.millis, chunk)
