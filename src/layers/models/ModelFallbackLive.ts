@@ -8,6 +8,7 @@ import { fallbackNotice, OVERLOAD_NOTICE, overloadBackoffMs } from "../../domain
 import { type ModelCallRequest, ModelClient } from "../../services/ModelClient.js"
 import { ModelHealth } from "../../services/ModelHealth.js"
 import { ModelPolicy } from "../../services/ModelPolicy.js"
+import { defaultOverloadRetry } from "./ModelPolicyLive.js"
 
 const flatten = (error: ModelError): ReadonlyArray<FailoverAttempt> => (error._tag === "ModelFailover" ? error.attempts : [attemptOf(error)])
 
@@ -41,7 +42,7 @@ export const ModelFallbackLive = Layer.effect(
     const inner = yield* ModelClient
     const health = yield* ModelHealth
     const policy = yield* ModelPolicy
-    const overload = policy.overloadRetry ?? { maxRetries: 10, baseDelay: "2500 millis", maxDelay: "30 seconds", noticeAfter: "30 seconds" }
+    const overload = policy.overloadRetry ?? defaultOverloadRetry
 
     /**
      * The wait before rerunning a chain whose every attempt since `start` was `overloaded`, or

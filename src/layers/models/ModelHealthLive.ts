@@ -1,8 +1,7 @@
 import { Clock, Effect, Either, Layer, ParseResult, Schema } from "effect"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
-import { emptyHealth, HealthFile, recordFailure, recordSuccess, successNeedsWrite } from "../../domain/models/health.js"
-import { defaultProfileId } from "../../domain/models/health.js"
+import { emptyHealth, HealthFile, withFailure, withFallback, withSuccess } from "../../domain/models/health.js"
 import { ModelHealth } from "../../services/ModelHealth.js"
 import { ModelPolicy } from "../../services/ModelPolicy.js"
 import { Paths } from "../../services/Paths.js"
@@ -53,19 +52,9 @@ export const ModelHealthLive = Layer.effect(
 
     return {
       read: read.pipe(Effect.catchTag("ConfigIoError", (error) => Effect.as(Effect.logWarning(error.message), emptyHealth))),
-      recordFailure: (attempt) =>
-        update((current, now) => {
-          const id = defaultProfileId(attempt.provider)
-          const error = { at: now, model: attempt.model, reason: attempt.reason, code: attempt.code, summary: attempt.summary, ...(attempt.status === undefined ? {} : { status: attempt.status }) }
-          return { ...current, profiles: { ...current.profiles, [id]: recordFailure(current.profiles[id], attempt.provider, error, now, policy.cooldown) } }
-        }),
-      recordSuccess: (provider) =>
-        update((current, now) => {
-          const id = defaultProfileId(provider)
-          if (!successNeedsWrite(current.profiles[id], now)) return current
-          return { ...current, profiles: { ...current.profiles, [id]: recordSuccess(current.profiles[id], provider, now) } }
-        }),
-      recordFallback: (record) => update((current) => ({ ...current, lastFallback: record }))
+      recordFailure: (attempt) => update((current, now) => withFailure(current, attempt, now, policy.cooldown)),
+      recordSuccess: (provider) => update((current, now) => withSuccess(current, provider, now)),
+      recordFallback: (record) => update((current) => withFallback(current, record))
     }
   })
 )

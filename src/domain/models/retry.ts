@@ -1,0 +1,47 @@
+import { Duration, Schedule } from "effect"
+import { type ModelCallError, type ModelError, retryAfterOf } from "./errors.js"
+import { isTransient } from "./failover.js"
+
+/** The same-provider retry numbers of `ModelPolicy.retry`. */
+export interface RetryPolicy {
+  readonly maxRetries: number
+  readonly baseDelay: Duration.DurationInput
+  readonly maxDelay: Duration.DurationInput
+  readonly retryAfterCap: Duration.DurationInput
+}
+
+/** How long to wait before retry number `retry` (1-based), or `undefined` when not to retry. */
+export const retryDelay = (error: ModelCallError, retry: number, policy: RetryPolicy): number | undefined => {
+  if (retry > policy.maxRetries) return undefined
+  // Our own timeout already spent the time budget; the long-context refusal repeats for the same payload.
+  if (error._tag === "ModelTimeout" || (error._tag === "ModelRateLimited" && error.longContext)) return undefined
+  if (!isTransient(error.reason)) return undefined
+  const hinted = retryAfterOf(error)
+  if (hinted !== undefined) return hinted > Duration.toMillis(policy.retryAfterCap) ? undefined : hinted
+  return Math.min(Duration.toMillis(policy.baseDelay) * 2 ** (retry - 1), Duration.toMillis(policy.maxDelay))
+}
+
+/** One retry the schedule decided on: the failure, its 1-based number and the wait before it. */
+export interface RetryStep {
+  readonly error: ModelCallError
+  readonly retry: number
+  readonly delayMs: number
+}
+
+/**
+ * The same-provider retry policy as a Schedule over the failures: each failure and its number go
+ * through `retryDelay`; the schedule stops (the failure surfaces) when it says not to retry, else
+ * waits the delay it gives (`retry-after` up to the cap, else the doubling backoff). A chain's
+ * `ModelFailover` is never retried here.
+ */
+export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<RetryStep | undefined, ModelError> =>
+  Schedule.identity<ModelError>().pipe(
+    Schedule.intersect(Schedule.count),
+    Schedule.map(([error, count]): RetryStep | undefined => {
+      if (error._tag === "ModelFailover") return undefined
+      const delayMs = retryDelay(error, count + 1, policy)
+      return delayMs === undefined ? undefined : { error, retry: count + 1, delayMs }
+    }),
+    Schedule.whileOutput((step) => step !== undefined),
+    Schedule.addDelay((step) => Duration.millis(step?.delayMs ?? 0))
+  )
