@@ -1,3 +1,4 @@
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Option } from "effect"
 import * as fs from "node:fs/promises"
 import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
@@ -6,6 +7,7 @@ import { runGateway } from "../../layers/gateway/runGateway.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
 import type { Host } from "../../services/Host.js"
 import type { Paths } from "../../services/Paths.js"
+import type { StateFiles } from "../../services/StateFiles.js"
 
 /** `openclaw gateway run`: flags to RunOptions, then the gateway until Ctrl-C. */
 export const gatewayRun = (args: {
@@ -32,7 +34,7 @@ export const gatewayRun = (args: {
         catch: (e) => new GatewayStartBlocked({ code: "GATEWAY_INVALID_OPTION", message: `Could not read --password-file: ${e instanceof Error ? e.message : String(e)}`, exitCode: 1 })
       })).trim()
       : Option.getOrUndefined(args.password)
-    const context = yield* Effect.context<ConfigStore | Paths | Host>()
+    const context = yield* Effect.context<ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem>()
     return yield* runGateway({
       features: [AgentFeatureLive(context)],
       port: Option.getOrUndefined(args.port),
