@@ -622,4 +622,15 @@ describe("retry, timeout and fallback policy on the TestClock (scripted client)"
       expect(error._tag).toBe("ModelRateLimited")
       expect(after.calls).toHaveLength(1)
     }))
+
+  it.effect("a call is traced through each policy layer: fallback, retry, timeout", () =>
+    Effect.gen(function*() {
+      const models = scripted({})
+      yield* models.complete("mlx/m")
+      yield* Stream.runDrain(models.stream("mlx/m"))
+      expect(models.calls.map((call) => call.spans.filter((name) => name.startsWith("Model")))).toEqual([
+        ["ModelTimeout.complete", "ModelRetry.complete", "ModelFallback.complete"],
+        ["ModelTimeout.stream", "ModelRetry.stream", "ModelFallback.stream"]
+      ])
+    }))
 })

@@ -1,4 +1,4 @@
-import { Clock, Effect, Layer, Option, Schema, Stream } from "effect"
+import { Clock, Effect, Layer, Option, Schema, Stream, type Tracer } from "effect"
 import { buildCatalogue, findTarget, type ModelTarget } from "../../src/domain/models/catalogue.js"
 import { type ModelCallError, ModelHttpError, ModelRateLimited } from "../../src/domain/models/errors.js"
 import type { FailoverReason } from "../../src/domain/models/failover.js"
@@ -41,12 +41,23 @@ export const badGateway = failWith(502, "server_error", "HTTP 502: server_error:
 /** A rejected key. */
 export const unauthorized = failWith(401, "auth", "HTTP 401: Incorrect API key provided")
 
-/** One call the scripted client received: the target's `provider/model`, how, and when (Clock time). */
+/** One call the scripted client received: the target's `provider/model`, how, when (Clock time) and the spans it ran in (innermost first). */
 export interface ScriptedCall {
   readonly key: string
   readonly mode: "complete" | "stream"
   readonly at: number
+  readonly spans: ReadonlyArray<string>
 }
+
+const spanNames = Effect.map(Effect.option(Effect.currentSpan), (current) => {
+  const names: Array<string> = []
+  let span: Option.Option<Tracer.AnySpan> = current
+  while (Option.isSome(span)) {
+    if (span.value._tag === "Span") names.push(span.value.name)
+    span = span.value._tag === "Span" ? span.value.parent : Option.none()
+  }
+  return names
+})
 
 /**
  * Provider targets `provider/model` for scripted calls, from a minimal config: each provider gets
@@ -80,8 +91,8 @@ export const ScriptedModelClient = (script: Readonly<Record<string, ReadonlyArra
   const queues = new Map(Object.entries(script).map(([key, outcomes]) => [key, [...outcomes]]))
   const calls: Array<ScriptedCall> = []
   const next = (target: ModelTarget, mode: ScriptedCall["mode"]) =>
-    Effect.map(Clock.currentTimeMillis, (at) => {
-      calls.push({ key: target.key, mode, at })
+    Effect.map(Effect.zip(Clock.currentTimeMillis, spanNames), ([at, spans]) => {
+      calls.push({ key: target.key, mode, at, spans })
       return queues.get(target.key)?.shift() ?? otherwise
     })
   const response = (target: ModelTarget, text: string): ModelResponse => ({

@@ -4,9 +4,12 @@ import { isTransient } from "./failover.js"
 
 /** The same-provider retry numbers of `ModelPolicy.retry`. */
 export interface RetryPolicy {
+  /** Extra tries on the same provider after a transient failure. */
   readonly maxRetries: number
+  /** First backoff when the provider sent no `retry-after`; doubles per retry up to `maxDelay`. */
   readonly baseDelay: Duration.DurationInput
   readonly maxDelay: Duration.DurationInput
+  /** A longer `retry-after` is not waited for: the failure surfaces so fallback can run. */
   readonly retryAfterCap: Duration.DurationInput
 }
 

@@ -135,30 +135,29 @@ export const ModelFallbackLive = Layer.effect(
       })
 
     return {
-      complete: (request) =>
-        Effect.suspend(() => {
-          const candidates = candidatesOf(request)
-          const attempts: Array<FailoverAttempt> = []
-          const run = (from: number): Effect.Effect<ModelResponse, ModelError> =>
-            Effect.flatMap(usableFrom(from, candidates, attempts), (index) =>
-              inner.complete(single(request, candidates[index] ?? request.target)).pipe(
-                Effect.matchEffect({
-                  onSuccess: (response) => onSuccess(response, index, candidates, [...attempts]),
-                  onFailure: (error) =>
-                    Effect.flatMap(onFailure(error, index, candidates, attempts), (next) =>
-                      next === undefined ? Effect.fail(exhausted(attempts, error)) : run(index + 1))
-                })
-              ))
-          // Spec 1.4: an all-overloaded chain is rerun with backoff (before any output: `complete` has none).
-          const chain = (retry: number, waited: Ref.Ref<number>): Effect.Effect<ModelResponse, ModelError> => {
-            const start = attempts.length
-            return run(0).pipe(
-              Effect.catchAll((error) =>
-                Effect.flatMap(overloadWait(attempts, start, retry, waited), (rerun) => rerun ? chain(retry + 1, waited) : Effect.fail(error)))
-            )
-          }
-          return Effect.flatMap(Ref.make(0), (waited) => chain(1, waited))
-        }),
+      complete: Effect.fn("ModelFallback.complete")(function*(request) {
+        const candidates = candidatesOf(request)
+        const attempts: Array<FailoverAttempt> = []
+        const run = (from: number): Effect.Effect<ModelResponse, ModelError> =>
+          Effect.flatMap(usableFrom(from, candidates, attempts), (index) =>
+            inner.complete(single(request, candidates[index] ?? request.target)).pipe(
+              Effect.matchEffect({
+                onSuccess: (response) => onSuccess(response, index, candidates, [...attempts]),
+                onFailure: (error) =>
+                  Effect.flatMap(onFailure(error, index, candidates, attempts), (next) =>
+                    next === undefined ? Effect.fail(exhausted(attempts, error)) : run(index + 1))
+              })
+            ))
+        // Spec 1.4: an all-overloaded chain is rerun with backoff (before any output: `complete` has none).
+        const chain = (retry: number, waited: Ref.Ref<number>): Effect.Effect<ModelResponse, ModelError> => {
+          const start = attempts.length
+          return run(0).pipe(
+            Effect.catchAll((error) =>
+              Effect.flatMap(overloadWait(attempts, start, retry, waited), (rerun) => rerun ? chain(retry + 1, waited) : Effect.fail(error)))
+          )
+        }
+        return yield* chain(1, yield* Ref.make(0))
+      }),
       stream: (request) =>
         Stream.unwrap(
           Effect.map(Ref.make(false), (started) => {
@@ -197,7 +196,7 @@ export const ModelFallbackLive = Layer.effect(
             }
             return Stream.unwrap(Effect.map(Ref.make(0), (waited) => chain(1, waited)))
           })
-        )
+        ).pipe(Stream.withSpan("ModelFallback.stream"))
     }
   })
 )
