@@ -3,6 +3,7 @@ import { Either } from "effect"
 import type { OpenClawConfig } from "../../src/domain/config/ConfigSchema.js"
 import { validateConfig } from "../../src/domain/config/validate.js"
 import { buildAnthropicRequest } from "../../src/domain/models/anthropicMessages.js"
+import { backoffMs } from "../../src/domain/models/retry.js"
 import { makeAnthropicStreamAccumulator, parseAnthropicMessage } from "../../src/domain/models/anthropicResponse.js"
 import { buildCatalogue, type ModelTarget } from "../../src/domain/models/catalogue.js"
 import { buildChatCompletionsRequest, type ChatTarget } from "../../src/domain/models/chatCompletions.js"
@@ -23,7 +24,6 @@ import {
   fallbackNotice,
   modelAllowed,
   OVERLOAD_NOTICE,
-  overloadBackoffMs,
   planModels,
   resolveModel
 } from "../../src/domain/models/selection.js"
@@ -143,7 +143,7 @@ describe("selection and the fallback chain (spec 1.4)", () => {
   })
 
   it("an all-overloaded chain backs off 2.5 s doubling to 30 s; the notice is the spec's text", () => {
-    expect([1, 2, 3, 4, 5, 10].map((n) => overloadBackoffMs(n, 2_500, 30_000))).toEqual([2_500, 5_000, 10_000, 20_000, 30_000, 30_000])
+    expect([1, 2, 3, 4, 5, 10].map((n) => backoffMs(n, 2_500, 30_000))).toEqual([2_500, 5_000, 10_000, 20_000, 30_000, 30_000])
     expect(OVERLOAD_NOTICE).toBe("The AI service is temporarily overloaded. I’m still retrying; this may take a few minutes.")
   })
 

@@ -556,6 +556,21 @@ describe("retry, timeout and fallback policy on the TestClock (scripted client)"
       expect(logs.filter((line) => line === OVERLOAD_NOTICE)).toHaveLength(1)
     }))
 
+  it.effect("past the rerun budget (3 in tests) the overload surfaces; a stream is rerun like a call before its first event", () =>
+    Effect.gen(function*() {
+      const models = scripted({ "mlx/m": Array.from({ length: 12 }, () => overloaded) })
+      const fiber = yield* Effect.fork(models.complete("mlx/m"))
+      yield* TestClock.adjust("30 seconds")
+      const error = modelError(yield* Effect.flip(Fiber.join(fiber)))
+      expect(error.reason).toBe("overloaded")
+      expect(models.calls.map((call) => call.at)).toEqual([0, 1_000, 3_000, 5_500, 6_500, 8_500, 13_500, 14_500, 16_500, 26_500, 27_500, 29_500])
+      const streamed = scripted({ "mlx/m": [overloaded, overloaded, overloaded] })
+      const events = yield* Effect.fork(Stream.runCollect(streamed.stream("mlx/m")))
+      yield* TestClock.adjust("5500 millis")
+      expect(deltas(Chunk.toReadonlyArray(yield* Fiber.join(events)))).toEqual(["pong"])
+      expect(streamed.calls.map((call) => call.at - 30_000)).toEqual([0, 1_000, 3_000, 5_500])
+    }))
+
   it.effect("timeoutSeconds bounds a hung request: nothing at 6.999 s, ModelTimeout at 7 s, no retry", () =>
     Effect.gen(function*() {
       const models = scripted({ "slow/m": [hang] })

@@ -13,6 +13,9 @@ export interface RetryPolicy {
   readonly retryAfterCap: Duration.DurationInput
 }
 
+/** `baseMs` doubled per retry (`retry` is 1-based), at most `maxMs`. */
+export const backoffMs = (retry: number, baseMs: number, maxMs: number): number => Math.min(baseMs * 2 ** (retry - 1), maxMs)
+
 /** How long to wait before retry number `retry` (1-based), or `undefined` when not to retry. */
 export const retryDelay = (error: ModelCallError, retry: number, policy: RetryPolicy): number | undefined => {
   if (retry > policy.maxRetries) return undefined
@@ -21,7 +24,7 @@ export const retryDelay = (error: ModelCallError, retry: number, policy: RetryPo
   if (!isTransient(error.reason)) return undefined
   const hinted = retryAfterOf(error)
   if (hinted !== undefined) return hinted > Duration.toMillis(policy.retryAfterCap) ? undefined : hinted
-  return Math.min(Duration.toMillis(policy.baseDelay) * 2 ** (retry - 1), Duration.toMillis(policy.maxDelay))
+  return backoffMs(retry, Duration.toMillis(policy.baseDelay), Duration.toMillis(policy.maxDelay))
 }
 
 /** One retry the schedule decided on: the failure, its 1-based number and the wait before it. */
@@ -45,6 +48,37 @@ export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<RetryStep 
       const delayMs = retryDelay(error, count + 1, policy)
       return delayMs === undefined ? undefined : { error, retry: count + 1, delayMs }
     }),
+    Schedule.whileOutput((step) => step !== undefined),
+    Schedule.addDelay((step) => Duration.millis(step?.delayMs ?? 0))
+  )
+
+/** The all-overloaded chain rerun numbers of `ModelPolicy.overloadRetry`. */
+export interface OverloadRetryPolicy {
+  readonly maxRetries: number
+  readonly baseDelay: Duration.DurationInput
+  readonly maxDelay: Duration.DurationInput
+  /** Tell the user once this much was spent waiting. */
+  readonly noticeAfter: Duration.DurationInput
+}
+
+/** One rerun of a whole fallback chain: its 1-based number and the wait before it. */
+export interface RerunStep {
+  readonly retry: number
+  readonly delayMs: number
+}
+
+/**
+ * The rerun of a fallback chain whose every attempt was `overloaded` (spec 1.4), as a Schedule over
+ * "was the whole round overloaded": up to `maxRetries` reruns, from `baseDelay` doubling to `maxDelay`.
+ */
+export const overloadSchedule = (policy: OverloadRetryPolicy): Schedule.Schedule<RerunStep | undefined, boolean> =>
+  Schedule.identity<boolean>().pipe(
+    Schedule.intersect(Schedule.count),
+    Schedule.map(([allOverloaded, count]): RerunStep | undefined =>
+      allOverloaded && count < policy.maxRetries
+        ? { retry: count + 1, delayMs: backoffMs(count + 1, Duration.toMillis(policy.baseDelay), Duration.toMillis(policy.maxDelay)) }
+        : undefined
+    ),
     Schedule.whileOutput((step) => step !== undefined),
     Schedule.addDelay((step) => Duration.millis(step?.delayMs ?? 0))
   )
