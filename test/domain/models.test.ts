@@ -549,6 +549,27 @@ const _target: ModelTarget | undefined = catalogue.models[0]
 void _target
 
 describe("upstream block pages (runbook: Upstream 403 blocked responses)", () => {
+  it("error bodies: error.code or error.type labels error.message; message and detail otherwise; a page or plain text is summarised", async () => {
+    const { errorSummary } = await import("../../src/domain/models/errorBody.js")
+    expect([
+      "{\"error\":{\"message\":\"m\",\"code\":\"c\",\"type\":\"t\"}}",
+      "{\"error\":{\"message\":\"m\",\"code\":42,\"type\":\"t\"},\"extra\":1}",
+      "{\"error\":\"Not found\"}",
+      "{\"message\":5,\"detail\":\"d\"}",
+      "plain   text",
+      "",
+      "<html><title>Blocked</title></html>"
+    ].map((text) => errorSummary(500, text))).toEqual([
+      { summary: "HTTP 500: c: m", code: "c" },
+      { summary: "HTTP 500: t: m", code: "t" },
+      { summary: "HTTP 500: {\"error\":\"Not found\"}", code: undefined },
+      { summary: "HTTP 500: d", code: undefined },
+      { summary: "HTTP 500: plain text", code: undefined },
+      { summary: "HTTP 500", code: undefined },
+      { summary: "HTTP 500: HTML response, not a provider API error (\"Blocked\")", code: undefined }
+    ])
+  })
+
   it("summarises a web page instead of dumping it, and diagnoses a security-layer block", async () => {
     const { htmlGist, isHtmlBody, looksLikeUpstreamBlock } = await import("../../src/domain/models/errorBody.js")
     const { diagnoseProviderError } = await import("../../src/domain/models/diagnosis.js")
