@@ -58,8 +58,7 @@ it.effect("disk full while saving health: the call goes on, the warning names th
     const before = fs.readFileSync(state.file, "utf8")
     const logs: Array<string> = []
     yield* Effect.flatMap(ModelHealth, (health) => health.recordFailure(overloaded)).pipe(
-      Effect.provide(healthLayer(state, [diskFull("write", (p) => p.startsWith(path.dirname(state.file)))])),
-      Effect.provide(captureLogs(logs))
+      Effect.provide(Layer.merge(healthLayer(state, [diskFull("write", (p) => p.startsWith(path.dirname(state.file)))]), captureLogs(logs)))
     )
     expect(logs).toEqual([`could not record model health: writing temp file for ${state.file} failed: ENOSPC: no space left on device, write`])
     expect(fs.readFileSync(state.file, "utf8")).toBe(before)
@@ -73,15 +72,13 @@ it.effect("a denied rename keeps the previous file; a denied read answers empty 
     const before = fs.readFileSync(state.file, "utf8")
     const logs: Array<string> = []
     yield* Effect.flatMap(ModelHealth, (health) => health.recordSuccess("anthropic")).pipe(
-      Effect.provide(healthLayer(state, [permissionDenied("rename", (p) => p === state.file)])),
-      Effect.provide(captureLogs(logs))
+      Effect.provide(Layer.merge(healthLayer(state, [permissionDenied("rename", (p) => p === state.file)]), captureLogs(logs)))
     )
     expect(logs).toEqual([`could not record model health: replacing ${state.file} failed: EACCES: permission denied`])
     expect(fs.readFileSync(state.file, "utf8")).toBe(before)
     expect(temps(state.file)).toEqual([])
     const health = yield* Effect.flatMap(ModelHealth, (health) => health.read).pipe(
-      Effect.provide(healthLayer(state, [permissionDenied("readFileString", (p) => p === state.file)])),
-      Effect.provide(captureLogs(logs))
+      Effect.provide(Layer.merge(healthLayer(state, [permissionDenied("readFileString", (p) => p === state.file)]), captureLogs(logs)))
     )
     expect(health.profiles).toEqual({})
     expect(logs[1]).toBe(`reading ${state.file} failed: EACCES: permission denied`)
