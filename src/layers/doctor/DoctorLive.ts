@@ -22,9 +22,6 @@ import { ensureStateDir, repairFiles } from "./fileRepairs.js"
 import { configuredPort, runCheck } from "./runChecks.js"
 import { repairService } from "./serviceRepair.js"
 
-/** Default doctor timings: a port probe gets 1.5 s; an ownerless lock is stale after 30 minutes. */
-export const DoctorPolicyLive = Layer.succeed(DoctorPolicy, { probeTimeout: "1500 millis", malformedLockAge: "30 minutes" })
-
 const isBroken = (snapshot: ConfigSnapshot) => snapshot.exists && (snapshot.parseError !== undefined || snapshot.config === undefined)
 
 /** True when the legacy rewrite plus unknown-key removal would make the parsed config valid (no restore needed). */
