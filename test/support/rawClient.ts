@@ -49,7 +49,9 @@ export const openRaw = (url: string, options: { origin?: string; headers?: Recor
       challenge,
       send: (frame) => ws.send(JSON.stringify(frame)),
       sendRaw: (data, binary = false) => ws.send(data, { binary }),
-      next: (predicate = () => true, timeoutMs = 5000) => {
+      // The default only turns a frame that never comes into a failure; it is no speed budget (a loaded
+      // machine may take seconds to answer a flood). Tests that expect silence pass a short timeout.
+      next: (predicate = () => true, timeoutMs = 30_000) => {
         const index = frames.findIndex(predicate)
         if (index >= 0) return Promise.resolve(frames.splice(index, 1)[0] as Frame)
         return new Promise((res, rej) => {
