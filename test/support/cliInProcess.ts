@@ -59,20 +59,23 @@ export const runInProcess = (args: ReadonlyArray<string>) =>
   })
 
 /**
- * A throwaway home, like `tempHome()` of the spawned tests, whose `run` executes the command tree in this
- * process over the real files there (root options, `HOME`, `OPENCLAW_*` env as the process would see them).
+ * Runs `openclaw <args>` in this process over the install in `home` (root options, `HOME`, `OPENCLAW_*`
+ * env as the process would see them): the in-process twin of spawning the built CLI there.
  */
+export const runAt = (home: string, args: ReadonlyArray<string>, extraEnv: Record<string, string | undefined> = {}): Promise<CliRun> => {
+  const { options } = splitRootOptions(args)
+  const env = Object.fromEntries(Object.entries({ HOME: home, OPENCLAW_HOME: home, ...extraEnv }).filter((entry): entry is [string, string] => entry[1] !== undefined))
+  const layer = CliServicesLive({ serviceManager: ServiceManagerTest(fakeServiceState()), doctorPolicy: DoctorPolicyTest }).pipe(
+    Layer.provideMerge(ConfigLive({ ...options, host: { env, osHome: home, cwd: home } })),
+    Layer.provideMerge(NodeContext.layer),
+    Layer.provideMerge(Presentation)
+  )
+  return Effect.runPromise(Effect.scoped(runInProcess(args).pipe(Effect.provide(layer))))
+}
+
+/** A throwaway home, like `tempHome()` of the spawned tests, whose `run` executes the command tree in this process. */
 export const inProcessHome = () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-home-"))
-  const run = (args: ReadonlyArray<string>, extraEnv: Record<string, string> = {}): Promise<CliRun> => {
-    const { options } = splitRootOptions(args)
-    const host = { env: { HOME: home, OPENCLAW_HOME: home, ...extraEnv }, osHome: home, cwd: home }
-    const layer = CliServicesLive({ serviceManager: ServiceManagerTest(fakeServiceState()), doctorPolicy: DoctorPolicyTest }).pipe(
-      Layer.provideMerge(ConfigLive({ ...options, host })),
-      Layer.provideMerge(NodeContext.layer),
-      Layer.provideMerge(Presentation)
-    )
-    return Effect.runPromise(Effect.scoped(runInProcess(args).pipe(Effect.provide(layer))))
-  }
+  const run = (args: ReadonlyArray<string>, extraEnv: Record<string, string> = {}) => runAt(home, args, extraEnv)
   return { home, stateDir: path.join(home, ".openclaw"), configPath: path.join(home, ".openclaw", "openclaw.json"), run }
 }

@@ -5,7 +5,8 @@ import * as path from "node:path"
 import type { FakeServer } from "../support/fakeHttp.js"
 import { type AnthropicFake, startAnthropicFake } from "../support/fakeAnthropicServer.js"
 import { type OpenAiFake, startOpenAiFake } from "../support/fakeOpenAiServer.js"
-import { homeWithConfig, runCliAsync } from "../support/runCliAsync.js"
+import { homeWithConfig } from "../support/runCliAsync.js"
+import { runAt } from "../support/cliInProcess.js"
 
 const MLX_ID = "mlx-community/Qwen3-30B-A3B-6bit"
 const MLX_KEY = "sk-local-secret-0123456789abcdef"
@@ -52,7 +53,7 @@ const install = (config: Record<string, unknown>) => {
   const logFile = path.join(fs.mkdtempSync(path.join(process.env["TMPDIR"] ?? "/tmp", "clawgate-models-log-")), "openclaw.log")
   const home = homeWithConfig({ gateway: { port: closedPort }, logging: { file: logFile }, ...config })
   homes.push(home.home, path.dirname(logFile))
-  const run = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) => runCliAsync(home.home, args, env)
+  const run = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) => runAt(home.home, args, env)
   return { ...home, logFile, run }
 }
 
@@ -64,7 +65,7 @@ const parseJson = (stdout: string): any => {
   }
 }
 
-describe("openclaw infer model run (built CLI, loopback fakes)", () => {
+describe("openclaw infer model run (in process, loopback fakes)", () => {
   it("--model p/m --json: the spec envelope, the bare id on the wire, the request shape without the key", async () => {
     const fake = await openai({ reply: "pong" })
     const { run } = install({ models: { providers: { mlx: mlxProvider(fake) } } })
@@ -246,7 +247,7 @@ describe("openclaw infer model run (built CLI, loopback fakes)", () => {
   })
 })
 
-describe("Anthropic 429 long context (runbook section, built CLI)", () => {
+describe("Anthropic 429 long context (runbook section, in process)", () => {
   const longPrompt = `summarise this: ${"lorem ipsum dolor ".repeat(80)}`
 
   const setup = async () => {
@@ -319,7 +320,7 @@ describe("Anthropic 429 long context (runbook section, built CLI)", () => {
   })
 })
 
-describe("openclaw models status and list (built CLI)", () => {
+describe("openclaw models status and list (in process)", () => {
   it("--json: resolved default, fallbacks, aliases and auth per provider; diagnostics on stderr", async () => {
     const fake = await openai()
     const { run } = install({
