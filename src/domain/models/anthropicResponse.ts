@@ -5,47 +5,45 @@ import { classifyFailure } from "./failover.js"
 import type { AssistantBlock, ModelOutput, StopReason, Usage } from "./messages.js"
 import { emptyUsage } from "./messages.js"
 import type { ModelStreamEvent } from "./response.js"
-import { JsonObject, orAbsent, tolerant } from "./tolerant.js"
+import { JsonObject, orAbsent, tolerant, TolerantCount, TolerantText } from "./tolerant.js"
 
-const Text = tolerant(Schema.String)
-const Count = tolerant(Schema.Finite)
 
 /** Token counts; a count the payload leaves out keeps its earlier value (stream deltas carry some). */
 const AnthropicUsage = Schema.Struct({
-  input_tokens: Count,
-  output_tokens: Count,
-  cache_read_input_tokens: Count,
-  cache_creation_input_tokens: Count
+  input_tokens: TolerantCount,
+  output_tokens: TolerantCount,
+  cache_read_input_tokens: TolerantCount,
+  cache_creation_input_tokens: TolerantCount
 })
 type AnthropicUsage = typeof AnthropicUsage.Type
 
 /** The content blocks a turn is made of; other block types are skipped. */
 const ContentBlock = Schema.Union(
-  Schema.Struct({ type: Schema.Literal("text"), text: Text }),
-  Schema.Struct({ type: Schema.Literal("thinking"), thinking: Text, signature: Text }),
-  Schema.Struct({ type: Schema.Literal("tool_use"), id: Text, name: Text, input: tolerant(JsonObject) })
+  Schema.Struct({ type: Schema.Literal("text"), text: TolerantText }),
+  Schema.Struct({ type: Schema.Literal("thinking"), thinking: TolerantText, signature: TolerantText }),
+  Schema.Struct({ type: Schema.Literal("tool_use"), id: TolerantText, name: TolerantText, input: tolerant(JsonObject) })
 )
 type ContentBlock = typeof ContentBlock.Type
 
 /** A non-streamed Messages API body: `content` must be an array. */
 const AnthropicMessage = Schema.Struct({
   content: Schema.Array(orAbsent(ContentBlock)),
-  stop_reason: Text,
+  stop_reason: TolerantText,
   usage: tolerant(AnthropicUsage)
 })
 
 /** One stream event payload, with the fields any event type may carry. */
 const AnthropicEvent = Schema.Struct({
-  type: Text,
-  index: Count,
+  type: TolerantText,
+  index: TolerantCount,
   message: tolerant(Schema.Struct({ usage: tolerant(AnthropicUsage) })),
-  content_block: tolerant(Schema.Struct({ type: Text, text: Text, id: Text, name: Text })),
-  delta: tolerant(Schema.Struct({ type: Text, text: Text, thinking: Text, signature: Text, partial_json: Text, stop_reason: Text })),
+  content_block: tolerant(Schema.Struct({ type: TolerantText, text: TolerantText, id: TolerantText, name: TolerantText })),
+  delta: tolerant(Schema.Struct({ type: TolerantText, text: TolerantText, thinking: TolerantText, signature: TolerantText, partial_json: TolerantText, stop_reason: TolerantText })),
   usage: tolerant(AnthropicUsage)
 })
 
 /** An error body: `{ error: { type, message } }`. */
-const AnthropicErrorBody = Schema.Struct({ error: tolerant(Schema.Struct({ type: Text, message: Text })) })
+const AnthropicErrorBody = Schema.Struct({ error: tolerant(Schema.Struct({ type: TolerantText, message: TolerantText })) })
 
 const decodeMessage = Schema.decodeUnknownEither(AnthropicMessage, { errors: "all" })
 const decodeEvent = Schema.decodeUnknownEither(AnthropicEvent, { errors: "all" })

@@ -4,7 +4,7 @@ import { classifyFailure, type FailoverReason } from "./failover.js"
 import type { AssistantBlock, ModelOutput, StopReason, Usage } from "./messages.js"
 import { emptyUsage } from "./messages.js"
 import type { ModelStreamEvent } from "./response.js"
-import { orAbsent, tolerant } from "./tolerant.js"
+import { orAbsent, tolerant, TolerantCount, TolerantText } from "./tolerant.js"
 
 /** Why a 2xx body could not be turned into a turn. */
 export interface OutputFailure {
@@ -12,32 +12,30 @@ export interface OutputFailure {
   readonly message: string
 }
 
-const Text = tolerant(Schema.String)
-const Count = tolerant(Schema.Finite)
 
 /** `usage` of a Chat Completions body or chunk. */
 const ChatUsage = Schema.Struct({
-  prompt_tokens: Count,
-  completion_tokens: Count,
-  total_tokens: Count,
-  prompt_tokens_details: tolerant(Schema.Struct({ cached_tokens: Count }))
+  prompt_tokens: TolerantCount,
+  completion_tokens: TolerantCount,
+  total_tokens: TolerantCount,
+  prompt_tokens_details: tolerant(Schema.Struct({ cached_tokens: TolerantCount }))
 })
 type ChatUsage = typeof ChatUsage.Type
 
-const ToolCallFunction = tolerant(Schema.Struct({ name: Text, arguments: Text }))
+const ToolCallFunction = tolerant(Schema.Struct({ name: TolerantText, arguments: TolerantText }))
 
 /** The reasoning fields backends use (DeepSeek, vLLM, LM Studio), in the order they are read. */
-const Reasoning = { reasoning_content: Text, reasoning: Text, reasoning_text: Text }
+const Reasoning = { reasoning_content: TolerantText, reasoning: TolerantText, reasoning_text: TolerantText }
 
 /** A non-streamed body: the first choice must carry a message; the rest is read if present. */
 const ChatCompletion = Schema.Struct({
   choices: Schema.Tuple(
     [Schema.Struct({
-      finish_reason: Text,
+      finish_reason: TolerantText,
       message: Schema.Struct({
-        content: Text,
+        content: TolerantText,
         ...Reasoning,
-        tool_calls: tolerant(Schema.Array(orAbsent(Schema.Struct({ id: Text, function: ToolCallFunction }))))
+        tool_calls: tolerant(Schema.Array(orAbsent(Schema.Struct({ id: TolerantText, function: ToolCallFunction }))))
       })
     })],
     Schema.Unknown
@@ -49,11 +47,11 @@ const ChatCompletion = Schema.Struct({
 const ChatChunk = Schema.Struct({
   choices: tolerant(Schema.Tuple(
     [orAbsent(Schema.Struct({
-      finish_reason: Text,
+      finish_reason: TolerantText,
       delta: tolerant(Schema.Struct({
-        content: Text,
+        content: TolerantText,
         ...Reasoning,
-        tool_calls: tolerant(Schema.Array(orAbsent(Schema.Struct({ index: Count, id: Text, function: ToolCallFunction }))))
+        tool_calls: tolerant(Schema.Array(orAbsent(Schema.Struct({ index: TolerantCount, id: TolerantText, function: ToolCallFunction }))))
       }))
     }))],
     Schema.Unknown

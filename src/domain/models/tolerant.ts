@@ -13,4 +13,10 @@ export const orAbsent = <A, I>(schema: Schema.Schema<A, I>) => Schema.Union(sche
 export const tolerant = <A, I>(schema: Schema.Schema<A, I>) => Schema.optional(orAbsent(schema))
 
 /** A JSON object (not null, not an array), such as tool-call arguments. */
+/** A provider's text field; anything else reads as absent. */
+export const TolerantText = tolerant(Schema.String)
+
+/** A provider's token count; anything else reads as absent. */
+export const TolerantCount = tolerant(Schema.Finite)
+
 export const JsonObject = Schema.declare((value: unknown): value is Record<string, unknown> => isRecord(value), { identifier: "JsonObject" })
