@@ -17,6 +17,7 @@ import { dashboardCommand } from "./commands/dashboard.js"
 import { logsCommand } from "./commands/logs.js"
 import { modelsCommand } from "./commands/models.js"
 import { capabilityCommand, inferCommand } from "./commands/infer.js"
+import { onboardCommand, setupCommand } from "./commands/setup.js"
 import { statusCommand } from "./commands/status.js"
 import { commandHelp, findCommand, subcommandNames } from "./help.js"
 import { renderError } from "./render.js"
@@ -26,7 +27,7 @@ import { splitRootOptions } from "./rootOptions.js"
 /** The whole command tree. */
 export const rootCommand = Command.make("openclaw").pipe(
   Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
-  Command.withSubcommands([configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand])
+  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand])
 )
 
 /** The command tree as a function of argv, for tests and embedding. */

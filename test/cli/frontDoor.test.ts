@@ -6,7 +6,7 @@ describe("the command word (pure)", () => {
   it("is ours, the original's (not here yet), or a typo with the nearest of ours", () => {
     const ours = ["status", "gateway", "config", "doctor", "devices"]
     expect(classifyCommandWord("status", ours)._tag).toBe("Known")
-    expect(classifyCommandWord("setup", ours)).toMatchObject({ _tag: "NotYet", word: "setup" })
+    expect(classifyCommandWord("configure", ours)).toMatchObject({ _tag: "NotYet", word: "configure" })
     expect(classifyCommandWord("stauts", ours)).toEqual({ _tag: "Unknown", word: "stauts", suggestion: "status" })
     expect(classifyCommandWord("xyzzy", ours)).toEqual({ _tag: "Unknown", word: "xyzzy", suggestion: undefined })
     expect(classifyCommandWord("constructor", ours)._tag).toBe("Unknown")
@@ -52,15 +52,15 @@ describe("openclaw help and mistakes (in process)", () => {
 
   it("a command the original has and this version does not says so, with what to do instead, and never advises a missing command", async () => {
     const { run } = inProcessHome()
-    const setup = await run(["setup"])
-    expect(setup.code).toBe(1)
-    expect(setup.stderr).toContain("`openclaw setup` is not available in this version of Clawgate.")
-    expect(setup.stderr).toContain("Instead: set the gateway up with `openclaw config set gateway.mode local`")
-    for (const word of ["onboard", "configure", "channels", "cron", "nodes", "browser", "update"]) {
+    const configure = await run(["configure"])
+    expect(configure.code).toBe(1)
+    expect(configure.stderr).toContain("`openclaw configure` is not available in this version of Clawgate.")
+    expect(configure.stderr).toContain("Instead: edit the config with `openclaw config set <path> <value>`")
+    for (const word of ["channels", "cron", "nodes", "browser", "update", "reset", "secrets"]) {
       const result = await run([word])
       expect(result.code, word).toBe(1)
       const advised = [...result.stderr.matchAll(/`openclaw ([a-z-]+)/g)].map((m) => m[1]).filter((w) => w !== word)
-      for (const command of advised) expect(["config", "doctor", "devices", "status", "gateway", "agent"], `${word} advises ${command}`).toContain(command)
+      for (const command of advised) expect(["config", "doctor", "devices", "status", "gateway", "agent", "setup", "onboard"], `${word} advises ${command}`).toContain(command)
     }
   })
 })

@@ -8,6 +8,23 @@ import { tempHome } from "../support/runCli.js"
 
 const inContainer = hostIsContainer
 
+describe("first run on a fresh home", () => {
+  it("onboard --mode local --non-interactive, then gateway run starts and health answers with nothing else", async () => {
+    const { run, home } = tempHome()
+    const port = await freePort()
+    const onboard = run(["onboard", "--mode", "local", "--non-interactive", "--gateway-port", String(port)])
+    expect(onboard.code, onboard.stderr).toBe(0)
+    const { child } = await startInBackground(home)
+    try {
+      const health = run(["health", "--json"])
+      expect(health.code, health.stderr).toBe(0)
+      expect(JSON.parse(health.stdout)).toMatchObject({ ok: true })
+    } finally {
+      await stopChild(child)
+    }
+  })
+})
+
 describe("openclaw gateway run: start guards (configuration refusals exit 78, so RestartPreventExitStatus=78 stops a supervisor)", () => {
   it("missing config", () => {
     const { run } = tempHome()

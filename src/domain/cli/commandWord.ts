@@ -3,8 +3,6 @@
  * do instead. Anything not here and not ours is a typo.
  */
 const NOT_YET: Readonly<Record<string, string>> = {
-  setup: "set the gateway up with `openclaw config set gateway.mode local` and `openclaw config set gateway.auth.token <token>` (or `openclaw doctor --fix --generate-gateway-token`)",
-  onboard: "set the gateway up with `openclaw config set gateway.mode local` and `openclaw config set gateway.auth.token <token>` (or `openclaw doctor --fix --generate-gateway-token`)",
   configure: "edit the config with `openclaw config set <path> <value>` (see `openclaw config --help`)",
   channels: "channels are configured under `channels.*` with `openclaw config set`; this version keeps that section but does not run channels yet",
   cron: "cron jobs are kept in the config but not run by this version",

@@ -11,6 +11,7 @@ import { Paths } from "../../services/Paths.js"
 import { type SessionRunUpdate, SessionStore, type StoredSession } from "../../services/SessionStore.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { isNotFound, stateIoError } from "../fs/platformErrors.js"
+import { sessionIndexPath, sessionsDir } from "../../domain/agent/sessionPaths.js"
 
 const IndexEntry = Schema.Struct({
   sessionId: Schema.String,
@@ -42,12 +43,6 @@ const transcriptFileOf = (entry: { readonly sessionId: string; readonly sessionF
 
 /** How long a writer waits for another process's index lock, and how often it looks. */
 const INDEX_LOCK = { timeout: "10 seconds", poll: "25 millis" } as const
-
-/** `agents/<agentId>/sessions` under the state dir. */
-export const sessionsDir = (stateDir: string, agentId: string) => path.join(stateDir, "agents", agentId, "sessions")
-
-/** An agent's session index, `agents/<agentId>/sessions/sessions.json`. */
-export const sessionIndexPath = (stateDir: string, agentId: string) => path.join(sessionsDir(stateDir, agentId), "sessions.json")
 
 /** The session index and transcripts on disk. Writes are serialised; the index is replaced atomically. */
 export const SessionStoreLive = Layer.effect(

@@ -1,0 +1,60 @@
+import { Command, Options } from "@effect/cli"
+import { Effect, Option } from "effect"
+import { summaryOf } from "../commandSummaries.js"
+
+const gatewayOptions = {
+  gatewayPort: Options.integer("gateway-port").pipe(Options.optional, Options.withDescription("Gateway port")),
+  gatewayBind: Options.choice("gateway-bind", ["loopback", "tailnet", "lan", "auto", "custom"]).pipe(Options.optional, Options.withDescription("Gateway bind")),
+  gatewayAuth: Options.choice("gateway-auth", ["token", "password"]).pipe(Options.optional, Options.withDescription("Gateway auth")),
+  gatewayToken: Options.text("gateway-token").pipe(Options.optional, Options.withDescription("Gateway token (token auth; default: keep the configured one, else generate one)")),
+  gatewayPassword: Options.text("gateway-password").pipe(Options.optional, Options.withDescription("Gateway password (password auth)")),
+  nonInteractive: Options.boolean("non-interactive").pipe(Options.withDescription("Run without prompts")),
+  acceptRisk: Options.boolean("accept-risk").pipe(Options.withDescription("Acknowledge that agents are powerful and full system access is risky")),
+  json: Options.boolean("json").pipe(Options.withDescription("Print a JSON summary"))
+}
+
+// The original's onboarding steps this version has nothing for: accepted so scripts written for it run.
+const skipped = {
+  skipDaemon: Options.boolean("skip-daemon").pipe(Options.withDescription("Skip gateway service install (this version never installs it here: openclaw gateway install)")),
+  skipHealth: Options.boolean("skip-health").pipe(Options.withDescription("Skip the health check")),
+  skipChannels: Options.boolean("skip-channels").pipe(Options.withDescription("Skip channel setup (no channels in this version)")),
+  skipSkills: Options.boolean("skip-skills").pipe(Options.withDescription("Skip skills setup (no skills in this version)")),
+  skipSearch: Options.boolean("skip-search").pipe(Options.withDescription("Skip search provider setup")),
+  skipUi: Options.boolean("skip-ui").pipe(Options.withDescription("Skip Control UI prompts")),
+  skipHooks: Options.boolean("skip-hooks").pipe(Options.withDescription("Skip hook setup")),
+  skipBootstrap: Options.boolean("skip-bootstrap").pipe(Options.withDescription("Skip default workspace files")),
+  authChoice: Options.text("auth-choice").pipe(Options.optional, Options.withDescription("Model auth choice (only skip in this version: set models with openclaw config set)"))
+}
+
+type GatewayArgs = Command.Command.ParseConfig<typeof gatewayOptions>
+
+const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean, mode: Option.Option<"local" | "remote">) =>
+  Effect.flatMap(Effect.promise(() => import("../handlers/setup.js")), (m) =>
+    m.setup({
+      command,
+      baseline,
+      nonInteractive: args.nonInteractive,
+      mode: Option.getOrUndefined(mode),
+      json: args.json,
+      gateway: {
+        port: Option.getOrUndefined(args.gatewayPort),
+        bind: Option.getOrUndefined(args.gatewayBind),
+        auth: Option.getOrUndefined(args.gatewayAuth),
+        token: Option.getOrUndefined(args.gatewayToken),
+        password: Option.getOrUndefined(args.gatewayPassword)
+      }
+    }))
+
+/** `openclaw setup`: the baseline config, workspace and session folders a local gateway needs. */
+export const setupCommand = Command.make(
+  "setup",
+  { baseline: Options.boolean("baseline").pipe(Options.withDescription("Create the baseline config, workspace and session folders")), ...gatewayOptions },
+  (args) => run("setup", args, args.baseline, Option.none())
+).pipe(Command.withDescription(summaryOf("setup")))
+
+/** `openclaw onboard --mode local --non-interactive`: the same baseline, for scripts written against the original. */
+export const onboardCommand = Command.make(
+  "onboard",
+  { mode: Options.choice("mode", ["local", "remote"]).pipe(Options.optional, Options.withDescription("Onboard mode (this version: local)")), ...gatewayOptions, ...skipped },
+  (args) => run("onboard", args, true, args.mode)
+).pipe(Command.withDescription(summaryOf("onboard")))
