@@ -21,21 +21,14 @@ import {
   serializeConfig,
   summarizeConfig
 } from "../domain/WriteGuard.js"
-import { ConfigPolicy, type ConfigSnapshot, ConfigStore, type LoadedConfig } from "../services/ConfigStore.js"
+import { ConfigPolicy } from "../services/ConfigPolicy.js"
+import { type ConfigSnapshot, ConfigStore, type LoadedConfig } from "../services/ConfigStore.js"
 import { Host } from "../services/Host.js"
 import { Paths } from "../services/Paths.js"
 import { StateFiles } from "../services/StateFiles.js"
 import { isNotFound, stateIoError } from "./fs/platformErrors.js"
 import { sha256 } from "./fs/sha256.js"
 import { isRecord } from "../domain/isRecord.js"
-
-/** Default timings: wait up to 10 s for another writer, debounce editor churn for 300 ms. */
-export const ConfigPolicyLive = Layer.succeed(ConfigPolicy, {
-  lockTimeout: "10 seconds",
-  lockPoll: "25 millis",
-  watchDebounce: "300 millis",
-  watchMissingRetries: 3
-})
 
 const BAK_RING = 4
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { CommandRunnerLive, TIMEOUT_EXIT_CODE } from "../../src/layers/service/CommandRunnerLive.js"
+import { CommandRunnerLive, TIMEOUT_EXIT_CODE } from "../../src/layers/supervisor/CommandRunnerLive.js"
 import { CommandRunner } from "../../src/services/CommandRunner.js"
 
 const node = process.execPath

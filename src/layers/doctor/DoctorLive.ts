@@ -10,8 +10,10 @@ import { BEST_EFFORT_CONFIG, NIX_MODE_REPAIRS_DISABLED, unrecoverableConfig } fr
 import { NO_REPAIRS, type DoctorRun } from "../../domain/doctor/posture.js"
 import type { DoctorReport } from "../../domain/doctor/report.js"
 import { removeUnknownKeys } from "../../domain/doctor/unknownKeys.js"
-import { ConfigPolicy, type ConfigSnapshot, ConfigStore } from "../../services/ConfigStore.js"
-import { Doctor, DoctorPolicy } from "../../services/Doctor.js"
+import { ConfigPolicy } from "../../services/ConfigPolicy.js"
+import { type ConfigSnapshot, ConfigStore } from "../../services/ConfigStore.js"
+import { Doctor } from "../../services/Doctor.js"
+import { DoctorPolicy } from "../../services/DoctorPolicy.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
 import { ServiceManager } from "../../services/ServiceManager.js"
@@ -21,9 +23,6 @@ import type { DoctorDeps } from "./deps.js"
 import { ensureStateDir, repairFiles } from "./fileRepairs.js"
 import { configuredPort, runCheck } from "./runChecks.js"
 import { repairService } from "./serviceRepair.js"
-
-/** Default doctor timings: a port probe gets 1.5 s; an ownerless lock is stale after 30 minutes. */
-export const DoctorPolicyLive = Layer.succeed(DoctorPolicy, { probeTimeout: "1500 millis", malformedLockAge: "30 minutes" })
 
 const isBroken = (snapshot: ConfigSnapshot) => snapshot.exists && (snapshot.parseError !== undefined || snapshot.config === undefined)
 

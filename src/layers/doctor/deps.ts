@@ -1,7 +1,8 @@
 import type { Option } from "effect"
 import type { ResolvedPaths } from "../../domain/Paths.js"
-import type { ConfigPolicy, ConfigStore } from "../../services/ConfigStore.js"
-import type { DoctorPolicy } from "../../services/Doctor.js"
+import type { ConfigPolicy } from "../../services/ConfigPolicy.js"
+import type { ConfigStore } from "../../services/ConfigStore.js"
+import type { DoctorPolicy } from "../../services/DoctorPolicy.js"
 import type { ServiceManager } from "../../services/ServiceManager.js"
 
 /** What the doctor's repair and fact-gathering steps work with, resolved once when the layer is built. */

@@ -2,7 +2,7 @@ import { Effect } from "effect"
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
-import type { ServiceFile } from "../../domain/service/spec.js"
+import type { ServiceFile } from "../../domain/supervisor/spec.js"
 import { ServiceActionFailed } from "../../services/ServiceManager.js"
 
 const describe = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause))
