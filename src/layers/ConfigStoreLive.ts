@@ -7,7 +7,7 @@ import { changedPaths } from "../domain/config/edits.js"
 import { parseJson5 } from "../domain/config/json5.js"
 import { validateConfig } from "../domain/config/validate.js"
 import { formatConfigPath } from "../domain/ConfigPath.js"
-import { ConfigInvalid, ConfigIoError, ConfigParseError, ConfigWriteBlocked, ConfigWriteConflict, ConfigWriteRejected, type StateIoError } from "../domain/errors.js"
+import { ConfigInvalid, type ConfigIoError, ConfigParseError, ConfigWriteBlocked, ConfigWriteConflict, ConfigWriteRejected } from "../domain/errors.js"
 import type { ConfigIssue } from "../domain/errors.js"
 import { isOlderThanTouched, newerConfigWarning } from "../domain/Version.js"
 import {
@@ -26,6 +26,7 @@ import { type ConfigSnapshot, ConfigStore, type LoadedConfig } from "../services
 import { Host } from "../services/Host.js"
 import { Paths } from "../services/Paths.js"
 import { StateFiles } from "../services/StateFiles.js"
+import { asConfigIo } from "./fs/asConfigIo.js"
 import { isNotFound, stateIoError } from "./fs/platformErrors.js"
 import { sha256 } from "./fs/sha256.js"
 import { isRecord } from "../domain/isRecord.js"
@@ -65,9 +66,6 @@ export const ConfigStoreLive = Layer.effect(
     const writeLock = yield* Effect.makeSemaphore(1)
     const fs = yield* FileSystem.FileSystem
     const files = yield* StateFiles
-    // The config's own failures are ConfigIoError: the ConfigStore contract names it.
-    const asConfigIo = <A, E>(effect: Effect.Effect<A, E | StateIoError>) =>
-      Effect.catchIf(effect, (e): e is StateIoError => (e as { _tag?: string })._tag === "StateIoError", (e) => Effect.fail(new ConfigIoError({ message: e.message, path: e.path })))
     const readIfExists = (target: string) => asConfigIo(files.readIfExists(target))
     const atomicWrite = <E = never>(target: string, text: string, beforeRename?: Effect.Effect<void, E>) => asConfigIo(files.atomicWrite(target, text, beforeRename))
 

@@ -1,3 +1,4 @@
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Either, Layer } from "effect"
 import { substituteEnv } from "../../domain/config/envSubstitution.js"
 import { validateConfig } from "../../domain/config/validate.js"
@@ -17,6 +18,7 @@ import { DoctorPolicy } from "../../services/DoctorPolicy.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
 import { ServiceManager } from "../../services/ServiceManager.js"
+import { StateFiles } from "../../services/StateFiles.js"
 import { recoverBrokenConfig } from "./clobberRepair.js"
 import { repairConfig } from "./configRepair.js"
 import type { DoctorDeps } from "./deps.js"
@@ -47,9 +49,11 @@ export const DoctorLive = Layer.effect(
       store: yield* ConfigStore,
       paths: yield* Paths,
       env: host.env,
-      inContainer: host.inContainer === true,
+      inContainer: host.inContainer,
       configPolicy: yield* ConfigPolicy,
       policy: yield* DoctorPolicy,
+      fs: yield* FileSystem.FileSystem,
+      stateFiles: yield* StateFiles,
       services: yield* Effect.serviceOption(ServiceManager)
     }
     const { store } = deps

@@ -6,7 +6,7 @@ import { parseSchtasksQuery } from "../../domain/supervisor/runtimeParse.js"
 import { parseGatewayCmd } from "../../domain/supervisor/scheduledTask.js"
 import type { ServicePaths } from "../../domain/supervisor/spec.js"
 import type { BackendInspection, Exec, ServiceBackend } from "./backend.js"
-import { decodeServiceFile, readIfPresent } from "./serviceFiles.js"
+import { decodeServiceFile, type ServiceFiles } from "./serviceFiles.js"
 
 const SCHTASKS = "schtasks"
 
@@ -14,10 +14,10 @@ const SCHTASKS = "schtasks"
  * The Task Scheduler backend: `schtasks /Create /XML` registers `<stateDir>/gateway.task.xml`, whose
  * action runs `<stateDir>/gateway.cmd`; `/Run`, `/End`, `/Delete` and `/Query` drive it.
  */
-export const schtasksBackend = (identity: ServiceIdentity, paths: ServicePaths, exec: Exec): ServiceBackend => {
+export const schtasksBackend = (identity: ServiceIdentity, paths: ServicePaths, exec: Exec, serviceFiles: ServiceFiles): ServiceBackend => {
   const task = identity.name
 
-  const readDefinition = Effect.map(readIfPresent(paths.envFile), (bytes) => {
+  const readDefinition = Effect.map(serviceFiles.readIfPresent(paths.envFile), (bytes) => {
     const parsed = bytes === undefined ? undefined : parseGatewayCmd(decodeServiceFile(bytes))
     return {
       platform: "schtasks" as const,

@@ -1,87 +1,64 @@
+import type { PlatformError } from "@effect/platform/Error"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { Effect } from "effect"
-import { randomBytes } from "node:crypto"
-import * as fs from "node:fs/promises"
 import * as path from "node:path"
+import type { StateIoError } from "../../domain/errors.js"
 import type { ServiceFile } from "../../domain/supervisor/spec.js"
 import { ServiceActionFailed } from "../../services/ServiceManager.js"
-
-const describe = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause))
-
-const errnoCode = (cause: unknown) =>
-  typeof cause === "object" && cause !== null && "code" in cause ? String((cause as { code: unknown }).code) : undefined
-
-/** Wraps a filesystem promise; a failure becomes SERVICE_ACTION_FAILED for `action`. */
-export const fsOp = <A>(action: string, what: string, run: () => Promise<A>) =>
-  Effect.tryPromise({
-    try: run,
-    catch: (cause) => new ServiceActionFailed({ code: "SERVICE_ACTION_FAILED", action, message: `${what} failed: ${describe(cause)}` })
-  })
+import type { StateFiles } from "../../services/StateFiles.js"
+import { isNotFound, stateIoError } from "../fs/platformErrors.js"
 
 /** Encodes a service file's text: UTF-16LE files start with a byte-order mark. */
-export const encodeServiceFile = (file: ServiceFile): Buffer =>
+export const encodeServiceFile = (file: ServiceFile): Uint8Array =>
   file.encoding === "utf16le" ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(file.content, "utf16le")]) : Buffer.from(file.content, "utf8")
 
 /** Decodes what `encodeServiceFile` wrote (a UTF-16LE BOM selects UTF-16). */
-export const decodeServiceFile = (bytes: Buffer): string =>
-  bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe ? bytes.subarray(2).toString("utf16le") : bytes.toString("utf8")
+export const decodeServiceFile = (bytes: Uint8Array): string => {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe ? buffer.subarray(2).toString("utf16le") : buffer.toString("utf8")
+}
 
-/** Creates a directory Clawgate owns (mode 0700 for the parts it creates). */
-export const ensureOwnedDir = (action: string, dir: string) =>
-  fsOp(action, `creating ${dir}`, () => fs.mkdir(dir, { recursive: true, mode: 0o700 })).pipe(Effect.asVoid)
+/** A state-file failure during `action` is that action failing, with the OS's words. */
+const failedAction = (action: string) => (error: StateIoError) =>
+  new ServiceActionFailed({ code: "SERVICE_ACTION_FAILED", action, message: error.message })
 
-/**
- * Replaces a file so a reader sees the old or the new bytes, never a mix: temp file beside it with the
- * final mode, fsync, rename. The parent directory must exist.
- */
-export const writeServiceFile = (action: string, file: ServiceFile) =>
-  Effect.gen(function*() {
-    const temp = `${file.path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`
-    const bytes = encodeServiceFile(file)
-    yield* fsOp(action, `writing ${file.path}`, async () => {
-      const handle = await fs.open(temp, "wx", file.mode)
-      try {
-        await handle.writeFile(bytes)
-        await handle.chmod(file.mode)
-        await handle.sync()
-      } finally {
-        await handle.close()
+// ENOENT, or ENOTDIR (a parent is a file): the path is not there.
+const isGone = (error: PlatformError) => isNotFound(error) || (error._tag === "SystemError" && error.reason === "BadResource")
+
+/** The service definition files on disk: read, write (atomic, with their modes), list and remove. */
+export interface ServiceFiles {
+  /** A file's bytes, or undefined when it does not exist or cannot be read. */
+  readonly readIfPresent: (file: string) => Effect.Effect<Uint8Array | undefined>
+  /** Whether a path exists (any kind of file, a dangling symlink too). */
+  readonly exists: (file: string) => Effect.Effect<boolean>
+  /** The entries of a directory; none when it is missing or unreadable. */
+  readonly list: (dir: string) => Effect.Effect<ReadonlyArray<string>>
+  /** Writes all files of an install: owned dirs 0700, other parents with the default mode, then each file atomically with its mode. */
+  readonly writeAll: (action: string, files: ReadonlyArray<ServiceFile>, ownedDirs: ReadonlyArray<string>) => Effect.Effect<void, ServiceActionFailed>
+  /** Removes files; missing ones are fine. */
+  readonly remove: (action: string, files: ReadonlyArray<string>) => Effect.Effect<void, ServiceActionFailed>
+}
+
+/** Service files over the platform FileSystem and the StateFiles primitives. */
+export const makeServiceFiles = (fs: FileSystem.FileSystem, stateFiles: StateFiles["Type"]): ServiceFiles => ({
+  readIfPresent: (file) => fs.readFile(file).pipe(Effect.orElseSucceed(() => undefined)),
+  exists: (file) =>
+    fs.stat(file).pipe(
+      Effect.as(true),
+      Effect.catchAll((error) => (isGone(error) ? fs.readLink(file).pipe(Effect.as(true), Effect.orElseSucceed(() => false)) : Effect.succeed(true)))
+    ),
+  list: (dir) => fs.readDirectory(dir).pipe(Effect.orElseSucceed((): ReadonlyArray<string> => [])),
+  writeAll: (action, files, ownedDirs) =>
+    Effect.gen(function*() {
+      for (const dir of ownedDirs) yield* stateFiles.ensurePrivateDir(dir)
+      for (const file of files) {
+        const parent = path.dirname(file.path)
+        yield* fs.makeDirectory(parent, { recursive: true }).pipe(Effect.mapError(stateIoError(parent, "creating directory")))
+        yield* stateFiles.atomicWrite(file.path, encodeServiceFile(file), Effect.void, { mode: file.mode })
       }
-      await fs.rename(temp, file.path)
-    }).pipe(Effect.tapError(() => Effect.promise(() => fs.rm(temp, { force: true }))))
-  })
-
-/** Writes all files of an install: owned dirs 0700, other parents with the default mode, then each file. */
-export const writeServiceFiles = (action: string, files: ReadonlyArray<ServiceFile>, ownedDirs: ReadonlyArray<string>) =>
-  Effect.gen(function*() {
-    for (const dir of ownedDirs) yield* ensureOwnedDir(action, dir)
-    for (const file of files) {
-      const parent = path.dirname(file.path)
-      yield* fsOp(action, `creating ${parent}`, () => fs.mkdir(parent, { recursive: true }))
-      yield* writeServiceFile(action, file)
-    }
-  })
-
-/** Reads a file's bytes, or undefined when it does not exist or cannot be read. */
-export const readIfPresent = (file: string) =>
-  Effect.promise(async () => {
-    try {
-      return await fs.readFile(file)
-    } catch {
-      return undefined
-    }
-  })
-
-/** Whether a path exists (any kind of file). */
-export const exists = (file: string) =>
-  Effect.promise(async () => {
-    try {
-      await fs.lstat(file)
-      return true
-    } catch (cause) {
-      return errnoCode(cause) !== "ENOENT" && errnoCode(cause) !== "ENOTDIR"
-    }
-  })
-
-/** Removes files; missing ones are fine. */
-export const removeFiles = (action: string, files: ReadonlyArray<string>) =>
-  Effect.forEach(files, (file) => fsOp(action, `removing ${file}`, () => fs.rm(file, { force: true })), { discard: true })
+    }).pipe(Effect.mapError(failedAction(action))),
+  remove: (action, files) =>
+    Effect.forEach(files, (file) => fs.remove(file, { force: true }).pipe(Effect.mapError(stateIoError(file, "removing"))), { discard: true }).pipe(
+      Effect.mapError(failedAction(action))
+    )
+})
