@@ -19,7 +19,7 @@ export const HostLive = Layer.effect(
         return looksLikeContainer({ env, sentinels, pid1Cgroup })
       })
     // Cached, not run: detection happens on first use, not on every CLI start.
-    const inContainer = yield* Effect.cached(detect)
+    const inContainer = yield* Effect.cached(detect.pipe(Effect.withSpan("Host.inContainer")))
     return { env, osHome: os.homedir(), cwd: process.cwd(), inContainer }
   })
 )

@@ -12,7 +12,7 @@ import { CommandRunner } from "../../services/CommandRunner.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
-import { ServiceManager, ServiceManagerUnavailable } from "../../services/ServiceManager.js"
+import { type InstallOptions, ServiceManager, ServiceManagerUnavailable } from "../../services/ServiceManager.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { makeExec, type ServiceBackend } from "./backend.js"
 import { launchdBackend } from "./launchdBackend.js"
@@ -158,16 +158,16 @@ export const ServiceManagerLive = (options: ServiceManagerOptions = {}) =>
         )
 
       return {
-        platform: Effect.map(withManager, (found) => found.platform),
-        status: Effect.flatMap(withManager, (found) => found.manager.status),
-        install: (installOptions) =>
-          guardsThen("install", true, Effect.flatMap(withManager, (found) => found.manager.install(installOptions))),
-        start: guardsThen("start", true, Effect.flatMap(withManager, (found) => found.manager.start)),
-        stop: guardsThen("stop", true, Effect.flatMap(withManager, (found) => found.manager.stop)),
-        restart: guardsThen("restart", false, Effect.flatMap(withManager, (found) => found.manager.restart)),
-        uninstall: guardsThen("uninstall", true, Effect.flatMap(withManager, (found) => found.manager.uninstall)),
-        extraServices: (deep) =>
-          Effect.flatMap(detected, (found) => (found === undefined ? Effect.succeed([]) : found.manager.extraServices(deep)))
+        platform: Effect.map(withManager, (found) => found.platform).pipe(Effect.withSpan("ServiceManager.platform")),
+        status: Effect.flatMap(withManager, (found) => found.manager.status).pipe(Effect.withSpan("ServiceManager.status")),
+        install: Effect.fn("ServiceManager.install")((installOptions: InstallOptions) =>
+          guardsThen("install", true, Effect.flatMap(withManager, (found) => found.manager.install(installOptions)))),
+        start: guardsThen("start", true, Effect.flatMap(withManager, (found) => found.manager.start)).pipe(Effect.withSpan("ServiceManager.start")),
+        stop: guardsThen("stop", true, Effect.flatMap(withManager, (found) => found.manager.stop)).pipe(Effect.withSpan("ServiceManager.stop")),
+        restart: guardsThen("restart", false, Effect.flatMap(withManager, (found) => found.manager.restart)).pipe(Effect.withSpan("ServiceManager.restart")),
+        uninstall: guardsThen("uninstall", true, Effect.flatMap(withManager, (found) => found.manager.uninstall)).pipe(Effect.withSpan("ServiceManager.uninstall")),
+        extraServices: Effect.fn("ServiceManager.extraServices")((deep: boolean) =>
+          Effect.flatMap(detected, (found) => (found === undefined ? Effect.succeed([]) : found.manager.extraServices(deep))))
       }
     })
   )
