@@ -73,4 +73,5 @@ export const gatherLocks = (fs: FileSystem.FileSystem, stateDir: string, configP
     return facts
   })
 
+/** A policy duration in milliseconds, as the pure lock checks take it. */
 export const toMillis = (input: Duration.DurationInput) => Duration.toMillis(Duration.decode(input))
