@@ -1,6 +1,7 @@
 // Bundles the CLI into dist/ with esbuild. Code splitting keeps `openclaw --version` from loading the
 // command tree: main.js answers it before importing the rest.
 import { build } from "esbuild"
+import { chmodSync } from "node:fs"
 
 const banner = "import { createRequire as __ocCreateRequire } from 'node:module'; const require = __ocCreateRequire(import.meta.url);"
 
@@ -21,4 +22,8 @@ export const bundleCli = () =>
     logLevel: "warning"
   })
 
-if (import.meta.url === `file://${process.argv[1]}`) await bundleCli()
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await bundleCli()
+  // The entry starts with `#!/usr/bin/env node`: executable, it runs as `openclaw` from a global install's bin link.
+  chmodSync("dist/openclaw.mjs", 0o755)
+}

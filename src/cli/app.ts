@@ -1,11 +1,10 @@
 import { CliConfig, Command, ValidationError } from "@effect/cli"
 // Deep imports: the @effect/platform-node barrel pulls undici into the bundle.
-import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Console, Effect, Layer, Logger, LogLevel } from "effect"
 import { VERSION } from "../domain/BuildInfo.js"
-import type { ProfileOptions } from "../domain/Paths.js"
-import { ConfigLive } from "../layers/ConfigLive.js"
+import { classifyCommandWord, nearestWord } from "../domain/cli/commandWord.js"
+import { CliLive } from "../layers/CliLive.js"
 import { CliExit } from "./CliExit.js"
 import { agentCommand } from "./commands/agent.js"
 import { configCommand } from "./commands/config.js"
@@ -19,7 +18,9 @@ import { logsCommand } from "./commands/logs.js"
 import { modelsCommand } from "./commands/models.js"
 import { capabilityCommand, inferCommand } from "./commands/infer.js"
 import { statusCommand } from "./commands/status.js"
+import { commandHelp, findCommand, subcommandNames } from "./help.js"
 import { renderError } from "./render.js"
+import { rootHelp } from "./rootHelp.js"
 import { splitRootOptions } from "./rootOptions.js"
 
 /** The whole command tree. */
@@ -31,19 +32,69 @@ export const rootCommand = Command.make("openclaw").pipe(
 /** The command tree as a function of argv, for tests and embedding. */
 export const cli = Command.run(rootCommand, { name: "openclaw", version: VERSION })
 
-/** The services the CLI commands use, on the real host. */
-export const CliLive = (options: ProfileOptions) => ConfigLive(options)
-
 // Warnings from services (hot reload, comment stripping) go to stderr as plain lines.
 const stderrLogger = Logger.make(({ logLevel, message }) => {
   const text = Array.isArray(message) ? message.map(String).join(" ") : String(message)
   if (LogLevel.greaterThanEqual(logLevel, LogLevel.Warning)) process.stderr.write(`${text}\n`)
 })
 
-/** Runs argv to completion and resolves to the exit code; expected failures print, never throw. */
-export const runArgv = (argv: ReadonlyArray<string>) => {
-  const { options, rest } = splitRootOptions(argv.slice(2))
-  return cli([argv[0] ?? "node", argv[1] ?? "openclaw", ...rest]).pipe(
+/**
+ * Runs the command tree over argv (root options already split off) to an exit code: expected failures
+ * print and map to their code, never throw. The services come from the caller: `CliLive` on the real
+ * host, test layers in tests.
+ */
+export const runCli = (argv: ReadonlyArray<string>) =>
+  Effect.flatMap(frontDoor(argv.slice(2)), (answered) => (answered !== undefined ? Effect.succeed(answered) : runTree(argv)))
+
+/**
+ * What is answered before the command tree parses: `openclaw help [command]`, `--help` (our plain
+ * help), a command word the original has and this version does not, and a mistyped command (with the
+ * nearest one). Resolves to an exit code, or `undefined` to run the tree.
+ */
+const frontDoor = (args: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const helpWord = args[0] === "help"
+    const asksHelp = helpWord || args.includes("--help") || args.includes("-h")
+    // The command path: the words before the first option (later words may be option values).
+    const rest = helpWord ? args.slice(1) : args
+    const firstOption = rest.findIndex((arg) => arg.startsWith("-"))
+    const words = firstOption === -1 ? rest : rest.slice(0, firstOption)
+    const first = words[0]
+    if (first === undefined) {
+      if (!helpWord) return undefined
+      yield* Console.log(rootHelp(VERSION).trimEnd())
+      return 0
+    }
+    const root = rootCommand.descriptor
+    const word = classifyCommandWord(first, subcommandNames(root))
+    if (word._tag === "NotYet") {
+      yield* Console.error(`error: \`openclaw ${word.word}\` is not available in this version of Clawgate.`)
+      yield* Console.error(`Instead: ${word.instead}.`)
+      return 1
+    }
+    if (word._tag === "Unknown") return yield* unknownCommand("openclaw", word.word, word.suggestion)
+    const found = findCommand(root, words)
+    const next = words[found.depth]
+    const subcommands = subcommandNames(found.command)
+    // A word after a command group that is none of its subcommands is a typo, not an argument.
+    if (next !== undefined && subcommands.length > 0) {
+      return yield* unknownCommand(`openclaw ${words.slice(0, found.depth).join(" ")}`, next, nearestWord(next, subcommands))
+    }
+    if (!asksHelp) return undefined
+    const config = yield* CliConfig.CliConfig
+    yield* Console.log(commandHelp(found.command, words.slice(0, found.depth), config).trimEnd())
+    return 0
+  })
+
+const unknownCommand = (parent: string, word: string, suggestion: string | undefined) =>
+  Effect.gen(function*() {
+    yield* Console.error(`error: unknown command \`${parent} ${word}\`.`)
+    yield* Console.error(suggestion === undefined ? `Run \`${parent} --help\` for the commands.` : `Did you mean \`${parent} ${suggestion}\`?`)
+    return 2
+  })
+
+const runTree = (argv: ReadonlyArray<string>) =>
+  cli(argv).pipe(
     Effect.as(0),
     Effect.catchAll((error) => {
       if (ValidationError.isValidationError(error)) return Effect.succeed(2)
@@ -51,10 +102,16 @@ export const runArgv = (argv: ReadonlyArray<string>) => {
       const rendered = renderError(error)
       return Effect.as(Effect.forEach(rendered.lines, (line) => Console.error(line), { discard: true }), rendered.exitCode)
     }),
-    Effect.catchAllDefect((defect) => Effect.as(Console.error(`error[INTERNAL]: ${Cause.pretty(Cause.die(defect))}`), 70)),
-    // Help shows our options only, without @effect/cli's built-ins (completions, wizard, log level).
-    Effect.provide(Layer.mergeAll(CliLive(options).pipe(Layer.provideMerge(NodeContext.layer)), Logger.replace(Logger.defaultLogger, stderrLogger), CliConfig.layer({ showBuiltIns: false })))
+    Effect.catchAllDefect((defect) => Effect.as(Console.error(`error[INTERNAL]: ${Cause.pretty(Cause.die(defect))}`), 70))
   )
+
+/** How the CLI presents itself: warnings as plain stderr lines; help without @effect/cli's built-ins. */
+export const CliPresentation = Layer.mergeAll(Logger.replace(Logger.defaultLogger, stderrLogger), CliConfig.layer({ showBuiltIns: false }))
+
+/** Runs argv on the real host: the one place the CLI's services are provided. */
+export const runArgv = (argv: ReadonlyArray<string>) => {
+  const { options, rest } = splitRootOptions(argv.slice(2))
+  return runCli([argv[0] ?? "node", argv[1] ?? "openclaw", ...rest]).pipe(Effect.provide(Layer.merge(CliLive(options), CliPresentation)))
 }
 
 /** The process entry: run, set the exit code, let Node exit once output is flushed. */

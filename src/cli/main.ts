@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { VERSION } from "../domain/BuildInfo.js"
 import { splitRootOptions } from "./rootOptions.js"
 

@@ -49,8 +49,9 @@ export const renderError = (error: CliError): RenderedError => {
     case "ConfigInvalid":
       return {
         lines: [
-          `error[${error.code}]: ${error.message.startsWith("Config validation failed") ? error.message : `OpenClaw config is invalid: ${error.path}`}`,
-          ...(error.message.startsWith("Config validation failed") ? [] : error.issues.map((issue) => `  × ${issue.path}: ${issue.message}`)),
+          // A refused write already names its issues; an invalid file on disk lists them one per line.
+          `error[${error.code}]: ${error.stage === "write" ? error.message : `OpenClaw config is invalid: ${error.path}`}`,
+          ...(error.stage === "write" ? [] : error.issues.map((issue) => `  × ${issue.path}: ${issue.message}`)),
           next("`openclaw config validate` to list the problems, or `openclaw doctor --fix` to repair")
         ],
         exitCode: 1

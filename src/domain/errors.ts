@@ -17,10 +17,14 @@ export class ConfigParseError extends Schema.TaggedError<ConfigParseError>()("Co
   column: Schema.optionalWith(Schema.Number, { exact: true })
 }) {}
 
-/** The config parsed but does not match the schema (unknown keys, bad types, bad enum values). */
+/**
+ * The config does not match the schema (unknown keys, bad types, bad enum values): the file on disk
+ * (`stage: "load"`) or the candidate a write would have produced (`stage: "write"`, nothing written).
+ */
 export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigInvalid", {
   code: Schema.tag("CONFIG_INVALID"),
   message: Schema.String,
+  stage: Schema.Literal("load", "write"),
   path: Schema.String,
   issues: Schema.Array(ConfigIssue)
 }) {}

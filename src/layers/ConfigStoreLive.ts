@@ -137,7 +137,7 @@ export const ConfigStoreLive = Layer.effect(
     const requireValid = (snapshot: ConfigSnapshot): Effect.Effect<LoadedConfig, ConfigParseError | ConfigInvalid> => {
       if (snapshot.parseError !== undefined) return Effect.fail(snapshot.parseError)
       if (snapshot.config === undefined) {
-        return Effect.fail(new ConfigInvalid({ message: `Invalid config at ${file}`, path: file, issues: snapshot.issues }))
+        return Effect.fail(new ConfigInvalid({ message: `Invalid config at ${file}`, stage: "load", path: file, issues: snapshot.issues }))
       }
       return Effect.succeed<LoadedConfig>({ snapshot, config: snapshot.config })
     }
@@ -200,6 +200,7 @@ export const ConfigStoreLive = Layer.effect(
         if (Either.isLeft(validated)) {
           return yield* new ConfigInvalid({
             message: `Config validation failed: ${describeIssues(validated.left)}`,
+            stage: "write",
             path: file,
             issues: validated.left
           })

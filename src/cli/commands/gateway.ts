@@ -6,7 +6,7 @@ import { serviceSubcommands } from "./service.js"
 import { summaryOf } from "../commandSummaries.js"
 
 const runOptions = {
-  port: Options.text("port").pipe(Options.optional, Options.withDescription("Port (default: gateway.port, else 18789)")),
+  port: Options.integer("port").pipe(Options.optional, Options.withDescription("Port (default: gateway.port, else 18789)")),
   bind: Options.text("bind").pipe(Options.optional, Options.withDescription("loopback | lan | tailnet | auto | custom")),
   token: Options.text("token").pipe(Options.optional, Options.withDescription("Shared token (overrides gateway.auth.token)")),
   auth: Options.text("auth").pipe(Options.optional, Options.withDescription("none | token | password | trusted-proxy")),
@@ -16,8 +16,8 @@ const runOptions = {
   dev: Options.boolean("dev").pipe(Options.withDescription("Dev profile: ~/.openclaw-dev and port 19001")),
   force: Options.boolean("force").pipe(Options.withDescription("Stop whatever listens on the port first (SIGTERM, then SIGKILL)")),
   verbose: Options.boolean("verbose").pipe(Options.withDescription("Verbose console logging")),
-  tailscale: Options.text("tailscale").pipe(Options.optional, Options.withDescription("off | serve | funnel (Tailscale is not available on this build)")),
-  wsLog: Options.text("ws-log").pipe(Options.optional, Options.withDescription("auto | full | compact")),
+  tailscale: Options.choice("tailscale", ["off", "serve", "funnel"]).pipe(Options.optional, Options.withDescription("Tailscale exposure (not available on this build: only off)")),
+  wsLog: Options.choice("ws-log", ["auto", "full", "compact"]).pipe(Options.optional, Options.withDescription("WebSocket log style")),
   compact: Options.boolean("compact").pipe(Options.withDescription("Compact WebSocket log")),
   rawStream: Options.boolean("raw-stream").pipe(Options.withDescription("Log raw model stream events")),
   reset: Options.boolean("reset").pipe(Options.withDescription("Reset dev gateway state (with --dev)"))

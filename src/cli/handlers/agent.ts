@@ -1,15 +1,13 @@
-import { Console, Effect, Either, Layer, Option, Schema } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { Console, Effect, Either, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
-import * as fs from "node:fs/promises"
 import { AgentInputInvalid, AgentRunFailed } from "../../domain/agent/errors.js"
 import { canonicalSessionKey, mainSessionKey } from "../../domain/agent/sessionKey.js"
 import { ThinkingLevel } from "../../domain/models/messages.js"
 import { AgentResult } from "../../domain/protocol/agentMethods.js"
 import { GatewayConnectFailed, type GatewayRpcError } from "../../domain/protocol/clientErrors.js"
-import { AgentStackLive } from "../../layers/agent/AgentLive.js"
+import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { agentResultPayload } from "../../layers/agent/agentResult.js"
-import { StderrLogLive } from "../../layers/agent/StderrLogLive.js"
-import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
 import { AgentRunner } from "../../services/AgentRunner.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
@@ -23,7 +21,7 @@ export interface AgentCliOptions {
   readonly sessionId: string | undefined
   readonly agent: string | undefined
   readonly model: string | undefined
-  readonly thinking: string | undefined
+  readonly thinking: ThinkingLevel | undefined
   readonly timeoutSeconds: number | undefined
   readonly local: boolean
   readonly deliver: boolean
@@ -33,7 +31,6 @@ export interface AgentCliOptions {
 
 const DEFAULT_TIMEOUT_SECONDS = 600
 const decodeResult = Schema.decodeUnknown(AgentResult)
-const isThinkingLevel = Schema.is(ThinkingLevel)
 const encodeResult = Schema.encodeSync(AgentResult)
 
 const readMessage = (options: AgentCliOptions) =>
@@ -43,10 +40,9 @@ const readMessage = (options: AgentCliOptions) =>
     }
     const text = options.messageFile === undefined
       ? options.message ?? ""
-      : yield* Effect.tryPromise({
-        try: () => fs.readFile(options.messageFile ?? "", "utf8"),
-        catch: (e) => new AgentInputInvalid({ message: `--message-file ${options.messageFile}: ${e instanceof Error ? e.message : String(e)}` })
-      })
+      : yield* Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFileString(options.messageFile ?? "")).pipe(
+        Effect.mapError((error) => new AgentInputInvalid({ message: `--message-file ${options.messageFile}: ${describePlatformError(error)}` }))
+      )
     if (text.trim() === "") return yield* new AgentInputInvalid({ message: "Message (--message) is required" })
     return text.trim()
   })
@@ -63,7 +59,7 @@ const printResult = (result: AgentResult, json: boolean) =>
   })
 
 /** The run in this process: the agent stack over the CLI's config, warnings on stderr. */
-const runLocal = (params: { readonly runId: string; readonly sessionKey: string; readonly sessionId: string | undefined; readonly message: string; readonly model: string | undefined; readonly thinking: string | undefined; readonly timeoutSeconds: number }) =>
+const runLocal = (params: { readonly runId: string; readonly sessionKey: string; readonly sessionId: string | undefined; readonly message: string; readonly model: string | undefined; readonly thinking: ThinkingLevel | undefined; readonly timeoutSeconds: number }) =>
   Effect.gen(function*() {
     const runner = yield* AgentRunner
     const result = yield* runner.run({
@@ -72,11 +68,11 @@ const runLocal = (params: { readonly runId: string; readonly sessionKey: string;
       sessionId: params.sessionId,
       message: params.message,
       model: params.model,
-      thinking: params.thinking !== undefined && isThinkingLevel(params.thinking) ? params.thinking : undefined,
+      thinking: params.thinking,
       timeoutMs: params.timeoutSeconds * 1000
     })
     return agentResultPayload(result)
-  }).pipe(Effect.provide(AgentStackLive().pipe(Layer.provide(StderrLogLive))))
+  })
 
 /** One `agent` call through the gateway, waiting for the final (second) response. */
 const runViaGateway = (params: Record<string, unknown>, connection: ConnectOptions, timeoutMs: number) =>
@@ -133,4 +129,4 @@ export const agentCommand = (options: AgentCliOptions) =>
     if (outcome.left._tag !== "GatewayConnectFailed") return yield* outcome.left
     yield* Console.error(`Gateway agent failed; falling back to embedded: ${outcome.left.message}`)
     return yield* printResult(yield* runLocal(local), options.json)
-  }).pipe(Effect.provide(GatewayClientLive))
+  })

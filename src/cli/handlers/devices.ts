@@ -1,19 +1,17 @@
-import { Console, Effect } from "effect"
+import { Clock, Console, Effect } from "effect"
 import { ConfigValueInvalid } from "../../domain/errors.js"
 import { Methods } from "../../domain/protocol/methods.js"
-import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
 import { table } from "../table.js"
 
 const print = (json: boolean, payload: unknown, human: string) => Console.log(json ? JSON.stringify(payload, null, 2) : human)
 const short = (id: string) => (id.length > 16 ? `${id.slice(0, 12)}…` : id)
-const age = (ts: number) => {
-  const s = Math.max(0, Math.round((Date.now() - ts) / 1000))
+const age = (now: number, ts: number) => {
+  const s = Math.max(0, Math.round((now - ts) / 1000))
   return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`
 }
 
-const withClient = <A, E>(f: (client: GatewayClient["Type"]) => Effect.Effect<A, E>) =>
-  Effect.flatMap(GatewayClient, f).pipe(Effect.provide(GatewayClientLive))
+const withClient = <A, E>(f: (client: GatewayClient["Type"]) => Effect.Effect<A, E>) => Effect.flatMap(GatewayClient, f)
 
 /** `openclaw devices list`. */
 export const list = (json: boolean, options: ConnectOptions) =>
@@ -21,11 +19,12 @@ export const list = (json: boolean, options: ConnectOptions) =>
     Effect.gen(function*() {
       const result = yield* client.call(Methods.devicePairList, {}, options)
       if (json) return yield* print(true, result, "")
+      const now = yield* Clock.currentTimeMillis
       const lines: Array<string> = []
       lines.push(`Pending (${result.pending.length})`)
       if (result.pending.length > 0) {
         lines.push(table(["Request", "Device", "Role", "Scopes", "Reason", "Client", "Age"], result.pending.map((p) => [
-          p.requestId, short(p.deviceId), p.role, p.scopes.join(",") || "-", p.reason, `${p.clientId ?? "?"}/${p.platform ?? "?"}`, age(p.ts)
+          p.requestId, short(p.deviceId), p.role, p.scopes.join(",") || "-", p.reason, `${p.clientId ?? "?"}/${p.platform ?? "?"}`, age(now, p.ts)
         ])))
         lines.push(`Approve with: openclaw devices approve <requestId>  (or --latest)`)
       }

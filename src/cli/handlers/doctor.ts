@@ -1,31 +1,13 @@
-import { Console, Effect, Either, Layer, Option, Schema } from "effect"
+import { Console, Effect, Either, Schema } from "effect"
 import { LintReport } from "../../domain/doctor/Finding.js"
 import { type DoctorFlags, planDoctorRun } from "../../domain/doctor/posture.js"
 import { doctorLines, lintLines, lintReportOf } from "../../domain/doctor/report.js"
-import { DoctorLive } from "../../layers/doctor/DoctorLive.js"
-import { DoctorPolicyLive } from "../../layers/doctor/DoctorPolicyLive.js"
 import { Doctor } from "../../services/Doctor.js"
-import { DoctorPolicy } from "../../services/DoctorPolicy.js"
-import { ServiceManager } from "../../services/ServiceManager.js"
 import { CliExit } from "../CliExit.js"
 import { renderError } from "../render.js"
-import { CliServiceManagerLive } from "./serviceManagerLayer.js"
 import { withProgress } from "../progress.js"
 
 const printJson = (report: LintReport) => Console.log(JSON.stringify(Schema.encodeSync(LintReport)(report), null, 2))
-
-/**
- * The doctor over the CLI's config services. A ServiceManager or DoctorPolicy already in context (an
- * embedder, a test) wins; otherwise the host's live service manager and default timings are used.
- */
-const doctorLayer = Effect.gen(function*() {
-  const services = yield* Effect.serviceOption(ServiceManager)
-  const policy = yield* Effect.serviceOption(DoctorPolicy)
-  return DoctorLive.pipe(
-    Layer.provide(Option.isSome(policy) ? Layer.succeed(DoctorPolicy, policy.value) : DoctorPolicyLive),
-    Layer.provide(Option.isSome(services) ? Layer.succeed(ServiceManager, services.value) : CliServiceManagerLive)
-  )
-})
 
 /** `openclaw doctor` in its four postures: inspect, repair, lint (threshold exit) and advisory JSON. */
 export const doctor = (flags: DoctorFlags) =>
@@ -36,8 +18,7 @@ export const doctor = (flags: DoctorFlags) =>
       return yield* new CliExit({ code: 2 })
     }
     const plan = planned.right
-    const layer = yield* doctorLayer
-    const running = withProgress("Running doctor checks", Effect.flatMap(Doctor, (service) => service.run(plan))).pipe(Effect.provide(layer))
+    const running = withProgress("Running doctor checks", Effect.flatMap(Doctor, (service) => service.run(plan)))
     if (plan.posture === "lint" || plan.posture === "json") {
       // Lint exits 2 when it fails before findings exist; bare --json keeps the ordinary error codes.
       const report = plan.posture === "lint"

@@ -1,6 +1,5 @@
 import { Console, Effect } from "effect"
 import { ConfigValueInvalid } from "../../domain/errors.js"
-import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
 
 /** `openclaw gateway call <method>`: one RPC, its payload printed as JSON. */
@@ -17,4 +16,4 @@ export const gatewayCall = (method: string, rawParams: string | undefined, optio
     const client = yield* GatewayClient
     const payload = yield* client.callRaw(method, params, options)
     yield* Console.log(JSON.stringify(payload, null, 2))
-  }).pipe(Effect.provide(GatewayClientLive))
+  })

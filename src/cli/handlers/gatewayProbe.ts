@@ -1,8 +1,6 @@
-import { Console, Effect, Layer, Schema } from "effect"
+import { Console, Effect, Schema } from "effect"
 import { ProbeReport } from "../../domain/probe/report.js"
 import { renderProbe } from "../../domain/probe/renderProbe.js"
-import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
-import { GatewayProbeLive } from "../../layers/probe/GatewayProbeLive.js"
 import { GatewayProbe, type ProbeOptions } from "../../services/GatewayProbe.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { CliExit } from "../CliExit.js"
@@ -17,4 +15,4 @@ export const gatewayProbe = (json: boolean, options: ProbeOptions) =>
     if (json) yield* Console.log(JSON.stringify(Schema.encodeSync(ProbeReport)(report), null, 2))
     else for (const line of renderProbe(report)) yield* Console.log(line)
     if (!report.ok) return yield* new CliExit({ code: 1 })
-  }).pipe(Effect.provide(GatewayProbeLive.pipe(Layer.provide(GatewayClientLive))))
+  })

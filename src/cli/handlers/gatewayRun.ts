@@ -1,7 +1,8 @@
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Option } from "effect"
-import * as fs from "node:fs/promises"
 import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
 import { AgentFeatureLive } from "../../layers/agent/AgentFeature.js"
+import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
 import type { Host } from "../../services/Host.js"
@@ -9,7 +10,7 @@ import type { Paths } from "../../services/Paths.js"
 
 /** `openclaw gateway run`: flags to RunOptions, then the gateway until Ctrl-C. */
 export const gatewayRun = (args: {
-  readonly port: Option.Option<string>
+  readonly port: Option.Option<number>
   readonly bind: Option.Option<string>
   readonly token: Option.Option<string>
   readonly auth: Option.Option<string>
@@ -18,7 +19,7 @@ export const gatewayRun = (args: {
   readonly allowUnconfigured: boolean
   readonly dev: boolean
   readonly force: boolean
-  readonly tailscale: Option.Option<string>
+  readonly tailscale: Option.Option<"off" | "serve" | "funnel">
 }) =>
   Effect.gen(function*() {
     const tailscale = Option.getOrUndefined(args.tailscale)
@@ -27,15 +28,14 @@ export const gatewayRun = (args: {
     }
     const passwordFile = Option.getOrUndefined(args.passwordFile)
     const password = passwordFile !== undefined
-      ? (yield* Effect.tryPromise({
-        try: () => fs.readFile(passwordFile, "utf8"),
-        catch: (e) => new GatewayStartBlocked({ code: "GATEWAY_INVALID_OPTION", message: `Could not read --password-file: ${e instanceof Error ? e.message : String(e)}`, exitCode: 1 })
-      })).trim()
+      ? (yield* Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFileString(passwordFile)).pipe(
+        Effect.mapError((error) => new GatewayStartBlocked({ code: "GATEWAY_INVALID_OPTION", message: `Could not read --password-file: ${describePlatformError(error)}`, exitCode: 1 }))
+      )).trim()
       : Option.getOrUndefined(args.password)
     const context = yield* Effect.context<ConfigStore | Paths | Host>()
     return yield* runGateway({
       features: [AgentFeatureLive(context)],
-      port: Option.getOrUndefined(args.port),
+      port: Option.map(args.port, String).pipe(Option.getOrUndefined),
       bind: Option.getOrUndefined(args.bind),
       token: Option.getOrUndefined(args.token),
       password,

@@ -1,22 +1,12 @@
-import { Console, Effect, Layer, Schema } from "effect"
+import { Console, Effect, Schema } from "effect"
 import { GatewayStatusReport } from "../../domain/status/gatewayStatus.js"
 import { renderGatewayStatus } from "../../domain/status/renderGatewayStatus.js"
-import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
-import { GatewayProbeLive } from "../../layers/probe/GatewayProbeLive.js"
-import { GatewayStatusLive } from "../../layers/status/GatewayStatusLive.js"
 import { GatewayStatus, type GatewayStatusOptions } from "../../services/GatewayStatus.js"
 import { Paths } from "../../services/Paths.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { CliExit } from "../CliExit.js"
 import { printConfigWarnings } from "../configWarnings.js"
-import { CliServiceManagerLive } from "./serviceManagerLayer.js"
 import { withProgress } from "../progress.js"
-
-/** The layers behind `gateway status` (also used by `openclaw status`). */
-export const GatewayStatusCliLive = GatewayStatusLive.pipe(
-  Layer.provide(GatewayProbeLive.pipe(Layer.provide(GatewayClientLive))),
-  Layer.provide(CliServiceManagerLive)
-)
 
 /** `openclaw gateway status`: non-zero only for `--require-rpc` when the read probe fails. */
 export const gatewayStatus = (json: boolean, options: GatewayStatusOptions) =>
@@ -35,4 +25,4 @@ export const gatewayStatus = (json: boolean, options: GatewayStatusOptions) =>
       for (const line of err) yield* Console.error(line)
     }
     if (options.requireRpc && report.rpc?.ok !== true) return yield* new CliExit({ code: 1 })
-  }).pipe(Effect.provide(GatewayStatusCliLive))
+  })

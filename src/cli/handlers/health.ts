@@ -1,6 +1,5 @@
-import { Console, Effect } from "effect"
+import { Clock, Console, Effect } from "effect"
 import { Methods } from "../../domain/protocol/methods.js"
-import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
 import { CliExit } from "../CliExit.js"
 import { withProgress } from "../progress.js"
@@ -11,9 +10,9 @@ const duration = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)}s` : ms
 export const health = (json: boolean, options: ConnectOptions) =>
   Effect.gen(function*() {
     const client = yield* GatewayClient
-    const started = Date.now()
+    const started = yield* Clock.currentTimeMillis
     const result = yield* withProgress("Waiting for the gateway's health answer", client.call(Methods.health, {}, options))
-    const latency = Date.now() - started
+    const latency = (yield* Clock.currentTimeMillis) - started
     if (json) yield* Console.log(JSON.stringify(result, null, 2))
     else {
       yield* Console.log(`Gateway: ${result.ok ? "ok" : "unhealthy"} (${latency}ms)${result.version === undefined ? "" : ` · version ${result.version}`}${result.uptimeMs === undefined ? "" : ` · up ${duration(result.uptimeMs)}`}`)
@@ -23,4 +22,4 @@ export const health = (json: boolean, options: ConnectOptions) =>
       yield* Console.log(`Channels: ${channels.length === 0 ? "none configured" : channels.join(", ")}`)
     }
     if (!result.ok) return yield* new CliExit({ code: 1 })
-  }).pipe(Effect.provide(GatewayClientLive))
+  })

@@ -6,7 +6,6 @@ import { InferEnvelope, InferInputInvalid, ModelRunFailed, noTextOutputMessage }
 import type { ModelInput, ThinkingLevel } from "../../domain/models/messages.js"
 import { responseText } from "../../domain/models/response.js"
 import { withModelLog } from "../../layers/models/modelLog.js"
-import { ModelsLive } from "../../layers/models/ModelsLive.js"
 import { ModelCatalog } from "../../services/ModelCatalog.js"
 import type { ConnectOptions } from "../../services/GatewayClient.js"
 import { ModelClient } from "../../services/ModelClient.js"
@@ -112,7 +111,7 @@ const runLocal = (options: InferRunOptions) =>
     if (options.json) return yield* printEnvelope({ ...common, ok: true, outputs: [{ text, mediaUrl: null }] })
     if (response.fallback !== undefined) yield* Console.error(response.fallback.notice)
     yield* Console.log(text)
-  }).pipe(withModelLog, Effect.provide(ModelsLive))
+  }).pipe(withModelLog)
 
 /**
  * `openclaw infer model run`: one bare completion (no tools, no transcript) through the configured

@@ -5,7 +5,7 @@ import { InferEnvelope, ModelRunFailed, noTextOutputMessage } from "../../domain
 import { gatewayRunEnvelope, MODEL_RUN_GATEWAY_TIMEOUT_MS, modelRunAgentParams, modelRunError, modelRunScopes } from "../../domain/models/inferGateway.js"
 import { AgentResult } from "../../domain/protocol/agentMethods.js"
 import { GatewayConnectFailed } from "../../domain/protocol/clientErrors.js"
-import { CLI_SCOPES, GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
+import { CLI_SCOPES } from "../../layers/client/GatewayClientLive.js"
 import { GatewayClient } from "../../services/GatewayClient.js"
 import type { InferRunOptions } from "./infer.js"
 import { readImage } from "./inferImages.js"
@@ -76,4 +76,4 @@ export const inferModelRunViaGateway = (options: InferRunOptions) =>
     if (options.json) return yield* printEnvelope({ ...base, ...run, ok: true })
     if (run.fallback !== undefined) yield* Console.error(run.fallback.notice)
     yield* Console.log(text)
-  }).pipe(Effect.provide(GatewayClientLive))
+  })

@@ -3,12 +3,8 @@ import { clampTailOptions } from "../../domain/logFile.js"
 import { formatLogLine, parseLogLine } from "../../domain/logs/formatLogLine.js"
 import type { GatewayClientError } from "../../domain/protocol/clientErrors.js"
 import { LogsTailResult } from "../../domain/protocol/methods.js"
-import { GatewayClientLive } from "../../layers/client/GatewayClientLive.js"
-import { GatewayLogReaderLive } from "../../layers/gatewayLogReader.js"
-import { ConfigStore } from "../../services/ConfigStore.js"
 import { type ConnectOptions, GatewayClient, type GatewayConnection } from "../../services/GatewayClient.js"
 import { GatewayLog, type LogTail } from "../../services/GatewayLog.js"
-import { Paths } from "../../services/Paths.js"
 import { CliExit } from "../CliExit.js"
 
 export interface LogsOptions {
@@ -68,10 +64,7 @@ export const logs = (options: LogsOptions) =>
     if (Either.isLeft(first)) {
       if (options.connect.url !== undefined || options.follow) return yield* first.left
       // Only the implicit local gateway has a file we can read ourselves.
-      const store = yield* ConfigStore
-      const paths = yield* Paths
-      const snapshot = yield* store.read.pipe(Effect.orElseSucceed(() => undefined))
-      const tail = yield* Effect.flatMap(GatewayLog, (log) => log.tail({ limit, maxBytes })).pipe(Effect.provide(GatewayLogReaderLive(snapshot?.config, paths.profile)))
+      const tail = yield* Effect.flatMap(GatewayLog, (log) => log.tail({ limit, maxBytes }))
       yield* out.notice(`Gateway not reachable (${first.left.message}); reading the log file directly.`)
       yield* out.meta(tail, "file")
       yield* out.lines(tail.lines)
@@ -106,4 +99,4 @@ export const logs = (options: LogsOptions) =>
       yield* out.notice(`[logs] gateway connection lost (${error.message}); reconnecting in ${Math.round(backoffMs(failures - 1) / 1000)}s`)
       yield* Effect.sleep(`${backoffMs(failures - 1)} millis`)
     }
-  }).pipe(Effect.provide(GatewayClientLive))
+  })

@@ -2,7 +2,7 @@ import { Clock, Console, Duration, Effect, Layer, Schema } from "effect"
 import { formatContext, listRows, ModelListReport } from "../../domain/models/listRows.js"
 import { probeTargets } from "../../domain/models/probePlan.js"
 import { buildStatusReport, checkExitCode, ModelsStatusReport } from "../../domain/models/statusReport.js"
-import { ModelHttpLive, ModelClientTimedLive, ModelsLive } from "../../layers/models/ModelsLive.js"
+import { ModelHttpLive, ModelClientTimedLive } from "../../layers/models/ModelsLive.js"
 import { withModelLog } from "../../layers/models/modelLog.js"
 import { probeModels } from "../../layers/models/probeModels.js"
 import { ModelCatalog } from "../../services/ModelCatalog.js"
@@ -111,7 +111,7 @@ export const modelsStatus = (options: StatusOptions) =>
     }
     const code = options.check ? checkExitCode(report) : 0
     if (code !== 0) return yield* new CliExit({ code })
-  }).pipe(withModelLog, Effect.provide(ModelsLive))
+  }).pipe(withModelLog)
 
 export interface ListOptions {
   readonly json: boolean
@@ -147,4 +147,4 @@ export const modelsList = (options: ListOptions) =>
         ])
       )
     )
-  }).pipe(Effect.provide(ModelsLive))
+  })

@@ -2,7 +2,6 @@ import { Console, Effect, Either, Schema } from "effect"
 import { type ServiceAction, SERVICE_MANAGER_UNAVAILABLE_HINT, ServiceActionErrorReport, ServiceActionReport } from "../../domain/supervisor/report.js"
 import { type InstallOptions, type ServiceActionResult, type ServiceError, ServiceManager } from "../../services/ServiceManager.js"
 import { CliExit } from "../CliExit.js"
-import { CliServiceManagerLive } from "./serviceManagerLayer.js"
 
 const hintOf = (error: ServiceError) =>
   error._tag === "ServiceActionFailed" ? error.hint : error._tag === "ServiceManagerUnavailable" ? SERVICE_MANAGER_UNAVAILABLE_HINT : undefined
@@ -48,7 +47,7 @@ const report = (action: ServiceAction, json: boolean, run: (manager: ServiceMana
     if (rendered.stdout !== undefined) yield* Console.log(rendered.stdout)
     if (rendered.error !== undefined) return yield* rendered.error
     if (rendered.exitCode !== 0) return yield* new CliExit({ code: rendered.exitCode })
-  }).pipe(Effect.provide(CliServiceManagerLive))
+  })
 
 /** `openclaw gateway install [--force] [--port N] [--token T] [--json]`. */
 export const serviceInstall = (options: InstallOptions, json: boolean) => report("install", json, (manager) => manager.install(options))

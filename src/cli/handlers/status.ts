@@ -1,5 +1,5 @@
-import { Console, Effect, Schema } from "effect"
-import * as fs from "node:fs/promises"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { Console, Effect, Option, Schema } from "effect"
 import * as os from "node:os"
 import * as path from "node:path"
 import { GatewayStatusReport } from "../../domain/status/gatewayStatus.js"
@@ -11,7 +11,6 @@ import { ConfigStore } from "../../services/ConfigStore.js"
 import { GatewayStatus, type GatewayStatusOptions } from "../../services/GatewayStatus.js"
 import { Paths } from "../../services/Paths.js"
 import { printConfigWarnings } from "../configWarnings.js"
-import { GatewayStatusCliLive } from "./gatewayStatus.js"
 import { withProgress } from "../progress.js"
 
 const shortenHome = (file: string, home: string) => (home !== "" && file.startsWith(`${home}/`) ? `~${file.slice(home.length)}` : file)
@@ -20,21 +19,19 @@ const shortenHome = (file: string, home: string) => (home !== "" && file.startsW
  * Each agent's session index, read-only (status never moves a corrupt index aside as the store does);
  * an unreadable one counts 0.
  */
-const readSessionIndexes = (stateDir: string, home: string): Effect.Effect<ReadonlyArray<SessionIndexSummary>> =>
-  Effect.promise(async () => {
-    const agents = await fs.readdir(path.join(stateDir, "agents")).catch(() => [] as Array<string>)
+const SessionIndexFile = Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+const decodeSessionIndex = Schema.decodeUnknownOption(SessionIndexFile)
+
+const readSessionIndexes = (stateDir: string, home: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const agents = yield* fs.readDirectory(path.join(stateDir, "agents")).pipe(Effect.orElseSucceed((): ReadonlyArray<string> => []))
     const found: Array<SessionIndexSummary> = []
-    for (const agentId of agents.sort()) {
+    for (const agentId of [...agents].sort()) {
       const file = sessionIndexPath(stateDir, agentId)
-      const text = await fs.readFile(file, "utf8").catch(() => undefined)
-      if (text === undefined) continue
-      let count = 0
-      try {
-        const parsed: unknown = JSON.parse(text)
-        if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) count = Object.keys(parsed).length
-      } catch {
-        count = 0
-      }
+      const text = yield* fs.readFileString(file).pipe(Effect.option)
+      if (Option.isNone(text)) continue
+      const count = Option.match(decodeSessionIndex(text.value), { onNone: () => 0, onSome: (index) => Object.keys(index).length })
       found.push({ agentId, path: shortenHome(file, home), count })
     }
     return found
@@ -60,4 +57,4 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
       return
     }
     for (const line of renderStatus(report, config, host, options.deep, sessions)) yield* Console.log(line)
-  }).pipe(Effect.provide(GatewayStatusCliLive))
+  })

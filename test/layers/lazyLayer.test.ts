@@ -1,0 +1,45 @@
+import { expect, it } from "@effect/vitest"
+import { Chunk, Context, Effect, Layer, Ref, Stream } from "effect"
+import { lazyLayer, lazyTag } from "../../src/layers/lazyLayer.js"
+
+class Counter extends Context.Tag("test/Counter")<Counter, {
+  readonly current: Effect.Effect<number>
+  readonly add: (n: number) => Effect.Effect<number>
+  readonly countTo: (n: number) => Stream.Stream<number>
+}>() {}
+
+class Greeter extends Context.Tag("test/Greeter")<Greeter, { readonly greet: (name: string) => Effect.Effect<string> }>() {}
+
+const loads = { count: 0, builds: 0 }
+const CounterAndGreeter = Layer.effectContext(Effect.gen(function*() {
+  loads.builds++
+  const ref = yield* Ref.make(0)
+  return Context.make(Counter, {
+    current: Ref.get(ref),
+    add: (n) => Ref.updateAndGet(ref, (v) => v + n),
+    countTo: (n) => Stream.range(1, n)
+  }).pipe(Context.add(Greeter, { greet: (name) => Effect.map(Ref.get(ref), (v) => `hello ${name} (${v})`) }))
+}))
+
+const Lazy = lazyLayer(
+  async () => {
+    loads.count++
+    return CounterAndGreeter
+  },
+  lazyTag(Counter, { current: "effect", add: "function", countTo: "stream" }),
+  lazyTag(Greeter, { greet: "function" })
+)
+
+it.effect("a lazy layer loads nothing until a member is used, then loads and builds once for every tag it serves", () =>
+  Effect.gen(function*() {
+    loads.count = 0
+    loads.builds = 0
+    const counter = yield* Counter
+    const greeter = yield* Greeter
+    expect(loads).toEqual({ count: 0, builds: 0 })
+    expect(yield* counter.add(2)).toBe(2)
+    expect(yield* counter.current).toBe(2)
+    expect(Chunk.toArray(yield* Stream.runCollect(counter.countTo(3)))).toEqual([1, 2, 3])
+    expect(yield* greeter.greet("ada")).toBe("hello ada (2)")
+    expect(loads).toEqual({ count: 1, builds: 1 })
+  }).pipe(Effect.provide(Lazy)))
