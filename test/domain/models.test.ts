@@ -3,7 +3,8 @@ import { Either } from "effect"
 import type { OpenClawConfig } from "../../src/domain/config/ConfigSchema.js"
 import { validateConfig } from "../../src/domain/config/validate.js"
 import { buildAnthropicRequest } from "../../src/domain/models/anthropicMessages.js"
-import { makeAnthropicStreamAccumulator } from "../../src/domain/models/anthropicResponse.js"
+import { backoffMs } from "../../src/domain/models/retry.js"
+import { makeAnthropicStreamAccumulator, parseAnthropicMessage } from "../../src/domain/models/anthropicResponse.js"
 import { buildCatalogue, type ModelTarget } from "../../src/domain/models/catalogue.js"
 import { buildChatCompletionsRequest, type ChatTarget } from "../../src/domain/models/chatCompletions.js"
 import { makeChatStreamAccumulator, parseChatCompletion } from "../../src/domain/models/chatCompletionsResponse.js"
@@ -23,7 +24,6 @@ import {
   fallbackNotice,
   modelAllowed,
   OVERLOAD_NOTICE,
-  overloadBackoffMs,
   planModels,
   resolveModel
 } from "../../src/domain/models/selection.js"
@@ -143,7 +143,7 @@ describe("selection and the fallback chain (spec 1.4)", () => {
   })
 
   it("an all-overloaded chain backs off 2.5 s doubling to 30 s; the notice is the spec's text", () => {
-    expect([1, 2, 3, 4, 5, 10].map((n) => overloadBackoffMs(n, 2_500, 30_000))).toEqual([2_500, 5_000, 10_000, 20_000, 30_000, 30_000])
+    expect([1, 2, 3, 4, 5, 10].map((n) => backoffMs(n, 2_500, 30_000))).toEqual([2_500, 5_000, 10_000, 20_000, 30_000, 30_000])
     expect(OVERLOAD_NOTICE).toBe("The AI service is temporarily overloaded. I’m still retrying; this may take a few minutes.")
   })
 
@@ -300,6 +300,26 @@ describe("Chat Completions responses", () => {
     expect(Either.isLeft(parseChatCompletion({ choices: [] }))).toBe(true)
   })
 
+  it("extra provider fields are allowed; a null or mistyped field reads as absent; a missing first message is empty_response", () => {
+    const output = Either.getOrThrow(parseChatCompletion({
+      id: "chatcmpl-1",
+      system_fingerprint: "fp",
+      choices: [{ index: 0, logprobs: null, finish_reason: null, message: { role: "assistant", content: null, refusal: null, tool_calls: [{ id: 5, type: "function", function: { name: "ls", arguments: "[1]" } }, "junk"] } }],
+      usage: { prompt_tokens: "7", completion_tokens: 2 }
+    }))
+    expect(output.content).toEqual([
+      { type: "toolCall", id: "", name: "ls", arguments: { value: [1] } },
+      { type: "toolCall", id: "", name: "", arguments: {} }
+    ])
+    expect(output.stopReason).toBe("stop")
+    expect(output.usage).toEqual({ input: 0, output: 2, cacheRead: 0, cacheWrite: 0, total: 2 })
+    for (const body of [null, "text", { choices: ["x"] }, { choices: [{ message: "hi" }] }, { choices: {} }]) {
+      expect(Either.getLeft(parseChatCompletion(body))).toEqual(
+        expect.objectContaining({ value: { reason: "empty_response", message: "Chat Completions response has no choices[0].message" } })
+      )
+    }
+  })
+
   it("accumulates streamed deltas and tool-call pieces by index", () => {
     const acc = makeChatStreamAccumulator()
     const events = [
@@ -345,6 +365,20 @@ describe("Anthropic Messages request and stream", () => {
     expect(body["thinking"]).toEqual({ type: "enabled", budget_tokens: 16384 })
     expect(body["max_tokens"]).toBe(16384 + 1024)
     expect(body["temperature"]).toBeUndefined()
+  })
+
+  it("a Messages body: unknown block types and mistyped blocks are skipped; no content array is empty_response", () => {
+    const output = Either.getOrThrow(parseAnthropicMessage({
+      id: "msg_1",
+      content: [{ type: "text", text: "a" }, { type: "image" }, 4, { type: "tool_use", id: "t", name: "n", input: [1] }, { type: "text", text: "" }],
+      stop_reason: "end_turn",
+      usage: { input_tokens: 3, service_tier: "standard" }
+    }))
+    expect(output.content).toEqual([{ type: "text", text: "a" }, { type: "toolCall", id: "t", name: "n", arguments: {} }])
+    expect(output.usage).toEqual({ input: 3, output: 0, cacheRead: 0, cacheWrite: 0, total: 3 })
+    for (const body of [null, {}, { content: "text" }]) {
+      expect(Either.getLeft(parseAnthropicMessage(body))).toEqual(expect.objectContaining({ value: { reason: "empty_response", message: "Messages API response has no content" } }))
+    }
   })
 
   it("stream events accumulate text and tool input; an error event fails the turn", () => {
@@ -515,6 +549,27 @@ const _target: ModelTarget | undefined = catalogue.models[0]
 void _target
 
 describe("upstream block pages (runbook: Upstream 403 blocked responses)", () => {
+  it("error bodies: error.code or error.type labels error.message; message and detail otherwise; a page or plain text is summarised", async () => {
+    const { errorSummary } = await import("../../src/domain/models/errorBody.js")
+    expect([
+      "{\"error\":{\"message\":\"m\",\"code\":\"c\",\"type\":\"t\"}}",
+      "{\"error\":{\"message\":\"m\",\"code\":42,\"type\":\"t\"},\"extra\":1}",
+      "{\"error\":\"Not found\"}",
+      "{\"message\":5,\"detail\":\"d\"}",
+      "plain   text",
+      "",
+      "<html><title>Blocked</title></html>"
+    ].map((text) => errorSummary(500, text))).toEqual([
+      { summary: "HTTP 500: c: m", code: "c" },
+      { summary: "HTTP 500: t: m", code: "t" },
+      { summary: "HTTP 500: {\"error\":\"Not found\"}", code: undefined },
+      { summary: "HTTP 500: d", code: undefined },
+      { summary: "HTTP 500: plain text", code: undefined },
+      { summary: "HTTP 500", code: undefined },
+      { summary: "HTTP 500: HTML response, not a provider API error (\"Blocked\")", code: undefined }
+    ])
+  })
+
   it("summarises a web page instead of dumping it, and diagnoses a security-layer block", async () => {
     const { htmlGist, isHtmlBody, looksLikeUpstreamBlock } = await import("../../src/domain/models/errorBody.js")
     const { diagnoseProviderError } = await import("../../src/domain/models/diagnosis.js")

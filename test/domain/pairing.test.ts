@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Either } from "effect"
 import { decidePairing, pairingMessage } from "../../src/domain/pairing/decide.js"
 import type { PairedDevice, PendingRequest } from "../../src/domain/pairing/records.js"
 import {
@@ -11,6 +12,7 @@ import {
   tokensEqual,
   unionOf
 } from "../../src/domain/pairing/registryState.js"
+import * as Transitions from "../../src/domain/pairing/transitions.js"
 
 const device = (overrides: Partial<PairedDevice> = {}): PairedDevice => ({
   deviceId: "dev-1",
@@ -169,5 +171,50 @@ describe("registry state helpers", () => {
 
   it("unionOf keeps order and drops duplicates", () => {
     expect(unionOf(["a", "b"], ["b", "c", "c"])).toEqual(["a", "b", "c"])
+  })
+})
+
+describe("registry transitions", () => {
+  const ask: Transitions.PairingAsk = { deviceId: "dev-1", publicKey: "key-1", role: "operator", scopes: ["operator.read"], reason: "not-paired", isRepair: false }
+
+  it("fileRequest reuses an identical ask (same id, new ts) and supersedes a changed one", () => {
+    const first = Transitions.fileRequest({}, ask, 10, "req-1")
+    expect(first.result).toMatchObject({ requestId: "req-1", ts: 10 })
+    expect(first.changes).toEqual([{ _tag: "Requested", request: first.result }])
+    const retry = Transitions.fileRequest(first.pending ?? {}, ask, 20, "req-2")
+    expect(retry.result).toMatchObject({ requestId: "req-1", ts: 20 })
+    expect(retry.changes).toBeUndefined()
+    const changed = Transitions.fileRequest(retry.pending ?? {}, { ...ask, scopes: ["operator.write"] }, 30, "req-3")
+    expect(Object.keys(changed.pending ?? {})).toEqual(["req-3"])
+    expect(changed.changes?.[0]).toEqual({ _tag: "Resolved", requestId: "req-1", deviceId: "dev-1", decision: "rejected", ts: 30 })
+  })
+
+  it("approveRequest pairs and removes the request; an unknown id is an InvalidRequest", () => {
+    const pending = Transitions.fileRequest({}, ask, 10, "req-1").pending ?? {}
+    const approved = Transitions.approveRequest({}, pending, "req-1", 20)
+    expect(Either.isRight(approved) && approved.right.pending).toEqual({})
+    expect(Either.isRight(approved) && approved.right.paired?.["dev-1"]?.roles).toEqual(["operator"])
+    expect(Transitions.approveRequest({}, pending, "nope", 20)).toMatchObject({ left: { _tag: "InvalidRequest", message: "unknown requestId" } })
+  })
+
+  it("issueToken reuses a covering token and mints the given one otherwise; rotate and revoke record the time", () => {
+    const paired = { "dev-1": device({ approvedScopes: ["operator.read", "operator.write"] }) }
+    const minted = Transitions.issueToken(paired, "dev-1", "operator", ["operator.read"], 100, "tok-1")
+    expect(Either.isRight(minted) && minted.right.result).toEqual({ token: "tok-1", role: "operator", scopes: ["operator.read"], issuedAtMs: 100 })
+    const withToken = Either.isRight(minted) ? minted.right.paired ?? {} : {}
+    expect(Transitions.reusableToken(withToken, "dev-1", "operator", [])?.token).toBe("tok-1")
+    expect(Transitions.issueToken(withToken, "dev-1", "node", [], 100, "tok-2")).toMatchObject({ left: { message: "role not approved for device" } })
+    const rotated = Transitions.rotateToken(withToken, "dev-1", "operator", undefined, 200, "tok-3")
+    expect(Either.isRight(rotated) && rotated.right.result).toMatchObject({ token: "tok-3", scopes: ["operator.read"], rotatedAtMs: 200, issuedAtMs: 200 })
+    const revoked = Transitions.revokeToken(withToken, "dev-1", "operator", 300)
+    expect(Either.isRight(revoked) && revoked.right.result).toEqual({ revokedAtMs: 300 })
+    const again = Transitions.revokeToken(Either.isRight(revoked) ? revoked.right.paired ?? {} : {}, "dev-1", "operator", 400)
+    expect(Either.isRight(again) && again.right).toEqual({ result: { revokedAtMs: 300 } })
+  })
+
+  it("stampLastUsed only stamps the token that was verified", () => {
+    const paired = { "dev-1": device({ tokens: { operator: { token: "tok-1", role: "operator", scopes: [], createdAtMs: 1 } } }) }
+    expect(Transitions.stampLastUsed(paired, "dev-1", "operator", "tok-1", 50).paired?.["dev-1"]?.tokens["operator"]?.lastUsedAtMs).toBe(50)
+    expect(Transitions.stampLastUsed(paired, "dev-1", "operator", "rotated-meanwhile", 50)).toEqual({ result: undefined })
   })
 })

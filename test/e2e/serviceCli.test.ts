@@ -49,15 +49,21 @@ describe("openclaw gateway|daemon service commands (built CLI)", () => {
     expect(help.code).toBe(0)
     const text = stripAnsi(help.stdout)
     expect(text).toContain("The gateway OS service: status, install, start, stop, restart, uninstall")
-    for (const line of ["install [--force] [--port integer] [--token text] [--json]", "start [--json]", "stop [--json]", "restart [--json]", "uninstall [--json]"]) {
-      expect(text).toContain(line)
-    }
-    for (const args of [["daemon", "install"], ["daemon", "stop"], ["gateway", "install"], ["gateway", "uninstall"]]) {
+    // A group lists its commands one per line; each command's own help has its full usage line.
+    for (const name of ["status", "install", "start", "stop", "restart", "uninstall"]) expect(text).toMatch(new RegExp(`^  ${name} +\\S`, "m"))
+    const usages: ReadonlyArray<[ReadonlyArray<string>, string]> = [
+      [["daemon", "install"], "openclaw daemon install [--force] [--port <n>] [--token <value>] [--json]"],
+      [["daemon", "stop"], "openclaw daemon stop [--json]"],
+      [["gateway", "install"], "openclaw gateway install [--force] [--port <n>] [--token <value>] [--json]"],
+      [["gateway", "uninstall"], "openclaw gateway uninstall [--json]"]
+    ]
+    for (const [args, usage] of usages) {
       const sub = run([...args, "--help"])
       expect(sub.code, args.join(" ")).toBe(0)
       expect(stripAnsi(sub.stdout)).toContain("USAGE")
+      expect(sub.stdout).toContain(usage)
     }
-    expect(stripAnsi(run(["gateway", "--help"]).stdout)).toContain("install [--force]")
+    expect(stripAnsi(run(["gateway", "--help"]).stdout)).toMatch(/^ {2}install +Install the gateway as an OS service/m)
   })
 
   it.skipIf(hasSystemdUserSession)("daemon status is gateway status (no gateway here: Runtime: stopped, probe failed)", () => {

@@ -6,6 +6,9 @@ import * as path from "node:path"
 import { DeviceRegistryLive } from "../../src/layers/DeviceRegistryLive.js"
 import { DeviceRegistry, type PairingAsk, type RegistryChange } from "../../src/services/DeviceRegistry.js"
 import { Paths } from "../../src/services/Paths.js"
+import { StateFilesLive } from "../../src/layers/StateFilesLive.js"
+import { DiskFilesTest } from "../support/configTestLayer.js"
+import { diskFull, FaultyFileSystem, type Fault, permissionDenied } from "../support/faultyFileSystem.js"
 
 const dirs: Array<string> = []
 const tempDir = () => {
@@ -17,10 +20,14 @@ afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
 })
 
-const registryIn = (dir: string) =>
+const registryIn = (dir: string, files: typeof DiskFilesTest = DiskFilesTest) =>
   DeviceRegistryLive.pipe(
-    Layer.provide(Layer.succeed(Paths, { home: dir, stateDir: dir, configPath: `${dir}/openclaw.json`, profile: undefined, dev: false, canonical: false }))
+    Layer.provide(Layer.succeed(Paths, { home: dir, stateDir: dir, configPath: `${dir}/openclaw.json`, profile: undefined, dev: false, canonical: false })),
+    Layer.provide(files)
   )
+
+/** A registry on `dir` whose disk fails as `faults` say. */
+const faultyRegistryIn = (dir: string, faults: ReadonlyArray<Fault>) => registryIn(dir, StateFilesLive.pipe(Layer.provideMerge(FaultyFileSystem(faults))))
 
 /** Runs `effect` against a registry on `dir` (a fresh temp dir by default). */
 const inRegistry = <A, E, R>(effect: Effect.Effect<A, E, R>, dir: string = tempDir()) => Effect.provide(effect, registryIn(dir))
@@ -445,4 +452,45 @@ describe("DeviceRegistryLive across processes", () => {
       expect(paired).toEqual([...ids].sort())
       expect(fs.existsSync(path.join(dir, "devices", ".lock"))).toBe(false)
     })))
+})
+
+describe("DeviceRegistryLive on a failing disk", () => {
+  const pairedOf = (dir: string) => path.join(dir, "devices", "paired.json")
+
+  it.effect("disk full while saving paired.json: StateIoError naming the file, the previous paired.json intact, no temp file, lock released", () => {
+    const dir = tempDir()
+    return Effect.gen(function*() {
+      yield* inRegistry(pairDevice(), dir)
+      const before = fs.readFileSync(pairedOf(dir), "utf8")
+      const error = yield* Effect.flip(Effect.flatMap(DeviceRegistry, (r) => r.approveDirect(ask({ deviceId: "dev-2" }))).pipe(
+        Effect.provide(faultyRegistryIn(dir, [diskFull("write", (p) => p.startsWith(pairedOf(dir)))]))
+      ))
+      expect(error).toMatchObject({ _tag: "StateIoError", code: "STATE_IO_ERROR", path: pairedOf(dir) })
+      expect(error.message).toContain("ENOSPC")
+      expect(fs.readFileSync(pairedOf(dir), "utf8")).toBe(before)
+      expect(fs.readdirSync(path.join(dir, "devices")).sort()).toEqual(["paired.json", "pending.json"])
+      // The disk is back: the registry still has dev-1 and takes the write.
+      const devices = yield* inRegistry(Effect.gen(function*() {
+        const registry = yield* DeviceRegistry
+        yield* registry.approveDirect(ask({ deviceId: "dev-2" }))
+        return (yield* registry.list).paired.map((d) => d.deviceId).sort()
+      }), dir)
+      expect(devices).toEqual(["dev-1", "dev-2"])
+    })
+  })
+
+  it.effect("permission denied replacing paired.json: StateIoError naming the file, previous content intact", () => {
+    const dir = tempDir()
+    return Effect.gen(function*() {
+      yield* inRegistry(pairDevice(), dir)
+      const before = fs.readFileSync(pairedOf(dir), "utf8")
+      const error = yield* Effect.flip(Effect.flatMap(DeviceRegistry, (r) => r.rename("dev-1", "Renamed")).pipe(
+        Effect.provide(faultyRegistryIn(dir, [permissionDenied("rename", (p) => p === pairedOf(dir))]))
+      ))
+      expect(error).toMatchObject({ _tag: "StateIoError", path: pairedOf(dir) })
+      expect(error.message).toContain("EACCES")
+      expect(fs.readFileSync(pairedOf(dir), "utf8")).toBe(before)
+      expect(fs.readdirSync(path.join(dir, "devices")).sort()).toEqual(["paired.json", "pending.json"])
+    })
+  })
 })

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Layer } from "effect"
+import { Effect, Either, Layer, Queue } from "effect"
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { WebSocketServer } from "ws"
 import { Methods } from "../../src/domain/protocol/methods.js"
+import { makeIdentityStore } from "../../src/layers/client/DeviceIdentityStore.js"
 import { GatewayClientLive } from "../../src/layers/client/GatewayClientLive.js"
+import { StateFilesLive } from "../../src/layers/StateFilesLive.js"
 import { GatewayClient } from "../../src/services/GatewayClient.js"
-import { configTestLayer } from "../support/configTestLayer.js"
+import { configTestLayer, DiskFilesTest } from "../support/configTestLayer.js"
+import { diskFull, FaultyFileSystem, permissionDenied } from "../support/faultyFileSystem.js"
 import { startGateway, type RunningGateway } from "../support/gatewayHarness.js"
 
 const TOKEN = "client-test-token-0123456789"
@@ -27,6 +31,26 @@ const health = (options: Parameters<GatewayClient["Type"]["call"]>[2] = {}) => E
 /** The auth method the gateway saw, read back from its presence list. */
 const authOf = (options: Parameters<GatewayClient["Type"]["connect"]>[0] = {}) =>
   Effect.scoped(Effect.flatMap(Effect.flatMap(GatewayClient, (c) => c.connect(options)), (conn) => Effect.succeed(conn.hello.auth)))
+
+/** A CLI install signed in with its device token, so a gateway auth change does not close its sessions. */
+const deviceWatcher = async (port: number) => {
+  const watcher = cliInstall(port, TOKEN)
+  expect(Either.isRight(await watcher.run(health()))).toBe(true)
+  watcher.setToken(undefined)
+  return watcher
+}
+
+/** Applies `change` to the gateway's config and resolves once the gateway has reloaded it (its `config.changed` event). */
+const reloadedAfter = async (watcher: ReturnType<typeof cliInstall>, change: () => void) => {
+  const waited = await watcher.run(Effect.scoped(Effect.gen(function*() {
+    const connection = yield* Effect.flatMap(GatewayClient, (c) => c.connect({}))
+    yield* Effect.sync(change)
+    while ((yield* Queue.take(connection.events)).event !== "config.changed") {
+      // Other events (presence, ticks) are not the reload.
+    }
+  })))
+  expect(Either.isRight(waited)).toBe(true)
+}
 
 describe("GatewayClient against a real gateway", () => {
   let gw: RunningGateway
@@ -62,8 +86,9 @@ describe("GatewayClient against a real gateway", () => {
     expect(Either.isRight(await cli.run(health()))).toBe(true)
     const rotated = "client-test-rotated-token-0987"
     const config = JSON.parse(fs.readFileSync(gw.configPath, "utf8"))
-    fs.writeFileSync(gw.configPath, JSON.stringify({ ...config, gateway: { ...config.gateway, auth: { mode: "token", token: rotated } } }))
-    await new Promise((r) => setTimeout(r, 600))
+    const watcher = await deviceWatcher(gw.port)
+    await reloadedAfter(watcher, () =>
+      fs.writeFileSync(gw.configPath, JSON.stringify({ ...config, gateway: { ...config.gateway, auth: { mode: "token", token: rotated } } })))
     try {
       // The CLI still holds the old shared token: the gateway offers the device-token retry.
       expect(await cli.run(health())).toMatchObject({ right: { ok: true } })
@@ -71,8 +96,7 @@ describe("GatewayClient against a real gateway", () => {
       const explicit = await cli.run(health({ url: gw.url, token: TOKEN }))
       expect(explicit).toMatchObject({ left: { _tag: "GatewayAuthError", code: "AUTH_TOKEN_MISMATCH" } })
     } finally {
-      fs.writeFileSync(gw.configPath, JSON.stringify(config))
-      await new Promise((r) => setTimeout(r, 600))
+      await reloadedAfter(watcher, () => fs.writeFileSync(gw.configPath, JSON.stringify(config)))
     }
   }, 15_000)
 
@@ -124,5 +148,38 @@ describe("GatewayClient: pairing and timeouts", () => {
     } finally {
       silent.close()
     }
+  })
+})
+
+describe("DeviceIdentityStore on a failing disk", () => {
+  const stateDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-identity-"))
+
+  it.effect("disk full while saving a device token: StateIoError naming device-auth.json, the saved tokens intact", () => {
+    const dir = stateDir()
+    const tokensFile = path.join(dir, "identity", "device-auth.json")
+    return Effect.gen(function*() {
+      const disk = yield* makeIdentityStore(dir).pipe(Effect.provide(DiskFilesTest))
+      yield* disk.saveToken("ws://gw", "dev-1", "operator", "tok-1", ["operator.read"])
+      const before = fs.readFileSync(tokensFile, "utf8")
+      const full = yield* makeIdentityStore(dir).pipe(Effect.provide(StateFilesLive.pipe(Layer.provide(FaultyFileSystem([diskFull("write", (p) => p.startsWith(tokensFile))])))))
+      const error = yield* Effect.flip(full.saveToken("ws://gw", "dev-1", "operator", "tok-2", ["operator.read"]))
+      expect(error).toMatchObject({ _tag: "StateIoError", path: tokensFile })
+      expect(error.message).toContain("ENOSPC")
+      expect(fs.readFileSync(tokensFile, "utf8")).toBe(before)
+      expect(fs.readdirSync(path.join(dir, "identity")).sort()).toEqual(["device-auth.json"])
+      expect(yield* disk.storedToken("ws://gw", "dev-1", "operator")).toMatchObject({ token: "tok-1" })
+    }).pipe(Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))))
+  })
+
+  it.effect("permission denied creating the identity: StateIoError naming device.json, nothing half-written", () => {
+    const dir = stateDir()
+    const identityFile = path.join(dir, "identity", "device.json")
+    return Effect.gen(function*() {
+      const denied = yield* makeIdentityStore(dir).pipe(Effect.provide(StateFilesLive.pipe(Layer.provide(FaultyFileSystem([permissionDenied("rename", (p) => p === identityFile)])))))
+      const error = yield* Effect.flip(denied.ensure)
+      expect(error).toMatchObject({ _tag: "StateIoError", path: identityFile })
+      expect(error.message).toContain("EACCES")
+      expect(fs.readdirSync(path.join(dir, "identity"))).toEqual([])
+    }).pipe(Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))))
   })
 })

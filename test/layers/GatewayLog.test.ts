@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "@effect/vitest"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Effect, Layer, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -6,6 +7,7 @@ import * as path from "node:path"
 import { logFileName, rotatedName } from "../../src/domain/logFile.js"
 import { GatewayLogLive, type GatewayLogOptions } from "../../src/layers/GatewayLogLive.js"
 import { GatewayLog, type LogRecord } from "../../src/services/GatewayLog.js"
+import { diskFull, FaultyFileSystem } from "../support/faultyFileSystem.js"
 
 const dirs: Array<string> = []
 const tempDir = () => {
@@ -19,7 +21,9 @@ afterEach(() => {
 })
 
 const withLog = <A, E>(options: GatewayLogOptions, body: Effect.Effect<A, E, GatewayLog>) =>
-  body.pipe(Effect.provide(Flushing.pipe(Layer.provide(GatewayLogLive(options)))))
+  body.pipe(Effect.provide(Flushing.pipe(Layer.provide(logLayer(options)))))
+
+const logLayer = (options: GatewayLogOptions) => GatewayLogLive(options).pipe(Layer.provide(NodeFileSystem.layer))
 
 // These tests read the file right after writing; the live writer buffers, so each write here also flushes.
 const Flushing = Layer.effect(
@@ -508,14 +512,38 @@ describe("GatewayLogLive buffering", () => {
         const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n")
         expect(lines).toHaveLength(5000)
         expect(new Set(lines.map((line) => JSON.parse(line).seq)).size).toBe(5000)
-      }).pipe(Effect.provide(GatewayLogLive({ file })))
+      }).pipe(Effect.provide(logLayer({ file })))
     }))
 
   it.live("lines still buffered when the layer closes are written", () =>
     Effect.gen(function*() {
       const dir = tempDir()
       const file = path.join(dir, "closing.log")
-      yield* Effect.flatMap(GatewayLog, (log) => log.write({ level: "info", message: "last words" })).pipe(Effect.provide(GatewayLogLive({ file })))
+      yield* Effect.flatMap(GatewayLog, (log) => log.write({ level: "info", message: "last words" })).pipe(Effect.provide(logLayer({ file })))
       expect(fs.readFileSync(file, "utf8")).toContain("last words")
     }))
+})
+
+describe("GatewayLogLive on a failing disk", () => {
+  it.live("disk full: writes never fail the caller, the batch is dropped with one stderr note naming the file, and the log keeps serving", () => {
+    const dir = tempDir()
+    const file = path.join(dir, "gateway.log")
+    fs.writeFileSync(file, `${JSON.stringify({ message: "before" })}\n`, { mode: 0o600 })
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true)
+    const layer = GatewayLogLive({ file }).pipe(Layer.provide(FaultyFileSystem([diskFull("writeFileString", (p) => p === file)])))
+    return Effect.gen(function*() {
+      const log = yield* GatewayLog
+      yield* log.write({ level: "error", message: "lost 1" })
+      yield* log.flush
+      yield* log.write({ level: "error", message: "lost 2" })
+      yield* log.flush
+      // Reading still works and shows the file as it was: nothing torn, nothing half-written.
+      const page = yield* log.tail({})
+      expect(page.lines.map((line) => JSON.parse(line).message)).toEqual(["before"])
+      expect(stderr).toHaveBeenCalledTimes(1)
+      const note = String(stderr.mock.calls[0]?.[0])
+      expect(note).toContain(`appending to ${file} failed`)
+      expect(note).toContain("ENOSPC")
+    }).pipe(Effect.provide(layer))
+  })
 })

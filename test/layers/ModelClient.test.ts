@@ -1,8 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Clock, Effect, Either, Exit, Fiber, Logger, Stream, TestClock } from "effect"
+import { Chunk, Clock, Effect, Either, Fiber, Layer, Logger, Stream, TestClock } from "effect"
 import { diagnoseProviderError } from "../../src/domain/models/diagnosis.js"
 import { type ModelError, ModelHttpError, ModelRateLimited, ModelTimeout } from "../../src/domain/models/errors.js"
-import { retryDelay } from "../../src/layers/models/ModelRetryLive.js"
+import { retryDelay } from "../../src/domain/models/retry.js"
+import { ModelPolicyStack } from "../../src/layers/models/ModelsLive.js"
 import type { ModelInput } from "../../src/domain/models/messages.js"
 import type { ModelResponse, ModelStreamEvent } from "../../src/domain/models/response.js"
 import { responseText } from "../../src/domain/models/response.js"
@@ -14,7 +15,9 @@ import { ModelClient } from "../../src/services/ModelClient.js"
 import { ModelHealth } from "../../src/services/ModelHealth.js"
 import { anthropicFake } from "../support/fakeAnthropicServer.js"
 import { type OpenAiFake, openAiFake } from "../support/fakeOpenAiServer.js"
-import { modelsTestLayer } from "../support/modelsTestLayer.js"
+import { ModelHealthTest } from "../support/ModelHealthTest.js"
+import { ModelPolicyTest, modelsTestLayer } from "../support/modelsTestLayer.js"
+import { badGateway, failAfter, hang, overloaded, rateLimited, reply, ScriptedModelClient, type ScriptedOutcome, scriptedTargets, stall } from "../support/ScriptedModelClient.js"
 
 const MLX_ID = "mlx-community/Qwen3-30B-A3B-6bit"
 const ANTHROPIC_KEY = "sk-ant-api03-fake-key"
@@ -62,19 +65,6 @@ const withConfig = (config: unknown) => Effect.provide(modelsTestLayer(config).l
 /** Narrows a call's failure to a model error (a config or selection error here is a test bug). */
 const modelError = (error: { readonly _tag: string }): ModelError =>
   "reason" in error && "provider" in error ? (error as ModelError) : expect.fail(`not a model call error: ${error._tag}`)
-
-const settle = (ms = 5) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ms)))
-
-/** Waits (in real time) until some fiber sleeps until `wakeAt` on the TestClock. */
-const sleepingUntil = (wakeAt: number) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 400; i++) {
-      const sleeps = Chunk.toReadonlyArray(yield* TestClock.sleeps())
-      if (sleeps.includes(wakeAt)) return
-      yield* settle()
-    }
-    return yield* Effect.die(new Error(`nothing sleeps until ${wakeAt}: ${JSON.stringify(Chunk.toReadonlyArray(yield* TestClock.sleeps()))}`))
-  })
 
 describe("model selection reaches the server (spec 1.1, runbook: local backend)", () => {
   it.scoped("a bare catalogue id selected with the provider prefix once is sent as the bare id", () =>
@@ -458,23 +448,8 @@ describe("retry decisions (pure)", () => {
   })
 })
 
-describe("retry and timeout policy on the TestClock", () => {
+describe("retry and timeout policy over the wire", () => {
   const strictConfig = (fake: OpenAiFake, provider: Record<string, unknown> = {}) => ({ models: { providers: { mlx: mlxProvider(fake, {}, provider) } } })
-
-  it.scoped("a 429 with retry-after: 5 is retried once, exactly 5 s later", () =>
-    Effect.gen(function*() {
-      const fake = yield* openAiFake({ models: [MLX_ID], failures: [{ status: 429, body: { error: { message: "Rate limit reached", type: "rate_limit_exceeded" } }, headers: { "retry-after": "5" } }] })
-      const fiber = yield* Effect.fork(complete(`mlx/${MLX_ID}`).pipe(withConfig(strictConfig(fake))))
-      yield* sleepingUntil(5_000)
-      expect(fake.requests).toHaveLength(1)
-      yield* TestClock.adjust("4999 millis")
-      yield* settle(30)
-      expect(fake.requests).toHaveLength(1)
-      yield* TestClock.adjust("1 millis")
-      const response = yield* Fiber.join(fiber)
-      expect(fake.requests).toHaveLength(2)
-      expect(responseText(response)).toBe("pong")
-    }))
 
   it.scoped("a retry-after beyond the 60 s cap is not waited for: the failure surfaces at once", () =>
     Effect.gen(function*() {
@@ -485,46 +460,6 @@ describe("retry and timeout policy on the TestClock", () => {
       expect(fake.requests).toHaveLength(1)
     }))
 
-  it.scoped("without retry-after, 502s back off 1 s then 2 s (the test policy), then give up", () =>
-    Effect.gen(function*() {
-      const badGateway = { status: 502, body: { error: { message: "Bad gateway", type: "server_error" } } }
-      const fake = yield* openAiFake({ models: [MLX_ID], failures: [badGateway, badGateway, badGateway] })
-      const fiber = yield* Effect.fork(complete(`mlx/${MLX_ID}`).pipe(withConfig(strictConfig(fake))))
-      yield* sleepingUntil(1_000)
-      yield* TestClock.adjust("1 second")
-      yield* sleepingUntil(3_000)
-      expect(fake.requests).toHaveLength(2)
-      yield* TestClock.adjust("2 seconds")
-      const exit = yield* Fiber.await(fiber)
-      expect(fake.requests).toHaveLength(3)
-      expect(Exit.isFailure(exit)).toBe(true)
-      if (Exit.isFailure(exit)) expect(JSON.stringify(exit.cause)).toContain("server_error")
-    }))
-
-  it.scoped("an all-overloaded chain is rerun after 2.5 s, then 5 s, with the overload notice once 7 s were spent waiting", () =>
-    Effect.gen(function*() {
-      const overloaded = { status: 503, body: { error: { message: "The server is overloaded", type: "overloaded_error" } } }
-      // Each round is one try plus the two same-provider retries of the test policy (1 s, 2 s).
-      const fake = yield* openAiFake({ models: [MLX_ID], failures: Array.from({ length: 6 }, () => overloaded) })
-      const logs: Array<string> = []
-      const capture = Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => {
-        logs.push(Array.isArray(message) ? message.map(String).join(" ") : String(message))
-      }))
-      const fiber = yield* Effect.fork(complete(`mlx/${MLX_ID}`).pipe(withConfig(strictConfig(fake)), Effect.provide(capture)))
-      let at = 0
-      for (const wake of [1_000, 3_000, 5_500, 6_500, 8_500, 13_500]) {
-        yield* sleepingUntil(wake)
-        // The notice comes when the wait that crosses 7 s has been served, not before.
-        expect(logs.includes(OVERLOAD_NOTICE)).toBe(false)
-        yield* TestClock.adjust(wake - at)
-        at = wake
-      }
-      const response = yield* Fiber.join(fiber)
-      expect(responseText(response)).toBe("pong")
-      expect(fake.requests).toHaveLength(7)
-      expect(logs.filter((line) => line === OVERLOAD_NOTICE)).toHaveLength(1)
-    }))
-
   it.scoped("an overloaded chain is not rerun when another reason is in the mix, nor past the rerun budget", () =>
     Effect.gen(function*() {
       const fake = yield* openAiFake({ models: [MLX_ID], failures: [{ status: 401, body: { error: { message: "Incorrect API key provided" } } }] })
@@ -533,66 +468,16 @@ describe("retry and timeout policy on the TestClock", () => {
       expect(fake.requests).toHaveLength(1)
     }))
 
-  it.scoped("timeoutSeconds bounds a hung request: nothing at 6.999 s, ModelTimeout at 7 s, no retry", () =>
+  it.scoped("timeoutSeconds cuts a hung HTTP request with ModelTimeout", () =>
     Effect.gen(function*() {
       const fake = yield* openAiFake({ models: [MLX_ID], hang: true })
       const fiber = yield* Effect.fork(complete(`mlx/${MLX_ID}`).pipe(withConfig(strictConfig(fake, { timeoutSeconds: 7 }))))
       yield* Effect.promise(() => fake.waitForRequests(1))
-      yield* sleepingUntil(7_000)
-      yield* TestClock.adjust("6999 millis")
-      yield* settle(30)
-      expect(fiber.unsafePoll()).toBeNull()
-      yield* TestClock.adjust("1 millis")
+      yield* TestClock.adjust("7 seconds")
       const error = modelError(yield* Effect.flip(Fiber.join(fiber)))
       expect(error._tag).toBe("ModelTimeout")
       expect(error.message).toBe(`LLM request timed out after 7s (mlx/${MLX_ID})`)
       expect(fake.requests).toHaveLength(1)
-    }))
-
-  it.scoped("without timeoutSeconds the policy timeout (30 s in tests) applies, and a timeout fails over", () =>
-    Effect.gen(function*() {
-      const hung = yield* openAiFake({ models: ["a"], hang: true })
-      const backup = yield* openAiFake({ models: ["b"], reply: "backup" })
-      const config = {
-        models: { providers: { one: { baseUrl: hung.v1, apiKey: "k1", models: [{ id: "a" }] }, two: { baseUrl: backup.v1, apiKey: "k2", models: [{ id: "b" }] } } },
-        agents: { defaults: { model: { primary: "one/a", fallbacks: ["two/b"] } } }
-      }
-      const fiber = yield* Effect.fork(complete(undefined).pipe(withConfig(config)))
-      yield* Effect.promise(() => hung.waitForRequests(1))
-      yield* sleepingUntil(30_000)
-      yield* TestClock.adjust("30 seconds")
-      const response = yield* Fiber.join(fiber)
-      expect(response.provider).toBe("two")
-      expect(response.fallback?.reason).toBe("timeout")
-    }))
-
-  it.scoped("a stream that stalls after its first deltas times out per piece and does not fall back once started", () =>
-    Effect.gen(function*() {
-      const stalled = yield* openAiFake({ models: ["a"], reply: "one two three four", streamChunks: 4, stallAfterChunks: 2 })
-      const backup = yield* openAiFake({ models: ["b"] })
-      const config = {
-        models: { providers: { one: { baseUrl: stalled.v1, apiKey: "k1", timeoutSeconds: 5, models: [{ id: "a" }] }, two: { baseUrl: backup.v1, apiKey: "k2", models: [{ id: "b" }] } } },
-        agents: { defaults: { model: { primary: "one/a", fallbacks: ["two/b"] } } }
-      }
-      const seen: Array<string> = []
-      const fiber = yield* Effect.fork(
-        Effect.gen(function*() {
-          const plan = yield* (yield* ModelCatalog).plan({})
-          return yield* Stream.runForEach((yield* ModelClient).stream({ target: plan.selected, fallbacks: plan.fallbacks, input: hi }), (event) =>
-            Effect.sync(() => {
-              if (event._tag === "TextDelta") seen.push(event.text)
-            }))
-        }).pipe(withConfig(config))
-      )
-      for (let i = 0; i < 400 && seen.length < 2; i++) yield* settle()
-      expect(seen).toEqual(["one t", "wo th"])
-      // Each piece restarts the per-piece clock: the wait for the third starts now.
-      const now = yield* Clock.currentTimeMillis
-      yield* sleepingUntil(now + 5_000)
-      yield* TestClock.adjust("5 seconds")
-      const error = modelError(yield* Effect.flip(Fiber.join(fiber)))
-      expect(error._tag).toBe("ModelTimeout")
-      expect(backup.requests).toHaveLength(0)
     }))
 
   it.scoped("a stream that fails before its first event falls back (long-context 429 on Anthropic)", () =>
@@ -608,15 +493,159 @@ describe("retry and timeout policy on the TestClock", () => {
       expect(completed(events).fallback?.notice).toBe(`↪️ Model Fallback: mlx/${MLX_ID} (selected anthropic/claude-opus-4-6; rate_limit)`)
       expect(claude.requests).toHaveLength(1)
     }))
+})
 
-  it.scoped("a stream that hangs mid-way times out per piece", () =>
+describe("retry, timeout and fallback policy on the TestClock (scripted client)", () => {
+  const targetOf = scriptedTargets({ mlx: { models: ["m"] }, slow: { models: ["m"], timeoutSeconds: 7 }, one: { models: ["a"] }, two: { models: ["b"] } })
+
+  /** The policy stack (fallback, retry, timeout) over a scripted client, with the test policy and in-memory health. */
+  const scripted = (script: Parameters<typeof ScriptedModelClient>[0], otherwise?: ScriptedOutcome) => {
+    const client = ScriptedModelClient(script, otherwise)
+    const layer = ModelPolicyStack(client.layer).pipe(Layer.provide(ModelHealthTest), Layer.provide(ModelPolicyTest))
+    const request = (key: string, fallbacks: ReadonlyArray<string> = []) => ({ target: targetOf(key), fallbacks: fallbacks.map(targetOf), input: hi })
+    return {
+      calls: client.calls,
+      complete: (key: string, fallbacks?: ReadonlyArray<string>) => Effect.flatMap(ModelClient, (c) => c.complete(request(key, fallbacks))).pipe(Effect.provide(layer)),
+      stream: (key: string, fallbacks?: ReadonlyArray<string>) => Stream.unwrap(Effect.map(ModelClient, (c) => c.stream(request(key, fallbacks)))).pipe(Stream.provideLayer(layer))
+    }
+  }
+
+  it.effect("a 429 with retry-after: 5 is retried once, exactly 5 s later", () =>
     Effect.gen(function*() {
-      const fake = yield* openAiFake({ models: [MLX_ID], hang: true })
-      const fiber = yield* Effect.fork(stream(`mlx/${MLX_ID}`).pipe(withConfig(strictConfig(fake, { timeoutSeconds: 3 }))))
-      yield* Effect.promise(() => fake.waitForRequests(1))
-      yield* sleepingUntil(3_000)
-      yield* TestClock.adjust("3 seconds")
+      const models = scripted({ "mlx/m": [rateLimited(5_000)] })
+      const fiber = yield* Effect.fork(models.complete("mlx/m"))
+      yield* TestClock.adjust("4999 millis")
+      expect(models.calls).toHaveLength(1)
+      yield* TestClock.adjust("1 millis")
+      const response = yield* Fiber.join(fiber)
+      expect(models.calls.map((call) => call.at)).toEqual([0, 5_000])
+      expect(responseText(response)).toBe("pong")
+    }))
+
+  it.effect("without retry-after, 502s back off 1 s then 2 s (the test policy), then give up", () =>
+    Effect.gen(function*() {
+      const models = scripted({ "mlx/m": [badGateway, badGateway, badGateway] })
+      const fiber = yield* Effect.fork(models.complete("mlx/m"))
+      yield* TestClock.adjust("1 second")
+      expect(models.calls).toHaveLength(2)
+      yield* TestClock.adjust("2 seconds")
+      const error = modelError(yield* Effect.flip(Fiber.join(fiber)))
+      expect(models.calls.map((call) => call.at)).toEqual([0, 1_000, 3_000])
+      expect(error.reason).toBe("server_error")
+    }))
+
+  it.effect("an all-overloaded chain is rerun after 2.5 s, then 5 s, with the overload notice once 7 s were spent waiting", () =>
+    Effect.gen(function*() {
+      // Each round is one try plus the two same-provider retries of the test policy (1 s, 2 s).
+      const models = scripted({ "mlx/m": Array.from({ length: 6 }, () => overloaded) })
+      const logs: Array<string> = []
+      const capture = Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => {
+        logs.push(Array.isArray(message) ? message.map(String).join(" ") : String(message))
+      }))
+      const fiber = yield* Effect.fork(models.complete("mlx/m").pipe(Effect.provide(capture)))
+      let at = 0
+      for (const wake of [1_000, 3_000, 5_500, 6_500, 8_500, 13_500]) {
+        // The notice comes when the wait that crosses 7 s has been served, not before.
+        expect(logs.includes(OVERLOAD_NOTICE)).toBe(false)
+        yield* TestClock.adjust(wake - at)
+        at = wake
+      }
+      const response = yield* Fiber.join(fiber)
+      expect(responseText(response)).toBe("pong")
+      expect(models.calls.map((call) => call.at)).toEqual([0, 1_000, 3_000, 5_500, 6_500, 8_500, 13_500])
+      expect(logs.filter((line) => line === OVERLOAD_NOTICE)).toHaveLength(1)
+    }))
+
+  it.effect("past the rerun budget (3 in tests) the overload surfaces; a stream is rerun like a call before its first event", () =>
+    Effect.gen(function*() {
+      const models = scripted({ "mlx/m": Array.from({ length: 12 }, () => overloaded) })
+      const fiber = yield* Effect.fork(models.complete("mlx/m"))
+      yield* TestClock.adjust("30 seconds")
+      const error = modelError(yield* Effect.flip(Fiber.join(fiber)))
+      expect(error.reason).toBe("overloaded")
+      expect(models.calls.map((call) => call.at)).toEqual([0, 1_000, 3_000, 5_500, 6_500, 8_500, 13_500, 14_500, 16_500, 26_500, 27_500, 29_500])
+      const streamed = scripted({ "mlx/m": [overloaded, overloaded, overloaded] })
+      const events = yield* Effect.fork(Stream.runCollect(streamed.stream("mlx/m")))
+      yield* TestClock.adjust("5500 millis")
+      expect(deltas(Chunk.toReadonlyArray(yield* Fiber.join(events)))).toEqual(["pong"])
+      expect(streamed.calls.map((call) => call.at - 30_000)).toEqual([0, 1_000, 3_000, 5_500])
+    }))
+
+  it.effect("timeoutSeconds bounds a hung request: nothing at 6.999 s, ModelTimeout at 7 s, no retry", () =>
+    Effect.gen(function*() {
+      const models = scripted({ "slow/m": [hang] })
+      const fiber = yield* Effect.fork(models.complete("slow/m"))
+      yield* TestClock.adjust("6999 millis")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 millis")
       const error = modelError(yield* Effect.flip(Fiber.join(fiber)))
       expect(error._tag).toBe("ModelTimeout")
+      expect(error.message).toBe("LLM request timed out after 7s (slow/m)")
+      expect(models.calls).toHaveLength(1)
+    }))
+
+  it.effect("without timeoutSeconds the policy timeout (30 s in tests) applies, and a timeout fails over", () =>
+    Effect.gen(function*() {
+      const models = scripted({ "one/a": [hang], "two/b": [reply("backup")] })
+      const fiber = yield* Effect.fork(models.complete("one/a", ["two/b"]))
+      yield* TestClock.adjust("29999 millis")
+      expect(models.calls.map((call) => call.key)).toEqual(["one/a"])
+      yield* TestClock.adjust("1 millis")
+      const response = yield* Fiber.join(fiber)
+      expect(response.provider).toBe("two")
+      expect(response.fallback?.reason).toBe("timeout")
+      expect(models.calls.map((call) => `${call.key}@${call.at}`)).toEqual(["one/a@0", "two/b@30000"])
+    }))
+
+  it.effect("a stream that stalls after its first deltas times out per piece and does not fall back once started", () =>
+    Effect.gen(function*() {
+      // Pieces every 3 s under a 7 s per-piece limit: a whole-stream limit would fire at 7 s, the per-piece one at 6 + 7 s.
+      const models = scripted({ "slow/m": [stall(["one t", "wo th"], 3_000)] })
+      const seen: Array<string> = []
+      const fiber = yield* Effect.fork(Stream.runForEach(models.stream("slow/m", ["two/b"]), (event) =>
+        Effect.sync(() => {
+          if (event._tag === "TextDelta") seen.push(event.text)
+        })))
+      yield* TestClock.adjust("12999 millis")
+      expect(seen).toEqual(["one t", "wo th"])
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 millis")
+      const error = modelError(yield* Effect.flip(Fiber.join(fiber)))
+      expect(error._tag).toBe("ModelTimeout")
+      expect(models.calls.map((call) => call.key)).toEqual(["slow/m"])
+    }))
+
+  it.effect("a stream that hangs before its first piece times out", () =>
+    Effect.gen(function*() {
+      const models = scripted({ "slow/m": [hang] })
+      const fiber = yield* Effect.fork(Stream.runCollect(models.stream("slow/m")))
+      yield* TestClock.adjust("7 seconds")
+      const error = modelError(yield* Effect.flip(Fiber.join(fiber)))
+      expect(error._tag).toBe("ModelTimeout")
+    }))
+
+  it.effect("a stream is retried only before its first event", () =>
+    Effect.gen(function*() {
+      const before = scripted({ "mlx/m": [rateLimited(2_000)] })
+      const fiber = yield* Effect.fork(Stream.runCollect(before.stream("mlx/m")))
+      yield* TestClock.adjust("2 seconds")
+      const events = Chunk.toReadonlyArray(yield* Fiber.join(fiber))
+      expect(deltas(events)).toEqual(["pong"])
+      expect(before.calls.map((call) => call.at)).toEqual([0, 2_000])
+      const after = scripted({ "mlx/m": [failAfter(rateLimited(2_000), "par", "tial")] })
+      const error = modelError(yield* Effect.flip(Stream.runDrain(after.stream("mlx/m"))))
+      expect(error._tag).toBe("ModelRateLimited")
+      expect(after.calls).toHaveLength(1)
+    }))
+
+  it.effect("a call is traced through each policy layer: fallback, retry, timeout", () =>
+    Effect.gen(function*() {
+      const models = scripted({})
+      yield* models.complete("mlx/m")
+      yield* Stream.runDrain(models.stream("mlx/m"))
+      expect(models.calls.map((call) => call.spans.filter((name) => name.startsWith("Model")))).toEqual([
+        ["ModelTimeout.complete", "ModelRetry.complete", "ModelFallback.complete"],
+        ["ModelTimeout.stream", "ModelRetry.stream", "ModelFallback.stream"]
+      ])
     }))
 })

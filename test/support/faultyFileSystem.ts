@@ -34,8 +34,8 @@ export const FaultyFileSystem = (faults: ReadonlyArray<Fault>) =>
         if (fault !== undefined) return Effect.fail(failure(fault, "open", path))
         const writeFault = find("write", path)
         if (writeFault === undefined) return real.open(path, options)
-        return Effect.map(real.open(path, options), (file) => ({
-          ...file,
+        // The File keeps its methods on its prototype: derive from it rather than spreading it.
+        return Effect.map(real.open(path, options), (file): FileSystem.File => Object.assign(Object.create(file) as FileSystem.File, {
           write: () => Effect.fail(failure(writeFault, "write", path)),
           writeAll: () => Effect.fail(failure(writeFault, "writeAll", path))
         }))

@@ -7,6 +7,7 @@ import { runGateway } from "../../layers/gateway/runGateway.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
 import type { Host } from "../../services/Host.js"
 import type { Paths } from "../../services/Paths.js"
+import type { StateFiles } from "../../services/StateFiles.js"
 
 /** `openclaw gateway run`: flags to RunOptions, then the gateway until Ctrl-C. */
 export const gatewayRun = (args: {
@@ -32,7 +33,7 @@ export const gatewayRun = (args: {
         Effect.mapError((error) => new GatewayStartBlocked({ code: "GATEWAY_INVALID_OPTION", message: `Could not read --password-file: ${describePlatformError(error)}`, exitCode: 1 }))
       )).trim()
       : Option.getOrUndefined(args.password)
-    const context = yield* Effect.context<ConfigStore | Paths | Host>()
+    const context = yield* Effect.context<ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem>()
     return yield* runGateway({
       features: [AgentFeatureLive(context)],
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),

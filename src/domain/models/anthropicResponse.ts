@@ -1,14 +1,55 @@
-import { Either } from "effect"
+import { Either, Schema } from "effect"
+import { isRecord } from "../isRecord.js"
 import type { OutputFailure } from "./chatCompletionsResponse.js"
 import { classifyFailure } from "./failover.js"
 import type { AssistantBlock, ModelOutput, StopReason, Usage } from "./messages.js"
 import { emptyUsage } from "./messages.js"
 import type { ModelStreamEvent } from "./response.js"
+import { JsonObject, orAbsent, tolerant } from "./tolerant.js"
 
-type Json = Record<string, unknown>
-const obj = (value: unknown): Json | undefined => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined)
-const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined)
-const num = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0)
+const Text = tolerant(Schema.String)
+const Count = tolerant(Schema.Finite)
+
+/** Token counts; a count the payload leaves out keeps its earlier value (stream deltas carry some). */
+const AnthropicUsage = Schema.Struct({
+  input_tokens: Count,
+  output_tokens: Count,
+  cache_read_input_tokens: Count,
+  cache_creation_input_tokens: Count
+})
+type AnthropicUsage = typeof AnthropicUsage.Type
+
+/** The content blocks a turn is made of; other block types are skipped. */
+const ContentBlock = Schema.Union(
+  Schema.Struct({ type: Schema.Literal("text"), text: Text }),
+  Schema.Struct({ type: Schema.Literal("thinking"), thinking: Text, signature: Text }),
+  Schema.Struct({ type: Schema.Literal("tool_use"), id: Text, name: Text, input: tolerant(JsonObject) })
+)
+type ContentBlock = typeof ContentBlock.Type
+
+/** A non-streamed Messages API body: `content` must be an array. */
+const AnthropicMessage = Schema.Struct({
+  content: Schema.Array(orAbsent(ContentBlock)),
+  stop_reason: Text,
+  usage: tolerant(AnthropicUsage)
+})
+
+/** One stream event payload, with the fields any event type may carry. */
+const AnthropicEvent = Schema.Struct({
+  type: Text,
+  index: Count,
+  message: tolerant(Schema.Struct({ usage: tolerant(AnthropicUsage) })),
+  content_block: tolerant(Schema.Struct({ type: Text, text: Text, id: Text, name: Text })),
+  delta: tolerant(Schema.Struct({ type: Text, text: Text, thinking: Text, signature: Text, partial_json: Text, stop_reason: Text })),
+  usage: tolerant(AnthropicUsage)
+})
+
+/** An error body: `{ error: { type, message } }`. */
+const AnthropicErrorBody = Schema.Struct({ error: tolerant(Schema.Struct({ type: Text, message: Text })) })
+
+const decodeMessage = Schema.decodeUnknownEither(AnthropicMessage, { errors: "all" })
+const decodeEvent = Schema.decodeUnknownEither(AnthropicEvent, { errors: "all" })
+const decodeErrorBody = Schema.decodeUnknownEither(AnthropicErrorBody, { errors: "all" })
 
 /** Messages API stop reasons in the agent's words. */
 export const anthropicStopReason = (reason: string | undefined): StopReason => {
@@ -25,53 +66,47 @@ export const anthropicStopReason = (reason: string | undefined): StopReason => {
   }
 }
 
-const usageOf = (value: unknown, base: Usage = emptyUsage): Usage => {
-  const usage = obj(value)
+const usageOf = (usage: AnthropicUsage | undefined, base: Usage = emptyUsage): Usage => {
   if (usage === undefined) return base
-  const input = usage["input_tokens"] === undefined ? base.input : num(usage["input_tokens"])
-  const output = usage["output_tokens"] === undefined ? base.output : num(usage["output_tokens"])
-  const cacheRead = usage["cache_read_input_tokens"] === undefined ? base.cacheRead : num(usage["cache_read_input_tokens"])
-  const cacheWrite = usage["cache_creation_input_tokens"] === undefined ? base.cacheWrite : num(usage["cache_creation_input_tokens"])
+  const input = usage.input_tokens ?? base.input
+  const output = usage.output_tokens ?? base.output
+  const cacheRead = usage.cache_read_input_tokens ?? base.cacheRead
+  const cacheWrite = usage.cache_creation_input_tokens ?? base.cacheWrite
   return { input, output, cacheRead, cacheWrite, total: input + output + cacheRead + cacheWrite }
 }
 
-const blockOf = (value: unknown): AssistantBlock | undefined => {
-  const block = obj(value)
-  switch (block?.["type"]) {
-    case "text": {
-      const text = str(block["text"]) ?? ""
-      return { type: "text", text }
-    }
+const blockOf = (block: ContentBlock): AssistantBlock => {
+  switch (block.type) {
+    case "text":
+      return { type: "text", text: block.text ?? "" }
     case "thinking":
-      return { type: "thinking", thinking: str(block["thinking"]) ?? "", signature: str(block["signature"]) ?? "" }
+      return { type: "thinking", thinking: block.thinking ?? "", signature: block.signature ?? "" }
     case "tool_use":
-      return { type: "toolCall", id: str(block["id"]) ?? "", name: str(block["name"]) ?? "", arguments: obj(block["input"]) ?? {} }
-    default:
-      return undefined
+      return { type: "toolCall", id: block.id ?? "", name: block.name ?? "", arguments: block.input ?? {} }
   }
 }
 
 /** `HTTP <status>: <type>: <message>` from an Anthropic error body (the runbook's signature form). */
 export const anthropicErrorText = (status: number | undefined, body: unknown, raw: string): { readonly type: string | undefined; readonly text: string } => {
-  const error = obj(obj(body)?.["error"])
-  const type = str(error?.["type"])
-  const message = str(error?.["message"])
+  const decoded = decodeErrorBody(body)
+  const error = Either.isRight(decoded) ? decoded.right.error : undefined
+  const type = error?.type
+  const message = error?.message
   const detail = type !== undefined && message !== undefined ? `${type}: ${message}` : raw.trim().slice(0, 300)
   return { type, text: status === undefined ? detail : `HTTP ${status}: ${detail}` }
 }
 
 /** Parses a non-streamed Messages API body. */
 export const parseAnthropicMessage = (body: unknown): Either.Either<ModelOutput, OutputFailure> => {
-  const root = obj(body)
-  if (root === undefined || !Array.isArray(root["content"])) {
-    return Either.left({ reason: "empty_response", message: "Messages API response has no content" })
-  }
-  const content = (root["content"] as Array<unknown>).flatMap((block) => {
-    const parsed = blockOf(block)
+  const decoded = decodeMessage(body)
+  if (Either.isLeft(decoded)) return Either.left({ reason: "empty_response", message: "Messages API response has no content" })
+  const root = decoded.right
+  const content = root.content.flatMap((block) => {
+    const parsed = block === undefined ? undefined : blockOf(block)
     return parsed === undefined || (parsed.type === "text" && parsed.text === "") ? [] : [parsed]
   })
-  const stop = str(root["stop_reason"])
-  return Either.right({ content, stopReason: anthropicStopReason(stop), ...(stop === undefined ? {} : { rawStopReason: stop }), usage: usageOf(root["usage"]) })
+  const stop = root.stop_reason
+  return Either.right({ content, stopReason: anthropicStopReason(stop), ...(stop === undefined ? {} : { rawStopReason: stop }), usage: usageOf(root.usage) })
 }
 
 /** Accumulates Messages API stream events (`message_start` ... `message_stop`) into a turn. */
@@ -84,53 +119,51 @@ export const makeAnthropicStreamAccumulator = () => {
   let failure: OutputFailure | undefined
   return {
     push(eventName: string | undefined, payload: unknown): Array<ModelStreamEvent> {
-      const data = obj(payload)
-      const type = str(data?.["type"]) ?? eventName
-      if (data === undefined) return []
-      switch (type) {
+      const decoded = decodeEvent(payload)
+      if (Either.isLeft(decoded)) return []
+      const data = decoded.right
+      switch (data.type ?? eventName) {
         case "message_start":
           started = true
-          usage = usageOf(obj(data["message"])?.["usage"])
+          usage = usageOf(data.message?.usage)
           return []
         case "content_block_start": {
-          const block = obj(data["content_block"])
-          blocks.set(num(data["index"]), {
-            kind: str(block?.["type"]) ?? "text",
-            text: str(block?.["text"]) === undefined || str(block?.["text"]) === "" ? [] : [str(block?.["text"]) ?? ""],
+          const block = data.content_block
+          blocks.set(data.index ?? 0, {
+            kind: block?.type ?? "text",
+            text: block?.text === undefined || block.text === "" ? [] : [block.text],
             json: [],
-            id: str(block?.["id"]) ?? "",
-            name: str(block?.["name"]) ?? "",
+            id: block?.id ?? "",
+            name: block?.name ?? "",
             signature: ""
           })
           return []
         }
         case "content_block_delta": {
-          const entry = blocks.get(num(data["index"]))
-          const delta = obj(data["delta"])
+          const entry = blocks.get(data.index ?? 0)
+          const delta = data.delta
           if (entry === undefined || delta === undefined) return []
-          const text = str(delta["text"])
-          if (delta["type"] === "text_delta" && text !== undefined) {
-            entry.text.push(text)
-            return [{ _tag: "TextDelta", text }]
+          if (delta.type === "text_delta" && delta.text !== undefined) {
+            entry.text.push(delta.text)
+            return [{ _tag: "TextDelta", text: delta.text }]
           }
-          const thinking = str(delta["thinking"])
-          if (delta["type"] === "thinking_delta" && thinking !== undefined) {
-            entry.text.push(thinking)
-            return [{ _tag: "ThinkingDelta", text: thinking }]
+          if (delta.type === "thinking_delta" && delta.thinking !== undefined) {
+            entry.text.push(delta.thinking)
+            return [{ _tag: "ThinkingDelta", text: delta.thinking }]
           }
-          if (delta["type"] === "signature_delta") entry.signature += str(delta["signature"]) ?? ""
-          if (delta["type"] === "input_json_delta") entry.json.push(str(delta["partial_json"]) ?? "")
+          if (delta.type === "signature_delta") entry.signature += delta.signature ?? ""
+          if (delta.type === "input_json_delta") entry.json.push(delta.partial_json ?? "")
           return []
         }
         case "message_delta":
-          stop = str(obj(data["delta"])?.["stop_reason"]) ?? stop
-          usage = usageOf(data["usage"], usage)
+          stop = data.delta?.stop_reason ?? stop
+          usage = usageOf(data.usage, usage)
           return []
         case "message_stop":
           stopped = true
           return []
         case "error": {
-          const text = anthropicErrorText(undefined, data, JSON.stringify(data)).text
+          const text = anthropicErrorText(undefined, payload, JSON.stringify(payload)).text
           failure = { reason: classifyFailure({ message: text }), message: text }
           return []
         }
@@ -150,7 +183,8 @@ export const makeAnthropicStreamAccumulator = () => {
           const json = block.json.join("")
           let args: Record<string, unknown> = {}
           try {
-            args = json.trim() === "" ? {} : (obj(JSON.parse(json)) ?? {})
+            const parsed: unknown = json.trim() === "" ? {} : JSON.parse(json)
+            args = isRecord(parsed) ? parsed : {}
           } catch {
             args = { _raw: json }
           }

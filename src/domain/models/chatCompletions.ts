@@ -1,3 +1,4 @@
+import { isRecord } from "../isRecord.js"
 import type { ModelTarget } from "./catalogue.js"
 import { isNativeOpenAi } from "./locality.js"
 import type { AssistantMessage, ModelInput, ThinkingLevel, ToolResultMessage, ToolSpec, UserBlock } from "./messages.js"
@@ -133,9 +134,6 @@ const chatTool = (tool: ToolSpec, target: ChatTarget) => ({
 
 const reasoningEffort = (level: ThinkingLevel): string => (level === "adaptive" ? "medium" : level === "max" ? "xhigh" : level)
 
-const record = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
-
 const numberParam = (params: Readonly<Record<string, unknown>>, key: string) => (typeof params[key] === "number" ? (params[key] as number) : undefined)
 
 /** Builds the Chat Completions body for `api: "openai-completions"` (spec 1.2); pure. */
@@ -171,7 +169,7 @@ export const buildChatCompletionsRequest = (target: ChatTarget, input: ModelInpu
   if (input.thinking !== undefined && input.thinking !== "off" && compat.supportsReasoningEffort === true) {
     body["reasoning_effort"] = reasoningEffort(input.thinking)
   }
-  const extra = record(target.params["extra_body"]) ?? record(target.params["extraBody"])
+  const extra = [target.params["extra_body"], target.params["extraBody"]].find(isRecord)
   if (extra !== undefined) Object.assign(body, extra)
   if (!toolsAllowed || tools.length === 0) {
     delete body["tools"]

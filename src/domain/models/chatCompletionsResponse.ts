@@ -1,8 +1,10 @@
-import { Either } from "effect"
+import { Either, Schema } from "effect"
+import { isRecord } from "../isRecord.js"
 import { classifyFailure, type FailoverReason } from "./failover.js"
 import type { AssistantBlock, ModelOutput, StopReason, Usage } from "./messages.js"
 import { emptyUsage } from "./messages.js"
 import type { ModelStreamEvent } from "./response.js"
+import { orAbsent, tolerant } from "./tolerant.js"
 
 /** Why a 2xx body could not be turned into a turn. */
 export interface OutputFailure {
@@ -10,10 +12,57 @@ export interface OutputFailure {
   readonly message: string
 }
 
-type Json = Record<string, unknown>
-const obj = (value: unknown): Json | undefined => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined)
-const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined)
-const num = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0)
+const Text = tolerant(Schema.String)
+const Count = tolerant(Schema.Finite)
+
+/** `usage` of a Chat Completions body or chunk. */
+const ChatUsage = Schema.Struct({
+  prompt_tokens: Count,
+  completion_tokens: Count,
+  total_tokens: Count,
+  prompt_tokens_details: tolerant(Schema.Struct({ cached_tokens: Count }))
+})
+type ChatUsage = typeof ChatUsage.Type
+
+const ToolCallFunction = tolerant(Schema.Struct({ name: Text, arguments: Text }))
+
+/** The reasoning fields backends use (DeepSeek, vLLM, LM Studio), in the order they are read. */
+const Reasoning = { reasoning_content: Text, reasoning: Text, reasoning_text: Text }
+
+/** A non-streamed body: the first choice must carry a message; the rest is read if present. */
+const ChatCompletion = Schema.Struct({
+  choices: Schema.Tuple(
+    [Schema.Struct({
+      finish_reason: Text,
+      message: Schema.Struct({
+        content: Text,
+        ...Reasoning,
+        tool_calls: tolerant(Schema.Array(orAbsent(Schema.Struct({ id: Text, function: ToolCallFunction }))))
+      })
+    })],
+    Schema.Unknown
+  ),
+  usage: tolerant(ChatUsage)
+})
+
+/** One streamed chunk: a delta of the first choice and/or the usage. */
+const ChatChunk = Schema.Struct({
+  choices: tolerant(Schema.Tuple(
+    [orAbsent(Schema.Struct({
+      finish_reason: Text,
+      delta: tolerant(Schema.Struct({
+        content: Text,
+        ...Reasoning,
+        tool_calls: tolerant(Schema.Array(orAbsent(Schema.Struct({ index: Count, id: Text, function: ToolCallFunction }))))
+      }))
+    }))],
+    Schema.Unknown
+  )),
+  usage: tolerant(ChatUsage)
+})
+
+const decodeCompletion = Schema.decodeUnknownEither(ChatCompletion, { errors: "all" })
+const decodeChunk = Schema.decodeUnknownEither(ChatChunk, { errors: "all" })
 
 /** Chat Completions finish reasons in the agent's words. */
 export const chatStopReason = (finish: string | undefined): StopReason => {
@@ -31,20 +80,20 @@ export const chatStopReason = (finish: string | undefined): StopReason => {
   }
 }
 
-/** `usage` of a Chat Completions body or chunk. */
-export const chatUsage = (value: unknown): Usage => {
-  const usage = obj(value)
+const chatUsage = (usage: ChatUsage | undefined): Usage => {
   if (usage === undefined) return emptyUsage
-  const cached = num(obj(usage["prompt_tokens_details"])?.["cached_tokens"])
-  const input = num(usage["prompt_tokens"])
-  const output = num(usage["completion_tokens"])
-  return { input: input - cached, output, cacheRead: cached, cacheWrite: 0, total: num(usage["total_tokens"]) || input + output }
+  const cached = usage.prompt_tokens_details?.cached_tokens ?? 0
+  const input = usage.prompt_tokens ?? 0
+  const output = usage.completion_tokens ?? 0
+  return { input: input - cached, output, cacheRead: cached, cacheWrite: 0, total: usage.total_tokens || input + output }
 }
 
+// Arguments arrive as JSON text; a non-object is kept under `value`, unparsable text under `_raw`.
 const parseArguments = (text: string): Record<string, unknown> => {
   if (text.trim() === "") return {}
   try {
-    return obj(JSON.parse(text)) ?? { value: JSON.parse(text) as unknown }
+    const parsed: unknown = JSON.parse(text)
+    return isRecord(parsed) ? parsed : { value: parsed }
   } catch {
     return { _raw: text }
   }
@@ -55,40 +104,31 @@ const finishFailure = (finish: string | undefined): OutputFailure | undefined =>
     ? { reason: classifyFailure({ finishReason: finish }), message: `Provider finish_reason: ${finish}` }
     : undefined
 
-const REASONING_FIELDS = ["reasoning_content", "reasoning", "reasoning_text"] as const
+const REASONING_FIELDS = ["reasoning_content", "reasoning", "reasoning_text"] as const satisfies ReadonlyArray<keyof typeof Reasoning>
 
 /** Parses a non-streamed Chat Completions body. */
 export const parseChatCompletion = (body: unknown): Either.Either<ModelOutput, OutputFailure> => {
-  const root = obj(body)
-  const choice = obj(Array.isArray(root?.["choices"]) ? (root["choices"] as Array<unknown>)[0] : undefined)
-  const message = obj(choice?.["message"])
-  if (root === undefined || choice === undefined || message === undefined) {
-    return Either.left({ reason: "empty_response", message: "Chat Completions response has no choices[0].message" })
-  }
-  const finish = str(choice["finish_reason"])
+  const decoded = decodeCompletion(body)
+  if (Either.isLeft(decoded)) return Either.left({ reason: "empty_response", message: "Chat Completions response has no choices[0].message" })
+  const [choice] = decoded.right.choices
+  const { message } = choice
+  const finish = choice.finish_reason
   const failed = finishFailure(finish)
   if (failed !== undefined) return Either.left(failed)
   const content: Array<AssistantBlock> = []
   for (const field of REASONING_FIELDS) {
-    const thinking = str(message[field])
+    const thinking = message[field]
     if (thinking !== undefined && thinking !== "") content.push({ type: "thinking", thinking, signature: field })
   }
-  const text = str(message["content"])
-  if (text !== undefined && text !== "") content.push({ type: "text", text })
-  for (const call of Array.isArray(message["tool_calls"]) ? (message["tool_calls"] as Array<unknown>) : []) {
-    const fn = obj(obj(call)?.["function"])
-    content.push({
-      type: "toolCall",
-      id: str(obj(call)?.["id"]) ?? "",
-      name: str(fn?.["name"]) ?? "",
-      arguments: parseArguments(str(fn?.["arguments"]) ?? "")
-    })
+  if (message.content !== undefined && message.content !== "") content.push({ type: "text", text: message.content })
+  for (const call of message.tool_calls ?? []) {
+    content.push({ type: "toolCall", id: call?.id ?? "", name: call?.function?.name ?? "", arguments: parseArguments(call?.function?.arguments ?? "") })
   }
   return Either.right({
     content,
     stopReason: chatStopReason(finish),
     ...(finish === undefined ? {} : { rawStopReason: finish }),
-    usage: chatUsage(root["usage"])
+    usage: chatUsage(decoded.right.usage)
   })
 }
 
@@ -105,20 +145,20 @@ export const makeChatStreamAccumulator = () => {
   let sawChoice = false
   return {
     /** Applies one parsed `data:` payload. */
-    push(chunk: unknown): Array<ModelStreamEvent> {
-      const root = obj(chunk)
-      if (root === undefined) return []
-      if (root["usage"] !== undefined && root["usage"] !== null) usage = chatUsage(root["usage"])
-      const choice = obj(Array.isArray(root["choices"]) ? (root["choices"] as Array<unknown>)[0] : undefined)
+    push(payload: unknown): Array<ModelStreamEvent> {
+      const decoded = decodeChunk(payload)
+      if (Either.isLeft(decoded)) return []
+      const chunk = decoded.right
+      if (chunk.usage !== undefined) usage = chatUsage(chunk.usage)
+      const choice = chunk.choices?.[0]
       if (choice === undefined) return []
       sawChoice = true
-      const reason = str(choice["finish_reason"])
-      if (reason !== undefined) finish = reason
-      const delta = obj(choice["delta"])
+      if (choice.finish_reason !== undefined) finish = choice.finish_reason
+      const delta = choice.delta
       if (delta === undefined) return []
       const events: Array<ModelStreamEvent> = []
       for (const field of REASONING_FIELDS) {
-        const piece = str(delta[field])
+        const piece = delta[field]
         if (piece !== undefined && piece !== "") {
           const list = thinking.get(field) ?? []
           list.push(piece)
@@ -126,21 +166,17 @@ export const makeChatStreamAccumulator = () => {
           events.push({ _tag: "ThinkingDelta", text: piece })
         }
       }
-      const text = str(delta["content"])
-      if (text !== undefined && text !== "") {
-        texts.push(text)
-        events.push({ _tag: "TextDelta", text })
+      if (delta.content !== undefined && delta.content !== "") {
+        texts.push(delta.content)
+        events.push({ _tag: "TextDelta", text: delta.content })
       }
-      for (const part of Array.isArray(delta["tool_calls"]) ? (delta["tool_calls"] as Array<unknown>) : []) {
-        const call = obj(part)
+      for (const call of delta.tool_calls ?? []) {
         if (call === undefined) continue
-        const index = typeof call["index"] === "number" ? call["index"] : calls.size
-        const fn = obj(call["function"])
+        const index = call.index ?? calls.size
         const entry = calls.get(index) ?? { id: "", name: "", args: [] }
-        entry.id = str(call["id"]) ?? entry.id
-        entry.name = entry.name + (str(fn?.["name"]) ?? "")
-        const args = str(fn?.["arguments"])
-        if (args !== undefined) entry.args.push(args)
+        entry.id = call.id ?? entry.id
+        entry.name = entry.name + (call.function?.name ?? "")
+        if (call.function?.arguments !== undefined) entry.args.push(call.function.arguments)
         calls.set(index, entry)
       }
       return events

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { FailoverReason } from "./failover.js"
+import type { FailoverAttempt } from "./errors.js"
 import { opt } from "../opt.js"
 
 /** The last failure of a profile, for status output. */
@@ -123,3 +124,20 @@ export const unusableProfiles = (health: HealthFile, now: number): ReadonlyArray
       return []
     })
     .sort((a, b) => a.until - b.until)
+
+/** The health file after `attempt` failed at `now`: its provider's profile moves to the next cooldown step. */
+export const withFailure = (current: HealthFile, attempt: FailoverAttempt, now: number, policy: CooldownPolicy): HealthFile => {
+  const id = defaultProfileId(attempt.provider)
+  const error: LastError = { at: now, model: attempt.model, reason: attempt.reason, code: attempt.code, summary: attempt.summary, ...(attempt.status === undefined ? {} : { status: attempt.status }) }
+  return { ...current, profiles: { ...current.profiles, [id]: recordFailure(current.profiles[id], attempt.provider, error, now, policy) } }
+}
+
+/** The health file after a success of `provider` at `now`, or `current` itself when nothing needs writing. */
+export const withSuccess = (current: HealthFile, provider: string, now: number): HealthFile => {
+  const id = defaultProfileId(provider)
+  if (!successNeedsWrite(current.profiles[id], now)) return current
+  return { ...current, profiles: { ...current.profiles, [id]: recordSuccess(current.profiles[id], provider, now) } }
+}
+
+/** The health file with `record` as the last fallback decision. */
+export const withFallback = (current: HealthFile, record: FallbackRecord): HealthFile => ({ ...current, lastFallback: record })

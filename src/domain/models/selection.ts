@@ -202,5 +202,3 @@ export const fallbackClearedNotice = (primary: string, fallback: string) => `↪
 /** Said once while an all-overloaded chain keeps being retried (spec 1.4). */
 export const OVERLOAD_NOTICE = "The AI service is temporarily overloaded. I’m still retrying; this may take a few minutes."
 
-/** Backoff before rerun `retry` (1-based) of an all-overloaded chain: doubling from `baseMs`, capped at `maxMs`. */
-export const overloadBackoffMs = (retry: number, baseMs: number, maxMs: number): number => Math.min(baseMs * 2 ** (retry - 1), maxMs)

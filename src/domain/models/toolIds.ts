@@ -1,3 +1,4 @@
+import { isRecord } from "../isRecord.js"
 /**
  * Spec 1.2 rule 6: tool-call ids are cut at the first `|`, limited to `[A-Za-z0-9_-]` (other
  * characters become `_`) and to 40 characters, so every backend accepts them and replays match.
@@ -16,7 +17,7 @@ export const stripSchemaKeywords = (schema: unknown, keywords: ReadonlyArray<str
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(schema)) {
     // Keys under `properties` are property names, not keywords.
-    if (key === "properties" && typeof value === "object" && value !== null && !Array.isArray(value)) {
+    if (key === "properties" && isRecord(value)) {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, stripSchemaKeywords(sub, keywords)]))
     } else if (!keywords.includes(key)) out[key] = stripSchemaKeywords(value, keywords)
   }

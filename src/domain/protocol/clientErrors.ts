@@ -1,12 +1,18 @@
 import { Schema } from "effect"
 import { DeviceAuthError, GatewayAuthError, PairingRequired, RecommendedNextStep } from "./errors.js"
 import type { ErrorShape } from "./frames.js"
+import { opt } from "../opt.js"
+
+/** How the gateway closed the socket (WebSocket close code and reason). */
+export const SocketClose = Schema.Struct({ code: Schema.Number, reason: Schema.String })
 
 /** The gateway could not be reached at all (refused, DNS, TLS, closed before the handshake). */
 export class GatewayConnectFailed extends Schema.TaggedError<GatewayConnectFailed>()("GatewayConnectFailed", {
   code: Schema.tag("GATEWAY_CONNECT_FAILED"),
   message: Schema.String,
-  url: Schema.String
+  url: Schema.String,
+  /** Set when the gateway closed the connection, rather than it never opening. */
+  close: opt(SocketClose)
 }) {}
 
 /** No answer in time. */
@@ -31,24 +37,19 @@ const str = (v: unknown, fallback = "") => (typeof v === "string" ? v : fallback
 const strings = (v: unknown): ReadonlyArray<string> => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [])
 const isNextStep = Schema.is(RecommendedNextStep)
 
-const AUTH_CODES = new Set<string>([
-  "AUTH_TOKEN_MISSING", "AUTH_TOKEN_MISMATCH", "AUTH_TOKEN_NOT_CONFIGURED", "AUTH_PASSWORD_MISSING", "AUTH_PASSWORD_MISMATCH",
-  "AUTH_PASSWORD_NOT_CONFIGURED", "AUTH_DEVICE_TOKEN_MISMATCH", "AUTH_SCOPE_MISMATCH", "AUTH_BOOTSTRAP_TOKEN_INVALID",
-  "AUTH_RATE_LIMITED", "AUTH_IDENTITY_HEADER_REQUIRED", "AUTH_REQUIRED", "AUTH_UNAUTHORIZED"
-])
-const DEVICE_CODES = new Set<string>([
-  "DEVICE_AUTH_DEVICE_ID_MISMATCH", "DEVICE_AUTH_SIGNATURE_EXPIRED", "DEVICE_AUTH_NONCE_REQUIRED", "DEVICE_AUTH_NONCE_MISMATCH",
-  "DEVICE_AUTH_SIGNATURE_INVALID", "DEVICE_AUTH_PUBLIC_KEY_INVALID", "DEVICE_AUTH_INVALID"
-])
+// The codes come from the error schemas the gateway encodes with, so the two sides cannot drift apart.
+const isAuthCode = Schema.is(GatewayAuthError.fields.code)
+const isDeviceCode = Schema.is(DeviceAuthError.fields.code)
+const isPairingReason = Schema.is(PairingRequired.fields.reason)
 
 /** Turns a wire error into the client's typed error, keyed by `details.code`. */
 export const fromWireError = (error: ErrorShape): GatewayClientError => {
   const d = error.details ?? {}
   const code = str(d["code"])
-  if (AUTH_CODES.has(code)) {
+  if (isAuthCode(code)) {
     const next = d["recommendedNextStep"]
     return new GatewayAuthError({
-      code: code as GatewayAuthError["code"],
+      code,
       message: error.message,
       authReason: str(d["authReason"]),
       canRetryWithDeviceToken: d["canRetryWithDeviceToken"] === true,
@@ -56,12 +57,12 @@ export const fromWireError = (error: ErrorShape): GatewayClientError => {
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs })
     })
   }
-  if (DEVICE_CODES.has(code)) return new DeviceAuthError({ code: code as DeviceAuthError["code"], message: error.message, reason: str(d["reason"]) })
+  if (isDeviceCode(code)) return new DeviceAuthError({ code, message: error.message, reason: str(d["reason"]) })
   if (code === "PAIRING_REQUIRED") {
-    const reason = str(d["reason"], "not-paired")
+    const reason = d["reason"]
     return new PairingRequired({
       message: error.message,
-      reason: reason === "role-upgrade" || reason === "scope-upgrade" || reason === "metadata-upgrade" ? reason : "not-paired",
+      reason: isPairingReason(reason) ? reason : "not-paired",
       requestId: str(d["requestId"]),
       deviceId: str(d["deviceId"]),
       requestedRole: str(d["requestedRole"], "operator"),

@@ -1,3 +1,4 @@
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { Context, Effect, Layer } from "effect"
 import { AgentRunner } from "../../services/AgentRunner.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
@@ -6,6 +7,7 @@ import type { Host } from "../../services/Host.js"
 import { ModelCatalog } from "../../services/ModelCatalog.js"
 import type { Paths } from "../../services/Paths.js"
 import { SessionStore } from "../../services/SessionStore.js"
+import type { StateFiles } from "../../services/StateFiles.js"
 import { AgentMethodsLive } from "../gateway/methods/agentMethods.js"
 import type { AgentStackOptions } from "./AgentLive.js"
 
@@ -16,7 +18,7 @@ type Stack = AgentRunner | SessionStore | ModelCatalog
  * chat call, in the gateway's scope: a gateway nobody chats with keeps neither its code nor its
  * memory. The methods see ordinary services that wait for that one build.
  */
-const LazyAgentStackLive = (context: Context.Context<ConfigStore | Paths | Host>, options: AgentStackOptions) =>
+const LazyAgentStackLive = (context: Context.Context<ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem>, options: AgentStackOptions) =>
   Layer.scopedContext(Effect.gen(function*() {
     const scope = yield* Effect.scope
     const log = yield* GatewayLog
@@ -61,5 +63,5 @@ const LazyAgentStackLive = (context: Context.Context<ConfigStore | Paths | Host>
  * The gateway feature serving agent and chat methods, with its agent stack built (on first use) over
  * the caller's config, paths and host; the gateway's GatewayLog receives the runner's log lines.
  */
-export const AgentFeatureLive = (context: Context.Context<ConfigStore | Paths | Host>, options: AgentStackOptions = {}) =>
+export const AgentFeatureLive = (context: Context.Context<ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem>, options: AgentStackOptions = {}) =>
   AgentMethodsLive.pipe(Layer.provide(LazyAgentStackLive(context, options)))

@@ -1,3 +1,4 @@
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { Layer } from "effect"
 import type { AgentTool } from "../../domain/agent/tools.js"
 import type { AgentPolicy } from "../../services/AgentPolicy.js"
@@ -7,6 +8,7 @@ import type { ModelCatalog } from "../../services/ModelCatalog.js"
 import type { ModelClient } from "../../services/ModelClient.js"
 import type { ModelHealth } from "../../services/ModelHealth.js"
 import type { Paths } from "../../services/Paths.js"
+import type { StateFiles } from "../../services/StateFiles.js"
 import { ModelsLive } from "../models/ModelsLive.js"
 import { AgentPolicyLive } from "./AgentPolicyLive.js"
 import { AgentRunnerLive } from "./AgentRunnerLive.js"
@@ -17,7 +19,7 @@ import { ToolRegistryLive } from "./ToolRegistryLive.js"
 export interface AgentStackOptions {
   readonly tools?: ReadonlyArray<AgentTool<any, any>>
   readonly policy?: Layer.Layer<AgentPolicy>
-  readonly models?: Layer.Layer<ModelCatalog | ModelClient | ModelHealth, never, ConfigStore | Host | Paths>
+  readonly models?: Layer.Layer<ModelCatalog | ModelClient | ModelHealth, never, ConfigStore | Host | Paths | StateFiles | FileSystem.FileSystem>
 }
 
 /**

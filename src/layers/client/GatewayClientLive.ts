@@ -1,24 +1,33 @@
-import { Deferred, Effect, Layer, Queue, Schema } from "effect"
+import { Clock, Deferred, Effect, Either, Layer, Option, Queue, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import WebSocket from "ws"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { type GatewayClientError, GatewayConnectFailed, GatewayTimeout, fromWireError } from "../../domain/protocol/clientErrors.js"
 import { isTrustedEndpoint, resolveClientTarget } from "../../domain/protocol/clientCredentials.js"
 import { payloadV3 } from "../../domain/protocol/deviceAuth.js"
-import { type ErrorShape, type EventFrame, HelloOk, PROTOCOL_VERSION } from "../../domain/protocol/frames.js"
+import { isRecord } from "../../domain/isRecord.js"
+import { type ErrorShape, type EventFrame, HelloOk, PROTOCOL_VERSION, ServerFrame } from "../../domain/protocol/frames.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { type ConnectOptions, GatewayClient, type GatewayConnection } from "../../services/GatewayClient.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
 import { signPayload } from "../crypto/ed25519.js"
-import { identityStore, type StoredIdentity } from "./DeviceIdentityStore.js"
+import { makeIdentityStore, type StoredIdentity } from "./DeviceIdentityStore.js"
 
 /** Scopes the operator CLI asks for; a local first connect is approved for all of them. */
 export const CLI_SCOPES = ["operator.admin", "operator.read", "operator.write", "operator.approvals", "operator.pairing"]
 
 const DEFAULT_TIMEOUT_MS = 10_000
 
-const decodeHello = Schema.decodeUnknownSync(HelloOk)
+const decodeHello = Schema.decodeUnknown(HelloOk)
+
+// Fields a newer gateway adds are passed through to event consumers.
+const decodeFrame = Schema.decodeUnknownEither(Schema.parseJson(ServerFrame), { onExcessProperty: "preserve" })
+
+const decodeChallenge = Schema.decodeUnknownOption(Schema.Struct({ nonce: Schema.String, ts: Schema.optionalWith(Schema.Number, { exact: true }) }))
+
+/** A failed response that carries no error object. */
+const missingError: ErrorShape = { code: "UNAVAILABLE", message: "gateway returned a failure without an error" }
 
 interface Pending {
   readonly deferred: Deferred.Deferred<unknown, GatewayClientError>
@@ -43,7 +52,7 @@ const openConnection = (attempt: Attempt) =>
   Effect.gen(function*() {
     const events = yield* Queue.sliding<EventFrame>(1024)
     const pending = new Map<string, Pending>()
-    const challenge = yield* Deferred.make<{ nonce: string; ts: number }, GatewayClientError>()
+    const challenge = yield* Deferred.make<{ nonce: string; ts: number | undefined }, GatewayClientError>()
     const closedEarly = (reason: string) => new GatewayConnectFailed({ message: `gateway connect failed: ${reason} (${attempt.url})`, url: attempt.url })
 
     const ws = yield* Effect.acquireRelease(
@@ -67,31 +76,32 @@ const openConnection = (attempt: Attempt) =>
         socket.once("error", onError)
         socket.once("open", onOpen)
         socket.on("message", (data) => {
-          let frame: { type?: unknown; id?: unknown; ok?: unknown; payload?: unknown; error?: unknown; event?: unknown }
-          try {
-            frame = JSON.parse(String(data))
-          } catch {
-            return
-          }
+          // An undecodable frame is not ours to answer: it is dropped, as the gateway drops ours.
+          const decoded = decodeFrame(String(data))
+          if (Either.isLeft(decoded)) return
+          const frame = decoded.right
           if (frame.type === "event") {
             if (frame.event === "connect.challenge") {
-              const payload = frame.payload as { nonce?: unknown; ts?: unknown } | undefined
-              if (typeof payload?.nonce === "string") Deferred.unsafeDone(challenge, Effect.succeed({ nonce: payload.nonce, ts: typeof payload.ts === "number" ? payload.ts : Date.now() }))
+              const offered = decodeChallenge(frame.payload)
+              if (Option.isSome(offered)) Deferred.unsafeDone(challenge, Effect.succeed({ nonce: offered.value.nonce, ts: offered.value.ts }))
               return
             }
-            Queue.unsafeOffer(events, frame as EventFrame)
+            Queue.unsafeOffer(events, frame)
             return
           }
-          if (frame.type === "res" && typeof frame.id === "string") {
-            const entry = pending.get(frame.id)
-            if (entry === undefined) return
-            if (entry.expectFinal === true && frame.ok === true && (frame.payload as { status?: unknown } | undefined)?.status === "accepted") return
-            pending.delete(frame.id)
-            Deferred.unsafeDone(entry.deferred, frame.ok === true ? Effect.succeed(frame.payload) : Effect.fail(fromWireError(frame.error as ErrorShape)))
-          }
+          const entry = pending.get(frame.id)
+          if (entry === undefined) return
+          if (entry.expectFinal === true && frame.ok && isRecord(frame.payload) && frame.payload["status"] === "accepted") return
+          pending.delete(frame.id)
+          Deferred.unsafeDone(entry.deferred, frame.ok ? Effect.succeed(frame.payload) : Effect.fail(fromWireError(frame.error ?? missingError)))
         })
         socket.on("close", (code, reason) => {
-          const failure = closedEarly(`gateway closed the connection (${code}${reason.length > 0 ? ` ${reason.toString()}` : ""})`)
+          const text = reason.toString()
+          const failure = new GatewayConnectFailed({
+            message: `gateway connect failed: gateway closed the connection (${code}${text.length > 0 ? ` ${text}` : ""}) (${attempt.url})`,
+            url: attempt.url,
+            close: { code, reason: text }
+          })
           Deferred.unsafeDone(challenge, Effect.fail(failure))
           for (const entry of pending.values()) Deferred.unsafeDone(entry.deferred, Effect.fail(failure))
           pending.clear()
@@ -121,12 +131,15 @@ const openConnection = (attempt: Attempt) =>
         )
       })
 
-    const { nonce, ts } = yield* Deferred.await(challenge).pipe(
+    const offered = yield* Deferred.await(challenge).pipe(
       Effect.timeoutFail({
         duration: `${attempt.timeoutMs} millis`,
         onTimeout: () => new GatewayTimeout({ message: `gateway did not send connect.challenge within ${attempt.timeoutMs}ms (${attempt.url})`, url: attempt.url })
       })
     )
+    const nonce = offered.nonce
+    // A challenge without a timestamp is signed at our own time.
+    const ts = offered.ts ?? (yield* Clock.currentTimeMillis)
     const client = { id: "cli", version: VERSION, platform: process.platform, mode: attempt.probe ? "probe" : "cli" }
     const identity = attempt.identity
     const device = identity === undefined
@@ -158,10 +171,9 @@ const openConnection = (attempt: Attempt) =>
       auth: attempt.auth,
       ...(device === undefined ? {} : { device })
     })
-    const hello = yield* Effect.try({
-      try: () => decodeHello(payload),
-      catch: () => new GatewayConnectFailed({ message: `gateway connect failed: unexpected hello payload (${attempt.url})`, url: attempt.url })
-    })
+    const hello = yield* decodeHello(payload).pipe(
+      Effect.mapError(() => new GatewayConnectFailed({ message: `gateway connect failed: unexpected hello payload (${attempt.url})`, url: attempt.url }))
+    )
     return { url: attempt.url, hello, request, events } satisfies GatewayConnection
   })
 
@@ -172,57 +184,58 @@ export const GatewayClientLive = Layer.effect(
     const paths = yield* Paths
     const host = yield* Host
     const store = yield* ConfigStore
-    const identities = identityStore(paths.stateDir)
+    const identities = yield* makeIdentityStore(paths.stateDir)
 
-    const connect = (options: ConnectOptions) =>
-      Effect.gen(function*() {
-        const target = options.target === undefined
-          ? resolveClientTarget({ flags: options, env: host.env, config: (yield* store.read.pipe(Effect.orElseSucceed(() => undefined)))?.config, dev: paths.dev })
-          : { ...options.target, explicitUrl: !options.target.storedToken }
-        const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-        const role = "operator"
-        const scopes = options.scopes ?? CLI_SCOPES
-        const probe = options.probe === true
-        const found = yield* (probe ? identities.find : identities.ensure).pipe(Effect.orElseSucceed(() => undefined))
-        // A stored device token is only used for the gateway it came from, never with an explicit --url.
-        const stored = found === undefined || target.explicitUrl
-          ? undefined
-          : yield* identities.storedToken(target.url, found.deviceId, role).pipe(Effect.orElseSucceed(() => undefined))
-        // A probe signs only with a device that already holds a token here: it must never start a pairing.
-        const identity = probe && stored === undefined ? undefined : found
-        const shared = { ...(target.token === undefined ? {} : { token: target.token }), ...(target.password === undefined ? {} : { password: target.password }) }
-        const firstAuth = target.token === undefined && target.password === undefined && stored !== undefined ? { token: stored.token } : shared
-        const attempt = (auth: Attempt["auth"]) => openConnection({ url: target.url, timeoutMs, role, scopes, auth, identity, probe })
-        const connection = yield* attempt(firstAuth).pipe(
-          Effect.catchTag("GatewayAuthError", (error) => {
-            if (error.code === "AUTH_DEVICE_TOKEN_MISMATCH" && identity !== undefined) {
-              return Effect.zipRight(identities.dropToken(target.url, identity.deviceId, role).pipe(Effect.ignore), Effect.fail(error))
-            }
-            // Exactly one trusted retry with the stored device token.
-            if (error.canRetryWithDeviceToken && stored !== undefined && isTrustedEndpoint(target.url, false)) {
-              return attempt({ ...shared, deviceToken: stored.token })
-            }
-            return Effect.fail(error)
-          })
-        )
-        const issued = connection.hello.auth.deviceToken
-        if (issued !== undefined && identity !== undefined && !target.explicitUrl) {
-          yield* identities.saveToken(target.url, identity.deviceId, role, issued, connection.hello.auth.scopes).pipe(Effect.ignore)
-        }
-        return connection
-      })
+    const connect = Effect.fn("GatewayClient.connect")(function*(options: ConnectOptions) {
+      const target = options.target === undefined
+        ? resolveClientTarget({ flags: options, env: host.env, config: (yield* store.read.pipe(Effect.orElseSucceed(() => undefined)))?.config, dev: paths.dev })
+        : { ...options.target, explicitUrl: !options.target.storedToken }
+      const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+      const role = "operator"
+      const scopes = options.scopes ?? CLI_SCOPES
+      const probe = options.probe === true
+      const found = yield* (probe ? identities.find : identities.ensure).pipe(Effect.orElseSucceed(() => undefined))
+      // A stored device token is only used for the gateway it came from, never with an explicit --url.
+      const stored = found === undefined || target.explicitUrl
+        ? undefined
+        : yield* identities.storedToken(target.url, found.deviceId, role).pipe(Effect.orElseSucceed(() => undefined))
+      // A probe signs only with a device that already holds a token here: it must never start a pairing.
+      const identity = probe && stored === undefined ? undefined : found
+      const shared = { ...(target.token === undefined ? {} : { token: target.token }), ...(target.password === undefined ? {} : { password: target.password }) }
+      const firstAuth = target.token === undefined && target.password === undefined && stored !== undefined ? { token: stored.token } : shared
+      const attempt = (auth: Attempt["auth"]) => openConnection({ url: target.url, timeoutMs, role, scopes, auth, identity, probe })
+      const connection = yield* attempt(firstAuth).pipe(
+        Effect.catchTag("GatewayAuthError", (error) => {
+          if (error.code === "AUTH_DEVICE_TOKEN_MISMATCH" && identity !== undefined) {
+            return Effect.zipRight(identities.dropToken(target.url, identity.deviceId, role).pipe(Effect.ignore), Effect.fail(error))
+          }
+          // Exactly one trusted retry with the stored device token.
+          if (error.canRetryWithDeviceToken && stored !== undefined && isTrustedEndpoint(target.url, false)) {
+            return attempt({ ...shared, deviceToken: stored.token })
+          }
+          return Effect.fail(error)
+        })
+      )
+      const issued = connection.hello.auth.deviceToken
+      if (issued !== undefined && identity !== undefined && !target.explicitUrl) {
+        yield* identities.saveToken(target.url, identity.deviceId, role, issued, connection.hello.auth.scopes).pipe(Effect.ignore)
+      }
+      return connection
+    })
 
     const callRaw = (method: string, params: unknown, options: ConnectOptions) =>
-      Effect.scoped(Effect.flatMap(connect(options), (connection) => connection.request(method, params, options.timeoutMs)))
+      Effect.scoped(Effect.flatMap(connect(options), (connection) => connection.request(method, params, options.timeoutMs))).pipe(
+        Effect.withSpan("GatewayClient.callRaw", { attributes: { method } })
+      )
 
-    return {
+    return GatewayClient.of({
       connect,
       callRaw,
       call: (spec, params, options) =>
         Effect.flatMap(callRaw(spec.name, params, options), (payload) =>
           Schema.decodeUnknown(spec.result)(payload).pipe(
             Effect.mapError(() => new GatewayConnectFailed({ message: `gateway returned an unexpected ${spec.name} result`, url: options.url ?? "" }))
-          ))
-    }
+          )).pipe(Effect.withSpan("GatewayClient.call", { attributes: { method: spec.name } }))
+    })
   })
 )

@@ -17,14 +17,13 @@ export const ModelCatalogLive = Layer.effect(
       selection: configuredSelection(config)
     }))
     return {
-      view,
-      plan: (request) =>
-        Effect.gen(function*() {
-          const { catalogue, selection } = yield* view
-          const plan = yield* planModels(catalogue, selection, request)
-          for (const warning of plan.warnings) yield* Effect.logWarning(warning)
-          return plan
-        })
+      view: Effect.withSpan(view, "ModelCatalog.view"),
+      plan: Effect.fn("ModelCatalog.plan")(function*(request) {
+        const { catalogue, selection } = yield* view
+        const plan = yield* planModels(catalogue, selection, request)
+        for (const warning of plan.warnings) yield* Effect.logWarning(warning)
+        return plan
+      })
     }
   })
 )

@@ -58,12 +58,11 @@ export const ModelClientLive = Layer.effect(
         : Effect.succeed(client)
     }
     return {
-      complete: (request) =>
-        Effect.gen(function*() {
-          const client = yield* clientFor(request.target)
-          yield* guard(request.target, request.input)
-          return yield* client.complete(request.target, request.input)
-        }),
+      complete: Effect.fn("ModelClient.complete")(function*(request) {
+        const client = yield* clientFor(request.target)
+        yield* guard(request.target, request.input)
+        return yield* client.complete(request.target, request.input)
+      }),
       stream: (request) =>
         Stream.unwrap(
           Effect.gen(function*() {
@@ -71,7 +70,7 @@ export const ModelClientLive = Layer.effect(
             yield* guard(request.target, request.input)
             return client.stream(request.target, request.input)
           })
-        )
+        ).pipe(Stream.withSpan("ModelClient.stream"))
     }
   })
 )

@@ -1,13 +1,15 @@
-import { Clock, Duration, Effect, Layer, Ref, Stream } from "effect"
+import { Clock, Duration, Effect, Layer, Ref, Schedule, Stream } from "effect"
 import type { ModelTarget } from "../../domain/models/catalogue.js"
 import { attemptOf, type FailoverAttempt, type ModelCallError, type ModelError, ModelFailover } from "../../domain/models/errors.js"
 import { type FailoverReason, shouldFallback } from "../../domain/models/failover.js"
 import { unusableProfiles } from "../../domain/models/health.js"
 import type { FallbackInfo, ModelResponse, ModelStreamEvent } from "../../domain/models/response.js"
-import { fallbackNotice, OVERLOAD_NOTICE, overloadBackoffMs } from "../../domain/models/selection.js"
+import { overloadSchedule } from "../../domain/models/retry.js"
+import { fallbackNotice, OVERLOAD_NOTICE } from "../../domain/models/selection.js"
 import { type ModelCallRequest, ModelClient } from "../../services/ModelClient.js"
 import { ModelHealth } from "../../services/ModelHealth.js"
 import { ModelPolicy } from "../../services/ModelPolicy.js"
+import { defaultOverloadRetry } from "./ModelPolicyLive.js"
 
 const flatten = (error: ModelError): ReadonlyArray<FailoverAttempt> => (error._tag === "ModelFailover" ? error.attempts : [attemptOf(error)])
 
@@ -41,23 +43,33 @@ export const ModelFallbackLive = Layer.effect(
     const inner = yield* ModelClient
     const health = yield* ModelHealth
     const policy = yield* ModelPolicy
-    const overload = policy.overloadRetry ?? { maxRetries: 10, baseDelay: "2500 millis", maxDelay: "30 seconds", noticeAfter: "30 seconds" }
+    const overload = policy.overloadRetry ?? defaultOverloadRetry
 
     /**
-     * The wait before rerunning a chain whose every attempt since `start` was `overloaded`, or
-     * undefined when it must not be rerun. The overload notice follows the wait that crosses `noticeAfter`.
+     * The rerun of an all-overloaded chain for one call: `schedule` decides from the failures of each
+     * round (every attempt since `startRound` overloaded, and `mayRerun`); `startRound` marks a round and
+     * says the overload notice once the wait just served crossed `noticeAfter`.
      */
-    const overloadWait = (attempts: ReadonlyArray<FailoverAttempt>, start: number, retry: number, waited: Ref.Ref<number>) =>
-      Effect.gen(function*() {
-        const round = attempts.slice(start)
-        if (retry > overload.maxRetries || round.length === 0 || !round.every((a) => a.reason === "overloaded")) return false
-        const delay = overloadBackoffMs(retry, Duration.toMillis(overload.baseDelay), Duration.toMillis(overload.maxDelay))
-        const before = yield* Ref.getAndUpdate(waited, (ms) => ms + delay)
-        yield* Effect.logWarning(`model fallback: every candidate is overloaded; rerunning the chain (${retry}/${overload.maxRetries}) in ${delay}ms`)
-        yield* Effect.sleep(Duration.millis(delay))
+    const overloadRerun = (attempts: ReadonlyArray<FailoverAttempt>, mayRerun: Effect.Effect<boolean>) =>
+      Effect.map(Ref.make({ start: 0, waited: 0, notice: false }), (round) => {
         const noticeAt = Duration.toMillis(overload.noticeAfter)
-        if (before < noticeAt && before + delay >= noticeAt) yield* Effect.logWarning(OVERLOAD_NOTICE)
-        return true
+        const startRound = Effect.flatMap(
+          Ref.modify(round, (r) => [r.notice, { ...r, start: attempts.length, notice: false }]),
+          (notice) => notice ? Effect.logWarning(OVERLOAD_NOTICE) : Effect.void
+        )
+        const allOverloaded = Effect.map(Ref.get(round), ({ start }) => {
+          const failed = attempts.slice(start)
+          return failed.length > 0 && failed.every((a) => a.reason === "overloaded")
+        })
+        const schedule = overloadSchedule(overload).pipe(
+          Schedule.mapInputEffect((_: ModelError) => Effect.flatMap(mayRerun, (may) => may ? allOverloaded : Effect.succeed(false))),
+          Schedule.tapOutput((step) =>
+            step === undefined ? Effect.void : Effect.zipRight(
+              Ref.update(round, (r) => ({ ...r, waited: r.waited + step.delayMs, notice: r.waited < noticeAt && r.waited + step.delayMs >= noticeAt })),
+              Effect.logWarning(`model fallback: every candidate is overloaded; rerunning the chain (${step.retry}/${overload.maxRetries}) in ${step.delayMs}ms`)
+            ))
+        )
+        return { startRound, schedule }
       })
 
     const candidatesOf = (request: ModelCallRequest): ReadonlyArray<ModelTarget> => [request.target, ...request.fallbacks]
@@ -134,33 +146,28 @@ export const ModelFallbackLive = Layer.effect(
       })
 
     return {
-      complete: (request) =>
-        Effect.suspend(() => {
-          const candidates = candidatesOf(request)
-          const attempts: Array<FailoverAttempt> = []
-          const run = (from: number): Effect.Effect<ModelResponse, ModelError> =>
-            Effect.flatMap(usableFrom(from, candidates, attempts), (index) =>
-              inner.complete(single(request, candidates[index] ?? request.target)).pipe(
-                Effect.matchEffect({
-                  onSuccess: (response) => onSuccess(response, index, candidates, [...attempts]),
-                  onFailure: (error) =>
-                    Effect.flatMap(onFailure(error, index, candidates, attempts), (next) =>
-                      next === undefined ? Effect.fail(exhausted(attempts, error)) : run(index + 1))
-                })
-              ))
-          // Spec 1.4: an all-overloaded chain is rerun with backoff (before any output: `complete` has none).
-          const chain = (retry: number, waited: Ref.Ref<number>): Effect.Effect<ModelResponse, ModelError> => {
-            const start = attempts.length
-            return run(0).pipe(
-              Effect.catchAll((error) =>
-                Effect.flatMap(overloadWait(attempts, start, retry, waited), (rerun) => rerun ? chain(retry + 1, waited) : Effect.fail(error)))
-            )
-          }
-          return Effect.flatMap(Ref.make(0), (waited) => chain(1, waited))
-        }),
+      complete: Effect.fn("ModelFallback.complete")(function*(request) {
+        const candidates = candidatesOf(request)
+        const attempts: Array<FailoverAttempt> = []
+        const run = (from: number): Effect.Effect<ModelResponse, ModelError> =>
+          Effect.flatMap(usableFrom(from, candidates, attempts), (index) =>
+            inner.complete(single(request, candidates[index] ?? request.target)).pipe(
+              Effect.matchEffect({
+                onSuccess: (response) => onSuccess(response, index, candidates, [...attempts]),
+                onFailure: (error) =>
+                  Effect.flatMap(onFailure(error, index, candidates, attempts), (next) =>
+                    next === undefined ? Effect.fail(exhausted(attempts, error)) : run(index + 1))
+              })
+            ))
+        // Spec 1.4: an all-overloaded chain is rerun with backoff (before any output: `complete` has none).
+        const rerun = yield* overloadRerun(attempts, Effect.succeed(true))
+        const round: Effect.Effect<ModelResponse, ModelError> = Effect.zipRight(rerun.startRound, run(0))
+        return yield* Effect.retry(round, rerun.schedule)
+      }),
       stream: (request) =>
         Stream.unwrap(
-          Effect.map(Ref.make(false), (started) => {
+          Effect.gen(function*() {
+            const started = yield* Ref.make(false)
             const candidates = candidatesOf(request)
             const attempts: Array<FailoverAttempt> = []
             const run = (from: number): Stream.Stream<ModelStreamEvent, ModelError> =>
@@ -181,22 +188,11 @@ export const ModelFallbackLive = Layer.effect(
                     )
                   )
                 )))
-            const chain = (retry: number, waited: Ref.Ref<number>): Stream.Stream<ModelStreamEvent, ModelError> => {
-              const start = attempts.length
-              return run(0).pipe(
-                Stream.catchAll((error) =>
-                  Stream.unwrap(
-                    Effect.gen(function*() {
-                      if (yield* Ref.get(started)) return Stream.fail(error)
-                      return (yield* overloadWait(attempts, start, retry, waited)) ? chain(retry + 1, waited) : Stream.fail(error)
-                    })
-                  )
-                )
-              )
-            }
-            return Stream.unwrap(Effect.map(Ref.make(0), (waited) => chain(1, waited)))
+            // Rerun only before any output: a rerun would repeat what the caller already saw.
+            const rerun = yield* overloadRerun(attempts, Effect.map(Ref.get(started), (hasStarted) => !hasStarted))
+            return Stream.retry(Stream.unwrap(Effect.as(rerun.startRound, run(0))), rerun.schedule)
           })
-        )
+        ).pipe(Stream.withSpan("ModelFallback.stream"))
     }
   })
 )

@@ -1,12 +1,13 @@
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Effect, Either, Layer, ParseResult, Schema } from "effect"
-import * as fs from "node:fs/promises"
 import * as path from "node:path"
-import { emptyHealth, HealthFile, recordFailure, recordSuccess, successNeedsWrite } from "../../domain/models/health.js"
-import { defaultProfileId } from "../../domain/models/health.js"
+import type { StateIoError } from "../../domain/errors.js"
+import { emptyHealth, HealthFile, withFailure, withFallback, withSuccess } from "../../domain/models/health.js"
 import { ModelHealth } from "../../services/ModelHealth.js"
 import { ModelPolicy } from "../../services/ModelPolicy.js"
 import { Paths } from "../../services/Paths.js"
-import { atomicWrite, ensurePrivateDir, io, readIfExists } from "../fs/files.js"
+import { StateFiles } from "../../services/StateFiles.js"
+import { stateIoError } from "../fs/platformErrors.js"
 
 const HealthJson = Schema.parseJson(HealthFile)
 const decode = Schema.decodeUnknownEither(HealthJson, { errors: "all", onExcessProperty: "preserve" })
@@ -16,25 +17,28 @@ const encode = Schema.encodeSync(HealthFile)
 export const healthPath = (stateDir: string, agentId = "main") => path.join(stateDir, "agents", agentId, "agent", "auth-health.json")
 
 /**
- * Model health in a JSON file under the state dir, written atomically and serialised in-process.
- * A file that does not decode is moved aside (`.corrupt-<ms>`) and health starts empty.
+ * Model health in a JSON file under the state dir, written atomically (StateFiles) and serialised
+ * in-process. A file that does not decode is moved aside (`.corrupt-<ms>`) and health starts empty;
+ * a file that cannot be read or written is a logged StateIoError, never a failed model call.
  */
 export const ModelHealthLive = Layer.effect(
   ModelHealth,
   Effect.gen(function*() {
     const paths = yield* Paths
     const policy = yield* ModelPolicy
+    const files = yield* StateFiles
+    const fs = yield* FileSystem.FileSystem
     const file = healthPath(paths.stateDir)
     const lock = yield* Effect.makeSemaphore(1)
 
-    const read = Effect.gen(function*() {
-      const text = yield* readIfExists(file)
+    const load: Effect.Effect<HealthFile, StateIoError> = Effect.gen(function*() {
+      const text = yield* files.readIfExists(file)
       if (text === undefined) return emptyHealth
       const decoded = decode(text)
       if (Either.isRight(decoded)) return decoded.right
       const now = yield* Clock.currentTimeMillis
       yield* Effect.logWarning(`model health file ${file} is unreadable (${ParseResult.TreeFormatter.formatErrorSync(decoded.left).split("\n")[0]}); moved aside, starting empty`)
-      yield* io(file, "moving aside", () => fs.rename(file, `${file}.corrupt-${now}`))
+      yield* fs.rename(file, `${file}.corrupt-${now}`).pipe(Effect.mapError(stateIoError(file, "moving aside")))
       return emptyHealth
     })
 
@@ -42,30 +46,23 @@ export const ModelHealthLive = Layer.effect(
     const update = (change: (current: HealthFile, now: number) => HealthFile) =>
       lock.withPermits(1)(
         Effect.gen(function*() {
-          const current = yield* read
+          const current = yield* load
           const now = yield* Clock.currentTimeMillis
           const next = change(current, now)
           if (next === current) return
-          yield* ensurePrivateDir(path.dirname(file))
-          yield* atomicWrite(file, `${JSON.stringify(encode(next), null, 2)}\n`)
+          yield* files.ensurePrivateDir(path.dirname(file))
+          yield* files.atomicWrite(file, `${JSON.stringify(encode(next), null, 2)}\n`)
         })
-      ).pipe(Effect.catchTag("ConfigIoError", (error) => Effect.logWarning(`could not record model health: ${error.message}`)))
+      ).pipe(Effect.catchTag("StateIoError", (error) => Effect.logWarning(`could not record model health: ${error.message}`)))
 
     return {
-      read: read.pipe(Effect.catchTag("ConfigIoError", (error) => Effect.as(Effect.logWarning(error.message), emptyHealth))),
-      recordFailure: (attempt) =>
-        update((current, now) => {
-          const id = defaultProfileId(attempt.provider)
-          const error = { at: now, model: attempt.model, reason: attempt.reason, code: attempt.code, summary: attempt.summary, ...(attempt.status === undefined ? {} : { status: attempt.status }) }
-          return { ...current, profiles: { ...current.profiles, [id]: recordFailure(current.profiles[id], attempt.provider, error, now, policy.cooldown) } }
-        }),
-      recordSuccess: (provider) =>
-        update((current, now) => {
-          const id = defaultProfileId(provider)
-          if (!successNeedsWrite(current.profiles[id], now)) return current
-          return { ...current, profiles: { ...current.profiles, [id]: recordSuccess(current.profiles[id], provider, now) } }
-        }),
-      recordFallback: (record) => update((current) => ({ ...current, lastFallback: record }))
+      read: load.pipe(
+        Effect.catchTag("StateIoError", (error) => Effect.as(Effect.logWarning(error.message), emptyHealth)),
+        Effect.withSpan("ModelHealth.read")
+      ),
+      recordFailure: (attempt) => update((current, now) => withFailure(current, attempt, now, policy.cooldown)).pipe(Effect.withSpan("ModelHealth.recordFailure")),
+      recordSuccess: (provider) => update((current, now) => withSuccess(current, provider, now)).pipe(Effect.withSpan("ModelHealth.recordSuccess")),
+      recordFallback: (record) => update((current) => withFallback(current, record)).pipe(Effect.withSpan("ModelHealth.recordFallback"))
     }
   })
 )

@@ -24,13 +24,13 @@ export const ModelTimeoutLive = Layer.effect(
         timeoutMs: ms
       })
     return {
-      complete: (request) => {
+      complete: Effect.fn("ModelTimeout.complete")(function*(request) {
         const ms = limitOf(request.target)
-        return inner.complete(request).pipe(Effect.timeoutFail({ duration: Duration.millis(ms), onTimeout: timeout(request.target, ms) }))
-      },
+        return yield* inner.complete(request).pipe(Effect.timeoutFail({ duration: Duration.millis(ms), onTimeout: timeout(request.target, ms) }))
+      }),
       stream: (request) => {
         const ms = limitOf(request.target)
-        return inner.stream(request).pipe(Stream.timeoutFail(timeout(request.target, ms), Duration.millis(ms)))
+        return inner.stream(request).pipe(Stream.timeoutFail(timeout(request.target, ms), Duration.millis(ms)), Stream.withSpan("ModelTimeout.stream"))
       }
     }
   })

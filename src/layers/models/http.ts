@@ -14,7 +14,7 @@ import { isLongContextRefusal } from "../../domain/models/longContext.js"
 import type { WireRequest } from "../../domain/models/messages.js"
 import { redactHeaders } from "../../domain/models/redact.js"
 import { makeSseDecoder, type SseEvent } from "../../domain/models/sse.js"
-import { htmlGist, isHtmlBody } from "../../domain/models/errorBody.js"
+import { errorSummary } from "../../domain/models/errorBody.js"
 
 /** A request ready to send: the real headers (with secrets) and the redacted wire record. */
 export interface PreparedRequest {
@@ -82,28 +82,6 @@ export const retryAfterMs = (headers: Readonly<Record<string, string | undefined
   if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000)
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
-
-type Json = Record<string, unknown>
-const obj = (value: unknown): Json | undefined => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined)
-
-/** `HTTP <status>: <code or type>: <message>`, or the raw text for non-JSON errors. */
-export const errorSummary = (status: number, text: string): { readonly summary: string; readonly code: string | undefined } => {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    parsed = undefined
-  }
-  const root = obj(parsed)
-  const error = obj(root?.["error"])
-  const message = typeof error?.["message"] === "string" ? error["message"] : typeof root?.["message"] === "string" ? root["message"] : typeof root?.["detail"] === "string" ? root["detail"] : undefined
-  const label = typeof error?.["code"] === "string" ? error["code"] : typeof error?.["type"] === "string" ? error["type"] : undefined
-  if (message !== undefined) return { summary: `HTTP ${status}: ${label === undefined ? "" : `${label}: `}${message}`, code: label }
-  // A security layer in front of the endpoint answers with a page, not an API error: say so briefly.
-  if (isHtmlBody(text)) return { summary: `HTTP ${status}: HTML response, not a provider API error ("${htmlGist(text)}")`, code: undefined }
-  const raw = text.trim().replace(/\s+/g, " ").slice(0, 300)
-  return { summary: raw === "" ? `HTTP ${status}` : `HTTP ${status}: ${raw}`, code: undefined }
 }
 
 /** Maps a non-2xx response to the typed error the policies act on. */

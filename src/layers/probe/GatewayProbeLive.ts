@@ -1,4 +1,6 @@
-import { Effect, Either, Layer } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { Clock, Effect, Either, Layer } from "effect"
+import { isRecord } from "../../domain/isRecord.js"
 import type { GatewayClientError } from "../../domain/protocol/clientErrors.js"
 import { resolveGatewayPort } from "../../domain/Paths.js"
 import { capabilityOf, type ProbeWarning, SSH_FAILED_MESSAGE, summarize, type TargetReport } from "../../domain/probe/report.js"
@@ -15,10 +17,8 @@ const READ_RPCS = ["health", "status", "system-presence", "config.get"] as const
 
 const PROBE_SCOPES = ["operator.read"]
 
-const closeOf = (message: string) => {
-  const match = /gateway closed the connection \((\d{4})(?: ([^)]*))?\)/.exec(message)
-  return match === null ? null : { code: Number(match[1]), reason: match[2] ?? "" }
-}
+/** The close the gateway ended a failed connect with, when it got that far. */
+const closeOf = (error: GatewayClientError) => (error._tag === "GatewayConnectFailed" ? error.close ?? null : null)
 
 const failedTarget = (target: ProbeTarget, error: GatewayClientError, tunnel: TargetReport["tunnel"]): TargetReport => ({
   id: target.id,
@@ -27,7 +27,7 @@ const failedTarget = (target: ProbeTarget, error: GatewayClientError, tunnel: Ta
   url: target.url,
   active: target.active,
   tunnel,
-  connect: { ok: false, rpcOk: false, scopeLimited: false, latencyMs: null, error: error.message, errorCode: error.code, close: closeOf(error.message) },
+  connect: { ok: false, rpcOk: false, scopeLimited: false, latencyMs: null, error: error.message, errorCode: error.code, close: closeOf(error) },
   auth: { role: null, scopes: [], capability: capabilityOf({ pairingPending: error._tag === "PairingRequired", connected: false, scopes: [], readRpcOk: false }) },
   server: { version: null, connId: null, bootId: null },
   self: null,
@@ -38,12 +38,10 @@ const failedTarget = (target: ProbeTarget, error: GatewayClientError, tunnel: Ta
 })
 
 /** Config summary for the report: where it is, whether it is valid, its hash; never its content. */
-const configSummary = (value: unknown) => {
-  if (typeof value !== "object" || value === null) return null
-  const v = value as { path?: unknown; exists?: unknown; valid?: unknown; hash?: unknown }
-  return { path: v.path ?? null, exists: v.exists ?? null, valid: v.valid ?? null, hash: v.hash ?? null }
-}
+const configSummary = (value: unknown) =>
+  isRecord(value) ? { path: value["path"] ?? null, exists: value["exists"] ?? null, valid: value["valid"] ?? null, hash: value["hash"] ?? null } : null
 
+/** `gateway probe`: connects to each target as a read-only probe and reports what answered. */
 export const GatewayProbeLive = Layer.effect(
   GatewayProbe,
   Effect.gen(function*() {
@@ -51,10 +49,11 @@ export const GatewayProbeLive = Layer.effect(
     const host = yield* Host
     const paths = yield* Paths
     const store = yield* ConfigStore
+    const fs = yield* FileSystem.FileSystem
 
     const probeOne = (target: ProbeTarget, timeoutMs: number, tunnel: TargetReport["tunnel"]) =>
       Effect.scoped(Effect.gen(function*() {
-        const started = Date.now()
+        const started = yield* Clock.currentTimeMillis
         const connected = yield* client.connect({
           target: { url: target.url, token: target.token, password: target.password, storedToken: target.storedToken },
           probe: true,
@@ -63,13 +62,13 @@ export const GatewayProbeLive = Layer.effect(
         }).pipe(Effect.either)
         if (Either.isLeft(connected)) return failedTarget(target, connected.left, tunnel)
         const connection = connected.right
-        const latencyMs = Date.now() - started
+        const latencyMs = (yield* Clock.currentTimeMillis) - started
         const results = yield* Effect.forEach(READ_RPCS, (method) => Effect.either(connection.request(method, {}, timeoutMs)), { concurrency: "unbounded" })
         const [health, summary, presence, config] = results.map((r) => (Either.isRight(r) ? r.right : null))
         const failures = results.flatMap((r) => (Either.isLeft(r) ? [r.left] : []))
-        const scopeLimited = failures.some((e) => e.code === "MISSING_SCOPE" || e.message.startsWith("missing scope:"))
+        const scopeLimited = failures.some((e) => e.code === "MISSING_SCOPE")
         const hello = connection.hello
-        const self = Array.isArray(presence) ? presence.find((p: { connId?: unknown }) => p?.connId === hello.server.connId) ?? null : null
+        const self = Array.isArray(presence) ? presence.find((p) => isRecord(p) && p["connId"] === hello.server.connId) ?? null : null
         return {
           id: target.id,
           kind: target.kind,
@@ -98,11 +97,11 @@ export const GatewayProbeLive = Layer.effect(
           summary: summary ?? null,
           presence: presence ?? null
         } satisfies TargetReport
-      }))
+      })).pipe(Effect.withSpan("GatewayProbe.probeTarget", { attributes: { target: target.id } }))
 
     const run = (options: ProbeOptions) =>
       Effect.scoped(Effect.gen(function*() {
-        const startedAt = Date.now()
+        const startedAt = yield* Clock.currentTimeMillis
         const snapshot = yield* store.read.pipe(Effect.orElseSucceed(() => undefined))
         const config = snapshot?.config
         const { port } = resolveGatewayPort({ flag: options.port, env: host.env, configPort: config?.gateway?.port, dev: paths.dev })
@@ -111,7 +110,7 @@ export const GatewayProbeLive = Layer.effect(
         let sshTunnelUrl: string | undefined
         if (options.ssh !== undefined) {
           const remotePort = options.port ?? config?.gateway?.remote?.remotePort ?? port
-          const opened = yield* openSshTunnel(options.ssh, remotePort, options.timeoutMs).pipe(Effect.either)
+          const opened = yield* openSshTunnel(options.ssh, remotePort, options.timeoutMs).pipe(Effect.provideService(FileSystem.FileSystem, fs), Effect.either)
           if (Either.isRight(opened)) {
             sshTunnelUrl = opened.right.url
             tunnel = { kind: "ssh", target: options.ssh, localPort: opened.right.localPort }
@@ -130,14 +129,14 @@ export const GatewayProbeLive = Layer.effect(
         return {
           ...summarize(reports, warnings, unresolved),
           ts: startedAt,
-          durationMs: Date.now() - startedAt,
+          durationMs: (yield* Clock.currentTimeMillis) - startedAt,
           timeoutMs: options.timeoutMs,
           network: { localLoopbackUrl: `ws://127.0.0.1:${port}`, localTailnetUrl: null, tailnetIPv4: null },
           discovery: { timeoutMs: 0, count: 0, beacons: [] },
           targets: reports
         }
-      }))
+      })).pipe(Effect.withSpan("GatewayProbe.run"))
 
-    return { run }
+    return GatewayProbe.of({ run })
   })
 )

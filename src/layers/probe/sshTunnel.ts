@@ -1,6 +1,6 @@
-import { Data, Effect } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { Clock, Data, Effect } from "effect"
 import { spawn } from "node:child_process"
-import * as fs from "node:fs"
 import * as net from "node:net"
 
 /** The tunnel did not come up; the probe falls back to direct targets. */
@@ -46,7 +46,10 @@ export const openSshTunnel = (target: string, remotePort: number, timeoutMs: num
   Effect.gen(function*() {
     const parsed = parseSshTarget(target)
     if (parsed === undefined) return yield* new SshTunnelFailed({ message: `invalid --ssh target ${JSON.stringify(target)} (use user@host[:port])` })
-    const ssh = SSH_CANDIDATES.find((candidate) => fs.existsSync(candidate))
+    const fs = yield* FileSystem.FileSystem
+    const ssh = yield* Effect.findFirst(SSH_CANDIDATES, (candidate) => fs.exists(candidate).pipe(Effect.orElseSucceed(() => false))).pipe(
+      Effect.map((found) => (found._tag === "Some" ? found.value : undefined))
+    )
     if (ssh === undefined) return yield* new SshTunnelFailed({ message: "no ssh client found in the system directories" })
     const localPort = yield* freePort()
     const child = yield* Effect.acquireRelease(
@@ -71,8 +74,8 @@ export const openSshTunnel = (target: string, remotePort: number, timeoutMs: num
     child.once("exit", () => {
       exited.done = true
     })
-    const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
+    const deadline = (yield* Clock.currentTimeMillis) + timeoutMs
+    while ((yield* Clock.currentTimeMillis) < deadline) {
       if (exited.done) break
       if (yield* portAccepts(localPort)) return { url: `ws://127.0.0.1:${localPort}`, localPort }
       yield* Effect.sleep("100 millis")

@@ -1,4 +1,5 @@
-import { Effect, Either, Layer } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { Effect, Either, Layer, Option, Schema } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { type BindMode, bindHostFor } from "../../domain/gateway/startGuards.js"
 import { resolveGatewayPort } from "../../domain/Paths.js"
@@ -14,21 +15,26 @@ import { readGatewayLockOwner } from "../gateway/GatewayLock.js"
 import { scanPort } from "../gateway/processInfo.js"
 import { GatewayLogReaderLive } from "../gatewayLogReader.js"
 
+// Only error-level records matter here; anything else (other levels, a partial line) does not decode.
+const decodeErrorRecord = Schema.decodeUnknownOption(Schema.parseJson(Schema.Struct({
+  level: Schema.Literal("error", "fatal"),
+  message: Schema.String,
+  time: Schema.optionalWith(Schema.Unknown, { exact: true })
+})))
+
 /** The newest error-level record among the log lines, as `message` text. */
 const lastErrorOf = (lines: ReadonlyArray<string>): string | null => {
   for (let i = lines.length - 1; i >= 0; i--) {
-    try {
-      const record = JSON.parse(lines[i] ?? "") as { level?: unknown; message?: unknown; time?: unknown }
-      if ((record.level === "error" || record.level === "fatal") && typeof record.message === "string") {
-        return typeof record.time === "string" ? `${record.time} ${record.message}` : record.message
-      }
-    } catch {
-      // Not a JSON record (a partial line): skip it.
+    const record = decodeErrorRecord(lines[i] ?? "")
+    if (Option.isSome(record)) {
+      const { message, time } = record.value
+      return typeof time === "string" ? `${time} ${message}` : message
     }
   }
   return null
 }
 
+/** `gateway status`: service, config, port, probe and log facts gathered into one report. */
 export const GatewayStatusLive = Layer.effect(
   GatewayStatus,
   Effect.gen(function*() {
@@ -37,6 +43,7 @@ export const GatewayStatusLive = Layer.effect(
     const store = yield* ConfigStore
     const paths = yield* Paths
     const host = yield* Host
+    const fs = yield* FileSystem.FileSystem
 
     const collect = (options: GatewayStatusOptions) =>
       Effect.gen(function*() {
@@ -67,7 +74,7 @@ export const GatewayStatusLive = Layer.effect(
           const file = yield* log.currentFile
           const tail = yield* log.tail({ limit: 500 })
           return { logFile: file, lastError: lastErrorOf(tail.lines) }
-        }).pipe(Effect.provide(GatewayLogReaderLive(config, paths.profile)))
+        }).pipe(Effect.provide(GatewayLogReaderLive(config, paths.profile).pipe(Layer.provide(Layer.succeed(FileSystem.FileSystem, fs)))))
 
         const lock = yield* readGatewayLockOwner(paths.stateDir)
         // Scanning /proc for the port's owner costs tens of ms: only needed when the probe did not get in.
@@ -147,8 +154,8 @@ export const GatewayStatusLive = Layer.effect(
           lastError
         }
         return report
-      })
+      }).pipe(Effect.withSpan("GatewayStatus.collect"))
 
-    return { collect }
+    return GatewayStatus.of({ collect })
   })
 )

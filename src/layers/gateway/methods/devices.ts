@@ -58,7 +58,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
         yield* guardTarget(caller, pending.deviceId, "device pairing approval")
         if (pending.role !== "operator" && !isAdmin(caller)) return yield* deny("device pairing approval")
         if (!scopesCovered(caller.scopes, pending.scopes)) return yield* deny("device pairing approval")
-        const device = yield* registry.approve(requestId).pipe(Effect.catchTag("ConfigIoError", Effect.die))
+        const device = yield* registry.approve(requestId).pipe(Effect.catchTag("StateIoError", Effect.die))
         return { requestId, device: yield* summarize(device) }
       }))
 
@@ -66,7 +66,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
       Effect.gen(function*() {
         const pending = yield* registry.pendingById(requestId).pipe(Effect.orDie)
         if (Option.isSome(pending)) yield* guardTarget(caller, pending.value.deviceId, "device pairing rejection")
-        return yield* registry.reject(requestId).pipe(Effect.catchTag("ConfigIoError", Effect.die))
+        return yield* registry.reject(requestId).pipe(Effect.catchTag("StateIoError", Effect.die))
       }))
 
     yield* methods.register(Methods.devicePairRemove, ({ deviceId }, caller) =>
@@ -74,7 +74,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
         yield* guardTarget(caller, deviceId, "device pairing removal")
         const device = yield* deviceOrFail(deviceId)
         if (hasNonOperatorRole(device) && !isAdmin(caller)) return yield* deny("device pairing removal")
-        yield* registry.remove(deviceId).pipe(Effect.catchTag("ConfigIoError", Effect.die))
+        yield* registry.remove(deviceId).pipe(Effect.catchTag("StateIoError", Effect.die))
         return { deviceId }
       }))
 
@@ -83,7 +83,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
         yield* guardTarget(caller, deviceId, "device pairing rename")
         const device = yield* deviceOrFail(deviceId)
         if (hasNonOperatorRole(device) && !isAdmin(caller)) return yield* deny("device pairing rename")
-        const renamed = yield* registry.rename(deviceId, label).pipe(Effect.catchTag("ConfigIoError", Effect.die))
+        const renamed = yield* registry.rename(deviceId, label).pipe(Effect.catchTag("StateIoError", Effect.die))
         return { deviceId, label: renamed.operatorLabel ?? label }
       }))
 
@@ -94,7 +94,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
         if (role !== "operator" && !isAdmin(caller)) return yield* deny("device token rotation")
         const current = device.tokens[role]?.scopes ?? []
         if (!isAdmin(caller) && !scopesCovered(caller.scopes, scopes ?? current)) return yield* deny("device token rotation")
-        const rotated = yield* registry.rotateToken(deviceId, role, scopes).pipe(Effect.catchTag("ConfigIoError", Effect.die))
+        const rotated = yield* registry.rotateToken(deviceId, role, scopes).pipe(Effect.catchTag("StateIoError", Effect.die))
         const inBand = caller.deviceId === deviceId
         return {
           deviceId,
@@ -112,7 +112,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
         const device = yield* deviceOrFail(deviceId)
         if (role !== "operator" && !isAdmin(caller)) return yield* deny("device token revocation")
         if (!isAdmin(caller) && !scopesCovered(caller.scopes, device.tokens[role]?.scopes ?? [])) return yield* deny("device token revocation")
-        const revoked = yield* registry.revokeToken(deviceId, role).pipe(Effect.catchTag("ConfigIoError", Effect.die))
+        const revoked = yield* registry.revokeToken(deviceId, role).pipe(Effect.catchTag("StateIoError", Effect.die))
         return { deviceId, role, revokedAtMs: revoked.revokedAtMs }
       }))
   })

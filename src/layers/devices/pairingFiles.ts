@@ -1,0 +1,125 @@
+import * as FileSystem from "@effect/platform/FileSystem"
+import { Clock, Effect, Either, ParseResult, PubSub, Schema, type Scope } from "effect"
+import * as path from "node:path"
+import type { StateIoError } from "../../domain/errors.js"
+import type { RegistryChange } from "../../domain/pairing/changes.js"
+import { dropExpired, PairedFile, PendingFile } from "../../domain/pairing/registryState.js"
+import type { Outcome } from "../../domain/pairing/transitions.js"
+import { fileTimestamp } from "../../domain/WriteGuard.js"
+import { StateFiles } from "../../services/StateFiles.js"
+import { stateIoError } from "../fs/platformErrors.js"
+import { jsonFileText } from "../../domain/jsonFile.js"
+
+/** Pairing mutations are short; another process (the CLI) holds the lock for milliseconds. */
+const LOCK_POLICY = { timeout: "5 seconds", poll: "10 millis" } as const
+
+/** Unknown fields (written by a newer or the original OpenClaw) are kept, not rejected or dropped. */
+const decodeOptions = { errors: "all", onExcessProperty: "preserve" } as const
+
+/** Both files as read at `now` (expired requests already dropped). */
+export interface Snapshot {
+  readonly paired: PairedFile
+  readonly pending: PendingFile
+  readonly now: number
+}
+
+type Loaded<A> = { readonly _tag: "Ok"; readonly value: A } | { readonly _tag: "Corrupt"; readonly detail: string }
+
+/**
+ * `<stateDir>/devices/{paired,pending}.json` with serialised read-modify-write transactions (in process and
+ * across processes) and lock-free snapshots. Changes of a committed transaction are published to `hub`.
+ */
+export const makePairingFiles = (stateDir: string): Effect.Effect<{
+  readonly transact: <A, E>(body: (snapshot: Snapshot) => Effect.Effect<Outcome<A>, E>) => Effect.Effect<A, E | StateIoError>
+  readonly snapshot: Effect.Effect<Snapshot, StateIoError>
+  readonly hub: PubSub.PubSub<RegistryChange>
+}, never, StateFiles | FileSystem.FileSystem | Scope.Scope> =>
+  Effect.gen(function*() {
+    const files = yield* StateFiles
+    const fs = yield* FileSystem.FileSystem
+    const dir = path.join(stateDir, "devices")
+    const pairedPath = path.join(dir, "paired.json")
+    const pendingPath = path.join(dir, "pending.json")
+    const lockPath = path.join(dir, ".lock")
+    const writeLock = yield* Effect.makeSemaphore(1)
+    const hub = yield* Effect.acquireRelease(PubSub.unbounded<RegistryChange>(), PubSub.shutdown)
+
+    const decodeFile = <A>(schema: Schema.Schema<A, A>, file: string) => {
+      const decode = Schema.decodeUnknownEither(Schema.parseJson(schema), decodeOptions)
+      return files.readIfExists(file).pipe(
+        Effect.map((text): Loaded<A | undefined> => {
+          if (text === undefined || text.trim() === "") return { _tag: "Ok", value: undefined }
+          return Either.match(decode(text), {
+            onLeft: (error) => ({
+              _tag: "Corrupt",
+              detail: ParseResult.ArrayFormatter.formatErrorSync(error)
+                .slice(0, 3)
+                .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+                .join("; ")
+            }),
+            onRight: (value) => ({ _tag: "Ok", value })
+          })
+        })
+      )
+    }
+
+    /** Moves an undecodable file aside (never overwritten in place) so a human can recover it. */
+    const quarantine = (file: string, detail: string) =>
+      Effect.gen(function*() {
+        const stamp = fileTimestamp(new Date(yield* Clock.currentTimeMillis))
+        let target = `${file}.corrupt.${stamp}`
+        for (let attempt = 1; yield* fs.exists(target); attempt++) target = `${file}.corrupt.${stamp}-${attempt}`
+        yield* fs.rename(file, target)
+        yield* Effect.logWarning(`device registry: ${file} could not be read (${detail}); moved it to ${target} and starting empty`)
+      }).pipe(Effect.mapError(stateIoError(file, "moving aside")))
+
+    /** Reads one file; under the lock a corrupt file is moved aside, outside it `Corrupt` is reported. */
+    const loadLocked = <A>(schema: Schema.Schema<A, A>, file: string, empty: A) =>
+      Effect.gen(function*() {
+        const loaded = yield* decodeFile(schema, file)
+        if (loaded._tag === "Ok") return loaded.value ?? empty
+        yield* quarantine(file, loaded.detail)
+        return empty
+      })
+
+    const prepareDir = Effect.gen(function*() {
+      yield* files.ensurePrivateDir(dir)
+      // An existing directory keeps its mode under mkdir: tighten one that others can read.
+      yield* Effect.gen(function*() {
+        const stat = yield* fs.stat(dir)
+        if ((stat.mode & 0o077) !== 0) yield* fs.chmod(dir, 0o700)
+      }).pipe(Effect.mapError(stateIoError(dir, "restricting")))
+    })
+
+    const save = (file: string, value: unknown) => Effect.zipRight(files.sweepStaleTemps(file), files.atomicWrite(file, jsonFileText(value)))
+
+    const transact = <A, E>(body: (snapshot: Snapshot) => Effect.Effect<Outcome<A>, E>): Effect.Effect<A, E | StateIoError> =>
+      Effect.gen(function*() {
+        yield* prepareDir
+        // The files are re-read under the lock, since another process may have changed them.
+        const outcome = yield* files.withLock(lockPath, LOCK_POLICY, Effect.gen(function*() {
+          const now = yield* Clock.currentTimeMillis
+          const paired = yield* loadLocked(PairedFile, pairedPath, {})
+          const pending = dropExpired(yield* loadLocked(PendingFile, pendingPath, {}), now)
+          const result = yield* body({ paired, pending, now })
+          if (result.paired !== undefined) yield* save(pairedPath, result.paired)
+          if (result.pending !== undefined) yield* save(pendingPath, result.pending)
+          return result
+        }))
+        if (outcome.changes !== undefined) yield* PubSub.publishAll(hub, outcome.changes)
+        return outcome.result
+      }).pipe(writeLock.withPermits(1))
+
+    /** A lock-free read (files are replaced atomically); a corrupt file sends it through the lock to be moved aside. */
+    const snapshot: Effect.Effect<Snapshot, StateIoError> = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      const paired = yield* decodeFile(PairedFile, pairedPath)
+      const pending = yield* decodeFile(PendingFile, pendingPath)
+      if (paired._tag === "Ok" && pending._tag === "Ok") {
+        return { paired: paired.value ?? {}, pending: dropExpired(pending.value ?? {}, now), now }
+      }
+      return yield* transact((s) => Effect.succeed({ result: s }))
+    })
+
+    return { transact, snapshot, hub }
+  })

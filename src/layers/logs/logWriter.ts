@@ -1,0 +1,132 @@
+import * as FileSystem from "@effect/platform/FileSystem"
+import { Clock, Effect, Queue, Ref, type Scope } from "effect"
+import { Buffer } from "node:buffer"
+import * as path from "node:path"
+import type { StateIoError } from "../../domain/errors.js"
+import { formatRecord } from "../../domain/logFile.js"
+import type { LogRecord } from "../../services/GatewayLog.js"
+import { isNotFound, stateIoError } from "../fs/platformErrors.js"
+import { logFileSize, pruneLogs, rotateLog } from "./logRotation.js"
+
+/** What the writer needs to know about where and how lines go. */
+export interface LogWriterSettings {
+  /** The file a line written at `millis` belongs to (daily files switch at local midnight). */
+  readonly fileFor: (millis: number) => string
+  /** The directory of the daily files; `undefined` for one fixed file (nothing is pruned then). */
+  readonly pruneDir: string | undefined
+  readonly maxFileBytes: number
+  readonly hostname: string
+  readonly patterns: ReadonlyArray<RegExp>
+  /** Called with each failed flush; the lines of that flush are dropped and the gateway keeps going. */
+  readonly onError: (error: StateIoError) => Effect.Effect<void>
+}
+
+// Lines held in memory while the flusher catches up; beyond this, lines are counted and dropped.
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+
+/**
+ * The log's writer: `formatted` lines are buffered and appended in batches by one flusher fiber, so a
+ * caller never waits for the disk, and a burst costs one append per batch instead of one per line.
+ */
+export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
+  readonly enqueue: (millis: number, record: LogRecord) => Effect.Effect<void>
+  readonly flush: Effect.Effect<void>
+  /** How often the current file has been rotated (part of a tail cursor's file identity). */
+  readonly rotations: Effect.Effect<number>
+}, never, FileSystem.FileSystem | Scope.Scope> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const { fileFor, maxFileBytes } = settings
+    const lock = yield* Effect.makeSemaphore(1)
+    /** The file the writer last appended to (undefined before the first write). */
+    const writing = yield* Ref.make<string | undefined>(undefined)
+    const rotations = yield* Ref.make(0)
+
+    const appendOnce = (file: string, text: string) => fs.writeFileString(file, text, { flag: "a", mode: 0o600 })
+    const append = (file: string, text: string) =>
+      appendOnce(file, text).pipe(
+        // The directory was removed under us (a tmp cleaner): recreate it once.
+        Effect.catchIf(isNotFound, () =>
+          Effect.zipRight(fs.makeDirectory(path.dirname(file), { recursive: true, mode: 0o700 }), appendOnce(file, text))),
+        Effect.mapError(stateIoError(file, "appending to"))
+      )
+
+    const appendLocked = (millis: number, text: string) =>
+      Effect.gen(function*() {
+        const target = fileFor(millis)
+        const previous = yield* Ref.get(writing)
+        if (previous !== target) {
+          yield* fs.makeDirectory(path.dirname(target), { recursive: true, mode: 0o700 }).pipe(Effect.mapError(stateIoError(path.dirname(target), "creating directory")))
+          // A day switch: drop files past retention (the startup prune covered the first file).
+          if (previous !== undefined && settings.pruneDir !== undefined) yield* pruneLogs(settings.pruneDir, millis, target)
+          yield* Ref.set(writing, target)
+        }
+        const size = yield* logFileSize(target)
+        if (size > 0 && size + Buffer.byteLength(text, "utf8") > maxFileBytes) {
+          yield* Ref.update(rotations, (n) => n + 1)
+          yield* rotateLog(target)
+        }
+        yield* append(target, text)
+      }).pipe(Effect.provideService(FileSystem.FileSystem, fs))
+
+    let buffered: Array<{ readonly millis: number; readonly line: string }> = []
+    let bufferedBytes = 0
+    let dropped = 0
+    const wake = yield* Queue.sliding<void>(1)
+
+    const flush = lock.withPermits(1)(Effect.gen(function*() {
+      while (buffered.length > 0 || dropped > 0) {
+        const batch = buffered
+        buffered = []
+        bufferedBytes = 0
+        if (dropped > 0) {
+          const millis = yield* Clock.currentTimeMillis
+          const note = { level: "warn", message: `file log dropped ${dropped} line(s): writer fell behind` } as const
+          batch.push({ millis, line: `${formatRecord(note, new Date(millis), settings.hostname, settings.patterns)}\n` })
+          dropped = 0
+        }
+        // Lines of one day go out in one append; a batch spanning midnight is split by day.
+        let start = 0
+        while (start < batch.length) {
+          const day = fileFor(batch[start]?.millis ?? 0)
+          let end = start
+          while (end < batch.length && fileFor(batch[end]?.millis ?? 0) === day) end += 1
+          // Chunks stay within maxFileBytes, so rotation still keeps every file under the limit.
+          // The chunk's size is counted as it grows (measuring the whole string each time is quadratic).
+          let chunk = ""
+          let chunkBytes = 0
+          for (const entry of batch.slice(start, end)) {
+            const lineBytes = Buffer.byteLength(entry.line, "utf8")
+            if (chunk !== "" && chunkBytes + lineBytes > maxFileBytes) {
+              yield* appendLocked(entry.millis, chunk)
+              chunk = ""
+              chunkBytes = 0
+            }
+            chunk += entry.line
+            chunkBytes += lineBytes
+          }
+          const first = batch[start]
+          if (first !== undefined && chunk !== "") yield* appendLocked(first.millis, chunk)
+          start = end
+        }
+      }
+    }).pipe(Effect.catchTag("StateIoError", settings.onError), Effect.uninterruptible, Effect.withSpan("GatewayLog.flush")))
+
+    yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Queue.take(wake), flush)))
+    // Whatever is still buffered when the gateway stops is written before the layer closes.
+    yield* Effect.addFinalizer(() => flush)
+
+    const enqueue = (millis: number, record: LogRecord) =>
+      Effect.sync(() => {
+        const line = `${formatRecord(record, new Date(millis), settings.hostname, settings.patterns)}\n`
+        if (bufferedBytes + line.length > MAX_BUFFERED_BYTES) {
+          dropped += 1
+        } else {
+          buffered.push({ millis, line })
+          bufferedBytes += line.length
+        }
+        Queue.unsafeOffer(wake, undefined)
+      })
+
+    return { enqueue, flush, rotations: Ref.get(rotations) }
+  })
