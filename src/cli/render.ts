@@ -5,7 +5,7 @@ import type { ModelNotAllowed, NoModelConfigured, UnknownModel } from "../domain
 import type { InferGatewayForbidden, InferInputInvalid, ModelRunFailed } from "../domain/models/infer.js"
 import type { GatewayStartBlocked } from "../domain/gateway/startGuards.js"
 import type { GatewayClientError } from "../domain/protocol/clientErrors.js"
-import { SERVICE_MANAGER_UNAVAILABLE_HINT } from "../domain/service/report.js"
+import { SERVICE_MANAGER_UNAVAILABLE_HINT } from "../domain/supervisor/report.js"
 import type { ServiceActionFailed, ServiceManagerUnavailable } from "../services/ServiceManager.js"
 
 /** How a failure reads to a person: the message, the next command to run, and the exit code. */

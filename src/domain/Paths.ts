@@ -5,8 +5,6 @@ export interface HostFacts {
   readonly env: Readonly<Record<string, string | undefined>>
   readonly osHome: string
   readonly cwd: string
-  /** Running in a container: the gateway then defaults to bind=auto (0.0.0.0) for port forwarding. */
-  readonly inContainer?: boolean | undefined
 }
 
 /** Root options that pick an isolated install: `--profile <name>` and `--dev`. */

@@ -2,7 +2,8 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import { Layer } from "effect"
 import type { ProfileOptions } from "../domain/Paths.js"
 import { AgentRunner } from "../services/AgentRunner.js"
-import { Doctor, DoctorPolicy } from "../services/Doctor.js"
+import { Doctor } from "../services/Doctor.js"
+import { DoctorPolicy } from "../services/DoctorPolicy.js"
 import { GatewayClient } from "../services/GatewayClient.js"
 import { GatewayLog } from "../services/GatewayLog.js"
 import { GatewayProbe } from "../services/GatewayProbe.js"
@@ -20,7 +21,7 @@ import { lazyLayer, lazyTag } from "./lazyLayer.js"
 // gateway client, the model stack or the service manager.
 
 const ServiceManagerLazy = lazyLayer(
-  () => Promise.all([import("./service/ServiceManagerLive.js"), import("./service/CommandRunnerLive.js")])
+  () => Promise.all([import("./supervisor/ServiceManagerLive.js"), import("./supervisor/CommandRunnerLive.js")])
     .then(([manager, runner]) => manager.ServiceManagerLive().pipe(Layer.provide(runner.CommandRunnerLive))),
   lazyTag(ServiceManager, { platform: "effect", status: "effect", install: "function", start: "effect", stop: "effect", restart: "effect", uninstall: "effect", extraServices: "function" })
 )

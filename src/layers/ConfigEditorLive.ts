@@ -16,55 +16,54 @@ export const ConfigEditorLive = Layer.effect(
   Effect.gen(function*() {
     const store = yield* ConfigStore
     const host = yield* Host
-    const apply: ConfigEditor["Type"]["apply"] = (ops, options = {}) =>
-      Effect.gen(function*() {
-        const snapshot = yield* store.read
-        if (options.baseHash !== undefined && options.baseHash !== snapshot.hash) {
-          return yield* new ConfigWriteConflict({
-            message: `Config file ${store.path} changed since it was read (baseHash mismatch); reload the config and retry.`,
-            path: store.path
+    const apply: ConfigEditor["Type"]["apply"] = Effect.fn("ConfigEditor.apply")(function*(ops, options = {}) {
+      const snapshot = yield* store.read
+      if (options.baseHash !== undefined && options.baseHash !== snapshot.hash) {
+        return yield* new ConfigWriteConflict({
+          message: `Config file ${store.path} changed since it was read (baseHash mismatch); reload the config and retry.`,
+          path: store.path
+        })
+      }
+      if (snapshot.parseError !== undefined || snapshot.config === undefined) {
+        return yield* new ConfigWriteBlocked({
+          message: `Config is invalid; run \`openclaw doctor --fix\` before applying source mutations to ${store.path}.`,
+          path: store.path
+        })
+      }
+      const edited = applyEdits(snapshot.authored, ops)
+      if (Either.isLeft(edited)) {
+        const failure = edited.left
+        return yield* failure._tag === "Missing"
+          ? new ConfigPathNotFound({
+            message: `Config path not found: ${failure.path}. Nothing was changed. Run openclaw config get <path> first if you are unsure of the path.`,
+            configPath: failure.path
           })
-        }
-        if (snapshot.parseError !== undefined || snapshot.config === undefined) {
-          return yield* new ConfigWriteBlocked({
-            message: `Config is invalid; run \`openclaw doctor --fix\` before applying source mutations to ${store.path}.`,
-            path: store.path
+          : new ConfigProtectedPath({
+            message: `Refusing to replace ${failure.path}; it would remove existing entries: ${failure.dropped.join(", ")}. Use --merge to merge object values or --replace to replace intentionally.`,
+            configPath: failure.path,
+            dropped: failure.dropped
           })
-        }
-        const edited = applyEdits(snapshot.authored, ops)
-        if (Either.isLeft(edited)) {
-          const failure = edited.left
-          return yield* failure._tag === "Missing"
-            ? new ConfigPathNotFound({
-              message: `Config path not found: ${failure.path}. Nothing was changed. Run openclaw config get <path> first if you are unsure of the path.`,
-              configPath: failure.path
-            })
-            : new ConfigProtectedPath({
-              message: `Refusing to replace ${failure.path}; it would remove existing entries: ${failure.dropped.join(", ")}. Use --merge to merge object values or --replace to replace intentionally.`,
-              configPath: failure.path,
-              dropped: failure.dropped
-            })
-        }
-        const next = edited.right
-        const changed = changedPaths(snapshot.authored, next)
-        // "No change" compares the authored values, so `set` of the value already there never rewrites the file.
-        if (changed.length === 0) return { _tag: "NoChange", path: store.path } as const
-        const changedNames = changed.map(formatConfigPath)
-        if (options.dryRun === true) {
-          const validated = validateConfig(substituteEnv(next, host.env).value)
-          return {
-            _tag: "DryRun",
-            path: store.path,
-            ok: Either.isRight(validated),
-            issues: Either.isLeft(validated) ? validated.left : [],
-            changed: changedNames
-          } as const
-        }
-        const strippedComments = snapshot.text !== undefined && hasJson5Comments(snapshot.text)
-        if (strippedComments) yield* Effect.logWarning(`Config write will strip JSON5 comments from ${store.path}.`)
-        const result = yield* store.write({ next, baseHash: snapshot.hash })
-        return { _tag: "Written", path: store.path, changed: changedNames, hint: restartHint(changed), result, strippedComments } as const
-      })
+      }
+      const next = edited.right
+      const changed = changedPaths(snapshot.authored, next)
+      // "No change" compares the authored values, so `set` of the value already there never rewrites the file.
+      if (changed.length === 0) return { _tag: "NoChange", path: store.path } as const
+      const changedNames = changed.map(formatConfigPath)
+      if (options.dryRun === true) {
+        const validated = validateConfig(substituteEnv(next, host.env).value)
+        return {
+          _tag: "DryRun",
+          path: store.path,
+          ok: Either.isRight(validated),
+          issues: Either.isLeft(validated) ? validated.left : [],
+          changed: changedNames
+        } as const
+      }
+      const strippedComments = snapshot.text !== undefined && hasJson5Comments(snapshot.text)
+      if (strippedComments) yield* Effect.logWarning(`Config write will strip JSON5 comments from ${store.path}.`)
+      const result = yield* store.write({ next, baseHash: snapshot.hash })
+      return { _tag: "Written", path: store.path, changed: changedNames, hint: restartHint(changed), result, strippedComments } as const
+    })
     return { apply }
   })
 )

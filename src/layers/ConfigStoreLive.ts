@@ -7,7 +7,7 @@ import { changedPaths } from "../domain/config/edits.js"
 import { parseJson5 } from "../domain/config/json5.js"
 import { validateConfig } from "../domain/config/validate.js"
 import { formatConfigPath } from "../domain/ConfigPath.js"
-import { ConfigInvalid, ConfigIoError, ConfigParseError, ConfigWriteBlocked, ConfigWriteConflict, ConfigWriteRejected, type StateIoError } from "../domain/errors.js"
+import { ConfigInvalid, type ConfigIoError, ConfigParseError, ConfigWriteBlocked, ConfigWriteConflict, ConfigWriteRejected } from "../domain/errors.js"
 import type { ConfigIssue } from "../domain/errors.js"
 import { isOlderThanTouched, newerConfigWarning } from "../domain/Version.js"
 import {
@@ -21,21 +21,15 @@ import {
   serializeConfig,
   summarizeConfig
 } from "../domain/WriteGuard.js"
-import { ConfigPolicy, type ConfigSnapshot, ConfigStore, type LoadedConfig } from "../services/ConfigStore.js"
+import { ConfigPolicy } from "../services/ConfigPolicy.js"
+import { type ConfigSnapshot, ConfigStore, type LoadedConfig } from "../services/ConfigStore.js"
 import { Host } from "../services/Host.js"
 import { Paths } from "../services/Paths.js"
 import { StateFiles } from "../services/StateFiles.js"
+import { asConfigIo } from "./fs/asConfigIo.js"
 import { isNotFound, stateIoError } from "./fs/platformErrors.js"
 import { sha256 } from "./fs/sha256.js"
 import { isRecord } from "../domain/isRecord.js"
-
-/** Default timings: wait up to 10 s for another writer, debounce editor churn for 300 ms. */
-export const ConfigPolicyLive = Layer.succeed(ConfigPolicy, {
-  lockTimeout: "10 seconds",
-  lockPoll: "25 millis",
-  watchDebounce: "300 millis",
-  watchMissingRetries: 3
-})
 
 const BAK_RING = 4
 
@@ -72,9 +66,6 @@ export const ConfigStoreLive = Layer.effect(
     const writeLock = yield* Effect.makeSemaphore(1)
     const fs = yield* FileSystem.FileSystem
     const files = yield* StateFiles
-    // The config's own failures are ConfigIoError: the ConfigStore contract names it.
-    const asConfigIo = <A, E>(effect: Effect.Effect<A, E | StateIoError>) =>
-      Effect.catchIf(effect, (e): e is StateIoError => (e as { _tag?: string })._tag === "StateIoError", (e) => Effect.fail(new ConfigIoError({ message: e.message, path: e.path })))
     const readIfExists = (target: string) => asConfigIo(files.readIfExists(target))
     const atomicWrite = <E = never>(target: string, text: string, beforeRename?: Effect.Effect<void, E>) => asConfigIo(files.atomicWrite(target, text, beforeRename))
 
@@ -141,7 +132,7 @@ export const ConfigStoreLive = Layer.effect(
         } satisfies ConfigSnapshot
       })
 
-    const read = readIfExists(file).pipe(Effect.flatMap(snapshotOf))
+    const read = readIfExists(file).pipe(Effect.flatMap(snapshotOf), Effect.withSpan("ConfigStore.read"))
 
     const requireValid = (snapshot: ConfigSnapshot): Effect.Effect<LoadedConfig, ConfigParseError | ConfigInvalid> => {
       if (snapshot.parseError !== undefined) return Effect.fail(snapshot.parseError)
@@ -151,7 +142,7 @@ export const ConfigStoreLive = Layer.effect(
       return Effect.succeed<LoadedConfig>({ snapshot, config: snapshot.config })
     }
 
-    const load = read.pipe(Effect.flatMap(requireValid))
+    const load = read.pipe(Effect.flatMap(requireValid), Effect.withSpan("ConfigStore.load"))
 
     const rotateBackups = (current: string) =>
       Effect.gen(function*() {
@@ -186,8 +177,8 @@ export const ConfigStoreLive = Layer.effect(
         return yield* files.writeExclusive(last, text).pipe(Effect.as(last))
       })
 
-    const write: ConfigStore["Type"]["write"] = (request) =>
-      Effect.gen(function*() {
+    const write: ConfigStore["Type"]["write"] = Effect.fn("ConfigStore.write")(
+      function*(request) {
         if (host.env["OPENCLAW_NIX_MODE"] === "1") {
           return yield* new ConfigWriteBlocked({
             message: `Config is immutable in Nix mode (OPENCLAW_NIX_MODE=1); edit the Nix source for this install instead of ${file}.`,
@@ -233,33 +224,32 @@ export const ConfigStoreLive = Layer.effect(
         }
         yield* atomicWrite(file, text, currentText === undefined ? Effect.void : rotateBackups(currentText))
         return { path: file, hash: sha256(text), bytes: Buffer.byteLength(text), anomalies: verdict.anomalies }
-      }).pipe(
-        (effect) => files.withLock(lockPath, { timeout: policy.lockTimeout, poll: policy.lockPoll }, effect),
-        (locked) => Effect.zipRight(files.ensurePrivateDir(path.dirname(file)), locked),
-        asConfigIo,
-        writeLock.withPermits(1)
-      )
+      },
+      (effect) => files.withLock(lockPath, { timeout: policy.lockTimeout, poll: policy.lockPoll }, effect),
+      (locked) => Effect.zipRight(files.ensurePrivateDir(path.dirname(file)), locked),
+      asConfigIo,
+      writeLock.withPermits(1)
+    )
 
-    const promoteLastGood: ConfigStore["Type"]["promoteLastGood"] = (snapshot) =>
-      Effect.gen(function*() {
-        if (snapshot.text === undefined || snapshot.hash === undefined || snapshot.config === undefined) {
-          return { _tag: "Skipped", reason: "config is missing or invalid" } as const
-        }
-        const placeholder = findRedactedPlaceholder(snapshot.authored)
-        if (placeholder !== undefined) {
-          const reason = `Config last-known-good promotion skipped: redacted secret placeholder at ${placeholder}`
-          yield* Effect.logWarning(reason)
-          return { _tag: "Skipped", reason } as const
-        }
-        yield* atomicWrite(`${file}.last-good`, snapshot.text)
-        const health = yield* readHealth
-        const summary = summarizeConfig(snapshot.authored, snapshot.text)
-        const observedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
-        const record: HealthRecord = { lastKnownGood: { ...summary, hash: snapshot.hash, observedAt } }
-        yield* asConfigIo(files.ensurePrivateDir(path.dirname(healthPath)))
-        yield* atomicWrite(healthPath, `${JSON.stringify({ ...health, [file]: record }, null, 2)}\n`)
-        return { _tag: "Promoted", hash: snapshot.hash } as const
-      })
+    const promoteLastGood: ConfigStore["Type"]["promoteLastGood"] = Effect.fn("ConfigStore.promoteLastGood")(function*(snapshot) {
+      if (snapshot.text === undefined || snapshot.hash === undefined || snapshot.config === undefined) {
+        return { _tag: "Skipped", reason: "config is missing or invalid" } as const
+      }
+      const placeholder = findRedactedPlaceholder(snapshot.authored)
+      if (placeholder !== undefined) {
+        const reason = `Config last-known-good promotion skipped: redacted secret placeholder at ${placeholder}`
+        yield* Effect.logWarning(reason)
+        return { _tag: "Skipped", reason } as const
+      }
+      yield* atomicWrite(`${file}.last-good`, snapshot.text)
+      const health = yield* readHealth
+      const summary = summarizeConfig(snapshot.authored, snapshot.text)
+      const observedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
+      const record: HealthRecord = { lastKnownGood: { ...summary, hash: snapshot.hash, observedAt } }
+      yield* asConfigIo(files.ensurePrivateDir(path.dirname(healthPath)))
+      yield* atomicWrite(healthPath, `${JSON.stringify({ ...health, [file]: record }, null, 2)}\n`)
+      return { _tag: "Promoted", hash: snapshot.hash } as const
+    })
 
     const evaluateReload = (last: Ref.Ref<ConfigSnapshot>) =>
       Effect.gen(function*() {
@@ -290,7 +280,7 @@ export const ConfigStoreLive = Layer.effect(
         const changed = changedPaths(previous.authored, snapshot.authored).map(formatConfigPath)
         yield* Effect.logInfo(`config change detected; evaluating reload (${changed.join(", ")})`)
         return Option.some<LoadedConfig>({ snapshot, config: snapshot.config })
-      })
+      }).pipe(Effect.withSpan("ConfigStore.reload"))
 
     // Editors replace files by rename, so watch the directory and filter by name.
     const changes = fs.watch(path.dirname(file)).pipe(

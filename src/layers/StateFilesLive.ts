@@ -27,21 +27,28 @@ export const StateFilesLive = Layer.effect(StateFiles, Effect.gen(function*() {
   const removeQuietly = (file: string) => Effect.ignore(fs.remove(file, { force: true }))
 
   /** Opens with `flag`, writes all bytes, fsyncs, closes: one durable write. */
-  const writeSynced = (file: string, text: string, flag: FileSystem.OpenFlag) =>
+  const writeSynced = (file: string, content: string | Uint8Array, flag: FileSystem.OpenFlag, mode = 0o600) =>
     Effect.scoped(Effect.gen(function*() {
-      const handle = yield* fs.open(file, { flag, mode: 0o600 })
-      yield* handle.writeAll(encoder.encode(text))
+      const handle = yield* fs.open(file, { flag, mode })
+      yield* handle.writeAll(typeof content === "string" ? encoder.encode(content) : content)
       yield* handle.sync
     }))
 
   // fsync of a directory makes a rename durable; some filesystems refuse it, which is harmless.
   const syncDir = (dir: string) => Effect.ignore(Effect.scoped(Effect.flatMap(fs.open(dir, { flag: "r" }), (handle) => handle.sync)))
 
-  const atomicWrite = <E = never>(file: string, text: string, beforeRename: Effect.Effect<void, E> = Effect.void as Effect.Effect<void, E>) =>
+  const atomicWrite = <E = never>(
+    file: string,
+    content: string | Uint8Array,
+    beforeRename: Effect.Effect<void, E> = Effect.void as Effect.Effect<void, E>,
+    options: { readonly mode?: number } = {}
+  ) =>
     Effect.suspend(() => {
       const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`
       return Effect.gen(function*() {
-        yield* writeSynced(temp, text, "wx").pipe(Effect.mapError(stateIoError(file, "writing temp file for")))
+        yield* writeSynced(temp, content, "wx", options.mode).pipe(Effect.mapError(stateIoError(file, "writing temp file for")))
+        // The umask may have narrowed the mode asked for at open.
+        if (options.mode !== undefined) yield* fs.chmod(temp, options.mode).pipe(Effect.mapError(stateIoError(file, "writing temp file for")))
         yield* beforeRename
         yield* fs.rename(temp, file).pipe(Effect.mapError(stateIoError(file, "replacing")))
         yield* syncDir(path.dirname(file))

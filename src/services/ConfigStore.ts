@@ -1,4 +1,4 @@
-import { Context, type Duration, type Effect, type Stream } from "effect"
+import { Context, type Effect, type Stream } from "effect"
 import type { OpenClawConfig } from "../domain/config/ConfigSchema.js"
 import type {
   ConfigInvalid,
@@ -57,14 +57,6 @@ export interface WriteResult {
 export type PromoteResult =
   | { readonly _tag: "Promoted"; readonly hash: string }
   | { readonly _tag: "Skipped"; readonly reason: string }
-
-/** Timings of the store; tests swap them for fast ones. */
-export class ConfigPolicy extends Context.Tag("openclaw/ConfigPolicy")<ConfigPolicy, {
-  readonly lockTimeout: Duration.DurationInput
-  readonly lockPoll: Duration.DurationInput
-  readonly watchDebounce: Duration.DurationInput
-  readonly watchMissingRetries: number
-}>() {}
 
 /** The user's `openclaw.json`: reading, validating, guarded atomic writes, last-known-good and hot reload. */
 export class ConfigStore extends Context.Tag("openclaw/ConfigStore")<ConfigStore, {

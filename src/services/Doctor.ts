@@ -1,16 +1,8 @@
-import { Context, type Duration, type Effect } from "effect"
+import { Context, type Effect } from "effect"
 import type { DoctorConfigUnrecoverable } from "../domain/doctor/errors.js"
 import type { DoctorRun } from "../domain/doctor/posture.js"
 import type { DoctorReport } from "../domain/doctor/report.js"
 import type { ConfigIoError } from "../domain/errors.js"
-
-/** Timings of the doctor's live probes; tests swap them for short ones. */
-export class DoctorPolicy extends Context.Tag("openclaw/DoctorPolicy")<DoctorPolicy, {
-  /** How long a port probe (TCP connect, then `/healthz`) may take. */
-  readonly probeTimeout: Duration.DurationInput
-  /** A lock file without a readable owner counts as stale once it is this old. */
-  readonly malformedLockAge: Duration.DurationInput
-}>() {}
 
 /**
  * `openclaw doctor`: runs the selected health checks and, when the run allows it, the repairs

@@ -1,6 +1,6 @@
 import { Context, type Effect, Schema } from "effect"
 import type { VersionGuardBlocked } from "../domain/errors.js"
-import type { ExtraService, ServicePlatform, ServiceStatus } from "../domain/service/records.js"
+import type { ExtraService, ServicePlatform, ServiceStatus } from "../domain/supervisor/records.js"
 
 /** No systemd user session, launchd or Task Scheduler on this host. */
 export class ServiceManagerUnavailable extends Schema.TaggedError<ServiceManagerUnavailable>()("ServiceManagerUnavailable", {

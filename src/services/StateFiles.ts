@@ -15,10 +15,16 @@ export class StateFiles extends Context.Tag("openclaw/StateFiles")<StateFiles, {
   /** The file as UTF-8, or `undefined` when it does not exist. */
   readonly readIfExists: (file: string) => Effect.Effect<string | undefined, StateIoError>
   /**
-   * Replaces `file` so a reader sees the old or the new bytes, never a mix: temp file beside it (0600),
-   * fsync, `beforeRename` (a backup ring), rename, fsync of the directory. The temp file never survives a failure.
+   * Replaces `file` so a reader sees the old or the new bytes, never a mix: temp file beside it (0600, or
+   * `options.mode`), fsync, `beforeRename` (a backup ring), rename, fsync of the directory. The temp file
+   * never survives a failure. Text is written as UTF-8; bytes as they are.
    */
-  readonly atomicWrite: <E = never>(file: string, text: string, beforeRename?: Effect.Effect<void, E>) => Effect.Effect<void, StateIoError | E>
+  readonly atomicWrite: <E = never>(
+    file: string,
+    content: string | Uint8Array,
+    beforeRename?: Effect.Effect<void, E>,
+    options?: { readonly mode?: number }
+  ) => Effect.Effect<void, StateIoError | E>
   /** Creates a file that must not exist yet (exclusive create, 0600). */
   readonly writeExclusive: (file: string, text: string) => Effect.Effect<void, StateIoError>
   /** Appends `text` with one O_APPEND write and fsyncs it (0600 when created). */

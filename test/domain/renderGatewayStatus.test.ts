@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import type { ServiceStatus } from "../../src/domain/service/records.js"
+import type { ServiceStatus } from "../../src/domain/supervisor/records.js"
 import type { GatewayStatusReport } from "../../src/domain/status/gatewayStatus.js"
 import { renderGatewayStatus } from "../../src/domain/status/renderGatewayStatus.js"
 import { fakeStatus } from "../support/serviceManagerTest.js"

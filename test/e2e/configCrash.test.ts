@@ -10,6 +10,8 @@ const KILLS = 200
 
 interface Child {
   readonly lastStarted: () => number | undefined
+  /** Resolves once the writer has started version `n` (so every version before it is written). */
+  readonly started: (n: number) => Promise<void>
   readonly kill: () => Promise<void>
   readonly ready: Promise<void>
 }
@@ -20,6 +22,7 @@ const startWriter = (env: NodeJS.ProcessEnv, from: number): Child => {
   let buffer = ""
   let onReady: () => void = () => {}
   const ready = new Promise<void>((resolve) => (onReady = resolve))
+  const waiters: Array<{ readonly n: number; readonly resolve: () => void }> = []
   child.stdout.on("data", (chunk: Buffer) => {
     buffer += chunk.toString("utf8")
     const lines = buffer.split("\n")
@@ -29,11 +32,18 @@ const startWriter = (env: NodeJS.ProcessEnv, from: number): Child => {
       const match = /^writing (\d+)$/.exec(line)
       if (match) last = Number(match[1])
     }
+    for (const waiter of [...waiters]) {
+      if (last !== undefined && last >= waiter.n) {
+        waiters.splice(waiters.indexOf(waiter), 1)
+        waiter.resolve()
+      }
+    }
   })
   // "close" fires after stdout is drained, so the last "writing N" line has been seen.
   const exited = new Promise<void>((resolve) => child.on("close", () => resolve()))
   return {
     lastStarted: () => last,
+    started: (n) => (last !== undefined && last >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
     ready,
     kill: async () => {
       child.kill("SIGKILL")
@@ -86,7 +96,8 @@ describe("config crash safety", () => {
     expect(maxTemps).toBeLessThanOrEqual(2)
     const finisher = startWriter(env, next)
     await finisher.ready
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // Its first write has committed (and swept what dead writers left) once it starts the second.
+    await finisher.started(next + 1)
     await finisher.kill()
     const leftovers = fs.readdirSync(dir).filter((name) => name.endsWith(".tmp"))
     expect(leftovers.length).toBeLessThanOrEqual(1)

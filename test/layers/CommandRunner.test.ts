@@ -1,9 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
-import { CommandRunnerLive, TIMEOUT_EXIT_CODE } from "../../src/layers/service/CommandRunnerLive.js"
+import { Effect, Fiber, TestClock } from "effect"
+import { CommandRunnerLive, TIMEOUT_EXIT_CODE } from "../../src/layers/supervisor/CommandRunnerLive.js"
 import { CommandRunner } from "../../src/services/CommandRunner.js"
 
 const node = process.execPath
+
+/** Waits until some fiber sleeps on the TestClock (here: the runner's timeout), so adjusting it counts. */
+const awaitSleeping = Effect.repeat(TestClock.sleeps(), { until: (sleeps) => sleeps.length > 0 })
 
 describe("CommandRunnerLive (real child processes)", () => {
   it.live("returns exit code, stdout and stderr; a non-zero exit is a result", () =>
@@ -28,12 +31,15 @@ describe("CommandRunnerLive (real child processes)", () => {
       expect(error.message).toContain("ENOENT")
     }).pipe(Effect.provide(CommandRunnerLive)))
 
-  it.live("a command that outlives its timeout is killed and reported as exit 124", () =>
+  // On the TestClock: the timeout elapses when the test says so, however slow the machine is.
+  it.effect("a command that outlives its timeout is killed and reported as exit 124", () =>
     Effect.gen(function*() {
-      const started = Date.now()
-      const result = yield* (yield* CommandRunner).run(node, ["-e", "setTimeout(() => {}, 20000)"], { timeoutMs: 300 })
+      const runner = yield* CommandRunner
+      const fiber = yield* Effect.fork(runner.run(node, ["-e", "setTimeout(() => {}, 20000)"], { timeoutMs: 300 }))
+      yield* awaitSleeping
+      yield* TestClock.adjust("300 millis")
+      const result = yield* Fiber.join(fiber)
       expect(result.code).toBe(TIMEOUT_EXIT_CODE)
       expect(result.stderr).toContain("timed out after 300ms")
-      expect(Date.now() - started).toBeLessThan(5000)
     }).pipe(Effect.provide(CommandRunnerLive)))
 })

@@ -1,5 +1,7 @@
 import { afterAll, assert, describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Fiber, Layer, Logger, Option, Stream } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { Chunk, Deferred, Effect, Fiber, Layer, Logger, Option, Queue, Stream } from "effect"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -8,6 +10,7 @@ import type { EditOp } from "../../src/domain/config/edits.js"
 import { ConfigEditor } from "../../src/services/ConfigEditor.js"
 import { ConfigStore } from "../../src/services/ConfigStore.js"
 import { configTestLayer, type ConfigTestEnv } from "../support/configTestLayer.js"
+import { diskFull, FaultyFileSystem, permissionDenied } from "../support/faultyFileSystem.js"
 import { isRecord } from "../../src/domain/isRecord.js"
 
 const dirs: Array<string> = []
@@ -98,12 +101,32 @@ const collectLogs = () => {
   return { lines, layer: Logger.replace(Logger.defaultLogger, logger) }
 }
 
-const waitUntil = (condition: () => boolean, timeoutMs: number) =>
-  Effect.gen(function*() {
-    const deadline = Date.now() + timeoutMs
-    while (!condition() && Date.now() < deadline) yield* Effect.sleep("20 millis")
-    return condition()
+/** Log lines as they arrive: a test takes the next one instead of polling for it. */
+const streamLogs = () => {
+  const queue = Effect.runSync(Queue.unbounded<string>())
+  const logger = Logger.make(({ message }) => {
+    Queue.unsafeOffer(queue, Array.isArray(message) ? message.map(String).join(" ") : String(message))
   })
+  return { queue, layer: Logger.replace(Logger.defaultLogger, logger) }
+}
+
+/** The next log line that satisfies `predicate` (earlier ones are dropped). */
+const nextLog = (queue: Queue.Queue<string>, predicate: (line: string) => boolean): Effect.Effect<string> =>
+  Effect.flatMap(Queue.take(queue), (line) => (predicate(line) ? Effect.succeed(line) : nextLog(queue, predicate)))
+
+/**
+ * The real disk with a scripted `watch`: the test says when the directory changed, and learns when the
+ * store has started watching (after its initial read), so no test waits for a watcher to be ready.
+ */
+const scriptedWatch = Effect.gen(function*() {
+  const events = yield* Queue.unbounded<FileSystem.WatchEvent>()
+  const watching = yield* Deferred.make<void>()
+  const layer = Layer.effect(FileSystem.FileSystem, Effect.map(FileSystem.FileSystem, (real) => ({
+    ...real,
+    watch: () => Stream.fromQueue(events).pipe(Stream.onStart(Deferred.succeed(watching, undefined)))
+  }))).pipe(Layer.provide(NodeFileSystem.layer))
+  return { layer, watching, changed: (file: string) => Queue.offer(events, FileSystem.WatchEventUpdate({ path: file })) }
+})
 
 describe("ConfigStore write guard", () => {
   it.live("gateway-mode-removed (editor unset) is rejected, saved aside, and allowDestructive bypasses it", () => {
@@ -421,8 +444,10 @@ describe("ConfigEditor", () => {
       const editor = yield* ConfigEditor
       yield* seed({ gateway: { mode: "local", port: 19001 } })
       const before = fs.readFileSync(env.configPath)
+      // An mtime in the past: any rewrite would move it, however fast the machine is.
+      const past = new Date("2020-01-01T00:00:00Z")
+      fs.utimesSync(env.configPath, past, past)
       const mtime = fs.statSync(env.configPath).mtimeMs
-      yield* Effect.sleep("30 millis")
       const outcome = yield* editor.apply([set("gateway.port", 19001)])
       expect(outcome).toEqual({ _tag: "NoChange", path: env.configPath })
       expect(fs.readFileSync(env.configPath).equals(before)).toBe(true)
@@ -554,28 +579,81 @@ describe("ConfigEditor", () => {
 })
 
 describe("ConfigStore hot reload", () => {
+  // The watcher itself is the platform's (covered end to end by the gateway's hot reload test); here
+  // the directory events are scripted, so the test waits on the store's own steps, never on time.
   it.scopedLive("watch skips an invalid edit (logged) and delivers the next valid one", () => {
     const env = setup()
-    const logs = collectLogs()
+    const logs = streamLogs()
     return Effect.gen(function*() {
-      const store = yield* ConfigStore
+      const watch = yield* scriptedWatch
+      const store = yield* ConfigStore.pipe(Effect.provide(env.withFileSystem(watch.layer)))
       fs.writeFileSync(env.configPath, serialize({ meta: {}, gateway: { mode: "local", port: 19000 } }))
       const fiber = yield* Effect.forkScoped(Stream.runCollect(Stream.take(store.watch, 1)))
-      yield* Effect.sleep("150 millis")
+      yield* Deferred.await(watch.watching)
 
       fs.writeFileSync(env.configPath, serialize({ meta: {}, gateway: { mode: "local", port: 19000, bind: "bogus" } }))
-      const isSkip = (line: string) => line.startsWith("config reload skipped (invalid config): ")
-      expect(yield* waitUntil(() => logs.lines.some(isSkip), 5_000)).toBe(true)
-      expect(logs.lines.find(isSkip)).toContain("gateway.bind")
-      yield* Effect.sleep("150 millis")
+      yield* watch.changed(env.configPath)
+      const skip = yield* nextLog(logs.queue, (line) => line.startsWith("config reload skipped (invalid config): "))
+      expect(skip).toContain("gateway.bind")
       expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
 
       fs.writeFileSync(env.configPath, serialize({ meta: {}, gateway: { mode: "local", port: 19002 } }))
-      const delivered = Chunk.toReadonlyArray(yield* Fiber.join(fiber).pipe(Effect.timeout("5 seconds")))
+      yield* watch.changed(env.configPath)
+      const detected = yield* nextLog(logs.queue, (line) => line.startsWith("config change detected; evaluating reload ("))
+      expect(detected.startsWith("config change detected; evaluating reload (gateway.port)")).toBe(true)
+      const delivered = Chunk.toReadonlyArray(yield* Fiber.join(fiber))
       expect(delivered).toHaveLength(1)
       expect(delivered[0]?.config.gateway?.port).toBe(19002)
       expect(delivered[0]?.snapshot.hash).toBe(sha256(fs.readFileSync(env.configPath, "utf8")))
-      expect(logs.lines.some((line) => line.startsWith("config change detected; evaluating reload (gateway.port)"))).toBe(true)
-    }).pipe(Effect.provide(Layer.merge(env.layer, logs.layer)))
-  }, 15_000)
+    }).pipe(Effect.provide(logs.layer))
+  })
+})
+
+describe("ConfigStore faults (FaultyFileSystem)", () => {
+  const version = (i: number) => ({ gateway: { mode: "local", port: 18000 + i } })
+  /** openclaw.json and every sibling (.bak ring, temp files), name -> bytes. */
+  const installFiles = (env: ConfigTestEnv) =>
+    Object.fromEntries(siblings(env.configPath, "").map((file) => [path.basename(file), fs.readFileSync(file, "utf8")]))
+
+  it.live("disk full while writing openclaw.json: ConfigIoError naming the file; the file and its .bak ring intact, no temp file left", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      for (let i = 1; i <= 3; i++) yield* seed(version(i)).pipe(Effect.provide(env.layer))
+      const before = installFiles(env)
+      expect(Object.keys(before).sort()).toEqual(["openclaw.json", "openclaw.json.bak", "openclaw.json.bak.1"])
+
+      const full = env.withFileSystem(FaultyFileSystem([diskFull("write", (p) => p.endsWith(".tmp"))]))
+      const error = yield* Effect.flip(seed(version(4)).pipe(Effect.provide(full)))
+      expect(error).toMatchObject({ _tag: "ConfigIoError", code: "CONFIG_IO_ERROR", path: env.configPath })
+      expect(error.message).toBe(`writing temp file for ${env.configPath} failed: ENOSPC: no space left on device, write`)
+      expect(installFiles(env)).toEqual(before)
+      expect(fs.readdirSync(env.dir).filter((name) => name.endsWith(".tmp"))).toEqual([])
+    })
+  })
+
+  it.live("permission denied creating the config dir: ConfigIoError naming the dir, nothing written", () => {
+    const env = setup({ OPENCLAW_STATE_DIR: "fresh-state" })
+    const stateDir = path.dirname(env.configPath)
+    return Effect.gen(function*() {
+      const denied = env.withFileSystem(FaultyFileSystem([permissionDenied("makeDirectory", (p) => p === stateDir)]))
+      const error = yield* Effect.flip(seed(version(1)).pipe(Effect.provide(denied)))
+      expect(error).toMatchObject({ _tag: "ConfigIoError", code: "CONFIG_IO_ERROR", path: stateDir })
+      expect(error.message).toBe(`creating directory ${stateDir} failed: EACCES: permission denied`)
+      expect(fs.existsSync(stateDir)).toBe(false)
+    })
+  })
+
+  it.live("permission denied inside the config dir: ConfigIoError naming the path, openclaw.json untouched", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      yield* seed(version(1)).pipe(Effect.provide(env.layer))
+      const before = installFiles(env)
+      const inDir = (p: string) => path.dirname(p) === env.dir
+      const denied = env.withFileSystem(FaultyFileSystem([permissionDenied("open", inDir), permissionDenied("writeFileString", inDir)]))
+      const error = yield* Effect.flip(seed(version(2)).pipe(Effect.provide(denied)))
+      expect(error).toMatchObject({ _tag: "ConfigIoError", code: "CONFIG_IO_ERROR", path: `${env.configPath}.lock` })
+      expect(error.message).toBe(`locking ${env.configPath}.lock failed: EACCES: permission denied`)
+      expect(installFiles(env)).toEqual(before)
+    })
+  })
 })

@@ -15,6 +15,7 @@ import { type DoctorReport, findingsOf, lintReportOf } from "../../src/domain/do
 import { ConfigStore } from "../../src/services/ConfigStore.js"
 import { Doctor } from "../../src/services/Doctor.js"
 import { type DoctorTestEnv, type DoctorTestOptions, doctorTestLayer } from "../support/doctorTestLayer.js"
+import { diskFull, FaultyFileSystem } from "../support/faultyFileSystem.js"
 import { fakeServiceState, fakeStatus } from "../support/serviceManagerTest.js"
 
 const dirs: Array<string> = []
@@ -194,6 +195,19 @@ describe("doctor --fix: clobbered config recovery", () => {
       expect(fs.readFileSync(path.join(env.stateDir, kept[0] ?? ""), "utf8")).toBe(`garbage{\n${good}`)
       expect(modeOf(path.join(env.stateDir, kept[0] ?? ""))).toBe(0o600)
       expect(findingsOf(report).filter((f) => f.severity === "error")).toEqual([])
+      expect(fs.readdirSync(env.stateDir).filter((name) => name.endsWith(".tmp"))).toEqual([])
+    }))
+
+  it.live("disk full while writing the recovered config: ConfigIoError naming openclaw.json, the broken file intact, no temp file", () =>
+    Effect.gen(function*() {
+      const full = FaultyFileSystem([diskFull("write", (p) => path.basename(p).startsWith("openclaw.json.") && p.endsWith(".tmp"))])
+      const env = setup({ fileSystem: full })
+      const broken = `garbage{\n${json(healthy)}`
+      writeRaw(env.configPath, broken)
+      const error = yield* Effect.flip(runDoctor(env, plan({ fix: true })))
+      expect(error).toMatchObject({ _tag: "ConfigIoError", code: "CONFIG_IO_ERROR", path: env.configPath })
+      expect(error.message).toBe(`writing temp file for ${env.configPath} failed: ENOSPC: no space left on device, write`)
+      expect(fs.readFileSync(env.configPath, "utf8")).toBe(broken)
       expect(fs.readdirSync(env.stateDir).filter((name) => name.endsWith(".tmp"))).toEqual([])
     }))
 

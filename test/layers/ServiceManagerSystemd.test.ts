@@ -4,6 +4,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { VERSION } from "../../src/domain/BuildInfo.js"
 import { ServiceManager } from "../../src/services/ServiceManager.js"
+import { diskFull, FaultyFileSystem } from "../support/faultyFileSystem.js"
 import { fakeSystemd, when } from "../support/RecordingCommandRunner.js"
 import { cleanupServiceHomes, serviceTestEnv } from "../support/serviceTestLayer.js"
 
@@ -272,5 +273,24 @@ describe("ServiceManager on systemd (recording runner)", () => {
       expect(env).not.toContain("OPENCLAW_STATE_DIR")
       expect(fs.existsSync(path.join(t.home, ".config", "systemd", "user", "openclaw-gateway-work.service"))).toBe(true)
     }).pipe(Effect.provide(t.layer))
+  })
+
+  it.effect("disk full while rewriting the unit: SERVICE_ACTION_FAILED naming it, the installed unit intact, no temp file, nothing activated", () => {
+    const t = setup()
+    t.writeConfig({ gateway: { mode: "local", port: 18789 } })
+    return Effect.gen(function*() {
+      yield* Effect.flatMap(ServiceManager, (manager) => manager.install({ force: false, token: "tok-123" })).pipe(Effect.provide(t.layer))
+      const unitBefore = fs.readFileSync(t.unitPath, "utf8")
+      const ran = t.runner.lines().length
+      t.writeConfig({ gateway: { mode: "local", port: 18888 } })
+      const full = t.withFileSystem(FaultyFileSystem([diskFull("write", (p) => p.startsWith(`${t.unitPath}.`) && p.endsWith(".tmp"))]))
+      const error = yield* Effect.flip(Effect.flatMap(ServiceManager, (manager) => manager.install({ force: true })).pipe(Effect.provide(full)))
+      expect(error).toMatchObject({ _tag: "ServiceActionFailed", code: "SERVICE_ACTION_FAILED", action: "install" })
+      expect(error.message).toBe(`writing temp file for ${t.unitPath} failed: ENOSPC: no space left on device, write`)
+      expect(fs.readFileSync(t.unitPath, "utf8")).toBe(unitBefore)
+      expect(modeOf(t.unitPath)).toBe("600")
+      expect(fs.readdirSync(path.dirname(t.unitPath))).toEqual([UNIT])
+      expect(t.runner.lines().slice(ran)).not.toContain("systemctl --user daemon-reload")
+    })
   })
 })

@@ -31,7 +31,7 @@ describe("openclaw doctor (in process, services from context)", () => {
       expect(JSON.parse(json.stdout)).toEqual({ ok: true, checksRun: 7, checksSkipped: 3, findings: [] })
       const usage = yield* runInProcess(["doctor", "--all"])
       expect(usage.code).toBe(2)
-      expect(usage.stderr).toBe("error[DOCTOR_USAGE]: --severity-min, --all, --only and --skip are only accepted together with --lint.")
+      expect(usage.stderr).toBe("error[DOCTOR_USAGE]: --severity-min, --all, --only and --skip are only accepted together with --lint.\n")
     }).pipe(Effect.provide(cliTestLayer(env, { serviceManager: ServiceManagerTest(services) })))
   })
 })

@@ -12,7 +12,8 @@ import { PathsLive } from "../../src/layers/PathsLive.js"
 import { StateFilesLive } from "../../src/layers/StateFilesLive.js"
 import type { StateFiles } from "../../src/services/StateFiles.js"
 import type { ConfigEditor } from "../../src/services/ConfigEditor.js"
-import { ConfigPolicy, type ConfigStore } from "../../src/services/ConfigStore.js"
+import { ConfigPolicy } from "../../src/services/ConfigPolicy.js"
+import type { ConfigStore } from "../../src/services/ConfigStore.js"
 import type { Host } from "../../src/services/Host.js"
 import type { Paths } from "../../src/services/Paths.js"
 
@@ -32,6 +33,10 @@ export interface ConfigTestEnv {
   readonly dir: string
   readonly configPath: string
   readonly layer: Layer.Layer<ConfigStore | ConfigEditor | Paths | Host | ConfigPolicy | StateFiles | FileSystem.FileSystem>
+  /** The same install over another FileSystem (a faulty one, a scripted watch), for fault and reload tests. */
+  readonly withFileSystem: (
+    fileSystem: Layer.Layer<FileSystem.FileSystem>
+  ) => Layer.Layer<ConfigStore | ConfigEditor | Paths | Host | ConfigPolicy | StateFiles | FileSystem.FileSystem>
 }
 
 /**
@@ -43,8 +48,11 @@ export const configTestLayer = (extraEnv: Readonly<Record<string, string>> = {})
   const facts: HostFacts = { env: { OPENCLAW_STATE_DIR: dir, ...extraEnv }, osHome: dir, cwd: dir }
   const { configPath } = resolvePaths(facts)
   const host = HostFrom(facts)
-  const base = Layer.mergeAll(host, PathsLive().pipe(Layer.provide(host)), ConfigPolicyTest, DiskFilesTest)
-  const store = ConfigStoreLive.pipe(Layer.provideMerge(base))
-  const layer = ConfigEditorLive.pipe(Layer.provideMerge(store))
-  return { dir, configPath, layer }
+  const withFileSystem = (fileSystem: Layer.Layer<FileSystem.FileSystem>) => {
+    const files = StateFilesLive.pipe(Layer.provideMerge(fileSystem))
+    const base = Layer.mergeAll(host, PathsLive().pipe(Layer.provide(host)), ConfigPolicyTest, files)
+    const store = ConfigStoreLive.pipe(Layer.provideMerge(base))
+    return ConfigEditorLive.pipe(Layer.provideMerge(store))
+  }
+  return { dir, configPath, layer: withFileSystem(NodeFileSystem.layer), withFileSystem }
 }

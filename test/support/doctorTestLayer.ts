@@ -1,3 +1,4 @@
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { Layer } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -7,11 +8,13 @@ import { ConfigStoreLive } from "../../src/layers/ConfigStoreLive.js"
 import { DoctorLive } from "../../src/layers/doctor/DoctorLive.js"
 import { HostFrom } from "../../src/layers/HostLive.js"
 import { PathsLive } from "../../src/layers/PathsLive.js"
-import type { ConfigPolicy, ConfigStore } from "../../src/services/ConfigStore.js"
-import { type Doctor, DoctorPolicy } from "../../src/services/Doctor.js"
+import type { ConfigPolicy } from "../../src/services/ConfigPolicy.js"
+import type { ConfigStore } from "../../src/services/ConfigStore.js"
+import type { Doctor } from "../../src/services/Doctor.js"
+import { DoctorPolicy } from "../../src/services/DoctorPolicy.js"
 import type { Host } from "../../src/services/Host.js"
 import type { Paths } from "../../src/services/Paths.js"
-import { ConfigPolicyTest, configTestLayer, DiskFilesTest } from "./configTestLayer.js"
+import { ConfigPolicyTest, configTestLayer, type ConfigTestEnv, DiskFilesTest } from "./configTestLayer.js"
 import { type FakeServiceState, fakeServiceState, ServiceManagerTest } from "./serviceManagerTest.js"
 
 /** Short probes for tests: a port probe gives up after 500 ms; ownerless locks count as stale at once. */
@@ -32,6 +35,8 @@ export interface DoctorTestOptions {
   readonly services?: FakeServiceState | "none"
   /** Use the canonical `<home>/.openclaw` layout (needed for service repairs) instead of `OPENCLAW_STATE_DIR`. */
   readonly canonical?: boolean
+  /** Another FileSystem under the whole stack (a faulty one), for fault tests; not with `canonical`. */
+  readonly fileSystem?: Layer.Layer<FileSystem.FileSystem>
 }
 
 const canonicalBase = (env: Readonly<Record<string, string>>) => {
@@ -44,12 +49,15 @@ const canonicalBase = (env: Readonly<Record<string, string>>) => {
   return { dir, configPath, layer: ConfigStoreLive.pipe(Layer.provideMerge(base)) }
 }
 
+const withFileSystem = (env: ConfigTestEnv, fileSystem: Layer.Layer<FileSystem.FileSystem> | undefined) =>
+  fileSystem === undefined ? env : { ...env, layer: env.withFileSystem(fileSystem) }
+
 /**
  * The live doctor over a throwaway install (never the real home): real ConfigStore and files, a fake
  * ServiceManager, short probe timings. The state dir exists with mode 0700.
  */
 export const doctorTestLayer = (options: DoctorTestOptions = {}): DoctorTestEnv => {
-  const base = options.canonical === true ? canonicalBase(options.env ?? {}) : configTestLayer(options.env ?? {})
+  const base = options.canonical === true ? canonicalBase(options.env ?? {}) : withFileSystem(configTestLayer(options.env ?? {}), options.fileSystem)
   const services = options.services === "none" ? undefined : options.services ?? fakeServiceState()
   const extras = services === undefined ? DoctorPolicyTest : Layer.merge(DoctorPolicyTest, ServiceManagerTest(services))
   const layer = DoctorLive.pipe(Layer.provide(extras), Layer.provideMerge(base.layer))

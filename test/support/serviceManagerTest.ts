@@ -1,5 +1,5 @@
 import { Effect, Layer } from "effect"
-import type { ExtraService, ServiceStatus } from "../../src/domain/service/records.js"
+import type { ExtraService, ServiceStatus } from "../../src/domain/supervisor/records.js"
 import { type InstallOptions, ServiceManager, ServiceManagerUnavailable } from "../../src/services/ServiceManager.js"
 
 /** The scripted state of the fake supervisor; tests read `calls` to see what was asked of it. */

@@ -1,5 +1,5 @@
 import { Console, Effect, Either, Schema } from "effect"
-import { type ServiceAction, SERVICE_MANAGER_UNAVAILABLE_HINT, ServiceActionErrorReport, ServiceActionReport } from "../../domain/service/report.js"
+import { type ServiceAction, SERVICE_MANAGER_UNAVAILABLE_HINT, ServiceActionErrorReport, ServiceActionReport } from "../../domain/supervisor/report.js"
 import { type InstallOptions, type ServiceActionResult, type ServiceError, ServiceManager } from "../../services/ServiceManager.js"
 import { CliExit } from "../CliExit.js"
 

@@ -1,4 +1,4 @@
-import type { ExtraService, ServiceStatus } from "../service/records.js"
+import type { ExtraService, ServiceStatus } from "../supervisor/records.js"
 import { CheckId } from "./checks.js"
 import type { Finding } from "./Finding.js"
 import { SERVICE_EXTERNAL } from "./messages.js"

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { ExtraService, ServiceStatus } from "../service/records.js"
+import { ExtraService, ServiceStatus } from "../supervisor/records.js"
 import { Capability } from "../probe/report.js"
 
 const Nullable = <S extends Schema.Schema.Any>(s: S) => Schema.NullOr(s)

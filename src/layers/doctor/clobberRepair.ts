@@ -1,5 +1,4 @@
 import { Clock, Effect, Either } from "effect"
-import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { substituteEnv } from "../../domain/config/envSubstitution.js"
 import { parseJson5 } from "../../domain/config/json5.js"
@@ -9,13 +8,14 @@ import { findJsonRootSuffix } from "../../domain/doctor/jsonPrefix.js"
 import { planLegacyMigration } from "../../domain/doctor/legacyKeys.js"
 import { clobberCapReached, LAST_GOOD_RESTORED, PREFIX_REMOVED } from "../../domain/doctor/messages.js"
 import { judgeRestoreCandidate, type RestoreCandidate } from "../../domain/doctor/restoreCandidate.js"
-import type { ConfigIoError } from "../../domain/errors.js"
+import type { ConfigIoError, StateIoError } from "../../domain/errors.js"
 import { fileTimestamp } from "../../domain/WriteGuard.js"
 import type { ConfigSnapshot } from "../../services/ConfigStore.js"
-import { withFileLock } from "../fs/fileLock.js"
-import { atomicWrite, io, readIfExists, sha256, writeExclusive } from "../fs/files.js"
-import type { DoctorDeps } from "./deps.js"
 import { isRecord } from "../../domain/isRecord.js"
+import { asConfigIo } from "../fs/asConfigIo.js"
+import { stateIoError } from "../fs/platformErrors.js"
+import { sha256 } from "../fs/sha256.js"
+import type { DoctorDeps } from "./deps.js"
 
 /** How recovering a broken `openclaw.json` went. */
 export type RecoveryResult =
@@ -30,7 +30,7 @@ const validEnough = (config: unknown, env: DoctorDeps["env"]) =>
 
 /** The sha256 recorded for this config's last-known-good copy (written by `promoteLastGood`). */
 const recordedLastGoodHash = (deps: DoctorDeps) =>
-  readIfExists(path.join(deps.paths.stateDir, "state", "config-health.json")).pipe(
+  deps.stateFiles.readIfExists(path.join(deps.paths.stateDir, "state", "config-health.json")).pipe(
     Effect.map((text) => {
       if (text === undefined) return undefined
       const parsed = parseJson5(text)
@@ -46,35 +46,37 @@ const restoreCandidates = (deps: DoctorDeps) =>
   Effect.gen(function*() {
     const file = deps.store.path
     const candidates: Array<RestoreCandidate> = []
-    const lastGood = yield* readIfExists(`${file}.last-good`)
+    const lastGood = yield* deps.stateFiles.readIfExists(`${file}.last-good`)
     if (lastGood !== undefined) {
       const recorded = yield* recordedLastGoodHash(deps)
       candidates.push({ source: "last-good", path: `${file}.last-good`, text: lastGood, hashMatches: recorded !== undefined && recorded === sha256(lastGood) })
     }
-    const bak = yield* readIfExists(`${file}.bak`)
+    const bak = yield* deps.stateFiles.readIfExists(`${file}.bak`)
     if (bak !== undefined) candidates.push({ source: "bak", path: `${file}.bak`, text: bak, hashMatches: true })
     return candidates
   })
 
 /** Saves the broken bytes as `<path>.clobbered.<ts>[-NN]` (exclusive, 0600), rotating the oldest beyond the cap. */
-export const saveClobbered = (file: string, text: string) =>
+export const saveClobbered = (deps: DoctorDeps, file: string, text: string) =>
   Effect.gen(function*() {
+    const { fs, stateFiles } = deps
     const dir = path.dirname(file)
     const prefix = clobberedPrefix(path.basename(file))
-    const existing = yield* io(dir, "listing", () => fs.readdir(dir)).pipe(
+    const existing = yield* fs.readDirectory(dir).pipe(
+      Effect.mapError(stateIoError(dir, "listing")),
       Effect.map((entries) => entries.filter((entry) => entry.startsWith(prefix) && !entry.endsWith(".tmp")))
     )
     const rotate = clobberRotation(existing)
-    for (const name of rotate) yield* io(path.join(dir, name), "removing", () => fs.rm(path.join(dir, name), { force: true }))
+    for (const name of rotate) yield* fs.remove(path.join(dir, name), { force: true }).pipe(Effect.mapError(stateIoError(path.join(dir, name), "removing")))
     const notes = rotate.length > 0 ? [clobberCapReached(file, existing.length)] : []
     const stamp = fileTimestamp(new Date(yield* Clock.currentTimeMillis))
     for (let attempt = 0; attempt < 100; attempt++) {
       const target = clobberedPath(file, stamp, attempt)
-      const saved = yield* writeExclusive(target, text).pipe(Effect.as(true), Effect.catchTag("ConfigIoError", () => Effect.succeed(false)))
+      const saved = yield* stateFiles.writeExclusive(target, text).pipe(Effect.as(true), Effect.catchTag("StateIoError", () => Effect.succeed(false)))
       if (saved) return { path: target, notes }
     }
     const last = clobberedPath(file, `${stamp}-${process.pid}`, 0)
-    yield* writeExclusive(last, text)
+    yield* stateFiles.writeExclusive(last, text)
     return { path: last, notes }
   })
 
@@ -84,16 +86,16 @@ export const saveClobbered = (file: string, text: string) =>
  */
 const replaceKeepingClobbered = (deps: DoctorDeps, snapshot: ConfigSnapshot, replacement: string, change: string) => {
   const file = deps.store.path
-  return withFileLock(
+  return deps.stateFiles.withLock(
     `${file}.lock`,
     { timeout: deps.configPolicy.lockTimeout, poll: deps.configPolicy.lockPoll },
     Effect.gen(function*() {
-      const current = yield* readIfExists(file)
+      const current = yield* deps.stateFiles.readIfExists(file)
       if (current === undefined || sha256(current) !== snapshot.hash) {
         return { _tag: "Conflict", message: `Config file ${file} changed while doctor was repairing it; nothing was changed. Re-run \`openclaw doctor --fix\`.` } as const
       }
-      const saved = yield* saveClobbered(file, current)
-      yield* atomicWrite(file, replacement)
+      const saved = yield* saveClobbered(deps, file, current)
+      yield* deps.stateFiles.atomicWrite(file, replacement)
       return { _tag: "Recovered", change, clobberedPath: saved.path, notes: saved.notes } as const
     })
   )
@@ -104,7 +106,7 @@ const replaceKeepingClobbered = (deps: DoctorDeps, snapshot: ConfigSnapshot, rep
  * else restore last-known-good (`.last-good`, then `.bak`). Never writes a partial replacement.
  */
 export const recoverBrokenConfig = (deps: DoctorDeps, snapshot: ConfigSnapshot): Effect.Effect<RecoveryResult, ConfigIoError> =>
-  Effect.gen(function*() {
+  Effect.gen(function*(): Effect.fn.Return<RecoveryResult, ConfigIoError | StateIoError> {
     if (snapshot.text === undefined) return { _tag: "NotRecovered", reasons: ["config file is missing"] }
     const reasons: Array<string> = []
     if (snapshot.parseError !== undefined) {
@@ -122,4 +124,4 @@ export const recoverBrokenConfig = (deps: DoctorDeps, snapshot: ConfigSnapshot):
       reasons.push(judged.left)
     }
     return { _tag: "NotRecovered", reasons }
-  })
+  }).pipe(asConfigIo)

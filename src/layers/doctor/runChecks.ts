@@ -58,11 +58,11 @@ export const runCheck = (deps: DoctorDeps, check: CheckDescription, snapshot: Co
     case CheckId.gatewayConfig:
       return Effect.succeed(ran(check.id, gatewayConfigFindings(view)))
     case CheckId.gatewayAuth:
-      return Effect.succeed(ran(check.id, gatewayAuthFindings(view, deps.env, deps.inContainer)))
+      return Effect.map(deps.inContainer, (inContainer) => ran(check.id, gatewayAuthFindings(view, deps.env, inContainer)))
     case CheckId.stateIntegrity:
-      return Effect.map(gatherStateFacts(deps.paths.stateDir, deps.store.path), (facts) => ran(check.id, stateIntegrityFindings(facts)))
+      return Effect.map(gatherStateFacts(deps.fs, deps.paths.stateDir, deps.store.path), (facts) => ran(check.id, stateIntegrityFindings(facts)))
     case CheckId.gatewayLocks:
-      return Effect.map(gatherLocks(deps.paths.stateDir, deps.store.path), (locks) => ran(check.id, staleLockFindings(locks, toMillis(deps.policy.malformedLockAge))))
+      return Effect.map(gatherLocks(deps.fs, deps.paths.stateDir, deps.store.path), (locks) => ran(check.id, staleLockFindings(locks, toMillis(deps.policy.malformedLockAge))))
     case CheckId.gatewayDaemon:
       return withServices(deps, check.id, (services) =>
         Effect.gen(function*() {

@@ -81,7 +81,7 @@ export const runGateway = (options: RunOptions) =>
     const modeProblem = checkMode({ exists: snapshot.exists, config, allowUnconfigured: options.allowUnconfigured })
     if (modeProblem !== undefined) return yield* modeProblem
 
-    const inContainer = host.inContainer === true
+    const inContainer = yield* host.inContainer
     const bind = (options.bind ?? config.gateway?.bind ?? defaultBindMode(inContainer)) as BindMode
     const bindHost = bindHostFor(bind, config.gateway?.customBindHost, inContainer)
     if (typeof bindHost !== "string") return yield* bindHost

@@ -54,7 +54,7 @@ export const GatewayStatusLive = Layer.effect(
         const { port: configuredPort, source } = resolveGatewayPort({ env: host.env, configPort: config?.gateway?.port, dev: paths.dev })
         const port = installed?.port ?? configuredPort
         const bindMode = config?.gateway?.bind ?? "loopback"
-        const bindHost = bindHostFor(bindMode as BindMode, config?.gateway?.customBindHost, host.inContainer === true)
+        const bindHost = bindHostFor(bindMode as BindMode, config?.gateway?.customBindHost, yield* host.inContainer)
         const shownHost = typeof bindHost === "string" ? bindHost : "unavailable"
         const connectHost = shownHost === "0.0.0.0" || shownHost === "unavailable" ? "127.0.0.1" : shownHost
 

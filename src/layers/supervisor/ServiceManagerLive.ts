@@ -1,22 +1,24 @@
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Layer } from "effect"
-import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { VERSION } from "../../domain/BuildInfo.js"
-import { gatewayHeapMiB } from "../../domain/service/environment.js"
-import { serviceIdentity } from "../../domain/service/identity.js"
-import type { ServicePlatform } from "../../domain/service/records.js"
-import type { ServiceAction } from "../../domain/service/report.js"
-import { servicePaths } from "../../domain/service/spec.js"
+import { gatewayHeapMiB } from "../../domain/supervisor/environment.js"
+import { serviceIdentity } from "../../domain/supervisor/identity.js"
+import type { ServicePlatform } from "../../domain/supervisor/records.js"
+import type { ServiceAction } from "../../domain/supervisor/report.js"
+import { servicePaths } from "../../domain/supervisor/spec.js"
 import { CommandRunner } from "../../services/CommandRunner.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
-import { ServiceManager, ServiceManagerUnavailable } from "../../services/ServiceManager.js"
+import { type InstallOptions, ServiceManager, ServiceManagerUnavailable } from "../../services/ServiceManager.js"
+import { StateFiles } from "../../services/StateFiles.js"
 import { makeExec, type ServiceBackend } from "./backend.js"
 import { launchdBackend } from "./launchdBackend.js"
 import { makeLifecycle, refuseExternal, refuseIsolated } from "./lifecycle.js"
 import { schtasksBackend } from "./schtasksBackend.js"
+import { makeServiceFiles } from "./serviceFiles.js"
 import { systemdBackend } from "./systemdBackend.js"
 
 /** The exact message of ServiceManagerUnavailable when no supervisor is found. */
@@ -51,14 +53,11 @@ export interface ServiceManagerOptions {
 
 const nonEmpty = (value: string | undefined) => (value !== undefined && value.trim() !== "" ? value.trim() : undefined)
 
-const realEntry = () => {
+/** The real path of the running entry script (`process.argv[1]`), as the service must run it. */
+const realEntry = (fs: FileSystem.FileSystem) => {
   const entry = process.argv[1]
-  if (entry === undefined) return path.resolve("openclaw")
-  try {
-    return fs.realpathSync(entry)
-  } catch {
-    return path.resolve(entry)
-  }
+  if (entry === undefined) return Effect.succeed(path.resolve("openclaw"))
+  return fs.realPath(entry).pipe(Effect.orElseSucceed(() => path.resolve(entry)))
 }
 
 const windowsUser = (env: Readonly<Record<string, string | undefined>>) => {
@@ -81,6 +80,9 @@ export const ServiceManagerLive = (options: ServiceManagerOptions = {}) =>
       const host = yield* Host
       const paths = yield* Paths
       const store = yield* ConfigStore
+      const fs = yield* FileSystem.FileSystem
+      const stateFiles = yield* StateFiles
+      const serviceFiles = makeServiceFiles(fs, stateFiles)
       const exec = makeExec(runner, options.commandTimeoutMs ?? 15_000)
       // The home the supervisor will give the service: HOME on Unix; on Windows the profile dir (a Git Bash HOME is not it).
       const homeFor = (platform: ServicePlatform) =>
@@ -110,19 +112,20 @@ export const ServiceManagerLive = (options: ServiceManagerOptions = {}) =>
         const files = servicePaths(identity, { home, stateDir: paths.stateDir, xdgConfigHome: host.env["XDG_CONFIG_HOME"] })
         switch (platform) {
           case "systemd":
-            return systemdBackend(identity, files, exec)
+            return systemdBackend(identity, files, exec, serviceFiles)
           case "launchd":
-            return launchdBackend(identity, files, exec, {
+            return launchdBackend(identity, files, exec, serviceFiles, {
               uid: options.uid ?? process.getuid?.() ?? 0,
               home,
               systemRoot: options.systemRoot ?? path.parse(home).root
             })
           case "schtasks":
-            return schtasksBackend(identity, files, exec)
+            return schtasksBackend(identity, files, exec, serviceFiles)
         }
       }
 
-      const detected = yield* Effect.cached(Effect.map(detect, (platform) => {
+      const detected = yield* Effect.cached(Effect.gen(function*() {
+        const platform = yield* detect
         if (platform === undefined) return undefined
         return {
           platform,
@@ -130,9 +133,11 @@ export const ServiceManagerLive = (options: ServiceManagerOptions = {}) =>
             host,
             paths,
             store,
+            serviceFiles,
+            stateFiles,
             home: homeFor(platform),
             nodePath: options.nodePath ?? process.execPath,
-            entryPath: options.entryPath ?? realEntry(),
+            entryPath: options.entryPath ?? (yield* realEntry(fs)),
             heapMiB: memory === null ? undefined : gatewayHeapMiB(memory),
             userId: options.userId ?? windowsUser(host.env),
             tmpDir: options.tmpDir ?? os.tmpdir(),
@@ -153,16 +158,16 @@ export const ServiceManagerLive = (options: ServiceManagerOptions = {}) =>
         )
 
       return {
-        platform: Effect.map(withManager, (found) => found.platform),
-        status: Effect.flatMap(withManager, (found) => found.manager.status),
-        install: (installOptions) =>
-          guardsThen("install", true, Effect.flatMap(withManager, (found) => found.manager.install(installOptions))),
-        start: guardsThen("start", true, Effect.flatMap(withManager, (found) => found.manager.start)),
-        stop: guardsThen("stop", true, Effect.flatMap(withManager, (found) => found.manager.stop)),
-        restart: guardsThen("restart", false, Effect.flatMap(withManager, (found) => found.manager.restart)),
-        uninstall: guardsThen("uninstall", true, Effect.flatMap(withManager, (found) => found.manager.uninstall)),
-        extraServices: (deep) =>
-          Effect.flatMap(detected, (found) => (found === undefined ? Effect.succeed([]) : found.manager.extraServices(deep)))
+        platform: Effect.map(withManager, (found) => found.platform).pipe(Effect.withSpan("ServiceManager.platform")),
+        status: Effect.flatMap(withManager, (found) => found.manager.status).pipe(Effect.withSpan("ServiceManager.status")),
+        install: Effect.fn("ServiceManager.install")((installOptions: InstallOptions) =>
+          guardsThen("install", true, Effect.flatMap(withManager, (found) => found.manager.install(installOptions)))),
+        start: guardsThen("start", true, Effect.flatMap(withManager, (found) => found.manager.start)).pipe(Effect.withSpan("ServiceManager.start")),
+        stop: guardsThen("stop", true, Effect.flatMap(withManager, (found) => found.manager.stop)).pipe(Effect.withSpan("ServiceManager.stop")),
+        restart: guardsThen("restart", false, Effect.flatMap(withManager, (found) => found.manager.restart)).pipe(Effect.withSpan("ServiceManager.restart")),
+        uninstall: guardsThen("uninstall", true, Effect.flatMap(withManager, (found) => found.manager.uninstall)).pipe(Effect.withSpan("ServiceManager.uninstall")),
+        extraServices: Effect.fn("ServiceManager.extraServices")((deep: boolean) =>
+          Effect.flatMap(detected, (found) => (found === undefined ? Effect.succeed([]) : found.manager.extraServices(deep))))
       }
     })
   )

@@ -1,16 +1,15 @@
 import { Effect } from "effect"
-import * as fs from "node:fs/promises"
 import * as path from "node:path"
-import { parseEnvFile } from "../../domain/service/environment.js"
-import { classifyServiceName } from "../../domain/service/extraServices.js"
-import type { ServiceIdentity } from "../../domain/service/identity.js"
-import { parseLaunchdPlist } from "../../domain/service/launchdPlist.js"
-import type { ExtraService } from "../../domain/service/records.js"
-import { parseLaunchctlPrint } from "../../domain/service/runtimeParse.js"
-import type { ServicePaths } from "../../domain/service/spec.js"
+import { parseEnvFile } from "../../domain/supervisor/environment.js"
+import { classifyServiceName } from "../../domain/supervisor/extraServices.js"
+import type { ServiceIdentity } from "../../domain/supervisor/identity.js"
+import { parseLaunchdPlist } from "../../domain/supervisor/launchdPlist.js"
+import type { ExtraService } from "../../domain/supervisor/records.js"
+import { parseLaunchctlPrint } from "../../domain/supervisor/runtimeParse.js"
+import type { ServicePaths } from "../../domain/supervisor/spec.js"
 import { ServiceActionFailed } from "../../services/ServiceManager.js"
 import type { BackendInspection, Exec, ServiceBackend } from "./backend.js"
-import { decodeServiceFile, exists, readIfPresent } from "./serviceFiles.js"
+import { decodeServiceFile, type ServiceFiles } from "./serviceFiles.js"
 
 const LAUNCHCTL = "launchctl"
 
@@ -21,31 +20,17 @@ export interface LaunchdFacts {
   readonly systemRoot: string
 }
 
-const listPlists = (dir: string, scope: "user" | "system") =>
-  Effect.promise(async (): Promise<ReadonlyArray<ExtraService>> => {
-    try {
-      const entries = await fs.readdir(dir)
-      return entries
-        .filter((entry) => entry.endsWith(".plist"))
-        .sort()
-        .map((entry) => classifyServiceName("launchd", entry.slice(0, -".plist".length), scope, path.join(dir, entry)))
-        .filter((service): service is ExtraService => service !== undefined)
-    } catch {
-      return []
-    }
-  })
-
 /** The LaunchAgent backend: `launchctl bootstrap|bootout|kickstart|print` in the `gui/<uid>` domain. */
-export const launchdBackend = (identity: ServiceIdentity, paths: ServicePaths, exec: Exec, facts: LaunchdFacts): ServiceBackend => {
+export const launchdBackend = (identity: ServiceIdentity, paths: ServicePaths, exec: Exec, serviceFiles: ServiceFiles, facts: LaunchdFacts): ServiceBackend => {
   const domain = `gui/${facts.uid}`
   const target = `${domain}/${identity.name}`
   const wrapper = paths.wrapper ?? ""
 
   const readDefinition = Effect.gen(function*() {
-    const bytes = yield* readIfPresent(paths.definition)
+    const bytes = yield* serviceFiles.readIfPresent(paths.definition)
     if (bytes === undefined) return undefined
     const parsed = parseLaunchdPlist(decodeServiceFile(bytes), wrapper)
-    const envBytes = parsed?.environmentFile === undefined ? undefined : yield* readIfPresent(parsed.environmentFile)
+    const envBytes = parsed?.environmentFile === undefined ? undefined : yield* serviceFiles.readIfPresent(parsed.environmentFile)
     return {
       platform: "launchd" as const,
       path: paths.definition,
@@ -76,6 +61,14 @@ export const launchdBackend = (identity: ServiceIdentity, paths: ServicePaths, e
       yield* exec.checked(action, LAUNCHCTL, ["bootstrap", domain, paths.definition])
     })
 
+  const listPlists = (dir: string, scope: "user" | "system") =>
+    Effect.map(serviceFiles.list(dir), (entries): ReadonlyArray<ExtraService> =>
+      entries
+        .filter((entry) => entry.endsWith(".plist"))
+        .sort()
+        .map((entry) => classifyServiceName("launchd", entry.slice(0, -".plist".length), scope, path.join(dir, entry)))
+        .filter((service): service is ExtraService => service !== undefined))
+
   const systemPlist = path.join(facts.systemRoot, "Library", "LaunchDaemons", `${identity.name}.plist`)
 
   return {
@@ -86,7 +79,7 @@ export const launchdBackend = (identity: ServiceIdentity, paths: ServicePaths, e
     preflight: (action) =>
       Effect.gen(function*() {
         const systemJob = yield* exec.lenient(LAUNCHCTL, ["print", `system/${identity.name}`])
-        if (systemJob.code === 0 || (yield* exists(systemPlist))) {
+        if (systemJob.code === 0 || (yield* serviceFiles.exists(systemPlist))) {
           return yield* new ServiceActionFailed({
             code: "SERVICE_ACTION_FAILED",
             action,

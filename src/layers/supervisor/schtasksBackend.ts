@@ -1,12 +1,12 @@
 import { Effect } from "effect"
-import { classifyServiceName, parseTaskList } from "../../domain/service/extraServices.js"
-import type { ServiceIdentity } from "../../domain/service/identity.js"
-import type { ExtraService } from "../../domain/service/records.js"
-import { parseSchtasksQuery } from "../../domain/service/runtimeParse.js"
-import { parseGatewayCmd } from "../../domain/service/scheduledTask.js"
-import type { ServicePaths } from "../../domain/service/spec.js"
+import { classifyServiceName, parseTaskList } from "../../domain/supervisor/extraServices.js"
+import type { ServiceIdentity } from "../../domain/supervisor/identity.js"
+import type { ExtraService } from "../../domain/supervisor/records.js"
+import { parseSchtasksQuery } from "../../domain/supervisor/runtimeParse.js"
+import { parseGatewayCmd } from "../../domain/supervisor/scheduledTask.js"
+import type { ServicePaths } from "../../domain/supervisor/spec.js"
 import type { BackendInspection, Exec, ServiceBackend } from "./backend.js"
-import { decodeServiceFile, readIfPresent } from "./serviceFiles.js"
+import { decodeServiceFile, type ServiceFiles } from "./serviceFiles.js"
 
 const SCHTASKS = "schtasks"
 
@@ -14,10 +14,10 @@ const SCHTASKS = "schtasks"
  * The Task Scheduler backend: `schtasks /Create /XML` registers `<stateDir>/gateway.task.xml`, whose
  * action runs `<stateDir>/gateway.cmd`; `/Run`, `/End`, `/Delete` and `/Query` drive it.
  */
-export const schtasksBackend = (identity: ServiceIdentity, paths: ServicePaths, exec: Exec): ServiceBackend => {
+export const schtasksBackend = (identity: ServiceIdentity, paths: ServicePaths, exec: Exec, serviceFiles: ServiceFiles): ServiceBackend => {
   const task = identity.name
 
-  const readDefinition = Effect.map(readIfPresent(paths.envFile), (bytes) => {
+  const readDefinition = Effect.map(serviceFiles.readIfPresent(paths.envFile), (bytes) => {
     const parsed = bytes === undefined ? undefined : parseGatewayCmd(decodeServiceFile(bytes))
     return {
       platform: "schtasks" as const,

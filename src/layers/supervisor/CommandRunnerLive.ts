@@ -1,4 +1,4 @@
-import { Effect, Layer } from "effect"
+import { Duration, Effect, Layer } from "effect"
 import { execFile } from "node:child_process"
 import * as os from "node:os"
 import { type CommandResult, CommandRunner, CommandUnavailable } from "../../services/CommandRunner.js"
@@ -13,19 +13,21 @@ const errnoCode = (cause: unknown) =>
 
 /**
  * Runs programs with `execFile` (no shell): stdout and stderr collected, a non-zero exit returned as
- * a result, a timeout killing the child and reported as exit 124, and a program that cannot be
- * started (ENOENT, EACCES) failing with CommandUnavailable. Interrupting the effect kills the child.
+ * a result, a timeout (on the Effect clock) killing the child and reported as exit 124 with the output
+ * so far, and a program that cannot be started (ENOENT, EACCES) failing with CommandUnavailable.
+ * Interrupting the effect kills the child.
  */
 export const CommandRunnerLive = Layer.succeed(CommandRunner, {
-  run: (command, args, options) =>
-    Effect.async<CommandResult, CommandUnavailable>((resume) => {
-      const timeoutMs = options?.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  run: Effect.fn("CommandRunner.run")(function*(command, args, options) {
+    const timeoutMs = options?.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    // What the child printed so far, for the timeout report.
+    const partial = { stdout: "", stderr: "" }
+    const exited = Effect.async<CommandResult, CommandUnavailable>((resume) => {
       const child = execFile(
         command,
         [...args],
         {
           env: options?.env === undefined ? process.env : { ...process.env, ...options.env },
-          timeout: timeoutMs,
           killSignal: "SIGKILL",
           maxBuffer: 16 * 1024 * 1024,
           windowsHide: true,
@@ -44,8 +46,24 @@ export const CommandRunnerLive = Layer.succeed(CommandRunner, {
           return resume(Effect.succeed({ code: typeof code === "number" ? code : signal === undefined ? 1 : 128 + signal, stdout, stderr }))
         }
       )
+      child.stdout?.on("data", (chunk) => {
+        partial.stdout += String(chunk)
+      })
+      child.stderr?.on("data", (chunk) => {
+        partial.stderr += String(chunk)
+      })
       return Effect.sync(() => {
         child.kill("SIGKILL")
       })
     })
+    return yield* Effect.timeoutTo(exited, {
+      duration: Duration.millis(timeoutMs),
+      onSuccess: (result): CommandResult => result,
+      onTimeout: (): CommandResult => ({
+        code: TIMEOUT_EXIT_CODE,
+        stdout: partial.stdout,
+        stderr: `${partial.stderr}${command} timed out after ${timeoutMs}ms`.trim()
+      })
+    })
+  })
 })

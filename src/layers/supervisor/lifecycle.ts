@@ -1,14 +1,14 @@
 import { Effect } from "effect"
 import * as path from "node:path"
 import type { HostFacts, ResolvedPaths } from "../../domain/Paths.js"
-import { auditService, driftedEnvKeys } from "../../domain/service/audit.js"
-import { commandPort, effectiveEnv } from "../../domain/service/definition.js"
-import { type EnvEntries, invalidSecretReason, minimalServicePath, redactEnv } from "../../domain/service/environment.js"
-import { defaultStateDirName } from "../../domain/service/identity.js"
-import { planLifecycle } from "../../domain/service/plan.js"
-import type { ServiceStatus } from "../../domain/service/records.js"
-import type { ServiceAction } from "../../domain/service/report.js"
-import { buildInstallSpec, renderServiceFiles, serviceConfigPath } from "../../domain/service/spec.js"
+import { auditService, driftedEnvKeys } from "../../domain/supervisor/audit.js"
+import { commandPort, effectiveEnv } from "../../domain/supervisor/definition.js"
+import { type EnvEntries, invalidSecretReason, minimalServicePath, redactEnv } from "../../domain/supervisor/environment.js"
+import { defaultStateDirName } from "../../domain/supervisor/identity.js"
+import { planLifecycle } from "../../domain/supervisor/plan.js"
+import type { ServiceStatus } from "../../domain/supervisor/records.js"
+import type { ServiceAction } from "../../domain/supervisor/report.js"
+import { buildInstallSpec, renderServiceFiles, serviceConfigPath } from "../../domain/supervisor/spec.js"
 import { checkVersionGuard, type GuardedAction } from "../../domain/Version.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
 import {
@@ -20,14 +20,18 @@ import {
 } from "../../services/ServiceManager.js"
 import type { BackendInspection, ServiceBackend } from "./backend.js"
 import { type ConfigFacts, readConfigFacts } from "./configFacts.js"
+import type { StateFiles } from "../../services/StateFiles.js"
 import { appendRestartLog } from "./restartLog.js"
-import { exists, removeFiles, writeServiceFiles } from "./serviceFiles.js"
+import type { ServiceFiles } from "./serviceFiles.js"
 
 /** Everything the lifecycle needs besides the backend: host facts, paths, config and the program to run. */
 export interface LifecycleContext {
   readonly host: HostFacts
   readonly paths: ResolvedPaths
   readonly store: ConfigStore["Type"]
+  readonly serviceFiles: ServiceFiles
+  /** For the restart log. */
+  readonly stateFiles: StateFiles["Type"]
   /** The OS home the supervisor gives the service (HOME, else the OS home directory). */
   readonly home: string
   readonly nodePath: string
@@ -155,7 +159,7 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
 
   const finish = (action: ServiceAction, result: ServiceActionResult["result"], message: string, config: ConfigFacts, withStatus: boolean) =>
     Effect.gen(function*() {
-      yield* appendRestartLog(ctx.paths.stateDir, [
+      yield* appendRestartLog(ctx.stateFiles, ctx.paths.stateDir, [
         ["action", action],
         ["result", result],
         ["source", "cli"],
@@ -181,7 +185,7 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
   const writeAndActivate = (action: ServiceAction, port: number, secrets: EnvEntries, before: BackendInspection) =>
     Effect.gen(function*() {
       const spec = specFor(port, secrets)
-      yield* writeServiceFiles(action, renderServiceFiles(spec), spec.paths.ownedDirs)
+      yield* ctx.serviceFiles.writeAll(action, renderServiceFiles(spec), spec.paths.ownedDirs)
       yield* backend.activate(before, action)
     })
 
@@ -220,7 +224,7 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
       const stale: Array<string> = []
       for (const candidate of candidates) {
         const inTemp = candidate.startsWith(`${ctx.tmpDir}${path.sep}`)
-        if (inTemp || !(yield* exists(candidate))) stale.push(candidate)
+        if (inTemp || !(yield* ctx.serviceFiles.exists(candidate))) stale.push(candidate)
       }
       return stale
     })
@@ -273,12 +277,12 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
   const uninstall: Effect.Effect<ServiceActionResult, ServiceError> = Effect.gen(function*() {
     const config = yield* guarded("uninstall")
     const current = yield* backend.inspect
-    const leftovers = yield* Effect.filter(backend.files, exists)
+    const leftovers = yield* Effect.filter(backend.files, ctx.serviceFiles.exists)
     if (!current.installed && leftovers.length === 0) {
       return yield* finish("uninstall", "absent", `Gateway service not installed (${identity.name}); nothing to uninstall.`, config, false)
     }
     if (current.installed) yield* backend.deactivate(current)
-    yield* removeFiles("uninstall", backend.files)
+    yield* ctx.serviceFiles.remove("uninstall", backend.files)
     yield* backend.afterRemove
     return yield* finish("uninstall", "done", `Uninstalled ${identity.name} (removed ${backend.paths.definition}).`, config, false)
   })

@@ -1,6 +1,6 @@
 import { Clock, Effect } from "effect"
-import * as fs from "node:fs/promises"
 import * as path from "node:path"
+import type { StateFiles } from "../../services/StateFiles.js"
 
 /** One record of `<stateDir>/logs/gateway-restart.log`: ISO time, then `key=value` pairs. */
 export const restartLogLine = (timeMs: number, fields: ReadonlyArray<readonly [string, string | number]>) =>
@@ -13,14 +13,10 @@ export const restartLogPath = (stateDir: string) => path.join(stateDir, "logs", 
  * Appends one audit record (best effort: a log that cannot be written never fails the action).
  * The logs dir is created 0700 and the file 0600.
  */
-export const appendRestartLog = (stateDir: string, fields: ReadonlyArray<readonly [string, string | number]>) =>
-  Effect.flatMap(Clock.currentTimeMillis, (now) =>
-    Effect.promise(async () => {
-      try {
-        const file = restartLogPath(stateDir)
-        await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 })
-        await fs.appendFile(file, restartLogLine(now, fields), { encoding: "utf8", mode: 0o600 })
-      } catch {
-        // Best effort by design.
-      }
-    }))
+export const appendRestartLog = (files: StateFiles["Type"], stateDir: string, fields: ReadonlyArray<readonly [string, string | number]>) =>
+  Effect.gen(function*() {
+    const file = restartLogPath(stateDir)
+    const line = restartLogLine(yield* Clock.currentTimeMillis, fields)
+    yield* files.ensurePrivateDir(path.dirname(file))
+    yield* files.appendSynced(file, line)
+  }).pipe(Effect.ignore)

@@ -1,8 +1,8 @@
 import { Effect } from "effect"
-import type { InstalledDefinition } from "../../domain/service/definition.js"
-import type { ServiceIdentity } from "../../domain/service/identity.js"
-import type { ExtraService, ServiceRuntime } from "../../domain/service/records.js"
-import type { ServicePaths } from "../../domain/service/spec.js"
+import type { InstalledDefinition } from "../../domain/supervisor/definition.js"
+import type { ServiceIdentity } from "../../domain/supervisor/identity.js"
+import type { ExtraService, ServiceRuntime } from "../../domain/supervisor/records.js"
+import type { ServicePaths } from "../../domain/supervisor/spec.js"
 import type { CommandResult, CommandRunner } from "../../services/CommandRunner.js"
 import { ServiceActionFailed } from "../../services/ServiceManager.js"
 

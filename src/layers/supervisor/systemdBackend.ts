@@ -1,28 +1,28 @@
 import { Effect } from "effect"
-import { parseEnvFile } from "../../domain/service/environment.js"
-import { classifyServiceName, parseUnitFileList } from "../../domain/service/extraServices.js"
-import type { ServiceIdentity } from "../../domain/service/identity.js"
-import type { ExtraService } from "../../domain/service/records.js"
-import { parseSystemctlShow, SYSTEMD_SHOW_PROPERTIES } from "../../domain/service/runtimeParse.js"
-import type { ServicePaths } from "../../domain/service/spec.js"
-import { parseSystemdUnit } from "../../domain/service/systemdUnit.js"
+import { parseEnvFile } from "../../domain/supervisor/environment.js"
+import { classifyServiceName, parseUnitFileList } from "../../domain/supervisor/extraServices.js"
+import type { ServiceIdentity } from "../../domain/supervisor/identity.js"
+import type { ExtraService } from "../../domain/supervisor/records.js"
+import { parseSystemctlShow, SYSTEMD_SHOW_PROPERTIES } from "../../domain/supervisor/runtimeParse.js"
+import type { ServicePaths } from "../../domain/supervisor/spec.js"
+import { parseSystemdUnit } from "../../domain/supervisor/systemdUnit.js"
 import { type BackendInspection, type Exec, firstLine, type ServiceBackend, unknownRuntime } from "./backend.js"
-import { decodeServiceFile, readIfPresent } from "./serviceFiles.js"
+import { decodeServiceFile, type ServiceFiles } from "./serviceFiles.js"
 
 const SYSTEMCTL = "systemctl"
 const user = (...args: ReadonlyArray<string>) => ["--user", ...args]
 
 /** The systemd user-unit backend: `systemctl --user` over `~/.config/systemd/user/<unit>`. */
-export const systemdBackend = (identity: ServiceIdentity, paths: ServicePaths, exec: Exec): ServiceBackend => {
+export const systemdBackend = (identity: ServiceIdentity, paths: ServicePaths, exec: Exec, serviceFiles: ServiceFiles): ServiceBackend => {
   const unit = identity.name
 
   const readDefinition = Effect.gen(function*() {
-    const bytes = yield* readIfPresent(paths.definition)
+    const bytes = yield* serviceFiles.readIfPresent(paths.definition)
     if (bytes === undefined) return undefined
     const parsed = parseSystemdUnit(decodeServiceFile(bytes))
     const fileEnv: Record<string, string> = {}
     for (const file of parsed.environmentFiles) {
-      const envBytes = yield* readIfPresent(file)
+      const envBytes = yield* serviceFiles.readIfPresent(file)
       if (envBytes !== undefined) Object.assign(fileEnv, parseEnvFile(decodeServiceFile(envBytes)))
     }
     return {
