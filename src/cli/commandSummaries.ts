@@ -3,7 +3,7 @@
  * and in its own `--help`. One source for both, so the fast root help cannot drift from the tree.
  */
 export const COMMAND_SUMMARIES = [
-  ["setup", "Write the baseline config (gateway.mode local, a gateway token) and the workspace folders"],
+  ["setup", "Write the baseline config (gateway.mode local, a token) and workspace folders"],
   ["onboard", "The same baseline, non-interactively: openclaw onboard --mode local --non-interactive"],
   ["status", "Show gateway, service, channels and what to run next"],
   ["gateway", "Run the gateway (default), call or probe it, and manage its OS service"],
