@@ -1,4 +1,5 @@
 import * as path from "node:path"
+import { nonEmpty } from "./text/nonEmpty.js"
 
 /** The process facts paths depend on (a snapshot, so resolution stays pure and testable). */
 export interface HostFacts {
@@ -26,8 +27,6 @@ export interface ResolvedPaths {
 
 export const DEFAULT_GATEWAY_PORT = 18789
 export const DEV_GATEWAY_PORT = 19001
-
-const nonEmpty = (value: string | undefined) => (value !== undefined && value.trim() !== "" ? value.trim() : undefined)
 
 const expandTilde = (input: string, home: string) =>
   input === "~" ? home : input.startsWith("~/") || input.startsWith("~\\") ? path.join(home, input.slice(2)) : input

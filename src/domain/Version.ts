@@ -1,4 +1,5 @@
 import { VersionGuardBlocked } from "./errors.js"
+import { isRecord } from "./isRecord.js"
 
 /** A parsed calendar version: `2026.11.2`, `2026.11.2-beta.3`, `2026.3.13-1` (correction), `-main.<sha>`. */
 export interface CalendarVersion {
@@ -101,4 +102,11 @@ export const checkVersionGuard = (input: {
     touchedVersion,
     serviceMode
   })
+}
+
+/** `meta.lastTouchedVersion` of a parsed config. */
+export const touchedVersionOf = (authored: unknown): string | undefined => {
+  const meta = isRecord(authored) ? authored["meta"] : undefined
+  const version = isRecord(meta) ? meta["lastTouchedVersion"] : undefined
+  return typeof version === "string" ? version : undefined
 }

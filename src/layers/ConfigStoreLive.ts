@@ -9,7 +9,7 @@ import { validateConfig } from "../domain/config/validate.js"
 import { formatConfigPath } from "../domain/ConfigPath.js"
 import { ConfigInvalid, type ConfigIoError, ConfigParseError, ConfigWriteBlocked, ConfigWriteConflict, ConfigWriteRejected } from "../domain/errors.js"
 import type { ConfigIssue } from "../domain/errors.js"
-import { isOlderThanTouched, newerConfigWarning } from "../domain/Version.js"
+import { isOlderThanTouched, newerConfigWarning, touchedVersionOf } from "../domain/Version.js"
 import {
   type BeforeWrite,
   type ConfigSummary,
@@ -38,12 +38,6 @@ const stampVersion = (config: unknown): unknown => {
   const base = isRecord(config) ? config : {}
   const meta = isRecord(base["meta"]) ? base["meta"] : {}
   return { ...base, meta: { ...meta, lastTouchedVersion: VERSION } }
-}
-
-const touchedVersionOf = (config: unknown): string | undefined => {
-  const meta = isRecord(config) ? config["meta"] : undefined
-  const version = isRecord(meta) ? meta["lastTouchedVersion"] : undefined
-  return typeof version === "string" ? version : undefined
 }
 
 export const describeIssues = (issues: ReadonlyArray<ConfigIssue>) =>

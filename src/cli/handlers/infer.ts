@@ -1,14 +1,15 @@
-import { Console, Effect, Either, Schema } from "effect"
+import { Console, Effect, Either } from "effect"
 import type { ModelTarget } from "../../domain/models/catalogue.js"
 import { diagnoseProviderError } from "../../domain/models/diagnosis.js"
 import { attemptOf, type FailoverAttempt, type ModelError } from "../../domain/models/errors.js"
-import { InferEnvelope, InferInputInvalid, ModelRunFailed, noTextOutputMessage } from "../../domain/models/infer.js"
+import { InferInputInvalid, ModelRunFailed, noTextOutputMessage } from "../../domain/models/infer.js"
 import type { ModelInput, ThinkingLevel } from "../../domain/models/messages.js"
 import { responseText } from "../../domain/models/response.js"
 import { withModelLog } from "../../layers/models/modelLog.js"
 import { ModelCatalog } from "../../services/ModelCatalog.js"
 import type { ConnectOptions } from "../../services/GatewayClient.js"
 import { ModelClient } from "../../services/ModelClient.js"
+import { printEnvelope } from "./inferEnvelope.js"
 import { readImage } from "./inferImages.js"
 
 export interface InferRunOptions {
@@ -23,8 +24,6 @@ export interface InferRunOptions {
   readonly connection: ConnectOptions
 }
 
-const encode = Schema.encodeSync(InferEnvelope)
-const printEnvelope = (envelope: InferEnvelope) => Console.log(JSON.stringify(encode(envelope)))
 
 const attemptsOf = (error: ModelError): ReadonlyArray<FailoverAttempt> => (error._tag === "ModelFailover" ? error.attempts : [attemptOf(error)])
 

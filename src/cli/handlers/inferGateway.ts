@@ -1,17 +1,16 @@
 import { Console, Effect, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
-import { InferEnvelope, ModelRunFailed, noTextOutputMessage } from "../../domain/models/infer.js"
+import { ModelRunFailed, noTextOutputMessage } from "../../domain/models/infer.js"
 import { gatewayRunEnvelope, MODEL_RUN_GATEWAY_TIMEOUT_MS, modelRunAgentParams, modelRunError, modelRunScopes } from "../../domain/models/inferGateway.js"
 import { AgentResult } from "../../domain/protocol/agentMethods.js"
 import { GatewayConnectFailed } from "../../domain/protocol/clientErrors.js"
-import { CLI_SCOPES } from "../../layers/client/GatewayClientLive.js"
+import { CLI_SCOPES } from "../../domain/protocol/scopes.js"
 import { GatewayClient } from "../../services/GatewayClient.js"
 import type { InferRunOptions } from "./infer.js"
+import { printEnvelope } from "./inferEnvelope.js"
 import { readImage } from "./inferImages.js"
 
-const encode = Schema.encodeSync(InferEnvelope)
-const printEnvelope = (envelope: InferEnvelope) => Console.log(JSON.stringify(encode(envelope)))
 const decodeResult = Schema.decodeUnknown(AgentResult)
 
 /**

@@ -10,6 +10,7 @@ import { Paths } from "../../services/Paths.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { CliExit } from "../CliExit.js"
 import { printConfigWarnings } from "../configWarnings.js"
+import { shortenHome } from "../../domain/text/shortenHome.js"
 
 /** Flags of `openclaw setup` and `openclaw onboard`. */
 export interface SetupOptions {
@@ -20,8 +21,6 @@ export interface SetupOptions {
   readonly json: boolean
   readonly gateway: SetupFlags
 }
-
-const shorten = (file: string, home: string) => (home !== "" && file.startsWith(`${home}/`) ? `~${file.slice(home.length)}` : file)
 
 /**
  * `openclaw setup --baseline` and `openclaw onboard --mode local --non-interactive`: a config a local
@@ -52,7 +51,7 @@ export const setup = (options: SetupOptions) =>
     const sessions = sessionsDir(paths.stateDir, "main")
     yield* files.ensurePrivateDir(workspace)
     yield* files.ensurePrivateDir(sessions)
-    const config = shorten(store.path, paths.home)
+    const config = shortenHome(store.path, paths.home)
     if (options.json) {
       return yield* Console.log(JSON.stringify({
         ok: true,
@@ -67,7 +66,7 @@ export const setup = (options: SetupOptions) =>
     const lines = outcome === undefined
       ? [`Config OK: ${config} (gateway.mode local, auth configured)`]
       : [`Updated config: ${config} (set ${plan.paths.join(", ")})`, ...(snapshot.exists ? [`  Backup: ${config}.bak`] : [])]
-    lines.push(`Workspace OK: ${shorten(workspace, paths.home)}`, `Sessions OK: ${shorten(sessions, paths.home)}`, "")
+    lines.push(`Workspace OK: ${shortenHome(workspace, paths.home)}`, `Sessions OK: ${shortenHome(sessions, paths.home)}`, "")
     lines.push("Setup complete: config, workspace, and session directories are ready.")
     if (plan.generatedToken) lines.push("Generated a gateway token (gateway.auth.token); the CLI on this machine reads it from the config.")
     lines.push("Next: openclaw gateway run   (then, in another shell: openclaw status)")

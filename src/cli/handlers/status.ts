@@ -12,8 +12,7 @@ import { GatewayStatus, type GatewayStatusOptions } from "../../services/Gateway
 import { Paths } from "../../services/Paths.js"
 import { printConfigWarnings } from "../configWarnings.js"
 import { withProgress } from "../progress.js"
-
-const shortenHome = (file: string, home: string) => (home !== "" && file.startsWith(`${home}/`) ? `~${file.slice(home.length)}` : file)
+import { shortenHome } from "../../domain/text/shortenHome.js"
 
 /**
  * Each agent's session index, read-only (status never moves a corrupt index aside as the store does);

@@ -6,7 +6,7 @@ import { isOlderThanTouched, newerConfigWarning } from "../Version.js"
 import { CheckId } from "./checks.js"
 import type { Finding } from "./Finding.js"
 import { planLegacyMigration } from "./legacyKeys.js"
-import { isRecord } from "../isRecord.js"
+import { touchedVersionOf } from "../Version.js"
 
 /** What doctor knows about `openclaw.json` (a `ConfigSnapshot` fits). */
 export interface ConfigFacts {
@@ -65,13 +65,6 @@ export const legacyConfigFindings = (config: ConfigFacts): ReadonlyArray<Finding
       ? "Migrate this key by hand against the current config reference, then run `openclaw config validate`."
       : "Run `openclaw doctor --fix` to migrate legacy config keys."
   }))
-}
-
-/** `meta.lastTouchedVersion` of a parsed config. */
-export const touchedVersionOf = (authored: unknown): string | undefined => {
-  const meta = isRecord(authored) ? authored["meta"] : undefined
-  const version = isRecord(meta) ? meta["lastTouchedVersion"] : undefined
-  return typeof version === "string" ? version : undefined
 }
 
 /** `core/doctor/config-version`: the config was last written by a newer OpenClaw (spec 5). */

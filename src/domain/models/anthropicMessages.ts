@@ -1,6 +1,7 @@
 import type { ModelTarget } from "./catalogue.js"
 import type { Message, ModelInput, ThinkingLevel, UserBlock } from "./messages.js"
 import { sanitizeToolCallId, stripSchemaKeywords, withToolNote } from "./toolIds.js"
+import { numberParam } from "./numberParam.js"
 
 type Block = Record<string, unknown>
 
@@ -58,8 +59,6 @@ const THINKING_BUDGET: Readonly<Record<Exclude<ThinkingLevel, "off">, number>> =
   xhigh: 32768,
   max: 32768
 }
-
-const numberParam = (params: Readonly<Record<string, unknown>>, key: string) => (typeof params[key] === "number" ? (params[key] as number) : undefined)
 
 /** Builds the Messages API body for `api: "anthropic-messages"`; pure. */
 export const buildAnthropicRequest = (target: AnthropicTarget, input: ModelInput, stream: boolean): { readonly body: Record<string, unknown>; readonly notes: ReadonlyArray<string> } => {

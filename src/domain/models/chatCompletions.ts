@@ -3,6 +3,7 @@ import type { ModelTarget } from "./catalogue.js"
 import { isNativeOpenAi } from "./locality.js"
 import type { AssistantMessage, ModelInput, ThinkingLevel, ToolResultMessage, ToolSpec, UserBlock } from "./messages.js"
 import { sanitizeToolCallId, stripSchemaKeywords, withToolNote } from "./toolIds.js"
+import { numberParam } from "./numberParam.js"
 
 /** A Chat Completions content part. */
 export type ChatPart =
@@ -133,8 +134,6 @@ const chatTool = (tool: ToolSpec, target: ChatTarget) => ({
 })
 
 const reasoningEffort = (level: ThinkingLevel): string => (level === "adaptive" ? "medium" : level === "max" ? "xhigh" : level)
-
-const numberParam = (params: Readonly<Record<string, unknown>>, key: string) => (typeof params[key] === "number" ? (params[key] as number) : undefined)
 
 /** Builds the Chat Completions body for `api: "openai-completions"` (spec 1.2); pure. */
 export const buildChatCompletionsRequest = (target: ChatTarget, input: ModelInput, stream: boolean): ChatCompletionsRequest => {

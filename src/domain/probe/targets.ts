@@ -1,5 +1,6 @@
 import { resolveSecret } from "../auth/resolveAuth.js"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
+import { nonEmpty } from "../text/nonEmpty.js"
 
 /** Where a probe connects, with the credentials that belong to that route. */
 export interface ProbeTarget {
@@ -15,8 +16,6 @@ export interface ProbeTarget {
   /** SecretRefs that could not be resolved for this target's credentials. */
   readonly unresolved: ReadonlyArray<string>
 }
-
-const nonEmpty = (v: string | undefined) => (v !== undefined && v.trim() !== "" ? v.trim() : undefined)
 
 /**
  * The targets of spec 10 in priority order: `--url` (explicit), the SSH tunnel, the configured remote

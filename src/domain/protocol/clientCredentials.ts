@@ -1,6 +1,7 @@
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
 import { resolveSecret } from "../auth/resolveAuth.js"
 import { resolveGatewayPort } from "../Paths.js"
+import { nonEmpty } from "../text/nonEmpty.js"
 
 /** Where and how the CLI connects. */
 export interface ClientTarget {
@@ -11,8 +12,6 @@ export interface ClientTarget {
   readonly explicitUrl: boolean
   readonly source: "flag" | "env" | "remote-config" | "local-config"
 }
-
-const nonEmpty = (v: string | undefined) => (v !== undefined && v.trim() !== "" ? v.trim() : undefined)
 
 const first = (...values: ReadonlyArray<string | undefined>) => values.find((v) => v !== undefined)
 

@@ -13,6 +13,9 @@ export const OPERATOR_SCOPES = [
 ] as const
 export type OperatorScope = typeof OPERATOR_SCOPES[number]
 
+/** The scopes the operator CLI asks for when it connects. */
+export const CLI_SCOPES: ReadonlyArray<OperatorScope> = ["operator.admin", "operator.read", "operator.write", "operator.approvals", "operator.pairing"]
+
 /** True when `held` satisfies `required`: admin satisfies every operator scope, write satisfies read and talk. */
 export const scopeSatisfied = (held: ReadonlyArray<string>, required: string): boolean => {
   if (held.includes(required)) return true

@@ -1,5 +1,6 @@
 import type { EditOp } from "../config/edits.js"
 import { isRecord } from "../isRecord.js"
+import { valueAt } from "../valueAt.js"
 
 /** The gateway flags `setup` and `onboard` take (the original's names). */
 export interface SetupFlags {
@@ -17,9 +18,6 @@ export interface SetupPlan {
   readonly generatedToken: boolean
 }
 
-const at = (value: unknown, ...keys: ReadonlyArray<string>): unknown =>
-  keys.reduce<unknown>((current, key) => (isRecord(current) ? current[key] : undefined), value)
-
 const hasSecret = (value: unknown) => (typeof value === "string" && value.trim() !== "") || isRecord(value)
 
 /**
@@ -30,12 +28,12 @@ const hasSecret = (value: unknown) => (typeof value === "string" && value.trim()
 export const planSetup = (authored: unknown, flags: SetupFlags, newToken: string): SetupPlan => {
   const edits: Array<[ReadonlyArray<string>, unknown]> = []
   const set = (path: ReadonlyArray<string>, value: unknown) => {
-    if (at(authored, ...path) !== value) edits.push([path, value])
+    if (valueAt(authored, ...path) !== value) edits.push([path, value])
   }
   set(["gateway", "mode"], "local")
   if (flags.port !== undefined) set(["gateway", "port"], flags.port)
   if (flags.bind !== undefined) set(["gateway", "bind"], flags.bind)
-  const mode = flags.auth ?? (flags.password !== undefined ? "password" : flags.token !== undefined ? "token" : at(authored, "gateway", "auth", "mode"))
+  const mode = flags.auth ?? (flags.password !== undefined ? "password" : flags.token !== undefined ? "token" : valueAt(authored, "gateway", "auth", "mode"))
   let generatedToken = false
   if (mode === "password") {
     set(["gateway", "auth", "mode"], "password")
@@ -43,9 +41,9 @@ export const planSetup = (authored: unknown, flags: SetupFlags, newToken: string
   } else if (mode === "none" || mode === "trusted-proxy") {
     // An explicit choice of the user's: left as it is.
   } else {
-    if (flags.auth !== undefined || at(authored, "gateway", "auth", "mode") === undefined) set(["gateway", "auth", "mode"], "token")
+    if (flags.auth !== undefined || valueAt(authored, "gateway", "auth", "mode") === undefined) set(["gateway", "auth", "mode"], "token")
     if (flags.token !== undefined) set(["gateway", "auth", "token"], flags.token)
-    else if (!hasSecret(at(authored, "gateway", "auth", "token"))) {
+    else if (!hasSecret(valueAt(authored, "gateway", "auth", "token"))) {
       set(["gateway", "auth", "token"], newToken)
       generatedToken = true
     }

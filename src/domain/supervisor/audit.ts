@@ -1,6 +1,7 @@
 import { commandPort, commandPortText, effectiveEnv, type InstalledDefinition, systemdPolicy } from "./definition.js"
 import { DRIFT_ENV_KEYS } from "./environment.js"
 import type { ServiceAuditIssue } from "./records.js"
+import { nonEmpty } from "../text/nonEmpty.js"
 
 /** What the current CLI expects the service to look like. */
 export interface AuditExpectations {
@@ -17,8 +18,6 @@ export const MIN_STOP_TIMEOUT_MS = 30_000
 
 const issue = (code: string, message: string, detail?: string, level: ServiceAuditIssue["level"] = "recommended"): ServiceAuditIssue =>
   detail === undefined ? { code, message, level } : { code, message, detail, level }
-
-const nonEmpty = (value: string | undefined) => (value !== undefined && value.trim() !== "" ? value.trim() : undefined)
 
 const commandIssues = (definition: InstalledDefinition, expected: AuditExpectations): Array<ServiceAuditIssue> => {
   const args = definition.programArguments

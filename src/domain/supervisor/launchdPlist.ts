@@ -1,4 +1,5 @@
 import type { EnvEntries } from "./environment.js"
+import { escapeXml } from "./escapeXml.js"
 
 /** What the LaunchAgent plist is rendered from. */
 export interface LaunchdPlistInput {
@@ -11,9 +12,6 @@ export interface LaunchdPlistInput {
   /** Managed, non-secret environment. */
   readonly environment: EnvEntries
 }
-
-const escapeXml = (value: string) =>
-  value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;")
 
 const str = (indent: string, value: string) => `${indent}<string>${escapeXml(value)}</string>`
 const key = (indent: string, name: string) => `${indent}<key>${escapeXml(name)}</key>`

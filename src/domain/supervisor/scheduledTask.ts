@@ -1,9 +1,7 @@
 import type { EnvEntries } from "./environment.js"
+import { escapeXml } from "./escapeXml.js"
 
 const CRLF = "\r\n"
-
-const escapeXml = (value: string) =>
-  value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;")
 
 /** What the Task Scheduler definition is rendered from. */
 export interface TaskXmlInput {

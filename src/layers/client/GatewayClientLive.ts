@@ -13,9 +13,9 @@ import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
 import { signPayload } from "../crypto/ed25519.js"
 import { makeIdentityStore, type StoredIdentity } from "./DeviceIdentityStore.js"
+import { CLI_SCOPES } from "../../domain/protocol/scopes.js"
 
 /** Scopes the operator CLI asks for; a local first connect is approved for all of them. */
-export const CLI_SCOPES = ["operator.admin", "operator.read", "operator.write", "operator.approvals", "operator.pairing"]
 
 const DEFAULT_TIMEOUT_MS = 10_000
 

@@ -20,6 +20,7 @@ import { makeLifecycle, refuseExternal, refuseIsolated } from "./lifecycle.js"
 import { schtasksBackend } from "./schtasksBackend.js"
 import { makeServiceFiles } from "./serviceFiles.js"
 import { systemdBackend } from "./systemdBackend.js"
+import { nonEmpty } from "../../domain/text/nonEmpty.js"
 
 /** The exact message of ServiceManagerUnavailable when no supervisor is found. */
 export const NO_SERVICE_MANAGER = "no supported service manager detected"
@@ -50,8 +51,6 @@ export interface ServiceManagerOptions {
   /** Temp dir a service command must not point into (default `os.tmpdir()`). */
   readonly tmpDir?: string | undefined
 }
-
-const nonEmpty = (value: string | undefined) => (value !== undefined && value.trim() !== "" ? value.trim() : undefined)
 
 /** The real path of the running entry script (`process.argv[1]`), as the service must run it. */
 const realEntry = (fs: FileSystem.FileSystem) => {

@@ -4,6 +4,7 @@ import type { ResolvedPaths } from "../../domain/Paths.js"
 import type { HostFacts } from "../../domain/Paths.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
 import { isRecord } from "../../domain/isRecord.js"
+import { valueAt } from "../../domain/valueAt.js"
 
 /** What the service actions need from the current config. */
 export interface ConfigFacts {
@@ -19,9 +20,6 @@ export interface ConfigFacts {
   readonly readError: string | undefined
 }
 
-const at = (value: unknown, ...keys: ReadonlyArray<string>): unknown =>
-  keys.reduce<unknown>((current, key) => (isRecord(current) ? current[key] : undefined), value)
-
 const validPort = (value: unknown) => (typeof value === "number" && Number.isInteger(value) && value > 0 && value < 65536 ? value : undefined)
 
 /**
@@ -32,16 +30,16 @@ export const readConfigFacts = (store: ConfigStore["Type"], host: HostFacts, pat
   Effect.map(Effect.either(store.read), (read) => {
     const snapshot = read._tag === "Right" ? read.right : undefined
     const source: unknown = snapshot?.config ?? snapshot?.authored
-    const touched = at(snapshot?.authored, "meta", "lastTouchedVersion")
-    const auth = at(source, "gateway", "auth")
-    const token = at(auth, "token")
-    const password = at(auth, "password")
+    const touched = valueAt(snapshot?.authored, "meta", "lastTouchedVersion")
+    const auth = valueAt(source, "gateway", "auth")
+    const token = valueAt(auth, "token")
+    const password = valueAt(auth, "password")
     const present = (value: unknown) => (typeof value === "string" && value.trim() !== "") || isRecord(value)
     return {
       touchedVersion: typeof touched === "string" ? touched : undefined,
-      port: resolveGatewayPort({ env: host.env, configPort: validPort(at(source, "gateway", "port")), dev: paths.dev }).port,
+      port: resolveGatewayPort({ env: host.env, configPort: validPort(valueAt(source, "gateway", "port")), dev: paths.dev }).port,
       token: typeof token === "string" && token.trim() !== "" ? token : undefined,
-      ambiguousAuth: present(token) && present(password) && at(auth, "mode") === undefined,
+      ambiguousAuth: present(token) && present(password) && valueAt(auth, "mode") === undefined,
       readError: read._tag === "Left" ? read.left.message : undefined
     }
   })
