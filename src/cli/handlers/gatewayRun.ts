@@ -2,6 +2,7 @@ import { Effect, Option } from "effect"
 import * as fs from "node:fs/promises"
 import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
 import { AgentFeatureLive } from "../../layers/agent/AgentFeature.js"
+import { GatewayPolicyLive } from "../../layers/gateway/GatewayPolicyLive.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
 import type { Host } from "../../services/Host.js"
@@ -43,5 +44,5 @@ export const gatewayRun = (args: {
       allowUnconfigured: args.allowUnconfigured,
       force: args.force,
       dev: args.dev
-    })
+    }).pipe(Effect.provide(GatewayPolicyLive))
   })

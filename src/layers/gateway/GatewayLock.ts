@@ -1,4 +1,4 @@
-import { Effect, Schedule } from "effect"
+import { Duration, Effect, Schedule } from "effect"
 import { Data } from "effect"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
@@ -63,14 +63,16 @@ export const readGatewayLockOwner = (stateDir: string) =>
 
 /**
  * Takes the state-dir ownership lock and, unless multi-gateway mode is on, the per-config lock;
- * both are released when the scope closes. A held lock is retried for `timeoutMs`.
+ * both are released when the scope closes. A held lock is polled until `timeout`.
  */
 export const acquireGatewayLocks = (input: {
   readonly stateDir: string
   readonly configPath: string
   readonly port: number
   readonly allowMulti: boolean
-  readonly timeoutMs: number
+  /** Polling of a lock held by a live process, cut off at `timeout`. */
+  readonly poll: Schedule.Schedule<unknown>
+  readonly timeout: Duration.DurationInput
 }) =>
   Effect.gen(function*() {
     const dir = lockDir(input.stateDir)
@@ -86,11 +88,11 @@ export const acquireGatewayLocks = (input: {
     for (const file of files) {
       yield* Effect.acquireRelease(
         tryTake(file, record).pipe(
-          Effect.retry({ while: (e) => e instanceof Held, schedule: Schedule.spaced("100 millis").pipe(Schedule.upTo(`${input.timeoutMs} millis`)) }),
+          Effect.retry({ while: (e) => e instanceof Held, schedule: input.poll.pipe(Schedule.upTo(input.timeout)) }),
           Effect.mapError((e) =>
             new GatewayLockError({
               message: e instanceof Held
-                ? `gateway already running (pid ${e.pid}); lock timeout after ${input.timeoutMs}ms`
+                ? `gateway already running (pid ${e.pid}); lock timeout after ${Duration.toMillis(input.timeout)}ms`
                 : `failed to take gateway lock ${file}: ${e instanceof Error ? e.message : String(e)}`,
               pid: e instanceof Held ? e.pid : undefined
             })

@@ -1,4 +1,4 @@
-import { type Duration, Effect, Exit, Fiber, FiberSet, Option, Queue, Ref, Schema, Scope } from "effect"
+import { Deferred, type Duration, Effect, Exit, FiberSet, Option, Queue, Ref, Schema, Scope } from "effect"
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
 import type { RawData, WebSocket } from "ws"
@@ -50,30 +50,36 @@ const textOf = (data: RawData): string =>
 const sizeOf = (data: RawData): number =>
   Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : Buffer.isBuffer(data) ? data.length : data.byteLength
 
+/** What the server shares with each socket it serves. */
+export interface SocketContext {
+  readonly policy: { readonly handshakeTimeout: Duration.DurationInput }
+  readonly inFlight: InFlight
+  /** Sockets being served: incremented when serving starts, decremented when its scope is released. */
+  readonly openSockets: Ref.Ref<number>
+  readonly localAddresses: ReadonlyArray<string>
+}
+
 /**
  * Serves one WebSocket: challenge, the connect handshake, then requests and events until it closes.
- * Runs inside its own scope, closed when the socket closes.
+ * Everything it starts lives in its own scope, released on every way out (close, error, handshake
+ * timeout, interruption at server shutdown): the session is removed and the socket terminated.
  */
-export const serveSocket = (
-  ws: WebSocket,
-  req: IncomingMessage,
-  policy: { readonly handshakeTimeout: Duration.DurationInput },
-  inFlight: InFlight,
-  localAddresses: ReadonlyArray<string>
-) =>
+export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext) =>
   Effect.gen(function*() {
+    const { inFlight, localAddresses, policy } = context
+    yield* Effect.acquireRelease(Ref.update(context.openSockets, (n) => n + 1), () => Ref.update(context.openSockets, (n) => n - 1))
     const runtime = yield* GatewayRuntime
     const bus = yield* EventBus
     const log = yield* GatewayLog
     const registry = yield* MethodRegistry
-    const scope = yield* Scope.make()
+    const scope = yield* Effect.scope
     const connId = randomUUID()
     const nonce = randomUUID()
     const peer = peerOf(req)
     const phase = yield* Ref.make<"pre" | "connecting" | "ready" | "closed">("pre")
     const seq = yield* Ref.make(0)
     const incoming = yield* Queue.unbounded<{ readonly data: RawData; readonly isBinary: boolean }>()
-    const requests = yield* Scope.extend(FiberSet.make<void, never>(), scope)
+    const requests = yield* FiberSet.make<void, never>()
     let session: AcceptedConnect | undefined
 
     const sendRaw = (frame: unknown) =>
@@ -276,34 +282,40 @@ export const serveSocket = (
         yield* FiberSet.run(requests, handleRequest(frame.right, accepted))
       })
 
+    const closed = yield* Deferred.make<void>()
     ws.on("message", (data, isBinary) => {
       Queue.unsafeOffer(incoming, { data, isBinary })
     })
-    const closed = yield* Effect.makeLatch(false)
-    ws.on("close", () => {
-      Effect.runSync(closed.open)
+    ws.once("close", () => {
+      Deferred.unsafeDone(closed, Exit.void)
     })
     ws.on("error", () => {
       ws.terminate()
     })
+    // Released last, whatever ended the socket: the forked fibers below are interrupted first.
+    yield* Effect.addFinalizer(() =>
+      Effect.gen(function*() {
+        yield* Ref.set(phase, "closed")
+        if (session !== undefined) yield* runtime.removeSession(connId)
+        yield* Effect.sync(() => {
+          ws.removeAllListeners("message")
+          if (ws.readyState !== ws.CLOSED) ws.terminate()
+        })
+      })
+    )
 
     yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: Date.now() } })
     // Messages are handled one at a time in arrival order; requests after hello fork their own fibers.
-    const reader = yield* Effect.forkIn(Effect.forever(Effect.flatMap(Queue.take(incoming), (m) => handleMessage(m.data, m.isBinary))), scope)
-    const timer = yield* Effect.forkIn(
+    yield* Effect.forkIn(Effect.forever(Effect.flatMap(Queue.take(incoming), (m) => handleMessage(m.data, m.isBinary))), scope)
+    yield* Effect.forkIn(
       Effect.sleep(policy.handshakeTimeout).pipe(
         Effect.zipRight(Ref.get(phase)),
         Effect.flatMap((p) => (p === "pre" || p === "connecting" ? Effect.zipRight(Ref.set(phase, "closed"), close(1000, "handshake timeout")) : Effect.void))
       ),
       scope
     )
-    yield* closed.await
-    yield* Ref.set(phase, "closed")
-    yield* Fiber.interrupt(timer)
-    yield* Fiber.interrupt(reader)
-    if (session !== undefined) yield* runtime.removeSession(connId)
-    yield* Scope.close(scope, Exit.void)
-  })
+    yield* Deferred.await(closed)
+  }).pipe(Effect.scoped)
 
 const safeParse = (text: string): unknown => {
   try {
