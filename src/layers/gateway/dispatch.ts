@@ -22,7 +22,7 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
     const entry = yield* registry.lookup(frame.method)
     const denied = authorize(context, frame.method, entry?.spec.access)
     if (denied !== undefined) {
-      return { ok: false, error: toErrorShape(denied), unauthorizedRole: denied.message.startsWith("unauthorized role") } as const
+      return { ok: false, error: toErrorShape(denied.error), unauthorizedRole: denied._tag === "WrongRole" } as const
     }
     if (entry === undefined) {
       return { ok: false, error: toErrorShape(new InvalidRequest({ message: `unknown method: ${frame.method}` })), unauthorizedRole: false } as const

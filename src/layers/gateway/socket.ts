@@ -1,4 +1,4 @@
-import { Deferred, type Duration, Effect, Exit, FiberSet, Option, Queue, Ref, Schema, Scope } from "effect"
+import { Deferred, type Duration, Effect, Either, Exit, FiberSet, Option, Queue, Ref, Schema, Scope } from "effect"
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
 import type { RawData, WebSocket } from "ws"
@@ -13,6 +13,7 @@ import {
   PRE_AUTH_MAX_BYTES,
   PROTOCOL_VERSION,
   ConnectClient,
+  InboundFrame,
   RequestFrame,
   TICK_INTERVAL_MS
 } from "../../domain/protocol/frames.js"
@@ -27,7 +28,10 @@ import { type AcceptedConnect, runConnect } from "./connect.js"
 import { dispatch } from "./dispatch.js"
 import { healthSnapshot } from "./health.js"
 
-const decodeRequest = Schema.decodeUnknownEither(RequestFrame)
+// JSON first, then the frame: a text that is not JSON and a JSON value that is no frame get different replies.
+const decodeJson = Schema.decodeEither(Schema.parseJson())
+const decodeInbound = Schema.decodeUnknownEither(InboundFrame)
+const decodeFrameId = Schema.decodeUnknownOption(Schema.Struct({ id: RequestFrame.fields.id }))
 
 /** The client part of connect params, for the protocol-mismatch log line. */
 const MismatchClient = Schema.Struct({ client: ConnectClient })
@@ -46,6 +50,8 @@ const peerOf = (req: IncomingMessage): PeerInfo => {
 
 const textOf = (data: RawData): string =>
   Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8")
+
+const EXPECTED_REQUEST = "expected {type:\"req\", id, method, params?}"
 
 const sizeOf = (data: RawData): number =>
   Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : Buffer.isBuffer(data) ? data.length : data.byteLength
@@ -256,25 +262,24 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
             yield* Ref.set(phase, "closed")
             return yield* close(1009, "frame too large before connect")
           }
-          const parsed = isBinary ? undefined : safeParse(textOf(data))
-          const frame = parsed === undefined ? undefined : decodeRequest(parsed)
-          if (frame === undefined || frame._tag === "Left") {
-            const id = idOf(parsed)
+          const json = isBinary ? undefined : Either.getRight(decodeJson(textOf(data)))
+          const frame = json === undefined || Option.isNone(json) ? undefined : Either.getRight(decodeInbound(json.value))
+          if (json === undefined || Option.isNone(json) || frame === undefined || Option.isNone(frame) || frame.value.kind !== "request") {
+            const id = json === undefined ? "invalid" : Option.match(Option.flatMap(json, decodeFrameId), { onNone: () => "invalid", onSome: (f) => f.id })
             return yield* failHandshake(id, new InvalidRequest({ message: "invalid request frame" }))
           }
-          if (frame.right.method !== "connect") {
-            return yield* failHandshake(frame.right.id, new InvalidRequest({ message: "invalid handshake: first request must be connect" }))
+          if (frame.value.method !== "connect") {
+            return yield* failHandshake(frame.value.id, new InvalidRequest({ message: "invalid handshake: first request must be connect" }))
           }
-          return yield* handleConnect(frame.right)
+          return yield* handleConnect(frame.value)
         }
         if (isBinary) return yield* invalidFrame("invalid", "binary frames are not supported")
-        const parsed = safeParse(textOf(data))
-        if (parsed === undefined) return yield* invalidFrame("invalid", "not JSON")
-        const frame = decodeRequest(parsed)
-        if (frame._tag === "Left") {
-          if (isCancel(parsed)) return
-          return yield* invalidFrame(idOf(parsed), "expected {type:\"req\", id, method, params?}")
-        }
+        const json = decodeJson(textOf(data))
+        if (Either.isLeft(json)) return yield* invalidFrame("invalid", "not JSON")
+        const frame = decodeInbound(json.right)
+        if (Either.isLeft(frame)) return yield* invalidFrame("invalid", EXPECTED_REQUEST)
+        if (frame.right.kind === "cancel") return
+        if (frame.right.kind === "other") return yield* invalidFrame(frame.right.id, EXPECTED_REQUEST)
         if (frame.right.method === "connect") return yield* respondError(frame.right.id, new InvalidRequest({ message: "already connected" }))
         const accepted = session
         if (accepted === undefined) return
@@ -316,22 +321,3 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     )
     yield* Deferred.await(closed)
   }).pipe(Effect.scoped)
-
-const safeParse = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-const idOf = (value: unknown): string => {
-  if (typeof value === "object" && value !== null && "id" in value) {
-    const id = (value as { id: unknown }).id
-    if (typeof id === "string" && id.length > 0 && id.length <= 256) return id
-  }
-  return "invalid"
-}
-
-const isCancel = (value: unknown) =>
-  typeof value === "object" && value !== null && (value as { type?: unknown }).type === "cancel"
