@@ -1,4 +1,4 @@
-import { Effect, Layer, Queue, Ref } from "effect"
+import { Clock, Effect, Layer, Queue, Ref } from "effect"
 import { randomUUID } from "node:crypto"
 import * as os from "node:os"
 import { type GatewaySettings, GatewayRuntime, type Session } from "../services/GatewayRuntime.js"
@@ -17,7 +17,7 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
       const dirty = yield* Queue.sliding<void>(1)
       const bumpPresence = Ref.update(versions, (v) => ({ ...v, presence: v.presence + 1 })).pipe(Effect.zipRight(Queue.offer(dirty, undefined)))
       return {
-        startedAtMs: Date.now(),
+        startedAtMs: yield* Clock.currentTimeMillis,
         bootId: randomUUID(),
         settings: Ref.get(settings),
         setSettings: (next) => Ref.set(settings, next),

@@ -15,8 +15,11 @@ const Slow: MethodSpec<{ readonly ms: number }, { readonly done: boolean }> = {
   params: Schema.Struct({ ms: Schema.Number }) as Schema.Schema<{ readonly ms: number }, unknown>,
   result: Schema.Struct({ done: Schema.Boolean }) as Schema.Schema<{ readonly done: boolean }, unknown>
 }
+// Resolved when the slow handler starts, so the test stops the gateway with the request really in flight.
+let slowStarted: () => void = () => undefined
 const SlowFeature = Layer.effectDiscard(
-  Effect.flatMap(MethodRegistry, (registry) => registry.register(Slow, ({ ms }) => Effect.as(Effect.sleep(ms), { done: true })))
+  Effect.flatMap(MethodRegistry, (registry) =>
+    registry.register(Slow, ({ ms }) => Effect.sync(() => slowStarted()).pipe(Effect.zipRight(Effect.sleep(ms)), Effect.as({ done: true }))))
 )
 
 const getStatus = (port: number, path: string) =>
@@ -34,11 +37,14 @@ describe("graceful shutdown", () => {
     expect(response.ok).toBe(true)
     expect(await getStatus(gw.port, "/readyz")).toBe(200)
     const order: Array<string> = []
+    const started = new Promise<void>((resolve) => {
+      slowStarted = resolve
+    })
     const inFlight = call(client, "test.slow", { ms: 600 }).then((res) => {
       order.push("response")
       return res
     })
-    await new Promise((r) => setTimeout(r, 100))
+    await started
     const stopped = gw.stop()
     const shutdown = await client.next((f) => f.event === "shutdown")
     order.push("shutdown")

@@ -1,4 +1,4 @@
-import { Duration, Effect, Schedule } from "effect"
+import { DateTime, Duration, Effect, Schedule } from "effect"
 import { Data } from "effect"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
@@ -81,7 +81,7 @@ export const acquireGatewayLocks = (input: {
       ...(processStartTime(process.pid) === undefined ? {} : { startTime: processStartTime(process.pid) as string }),
       port: input.port,
       configPath: input.configPath,
-      createdAt: new Date().toISOString()
+      createdAt: DateTime.formatIso(yield* DateTime.now)
     }
     const files = [path.join(dir, "gateway.state.lock")]
     if (!input.allowMulti) files.push(path.join(dir, `gateway.config-${Buffer.from(input.configPath).toString("base64url").slice(-40)}.lock`))

@@ -1,4 +1,4 @@
-import { Data, Duration, Effect, FiberSet, Layer, Ref, Schedule, Stream } from "effect"
+import { Clock, Data, Duration, Effect, FiberSet, Layer, Ref, Schedule, Stream } from "effect"
 import * as http from "node:http"
 import * as os from "node:os"
 import { WebSocketServer } from "ws"
@@ -115,7 +115,10 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
 
       // Tick keeps idle clients' timers fed.
       yield* Effect.forkScoped(
-        Effect.repeat(Effect.suspend(() => bus.publish({ event: "tick", payload: { ts: Date.now() }, droppable: true })), Schedule.spaced(policy.tickInterval))
+        Effect.repeat(
+          Effect.flatMap(Clock.currentTimeMillis, (ts) => bus.publish({ event: "tick", payload: { ts }, droppable: true })),
+          Schedule.spaced(policy.tickInterval)
+        )
       )
 
       // Presence: one snapshot per burst of connects/disconnects, built once for every subscriber.
@@ -164,7 +167,7 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
               const previous = yield* runtime.settings
               const auth = resolveGatewayAuth(loaded.config.gateway, host.env, listen.authOverrides)
               yield* runtime.setSettings({ ...previous, config: loaded.config, configHash: loaded.snapshot.hash, auth })
-              yield* bus.publish({ event: "config.changed", payload: { path: store.path, hash: loaded.snapshot.hash, ts: Date.now() }, scope: "operator.read" })
+              yield* bus.publish({ event: "config.changed", payload: { path: store.path, hash: loaded.snapshot.hash, ts: yield* Clock.currentTimeMillis }, scope: "operator.read" })
               if (!sameAuth(previous.auth, auth)) {
                 const closed = yield* runtime.closeSessions((s) => s.authMethod !== "device-token", 4001, "gateway auth changed")
                 yield* log.write({ level: "info", message: `gateway auth changed; closed ${closed} session(s)`, fields: { subsystem: "gateway/reload" } })

@@ -1,4 +1,4 @@
-import { Deferred, type Duration, Effect, Either, Exit, FiberSet, Option, Queue, Ref, Schema, Scope } from "effect"
+import { Clock, Deferred, type Duration, Effect, Either, Exit, FiberSet, Option, Queue, Ref, Schema, Scope } from "effect"
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
 import type { RawData, WebSocket } from "ws"
@@ -153,7 +153,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
             presence: yield* runtime.presence,
             health: {},
             stateVersion: versions,
-            uptimeMs: Date.now() - runtime.startedAtMs,
+            uptimeMs: (yield* Clock.currentTimeMillis) - runtime.startedAtMs,
             authMode: settings.auth.mode,
             ...(settings.configHash === undefined ? {} : { appliedConfigHash: settings.configHash })
           },
@@ -180,7 +180,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           clientVersion: accepted.params.client.version,
           platform: accepted.params.client.platform,
           ip: peer.ip,
-          connectedAtMs: Date.now(),
+          connectedAtMs: yield* Clock.currentTimeMillis,
           close: (code, reason) => close(code, reason)
         })
         const queue = yield* Scope.extend(bus.subscribe, scope)
@@ -214,7 +214,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     let unauthorizedCalls = 0
     const handleRequest = (frame: RequestFrame, accepted: AcceptedConnect) =>
       Effect.gen(function*() {
-        const started = Date.now()
+        const started = yield* Clock.currentTimeMillis
         yield* inFlight.inc
         const result = yield* dispatch(frame, {
           connId,
@@ -227,7 +227,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           sendFinal: (outcome) =>
             sendRaw(outcome.ok ? { type: "res", id: frame.id, ok: true, payload: outcome.payload } : { type: "res", id: frame.id, ok: false, error: outcome.error })
         }).pipe(Effect.ensuring(inFlight.dec))
-        const durationMs = Date.now() - started
+        const durationMs = (yield* Clock.currentTimeMillis) - started
         if (result.ok) yield* sendRaw({ type: "res", id: frame.id, ok: true, payload: result.payload })
         else yield* sendRaw({ type: "res", id: frame.id, ok: false, error: result.error })
         yield* log.write({
@@ -309,7 +309,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
       })
     )
 
-    yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: Date.now() } })
+    yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: yield* Clock.currentTimeMillis } })
     // Messages are handled one at a time in arrival order; requests after hello fork their own fibers.
     yield* Effect.forkIn(Effect.forever(Effect.flatMap(Queue.take(incoming), (m) => handleMessage(m.data, m.isBinary))), scope)
     yield* Effect.forkIn(
