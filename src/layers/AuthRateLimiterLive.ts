@@ -55,23 +55,27 @@ export const AuthRateLimiterLive = (config: RateLimitConfig = DEFAULT_RATE_LIMIT
         })
 
       return AuthRateLimiter.of({
-        lockedFor: (key) =>
-          withKey<number | undefined>(key, undefined, (k, now) => Effect.map(Ref.get(failures), (state) => lockoutRemaining(state, k, now))),
-        recordFailure: (key) => withKey(key, undefined, (k, now) => Ref.update(failures, (state) => recordFailure(state, config, k, now))),
-        reset: (key) => withKey(key, undefined, (k) => Ref.update(failures, (state) => resetFailures(state, k))),
-        controlPlaneWrite: (method, deviceId, ip) =>
-          Effect.gen(function*() {
-            const now = yield* Clock.currentTimeMillis
-            yield* maintain(now)
-            const decision = yield* Ref.modify(writes, (state) => consumeWrite(state, controlPlaneKey(method, deviceId, ip), now))
-            if (decision.allowed) return
-            const { retryAfterMs } = decision
-            return yield* new Unavailable({
-              message: `rate limit exceeded for ${method}; retry after ${Math.ceil(retryAfterMs / 1000)}s`,
-              retryAfterMs,
-              details: { method, limit: CONTROL_PLANE_LIMIT_TEXT }
-            })
+        lockedFor: Effect.fn("AuthRateLimiter.lockedFor")(function*(key: LimiterKey) {
+          return yield* withKey<number | undefined>(key, undefined, (k, now) => Effect.map(Ref.get(failures), (state) => lockoutRemaining(state, k, now)))
+        }),
+        recordFailure: Effect.fn("AuthRateLimiter.recordFailure")(function*(key: LimiterKey) {
+          yield* withKey(key, undefined, (k, now) => Ref.update(failures, (state) => recordFailure(state, config, k, now)))
+        }),
+        reset: Effect.fn("AuthRateLimiter.reset")(function*(key: LimiterKey) {
+          yield* withKey(key, undefined, (k) => Ref.update(failures, (state) => resetFailures(state, k)))
+        }),
+        controlPlaneWrite: Effect.fn("AuthRateLimiter.controlPlaneWrite")(function*(method: string, deviceId: string | undefined, ip: string) {
+          const now = yield* Clock.currentTimeMillis
+          yield* maintain(now)
+          const decision = yield* Ref.modify(writes, (state) => consumeWrite(state, controlPlaneKey(method, deviceId, ip), now))
+          if (decision.allowed) return
+          const { retryAfterMs } = decision
+          return yield* new Unavailable({
+            message: `rate limit exceeded for ${method}; retry after ${Math.ceil(retryAfterMs / 1000)}s`,
+            retryAfterMs,
+            details: { method, limit: CONTROL_PLANE_LIMIT_TEXT }
           })
+        })
       })
     })
   )

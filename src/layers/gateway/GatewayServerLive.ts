@@ -188,8 +188,8 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
         host: listen.host,
         port,
         url,
-        connectionCount: Effect.map(runtime.sessions, (s) => s.length),
-        socketCount: Ref.get(openSockets)
+        connectionCount: Effect.map(runtime.sessions, (s) => s.length).pipe(Effect.withSpan("GatewayServer.connectionCount")),
+        socketCount: Ref.get(openSockets).pipe(Effect.withSpan("GatewayServer.socketCount"))
       }
     })
   )

@@ -13,7 +13,8 @@ export type DispatchResult =
 
 /**
  * Authorizes, decodes params, runs the handler and encodes the result. Scope is checked before the
- * handler lookup, so an unknown method answers `missing scope` to callers without admin.
+ * handler lookup, so an unknown method answers `missing scope` to callers without admin. Each call is
+ * one span, `rpc <method>`.
  */
 export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "requestId">) =>
   Effect.gen(function*() {
@@ -45,4 +46,4 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
         )
       )
     )
-  })
+  }).pipe(Effect.withSpan(`rpc ${frame.method}`, { attributes: { "rpc.id": frame.id, "rpc.conn": context.connId } }))
