@@ -137,7 +137,7 @@ export const runGateway = (options: RunOptions) =>
         allowMulti: host.env["OPENCLAW_ALLOW_MULTI_GATEWAY"] === "1",
         poll: policy.lockPoll,
         timeout: policy.lockTimeout
-      }).pipe(Effect.mapError((e) => new GatewayStartBlocked({ code: "GATEWAY_LOCKED", message: e.message, exitCode: 1 })))
+      }).pipe(Effect.catchTag("GatewayLockError", (e) => Effect.fail(new GatewayStartBlocked({ code: "GATEWAY_LOCKED", message: e.message, exitCode: 1 }))))
       const logging = config.logging
       const layer = gatewayLayer({
         host: bindHost,

@@ -1,3 +1,4 @@
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Either, Layer } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { type BindMode, bindHostFor } from "../../domain/gateway/startGuards.js"
@@ -36,6 +37,7 @@ export const GatewayStatusLive = Layer.effect(
     const probe = yield* GatewayProbe
     const store = yield* ConfigStore
     const paths = yield* Paths
+    const fileSystem = yield* FileSystem.FileSystem
     const host = yield* Host
 
     const collect = (options: GatewayStatusOptions) =>
@@ -69,7 +71,7 @@ export const GatewayStatusLive = Layer.effect(
           return { logFile: file, lastError: lastErrorOf(tail.lines) }
         }).pipe(Effect.provide(GatewayLogReaderLive(config, paths.profile)))
 
-        const lock = yield* readGatewayLockOwner(paths.stateDir)
+        const lock = yield* readGatewayLockOwner(paths.stateDir).pipe(Effect.provideService(FileSystem.FileSystem, fileSystem))
         // Scanning /proc for the port's owner costs tens of ms: only needed when the probe did not get in.
         const scan = connectOk && !options.deep ? { owners: [], clients: [] } : scanPort(port)
         const owners = scan.owners
