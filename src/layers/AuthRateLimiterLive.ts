@@ -2,35 +2,26 @@ import { Clock, Effect, Layer, Ref } from "effect"
 import type { OpenClawConfig } from "../domain/config/ConfigSchema.js"
 import { Unavailable } from "../domain/protocol/errors.js"
 import {
-  consumeWrite,
-  CONTROL_PLANE_LIMIT_TEXT,
-  controlPlaneKey,
   DEFAULT_RATE_LIMIT,
   emptyFailureState,
-  emptyWriteBudgetState,
   failureKey,
   lockoutRemaining,
   pruneFailures,
-  pruneWrites,
   type RateLimitConfig,
   recordFailure,
   resetFailures
-} from "../domain/rateLimit.js"
+} from "../domain/rateLimit/lockout.js"
+import { consumeWrite, CONTROL_PLANE_LIMIT_TEXT, controlPlaneKey, emptyWriteBudgetState, pruneWrites } from "../domain/rateLimit/writeBudget.js"
 import { AuthRateLimiter, type LimiterKey } from "../services/AuthRateLimiter.js"
-
-export type { RateLimitConfig } from "../domain/rateLimit.js"
-
-/** The `gateway.auth.rateLimit` defaults: 10 failures per 60 s, 5 minute lockout, loopback exempt. */
-export const defaultRateLimit: RateLimitConfig = DEFAULT_RATE_LIMIT
 
 /** The limiter settings of a gateway config section, with the defaults filled in. */
 export const rateLimitFromConfig = (cfg: OpenClawConfig["gateway"]): RateLimitConfig => {
   const rateLimit = cfg?.auth?.rateLimit
   return {
-    maxAttempts: rateLimit?.maxAttempts ?? defaultRateLimit.maxAttempts,
-    windowMs: rateLimit?.windowMs ?? defaultRateLimit.windowMs,
-    lockoutMs: rateLimit?.lockoutMs ?? defaultRateLimit.lockoutMs,
-    exemptLoopback: rateLimit?.exemptLoopback ?? defaultRateLimit.exemptLoopback
+    maxAttempts: rateLimit?.maxAttempts ?? DEFAULT_RATE_LIMIT.maxAttempts,
+    windowMs: rateLimit?.windowMs ?? DEFAULT_RATE_LIMIT.windowMs,
+    lockoutMs: rateLimit?.lockoutMs ?? DEFAULT_RATE_LIMIT.lockoutMs,
+    exemptLoopback: rateLimit?.exemptLoopback ?? DEFAULT_RATE_LIMIT.exemptLoopback
   }
 }
 
@@ -38,7 +29,7 @@ export const rateLimitFromConfig = (cfg: OpenClawConfig["gateway"]): RateLimitCo
 const PRUNE_EVERY_MS = 60_000
 
 /** In-memory failed-auth lockout and control-plane write limiter (spec 8); state lives as long as the layer. */
-export const AuthRateLimiterLive = (config: RateLimitConfig = defaultRateLimit) =>
+export const AuthRateLimiterLive = (config: RateLimitConfig = DEFAULT_RATE_LIMIT) =>
   Layer.effect(
     AuthRateLimiter,
     Effect.gen(function*() {
@@ -64,23 +55,27 @@ export const AuthRateLimiterLive = (config: RateLimitConfig = defaultRateLimit) 
         })
 
       return AuthRateLimiter.of({
-        lockedFor: (key) =>
-          withKey<number | undefined>(key, undefined, (k, now) => Effect.map(Ref.get(failures), (state) => lockoutRemaining(state, k, now))),
-        recordFailure: (key) => withKey(key, undefined, (k, now) => Ref.update(failures, (state) => recordFailure(state, config, k, now))),
-        reset: (key) => withKey(key, undefined, (k) => Ref.update(failures, (state) => resetFailures(state, k))),
-        controlPlaneWrite: (method, deviceId, ip) =>
-          Effect.gen(function*() {
-            const now = yield* Clock.currentTimeMillis
-            yield* maintain(now)
-            const decision = yield* Ref.modify(writes, (state) => consumeWrite(state, controlPlaneKey(method, deviceId, ip), now))
-            if (decision.allowed) return
-            const { retryAfterMs } = decision
-            return yield* new Unavailable({
-              message: `rate limit exceeded for ${method}; retry after ${Math.ceil(retryAfterMs / 1000)}s`,
-              retryAfterMs,
-              details: { method, limit: CONTROL_PLANE_LIMIT_TEXT }
-            })
+        lockedFor: Effect.fn("AuthRateLimiter.lockedFor")(function*(key: LimiterKey) {
+          return yield* withKey<number | undefined>(key, undefined, (k, now) => Effect.map(Ref.get(failures), (state) => lockoutRemaining(state, k, now)))
+        }),
+        recordFailure: Effect.fn("AuthRateLimiter.recordFailure")(function*(key: LimiterKey) {
+          yield* withKey(key, undefined, (k, now) => Ref.update(failures, (state) => recordFailure(state, config, k, now)))
+        }),
+        reset: Effect.fn("AuthRateLimiter.reset")(function*(key: LimiterKey) {
+          yield* withKey(key, undefined, (k) => Ref.update(failures, (state) => resetFailures(state, k)))
+        }),
+        controlPlaneWrite: Effect.fn("AuthRateLimiter.controlPlaneWrite")(function*(method: string, deviceId: string | undefined, ip: string) {
+          const now = yield* Clock.currentTimeMillis
+          yield* maintain(now)
+          const decision = yield* Ref.modify(writes, (state) => consumeWrite(state, controlPlaneKey(method, deviceId, ip), now))
+          if (decision.allowed) return
+          const { retryAfterMs } = decision
+          return yield* new Unavailable({
+            message: `rate limit exceeded for ${method}; retry after ${Math.ceil(retryAfterMs / 1000)}s`,
+            retryAfterMs,
+            details: { method, limit: CONTROL_PLANE_LIMIT_TEXT }
           })
+        })
       })
     })
   )

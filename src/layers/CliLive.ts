@@ -13,6 +13,7 @@ import { ModelClient } from "../services/ModelClient.js"
 import { ModelHealth } from "../services/ModelHealth.js"
 import { ServiceManager } from "../services/ServiceManager.js"
 import { ConfigLive } from "./ConfigLive.js"
+import { GatewayPolicyLive } from "./gateway/GatewayPolicyLive.js"
 import { DoctorPolicyLive } from "./doctor/DoctorPolicyLive.js"
 import { ModelPolicyLive } from "./models/ModelPolicyLive.js"
 import { lazyLayer, lazyTag } from "./lazyLayer.js"
@@ -58,7 +59,7 @@ export const CliServicesLive = <R>(parts: CliHostParts<R>) => {
   ).pipe(Layer.provide(Layer.merge(parts.serviceManager, parts.doctorPolicy)))
   return Layer.mergeAll(GatewayClientLazy, GatewayProbeLazy, status, parts.serviceManager, doctor, ModelsLazy, GatewayLogLazy, AgentRunnerLazy).pipe(
     // Policy values are plain data (nothing to load lazily) and cheap to build.
-    Layer.provideMerge(ModelPolicyLive)
+    Layer.provideMerge(Layer.merge(ModelPolicyLive, GatewayPolicyLive))
   )
 }
 

@@ -1,4 +1,4 @@
-import { Effect, Layer, Queue, Ref } from "effect"
+import { Clock, Effect, Layer, Queue, Ref } from "effect"
 import { randomUUID } from "node:crypto"
 import * as os from "node:os"
 import { type GatewaySettings, GatewayRuntime, type Session } from "../services/GatewayRuntime.js"
@@ -17,20 +17,21 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
       const dirty = yield* Queue.sliding<void>(1)
       const bumpPresence = Ref.update(versions, (v) => ({ ...v, presence: v.presence + 1 })).pipe(Effect.zipRight(Queue.offer(dirty, undefined)))
       return {
-        startedAtMs: Date.now(),
+        startedAtMs: yield* Clock.currentTimeMillis,
         bootId: randomUUID(),
         settings: Ref.get(settings),
-        setSettings: (next) => Ref.set(settings, next),
+        setSettings: (next) => Ref.set(settings, next).pipe(Effect.withSpan("GatewayRuntime.setSettings")),
         ready: Ref.get(ready),
         setReady: (value) => Ref.set(ready, value),
-        addSession: (session) => Ref.update(sessions, (map) => new Map(map).set(session.connId, session)).pipe(Effect.zipRight(bumpPresence)),
+        addSession: (session) =>
+          Ref.update(sessions, (map) => new Map(map).set(session.connId, session)).pipe(Effect.zipRight(bumpPresence), Effect.withSpan("GatewayRuntime.addSession")),
         removeSession: (connId) =>
           Ref.modify(sessions, (map) => {
             if (!map.has(connId)) return [false, map] as const
             const next = new Map(map)
             next.delete(connId)
             return [true, next] as const
-          }).pipe(Effect.flatMap((removed) => (removed ? bumpPresence : Effect.void))),
+          }).pipe(Effect.flatMap((removed) => (removed ? bumpPresence : Effect.void)), Effect.withSpan("GatewayRuntime.removeSession")),
         sessions: Effect.map(Ref.get(sessions), (map) => [...map.values()]),
         presence: Effect.map(Ref.get(sessions), (map) =>
           [...map.values()].map((s) => ({
@@ -48,12 +49,11 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
         ),
         presenceChanged: Queue.take(dirty),
         stateVersion: Ref.get(versions),
-        closeSessions: (predicate, code, reason) =>
-          Effect.gen(function*() {
-            const matching = [...(yield* Ref.get(sessions)).values()].filter(predicate)
-            yield* Effect.forEach(matching, (s) => s.close(code, reason), { discard: true })
-            return matching.length
-          })
+        closeSessions: Effect.fn("GatewayRuntime.closeSessions")(function*(predicate: (session: Session) => boolean, code: number, reason: string) {
+          const matching = [...(yield* Ref.get(sessions)).values()].filter(predicate)
+          yield* Effect.forEach(matching, (s) => s.close(code, reason), { discard: true })
+          return matching.length
+        })
       }
     })
   )

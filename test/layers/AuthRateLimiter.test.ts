@@ -1,10 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
 import type { OpenClawConfig } from "../../src/domain/config/ConfigSchema.js"
-import { AuthRateLimiterLive, defaultRateLimit, type RateLimitConfig, rateLimitFromConfig } from "../../src/layers/AuthRateLimiterLive.js"
+import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from "../../src/domain/rateLimit/lockout.js"
+import { AuthRateLimiterLive, rateLimitFromConfig } from "../../src/layers/AuthRateLimiterLive.js"
 import { AuthRateLimiter, type LimiterKey } from "../../src/services/AuthRateLimiter.js"
 
-const withLimiter = <A, E>(body: Effect.Effect<A, E, AuthRateLimiter>, config: RateLimitConfig = defaultRateLimit) =>
+const withLimiter = <A, E>(body: Effect.Effect<A, E, AuthRateLimiter>, config: RateLimitConfig = DEFAULT_RATE_LIMIT) =>
   body.pipe(Effect.provide(AuthRateLimiterLive(config)))
 
 const failTimes = (key: LimiterKey, times: number) =>
@@ -17,10 +18,10 @@ const remote: LimiterKey = { scope: "shared-secret", ip: "203.0.113.5" }
 
 describe("rateLimitFromConfig", () => {
   it("applies the defaults", () => {
-    expect(defaultRateLimit).toEqual({ maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: true })
-    expect(rateLimitFromConfig(undefined)).toEqual(defaultRateLimit)
-    expect(rateLimitFromConfig({})).toEqual(defaultRateLimit)
-    expect(rateLimitFromConfig({ auth: {} })).toEqual(defaultRateLimit)
+    expect(DEFAULT_RATE_LIMIT).toEqual({ maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000, exemptLoopback: true })
+    expect(rateLimitFromConfig(undefined)).toEqual(DEFAULT_RATE_LIMIT)
+    expect(rateLimitFromConfig({})).toEqual(DEFAULT_RATE_LIMIT)
+    expect(rateLimitFromConfig({ auth: {} })).toEqual(DEFAULT_RATE_LIMIT)
   })
 
   it("takes the configured fields and defaults the rest", () => {
@@ -96,7 +97,7 @@ describe("AuthRateLimiterLive: failed auth", () => {
         yield* failTimes(key, 10)
         expect(yield* limiter.lockedFor(key)).toBe(300_000)
       }),
-      { ...defaultRateLimit, exemptLoopback: false }
+      { ...DEFAULT_RATE_LIMIT, exemptLoopback: false }
     ))
 
   it.effect("a browser-origin socket on loopback is locked, keyed by its origin", () =>
@@ -154,7 +155,7 @@ describe("AuthRateLimiterLive: failed auth", () => {
         yield* TestClock.adjust("5 seconds")
         expect(yield* limiter.lockedFor(remote)).toBeUndefined()
       }),
-      { ...defaultRateLimit, maxAttempts: 3, lockoutMs: 5_000 }
+      { ...DEFAULT_RATE_LIMIT, maxAttempts: 3, lockoutMs: 5_000 }
     ))
 })
 

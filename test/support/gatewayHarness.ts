@@ -6,9 +6,10 @@ import * as path from "node:path"
 import { resolveGatewayAuth } from "../../src/domain/auth/resolveAuth.js"
 import { validateConfig } from "../../src/domain/config/validate.js"
 import { ConfigLive } from "../../src/layers/ConfigLive.js"
-import { GatewayPolicyLive } from "../../src/layers/gateway/GatewayServerLive.js"
+import { GatewayPolicyLive } from "../../src/layers/gateway/GatewayPolicyLive.js"
 import { gatewayLayer, type GatewayFeatureContext } from "../../src/layers/gateway/runGateway.js"
 import { GatewayLog } from "../../src/services/GatewayLog.js"
+import { GatewayPolicy } from "../../src/services/GatewayPolicy.js"
 import { GatewayServer } from "../../src/services/GatewayServer.js"
 import { Either } from "effect"
 
@@ -27,15 +28,23 @@ export interface RunningGateway {
   readonly logFile: string
   /** The log's lines so far, flushed first. */
   readonly logLines: () => Promise<ReadonlyArray<string>>
+  /** Sockets the server is serving (authenticated or not). */
+  readonly socketCount: () => Promise<number>
   readonly stop: () => Promise<void>
 }
+
+/** The default GatewayPolicy with some timings replaced. */
+export const testPolicy = (overrides: Partial<GatewayPolicy["Type"]>) =>
+  Layer.effect(GatewayPolicy, Effect.map(GatewayPolicy, (defaults) => ({ ...defaults, ...overrides }))).pipe(Layer.provide(GatewayPolicyLive))
 
 /** Starts a real gateway in this process on 127.0.0.1, port 0, over a temp state dir and the given config. */
 export const startGateway = async (
   config: Record<string, unknown>,
   env: Record<string, string> = {},
   features: ReadonlyArray<Feature> | ((base: GatewayBase) => ReadonlyArray<Feature>) = [],
-  tempPrefix = "clawgate-gw-"
+  tempPrefix = "clawgate-gw-",
+  /** Timings to override (the rest are the defaults). */
+  policy: Partial<GatewayPolicy["Type"]> = {}
 ): Promise<RunningGateway> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), tempPrefix))
   const configPath = path.join(dir, "openclaw.json")
@@ -55,7 +64,7 @@ export const startGateway = async (
     overrides: {},
     logFile,
     features: typeof features === "function" ? features(base) : features
-  }).pipe(Layer.provide(base), Layer.provide(GatewayPolicyLive))
+  }).pipe(Layer.provide(base), Layer.provide(testPolicy(policy)))
   const scope = Effect.runSync(Scope.make())
   const context = await Effect.runPromise(Layer.buildWithScope(layer, scope))
   const server = Effect.runSync(Effect.provide(GatewayServer, context))
@@ -71,6 +80,7 @@ export const startGateway = async (
       const file = await Effect.runPromise(log.currentFile)
       return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "") : []
     },
+    socketCount: () => Effect.runPromise(server.socketCount),
     stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }

@@ -1,3 +1,5 @@
+import { ipInList, isLoopbackAddress, normalizeIp } from "../net/ip.js"
+import { hostHeaderName, normalizeOrigin } from "../net/origin.js"
 import { OriginNotAllowed } from "../protocol/errors.js"
 import type { ResolvedAuth } from "./resolveAuth.js"
 import type { SharedAuthResult } from "./connectAuth.js"
@@ -10,47 +12,7 @@ export interface PeerInfo {
   readonly headers: Readonly<Record<string, string | undefined>>
 }
 
-const stripMapped = (ip: string) => (ip.startsWith("::ffff:") ? ip.slice(7) : ip)
-
-export const isLoopbackIp = (ip: string) => {
-  const v = stripMapped(ip)
-  return v === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v)
-}
-
-const ipv4ToInt = (ip: string): number | undefined => {
-  const parts = ip.split(".")
-  if (parts.length !== 4) return undefined
-  let n = 0
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined
-    n = n * 256 + Number(part)
-  }
-  return n
-}
-
-/** True when `ip` is one of `entries` (plain addresses or IPv4 CIDRs). */
-export const ipInList = (ip: string, entries: ReadonlyArray<string>) => {
-  const v = stripMapped(ip)
-  return entries.some((entry) => {
-    const [base, bits] = entry.split("/")
-    if (bits === undefined) return stripMapped(entry) === v
-    const a = ipv4ToInt(v)
-    const b = ipv4ToInt(base ?? "")
-    const n = Number(bits)
-    if (a === undefined || b === undefined || !Number.isInteger(n) || n < 0 || n > 32) return false
-    const mask = n === 0 ? 0 : (~0 << (32 - n)) >>> 0
-    return ((a & mask) >>> 0) === ((b & mask) >>> 0)
-  })
-}
-
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"])
-
-const hostName = (host: string | undefined) => {
-  if (host === undefined) return undefined
-  const h = host.trim().toLowerCase()
-  if (h.startsWith("[")) return h.slice(0, h.indexOf("]") + 1)
-  return h.split(":")[0]
-}
 
 const FORWARDING = ["forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host", "x-forwarded-proto"]
 
@@ -59,13 +21,13 @@ export const hasForwardingHeaders = (peer: PeerInfo) => FORWARDING.some((h) => p
 
 /** Local-direct: loopback peer, a local Host header, and no forwarding headers (spec 3.5). */
 export const isLocalDirect = (peer: PeerInfo, trustedProxies: ReadonlyArray<string>): boolean => {
-  if (!isLoopbackIp(peer.ip)) return false
-  const host = hostName(peer.host)
+  if (!isLoopbackAddress(peer.ip)) return false
+  const host = hostHeaderName(peer.host)
   if (host === undefined || !(LOCAL_HOSTS.has(host) || host.endsWith(".ts.net"))) return false
   if (!hasForwardingHeaders(peer)) return true
   // Through a trusted proxy the caller is the forwarded client: local only when that is loopback too.
   const client = forwardedClient(peer)
-  return ipInList(peer.ip, trustedProxies) && client !== undefined && isLoopbackIp(client)
+  return ipInList(peer.ip, trustedProxies) && client !== undefined && isLoopbackAddress(client)
 }
 
 /**
@@ -100,18 +62,6 @@ export const forwardedClient = (peer: PeerInfo): string | undefined => {
   return first === undefined || first === "" ? undefined : first
 }
 
-/** Scheme and host of an Origin, default port dropped; undefined for missing, `null` or invalid. */
-export const normalizeOriginHeader = (origin: string | undefined): string | undefined => {
-  if (origin === undefined || origin.trim() === "" || origin.trim() === "null") return undefined
-  try {
-    const url = new URL(origin.trim())
-    if (url.protocol !== "http:" && url.protocol !== "https:") return undefined
-    return `${url.protocol}//${url.host}`.toLowerCase()
-  } catch {
-    return undefined
-  }
-}
-
 /** The browser-origin check of spec 3.5, for sockets that sent an Origin or are browser UIs. */
 export const checkOrigin = (input: {
   readonly peer: PeerInfo
@@ -124,12 +74,12 @@ export const checkOrigin = (input: {
       message: "origin not allowed (open the Control UI from the gateway host or allow it in gateway.controlUi.allowedOrigins)",
       reason
     })
-  const origin = normalizeOriginHeader(input.peer.origin)
+  const origin = normalizeOrigin(input.peer.origin)
   if (origin === undefined) return fail("origin missing or invalid")
   if (input.allowedOrigins.includes("*")) return undefined
-  if (input.allowedOrigins.some((allowed) => normalizeOriginHeader(allowed) === origin)) return undefined
+  if (input.allowedOrigins.some((allowed) => normalizeOrigin(allowed) === origin)) return undefined
   const originHost = new URL(origin).hostname
-  if (input.hostHeaderFallback && hostName(input.peer.host) === hostName(new URL(origin).host)) return undefined
+  if (input.hostHeaderFallback && hostHeaderName(input.peer.host) === hostHeaderName(new URL(origin).host)) return undefined
   if (input.localDirect && (originHost === "localhost" || originHost === "127.0.0.1" || originHost === "[::1]")) return undefined
   return fail("origin not in gateway.controlUi.allowedOrigins")
 }
@@ -138,9 +88,9 @@ export const checkOrigin = (input: {
 export const checkTrustedProxy = (auth: ResolvedAuth, peer: PeerInfo, localAddresses: ReadonlyArray<string>): SharedAuthResult => {
   const tp = auth.trustedProxy
   if (tp === undefined || !ipInList(peer.ip, auth.trustedProxies)) return { ok: false, reason: "trusted_proxy_untrusted_source", presented: false }
-  if (isLoopbackIp(peer.ip)) {
+  if (isLoopbackAddress(peer.ip)) {
     if (!tp.allowLoopback) return { ok: false, reason: "trusted_proxy_loopback_source", presented: false }
-  } else if (localAddresses.includes(stripMapped(peer.ip))) {
+  } else if (localAddresses.includes(normalizeIp(peer.ip))) {
     // A non-loopback source that is one of our own addresses could be any local process: a spoof guard.
     return { ok: false, reason: "trusted_proxy_local_interface_source", presented: false }
   }

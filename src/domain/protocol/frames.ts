@@ -68,6 +68,20 @@ export const CancelFrame = Schema.Struct({ type: Schema.Literal("cancel"), id: S
 /** Any frame a client may send. */
 export const ClientFrame = Schema.Union(RequestFrame, CancelFrame)
 
+/**
+ * One JSON text frame as the socket edge classifies it: a `request`, a `cancel` (served by nothing yet,
+ * so ignored), or `other` JSON carrying a usable id (echoed in the error reply). Anything else fails.
+ */
+export const InboundFrame = Schema.Union(
+  RequestFrame.pipe(Schema.attachPropertySignature("kind", "request")),
+  Schema.Struct({ type: Schema.Literal("cancel") }).pipe(Schema.attachPropertySignature("kind", "cancel")),
+  Schema.Struct({ id: RequestFrame.fields.id }).pipe(Schema.attachPropertySignature("kind", "other"))
+)
+export type InboundFrame = typeof InboundFrame.Type
+
+/** A text frame: JSON text decoded as an InboundFrame. */
+export const InboundText = Schema.parseJson(InboundFrame)
+
 /** Any frame the gateway may send. */
 export const ServerFrame = Schema.Union(ResponseFrame, EventFrame)
 export type ServerFrame = typeof ServerFrame.Type

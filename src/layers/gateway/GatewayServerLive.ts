@@ -1,4 +1,4 @@
-import { Data, Effect, Layer, Ref, Runtime, Schedule, Stream } from "effect"
+import { Clock, Data, Duration, Effect, FiberSet, Layer, Ref, Schedule, Stream } from "effect"
 import * as http from "node:http"
 import * as os from "node:os"
 import { WebSocketServer } from "ws"
@@ -10,21 +10,14 @@ import { DeviceRegistry } from "../../services/DeviceRegistry.js"
 import { EventBus } from "../../services/EventBus.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
-import { GatewayPolicy, GatewayServer } from "../../services/GatewayServer.js"
+import { GatewayPolicy } from "../../services/GatewayPolicy.js"
+import { GatewayServer } from "../../services/GatewayServer.js"
 import { Host } from "../../services/Host.js"
 import { MethodRegistry } from "../../services/MethodRegistry.js"
 import { serveSocket } from "./socket.js"
 
 /** Listening failed: `EADDRINUSE` is retried by `gateway run`, anything else is final. */
 export class GatewayBindError extends Data.TaggedError("GatewayBindError")<{ readonly errno: string; readonly message: string }> {}
-
-/** Default server timings. */
-export const GatewayPolicyLive = Layer.succeed(GatewayPolicy, {
-  tickInterval: "15 seconds",
-  handshakeTimeout: "15 seconds",
-  drainTimeout: "5 seconds",
-  presenceCoalesce: "250 millis"
-})
 
 const json = (res: http.ServerResponse, status: number, body: unknown) => {
   const text = JSON.stringify(body)
@@ -49,26 +42,32 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
       const store = yield* ConfigStore
       const registry = yield* DeviceRegistry
       const host = yield* Host
-      const services = yield* Effect.runtime<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry>()
-      const runFork = Runtime.runFork(services)
+      // ws and http callbacks become fibers owned by this scope: interrupted when the server stops.
+      const run = yield* FiberSet.makeRuntime<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry>()
       const inFlightCount = yield* Ref.make(0)
       const inFlight = { inc: Ref.update(inFlightCount, (n) => n + 1), dec: Ref.update(inFlightCount, (n) => n - 1) }
+      const openSockets = yield* Ref.make(0)
 
+      const serveHttp = (req: http.IncomingMessage, res: http.ServerResponse) =>
+        Effect.gen(function*() {
+          const path = (req.url ?? "/").split("?")[0]
+          if (path === "/healthz") return json(res, 200, { ok: true, status: "live" })
+          if (path === "/readyz" || path === "/startupz") {
+            const ready = yield* runtime.ready
+            return json(res, ready ? 200 : 503, { ok: ready, status: ready ? "ready" : "starting" })
+          }
+          json(res, 404, { ok: false, error: "not found" })
+        })
       const server = http.createServer((req, res) => {
-        const path = (req.url ?? "/").split("?")[0]
-        if (path === "/healthz") return json(res, 200, { ok: true, status: "live" })
-        if (path === "/readyz" || path === "/startupz") {
-          const ready = Runtime.runSync(services)(runtime.ready)
-          return json(res, ready ? 200 : 503, { ok: ready, status: ready ? "ready" : "starting" })
-        }
-        json(res, 404, { ok: false, error: "not found" })
+        run(serveHttp(req, res))
       })
       // Read once: the trusted-proxy spoof guard compares peers against this host's own addresses.
       const localAddresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
+      const socketContext = { policy, inFlight, openSockets, localAddresses }
       const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false })
       server.on("upgrade", (req, socket, head) => {
         wss.handleUpgrade(req, socket, head, (ws) => {
-          runFork(serveSocket(ws, req, policy, inFlight, localAddresses))
+          run(serveSocket(ws, req, socketContext))
         })
       })
 
@@ -91,9 +90,9 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
             yield* runtime.setReady(false)
             yield* bus.publish({ event: "shutdown", payload: { reason: "gateway stopping" } })
             // Let the shutdown event reach sockets, then wait for in-flight requests.
-            yield* Effect.sleep("20 millis")
+            yield* Effect.sleep(policy.shutdownAnnounce)
             yield* Ref.get(inFlightCount).pipe(
-              Effect.repeat({ schedule: Schedule.spaced("20 millis"), until: (n) => n <= 0 }),
+              Effect.repeat({ schedule: Schedule.spaced(policy.drainPoll), until: (n) => n <= 0 }),
               Effect.timeout(policy.drainTimeout),
               Effect.ignore
             )
@@ -101,14 +100,14 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
             yield* Effect.async<void>((resume) => {
               const timer = setTimeout(() => {
                 for (const client of wss.clients) client.terminate()
-              }, 1000)
+              }, Duration.toMillis(policy.closeGrace))
               wss.close(() => undefined)
               server.close(() => {
                 clearTimeout(timer)
                 resume(Effect.void)
               })
               server.closeAllConnections()
-            }).pipe(Effect.timeout("3 seconds"), Effect.ignore)
+            }).pipe(Effect.timeout(policy.closeTimeout), Effect.ignore)
           })
       )
       const address = server.address()
@@ -116,7 +115,10 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
 
       // Tick keeps idle clients' timers fed.
       yield* Effect.forkScoped(
-        Effect.repeat(Effect.suspend(() => bus.publish({ event: "tick", payload: { ts: Date.now() }, droppable: true })), Schedule.spaced(policy.tickInterval))
+        Effect.repeat(
+          Effect.flatMap(Clock.currentTimeMillis, (ts) => bus.publish({ event: "tick", payload: { ts }, droppable: true })),
+          Schedule.spaced(policy.tickInterval)
+        )
       )
 
       // Presence: one snapshot per burst of connects/disconnects, built once for every subscriber.
@@ -165,7 +167,7 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
               const previous = yield* runtime.settings
               const auth = resolveGatewayAuth(loaded.config.gateway, host.env, listen.authOverrides)
               yield* runtime.setSettings({ ...previous, config: loaded.config, configHash: loaded.snapshot.hash, auth })
-              yield* bus.publish({ event: "config.changed", payload: { path: store.path, hash: loaded.snapshot.hash, ts: Date.now() }, scope: "operator.read" })
+              yield* bus.publish({ event: "config.changed", payload: { path: store.path, hash: loaded.snapshot.hash, ts: yield* Clock.currentTimeMillis }, scope: "operator.read" })
               if (!sameAuth(previous.auth, auth)) {
                 const closed = yield* runtime.closeSessions((s) => s.authMethod !== "device-token", 4001, "gateway auth changed")
                 yield* log.write({ level: "info", message: `gateway auth changed; closed ${closed} session(s)`, fields: { subsystem: "gateway/reload" } })
@@ -186,7 +188,8 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
         host: listen.host,
         port,
         url,
-        connectionCount: Effect.map(runtime.sessions, (s) => s.length)
+        connectionCount: Effect.map(runtime.sessions, (s) => s.length).pipe(Effect.withSpan("GatewayServer.connectionCount")),
+        socketCount: Ref.get(openSockets).pipe(Effect.withSpan("GatewayServer.socketCount"))
       }
     })
   )

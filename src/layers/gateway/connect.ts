@@ -7,12 +7,11 @@ import {
   checkOrigin,
   checkTrustedProxy,
   hasForwardingHeaders,
-  ipInList,
   isLocalDirect,
-  isLoopbackIp,
-  normalizeOriginHeader,
   type PeerInfo
 } from "../../domain/auth/locality.js"
+import { ipInList, isLoopbackAddress } from "../../domain/net/ip.js"
+import { normalizeOrigin } from "../../domain/net/origin.js"
 import { decidePairing, pairingMessage } from "../../domain/pairing/decide.js"
 import { describeParseError } from "../../domain/protocol/describeParseError.js"
 import { verifyDeviceProof } from "../../domain/protocol/deviceAuth.js"
@@ -121,7 +120,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
       if (refused !== undefined) return yield* refused
     }
     // A same-host proxy we were not told about hides the real client: refuse before any credential check.
-    if (isLoopbackIp(peer.ip) && hasForwardingHeaders(peer) && !ipInList(peer.ip, auth.trustedProxies)) {
+    if (isLoopbackAddress(peer.ip) && hasForwardingHeaders(peer) && !ipInList(peer.ip, auth.trustedProxies)) {
       return yield* authFailure("proxy_attribution_required", {
         clientId: params.client.id,
         clientMode: params.client.mode,
@@ -130,7 +129,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
       })
     }
     // A browser socket never gets the loopback exemption, even with an unparseable Origin.
-    const browserOrigin = peer.origin === undefined ? undefined : normalizeOriginHeader(peer.origin) ?? "null"
+    const browserOrigin = peer.origin === undefined ? undefined : normalizeOrigin(peer.origin) ?? "null"
     // Behind a trusted proxy, failures count against the client it forwards for, not the proxy.
     const clientIp = attributedClientIp(peer, auth.trustedProxies, settings.config.gateway?.allowRealIpFallback === true)
     const limiterKey = (scope: string): LimiterKey => ({ scope, ip: clientIp, browserOrigin })
@@ -213,7 +212,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     }
 
     // (7) device-less policy
-    const sharedOverLoopback = isLoopbackIp(peer.ip) && authMethod !== "device-token"
+    const sharedOverLoopback = isLoopbackAddress(peer.ip) && authMethod !== "device-token"
     if (deviceId === undefined) {
       const backendHelper = params.client.id === "gateway-client" && params.client.mode === "backend" && localDirect
       if (role !== "operator" && !backendHelper) {

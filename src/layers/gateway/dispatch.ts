@@ -13,7 +13,8 @@ export type DispatchResult =
 
 /**
  * Authorizes, decodes params, runs the handler and encodes the result. Scope is checked before the
- * handler lookup, so an unknown method answers `missing scope` to callers without admin.
+ * handler lookup, so an unknown method answers `missing scope` to callers without admin. Each call is
+ * one span, `rpc <method>`.
  */
 export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "requestId">) =>
   Effect.gen(function*() {
@@ -22,7 +23,7 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
     const entry = yield* registry.lookup(frame.method)
     const denied = authorize(context, frame.method, entry?.spec.access)
     if (denied !== undefined) {
-      return { ok: false, error: toErrorShape(denied), unauthorizedRole: denied.message.startsWith("unauthorized role") } as const
+      return { ok: false, error: toErrorShape(denied.error), unauthorizedRole: denied._tag === "WrongRole" } as const
     }
     if (entry === undefined) {
       return { ok: false, error: toErrorShape(new InvalidRequest({ message: `unknown method: ${frame.method}` })), unauthorizedRole: false } as const
@@ -45,4 +46,4 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
         )
       )
     )
-  })
+  }).pipe(Effect.withSpan(`rpc ${frame.method}`, { attributes: { "rpc.id": frame.id, "rpc.conn": context.connId } }))

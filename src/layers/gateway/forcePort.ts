@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import { pidAlive } from "../fs/files.js"
+import { pidAlive } from "../fs/pidAlive.js"
 import { portOwners } from "./processInfo.js"
 
 const sleep = (ms: number) => Effect.sleep(`${ms} millis`)

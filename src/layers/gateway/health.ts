@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
 import type { HealthResult } from "../../domain/protocol/methods.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
@@ -6,12 +6,12 @@ import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 /** The `health` payload: liveness, uptime and what the gateway is serving. */
 export const healthSnapshot = Effect.gen(function*() {
   const runtime = yield* GatewayRuntime
-  const started = Date.now()
+  const started = yield* Clock.currentTimeMillis
   const sessions = yield* runtime.sessions
   return {
     ok: true,
     ts: started,
-    durationMs: Date.now() - started,
+    durationMs: (yield* Clock.currentTimeMillis) - started,
     channels: {},
     sessions: { count: sessions.length },
     version: VERSION,

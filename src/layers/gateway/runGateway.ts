@@ -1,10 +1,11 @@
-import { Console, Effect, Layer, Schedule } from "effect"
+import { Console, Effect, Layer } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { type AuthMode, resolveGatewayAuth } from "../../domain/auth/resolveAuth.js"
 import { type BindMode, bindHostFor, checkAuth, checkMode, checkRunFlags, defaultBindMode, GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
 import { resolveGatewayPort } from "../../domain/Paths.js"
 import { checkVersionGuard, newerConfigWarning, isOlderThanTouched } from "../../domain/Version.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
+import { GatewayPolicy } from "../../services/GatewayPolicy.js"
 import { GatewayServer } from "../../services/GatewayServer.js"
 import { Host } from "../../services/Host.js"
 import type { DeviceRegistry } from "../../services/DeviceRegistry.js"
@@ -20,7 +21,7 @@ import { GatewayLogLive } from "../GatewayLogLive.js"
 import { GatewayRuntimeLive } from "../GatewayRuntimeLive.js"
 import { MethodRegistryLive } from "../MethodRegistryLive.js"
 import { acquireGatewayLocks } from "./GatewayLock.js"
-import { GatewayBindError, GatewayPolicyLive, GatewayServerLive } from "./GatewayServerLive.js"
+import { GatewayBindError, GatewayServerLive } from "./GatewayServerLive.js"
 import { CoreMethodsLive } from "./methods/core.js"
 import { DeviceMethodsLive } from "./methods/devices.js"
 import { forceFreePort } from "./forcePort.js"
@@ -37,9 +38,6 @@ export interface RunOptions {
   readonly allowUnconfigured: boolean
   readonly force: boolean
   readonly dev: boolean
-  /** Bind retries on EADDRINUSE (20 x 500 ms by default). */
-  readonly bindRetries?: number
-  readonly lockTimeoutMs?: number
   /** Feature layers that register more methods (agent and chat, ...). */
   readonly features?: ReadonlyArray<Layer.Layer<never, never, GatewayFeatureContext>>
 }
@@ -47,7 +45,7 @@ export interface RunOptions {
 const fail = (code: GatewayStartBlocked["code"], message: string, exitCode = 1) => Effect.fail(new GatewayStartBlocked({ code, message, exitCode }))
 
 /**
- * Runs the gateway in the foreground: start guards, locks, listen (with EADDRINUSE retries), then
+ * Runs the gateway in the foreground: start guards, locks, listen (EADDRINUSE retried on the policy's schedule), then
  * serve until interrupted (SIGINT/SIGTERM). Resolves once the gateway has shut down cleanly.
  */
 export const runGateway = (options: RunOptions) =>
@@ -55,6 +53,7 @@ export const runGateway = (options: RunOptions) =>
     const paths = yield* Paths
     const host = yield* Host
     const store = yield* ConfigStore
+    const policy = yield* GatewayPolicy
     const flagProblem = checkRunFlags(options)
     if (flagProblem !== undefined) return yield* flagProblem
 
@@ -136,8 +135,9 @@ export const runGateway = (options: RunOptions) =>
         configPath: store.path,
         port,
         allowMulti: host.env["OPENCLAW_ALLOW_MULTI_GATEWAY"] === "1",
-        timeoutMs: options.lockTimeoutMs ?? 5000
-      }).pipe(Effect.mapError((e) => new GatewayStartBlocked({ code: "GATEWAY_LOCKED", message: e.message, exitCode: 1 })))
+        poll: policy.lockPoll,
+        timeout: policy.lockTimeout
+      }).pipe(Effect.catchTag("GatewayLockError", (e) => Effect.fail(new GatewayStartBlocked({ code: "GATEWAY_LOCKED", message: e.message, exitCode: 1 }))))
       const logging = config.logging
       const layer = gatewayLayer({
         host: bindHost,
@@ -157,7 +157,7 @@ export const runGateway = (options: RunOptions) =>
       const context = yield* Layer.buildWithScope(layer, scope).pipe(
         Effect.retry({
           while: (e) => e instanceof GatewayBindError && e.errno === "EADDRINUSE",
-          schedule: Schedule.spaced("500 millis").pipe(Schedule.compose(Schedule.recurs(options.bindRetries ?? 20)))
+          schedule: policy.bindRetry
         }),
         Effect.catchAll((e) => {
           if (e instanceof GatewayBindError && e.errno === "EADDRINUSE") {
@@ -176,7 +176,7 @@ export const runGateway = (options: RunOptions) =>
     }))
   })
 
-/** The whole gateway as one layer, on top of the config foundation. */
+/** The whole gateway as one layer, on top of the config foundation and a GatewayPolicy. */
 export const gatewayLayer = (input: {
   readonly host: string
   readonly port: number
@@ -206,8 +206,7 @@ export const gatewayLayer = (input: {
       ...(input.maxFileBytes === undefined ? {} : { maxFileBytes: input.maxFileBytes }),
       ...(input.redactPatterns === undefined ? {} : { redactPatterns: [...input.redactPatterns] }),
       ...(input.profile === undefined ? {} : { profile: input.profile })
-    }),
-    GatewayPolicyLive
+    })
   )
   const methods = Layer.mergeAll(CoreMethodsLive, DeviceMethodsLive, ...(input.features ?? [])).pipe(Layer.provide(base))
   const server = GatewayServerLive({ host: input.host, port: input.port, authOverrides: input.overrides }).pipe(Layer.provide(Layer.merge(base, methods)))

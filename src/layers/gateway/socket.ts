@@ -1,4 +1,4 @@
-import { type Duration, Effect, Exit, Fiber, FiberSet, Option, Queue, Ref, Schema, Scope } from "effect"
+import { Clock, Deferred, type Duration, Effect, Either, Exit, FiberSet, Option, Queue, Ref, Schema, Scope } from "effect"
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
 import type { RawData, WebSocket } from "ws"
@@ -13,6 +13,7 @@ import {
   PRE_AUTH_MAX_BYTES,
   PROTOCOL_VERSION,
   ConnectClient,
+  InboundFrame,
   RequestFrame,
   TICK_INTERVAL_MS
 } from "../../domain/protocol/frames.js"
@@ -27,7 +28,10 @@ import { type AcceptedConnect, runConnect } from "./connect.js"
 import { dispatch } from "./dispatch.js"
 import { healthSnapshot } from "./health.js"
 
-const decodeRequest = Schema.decodeUnknownEither(RequestFrame)
+// JSON first, then the frame: a text that is not JSON and a JSON value that is no frame get different replies.
+const decodeJson = Schema.decodeEither(Schema.parseJson())
+const decodeInbound = Schema.decodeUnknownEither(InboundFrame)
+const decodeFrameId = Schema.decodeUnknownOption(Schema.Struct({ id: RequestFrame.fields.id }))
 
 /** The client part of connect params, for the protocol-mismatch log line. */
 const MismatchClient = Schema.Struct({ client: ConnectClient })
@@ -47,33 +51,41 @@ const peerOf = (req: IncomingMessage): PeerInfo => {
 const textOf = (data: RawData): string =>
   Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8")
 
+const EXPECTED_REQUEST = "expected {type:\"req\", id, method, params?}"
+
 const sizeOf = (data: RawData): number =>
   Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : Buffer.isBuffer(data) ? data.length : data.byteLength
 
+/** What the server shares with each socket it serves. */
+export interface SocketContext {
+  readonly policy: { readonly handshakeTimeout: Duration.DurationInput }
+  readonly inFlight: InFlight
+  /** Sockets being served: incremented when serving starts, decremented when its scope is released. */
+  readonly openSockets: Ref.Ref<number>
+  readonly localAddresses: ReadonlyArray<string>
+}
+
 /**
  * Serves one WebSocket: challenge, the connect handshake, then requests and events until it closes.
- * Runs inside its own scope, closed when the socket closes.
+ * Everything it starts lives in its own scope, released on every way out (close, error, handshake
+ * timeout, interruption at server shutdown): the session is removed and the socket terminated.
  */
-export const serveSocket = (
-  ws: WebSocket,
-  req: IncomingMessage,
-  policy: { readonly handshakeTimeout: Duration.DurationInput },
-  inFlight: InFlight,
-  localAddresses: ReadonlyArray<string>
-) =>
+export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext) =>
   Effect.gen(function*() {
+    const { inFlight, localAddresses, policy } = context
+    yield* Effect.acquireRelease(Ref.update(context.openSockets, (n) => n + 1), () => Ref.update(context.openSockets, (n) => n - 1))
     const runtime = yield* GatewayRuntime
     const bus = yield* EventBus
     const log = yield* GatewayLog
     const registry = yield* MethodRegistry
-    const scope = yield* Scope.make()
+    const scope = yield* Effect.scope
     const connId = randomUUID()
     const nonce = randomUUID()
     const peer = peerOf(req)
     const phase = yield* Ref.make<"pre" | "connecting" | "ready" | "closed">("pre")
     const seq = yield* Ref.make(0)
     const incoming = yield* Queue.unbounded<{ readonly data: RawData; readonly isBinary: boolean }>()
-    const requests = yield* Scope.extend(FiberSet.make<void, never>(), scope)
+    const requests = yield* FiberSet.make<void, never>()
     let session: AcceptedConnect | undefined
 
     const sendRaw = (frame: unknown) =>
@@ -141,7 +153,7 @@ export const serveSocket = (
             presence: yield* runtime.presence,
             health: {},
             stateVersion: versions,
-            uptimeMs: Date.now() - runtime.startedAtMs,
+            uptimeMs: (yield* Clock.currentTimeMillis) - runtime.startedAtMs,
             authMode: settings.auth.mode,
             ...(settings.configHash === undefined ? {} : { appliedConfigHash: settings.configHash })
           },
@@ -168,7 +180,7 @@ export const serveSocket = (
           clientVersion: accepted.params.client.version,
           platform: accepted.params.client.platform,
           ip: peer.ip,
-          connectedAtMs: Date.now(),
+          connectedAtMs: yield* Clock.currentTimeMillis,
           close: (code, reason) => close(code, reason)
         })
         const queue = yield* Scope.extend(bus.subscribe, scope)
@@ -202,7 +214,7 @@ export const serveSocket = (
     let unauthorizedCalls = 0
     const handleRequest = (frame: RequestFrame, accepted: AcceptedConnect) =>
       Effect.gen(function*() {
-        const started = Date.now()
+        const started = yield* Clock.currentTimeMillis
         yield* inFlight.inc
         const result = yield* dispatch(frame, {
           connId,
@@ -215,7 +227,7 @@ export const serveSocket = (
           sendFinal: (outcome) =>
             sendRaw(outcome.ok ? { type: "res", id: frame.id, ok: true, payload: outcome.payload } : { type: "res", id: frame.id, ok: false, error: outcome.error })
         }).pipe(Effect.ensuring(inFlight.dec))
-        const durationMs = Date.now() - started
+        const durationMs = (yield* Clock.currentTimeMillis) - started
         if (result.ok) yield* sendRaw({ type: "res", id: frame.id, ok: true, payload: result.payload })
         else yield* sendRaw({ type: "res", id: frame.id, ok: false, error: result.error })
         yield* log.write({
@@ -250,25 +262,24 @@ export const serveSocket = (
             yield* Ref.set(phase, "closed")
             return yield* close(1009, "frame too large before connect")
           }
-          const parsed = isBinary ? undefined : safeParse(textOf(data))
-          const frame = parsed === undefined ? undefined : decodeRequest(parsed)
-          if (frame === undefined || frame._tag === "Left") {
-            const id = idOf(parsed)
+          const json = isBinary ? undefined : Either.getRight(decodeJson(textOf(data)))
+          const frame = json === undefined || Option.isNone(json) ? undefined : Either.getRight(decodeInbound(json.value))
+          if (json === undefined || Option.isNone(json) || frame === undefined || Option.isNone(frame) || frame.value.kind !== "request") {
+            const id = json === undefined ? "invalid" : Option.match(Option.flatMap(json, decodeFrameId), { onNone: () => "invalid", onSome: (f) => f.id })
             return yield* failHandshake(id, new InvalidRequest({ message: "invalid request frame" }))
           }
-          if (frame.right.method !== "connect") {
-            return yield* failHandshake(frame.right.id, new InvalidRequest({ message: "invalid handshake: first request must be connect" }))
+          if (frame.value.method !== "connect") {
+            return yield* failHandshake(frame.value.id, new InvalidRequest({ message: "invalid handshake: first request must be connect" }))
           }
-          return yield* handleConnect(frame.right)
+          return yield* handleConnect(frame.value)
         }
         if (isBinary) return yield* invalidFrame("invalid", "binary frames are not supported")
-        const parsed = safeParse(textOf(data))
-        if (parsed === undefined) return yield* invalidFrame("invalid", "not JSON")
-        const frame = decodeRequest(parsed)
-        if (frame._tag === "Left") {
-          if (isCancel(parsed)) return
-          return yield* invalidFrame(idOf(parsed), "expected {type:\"req\", id, method, params?}")
-        }
+        const json = decodeJson(textOf(data))
+        if (Either.isLeft(json)) return yield* invalidFrame("invalid", "not JSON")
+        const frame = decodeInbound(json.right)
+        if (Either.isLeft(frame)) return yield* invalidFrame("invalid", EXPECTED_REQUEST)
+        if (frame.right.kind === "cancel") return
+        if (frame.right.kind === "other") return yield* invalidFrame(frame.right.id, EXPECTED_REQUEST)
         if (frame.right.method === "connect") return yield* respondError(frame.right.id, new InvalidRequest({ message: "already connected" }))
         const accepted = session
         if (accepted === undefined) return
@@ -276,50 +287,37 @@ export const serveSocket = (
         yield* FiberSet.run(requests, handleRequest(frame.right, accepted))
       })
 
+    const closed = yield* Deferred.make<void>()
     ws.on("message", (data, isBinary) => {
       Queue.unsafeOffer(incoming, { data, isBinary })
     })
-    const closed = yield* Effect.makeLatch(false)
-    ws.on("close", () => {
-      Effect.runSync(closed.open)
+    ws.once("close", () => {
+      Deferred.unsafeDone(closed, Exit.void)
     })
     ws.on("error", () => {
       ws.terminate()
     })
+    // Released last, whatever ended the socket: the forked fibers below are interrupted first.
+    yield* Effect.addFinalizer(() =>
+      Effect.gen(function*() {
+        yield* Ref.set(phase, "closed")
+        if (session !== undefined) yield* runtime.removeSession(connId)
+        yield* Effect.sync(() => {
+          ws.removeAllListeners("message")
+          if (ws.readyState !== ws.CLOSED) ws.terminate()
+        })
+      })
+    )
 
-    yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: Date.now() } })
+    yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: yield* Clock.currentTimeMillis } })
     // Messages are handled one at a time in arrival order; requests after hello fork their own fibers.
-    const reader = yield* Effect.forkIn(Effect.forever(Effect.flatMap(Queue.take(incoming), (m) => handleMessage(m.data, m.isBinary))), scope)
-    const timer = yield* Effect.forkIn(
+    yield* Effect.forkIn(Effect.forever(Effect.flatMap(Queue.take(incoming), (m) => handleMessage(m.data, m.isBinary))), scope)
+    yield* Effect.forkIn(
       Effect.sleep(policy.handshakeTimeout).pipe(
         Effect.zipRight(Ref.get(phase)),
         Effect.flatMap((p) => (p === "pre" || p === "connecting" ? Effect.zipRight(Ref.set(phase, "closed"), close(1000, "handshake timeout")) : Effect.void))
       ),
       scope
     )
-    yield* closed.await
-    yield* Ref.set(phase, "closed")
-    yield* Fiber.interrupt(timer)
-    yield* Fiber.interrupt(reader)
-    if (session !== undefined) yield* runtime.removeSession(connId)
-    yield* Scope.close(scope, Exit.void)
-  })
-
-const safeParse = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-const idOf = (value: unknown): string => {
-  if (typeof value === "object" && value !== null && "id" in value) {
-    const id = (value as { id: unknown }).id
-    if (typeof id === "string" && id.length > 0 && id.length <= 256) return id
-  }
-  return "invalid"
-}
-
-const isCancel = (value: unknown) =>
-  typeof value === "object" && value !== null && (value as { type?: unknown }).type === "cancel"
+    yield* Deferred.await(closed)
+  }).pipe(Effect.scoped)

@@ -76,7 +76,7 @@ export const GatewayStatusLive = Layer.effect(
           return { logFile: file, lastError: lastErrorOf(tail.lines) }
         }).pipe(Effect.provide(GatewayLogReaderLive(config, paths.profile).pipe(Layer.provide(Layer.succeed(FileSystem.FileSystem, fs)))))
 
-        const lock = yield* readGatewayLockOwner(paths.stateDir)
+        const lock = yield* readGatewayLockOwner(paths.stateDir).pipe(Effect.provideService(FileSystem.FileSystem, fs))
         // Scanning /proc for the port's owner costs tens of ms: only needed when the probe did not get in.
         const scan = connectOk && !options.deep ? { owners: [], clients: [] } : scanPort(port)
         const owners = scan.owners

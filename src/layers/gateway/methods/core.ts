@@ -1,4 +1,4 @@
-import { Effect, Either, Layer } from "effect"
+import { Clock, Effect, Either, Layer, Option } from "effect"
 import { parseJson5 } from "../../../domain/config/json5.js"
 import { redactSecrets } from "../../../domain/config/redact.js"
 import { formatConfigPath, getAtPath, type PathSegment } from "../../../domain/ConfigPath.js"
@@ -12,7 +12,6 @@ import { GatewayRuntime } from "../../../services/GatewayRuntime.js"
 import { MethodRegistry } from "../../../services/MethodRegistry.js"
 import { Paths } from "../../../services/Paths.js"
 import { healthSnapshot } from "../health.js"
-import { Option } from "effect"
 import { isRecord } from "../../../domain/isRecord.js"
 
 /** Arrays a merge patch would shorten without naming them in `replacePaths`. */
@@ -58,7 +57,7 @@ export const CoreMethodsLive = Layer.effectDiscard(
         return {
           runtimeVersion: (yield* healthSnapshot.pipe(Effect.provideService(GatewayRuntime, runtime))).version ?? "",
           pid: process.pid,
-          uptimeMs: Date.now() - runtime.startedAtMs,
+          uptimeMs: (yield* Clock.currentTimeMillis) - runtime.startedAtMs,
           authMode: settings.auth.mode,
           bind: settings.bindMode,
           port: settings.port,
