@@ -1,3 +1,4 @@
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Option } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { type CheckDescription, CheckId } from "../../domain/doctor/checks.js"
@@ -77,11 +78,11 @@ export const runCheck = (deps: DoctorDeps, check: CheckDescription, snapshot: Co
       if (view.mode === "remote") return Effect.succeed(ran(check.id, []))
       const host = view.bind === "custom" && view.customBindHost !== undefined ? view.customBindHost : "127.0.0.1"
       const port = configuredPort(deps, snapshot.authored)
-      return Effect.map(probePort(host, port, deps.policy.probeTimeout), (probe) =>
-        ran(check.id, [
-          ...gatewayPortFindings(probe),
-          ...(deep ? gatewayClientFindings(port, gatewayClientConnections(port).filter((c) => c.pid !== process.pid)) : [])
-        ]))
+      return Effect.gen(function*() {
+        const probe = yield* probePort(host, port, deps.policy.probeTimeout)
+        const clients = deep ? (yield* gatewayClientConnections(port)).filter((c) => c.pid !== process.pid) : []
+        return ran(check.id, [...gatewayPortFindings(probe), ...(deep ? gatewayClientFindings(port, clients) : [])])
+      }).pipe(Effect.provideService(FileSystem.FileSystem, deps.fs))
     }
   }
 }

@@ -1,4 +1,4 @@
-import type * as FileSystem from "@effect/platform/FileSystem"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Duration, Effect, Option } from "effect"
 import * as path from "node:path"
 import { mountTypeFor, parseLockOwner, type LockFacts, type StateFacts } from "../../domain/doctor/stateChecks.js"
@@ -66,7 +66,7 @@ export const gatherLocks = (fs: FileSystem.FileSystem, stateDir: string, configP
         pid: owner?.pid,
         recordedStartTime: owner?.startTime,
         pidAlive: alive,
-        currentStartTime: owner !== undefined && alive ? processStartTime(owner.pid) : undefined,
+        currentStartTime: owner !== undefined && alive ? yield* processStartTime(owner.pid).pipe(Effect.provideService(FileSystem.FileSystem, fs)) : undefined,
         ageMs: Math.max(0, now - mtimeMs)
       })
     }

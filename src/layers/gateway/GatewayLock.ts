@@ -33,7 +33,9 @@ const readRecord = (fs: FileSystem.FileSystem, file: string) =>
 
 /** An owner is alive when its pid runs and (where we can tell) it is the same process that took the lock. */
 const ownerAlive = (record: LockRecord) =>
-  pidAlive(record.pid) && (record.startTime === undefined || processStartTime(record.pid) === undefined || processStartTime(record.pid) === record.startTime)
+  !pidAlive(record.pid)
+    ? Effect.succeed(false)
+    : Effect.map(processStartTime(record.pid), (started) => record.startTime === undefined || started === undefined || started === record.startTime)
 
 class Held extends Data.TaggedError("Held")<{ readonly pid: number }> {}
 
@@ -49,7 +51,7 @@ const tryTake = (fs: FileSystem.FileSystem, file: string, record: LockRecord): E
     )
     if (created) return
     const existing = yield* readRecord(fs, file)
-    if (existing !== undefined && existing.pid !== process.pid && ownerAlive(existing)) return yield* new Held({ pid: existing.pid })
+    if (existing !== undefined && existing.pid !== process.pid && (yield* ownerAlive(existing).pipe(Effect.provideService(FileSystem.FileSystem, fs)))) return yield* new Held({ pid: existing.pid })
     // A dead owner's lock is reclaimed.
     yield* fs.remove(file, { force: true }).pipe(Effect.mapError(stateIoError(file, "reclaiming lock")))
     yield* create.pipe(Effect.mapError(stateIoError(file, "taking lock")))
@@ -61,7 +63,7 @@ export const readGatewayLockOwner = (stateDir: string) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const record = yield* readRecord(fs, path.join(lockDir(stateDir), "gateway.state.lock"))
-    return record !== undefined && ownerAlive(record) ? { pid: record.pid, port: record.port, configPath: record.configPath, createdAt: record.createdAt } : undefined
+    return record !== undefined && (yield* ownerAlive(record)) ? { pid: record.pid, port: record.port, configPath: record.configPath, createdAt: record.createdAt } : undefined
   })
 
 /**
@@ -80,7 +82,7 @@ export const acquireGatewayLocks = (input: {
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const dir = lockDir(input.stateDir)
-    const startTime = processStartTime(process.pid)
+    const startTime = yield* processStartTime(process.pid)
     const record: LockRecord = {
       pid: process.pid,
       ...(startTime === undefined ? {} : { startTime }),

@@ -1,8 +1,6 @@
-import { Effect } from "effect"
+import { Effect, Schedule } from "effect"
 import { pidAlive } from "../fs/pidAlive.js"
 import { portOwners } from "./processInfo.js"
-
-const sleep = (ms: number) => Effect.sleep(`${ms} millis`)
 
 /**
  * `gateway run --force`: SIGTERM whatever listens on the port, wait 700 ms, SIGKILL survivors, then
@@ -10,7 +8,7 @@ const sleep = (ms: number) => Effect.sleep(`${ms} millis`)
  */
 export const forceFreePort = (port: number) =>
   Effect.gen(function*() {
-    const owners = portOwners(port).filter((o) => o.pid !== process.pid)
+    const owners = (yield* portOwners(port)).filter((o) => o.pid !== process.pid)
     if (owners.length === 0) return [`force: no listeners on port ${port}`]
     const lines: Array<string> = []
     for (const owner of owners) {
@@ -20,7 +18,7 @@ export const forceFreePort = (port: number) =>
         // Already gone.
       }
     }
-    yield* sleep(700)
+    yield* Effect.sleep("700 millis")
     for (const owner of owners) {
       if (pidAlive(owner.pid)) {
         try {
@@ -31,6 +29,7 @@ export const forceFreePort = (port: number) =>
       }
       lines.push(`force: killed pid ${owner.pid} (${owner.command}) on port ${port}`)
     }
-    for (let waited = 0; waited < 2000 && portOwners(port).length > 0; waited += 100) yield* sleep(100)
+    // The port frees once the killed processes are reaped: look every 100 ms for up to 2 s.
+    yield* portOwners(port).pipe(Effect.repeat({ while: (left) => left.length > 0, schedule: Schedule.spaced("100 millis").pipe(Schedule.upTo("2 seconds")) }))
     return lines
   })

@@ -1,4 +1,5 @@
-import * as fs from "node:fs"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { Effect, Option } from "effect"
 import { clientSocketsTo, type GatewayConnection, parseProcNetTcp, type TcpRow } from "../../domain/net/procNetTcp.js"
 import { redactCommandLine } from "../../domain/text/redactCommandLine.js"
 
@@ -8,56 +9,36 @@ export interface PortOwner {
   readonly command: string
 }
 
-const readText = (file: string) => {
-  try {
-    return fs.readFileSync(file, "utf8")
-  } catch {
-    return undefined
-  }
-}
+// /proc is read best effort: a file that vanished or that this user may not read counts as absent.
+const readText = (file: string) => Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFileString(file)).pipe(Effect.option, Effect.map(Option.getOrUndefined))
+const listing = (dir: string) => Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readDirectory(dir)).pipe(Effect.orElseSucceed((): ReadonlyArray<string> => []))
 
 /** Every row of the IPv4 and IPv6 TCP tables. */
-const tcpRows = (): ReadonlyArray<TcpRow> =>
-  ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((table) => {
-    const text = readText(table)
-    return text === undefined ? [] : parseProcNetTcp(text)
-  })
+const tcpRows = Effect.map(
+  Effect.forEach(["/proc/net/tcp", "/proc/net/tcp6"], readText),
+  (tables): ReadonlyArray<TcpRow> => tables.flatMap((text) => (text === undefined ? [] : parseProcNetTcp(text)))
+)
 
 /** The command line of a process, spaces between arguments, secrets in flags masked (it gets printed). */
-export const commandOf = (pid: number): string => {
-  const raw = readText(`/proc/${pid}/cmdline`)
-  return raw === undefined ? "unknown" : redactCommandLine(raw.split("\0").filter((s) => s !== "").join(" ")) || "unknown"
-}
+export const commandOf = (pid: number) =>
+  Effect.map(readText(`/proc/${pid}/cmdline`), (raw) =>
+    raw === undefined ? "unknown" : redactCommandLine(raw.split("\0").filter((s) => s !== "").join(" ")) || "unknown")
 
 /** pid -> the socket inodes it holds, for the pids whose fds this user can read. */
-const socketInodesByPid = (): ReadonlyMap<number, ReadonlySet<string>> => {
+const socketInodesByPid = Effect.gen(function*() {
+  const fs = yield* FileSystem.FileSystem
   const result = new Map<number, Set<string>>()
-  let pids: Array<string> = []
-  try {
-    pids = fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))
-  } catch {
-    return result
-  }
-  for (const pid of pids) {
-    let fds: Array<string> = []
-    try {
-      fds = fs.readdirSync(`/proc/${pid}/fd`)
-    } catch {
-      continue
-    }
+  for (const pid of (yield* listing("/proc")).filter((name) => /^\d+$/.test(name))) {
     const inodes = new Set<string>()
-    for (const fd of fds) {
-      try {
-        const match = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`))
-        if (match?.[1] !== undefined) inodes.add(match[1])
-      } catch {
-        continue
-      }
+    for (const fd of yield* listing(`/proc/${pid}/fd`)) {
+      const link = yield* fs.readLink(`/proc/${pid}/fd/${fd}`).pipe(Effect.orElseSucceed(() => ""))
+      const match = /^socket:\[(\d+)\]$/.exec(link)
+      if (match?.[1] !== undefined) inodes.add(match[1])
     }
     if (inodes.size > 0) result.set(Number(pid), inodes)
   }
-  return result
-}
+  return result as ReadonlyMap<number, ReadonlySet<string>>
+})
 
 const holderOf = (holders: ReadonlyMap<number, ReadonlySet<string>>, inode: string): number | undefined => {
   for (const [pid, held] of holders) if (held.has(inode)) return pid
@@ -70,39 +51,38 @@ const holderOf = (holders: ReadonlyMap<number, ReadonlySet<string>>, inode: stri
  * (so a stale client after a rollback can be named). One read of the TCP tables and, only when there
  * is a socket to attribute, one pass over /proc/<pid>/fd.
  */
-export const scanPort = (port: number): { readonly owners: ReadonlyArray<PortOwner>; readonly clients: ReadonlyArray<GatewayConnection> } => {
-  const rows = tcpRows()
-  // State 0A is LISTEN.
-  const listening = new Set(rows.filter((row) => row.state === "0A" && row.localPort === port).map((row) => row.inode))
-  const clientRows = clientSocketsTo(rows, port)
-  if (listening.size === 0 && clientRows.length === 0) return { owners: [], clients: [] }
-  const holders = socketInodesByPid()
-  const ownerPids = [...holders].filter(([, held]) => [...held].some((inode) => listening.has(inode))).map(([pid]) => pid)
-  return {
-    owners: ownerPids.map((pid) => ({ pid, command: commandOf(pid) })),
-    clients: clientRows.map((row) => {
+export const scanPort = (port: number) =>
+  Effect.gen(function*() {
+    const rows = yield* tcpRows
+    // State 0A is LISTEN.
+    const listening = new Set(rows.filter((row) => row.state === "0A" && row.localPort === port).map((row) => row.inode))
+    const clientRows = clientSocketsTo(rows, port)
+    if (listening.size === 0 && clientRows.length === 0) return { owners: [], clients: [] }
+    const holders = yield* socketInodesByPid
+    const ownerPids = [...holders].filter(([, held]) => [...held].some((inode) => listening.has(inode))).map(([pid]) => pid)
+    const owners: ReadonlyArray<PortOwner> = yield* Effect.forEach(ownerPids, (pid) => Effect.map(commandOf(pid), (command) => ({ pid, command })))
+    const clients: ReadonlyArray<GatewayConnection> = yield* Effect.forEach(clientRows, (row) => {
       const pid = holderOf(holders, row.inode)
-      return {
+      return Effect.map(pid === undefined ? Effect.succeed(undefined) : commandOf(pid), (commandLine) => ({
         pid,
         direction: "client" as const,
         address: `${row.localAddress}:${row.localPort}->${row.remoteAddress}:${row.remotePort}`,
-        commandLine: pid === undefined ? undefined : commandOf(pid)
-      }
+        commandLine
+      }))
     })
-  }
-}
+    return { owners, clients }
+  })
 
 /** Processes listening on `port`. */
-export const portOwners = (port: number): ReadonlyArray<PortOwner> => scanPort(port).owners
+export const portOwners = (port: number) => Effect.map(scanPort(port), (scan) => scan.owners)
 
 /** Local processes connected to `port` as clients. */
-export const gatewayClientConnections = (port: number): ReadonlyArray<GatewayConnection> => scanPort(port).clients
+export const gatewayClientConnections = (port: number) => Effect.map(scanPort(port), (scan) => scan.clients)
 
 /** The start time of a process (clock ticks since boot), to tell a live owner from a reused pid. */
-export const processStartTime = (pid: number): string | undefined => {
-  const stat = readText(`/proc/${pid}/stat`)
-  if (stat === undefined) return undefined
-  // Field 22 counts from after the parenthesised command name, which may itself hold spaces.
-  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-  return rest[19]
-}
+export const processStartTime = (pid: number) =>
+  Effect.map(readText(`/proc/${pid}/stat`), (stat) => {
+    if (stat === undefined) return undefined
+    // Field 22 counts from after the parenthesised command name, which may itself hold spaces.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]
+  })

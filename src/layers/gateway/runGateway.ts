@@ -161,8 +161,10 @@ export const runGateway = (options: RunOptions) =>
         }),
         Effect.catchAll((e) => {
           if (e instanceof GatewayBindError && e.errno === "EADDRINUSE") {
-            const owners = portOwners(port).map((o) => `Port ${port} is in use by pid ${o.pid}: ${o.command}`)
-            return fail("GATEWAY_PORT_IN_USE", [`Gateway failed to start: another gateway instance is already listening on ${url}`, "If the gateway is supervised, stop it with: openclaw gateway stop", ...owners].join("\n"))
+            return Effect.flatMap(portOwners(port), (found) => {
+              const owners = found.map((o) => `Port ${port} is in use by pid ${o.pid}: ${o.command}`)
+              return fail("GATEWAY_PORT_IN_USE", [`Gateway failed to start: another gateway instance is already listening on ${url}`, "If the gateway is supervised, stop it with: openclaw gateway stop", ...owners].join("\n"))
+            })
           }
           return fail("GATEWAY_BIND_FAILED", [`Gateway failed to start: failed to bind gateway socket on ${url}: ${e instanceof GatewayBindError ? e.message : String(e)}`, "If the gateway is supervised, stop it with: openclaw gateway stop"].join("\n"))
         })

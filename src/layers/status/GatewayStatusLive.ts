@@ -78,7 +78,7 @@ export const GatewayStatusLive = Layer.effect(
 
         const lock = yield* readGatewayLockOwner(paths.stateDir).pipe(Effect.provideService(FileSystem.FileSystem, fs))
         // Scanning /proc for the port's owner costs tens of ms: only needed when the probe did not get in.
-        const scan = connectOk && !options.deep ? { owners: [], clients: [] } : scanPort(port)
+        const scan = connectOk && !options.deep ? { owners: [], clients: [] } : yield* scanPort(port).pipe(Effect.provideService(FileSystem.FileSystem, fs))
         const owners = scan.owners
         const gatewayPids = new Set([lock?.pid, installed?.runtime.pid].filter((p): p is number => p !== undefined))
         const runtime: GatewayStatusReport["runtime"] = installed !== undefined && installed.runtime.status !== "unknown"
