@@ -38,25 +38,46 @@ const forwarding = <I, S>(built: Effect.Effect<Context.Context<I>>, lazy: LazyTa
   return Object.fromEntries(entries)
 }
 
-/**
- * Serves `tags` from a layer that is imported and built on first use, once, in this layer's scope.
- * The CLI provides every service at its root this way, and a command pays (module load and build)
- * only for the services it calls.
- */
+/** A layer imported on first use, and the tags it serves lazily. */
+export interface LazyUnit<Out, RIn> {
+  readonly load: () => Promise<Layer.Layer<Out, never, RIn>>
+  readonly tags: ReadonlyArray<LazyTag<any, any>>
+}
+
+/** Names a lazily imported layer and the tags (with their member kinds) it serves. */
 // `any` only in the constraint: LazyTag is invariant, and each tag keeps its own precise types.
-export const lazyLayer = <const Tags extends ReadonlyArray<LazyTag<any, any>>, RIn>(
+export const lazyUnit = <const Tags extends ReadonlyArray<LazyTag<any, any>>, RIn>(
   load: () => Promise<Layer.Layer<Identifier<Tags[number]>, never, RIn>>,
   ...tags: Tags
-): Layer.Layer<Identifier<Tags[number]>, never, RIn> =>
+): LazyUnit<Identifier<Tags[number]>, RIn> => ({ load, tags })
+
+type OutOf<U> = U extends LazyUnit<infer Out, infer _R> ? Out : never
+type InOf<U> = U extends LazyUnit<infer _O, infer R> ? R : never
+
+/**
+ * One layer serving every tag of `units`. A unit is imported and built on first use, once, in this
+ * layer's scope, over the caller's context plus every other lazy service (so units may use each other).
+ * The CLI provides all its services at the root this way; a command pays, in module loading and
+ * building, only for what it calls. One layer, not one per unit: building layers costs start time.
+ */
+export const lazyServices = <const Units extends ReadonlyArray<LazyUnit<any, any>>>(
+  ...units: Units
+): Layer.Layer<OutOf<Units[number]>, never, Exclude<InOf<Units[number]>, OutOf<Units[number]>>> =>
   Layer.scopedContext(Effect.gen(function*() {
-    const context = yield* Effect.context<RIn>()
+    const outer = yield* Effect.context<never>()
     const scope = yield* Effect.scope
-    const built = yield* Effect.cached(
-      Effect.promise(load).pipe(Effect.flatMap((layer) => Layer.buildWithScope(layer, scope)), Effect.provide(context))
-    )
-    const services = tags.reduce<Context.Context<Identifier<Tags[number]>>>(
-      (context, lazy) => Context.add(context, lazy.tag, forwarding(built, lazy)),
-      Context.empty() as Context.Context<Identifier<Tags[number]>>
-    )
+    let services = Context.empty() as Context.Context<OutOf<Units[number]>>
+    for (const unit of units) {
+      // A unit's requirements are in `outer` or among the proxies (the signature says which remain).
+      const load = unit.load as () => Promise<Layer.Layer<unknown>>
+      // `services` is read when the unit loads, by then holding every proxy.
+      const built = yield* Effect.cached(Effect.suspend(() =>
+        Effect.promise(load).pipe(
+          Effect.flatMap((layer) => Layer.buildWithScope(layer, scope)),
+          Effect.provide(Context.merge(outer, services))
+        )
+      ))
+      for (const lazy of unit.tags) services = Context.add(services, lazy.tag, forwarding(built, lazy))
+    }
     return services
   }))

@@ -1,6 +1,6 @@
 import { expect, it } from "@effect/vitest"
 import { Chunk, Context, Effect, Layer, Ref, Stream } from "effect"
-import { lazyLayer, lazyTag } from "../../src/layers/lazyLayer.js"
+import { lazyServices, lazyTag, lazyUnit } from "../../src/layers/lazyLayer.js"
 
 class Counter extends Context.Tag("test/Counter")<Counter, {
   readonly current: Effect.Effect<number>
@@ -21,13 +21,25 @@ const CounterAndGreeter = Layer.effectContext(Effect.gen(function*() {
   }).pipe(Context.add(Greeter, { greet: (name) => Effect.map(Ref.get(ref), (v) => `hello ${name} (${v})`) }))
 }))
 
-const Lazy = lazyLayer(
-  async () => {
-    loads.count++
-    return CounterAndGreeter
-  },
-  lazyTag(Counter, { current: "effect", add: "function", countTo: "stream" }),
-  lazyTag(Greeter, { greet: "function" })
+class Doubler extends Context.Tag("test/Doubler")<Doubler, { readonly double: Effect.Effect<number> }>() {}
+
+const doublerLoads = { count: 0 }
+// Doubler's layer needs Counter, served by the other unit of the same lazy layer.
+const DoublerLive = Layer.effect(Doubler, Effect.map(Counter, (counter) => ({ double: Effect.map(counter.current, (n) => n * 2) })))
+
+const Lazy = lazyServices(
+  lazyUnit(
+    async () => {
+      loads.count++
+      return CounterAndGreeter
+    },
+    lazyTag(Counter, { current: "effect", add: "function", countTo: "stream" }),
+    lazyTag(Greeter, { greet: "function" })
+  ),
+  lazyUnit(async () => {
+    doublerLoads.count++
+    return DoublerLive
+  }, lazyTag(Doubler, { double: "effect" }))
 )
 
 it.effect("a lazy layer loads nothing until a member is used, then loads and builds once for every tag it serves", () =>
@@ -41,5 +53,20 @@ it.effect("a lazy layer loads nothing until a member is used, then loads and bui
     expect(yield* counter.current).toBe(2)
     expect(Chunk.toArray(yield* Stream.runCollect(counter.countTo(3)))).toEqual([1, 2, 3])
     expect(yield* greeter.greet("ada")).toBe("hello ada (2)")
+    expect(loads).toEqual({ count: 1, builds: 1 })
+  }).pipe(Effect.provide(Lazy)))
+
+it.effect("a unit may use another unit's services; each loads only when first used", () =>
+  Effect.gen(function*() {
+    loads.count = 0
+    loads.builds = 0
+    doublerLoads.count = 0
+    const doubler = yield* Doubler
+    expect(doublerLoads.count).toBe(0)
+    expect(yield* doubler.double).toBe(0)
+    expect(doublerLoads.count).toBe(1)
+    expect(loads).toEqual({ count: 1, builds: 1 })
+    yield* Effect.flatMap(Counter, (counter) => counter.add(21))
+    expect(yield* doubler.double).toBe(42)
     expect(loads).toEqual({ count: 1, builds: 1 })
   }).pipe(Effect.provide(Lazy)))

@@ -29,7 +29,7 @@ const Presentation = CliConfig.layer({ showBuiltIns: false })
  * (gateway client, probe, status, models, ...), a fake or recording service manager, short doctor timings.
  */
 export const cliTestLayer = (env: ConfigTestEnv, parts: { readonly serviceManager: Layer.Layer<ServiceManager>; readonly doctorPolicy?: Layer.Layer<DoctorPolicy> }) =>
-  CliServicesLive({ serviceManager: parts.serviceManager, doctorPolicy: parts.doctorPolicy ?? DoctorPolicyTest }).pipe(
+  CliServicesLive({ serviceManager: () => Promise.resolve(parts.serviceManager), doctorPolicy: parts.doctorPolicy ?? DoctorPolicyTest }).pipe(
     Layer.provideMerge(env.layer),
     Layer.provideMerge(NodeContext.layer),
     Layer.provideMerge(Presentation)
@@ -65,7 +65,7 @@ export const runInProcess = (args: ReadonlyArray<string>) =>
 export const runAt = (home: string, args: ReadonlyArray<string>, extraEnv: Record<string, string | undefined> = {}): Promise<CliRun> => {
   const { options } = splitRootOptions(args)
   const env = Object.fromEntries(Object.entries({ HOME: home, OPENCLAW_HOME: home, ...extraEnv }).filter((entry): entry is [string, string] => entry[1] !== undefined))
-  const layer = CliServicesLive({ serviceManager: ServiceManagerTest(fakeServiceState()), doctorPolicy: DoctorPolicyTest }).pipe(
+  const layer = CliServicesLive({ serviceManager: () => Promise.resolve(ServiceManagerTest(fakeServiceState())), doctorPolicy: DoctorPolicyTest }).pipe(
     Layer.provideMerge(ConfigLive({ ...options, host: { env, osHome: home, cwd: home } })),
     Layer.provideMerge(NodeContext.layer),
     Layer.provideMerge(Presentation)

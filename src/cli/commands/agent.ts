@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { ThinkingLevel } from "../../domain/models/messages.js"
+import { THINKING_LEVELS } from "../../domain/models/thinkingLevels.js"
 import { summaryOf } from "../commandSummaries.js"
 
 const text = (name: string, description: string) => Options.text(name).pipe(Options.optional, Options.withDescription(description))
@@ -16,7 +16,7 @@ export const agentCommand = Command.make(
     sessionId: text("session-id", "Explicit session id"),
     agent: text("agent", "Agent id (its main session unless --session-key is given)"),
     model: text("model", "Model override for this run (provider/model); explicit, never falls back"),
-    thinking: Options.choice("thinking", ThinkingLevel.literals).pipe(Options.optional, Options.withDescription("Thinking level for this run")),
+    thinking: Options.choice("thinking", THINKING_LEVELS).pipe(Options.optional, Options.withDescription("Thinking level for this run")),
     timeout: Options.integer("timeout").pipe(Options.optional, Options.withDescription("Agent timeout in seconds (default 600 or agents.defaults.timeoutSeconds)")),
     local: Options.boolean("local").pipe(Options.withDescription("Run the embedded agent in this process instead of via the gateway")),
     deliver: Options.boolean("deliver").pipe(Options.withDescription("Send the reply back to the selected channel/target")),

@@ -2,7 +2,7 @@ import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { connectionOptions } from "./connectionOptions.js"
 import { summaryOf } from "../commandSummaries.js"
-import { ThinkingLevel } from "../../domain/models/messages.js"
+import { THINKING_LEVELS } from "../../domain/models/thinkingLevels.js"
 
 
 const runCommand = Command.make(
@@ -15,7 +15,7 @@ const runCommand = Command.make(
       Options.withDescription("Run the same raw prompt through the gateway (its routing, auth and models; no tools, transcript or session left behind)")
     ),
     file: Options.file("file").pipe(Options.repeated, Options.withDescription("Attach an image file (repeatable)")),
-    thinking: Options.choice("thinking", ThinkingLevel.literals).pipe(Options.optional, Options.withDescription("One-shot thinking level")),
+    thinking: Options.choice("thinking", THINKING_LEVELS).pipe(Options.optional, Options.withDescription("One-shot thinking level")),
     json: Options.boolean("json").pipe(Options.withDescription("Print the JSON envelope")),
     url: connectionOptions.url,
     token: connectionOptions.token,

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { THINKING_LEVELS } from "./thinkingLevels.js"
 
 /** Plain text in a message. */
 export const TextBlock = Schema.Struct({ type: Schema.Literal("text"), text: Schema.String })
@@ -70,7 +71,7 @@ export const ToolSpec = Schema.Struct({
 export type ToolSpec = typeof ToolSpec.Type
 
 /** `--thinking` levels of `infer model run` and the agent. */
-export const ThinkingLevel = Schema.Literal("off", "minimal", "low", "medium", "high", "adaptive", "xhigh", "max")
+export const ThinkingLevel = Schema.Literal(...THINKING_LEVELS)
 export type ThinkingLevel = typeof ThinkingLevel.Type
 
 /** What one model call is asked: the conversation, the tools on offer and the sampling options. */

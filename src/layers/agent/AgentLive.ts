@@ -22,16 +22,19 @@ export interface AgentStackOptions {
   readonly models?: Layer.Layer<ModelCatalog | ModelClient | ModelHealth, never, ConfigStore | Host | Paths | StateFiles | FileSystem.FileSystem>
 }
 
+/** The agent runtime over model services already in context: runner, session store, tool registry, agent policy. */
+export const AgentRuntimeLive = (options: Omit<AgentStackOptions, "models"> = {}) =>
+  AgentRunnerLive.pipe(
+    Layer.provideMerge(Layer.mergeAll(
+      SessionStoreLive,
+      ToolRegistryLive(options.tools ?? []),
+      options.policy ?? AgentPolicyLive
+    ))
+  )
+
 /**
  * The agent runtime over a ConfigStore, Paths, Host and GatewayLog: runner, session store, tool
  * registry, agent policy and the model services (catalogue plus the policy-wrapped client).
  */
 export const AgentStackLive = (options: AgentStackOptions = {}) =>
-  AgentRunnerLive.pipe(
-    Layer.provideMerge(Layer.mergeAll(
-      SessionStoreLive,
-      ToolRegistryLive(options.tools ?? []),
-      options.policy ?? AgentPolicyLive,
-      options.models ?? ModelsLive
-    ))
-  )
+  AgentRuntimeLive(options).pipe(Layer.provideMerge(options.models ?? ModelsLive))
