@@ -3,7 +3,6 @@ import { CliConfig, Command, ValidationError } from "@effect/cli"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Console, Effect, Layer, Logger, LogLevel } from "effect"
 import { VERSION } from "../domain/BuildInfo.js"
-import { classifyCommandWord, nearestWord } from "../domain/cli/commandWord.js"
 import { CliLive } from "../layers/CliLive.js"
 import { CliExit } from "./CliExit.js"
 import { agentCommand } from "./commands/agent.js"
@@ -19,9 +18,8 @@ import { modelsCommand } from "./commands/models.js"
 import { capabilityCommand, inferCommand } from "./commands/infer.js"
 import { onboardCommand, setupCommand } from "./commands/setup.js"
 import { statusCommand } from "./commands/status.js"
-import { commandHelp, findCommand, subcommandNames } from "./help.js"
+import { frontDoor } from "./frontDoor.js"
 import { renderError } from "./render.js"
-import { rootHelp } from "./rootHelp.js"
 import { splitRootOptions } from "./rootOptions.js"
 
 /** The whole command tree. */
@@ -45,54 +43,7 @@ const stderrLogger = Logger.make(({ logLevel, message }) => {
  * host, test layers in tests.
  */
 export const runCli = (argv: ReadonlyArray<string>) =>
-  Effect.flatMap(frontDoor(argv.slice(2)), (answered) => (answered !== undefined ? Effect.succeed(answered) : runTree(argv)))
-
-/**
- * What is answered before the command tree parses: `openclaw help [command]`, `--help` (our plain
- * help), a command word the original has and this version does not, and a mistyped command (with the
- * nearest one). Resolves to an exit code, or `undefined` to run the tree.
- */
-const frontDoor = (args: ReadonlyArray<string>) =>
-  Effect.gen(function*() {
-    const helpWord = args[0] === "help"
-    const asksHelp = helpWord || args.includes("--help") || args.includes("-h")
-    // The command path: the words before the first option (later words may be option values).
-    const rest = helpWord ? args.slice(1) : args
-    const firstOption = rest.findIndex((arg) => arg.startsWith("-"))
-    const words = firstOption === -1 ? rest : rest.slice(0, firstOption)
-    const first = words[0]
-    if (first === undefined) {
-      if (!helpWord) return undefined
-      yield* Console.log(rootHelp(VERSION).trimEnd())
-      return 0
-    }
-    const root = rootCommand.descriptor
-    const word = classifyCommandWord(first, subcommandNames(root))
-    if (word._tag === "NotYet") {
-      yield* Console.error(`error: \`openclaw ${word.word}\` is not available in this version of Clawgate.`)
-      yield* Console.error(`Instead: ${word.instead}.`)
-      return 1
-    }
-    if (word._tag === "Unknown") return yield* unknownCommand("openclaw", word.word, word.suggestion)
-    const found = findCommand(root, words)
-    const next = words[found.depth]
-    const subcommands = subcommandNames(found.command)
-    // A word after a command group that is none of its subcommands is a typo, not an argument.
-    if (next !== undefined && subcommands.length > 0) {
-      return yield* unknownCommand(`openclaw ${words.slice(0, found.depth).join(" ")}`, next, nearestWord(next, subcommands))
-    }
-    if (!asksHelp) return undefined
-    const config = yield* CliConfig.CliConfig
-    yield* Console.log(commandHelp(found.command, words.slice(0, found.depth), config).trimEnd())
-    return 0
-  })
-
-const unknownCommand = (parent: string, word: string, suggestion: string | undefined) =>
-  Effect.gen(function*() {
-    yield* Console.error(`error: unknown command \`${parent} ${word}\`.`)
-    yield* Console.error(suggestion === undefined ? `Run \`${parent} --help\` for the commands.` : `Did you mean \`${parent} ${suggestion}\`?`)
-    return 2
-  })
+  Effect.flatMap(frontDoor(rootCommand.descriptor, argv.slice(2)), (answered) => (answered !== undefined ? Effect.succeed(answered) : runTree(argv)))
 
 const runTree = (argv: ReadonlyArray<string>) =>
   cli(argv).pipe(

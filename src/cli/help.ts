@@ -1,6 +1,7 @@
 import { type CliConfig, CommandDescriptor, type HelpDoc, type Usage } from "@effect/cli"
 import type { Span } from "@effect/cli/HelpDoc/Span"
 import { Option } from "effect"
+import { childrenOf, nameOf, type Node } from "./commandTree.js"
 
 // @effect/cli restates each option's type in words; our descriptions say what an option is for.
 const TYPE_WORDS = /^(A true or false value\.|A user-defined piece of text( that is confidential)?\.|An integer\.|A floating point number\.|(An existing |A )(file|directory|file or directory)( that must not exist)?\.|This setting is optional\.|This option may be repeated zero or more times\.|This argument may be repeated zero or more times\.)$/
@@ -71,37 +72,10 @@ const usageText = (usage: Usage.Usage): string => {
   }
 }
 
-// The descriptor tree as @effect/cli 0.77 builds it. `CommandDescriptor.getSubcommands` flattens one
-// level and loses grandchildren, so the path is walked on the tree itself.
-type Node =
-  | { readonly _tag: "Standard" | "GetUserInput"; readonly name: string; readonly description?: HelpDoc.HelpDoc }
-  | { readonly _tag: "Map"; readonly command: Node }
-  | { readonly _tag: "Subcommands"; readonly parent: Node; readonly children: ReadonlyArray<Node> }
-
-const nameOf = (node: Node): string => (node._tag === "Map" ? nameOf(node.command) : node._tag === "Subcommands" ? nameOf(node.parent) : node.name)
-const childrenOf = (node: Node): ReadonlyArray<Node> => (node._tag === "Map" ? childrenOf(node.command) : node._tag === "Subcommands" ? node.children : [])
-
 const summaryOf = (node: Node): string =>
   node._tag === "Map" ? summaryOf(node.command)
   : node._tag === "Subcommands" ? summaryOf(node.parent)
   : node.description === undefined ? "" : (docLines(node.description, "")[0] ?? "")
-
-/** The names of a command's subcommands. */
-export const subcommandNames = (command: CommandDescriptor.Command<unknown>): ReadonlyArray<string> =>
-  childrenOf(command as unknown as Node).map(nameOf)
-
-/** The command at `path` under `root` and how many words of the path matched. */
-export const findCommand = (root: CommandDescriptor.Command<unknown>, path: ReadonlyArray<string>) => {
-  let node = root as unknown as Node
-  let depth = 0
-  for (const word of path) {
-    const next = childrenOf(node).find((child) => nameOf(child) === word)
-    if (next === undefined) break
-    node = next
-    depth++
-  }
-  return { command: node as unknown as CommandDescriptor.Command<unknown>, depth }
-}
 
 /** `openclaw <path> --help`: the full usage line, the description, then arguments, options and subcommands. */
 export const commandHelp = (command: CommandDescriptor.Command<unknown>, path: ReadonlyArray<string>, config: CliConfig.CliConfig): string => {
