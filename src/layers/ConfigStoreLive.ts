@@ -33,8 +33,13 @@ import { isRecord } from "../domain/isRecord.js"
 
 const BAK_RING = 4
 
-/** Stamps `meta.lastTouchedVersion` with this build's version. */
+/**
+ * Stamps `meta.lastTouchedVersion` with this build's version, unless a newer build wrote the file last:
+ * lowering that stamp would silently switch off the newer-config guard for every later older binary.
+ */
 const stampVersion = (config: unknown): unknown => {
+  const touched = touchedVersionOf(config)
+  if (touched !== undefined && isOlderThanTouched(VERSION, touched)) return config
   const base = isRecord(config) ? config : {}
   const meta = isRecord(base["meta"]) ? base["meta"] : {}
   return { ...base, meta: { ...meta, lastTouchedVersion: VERSION } }
@@ -190,6 +195,10 @@ export const ConfigStoreLive = Layer.effect(
           })
         }
         const candidate = stampVersion(request.next)
+        const keptStamp = touchedVersionOf(candidate)
+        if (keptStamp !== undefined && keptStamp !== VERSION) {
+          yield* Effect.logWarning(`Config was last written by OpenClaw ${keptStamp}; this ${VERSION} keeps that meta.lastTouchedVersion so the newer-config guard stays on.`)
+        }
         const validated = validateConfig(substituteEnv(candidate, host.env).value)
         if (Either.isLeft(validated)) {
           return yield* new ConfigInvalid({

@@ -171,4 +171,16 @@ describe("openclaw config (in process, real files)", () => {
     const schema = JSON.parse(result.stdout) as { properties: Record<string, unknown> }
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["gateway", "models", "agents", "channels"]))
   })
+
+  it("a write by an older binary keeps a newer meta.lastTouchedVersion (and says so), so the newer-config guard stays on", async () => {
+    const { run, configPath } = inProcessHome()
+    fs.mkdirSync(path.dirname(configPath), { recursive: true })
+    fs.writeFileSync(configPath, JSON.stringify({ meta: { lastTouchedVersion: "2099.1.1" }, gateway: { mode: "local" } }))
+    const result = await run(["config", "set", "gateway.port", "19123"])
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toContain("Config was last written by OpenClaw 2099.1.1; this")
+    const written = JSON.parse(fs.readFileSync(configPath, "utf8")) as { meta: { lastTouchedVersion: string }; gateway: { port: number } }
+    expect(written.meta.lastTouchedVersion).toBe("2099.1.1")
+    expect(written.gateway.port).toBe(19123)
+  })
 })
