@@ -143,7 +143,8 @@ describe("openclaw doctor (built CLI, real files)", () => {
     const { run, configPath } = home()
     write(configPath, json({ gateway: { mode: "local", port: freePort, bind: "loopback", token: TOKEN, reload: { mode: "hot" } } }))
     const result = run(["doctor"])
-    expect(result.code).toBe(0)
+    // Blocking issues (errors) make plain doctor exit 1, so a script sees them.
+    expect(result.code).toBe(1)
     expect(result.stdout).toContain("  [error] core/doctor/legacy-config gateway.token - ")
     expect(result.stdout).toContain("    fix: Run `openclaw doctor --fix` to migrate legacy config keys.")
     expect(result.stdout).toMatch(/Doctor: 2 blocking issues \(ran \d+ checks/)

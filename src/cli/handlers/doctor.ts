@@ -1,7 +1,7 @@
 import { Console, Effect, Either, Schema } from "effect"
 import { LintReport } from "../../domain/doctor/Finding.js"
 import { type DoctorFlags, planDoctorRun } from "../../domain/doctor/posture.js"
-import { doctorLines, lintLines, lintReportOf } from "../../domain/doctor/report.js"
+import { doctorLines, hasBlockingIssue, lintLines, lintReportOf } from "../../domain/doctor/report.js"
 import { Doctor } from "../../services/Doctor.js"
 import { CliExit } from "../CliExit.js"
 import { renderError } from "../render.js"
@@ -34,4 +34,6 @@ export const doctor = (flags: DoctorFlags) =>
     }
     const report = yield* running
     for (const line of doctorLines(report, plan.posture)) yield* Console.log(line)
+    // A blocking issue left after the run is a failure a script must see (the advisory --json stays 0).
+    if (hasBlockingIssue(report)) return yield* new CliExit({ code: 1 })
   })

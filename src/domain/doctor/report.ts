@@ -59,7 +59,7 @@ export const lintLines = (lint: LintReport): ReadonlyArray<string> => [
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`
 
 /** Wizards of the original that Clawgate does not ship: hints naming them are passed over for `Next:`. */
-const NOT_SHIPPED = /^openclaw (?:configure|onboard|setup)\b/
+const NOT_SHIPPED = /^openclaw configure\b/
 
 /** The first backticked command in a fix hint (`Run \`openclaw doctor --fix\` to ...`) that this CLI has. */
 const commandIn = (hint: string | undefined) =>
@@ -77,6 +77,9 @@ export const nextCommand = (report: DoctorReport, posture: Posture): string => {
   }
   return "follow the fix hints above, then run `openclaw doctor` again"
 }
+
+/** Whether any finding is blocking (error severity): plain `doctor` then exits 1. */
+export const hasBlockingIssue = (report: DoctorReport) => countBySeverity(findingsOf(report)).error > 0
 
 /** The summary line: blocking means error severity. */
 export const summaryLine = (report: DoctorReport): string => {
