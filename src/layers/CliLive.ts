@@ -16,7 +16,7 @@ import { ConfigLive } from "./ConfigLive.js"
 import { GatewayPolicyLive } from "./gateway/GatewayPolicyLive.js"
 import { DoctorPolicyLive } from "./doctor/DoctorPolicyLive.js"
 import { ModelPolicyLive } from "./models/ModelPolicyLive.js"
-import { lazyServices, lazyTag, lazyUnit } from "./lazyLayer.js"
+import { lazyServices, lazyTag, lazyUnit } from "./lazyServices.js"
 
 /** The OS service manager on this host, loaded when a command first asks for it. */
 export const loadServiceManager = () =>

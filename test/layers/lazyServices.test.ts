@@ -1,6 +1,6 @@
 import { expect, it } from "@effect/vitest"
 import { Chunk, Context, Effect, Layer, Ref, Stream } from "effect"
-import { lazyServices, lazyTag, lazyUnit } from "../../src/layers/lazyLayer.js"
+import { lazyServices, lazyTag, lazyUnit } from "../../src/layers/lazyServices.js"
 
 class Counter extends Context.Tag("test/Counter")<Counter, {
   readonly current: Effect.Effect<number>

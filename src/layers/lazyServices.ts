@@ -16,7 +16,7 @@ export interface LazyTag<I, S> {
   readonly shape: ServiceShape<S>
 }
 
-/** Names a tag and its member kinds for `lazyLayer`. */
+/** Names a tag and its member kinds for `lazyUnit`. */
 export const lazyTag = <I, S>(tag: Context.Tag<I, S>, shape: ServiceShape<S>): LazyTag<I, S> => ({ tag, shape })
 
 type Identifier<T> = T extends LazyTag<infer I, infer _S> ? I : never
