@@ -5,7 +5,7 @@ import { type BusEvent, EventBus } from "../services/EventBus.js"
 export const EventBusLive = Layer.effect(
   EventBus,
   Effect.map(PubSub.unbounded<BusEvent>(), (pubsub) => ({
-    publish: (event) => Effect.asVoid(PubSub.publish(pubsub, event)).pipe(Effect.withSpan("EventBus.publish", { attributes: { event: event.event } })),
+    publish: (event) => Effect.asVoid(PubSub.publish(pubsub, event)).pipe(Effect.withSpan("EventBus.publish", { attributes: { event: event.event }, captureStackTrace: false })),
     subscribe: PubSub.subscribe(pubsub)
   }))
 )

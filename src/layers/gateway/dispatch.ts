@@ -46,4 +46,5 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
         )
       )
     )
-  }).pipe(Effect.withSpan(`rpc ${frame.method}`, { attributes: { "rpc.id": frame.id, "rpc.conn": context.connId } }))
+  // Per-request spans skip the definition-site stack capture: it is the same line every time, and this is the hot path.
+  }).pipe(Effect.withSpan(`rpc ${frame.method}`, { attributes: { "rpc.id": frame.id, "rpc.conn": context.connId }, captureStackTrace: false }))
