@@ -90,7 +90,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     // (1) params
     const decoded = decodeParams(raw)
     if (Either.isLeft(decoded)) {
-      return yield* new InvalidRequest({ message: `invalid connect params: ${describeParseError(decoded.left)}` })
+      return yield* new InvalidRequest({ message: `invalid connect params: ${describeParseError(decoded.left, ConnectParams)}` })
     }
     const params = decoded.right
     // (2) readiness

@@ -17,6 +17,7 @@ import { SessionStore } from "../../../services/SessionStore.js"
 import { agentResultPayload } from "../../agent/agentResult.js"
 import { sessionIdProblem } from "../../../domain/agent/sessionId.js"
 import { sessionResetAck, sessionResetOf } from "../../../domain/agent/sessionReset.js"
+import { truncateEcho } from "../../../domain/text/truncateEcho.js"
 import { randomUUID } from "node:crypto"
 
 /** Chat and agent streams reach sockets holding `operator.read` (spec section 7). */
@@ -266,7 +267,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
     yield* methods.register(AgentMethods.agentWait, (params) =>
       Effect.gen(function*() {
         const tracked = runs.get(params.runId)
-        if (tracked === undefined) return yield* new InvalidRequest({ message: `unknown runId: ${params.runId}` })
+        if (tracked === undefined) return yield* new InvalidRequest({ message: `unknown runId: ${truncateEcho(params.runId)}` })
         const outcome = yield* Effect.either(tracked.result).pipe(Effect.timeoutOption(Duration.millis(params.timeoutMs ?? AGENT_WAIT_DEFAULT_MS)))
         if (Option.isNone(outcome)) return { runId: params.runId, status: "timeout" as const }
         return Either.match(outcome.value, {
