@@ -7,6 +7,7 @@ import { isBareFileName, sessionIdProblem } from "../../domain/agent/sessionId.j
 import { agentIdOfKey, DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
 import { parseTranscript, renderLine, TRANSCRIPT_VERSION, type TranscriptMessage } from "../../domain/agent/transcript.js"
 import { opt } from "../../domain/opt.js"
+import { keyLengthProblem } from "../../domain/protocol/keyLimits.js"
 import { Paths } from "../../services/Paths.js"
 import { type SessionRunUpdate, SessionStore, type StoredSession } from "../../services/SessionStore.js"
 import { StateFiles } from "../../services/StateFiles.js"
@@ -153,8 +154,8 @@ export const SessionStoreLive = Layer.effect(
     })
 
     const open = Effect.fn("SessionStore.open")(function*(key: string, options: { readonly sessionId?: string | undefined; readonly label?: string | undefined } = {}) {
-      // The id becomes a file name: refuse an unsafe one before touching the disk (the methods check too).
-      const problem = options.sessionId === undefined ? undefined : sessionIdProblem(options.sessionId)
+      // The id becomes a file name and the key an index entry: refuse an unsafe or oversized one before touching the disk (the methods check too).
+      const problem = keyLengthProblem("sessionKey", key) ?? (options.sessionId === undefined ? undefined : sessionIdProblem(options.sessionId))
       if (problem !== undefined) return yield* new SessionStoreError({ message: problem, path: sessionsDir(paths.stateDir, agentIdOfKey(key)) })
       return yield* indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
         const agentId = agentIdOfKey(key)

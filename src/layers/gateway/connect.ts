@@ -14,6 +14,7 @@ import { ipInList, isLoopbackAddress } from "../../domain/net/ip.js"
 import { normalizeOrigin } from "../../domain/net/origin.js"
 import { decidePairing, pairingMessage } from "../../domain/pairing/decide.js"
 import { describeParseError } from "../../domain/protocol/describeParseError.js"
+import { nestedDeeperThan, tooDeepMessage } from "../../domain/protocol/nesting.js"
 import { verifyDeviceProof } from "../../domain/protocol/deviceAuth.js"
 import {
   DeviceIdentityRequired,
@@ -88,6 +89,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     const registry = yield* DeviceRegistry
 
     // (1) params
+    if (nestedDeeperThan(raw)) return yield* new InvalidRequest({ message: tooDeepMessage("connect") })
     const decoded = decodeParams(raw)
     if (Either.isLeft(decoded)) {
       return yield* new InvalidRequest({ message: `invalid connect params: ${describeParseError(decoded.left, ConnectParams)}` })

@@ -3,6 +3,7 @@ import { describeParseError } from "../../domain/protocol/describeParseError.js"
 import { authorize } from "../../domain/protocol/authorize.js"
 import { type GatewayWireError, InvalidRequest, toErrorShape } from "../../domain/protocol/errors.js"
 import type { ErrorShape, RequestFrame } from "../../domain/protocol/frames.js"
+import { nestedDeeperThan, tooDeepMessage } from "../../domain/protocol/nesting.js"
 import { truncateEcho } from "../../domain/text/truncateEcho.js"
 import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
 import { type CallContext, MethodRegistry } from "../../services/MethodRegistry.js"
@@ -35,6 +36,8 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
     }
     const run = Effect.gen(function*() {
       if (entry.spec.controlPlaneWrite === true) yield* limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)
+      // Before any schema sees them: decoding (and later logging) recurses once per level.
+      if (nestedDeeperThan(frame.params)) return yield* new InvalidRequest({ message: tooDeepMessage(frame.method) })
       const params = yield* Either.match(Schema.decodeUnknownEither(entry.spec.params, { errors: "all", onExcessProperty: "error" })(frame.params ?? {}), {
         onLeft: (error) => Effect.fail(new InvalidRequest({ message: `invalid ${frame.method} params: ${describeParseError(error, entry.spec.params)}` })),
         onRight: (value) => Effect.succeed(value)

@@ -17,6 +17,7 @@ import { SessionStore } from "../../../services/SessionStore.js"
 import { agentResultPayload } from "../../agent/agentResult.js"
 import { sessionIdProblem } from "../../../domain/agent/sessionId.js"
 import { sessionResetAck, sessionResetOf } from "../../../domain/agent/sessionReset.js"
+import { keyLengthProblem } from "../../../domain/protocol/keyLimits.js"
 import { truncateEcho } from "../../../domain/text/truncateEcho.js"
 import { randomUUID } from "node:crypto"
 
@@ -39,6 +40,11 @@ const sessionIdParamProblem = (sessionId: string | undefined) =>
   sessionId === undefined || sessionId.trim() === "" ? undefined : sessionIdProblem(sessionId)
 
 const storeUnavailable = (error: { readonly message: string }) => new Unavailable({ message: error.message })
+
+/** Keys that would be stored (the canonical session key, the idempotency key) must fit the key limit. */
+const keysProblem = (sessionKey: string | undefined, idempotencyKey: string | undefined, agentId?: string) =>
+  keyLengthProblem("sessionKey", sessionKey === undefined ? undefined : canonicalSessionKey(sessionKey, agentId)) ??
+    keyLengthProblem("idempotencyKey", idempotencyKey)
 
 /** `agent` turns whose text resets the session need admin (spec section 7, param-aware scopes). */
 const resetsSession = (params: AgentParams) => params.modelRun !== true && sessionResetOf(params.message) !== undefined
@@ -145,7 +151,8 @@ export const AgentMethodsLive = Layer.scopedDiscard(
 
     yield* methods.register(AgentMethods.agent, (params, caller) =>
       Effect.gen(function*() {
-        const problem = modelRunParamsProblem(params) ?? sessionIdParamProblem(params.sessionId)
+        const problem = modelRunParamsProblem(params) ?? sessionIdParamProblem(params.sessionId) ??
+          keysProblem(params.sessionKey, params.idempotencyKey, params.agentId)
         if (problem !== undefined) return yield* new InvalidRequest({ message: problem })
         const admin = scopeSatisfied(caller.scopes, "operator.admin")
         if (resetsSession(params) && !admin) {
@@ -219,7 +226,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
         if (params.message.trim() === "" && (params.attachments ?? []).length === 0) {
           return yield* new InvalidRequest({ message: "invalid chat.send params: message or attachments required" })
         }
-        const badSessionId = sessionIdParamProblem(params.sessionId)
+        const badSessionId = sessionIdParamProblem(params.sessionId) ?? keysProblem(params.sessionKey, params.idempotencyKey)
         if (badSessionId !== undefined) return yield* new InvalidRequest({ message: badSessionId })
         const existing = runs.get(params.idempotencyKey)
         if (existing !== undefined) {
@@ -243,6 +250,8 @@ export const AgentMethodsLive = Layer.scopedDiscard(
 
     yield* methods.register(AgentMethods.chatHistory, (params) =>
       Effect.gen(function*() {
+        const tooLong = keysProblem(params.sessionKey, undefined, params.agentId)
+        if (tooLong !== undefined) return yield* new InvalidRequest({ message: tooLong })
         const sessionKey = canonicalSessionKey(params.sessionKey, params.agentId)
         const found = yield* store.find(sessionKey).pipe(Effect.mapError(storeUnavailable))
         if (Option.isNone(found)) return { sessionKey, sessionId: null, messages: [] }
