@@ -7,6 +7,7 @@ import { isBareFileName, sessionIdProblem } from "../../domain/agent/sessionId.j
 import { agentIdOfKey, DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
 import { parseTranscript, renderLine, TRANSCRIPT_VERSION, type TranscriptMessage } from "../../domain/agent/transcript.js"
 import { opt } from "../../domain/opt.js"
+import { ownEntry } from "../../domain/ownEntry.js"
 import { keyLengthProblem } from "../../domain/protocol/keyLimits.js"
 import { Paths } from "../../services/Paths.js"
 import { type SessionRunUpdate, SessionStore, type StoredSession } from "../../services/SessionStore.js"
@@ -128,7 +129,7 @@ export const SessionStoreLive = Layer.effect(
     })
 
     const find = Effect.fn("SessionStore.find")(function*(key: string) {
-      const entry = (yield* readIndex(agentIdOfKey(key)))[key]
+      const entry = ownEntry(yield* readIndex(agentIdOfKey(key)), key)
       return entry === undefined ? Option.none() : Option.some(toSession(key, agentIdOfKey(key), entry))
     })
 
@@ -160,7 +161,7 @@ export const SessionStoreLive = Layer.effect(
       return yield* indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
         const agentId = agentIdOfKey(key)
         const index = yield* readIndex(agentId)
-        const existing = index[key]
+        const existing = ownEntry(index, key)
         if (existing !== undefined && (options.sessionId === undefined || options.sessionId === existing.sessionId)) {
           return toSession(key, agentId, existing)
         }
@@ -207,7 +208,7 @@ export const SessionStoreLive = Layer.effect(
       yield* indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
         const agentId = agentIdOfKey(key)
         const index = yield* readIndex(agentId)
-        const entry = index[key]
+        const entry = ownEntry(index, key)
         if (entry === undefined) return
         const input = (entry.inputTokens ?? 0) + (update.inputTokens ?? 0)
         const output = (entry.outputTokens ?? 0) + (update.outputTokens ?? 0)

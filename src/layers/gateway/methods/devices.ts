@@ -1,4 +1,5 @@
 import { Effect, Layer, Option } from "effect"
+import { ownEntry } from "../../../domain/ownEntry.js"
 import type { PairedDevice } from "../../../domain/pairing/records.js"
 import { InvalidRequest } from "../../../domain/protocol/errors.js"
 import { Methods, type PairedDeviceSummary } from "../../../domain/protocol/methods.js"
@@ -92,7 +93,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
         yield* guardTarget(caller, deviceId, "device token rotation")
         const device = yield* deviceOrFail(deviceId)
         if (role !== "operator" && !isAdmin(caller)) return yield* deny("device token rotation")
-        const current = device.tokens[role]?.scopes ?? []
+        const current = ownEntry(device.tokens, role)?.scopes ?? []
         if (!isAdmin(caller) && !scopesCovered(caller.scopes, scopes ?? current)) return yield* deny("device token rotation")
         const rotated = yield* registry.rotateToken(deviceId, role, scopes).pipe(Effect.catchTag("StateIoError", Effect.die))
         const inBand = caller.deviceId === deviceId
@@ -111,7 +112,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
         yield* guardTarget(caller, deviceId, "device token revocation")
         const device = yield* deviceOrFail(deviceId)
         if (role !== "operator" && !isAdmin(caller)) return yield* deny("device token revocation")
-        if (!isAdmin(caller) && !scopesCovered(caller.scopes, device.tokens[role]?.scopes ?? [])) return yield* deny("device token revocation")
+        if (!isAdmin(caller) && !scopesCovered(caller.scopes, ownEntry(device.tokens, role)?.scopes ?? [])) return yield* deny("device token revocation")
         const revoked = yield* registry.revokeToken(deviceId, role).pipe(Effect.catchTag("StateIoError", Effect.die))
         return { deviceId, role, revokedAtMs: revoked.revokedAtMs }
       }))
