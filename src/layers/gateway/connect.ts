@@ -184,6 +184,9 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     let failureReason = shared.ok ? undefined : shared.reason
     if (!shared.ok && deviceId !== undefined) {
       const candidate = explicitDeviceToken ?? presentedToken
+      // Wrong device tokens lock out like wrong shared secrets (their own limiter scope, the same lockout error).
+      const deviceTokenLocked = candidate === undefined ? undefined : yield* limiter.lockedFor(limiterKey("device-token"))
+      if (deviceTokenLocked !== undefined) return yield* authFailure("rate_limited", { ...failureContext, retryAfterMs: deviceTokenLocked })
       if (candidate !== undefined) {
         const check = yield* registry.verifyToken(deviceId, role, candidate, params.scopes ?? []).pipe(Effect.orDie)
         if (check._tag === "Valid") {
