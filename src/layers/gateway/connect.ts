@@ -109,7 +109,8 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     const settings = yield* runtime.settings
     const auth = settings.auth
     const peer = socket.peer
-    const localDirect = isLocalDirect(peer, auth.trustedProxies)
+    const allowRealIpFallback = settings.config.gateway?.allowRealIpFallback === true
+    const localDirect = isLocalDirect(peer, auth.trustedProxies, allowRealIpFallback)
     const browserClient = BROWSER_CLIENTS.has(params.client.id) || params.client.mode === "ui" || params.client.mode === "webchat"
     // (5) origin
     if (peer.origin !== undefined || browserClient) {
@@ -133,7 +134,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     // A browser socket never gets the loopback exemption, even with an unparseable Origin.
     const browserOrigin = peer.origin === undefined ? undefined : normalizeOrigin(peer.origin) ?? "null"
     // Behind a trusted proxy, failures count against the client it forwards for, not the proxy.
-    const clientIp = attributedClientIp(peer, auth.trustedProxies, settings.config.gateway?.allowRealIpFallback === true)
+    const clientIp = attributedClientIp(peer, auth.trustedProxies, allowRealIpFallback)
     const limiterKey = (scope: string): LimiterKey => ({ scope, ip: clientIp, browserOrigin })
     const presentedToken = params.auth?.token
     const presentedPassword = params.auth?.password
