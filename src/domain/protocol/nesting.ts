@@ -14,7 +14,19 @@ export const nestedDeeperThan = (value: unknown, limit: number = MAX_PARAMS_DEPT
     const depth = depths.pop() ?? 1
     if (typeof current !== "object" || current === null) continue
     if (depth > limit) return true
-    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+    // Index and key loops rather than Object.values: this runs on every request, over frames up to 25 MB.
+    if (Array.isArray(current)) {
+      for (let i = 0; i < current.length; i++) {
+        const child: unknown = current[i]
+        if (typeof child === "object" && child !== null) {
+          values.push(child)
+          depths.push(depth + 1)
+        }
+      }
+      continue
+    }
+    for (const key in current) {
+      const child: unknown = (current as Record<string, unknown>)[key]
       if (typeof child === "object" && child !== null) {
         values.push(child)
         depths.push(depth + 1)
