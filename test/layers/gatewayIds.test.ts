@@ -59,6 +59,13 @@ describe("ids that name Object.prototype members are unknown ids, not internal e
     expect(Object.keys(paired[deviceId].tokens)).toEqual(["operator"])
   })
 
+  it("a method named like a prototype member is an unknown method", async () => {
+    for (const id of HOSTILE_IDS) {
+      const reply = await call(admin, id, {})
+      expect(reply.error).toMatchObject({ code: "INVALID_REQUEST", message: `unknown method: ${id}` })
+    }
+  })
+
   it("agent.wait, chat.abort and chat.history with such ids answer as for any unknown id", async () => {
     for (const id of HOSTILE_IDS) {
       const wait = await call(admin, "agent.wait", { runId: id, timeoutMs: 10 })
