@@ -43,6 +43,14 @@ const hostileConnects: ReadonlyArray<(s: string) => unknown> = [
   (s) => ({ ...base, auth: { token: `${s}\n` }, caps: [1, s] })
 ]
 
+/** Well-formed connects with a wrong secret: refused, and the secret is not repeated either. */
+const wrongSecrets: ReadonlyArray<(s: string) => unknown> = [
+  (s) => ({ ...base, auth: { token: s } }),
+  (s) => ({ ...base, auth: { password: s } }),
+  (s) => ({ ...base, auth: { token: s, deviceToken: s } }),
+  (s) => ({ ...base, client: { ...client, displayName: s }, auth: { token: s } })
+]
+
 describe("no secret in an error, a log line or logs.tail (issue 18 item 4)", () => {
   let gw: RunningGateway
   beforeAll(async () => {
@@ -68,6 +76,17 @@ describe("no secret in an error, a log line or logs.tail (issue 18 item 4)", () 
         frames.push(JSON.stringify(response))
         await raw.closed
       }
+    }
+    for (const build of wrongSecrets) {
+      const s = secret()
+      secrets.push(s)
+      const raw = await openRaw(gw.url)
+      raw.ws.on("message", (data) => frames.push(String(data)))
+      raw.send({ type: "req", id: "w", method: "connect", params: build(s) })
+      const response = await raw.next((f) => f.type === "res" && f.id === "w")
+      expect(response.ok).toBe(false)
+      frames.push(JSON.stringify(response))
+      await raw.closed
     }
     // After connect too: a token in the wrong place of a method's params.
     const { client: admin } = await connectRaw(gw.url, { token: TOKEN, device: null })
