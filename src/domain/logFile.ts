@@ -133,6 +133,11 @@ export const isSecretFieldKey = (key: string): boolean => SECRET_FIELD.test(key)
 // Built-in text scrubbing, always on: bearer credentials and `token=…`-style query/assignment values.
 const BEARER = /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi
 const ASSIGNMENT = /\b((?:access_|refresh_|id_)?token|password|secret|api[-_]?key)=([^\s&"',;]+)/gi
+// A validation message quoting the value it was given (`Expected string, actual "<value>"`): whatever a client
+// put in the wrong field may be its token.
+const QUOTED_ACTUAL = /\bactual ("(?:[^"\\]|\\.)*"|\[[^\]]*\]?|\{[^}]*\}?|\S+)/g
+// A quoted opaque string of 24+ base64url/hex characters mixing letters and digits: the shape of a token.
+const QUOTED_TOKEN = /"(?=[^"]*\d)(?=[^"]*[A-Za-z])[A-Za-z0-9_\-+/=.~]{24,}"/g
 
 /**
  * Compiles `logging.redactPatterns`: raw strings get the `gi` flags, `/pattern/flags` keeps its flags (plus
@@ -157,9 +162,13 @@ export const compileRedactPatterns = (patterns: ReadonlyArray<string>): Readonly
   return compiled
 }
 
-/** `text` with bearer credentials, `token=` values and every match of `patterns` replaced by `***`. */
+/** `text` with bearer credentials, `token=` values, quoted token-shaped values and every match of `patterns` replaced by `***`. */
 export const redactText = (text: string, patterns: ReadonlyArray<RegExp> = []): string => {
-  let out = text.replace(BEARER, `Bearer ${REDACTED}`).replace(ASSIGNMENT, (_match, key: string) => `${key}=${REDACTED}`)
+  let out = text
+    .replace(BEARER, `Bearer ${REDACTED}`)
+    .replace(ASSIGNMENT, (_match, key: string) => `${key}=${REDACTED}`)
+    .replace(QUOTED_ACTUAL, `actual ${REDACTED}`)
+    .replace(QUOTED_TOKEN, `"${REDACTED}"`)
   for (const pattern of patterns) {
     pattern.lastIndex = 0
     out = out.replace(pattern, (match) => (match === "" ? match : REDACTED))

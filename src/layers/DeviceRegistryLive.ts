@@ -1,5 +1,6 @@
 import { Effect, Layer, Option, PubSub } from "effect"
 import { randomBytes, randomUUID } from "node:crypto"
+import { ownEntry } from "../domain/ownEntry.js"
 import { LAST_USED_WRITE_INTERVAL_MS, tokensEqual } from "../domain/pairing/registryState.js"
 import * as Transitions from "../domain/pairing/transitions.js"
 import type { PairingAsk } from "../domain/pairing/transitions.js"
@@ -18,7 +19,7 @@ export const DeviceRegistryLive = Layer.scoped(
     const { transact, snapshot, hub } = yield* makePairingFiles(paths.stateDir)
 
     const get = Effect.fn("DeviceRegistry.get")(function*(deviceId: string) {
-      return Option.fromNullable((yield* snapshot).paired[deviceId])
+      return Option.fromNullable(ownEntry((yield* snapshot).paired, deviceId))
     })
 
     const list = Effect.map(snapshot, (s) => ({ pending: Object.values(s.pending), paired: Object.values(s.paired) })).pipe(
@@ -26,7 +27,7 @@ export const DeviceRegistryLive = Layer.scoped(
     )
 
     const pendingById = Effect.fn("DeviceRegistry.pendingById")(function*(requestId: string) {
-      return Option.fromNullable((yield* snapshot).pending[requestId])
+      return Option.fromNullable(ownEntry((yield* snapshot).pending, requestId))
     })
 
     const request = Effect.fn("DeviceRegistry.request")((ask: PairingAsk) =>
@@ -70,7 +71,8 @@ export const DeviceRegistryLive = Layer.scoped(
     const verifyToken = Effect.fn("DeviceRegistry.verifyToken")(
       function*(deviceId: string, role: string, token: string, requestedScopes: ReadonlyArray<string>) {
         const { paired, now } = yield* snapshot
-        const record = paired[deviceId]?.tokens[role]
+        const device = ownEntry(paired, deviceId)
+        const record = device === undefined ? undefined : ownEntry(device.tokens, role)
         if (record === undefined || record.revokedAtMs !== undefined || !tokensEqual(record.token, token)) {
           return { _tag: "Mismatch" } satisfies TokenCheck
         }

@@ -182,9 +182,9 @@ describe("device-less connections (spec 3.4)", () => {
       expect(r.closed?.code).toBe(1008)
     })
 
-    it("unknown client ids are refused with the allowed set", async () => {
+    it("unknown client ids are refused with the allowed set (the value sent is not repeated: it could be a secret)", async () => {
       const r = await attempt(gw(), { token: TOKEN, clientId: "some-tool", device: null })
-      expect(r.error?.message).toMatch(/^invalid connect params: client\.id: expected one of "cli", "gateway-client", .*; got "some-tool"$/)
+      expect(r.error?.message).toMatch(/^invalid connect params: client\.id: expected one of "cli", "gateway-client", [^;]*"test"$/)
     })
 
     it("a device-less operator that is not the local cli gets its scopes cleared", async () => {

@@ -1,3 +1,4 @@
+import { forwardedClientIp } from "../net/forwardedFor.js"
 import { ipInList, isLoopbackAddress, normalizeIp } from "../net/ip.js"
 import { hostHeaderName, normalizeOrigin } from "../net/origin.js"
 import { OriginNotAllowed } from "../protocol/errors.js"
@@ -19,31 +20,30 @@ const FORWARDING = ["forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-ho
 /** The upgrade request carries proxy evidence (`Forwarded`, `X-Forwarded-*`, `X-Real-IP`). */
 export const hasForwardingHeaders = (peer: PeerInfo) => FORWARDING.some((h) => peer.headers[h] !== undefined)
 
-/** Local-direct: loopback peer, a local Host header, and no forwarding headers (spec 3.5). */
-export const isLocalDirect = (peer: PeerInfo, trustedProxies: ReadonlyArray<string>): boolean => {
+/**
+ * Local-direct: loopback peer, a local Host header, and no forwarding headers (spec 3.5). Through a trusted
+ * proxy the caller is the client it forwards for (the same right-most-untrusted rule as the rate limiter):
+ * local only when that client is loopback too.
+ */
+export const isLocalDirect = (peer: PeerInfo, trustedProxies: ReadonlyArray<string>, allowRealIpFallback: boolean = false): boolean => {
   if (!isLoopbackAddress(peer.ip)) return false
   const host = hostHeaderName(peer.host)
   if (host === undefined || !(LOCAL_HOSTS.has(host) || host.endsWith(".ts.net"))) return false
   if (!hasForwardingHeaders(peer)) return true
-  // Through a trusted proxy the caller is the forwarded client: local only when that is loopback too.
-  const client = forwardedClient(peer)
-  return ipInList(peer.ip, trustedProxies) && client !== undefined && isLoopbackAddress(client)
+  if (!ipInList(peer.ip, trustedProxies)) return false
+  const client = forwardedClientIp(forwardingOf(peer), trustedProxies, allowRealIpFallback)
+  return client !== undefined && isLoopbackAddress(client)
 }
 
+const forwardingOf = (peer: PeerInfo) => ({ xForwardedFor: peer.headers["x-forwarded-for"], xRealIp: peer.headers["x-real-ip"] })
+
 /**
- * The address to hold a connection to account for (rate limits): the peer itself, or, behind a
- * trusted proxy, the right-most `X-Forwarded-For` hop that is not a trusted proxy (left hops are
- * whatever the client wrote, so they cannot be trusted), else `X-Real-IP` when allowed.
+ * The address to hold a connection to account for (rate limits): the peer itself, or, behind a trusted
+ * proxy, the client it forwards for (`forwardedClientIp`), else the proxy.
  */
 export const attributedClientIp = (peer: PeerInfo, trustedProxies: ReadonlyArray<string>, allowRealIpFallback: boolean): string => {
   if (!ipInList(peer.ip, trustedProxies)) return peer.ip
-  const hops = (peer.headers["x-forwarded-for"] ?? "").split(",").map((hop) => hop.trim()).filter((hop) => hop !== "")
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i] as string
-    if (!ipInList(hop, trustedProxies)) return hop
-  }
-  const realIp = peer.headers["x-real-ip"]?.trim()
-  return allowRealIpFallback && realIp !== undefined && realIp !== "" ? realIp : peer.ip
+  return forwardedClientIp(forwardingOf(peer), trustedProxies, allowRealIpFallback) ?? peer.ip
 }
 
 /**
@@ -54,12 +54,6 @@ export const capScopesByHeader = (scopes: ReadonlyArray<string>, header: string 
   if (header === undefined) return scopes
   const allowed = new Set(header.split(",").map((scope) => scope.trim()).filter((scope) => scope !== ""))
   return scopes.filter((scope) => allowed.has(scope))
-}
-
-/** The client address a proxy reports: the first `X-Forwarded-For` hop, else `X-Real-IP`. */
-export const forwardedClient = (peer: PeerInfo): string | undefined => {
-  const first = peer.headers["x-forwarded-for"]?.split(",")[0]?.trim() || peer.headers["x-real-ip"]?.trim()
-  return first === undefined || first === "" ? undefined : first
 }
 
 /** The browser-origin check of spec 3.5, for sockets that sent an Origin or are browser UIs. */

@@ -1,4 +1,5 @@
 import { Either } from "effect"
+import { ownEntry } from "../ownEntry.js"
 import { InvalidRequest } from "../protocol/errors.js"
 import type { RegistryChange } from "./changes.js"
 import type { DeviceMetadata, DeviceTokenRecord, PairedDevice, PairingReason, PendingRequest } from "./records.js"
@@ -71,8 +72,8 @@ export const fileRequest = (pending: PendingFile, ask: PairingAsk, now: number, 
 
 /** The paired file after approving `source`, plus the changes that follow from it. */
 const approveInto = (paired: PairedFile, source: ApprovalSource, requestId: string, now: number) => {
-  const { device, keyChanged } = applyApproval(paired[source.deviceId], source, now)
-  const hadTokens = Object.keys(paired[source.deviceId]?.tokens ?? {}).length > 0
+  const { device, keyChanged } = applyApproval(ownEntry(paired, source.deviceId), source, now)
+  const hadTokens = Object.keys(ownEntry(paired, source.deviceId)?.tokens ?? {}).length > 0
   const changes: Array<RegistryChange> = []
   if (keyChanged && hadTokens) {
     changes.push({ _tag: "TokenInvalidated", deviceId: device.deviceId, role: undefined, reason: "device identity changed" })
@@ -83,7 +84,7 @@ const approveInto = (paired: PairedFile, source: ApprovalSource, requestId: stri
 
 /** Approves a pending request: records role and scopes (union with earlier approvals). */
 export const approveRequest = (paired: PairedFile, pending: PendingFile, requestId: string, now: number): Decision<PairedDevice> => {
-  const found = pending[requestId]
+  const found = ownEntry(pending, requestId)
   if (found === undefined) return Either.left(unknownRequest())
   const next = approveInto(paired, found, requestId, now)
   const { [requestId]: _removed, ...rest } = pending
@@ -97,7 +98,7 @@ export const approveAsk = (paired: PairedFile, ask: PairingAsk, now: number, req
 }
 
 export const rejectRequest = (pending: PendingFile, requestId: string, now: number): Decision<{ readonly requestId: string; readonly deviceId: string }> => {
-  const found = pending[requestId]
+  const found = ownEntry(pending, requestId)
   if (found === undefined) return Either.left(unknownRequest())
   const { [requestId]: _removed, ...rest } = pending
   return Either.right({
@@ -108,7 +109,7 @@ export const rejectRequest = (pending: PendingFile, requestId: string, now: numb
 }
 
 export const removeDevice = (paired: PairedFile, deviceId: string): Decision<void> => {
-  if (paired[deviceId] === undefined) return Either.left(unknownDevice())
+  if (ownEntry(paired, deviceId) === undefined) return Either.left(unknownDevice())
   const { [deviceId]: _removed, ...rest } = paired
   return Either.right({
     result: undefined,
@@ -124,7 +125,7 @@ export const validLabel = (label: string): Either.Either<string, InvalidRequest>
 }
 
 export const renameDevice = (paired: PairedFile, deviceId: string, operatorLabel: string): Decision<PairedDevice> => {
-  const device = paired[deviceId]
+  const device = ownEntry(paired, deviceId)
   if (device === undefined) return Either.left(unknownDevice())
   const renamed: PairedDevice = { ...device, operatorLabel }
   return Either.right({ result: renamed, paired: { ...paired, [deviceId]: renamed } })
@@ -145,16 +146,16 @@ export const issued = (record: DeviceTokenRecord): IssuedToken => ({
 
 /** The stored token of (device, role) when it can be handed out again without a write. */
 export const reusableToken = (paired: PairedFile, deviceId: string, role: string, scopes: ReadonlyArray<string>): IssuedToken | undefined => {
-  const device = paired[deviceId]
-  const existing = device?.tokens[role]
+  const device = ownEntry(paired, deviceId)
+  const existing = device === undefined ? undefined : ownEntry(device.tokens, role)
   return device !== undefined && device.roles.includes(role) && tokenReusable(existing, scopes) ? issued(existing) : undefined
 }
 
 /** Reuses the unrevoked token of (device, role) when it covers `scopes`, else mints `fresh` with `scopes`. */
 export const issueToken = (paired: PairedFile, deviceId: string, role: string, scopes: ReadonlyArray<string>, now: number, fresh: string): Decision<IssuedToken> => {
-  const device = paired[deviceId]
+  const device = ownEntry(paired, deviceId)
   if (device === undefined || !device.roles.includes(role)) return Either.left(roleNotApproved())
-  const stored = device.tokens[role]
+  const stored = ownEntry(device.tokens, role)
   if (tokenReusable(stored, scopes)) return Either.right({ result: issued(stored) })
   const minted: DeviceTokenRecord = { token: fresh, role, scopes: [...scopes], createdAtMs: now }
   return Either.right({ result: issued(minted), paired: withToken(paired, device, minted) })
@@ -162,8 +163,8 @@ export const issueToken = (paired: PairedFile, deviceId: string, role: string, s
 
 /** Records a use of `token`; only the token that was verified, since it may have been rotated or revoked meanwhile. */
 export const stampLastUsed = (paired: PairedFile, deviceId: string, role: string, token: string, now: number): Outcome<void> => {
-  const device = paired[deviceId]
-  const latest = device?.tokens[role]
+  const device = ownEntry(paired, deviceId)
+  const latest = device === undefined ? undefined : ownEntry(device.tokens, role)
   if (device === undefined || latest === undefined || latest.token !== token || latest.revokedAtMs !== undefined) return { result: undefined }
   return { result: undefined, paired: withToken(paired, device, { ...latest, lastUsedAtMs: now }) }
 }
@@ -177,10 +178,10 @@ export const rotateToken = (
   now: number,
   fresh: string
 ): Decision<IssuedToken & { readonly rotatedAtMs: number }> => {
-  const device = paired[deviceId]
+  const device = ownEntry(paired, deviceId)
   if (device === undefined) return Either.left(unknownDevice())
   if (!device.roles.includes(role)) return Either.left(roleNotApproved())
-  const previous = device.tokens[role]
+  const previous = ownEntry(device.tokens, role)
   const rotated: DeviceTokenRecord = {
     token: fresh,
     role,
@@ -196,9 +197,9 @@ export const rotateToken = (
 }
 
 export const revokeToken = (paired: PairedFile, deviceId: string, role: string, now: number): Decision<{ readonly revokedAtMs: number }> => {
-  const device = paired[deviceId]
+  const device = ownEntry(paired, deviceId)
   if (device === undefined) return Either.left(unknownDevice())
-  const record = device.tokens[role]
+  const record = ownEntry(device.tokens, role)
   if (record === undefined) return Either.left(new InvalidRequest({ message: "unknown device token" }))
   if (record.revokedAtMs !== undefined) return Either.right({ result: { revokedAtMs: record.revokedAtMs } })
   return Either.right({

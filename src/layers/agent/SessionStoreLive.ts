@@ -7,6 +7,8 @@ import { isBareFileName, sessionIdProblem } from "../../domain/agent/sessionId.j
 import { agentIdOfKey, DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
 import { parseTranscript, renderLine, TRANSCRIPT_VERSION, type TranscriptMessage } from "../../domain/agent/transcript.js"
 import { opt } from "../../domain/opt.js"
+import { ownEntry } from "../../domain/ownEntry.js"
+import { keyLengthProblem } from "../../domain/protocol/keyLimits.js"
 import { Paths } from "../../services/Paths.js"
 import { type SessionRunUpdate, SessionStore, type StoredSession } from "../../services/SessionStore.js"
 import { StateFiles } from "../../services/StateFiles.js"
@@ -127,7 +129,7 @@ export const SessionStoreLive = Layer.effect(
     })
 
     const find = Effect.fn("SessionStore.find")(function*(key: string) {
-      const entry = (yield* readIndex(agentIdOfKey(key)))[key]
+      const entry = ownEntry(yield* readIndex(agentIdOfKey(key)), key)
       return entry === undefined ? Option.none() : Option.some(toSession(key, agentIdOfKey(key), entry))
     })
 
@@ -153,13 +155,13 @@ export const SessionStoreLive = Layer.effect(
     })
 
     const open = Effect.fn("SessionStore.open")(function*(key: string, options: { readonly sessionId?: string | undefined; readonly label?: string | undefined } = {}) {
-      // The id becomes a file name: refuse an unsafe one before touching the disk (the methods check too).
-      const problem = options.sessionId === undefined ? undefined : sessionIdProblem(options.sessionId)
+      // The id becomes a file name and the key an index entry: refuse an unsafe or oversized one before touching the disk (the methods check too).
+      const problem = keyLengthProblem("sessionKey", key) ?? (options.sessionId === undefined ? undefined : sessionIdProblem(options.sessionId))
       if (problem !== undefined) return yield* new SessionStoreError({ message: problem, path: sessionsDir(paths.stateDir, agentIdOfKey(key)) })
       return yield* indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
         const agentId = agentIdOfKey(key)
         const index = yield* readIndex(agentId)
-        const existing = index[key]
+        const existing = ownEntry(index, key)
         if (existing !== undefined && (options.sessionId === undefined || options.sessionId === existing.sessionId)) {
           return toSession(key, agentId, existing)
         }
@@ -206,7 +208,7 @@ export const SessionStoreLive = Layer.effect(
       yield* indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
         const agentId = agentIdOfKey(key)
         const index = yield* readIndex(agentId)
-        const entry = index[key]
+        const entry = ownEntry(index, key)
         if (entry === undefined) return
         const input = (entry.inputTokens ?? 0) + (update.inputTokens ?? 0)
         const output = (entry.outputTokens ?? 0) + (update.outputTokens ?? 0)

@@ -14,6 +14,7 @@ import { ipInList, isLoopbackAddress } from "../../domain/net/ip.js"
 import { normalizeOrigin } from "../../domain/net/origin.js"
 import { decidePairing, pairingMessage } from "../../domain/pairing/decide.js"
 import { describeParseError } from "../../domain/protocol/describeParseError.js"
+import { nestedDeeperThan, tooDeepMessage } from "../../domain/protocol/nesting.js"
 import { verifyDeviceProof } from "../../domain/protocol/deviceAuth.js"
 import {
   DeviceIdentityRequired,
@@ -88,9 +89,10 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     const registry = yield* DeviceRegistry
 
     // (1) params
+    if (nestedDeeperThan(raw)) return yield* new InvalidRequest({ message: tooDeepMessage("connect") })
     const decoded = decodeParams(raw)
     if (Either.isLeft(decoded)) {
-      return yield* new InvalidRequest({ message: `invalid connect params: ${describeParseError(decoded.left)}` })
+      return yield* new InvalidRequest({ message: `invalid connect params: ${describeParseError(decoded.left, ConnectParams)}` })
     }
     const params = decoded.right
     // (2) readiness
@@ -107,7 +109,8 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     const settings = yield* runtime.settings
     const auth = settings.auth
     const peer = socket.peer
-    const localDirect = isLocalDirect(peer, auth.trustedProxies)
+    const allowRealIpFallback = settings.config.gateway?.allowRealIpFallback === true
+    const localDirect = isLocalDirect(peer, auth.trustedProxies, allowRealIpFallback)
     const browserClient = BROWSER_CLIENTS.has(params.client.id) || params.client.mode === "ui" || params.client.mode === "webchat"
     // (5) origin
     if (peer.origin !== undefined || browserClient) {
@@ -131,7 +134,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     // A browser socket never gets the loopback exemption, even with an unparseable Origin.
     const browserOrigin = peer.origin === undefined ? undefined : normalizeOrigin(peer.origin) ?? "null"
     // Behind a trusted proxy, failures count against the client it forwards for, not the proxy.
-    const clientIp = attributedClientIp(peer, auth.trustedProxies, settings.config.gateway?.allowRealIpFallback === true)
+    const clientIp = attributedClientIp(peer, auth.trustedProxies, allowRealIpFallback)
     const limiterKey = (scope: string): LimiterKey => ({ scope, ip: clientIp, browserOrigin })
     const presentedToken = params.auth?.token
     const presentedPassword = params.auth?.password
@@ -182,6 +185,9 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     let failureReason = shared.ok ? undefined : shared.reason
     if (!shared.ok && deviceId !== undefined) {
       const candidate = explicitDeviceToken ?? presentedToken
+      // Wrong device tokens lock out like wrong shared secrets (their own limiter scope, the same lockout error).
+      const deviceTokenLocked = candidate === undefined ? undefined : yield* limiter.lockedFor(limiterKey("device-token"))
+      if (deviceTokenLocked !== undefined) return yield* authFailure("rate_limited", { ...failureContext, retryAfterMs: deviceTokenLocked })
       if (candidate !== undefined) {
         const check = yield* registry.verifyToken(deviceId, role, candidate, params.scopes ?? []).pipe(Effect.orDie)
         if (check._tag === "Valid") {

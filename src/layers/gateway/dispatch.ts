@@ -3,6 +3,8 @@ import { describeParseError } from "../../domain/protocol/describeParseError.js"
 import { authorize } from "../../domain/protocol/authorize.js"
 import { type GatewayWireError, InvalidRequest, toErrorShape } from "../../domain/protocol/errors.js"
 import type { ErrorShape, RequestFrame } from "../../domain/protocol/frames.js"
+import { nestedDeeperThan, tooDeepMessage } from "../../domain/protocol/nesting.js"
+import { truncateEcho } from "../../domain/text/truncateEcho.js"
 import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
 import { type CallContext, MethodRegistry } from "../../services/MethodRegistry.js"
 
@@ -10,6 +12,10 @@ import { type CallContext, MethodRegistry } from "../../services/MethodRegistry.
 export type DispatchResult =
   | { readonly ok: true; readonly payload: unknown }
   | { readonly ok: false; readonly error: ErrorShape; readonly unauthorizedRole: boolean }
+
+/** Any handler's error message, however it was built, stays small in the reply and the log line. */
+const MAX_ERROR_MESSAGE_BYTES = 4096
+const boundedMessage = (error: ErrorShape): ErrorShape => ({ ...error, message: truncateEcho(error.message, MAX_ERROR_MESSAGE_BYTES) })
 
 /**
  * Authorizes, decodes params, runs the handler and encodes the result. Scope is checked before the
@@ -26,12 +32,14 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
       return { ok: false, error: toErrorShape(denied.error), unauthorizedRole: denied._tag === "WrongRole" } as const
     }
     if (entry === undefined) {
-      return { ok: false, error: toErrorShape(new InvalidRequest({ message: `unknown method: ${frame.method}` })), unauthorizedRole: false } as const
+      return { ok: false, error: toErrorShape(new InvalidRequest({ message: `unknown method: ${truncateEcho(frame.method)}` })), unauthorizedRole: false } as const
     }
     const run = Effect.gen(function*() {
       if (entry.spec.controlPlaneWrite === true) yield* limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)
+      // Before any schema sees them: decoding (and later logging) recurses once per level.
+      if (nestedDeeperThan(frame.params)) return yield* new InvalidRequest({ message: tooDeepMessage(frame.method) })
       const params = yield* Either.match(Schema.decodeUnknownEither(entry.spec.params, { errors: "all", onExcessProperty: "error" })(frame.params ?? {}), {
-        onLeft: (error) => Effect.fail(new InvalidRequest({ message: `invalid ${frame.method} params: ${describeParseError(error)}` })),
+        onLeft: (error) => Effect.fail(new InvalidRequest({ message: `invalid ${frame.method} params: ${describeParseError(error, entry.spec.params)}` })),
         onRight: (value) => Effect.succeed(value)
       })
       const result = yield* entry.handler(params, { ...context, requestId: frame.id })
@@ -39,10 +47,10 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
     })
     return yield* run.pipe(
       Effect.map((payload): DispatchResult => ({ ok: true, payload })),
-      Effect.catchAll((error: GatewayWireError) => Effect.succeed<DispatchResult>({ ok: false, error: toErrorShape(error), unauthorizedRole: false })),
+      Effect.catchAll((error: GatewayWireError) => Effect.succeed<DispatchResult>({ ok: false, error: boundedMessage(toErrorShape(error)), unauthorizedRole: false })),
       Effect.catchAllDefect((defect) =>
         Effect.logError("gateway handler defect", defect).pipe(
-          Effect.as<DispatchResult>({ ok: false, error: { code: "UNAVAILABLE", message: `internal error in ${frame.method}`, retryable: true }, unauthorizedRole: false })
+          Effect.as<DispatchResult>({ ok: false, error: { code: "UNAVAILABLE", message: `internal error in ${truncateEcho(frame.method)}`, retryable: true }, unauthorizedRole: false })
         )
       )
     )

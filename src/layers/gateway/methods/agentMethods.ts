@@ -17,6 +17,8 @@ import { SessionStore } from "../../../services/SessionStore.js"
 import { agentResultPayload } from "../../agent/agentResult.js"
 import { sessionIdProblem } from "../../../domain/agent/sessionId.js"
 import { sessionResetAck, sessionResetOf } from "../../../domain/agent/sessionReset.js"
+import { keyLengthProblem } from "../../../domain/protocol/keyLimits.js"
+import { truncateEcho } from "../../../domain/text/truncateEcho.js"
 import { randomUUID } from "node:crypto"
 
 /** Chat and agent streams reach sockets holding `operator.read` (spec section 7). */
@@ -38,6 +40,11 @@ const sessionIdParamProblem = (sessionId: string | undefined) =>
   sessionId === undefined || sessionId.trim() === "" ? undefined : sessionIdProblem(sessionId)
 
 const storeUnavailable = (error: { readonly message: string }) => new Unavailable({ message: error.message })
+
+/** Keys that would be stored (the canonical session key, the idempotency key) must fit the key limit. */
+const keysProblem = (sessionKey: string | undefined, idempotencyKey: string | undefined, agentId?: string) =>
+  keyLengthProblem("sessionKey", sessionKey === undefined ? undefined : canonicalSessionKey(sessionKey, agentId)) ??
+    keyLengthProblem("idempotencyKey", idempotencyKey)
 
 /** `agent` turns whose text resets the session need admin (spec section 7, param-aware scopes). */
 const resetsSession = (params: AgentParams) => params.modelRun !== true && sessionResetOf(params.message) !== undefined
@@ -144,7 +151,8 @@ export const AgentMethodsLive = Layer.scopedDiscard(
 
     yield* methods.register(AgentMethods.agent, (params, caller) =>
       Effect.gen(function*() {
-        const problem = modelRunParamsProblem(params) ?? sessionIdParamProblem(params.sessionId)
+        const problem = modelRunParamsProblem(params) ?? sessionIdParamProblem(params.sessionId) ??
+          keysProblem(params.sessionKey, params.idempotencyKey, params.agentId)
         if (problem !== undefined) return yield* new InvalidRequest({ message: problem })
         const admin = scopeSatisfied(caller.scopes, "operator.admin")
         if (resetsSession(params) && !admin) {
@@ -218,7 +226,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
         if (params.message.trim() === "" && (params.attachments ?? []).length === 0) {
           return yield* new InvalidRequest({ message: "invalid chat.send params: message or attachments required" })
         }
-        const badSessionId = sessionIdParamProblem(params.sessionId)
+        const badSessionId = sessionIdParamProblem(params.sessionId) ?? keysProblem(params.sessionKey, params.idempotencyKey)
         if (badSessionId !== undefined) return yield* new InvalidRequest({ message: badSessionId })
         const existing = runs.get(params.idempotencyKey)
         if (existing !== undefined) {
@@ -242,6 +250,8 @@ export const AgentMethodsLive = Layer.scopedDiscard(
 
     yield* methods.register(AgentMethods.chatHistory, (params) =>
       Effect.gen(function*() {
+        const tooLong = keysProblem(params.sessionKey, undefined, params.agentId)
+        if (tooLong !== undefined) return yield* new InvalidRequest({ message: tooLong })
         const sessionKey = canonicalSessionKey(params.sessionKey, params.agentId)
         const found = yield* store.find(sessionKey).pipe(Effect.mapError(storeUnavailable))
         if (Option.isNone(found)) return { sessionKey, sessionId: null, messages: [] }
@@ -266,7 +276,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
     yield* methods.register(AgentMethods.agentWait, (params) =>
       Effect.gen(function*() {
         const tracked = runs.get(params.runId)
-        if (tracked === undefined) return yield* new InvalidRequest({ message: `unknown runId: ${params.runId}` })
+        if (tracked === undefined) return yield* new InvalidRequest({ message: `unknown runId: ${truncateEcho(params.runId)}` })
         const outcome = yield* Effect.either(tracked.result).pipe(Effect.timeoutOption(Duration.millis(params.timeoutMs ?? AGENT_WAIT_DEFAULT_MS)))
         if (Option.isNone(outcome)) return { runId: params.runId, status: "timeout" as const }
         return Either.match(outcome.value, {

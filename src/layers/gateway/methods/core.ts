@@ -13,6 +13,7 @@ import { MethodRegistry } from "../../../services/MethodRegistry.js"
 import { Paths } from "../../../services/Paths.js"
 import { healthSnapshot } from "../health.js"
 import { isRecord } from "../../../domain/isRecord.js"
+import { truncateEcho } from "../../../domain/text/truncateEcho.js"
 
 /** Arrays a merge patch would shorten without naming them in `replacePaths`. */
 const shrunkArrays = (current: unknown, patch: unknown, replacePaths: ReadonlySet<string>, path: ReadonlyArray<PathSegment> = []): Array<string> => {
@@ -91,7 +92,7 @@ export const CoreMethodsLive = Layer.effectDiscard(
         }
         const placeholder = findRedactedPlaceholder(patch.right)
         if (placeholder !== undefined) {
-          return yield* new InvalidRequest({ message: `config.patch contains a redacted placeholder at ${placeholder}; send the real value or leave the key out` })
+          return yield* new InvalidRequest({ message: `config.patch contains a redacted placeholder at ${truncateEcho(placeholder)}; send the real value or leave the key out` })
         }
         const snapshot = yield* store.read.pipe(Effect.orDie)
         if (snapshot.exists && params.baseHash === undefined) {
@@ -100,7 +101,7 @@ export const CoreMethodsLive = Layer.effectDiscard(
         const replacePaths = params.replacePaths ?? []
         const shrunk = shrunkArrays(snapshot.authored, patch.right, new Set(replacePaths))
         if (shrunk.length > 0) {
-          return yield* new InvalidRequest({ message: `config.patch would shorten ${shrunk.join(", ")}; list them in replacePaths to replace them` })
+          return yield* new InvalidRequest({ message: `config.patch would shorten ${truncateEcho(shrunk.join(", "))}; list them in replacePaths to replace them` })
         }
         const outcome = yield* editor
           .apply([{ _tag: "Patch", patch: patch.right, replacePaths }], params.baseHash === undefined ? {} : { baseHash: params.baseHash })

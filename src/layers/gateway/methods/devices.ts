@@ -1,4 +1,6 @@
 import { Effect, Layer, Option } from "effect"
+import { ownEntry } from "../../../domain/ownEntry.js"
+import { mayManageDevice } from "../../../domain/pairing/authority.js"
 import type { PairedDevice } from "../../../domain/pairing/records.js"
 import { InvalidRequest } from "../../../domain/protocol/errors.js"
 import { Methods, type PairedDeviceSummary } from "../../../domain/protocol/methods.js"
@@ -16,7 +18,10 @@ const deny = (what: string) => new InvalidRequest({ message: `${what} denied` })
 
 const hasNonOperatorRole = (device: PairedDevice) => device.roles.some((role) => role !== "operator")
 
-/** device.pair.* and device.token.*, with the management rules of spec section 5. */
+/**
+ * device.pair.* and device.token.*, with the management rules of spec section 5; a caller never acts on a
+ * device holding scopes it lacks.
+ */
 export const DeviceMethodsLive = Layer.effectDiscard(
   Effect.gen(function*() {
     const methods = yield* MethodRegistry
@@ -74,6 +79,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
         yield* guardTarget(caller, deviceId, "device pairing removal")
         const device = yield* deviceOrFail(deviceId)
         if (hasNonOperatorRole(device) && !isAdmin(caller)) return yield* deny("device pairing removal")
+        if (!mayManageDevice(caller, device)) return yield* deny("device pairing removal")
         yield* registry.remove(deviceId).pipe(Effect.catchTag("StateIoError", Effect.die))
         return { deviceId }
       }))
@@ -83,6 +89,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
         yield* guardTarget(caller, deviceId, "device pairing rename")
         const device = yield* deviceOrFail(deviceId)
         if (hasNonOperatorRole(device) && !isAdmin(caller)) return yield* deny("device pairing rename")
+        if (!mayManageDevice(caller, device)) return yield* deny("device pairing rename")
         const renamed = yield* registry.rename(deviceId, label).pipe(Effect.catchTag("StateIoError", Effect.die))
         return { deviceId, label: renamed.operatorLabel ?? label }
       }))
@@ -92,7 +99,8 @@ export const DeviceMethodsLive = Layer.effectDiscard(
         yield* guardTarget(caller, deviceId, "device token rotation")
         const device = yield* deviceOrFail(deviceId)
         if (role !== "operator" && !isAdmin(caller)) return yield* deny("device token rotation")
-        const current = device.tokens[role]?.scopes ?? []
+        if (!mayManageDevice(caller, device)) return yield* deny("device token rotation")
+        const current = ownEntry(device.tokens, role)?.scopes ?? []
         if (!isAdmin(caller) && !scopesCovered(caller.scopes, scopes ?? current)) return yield* deny("device token rotation")
         const rotated = yield* registry.rotateToken(deviceId, role, scopes).pipe(Effect.catchTag("StateIoError", Effect.die))
         const inBand = caller.deviceId === deviceId
@@ -111,7 +119,8 @@ export const DeviceMethodsLive = Layer.effectDiscard(
         yield* guardTarget(caller, deviceId, "device token revocation")
         const device = yield* deviceOrFail(deviceId)
         if (role !== "operator" && !isAdmin(caller)) return yield* deny("device token revocation")
-        if (!isAdmin(caller) && !scopesCovered(caller.scopes, device.tokens[role]?.scopes ?? [])) return yield* deny("device token revocation")
+        if (!mayManageDevice(caller, device)) return yield* deny("device token revocation")
+        if (!isAdmin(caller) && !scopesCovered(caller.scopes, ownEntry(device.tokens, role)?.scopes ?? [])) return yield* deny("device token revocation")
         const revoked = yield* registry.revokeToken(deviceId, role).pipe(Effect.catchTag("StateIoError", Effect.die))
         return { deviceId, role, revokedAtMs: revoked.revokedAtMs }
       }))
