@@ -27,7 +27,7 @@ export const statusJson = (input: {
     gateway: {
       mode: config?.gateway?.mode ?? null,
       url: report.gateway.probeUrl,
-      urlSource: report.gateway.bindMode === "loopback" ? "local loopback" : report.gateway.portSource,
+      urlSource: report.gateway.probeUrlSource === "remote-config" ? "gateway.remote.url" : report.gateway.probeUrlSource === "explicit" ? "--url" : report.gateway.bindMode === "loopback" ? "local loopback" : report.gateway.portSource,
       misconfigured: !report.config.cli.valid,
       reachable: rpc?.ok === true,
       connectLatencyMs: rpc?.latencyMs ?? null,

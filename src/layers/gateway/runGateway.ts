@@ -1,5 +1,6 @@
 import { Console, Effect, Layer } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
+import { CONTROL_UI_SERVED } from "../../domain/dashboard/controlUi.js"
 import { type AuthMode, resolveGatewayAuth } from "../../domain/auth/resolveAuth.js"
 import { type BindMode, bindHostFor, checkAuth, checkMode, checkRunFlags, defaultBindMode, GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
 import { resolveGatewayPort } from "../../domain/Paths.js"
@@ -173,7 +174,7 @@ export const runGateway = (options: RunOptions) =>
       // The first good start makes this config the last-known-good one.
       yield* store.promoteLastGood(snapshot).pipe(Effect.ignore)
       yield* Console.log(`Gateway listening on ${listening.url} (auth ${auth.mode}; pid ${process.pid})`)
-      yield* Console.log(`Dashboard: http://${bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost}:${listening.port}/`)
+      if (CONTROL_UI_SERVED) yield* Console.log(`Dashboard: http://${bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost}:${listening.port}/`)
       return yield* Effect.never
     }))
   })
