@@ -24,6 +24,15 @@ describe("an invalid config never sends a client command to the defaults", () =>
     }
   })
 
+  it("a config that is not JSON5 is named with its line and column", async () => {
+    const { run, configPath } = invalidHome(await freePort())
+    fs.writeFileSync(configPath, '{\n  gateway: { mode: "local" },\n  oops\n}\n')
+    const result = await run(["health"])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(new RegExp(`^error\\[CONFIG_PARSE_ERROR\\]: ${configPath.replace(/[.]/g, "\\.")}: JSON5 parse failed at 4:1: `))
+    expect(result.stderr).toContain("openclaw doctor --fix")
+  })
+
   it("an explicit --url does not need the config: the command goes where it was told", async () => {
     const { run } = invalidHome(await freePort())
     const closed = await freePort()
