@@ -56,12 +56,17 @@ describe("an invalid config never sends a client command to the defaults", () =>
     expect(status.stderr).toContain(`this report falls back to port ${closed}`)
   })
 
-  it("logs reads the log file directly and says why, instead of asking a gateway at the defaults", async () => {
-    const { run } = invalidHome(await freePort())
-    const result = await run(["logs", "--limit", "1"])
+  it("logs reads the gateway's log file directly (logging.file kept when that section is valid) and says why", async () => {
+    const { run, configPath, home } = invalidHome(await freePort())
+    const logFile = path.join(home, "logs", "gateway.log")
+    fs.mkdirSync(path.dirname(logFile), { recursive: true })
+    fs.writeFileSync(logFile, `${JSON.stringify({ time: "2026-12-06T18:00:00.000Z", level: "warn", subsystem: "gateway/reload", message: "config reload skipped (invalid config): <root>: Unrecognized key: \"bogus\"" })}\n`)
+    fs.writeFileSync(configPath, JSON.stringify({ gateway: { mode: "local", auth: { token: "t" } }, logging: { file: logFile }, bogus: 1 }))
+    const result = await run(["logs", "--limit", "5", "--utc"])
     expect(result.code).toBe(0)
-    expect(result.stderr).toMatch(/^Config unusable \(Invalid config at .*openclaw\.json; `openclaw config validate` lists the problems\): not asking a gateway; reading the default log file directly\.\n/)
-    expect(result.stdout).toMatch(/^Log file: /)
+    expect(result.stderr).toMatch(/^Config unusable \(Invalid config at .*openclaw\.json; `openclaw config validate` lists the problems\): not asking a gateway; reading the log file directly\.\n/)
+    expect(result.stdout).toContain(`Log file: ${logFile}\n`)
+    expect(result.stdout).toContain("config reload skipped (invalid config): <root>: Unrecognized key: \"bogus\"")
   })
 })
 

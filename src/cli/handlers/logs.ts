@@ -44,32 +44,20 @@ const printer = (options: LogsOptions) => {
 const tailVia = (connection: GatewayConnection, params: { cursor?: number; limit: number; maxBytes: number }, timeoutMs: number | undefined) =>
   connection.request("logs.tail", params, timeoutMs).pipe(Effect.flatMap((payload) => decodeTail(payload).pipe(Effect.orDie)))
 
-/** Why the file is read directly: the gateway did not answer, or the config naming it is unusable. */
-const whyDirect = (error: GatewayClientError | ClientConfigError) => {
-  switch (error._tag) {
-    case "ConfigInvalid":
-    case "ConfigParseError":
-    case "ConfigIoError":
-      return `Config unusable (${error.message}; \`openclaw config validate\` lists the problems): not asking a gateway; reading the default log file directly`
-    default:
-      return `Gateway not reachable (${error.message}); reading the log file directly`
-  }
-}
+const isConfigError = (error: GatewayClientError | ClientConfigError): error is ClientConfigError =>
+  error._tag === "ConfigInvalid" || error._tag === "ConfigParseError" || error._tag === "ConfigIoError"
 
-/**
- * The gateway is down (or the config unusable): the tail read from the file itself; with `--follow`,
- * the file is followed by polling, its cursor kept, until Ctrl-C.
- */
-const readFileDirectly = (options: LogsOptions, out: ReturnType<typeof printer>, why: string, limit: number, maxBytes: number) =>
+/** Why the file is read directly: the gateway did not answer, or the config naming it is unusable. */
+const whyDirect = (error: GatewayClientError | ClientConfigError) =>
+  isConfigError(error)
+    ? `Config unusable (${error.message}; \`openclaw config validate\` lists the problems): not asking a gateway; reading the log file directly`
+    : `Gateway not reachable (${error.message}); reading the log file directly`
+
+/** Follows the log file itself by polling from `cursor` (a byte offset, the same the gateway hands out), until Ctrl-C. */
+const followFile = (options: LogsOptions, out: ReturnType<typeof printer>, from: number, maxBytes: number) =>
   Effect.gen(function*() {
     const log = yield* GatewayLog
-    const tail = yield* log.tail({ limit, maxBytes })
-    yield* out.notice(options.follow ? `${why}; following it (Ctrl-C stops).` : `${why}.`)
-    yield* out.meta(tail, "file")
-    yield* out.lines(tail.lines)
-    if (tail.truncated === true) yield* out.notice("Log tail truncated (increase --limit or --max-bytes).")
-    if (!options.follow) return
-    let cursor = tail.cursor
+    let cursor = from
     while (true) {
       yield* Effect.sleep(`${options.intervalMs} millis`)
       const page = yield* log.tail({ cursor, limit: 5000, maxBytes })
@@ -77,6 +65,17 @@ const readFileDirectly = (options: LogsOptions, out: ReturnType<typeof printer>,
       yield* out.lines(page.lines)
       cursor = page.cursor
     }
+  })
+
+/** The gateway is down (or the config unusable): the tail read from the file itself, then followed with `--follow`. */
+const readFileDirectly = (options: LogsOptions, out: ReturnType<typeof printer>, why: string, limit: number, maxBytes: number) =>
+  Effect.gen(function*() {
+    const tail = yield* Effect.flatMap(GatewayLog, (log) => log.tail({ limit, maxBytes }))
+    yield* out.notice(options.follow ? `${why}; following it (Ctrl-C stops).` : `${why}.`)
+    yield* out.meta(tail, "file")
+    yield* out.lines(tail.lines)
+    if (tail.truncated === true) yield* out.notice("Log tail truncated (increase --limit or --max-bytes).")
+    if (options.follow) yield* followFile(options, out, tail.cursor, maxBytes)
   })
 
 /**
@@ -124,6 +123,11 @@ export const logs = (options: LogsOptions) =>
         }
       })).pipe(Effect.flip)
       const error: GatewayClientError | ClientConfigError = session
+      // A config made invalid while following: reconnecting cannot help until it is fixed, the file can.
+      if (isConfigError(error) && options.connect.url === undefined) {
+        yield* out.notice(`[logs] ${whyDirect(error)}; following it (Ctrl-C stops).`)
+        return yield* followFile(options, out, cursor, maxBytes)
+      }
       failures += 1
       if (failures > MAX_RECONNECTS) return yield* error
       yield* out.notice(`[logs] gateway connection lost (${error.message}); reconnecting in ${Math.round(backoffMs(failures - 1) / 1000)}s`)

@@ -16,6 +16,7 @@ import { scanPort } from "../gateway/processInfo.js"
 import { GatewayLogReaderLive } from "../gatewayLogReader.js"
 import { CONTROL_UI_SERVED } from "../../domain/dashboard/controlUi.js"
 import { nonEmpty } from "../../domain/text/nonEmpty.js"
+import { bestEffortLogging } from "../../domain/config/bestEffortLogging.js"
 
 // Only error-level records matter here; anything else (other levels, a partial line) does not decode.
 const decodeErrorRecord = Schema.decodeUnknownOption(Schema.parseJson(Schema.Struct({
@@ -79,7 +80,7 @@ export const GatewayStatusLive = Layer.effect(
           const file = yield* log.currentFile
           const tail = yield* log.tail({ limit: 500 })
           return { logFile: file, lastError: lastErrorOf(tail.lines) }
-        }).pipe(Effect.provide(GatewayLogReaderLive(config, paths.profile).pipe(Layer.provide(Layer.succeed(FileSystem.FileSystem, fs)))))
+        }).pipe(Effect.provide(GatewayLogReaderLive(config ?? bestEffortLogging(snapshot?.authored), paths.profile).pipe(Layer.provide(Layer.succeed(FileSystem.FileSystem, fs)))))
 
         const lock = yield* readGatewayLockOwner(paths.stateDir).pipe(Effect.provideService(FileSystem.FileSystem, fs))
         // Scanning /proc for the port's owner costs tens of ms: only needed when the probe did not get in.
