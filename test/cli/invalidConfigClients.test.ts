@@ -102,3 +102,18 @@ describe("remote mode (gateway.mode remote, gateway.remote.url)", () => {
     expect(result.stderr).toContain("Next: `openclaw gateway probe` shows which gateway routes answer\n")
   })
 })
+
+describe("sections kept in the config but not run by this version", () => {
+  it("config validate and status list them (human and --json) from the same list", async () => {
+    const { run, configPath } = inProcessHome()
+    fs.mkdirSync(path.dirname(configPath), { recursive: true })
+    fs.writeFileSync(configPath, JSON.stringify({ gateway: { mode: "local", port: await freePort() }, channels: { telegram: { botToken: "x" } }, cron: { enabled: true }, tools: {} }))
+    const validate = await run(["config", "validate"])
+    expect(validate.code).toBe(0)
+    expect(validate.stdout).toContain("  ! channels.telegram: not supported by this version, ignored\n  ! cron: not supported by this version, ignored\n  ! tools: not supported by this version, ignored\n")
+    expect(JSON.parse((await run(["config", "validate", "--json"])).stdout).unsupported).toEqual(["channels.telegram", "cron", "tools"])
+    const status = await run(["status"])
+    expect(status.stdout).toMatch(/Not run +│ channels\.telegram, cron, tools \(kept in the config; not run by this version\)/)
+    expect(JSON.parse((await run(["status", "--json"])).stdout).notRun).toEqual(["channels.telegram", "cron", "tools"])
+  })
+})

@@ -98,7 +98,8 @@ export const renderStatus = (
   config: OpenClawConfig | undefined,
   host: HostSummary,
   deep: boolean,
-  sessions: SessionsSummary
+  sessions: SessionsSummary,
+  notRun: ReadonlyArray<string> = []
 ): ReadonlyArray<string> => {
   const channels = channelNames(config)
   const rows: Array<[string, string]> = [
@@ -111,7 +112,8 @@ export const renderStatus = (
     ["Probes", deep ? "deep (system-level services scanned)" : "skipped (use --deep)"],
     ["Heartbeat", heartbeatRow(config)],
     ["Sessions", sessionsRow(sessions)],
-    ["Logs", report.logFile]
+    ["Logs", report.logFile],
+    ...(notRun.length === 0 ? [] : [["Not run", `${notRun.join(", ")} (kept in the config; not run by this version)`] as [string, string]])
   ]
   const lines = ["OpenClaw status", "", "Overview", boxTable(["Item", "Value"], rows), "", "Channels", channels.length === 0 ? "No channels configured" : channels.map((c) => `- ${c}`).join("\n")]
   const steps = nextSteps(report)
