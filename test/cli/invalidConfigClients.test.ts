@@ -54,6 +54,9 @@ describe("an invalid config never sends a client command to the defaults", () =>
     expect(status.code).toBe(0)
     expect(JSON.parse(status.stdout).gateway).toMatchObject({ misconfigured: true, url: `ws://127.0.0.1:${closed}` })
     expect(status.stderr).toContain(`this report falls back to port ${closed}`)
+    const probe = await run(["gateway", "probe"], { OPENCLAW_GATEWAY_PORT: closed })
+    expect(probe.code).toBe(1)
+    expect(probe.stderr).toContain(`Config invalid: ~/.openclaw/openclaw.json; this report falls back to the loopback target ws://127.0.0.1:${closed}, local mode`)
   })
 
   it("logs reads the gateway's log file directly (logging.file kept when that section is valid) and says why", async () => {

@@ -6,7 +6,7 @@ import { GatewayStatusReport } from "../../domain/status/gatewayStatus.js"
 import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
 import { nextSteps, renderStatus, type SessionIndexSummary, summarizeSessions } from "../../domain/status/renderStatus.js"
 import { statusJson } from "../../domain/status/statusJson.js"
-import { configFallbackLines } from "../../domain/status/configFallback.js"
+import { configFallbackLines, statusFallback } from "../../domain/status/configFallback.js"
 import { notRunPaths } from "../../domain/config/notRun.js"
 import { sessionIndexPath } from "../../domain/agent/sessionPaths.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
@@ -49,7 +49,7 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
       "Probing the gateway",
       Effect.all([Effect.flatMap(GatewayStatus, (status) => status.collect(options)), readSessionIndexes(paths.stateDir, paths.home)], { concurrency: 2 })
     )
-    for (const line of configFallbackLines(report, shortenHome(report.config.cli.path, paths.home))) yield* Console.error(line)
+    for (const line of configFallbackLines(statusFallback(report, (file) => shortenHome(file, paths.home)))) yield* Console.error(line)
     const host = { platform: process.platform, release: os.release(), arch: process.arch, node: process.versions.node }
     const config = snapshot?.config
     const notRun = config === undefined || snapshot === undefined ? [] : notRunPaths(config, snapshot.unsupported)
