@@ -10,6 +10,7 @@ export const followLogs = (home: string, until: RegExp, act: () => void) =>
     let stdout = ""
     let stderr = ""
     let acted = false
+    let stopped = false
     const timer = setTimeout(() => {
       child.kill("SIGKILL")
       reject(new Error(`logs --follow never showed ${until}: ${stdout}\n--- stderr\n${stderr}`))
@@ -20,7 +21,11 @@ export const followLogs = (home: string, until: RegExp, act: () => void) =>
         acted = true
         act()
       }
-      if (until.test(stdout)) child.kill("SIGINT")
+      // One SIGINT only: the CLI handles the first and stops; a second (a later chunk) would kill it outright.
+      if (!stopped && until.test(stdout)) {
+        stopped = true
+        child.kill("SIGINT")
+      }
     })
     child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()))
     child.on("exit", (code) => {
