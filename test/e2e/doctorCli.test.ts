@@ -116,7 +116,7 @@ describe("openclaw doctor (built CLI, real files)", () => {
     expect(broken.code).toBe(2)
     expect(broken.stderr).toContain("error[CONFIG_IO_ERROR]")
     expect(run(["doctor", "--only", "core/doctor/gateway-auth"]).code).toBe(2)
-  })
+  }, 30_000) // eight CLI processes one after another: over 10 s on a loaded 2-core machine
 
   it.skipIf(!hostIsContainer)("in a container, no token means the gateway will refuse to start: an error, and the fix", () => {
     const { run, configPath } = home()

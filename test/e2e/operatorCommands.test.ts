@@ -129,7 +129,7 @@ describe("the runbook's command ladder against a healthy gateway", () => {
     }
     // Without --deep nothing is scanned.
     expect(cli.run(["gateway", "status"]).stdout).not.toContain("Established clients:")
-  })
+  }, 30_000) // four CLI processes, two of them scanning /proc: over 10 s on a loaded 2-core machine
 
   it("wrong credentials: Runtime: running but Connectivity probe: failed, and not called a warm-up", () => {
     // Another CLI home (no cached device token) whose config holds an old token.
@@ -210,7 +210,7 @@ describe("failure signatures", () => {
     expect(logs.code).toBe(0)
     expect(logs.stderr).toMatch(/^Gateway not reachable \(gateway connect failed: .*\); reading the log file directly\.$/m)
     expect(logs.stdout).toMatch(/error gateway boom before the crash/)
-  })
+  }, 30_000) // six CLI processes one after another: over 10 s on a loaded 2-core machine
 
   it("a second process holding the port: its pid and command are named", async () => {
     const holder = net.createServer(() => undefined)
