@@ -43,7 +43,8 @@ export const renderError = (error: CliError): RenderedError => {
   switch (error._tag) {
     case "ConfigParseError":
       return {
-        lines: [head, next(`fix the JSON5 syntax by hand, or run \`openclaw doctor --fix\`; then \`openclaw config validate\``)],
+        // The parser's message has the line and column; the file is named so the reader knows which one.
+        lines: [`error[${error.code}]: ${error.path}: ${error.message}`, next(`fix the JSON5 syntax by hand, or run \`openclaw doctor --fix\`; then \`openclaw config validate\``)],
         exitCode: 1
       }
     case "ConfigInvalid":

@@ -1,4 +1,5 @@
 import { Effect, Layer } from "effect"
+import { bestEffortLogging } from "../domain/config/bestEffortLogging.js"
 import { ConfigStore } from "../services/ConfigStore.js"
 import { GatewayLog } from "../services/GatewayLog.js"
 import { Paths } from "../services/Paths.js"
@@ -14,6 +15,6 @@ export const CliGatewayLogLive = Layer.unwrapEffect(Effect.gen(function*() {
   const paths = yield* Paths
   const stderr = yield* Effect.provide(GatewayLog, StderrLogLive)
   return Layer.effect(GatewayLog, Effect.map(GatewayLog, (reader) => ({ ...reader, write: stderr.write }))).pipe(
-    Layer.provide(GatewayLogReaderLive(snapshot?.config, paths.profile))
+    Layer.provide(GatewayLogReaderLive(snapshot?.config ?? bestEffortLogging(snapshot?.authored), paths.profile))
   )
 }))

@@ -1,4 +1,5 @@
 import { Context, type Effect, type Queue, type Scope } from "effect"
+import type { ConfigInvalid, ConfigIoError, ConfigParseError } from "../domain/errors.js"
 import type { GatewayClientError } from "../domain/protocol/clientErrors.js"
 import type { EventFrame, HelloOk } from "../domain/protocol/frames.js"
 import type { MethodSpec } from "../domain/protocol/methods.js"
@@ -24,6 +25,12 @@ export interface ConnectOptions {
   } | undefined
 }
 
+/**
+ * The config the target would come from cannot be used (unreadable, not JSON5, invalid): the client
+ * says so instead of quietly connecting to the default port without credentials.
+ */
+export type ClientConfigError = ConfigParseError | ConfigInvalid | ConfigIoError
+
 /** An open, authenticated connection. */
 export interface GatewayConnection {
   readonly url: string
@@ -35,9 +42,9 @@ export interface GatewayConnection {
 
 /** The CLI's side of the protocol: device identity, credentials, the connect handshake, calls. */
 export class GatewayClient extends Context.Tag("openclaw/GatewayClient")<GatewayClient, {
-  readonly connect: (options: ConnectOptions) => Effect.Effect<GatewayConnection, GatewayClientError, Scope.Scope>
+  readonly connect: (options: ConnectOptions) => Effect.Effect<GatewayConnection, GatewayClientError | ClientConfigError, Scope.Scope>
   /** Connects, calls one method, decodes its result with the method table, and disconnects. */
-  readonly call: <P, R>(spec: MethodSpec<P, R>, params: P, options: ConnectOptions) => Effect.Effect<R, GatewayClientError>
+  readonly call: <P, R>(spec: MethodSpec<P, R>, params: P, options: ConnectOptions) => Effect.Effect<R, GatewayClientError | ClientConfigError>
   /** The same for a method name this client has no schema for (`openclaw gateway call`). */
-  readonly callRaw: (method: string, params: unknown, options: ConnectOptions) => Effect.Effect<unknown, GatewayClientError>
+  readonly callRaw: (method: string, params: unknown, options: ConnectOptions) => Effect.Effect<unknown, GatewayClientError | ClientConfigError>
 }>() {}

@@ -187,7 +187,7 @@ describe("gateway checks", () => {
       severity: "warning",
       message: GATEWAY_MODE_UNSET,
       path: "gateway.mode",
-      fixHint: "Run `openclaw configure` and set Gateway mode (local/remote), or `openclaw config set gateway.mode local`."
+      fixHint: "Run `openclaw config set gateway.mode local` (or `openclaw onboard --mode local`); no last-known-good copy holds a gateway.mode to restore."
     }])
     expect(gatewayConfigFindings(gatewayViewOf({ gateway: { mode: "local" } }, {}))).toEqual([])
     expect(gatewayConfigFindings(gatewayViewOf({ gateway: { mode: "local", auth: { token: "a", password: "b" } } }, {}))[0]?.path).toBe("gateway.auth.mode")

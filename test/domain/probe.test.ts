@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { dashboardUrls } from "../../src/domain/dashboard/dashboardUrls.js"
+import { dashboardUrls, remoteDashboardUrls } from "../../src/domain/dashboard/dashboardUrls.js"
 import { formatLogLine, formatTimeAt, parseLogLine } from "../../src/domain/logs/formatLogLine.js"
 import { bestCapability, capabilityOf, summarize, type TargetReport } from "../../src/domain/probe/report.js"
 import { probeTargets } from "../../src/domain/probe/targets.js"
@@ -116,6 +116,18 @@ describe("dashboard URLs", () => {
     expect(ref).toMatchObject({ url: "http://127.0.0.1:1/", tokenIncluded: false })
     expect(dashboardUrls(undefined, { OPENCLAW_GATEWAY_TOKEN: "env-token" }, 2).url).toBe("http://127.0.0.1:2/#token=env-token")
     expect(dashboardUrls({ gateway: { auth: { mode: "password", password: "p" } } }, {}, 3).tokenIncluded).toBe(false)
+  })
+
+  it("remote mode: the page of gateway.remote.url (wss -> https), with the plain remote token only in the browser's URL", () => {
+    expect(remoteDashboardUrls("wss://gw.example.net/openclaw", { gateway: { mode: "remote", remote: { token: "r t" } } })).toEqual({
+      httpUrl: "https://gw.example.net/openclaw/",
+      wsUrl: "wss://gw.example.net/openclaw",
+      port: 443,
+      url: "https://gw.example.net/openclaw/#token=r%20t",
+      tokenIncluded: true
+    })
+    expect(remoteDashboardUrls("ws://10.0.0.5:18789", { gateway: { remote: { token: { source: "env", provider: "default", id: "T" } } } })).toMatchObject({ httpUrl: "http://10.0.0.5:18789/", tokenIncluded: false })
+    expect(remoteDashboardUrls("not a url", undefined)).toBeUndefined()
   })
 })
 

@@ -8,7 +8,7 @@ const reportWith = (status: ServiceStatus, overrides: Partial<GatewayStatusRepor
   service: { available: true, unavailableReason: null, status, label: status.label, loaded: true },
   logFile: "/tmp/openclaw/openclaw-2026-11-30.log",
   config: { cli: { path: "/home/ada/.openclaw/openclaw.json", exists: true, valid: true, issues: [] }, daemon: "/home/ada/.openclaw/openclaw.json", mismatch: false },
-  gateway: { bindMode: "loopback", bindHost: "127.0.0.1", port: 18789, portSource: "service args", probeUrl: "ws://127.0.0.1:18789", dashboardUrl: "http://127.0.0.1:18789/", controlUiLinks: { httpUrl: "http://127.0.0.1:18789/", wsUrl: "ws://127.0.0.1:18789" }, probeNote: null, version: "2026.11.25" },
+  gateway: { bindMode: "loopback", bindHost: "127.0.0.1", port: 18789, portSource: "service args", probeUrl: "ws://127.0.0.1:18789", probeUrlSource: "local", dashboardUrl: null, controlUiLinks: { httpUrl: "http://127.0.0.1:18789/", wsUrl: "ws://127.0.0.1:18789" }, probeNote: null, version: "2026.11.25" },
   cli: { version: "2026.11.25", path: "/usr/bin/openclaw", entrypoint: "/usr/bin/openclaw" },
   runtime: { status: "running", pid: 4242, source: "service", detail: null },
   rpc: { ok: true, kind: "connect", url: "ws://127.0.0.1:18789", error: null, errorCode: null, capability: "read_only", authWarning: null, latencyMs: 3, auth: { role: "operator", scopes: ["operator.read"], capability: "read_only" }, server: { version: "2026.11.25", connId: "c1" } },

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { type ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import * as fs from "node:fs"
 import * as net from "node:net"
 import * as path from "node:path"
 import { hostHasServiceManager } from "../support/container.js"
 import { freePort, startInBackground, stopChild, writeConfig } from "../support/gatewayProcess.js"
-import { CLI, tempHome } from "../support/runCli.js"
+import { tempHome } from "../support/runCli.js"
 import { runCliAsync } from "../support/runCliAsync.js"
+import { followLogs } from "../support/followLogs.js"
 
 const TOKEN = "operator-test-token-0123456789"
 
@@ -17,34 +18,6 @@ const install = (port: number, extra: Record<string, unknown> = {}) => {
   writeConfig(home.configPath, { gateway: { mode: "local", port, auth: { mode: "token", token: TOKEN } }, logging: { file: logFile }, ...extra })
   return { ...home, logFile }
 }
-
-/** Runs `openclaw logs --follow` until `until` matches its stdout, then sends SIGINT. */
-const followLogs = (home: string, until: RegExp, act: () => void) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [CLI, "logs", "--follow", "--limit", "5", "--interval", "200"], {
-      env: { PATH: process.env["PATH"], HOME: home, OPENCLAW_HOME: home }
-    })
-    let stdout = ""
-    let stderr = ""
-    let acted = false
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL")
-      reject(new Error(`logs --follow never showed ${until}: ${stdout}${stderr}`))
-    }, 15_000)
-    child.stdout?.on("data", (d: Buffer) => {
-      stdout += d.toString()
-      if (!acted && stdout.includes("Log file:")) {
-        acted = true
-        act()
-      }
-      if (until.test(stdout)) child.kill("SIGINT")
-    })
-    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()))
-    child.on("exit", (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
 
 describe("the runbook's command ladder against a healthy gateway", () => {
   let port: number
@@ -156,7 +129,7 @@ describe("the runbook's command ladder against a healthy gateway", () => {
     }
     // Without --deep nothing is scanned.
     expect(cli.run(["gateway", "status"]).stdout).not.toContain("Established clients:")
-  })
+  }, 30_000) // four CLI processes, two of them scanning /proc: over 10 s on a loaded 2-core machine
 
   it("wrong credentials: Runtime: running but Connectivity probe: failed, and not called a warm-up", () => {
     // Another CLI home (no cached device token) whose config holds an old token.
@@ -237,7 +210,7 @@ describe("failure signatures", () => {
     expect(logs.code).toBe(0)
     expect(logs.stderr).toMatch(/^Gateway not reachable \(gateway connect failed: .*\); reading the log file directly\.$/m)
     expect(logs.stdout).toMatch(/error gateway boom before the crash/)
-  })
+  }, 30_000) // six CLI processes one after another: over 10 s on a loaded 2-core machine
 
   it("a second process holding the port: its pid and command are named", async () => {
     const holder = net.createServer(() => undefined)

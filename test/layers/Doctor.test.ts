@@ -71,7 +71,7 @@ describe("doctor checks (live layer, temp dirs)", () => {
         severity: "warning",
         message: "gateway.mode is unset; gateway start will be blocked.",
         path: "gateway.mode",
-        fixHint: "Run `openclaw configure` and set Gateway mode (local/remote), or `openclaw config set gateway.mode local`."
+        fixHint: "Run `openclaw config set gateway.mode local` (or `openclaw onboard --mode local`); no last-known-good copy holds a gateway.mode to restore."
       }])
     }))
 

@@ -28,7 +28,7 @@ describe("openclaw doctor (in process, services from context)", () => {
       expect(services.calls).toContain("status")
       const json = yield* runInProcess(["doctor", "--json"])
       expect(json.code).toBe(0)
-      expect(JSON.parse(json.stdout)).toEqual({ ok: true, checksRun: 7, checksSkipped: 3, findings: [] })
+      expect(JSON.parse(json.stdout)).toEqual({ ok: true, checksRun: 8, checksSkipped: 2, findings: [] })
       const usage = yield* runInProcess(["doctor", "--all"])
       expect(usage.code).toBe(2)
       expect(usage.stderr).toBe("error[DOCTOR_USAGE]: --severity-min, --all, --only and --skip are only accepted together with --lint.\n")

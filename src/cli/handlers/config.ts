@@ -6,6 +6,7 @@ import type { EditOp } from "../../domain/config/edits.js"
 import { parseJson5 } from "../../domain/config/json5.js"
 import { redactSecrets } from "../../domain/config/redact.js"
 import { unsupportedNotice } from "../../domain/config/validate.js"
+import { notRunPaths } from "../../domain/config/notRun.js"
 import { getAtPath, parseConfigPath } from "../../domain/ConfigPath.js"
 import { ConfigIoError, ConfigPathNotFound, ConfigValueInvalid } from "../../domain/errors.js"
 import { opt } from "../../domain/opt.js"
@@ -216,13 +217,14 @@ export const configValidate = (json: boolean) =>
     const snapshot = yield* store.read
     const issues = snapshot.parseError !== undefined ? [{ path: "<root>", message: snapshot.parseError.message }] : snapshot.issues
     const valid = issues.length === 0
+    const unsupported = snapshot.config === undefined ? snapshot.unsupported : notRunPaths(snapshot.config, snapshot.unsupported)
     if (json) {
-      yield* Console.log(pretty({ valid, path: store.path, exists: snapshot.exists, issues, unsupported: snapshot.unsupported, warnings: snapshot.warnings }))
+      yield* Console.log(pretty({ valid, path: store.path, exists: snapshot.exists, issues, unsupported, warnings: snapshot.warnings }))
     } else {
       yield* printConfigWarnings(snapshot)
       if (valid) {
         yield* Console.log(`Config valid: ${store.path}${snapshot.exists ? "" : " (file missing; defaults apply)"}`)
-        yield* Effect.forEach(snapshot.unsupported, (p) => Console.log(`  ! ${unsupportedNotice(p)}`), { discard: true })
+        yield* Effect.forEach(unsupported, (p) => Console.log(`  ! ${unsupportedNotice(p)}`), { discard: true })
       } else {
         yield* Console.error(`OpenClaw config is invalid: ${store.path}`)
         yield* Effect.forEach(issues, (i) => Console.error(`  × ${i.path}: ${i.message}`), { discard: true })

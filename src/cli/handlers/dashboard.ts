@@ -1,8 +1,10 @@
 import { Console, Effect } from "effect"
 import { spawn } from "node:child_process"
 import * as http from "node:http"
-import { dashboardUrls } from "../../domain/dashboard/dashboardUrls.js"
+import * as https from "node:https"
+import { dashboardUrls, remoteDashboardUrls } from "../../domain/dashboard/dashboardUrls.js"
 import { resolveGatewayPort } from "../../domain/Paths.js"
+import { nonEmpty } from "../../domain/text/nonEmpty.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
@@ -11,7 +13,7 @@ import { CliExit } from "../CliExit.js"
 /** The HTTP status of the Control UI page, or the connection error. */
 const pageStatus = (url: string) =>
   Effect.async<{ readonly status: number } | { readonly error: string }>((resume) => {
-    const req = http.get(url, { timeout: 3000 }, (res) => {
+    const req = (url.startsWith("https:") ? https : http).get(url, { timeout: 3000 }, (res) => {
       res.resume()
       resume(Effect.succeed({ status: res.statusCode ?? 0 }))
     })
@@ -39,12 +41,15 @@ export const dashboard = (args: { readonly noOpen: boolean; readonly json: boole
     const store = yield* ConfigStore
     const host = yield* Host
     const paths = yield* Paths
-    const snapshot = yield* store.read.pipe(Effect.orElseSucceed(() => undefined))
-    const { port } = resolveGatewayPort({ env: host.env, configPort: snapshot?.config?.gateway?.port, dev: paths.dev })
-    const urls = dashboardUrls(snapshot?.config, host.env, port)
+    // An invalid config fails here: a port and token guessed from the defaults would open someone else's page.
+    const { config } = yield* store.load
+    const remoteUrl = config.gateway?.mode === "remote" ? nonEmpty(config.gateway.remote?.url) : undefined
+    const { port } = resolveGatewayPort({ env: host.env, configPort: config.gateway?.port, dev: paths.dev })
+    const urls = (remoteUrl === undefined ? undefined : remoteDashboardUrls(remoteUrl, config)) ?? dashboardUrls(config, host.env, port)
+    const where = remoteUrl === undefined ? "" : " (gateway.remote.url, remote mode)"
     const page = yield* pageStatus(urls.httpUrl)
     const reason = "error" in page
-      ? `Gateway is not reachable at ${urls.httpUrl} (${page.error})`
+      ? `Gateway is not reachable at ${urls.httpUrl}${where} (${page.error})`
       : page.status === 200 ? undefined : `Control UI dashboard is unavailable (HTTP ${page.status}).`
     if (args.json) {
       yield* Console.log(JSON.stringify(reason === undefined ? { ok: true, ...urls } : { ok: false, reason }, null, 2))
@@ -53,7 +58,13 @@ export const dashboard = (args: { readonly noOpen: boolean; readonly json: boole
     }
     if (reason !== undefined) {
       yield* Console.error(reason)
-      yield* Console.error("error" in page ? "Next: start it with `openclaw gateway run`, then `openclaw dashboard`" : "Run `openclaw gateway status --deep` for details.")
+      yield* Console.error(
+        "error" in page
+          ? `Next: \`openclaw gateway probe\` shows which gateway routes answer${remoteUrl === undefined ? " (start a local gateway with `openclaw gateway run`)" : ""}`
+          : remoteUrl === undefined
+          ? "Next: `openclaw status` (the gateway answers; this version serves no Control UI page yet)"
+          : `Next: \`openclaw gateway probe\` (the gateway at ${urls.wsUrl} answers HTTP but serves no dashboard page there)`
+      )
       return yield* new CliExit({ code: 1 })
     }
     // The terminal shows the clean URL; only the browser receives the token fragment.

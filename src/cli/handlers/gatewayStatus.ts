@@ -1,6 +1,8 @@
 import { Console, Effect, Schema } from "effect"
 import { GatewayStatusReport } from "../../domain/status/gatewayStatus.js"
 import { renderGatewayStatus } from "../../domain/status/renderGatewayStatus.js"
+import { configFallbackLines, statusFallback } from "../../domain/status/configFallback.js"
+import { shortenHome } from "../../domain/text/shortenHome.js"
 import { GatewayStatus, type GatewayStatusOptions } from "../../services/GatewayStatus.js"
 import { Paths } from "../../services/Paths.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
@@ -18,6 +20,7 @@ export const gatewayStatus = (json: boolean, options: GatewayStatusOptions) =>
     }
     const paths = yield* Paths
     const report = yield* withProgress("Checking the gateway service and probing the gateway", Effect.flatMap(GatewayStatus, (status) => status.collect(options)))
+    for (const line of configFallbackLines(statusFallback(report, (file) => shortenHome(file, paths.home)))) yield* Console.error(line)
     if (json) yield* Console.log(JSON.stringify(Schema.encodeSync(GatewayStatusReport)(report), null, 2))
     else {
       const { out, err } = renderGatewayStatus(report, { requireRpc: options.requireRpc, deep: options.deep, homeDir: paths.home })

@@ -3,7 +3,7 @@ import { clampTailOptions } from "../../domain/logFile.js"
 import { formatLogLine, parseLogLine } from "../../domain/logs/formatLogLine.js"
 import type { GatewayClientError } from "../../domain/protocol/clientErrors.js"
 import { LogsTailResult } from "../../domain/protocol/methods.js"
-import { type ConnectOptions, GatewayClient, type GatewayConnection } from "../../services/GatewayClient.js"
+import { type ClientConfigError, type ConnectOptions, GatewayClient, type GatewayConnection } from "../../services/GatewayClient.js"
 import { GatewayLog, type LogTail } from "../../services/GatewayLog.js"
 import { CliExit } from "../CliExit.js"
 
@@ -44,6 +44,40 @@ const printer = (options: LogsOptions) => {
 const tailVia = (connection: GatewayConnection, params: { cursor?: number; limit: number; maxBytes: number }, timeoutMs: number | undefined) =>
   connection.request("logs.tail", params, timeoutMs).pipe(Effect.flatMap((payload) => decodeTail(payload).pipe(Effect.orDie)))
 
+const isConfigError = (error: GatewayClientError | ClientConfigError): error is ClientConfigError =>
+  error._tag === "ConfigInvalid" || error._tag === "ConfigParseError" || error._tag === "ConfigIoError"
+
+/** Why the file is read directly: the gateway did not answer, or the config naming it is unusable. */
+const whyDirect = (error: GatewayClientError | ClientConfigError) =>
+  isConfigError(error)
+    ? `Config unusable (${error.message}; \`openclaw config validate\` lists the problems): not asking a gateway; reading the log file directly`
+    : `Gateway not reachable (${error.message}); reading the log file directly`
+
+/** Follows the log file itself by polling from `cursor` (a byte offset, the same the gateway hands out), until Ctrl-C. */
+const followFile = (options: LogsOptions, out: ReturnType<typeof printer>, from: number, maxBytes: number) =>
+  Effect.gen(function*() {
+    const log = yield* GatewayLog
+    let cursor = from
+    while (true) {
+      yield* Effect.sleep(`${options.intervalMs} millis`)
+      const page = yield* log.tail({ cursor, limit: 5000, maxBytes })
+      if (page.reset === true) yield* out.notice(`[logs] log file rotated; continuing with ${page.file}`)
+      yield* out.lines(page.lines)
+      cursor = page.cursor
+    }
+  })
+
+/** The gateway is down (or the config unusable): the tail read from the file itself, then followed with `--follow`. */
+const readFileDirectly = (options: LogsOptions, out: ReturnType<typeof printer>, why: string, limit: number, maxBytes: number) =>
+  Effect.gen(function*() {
+    const tail = yield* Effect.flatMap(GatewayLog, (log) => log.tail({ limit, maxBytes }))
+    yield* out.notice(options.follow ? `${why}; following it (Ctrl-C stops).` : `${why}.`)
+    yield* out.meta(tail, "file")
+    yield* out.lines(tail.lines)
+    if (tail.truncated === true) yield* out.notice("Log tail truncated (increase --limit or --max-bytes).")
+    if (options.follow) yield* followFile(options, out, tail.cursor, maxBytes)
+  })
+
 /**
  * `openclaw logs`: the last lines through the gateway (cursor kept for `--follow`); when the implicit
  * local gateway does not answer, the file is read directly and the output says so.
@@ -62,14 +96,9 @@ export const logs = (options: LogsOptions) =>
       Effect.flatMap(client.connect(options.connect), (c) => tailVia(c, { limit, maxBytes }, options.connect.timeoutMs))
     ).pipe(Effect.either)
     if (Either.isLeft(first)) {
-      if (options.connect.url !== undefined || options.follow) return yield* first.left
       // Only the implicit local gateway has a file we can read ourselves.
-      const tail = yield* Effect.flatMap(GatewayLog, (log) => log.tail({ limit, maxBytes }))
-      yield* out.notice(`Gateway not reachable (${first.left.message}); reading the log file directly.`)
-      yield* out.meta(tail, "file")
-      yield* out.lines(tail.lines)
-      if (tail.truncated === true) yield* out.notice("Log tail truncated (increase --limit or --max-bytes).")
-      return
+      if (options.connect.url !== undefined) return yield* first.left
+      return yield* readFileDirectly(options, out, whyDirect(first.left), limit, maxBytes)
     }
     const tail = first.right
     yield* out.meta(tail, "gateway")
@@ -93,7 +122,12 @@ export const logs = (options: LogsOptions) =>
           yield* Effect.sleep(`${options.intervalMs} millis`)
         }
       })).pipe(Effect.flip)
-      const error: GatewayClientError = session
+      const error: GatewayClientError | ClientConfigError = session
+      // A config made invalid while following: reconnecting cannot help until it is fixed, the file can.
+      if (isConfigError(error) && options.connect.url === undefined) {
+        yield* out.notice(`[logs] ${whyDirect(error)}; following it (Ctrl-C stops).`)
+        return yield* followFile(options, out, cursor, maxBytes)
+      }
       failures += 1
       if (failures > MAX_RECONNECTS) return yield* error
       yield* out.notice(`[logs] gateway connection lost (${error.message}); reconnecting in ${Math.round(backoffMs(failures - 1) / 1000)}s`)

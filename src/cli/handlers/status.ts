@@ -6,6 +6,8 @@ import { GatewayStatusReport } from "../../domain/status/gatewayStatus.js"
 import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
 import { nextSteps, renderStatus, type SessionIndexSummary, summarizeSessions } from "../../domain/status/renderStatus.js"
 import { statusJson } from "../../domain/status/statusJson.js"
+import { configFallbackLines, statusFallback } from "../../domain/status/configFallback.js"
+import { notRunPaths } from "../../domain/config/notRun.js"
 import { sessionIndexPath } from "../../domain/agent/sessionPaths.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { GatewayStatus, type GatewayStatusOptions } from "../../services/GatewayStatus.js"
@@ -47,13 +49,15 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
       "Probing the gateway",
       Effect.all([Effect.flatMap(GatewayStatus, (status) => status.collect(options)), readSessionIndexes(paths.stateDir, paths.home)], { concurrency: 2 })
     )
+    for (const line of configFallbackLines(statusFallback(report, (file) => shortenHome(file, paths.home)))) yield* Console.error(line)
     const host = { platform: process.platform, release: os.release(), arch: process.arch, node: process.versions.node }
     const config = snapshot?.config
+    const notRun = config === undefined || snapshot === undefined ? [] : notRunPaths(config, snapshot.unsupported)
     const sessions = summarizeSessions(indexes, config, shortenHome(sessionIndexPath(paths.stateDir, DEFAULT_AGENT_ID), paths.home))
     if (json) {
       const encodedReport = Schema.encodeSync(GatewayStatusReport)(report)
-      yield* Console.log(JSON.stringify(statusJson({ report, encodedReport, config, host, indexes, sessions, nextSteps: nextSteps(report) }), null, 2))
+      yield* Console.log(JSON.stringify(statusJson({ report, encodedReport, config, host, indexes, sessions, nextSteps: nextSteps(report), notRun }), null, 2))
       return
     }
-    for (const line of renderStatus(report, config, host, options.deep, sessions)) yield* Console.log(line)
+    for (const line of renderStatus(report, config, host, options.deep, sessions, notRun)) yield* Console.log(line)
   })

@@ -31,3 +31,22 @@ export const dashboardUrls = (config: OpenClawConfig | undefined, env: Readonly<
     tokenIncluded
   }
 }
+
+/**
+ * Remote mode: the Control UI of the gateway at `gateway.remote.url` (ws -> http, wss -> https), with
+ * the plain-string `gateway.remote.token` in the browser's fragment; undefined for a URL that does not parse.
+ */
+export const remoteDashboardUrls = (remoteUrl: string, config: OpenClawConfig | undefined): DashboardUrls | undefined => {
+  let parsed: URL
+  try {
+    parsed = new URL(remoteUrl)
+  } catch {
+    return undefined
+  }
+  const secure = parsed.protocol === "wss:" || parsed.protocol === "https:"
+  const port = parsed.port === "" ? (secure ? 443 : 80) : Number(parsed.port)
+  const httpUrl = `${secure ? "https" : "http"}://${parsed.host}${parsed.pathname.endsWith("/") ? parsed.pathname : `${parsed.pathname}/`}`
+  const configured = config?.gateway?.remote?.token
+  const token = typeof configured === "string" && configured.trim() !== "" ? configured.trim() : undefined
+  return { httpUrl, wsUrl: remoteUrl, port, url: token === undefined ? httpUrl : `${httpUrl}#token=${encodeURIComponent(token)}`, tokenIncluded: token !== undefined }
+}

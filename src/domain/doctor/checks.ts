@@ -84,7 +84,8 @@ export const CHECKS: ReadonlyArray<CheckDescription> = [
   {
     id: CheckId.gatewayPort,
     inspects: "The gateway port is free or held by a gateway that answers.",
-    defaultEnabled: false
+    // A local connect and one /healthz request: cheap, and a taken port blocks every start.
+    defaultEnabled: true
   }
 ]
 

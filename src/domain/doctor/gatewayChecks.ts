@@ -2,7 +2,8 @@ import { resolveSecret } from "../auth/resolveAuth.js"
 import { substituteEnv } from "../config/envSubstitution.js"
 import { CheckId } from "./checks.js"
 import type { Finding } from "./Finding.js"
-import { GATEWAY_MODE_FIX, GATEWAY_MODE_UNSET } from "./messages.js"
+import { GATEWAY_MODE_UNSET } from "./messages.js"
+import { gatewayModeFix, type RestorableMode } from "./modeRestore.js"
 import { redactCommandLine } from "../text/redactCommandLine.js"
 import { formatConnection, type GatewayConnection } from "../net/procNetTcp.js"
 import { type BindMode, bindHostFor, defaultBindMode } from "../gateway/startGuards.js"
@@ -47,11 +48,14 @@ export const isSecretRef = (value: unknown): value is { readonly source: string;
 
 const secretInput = (value: unknown) => (typeof value === "string" || isSecretRef(value) ? value : undefined)
 
-/** `core/doctor/gateway-config`: gateway.mode is set; token and password are not both set without a mode. */
-export const gatewayConfigFindings = (view: GatewayView): ReadonlyArray<Finding> => {
+/**
+ * `core/doctor/gateway-config`: gateway.mode is set (else how to get it back: from a backup that has
+ * it, or the command that sets it); token and password are not both set without a mode.
+ */
+export const gatewayConfigFindings = (view: GatewayView, restorable?: RestorableMode): ReadonlyArray<Finding> => {
   const findings: Array<Finding> = []
   if (view.mode === undefined) {
-    findings.push({ checkId: CheckId.gatewayConfig, severity: "warning", message: GATEWAY_MODE_UNSET, path: "gateway.mode", fixHint: GATEWAY_MODE_FIX })
+    findings.push({ checkId: CheckId.gatewayConfig, severity: "warning", message: GATEWAY_MODE_UNSET, path: "gateway.mode", fixHint: gatewayModeFix(restorable) })
   }
   if (view.mode !== "remote" && view.authMode === undefined && view.token !== undefined && view.password !== undefined) {
     findings.push({

@@ -4,8 +4,6 @@ export const PREFIX_REMOVED = "Removed non-JSON prefix from openclaw.json; origi
 export const LAST_GOOD_RESTORED = "Restored openclaw.json from last-known-good; original saved as .clobbered.*."
 export const BEST_EFFORT_CONFIG = "Config invalid; doctor will run with best-effort config."
 export const GATEWAY_MODE_UNSET = "gateway.mode is unset; gateway start will be blocked."
-export const GATEWAY_MODE_FIX =
-  "Run `openclaw configure` and set Gateway mode (local/remote), or `openclaw config set gateway.mode local`."
 export const SERVICE_EXTERNAL =
   "Gateway service is managed externally; skipped service install/start repair. Start or repair the gateway through your supervisor."
 export const TOKEN_CONFIGURED = "Gateway token configured."

@@ -54,7 +54,7 @@ export const checkMode = (input: { readonly exists: boolean; readonly config: Op
   if (mode === "remote") return configBlocked("GATEWAY_MODE_NOT_LOCAL", "Gateway start blocked: set gateway.mode=local (current: remote) or pass --allow-unconfigured.")
   if (mode === undefined) return configBlocked(
       "GATEWAY_MODE_MISSING",
-      "Gateway start blocked: existing config is missing gateway.mode. Treat this as suspicious or clobbered config: run `openclaw doctor --fix` to restore the last-known-good copy, set gateway.mode=local manually (`openclaw config set gateway.mode local`), or pass --allow-unconfigured."
+      "Gateway start blocked: existing config is missing gateway.mode. Treat this as suspicious or clobbered config: run `openclaw doctor --fix` to restore it from the last-known-good copy (it names the command to run when there is none), set it with `openclaw config set gateway.mode local` or `openclaw onboard --mode local`, or pass --allow-unconfigured."
     )
   return undefined
 }

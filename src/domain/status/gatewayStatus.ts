@@ -27,7 +27,10 @@ export const GatewayStatusReport = Schema.Struct({
     port: Schema.Number,
     portSource: Schema.String,
     probeUrl: Schema.String,
-    dashboardUrl: Schema.String,
+    /** Where `probeUrl` came from: `--url`, `gateway.remote.url` (remote mode) or the local port. */
+    probeUrlSource: Schema.Literal("explicit", "remote-config", "local"),
+    /** Null while no Control UI page is served there (this version serves none yet). */
+    dashboardUrl: Nullable(Schema.String),
     /** The original's names for the same links and the loopback note. */
     controlUiLinks: Schema.Struct({ httpUrl: Schema.String, wsUrl: Schema.String }),
     probeNote: Nullable(Schema.String),

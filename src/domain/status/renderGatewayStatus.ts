@@ -1,6 +1,7 @@
 import { formatConnection } from "../net/procNetTcp.js"
 import { capabilityLabel } from "../probe/report.js"
 import type { GatewayStatusReport } from "./gatewayStatus.js"
+import { dashboardAdvert } from "../dashboard/controlUi.js"
 
 export const TROUBLESHOOTING_URL = "https://docs.openclaw.ai/troubleshooting"
 
@@ -65,8 +66,8 @@ export const renderGatewayStatus = (
   out.push("")
   const gw = report.gateway
   out.push(`Gateway: bind=${gw.bindMode} (${gw.bindHost}), port=${gw.port} (${gw.portSource})`)
-  out.push(`Probe target: ${gw.probeUrl}`)
-  out.push(`Dashboard: ${gw.dashboardUrl}`)
+  out.push(`Probe target: ${gw.probeUrl}${gw.probeUrlSource === "remote-config" ? " (gateway.remote.url, remote mode)" : ""}`)
+  out.push(`Dashboard: ${dashboardAdvert(gw.dashboardUrl)}`)
   if (gw.bindMode === "loopback") out.push("Probe note: Loopback-only gateway; only local clients can connect.")
   out.push("")
   out.push(`CLI version: ${report.cli.version} (${h(report.cli.path)})`)

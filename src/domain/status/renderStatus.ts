@@ -2,6 +2,7 @@ import type { OpenClawConfig } from "../config/ConfigSchema.js"
 import { DEFAULT_AGENT_ID } from "../agent/sessionKey.js"
 import { configuredSelection } from "../models/selection.js"
 import { boxTable } from "../text/boxTable.js"
+import { dashboardAdvert } from "../dashboard/controlUi.js"
 import type { GatewayStatusReport } from "./gatewayStatus.js"
 import { TROUBLESHOOTING_URL } from "./renderGatewayStatus.js"
 
@@ -18,7 +19,8 @@ const latency = (ms: number | null) => (ms === null ? "" : ms < 1000 ? ` ${ms}ms
 const gatewayRow = (report: GatewayStatusReport, config: OpenClawConfig | undefined) => {
   const mode = config?.gateway?.mode ?? "unset"
   const rpc = report.rpc
-  const where = `${report.gateway.probeUrl}${report.gateway.bindMode === "loopback" ? " (local loopback)" : ""}`
+  const source = report.gateway.probeUrlSource
+  const where = `${report.gateway.probeUrl}${source === "remote-config" ? " (gateway.remote.url)" : source === "local" && report.gateway.bindMode === "loopback" ? " (local loopback)" : ""}`
   const reach = rpc === null ? "not probed" : rpc.ok ? `reachable${latency(rpc.latencyMs)}` : `unreachable (${rpc.error ?? "no answer"})`
   const auth = `auth ${config?.gateway?.auth?.mode ?? (config?.gateway?.auth?.password !== undefined ? "password" : "token")}`
   const app = report.gateway.version === null ? "" : ` · app ${report.gateway.version}`
@@ -96,12 +98,13 @@ export const renderStatus = (
   config: OpenClawConfig | undefined,
   host: HostSummary,
   deep: boolean,
-  sessions: SessionsSummary
+  sessions: SessionsSummary,
+  notRun: ReadonlyArray<string> = []
 ): ReadonlyArray<string> => {
   const channels = channelNames(config)
   const rows: Array<[string, string]> = [
     ["OS", `${host.platform} ${host.release} (${host.arch}) · node ${host.node}`],
-    ["Dashboard", report.gateway.dashboardUrl],
+    ["Dashboard", dashboardAdvert(report.gateway.dashboardUrl)],
     ["Gateway", gatewayRow(report, config)],
     ["Gateway service", serviceRow(report)],
     ["Channels", channels.length === 0 ? "none configured" : channels.join(", ")],
@@ -109,7 +112,8 @@ export const renderStatus = (
     ["Probes", deep ? "deep (system-level services scanned)" : "skipped (use --deep)"],
     ["Heartbeat", heartbeatRow(config)],
     ["Sessions", sessionsRow(sessions)],
-    ["Logs", report.logFile]
+    ["Logs", report.logFile],
+    ...(notRun.length === 0 ? [] : [["Not run", `${notRun.join(", ")} (kept in the config; not run by this version)`] as [string, string]])
   ]
   const lines = ["OpenClaw status", "", "Overview", boxTable(["Item", "Value"], rows), "", "Channels", channels.length === 0 ? "No channels configured" : channels.map((c) => `- ${c}`).join("\n")]
   const steps = nextSteps(report)

@@ -15,6 +15,8 @@ export const statusJson = (input: {
   readonly indexes: ReadonlyArray<SessionIndexSummary>
   readonly sessions: SessionsSummary
   readonly nextSteps: ReadonlyArray<string>
+  /** Configured sections kept but not run by this version. */
+  readonly notRun: ReadonlyArray<string>
 }) => {
   const { report, config, host, indexes } = input
   const rpc = report.rpc
@@ -27,7 +29,7 @@ export const statusJson = (input: {
     gateway: {
       mode: config?.gateway?.mode ?? null,
       url: report.gateway.probeUrl,
-      urlSource: report.gateway.bindMode === "loopback" ? "local loopback" : report.gateway.portSource,
+      urlSource: report.gateway.probeUrlSource === "remote-config" ? "gateway.remote.url" : report.gateway.probeUrlSource === "explicit" ? "--url" : report.gateway.bindMode === "loopback" ? "local loopback" : report.gateway.portSource,
       misconfigured: !report.config.cli.valid,
       reachable: rpc?.ok === true,
       connectLatencyMs: rpc?.latencyMs ?? null,
@@ -58,6 +60,7 @@ export const statusJson = (input: {
     // Heartbeats are configured here but run by the scheduler, which this version does not have yet.
     heartbeat: { defaultAgentId: "main", agents: [{ agentId: "main", enabled: false, every: every ?? null, running: false }] },
     channelSummary: Object.keys((config?.channels ?? {}) as Record<string, unknown>),
+    notRun: input.notRun,
     nextSteps: input.nextSteps,
     gatewayStatus: input.encodedReport
   }

@@ -14,6 +14,7 @@ import { Paths } from "../../services/Paths.js"
 import { signPayload } from "../crypto/ed25519.js"
 import { makeIdentityStore, type StoredIdentity } from "./DeviceIdentityStore.js"
 import { CLI_SCOPES } from "../../domain/protocol/scopes.js"
+import { nonEmpty } from "../../domain/text/nonEmpty.js"
 
 /** Scopes the operator CLI asks for; a local first connect is approved for all of them. */
 
@@ -187,8 +188,11 @@ export const GatewayClientLive = Layer.effect(
     const identities = yield* makeIdentityStore(paths.stateDir)
 
     const connect = Effect.fn("GatewayClient.connect")(function*(options: ConnectOptions) {
+      // Only a target taken from the config needs it: an invalid one fails here, never falls back to the defaults.
+      const fromConfig = options.target === undefined && nonEmpty(options.url) === undefined && nonEmpty(host.env["OPENCLAW_GATEWAY_URL"]) === undefined
+      const config = fromConfig ? (yield* store.load).config : undefined
       const target = options.target === undefined
-        ? resolveClientTarget({ flags: options, env: host.env, config: (yield* store.read.pipe(Effect.orElseSucceed(() => undefined)))?.config, dev: paths.dev })
+        ? resolveClientTarget({ flags: options, env: host.env, config, dev: paths.dev })
         : { ...options.target, explicitUrl: !options.target.storedToken }
       const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
       const role = "operator"

@@ -25,6 +25,7 @@ import type { DoctorDeps } from "./deps.js"
 import { ensureStateDir, repairFiles } from "./fileRepairs.js"
 import { configuredPort, runCheck } from "./runChecks.js"
 import { repairService } from "./serviceRepair.js"
+import { restoreGatewayMode } from "./modeRepair.js"
 
 const isBroken = (snapshot: ConfigSnapshot) => snapshot.exists && (snapshot.parseError !== undefined || snapshot.config === undefined)
 
@@ -95,6 +96,11 @@ export const DoctorLive = Layer.effect(
       const rewrite = yield* repairConfig(deps, snapshot, repairs)
       add(rewrite)
       if (rewrite.changes.length > 0) snapshot = yield* store.read
+      if (repairs.config) {
+        const mode = yield* restoreGatewayMode(deps, snapshot)
+        add(mode)
+        if (mode.changes.length > 0) snapshot = yield* store.read
+      }
       if (repairs.files) add(yield* repairFiles(deps))
       if (repairs.service) add(yield* repairService(deps, configuredPort(deps, snapshot.authored)))
 

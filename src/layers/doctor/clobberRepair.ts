@@ -42,7 +42,7 @@ const recordedLastGoodHash = (deps: DoctorDeps) =>
   )
 
 /** `.last-good` (when it matches the recorded hash), then the newest `.bak`. */
-const restoreCandidates = (deps: DoctorDeps) =>
+export const restoreCandidates = (deps: DoctorDeps) =>
   Effect.gen(function*() {
     const file = deps.store.path
     const candidates: Array<RestoreCandidate> = []

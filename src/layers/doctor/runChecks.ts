@@ -21,6 +21,7 @@ import type { ServiceManager, ServiceManagerUnavailable } from "../../services/S
 import type { DoctorDeps } from "./deps.js"
 import { gatewayClientConnections } from "../gateway/processInfo.js"
 import { probePort } from "./portProbe.js"
+import { lastGoodGatewayMode } from "./modeRepair.js"
 import { gatherLocks, gatherStateFacts, toMillis } from "./stateFacts.js"
 
 const ran = (id: CheckId, findings: ReadonlyArray<Finding>): CheckOutcome => ({ id, status: "ran", findings })
@@ -57,7 +58,9 @@ export const runCheck = (deps: DoctorDeps, check: CheckDescription, snapshot: Co
     case CheckId.configVersion:
       return Effect.succeed(ran(check.id, configVersionFindings(snapshot, VERSION)))
     case CheckId.gatewayConfig:
-      return Effect.succeed(ran(check.id, gatewayConfigFindings(view)))
+      return view.mode !== undefined
+        ? Effect.succeed(ran(check.id, gatewayConfigFindings(view)))
+        : Effect.map(lastGoodGatewayMode(deps), (restorable) => ran(check.id, gatewayConfigFindings(view, restorable)))
     case CheckId.gatewayAuth:
       return Effect.map(deps.inContainer, (inContainer) => ran(check.id, gatewayAuthFindings(view, deps.env, inContainer)))
     case CheckId.stateIntegrity:

@@ -15,6 +15,7 @@ import { GatewayServer } from "../../services/GatewayServer.js"
 import { Host } from "../../services/Host.js"
 import { MethodRegistry } from "../../services/MethodRegistry.js"
 import { serveSocket } from "./socket.js"
+import { withFileLog } from "../logs/fileLogger.js"
 
 /** Listening failed: `EADDRINUSE` is retried by `gateway run`, anything else is final. */
 export class GatewayBindError extends Data.TaggedError("GatewayBindError")<{ readonly errno: string; readonly message: string }> {}
@@ -177,7 +178,9 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
                 yield* log.write({ level: "warn", message: `config change requires gateway restart (gateway.port ${previous.port} -> ${port})`, fields: { subsystem: "gateway/reload" } })
               }
             })
-          )
+          ),
+          // The watcher's own lines (`config reload skipped (invalid config): ...`) belong in the file `openclaw logs` reads.
+          withFileLog(log, "gateway/reload")
         )
       )
 

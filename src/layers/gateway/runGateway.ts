@@ -1,5 +1,8 @@
 import { Console, Effect, Layer } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
+import { CONTROL_UI_SERVED } from "../../domain/dashboard/controlUi.js"
+import { notRunPaths } from "../../domain/config/notRun.js"
+import { unsupportedNotice } from "../../domain/config/validate.js"
 import { type AuthMode, resolveGatewayAuth } from "../../domain/auth/resolveAuth.js"
 import { type BindMode, bindHostFor, checkAuth, checkMode, checkRunFlags, defaultBindMode, GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
 import { resolveGatewayPort } from "../../domain/Paths.js"
@@ -10,7 +13,7 @@ import { GatewayServer } from "../../services/GatewayServer.js"
 import { Host } from "../../services/Host.js"
 import type { DeviceRegistry } from "../../services/DeviceRegistry.js"
 import type { EventBus } from "../../services/EventBus.js"
-import type { GatewayLog } from "../../services/GatewayLog.js"
+import { GatewayLog } from "../../services/GatewayLog.js"
 import type { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import type { MethodRegistry } from "../../services/MethodRegistry.js"
 import { Paths } from "../../services/Paths.js"
@@ -66,7 +69,8 @@ export const runGateway = (options: RunOptions) =>
     }
     const config = snapshot.config
     for (const warning of snapshot.warnings) yield* Console.error(warning)
-    for (const unsupported of snapshot.unsupported) yield* Console.error(`config: ${unsupported}: not supported by this version, ignored`)
+    const notRun = notRunPaths(config, snapshot.unsupported)
+    for (const path of notRun) yield* Console.error(`config: ${unsupportedNotice(path)}`)
 
     const serviceMode = host.env["OPENCLAW_SERVICE_MARKER"] !== undefined
     const touched = config.meta?.lastTouchedVersion
@@ -170,10 +174,12 @@ export const runGateway = (options: RunOptions) =>
         })
       )
       const listening = yield* GatewayServer.pipe(Effect.provide(context))
+      const log = yield* GatewayLog.pipe(Effect.provide(context))
+      for (const path of notRun) yield* log.write({ level: "warn", message: `config: ${unsupportedNotice(path)}`, fields: { subsystem: "config" } })
       // The first good start makes this config the last-known-good one.
       yield* store.promoteLastGood(snapshot).pipe(Effect.ignore)
       yield* Console.log(`Gateway listening on ${listening.url} (auth ${auth.mode}; pid ${process.pid})`)
-      yield* Console.log(`Dashboard: http://${bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost}:${listening.port}/`)
+      if (CONTROL_UI_SERVED) yield* Console.log(`Dashboard: http://${bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost}:${listening.port}/`)
       return yield* Effect.never
     }))
   })

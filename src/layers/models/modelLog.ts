@@ -1,32 +1,14 @@
-import { Effect, Layer, Logger, LogLevel, Runtime } from "effect"
+import { Effect, Layer, Logger, LogLevel } from "effect"
 import type { LogThreshold } from "../../domain/logFile.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
-import { GatewayLog, type LogLevelName } from "../../services/GatewayLog.js"
+import { GatewayLog } from "../../services/GatewayLog.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
 import { GatewayLogLive } from "../GatewayLogLive.js"
+import { withFileLog } from "../logs/fileLogger.js"
 
 const THRESHOLDS: ReadonlyArray<LogThreshold> = ["silent", "fatal", "error", "warn", "info", "debug", "trace"]
 const isThreshold = (value: string | undefined): value is LogThreshold => THRESHOLDS.some((t) => t === value)
-
-const nameOf = (level: LogLevel.LogLevel): LogLevelName | undefined => {
-  switch (level._tag) {
-    case "Fatal":
-      return "fatal"
-    case "Error":
-      return "error"
-    case "Warning":
-      return "warn"
-    case "Info":
-      return "info"
-    case "Debug":
-      return "debug"
-    case "Trace":
-      return "trace"
-    default:
-      return undefined
-  }
-}
 
 const minimumOf = (threshold: LogThreshold): LogLevel.LogLevel =>
   threshold === "trace" ? LogLevel.Trace : threshold === "debug" ? LogLevel.Debug : LogLevel.Info
@@ -56,15 +38,7 @@ export const withModelLog = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     return yield* Effect.scoped(
       Effect.gen(function*() {
         const log = yield* Effect.provide(GatewayLog, yield* Layer.build(fileLog))
-        // Loggers are synchronous; `write` only buffers (the file append runs on the log's own fiber).
-        const runSync = Runtime.runSync(yield* Effect.runtime<never>())
-        const fileLogger = Logger.make(({ logLevel, message }) => {
-          const level = nameOf(logLevel)
-          if (level === undefined) return
-          const text = Array.isArray(message) ? message.map(String).join(" ") : String(message)
-          runSync(log.write({ level, message: text, fields: { subsystem: "models" } }))
-        })
-        return yield* effect.pipe(Effect.provide(Logger.add(fileLogger)), Logger.withMinimumLogLevel(minimumOf(threshold)))
+        return yield* effect.pipe(withFileLog(log, "models"), Logger.withMinimumLogLevel(minimumOf(threshold)))
       })
     )
   })

@@ -6,7 +6,7 @@ import { resolveGatewayPort } from "../../domain/Paths.js"
 import { capabilityOf, type ProbeWarning, SSH_FAILED_MESSAGE, summarize, type TargetReport } from "../../domain/probe/report.js"
 import { type ProbeTarget, probeTargets } from "../../domain/probe/targets.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
-import { GatewayClient } from "../../services/GatewayClient.js"
+import { type ClientConfigError, GatewayClient } from "../../services/GatewayClient.js"
 import { GatewayProbe, type ProbeOptions } from "../../services/GatewayProbe.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
@@ -18,9 +18,9 @@ const READ_RPCS = ["health", "status", "system-presence", "config.get"] as const
 const PROBE_SCOPES = ["operator.read"]
 
 /** The close the gateway ended a failed connect with, when it got that far. */
-const closeOf = (error: GatewayClientError) => (error._tag === "GatewayConnectFailed" ? error.close ?? null : null)
+const closeOf = (error: GatewayClientError | ClientConfigError) => (error._tag === "GatewayConnectFailed" ? error.close ?? null : null)
 
-const failedTarget = (target: ProbeTarget, error: GatewayClientError, tunnel: TargetReport["tunnel"]): TargetReport => ({
+const failedTarget = (target: ProbeTarget, error: GatewayClientError | ClientConfigError, tunnel: TargetReport["tunnel"]): TargetReport => ({
   id: target.id,
   kind: target.kind,
   label: target.label,

@@ -14,6 +14,9 @@ import { ServiceManager } from "../../services/ServiceManager.js"
 import { readGatewayLockOwner } from "../gateway/GatewayLock.js"
 import { scanPort } from "../gateway/processInfo.js"
 import { GatewayLogReaderLive } from "../gatewayLogReader.js"
+import { CONTROL_UI_SERVED } from "../../domain/dashboard/controlUi.js"
+import { nonEmpty } from "../../domain/text/nonEmpty.js"
+import { bestEffortLogging } from "../../domain/config/bestEffortLogging.js"
 
 // Only error-level records matter here; anything else (other levels, a partial line) does not decode.
 const decodeErrorRecord = Schema.decodeUnknownOption(Schema.parseJson(Schema.Struct({
@@ -58,12 +61,15 @@ export const GatewayStatusLive = Layer.effect(
         const shownHost = typeof bindHost === "string" ? bindHost : "unavailable"
         const connectHost = shownHost === "0.0.0.0" || shownHost === "unavailable" ? "127.0.0.1" : shownHost
 
+        // Remote mode probes gateway.remote.url, as every other client command connects there.
+        const explicitUrl = nonEmpty(options.url)
+        const remoteUrl = explicitUrl === undefined && config?.gateway?.mode === "remote" ? nonEmpty(config.gateway.remote?.url) : undefined
         const probed = options.probe
-          ? yield* probe.run({ url: options.url, token: options.token, password: options.password, port, timeoutMs: options.timeoutMs, primaryOnly: true })
+          ? yield* probe.run({ url: options.url, token: options.token, password: options.password, port: remoteUrl === undefined ? port : undefined, timeoutMs: options.timeoutMs, primaryOnly: true })
           : undefined
         const target = probed?.targets[0]
         const connectOk = target?.connect.ok === true
-        const dashboardUrl = `http://${connectHost}:${port}/`
+        const localHttpUrl = `http://${connectHost}:${port}/`
         // A gateway that answered the handshake with an error (auth, pairing, protocol) is still a gateway on the port.
         const errorCode = target?.connect.errorCode ?? null
         const gatewayAnswered = connectOk || (errorCode !== null && errorCode !== "GATEWAY_CONNECT_FAILED" && errorCode !== "GATEWAY_TIMEOUT")
@@ -74,7 +80,7 @@ export const GatewayStatusLive = Layer.effect(
           const file = yield* log.currentFile
           const tail = yield* log.tail({ limit: 500 })
           return { logFile: file, lastError: lastErrorOf(tail.lines) }
-        }).pipe(Effect.provide(GatewayLogReaderLive(config, paths.profile).pipe(Layer.provide(Layer.succeed(FileSystem.FileSystem, fs)))))
+        }).pipe(Effect.provide(GatewayLogReaderLive(config ?? bestEffortLogging(snapshot?.authored), paths.profile).pipe(Layer.provide(Layer.succeed(FileSystem.FileSystem, fs)))))
 
         const lock = yield* readGatewayLockOwner(paths.stateDir).pipe(Effect.provideService(FileSystem.FileSystem, fs))
         // Scanning /proc for the port's owner costs tens of ms: only needed when the probe did not get in.
@@ -111,9 +117,10 @@ export const GatewayStatusLive = Layer.effect(
             bindHost: shownHost,
             port,
             portSource: installed?.port !== undefined ? "service args" : source === "dev" ? "dev" : source === "default" ? "default" : "env/config",
-            probeUrl: target?.url ?? `ws://${connectHost}:${port}`,
-            dashboardUrl,
-            controlUiLinks: { httpUrl: dashboardUrl, wsUrl: `ws://${connectHost}:${port}` },
+            probeUrl: target?.url ?? explicitUrl ?? remoteUrl ?? `ws://${connectHost}:${port}`,
+            probeUrlSource: explicitUrl !== undefined ? "explicit" : remoteUrl !== undefined ? "remote-config" : "local",
+            dashboardUrl: CONTROL_UI_SERVED && remoteUrl === undefined ? localHttpUrl : null,
+            controlUiLinks: { httpUrl: localHttpUrl, wsUrl: `ws://${connectHost}:${port}` },
             probeNote: bindMode === "loopback" ? "Loopback-only gateway; only local clients can connect." : null,
             version: target?.server.version ?? null
           },

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "@effect/vitest"
+import { notRunPaths } from "../../src/domain/config/notRun.js"
+import { validateConfig } from "../../src/domain/config/validate.js"
+
+const notRunOf = (raw: unknown) => {
+  const validated = validateConfig(raw)
+  if (validated._tag === "Left") throw new Error(JSON.stringify(validated.left))
+  return notRunPaths(validated.right.config, validated.right.unsupported)
+}
+
+describe("notRunPaths: what the config keeps but this version does not run", () => {
+  it("lists each configured channel, cron, heartbeat, browser and plugins, then the preserved keys, once each", () => {
+    expect(notRunOf({
+      gateway: { mode: "local", tls: { enabled: true } },
+      channels: { defaults: { groupPolicy: "open" }, telegram: { botToken: "x" }, discord: {} },
+      cron: { enabled: false },
+      agents: { defaults: { heartbeat: { every: "30m" } } },
+      browser: {},
+      plugins: { allow: ["a"] },
+      tools: {}
+    })).toEqual(["channels.discord", "channels.telegram", "cron", "agents.defaults.heartbeat", "browser", "plugins", "gateway.tls", "tools"])
+  })
+
+  it("is empty for a config that only uses what runs", () => {
+    expect(notRunOf({ gateway: { mode: "local", port: 19001 }, models: { providers: {} }, logging: { level: "info" } })).toEqual([])
+  })
+})
