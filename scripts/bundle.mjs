@@ -11,6 +11,20 @@ import { READ_ONLY_COMMANDS } from "./readOnlyCommands.mjs"
 
 const common = { bundle: true, minify: true, platform: "node", target: "node20", logLevel: "warning" }
 
+// @effect/cli imports YAML, TOML and INI parsers for `Options.fileParse`, which no command uses; bundled,
+// they are evaluated on every start. They resolve to one module that says so if it is ever called.
+const unusedFileParsers = {
+  name: "unused-file-parsers",
+  setup(build) {
+    build.onResolve({ filter: /^(yaml|toml|ini)$/ }, (args) =>
+      args.importer.includes("@effect/cli") ? { path: args.path, namespace: "unused-file-parser" } : undefined)
+    build.onLoad({ filter: /.*/, namespace: "unused-file-parser" }, (args) => ({
+      contents: `export const parse = () => { throw new Error("${args.path} files are not supported") }`,
+      loader: "js"
+    }))
+  }
+}
+
 export const bundleCli = async () => {
   // Chunks of the older split build would linger beside the new files.
   rmSync("dist/chunks", { recursive: true, force: true })
@@ -18,7 +32,7 @@ export const bundleCli = async () => {
   await Promise.all([
     build({ ...common, entryPoints: ["src/cli/bin.ts"], format: "esm", outfile: "dist/openclaw.mjs" }),
     // The command tree's dynamic imports become lazily initialised modules inside this one file.
-    build({ ...common, entryPoints: ["src/cli/app.ts"], format: "cjs", outfile: "dist/openclaw-cli.cjs", external: ["bufferutil", "utf-8-validate"] })
+    build({ ...common, entryPoints: ["src/cli/app.ts"], format: "cjs", outfile: "dist/openclaw-cli.cjs", external: ["bufferutil", "utf-8-validate"], plugins: [unusedFileParsers] })
   ])
   // The entry starts with `#!/usr/bin/env node`: executable, it runs as `openclaw` from a global install's bin link.
   chmodSync("dist/openclaw.mjs", 0o755)
