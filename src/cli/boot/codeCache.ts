@@ -6,12 +6,10 @@ import { crc32 } from "node:zlib"
 const FORMAT = "clawgate-v8-code-cache/1"
 
 /**
- * What a code cache is valid for: this exact bundle text, this Node (and so V8) build, this CPU
- * architecture and these Node flags. V8 checks its version and flags itself; it checks only the source's
- * length, so the bundle's checksum is ours to check.
+ * What a code cache is made for: this exact bundle text, this Node (and so V8) build and CPU architecture.
+ * V8 checks only the source's length, so the bundle's checksum is ours to check; V8 flags it checks itself.
  */
-export const codeCacheKey = (source: string): string =>
-  [crc32(source).toString(16), process.version, process.arch, process.execArgv.join(" ")].join("|")
+export const codeCacheKey = (source: string): string => [crc32(source).toString(16), process.version, process.arch].join("|")
 
 /** A cache file: one JSON header line (format, key, payload length and checksum), then V8's bytes. */
 export const encodeCodeCache = (key: string, payload: Buffer): Buffer =>
