@@ -38,15 +38,15 @@ writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify(config, n
 const env = { PATH: process.env.PATH, HOME: home, OPENCLAW_HOME: home }
 const hasTime = spawnSync("/usr/bin/time", ["-f", "%M", "true"]).status === 0
 
-/** One cold run: wall ms, peak RSS MiB (when /usr/bin/time is there) and exit code. */
+/** One cold run: wall ms, CPU ms and peak RSS MiB (when /usr/bin/time is there), exit code. */
 const runOnce = (entry, args) => {
   const started = process.hrtime.bigint()
   const result = hasTime
-    ? spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, entry, ...args], { env, encoding: "utf8" })
+    ? spawnSync("/usr/bin/time", ["-f", "%M %U %S", process.execPath, entry, ...args], { env, encoding: "utf8" })
     : spawnSync(process.execPath, [entry, ...args], { env, encoding: "utf8" })
   const ms = Number(process.hrtime.bigint() - started) / 1e6
-  const rss = hasTime ? Number(result.stderr.trim().split("\n").pop()) / 1024 : Number.NaN
-  return { ms, rss, status: result.status }
+  const [rssKiB, user, sys] = hasTime ? result.stderr.trim().split("\n").pop().split(" ").map(Number) : [Number.NaN, Number.NaN, Number.NaN]
+  return { ms, cpuMs: (user + sys) * 1000, rss: rssKiB / 1024, status: result.status }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -68,10 +68,12 @@ const measure = (args, gateway) => {
     medianMs: round(median(turns.map((t) => t.now.ms))),
     versionMs: round(median(turns.map((t) => t.version.ms))),
     xVersion: round(median(turns.map((t) => t.now.ms / t.version.ms)), 2),
+    // CPU time holds up better than wall time on a busy machine (wall grows with the waiting).
+    cpuXVersion: round(median(turns.map((t) => t.now.cpuMs / t.version.cpuMs)), 2),
     peakRssMiB: round(Math.max(...turns.map((t) => t.now.rss)), 1)
   }
   if (baseline === undefined) return row
-  return { ...row, baselineMs: round(median(turns.map((t) => t.before.ms))), xBaseline: round(median(turns.map((t) => t.now.ms / t.before.ms)), 2), baselineRssMiB: round(Math.max(...turns.map((t) => t.before.rss)), 1) }
+  return { ...row, baselineMs: round(median(turns.map((t) => t.before.ms))), xBaseline: round(median(turns.map((t) => t.now.ms / t.before.ms)), 2), cpuXBaseline: round(median(turns.map((t) => t.now.cpuMs / t.before.cpuMs)), 2), baselineRssMiB: round(Math.max(...turns.map((t) => t.before.rss)), 1) }
 }
 
 const selected = READ_ONLY_COMMANDS.filter(({ args }) => values.only === undefined || args.join(" ").startsWith(values.only))
