@@ -1,29 +1,69 @@
-// Bundles the CLI into dist/ with esbuild. Code splitting keeps `openclaw --version` from loading the
-// command tree: main.js answers it before importing the rest.
+// Bundles the CLI into dist/ with esbuild, in two files: openclaw.mjs (the bin: answers `--version` and the
+// root help by itself) and openclaw-cli.cjs (the command tree, one CommonJS script so the bin can compile
+// it with a V8 code cache, openclaw-cli.cjs.v8cache, trained here on the read-only commands).
 import { build } from "esbuild"
-import { chmodSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { READ_ONLY_COMMANDS } from "./readOnlyCommands.mjs"
 
-const banner = "import { createRequire as __ocCreateRequire } from 'node:module'; const require = __ocCreateRequire(import.meta.url);"
+const common = { bundle: true, minify: true, platform: "node", target: "node20", logLevel: "warning" }
 
-export const bundleCli = () =>
-  build({
-    entryPoints: { openclaw: "src/cli/main.ts" },
-    bundle: true,
-    splitting: true,
-    minify: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    outdir: "dist",
-    outExtension: { ".js": ".mjs" },
-    chunkNames: "chunks/[name]-[hash]",
-    external: ["bufferutil", "utf-8-validate"],
-    banner: { js: banner },
-    logLevel: "warning"
+// @effect/cli imports YAML, TOML and INI parsers for `Options.fileParse`, which no command uses; bundled,
+// they are evaluated on every start. They resolve to one module that says so if it is ever called.
+const unusedFileParsers = {
+  name: "unused-file-parsers",
+  setup(build) {
+    build.onResolve({ filter: /^(yaml|toml|ini)$/ }, (args) =>
+      args.importer.includes("@effect/cli") ? { path: args.path, namespace: "unused-file-parser" } : undefined)
+    build.onLoad({ filter: /.*/, namespace: "unused-file-parser" }, (args) => ({
+      contents: `export const parse = () => { throw new Error("${args.path} files are not supported") }`,
+      loader: "js"
+    }))
+  }
+}
+
+export const bundleCli = async () => {
+  // Chunks of the older split build would linger beside the new files.
+  rmSync("dist/chunks", { recursive: true, force: true })
+  rmSync("dist/openclaw-cli.cjs.v8cache", { force: true })
+  await Promise.all([
+    build({ ...common, entryPoints: ["src/cli/bin.ts"], format: "esm", outfile: "dist/openclaw.mjs" }),
+    // The command tree's dynamic imports become lazily initialised modules inside this one file.
+    build({ ...common, entryPoints: ["src/cli/app.ts"], format: "cjs", outfile: "dist/openclaw-cli.cjs", external: ["bufferutil", "utf-8-validate"], plugins: [unusedFileParsers] })
+  ])
+  // The entry starts with `#!/usr/bin/env node`: executable, it runs as `openclaw` from a global install's bin link.
+  chmodSync("dist/openclaw.mjs", 0o755)
+}
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
   })
+
+/**
+ * Writes the code cache: each read-only command runs once on a scratch home (no gateway answering) and
+ * adds the functions it compiled, so every command starts with its code already compiled.
+ */
+export const trainCodeCache = async () => {
+  const home = mkdtempSync(join(tmpdir(), "clawgate-cache-"))
+  try {
+    mkdirSync(join(home, ".openclaw"))
+    const config = { gateway: { mode: "local", port: await freePort(), auth: { mode: "token", token: "code-cache-training-token" } }, logging: { file: join(home, "gateway.log") } }
+    writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify(config))
+    const env = { PATH: process.env.PATH, HOME: home, OPENCLAW_HOME: home, OPENCLAW_CODE_CACHE: "refresh" }
+    for (const { args } of READ_ONLY_COMMANDS) spawnSync(process.execPath, ["dist/openclaw.mjs", ...args], { env, stdio: "ignore", timeout: 30_000 })
+  } finally {
+    rmSync(home, { recursive: true, force: true })
+  }
+}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await bundleCli()
-  // The entry starts with `#!/usr/bin/env node`: executable, it runs as `openclaw` from a global install's bin link.
-  chmodSync("dist/openclaw.mjs", 0o755)
+  await trainCodeCache()
 }

@@ -1,17 +1,9 @@
 #!/usr/bin/env node
-import { VERSION } from "../domain/BuildInfo.js"
-import { splitRootOptions } from "./rootOptions.js"
+import { answerQuickly } from "./quickAnswer.js"
 
-// `openclaw --version` and the root help are answered before anything else loads: scripts call them
-// often and they should cost no more than starting Node. Everything else imports the command tree on demand.
-const args = process.argv.slice(2)
-const { rest } = splitRootOptions(args)
-if (args.length === 1 && (args[0] === "--version" || args[0] === "-V" || args[0] === "-v")) {
-  process.stdout.write(`OpenClaw ${VERSION} (clawgate)\n`)
-} else if (rest.length === 0 || (rest.length === 1 && (rest[0] === "--help" || rest[0] === "-h"))) {
-  const { rootHelp } = await import("./rootHelp.js")
-  process.stdout.write(rootHelp(VERSION))
-} else {
+// The entry for `npm run dev` (tsx, from source). The installed `openclaw` is bin.ts, which loads the same
+// command tree from the bundle with its V8 code cache.
+if (!answerQuickly(process.argv.slice(2))) {
   const { main } = await import("./app.js")
   main(process.argv)
 }

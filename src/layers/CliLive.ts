@@ -1,4 +1,7 @@
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Layer } from "effect"
 import type { ProfileOptions } from "../domain/Paths.js"
 import { AgentRunner } from "../services/AgentRunner.js"
@@ -56,11 +59,14 @@ export const CliServicesLive = <R>(parts: CliHostParts<R>) =>
     Layer.provideMerge(Layer.mergeAll(ModelPolicyLive, GatewayPolicyLive, parts.doctorPolicy))
   )
 
+/** `NodeContext.layer` without its worker manager: no command uses it, and its modules cost every start. */
+const NodePlatformLive = Layer.mergeAll(NodePath.layer, NodeCommandExecutor.layer, NodeTerminal.layer).pipe(Layer.provideMerge(NodeFileSystem.layer))
+
 /** The CLI on the real host, provided once at the root of `openclaw`: config, platform and every service. */
 export const CliLive = (options: ProfileOptions) =>
   CliServicesLive({ serviceManager: loadServiceManager, doctorPolicy: DoctorPolicyLive }).pipe(
     Layer.provideMerge(ConfigLive(options)),
-    Layer.provideMerge(NodeContext.layer)
+    Layer.provideMerge(NodePlatformLive)
   )
 
 /** Everything the CLI's commands may use. */

@@ -1,4 +1,5 @@
-import { HttpClient } from "@effect/platform"
+// Deep imports: the @effect/platform barrel would bundle (and start) MsgPack, Worker and the rest with it.
+import * as HttpClient from "@effect/platform/HttpClient"
 import { Effect, Layer, Stream } from "effect"
 import type { ModelTarget } from "../../domain/models/catalogue.js"
 import { estimatePromptTokens, guardContextWindow } from "../../domain/models/contextGuard.js"

@@ -1,4 +1,8 @@
-import { HttpBody, type HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+// Deep imports: the @effect/platform barrel would bundle (and start) MsgPack, Worker and the rest with it.
+import * as HttpBody from "@effect/platform/HttpBody"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Clock, Effect, Redacted, Stream } from "effect"
 import type { ModelTarget } from "../../domain/models/catalogue.js"
 import {
