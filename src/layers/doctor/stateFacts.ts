@@ -3,7 +3,7 @@ import { Clock, Duration, Effect, Option } from "effect"
 import * as path from "node:path"
 import { mountTypeFor, parseLockOwner, type LockFacts, type StateFacts } from "../../domain/doctor/stateChecks.js"
 import { pidAlive } from "../fs/pidAlive.js"
-import { processStartTime } from "../gateway/processInfo.js"
+import { processStartTime } from "../fs/processFacts.js"
 
 const statOrUndefined = (fs: FileSystem.FileSystem, target: string) => fs.stat(target).pipe(Effect.orElseSucceed(() => undefined))
 
