@@ -622,7 +622,7 @@ describe("ConfigStore faults (FaultyFileSystem)", () => {
       const before = installFiles(env)
       expect(Object.keys(before).sort()).toEqual(["openclaw.json", "openclaw.json.bak", "openclaw.json.bak.1"])
 
-      const full = env.withFileSystem(FaultyFileSystem([diskFull("write", (p) => p.endsWith(".tmp"))]))
+      const full = env.withFileSystem(FaultyFileSystem([diskFull("write", (p) => p.endsWith(".tmp") && !p.includes(".lock."))]))
       const error = yield* Effect.flip(seed(version(4)).pipe(Effect.provide(full)))
       expect(error).toMatchObject({ _tag: "ConfigIoError", code: "CONFIG_IO_ERROR", path: env.configPath })
       expect(error.message).toBe(`writing temp file for ${env.configPath} failed: ENOSPC: no space left on device, write`)

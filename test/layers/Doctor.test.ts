@@ -200,7 +200,7 @@ describe("doctor --fix: clobbered config recovery", () => {
 
   it.live("disk full while writing the recovered config: ConfigIoError naming openclaw.json, the broken file intact, no temp file", () =>
     Effect.gen(function*() {
-      const full = FaultyFileSystem([diskFull("write", (p) => path.basename(p).startsWith("openclaw.json.") && p.endsWith(".tmp"))])
+      const full = FaultyFileSystem([diskFull("write", (p) => path.basename(p).startsWith("openclaw.json.") && !p.includes(".lock.") && p.endsWith(".tmp"))])
       const env = setup({ fileSystem: full })
       const broken = `garbage{\n${json(healthy)}`
       writeRaw(env.configPath, broken)
