@@ -5,6 +5,7 @@ import { VERSION } from "../domain/BuildInfo.js"
 import { substituteEnv } from "../domain/config/envSubstitution.js"
 import { changedPaths } from "../domain/config/edits.js"
 import { parseJson5 } from "../domain/config/json5.js"
+import { rebaseEdits } from "../domain/config/rebaseEdits.js"
 import { validateConfig } from "../domain/config/validate.js"
 import { formatConfigPath } from "../domain/ConfigPath.js"
 import { ConfigInvalid, type ConfigIoError, ConfigParseError, ConfigWriteBlocked, ConfigWriteConflict, ConfigWriteRejected } from "../domain/errors.js"
@@ -22,11 +23,12 @@ import {
   summarizeConfig
 } from "../domain/WriteGuard.js"
 import { ConfigPolicy } from "../services/ConfigPolicy.js"
-import { type ConfigSnapshot, ConfigStore, type LoadedConfig } from "../services/ConfigStore.js"
+import { type ConfigSnapshot, ConfigStore, type LoadedConfig, type WriteRequest } from "../services/ConfigStore.js"
 import { Host } from "../services/Host.js"
 import { Paths } from "../services/Paths.js"
 import { StateFiles } from "../services/StateFiles.js"
 import { asConfigIo } from "./fs/asConfigIo.js"
+import { configLockPath, configLockPolicy } from "./fs/configLock.js"
 import { isNotFound, stateIoError } from "./fs/platformErrors.js"
 import { sha256 } from "./fs/sha256.js"
 import { isRecord } from "../domain/isRecord.js"
@@ -60,7 +62,7 @@ export const ConfigStoreLive = Layer.effect(
     const host = yield* Host
     const policy = yield* ConfigPolicy
     const file = paths.configPath
-    const lockPath = `${file}.lock`
+    const lockPath = configLockPath(file)
     const healthPath = path.join(paths.stateDir, "state", "config-health.json")
     const writeLock = yield* Effect.makeSemaphore(1)
     const fs = yield* FileSystem.FileSystem
@@ -176,6 +178,18 @@ export const ConfigStoreLive = Layer.effect(
         return yield* files.writeExclusive(last, text).pipe(Effect.as(last))
       })
 
+    /**
+     * The edit re-applied to the file another writer left (read under the lock). Left: the path that
+     * changed underneath, or undefined when the edit cannot be re-applied at all (no edit, unparseable file).
+     */
+    const rebaseOnto = (request: WriteRequest, currentText: string | undefined): Either.Either<unknown, string | undefined> => {
+      if (request.rebase === undefined) return Either.left(undefined)
+      const { base, ops } = request.rebase
+      const current = currentText === undefined ? Either.right<unknown>({}) : parseJson5(currentText)
+      if (Either.isLeft(current)) return Either.left(undefined)
+      return Either.mapLeft(rebaseEdits(base, current.right, ops), (conflict): string | undefined => conflict.path)
+    }
+
     const write: ConfigStore["Type"]["write"] = Effect.fn("ConfigStore.write")(
       function*(request) {
         if (host.env["OPENCLAW_NIX_MODE"] === "1") {
@@ -188,13 +202,15 @@ export const ConfigStoreLive = Layer.effect(
         yield* files.sweepStaleTemps(`${file}.bak`)
         const currentText = yield* readIfExists(file)
         const currentHash = currentText === undefined ? undefined : sha256(currentText)
-        if (currentHash !== request.baseHash) {
+        const next = currentHash === request.baseHash ? Either.right(request.next) : rebaseOnto(request, currentText)
+        if (Either.isLeft(next)) {
+          const what = next.left === undefined ? "" : `: ${next.left} was changed by another writer`
           return yield* new ConfigWriteConflict({
-            message: `Config file ${file} changed while this command was writing; nothing was changed. Re-run the command to apply it to the new file.`,
+            message: `Config file ${file} changed while this command was writing${what}; nothing was changed. Re-run the command to apply it to the new file.`,
             path: file
           })
         }
-        const candidate = stampVersion(request.next)
+        const candidate = stampVersion(next.right)
         const keptStamp = touchedVersionOf(candidate)
         if (keptStamp !== undefined && keptStamp !== VERSION) {
           yield* Effect.logWarning(`Config was last written by OpenClaw ${keptStamp}; this ${VERSION} keeps that meta.lastTouchedVersion so the newer-config guard stays on.`)
@@ -228,7 +244,7 @@ export const ConfigStoreLive = Layer.effect(
         yield* atomicWrite(file, text, currentText === undefined ? Effect.void : rotateBackups(currentText))
         return { path: file, hash: sha256(text), bytes: Buffer.byteLength(text), anomalies: verdict.anomalies }
       },
-      (effect) => files.withLock(lockPath, { timeout: policy.lockTimeout, poll: policy.lockPoll }, effect),
+      (effect) => files.withLock(lockPath, configLockPolicy(policy), effect),
       (locked) => Effect.zipRight(files.ensurePrivateDir(path.dirname(file)), locked),
       asConfigIo,
       writeLock.withPermits(1)

@@ -7,7 +7,13 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { VERSION } from "../../src/domain/BuildInfo.js"
 import type { EditOp } from "../../src/domain/config/edits.js"
+import { ConfigEditorLive } from "../../src/layers/ConfigEditorLive.js"
+import { ConfigStoreLive } from "../../src/layers/ConfigStoreLive.js"
+import { HostFrom } from "../../src/layers/HostLive.js"
+import { PathsLive } from "../../src/layers/PathsLive.js"
+import { StateFilesLive } from "../../src/layers/StateFilesLive.js"
 import { ConfigEditor } from "../../src/services/ConfigEditor.js"
+import { ConfigPolicy } from "../../src/services/ConfigPolicy.js"
 import { ConfigStore } from "../../src/services/ConfigStore.js"
 import { configTestLayer, type ConfigTestEnv } from "../support/configTestLayer.js"
 import { diskFull, FaultyFileSystem, permissionDenied } from "../support/faultyFileSystem.js"
@@ -654,6 +660,53 @@ describe("ConfigStore faults (FaultyFileSystem)", () => {
       expect(error).toMatchObject({ _tag: "ConfigIoError", code: "CONFIG_IO_ERROR", path: `${env.configPath}.lock` })
       expect(error.message).toBe(`locking ${env.configPath}.lock failed: EACCES: permission denied`)
       expect(installFiles(env)).toEqual(before)
+    })
+  })
+})
+
+describe("ConfigEditor under concurrent writers (CLI edits re-applied under the lock)", () => {
+  /**
+   * `env`'s install through another store, whose lock window runs `meanwhile` once: another writer's
+   * whole edit lands after this one read the file and before it takes the lock.
+   */
+  const interleaved = (env: ConfigTestEnv, meanwhile: Effect.Effect<unknown, unknown>) => {
+    let ran = false
+    const window = Effect.suspend(() => (ran ? Effect.void : (ran = true, Effect.ignore(meanwhile))))
+    const facts = { env: { OPENCLAW_STATE_DIR: env.dir }, osHome: env.dir, cwd: env.dir }
+    const host = HostFrom(facts)
+    const policy = Layer.succeed(ConfigPolicy, { lockTimeout: "2 seconds", lockPoll: "5 millis", watchDebounce: "50 millis", watchMissingRetries: 2, lockRaceWindow: window })
+    const base = Layer.mergeAll(host, PathsLive().pipe(Layer.provide(host)), policy, StateFilesLive.pipe(Layer.provideMerge(NodeFileSystem.layer)))
+    return ConfigEditorLive.pipe(Layer.provideMerge(ConfigStoreLive.pipe(Layer.provideMerge(base))))
+  }
+  const otherWriter = (env: ConfigTestEnv, op: EditOp) => Effect.flatMap(ConfigEditor, (editor) => editor.apply([op])).pipe(Effect.provide(env.layer))
+
+  it.live("a set on another path that lands underneath is kept, and ours is applied on top of it", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      yield* seed({ gateway: { mode: "local" } }).pipe(Effect.provide(env.layer))
+      const outcome = yield* Effect.flatMap(ConfigEditor, (editor) => editor.apply([set("logging.level", "debug")])).pipe(
+        Effect.provide(interleaved(env, otherWriter(env, set("gateway.port", 18123))))
+      )
+      expect(outcome._tag).toBe("Written")
+      expect(readJson(env.configPath)).toMatchObject({ gateway: { mode: "local", port: 18123 }, logging: { level: "debug" } })
+    })
+  })
+
+  it.live("an unset re-applied the same way; a change of the same path underneath is a conflict naming it, the other value stays", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      yield* seed({ gateway: { mode: "local", port: 18000 }, logging: { level: "info" } }).pipe(Effect.provide(env.layer))
+      yield* Effect.flatMap(ConfigEditor, (editor) => editor.apply([{ _tag: "Unset", path: ["logging", "level"] }])).pipe(
+        Effect.provide(interleaved(env, otherWriter(env, set("gateway.bind", "loopback"))))
+      )
+      expect(readJson(env.configPath)).toMatchObject({ gateway: { mode: "local", port: 18000, bind: "loopback" } })
+      expect(readJson(env.configPath)).not.toHaveProperty("logging.level")
+      const error = yield* Effect.flip(Effect.flatMap(ConfigEditor, (editor) => editor.apply([set("gateway.port", 18001)])).pipe(
+        Effect.provide(interleaved(env, otherWriter(env, set("gateway.port", 18002))))
+      ))
+      expect(error).toMatchObject({ _tag: "ConfigWriteConflict", code: "CONFIG_WRITE_CONFLICT" })
+      expect(error.message).toContain("gateway.port was changed by another writer; nothing was changed")
+      expect(readJson(env.configPath)).toMatchObject({ gateway: { port: 18002 } })
     })
   })
 })

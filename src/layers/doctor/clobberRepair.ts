@@ -13,6 +13,7 @@ import { fileTimestamp } from "../../domain/WriteGuard.js"
 import type { ConfigSnapshot } from "../../services/ConfigStore.js"
 import { isRecord } from "../../domain/isRecord.js"
 import { asConfigIo } from "../fs/asConfigIo.js"
+import { configLockPath, configLockPolicy } from "../fs/configLock.js"
 import { stateIoError } from "../fs/platformErrors.js"
 import { sha256 } from "../fs/sha256.js"
 import type { DoctorDeps } from "./deps.js"
@@ -87,8 +88,8 @@ export const saveClobbered = (deps: DoctorDeps, file: string, text: string) =>
 const replaceKeepingClobbered = (deps: DoctorDeps, snapshot: ConfigSnapshot, replacement: string, change: string) => {
   const file = deps.store.path
   return deps.stateFiles.withLock(
-    `${file}.lock`,
-    { timeout: deps.configPolicy.lockTimeout, poll: deps.configPolicy.lockPoll },
+    configLockPath(file),
+    configLockPolicy(deps.configPolicy),
     Effect.gen(function*() {
       const current = yield* deps.stateFiles.readIfExists(file)
       if (current === undefined || sha256(current) !== snapshot.hash) {
