@@ -4,6 +4,7 @@ import * as path from "node:path"
 import { VERSION } from "../domain/BuildInfo.js"
 import { substituteEnv } from "../domain/config/envSubstitution.js"
 import { changedPaths } from "../domain/config/edits.js"
+import { planBackupRotation, rejectedToPrune } from "../domain/config/backupRing.js"
 import { parseJson5 } from "../domain/config/json5.js"
 import { rebaseEdits } from "../domain/config/rebaseEdits.js"
 import { validateConfig } from "../domain/config/validate.js"
@@ -34,6 +35,8 @@ import { sha256 } from "./fs/sha256.js"
 import { isRecord } from "../domain/isRecord.js"
 
 const BAK_RING = 4
+/** Refused payloads kept beside the config (`.rejected.<timestamp>`), newest first. */
+const REJECTED_KEEP = 10
 
 /**
  * Stamps `meta.lastTouchedVersion` with this build's version, unless a newer build wrote the file last:
@@ -145,26 +148,45 @@ export const ConfigStoreLive = Layer.effect(
 
     const load = read.pipe(Effect.flatMap(requireValid), Effect.withSpan("ConfigStore.load"))
 
+    const backupName = (index: number) => (index === 0 ? `${file}.bak` : `${file}.bak.${index}`)
+
+    /** Names in the config's directory that start with the config file's name, as suffixes (`.bak.1`). */
+    const siblingSuffixes = Effect.map(fs.readDirectory(path.dirname(file)), (entries) => {
+      const base = path.basename(file)
+      return entries.filter((entry) => entry.startsWith(base)).map((entry) => entry.slice(base.length))
+    })
+
     const rotateBackups = (current: string) =>
       Effect.gen(function*() {
-        const shift = (from: string, to: string) =>
-          fs.rename(from, to).pipe(Effect.catchIf(isNotFound, () => Effect.void), Effect.mapError(stateIoError(file, "rotating backups of")))
-        for (let i = BAK_RING - 1; i >= 1; i--) yield* shift(`${file}.bak.${i}`, `${file}.bak.${i + 1}`)
-        yield* shift(`${file}.bak`, `${file}.bak.1`)
+        const suffixes = yield* siblingSuffixes.pipe(Effect.mapError(stateIoError(file, "rotating backups of")))
+        const present = suffixes.flatMap((suffix) => {
+          if (suffix === ".bak") return [0]
+          const match = /^\.bak\.(\d+)$/.exec(suffix)
+          return match === null ? [] : [Number(match[1])]
+        })
+        for (const step of planBackupRotation(present, BAK_RING)) {
+          yield* (step._tag === "Remove" ? fs.remove(backupName(step.index), { force: true }) : fs.rename(backupName(step.from), backupName(step.to))).pipe(
+            Effect.catchIf(isNotFound, () => Effect.void),
+            Effect.mapError(stateIoError(file, "rotating backups of"))
+          )
+        }
         yield* files.atomicWrite(`${file}.bak`, current)
-        yield* pruneStrayBackups
+        yield* pruneStrayBackups(suffixes)
       })
 
-    const pruneStrayBackups = Effect.gen(function*() {
-      const dir = path.dirname(file)
-      const base = path.basename(file)
-      for (const entry of yield* fs.readDirectory(dir)) {
-        const match = /^\.bak\.(.+)$/.exec(entry.slice(base.length))
-        if (!entry.startsWith(base) || match === null) continue
+    const pruneStrayBackups = (suffixes: ReadonlyArray<string>) =>
+      Effect.forEach(suffixes, (suffix) => {
+        const match = /^\.bak\.(.+)$/.exec(suffix)
+        if (match === null) return Effect.void
         const n = Number(match[1])
-        if (!(Number.isInteger(n) && n >= 1 && n <= BAK_RING) && !/\.tmp$/.test(entry)) yield* fs.remove(path.join(dir, entry), { force: true })
-      }
-    }).pipe(Effect.mapError(stateIoError(file, "pruning backups of")))
+        return !(Number.isInteger(n) && n >= 1 && n <= BAK_RING) && !/\.tmp$/.test(suffix) ? fs.remove(`${file}${suffix}`, { force: true }) : Effect.void
+      }, { discard: true }).pipe(Effect.mapError(stateIoError(file, "pruning backups of")))
+
+    /** Keeps the newest `REJECTED_KEEP` refused payloads: one is saved per refused write, and refusals repeat. */
+    const pruneRejected = Effect.gen(function*() {
+      const rejected = (yield* siblingSuffixes).filter((suffix) => suffix.startsWith(".rejected.") && !suffix.endsWith(".tmp"))
+      for (const suffix of rejectedToPrune(rejected, REJECTED_KEEP)) yield* fs.remove(`${file}${suffix}`, { force: true })
+    }).pipe(Effect.mapError(stateIoError(file, "pruning rejected payloads of")))
 
     const saveRejected = (text: string) =>
       Effect.gen(function*() {
@@ -176,7 +198,7 @@ export const ConfigStoreLive = Layer.effect(
         }
         const last = `${file}.rejected.${stamp}-${process.pid}`
         return yield* files.writeExclusive(last, text).pipe(Effect.as(last))
-      })
+      }).pipe(Effect.tap(() => pruneRejected))
 
     /**
      * The edit re-applied to the file another writer left (read under the lock). Left: the path that

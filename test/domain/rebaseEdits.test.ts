@@ -16,6 +16,11 @@ describe("rebaseEdits", () => {
     expect(rebaseEdits(base, current, [set(["agents", "defaults", "model"], "m")])).toEqual(Either.right({ ...current, agents: { defaults: { model: "m" } } }))
   })
 
+  it("two writers creating keys under a parent neither file had both land", () => {
+    const other = { ...base, env: { vars: { A: "1" } } }
+    expect(rebaseEdits(base, other, [set(["env", "vars", "B"], "2")])).toEqual(Either.right({ ...base, env: { vars: { A: "1", B: "2" } } }))
+  })
+
   it("is a conflict naming the path when the same path, a value below it, or its parent's shape changed underneath", () => {
     expect(rebaseEdits(base, { ...base, gateway: { ...base.gateway, port: 2 } }, [set(["gateway", "port"], 3)])).toEqual(Either.left({ path: "gateway.port" }))
     expect(rebaseEdits(base, { ...base, logging: { level: "warn" } }, [unset(["logging"])])).toEqual(Either.left({ path: "logging" }))

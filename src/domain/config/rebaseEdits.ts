@@ -11,9 +11,12 @@ const kindAt = (root: unknown, segments: ReadonlyArray<PathSegment>): string =>
     onSome: (value) => (Array.isArray(value) ? "array" : value === null ? "null" : typeof value)
   })
 
+/** A parent may appear or vanish (the edit creates it again), but not change into something else. */
+const compatibleParents = (a: string, b: string) => a === b || ((a === "absent" || b === "absent") && [a, b].every((k) => k === "absent" || k === "object" || k === "array"))
+
 const sameAt = (a: unknown, b: unknown, segments: ReadonlyArray<PathSegment>) =>
   JSON.stringify(Option.getOrUndefined(getAtPath(a, segments))) === JSON.stringify(Option.getOrUndefined(getAtPath(b, segments))) &&
-  segments.every((_, i) => kindAt(a, segments.slice(0, i)) === kindAt(b, segments.slice(0, i)))
+  segments.every((_, i) => compatibleParents(kindAt(a, segments.slice(0, i)), kindAt(b, segments.slice(0, i))))
 
 /** The paths an edit reads or writes: each set/unset target, and every leaf the edit changed. */
 const touchedPaths = (base: unknown, ops: ReadonlyArray<EditOp>): ReadonlyArray<ReadonlyArray<PathSegment>> => {
