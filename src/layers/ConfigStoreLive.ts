@@ -198,7 +198,7 @@ export const ConfigStoreLive = Layer.effect(
         }
         const last = `${file}.rejected.${stamp}-${process.pid}`
         return yield* files.writeExclusive(last, text).pipe(Effect.as(last))
-      }).pipe(Effect.tap(() => pruneRejected))
+      }).pipe(Effect.tap(() => pruneRejected.pipe(Effect.catchTag("StateIoError", (error) => Effect.logWarning(error.message)))))
 
     /**
      * The edit re-applied to the file another writer left (read under the lock). Left: the path that

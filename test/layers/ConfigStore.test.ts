@@ -322,6 +322,41 @@ describe("ConfigStore writes", () => {
       expect(fs.readFileSync(bak(".4"), "utf8")).toBe(serialize(stamped(version(3))))
     }).pipe(Effect.provide(env.layer))
   })
+
+  it.live("gaps a crash left in the .bak ring close up on the next write, oldest copies still oldest", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      const version = (i: number) => ({ gateway: { mode: "local", port: 18000 + i } })
+      for (let i = 1; i <= 6; i++) yield* seed(version(i))
+      const bak = (suffix: string) => `${env.configPath}.bak${suffix}`
+      // A writer killed mid-rotation: `.bak.2` moved on, `.bak.1` not yet, and `.bak` already renamed away.
+      fs.renameSync(bak(".2"), bak(".3"))
+      fs.rmSync(bak(""))
+      yield* seed(version(7))
+      expect(siblings(env.configPath, ".bak")).toEqual([bak(""), bak(".1"), bak(".2"), bak(".3")])
+      expect([bak(""), bak(".1"), bak(".2"), bak(".3")].map((f) => readJson(f))).toEqual([6, 4, 3, 1].map((i) => stamped(version(i))))
+      yield* seed(version(8))
+      yield* seed(version(9))
+      expect(siblings(env.configPath, ".bak")).toEqual([bak(""), bak(".1"), bak(".2"), bak(".3"), bak(".4")])
+      expect([bak(""), bak(".1"), bak(".2"), bak(".3"), bak(".4")].map((f) => readJson(f))).toEqual([8, 7, 6, 4, 3].map((i) => stamped(version(i))))
+    }).pipe(Effect.provide(env.layer))
+  })
+
+  it.live("refused writes keep only the newest 10 .rejected payloads", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      const store = yield* ConfigStore
+      yield* seed({ gateway: { mode: "local" } })
+      const hash = sha256(fs.readFileSync(env.configPath, "utf8"))
+      const saved: Array<string> = []
+      for (let i = 0; i < 13; i++) {
+        const error = yield* Effect.flip(store.write({ next: { gateway: { port: 18000 + i } }, baseHash: hash }))
+        assert(error._tag === "ConfigWriteRejected")
+        saved.push(error.rejectedPath)
+      }
+      expect(rejectedFiles(env.configPath)).toEqual(saved.slice(3))
+    }).pipe(Effect.provide(env.layer))
+  })
 })
 
 describe("ConfigStore last-known-good and observe", () => {
