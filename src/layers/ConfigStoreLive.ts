@@ -30,6 +30,7 @@ import { Paths } from "../services/Paths.js"
 import { StateFiles } from "../services/StateFiles.js"
 import { asConfigIo } from "./fs/asConfigIo.js"
 import { configLockPath, configLockPolicy } from "./fs/configLock.js"
+import { writeTarget } from "./fs/writeTarget.js"
 import { isNotFound, stateIoError } from "./fs/platformErrors.js"
 import { sha256 } from "./fs/sha256.js"
 import { isRecord } from "../domain/isRecord.js"
@@ -65,7 +66,6 @@ export const ConfigStoreLive = Layer.effect(
     const host = yield* Host
     const policy = yield* ConfigPolicy
     const file = paths.configPath
-    const lockPath = configLockPath(file)
     const healthPath = path.join(paths.stateDir, "state", "config-health.json")
     const writeLock = yield* Effect.makeSemaphore(1)
     const fs = yield* FileSystem.FileSystem
@@ -148,57 +148,57 @@ export const ConfigStoreLive = Layer.effect(
 
     const load = read.pipe(Effect.flatMap(requireValid), Effect.withSpan("ConfigStore.load"))
 
-    const backupName = (index: number) => (index === 0 ? `${file}.bak` : `${file}.bak.${index}`)
+    const backupName = (target: string, index: number) => (index === 0 ? `${target}.bak` : `${target}.bak.${index}`)
 
-    /** Names in the config's directory that start with the config file's name, as suffixes (`.bak.1`). */
-    const siblingSuffixes = Effect.map(fs.readDirectory(path.dirname(file)), (entries) => {
-      const base = path.basename(file)
+    /** Names in the target's directory that start with the target's name, as suffixes (`.bak.1`). */
+    const siblingSuffixes = (target: string) => Effect.map(fs.readDirectory(path.dirname(target)), (entries) => {
+      const base = path.basename(target)
       return entries.filter((entry) => entry.startsWith(base)).map((entry) => entry.slice(base.length))
     })
 
-    const rotateBackups = (current: string) =>
+    const rotateBackups = (target: string, current: string) =>
       Effect.gen(function*() {
-        const suffixes = yield* siblingSuffixes.pipe(Effect.mapError(stateIoError(file, "rotating backups of")))
+        const suffixes = yield* siblingSuffixes(target).pipe(Effect.mapError(stateIoError(target, "rotating backups of")))
         const present = suffixes.flatMap((suffix) => {
           if (suffix === ".bak") return [0]
           const match = /^\.bak\.(\d+)$/.exec(suffix)
           return match === null ? [] : [Number(match[1])]
         })
         for (const step of planBackupRotation(present, BAK_RING)) {
-          yield* (step._tag === "Remove" ? fs.remove(backupName(step.index), { force: true }) : fs.rename(backupName(step.from), backupName(step.to))).pipe(
+          yield* (step._tag === "Remove" ? fs.remove(backupName(target, step.index), { force: true }) : fs.rename(backupName(target, step.from), backupName(target, step.to))).pipe(
             Effect.catchIf(isNotFound, () => Effect.void),
-            Effect.mapError(stateIoError(file, "rotating backups of"))
+            Effect.mapError(stateIoError(target, "rotating backups of"))
           )
         }
-        yield* files.atomicWrite(`${file}.bak`, current)
-        yield* pruneStrayBackups(suffixes)
+        yield* files.atomicWrite(`${target}.bak`, current)
+        yield* pruneStrayBackups(target, suffixes)
       })
 
-    const pruneStrayBackups = (suffixes: ReadonlyArray<string>) =>
+    const pruneStrayBackups = (target: string, suffixes: ReadonlyArray<string>) =>
       Effect.forEach(suffixes, (suffix) => {
         const match = /^\.bak\.(.+)$/.exec(suffix)
         if (match === null) return Effect.void
         const n = Number(match[1])
-        return !(Number.isInteger(n) && n >= 1 && n <= BAK_RING) && !/\.tmp$/.test(suffix) ? fs.remove(`${file}${suffix}`, { force: true }) : Effect.void
-      }, { discard: true }).pipe(Effect.mapError(stateIoError(file, "pruning backups of")))
+        return !(Number.isInteger(n) && n >= 1 && n <= BAK_RING) && !/\.tmp$/.test(suffix) ? fs.remove(`${target}${suffix}`, { force: true }) : Effect.void
+      }, { discard: true }).pipe(Effect.mapError(stateIoError(target, "pruning backups of")))
 
     /** Keeps the newest `REJECTED_KEEP` refused payloads: one is saved per refused write, and refusals repeat. */
-    const pruneRejected = Effect.gen(function*() {
-      const rejected = (yield* siblingSuffixes).filter((suffix) => suffix.startsWith(".rejected.") && !suffix.endsWith(".tmp"))
-      for (const suffix of rejectedToPrune(rejected, REJECTED_KEEP)) yield* fs.remove(`${file}${suffix}`, { force: true })
-    }).pipe(Effect.mapError(stateIoError(file, "pruning rejected payloads of")))
+    const pruneRejected = (target: string) => Effect.gen(function*() {
+      const rejected = (yield* siblingSuffixes(target)).filter((suffix) => suffix.startsWith(".rejected.") && !suffix.endsWith(".tmp"))
+      for (const suffix of rejectedToPrune(rejected, REJECTED_KEEP)) yield* fs.remove(`${target}${suffix}`, { force: true })
+    }).pipe(Effect.mapError(stateIoError(target, "pruning rejected payloads of")))
 
-    const saveRejected = (text: string) =>
+    const saveRejected = (target: string, text: string) =>
       Effect.gen(function*() {
         const stamp = fileTimestamp(new Date(yield* Clock.currentTimeMillis))
         for (let attempt = 0; attempt < 100; attempt++) {
-          const target = attempt === 0 ? `${file}.rejected.${stamp}` : `${file}.rejected.${stamp}-${String(attempt).padStart(2, "0")}`
-          const saved = yield* files.writeExclusive(target, text).pipe(Effect.as(true), Effect.catchTag("StateIoError", () => Effect.succeed(false)))
-          if (saved) return target
+          const name = attempt === 0 ? `${target}.rejected.${stamp}` : `${target}.rejected.${stamp}-${String(attempt).padStart(2, "0")}`
+          const saved = yield* files.writeExclusive(name, text).pipe(Effect.as(true), Effect.catchTag("StateIoError", () => Effect.succeed(false)))
+          if (saved) return name
         }
-        const last = `${file}.rejected.${stamp}-${process.pid}`
+        const last = `${target}.rejected.${stamp}-${process.pid}`
         return yield* files.writeExclusive(last, text).pipe(Effect.as(last))
-      }).pipe(Effect.tap(() => pruneRejected.pipe(Effect.catchTag("StateIoError", (error) => Effect.logWarning(error.message)))))
+      }).pipe(Effect.tap(() => pruneRejected(target).pipe(Effect.catchTag("StateIoError", (error) => Effect.logWarning(error.message)))))
 
     /**
      * The edit re-applied to the file another writer left (read under the lock). Left: the path that
@@ -212,17 +212,18 @@ export const ConfigStoreLive = Layer.effect(
       return Either.mapLeft(rebaseEdits(base, current.right, ops), (conflict): string | undefined => conflict.path)
     }
 
-    const write: ConfigStore["Type"]["write"] = Effect.fn("ConfigStore.write")(
-      function*(request) {
+    /** The guarded write into `target`: the config file, or the file it links to (its lock and backups beside it). */
+    const writeAt = Effect.fn("ConfigStore.write")(
+      function*(target: string, request: WriteRequest) {
         if (host.env["OPENCLAW_NIX_MODE"] === "1") {
           return yield* new ConfigWriteBlocked({
             message: `Config is immutable in Nix mode (OPENCLAW_NIX_MODE=1); edit the Nix source for this install instead of ${file}.`,
             path: file
           })
         }
-        yield* files.sweepStaleTemps(file)
-        yield* files.sweepStaleTemps(`${file}.bak`)
-        const currentText = yield* readIfExists(file)
+        yield* files.sweepStaleTemps(target)
+        yield* files.sweepStaleTemps(`${target}.bak`)
+        const currentText = yield* readIfExists(target)
         const currentHash = currentText === undefined ? undefined : sha256(currentText)
         const next = currentHash === request.baseHash ? Either.right(request.next) : rebaseOnto(request, currentText)
         if (Either.isLeft(next)) {
@@ -255,7 +256,7 @@ export const ConfigStoreLive = Layer.effect(
           })
         const verdict = judgeWrite(before, candidate)
         if (verdict.blocking.length > 0 && request.allowDestructive !== true) {
-          const savedTo = yield* saveRejected(text)
+          const savedTo = yield* saveRejected(target, text)
           return yield* new ConfigWriteRejected({
             message: rejectedMessage(file, verdict.blocking, savedTo),
             path: file,
@@ -263,14 +264,17 @@ export const ConfigStoreLive = Layer.effect(
             rejectedPath: savedTo
           })
         }
-        yield* atomicWrite(file, text, currentText === undefined ? Effect.void : rotateBackups(currentText))
+        yield* atomicWrite(target, text, currentText === undefined ? Effect.void : rotateBackups(target, currentText))
         return { path: file, hash: sha256(text), bytes: Buffer.byteLength(text), anomalies: verdict.anomalies }
       },
-      (effect) => files.withLock(lockPath, configLockPolicy(policy), effect),
-      (locked) => Effect.zipRight(files.ensurePrivateDir(path.dirname(file)), locked),
+      (effect, target) => files.withLock(configLockPath(target), configLockPolicy(policy), effect),
+      (locked, target) => Effect.zipRight(files.ensurePrivateDir(path.dirname(target)), locked),
       asConfigIo,
       writeLock.withPermits(1)
     )
+
+    const write: ConfigStore["Type"]["write"] = (request) =>
+      Effect.flatMap(asConfigIo(writeTarget(fs, file)), (target) => writeAt(target, request))
 
     const promoteLastGood: ConfigStore["Type"]["promoteLastGood"] = Effect.fn("ConfigStore.promoteLastGood")(function*(snapshot) {
       if (snapshot.text === undefined || snapshot.hash === undefined || snapshot.config === undefined) {
@@ -323,11 +327,15 @@ export const ConfigStoreLive = Layer.effect(
         return Option.some<LoadedConfig>({ snapshot, config: snapshot.config })
       }).pipe(Effect.withSpan("ConfigStore.reload"))
 
-    // Editors replace files by rename, so watch the directory and filter by name.
-    const changes = fs.watch(path.dirname(file)).pipe(
-      Stream.filter((event) => path.basename(event.path) === path.basename(file)),
-      Stream.catchAll(() => Stream.empty)
-    )
+    // Editors replace files by rename, so watch the directory and filter by name; a symlinked config is
+    // written at its target (see writeTarget), so the target's directory is watched too.
+    const watchFile = (watched: string) =>
+      fs.watch(path.dirname(watched)).pipe(
+        Stream.filter((event) => path.basename(event.path) === path.basename(watched)),
+        Stream.catchAll(() => Stream.empty)
+      )
+    const changes = Stream.unwrap(Effect.map(writeTarget(fs, file).pipe(Effect.orElseSucceed(() => file)), (target) =>
+      target === file ? watchFile(file) : Stream.merge(watchFile(file), watchFile(target))))
 
     const watch = Stream.unwrap(
       Effect.gen(function*() {

@@ -342,6 +342,29 @@ describe("ConfigStore writes", () => {
     }).pipe(Effect.provide(env.layer))
   })
 
+  it.live("a config that is a symlink stays one: writes land in its target, with the backups beside the target", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      const realDir = path.join(env.dir, "dotfiles")
+      fs.mkdirSync(realDir)
+      const target = path.join(realDir, "openclaw.json")
+      fs.writeFileSync(target, serialize({ gateway: { mode: "local" } }))
+      fs.symlinkSync(path.relative(env.dir, target), env.configPath)
+      const editor = yield* ConfigEditor
+      yield* editor.apply([set("gateway.port", 18555)])
+      expect(fs.lstatSync(env.configPath).isSymbolicLink()).toBe(true)
+      expect(readJson(target)).toEqual(stamped({ gateway: { mode: "local", port: 18555 } }))
+      expect(fs.readdirSync(realDir).sort()).toEqual(["openclaw.json", "openclaw.json.bak"])
+      expect(fs.readdirSync(env.dir).filter((name) => name.startsWith("openclaw.json"))).toEqual(["openclaw.json"])
+      // A link whose target does not exist yet gets its target created.
+      fs.rmSync(target)
+      fs.rmSync(`${target}.bak`)
+      yield* seed({ gateway: { mode: "local", port: 18556 } })
+      expect(fs.lstatSync(env.configPath).isSymbolicLink()).toBe(true)
+      expect(readJson(target)).toEqual(stamped({ gateway: { mode: "local", port: 18556 } }))
+    }).pipe(Effect.provide(env.layer))
+  })
+
   it.live("refused writes keep only the newest 10 .rejected payloads", () => {
     const env = setup()
     return Effect.gen(function*() {
