@@ -171,6 +171,14 @@ export const StateFilesLive = Layer.effect(StateFiles, Effect.gen(function*() {
       return yield* new LockHeld({ pid: parseLockOwner((yield* readText(lockPath)) ?? "")?.pid })
     })
 
+  const clearStaleLock = (lockPath: string) =>
+    Effect.gen(function*() {
+      const seen = yield* readText(lockPath)
+      if (seen === undefined || (yield* judge(seen))._tag === "Held") return false
+      yield* reclaim(lockPath, seen, Effect.void)
+      return (yield* readText(lockPath)) !== seen
+    }).pipe(Effect.mapError(stateIoError(lockPath, "clearing stale lock")))
+
   const withLock = <A, E, R>(lockPath: string, policy: LockPolicy, effect: Effect.Effect<A, E, R>) => {
     const window = policy.raceWindow ?? Effect.void
     const acquire = tryAcquire(lockPath, window).pipe(
@@ -186,5 +194,5 @@ export const StateFilesLive = Layer.effect(StateFiles, Effect.gen(function*() {
     return Effect.acquireUseRelease(acquire, () => effect, release)
   }
 
-  return StateFiles.of({ readIfExists, atomicWrite, writeExclusive, appendSynced, ensurePrivateDir, sweepStaleTemps, withLock })
+  return StateFiles.of({ readIfExists, atomicWrite, writeExclusive, appendSynced, ensurePrivateDir, sweepStaleTemps, clearStaleLock, withLock })
 }))

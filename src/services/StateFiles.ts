@@ -43,5 +43,10 @@ export class StateFiles extends Context.Tag("openclaw/StateFiles")<StateFiles, {
    * created whole, holding the owner's pid and process start time, so a lock left by a killed process
    * (or naming a pid that now belongs to another process, or unreadable) is reclaimed, not waited on.
    */
+  /**
+   * Deletes the lock file at `lockPath` when `withLock` would judge it stale, taking turns with writers
+   * reclaiming it at the same moment. True when a stale lock was deleted.
+   */
+  readonly clearStaleLock: (lockPath: string) => Effect.Effect<boolean, StateIoError>
   readonly withLock: <A, E, R>(lockPath: string, policy: LockPolicy, effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StateIoError, R>
 }>() {}
