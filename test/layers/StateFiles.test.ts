@@ -145,6 +145,8 @@ it.live("withLock: reclaiming sweeps `.stale.<pid>` and temp files that dead wri
     fs.writeFileSync(`${lock}.stale.${dead}`, `${dead}\n`)
     fs.writeFileSync(`${lock}.${dead}.abcdef.tmp`, ownerText(dead, "1"))
     fs.writeFileSync(`${lock}.stale.${process.ppid}`, "a live process's, left alone")
+    // A reclaimer killed while holding its turn does not block the next one.
+    fs.writeFileSync(`${lock}.reclaim`, ownerText(dead, "1"))
     const files = yield* StateFiles
     yield* files.withLock(lock, lockPolicy, Effect.void)
     expect(fs.readdirSync(dir)).toEqual([`openclaw.json.lock.stale.${process.ppid}`])
