@@ -183,6 +183,9 @@ export const StateFilesLive = Layer.effect(StateFiles, Effect.gen(function*() {
     const window = policy.raceWindow ?? Effect.void
     const acquire = tryAcquire(lockPath, window).pipe(
       Effect.retry({ while: (cause) => cause._tag === "LockHeld", schedule: Schedule.spaced(policy.poll).pipe(Schedule.upTo(policy.timeout)) }),
+      // A writer killed between writing its owner record and publishing it leaves the temp file and no
+      // lock to reclaim: each holder sweeps what dead writers left, so such files stay bounded.
+      Effect.tap(() => sweepLockLeftovers(lockPath)),
       Effect.mapError((cause) =>
         cause._tag === "LockHeld"
           ? new StateIoError({ message: `lock ${lockPath} is held by pid ${cause.pid ?? "unknown"}; timed out after ${Duration.toMillis(policy.timeout)}ms`, path: lockPath })

@@ -136,6 +136,17 @@ it.live("withLock: a garbage lock (`echo 1 > x.lock`), an empty one, and this pr
     }
   }).pipe(Effect.provide(live)))
 
+it.live("withLock: an owner record a killed writer never published is swept by the next holder", () =>
+  Effect.gen(function*() {
+    const dir = tempDir()
+    const lock = path.join(dir, "openclaw.json.lock")
+    const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid ?? 999_999
+    fs.writeFileSync(`${lock}.${dead}.abcdef.tmp`, ownerText(dead, "1"))
+    const files = yield* StateFiles
+    yield* files.withLock(lock, lockPolicy, Effect.void)
+    expect(fs.readdirSync(dir)).toEqual([])
+  }).pipe(Effect.provide(live)))
+
 it.live("withLock: reclaiming sweeps `.stale.<pid>` and temp files that dead writers left beside the lock", () =>
   Effect.gen(function*() {
     const dir = tempDir()
