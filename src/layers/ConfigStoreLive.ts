@@ -221,8 +221,6 @@ export const ConfigStoreLive = Layer.effect(
             path: file
           })
         }
-        yield* files.sweepStaleTemps(target)
-        yield* files.sweepStaleTemps(`${target}.bak`)
         const currentText = yield* readIfExists(target)
         const currentHash = currentText === undefined ? undefined : sha256(currentText)
         const next = currentHash === request.baseHash ? Either.right(request.next) : rebaseOnto(request, currentText)
@@ -268,7 +266,10 @@ export const ConfigStoreLive = Layer.effect(
         return { path: file, hash: sha256(text), bytes: Buffer.byteLength(text), anomalies: verdict.anomalies }
       },
       (effect, target) => files.withLock(configLockPath(target), configLockPolicy(policy), effect),
-      (locked, target) => Effect.zipRight(files.ensurePrivateDir(path.dirname(target)), locked),
+      // Temp files of dead writers are swept before waiting for the lock (only dead pids' are touched), so
+      // a writer killed while waiting never adds to what an earlier one left.
+      (locked, target) =>
+        Effect.zipRight(Effect.all([files.ensurePrivateDir(path.dirname(target)), files.sweepStaleTemps(target), files.sweepStaleTemps(`${target}.bak`)]), locked),
       asConfigIo,
       writeLock.withPermits(1)
     )

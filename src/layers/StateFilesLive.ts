@@ -153,7 +153,6 @@ export const StateFilesLive = Layer.effect(StateFiles, Effect.gen(function*() {
       yield* Effect.gen(function*() {
         yield* window
         if ((yield* readText(lockPath)) === seen) yield* fs.remove(lockPath, { force: true })
-        yield* sweepLockLeftovers(lockPath)
       }).pipe(Effect.ensuring(removeQuietly(guard)))
     })
 
@@ -181,11 +180,10 @@ export const StateFilesLive = Layer.effect(StateFiles, Effect.gen(function*() {
 
   const withLock = <A, E, R>(lockPath: string, policy: LockPolicy, effect: Effect.Effect<A, E, R>) => {
     const window = policy.raceWindow ?? Effect.void
-    const acquire = tryAcquire(lockPath, window).pipe(
+    // A writer killed between writing its owner record and publishing it leaves the temp file and no lock
+    // to reclaim: each writer first sweeps what dead ones left, so such files never pile up.
+    const acquire = Effect.zipRight(sweepLockLeftovers(lockPath), tryAcquire(lockPath, window)).pipe(
       Effect.retry({ while: (cause) => cause._tag === "LockHeld", schedule: Schedule.spaced(policy.poll).pipe(Schedule.upTo(policy.timeout)) }),
-      // A writer killed between writing its owner record and publishing it leaves the temp file and no
-      // lock to reclaim: each holder sweeps what dead writers left, so such files stay bounded.
-      Effect.tap(() => sweepLockLeftovers(lockPath)),
       Effect.mapError((cause) =>
         cause._tag === "LockHeld"
           ? new StateIoError({ message: `lock ${lockPath} is held by pid ${cause.pid ?? "unknown"}; timed out after ${Duration.toMillis(policy.timeout)}ms`, path: lockPath })
