@@ -202,12 +202,13 @@ export const ConfigStoreLive = Layer.effect(
 
     /**
      * The edit re-applied to the file another writer left (read under the lock). Left: the path that
-     * changed underneath, or undefined when the edit cannot be re-applied at all (no edit, unparseable file).
+     * changed underneath, or undefined when the edit cannot be re-applied at all (no edit, file gone or unparseable).
      */
     const rebaseOnto = (request: WriteRequest, currentText: string | undefined): Either.Either<unknown, string | undefined> => {
-      if (request.rebase === undefined) return Either.left(undefined)
+      // A file deleted or broken underneath is not rebased onto: that would drop everything else in it.
+      if (request.rebase === undefined || currentText === undefined) return Either.left(undefined)
       const { base, ops } = request.rebase
-      const current = currentText === undefined ? Either.right<unknown>({}) : parseJson5(currentText)
+      const current = parseJson5(currentText)
       if (Either.isLeft(current)) return Either.left(undefined)
       return Either.mapLeft(rebaseEdits(base, current.right, ops), (conflict): string | undefined => conflict.path)
     }

@@ -767,4 +767,16 @@ describe("ConfigEditor under concurrent writers (CLI edits re-applied under the 
       expect(readJson(env.configPath)).toMatchObject({ gateway: { port: 18002 } })
     })
   })
+
+  it.live("a file deleted underneath is a conflict, not a new file holding only this edit", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      yield* seed({ gateway: { mode: "local", port: 18000 } }).pipe(Effect.provide(env.layer))
+      const error = yield* Effect.flip(Effect.flatMap(ConfigEditor, (editor) => editor.apply([set("logging.level", "debug")])).pipe(
+        Effect.provide(interleaved(env, Effect.sync(() => fs.rmSync(env.configPath))))
+      ))
+      expect(error).toMatchObject({ _tag: "ConfigWriteConflict", code: "CONFIG_WRITE_CONFLICT" })
+      expect(fs.existsSync(env.configPath)).toBe(false)
+    })
+  })
 })
