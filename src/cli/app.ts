@@ -3,6 +3,7 @@ import { CliConfig, Command, ValidationError } from "@effect/cli"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Console, Effect, Layer, Logger, LogLevel } from "effect"
 import { VERSION } from "../domain/BuildInfo.js"
+import { profileNameError } from "../domain/Paths.js"
 import { CliLive } from "../layers/CliLive.js"
 import { CliExit } from "./CliExit.js"
 import { agentCommand } from "./commands/agent.js"
@@ -19,7 +20,7 @@ import { capabilityCommand, inferCommand } from "./commands/infer.js"
 import { onboardCommand, setupCommand } from "./commands/setup.js"
 import { statusCommand } from "./commands/status.js"
 import { frontDoor } from "./frontDoor.js"
-import { renderError } from "./render.js"
+import { type CliError, renderError } from "./render.js"
 import { splitRootOptions } from "./rootOptions.js"
 
 /** The whole command tree. */
@@ -45,14 +46,19 @@ const stderrLogger = Logger.make(({ logLevel, message }) => {
 export const runCli = (argv: ReadonlyArray<string>) =>
   Effect.flatMap(frontDoor(rootCommand.descriptor, argv.slice(2)), (answered) => (answered !== undefined ? Effect.succeed(answered) : runTree(argv)))
 
+/** Prints a typed failure as a person reads it and returns its exit code. */
+const reportError = (error: CliError) => {
+  const rendered = renderError(error)
+  return Effect.as(Effect.forEach(rendered.lines, (line) => Console.error(line), { discard: true }), rendered.exitCode)
+}
+
 const runTree = (argv: ReadonlyArray<string>) =>
   cli(argv).pipe(
     Effect.as(0),
     Effect.catchAll((error) => {
       if (ValidationError.isValidationError(error)) return Effect.succeed(2)
       if (error instanceof CliExit) return Effect.succeed(error.code)
-      const rendered = renderError(error)
-      return Effect.as(Effect.forEach(rendered.lines, (line) => Console.error(line), { discard: true }), rendered.exitCode)
+      return reportError(error)
     }),
     Effect.catchAllDefect((defect) => Effect.as(Console.error(`error[INTERNAL]: ${Cause.pretty(Cause.die(defect))}`), 70))
   )
@@ -63,6 +69,9 @@ export const CliPresentation = Layer.mergeAll(Logger.replace(Logger.defaultLogge
 /** Runs argv on the real host: the one place the CLI's services are provided. */
 export const runArgv = (argv: ReadonlyArray<string>) => {
   const { options, rest } = splitRootOptions(argv.slice(2))
+  // Checked before any layer resolves paths: an unsafe name would put state outside the home.
+  const badProfile = profileNameError({ env: process.env }, options)
+  if (badProfile !== undefined) return reportError(badProfile).pipe(Effect.provide(CliPresentation))
   return runCli([argv[0] ?? "node", argv[1] ?? "openclaw", ...rest]).pipe(Effect.provide(Layer.merge(CliLive(options), CliPresentation)))
 }
 

@@ -1,6 +1,7 @@
 import type { AgentInputInvalid, AgentRunFailed } from "../domain/agent/errors.js"
 import type { DoctorConfigUnrecoverable } from "../domain/doctor/errors.js"
 import type { ConfigError, StateIoError } from "../domain/errors.js"
+import type { InvalidProfileName } from "../domain/Paths.js"
 import type { ModelNotAllowed, NoModelConfigured, UnknownModel } from "../domain/models/errors.js"
 import type { InferGatewayForbidden, InferInputInvalid, ModelRunFailed } from "../domain/models/infer.js"
 import type { GatewayStartBlocked } from "../domain/gateway/startGuards.js"
@@ -20,7 +21,7 @@ const next = (command: string) => `Next: ${command}`
 type ModelCliError = UnknownModel | NoModelConfigured | ModelNotAllowed | ModelRunFailed | InferInputInvalid | InferGatewayForbidden
 
 /** Every typed error a CLI command can end with. */
-export type CliError = ConfigError | StateIoError | GatewayClientError | GatewayStartBlocked | DoctorConfigUnrecoverable | ServiceManagerUnavailable | ServiceActionFailed | ModelCliError | AgentInputInvalid | AgentRunFailed
+export type CliError = ConfigError | StateIoError | InvalidProfileName | GatewayClientError | GatewayStartBlocked | DoctorConfigUnrecoverable | ServiceManagerUnavailable | ServiceActionFailed | ModelCliError | AgentInputInvalid | AgentRunFailed
 
 const authNext = (step: string, retryAfterMs: number | undefined) => {
   switch (step) {
@@ -77,6 +78,9 @@ export const renderError = (error: CliError): RenderedError => {
     case "ConfigIoError":
     case "StateIoError":
       return { lines: [head, next("check the file's permissions and free disk space, then re-run")], exitCode: 1 }
+    // A usage mistake, like a bad flag value: exit 2.
+    case "InvalidProfileName":
+      return { lines: [head, next("pick a plain name, e.g. `openclaw --profile work <command>` (state in ~/.openclaw-work)")], exitCode: 2 }
     case "VersionGuardBlocked":
       return { lines: [`error[${error.code}]: ${error.message}`], exitCode: error.serviceMode ? 78 : 1 }
     case "GatewayStartBlocked":

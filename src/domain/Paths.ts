@@ -1,3 +1,4 @@
+import { Schema } from "effect"
 import * as path from "node:path"
 import { nonEmpty } from "./text/nonEmpty.js"
 
@@ -23,6 +24,29 @@ export interface ResolvedPaths {
   readonly dev: boolean
   /** True when the state dir is the canonical `<OS home>/.openclaw[-<profile>]`, the only one allowed to touch the host service. */
   readonly canonical: boolean
+}
+
+/** The rule a profile name follows, as error messages state it. */
+export const PROFILE_NAME_RULE = "a profile name is one path segment: letters, digits, '-', '_' or '.', and not '.' or '..'"
+
+/** True when `name` can only ever name the one folder `~/.openclaw-<name>`: no separators, no traversal. */
+export const isSafeProfileName = (name: string) => /^[A-Za-z0-9._-]+$/.test(name) && name !== "." && name !== ".."
+
+/** `--profile` (or `OPENCLAW_PROFILE`) is not a safe folder name; nothing was read or written. */
+export class InvalidProfileName extends Schema.TaggedError<InvalidProfileName>()("InvalidProfileName", {
+  code: Schema.tag("INVALID_PROFILE"),
+  message: Schema.String,
+  /** Where the name came from: `--profile` or `OPENCLAW_PROFILE`. */
+  source: Schema.String
+}) {}
+
+/** The error for the profile `resolvePaths` would use, when that name is not safe; undefined when it is. */
+export const profileNameError = (host: Pick<HostFacts, "env">, options: ProfileOptions = {}): InvalidProfileName | undefined => {
+  const flag = nonEmpty(options.profile)
+  const env = options.dev === true ? undefined : nonEmpty(host.env["OPENCLAW_PROFILE"])
+  const [source, name] = flag !== undefined ? ["--profile", flag] : env !== undefined ? ["OPENCLAW_PROFILE", env] : [undefined, undefined]
+  if (source === undefined || name === undefined || isSafeProfileName(name)) return undefined
+  return new InvalidProfileName({ message: `${source} ${JSON.stringify(name)} is not allowed: ${PROFILE_NAME_RULE}.`, source })
 }
 
 export const DEFAULT_GATEWAY_PORT = 18789

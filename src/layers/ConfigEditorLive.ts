@@ -61,7 +61,10 @@ export const ConfigEditorLive = Layer.effect(
       }
       const strippedComments = snapshot.text !== undefined && hasJson5Comments(snapshot.text)
       if (strippedComments) yield* Effect.logWarning(`Config write will strip JSON5 comments from ${store.path}.`)
-      const result = yield* store.write({ next, baseHash: snapshot.hash })
+      // A caller that named its base hash asked for exactly that base; the CLI's edit is re-applied to a
+      // file another process changed meanwhile, unless that process changed the same path.
+      const rebase = options.baseHash === undefined ? { rebase: { base: snapshot.authored, ops } } : {}
+      const result = yield* store.write({ next, baseHash: snapshot.hash, ...rebase })
       return { _tag: "Written", path: store.path, changed: changedNames, hint: restartHint(changed), result, strippedComments } as const
     })
     return { apply }

@@ -4,7 +4,9 @@ import * as path from "node:path"
 import { VERSION } from "../domain/BuildInfo.js"
 import { substituteEnv } from "../domain/config/envSubstitution.js"
 import { changedPaths } from "../domain/config/edits.js"
+import { planBackupRotation, rejectedToPrune } from "../domain/config/backupRing.js"
 import { parseJson5 } from "../domain/config/json5.js"
+import { rebaseEdits } from "../domain/config/rebaseEdits.js"
 import { validateConfig } from "../domain/config/validate.js"
 import { formatConfigPath } from "../domain/ConfigPath.js"
 import { ConfigInvalid, type ConfigIoError, ConfigParseError, ConfigWriteBlocked, ConfigWriteConflict, ConfigWriteRejected } from "../domain/errors.js"
@@ -22,16 +24,20 @@ import {
   summarizeConfig
 } from "../domain/WriteGuard.js"
 import { ConfigPolicy } from "../services/ConfigPolicy.js"
-import { type ConfigSnapshot, ConfigStore, type LoadedConfig } from "../services/ConfigStore.js"
+import { type ConfigSnapshot, ConfigStore, type LoadedConfig, type WriteRequest } from "../services/ConfigStore.js"
 import { Host } from "../services/Host.js"
 import { Paths } from "../services/Paths.js"
 import { StateFiles } from "../services/StateFiles.js"
 import { asConfigIo } from "./fs/asConfigIo.js"
+import { configLockPath, configLockPolicy } from "./fs/configLock.js"
+import { writeTarget } from "./fs/writeTarget.js"
 import { isNotFound, stateIoError } from "./fs/platformErrors.js"
 import { sha256 } from "./fs/sha256.js"
 import { isRecord } from "../domain/isRecord.js"
 
 const BAK_RING = 4
+/** Refused payloads kept beside the config (`.rejected.<timestamp>`), newest first. */
+const REJECTED_KEEP = 10
 
 /**
  * Stamps `meta.lastTouchedVersion` with this build's version, unless a newer build wrote the file last:
@@ -60,7 +66,6 @@ export const ConfigStoreLive = Layer.effect(
     const host = yield* Host
     const policy = yield* ConfigPolicy
     const file = paths.configPath
-    const lockPath = `${file}.lock`
     const healthPath = path.join(paths.stateDir, "state", "config-health.json")
     const writeLock = yield* Effect.makeSemaphore(1)
     const fs = yield* FileSystem.FileSystem
@@ -143,58 +148,91 @@ export const ConfigStoreLive = Layer.effect(
 
     const load = read.pipe(Effect.flatMap(requireValid), Effect.withSpan("ConfigStore.load"))
 
-    const rotateBackups = (current: string) =>
+    const backupName = (target: string, index: number) => (index === 0 ? `${target}.bak` : `${target}.bak.${index}`)
+
+    /** Names in the target's directory that start with the target's name, as suffixes (`.bak.1`). */
+    const siblingSuffixes = (target: string) => Effect.map(fs.readDirectory(path.dirname(target)), (entries) => {
+      const base = path.basename(target)
+      return entries.filter((entry) => entry.startsWith(base)).map((entry) => entry.slice(base.length))
+    })
+
+    const rotateBackups = (target: string, current: string) =>
       Effect.gen(function*() {
-        const shift = (from: string, to: string) =>
-          fs.rename(from, to).pipe(Effect.catchIf(isNotFound, () => Effect.void), Effect.mapError(stateIoError(file, "rotating backups of")))
-        for (let i = BAK_RING - 1; i >= 1; i--) yield* shift(`${file}.bak.${i}`, `${file}.bak.${i + 1}`)
-        yield* shift(`${file}.bak`, `${file}.bak.1`)
-        yield* files.atomicWrite(`${file}.bak`, current)
-        yield* pruneStrayBackups
+        const suffixes = yield* siblingSuffixes(target).pipe(Effect.mapError(stateIoError(target, "rotating backups of")))
+        const present = suffixes.flatMap((suffix) => {
+          if (suffix === ".bak") return [0]
+          const match = /^\.bak\.(\d+)$/.exec(suffix)
+          return match === null ? [] : [Number(match[1])]
+        })
+        for (const step of planBackupRotation(present, BAK_RING)) {
+          yield* (step._tag === "Remove" ? fs.remove(backupName(target, step.index), { force: true }) : fs.rename(backupName(target, step.from), backupName(target, step.to))).pipe(
+            Effect.catchIf(isNotFound, () => Effect.void),
+            Effect.mapError(stateIoError(target, "rotating backups of"))
+          )
+        }
+        yield* files.atomicWrite(`${target}.bak`, current)
+        yield* pruneStrayBackups(target, suffixes)
       })
 
-    const pruneStrayBackups = Effect.gen(function*() {
-      const dir = path.dirname(file)
-      const base = path.basename(file)
-      for (const entry of yield* fs.readDirectory(dir)) {
-        const match = /^\.bak\.(.+)$/.exec(entry.slice(base.length))
-        if (!entry.startsWith(base) || match === null) continue
+    const pruneStrayBackups = (target: string, suffixes: ReadonlyArray<string>) =>
+      Effect.forEach(suffixes, (suffix) => {
+        const match = /^\.bak\.(.+)$/.exec(suffix)
+        if (match === null) return Effect.void
         const n = Number(match[1])
-        if (!(Number.isInteger(n) && n >= 1 && n <= BAK_RING) && !/\.tmp$/.test(entry)) yield* fs.remove(path.join(dir, entry), { force: true })
-      }
-    }).pipe(Effect.mapError(stateIoError(file, "pruning backups of")))
+        return !(Number.isInteger(n) && n >= 1 && n <= BAK_RING) && !/\.tmp$/.test(suffix) ? fs.remove(`${target}${suffix}`, { force: true }) : Effect.void
+      }, { discard: true }).pipe(Effect.mapError(stateIoError(target, "pruning backups of")))
 
-    const saveRejected = (text: string) =>
+    /** Keeps the newest `REJECTED_KEEP` refused payloads: one is saved per refused write, and refusals repeat. */
+    const pruneRejected = (target: string) => Effect.gen(function*() {
+      const rejected = (yield* siblingSuffixes(target)).filter((suffix) => suffix.startsWith(".rejected.") && !suffix.endsWith(".tmp"))
+      for (const suffix of rejectedToPrune(rejected, REJECTED_KEEP)) yield* fs.remove(`${target}${suffix}`, { force: true })
+    }).pipe(Effect.mapError(stateIoError(target, "pruning rejected payloads of")))
+
+    const saveRejected = (target: string, text: string) =>
       Effect.gen(function*() {
         const stamp = fileTimestamp(new Date(yield* Clock.currentTimeMillis))
         for (let attempt = 0; attempt < 100; attempt++) {
-          const target = attempt === 0 ? `${file}.rejected.${stamp}` : `${file}.rejected.${stamp}-${String(attempt).padStart(2, "0")}`
-          const saved = yield* files.writeExclusive(target, text).pipe(Effect.as(true), Effect.catchTag("StateIoError", () => Effect.succeed(false)))
-          if (saved) return target
+          const name = attempt === 0 ? `${target}.rejected.${stamp}` : `${target}.rejected.${stamp}-${String(attempt).padStart(2, "0")}`
+          const saved = yield* files.writeExclusive(name, text).pipe(Effect.as(true), Effect.catchTag("StateIoError", () => Effect.succeed(false)))
+          if (saved) return name
         }
-        const last = `${file}.rejected.${stamp}-${process.pid}`
+        const last = `${target}.rejected.${stamp}-${process.pid}`
         return yield* files.writeExclusive(last, text).pipe(Effect.as(last))
-      })
+      }).pipe(Effect.tap(() => pruneRejected(target).pipe(Effect.catchTag("StateIoError", (error) => Effect.logWarning(error.message)))))
 
-    const write: ConfigStore["Type"]["write"] = Effect.fn("ConfigStore.write")(
-      function*(request) {
+    /**
+     * The edit re-applied to the file another writer left (read under the lock). Left: the path that
+     * changed underneath, or undefined when the edit cannot be re-applied at all (no edit, file gone or unparseable).
+     */
+    const rebaseOnto = (request: WriteRequest, currentText: string | undefined): Either.Either<unknown, string | undefined> => {
+      // A file deleted or broken underneath is not rebased onto: that would drop everything else in it.
+      if (request.rebase === undefined || currentText === undefined) return Either.left(undefined)
+      const { base, ops } = request.rebase
+      const current = parseJson5(currentText)
+      if (Either.isLeft(current)) return Either.left(undefined)
+      return Either.mapLeft(rebaseEdits(base, current.right, ops), (conflict): string | undefined => conflict.path)
+    }
+
+    /** The guarded write into `target`: the config file, or the file it links to (its lock and backups beside it). */
+    const writeAt = Effect.fn("ConfigStore.write")(
+      function*(target: string, request: WriteRequest) {
         if (host.env["OPENCLAW_NIX_MODE"] === "1") {
           return yield* new ConfigWriteBlocked({
             message: `Config is immutable in Nix mode (OPENCLAW_NIX_MODE=1); edit the Nix source for this install instead of ${file}.`,
             path: file
           })
         }
-        yield* files.sweepStaleTemps(file)
-        yield* files.sweepStaleTemps(`${file}.bak`)
-        const currentText = yield* readIfExists(file)
+        const currentText = yield* readIfExists(target)
         const currentHash = currentText === undefined ? undefined : sha256(currentText)
-        if (currentHash !== request.baseHash) {
+        const next = currentHash === request.baseHash ? Either.right(request.next) : rebaseOnto(request, currentText)
+        if (Either.isLeft(next)) {
+          const what = next.left === undefined ? "" : `: ${next.left} was changed by another writer`
           return yield* new ConfigWriteConflict({
-            message: `Config file ${file} changed while this command was writing; nothing was changed. Re-run the command to apply it to the new file.`,
+            message: `Config file ${file} changed while this command was writing${what}; nothing was changed. Re-run the command to apply it to the new file.`,
             path: file
           })
         }
-        const candidate = stampVersion(request.next)
+        const candidate = stampVersion(next.right)
         const keptStamp = touchedVersionOf(candidate)
         if (keptStamp !== undefined && keptStamp !== VERSION) {
           yield* Effect.logWarning(`Config was last written by OpenClaw ${keptStamp}; this ${VERSION} keeps that meta.lastTouchedVersion so the newer-config guard stays on.`)
@@ -217,7 +255,7 @@ export const ConfigStoreLive = Layer.effect(
           })
         const verdict = judgeWrite(before, candidate)
         if (verdict.blocking.length > 0 && request.allowDestructive !== true) {
-          const savedTo = yield* saveRejected(text)
+          const savedTo = yield* saveRejected(target, text)
           return yield* new ConfigWriteRejected({
             message: rejectedMessage(file, verdict.blocking, savedTo),
             path: file,
@@ -225,14 +263,20 @@ export const ConfigStoreLive = Layer.effect(
             rejectedPath: savedTo
           })
         }
-        yield* atomicWrite(file, text, currentText === undefined ? Effect.void : rotateBackups(currentText))
+        yield* atomicWrite(target, text, currentText === undefined ? Effect.void : rotateBackups(target, currentText))
         return { path: file, hash: sha256(text), bytes: Buffer.byteLength(text), anomalies: verdict.anomalies }
       },
-      (effect) => files.withLock(lockPath, { timeout: policy.lockTimeout, poll: policy.lockPoll }, effect),
-      (locked) => Effect.zipRight(files.ensurePrivateDir(path.dirname(file)), locked),
+      (effect, target) => files.withLock(configLockPath(target), configLockPolicy(policy), effect),
+      // Temp files of dead writers are swept before waiting for the lock (only dead pids' are touched), so
+      // a writer killed while waiting never adds to what an earlier one left.
+      (locked, target) =>
+        Effect.zipRight(Effect.all([files.ensurePrivateDir(path.dirname(target)), files.sweepStaleTemps(target), files.sweepStaleTemps(`${target}.bak`)]), locked),
       asConfigIo,
       writeLock.withPermits(1)
     )
+
+    const write: ConfigStore["Type"]["write"] = (request) =>
+      Effect.flatMap(asConfigIo(writeTarget(fs, file)), (target) => writeAt(target, request))
 
     const promoteLastGood: ConfigStore["Type"]["promoteLastGood"] = Effect.fn("ConfigStore.promoteLastGood")(function*(snapshot) {
       if (snapshot.text === undefined || snapshot.hash === undefined || snapshot.config === undefined) {
@@ -285,11 +329,15 @@ export const ConfigStoreLive = Layer.effect(
         return Option.some<LoadedConfig>({ snapshot, config: snapshot.config })
       }).pipe(Effect.withSpan("ConfigStore.reload"))
 
-    // Editors replace files by rename, so watch the directory and filter by name.
-    const changes = fs.watch(path.dirname(file)).pipe(
-      Stream.filter((event) => path.basename(event.path) === path.basename(file)),
-      Stream.catchAll(() => Stream.empty)
-    )
+    // Editors replace files by rename, so watch the directory and filter by name; a symlinked config is
+    // written at its target (see writeTarget), so the target's directory is watched too.
+    const watchFile = (watched: string) =>
+      fs.watch(path.dirname(watched)).pipe(
+        Stream.filter((event) => path.basename(event.path) === path.basename(watched)),
+        Stream.catchAll(() => Stream.empty)
+      )
+    const changes = Stream.unwrap(Effect.map(writeTarget(fs, file).pipe(Effect.orElseSucceed(() => file)), (target) =>
+      target === file ? watchFile(file) : Stream.merge(watchFile(file), watchFile(target))))
 
     const watch = Stream.unwrap(
       Effect.gen(function*() {

@@ -1,5 +1,6 @@
 import { Context, type Effect, type Stream } from "effect"
 import type { OpenClawConfig } from "../domain/config/ConfigSchema.js"
+import type { EditOp } from "../domain/config/edits.js"
 import type {
   ConfigInvalid,
   ConfigIoError,
@@ -44,6 +45,12 @@ export interface WriteRequest {
   readonly baseHash: string | undefined
   /** Skips the destructive-write checks (doctor repair, explicit replace); never skips validation. */
   readonly allowDestructive?: boolean
+  /**
+   * The edit `next` came from and the authored config it was applied to. When the file changed since
+   * `baseHash`, the edit is re-applied to the fresh file under the lock, and the write is a conflict only
+   * when a path the edit touches changed underneath.
+   */
+  readonly rebase?: { readonly base: unknown; readonly ops: ReadonlyArray<EditOp> }
 }
 
 export interface WriteResult {

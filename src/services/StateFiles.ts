@@ -5,6 +5,11 @@ import type { StateIoError } from "../domain/errors.js"
 export interface LockPolicy {
   readonly timeout: Duration.DurationInput
   readonly poll: Duration.DurationInput
+  /**
+   * Test-only: runs after an owner record is written and before it is published, and after a lock is
+   * judged stale and before it is removed, so a test can widen those windows and race two writers.
+   */
+  readonly raceWindow?: Effect.Effect<void>
 }
 
 /**
@@ -34,8 +39,14 @@ export class StateFiles extends Context.Tag("openclaw/StateFiles")<StateFiles, {
   /** Removes temp files left beside `file` by writers that died mid-write (their pid is gone). */
   readonly sweepStaleTemps: (file: string) => Effect.Effect<void, StateIoError>
   /**
-   * Runs `effect` holding an exclusive lock file shared by every process on this machine. The file holds
-   * the owner's pid, so a lock left by a killed process is reclaimed, not waited on.
+   * Runs `effect` holding an exclusive lock file shared by every process on this machine. The file is
+   * created whole, holding the owner's pid and process start time, so a lock left by a killed process
+   * (or naming a pid that now belongs to another process, or unreadable) is reclaimed, not waited on.
    */
+  /**
+   * Deletes the lock file at `lockPath` when `withLock` would judge it stale, taking turns with writers
+   * reclaiming it at the same moment. True when a stale lock was deleted.
+   */
+  readonly clearStaleLock: (lockPath: string) => Effect.Effect<boolean, StateIoError>
   readonly withLock: <A, E, R>(lockPath: string, policy: LockPolicy, effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StateIoError, R>
 }>() {}

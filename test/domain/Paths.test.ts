@@ -5,6 +5,7 @@ import {
   DEV_GATEWAY_PORT,
   type HostFacts,
   legacyEnvWarning,
+  profileNameError,
   resolveGatewayPort,
   resolveHome,
   resolvePaths
@@ -165,5 +166,18 @@ describe("legacyEnvWarning", () => {
     expect(legacyEnvWarning({ MOLTBOT_TOKEN: "a", HOME: "/h", CLAWDBOT_HOME: "b" })).toBe(
       "OPENCLAW_LEGACY_ENV_VARS: ignoring legacy environment variables (CLAWDBOT_HOME, MOLTBOT_TOKEN); rename them to OPENCLAW_*."
     )
+  })
+})
+
+describe("profileNameError", () => {
+  it("accepts one segment of letters, digits, '-', '_', '.'; refuses separators, traversal and other characters, naming the source", () => {
+    for (const name of ["work", "a.b", "Team_2-x", "..x", "x.."]) expect(profileNameError({ env: {} }, { profile: name })).toBeUndefined()
+    for (const name of ["../../tmp/x", "a/b", "a\\b", ".", "..", "a b", "ä"]) {
+      expect(profileNameError({ env: {} }, { profile: name })).toMatchObject({ _tag: "InvalidProfileName", code: "INVALID_PROFILE", source: "--profile" })
+    }
+    expect(profileNameError({ env: { OPENCLAW_PROFILE: "../x" } })).toMatchObject({ source: "OPENCLAW_PROFILE" })
+    // The flag wins over the env, and --dev ignores the env (as resolvePaths does).
+    expect(profileNameError({ env: { OPENCLAW_PROFILE: "../x" } }, { profile: "ok" })).toBeUndefined()
+    expect(profileNameError({ env: { OPENCLAW_PROFILE: "../x" } }, { dev: true })).toBeUndefined()
   })
 })

@@ -319,6 +319,14 @@ describe("state, locks and services", () => {
     expect(staleLockReason(lock({ pid: undefined, ageMs: 5000 }), 1000)).toBe("unreadable owner record")
   })
 
+  it("a state lock (config, devices, sessions) without a readable owner is stale at once; a gateway lock only once old", () => {
+    const lock = (overrides: Partial<LockFacts>): LockFacts => ({
+      path: "/l", kind: "config", pid: undefined, recordedStartTime: undefined, pidAlive: false, currentStartTime: undefined, ageMs: 0, ...overrides
+    })
+    for (const kind of ["config", "devices", "sessions"] as const) expect(staleLockReason(lock({ kind }), 1000)).toBe("unreadable owner record")
+    expect(staleLockReason(lock({ kind: "gateway" }), 1000)).toBeUndefined()
+  })
+
   it("describes service lifecycle problems, external supervisors, config mismatch and audit issues", () => {
     const base = { policy: "auto" as const, cliConfigPath: "/s/openclaw.json" }
     expect(gatewayDaemonFindings({ ...base, status: fakeStatus() })).toEqual([])

@@ -7,7 +7,13 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { VERSION } from "../../src/domain/BuildInfo.js"
 import type { EditOp } from "../../src/domain/config/edits.js"
+import { ConfigEditorLive } from "../../src/layers/ConfigEditorLive.js"
+import { ConfigStoreLive } from "../../src/layers/ConfigStoreLive.js"
+import { HostFrom } from "../../src/layers/HostLive.js"
+import { PathsLive } from "../../src/layers/PathsLive.js"
+import { StateFilesLive } from "../../src/layers/StateFilesLive.js"
 import { ConfigEditor } from "../../src/services/ConfigEditor.js"
+import { ConfigPolicy } from "../../src/services/ConfigPolicy.js"
 import { ConfigStore } from "../../src/services/ConfigStore.js"
 import { configTestLayer, type ConfigTestEnv } from "../support/configTestLayer.js"
 import { diskFull, FaultyFileSystem, permissionDenied } from "../support/faultyFileSystem.js"
@@ -316,6 +322,64 @@ describe("ConfigStore writes", () => {
       expect(fs.readFileSync(bak(".4"), "utf8")).toBe(serialize(stamped(version(3))))
     }).pipe(Effect.provide(env.layer))
   })
+
+  it.live("gaps a crash left in the .bak ring close up on the next write, oldest copies still oldest", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      const version = (i: number) => ({ gateway: { mode: "local", port: 18000 + i } })
+      for (let i = 1; i <= 6; i++) yield* seed(version(i))
+      const bak = (suffix: string) => `${env.configPath}.bak${suffix}`
+      // A writer killed mid-rotation: `.bak.2` moved on, `.bak.1` not yet, and `.bak` already renamed away.
+      fs.renameSync(bak(".2"), bak(".3"))
+      fs.rmSync(bak(""))
+      yield* seed(version(7))
+      expect(siblings(env.configPath, ".bak")).toEqual([bak(""), bak(".1"), bak(".2"), bak(".3")])
+      expect([bak(""), bak(".1"), bak(".2"), bak(".3")].map((f) => readJson(f))).toEqual([6, 4, 3, 1].map((i) => stamped(version(i))))
+      yield* seed(version(8))
+      yield* seed(version(9))
+      expect(siblings(env.configPath, ".bak")).toEqual([bak(""), bak(".1"), bak(".2"), bak(".3"), bak(".4")])
+      expect([bak(""), bak(".1"), bak(".2"), bak(".3"), bak(".4")].map((f) => readJson(f))).toEqual([8, 7, 6, 4, 3].map((i) => stamped(version(i))))
+    }).pipe(Effect.provide(env.layer))
+  })
+
+  it.live("a config that is a symlink stays one: writes land in its target, with the backups beside the target", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      const realDir = path.join(env.dir, "dotfiles")
+      fs.mkdirSync(realDir)
+      const target = path.join(realDir, "openclaw.json")
+      fs.writeFileSync(target, serialize({ gateway: { mode: "local" } }))
+      fs.symlinkSync(path.relative(env.dir, target), env.configPath)
+      const editor = yield* ConfigEditor
+      yield* editor.apply([set("gateway.port", 18555)])
+      expect(fs.lstatSync(env.configPath).isSymbolicLink()).toBe(true)
+      expect(readJson(target)).toEqual(stamped({ gateway: { mode: "local", port: 18555 } }))
+      expect(fs.readdirSync(realDir).sort()).toEqual(["openclaw.json", "openclaw.json.bak"])
+      expect(fs.readdirSync(env.dir).filter((name) => name.startsWith("openclaw.json"))).toEqual(["openclaw.json"])
+      // A link whose target does not exist yet gets its target created.
+      fs.rmSync(target)
+      fs.rmSync(`${target}.bak`)
+      yield* seed({ gateway: { mode: "local", port: 18556 } })
+      expect(fs.lstatSync(env.configPath).isSymbolicLink()).toBe(true)
+      expect(readJson(target)).toEqual(stamped({ gateway: { mode: "local", port: 18556 } }))
+    }).pipe(Effect.provide(env.layer))
+  })
+
+  it.live("refused writes keep only the newest 10 .rejected payloads", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      const store = yield* ConfigStore
+      yield* seed({ gateway: { mode: "local" } })
+      const hash = sha256(fs.readFileSync(env.configPath, "utf8"))
+      const saved: Array<string> = []
+      for (let i = 0; i < 13; i++) {
+        const error = yield* Effect.flip(store.write({ next: { gateway: { port: 18000 + i } }, baseHash: hash }))
+        assert(error._tag === "ConfigWriteRejected")
+        saved.push(error.rejectedPath)
+      }
+      expect(rejectedFiles(env.configPath)).toEqual(saved.slice(3))
+    }).pipe(Effect.provide(env.layer))
+  })
 })
 
 describe("ConfigStore last-known-good and observe", () => {
@@ -622,7 +686,7 @@ describe("ConfigStore faults (FaultyFileSystem)", () => {
       const before = installFiles(env)
       expect(Object.keys(before).sort()).toEqual(["openclaw.json", "openclaw.json.bak", "openclaw.json.bak.1"])
 
-      const full = env.withFileSystem(FaultyFileSystem([diskFull("write", (p) => p.endsWith(".tmp"))]))
+      const full = env.withFileSystem(FaultyFileSystem([diskFull("write", (p) => p.endsWith(".tmp") && !p.includes(".lock."))]))
       const error = yield* Effect.flip(seed(version(4)).pipe(Effect.provide(full)))
       expect(error).toMatchObject({ _tag: "ConfigIoError", code: "CONFIG_IO_ERROR", path: env.configPath })
       expect(error.message).toBe(`writing temp file for ${env.configPath} failed: ENOSPC: no space left on device, write`)
@@ -654,6 +718,65 @@ describe("ConfigStore faults (FaultyFileSystem)", () => {
       expect(error).toMatchObject({ _tag: "ConfigIoError", code: "CONFIG_IO_ERROR", path: `${env.configPath}.lock` })
       expect(error.message).toBe(`locking ${env.configPath}.lock failed: EACCES: permission denied`)
       expect(installFiles(env)).toEqual(before)
+    })
+  })
+})
+
+describe("ConfigEditor under concurrent writers (CLI edits re-applied under the lock)", () => {
+  /**
+   * `env`'s install through another store, whose lock window runs `meanwhile` once: another writer's
+   * whole edit lands after this one read the file and before it takes the lock.
+   */
+  const interleaved = (env: ConfigTestEnv, meanwhile: Effect.Effect<unknown, unknown>) => {
+    let ran = false
+    const window = Effect.suspend(() => (ran ? Effect.void : (ran = true, Effect.ignore(meanwhile))))
+    const facts = { env: { OPENCLAW_STATE_DIR: env.dir }, osHome: env.dir, cwd: env.dir }
+    const host = HostFrom(facts)
+    const policy = Layer.succeed(ConfigPolicy, { lockTimeout: "2 seconds", lockPoll: "5 millis", watchDebounce: "50 millis", watchMissingRetries: 2, lockRaceWindow: window })
+    const base = Layer.mergeAll(host, PathsLive().pipe(Layer.provide(host)), policy, StateFilesLive.pipe(Layer.provideMerge(NodeFileSystem.layer)))
+    return ConfigEditorLive.pipe(Layer.provideMerge(ConfigStoreLive.pipe(Layer.provideMerge(base))))
+  }
+  const otherWriter = (env: ConfigTestEnv, op: EditOp) => Effect.flatMap(ConfigEditor, (editor) => editor.apply([op])).pipe(Effect.provide(env.layer))
+
+  it.live("a set on another path that lands underneath is kept, and ours is applied on top of it", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      yield* seed({ gateway: { mode: "local" } }).pipe(Effect.provide(env.layer))
+      const outcome = yield* Effect.flatMap(ConfigEditor, (editor) => editor.apply([set("logging.level", "debug")])).pipe(
+        Effect.provide(interleaved(env, otherWriter(env, set("gateway.port", 18123))))
+      )
+      expect(outcome._tag).toBe("Written")
+      expect(readJson(env.configPath)).toMatchObject({ gateway: { mode: "local", port: 18123 }, logging: { level: "debug" } })
+    })
+  })
+
+  it.live("an unset re-applied the same way; a change of the same path underneath is a conflict naming it, the other value stays", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      yield* seed({ gateway: { mode: "local", port: 18000 }, logging: { level: "info" } }).pipe(Effect.provide(env.layer))
+      yield* Effect.flatMap(ConfigEditor, (editor) => editor.apply([{ _tag: "Unset", path: ["logging", "level"] }])).pipe(
+        Effect.provide(interleaved(env, otherWriter(env, set("gateway.bind", "loopback"))))
+      )
+      expect(readJson(env.configPath)).toMatchObject({ gateway: { mode: "local", port: 18000, bind: "loopback" } })
+      expect(readJson(env.configPath)).not.toHaveProperty("logging.level")
+      const error = yield* Effect.flip(Effect.flatMap(ConfigEditor, (editor) => editor.apply([set("gateway.port", 18001)])).pipe(
+        Effect.provide(interleaved(env, otherWriter(env, set("gateway.port", 18002))))
+      ))
+      expect(error).toMatchObject({ _tag: "ConfigWriteConflict", code: "CONFIG_WRITE_CONFLICT" })
+      expect(error.message).toContain("gateway.port was changed by another writer; nothing was changed")
+      expect(readJson(env.configPath)).toMatchObject({ gateway: { port: 18002 } })
+    })
+  })
+
+  it.live("a file deleted underneath is a conflict, not a new file holding only this edit", () => {
+    const env = setup()
+    return Effect.gen(function*() {
+      yield* seed({ gateway: { mode: "local", port: 18000 } }).pipe(Effect.provide(env.layer))
+      const error = yield* Effect.flip(Effect.flatMap(ConfigEditor, (editor) => editor.apply([set("logging.level", "debug")])).pipe(
+        Effect.provide(interleaved(env, Effect.sync(() => fs.rmSync(env.configPath))))
+      ))
+      expect(error).toMatchObject({ _tag: "ConfigWriteConflict", code: "CONFIG_WRITE_CONFLICT" })
+      expect(fs.existsSync(env.configPath)).toBe(false)
     })
   })
 })

@@ -145,6 +145,35 @@ describe("doctor checks (live layer, temp dirs)", () => {
       expect(of(fixed, CheckId.gatewayLocks)).toEqual([])
     }))
 
+  it.live("device and session locks: a held one is reported (info) and kept, stale ones (garbage, reused pid) are found and --fix clears them", () =>
+    Effect.gen(function*() {
+      const env = setup()
+      writeRaw(env.configPath, json(healthy))
+      const stat = fs.readFileSync(`/proc/${process.ppid}/stat`, "utf8")
+      const ppidStart = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]
+      const devicesLock = path.join(env.stateDir, "devices", ".lock")
+      const mainSessions = path.join(env.stateDir, "agents", "main", "sessions", "sessions.json.lock")
+      const workSessions = path.join(env.stateDir, "agents", "work", "sessions", "sessions.json.lock")
+      for (const file of [devicesLock, mainSessions, workSessions]) fs.mkdirSync(path.dirname(file), { recursive: true })
+      fs.writeFileSync(devicesLock, JSON.stringify({ pid: process.ppid, startTime: ppidStart, createdAt: "2026-01-01T00:00:00.000Z" }))
+      fs.writeFileSync(mainSessions, "1\n")
+      fs.writeFileSync(workSessions, JSON.stringify({ pid: process.pid, startTime: "1" }))
+      const report = yield* runDoctor(env, plan())
+      const locks = of(report, CheckId.gatewayLocks)
+      expect(locks.map((f) => [f.severity, f.path, f.message]).sort()).toEqual([
+        ["info", devicesLock, `The device pairing lock is held by pid ${process.ppid} since 2026-01-01T00:00:00.000Z; writers wait for it.`],
+        ["warning", mainSessions, "Stale session index lock (unreadable owner record)."],
+        ["warning", workSessions, `Stale session index lock (pid ${process.pid} now belongs to another process).`]
+      ].sort())
+      const fixed = yield* runDoctor(env, plan({ fix: true }))
+      expect(fixed.changes.filter((c) => c.startsWith("Removed stale")).sort()).toEqual([
+        `Removed stale session index lock ${mainSessions} (unreadable owner record).`,
+        `Removed stale session index lock ${workSessions} (pid ${process.pid} now belongs to another process).`
+      ].sort())
+      expect([devicesLock, mainSessions, workSessions].map((f) => fs.existsSync(f))).toEqual([true, false, false])
+      expect(of(fixed, CheckId.gatewayLocks).map((f) => f.severity)).toEqual(["info"])
+    }))
+
   it.live("port conflict: a non-gateway listener is an error, a gateway answering /healthz is fine", () =>
     Effect.gen(function*() {
       const listen = (server: net.Server) =>
@@ -200,7 +229,7 @@ describe("doctor --fix: clobbered config recovery", () => {
 
   it.live("disk full while writing the recovered config: ConfigIoError naming openclaw.json, the broken file intact, no temp file", () =>
     Effect.gen(function*() {
-      const full = FaultyFileSystem([diskFull("write", (p) => path.basename(p).startsWith("openclaw.json.") && p.endsWith(".tmp"))])
+      const full = FaultyFileSystem([diskFull("write", (p) => path.basename(p).startsWith("openclaw.json.") && !p.includes(".lock.") && p.endsWith(".tmp"))])
       const env = setup({ fileSystem: full })
       const broken = `garbage{\n${json(healthy)}`
       writeRaw(env.configPath, broken)

@@ -190,7 +190,7 @@ describe("SessionStore when the disk fills up", () => {
   it.effect("an index that cannot be written fails naming the index; the previous index and the transcripts are intact", () =>
     Effect.gen(function*() {
       const env = configTestLayer()
-      const { state, layer } = faultyStore(env, (file) => file.includes("sessions.json") && file.endsWith(".tmp"))
+      const { state, layer } = faultyStore(env, (file) => file.includes("sessions.json.") && !file.includes(".lock.") && file.endsWith(".tmp"))
       const dir = path.join(env.dir, "agents", "main", "sessions")
       const indexFile = path.join(dir, "sessions.json")
       yield* Effect.gen(function*() {

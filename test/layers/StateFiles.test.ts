@@ -8,12 +8,20 @@ import * as path from "node:path"
 import { StateFilesLive } from "../../src/layers/StateFilesLive.js"
 import { StateFiles } from "../../src/services/StateFiles.js"
 import { diskFull, FaultyFileSystem, type Fault, permissionDenied } from "../support/faultyFileSystem.js"
+import { SlowCreateFileSystem } from "../support/slowCreateFileSystem.js"
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-statefiles-"))
 const live = StateFilesLive.pipe(Layer.provide(NodeFileSystem.layer))
 const faulty = (faults: ReadonlyArray<Fault>) => StateFilesLive.pipe(Layer.provide(FaultyFileSystem(faults)))
 const isTemp = (dir: string) => fs.readdirSync(dir).filter((name) => name.endsWith(".tmp"))
 const lockPolicy = { timeout: "200 millis", poll: "10 millis" } as const
+/** The owner record a lock file holds. */
+const ownerText = (pid: number, startTime: string) => `${JSON.stringify({ pid, startTime, nonce: "test" })}\n`
+/** `/proc/<pid>/stat` field 22, as the lock records it. */
+const startTimeOf = (pid: number) => {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8")
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? ""
+}
 
 it.effect("atomicWrite replaces the file whole, mode 0600, leaving no temp file", () =>
   Effect.gen(function*() {
@@ -101,12 +109,81 @@ it.live("withLock: a lock of a dead process is reclaimed; a live holder makes th
     const dir = tempDir()
     const lock = path.join(dir, "x.lock")
     const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid ?? 999_999
-    fs.writeFileSync(lock, `${dead}\n`)
+    fs.writeFileSync(lock, ownerText(dead, "1"))
     const files = yield* StateFiles
     expect(yield* files.withLock(lock, lockPolicy, Effect.succeed("ran"))).toBe("ran")
     expect(fs.existsSync(lock)).toBe(false)
-    fs.writeFileSync(lock, `${process.ppid}\n`)
+    const holder = ownerText(process.ppid, startTimeOf(process.ppid))
+    fs.writeFileSync(lock, holder)
     const error = yield* Effect.flip(files.withLock(lock, lockPolicy, Effect.succeed("ran")))
     expect(error.message).toBe(`lock ${lock} is held by pid ${process.ppid}; timed out after 200ms`)
-    expect(fs.readFileSync(lock, "utf8")).toBe(`${process.ppid}\n`)
+    expect(fs.readFileSync(lock, "utf8")).toBe(holder)
+    expect(fs.readdirSync(dir)).toEqual(["x.lock"])
   }).pipe(Effect.provide(live)))
+
+it.live("withLock: a garbage lock (`echo 1 > x.lock`), an empty one, and this process's pid with another start time are stale, reclaimed without leftovers", () =>
+  Effect.gen(function*() {
+    const dir = tempDir()
+    const lock = path.join(dir, "openclaw.json.lock")
+    const files = yield* StateFiles
+    for (const text of ["1\n", "", "{\"pid\":", ownerText(process.pid, "1")]) {
+      fs.writeFileSync(lock, text)
+      expect(yield* files.withLock(lock, lockPolicy, Effect.sync(() => JSON.parse(fs.readFileSync(lock, "utf8")) as unknown))).toMatchObject({
+        pid: process.pid,
+        startTime: startTimeOf(process.pid)
+      })
+      expect(fs.readdirSync(dir)).toEqual([])
+    }
+  }).pipe(Effect.provide(live)))
+
+it.live("withLock: an owner record a killed writer never published is swept by the next holder", () =>
+  Effect.gen(function*() {
+    const dir = tempDir()
+    const lock = path.join(dir, "openclaw.json.lock")
+    const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid ?? 999_999
+    fs.writeFileSync(`${lock}.${dead}.abcdef.tmp`, ownerText(dead, "1"))
+    const files = yield* StateFiles
+    yield* files.withLock(lock, lockPolicy, Effect.void)
+    expect(fs.readdirSync(dir)).toEqual([])
+  }).pipe(Effect.provide(live)))
+
+it.live("withLock: reclaiming sweeps `.stale.<pid>` and temp files that dead writers left beside the lock", () =>
+  Effect.gen(function*() {
+    const dir = tempDir()
+    const lock = path.join(dir, "openclaw.json.lock")
+    const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid ?? 999_999
+    fs.writeFileSync(lock, ownerText(dead, "1"))
+    fs.writeFileSync(`${lock}.stale.${dead}`, `${dead}\n`)
+    fs.writeFileSync(`${lock}.${dead}.abcdef.tmp`, ownerText(dead, "1"))
+    fs.writeFileSync(`${lock}.stale.${process.ppid}`, "a live process's, left alone")
+    // A reclaimer killed while holding its turn does not block the next one.
+    fs.writeFileSync(`${lock}.reclaim`, ownerText(dead, "1"))
+    const files = yield* StateFiles
+    yield* files.withLock(lock, lockPolicy, Effect.void)
+    expect(fs.readdirSync(dir)).toEqual([`openclaw.json.lock.stale.${process.ppid}`])
+  }).pipe(Effect.provide(live)))
+
+const raceCounter = (startWith: "no lock" | "a dead owner's lock") =>
+  Effect.gen(function*() {
+    const dir = tempDir()
+    const lock = path.join(dir, "counter.lock")
+    const counter = path.join(dir, "counter")
+    fs.writeFileSync(counter, "0")
+    const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid ?? 999_999
+    // With a dead owner's lock every writer judges it stale at about the same time.
+    if (startWith !== "no lock") fs.writeFileSync(lock, ownerText(dead, "1"))
+    const policy = { timeout: "10 seconds", poll: "5 millis", raceWindow: Effect.sleep("20 millis") } as const
+    const files = yield* StateFiles
+    const increment = files.withLock(lock, policy, Effect.gen(function*() {
+      const value = Number(fs.readFileSync(counter, "utf8"))
+      yield* Effect.sleep("5 millis")
+      fs.writeFileSync(counter, String(value + 1))
+    }))
+    yield* Effect.all(Array.from({ length: 6 }, () => increment), { concurrency: "unbounded" })
+    expect(fs.readFileSync(counter, "utf8")).toBe("6")
+    expect(fs.readdirSync(dir)).toEqual(["counter"])
+  }).pipe(Effect.provide(StateFilesLive.pipe(Layer.provide(SlowCreateFileSystem("20 millis")))))
+
+it.live("withLock: racing writers on a slow disk, windows widened by the policy's hook, lose no update (starting from no lock)", () => raceCounter("no lock"))
+
+it.live("withLock: racing reclaimers of a dead owner's lock, windows widened, lose no update", () => raceCounter("a dead owner's lock"))

@@ -1,3 +1,4 @@
+import { judgeLock } from "../lock/lockOwner.js"
 import { CheckId } from "./checks.js"
 import type { Finding } from "./Finding.js"
 
@@ -66,31 +67,39 @@ export const mountTypeFor = (mounts: string, target: string): string | undefined
   return best?.type
 }
 
-/** A gateway/config lock file and what is known about its owner. */
+/** A gateway or state lock file and what is known about its owner. */
 export interface LockFacts {
   readonly path: string
-  /** `gateway` locks hold a JSON record; the config write lock holds a bare pid. */
-  readonly kind: "gateway" | "config"
+  /** `gateway` locks are the running gateway's; the others are the cross-process write locks of state files. */
+  readonly kind: "gateway" | "config" | "devices" | "sessions"
   readonly pid: number | undefined
   /** Process start time recorded in the lock, when the lock has one. */
   readonly recordedStartTime: string | undefined
+  /** When the lock was taken, as recorded in it. */
+  readonly createdAt?: string | undefined
   readonly pidAlive: boolean
   /** Start time of the live process with that pid, when the OS tells us. */
   readonly currentStartTime: string | undefined
   readonly ageMs: number
 }
 
-/** Why a lock is stale, or undefined when its owner may still be running (or it is too fresh to judge). */
+/** How a lock's kind reads in a finding. */
+export const lockLabel = (kind: LockFacts["kind"]) =>
+  kind === "gateway" ? "gateway" : kind === "config" ? "config write" : kind === "devices" ? "device pairing" : "session index"
+
+/**
+ * Why a lock is stale, or undefined when its owner may still be running (or it is too fresh to judge).
+ * State locks are published whole (see lockOwner.ts), so an unreadable one is stale at once; a gateway
+ * lock is written in two steps and gets `malformedAfterMs` first.
+ */
 export const staleLockReason = (lock: LockFacts, malformedAfterMs: number): string | undefined => {
-  if (lock.pid === undefined) return lock.ageMs >= malformedAfterMs ? "unreadable owner record" : undefined
-  if (!lock.pidAlive) return `pid ${lock.pid} is not running`
-  if (lock.recordedStartTime !== undefined && lock.currentStartTime !== undefined && lock.recordedStartTime !== lock.currentStartTime) {
-    return `pid ${lock.pid} now belongs to another process`
-  }
-  return undefined
+  if (lock.pid === undefined) return lock.kind !== "gateway" || lock.ageMs >= malformedAfterMs ? "unreadable owner record" : undefined
+  const owner = { pid: lock.pid, ...(lock.recordedStartTime === undefined ? {} : { startTime: lock.recordedStartTime }) }
+  const verdict = judgeLock(owner, { alive: lock.pidAlive, startTime: lock.currentStartTime })
+  return verdict._tag === "Stale" ? verdict.reason : undefined
 }
 
-/** Reads the owner of a lock: `{"pid":…,"startTime":…}` (gateway) or a bare pid line (config write lock). */
+/** Reads the owner of a gateway lock: `{"pid":…,"startTime":…}`, or a bare pid line (what older versions wrote). */
 export const parseLockOwner = (text: string): { readonly pid: number; readonly startTime: string | undefined } | undefined => {
   const trimmed = text.trim()
   if (/^\d+$/.test(trimmed)) return { pid: Number(trimmed), startTime: undefined }
@@ -107,16 +116,27 @@ export const parseLockOwner = (text: string): { readonly pid: number; readonly s
   }
 }
 
-/** `core/doctor/gateway-locks`: locks whose owner is gone. */
-export const staleLockFindings = (locks: ReadonlyArray<LockFacts>, malformedAfterMs: number): ReadonlyArray<Finding> =>
+/** `core/doctor/gateway-locks`: locks whose owner is gone (warning), and state locks a live process holds (info). */
+export const lockFindings = (locks: ReadonlyArray<LockFacts>, malformedAfterMs: number): ReadonlyArray<Finding> =>
   locks.flatMap((lock): ReadonlyArray<Finding> => {
     const reason = staleLockReason(lock, malformedAfterMs)
-    if (reason === undefined) return []
+    if (reason !== undefined) {
+      return [{
+        checkId: CheckId.gatewayLocks,
+        severity: "warning",
+        message: `Stale ${lockLabel(lock.kind)} lock (${reason}).`,
+        path: lock.path,
+        fixHint: "Run `openclaw doctor --fix` to delete stale locks."
+      }]
+    }
+    // A running gateway holding its own lock is the normal state; a held state lock is worth a word.
+    if (lock.kind === "gateway" || lock.pid === undefined) return []
+    const since = lock.createdAt === undefined ? "" : ` since ${lock.createdAt}`
     return [{
       checkId: CheckId.gatewayLocks,
-      severity: "warning",
-      message: `Stale ${lock.kind === "gateway" ? "gateway" : "config write"} lock (${reason}).`,
+      severity: "info",
+      message: `The ${lockLabel(lock.kind)} lock is held by pid ${lock.pid}${since}; writers wait for it.`,
       path: lock.path,
-      fixHint: "Run `openclaw doctor --fix` to delete stale locks."
+      fixHint: `Let that command finish; if it hangs, stop pid ${lock.pid} (its lock is then reclaimed).`
     }]
   })

@@ -13,6 +13,8 @@ import { fileTimestamp } from "../../domain/WriteGuard.js"
 import type { ConfigSnapshot } from "../../services/ConfigStore.js"
 import { isRecord } from "../../domain/isRecord.js"
 import { asConfigIo } from "../fs/asConfigIo.js"
+import { configLockPath, configLockPolicy } from "../fs/configLock.js"
+import { writeTarget } from "../fs/writeTarget.js"
 import { stateIoError } from "../fs/platformErrors.js"
 import { sha256 } from "../fs/sha256.js"
 import type { DoctorDeps } from "./deps.js"
@@ -86,19 +88,21 @@ export const saveClobbered = (deps: DoctorDeps, file: string, text: string) =>
  */
 const replaceKeepingClobbered = (deps: DoctorDeps, snapshot: ConfigSnapshot, replacement: string, change: string) => {
   const file = deps.store.path
-  return deps.stateFiles.withLock(
-    `${file}.lock`,
-    { timeout: deps.configPolicy.lockTimeout, poll: deps.configPolicy.lockPoll },
-    Effect.gen(function*() {
-      const current = yield* deps.stateFiles.readIfExists(file)
-      if (current === undefined || sha256(current) !== snapshot.hash) {
-        return { _tag: "Conflict", message: `Config file ${file} changed while doctor was repairing it; nothing was changed. Re-run \`openclaw doctor --fix\`.` } as const
-      }
-      const saved = yield* saveClobbered(deps, file, current)
-      yield* deps.stateFiles.atomicWrite(file, replacement)
-      return { _tag: "Recovered", change, clobberedPath: saved.path, notes: saved.notes } as const
-    })
-  )
+  // Same lock and same file as ConfigStore's writes: a symlinked config is replaced at its target.
+  return Effect.flatMap(writeTarget(deps.fs, file), (target) =>
+    deps.stateFiles.withLock(
+      configLockPath(target),
+      configLockPolicy(deps.configPolicy),
+      Effect.gen(function*() {
+        const current = yield* deps.stateFiles.readIfExists(target)
+        if (current === undefined || sha256(current) !== snapshot.hash) {
+          return { _tag: "Conflict", message: `Config file ${file} changed while doctor was repairing it; nothing was changed. Re-run \`openclaw doctor --fix\`.` } as const
+        }
+        const saved = yield* saveClobbered(deps, file, current)
+        yield* deps.stateFiles.atomicWrite(target, replacement)
+        return { _tag: "Recovered", change, clobberedPath: saved.path, notes: saved.notes } as const
+      })
+    ))
 }
 
 /**

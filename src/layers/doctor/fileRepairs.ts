@@ -1,6 +1,6 @@
 import type { PlatformError } from "@effect/platform/Error"
 import { Effect, Either } from "effect"
-import { staleLockReason } from "../../domain/doctor/stateChecks.js"
+import { lockLabel, staleLockReason } from "../../domain/doctor/stateChecks.js"
 import { describePlatformError } from "../fs/platformErrors.js"
 import type { DoctorDeps } from "./deps.js"
 import { gatherLocks, gatherStateFacts, toMillis } from "./stateFacts.js"
@@ -47,7 +47,14 @@ export const repairFiles = (deps: DoctorDeps): Effect.Effect<FileRepairResult> =
     for (const lock of yield* gatherLocks(fs, deps.paths.stateDir, deps.store.path)) {
       const reason = staleLockReason(lock, malformedAfter)
       if (reason === undefined) continue
-      record(yield* attempt(`Removing ${lock.path}`, fs.remove(lock.path, { force: true })), `Removed stale ${lock.kind === "gateway" ? "gateway" : "config write"} lock ${lock.path} (${reason}).`)
+      if (lock.kind === "gateway") {
+        record(yield* attempt(`Removing ${lock.path}`, fs.remove(lock.path, { force: true })), `Removed stale ${lockLabel(lock.kind)} lock ${lock.path} (${reason}).`)
+        continue
+      }
+      // A state lock is cleared the way writers reclaim it, so one a writer has just taken is never deleted.
+      const cleared = yield* deps.stateFiles.clearStaleLock(lock.path).pipe(Effect.either)
+      if (Either.isLeft(cleared)) problems.push(cleared.left.message)
+      else if (cleared.right) changes.push(`Removed stale ${lockLabel(lock.kind)} lock ${lock.path} (${reason}).`)
     }
     return { changes, problems }
   })

@@ -14,7 +14,7 @@ import {
   serviceRepairPolicyOf,
   systemGatewayUnits
 } from "../../domain/doctor/serviceChecks.js"
-import { staleLockFindings, stateIntegrityFindings } from "../../domain/doctor/stateChecks.js"
+import { lockFindings, stateIntegrityFindings } from "../../domain/doctor/stateChecks.js"
 import { resolveGatewayPort } from "../../domain/Paths.js"
 import type { ConfigSnapshot } from "../../services/ConfigStore.js"
 import type { ServiceManager, ServiceManagerUnavailable } from "../../services/ServiceManager.js"
@@ -66,7 +66,7 @@ export const runCheck = (deps: DoctorDeps, check: CheckDescription, snapshot: Co
     case CheckId.stateIntegrity:
       return Effect.map(gatherStateFacts(deps.fs, deps.paths.stateDir, deps.store.path), (facts) => ran(check.id, stateIntegrityFindings(facts)))
     case CheckId.gatewayLocks:
-      return Effect.map(gatherLocks(deps.fs, deps.paths.stateDir, deps.store.path), (locks) => ran(check.id, staleLockFindings(locks, toMillis(deps.policy.malformedLockAge))))
+      return Effect.map(gatherLocks(deps.fs, deps.paths.stateDir, deps.store.path), (locks) => ran(check.id, lockFindings(locks, toMillis(deps.policy.malformedLockAge))))
     case CheckId.gatewayDaemon:
       return withServices(deps, check.id, (services) =>
         Effect.gen(function*() {

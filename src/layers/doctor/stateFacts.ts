@@ -1,9 +1,12 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Duration, Effect, Option } from "effect"
 import * as path from "node:path"
-import { mountTypeFor, parseLockOwner, type LockFacts, type StateFacts } from "../../domain/doctor/stateChecks.js"
-import { pidAlive } from "../fs/pidAlive.js"
-import { processStartTime } from "../gateway/processInfo.js"
+import { sessionIndexPath } from "../../domain/agent/sessionPaths.js"
+import { mountTypeFor, parseLockOwner as parseGatewayLockOwner, type LockFacts, type StateFacts } from "../../domain/doctor/stateChecks.js"
+import { parseLockOwner } from "../../domain/lock/lockOwner.js"
+import { configLockPath } from "../fs/configLock.js"
+import { pidFacts } from "../fs/processFacts.js"
+import { writeTarget } from "../fs/writeTarget.js"
 
 const statOrUndefined = (fs: FileSystem.FileSystem, target: string) => fs.stat(target).pipe(Effect.orElseSucceed(() => undefined))
 
@@ -35,10 +38,18 @@ export const gatherStateFacts = (fs: FileSystem.FileSystem, stateDir: string, co
     } satisfies StateFacts
   })
 
-/** Gateway lock files (`<stateDir>/tmp/openclaw-<uid>/gateway.*.lock`) and the config write lock. */
+/** Gateway lock files (`<stateDir>/tmp/openclaw-<uid>/gateway.*.lock`) and the state write locks: config, devices, session indexes. */
 const lockFiles = (fs: FileSystem.FileSystem, stateDir: string, configPath: string) =>
   Effect.gen(function*() {
-    const found: Array<{ readonly path: string; readonly kind: LockFacts["kind"] }> = [{ path: `${configPath}.lock`, kind: "config" }]
+    // The config lock sits beside the file writes land in (a symlinked config's target).
+    const configTarget = yield* writeTarget(fs, configPath).pipe(Effect.orElseSucceed(() => configPath))
+    const found: Array<{ readonly path: string; readonly kind: LockFacts["kind"] }> = [
+      { path: configLockPath(configTarget), kind: "config" },
+      { path: path.join(stateDir, "devices", ".lock"), kind: "devices" }
+    ]
+    for (const agentId of yield* listOrEmpty(fs, path.join(stateDir, "agents"))) {
+      found.push({ path: `${sessionIndexPath(stateDir, agentId)}.lock`, kind: "sessions" })
+    }
     const tmp = path.join(stateDir, "tmp")
     for (const dir of (yield* listOrEmpty(fs, tmp)).filter((name) => name.startsWith("openclaw-"))) {
       for (const entry of yield* listOrEmpty(fs, path.join(tmp, dir))) {
@@ -57,16 +68,17 @@ export const gatherLocks = (fs: FileSystem.FileSystem, stateDir: string, configP
       const stat = yield* statOrUndefined(fs, file.path)
       const text = stat === undefined ? undefined : yield* fs.readFileString(file.path).pipe(Effect.orElseSucceed(() => undefined))
       if (stat === undefined || text === undefined) continue
-      const owner = parseLockOwner(text)
-      const alive = owner !== undefined && pidAlive(owner.pid)
+      const owner = file.kind === "gateway" ? parseGatewayLockOwner(text) : parseLockOwner(text)
+      const liveness = owner === undefined ? { alive: false, startTime: undefined } : yield* pidFacts(owner.pid).pipe(Effect.provideService(FileSystem.FileSystem, fs))
       const mtimeMs = Option.match(stat.mtime, { onNone: () => now, onSome: (mtime) => mtime.getTime() })
       facts.push({
         path: file.path,
         kind: file.kind,
         pid: owner?.pid,
         recordedStartTime: owner?.startTime,
-        pidAlive: alive,
-        currentStartTime: owner !== undefined && alive ? yield* processStartTime(owner.pid).pipe(Effect.provideService(FileSystem.FileSystem, fs)) : undefined,
+        createdAt: owner !== undefined && "createdAt" in owner ? owner.createdAt : undefined,
+        pidAlive: liveness.alive,
+        currentStartTime: liveness.startTime,
         ageMs: Math.max(0, now - mtimeMs)
       })
     }

@@ -5,7 +5,7 @@ import type { StateIoError } from "../../domain/errors.js"
 import { opt } from "../../domain/opt.js"
 import { isAlreadyExists, stateIoError } from "../fs/platformErrors.js"
 import { pidAlive } from "../fs/pidAlive.js"
-import { processStartTime } from "./processInfo.js"
+import { processStartTime } from "../fs/processFacts.js"
 
 /** The state dir (or config) is owned by another running gateway. */
 export class GatewayLockError extends Data.TaggedError("GatewayLockError")<{ readonly message: string; readonly pid: number | undefined }> {}

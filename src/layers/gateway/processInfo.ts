@@ -78,11 +78,3 @@ export const portOwners = (port: number) => Effect.map(scanPort(port), (scan) =>
 
 /** Local processes connected to `port` as clients. */
 export const gatewayClientConnections = (port: number) => Effect.map(scanPort(port), (scan) => scan.clients)
-
-/** The start time of a process (clock ticks since boot), to tell a live owner from a reused pid. */
-export const processStartTime = (pid: number) =>
-  Effect.map(readText(`/proc/${pid}/stat`), (stat) => {
-    if (stat === undefined) return undefined
-    // Field 22 counts from after the parenthesised command name, which may itself hold spaces.
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]
-  })
