@@ -1,4 +1,5 @@
-import { Clock, Effect, Either, Layer, Option } from "effect"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import { Effect, Either, Layer, Option } from "effect"
 import { parseJson5 } from "../../../domain/config/json5.js"
 import { redactSecrets } from "../../../domain/config/redact.js"
 import { formatConfigPath, getAtPath, type PathSegment } from "../../../domain/ConfigPath.js"
@@ -11,7 +12,9 @@ import { GatewayLog } from "../../../services/GatewayLog.js"
 import { GatewayRuntime } from "../../../services/GatewayRuntime.js"
 import { MethodRegistry } from "../../../services/MethodRegistry.js"
 import { Paths } from "../../../services/Paths.js"
-import { healthSnapshot } from "../health.js"
+import { healthInput, healthSnapshot } from "../health.js"
+import { statusReport } from "../../../domain/gateway/healthReport.js"
+import { configuredSelection } from "../../../domain/models/selection.js"
 import { isRecord } from "../../../domain/isRecord.js"
 
 /** Arrays a merge patch would shorten without naming them in `replacePaths`. */
@@ -47,23 +50,25 @@ export const CoreMethodsLive = Layer.effectDiscard(
     const log = yield* GatewayLog
     const paths = yield* Paths
 
-    yield* registry.register(Methods.health, () => Effect.provideService(healthSnapshot, GatewayRuntime, runtime))
+    // Health and status read the session indexes under the state dir: the layer's own services serve them.
+    const context = yield* Effect.context<GatewayRuntime | Paths | FileSystem.FileSystem>()
+    yield* registry.register(Methods.health, () => Effect.provide(healthSnapshot, context))
 
     yield* registry.register(Methods.status, (_params, caller) =>
       Effect.gen(function*() {
         const settings = yield* runtime.settings
-        const sessions = yield* runtime.sessions
+        const input = yield* Effect.provide(healthInput, context)
         const admin = caller.scopes.includes("operator.admin")
-        return {
-          runtimeVersion: (yield* healthSnapshot.pipe(Effect.provideService(GatewayRuntime, runtime))).version ?? "",
-          pid: process.pid,
-          uptimeMs: (yield* Clock.currentTimeMillis) - runtime.startedAtMs,
+        const primary = configuredSelection(settings.config).primary
+        return statusReport(input, {
           authMode: settings.auth.mode,
           bind: settings.bindMode,
           port: settings.port,
-          connections: sessions.length,
-          ...(admin ? { configPath: paths.configPath, stateDir: paths.stateDir } : {})
-        }
+          pid: process.pid,
+          admin: admin ? { configPath: paths.configPath, stateDir: paths.stateDir } : undefined,
+          defaultModel: primary ?? null,
+          contextTokens: null
+        })
       }))
 
     yield* registry.register(Methods.systemPresence, () => runtime.presence)
