@@ -24,14 +24,14 @@ export const list = (json: boolean, options: ConnectOptions) =>
       lines.push(`Pending (${result.pending.length})`)
       if (result.pending.length > 0) {
         lines.push(table(["Request", "Device", "Role", "Scopes", "Reason", "Client", "Age"], result.pending.map((p) => [
-          p.requestId, short(p.deviceId), p.role, p.scopes.join(",") || "-", p.reason, `${p.clientId ?? "?"}/${p.platform ?? "?"}`, age(now, p.ts)
+          p.requestId, short(p.deviceId), p.role, p.scopes.join(",") || "-", p.reason ?? "-", `${p.clientId ?? "?"}/${p.platform ?? "?"}`, age(now, p.ts)
         ])))
         lines.push(`Approve with: openclaw devices approve <requestId>  (or --latest)`)
       }
       lines.push("", `Paired (${result.paired.length})`)
       if (result.paired.length > 0) {
         lines.push(table(["Device", "Name", "Roles", "Scopes", "Connected"], result.paired.map((d) => [
-          short(d.deviceId), d.operatorLabel ?? d.displayName ?? d.clientId ?? "-", d.roles.join(","), d.approvedScopes.join(",") || "-", d.connected ? "yes" : "no"
+          short(d.deviceId), d.operatorLabel ?? d.displayName ?? d.clientId ?? "-", d.roles.join(","), d.scopes.join(",") || "-", d.connected ? "yes" : "no"
         ])))
       }
       yield* Console.log(lines.join("\n"))
@@ -50,7 +50,7 @@ export const approve = (requestId: string | undefined, latest: boolean, json: bo
         id = newest.requestId
       }
       const result = yield* client.call(Methods.devicePairApprove, { requestId: id }, options)
-      yield* print(json, result, `Approved ${short(result.device.deviceId)} (${result.device.roles.join(",")}; scopes ${result.device.approvedScopes.join(",") || "none"}). The device can connect now.`)
+      yield* print(json, result, `Approved ${short(result.device.deviceId)} (${result.device.roles.join(",")}; scopes ${result.device.scopes.join(",") || "none"}). The device can connect now.`)
     }))
 
 export const reject = (requestId: string, json: boolean, options: ConnectOptions) =>

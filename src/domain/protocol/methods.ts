@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { PairedDevice, PendingRequest } from "../pairing/records.js"
+import { DeviceMetadata, PendingRequest } from "../pairing/records.js"
 import { opt } from "../opt.js"
 
 const AnyRecord = Schema.Record({ key: Schema.String, value: Schema.Unknown })
@@ -116,14 +116,31 @@ export const PresenceEntry = Schema.Struct({
 })
 export type PresenceEntry = typeof PresenceEntry.Type
 
+/**
+ * `config.get`, the original's fields (`parsed`, `sourceConfig`, `resolved`, `runtimeConfig`, the
+ * include lists, `warnings`, `legacyIssues`, `configRevisionHash`, `appliedConfigHash`) around ours.
+ * Everything is redacted. Our client reads only `path`, `exists`, `hash`, `config`.
+ */
 export const ConfigGetResult = Schema.Struct({
   path: Schema.String,
+  includedPaths: opt(Schema.Array(Schema.String)),
+  includeProvenance: opt(Schema.Array(Schema.Unknown)),
+  agentRosterIncludeOwned: opt(Schema.Boolean),
+  bindingsIncludeOwned: opt(Schema.Boolean),
   exists: Schema.Boolean,
   raw: Schema.NullOr(Schema.String),
+  parsed: opt(Schema.Unknown),
+  sourceConfig: opt(Schema.Unknown),
+  resolved: opt(Schema.Unknown),
+  valid: Schema.Boolean,
+  runtimeConfig: opt(Schema.Unknown),
   config: Schema.Unknown,
   hash: Schema.NullOr(Schema.String),
-  valid: Schema.Boolean,
-  issues: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String }))
+  issues: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String })),
+  warnings: opt(Schema.Array(Schema.Unknown)),
+  legacyIssues: opt(Schema.Array(Schema.Unknown)),
+  configRevisionHash: opt(Schema.NullOr(Schema.String)),
+  appliedConfigHash: opt(Schema.String)
 })
 
 export const ConfigPatchParams = Schema.Struct({
@@ -168,15 +185,37 @@ export const TokenSummary = Schema.Struct({
   lastUsedAtMs: opt(Schema.Number)
 })
 
+/**
+ * A paired device as `device.pair.list` shows it: the original's fields (`role`, `scopes`,
+ * `createdAtMs`, `lastSeenAtMs`, tokens without secrets, `connected`), then ours (`approvedScopes`,
+ * the same list under our record's name). Metadata is optional, so any gateway's answer decodes.
+ */
 export const PairedDeviceSummary = Schema.Struct({
-  ...PairedDevice.fields,
+  deviceId: Schema.String,
+  publicKey: opt(Schema.String),
+  ...DeviceMetadata.fields,
+  operatorLabel: opt(Schema.String),
+  role: opt(Schema.String),
+  roles: Schema.Array(Schema.String),
+  scopes: Schema.Array(Schema.String),
+  approvedScopes: opt(Schema.Array(Schema.String)),
+  createdAtMs: opt(Schema.Number),
+  approvedAtMs: opt(Schema.Number),
+  lastSeenAtMs: opt(Schema.Number),
   tokens: Schema.Array(TokenSummary),
   connected: Schema.Boolean
 })
 export type PairedDeviceSummary = typeof PairedDeviceSummary.Type
 
+/** A pending request as listed; `reason` is open so a newer gateway's reasons still decode. */
+export const PendingSummary = Schema.Struct({
+  ...PendingRequest.fields,
+  publicKey: opt(Schema.String),
+  reason: opt(Schema.String)
+})
+
 export const DevicePairListResult = Schema.Struct({
-  pending: Schema.Array(PendingRequest),
+  pending: Schema.Array(PendingSummary),
   paired: Schema.Array(PairedDeviceSummary)
 })
 

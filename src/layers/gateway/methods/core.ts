@@ -76,15 +76,29 @@ export const CoreMethodsLive = Layer.effectDiscard(
     yield* registry.register(Methods.configGet, () =>
       Effect.gen(function*() {
         const snapshot = yield* store.read.pipe(Effect.orDie)
+        const applied = (yield* runtime.settings).configHash
         const redacted = snapshot.authored === undefined ? null : redactSecrets(snapshot.authored)
+        // Clawgate has no `$include` files or env substitution: source, parsed and resolved are one document.
         return {
           path: snapshot.path,
+          includedPaths: [],
+          includeProvenance: [],
+          agentRosterIncludeOwned: false,
+          bindingsIncludeOwned: false,
           exists: snapshot.exists,
           raw: redacted === null ? null : JSON.stringify(redacted, null, 2),
+          parsed: redacted,
+          sourceConfig: redacted,
+          resolved: redacted,
+          valid: snapshot.parseError === undefined && snapshot.issues.length === 0,
+          runtimeConfig: redacted,
           config: redacted,
           hash: snapshot.hash ?? null,
-          valid: snapshot.parseError === undefined && snapshot.issues.length === 0,
-          issues: snapshot.parseError === undefined ? snapshot.issues.map((i) => ({ path: i.path, message: i.message })) : [{ path: "<root>", message: snapshot.parseError.message }]
+          issues: snapshot.parseError === undefined ? snapshot.issues.map((i) => ({ path: i.path, message: i.message })) : [{ path: "<root>", message: snapshot.parseError.message }],
+          warnings: [],
+          legacyIssues: [],
+          configRevisionHash: snapshot.hash ?? null,
+          ...(applied === undefined ? {} : { appliedConfigHash: applied })
         }
       }))
 

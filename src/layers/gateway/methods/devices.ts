@@ -1,3 +1,4 @@
+import { summarizePaired } from "../../../domain/pairing/summary.js"
 import { Effect, Layer, Option } from "effect"
 import type { PairedDevice } from "../../../domain/pairing/records.js"
 import { InvalidRequest } from "../../../domain/protocol/errors.js"
@@ -24,11 +25,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
     const runtime = yield* GatewayRuntime
 
     const summarize = (device: PairedDevice) =>
-      Effect.map(runtime.sessions, (sessions): PairedDeviceSummary => ({
-        ...device,
-        tokens: Object.values(device.tokens).map(({ token: _secret, ...rest }) => rest),
-        connected: sessions.some((s) => s.deviceId === device.deviceId)
-      }))
+      Effect.map(runtime.sessions, (sessions): PairedDeviceSummary => summarizePaired(device, sessions.some((s) => s.deviceId === device.deviceId)))
 
     const deviceOrFail = (deviceId: string) =>
       Effect.flatMap(registry.get(deviceId).pipe(Effect.orDie), Option.match({
