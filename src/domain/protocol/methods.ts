@@ -3,7 +3,15 @@ import { DeviceMetadata, PendingRequest } from "../pairing/records.js"
 import { opt } from "../opt.js"
 
 const AnyRecord = Schema.Record({ key: Schema.String, value: Schema.Unknown })
-const Empty = Schema.Struct({})
+/** Params of a method that takes none and ignores whatever is sent. */
+const NoParams = Schema.Struct({})
+/**
+ * Params of a method that takes none and refuses any key. An empty Struct accepts every object even
+ * with `onExcessProperty: "error"`, so each key is reported here, as the excess check would.
+ */
+const Empty = Schema.Struct({}).pipe(
+  Schema.filter((params) => Object.keys(params).map((key) => ({ path: [key], message: "is unexpected" })))
+)
 
 /** Who may call a method: any authenticated socket, node role only, or an operator scope. */
 export type MethodAccess = "any" | "node" | `operator.${string}`
@@ -225,8 +233,8 @@ const DeviceIdParams = Schema.Struct({ deviceId: Schema.String.pipe(Schema.minLe
 /** The method table: every RPC this gateway serves. */
 export const Methods = {
   health: method("health", "any", Schema.Struct({ probe: opt(Schema.Boolean) }), HealthResult, { unknownParams: "ignore" }),
-  status: method("status", "operator.read", Empty, StatusResult, { unknownParams: "ignore" }),
-  systemPresence: method("system-presence", "operator.read", Empty, Schema.Array(PresenceEntry), { unknownParams: "ignore" }),
+  status: method("status", "operator.read", NoParams, StatusResult, { unknownParams: "ignore" }),
+  systemPresence: method("system-presence", "operator.read", NoParams, Schema.Array(PresenceEntry), { unknownParams: "ignore" }),
   configGet: method("config.get", "operator.read", Empty, ConfigGetResult),
   configPatch: method("config.patch", "operator.admin", ConfigPatchParams, ConfigPatchResult, { controlPlaneWrite: true }),
   logsTail: method("logs.tail", "operator.read", LogsTailParams, LogsTailResult),

@@ -25,7 +25,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
     const runtime = yield* GatewayRuntime
 
     const summarize = (device: PairedDevice) =>
-      Effect.map(runtime.sessions, (sessions): PairedDeviceSummary => summarizePaired(device, sessions.some((s) => s.deviceId === device.deviceId)))
+      Effect.map(runtime.sessions, (sessions): PairedDeviceSummary => summarizePaired(device, sessions.filter((s) => s.deviceId === device.deviceId).map((s) => s.connectedAtMs)))
 
     const deviceOrFail = (deviceId: string) =>
       Effect.flatMap(registry.get(deviceId).pipe(Effect.orDie), Option.match({
