@@ -123,12 +123,15 @@ describe("the original's clients against our gateway", () => {
       ["config.get", answers["config.get"]!.payload],
       ["device.pair.list", answers["device.pair.list"]!.payload],
       ["device.pair.list.paired.0", answers["device.pair.list"]!.payload.paired[0]],
-      ["device.pair.list.paired.0.tokens.0", answers["device.pair.list"]!.payload.paired[0].tokens[0]]
+      ["device.pair.list.paired.0.tokens.0", answers["device.pair.list"]!.payload.paired[0].tokens[0]],
+      ["logs.tail", answers["logs.tail"]!.payload]
     ]
     for (const [key, value] of checks) expect({ key, mismatches: shapeMismatches(value, shapes[key]!) }).toEqual({ key, mismatches: [] })
     // Ours are kept as additions.
     expect(answers["status"]!.payload).toMatchObject({ authMode: "token", bind: "loopback" })
     expect(answers["health"]!.payload.version).toEqual(expect.any(String))
+    // Without a cursor the Logs view starts at the tail of the file.
+    expect(answers["logs.tail"]!.payload.cursor).toBe(answers["logs.tail"]!.payload.size)
   })
 
   it("unknown params: ignored where the original ignores them, refused where it refuses them, prototype keys always refused", async () => {

@@ -14,6 +14,7 @@ export interface ProcessSample {
     readonly delayP99Ms: number
     readonly delayMaxMs: number
     readonly utilization: number
+    readonly cpuCoreRatio: number
   }
   readonly memory: {
     readonly rssBytes: number
