@@ -316,7 +316,7 @@ describe("GatewayLogLive tail", () => {
       Effect.gen(function*() {
         const log = yield* GatewayLog
         const page = yield* log.tail({})
-        expect(page).toEqual({ file: yield* log.currentFile, cursor: 0, size: 0, lines: [] })
+        expect(page).toEqual({ file: yield* log.currentFile, cursor: 0, size: 0, lines: [], truncated: false, reset: false })
       })
     )
   })
