@@ -59,13 +59,26 @@ export const reject = (requestId: string, json: boolean, options: ConnectOptions
 export const remove = (deviceId: string, json: boolean, options: ConnectOptions) =>
   withClient((client) => Effect.flatMap(client.call(Methods.devicePairRemove, { deviceId }, options), (r) => print(json, r, `Removed device ${short(r.deviceId)}; its tokens no longer work.`)))
 
-export const rename = (deviceId: string, label: string, json: boolean, options: ConnectOptions) =>
-  withClient((client) => Effect.flatMap(client.call(Methods.devicePairRename, { deviceId, label }, options), (r) => print(json, r, `Renamed ${short(r.deviceId)} to ${r.label}.`)))
+/** The device a command acts on, given as `<deviceId>` or the original's `--device <id>`. */
+const requireDevice = (command: string, deviceId: string | undefined) =>
+  deviceId === undefined || deviceId.trim() === ""
+    ? Effect.fail(new ConfigValueInvalid({ message: `devices ${command} needs a device: <deviceId> or --device <id> (see openclaw devices list).` }))
+    : Effect.succeed(deviceId.trim())
 
-export const rotate = (deviceId: string, role: string, scopes: ReadonlyArray<string>, json: boolean, options: ConnectOptions) =>
-  withClient((client) =>
-    Effect.flatMap(client.call(Methods.deviceTokenRotate, { deviceId, role, ...(scopes.length > 0 ? { scopes: [...scopes] } : {}) }, options), (r) =>
-      print(json, r, `Rotated the ${r.role} token of ${short(r.deviceId)} (scopes ${r.scopes.join(",") || "none"}); ${r.tokenDelivery === "in-band" ? "the new token was returned to this device" : "the device must reconnect to receive it"}.`)))
+export const rename = (deviceId: string | undefined, label: string | undefined, json: boolean, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const id = yield* requireDevice("rename", deviceId)
+    if (label === undefined) return yield* new ConfigValueInvalid({ message: "devices rename needs a label: <label> or --name <label>." })
+    return yield* withClient((client) => Effect.flatMap(client.call(Methods.devicePairRename, { deviceId: id, label }, options), (r) => print(json, r, `Renamed ${short(r.deviceId)} to ${r.label}.`)))
+  })
 
-export const revoke = (deviceId: string, role: string, json: boolean, options: ConnectOptions) =>
-  withClient((client) => Effect.flatMap(client.call(Methods.deviceTokenRevoke, { deviceId, role }, options), (r) => print(json, r, `Revoked the ${r.role} token of ${short(r.deviceId)}.`)))
+/** `scopes` undefined keeps the token's scopes; an empty list (`--no-scopes`) rotates to none. */
+export const rotate = (deviceId: string | undefined, role: string, scopes: ReadonlyArray<string> | undefined, json: boolean, options: ConnectOptions) =>
+  Effect.flatMap(requireDevice("rotate", deviceId), (id) =>
+    withClient((client) =>
+      Effect.flatMap(client.call(Methods.deviceTokenRotate, { deviceId: id, role, ...(scopes === undefined ? {} : { scopes: [...scopes] }) }, options), (r) =>
+        print(json, r, `Rotated the ${r.role} token of ${short(r.deviceId)} (scopes ${r.scopes.join(",") || "none"}); ${r.tokenDelivery === "in-band" ? "the new token was returned to this device" : "the device must reconnect to receive it"}.`))))
+
+export const revoke = (deviceId: string | undefined, role: string, json: boolean, options: ConnectOptions) =>
+  Effect.flatMap(requireDevice("revoke", deviceId), (id) =>
+    withClient((client) => Effect.flatMap(client.call(Methods.deviceTokenRevoke, { deviceId: id, role }, options), (r) => print(json, r, `Revoked the ${r.role} token of ${short(r.deviceId)}.`))))
