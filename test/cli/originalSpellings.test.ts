@@ -1,3 +1,4 @@
+import * as fs from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { generateDeviceKeyPair } from "../../src/layers/crypto/ed25519.js"
 import { inProcessHome } from "../support/cliInProcess.js"
@@ -8,7 +9,7 @@ const TOKEN = "spellings-token"
 
 // The original's `openclaw devices rotate|revoke|rename` take `--device <id>` (and `--name`, `--no-scopes`):
 // scripts written for it must work here too.
-describe("devices commands with the original's flags", () => {
+describe("devices and gateway call with the original's flags", () => {
   let gw: RunningGateway
   let deviceId: string
   beforeAll(async () => {
@@ -43,6 +44,15 @@ describe("devices commands with the original's flags", () => {
     const listed = await call(admin.client, "device.pair.list", {})
     admin.client.close()
     expect(listed.payload.paired.find((d: { deviceId: string }) => d.deviceId === deviceId)).toMatchObject({ operatorLabel: "kitchen tablet" })
+  })
+
+  it("gateway call --port <port> reaches the local gateway on that port with the configured token", async () => {
+    const home = inProcessHome()
+    fs.mkdirSync(home.stateDir, { recursive: true })
+    fs.writeFileSync(home.configPath, JSON.stringify({ gateway: { mode: "local", port: 1, auth: { mode: "token", token: TOKEN } } }))
+    const called = await home.run(["gateway", "call", "health", "--port", String(gw.port), "--json"])
+    expect(called.code, called.stderr).toBe(0)
+    expect(JSON.parse(called.stdout)).toMatchObject({ ok: true })
   })
 
   it("without a device the command says how to name one and exits 1", async () => {
