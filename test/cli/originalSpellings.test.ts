@@ -53,6 +53,10 @@ describe("devices and gateway call with the original's flags", () => {
     const called = await home.run(["gateway", "call", "health", "--port", String(gw.port), "--json"])
     expect(called.code, called.stderr).toBe(0)
     expect(JSON.parse(called.stdout)).toMatchObject({ ok: true })
+    // --expect-final waits past an `accepted` answer; a one-phase method answers at once.
+    const final = await home.run(["gateway", "call", "status", "--port", String(gw.port), "--expect-final", "--json"])
+    expect(final.code, final.stderr).toBe(0)
+    expect(JSON.parse(final.stdout)).toMatchObject({ runtimeVersion: expect.any(String) })
   })
 
   it("without a device the command says how to name one and exits 1", async () => {
