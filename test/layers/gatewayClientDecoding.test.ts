@@ -11,6 +11,7 @@ import { configTestLayer } from "../support/configTestLayer.js"
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "../fixtures/original-frames", name), "utf8")).result
 const originalDevices = fixture("device-pair-list.json")
 const originalHealth = fixture("health.json")
+const originalApprove = fixture("device-pair-approve.json")
 
 /**
  * A stand-in for a gateway of another version: challenge, a minimal hello-ok, then each method answered
@@ -51,7 +52,7 @@ describe("our client against the original's answers", () => {
   let original: WebSocketServer
   let broken: WebSocketServer
   beforeAll(async () => {
-    original = await fakeGateway({ "device.pair.list": originalDevices, health: originalHealth })
+    original = await fakeGateway({ "device.pair.list": originalDevices, health: originalHealth, "device.pair.approve": originalApprove })
     // A paired entry without `roles`: a field this client needs.
     broken = await fakeGateway({ "device.pair.list": { pending: [], paired: [{ ...originalDevices.paired[0], roles: undefined }] } })
   })
@@ -65,6 +66,11 @@ describe("our client against the original's answers", () => {
     expect(Either.isRight(result)).toBe(true)
     if (Either.isLeft(result)) return
     expect(result.right.paired[0]).toMatchObject({ scopes: ["operator.read", "operator.write", "operator.admin"], approvedVia: "silent", lastSeenReason: "connect" })
+  })
+
+  it("decodes the original's device.pair.approve answer (its device has no `connected`)", async () => {
+    const result = await callWith(original, (c, url) => c.call(Methods.devicePairApprove, { requestId: originalApprove.requestId }, { url, token: "t" }))
+    expect(result).toEqual(Either.right(originalApprove))
   })
 
   it("health keeps every field of the original's answer (what `health --json` prints)", async () => {

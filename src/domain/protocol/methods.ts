@@ -211,7 +211,8 @@ export const PairedDeviceSummary = Schema.Struct({
   approvedAtMs: opt(Schema.Number),
   lastSeenAtMs: opt(Schema.Number),
   tokens: Schema.Array(TokenSummary),
-  connected: Schema.Boolean
+  /** Always sent here; the original leaves it out of `device.pair.approve`'s answer. */
+  connected: opt(Schema.Boolean)
 })
 export type PairedDeviceSummary = typeof PairedDeviceSummary.Type
 
