@@ -99,6 +99,8 @@ export const renderError = (error: CliError): RenderedError => {
       return { lines: [head, next("check this machine's clock; if it persists, remove the identity folder under the state dir and reconnect")], exitCode: 1 }
     case "GatewayRpcError":
       return { lines: [head], exitCode: 1 }
+    case "GatewayResultInvalid":
+      return { lines: [head, next(`the gateway answers ${error.method} in a shape this CLI does not know: compare \`openclaw --version\` with the gateway's version; \`openclaw gateway call ${error.method}\` shows the raw answer`)], exitCode: 1 }
     case "ServiceManagerUnavailable":
       return { lines: [head, next(SERVICE_MANAGER_UNAVAILABLE_HINT)], exitCode: 1 }
     case "ServiceActionFailed":

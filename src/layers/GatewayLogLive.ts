@@ -85,8 +85,9 @@ const make = (options: GatewayLogOptions) =>
         cursor: page.cursor,
         size: page.size,
         lines: page.lines,
-        ...(page.truncated ? { truncated: true } : {}),
-        ...(page.reset ? { reset: true } : {})
+        // Both flags always, as the original answers (`truncated: true` on a first page cut to the tail).
+        truncated: page.truncated,
+        reset: page.reset
       }
       return result
     })

@@ -1,7 +1,13 @@
 import { Clock, Effect, Layer, Queue, Ref } from "effect"
 import { randomUUID } from "node:crypto"
 import * as os from "node:os"
+import { VERSION } from "../domain/BuildInfo.js"
+import { deviceFamilyOf, type GatewayHostFacts, selfPresenceEntry } from "../domain/gateway/selfPresence.js"
 import { type GatewaySettings, GatewayRuntime, type Session } from "../services/GatewayRuntime.js"
+
+// The address others would reach this host at: the first external IPv4 interface, if any.
+const externalIpv4 = (): string | undefined =>
+  Object.values(os.networkInterfaces()).flatMap((list) => list ?? []).find((i) => i.family === "IPv4" && !i.internal)?.address
 
 /** In-memory runtime state, seeded with the settings the gateway started with. */
 export const GatewayRuntimeLive = (initial: GatewaySettings) =>
@@ -13,6 +19,14 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
       const sessions = yield* Ref.make(new Map<string, Session>())
       const versions = yield* Ref.make({ presence: 0, health: 0 })
       const host = os.hostname()
+      const self: GatewayHostFacts = {
+        host,
+        ip: externalIpv4(),
+        version: VERSION,
+        platform: `${os.platform()} ${os.release()}`,
+        deviceFamily: deviceFamilyOf(os.platform()),
+        instanceId: randomUUID()
+      }
       // A sliding queue of one: any number of session changes leave a single pending signal.
       const dirty = yield* Queue.sliding<void>(1)
       const bumpPresence = Ref.update(versions, (v) => ({ ...v, presence: v.presence + 1 })).pipe(Effect.zipRight(Queue.offer(dirty, undefined)))
@@ -33,8 +47,9 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
             return [true, next] as const
           }).pipe(Effect.flatMap((removed) => (removed ? bumpPresence : Effect.void)), Effect.withSpan("GatewayRuntime.removeSession")),
         sessions: Effect.map(Ref.get(sessions), (map) => [...map.values()]),
-        presence: Effect.map(Ref.get(sessions), (map) =>
-          [...map.values()].map((s) => ({
+        presence: Effect.zipWith(Ref.get(sessions), Clock.currentTimeMillis, (map, now) => [
+          selfPresenceEntry(self, now),
+          ...[...map.values()].map((s) => ({
             ts: s.connectedAtMs,
             host,
             version: s.clientVersion,
@@ -46,7 +61,7 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
             scopes: [...s.scopes],
             ...(s.deviceId === undefined ? {} : { deviceId: s.deviceId })
           }))
-        ),
+        ]),
         presenceChanged: Queue.take(dirty),
         stateVersion: Ref.get(versions),
         closeSessions: Effect.fn("GatewayRuntime.closeSessions")(function*(predicate: (session: Session) => boolean, code: number, reason: string) {

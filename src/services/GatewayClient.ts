@@ -7,6 +7,8 @@ import type { MethodSpec } from "../domain/protocol/methods.js"
 /** How to reach the gateway; anything left out comes from env and config (spec 3.3). */
 export interface ConnectOptions {
   readonly url?: string | undefined
+  /** The local gateway on this port (the original's `--port`); `url` wins when both are given. */
+  readonly port?: number | undefined
   readonly token?: string | undefined
   readonly password?: string | undefined
   readonly timeoutMs?: number | undefined

@@ -7,7 +7,7 @@ const remote = {
   gateway: { mode: "remote", auth: { token: "local-token", password: "local-pw" }, remote: { url: "wss://gw.example:443", token: "remote-token", password: "remote-pw" } }
 } as OpenClawConfig
 
-const resolve = (config: OpenClawConfig | undefined, env: Record<string, string> = {}, flags: { url?: string; token?: string; password?: string } = {}) =>
+const resolve = (config: OpenClawConfig | undefined, env: Record<string, string> = {}, flags: { url?: string; token?: string; password?: string; port?: number } = {}) =>
   resolveClientTarget({ flags, env, config })
 
 describe("CLI credential precedence (the original's)", () => {
@@ -21,6 +21,12 @@ describe("CLI credential precedence (the original's)", () => {
 
   it("explicit --token / --password are used alone", () => {
     expect(resolve(local, { OPENCLAW_GATEWAY_PASSWORD: "env-pw" }, { token: "flag" })).toMatchObject({ token: "flag", password: undefined })
+  })
+
+  it("--port (the original's) is the local gateway on that port with the local credentials, whatever the env URL or remote mode say", () => {
+    expect(resolve(local, { OPENCLAW_GATEWAY_URL: "ws://10.0.0.9:1" }, { port: 19555 })).toMatchObject({ url: "ws://127.0.0.1:19555", token: "config-token", explicitUrl: false })
+    expect(resolve(remote, {}, { port: 19555 })).toMatchObject({ url: "ws://127.0.0.1:19555", token: "local-token" })
+    expect(resolve(local, {}, { port: 19555, url: "ws://10.0.0.2:18789" }).url).toBe("ws://10.0.0.2:18789")
   })
 
   it("an explicit --url takes no stored or env credentials", () => {

@@ -189,7 +189,7 @@ describe("device-less connections (spec 3.4)", () => {
 
     it("a device-less operator that is not the local cli gets its scopes cleared", async () => {
       const r = await attempt(gw(), { token: TOKEN, clientId: "openclaw-tui", clientMode: "cli", device: null })
-      expect(r.payload.auth).toEqual({ role: "operator", scopes: [] })
+      expect(r.payload.auth).toEqual({ method: "token", role: "operator", scopes: [] })
     })
   })
 })

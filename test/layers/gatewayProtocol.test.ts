@@ -208,34 +208,20 @@ describe("pairing", () => {
     second.client.close()
   })
 
-  it("a scope upgrade needs manual approval: PAIRING_REQUIRED with a requestId, then approve lets it in", async () => {
+  it("a paired local device asking for more scopes is upgraded silently, as the original does for local clients", async () => {
     const device = generateDeviceKeyPair()
     const first = await connectRaw(gw.url, { token: TOKEN, device, scopes: ["operator.read"] })
     expect(first.response.ok).toBe(true)
     first.client.close()
-    const admin = await connectRaw(gw.url, { token: TOKEN, scopes: ["operator.admin", "operator.pairing"] })
     const upgrade = await connectRaw(gw.url, { token: TOKEN, device, scopes: ["operator.read", "operator.write"] })
-    expect(upgrade.response.error).toMatchObject({
-      code: "NOT_PAIRED",
-      message: "pairing required: device is asking for more scopes than currently approved",
-      details: { code: "PAIRING_REQUIRED", reason: "scope-upgrade", deviceId: device.deviceId, requestedRole: "operator", requestedScopes: ["operator.read", "operator.write"] }
-    })
-    const requestId = upgrade.response.error?.details?.["requestId"] as string
-    expect(requestId).toMatch(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/)
-    const closed = await upgrade.client.closed
-    expect(closed).toEqual({ code: 1008, reason: `pairing required: device is asking for more scopes than currently approved (requestId: ${requestId})`.slice(0, 120) })
-    const requested = await admin.client.next((f) => f.event === "device.pair.requested")
-    expect(requested.payload.requestId).toBe(requestId)
-    const list = await call(admin.client, "device.pair.list", {})
-    expect(list.payload.pending.map((p: { requestId: string }) => p.requestId)).toContain(requestId)
-    const approved = await call(admin.client, "device.pair.approve", { requestId })
-    expect(approved.ok).toBe(true)
-    expect(approved.payload.device.approvedScopes).toEqual(expect.arrayContaining(["operator.read", "operator.write"]))
-    const resolved = await admin.client.next((f) => f.event === "device.pair.resolved")
-    expect(resolved.payload).toMatchObject({ requestId, decision: "approved" })
-    const retry = await connectRaw(gw.url, { token: TOKEN, device, scopes: ["operator.read", "operator.write"] })
-    expect(retry.response.ok).toBe(true)
-    retry.client.close()
+    expect({ ok: upgrade.response.ok, error: upgrade.response.error }).toEqual({ ok: true, error: undefined })
+    expect(upgrade.response.payload.auth.scopes).toEqual(["operator.read", "operator.write"])
+    const list = await call(upgrade.client, "device.pair.list", {})
+    expect(list.ok).toBe(false) // read+write does not include pairing: ask an admin
+    upgrade.client.close()
+    const admin = await connectRaw(gw.url, { token: TOKEN, scopes: ["operator.admin", "operator.pairing"] })
+    const paired = (await call(admin.client, "device.pair.list", {})).payload.paired.find((d: { deviceId: string }) => d.deviceId === device.deviceId)
+    expect(paired.scopes).toEqual(expect.arrayContaining(["operator.read", "operator.write"]))
     expect((await call(admin.client, "device.pair.approve", { requestId: "nope" })).error?.message).toBe("unknown requestId")
     admin.client.close()
   })

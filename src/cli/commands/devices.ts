@@ -23,19 +23,34 @@ const reject = Command.make("reject", { requestId: Args.text({ name: "requestId"
 const remove = Command.make("remove", { deviceId: Args.text({ name: "deviceId" }), ...common }, (a) =>
   Effect.flatMap(Effect.promise(handlers), (m) => m.remove(a.deviceId, a.json, toConnectOptions(a)))).pipe(Command.withDescription("Remove a paired device"))
 
-const rename = Command.make("rename", { deviceId: Args.text({ name: "deviceId" }), label: Args.text({ name: "label" }), ...common }, (a) =>
-  Effect.flatMap(Effect.promise(handlers), (m) => m.rename(a.deviceId, a.label, a.json, toConnectOptions(a)))).pipe(Command.withDescription("Set a paired device's label"))
+// The original names the device with `--device <id>` (and the label with `--name`); the positional form is ours.
+const deviceId = Args.text({ name: "deviceId" }).pipe(Args.optional)
+const device = Options.text("device").pipe(Options.optional, Options.withDescription("Device id (instead of the <deviceId> argument)"))
+const pick = (positional: Option.Option<string>, flag: Option.Option<string>) => Option.getOrUndefined(Option.orElse(flag, () => positional))
+
+const rename = Command.make(
+  "rename",
+  { deviceId, label: Args.text({ name: "label" }).pipe(Args.optional), device, name: Options.text("name").pipe(Options.optional, Options.withDescription("Operator-assigned label, at most 64 characters (instead of the <label> argument)")), ...common },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.rename(pick(a.deviceId, a.device), pick(a.label, a.name), a.json, toConnectOptions(a)))
+).pipe(Command.withDescription("Set a paired device's label"))
 
 const role = Options.text("role").pipe(Options.withDefault("operator"), Options.withDescription("Token role"))
 
 const rotate = Command.make(
   "rotate",
-  { deviceId: Args.text({ name: "deviceId" }), role, scope: Options.text("scope").pipe(Options.repeated, Options.withDescription("Scope for the new token (repeatable; default: keep)")), ...common },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.rotate(a.deviceId, a.role, a.scope, a.json, toConnectOptions(a)))
+  {
+    deviceId,
+    device,
+    role,
+    scope: Options.text("scope").pipe(Options.repeated, Options.withDescription("Scope for the new token (repeatable; default: keep)")),
+    noScopes: Options.boolean("no-scopes").pipe(Options.withDescription("Rotate with an empty scope set")),
+    ...common
+  },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.rotate(pick(a.deviceId, a.device), a.role, a.noScopes ? [] : a.scope.length > 0 ? a.scope : undefined, a.json, toConnectOptions(a)))
 ).pipe(Command.withDescription("Rotate a device token"))
 
-const revoke = Command.make("revoke", { deviceId: Args.text({ name: "deviceId" }), role, ...common }, (a) =>
-  Effect.flatMap(Effect.promise(handlers), (m) => m.revoke(a.deviceId, a.role, a.json, toConnectOptions(a)))).pipe(Command.withDescription("Revoke a device token"))
+const revoke = Command.make("revoke", { deviceId, device, role, ...common }, (a) =>
+  Effect.flatMap(Effect.promise(handlers), (m) => m.revoke(pick(a.deviceId, a.device), a.role, a.json, toConnectOptions(a)))).pipe(Command.withDescription("Revoke a device token"))
 
 /** `openclaw devices`: pairing and device tokens. */
 export const devicesCommand = Command.make("devices").pipe(

@@ -36,11 +36,13 @@ const callCommand = Command.make(
     method: Args.text({ name: "method" }).pipe(Args.withDescription("RPC method, e.g. health or status")),
     params: Options.text("params").pipe(Options.optional, Options.withDescription("Params as a JSON object")),
     json: Options.boolean("json").pipe(Options.withDescription("Print the result as JSON (the default)")),
+    expectFinal: Options.boolean("expect-final").pipe(Options.withDescription("Wait for the final response of a two-phase method (agent)")),
+    port: Options.integer("port").pipe(Options.optional, Options.withDescription("Local gateway port (instead of the configured one)")),
     ...connectionOptions
   },
   (args) =>
     Effect.flatMap(Effect.promise(() => import("../handlers/gatewayCall.js")), (m) =>
-      m.gatewayCall(args.method, Option.getOrUndefined(args.params), toConnectOptions(args)))
+      m.gatewayCall(args.method, Option.getOrUndefined(args.params), { ...toConnectOptions(args), port: Option.getOrUndefined(args.port) }, args.expectFinal))
 ).pipe(Command.withDescription("Call one gateway RPC method and print its result"))
 
 /** `openclaw gateway`: run the gateway (the default) or call it. */

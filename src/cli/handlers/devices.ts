@@ -24,14 +24,14 @@ export const list = (json: boolean, options: ConnectOptions) =>
       lines.push(`Pending (${result.pending.length})`)
       if (result.pending.length > 0) {
         lines.push(table(["Request", "Device", "Role", "Scopes", "Reason", "Client", "Age"], result.pending.map((p) => [
-          p.requestId, short(p.deviceId), p.role, p.scopes.join(",") || "-", p.reason, `${p.clientId ?? "?"}/${p.platform ?? "?"}`, age(now, p.ts)
+          p.requestId, short(p.deviceId), p.role, p.scopes.join(",") || "-", p.reason ?? "-", `${p.clientId ?? "?"}/${p.platform ?? "?"}`, age(now, p.ts)
         ])))
         lines.push(`Approve with: openclaw devices approve <requestId>  (or --latest)`)
       }
       lines.push("", `Paired (${result.paired.length})`)
       if (result.paired.length > 0) {
         lines.push(table(["Device", "Name", "Roles", "Scopes", "Connected"], result.paired.map((d) => [
-          short(d.deviceId), d.operatorLabel ?? d.displayName ?? d.clientId ?? "-", d.roles.join(","), d.approvedScopes.join(",") || "-", d.connected ? "yes" : "no"
+          short(d.deviceId), d.operatorLabel ?? d.displayName ?? d.clientId ?? "-", d.roles.join(","), d.scopes.join(",") || "-", d.connected ? "yes" : "no"
         ])))
       }
       yield* Console.log(lines.join("\n"))
@@ -50,7 +50,7 @@ export const approve = (requestId: string | undefined, latest: boolean, json: bo
         id = newest.requestId
       }
       const result = yield* client.call(Methods.devicePairApprove, { requestId: id }, options)
-      yield* print(json, result, `Approved ${short(result.device.deviceId)} (${result.device.roles.join(",")}; scopes ${result.device.approvedScopes.join(",") || "none"}). The device can connect now.`)
+      yield* print(json, result, `Approved ${short(result.device.deviceId)} (${result.device.roles.join(",")}; scopes ${result.device.scopes.join(",") || "none"}). The device can connect now.`)
     }))
 
 export const reject = (requestId: string, json: boolean, options: ConnectOptions) =>
@@ -59,13 +59,26 @@ export const reject = (requestId: string, json: boolean, options: ConnectOptions
 export const remove = (deviceId: string, json: boolean, options: ConnectOptions) =>
   withClient((client) => Effect.flatMap(client.call(Methods.devicePairRemove, { deviceId }, options), (r) => print(json, r, `Removed device ${short(r.deviceId)}; its tokens no longer work.`)))
 
-export const rename = (deviceId: string, label: string, json: boolean, options: ConnectOptions) =>
-  withClient((client) => Effect.flatMap(client.call(Methods.devicePairRename, { deviceId, label }, options), (r) => print(json, r, `Renamed ${short(r.deviceId)} to ${r.label}.`)))
+/** The device a command acts on, given as `<deviceId>` or the original's `--device <id>`. */
+const requireDevice = (command: string, deviceId: string | undefined) =>
+  deviceId === undefined || deviceId.trim() === ""
+    ? Effect.fail(new ConfigValueInvalid({ message: `devices ${command} needs a device: <deviceId> or --device <id> (see openclaw devices list).` }))
+    : Effect.succeed(deviceId.trim())
 
-export const rotate = (deviceId: string, role: string, scopes: ReadonlyArray<string>, json: boolean, options: ConnectOptions) =>
-  withClient((client) =>
-    Effect.flatMap(client.call(Methods.deviceTokenRotate, { deviceId, role, ...(scopes.length > 0 ? { scopes: [...scopes] } : {}) }, options), (r) =>
-      print(json, r, `Rotated the ${r.role} token of ${short(r.deviceId)} (scopes ${r.scopes.join(",") || "none"}); ${r.tokenDelivery === "in-band" ? "the new token was returned to this device" : "the device must reconnect to receive it"}.`)))
+export const rename = (deviceId: string | undefined, label: string | undefined, json: boolean, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const id = yield* requireDevice("rename", deviceId)
+    if (label === undefined) return yield* new ConfigValueInvalid({ message: "devices rename needs a label: <label> or --name <label>." })
+    return yield* withClient((client) => Effect.flatMap(client.call(Methods.devicePairRename, { deviceId: id, label }, options), (r) => print(json, r, `Renamed ${short(r.deviceId)} to ${r.label}.`)))
+  })
 
-export const revoke = (deviceId: string, role: string, json: boolean, options: ConnectOptions) =>
-  withClient((client) => Effect.flatMap(client.call(Methods.deviceTokenRevoke, { deviceId, role }, options), (r) => print(json, r, `Revoked the ${r.role} token of ${short(r.deviceId)}.`)))
+/** `scopes` undefined keeps the token's scopes; an empty list (`--no-scopes`) rotates to none. */
+export const rotate = (deviceId: string | undefined, role: string, scopes: ReadonlyArray<string> | undefined, json: boolean, options: ConnectOptions) =>
+  Effect.flatMap(requireDevice("rotate", deviceId), (id) =>
+    withClient((client) =>
+      Effect.flatMap(client.call(Methods.deviceTokenRotate, { deviceId: id, role, ...(scopes === undefined ? {} : { scopes: [...scopes] }) }, options), (r) =>
+        print(json, r, `Rotated the ${r.role} token of ${short(r.deviceId)} (scopes ${r.scopes.join(",") || "none"}); ${r.tokenDelivery === "in-band" ? "the new token was returned to this device" : "the device must reconnect to receive it"}.`))))
+
+export const revoke = (deviceId: string | undefined, role: string, json: boolean, options: ConnectOptions) =>
+  Effect.flatMap(requireDevice("revoke", deviceId), (id) =>
+    withClient((client) => Effect.flatMap(client.call(Methods.deviceTokenRevoke, { deviceId: id, role }, options), (r) => print(json, r, `Revoked the ${r.role} token of ${short(r.deviceId)}.`))))

@@ -2,8 +2,8 @@ import { Console, Effect } from "effect"
 import { ConfigValueInvalid } from "../../domain/errors.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
 
-/** `openclaw gateway call <method>`: one RPC, its payload printed as JSON. */
-export const gatewayCall = (method: string, rawParams: string | undefined, options: ConnectOptions) =>
+/** `openclaw gateway call <method>`: one RPC, its payload printed as JSON (`--port`, `--expect-final` as the original). */
+export const gatewayCall = (method: string, rawParams: string | undefined, options: ConnectOptions, expectFinal = false) =>
   Effect.gen(function*() {
     let params: unknown = {}
     if (rawParams !== undefined) {
@@ -14,6 +14,9 @@ export const gatewayCall = (method: string, rawParams: string | undefined, optio
       }
     }
     const client = yield* GatewayClient
-    const payload = yield* client.callRaw(method, params, options)
+    // `--expect-final`: a two-phase method's `accepted` answer is skipped for the final one.
+    const payload = expectFinal
+      ? yield* Effect.scoped(Effect.flatMap(client.connect(options), (connection) => connection.request(method, params, options.timeoutMs, { expectFinal: true })))
+      : yield* client.callRaw(method, params, options)
     yield* Console.log(JSON.stringify(payload, null, 2))
   })

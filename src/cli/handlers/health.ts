@@ -16,9 +16,9 @@ export const health = (json: boolean, options: ConnectOptions) =>
     if (json) yield* Console.log(JSON.stringify(result, null, 2))
     else {
       yield* Console.log(`Gateway: ${result.ok ? "ok" : "unhealthy"} (${latency}ms)${result.version === undefined ? "" : ` · version ${result.version}`}${result.uptimeMs === undefined ? "" : ` · up ${duration(result.uptimeMs)}`}`)
-      const sessions = result.sessions["count"]
-      if (typeof sessions === "number") yield* Console.log(`Sessions: ${sessions}`)
-      const channels = Object.keys(result.channels)
+      const sessions = result.sessions?.count
+      if (sessions !== undefined) yield* Console.log(`Sessions: ${sessions}`)
+      const channels = Object.keys(result.channels ?? {})
       yield* Console.log(`Channels: ${channels.length === 0 ? "none configured" : channels.join(", ")}`)
     }
     if (!result.ok) return yield* new CliExit({ code: 1 })

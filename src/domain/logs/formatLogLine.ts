@@ -3,11 +3,41 @@ export type LogLine =
   | { readonly kind: "log"; readonly time: string; readonly level: string; readonly subsystem: string | undefined; readonly message: string; readonly record: Readonly<Record<string, unknown>> }
   | { readonly kind: "raw"; readonly line: string }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+
+// The original's logger names itself with a JSON object (`{"subsystem":"gateway/ws"}`, `{"module":"cron"}`) or a plain name.
+const subsystemOfName = (name: unknown): string | undefined => {
+  if (typeof name !== "string" || !name.startsWith("{")) return undefined
+  try {
+    const parsed: unknown = JSON.parse(name)
+    if (!isRecord(parsed)) return undefined
+    const found = parsed["subsystem"] ?? parsed["module"]
+    return typeof found === "string" ? found : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * A line in the original's format (tslog): arguments under `"0"`, `"1"`, ... (the first is the logger's
+ * name when it has one), level and name under `_meta`, usually `time` and `message` too.
+ */
+const parseOriginalLine = (r: Record<string, unknown>, meta: Record<string, unknown>): LogLine | undefined => {
+  const level = meta["logLevelName"]
+  if (typeof level !== "string") return undefined
+  const name = meta["name"]
+  const args = Object.keys(r).filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b)).map((k) => r[k])
+  const texts = (args[0] === name ? args.slice(1) : args).filter((a): a is string => typeof a === "string")
+  const message = typeof r["message"] === "string" ? r["message"] : texts.join(" ")
+  const time = typeof r["time"] === "string" ? r["time"] : typeof meta["date"] === "string" ? meta["date"] : ""
+  return { kind: "log", time, level: level.toLowerCase(), subsystem: subsystemOfName(name), message, record: r }
+}
+
 export const parseLogLine = (line: string): LogLine => {
   try {
     const value: unknown = JSON.parse(line)
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      const r = value as Record<string, unknown>
+    if (isRecord(value)) {
+      const r = value
       if (typeof r["message"] === "string" && typeof r["level"] === "string") {
         return {
           kind: "log",
@@ -18,6 +48,9 @@ export const parseLogLine = (line: string): LogLine => {
           record: r
         }
       }
+      const meta = r["_meta"]
+      const original = isRecord(meta) ? parseOriginalLine(r, meta) : undefined
+      if (original !== undefined) return original
     }
   } catch {
     // Not JSON: shown as it is.

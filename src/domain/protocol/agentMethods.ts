@@ -129,8 +129,12 @@ export const ChatHistoryResult = Schema.Struct({
 export const ChatAbortParams = Schema.Struct({ sessionKey: NonEmpty, runId: opt(NonEmpty) })
 export const ChatAbortResult = Schema.Struct({ ok: Schema.Boolean, aborted: Schema.Boolean, runIds: Schema.Array(Schema.String) })
 
+/** Rows per page when the caller names no limit, as the original (`limitApplied: 100`). */
+export const SESSIONS_LIST_DEFAULT_LIMIT = 100
+
 export const SessionsListParams = Schema.Struct({
   limit: opt(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))),
+  offset: opt(Schema.Int.pipe(Schema.nonNegative())),
   activeMinutes: opt(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))),
   includeGlobal: opt(Schema.Boolean),
   includeUnknown: opt(Schema.Boolean),
@@ -139,7 +143,11 @@ export const SessionsListParams = Schema.Struct({
   label: opt(Schema.String),
   spawnedBy: opt(Schema.String),
   agentId: opt(Schema.String),
-  search: opt(Schema.String)
+  search: opt(Schema.String),
+  // The original's Control UI sends both on boot (control-ui.md 5); every agent here is configured
+  // and there are no session owners, so neither changes the list.
+  configuredAgentsOnly: opt(Schema.Boolean),
+  ownerFirst: opt(Schema.Boolean)
 })
 export type SessionsListParams = typeof SessionsListParams.Type
 
@@ -169,6 +177,13 @@ export const SessionsListResult = Schema.Struct({
   ts: Schema.Number,
   path: Schema.String,
   count: Schema.Number,
+  /** Paging, as the original: rows matching before the page was cut, the page size, where the next page starts. */
+  totalCount: Schema.Number,
+  limitApplied: Schema.Number,
+  nextOffset: Schema.NullOr(Schema.Number),
+  hasMore: Schema.Boolean,
+  /** Session owners (multi-user installs); this gateway has one operator, so none are listed. */
+  owners: Schema.Array(Schema.Unknown),
   defaults: Schema.Struct({
     modelProvider: Schema.NullOr(Schema.String),
     model: Schema.NullOr(Schema.String),

@@ -23,7 +23,8 @@ const first = (...values: ReadonlyArray<string | undefined>) => values.find((v) 
  * the config); remote mode takes `gateway.remote.token` before the env token, the env password first.
  */
 export const resolveClientTarget = (input: {
-  readonly flags: { readonly url?: string | undefined; readonly token?: string | undefined; readonly password?: string | undefined }
+  /** `port`: the original's `--port`, the local gateway on another port (local credentials, no env or remote URL). */
+  readonly flags: { readonly url?: string | undefined; readonly token?: string | undefined; readonly password?: string | undefined; readonly port?: number | undefined }
   readonly env: Readonly<Record<string, string | undefined>>
   readonly config: OpenClawConfig | undefined
   readonly dev?: boolean
@@ -36,11 +37,12 @@ export const resolveClientTarget = (input: {
   if (flagUrl !== undefined) {
     return { url: flagUrl, token: flagToken, password: flagPassword, explicitUrl: true, source: "flag" }
   }
-  const remote = config?.gateway?.mode === "remote"
-  const envUrl = nonEmpty(env["OPENCLAW_GATEWAY_URL"])
+  const flagPort = flags.port
+  const remote = flagPort === undefined && config?.gateway?.mode === "remote"
+  const envUrl = flagPort === undefined ? nonEmpty(env["OPENCLAW_GATEWAY_URL"]) : undefined
   const remoteUrl = remote ? nonEmpty(config?.gateway?.remote?.url) : undefined
   const { port } = resolveGatewayPort({ env, configPort: config?.gateway?.port, dev: input.dev })
-  const url = envUrl ?? remoteUrl ?? `ws://127.0.0.1:${port}`
+  const url = envUrl ?? remoteUrl ?? `ws://127.0.0.1:${flagPort ?? port}`
   const source = envUrl !== undefined ? "env" : remote ? "remote-config" : "local-config"
   const target = (token: string | undefined, password: string | undefined): ClientTarget => ({ url, token, password, explicitUrl: false, source })
   if (explicit) return target(flagToken, flagPassword)

@@ -31,7 +31,19 @@ export class GatewayRpcError extends Schema.TaggedError<GatewayRpcError>()("Gate
   retryAfterMs: Schema.optionalWith(Schema.Number, { exact: true })
 }) {}
 
-export type GatewayClientError = GatewayConnectFailed | GatewayTimeout | GatewayRpcError | GatewayAuthError | PairingRequired | DeviceAuthError
+/**
+ * The gateway answered, but a result lacks what this client needs: names the method and the field, so
+ * a version difference is never mistaken for a gateway that is down.
+ */
+export class GatewayResultInvalid extends Schema.TaggedError<GatewayResultInvalid>()("GatewayResultInvalid", {
+  code: Schema.tag("GATEWAY_RESULT_INVALID"),
+  message: Schema.String,
+  method: Schema.String,
+  /** Dotted path of the first offending field (`paired.0.roles`), `<root>` for the whole result. */
+  field: Schema.String
+}) {}
+
+export type GatewayClientError = GatewayConnectFailed | GatewayTimeout | GatewayRpcError | GatewayAuthError | PairingRequired | DeviceAuthError | GatewayResultInvalid
 
 const str = (v: unknown, fallback = "") => (typeof v === "string" ? v : fallback)
 const strings = (v: unknown): ReadonlyArray<string> => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [])

@@ -12,6 +12,16 @@ export const PRE_AUTH_MAX_BYTES = 64 * 1024
 export const MAX_PAYLOAD_BYTES = 26_214_400
 export const MAX_BUFFERED_BYTES = 52_428_800
 export const TICK_INTERVAL_MS = 15_000
+/** Attachment limits advertised in `hello-ok.policy.attachments` (the original's values). */
+export const ATTACHMENT_MAX_BYTES = 19_464_192
+export const ATTACHMENT_MAX_IMAGE_BYTES = 6_291_456
+
+/**
+ * Optional protocol features this gateway implements, as the challenge and `hello-ok.features` list
+ * them. The original advertises `model-catalog-snapshot` (a `models.snapshot` event after hello); this
+ * gateway sends no such event, so it claims none.
+ */
+export const SERVER_CAPABILITIES: ReadonlyArray<string> = []
 
 /** Wire error codes clients branch on (`error.code`). */
 export const ErrorCode = Schema.Literal(
@@ -122,7 +132,10 @@ export const ConnectClient = Schema.Struct({
   displayName: opt(Schema.String),
   deviceFamily: opt(Schema.String),
   modelIdentifier: opt(Schema.String),
-  instanceId: opt(Schema.String)
+  instanceId: opt(Schema.String),
+  // The original's Control UI sends both on every connect (control-ui.md 3.1).
+  buildId: opt(Schema.String.pipe(Schema.maxLength(96))),
+  timeZone: opt(Schema.String)
 })
 
 export const ConnectAuth = Schema.Struct({
@@ -157,7 +170,9 @@ export const ConnectParams = Schema.Struct({
   auth: opt(ConnectAuth),
   device: opt(ConnectDevice),
   locale: opt(Schema.String),
-  userAgent: opt(Schema.String)
+  userAgent: opt(Schema.String),
+  /** Sent when the challenge advertises `model-catalog-snapshot`; accepted, no snapshot is pushed yet. */
+  modelCatalog: opt(Schema.Struct({ sessionKey: opt(Schema.String) }))
 })
 export type ConnectParams = typeof ConnectParams.Type
 
@@ -178,6 +193,8 @@ export const HelloOk = Schema.Struct({
   }),
   snapshot: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
   auth: Schema.Struct({
+    /** How this socket authenticated: `token`, `password`, `none`, `trusted-proxy`, `device-token`. */
+    method: opt(Schema.String),
     role: Schema.String,
     scopes: Schema.Array(Schema.String),
     deviceToken: opt(Schema.String),
@@ -186,7 +203,8 @@ export const HelloOk = Schema.Struct({
   policy: Schema.Struct({
     maxPayload: Schema.Number,
     maxBufferedBytes: Schema.Number,
-    tickIntervalMs: Schema.Number
+    tickIntervalMs: Schema.Number,
+    attachments: opt(Schema.Struct({ maxBytes: Schema.Number, maxImageBytes: Schema.Number }))
   })
 })
 export type HelloOk = typeof HelloOk.Type

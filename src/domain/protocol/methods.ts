@@ -1,9 +1,17 @@
 import { Schema } from "effect"
-import { PairedDevice, PendingRequest } from "../pairing/records.js"
+import { DeviceMetadata, PendingRequest } from "../pairing/records.js"
 import { opt } from "../opt.js"
 
 const AnyRecord = Schema.Record({ key: Schema.String, value: Schema.Unknown })
-const Empty = Schema.Struct({})
+/** Params of a method that takes none and ignores whatever is sent. */
+const NoParams = Schema.Struct({})
+/**
+ * Params of a method that takes none and refuses any key. An empty Struct accepts every object even
+ * with `onExcessProperty: "error"`, so each key is reported here, as the excess check would.
+ */
+const Empty = Schema.Struct({}).pipe(
+  Schema.filter((params) => Object.keys(params).map((key) => ({ path: [key], message: "is unexpected" })))
+)
 
 /** Who may call a method: any authenticated socket, node role only, or an operator scope. */
 export type MethodAccess = "any" | "node" | `operator.${string}`
@@ -16,6 +24,11 @@ export interface MethodSpec<P = unknown, R = unknown> {
   readonly result: Schema.Schema<R, unknown>
   /** Counted by the control-plane write limiter (30 per 60 s per method, device and IP). */
   readonly controlPlaneWrite?: boolean
+  /**
+   * Unknown params are refused unless this says `ignore`: the original ignores them on its read-only
+   * probes (`health`, `status`, `system-presence`) and refuses them everywhere else.
+   */
+  readonly unknownParams?: "ignore"
 }
 
 const method = <P, PI, R, RI>(
@@ -23,28 +36,68 @@ const method = <P, PI, R, RI>(
   access: MethodAccess,
   params: Schema.Schema<P, PI>,
   result: Schema.Schema<R, RI>,
-  extra: { readonly controlPlaneWrite?: boolean } = {}
+  extra: { readonly controlPlaneWrite?: boolean; readonly unknownParams?: "ignore" } = {}
 ): MethodSpec<P, R> => ({ name, access, params: params as Schema.Schema<P, unknown>, result: result as Schema.Schema<R, unknown>, ...extra })
 
+// Sub-objects we report but never read back are kept open, so a newer original's additions decode.
+const SessionsBlock = Schema.Struct({ path: Schema.String, count: Schema.Number, recent: Schema.Array(Schema.Unknown) })
+
+/**
+ * `health`, field for field as the original 2026.9.6 answers (what its clients read), then ours
+ * (`version`, `uptimeMs`, `connections`). Only `ok`, `ts`, `durationMs` are required, so our client
+ * decodes any gateway's answer; the gateway always sends every field.
+ */
 export const HealthResult = Schema.Struct({
   ok: Schema.Boolean,
   ts: Schema.Number,
   durationMs: Schema.Number,
-  channels: AnyRecord,
-  sessions: AnyRecord,
+  plugins: opt(Schema.Struct({ loaded: Schema.Array(Schema.String), errors: Schema.Array(Schema.Unknown), unavailable: Schema.Array(Schema.Unknown) })),
+  configReload: opt(AnyRecord),
+  channels: opt(AnyRecord),
+  channelOrder: opt(Schema.Array(Schema.String)),
+  channelLabels: opt(AnyRecord),
+  heartbeatSeconds: opt(Schema.Number),
+  defaultAgentId: opt(Schema.String),
+  agents: opt(Schema.Array(Schema.Struct({ agentId: Schema.String, isDefault: Schema.Boolean, heartbeat: AnyRecord, sessions: SessionsBlock }))),
+  sessions: opt(SessionsBlock),
+  modelRuntime: opt(AnyRecord),
+  eventLoop: opt(AnyRecord),
   version: opt(Schema.String),
-  uptimeMs: opt(Schema.Number)
+  uptimeMs: opt(Schema.Number),
+  connections: opt(Schema.Number)
 })
 export type HealthResult = typeof HealthResult.Type
 
+/**
+ * `status`, the original's fields (its `openclaw status --json` reads `sessions.byAgent`, `heartbeat`,
+ * `channelSummary`, ...), then ours (`uptimeMs`, `authMode`, `bind`, `port`, `connections`, and for
+ * admins `configPath`, `stateDir`). Our client needs only `runtimeVersion`.
+ */
 export const StatusResult = Schema.Struct({
   runtimeVersion: Schema.String,
-  pid: Schema.Number,
-  uptimeMs: Schema.Number,
-  authMode: Schema.String,
-  bind: Schema.String,
-  port: Schema.Number,
-  connections: Schema.Number,
+  heartbeat: opt(Schema.Struct({ defaultAgentId: Schema.String, agents: Schema.Array(AnyRecord) })),
+  channelSummary: opt(Schema.Array(Schema.Unknown)),
+  queuedSystemEvents: opt(Schema.Array(Schema.Unknown)),
+  degradedSecretOwners: opt(Schema.Array(Schema.Unknown)),
+  degradedPlugins: opt(Schema.Array(Schema.Unknown)),
+  tasks: opt(AnyRecord),
+  taskAudit: opt(AnyRecord),
+  sessions: opt(Schema.Struct({
+    paths: Schema.Array(Schema.String),
+    count: Schema.Number,
+    defaults: Schema.Struct({ model: Schema.NullOr(Schema.String), contextTokens: Schema.NullOr(Schema.Number) }),
+    recent: Schema.Array(Schema.Unknown),
+    byAgent: Schema.Array(Schema.Struct({ agentId: Schema.String, path: Schema.String, count: Schema.Number, recent: Schema.Array(Schema.Unknown) }))
+  })),
+  modelRuntime: opt(AnyRecord),
+  eventLoop: opt(AnyRecord),
+  processMemory: opt(AnyRecord),
+  pid: opt(Schema.Number),
+  uptimeMs: opt(Schema.Number),
+  authMode: opt(Schema.String),
+  bind: opt(Schema.String),
+  port: opt(Schema.Number),
+  connections: opt(Schema.Number),
   configPath: opt(Schema.String),
   stateDir: opt(Schema.String)
 })
@@ -53,9 +106,16 @@ export type StatusResult = typeof StatusResult.Type
 export const PresenceEntry = Schema.Struct({
   ts: Schema.Number,
   host: opt(Schema.String),
+  ip: opt(Schema.String),
   version: opt(Schema.String),
   platform: opt(Schema.String),
+  deviceFamily: opt(Schema.String),
   mode: opt(Schema.String),
+  /** Why the entry is there: `self` for the gateway's own entry. */
+  reason: opt(Schema.String),
+  instanceId: opt(Schema.String),
+  /** One human line, as the original renders it. */
+  text: opt(Schema.String),
   deviceId: opt(Schema.String),
   roles: opt(Schema.Array(Schema.String)),
   scopes: opt(Schema.Array(Schema.String)),
@@ -64,14 +124,31 @@ export const PresenceEntry = Schema.Struct({
 })
 export type PresenceEntry = typeof PresenceEntry.Type
 
+/**
+ * `config.get`, the original's fields (`parsed`, `sourceConfig`, `resolved`, `runtimeConfig`, the
+ * include lists, `warnings`, `legacyIssues`, `configRevisionHash`, `appliedConfigHash`) around ours.
+ * Everything is redacted. Our client reads only `path`, `exists`, `hash`, `config`.
+ */
 export const ConfigGetResult = Schema.Struct({
   path: Schema.String,
+  includedPaths: opt(Schema.Array(Schema.String)),
+  includeProvenance: opt(Schema.Array(Schema.Unknown)),
+  agentRosterIncludeOwned: opt(Schema.Boolean),
+  bindingsIncludeOwned: opt(Schema.Boolean),
   exists: Schema.Boolean,
   raw: Schema.NullOr(Schema.String),
+  parsed: opt(Schema.Unknown),
+  sourceConfig: opt(Schema.Unknown),
+  resolved: opt(Schema.Unknown),
+  valid: Schema.Boolean,
+  runtimeConfig: opt(Schema.Unknown),
   config: Schema.Unknown,
   hash: Schema.NullOr(Schema.String),
-  valid: Schema.Boolean,
-  issues: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String }))
+  issues: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String })),
+  warnings: opt(Schema.Array(Schema.Unknown)),
+  legacyIssues: opt(Schema.Array(Schema.Unknown)),
+  configRevisionHash: opt(Schema.NullOr(Schema.String)),
+  appliedConfigHash: opt(Schema.String)
 })
 
 export const ConfigPatchParams = Schema.Struct({
@@ -116,15 +193,38 @@ export const TokenSummary = Schema.Struct({
   lastUsedAtMs: opt(Schema.Number)
 })
 
+/**
+ * A paired device as `device.pair.list` shows it: the original's fields (`role`, `scopes`,
+ * `createdAtMs`, `lastSeenAtMs`, tokens without secrets, `connected`), then ours (`approvedScopes`,
+ * the same list under our record's name). Metadata is optional, so any gateway's answer decodes.
+ */
 export const PairedDeviceSummary = Schema.Struct({
-  ...PairedDevice.fields,
+  deviceId: Schema.String,
+  publicKey: opt(Schema.String),
+  ...DeviceMetadata.fields,
+  operatorLabel: opt(Schema.String),
+  role: opt(Schema.String),
+  roles: Schema.Array(Schema.String),
+  scopes: Schema.Array(Schema.String),
+  approvedScopes: opt(Schema.Array(Schema.String)),
+  createdAtMs: opt(Schema.Number),
+  approvedAtMs: opt(Schema.Number),
+  lastSeenAtMs: opt(Schema.Number),
   tokens: Schema.Array(TokenSummary),
-  connected: Schema.Boolean
+  /** Always sent here; the original leaves it out of `device.pair.approve`'s answer. */
+  connected: opt(Schema.Boolean)
 })
 export type PairedDeviceSummary = typeof PairedDeviceSummary.Type
 
+/** A pending request as listed; `reason` is open so a newer gateway's reasons still decode. */
+export const PendingSummary = Schema.Struct({
+  ...PendingRequest.fields,
+  publicKey: opt(Schema.String),
+  reason: opt(Schema.String)
+})
+
 export const DevicePairListResult = Schema.Struct({
-  pending: Schema.Array(PendingRequest),
+  pending: Schema.Array(PendingSummary),
   paired: Schema.Array(PairedDeviceSummary)
 })
 
@@ -133,9 +233,9 @@ const DeviceIdParams = Schema.Struct({ deviceId: Schema.String.pipe(Schema.minLe
 
 /** The method table: every RPC this gateway serves. */
 export const Methods = {
-  health: method("health", "any", Schema.Struct({ probe: opt(Schema.Boolean) }), HealthResult),
-  status: method("status", "operator.read", Empty, StatusResult),
-  systemPresence: method("system-presence", "operator.read", Empty, Schema.Array(PresenceEntry)),
+  health: method("health", "any", Schema.Struct({ probe: opt(Schema.Boolean) }), HealthResult, { unknownParams: "ignore" }),
+  status: method("status", "operator.read", NoParams, StatusResult, { unknownParams: "ignore" }),
+  systemPresence: method("system-presence", "operator.read", NoParams, Schema.Array(PresenceEntry), { unknownParams: "ignore" }),
   configGet: method("config.get", "operator.read", Empty, ConfigGetResult),
   configPatch: method("config.patch", "operator.admin", ConfigPatchParams, ConfigPatchResult, { controlPlaneWrite: true }),
   logsTail: method("logs.tail", "operator.read", LogsTailParams, LogsTailResult),

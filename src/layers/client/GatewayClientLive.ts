@@ -1,8 +1,8 @@
-import { Clock, Deferred, Effect, Either, Layer, Option, Queue, Schema } from "effect"
+import { Clock, Deferred, Effect, Either, Layer, Option, ParseResult, Queue, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import WebSocket from "ws"
 import { VERSION } from "../../domain/BuildInfo.js"
-import { type GatewayClientError, GatewayConnectFailed, GatewayTimeout, fromWireError } from "../../domain/protocol/clientErrors.js"
+import { type GatewayClientError, GatewayConnectFailed, GatewayResultInvalid, GatewayTimeout, fromWireError } from "../../domain/protocol/clientErrors.js"
 import { isTrustedEndpoint, resolveClientTarget } from "../../domain/protocol/clientCredentials.js"
 import { payloadV3 } from "../../domain/protocol/deviceAuth.js"
 import { isRecord } from "../../domain/isRecord.js"
@@ -20,12 +20,23 @@ import { nonEmpty } from "../../domain/text/nonEmpty.js"
 
 const DEFAULT_TIMEOUT_MS = 10_000
 
-const decodeHello = Schema.decodeUnknown(HelloOk)
+const decodeHello = Schema.decodeUnknown(HelloOk, { onExcessProperty: "preserve" })
 
 // Fields a newer gateway adds are passed through to event consumers.
 const decodeFrame = Schema.decodeUnknownEither(Schema.parseJson(ServerFrame), { onExcessProperty: "preserve" })
 
 const decodeChallenge = Schema.decodeUnknownOption(Schema.Struct({ nonce: Schema.String, ts: Schema.optionalWith(Schema.Number, { exact: true }) }))
+
+/** A result that does not decode: the method, the first offending field and what was wrong with it. */
+const resultInvalid = (method: string, error: ParseResult.ParseError) => {
+  const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  const field = first === undefined || first.path.length === 0 ? "<root>" : first.path.join(".")
+  return new GatewayResultInvalid({
+    message: `gateway returned an unexpected ${method} result: ${field}: ${first?.message ?? "invalid"}`,
+    method,
+    field
+  })
+}
 
 /** A failed response that carries no error object. */
 const missingError: ErrorShape = { code: "UNAVAILABLE", message: "gateway returned a failure without an error" }
@@ -172,9 +183,7 @@ const openConnection = (attempt: Attempt) =>
       auth: attempt.auth,
       ...(device === undefined ? {} : { device })
     })
-    const hello = yield* decodeHello(payload).pipe(
-      Effect.mapError(() => new GatewayConnectFailed({ message: `gateway connect failed: unexpected hello payload (${attempt.url})`, url: attempt.url }))
-    )
+    const hello = yield* decodeHello(payload).pipe(Effect.mapError((error) => resultInvalid("connect", error)))
     return { url: attempt.url, hello, request, events } satisfies GatewayConnection
   })
 
@@ -237,8 +246,9 @@ export const GatewayClientLive = Layer.effect(
       callRaw,
       call: (spec, params, options) =>
         Effect.flatMap(callRaw(spec.name, params, options), (payload) =>
-          Schema.decodeUnknown(spec.result)(payload).pipe(
-            Effect.mapError(() => new GatewayConnectFailed({ message: `gateway returned an unexpected ${spec.name} result`, url: options.url ?? "" }))
+          // Fields this client does not know are kept (`--json` prints them); only missing or mistyped ones fail.
+          Schema.decodeUnknown(spec.result, { onExcessProperty: "preserve" })(payload).pipe(
+            Effect.mapError((error) => resultInvalid(spec.name, error))
           )).pipe(Effect.withSpan("GatewayClient.call", { attributes: { method: spec.name } }))
     })
   })

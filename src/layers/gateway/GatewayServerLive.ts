@@ -1,3 +1,4 @@
+import type * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Data, Duration, Effect, FiberSet, Layer, Ref, Schedule, Stream } from "effect"
 import * as http from "node:http"
 import * as os from "node:os"
@@ -12,6 +13,7 @@ import { GatewayLog } from "../../services/GatewayLog.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import { GatewayPolicy } from "../../services/GatewayPolicy.js"
 import { GatewayServer } from "../../services/GatewayServer.js"
+import { Paths } from "../../services/Paths.js"
 import { Host } from "../../services/Host.js"
 import { MethodRegistry } from "../../services/MethodRegistry.js"
 import { serveSocket } from "./socket.js"
@@ -44,7 +46,7 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
       const registry = yield* DeviceRegistry
       const host = yield* Host
       // ws and http callbacks become fibers owned by this scope: interrupted when the server stops.
-      const run = yield* FiberSet.makeRuntime<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry>()
+      const run = yield* FiberSet.makeRuntime<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry | Paths | FileSystem.FileSystem>()
       const inFlightCount = yield* Ref.make(0)
       const inFlight = { inc: Ref.update(inFlightCount, (n) => n + 1), dec: Ref.update(inFlightCount, (n) => n - 1) }
       const openSockets = yield* Ref.make(0)

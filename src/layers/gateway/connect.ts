@@ -263,7 +263,8 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
       // Browser origins auto-pair only as Control UI/webchat; a paired node is never silently widened.
       const originOk = peer.origin === undefined || browserClient
       const nonOperatorPaired = paired !== undefined && !paired.roles.includes("operator")
-      const reasonOk = decision.reason === "not-paired" || decision.reason === "role-upgrade" ||
+      // Local scope upgrades are silent too (observed on the original 2026.9.6); remote ones wait for approval.
+      const reasonOk = decision.reason === "not-paired" || decision.reason === "role-upgrade" || decision.reason === "scope-upgrade" ||
         (decision.reason === "metadata-upgrade" && !browserClient)
       const autoApprove = local && originOk && reasonOk && !nonOperatorPaired && autoApproveLocalEnabled(settings.config)
       if (autoApprove) {

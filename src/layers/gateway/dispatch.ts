@@ -1,5 +1,6 @@
 import { Effect, Either, Schema } from "effect"
 import { describeParseError } from "../../domain/protocol/describeParseError.js"
+import { prototypeKeyPath } from "../../domain/protocol/prototypeKeys.js"
 import { authorize } from "../../domain/protocol/authorize.js"
 import { type GatewayWireError, InvalidRequest, toErrorShape } from "../../domain/protocol/errors.js"
 import type { ErrorShape, RequestFrame } from "../../domain/protocol/frames.js"
@@ -38,7 +39,12 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
       if (entry.spec.controlPlaneWrite === true) yield* limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)
       // Before any schema sees them: decoding (and later logging) recurses once per level.
       if (nestedDeeperThan(frame.params)) return yield* new InvalidRequest({ message: tooDeepMessage(frame.method) })
-      const params = yield* Either.match(Schema.decodeUnknownEither(entry.spec.params, { errors: "all", onExcessProperty: "error" })(frame.params ?? {}), {
+      const prototypeKey = prototypeKeyPath(frame.params)
+      if (prototypeKey !== undefined) {
+        return yield* new InvalidRequest({ message: `invalid ${frame.method} params: ${truncateEcho(prototypeKey)}: is unexpected` })
+      }
+      const onExcessProperty = entry.spec.unknownParams === "ignore" ? "ignore" : "error"
+      const params = yield* Either.match(Schema.decodeUnknownEither(entry.spec.params, { errors: "all", onExcessProperty })(frame.params ?? {}), {
         onLeft: (error) => Effect.fail(new InvalidRequest({ message: `invalid ${frame.method} params: ${describeParseError(error, entry.spec.params)}` })),
         onRight: (value) => Effect.succeed(value)
       })

@@ -1,20 +1,37 @@
 import { Clock, Effect } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
-import type { HealthResult } from "../../domain/protocol/methods.js"
+import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
+import { sessionIndexPath } from "../../domain/agent/sessionPaths.js"
+import { type HealthInput, healthReport } from "../../domain/gateway/healthReport.js"
+import { heartbeatEvery } from "../../domain/status/renderStatus.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
+import { Paths } from "../../services/Paths.js"
+import { readSessionIndexes } from "../status/sessionIndexes.js"
+import { processSample } from "./processSample.js"
 
-/** The `health` payload: liveness, uptime and what the gateway is serving. */
-export const healthSnapshot = Effect.gen(function*() {
+/** What health and status are built from: stored sessions per agent, connections, the process. */
+export const healthInput = Effect.gen(function*() {
   const runtime = yield* GatewayRuntime
+  const paths = yield* Paths
   const started = yield* Clock.currentTimeMillis
-  const sessions = yield* runtime.sessions
+  const connections = (yield* runtime.sessions).length
+  const settings = yield* runtime.settings
+  const indexes = yield* readSessionIndexes(paths.stateDir)
+  const process = yield* processSample
+  const now = yield* Clock.currentTimeMillis
   return {
-    ok: true,
     ts: started,
-    durationMs: (yield* Clock.currentTimeMillis) - started,
-    channels: {},
-    sessions: { count: sessions.length },
+    durationMs: now - started,
     version: VERSION,
-    uptimeMs: started - runtime.startedAtMs
-  } satisfies HealthResult
+    uptimeMs: started - runtime.startedAtMs,
+    connections,
+    defaultAgentId: DEFAULT_AGENT_ID,
+    defaultIndexPath: sessionIndexPath(paths.stateDir, DEFAULT_AGENT_ID),
+    indexes,
+    heartbeatEvery: heartbeatEvery(settings.config),
+    process
+  } satisfies HealthInput
 })
+
+/** The `health` payload (also hello-ok's `snapshot.health` and the `health` event). */
+export const healthSnapshot = Effect.map(healthInput, healthReport)

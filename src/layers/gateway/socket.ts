@@ -2,10 +2,14 @@ import { Clock, Deferred, type Duration, Effect, Either, Exit, FiberSet, Option,
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
 import type { RawData, WebSocket } from "ws"
-import { VERSION } from "../../domain/BuildInfo.js"
+import { BUILD_ID, VERSION } from "../../domain/BuildInfo.js"
+import { sessionDefaults } from "../../domain/gateway/sessionDefaults.js"
+import { configuredSelection } from "../../domain/models/selection.js"
 import type { PeerInfo } from "../../domain/auth/locality.js"
 import { connectFailureClose, type GatewayWireError, InvalidRequest, type ProtocolMismatch, toErrorShape, truncateCloseReason } from "../../domain/protocol/errors.js"
 import {
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_IMAGE_BYTES,
   type EventFrame,
   MAX_BUFFERED_BYTES,
   MAX_PAYLOAD_BYTES,
@@ -15,6 +19,7 @@ import {
   ConnectClient,
   InboundFrame,
   RequestFrame,
+  SERVER_CAPABILITIES,
   TICK_INTERVAL_MS
 } from "../../domain/protocol/frames.js"
 import { EVENTS } from "../../domain/protocol/methods.js"
@@ -24,6 +29,7 @@ import { EventBus } from "../../services/EventBus.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import { MethodRegistry } from "../../services/MethodRegistry.js"
+import { Paths } from "../../services/Paths.js"
 import { type AcceptedConnect, runConnect } from "./connect.js"
 import { dispatch } from "./dispatch.js"
 import { healthSnapshot } from "./health.js"
@@ -78,13 +84,14 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     const bus = yield* EventBus
     const log = yield* GatewayLog
     const registry = yield* MethodRegistry
+    const paths = yield* Paths
     const scope = yield* Effect.scope
     const connId = randomUUID()
     const nonce = randomUUID()
     const peer = peerOf(req)
     const phase = yield* Ref.make<"pre" | "connecting" | "ready" | "closed">("pre")
     const seq = yield* Ref.make(0)
-    const incoming = yield* Queue.unbounded<{ readonly data: RawData; readonly isBinary: boolean }>()
+    const incoming = yield* Queue.unbounded<RawData>()
     const requests = yield* FiberSet.make<void, never>()
     let session: AcceptedConnect | undefined
 
@@ -144,25 +151,34 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
         const settings = yield* runtime.settings
         const methods = yield* registry.names
         const versions = yield* runtime.stateVersion
+        const admin = accepted.scopes.includes("operator.admin")
         return {
           type: "hello-ok",
           protocol: PROTOCOL_VERSION,
-          server: { version: VERSION, connId, bootId: runtime.bootId },
-          features: { methods, events: [...EVENTS], capabilities: [] },
+          server: { version: VERSION, buildId: BUILD_ID, connId, bootId: runtime.bootId },
+          features: { methods, events: [...EVENTS], capabilities: [...SERVER_CAPABILITIES] },
           snapshot: {
             presence: yield* runtime.presence,
-            health: {},
+            health: yield* healthSnapshot,
             stateVersion: versions,
             uptimeMs: (yield* Clock.currentTimeMillis) - runtime.startedAtMs,
-            authMode: settings.auth.mode,
-            ...(settings.configHash === undefined ? {} : { appliedConfigHash: settings.configHash })
+            ...(settings.configHash === undefined ? {} : { appliedConfigHash: settings.configHash }),
+            sessionDefaults: sessionDefaults(configuredSelection(settings.config).primary !== undefined),
+            ...(admin ? { configPath: paths.configPath, stateDir: paths.stateDir } : {}),
+            authMode: settings.auth.mode
           },
           auth: {
+            method: accepted.authMethod,
             role: accepted.role,
             scopes: accepted.scopes,
             ...(accepted.deviceToken === undefined ? {} : { deviceToken: accepted.deviceToken.token, issuedAtMs: accepted.deviceToken.issuedAtMs })
           },
-          policy: { maxPayload: MAX_PAYLOAD_BYTES, maxBufferedBytes: MAX_BUFFERED_BYTES, tickIntervalMs: TICK_INTERVAL_MS }
+          policy: {
+            maxPayload: MAX_PAYLOAD_BYTES,
+            maxBufferedBytes: MAX_BUFFERED_BYTES,
+            tickIntervalMs: TICK_INTERVAL_MS,
+            attachments: { maxBytes: ATTACHMENT_MAX_BYTES, maxImageBytes: ATTACHMENT_MAX_IMAGE_BYTES }
+          }
         }
       })
 
@@ -252,7 +268,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     const invalidFrame = (id: string, reason: string) =>
       respondError(id, new InvalidRequest({ message: `invalid request frame: ${reason}` }))
 
-    const handleMessage = (data: RawData, isBinary: boolean) =>
+    const handleMessage = (data: RawData) =>
       Effect.gen(function*() {
         const current = yield* Ref.get(phase)
         if (current === "closed") return
@@ -262,10 +278,11 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
             yield* Ref.set(phase, "closed")
             return yield* close(1009, "frame too large before connect")
           }
-          const json = isBinary ? undefined : Either.getRight(decodeJson(textOf(data)))
-          const frame = json === undefined || Option.isNone(json) ? undefined : Either.getRight(decodeInbound(json.value))
-          if (json === undefined || Option.isNone(json) || frame === undefined || Option.isNone(frame) || frame.value.kind !== "request") {
-            const id = json === undefined ? "invalid" : Option.match(Option.flatMap(json, decodeFrameId), { onNone: () => "invalid", onSome: (f) => f.id })
+          // A binary frame holding JSON is read like a text frame, as the original does.
+          const json = Either.getRight(decodeJson(textOf(data)))
+          const frame = Option.isNone(json) ? undefined : Either.getRight(decodeInbound(json.value))
+          if (Option.isNone(json) || frame === undefined || Option.isNone(frame) || frame.value.kind !== "request") {
+            const id = Option.match(Option.flatMap(json, decodeFrameId), { onNone: () => "invalid", onSome: (f) => f.id })
             return yield* failHandshake(id, new InvalidRequest({ message: "invalid request frame" }))
           }
           if (frame.value.method !== "connect") {
@@ -273,9 +290,9 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           }
           return yield* handleConnect(frame.value)
         }
-        if (isBinary) return yield* invalidFrame("invalid", "binary frames are not supported")
+        // Binary frames are read as text; a frame that is not JSON is dropped unanswered, as the original does.
         const json = decodeJson(textOf(data))
-        if (Either.isLeft(json)) return yield* invalidFrame("invalid", "not JSON")
+        if (Either.isLeft(json)) return
         const frame = decodeInbound(json.right)
         if (Either.isLeft(frame)) return yield* invalidFrame("invalid", EXPECTED_REQUEST)
         if (frame.right.kind === "cancel") return
@@ -288,8 +305,8 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
       })
 
     const closed = yield* Deferred.make<void>()
-    ws.on("message", (data, isBinary) => {
-      Queue.unsafeOffer(incoming, { data, isBinary })
+    ws.on("message", (data) => {
+      Queue.unsafeOffer(incoming, data)
     })
     ws.once("close", () => {
       Deferred.unsafeDone(closed, Exit.void)
@@ -309,9 +326,9 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
       })
     )
 
-    yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: yield* Clock.currentTimeMillis } })
+    yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: yield* Clock.currentTimeMillis, capabilities: [...SERVER_CAPABILITIES] } })
     // Messages are handled one at a time in arrival order; requests after hello fork their own fibers.
-    yield* Effect.forkIn(Effect.forever(Effect.flatMap(Queue.take(incoming), (m) => handleMessage(m.data, m.isBinary))), scope)
+    yield* Effect.forkIn(Effect.forever(Effect.flatMap(Queue.take(incoming), handleMessage)), scope)
     yield* Effect.forkIn(
       Effect.sleep(policy.handshakeTimeout).pipe(
         Effect.zipRight(Ref.get(phase)),

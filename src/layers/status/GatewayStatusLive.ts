@@ -1,3 +1,4 @@
+import { isRecord } from "../../domain/isRecord.js"
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Either, Layer, Option, Schema } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
@@ -149,7 +150,8 @@ export const GatewayStatusLive = Layer.effect(
             listeners: owners.map((o) => ({ pid: o.pid, commandLine: o.command }))
           },
           extraServices: Either.isRight(service) ? yield* services.extraServices(options.deep) : [],
-          clients: options.deep && Array.isArray(target?.presence) ? target.presence : null,
+          // The gateway's own presence entry (`reason: "self"`) is not a client session.
+          clients: options.deep && Array.isArray(target?.presence) ? target.presence.filter((p) => !(isRecord(p) && p["reason"] === "self")) : null,
           connections: options.deep
             ? {
               established: scan.clients

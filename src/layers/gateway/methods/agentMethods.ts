@@ -5,7 +5,7 @@ import type { AgentRunEvent } from "../../../domain/agent/events.js"
 import { canonicalSessionKey, resolveRequestSessionKey, sessionKindOf } from "../../../domain/agent/sessionKey.js"
 import { displayHistory, messageText } from "../../../domain/agent/transcript.js"
 import { initialProjection, projectRunEvent, type RunOutcome, terminalChatEvent, type WireEvent } from "../../../domain/agent/wireEvents.js"
-import { AgentMethods, type AgentParams, type AgentResult, type SessionRow, type SessionsListParams } from "../../../domain/protocol/agentMethods.js"
+import { AgentMethods, type AgentParams, type AgentResult, type SessionRow, type SessionsListParams, SESSIONS_LIST_DEFAULT_LIMIT } from "../../../domain/protocol/agentMethods.js"
 import { InvalidRequest, MissingScope, Unavailable } from "../../../domain/protocol/errors.js"
 import { scopeSatisfied } from "../../../domain/protocol/scopes.js"
 import { AgentRunner, type AgentRunRequest, type AgentRunResult } from "../../../services/AgentRunner.js"
@@ -333,11 +333,19 @@ export const AgentMethodsLive = Layer.scopedDiscard(
             activeRunIds: [...runIds]
           })
         }
-        const limited = params.limit === undefined ? rows : rows.slice(0, params.limit)
+        const limit = params.limit ?? SESSIONS_LIST_DEFAULT_LIMIT
+        const offset = params.offset ?? 0
+        const limited = rows.slice(offset, offset + limit)
+        const hasMore = offset + limited.length < rows.length
         return {
           ts: now,
           path,
           count: limited.length,
+          totalCount: rows.length,
+          limitApplied: limit,
+          nextOffset: hasMore ? offset + limited.length : null,
+          hasMore,
+          owners: [],
           defaults: {
             modelProvider: Option.getOrNull(Option.map(defaultTarget, (t) => t.provider)),
             model: Option.getOrNull(Option.map(defaultTarget, (t) => t.model)),

@@ -1,4 +1,5 @@
-import { Clock, Effect, Either, Layer, Option } from "effect"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import { Effect, Either, Layer, Option } from "effect"
 import { parseJson5 } from "../../../domain/config/json5.js"
 import { redactSecrets } from "../../../domain/config/redact.js"
 import { formatConfigPath, getAtPath, type PathSegment } from "../../../domain/ConfigPath.js"
@@ -11,7 +12,9 @@ import { GatewayLog } from "../../../services/GatewayLog.js"
 import { GatewayRuntime } from "../../../services/GatewayRuntime.js"
 import { MethodRegistry } from "../../../services/MethodRegistry.js"
 import { Paths } from "../../../services/Paths.js"
-import { healthSnapshot } from "../health.js"
+import { healthInput, healthSnapshot } from "../health.js"
+import { statusReport } from "../../../domain/gateway/healthReport.js"
+import { configuredSelection } from "../../../domain/models/selection.js"
 import { isRecord } from "../../../domain/isRecord.js"
 import { truncateEcho } from "../../../domain/text/truncateEcho.js"
 
@@ -48,23 +51,25 @@ export const CoreMethodsLive = Layer.effectDiscard(
     const log = yield* GatewayLog
     const paths = yield* Paths
 
-    yield* registry.register(Methods.health, () => Effect.provideService(healthSnapshot, GatewayRuntime, runtime))
+    // Health and status read the session indexes under the state dir: the layer's own services serve them.
+    const context = yield* Effect.context<GatewayRuntime | Paths | FileSystem.FileSystem>()
+    yield* registry.register(Methods.health, () => Effect.provide(healthSnapshot, context))
 
     yield* registry.register(Methods.status, (_params, caller) =>
       Effect.gen(function*() {
         const settings = yield* runtime.settings
-        const sessions = yield* runtime.sessions
+        const input = yield* Effect.provide(healthInput, context)
         const admin = caller.scopes.includes("operator.admin")
-        return {
-          runtimeVersion: (yield* healthSnapshot.pipe(Effect.provideService(GatewayRuntime, runtime))).version ?? "",
-          pid: process.pid,
-          uptimeMs: (yield* Clock.currentTimeMillis) - runtime.startedAtMs,
+        const primary = configuredSelection(settings.config).primary
+        return statusReport(input, {
           authMode: settings.auth.mode,
           bind: settings.bindMode,
           port: settings.port,
-          connections: sessions.length,
-          ...(admin ? { configPath: paths.configPath, stateDir: paths.stateDir } : {})
-        }
+          pid: process.pid,
+          admin: admin ? { configPath: paths.configPath, stateDir: paths.stateDir } : undefined,
+          defaultModel: primary ?? null,
+          contextTokens: null
+        })
       }))
 
     yield* registry.register(Methods.systemPresence, () => runtime.presence)
@@ -72,15 +77,29 @@ export const CoreMethodsLive = Layer.effectDiscard(
     yield* registry.register(Methods.configGet, () =>
       Effect.gen(function*() {
         const snapshot = yield* store.read.pipe(Effect.orDie)
+        const applied = (yield* runtime.settings).configHash
         const redacted = snapshot.authored === undefined ? null : redactSecrets(snapshot.authored)
+        // Clawgate has no `$include` files or env substitution: source, parsed and resolved are one document.
         return {
           path: snapshot.path,
+          includedPaths: [],
+          includeProvenance: [],
+          agentRosterIncludeOwned: false,
+          bindingsIncludeOwned: false,
           exists: snapshot.exists,
           raw: redacted === null ? null : JSON.stringify(redacted, null, 2),
+          parsed: redacted,
+          sourceConfig: redacted,
+          resolved: redacted,
+          valid: snapshot.parseError === undefined && snapshot.issues.length === 0,
+          runtimeConfig: redacted,
           config: redacted,
           hash: snapshot.hash ?? null,
-          valid: snapshot.parseError === undefined && snapshot.issues.length === 0,
-          issues: snapshot.parseError === undefined ? snapshot.issues.map((i) => ({ path: i.path, message: i.message })) : [{ path: "<root>", message: snapshot.parseError.message }]
+          issues: snapshot.parseError === undefined ? snapshot.issues.map((i) => ({ path: i.path, message: i.message })) : [{ path: "<root>", message: snapshot.parseError.message }],
+          warnings: [],
+          legacyIssues: [],
+          configRevisionHash: snapshot.hash ?? null,
+          ...(applied === undefined ? {} : { appliedConfigHash: applied })
         }
       }))
 

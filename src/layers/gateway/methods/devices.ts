@@ -1,3 +1,4 @@
+import { summarizePaired } from "../../../domain/pairing/summary.js"
 import { Effect, Layer, Option } from "effect"
 import { ownEntry } from "../../../domain/ownEntry.js"
 import { mayManageDevice } from "../../../domain/pairing/authority.js"
@@ -29,11 +30,7 @@ export const DeviceMethodsLive = Layer.effectDiscard(
     const runtime = yield* GatewayRuntime
 
     const summarize = (device: PairedDevice) =>
-      Effect.map(runtime.sessions, (sessions): PairedDeviceSummary => ({
-        ...device,
-        tokens: Object.values(device.tokens).map(({ token: _secret, ...rest }) => rest),
-        connected: sessions.some((s) => s.deviceId === device.deviceId)
-      }))
+      Effect.map(runtime.sessions, (sessions): PairedDeviceSummary => summarizePaired(device, sessions.filter((s) => s.deviceId === device.deviceId).map((s) => s.connectedAtMs)))
 
     const deviceOrFail = (deviceId: string) =>
       Effect.flatMap(registry.get(deviceId).pipe(Effect.orDie), Option.match({
