@@ -2,7 +2,8 @@
 // `ws` server answering the same frames with no auth, schema or logging) in the same run, with its ratio.
 // Every connection signs a v3 device connect, as real clients do.
 // Usage: npm run bundle && node bench/gateway.mjs [--floor PATH] [--seconds 3] [--soak-seconds 60]
-//          [--soak-clients 200] [--soak-interval-ms 200] [--idle-clients 1000] [--only a,b,...]
+//          [--soak-clients 200] [--soak-interval-ms 200] [--idle-clients 1000] [--only a,b,...] [--cli dist/openclaw.mjs]
+// GATEWAY_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway's node.
 // Scenarios: start, inflight, connects, idle, soak. The floor defaults to ../shared/tools/ws-floor/server.mjs
 // (from the current directory); when it is missing, the floor columns are left empty.
 import { spawn } from "node:child_process"
@@ -22,7 +23,8 @@ const { values: args } = parseArgs({
     "soak-clients": { type: "string", default: "200" },
     "soak-interval-ms": { type: "string", default: "200" },
     "idle-clients": { type: "string", default: "1000" },
-    only: { type: "string", default: "start,inflight,connects,idle,soak" }
+    only: { type: "string", default: "start,inflight,connects,idle,soak" },
+    cli: { type: "string", default: "dist/openclaw.mjs" }
   }
 })
 const seconds = Number(args.seconds)
@@ -33,7 +35,7 @@ const idleClients = Number(args["idle-clients"])
 const only = new Set(args.only.split(","))
 const floorScript = resolve(args.floor)
 const TOKEN = "bench-token-0123456789abcdef"
-const cli = resolve("dist/openclaw.mjs")
+const cli = resolve(args.cli)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 const freePort = () =>

@@ -48,10 +48,8 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
       const inFlight = { inc: Ref.update(inFlightCount, (n) => n + 1), dec: Ref.update(inFlightCount, (n) => n - 1) }
       const openSockets = yield* Ref.make(0)
 
-      const serveHttp = (req: http.IncomingMessage, res: http.ServerResponse) =>
+      const serveHttp = (res: http.ServerResponse, path: string | undefined) =>
         Effect.gen(function*() {
-          const path = (req.url ?? "/").split("?")[0]
-          if (path === "/healthz") return json(res, 200, { ok: true, status: "live" })
           if (path === "/readyz" || path === "/startupz") {
             const ready = yield* runtime.ready
             return json(res, ready ? 200 : 503, { ok: ready, status: ready ? "ready" : "starting" })
@@ -59,7 +57,10 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
           json(res, 404, { ok: false, error: "not found" })
         })
       const server = http.createServer((req, res) => {
-        run(serveHttp(req, res))
+        const path = (req.url ?? "/").split("?")[0]
+        // Liveness is answered in the callback itself: no fiber, so queued work elsewhere cannot delay it.
+        if (path === "/healthz") return json(res, 200, { ok: true, status: "live" })
+        run(serveHttp(res, path))
       })
       // Read once: the trusted-proxy spoof guard compares peers against this host's own addresses.
       const localAddresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
