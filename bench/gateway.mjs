@@ -48,6 +48,11 @@ const freePort = () =>
   })
 
 const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024
+/** CPU seconds (user + system) the process has used: a per-request cost that a busy machine does not distort. */
+const cpuSeconds = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
 const pct = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
@@ -122,7 +127,7 @@ const closeAll = async (clients) => {
 }
 
 /** `inFlight` health requests kept in flight on each connection for `seconds`: requests per second. */
-const inflight = async (url, connections, inFlight) => {
+const inflight = async (url, pid, connections, inFlight) => {
   const clients = await Promise.all(Array.from({ length: connections }, () => connect(url)))
   const until = performance.now() + seconds * 1000
   let count = 0
@@ -135,10 +140,12 @@ const inflight = async (url, connections, inFlight) => {
     }
   }
   const started = performance.now()
+  const cpuBefore = cpuSeconds(pid)
   await Promise.all(clients.flatMap((c) => Array.from({ length: inFlight }, () => lane(c))))
   const elapsed = (performance.now() - started) / 1000
+  const cpu = cpuSeconds(pid) - cpuBefore
   await closeAll(clients)
-  return { rps: count / elapsed, errors }
+  return { rps: count / elapsed, cpuUsPerRequest: (cpu / count) * 1e6, errors }
 }
 
 /** `n` clients connecting at once: handshake p50/p99 and how many were accepted. */
@@ -275,8 +282,9 @@ const main = async () => {
     }
     if (only.has("inflight")) {
       for (const [connections, k] of [[1, 32], [30, 32], [100, 8]]) {
-        const [g, f] = await both((s) => inflight(s.url, connections, k))
+        const [g, f] = await both((s) => inflight(s.url, s.child.pid, connections, k))
         record(`health ${connections}x${k} in flight`, "req/s", g.rps, f?.rps, ">= 0.60 x floor")
+        record(`health ${connections}x${k} in flight`, "server CPU us/request", g.cpuUsPerRequest, f?.cpuUsPerRequest)
         if (g.errors > 0) record(`health ${connections}x${k} in flight`, "errors", g.errors, f?.errors, "0")
       }
     }

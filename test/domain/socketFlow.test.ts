@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { type FlowLimits, mustAwaitDrain, sendVerdict, shouldPauseReading, shouldResumeReading } from "../../src/domain/gateway/socketFlow.js"
+import { type FlowLimits, mustAwaitDrain, mustYieldTurn, sendVerdict, shouldPauseReading, shouldResumeReading } from "../../src/domain/gateway/socketFlow.js"
 
-const limits: FlowLimits = { maxInFlight: 4, maxQueuedFrames: 10, maxQueuedBytes: 1000, pauseBufferedBytes: 100, maxBufferedBytes: 500 }
+const limits: FlowLimits = { maxInFlight: 4, framesPerTurn: 8, maxQueuedFrames: 10, maxQueuedBytes: 1000, pauseBufferedBytes: 100, maxBufferedBytes: 500 }
 
 describe("socket flow control", () => {
   it("stops reading at either read-ahead bound, and reads again only at half of both", () => {
@@ -11,6 +11,11 @@ describe("socket flow control", () => {
     expect(shouldResumeReading({ frames: 6, bytes: 10 }, limits)).toBe(false)
     expect(shouldResumeReading({ frames: 5, bytes: 501 }, limits)).toBe(false)
     expect(shouldResumeReading({ frames: 5, bytes: 500 }, limits)).toBe(true)
+  })
+
+  it("a socket yields the event loop after its share of frames in a row", () => {
+    expect(mustYieldTurn(7, limits)).toBe(false)
+    expect(mustYieldTurn(8, limits)).toBe(true)
   })
 
   it("holds new requests while undrained replies exceed the pause mark", () => {

@@ -7,6 +7,8 @@
 export interface FlowLimits {
   /** Requests of one socket handled at once; the next waits for one to finish. */
   readonly maxInFlight: number
+  /** Frames of one socket handled before the event loop gets a turn (other sockets, new connections, /healthz). */
+  readonly framesPerTurn: number
   /** Frames read ahead of the handlers before the socket stops being read. */
   readonly maxQueuedFrames: number
   /** Bytes read ahead of the handlers before the socket stops being read. */
@@ -30,6 +32,9 @@ export const shouldPauseReading = (queued: ReadAhead, limits: FlowLimits): boole
 /** Read again once the read-ahead fell to half of both bounds (so a flood does not toggle per frame). */
 export const shouldResumeReading = (queued: ReadAhead, limits: FlowLimits): boolean =>
   queued.frames <= limits.maxQueuedFrames / 2 && queued.bytes <= limits.maxQueuedBytes / 2
+
+/** After this many frames in a row, one socket yields the event loop. */
+export const mustYieldTurn = (framesSinceYield: number, limits: FlowLimits): boolean => framesSinceYield >= limits.framesPerTurn
 
 /** A new request waits while the client has not drained enough of its earlier replies. */
 export const mustAwaitDrain = (bufferedBytes: number, limits: FlowLimits): boolean => bufferedBytes > limits.pauseBufferedBytes

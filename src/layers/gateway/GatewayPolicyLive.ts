@@ -12,6 +12,7 @@ export const GatewayPolicyLive = Layer.succeed(GatewayPolicy, {
   // 32 in flight is what a pipelining client (and the bench) keeps busy; read-ahead holds the next batch.
   socketFlow: {
     maxInFlight: 32,
+    framesPerTurn: 32,
     maxQueuedFrames: 256,
     maxQueuedBytes: 4 * 1024 * 1024,
     pauseBufferedBytes: 1024 * 1024,

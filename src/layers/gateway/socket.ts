@@ -4,7 +4,7 @@ import type { IncomingMessage } from "node:http"
 import type { RawData, WebSocket } from "ws"
 import { VERSION } from "../../domain/BuildInfo.js"
 import type { PeerInfo } from "../../domain/auth/locality.js"
-import { type FlowLimits, mustAwaitDrain, sendVerdict, shouldPauseReading, shouldResumeReading } from "../../domain/gateway/socketFlow.js"
+import { type FlowLimits, mustAwaitDrain, mustYieldTurn, sendVerdict, shouldPauseReading, shouldResumeReading } from "../../domain/gateway/socketFlow.js"
 import { connectFailureClose, type GatewayWireError, InvalidRequest, type ProtocolMismatch, toErrorShape, truncateCloseReason } from "../../domain/protocol/errors.js"
 import {
   MAX_PAYLOAD_BYTES,
@@ -51,6 +51,12 @@ const peerOf = (req: IncomingMessage): PeerInfo => {
 
 const textOf = (data: RawData): string =>
   Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8")
+
+/** Resumes in the event loop's check phase, after pending I/O has been handled. */
+const nextTurn = Effect.async<void>((resume) => {
+  const timer = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(timer))
+})
 
 const EXPECTED_REQUEST = "expected {type:\"req\", id, method, params?}"
 
@@ -327,7 +333,15 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
 
     yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: yield* Clock.currentTimeMillis } })
     // Messages are handled one at a time in arrival order; requests after hello fork their own fibers.
-    const next = Effect.map(Queue.take(incoming), (m) => {
+    // Fairness: after its share of frames in a row a socket lets the event loop run (I/O of other sockets,
+    // new handshakes, /healthz); fibers alone would keep it in microtasks.
+    let framesSinceYield = 0
+    const next = Effect.gen(function*() {
+      if (mustYieldTurn(++framesSinceYield, flow)) {
+        framesSinceYield = 0
+        yield* nextTurn
+      }
+      const m = yield* Queue.take(incoming)
       queued = { frames: queued.frames - 1, bytes: queued.bytes - m.bytes }
       if (ws.isPaused && shouldResumeReading(queued, flow)) ws.resume()
       return m
