@@ -58,16 +58,14 @@ const getHealthz = (port: number) =>
 describe("per-socket requests in flight", () => {
   it("a client pipelining 200 requests has at most 32 handled at once, and every one is answered", async () => {
     const held = { active: 0, max: 0, entered: 0 }
+    const gate = Effect.runSync(Deferred.make<void>())
     const Hold = Layer.effectDiscard(Effect.gen(function*() {
       const registry = yield* MethodRegistry
-      const gate = yield* Deferred.make<void>()
       yield* registry.register(spec("test.hold", Schema.Struct({ held: Schema.Number })), () =>
         Effect.gen(function*() {
           held.active += 1
           held.entered += 1
           held.max = Math.max(held.max, held.active)
-          // Released once the cap is full: a gateway without one would have far more waiting here by then.
-          if (held.entered === 32) yield* Deferred.succeed(gate, undefined)
           yield* Deferred.await(gate)
           held.active -= 1
           return { held: held.entered }
@@ -77,6 +75,11 @@ describe("per-socket requests in flight", () => {
     const { client } = await connectRaw(gw.url, { token: TOKEN })
     const counted = countReplies(client)
     pipeline(client, "test.hold", 200)
+    while (held.entered < 32) await sleep(10)
+    // Time for the rest of the 200 to arrive: without a cap they would all be waiting at the gate.
+    await sleep(300)
+    expect(held.entered).toBe(32)
+    Effect.runSync(Deferred.succeed(gate, undefined))
     while (counted.replies < 200) await sleep(10)
     expect(counted.failed).toBe(0)
     expect(held.max).toBe(32)
