@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Layer, Schema } from "effect"
 import * as http from "node:http"
 import type { MethodSpec } from "../../src/domain/protocol/methods.js"
+import { generateDeviceKeyPair } from "../../src/layers/crypto/ed25519.js"
 import { MethodRegistry } from "../../src/services/MethodRegistry.js"
 import { startGateway, type RunningGateway } from "../support/gatewayHarness.js"
 import { call, connectRaw, type Frame } from "../support/rawClient.js"
@@ -169,5 +170,37 @@ describe("send-buffer backpressure", () => {
     client.ws.resume()
     expect(await client.closed).toEqual({ code: 1008, reason: "slow consumer" })
     expect(counted.replies).toBeLessThan(32)
+  }, 60_000)
+})
+
+describe("presence fan-out", () => {
+  it("connect churn is coalesced under the fan-out budget; the last event and system-presence show the current list", async () => {
+    // A budget of 300 B/s: after a broadcast of a list of ~250 B per client to two sockets, the next waits ~3 s.
+    const gw = await start(config, {}, [], "clawgate-gw-", { presenceCoalesce: "20 millis", presenceBytesPerSecond: 300 })
+    const device = generateDeviceKeyPair()
+    const { client: observer, response } = await connectRaw(gw.url, { token: TOKEN })
+    const observerConn = response.payload.server.connId
+    const events: Array<ReadonlyArray<{ connId: string }>> = []
+    observer.ws.on("message", (data) => {
+      const frame = JSON.parse(String(data)) as Frame
+      if (frame.type === "event" && frame.event === "presence") events.push(frame.payload.presence)
+    })
+    await sleep(200)
+    events.length = 0
+    // 10 clients come and go, 50 ms apart: 20 changes, each past the 20 ms coalescing window.
+    for (let i = 0; i < 10; i++) {
+      const { client } = await connectRaw(gw.url, { token: TOKEN, device })
+      await sleep(50)
+      client.close()
+      await client.closed
+      await sleep(50)
+    }
+    expect(events.length).toBeLessThanOrEqual(5)
+    const listed = await call(observer, "system-presence")
+    expect(listed.payload.map((p: { connId: string }) => p.connId)).toEqual([observerConn])
+    // The changes held back arrive as one event carrying the current list.
+    while (events.at(-1)?.length !== 1) await sleep(50)
+    expect(events.at(-1)?.map((p) => p.connId)).toEqual([observerConn])
+    observer.close()
   }, 60_000)
 })

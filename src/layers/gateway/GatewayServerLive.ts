@@ -3,6 +3,7 @@ import * as http from "node:http"
 import * as os from "node:os"
 import { WebSocketServer } from "ws"
 import { resolveGatewayAuth, type ResolvedAuth } from "../../domain/auth/resolveAuth.js"
+import { presenceCooldownMs } from "../../domain/gateway/presenceRate.js"
 import { MAX_PAYLOAD_BYTES } from "../../domain/protocol/frames.js"
 import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
@@ -122,15 +123,23 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
         )
       )
 
-      // Presence: one snapshot per burst of connects/disconnects, built once for every subscriber.
-      // Without coalescing, N clients connecting cost O(N^2) events each carrying an O(N) list.
+      // Presence: one snapshot per burst of connects/disconnects, built once for every subscriber, then a
+      // pause sized by the fan-out budget (the event carries the whole list to every socket).
       yield* Effect.forkScoped(
         Effect.forever(
-          runtime.presenceChanged.pipe(
-            Effect.zipRight(Effect.sleep(policy.presenceCoalesce)),
-            Effect.zipRight(Effect.all([runtime.presence, runtime.stateVersion])),
-            Effect.flatMap(([presence, stateVersion]) => bus.publish({ event: "presence", payload: { presence }, stateVersion, droppable: true }))
-          )
+          Effect.gen(function*() {
+            yield* runtime.presenceChanged
+            yield* Effect.sleep(policy.presenceCoalesce)
+            const presence = yield* runtime.presence
+            yield* bus.publish({ event: "presence", payload: { presence }, stateVersion: yield* runtime.stateVersion, droppable: true })
+            const cooldown = presenceCooldownMs({
+              payloadBytes: Buffer.byteLength(JSON.stringify(presence)),
+              sockets: yield* runtime.sessionCount,
+              bytesPerSecond: policy.presenceBytesPerSecond,
+              minMs: 0
+            })
+            yield* Effect.sleep(cooldown)
+          })
         )
       )
 

@@ -7,13 +7,13 @@ import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 export const healthSnapshot = Effect.gen(function*() {
   const runtime = yield* GatewayRuntime
   const started = yield* Clock.currentTimeMillis
-  const sessions = yield* runtime.sessions
+  const sessions = yield* runtime.sessionCount
   return {
     ok: true,
     ts: started,
     durationMs: (yield* Clock.currentTimeMillis) - started,
     channels: {},
-    sessions: { count: sessions.length },
+    sessions: { count: sessions },
     version: VERSION,
     uptimeMs: started - runtime.startedAtMs
   } satisfies HealthResult
