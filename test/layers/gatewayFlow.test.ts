@@ -87,12 +87,13 @@ describe("per-socket requests in flight", () => {
     client.close()
   })
 
-  it("while one socket floods 20,000 health requests, /healthz and a second client are answered long before the flood is", async () => {
+  // The issue's 20,000-request flood with latency percentiles is `bench/gateway.mjs --only flood`; this is its untimed core.
+  it("while one socket floods 5,000 health requests, /healthz and a second client are answered long before the flood is", async () => {
     const gw = await start(config)
     const { client: flooder } = await connectRaw(gw.url, { token: TOKEN })
     const { client: other } = await connectRaw(gw.url, { token: TOKEN })
     const flood = countReplies(flooder)
-    pipeline(flooder, "health", 20_000)
+    pipeline(flooder, "health", 5_000)
     // Not timed: how far the flood had got when each answer came (queued behind it, they would come at its end).
     const progressAtHealthz: Array<number> = []
     const progressAtCall: Array<number> = []
@@ -102,9 +103,9 @@ describe("per-socket requests in flight", () => {
       expect(await call(other, "health")).toMatchObject({ ok: true })
       progressAtCall.push(flood.replies)
     }
-    expect(Math.max(...progressAtHealthz)).toBeLessThan(10_000)
-    expect(Math.max(...progressAtCall)).toBeLessThan(10_000)
-    while (flood.replies < 20_000) await sleep(20)
+    expect(Math.max(...progressAtHealthz)).toBeLessThan(2_500)
+    expect(Math.max(...progressAtCall)).toBeLessThan(2_500)
+    while (flood.replies < 5_000) await sleep(20)
     expect(flood.failed).toBe(0)
     flooder.close()
     other.close()
@@ -129,16 +130,16 @@ describe("send-buffer backpressure", () => {
     const { client } = await connectRaw(gw.url, { token: TOKEN })
     const counted = countReplies(client)
     client.ws.pause()
-    pipeline(client, "test.blob", 1000)
+    pipeline(client, "test.blob", 200)
     while (served.count < 5) await sleep(10)
     await sleep(1000)
-    // 1,000 replies of 256 KiB would be 250 MiB held for this client; what is held is a few MiB (the
+    // 200 replies of 256 KiB would be 50 MiB held for this client; what is held is a few MiB (the
     // pause mark, the requests in flight and the kernel's socket buffers).
-    expect(served.count).toBeLessThan(200)
+    expect(served.count).toBeLessThan(100)
     client.ws.resume()
-    while (counted.replies < 1000) await sleep(20)
+    while (counted.replies < 200) await sleep(20)
     expect(counted.failed).toBe(0)
-    expect(served.count).toBe(1000)
+    expect(served.count).toBe(200)
     client.close()
   }, 60_000)
 
