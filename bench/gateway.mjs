@@ -4,11 +4,12 @@
 // Usage: npm run bundle && node bench/gateway.mjs [--floor PATH] [--seconds 3] [--soak-seconds 60]
 //          [--soak-clients 200] [--soak-interval-ms 200] [--idle-clients 1000] [--only a,b,...] [--cli dist/openclaw.mjs]
 // GATEWAY_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway's node.
-// Scenarios: start, inflight, connects, idle, soak. The floor defaults to ../shared/tools/ws-floor/server.mjs
+// Scenarios: start, inflight, flood, connects, idle, soak. The floor defaults to ../shared/tools/ws-floor/server.mjs
 // (from the current directory); when it is missing, the floor columns are left empty.
 import { spawn } from "node:child_process"
 import { createHash, generateKeyPairSync, sign } from "node:crypto"
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { get as httpGet } from "node:http"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
@@ -23,7 +24,7 @@ const { values: args } = parseArgs({
     "soak-clients": { type: "string", default: "200" },
     "soak-interval-ms": { type: "string", default: "200" },
     "idle-clients": { type: "string", default: "1000" },
-    only: { type: "string", default: "start,inflight,connects,idle,soak" },
+    only: { type: "string", default: "start,inflight,flood,connects,idle,soak" },
     cli: { type: "string", default: "dist/openclaw.mjs" }
   }
 })
@@ -172,6 +173,43 @@ const idle = async (url, pid, n) => {
   return { before, withClients, after: rssMiB(pid) }
 }
 
+/** GET /healthz: its latency in ms, or undefined when the server has no such endpoint. */
+const healthz = (url) =>
+  new Promise((res) => {
+    const started = performance.now()
+    const req = httpGet(url.replace("ws://", "http://") + "/healthz", (r) => {
+      r.resume()
+      r.on("end", () => res(r.statusCode === 200 ? performance.now() - started : undefined))
+    })
+    req.on("error", () => res(undefined))
+  })
+
+/** One socket sends 20,000 health frames back to back; meanwhile /healthz and a second client's `health` are timed. */
+const flood = async (url) => {
+  const [flooder, other] = await Promise.all([connect(url), connect(url)])
+  let answered = 0
+  const done = new Promise((res) => {
+    flooder.ws.on("message", (data) => {
+      if (JSON.parse(String(data)).type === "res" && ++answered === 20_000) res()
+    })
+  })
+  const started = performance.now()
+  for (let i = 0; i < 20_000; i++) flooder.ws.send(JSON.stringify({ type: "req", id: `f${i}`, method: "health", params: {} }))
+  const healthzMs = []
+  const callMs = []
+  let finished = false
+  done.then(() => { finished = true })
+  while (!finished) {
+    const h = await healthz(url)
+    if (h !== undefined) healthzMs.push(h)
+    callMs.push((await other.call("health")).ms)
+    await sleep(10)
+  }
+  const floodSeconds = (performance.now() - started) / 1000
+  await closeAll([flooder, other])
+  return { floodSeconds, healthzP99: healthzMs.length === 0 ? undefined : pct(healthzMs, 0.99), callP99: pct(callMs, 0.99) }
+}
+
 const SOAK_CALLS = [
   ["health", {}],
   ["status", {}],
@@ -257,7 +295,7 @@ const startFloor = async () => {
 const rows = []
 /** One figure for both servers; `higher` says which way is better (for the ratio's reading only). */
 const record = (scenario, measure, gateway, floor, target = "") =>
-  rows.push({ scenario, measure, gateway: round(gateway), floor: floor === undefined ? null : round(floor), ratio: floor === undefined || !floor ? null : round(gateway / floor, 2), target })
+  rows.push({ scenario, measure, gateway: round(gateway), floor: floor === undefined ? null : round(floor), ratio: floor === undefined || !floor || gateway === undefined ? null : round(gateway / floor, 2), target })
 
 const main = async () => {
   if (!existsSync(cli)) throw new Error("dist/openclaw.mjs is missing: run `npm run bundle` first")
@@ -287,6 +325,12 @@ const main = async () => {
         record(`health ${connections}x${k} in flight`, "server CPU us/request", g.cpuUsPerRequest, f?.cpuUsPerRequest)
         if (g.errors > 0) record(`health ${connections}x${k} in flight`, "errors", g.errors, f?.errors, "0")
       }
+    }
+    if (only.has("flood")) {
+      const [g, f] = await both((s) => flood(s.url))
+      record("20,000 health frames from one socket", "flood seconds", g.floodSeconds, f?.floodSeconds)
+      record("20,000 health frames from one socket", "/healthz p99 ms meanwhile", g.healthzP99, f?.healthzP99, "<= 100 ms")
+      record("20,000 health frames from one socket", "2nd client health p99 ms meanwhile", g.callP99, f?.callP99, "<= 100 ms")
     }
     if (only.has("connects")) {
       for (const n of [30, 1000]) {
