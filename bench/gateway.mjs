@@ -1,18 +1,43 @@
-// Gateway benchmark: start-to-listening time of `openclaw gateway run`, signed connect handshake latency,
-// health throughput over 1 and 100 connections, idle RSS, and RSS with 1,000 idle authenticated clients.
-// Usage: npm run bundle && node bench/gateway.mjs [connects=1000] [idleClients=1000]
+// Gateway benchmark under load, each figure beside the same scenario run against the floor server (a bare
+// `ws` server answering the same frames with no auth, schema or logging) in the same run, with its ratio.
+// Every connection signs a v3 device connect, as real clients do.
+// Usage: npm run bundle && node bench/gateway.mjs [--floor PATH] [--seconds 3] [--soak-seconds 60]
+//          [--soak-clients 200] [--soak-interval-ms 200] [--idle-clients 1000] [--only a,b,...] [--cli dist/openclaw.mjs]
+// GATEWAY_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway's node.
+// Scenarios: start, inflight, flood, connects, idle, soak. The floor defaults to ../shared/tools/ws-floor/server.mjs
+// (from the current directory); when it is missing, the floor columns are left empty.
 import { spawn } from "node:child_process"
 import { createHash, generateKeyPairSync, sign } from "node:crypto"
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { get as httpGet } from "node:http"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
+import { parseArgs } from "node:util"
 import WebSocket from "ws"
 
-const connects = Number(process.argv[2] ?? 1000)
-const idleClients = Number(process.argv[3] ?? 1000)
+const { values: args } = parseArgs({
+  options: {
+    floor: { type: "string", default: "../shared/tools/ws-floor/server.mjs" },
+    seconds: { type: "string", default: "3" },
+    "soak-seconds": { type: "string", default: "60" },
+    "soak-clients": { type: "string", default: "200" },
+    "soak-interval-ms": { type: "string", default: "200" },
+    "idle-clients": { type: "string", default: "1000" },
+    only: { type: "string", default: "start,inflight,flood,connects,idle,soak" },
+    cli: { type: "string", default: "dist/openclaw.mjs" }
+  }
+})
+const seconds = Number(args.seconds)
+const soakSeconds = Number(args["soak-seconds"])
+const soakClients = Number(args["soak-clients"])
+const soakIntervalMs = Number(args["soak-interval-ms"])
+const idleClients = Number(args["idle-clients"])
+const only = new Set(args.only.split(","))
+const floorScript = resolve(args.floor)
 const TOKEN = "bench-token-0123456789abcdef"
-const cli = resolve("dist/openclaw.mjs")
+const cli = resolve(args.cli)
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 const freePort = () =>
   new Promise((res) => {
@@ -23,121 +48,319 @@ const freePort = () =>
     })
   })
 
-const rssMiB = (pid) => {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8")
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024
+const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024
+/** CPU seconds (user + system) the process has used: a per-request cost that a busy machine does not distort. */
+const cpuSeconds = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")
+  return (Number(fields[11]) + Number(fields[12])) / 100
 }
-
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
+const pct = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
+}
+const round = (n, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null)
 
 const identity = () => {
   const { privateKey, publicKey } = generateKeyPairSync("ed25519")
   const raw = publicKey.export({ format: "der", type: "spki" }).subarray(12)
   return { privateKey, publicKey: raw.toString("base64url"), deviceId: createHash("sha256").update(raw).digest("hex") }
 }
+const device = identity()
+const SCOPES = ["operator.read", "operator.write", "operator.admin"]
 
-const connect = (url, device, scopes = ["operator.read", "operator.write", "operator.admin"]) =>
+/** One client: challenge, signed connect, then requests by id. Resolves with the socket once hello-ok arrives. */
+const connect = (url) =>
   new Promise((res, rej) => {
-    const ws = new WebSocket(url)
-    const started = process.hrtime.bigint()
-    ws.on("error", rej)
+    const ws = new WebSocket(url, { perMessageDeflate: false })
+    const started = performance.now()
+    const pending = new Map()
+    ws.once("error", rej)
+    ws.once("close", (code) => {
+      rej(new Error(`closed ${code} before hello`))
+      for (const done of pending.values()) done(new Error(`closed ${code}`))
+      pending.clear()
+    })
+    let nextId = 0
+    const client = {
+      ws,
+      handshakeMs: 0,
+      call: (method, params = {}) =>
+        new Promise((done) => {
+          const id = String(++nextId)
+          const sent = performance.now()
+          pending.set(id, (frame) => done({ ok: frame instanceof Error ? false : frame.ok === true, ms: performance.now() - sent }))
+          ws.send(JSON.stringify({ type: "req", id, method, params }))
+        })
+    }
     ws.on("message", (data) => {
       const frame = JSON.parse(String(data))
-      if (frame.event === "connect.challenge") {
+      if (frame.type === "event") {
+        if (frame.event !== "connect.challenge") return
         const { nonce, ts } = frame.payload
-        const payload = ["v3", device.deviceId, "cli", "cli", "operator", scopes.join(","), ts, TOKEN, nonce, "linux", ""].join("|")
+        const payload = ["v3", device.deviceId, "cli", "cli", "operator", SCOPES.join(","), ts, TOKEN, nonce, "linux", ""].join("|")
         const signature = sign(null, Buffer.from(payload), device.privateKey).toString("base64url")
         ws.send(JSON.stringify({
           type: "req", id: "c", method: "connect",
           params: {
             minProtocol: 4, maxProtocol: 4, client: { id: "cli", version: "bench", platform: "linux", mode: "cli" },
-            role: "operator", scopes, auth: { token: TOKEN },
+            role: "operator", scopes: SCOPES, auth: { token: TOKEN },
             device: { id: device.deviceId, publicKey: device.publicKey, signature, signedAt: ts, nonce }
           }
         }))
       } else if (frame.type === "res" && frame.id === "c") {
         if (!frame.ok) return rej(new Error(JSON.stringify(frame.error)))
-        res({ ws, ms: Number(process.hrtime.bigint() - started) / 1e6 })
+        client.handshakeMs = performance.now() - started
+        res(client)
+      } else if (frame.type === "res") {
+        const done = pending.get(frame.id)
+        pending.delete(frame.id)
+        done?.(frame)
       }
     })
   })
 
-const healthLoop = (ws, until) =>
-  new Promise((res) => {
-    let n = 0
-    let id = 0
-    const pending = new Set()
-    ws.on("message", (data) => {
-      const frame = JSON.parse(String(data))
-      if (frame.type !== "res" || !pending.delete(frame.id)) return
-      n += 1
-      if (Date.now() < until) send()
-      else if (pending.size === 0) res(n)
-    })
-    const send = () => {
-      const key = String(++id)
-      pending.add(key)
-      ws.send(JSON.stringify({ type: "req", id: key, method: "health" }))
+const closeAll = async (clients) => {
+  await Promise.all(clients.map((c) => new Promise((r) => {
+    if (c.ws.readyState === WebSocket.CLOSED) return r()
+    c.ws.once("close", r)
+    c.ws.close()
+  })))
+}
+
+/** `inFlight` health requests kept in flight on each connection for `seconds`: requests per second. */
+const inflight = async (url, pid, connections, inFlight) => {
+  const clients = await Promise.all(Array.from({ length: connections }, () => connect(url)))
+  const until = performance.now() + seconds * 1000
+  let count = 0
+  let errors = 0
+  const lane = async (c) => {
+    while (performance.now() < until) {
+      const r = await c.call("health")
+      if (r.ok) count += 1
+      else errors += 1
     }
-    send()
+  }
+  const started = performance.now()
+  const cpuBefore = cpuSeconds(pid)
+  await Promise.all(clients.flatMap((c) => Array.from({ length: inFlight }, () => lane(c))))
+  const elapsed = (performance.now() - started) / 1000
+  const cpu = cpuSeconds(pid) - cpuBefore
+  await closeAll(clients)
+  return { rps: count / elapsed, cpuUsPerRequest: (cpu / count) * 1e6, errors }
+}
+
+/** `n` clients connecting at once: handshake p50/p99 and how many were accepted. */
+const concurrentConnects = async (url, n) => {
+  const results = await Promise.allSettled(Array.from({ length: n }, () => connect(url)))
+  const ok = results.filter((r) => r.status === "fulfilled").map((r) => r.value)
+  const refused = results.filter((r) => r.status === "rejected").map((r) => String(r.reason?.message ?? r.reason))
+  if (refused.length > 0) console.error(`${url}: ${refused.length} of ${n} connects failed, e.g. ${[...new Set(refused)].slice(0, 3).join("; ")}`)
+  const times = ok.map((c) => c.handshakeMs)
+  await closeAll(ok)
+  return { accepted: ok.length, p50: pct(times, 0.5), p99: pct(times, 0.99) }
+}
+
+/** `n` idle authenticated clients: RSS with them connected and after they left. */
+const idle = async (url, pid, n) => {
+  const before = rssMiB(pid)
+  const clients = []
+  // In waves of 100, so the figure is memory held, not a handshake storm.
+  for (let i = 0; i < n; i += 100) clients.push(...(await Promise.all(Array.from({ length: Math.min(100, n - i) }, () => connect(url)))))
+  await sleep(1500)
+  const withClients = rssMiB(pid)
+  await closeAll(clients)
+  await sleep(3000)
+  return { before, withClients, after: rssMiB(pid) }
+}
+
+/** GET /healthz: its latency in ms, or undefined when the server has no such endpoint. */
+const healthz = (url) =>
+  new Promise((res) => {
+    const started = performance.now()
+    const req = httpGet(url.replace("ws://", "http://") + "/healthz", (r) => {
+      r.resume()
+      r.on("end", () => res(r.statusCode === 200 ? performance.now() - started : undefined))
+    })
+    req.on("error", () => res(undefined))
   })
 
-const main = async () => {
+/** One socket sends 20,000 health frames back to back; meanwhile /healthz and a second client's `health` are timed. */
+const flood = async (url) => {
+  const [flooder, other] = await Promise.all([connect(url), connect(url)])
+  let answered = 0
+  const done = new Promise((res) => {
+    flooder.ws.on("message", (data) => {
+      if (JSON.parse(String(data)).type === "res" && ++answered === 20_000) res()
+    })
+  })
+  const started = performance.now()
+  for (let i = 0; i < 20_000; i++) flooder.ws.send(JSON.stringify({ type: "req", id: `f${i}`, method: "health", params: {} }))
+  const healthzMs = []
+  const callMs = []
+  let finished = false
+  done.then(() => { finished = true })
+  while (!finished) {
+    const h = await healthz(url)
+    if (h !== undefined) healthzMs.push(h)
+    callMs.push((await other.call("health")).ms)
+    await sleep(10)
+  }
+  const floodSeconds = (performance.now() - started) / 1000
+  await closeAll([flooder, other])
+  return { floodSeconds, healthzP99: healthzMs.length === 0 ? undefined : pct(healthzMs, 0.99), callP99: pct(callMs, 0.99) }
+}
+
+const SOAK_CALLS = [
+  ["health", {}],
+  ["status", {}],
+  ["logs.tail", { limit: 20 }],
+  ["sessions.list", {}],
+  ["device.pair.list", {}]
+]
+
+/** `soakClients` clients each sending one mixed read RPC every `soakIntervalMs`: errors, p99, RSS slope. */
+const soak = async (url, pid) => {
+  const clients = []
+  for (let i = 0; i < soakClients; i += 50) clients.push(...(await Promise.all(Array.from({ length: Math.min(50, soakClients - i) }, () => connect(url)))))
+  let errors = 0
+  let closed = 0
+  let soaking = true
+  for (const c of clients) c.ws.on("close", () => { if (soaking) closed += 1 })
+  const latencies = []
+  const rss = []
+  const started = performance.now()
+  const until = started + soakSeconds * 1000
+  const sampler = setInterval(() => rss.push([(performance.now() - started) / 60_000, rssMiB(pid)]), 1000)
+  const lane = async (c, k) => {
+    await sleep(Math.random() * soakIntervalMs)
+    while (performance.now() < until && c.ws.readyState === WebSocket.OPEN) {
+      const [method, params] = SOAK_CALLS[k++ % SOAK_CALLS.length]
+      const r = await c.call(method, params)
+      latencies.push(r.ms)
+      if (!r.ok) errors += 1
+      await sleep(Math.max(0, soakIntervalMs - r.ms))
+    }
+  }
+  await Promise.all(clients.map((c, i) => lane(c, i)))
+  clearInterval(sampler)
+  soaking = false
+  await closeAll(clients)
+  // Least-squares slope over the samples after a warm-up fifth.
+  const points = rss.slice(Math.floor(rss.length / 5))
+  const mx = points.reduce((a, p) => a + p[0], 0) / points.length
+  const my = points.reduce((a, p) => a + p[1], 0) / points.length
+  const slope = points.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / points.reduce((a, p) => a + (p[0] - mx) ** 2, 0)
+  return { requests: latencies.length, errors: errors + closed, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), slope }
+}
+
+const startGateway = async () => {
   const home = mkdtempSync(join(tmpdir(), "clawgate-bench-gw-"))
   mkdirSync(join(home, ".openclaw"), { recursive: true })
   const port = await freePort()
-  writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify({ gateway: { mode: "local", port, auth: { mode: "token", token: TOKEN } } }))
+  writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify({
+    gateway: { mode: "local", port, auth: { mode: "token", token: TOKEN } },
+    logging: { file: join(home, "gateway.log") }
+  }))
   const env = { PATH: process.env.PATH, HOME: home, OPENCLAW_HOME: home }
-  const started = process.hrtime.bigint()
-  const child = spawn(process.execPath, [cli, "gateway", "run"], { env, stdio: ["ignore", "pipe", "pipe"] })
+  const started = performance.now()
+  const child = spawn(process.execPath, [...(process.env.GATEWAY_NODE_OPTIONS ?? "").split(" ").filter(Boolean), cli, "gateway", "run"], { env, stdio: ["ignore", "pipe", "pipe"] })
   const startMs = await new Promise((res, rej) => {
     child.stdout.on("data", (d) => {
-      if (String(d).includes("Gateway listening")) res(Number(process.hrtime.bigint() - started) / 1e6)
+      if (String(d).includes("Gateway listening")) res(performance.now() - started)
     })
     child.stderr.on("data", (d) => process.stderr.write(d))
-    child.on("exit", (code) => rej(new Error(`gateway exited ${code}`)))
+    child.once("exit", (code) => rej(new Error(`gateway exited ${code}`)))
   })
-  const url = `ws://127.0.0.1:${port}`
-  await new Promise((r) => setTimeout(r, 300))
-  const idleRss = rssMiB(child.pid)
+  return { name: "gateway", url: `ws://127.0.0.1:${port}`, child, startMs, cleanup: () => rmSync(home, { recursive: true, force: true }) }
+}
 
-  // Sequential connects, one paired device (the first connect pairs it, the rest reuse it).
-  const device = identity()
-  const times = []
-  for (let i = 0; i < connects; i++) {
-    const { ws, ms } = await connect(url, device)
-    times.push(ms)
-    ws.close()
+const startFloor = async () => {
+  if (!existsSync(floorScript)) {
+    console.error(`floor server not found at ${floorScript}: floor columns are left empty (--floor PATH)`)
+    return undefined
   }
-  times.sort((a, b) => a - b)
+  const port = await freePort()
+  const started = performance.now()
+  // Its `ws` is resolved from the current directory's node_modules.
+  const child = spawn(process.execPath, [floorScript, String(port)], { stdio: ["ignore", "pipe", "inherit"] })
+  const startMs = await new Promise((res, rej) => {
+    child.stdout.on("data", (d) => {
+      if (String(d).includes("floor server on")) res(performance.now() - started)
+    })
+    child.once("exit", (code) => rej(new Error(`floor server exited ${code}`)))
+  })
+  return { name: "floor", url: `ws://127.0.0.1:${port}`, child, startMs, cleanup: () => undefined }
+}
 
-  // Health throughput.
-  const seconds = 3
-  const one = await connect(url, device)
-  const oneCount = await healthLoop(one.ws, Date.now() + seconds * 1000)
-  one.ws.close()
-  const many = await Promise.all(Array.from({ length: 100 }, () => connect(url, device)))
-  const manyCounts = await Promise.all(many.map((c) => healthLoop(c.ws, Date.now() + seconds * 1000)))
-  for (const c of many) c.ws.close()
+const rows = []
+/** One figure for both servers; `higher` says which way is better (for the ratio's reading only). */
+const record = (scenario, measure, gateway, floor, target = "") =>
+  rows.push({ scenario, measure, gateway: round(gateway), floor: floor === undefined ? null : round(floor), ratio: floor === undefined || !floor || gateway === undefined ? null : round(gateway / floor, 2), target })
 
-  // Idle authenticated clients.
-  const idle = []
-  for (let i = 0; i < idleClients; i++) idle.push((await connect(url, device)).ws)
-  await new Promise((r) => setTimeout(r, 1000))
-  const idleClientsRss = rssMiB(child.pid)
-  for (const ws of idle) ws.close()
-  child.kill("SIGTERM")
-
-  const rows = {
-    startToListeningMs: Math.round(startMs),
-    connectP50Ms: Number(pct(times, 0.5).toFixed(2)),
-    connectP99Ms: Number(pct(times, 0.99).toFixed(2)),
-    healthRps1Conn: Math.round(oneCount / seconds),
-    healthRps100Conn: Math.round(manyCounts.reduce((a, b) => a + b, 0) / seconds),
-    idleRssMiB: Number(idleRss.toFixed(1)),
-    [`rssWith${idleClients}IdleClientsMiB`]: Number(idleClientsRss.toFixed(1))
+const main = async () => {
+  if (!existsSync(cli)) throw new Error("dist/openclaw.mjs is missing: run `npm run bundle` first")
+  const gw = await startGateway()
+  const floor = await startFloor()
+  const servers = [gw, floor].filter(Boolean)
+  await sleep(500)
+  const both = async (run) => {
+    const g = await run(gw)
+    await sleep(300)
+    const f = floor === undefined ? undefined : await run(floor)
+    await sleep(300)
+    return [g, f]
   }
-  console.log(`gateway bench: node ${process.version}, ${connects} sequential connects, ${idleClients} idle clients`)
+  try {
+    // The first connect pairs the device (local auto-approval); every later one reuses the pairing.
+    await closeAll([await connect(gw.url)])
+    if (only.has("start")) {
+      record("start", "start-to-listening ms", gw.startMs, floor?.startMs)
+      const [g, f] = await both((s) => rssMiB(s.child.pid))
+      record("start", "idle RSS MiB", g, f)
+    }
+    if (only.has("inflight")) {
+      for (const [connections, k] of [[1, 32], [30, 32], [100, 8]]) {
+        const [g, f] = await both((s) => inflight(s.url, s.child.pid, connections, k))
+        record(`health ${connections}x${k} in flight`, "req/s", g.rps, f?.rps, ">= 0.60 x floor")
+        record(`health ${connections}x${k} in flight`, "server CPU us/request", g.cpuUsPerRequest, f?.cpuUsPerRequest)
+        if (g.errors > 0) record(`health ${connections}x${k} in flight`, "errors", g.errors, f?.errors, "0")
+      }
+    }
+    if (only.has("flood")) {
+      const [g, f] = await both((s) => flood(s.url))
+      record("20,000 health frames from one socket", "flood seconds", g.floodSeconds, f?.floodSeconds)
+      record("20,000 health frames from one socket", "/healthz p99 ms meanwhile", g.healthzP99, f?.healthzP99, "<= 100 ms")
+      record("20,000 health frames from one socket", "2nd client health p99 ms meanwhile", g.callP99, f?.callP99, "<= 100 ms")
+    }
+    if (only.has("connects")) {
+      for (const n of [30, 1000]) {
+        const [g, f] = await both((s) => concurrentConnects(s.url, n))
+        record(`${n} connecting at once`, "accepted", g.accepted, f?.accepted, `${n}`)
+        record(`${n} connecting at once`, "handshake p50 ms", g.p50, f?.p50, n === 30 ? "<= floor + 30 ms" : "")
+        record(`${n} connecting at once`, "handshake p99 ms", g.p99, f?.p99, n === 1000 ? "<= 1000 ms" : "")
+      }
+    }
+    if (only.has("idle")) {
+      const [g, f] = await both((s) => idle(s.url, s.child.pid, idleClients))
+      record(`${idleClients} idle clients`, "RSS before MiB", g.before, f?.before)
+      record(`${idleClients} idle clients`, "RSS with them MiB", g.withClients, f?.withClients, "<= 150 MiB")
+      record(`${idleClients} idle clients`, "RSS after they left MiB", g.after, f?.after, "<= 1.2 x before")
+    }
+    if (only.has("soak")) {
+      const [g, f] = await both((s) => soak(s.url, s.child.pid))
+      const name = `soak ${soakSeconds}s ${soakClients} clients / ${soakIntervalMs}ms`
+      record(name, "requests", g.requests, f?.requests)
+      record(name, "errors", g.errors, f?.errors, "0")
+      record(name, "p50 ms", g.p50, f?.p50)
+      record(name, "p99 ms", g.p99, f?.p99, "<= 50 ms")
+      record(name, "RSS slope MiB/min", g.slope, f?.slope, "< 1")
+    }
+  } finally {
+    for (const s of servers) s.child.kill("SIGTERM")
+    await sleep(300)
+    gw.cleanup()
+  }
+  console.log(`gateway bench: node ${process.version}, floor ${floor === undefined ? "absent" : floorScript}`)
   console.table(rows)
   console.log(JSON.stringify(rows))
 }

@@ -16,7 +16,8 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
     Effect.gen(function*() {
       const settings = yield* Ref.make(initial)
       const ready = yield* Ref.make(false)
-      const sessions = yield* Ref.make(new Map<string, Session>())
+      // Mutated in place: copying the map on every connect and disconnect is O(n) each, O(n^2) for a crowd.
+      const sessions = new Map<string, Session>()
       const versions = yield* Ref.make({ presence: 0, health: 0 })
       const host = os.hostname()
       const self: GatewayHostFacts = {
@@ -38,18 +39,17 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
         ready: Ref.get(ready),
         setReady: (value) => Ref.set(ready, value),
         addSession: (session) =>
-          Ref.update(sessions, (map) => new Map(map).set(session.connId, session)).pipe(Effect.zipRight(bumpPresence), Effect.withSpan("GatewayRuntime.addSession")),
+          Effect.sync(() => sessions.set(session.connId, session)).pipe(Effect.zipRight(bumpPresence), Effect.withSpan("GatewayRuntime.addSession")),
         removeSession: (connId) =>
-          Ref.modify(sessions, (map) => {
-            if (!map.has(connId)) return [false, map] as const
-            const next = new Map(map)
-            next.delete(connId)
-            return [true, next] as const
-          }).pipe(Effect.flatMap((removed) => (removed ? bumpPresence : Effect.void)), Effect.withSpan("GatewayRuntime.removeSession")),
-        sessions: Effect.map(Ref.get(sessions), (map) => [...map.values()]),
-        presence: Effect.zipWith(Ref.get(sessions), Clock.currentTimeMillis, (map, now) => [
+          Effect.sync(() => sessions.delete(connId)).pipe(
+            Effect.flatMap((removed) => (removed ? bumpPresence : Effect.void)),
+            Effect.withSpan("GatewayRuntime.removeSession")
+          ),
+        sessions: Effect.sync(() => [...sessions.values()]),
+        sessionCount: Effect.sync(() => sessions.size),
+        presence: Effect.map(Clock.currentTimeMillis, (now) => [
           selfPresenceEntry(self, now),
-          ...[...map.values()].map((s) => ({
+          ...[...sessions.values()].map((s) => ({
             ts: s.connectedAtMs,
             host,
             version: s.clientVersion,
@@ -65,7 +65,7 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
         presenceChanged: Queue.take(dirty),
         stateVersion: Ref.get(versions),
         closeSessions: Effect.fn("GatewayRuntime.closeSessions")(function*(predicate: (session: Session) => boolean, code: number, reason: string) {
-          const matching = [...(yield* Ref.get(sessions)).values()].filter(predicate)
+          const matching = [...sessions.values()].filter(predicate)
           yield* Effect.forEach(matching, (s) => s.close(code, reason), { discard: true })
           return matching.length
         })

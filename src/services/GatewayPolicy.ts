@@ -1,4 +1,5 @@
 import { Context, type Duration, type Schedule } from "effect"
+import type { FlowLimits } from "../domain/gateway/socketFlow.js"
 
 /** Timings of the gateway server, its shutdown, bind retries and lock polling; tests swap in short ones. */
 export class GatewayPolicy extends Context.Tag("openclaw/GatewayPolicy")<GatewayPolicy, {
@@ -7,6 +8,10 @@ export class GatewayPolicy extends Context.Tag("openclaw/GatewayPolicy")<Gateway
   readonly handshakeTimeout: Duration.DurationInput
   /** How long presence changes gather before one `presence` event goes out. */
   readonly presenceCoalesce: Duration.DurationInput
+  /** Presence fan-out budget: bytes per second of `presence` events over all sockets (bursts wait longer). */
+  readonly presenceBytesPerSecond: number
+  /** Per-socket requests in flight, read-ahead and send-buffer limits. */
+  readonly socketFlow: FlowLimits
   /** At shutdown: how long the `shutdown` event gets to reach sockets before draining starts. */
   readonly shutdownAnnounce: Duration.DurationInput
   /** At shutdown: how often the in-flight request count is checked while draining. */

@@ -41,6 +41,8 @@ export class GatewayRuntime extends Context.Tag("openclaw/GatewayRuntime")<Gatew
   readonly addSession: (session: Session) => Effect.Effect<void>
   readonly removeSession: (connId: string) => Effect.Effect<void>
   readonly sessions: Effect.Effect<ReadonlyArray<Session>>
+  /** How many sessions there are (without listing them: `health` asks on every call). */
+  readonly sessionCount: Effect.Effect<number>
   readonly presence: Effect.Effect<ReadonlyArray<PresenceEntry>>
   /** Waits until sessions changed since the last call (changes in between coalesce into one). */
   readonly presenceChanged: Effect.Effect<void>

@@ -4,6 +4,7 @@ import * as http from "node:http"
 import * as os from "node:os"
 import { WebSocketServer } from "ws"
 import { resolveGatewayAuth, type ResolvedAuth } from "../../domain/auth/resolveAuth.js"
+import { presenceCooldownMs } from "../../domain/gateway/presenceRate.js"
 import { MAX_PAYLOAD_BYTES } from "../../domain/protocol/frames.js"
 import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
@@ -51,10 +52,8 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
       const inFlight = { inc: Ref.update(inFlightCount, (n) => n + 1), dec: Ref.update(inFlightCount, (n) => n - 1) }
       const openSockets = yield* Ref.make(0)
 
-      const serveHttp = (req: http.IncomingMessage, res: http.ServerResponse) =>
+      const serveHttp = (res: http.ServerResponse, path: string | undefined) =>
         Effect.gen(function*() {
-          const path = (req.url ?? "/").split("?")[0]
-          if (path === "/healthz") return json(res, 200, { ok: true, status: "live" })
           if (path === "/readyz" || path === "/startupz") {
             const ready = yield* runtime.ready
             return json(res, ready ? 200 : 503, { ok: ready, status: ready ? "ready" : "starting" })
@@ -62,7 +61,10 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
           json(res, 404, { ok: false, error: "not found" })
         })
       const server = http.createServer((req, res) => {
-        run(serveHttp(req, res))
+        const path = (req.url ?? "/").split("?")[0]
+        // Liveness is answered in the callback itself: no fiber, so queued work elsewhere cannot delay it.
+        if (path === "/healthz") return json(res, 200, { ok: true, status: "live" })
+        run(serveHttp(res, path))
       })
       // Read once: the trusted-proxy spoof guard compares peers against this host's own addresses.
       const localAddresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
@@ -124,15 +126,23 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
         )
       )
 
-      // Presence: one snapshot per burst of connects/disconnects, built once for every subscriber.
-      // Without coalescing, N clients connecting cost O(N^2) events each carrying an O(N) list.
+      // Presence: one snapshot per burst of connects/disconnects, built once for every subscriber, then a
+      // pause sized by the fan-out budget (the event carries the whole list to every socket).
       yield* Effect.forkScoped(
         Effect.forever(
-          runtime.presenceChanged.pipe(
-            Effect.zipRight(Effect.sleep(policy.presenceCoalesce)),
-            Effect.zipRight(Effect.all([runtime.presence, runtime.stateVersion])),
-            Effect.flatMap(([presence, stateVersion]) => bus.publish({ event: "presence", payload: { presence }, stateVersion, droppable: true }))
-          )
+          Effect.gen(function*() {
+            yield* runtime.presenceChanged
+            yield* Effect.sleep(policy.presenceCoalesce)
+            const presence = yield* runtime.presence
+            yield* bus.publish({ event: "presence", payload: { presence }, stateVersion: yield* runtime.stateVersion, droppable: true })
+            const cooldown = presenceCooldownMs({
+              payloadBytes: Buffer.byteLength(JSON.stringify(presence)),
+              sockets: yield* runtime.sessionCount,
+              bytesPerSecond: policy.presenceBytesPerSecond,
+              minMs: 0
+            })
+            yield* Effect.sleep(cooldown)
+          })
         )
       )
 

@@ -6,12 +6,11 @@ import { BUILD_ID, VERSION } from "../../domain/BuildInfo.js"
 import { sessionDefaults } from "../../domain/gateway/sessionDefaults.js"
 import { configuredSelection } from "../../domain/models/selection.js"
 import type { PeerInfo } from "../../domain/auth/locality.js"
+import { type FlowLimits, mustAwaitDrain, mustYieldTurn, sendVerdict, shouldPauseReading, shouldResumeReading } from "../../domain/gateway/socketFlow.js"
 import { connectFailureClose, type GatewayWireError, InvalidRequest, type ProtocolMismatch, toErrorShape, truncateCloseReason } from "../../domain/protocol/errors.js"
 import {
   ATTACHMENT_MAX_BYTES,
   ATTACHMENT_MAX_IMAGE_BYTES,
-  type EventFrame,
-  MAX_BUFFERED_BYTES,
   MAX_PAYLOAD_BYTES,
   MIN_PROBE_PROTOCOL,
   PRE_AUTH_MAX_BYTES,
@@ -25,14 +24,16 @@ import {
 import { EVENTS } from "../../domain/protocol/methods.js"
 import { protocolMismatchLine } from "../../domain/protocol/mismatchLog.js"
 import { scopeSatisfied } from "../../domain/protocol/scopes.js"
-import { EventBus } from "../../services/EventBus.js"
+import { type BusEvent, EventBus } from "../../services/EventBus.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import { MethodRegistry } from "../../services/MethodRegistry.js"
 import { Paths } from "../../services/Paths.js"
 import { type AcceptedConnect, runConnect } from "./connect.js"
 import { dispatch } from "./dispatch.js"
+import { eventFrameText } from "./eventText.js"
 import { healthSnapshot } from "./health.js"
+import { makeOutbox } from "./outbox.js"
 
 // JSON first, then the frame: a text that is not JSON and a JSON value that is no frame get different replies.
 const decodeJson = Schema.decodeEither(Schema.parseJson())
@@ -57,6 +58,12 @@ const peerOf = (req: IncomingMessage): PeerInfo => {
 const textOf = (data: RawData): string =>
   Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8")
 
+/** Resumes in the event loop's check phase, after pending I/O has been handled. */
+const nextTurn = Effect.async<void>((resume) => {
+  const timer = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(timer))
+})
+
 const EXPECTED_REQUEST = "expected {type:\"req\", id, method, params?}"
 
 const sizeOf = (data: RawData): number =>
@@ -64,7 +71,7 @@ const sizeOf = (data: RawData): number =>
 
 /** What the server shares with each socket it serves. */
 export interface SocketContext {
-  readonly policy: { readonly handshakeTimeout: Duration.DurationInput }
+  readonly policy: { readonly handshakeTimeout: Duration.DurationInput; readonly socketFlow: FlowLimits }
   readonly inFlight: InFlight
   /** Sockets being served: incremented when serving starts, decremented when its scope is released. */
   readonly openSockets: Ref.Ref<number>
@@ -79,6 +86,7 @@ export interface SocketContext {
 export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext) =>
   Effect.gen(function*() {
     const { inFlight, localAddresses, policy } = context
+    const flow = policy.socketFlow
     yield* Effect.acquireRelease(Ref.update(context.openSockets, (n) => n + 1), () => Ref.update(context.openSockets, (n) => n - 1))
     const runtime = yield* GatewayRuntime
     const bus = yield* EventBus
@@ -91,27 +99,35 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     const peer = peerOf(req)
     const phase = yield* Ref.make<"pre" | "connecting" | "ready" | "closed">("pre")
     const seq = yield* Ref.make(0)
-    const incoming = yield* Queue.unbounded<RawData>()
+    // Bounded by flow control: reading stops while too much is queued here (see the 'message' listener).
+    const incoming = yield* Queue.unbounded<{ readonly data: RawData; readonly bytes: number }>()
+    let queued = { frames: 0, bytes: 0 }
     const requests = yield* FiberSet.make<void, never>()
+    // One socket's requests in flight are capped; the next frame waits here (and the socket is not read meanwhile).
+    const slots = yield* Effect.makeSemaphore(flow.maxInFlight)
+    const outbox = makeOutbox(ws, req.socket)
     let session: AcceptedConnect | undefined
 
-    const sendRaw = (frame: unknown) =>
-      Effect.sync(() => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
-      })
     const close = (code: number, reason: string) =>
       Effect.sync(() => {
         if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, truncateCloseReason(reason))
       })
-    const sendEvent = (event: string, payload: unknown, droppable: boolean, extra: Partial<EventFrame> = {}) =>
-      Effect.gen(function*() {
-        if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-          if (droppable) return
-          return yield* close(1008, "slow consumer")
+    /** Writes a frame unless the client's unread bytes are past the limit: then drop it (droppable) or close 1008. */
+    const sendText = (text: () => string, droppable = false) =>
+      Effect.suspend(() => {
+        if (ws.readyState !== ws.OPEN) return Effect.void
+        switch (sendVerdict(outbox.bufferedBytes(), droppable, flow)) {
+          case "send":
+            return Effect.sync(() => outbox.send(text()))
+          case "drop":
+            return Effect.void
+          case "close":
+            return close(1008, "slow consumer")
         }
-        const n = yield* Ref.updateAndGet(seq, (s) => s + 1)
-        yield* sendRaw({ type: "event", event, ...(payload === undefined ? {} : { payload }), seq: n, ...extra })
       })
+    const sendRaw = (frame: unknown) => sendText(() => JSON.stringify(frame))
+    const sendEvent = (event: BusEvent) =>
+      Effect.flatMap(Ref.updateAndGet(seq, (s) => s + 1), (n) => sendText(() => eventFrameText(event, n), event.droppable === true))
 
     const respondError = (id: string, error: GatewayWireError) => sendRaw({ type: "res", id, ok: false, error: toErrorShape(error) })
 
@@ -175,7 +191,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           },
           policy: {
             maxPayload: MAX_PAYLOAD_BYTES,
-            maxBufferedBytes: MAX_BUFFERED_BYTES,
+            maxBufferedBytes: flow.maxBufferedBytes,
             tickIntervalMs: TICK_INTERVAL_MS,
             attachments: { maxBytes: ATTACHMENT_MAX_BYTES, maxImageBytes: ATTACHMENT_MAX_IMAGE_BYTES }
           }
@@ -205,11 +221,11 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
             const event = yield* Queue.take(queue)
             if (event.connId !== undefined && event.connId !== connId) return
             if (event.scope !== undefined && !scopeSatisfied(accepted.scopes, event.scope)) return
-            yield* sendEvent(event.event, event.payload, event.droppable === true, event.stateVersion === undefined ? {} : { stateVersion: event.stateVersion })
+            yield* sendEvent(event)
           })),
           scope
         )
-        yield* sendEvent("health", yield* healthSnapshot, true, { stateVersion: yield* runtime.stateVersion })
+        yield* sendEvent({ event: "health", payload: yield* healthSnapshot, droppable: true, stateVersion: yield* runtime.stateVersion })
       })
 
     const handleConnect = (frame: RequestFrame) =>
@@ -300,13 +316,19 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
         if (frame.right.method === "connect") return yield* respondError(frame.right.id, new InvalidRequest({ message: "already connected" }))
         const accepted = session
         if (accepted === undefined) return
+        // Replies the client has not drained hold new requests back; then a free slot is needed.
+        if (mustAwaitDrain(outbox.bufferedBytes(), flow)) yield* outbox.awaitDrain(flow.pauseBufferedBytes)
+        yield* slots.take(1)
         // A FiberSet drops finished fibers; forking each request into the socket scope would keep them all.
-        yield* FiberSet.run(requests, handleRequest(frame.right, accepted))
+        yield* FiberSet.run(requests, handleRequest(frame.right, accepted).pipe(Effect.ensuring(slots.release(1))))
       })
 
     const closed = yield* Deferred.make<void>()
     ws.on("message", (data) => {
-      Queue.unsafeOffer(incoming, data)
+      const bytes = sizeOf(data)
+      queued = { frames: queued.frames + 1, bytes: queued.bytes + bytes }
+      if (!ws.isPaused && shouldPauseReading(queued, flow)) ws.pause()
+      Queue.unsafeOffer(incoming, { data, bytes })
     })
     ws.once("close", () => {
       Deferred.unsafeDone(closed, Exit.void)
@@ -328,7 +350,20 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
 
     yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: yield* Clock.currentTimeMillis, capabilities: [...SERVER_CAPABILITIES] } })
     // Messages are handled one at a time in arrival order; requests after hello fork their own fibers.
-    yield* Effect.forkIn(Effect.forever(Effect.flatMap(Queue.take(incoming), handleMessage)), scope)
+    // Fairness: after its share of frames in a row a socket lets the event loop run (I/O of other sockets,
+    // new handshakes, /healthz); fibers alone would keep it in microtasks.
+    let framesSinceYield = 0
+    const next = Effect.gen(function*() {
+      if (mustYieldTurn(++framesSinceYield, flow)) {
+        framesSinceYield = 0
+        yield* nextTurn
+      }
+      const m = yield* Queue.take(incoming)
+      queued = { frames: queued.frames - 1, bytes: queued.bytes - m.bytes }
+      if (ws.isPaused && shouldResumeReading(queued, flow)) ws.resume()
+      return m
+    })
+    yield* Effect.forkIn(Effect.forever(Effect.flatMap(next, (m) => handleMessage(m.data))), scope)
     yield* Effect.forkIn(
       Effect.sleep(policy.handshakeTimeout).pipe(
         Effect.zipRight(Ref.get(phase)),

@@ -1,0 +1,52 @@
+import { Effect } from "effect"
+import type { Socket } from "node:net"
+import type { WebSocket } from "ws"
+
+/** One socket's outgoing side: frames written in batches, and a wait for the client to drain them. */
+export interface Outbox {
+  /** Writes one text frame; frames written in the same event-loop turn leave in one system call. */
+  readonly send: (text: string) => void
+  /** Bytes written and not yet taken by the client's TCP stack. */
+  readonly bufferedBytes: () => number
+  /** Resumes once the unsent bytes are down to `atMost` (at once if they are), or the socket closed. */
+  readonly awaitDrain: (atMost: number) => Effect.Effect<void>
+}
+
+/**
+ * `tcp` is the upgraded socket `ws` writes to (the upgrade request's socket). Corking it until the next
+ * turn turns a burst of replies into one `writev` instead of one per reply.
+ */
+export const makeOutbox = (ws: WebSocket, tcp: Socket): Outbox => {
+  let corked = false
+  const uncork = () => {
+    corked = false
+    tcp.uncork()
+  }
+  return {
+    send: (text) => {
+      if (!corked) {
+        corked = true
+        tcp.cork()
+        setImmediate(uncork)
+      }
+      ws.send(text)
+    },
+    bufferedBytes: () => ws.bufferedAmount,
+    awaitDrain: (atMost) =>
+      Effect.async<void>((resume) => {
+        if (ws.bufferedAmount <= atMost || tcp.destroyed) return resume(Effect.void)
+        // 'drain' fires once the socket's whole write buffer is flushed; 'close' ends the wait too.
+        const done = () => {
+          tcp.off("drain", done)
+          tcp.off("close", done)
+          resume(Effect.void)
+        }
+        tcp.on("drain", done)
+        tcp.on("close", done)
+        return Effect.sync(() => {
+          tcp.off("drain", done)
+          tcp.off("close", done)
+        })
+      })
+  }
+}

@@ -1,0 +1,63 @@
+import { afterEach, expect, it, vi } from "@effect/vitest"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { Effect, Layer } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { makeLogWriter } from "../../src/layers/logs/logWriter.js"
+
+const dirs: Array<string> = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+  vi.restoreAllMocks()
+})
+
+/** The real file system, counting appends (one `writeFileString` per append). */
+const countingFileSystem = (counter: { appends: number }) =>
+  Layer.effect(FileSystem.FileSystem, Effect.map(FileSystem.FileSystem, (real) => ({
+    ...real,
+    writeFileString: (file: string, data: string, options?: FileSystem.WriteFileStringOptions) => {
+      counter.appends += 1
+      return real.writeFileString(file, data, options)
+    }
+  }))).pipe(Layer.provide(NodeFileSystem.layer))
+
+// Work is counted, not timed: the bytes the flusher measures and the appends it makes. Measuring the
+// growing chunk once per line (the old flusher) costs about lines^2 / 2 line-lengths here.
+it.scoped("a batch of 50,000 lines is flushed with work linear in its size", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-logcost-"))
+  dirs.push(dir)
+  const file = path.join(dir, "gateway.log")
+  const counter = { appends: 0 }
+  const lines = 50_000
+  return Effect.gen(function*() {
+    const writer = yield* makeLogWriter({
+      fileFor: () => file,
+      pruneDir: undefined,
+      maxFileBytes: 500 * 1024 * 1024,
+      hostname: "bench",
+      patterns: [],
+      onError: () => Effect.void
+    })
+    let measured = 0
+    const byteLength = Buffer.byteLength
+    // Fails fast past a linear budget (each line is under 300 characters), before a quadratic flusher runs out of memory.
+    const budget = 2 * lines * 300
+    vi.spyOn(Buffer, "byteLength").mockImplementation((value, encoding) => {
+      measured += typeof value === "string" ? value.length : 0
+      if (measured > budget) throw new Error(`flusher measured ${measured} characters for ${lines} lines`)
+      return byteLength(value, encoding)
+    })
+    // All lines are buffered before the flusher runs, so they go out as one batch.
+    yield* Effect.sync(() => {
+      for (let i = 0; i < lines; i++) Effect.runSync(writer.enqueue(0, { level: "info", message: `⇄ res ✓ health 0ms conn=c id=${i}` }))
+    })
+    yield* writer.flush
+    vi.restoreAllMocks()
+    const written = fs.readFileSync(file, "utf8")
+    expect(written.split("\n").filter((l) => l !== "")).toHaveLength(lines)
+    expect(measured).toBeLessThanOrEqual(2 * written.length)
+    expect(counter.appends).toBeLessThanOrEqual(2)
+  }).pipe(Effect.provide(countingFileSystem(counter)))
+})
