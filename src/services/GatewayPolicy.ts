@@ -10,6 +10,8 @@ export class GatewayPolicy extends Context.Tag("openclaw/GatewayPolicy")<Gateway
   readonly presenceCoalesce: Duration.DurationInput
   /** Presence fan-out budget: bytes per second of `presence` events over all sockets (bursts wait longer). */
   readonly presenceBytesPerSecond: number
+  /** How old a cached health snapshot may be (`health {probe: true}` measures anew). */
+  readonly healthCacheTtl: Duration.DurationInput
   /** Per-socket requests in flight, read-ahead and send-buffer limits. */
   readonly socketFlow: FlowLimits
   /** At shutdown: how long the `shutdown` event gets to reach sockets before draining starts. */

@@ -9,6 +9,7 @@ export const GatewayPolicyLive = Layer.succeed(GatewayPolicy, {
   presenceCoalesce: "250 millis",
   // 1,000 clients x a 230 KB list is 230 MB per event: at this budget one event per ~7 s instead of one per burst.
   presenceBytesPerSecond: 32 * 1024 * 1024,
+  healthCacheTtl: "1 second",
   // 32 in flight is what a pipelining client (and the bench) keeps busy; read-ahead holds the next batch.
   socketFlow: {
     maxInFlight: 32,

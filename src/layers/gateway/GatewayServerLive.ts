@@ -1,4 +1,3 @@
-import type * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Data, Duration, Effect, FiberSet, Layer, Ref, Schedule, Stream } from "effect"
 import * as http from "node:http"
 import * as os from "node:os"
@@ -12,6 +11,7 @@ import { DeviceRegistry } from "../../services/DeviceRegistry.js"
 import { EventBus } from "../../services/EventBus.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
+import { GatewayHealth } from "../../services/GatewayHealth.js"
 import { GatewayPolicy } from "../../services/GatewayPolicy.js"
 import { GatewayServer } from "../../services/GatewayServer.js"
 import { Paths } from "../../services/Paths.js"
@@ -47,7 +47,7 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
       const registry = yield* DeviceRegistry
       const host = yield* Host
       // ws and http callbacks become fibers owned by this scope: interrupted when the server stops.
-      const run = yield* FiberSet.makeRuntime<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry | Paths | FileSystem.FileSystem>()
+      const run = yield* FiberSet.makeRuntime<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry | Paths | GatewayHealth>()
       const inFlightCount = yield* Ref.make(0)
       const inFlight = { inc: Ref.update(inFlightCount, (n) => n + 1), dec: Ref.update(inFlightCount, (n) => n - 1) }
       const openSockets = yield* Ref.make(0)

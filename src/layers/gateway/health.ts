@@ -2,7 +2,7 @@ import { Clock, Effect } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
 import { sessionIndexPath } from "../../domain/agent/sessionPaths.js"
-import { type HealthInput, healthReport } from "../../domain/gateway/healthReport.js"
+import type { HealthInput } from "../../domain/gateway/healthReport.js"
 import { heartbeatEvery } from "../../domain/status/renderStatus.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import { Paths } from "../../services/Paths.js"
@@ -32,6 +32,3 @@ export const healthInput = Effect.gen(function*() {
     process
   } satisfies HealthInput
 })
-
-/** The `health` payload (also hello-ok's `snapshot.health` and the `health` event). */
-export const healthSnapshot = Effect.map(healthInput, healthReport)

@@ -25,6 +25,7 @@ import { GatewayRuntimeLive } from "../GatewayRuntimeLive.js"
 import { MethodRegistryLive } from "../MethodRegistryLive.js"
 import { acquireGatewayLocks } from "./GatewayLock.js"
 import { GatewayBindError, GatewayServerLive } from "./GatewayServerLive.js"
+import { GatewayHealthLive } from "./GatewayHealthLive.js"
 import { CoreMethodsLive } from "./methods/core.js"
 import { DeviceMethodsLive } from "./methods/devices.js"
 import { forceFreePort } from "./forcePort.js"
@@ -216,8 +217,9 @@ export const gatewayLayer = (input: {
       ...(input.profile === undefined ? {} : { profile: input.profile })
     })
   )
-  const methods = Layer.mergeAll(CoreMethodsLive, DeviceMethodsLive, ...(input.features ?? [])).pipe(Layer.provide(base))
-  const server = GatewayServerLive({ host: input.host, port: input.port, authOverrides: input.overrides }).pipe(Layer.provide(Layer.merge(base, methods)))
+  const health = GatewayHealthLive.pipe(Layer.provide(runtime))
+  const methods = Layer.mergeAll(CoreMethodsLive, DeviceMethodsLive, ...(input.features ?? [])).pipe(Layer.provide(Layer.merge(base, health)))
+  const server = GatewayServerLive({ host: input.host, port: input.port, authOverrides: input.overrides }).pipe(Layer.provide(Layer.mergeAll(base, health, methods)))
   return Layer.merge(server, base)
 }
 

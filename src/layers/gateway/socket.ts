@@ -25,6 +25,7 @@ import { EVENTS } from "../../domain/protocol/methods.js"
 import { protocolMismatchLine } from "../../domain/protocol/mismatchLog.js"
 import { scopeSatisfied } from "../../domain/protocol/scopes.js"
 import { type BusEvent, EventBus } from "../../services/EventBus.js"
+import { GatewayHealth } from "../../services/GatewayHealth.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import { MethodRegistry } from "../../services/MethodRegistry.js"
@@ -32,7 +33,6 @@ import { Paths } from "../../services/Paths.js"
 import { type AcceptedConnect, runConnect } from "./connect.js"
 import { dispatch } from "./dispatch.js"
 import { eventFrameText } from "./eventText.js"
-import { healthSnapshot } from "./health.js"
 import { makeOutbox } from "./outbox.js"
 
 // JSON first, then the frame: a text that is not JSON and a JSON value that is no frame get different replies.
@@ -92,6 +92,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     const bus = yield* EventBus
     const log = yield* GatewayLog
     const registry = yield* MethodRegistry
+    const health = yield* GatewayHealth
     const paths = yield* Paths
     const scope = yield* Effect.scope
     const connId = randomUUID()
@@ -175,7 +176,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           features: { methods, events: [...EVENTS], capabilities: [...SERVER_CAPABILITIES] },
           snapshot: {
             presence: yield* runtime.presence,
-            health: yield* healthSnapshot,
+            health: yield* health.snapshot,
             stateVersion: versions,
             uptimeMs: (yield* Clock.currentTimeMillis) - runtime.startedAtMs,
             ...(settings.configHash === undefined ? {} : { appliedConfigHash: settings.configHash }),
@@ -225,7 +226,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           })),
           scope
         )
-        yield* sendEvent({ event: "health", payload: yield* healthSnapshot, droppable: true, stateVersion: yield* runtime.stateVersion })
+        yield* sendEvent({ event: "health", payload: yield* health.snapshot, droppable: true, stateVersion: yield* runtime.stateVersion })
       })
 
     const handleConnect = (frame: RequestFrame) =>

@@ -1,4 +1,3 @@
-import type * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Either, Layer, Option } from "effect"
 import { parseJson5 } from "../../../domain/config/json5.js"
 import { redactSecrets } from "../../../domain/config/redact.js"
@@ -12,7 +11,7 @@ import { GatewayLog } from "../../../services/GatewayLog.js"
 import { GatewayRuntime } from "../../../services/GatewayRuntime.js"
 import { MethodRegistry } from "../../../services/MethodRegistry.js"
 import { Paths } from "../../../services/Paths.js"
-import { healthInput, healthSnapshot } from "../health.js"
+import { GatewayHealth } from "../../../services/GatewayHealth.js"
 import { statusReport } from "../../../domain/gateway/healthReport.js"
 import { configuredSelection } from "../../../domain/models/selection.js"
 import { isRecord } from "../../../domain/isRecord.js"
@@ -51,14 +50,13 @@ export const CoreMethodsLive = Layer.effectDiscard(
     const log = yield* GatewayLog
     const paths = yield* Paths
 
-    // Health and status read the session indexes under the state dir: the layer's own services serve them.
-    const context = yield* Effect.context<GatewayRuntime | Paths | FileSystem.FileSystem>()
-    yield* registry.register(Methods.health, () => Effect.provide(healthSnapshot, context))
+    const health = yield* GatewayHealth
+    yield* registry.register(Methods.health, (params) => (params.probe === true ? health.probe : health.snapshot))
 
     yield* registry.register(Methods.status, (_params, caller) =>
       Effect.gen(function*() {
         const settings = yield* runtime.settings
-        const input = yield* Effect.provide(healthInput, context)
+        const input = yield* health.input
         const admin = caller.scopes.includes("operator.admin")
         const primary = configuredSelection(settings.config).primary
         return statusReport(input, {
