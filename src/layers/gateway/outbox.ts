@@ -6,6 +6,8 @@ import type { WebSocket } from "ws"
 export interface Outbox {
   /** Writes one text frame; frames written in the same event-loop turn leave in one system call. */
   readonly send: (text: string) => void
+  /** Writes one text message as fragments, in order (a shared Buffer among them is not copied). */
+  readonly sendFragments: (parts: ReadonlyArray<string | Buffer>) => void
   /** Bytes written and not yet taken by the client's TCP stack. */
   readonly bufferedBytes: () => number
   /** Resumes once the unsent bytes are down to `atMost` (at once if they are), or the socket closed. */
@@ -22,14 +24,22 @@ export const makeOutbox = (ws: WebSocket, tcp: Socket): Outbox => {
     corked = false
     tcp.uncork()
   }
+  const corkUntilNextTurn = () => {
+    if (!corked) {
+      corked = true
+      tcp.cork()
+      setImmediate(uncork)
+    }
+  }
   return {
     send: (text) => {
-      if (!corked) {
-        corked = true
-        tcp.cork()
-        setImmediate(uncork)
-      }
+      corkUntilNextTurn()
       ws.send(text)
+    },
+    sendFragments: (parts) => {
+      corkUntilNextTurn()
+      // Sent in one synchronous run, so no other message can come between the fragments.
+      parts.forEach((part, index) => ws.send(part, { binary: false, fin: index === parts.length - 1 }))
     },
     bufferedBytes: () => ws.bufferedAmount,
     awaitDrain: (atMost) =>

@@ -32,7 +32,7 @@ import { MethodRegistry } from "../../services/MethodRegistry.js"
 import { Paths } from "../../services/Paths.js"
 import { type AcceptedConnect, runConnect } from "./connect.js"
 import { dispatch } from "./dispatch.js"
-import { eventFrameText } from "./eventText.js"
+import { type EventFrame, eventFrame } from "./eventText.js"
 import { makeOutbox } from "./outbox.js"
 
 // JSON first, then the frame: a text that is not JSON and a JSON value that is no frame get different replies.
@@ -114,12 +114,16 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
         if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, truncateCloseReason(reason))
       })
     /** Writes a frame unless the client's unread bytes are past the limit: then drop it (droppable) or close 1008. */
-    const sendText = (text: () => string, droppable = false) =>
+    const sendText = (text: () => string | EventFrame, droppable = false) =>
       Effect.suspend(() => {
         if (ws.readyState !== ws.OPEN) return Effect.void
         switch (sendVerdict(outbox.bufferedBytes(), droppable, flow)) {
           case "send":
-            return Effect.sync(() => outbox.send(text()))
+            return Effect.sync(() => {
+              const frame = text()
+              if (typeof frame === "string") outbox.send(frame)
+              else outbox.sendFragments(frame)
+            })
           case "drop":
             return Effect.void
           case "close":
@@ -128,7 +132,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
       })
     const sendRaw = (frame: unknown) => sendText(() => JSON.stringify(frame))
     const sendEvent = (event: BusEvent) =>
-      Effect.flatMap(Ref.updateAndGet(seq, (s) => s + 1), (n) => sendText(() => eventFrameText(event, n), event.droppable === true))
+      Effect.flatMap(Ref.updateAndGet(seq, (s) => s + 1), (n) => sendText(() => eventFrame(event, n), event.droppable === true))
 
     const respondError = (id: string, error: GatewayWireError) => sendRaw({ type: "res", id, ok: false, error: toErrorShape(error) })
 
