@@ -15,6 +15,9 @@ const LOCK_POLICY = { timeout: "5 seconds", poll: "10 millis" } as const
 
 /** Unknown fields (written by a newer or the original OpenClaw) are kept, not rejected or dropped. */
 const decodeOptions = { errors: "all", onExcessProperty: "preserve" } as const
+// Built once: every connect reads both files, and building a parseJson decoder costs more than the read.
+const decodePaired = Schema.decodeUnknownEither(Schema.parseJson(PairedFile), decodeOptions)
+const decodePending = Schema.decodeUnknownEither(Schema.parseJson(PendingFile), decodeOptions)
 
 /** Both files as read at `now` (expired requests already dropped). */
 export interface Snapshot {
@@ -44,9 +47,8 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
     const writeLock = yield* Effect.makeSemaphore(1)
     const hub = yield* Effect.acquireRelease(PubSub.unbounded<RegistryChange>(), PubSub.shutdown)
 
-    const decodeFile = <A>(schema: Schema.Schema<A, A>, file: string) => {
-      const decode = Schema.decodeUnknownEither(Schema.parseJson(schema), decodeOptions)
-      return files.readIfExists(file).pipe(
+    const decodeFile = <A>(decode: (text: string) => Either.Either<A, ParseResult.ParseError>, file: string) =>
+      files.readIfExists(file).pipe(
         Effect.map((text): Loaded<A | undefined> => {
           if (text === undefined || text.trim() === "") return { _tag: "Ok", value: undefined }
           return Either.match(decode(text), {
@@ -61,7 +63,6 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
           })
         })
       )
-    }
 
     /** Moves an undecodable file aside (never overwritten in place) so a human can recover it. */
     const quarantine = (file: string, detail: string) =>
@@ -74,9 +75,9 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
       }).pipe(Effect.mapError(stateIoError(file, "moving aside")))
 
     /** Reads one file; under the lock a corrupt file is moved aside, outside it `Corrupt` is reported. */
-    const loadLocked = <A>(schema: Schema.Schema<A, A>, file: string, empty: A) =>
+    const loadLocked = <A>(decode: (text: string) => Either.Either<A, ParseResult.ParseError>, file: string, empty: A) =>
       Effect.gen(function*() {
-        const loaded = yield* decodeFile(schema, file)
+        const loaded = yield* decodeFile(decode, file)
         if (loaded._tag === "Ok") return loaded.value ?? empty
         yield* quarantine(file, loaded.detail)
         return empty
@@ -99,8 +100,8 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
         // The files are re-read under the lock, since another process may have changed them.
         const outcome = yield* files.withLock(lockPath, LOCK_POLICY, Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
-          const paired = yield* loadLocked(PairedFile, pairedPath, {})
-          const pending = dropExpired(yield* loadLocked(PendingFile, pendingPath, {}), now)
+          const paired = yield* loadLocked(decodePaired, pairedPath, {})
+          const pending = dropExpired(yield* loadLocked(decodePending, pendingPath, {}), now)
           const result = yield* body({ paired, pending, now })
           if (result.paired !== undefined) yield* save(pairedPath, result.paired)
           if (result.pending !== undefined) yield* save(pendingPath, result.pending)
@@ -113,8 +114,8 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
     /** A lock-free read (files are replaced atomically); a corrupt file sends it through the lock to be moved aside. */
     const snapshot: Effect.Effect<Snapshot, StateIoError> = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      const paired = yield* decodeFile(PairedFile, pairedPath)
-      const pending = yield* decodeFile(PendingFile, pendingPath)
+      const paired = yield* decodeFile(decodePaired, pairedPath)
+      const pending = yield* decodeFile(decodePending, pendingPath)
       if (paired._tag === "Ok" && pending._tag === "Ok") {
         return { paired: paired.value ?? {}, pending: dropExpired(pending.value ?? {}, now), now }
       }
