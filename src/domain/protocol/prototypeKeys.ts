@@ -1,5 +1,5 @@
 /** Keys that reach an object's prototype when copied; never valid in params, whatever the method. */
-const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"])
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"])
 
 /**
  * The dotted path of the first own prototype key anywhere in a decoded JSON value, or undefined.

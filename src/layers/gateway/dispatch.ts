@@ -1,10 +1,10 @@
 import { Effect, Either, Schema } from "effect"
 import { describeParseError } from "../../domain/protocol/describeParseError.js"
-import { prototypeKeyPath } from "../../domain/protocol/prototypeKeys.js"
+import { PROTOTYPE_KEYS, prototypeKeyPath } from "../../domain/protocol/prototypeKeys.js"
 import { authorize } from "../../domain/protocol/authorize.js"
 import { type GatewayWireError, InvalidRequest, toErrorShape } from "../../domain/protocol/errors.js"
 import type { ErrorShape, RequestFrame } from "../../domain/protocol/frames.js"
-import { nestedDeeperThan, tooDeepMessage } from "../../domain/protocol/nesting.js"
+import { MAX_PARAMS_DEPTH, paramsShape, tooDeepMessage } from "../../domain/protocol/nesting.js"
 import { truncateEcho } from "../../domain/text/truncateEcho.js"
 import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
 import { type CallContext, MethodRegistry } from "../../services/MethodRegistry.js"
@@ -37,11 +37,14 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
     }
     const run = Effect.gen(function*() {
       if (entry.spec.controlPlaneWrite === true) yield* limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)
-      // Before any schema sees them: decoding (and later logging) recurses once per level.
-      if (nestedDeeperThan(frame.params)) return yield* new InvalidRequest({ message: tooDeepMessage(frame.method) })
-      const prototypeKey = prototypeKeyPath(frame.params)
-      if (prototypeKey !== undefined) {
-        return yield* new InvalidRequest({ message: `invalid ${frame.method} params: ${truncateEcho(prototypeKey)}: is unexpected` })
+      // One pass before any schema sees them: decoding (and later logging) recurses once per level, and a method
+      // that ignores unknown params would drop a prototype key silently instead of refusing it.
+      const shape = paramsShape(frame.params, MAX_PARAMS_DEPTH, PROTOTYPE_KEYS)
+      if (shape === "too-deep") return yield* new InvalidRequest({ message: tooDeepMessage(frame.method) })
+      if (shape === "prototype-key") {
+        // Only now is the path worth building (the depth is known to be bounded, so recursing is safe).
+        const path = prototypeKeyPath(frame.params) ?? "(root)"
+        return yield* new InvalidRequest({ message: `invalid ${frame.method} params: ${truncateEcho(path)}: is unexpected` })
       }
       const onExcessProperty = entry.spec.unknownParams === "ignore" ? "ignore" : "error"
       const params = yield* Either.match(Schema.decodeUnknownEither(entry.spec.params, { errors: "all", onExcessProperty })(frame.params ?? {}), {
