@@ -22,6 +22,7 @@ import {
   TICK_INTERVAL_MS
 } from "../../domain/protocol/frames.js"
 import { EVENTS } from "../../domain/protocol/methods.js"
+import { isRecord } from "../../domain/isRecord.js"
 import { protocolMismatchLine } from "../../domain/protocol/mismatchLog.js"
 import { scopeSatisfied } from "../../domain/protocol/scopes.js"
 import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
@@ -45,7 +46,16 @@ const parseJson = (text: string): { readonly value: unknown } | undefined => {
     return undefined
   }
 }
-const decodeInbound = Schema.decodeUnknownEither(InboundFrame)
+const decodeInboundUnion = Schema.decodeUnknownEither(InboundFrame)
+const decodeRequest = Schema.decodeUnknownEither(RequestFrame)
+/** An inbound frame; a request (nearly every frame) is decoded as one, not tried against the union's members. */
+const decodeInbound = (value: unknown): Either.Either<InboundFrame, unknown> => {
+  if (isRecord(value) && value["type"] === "req") {
+    const request = decodeRequest(value)
+    if (Either.isRight(request)) return Either.right({ ...request.right, kind: "request" as const })
+  }
+  return decodeInboundUnion(value)
+}
 const decodeFrameId = Schema.decodeUnknownOption(Schema.Struct({ id: RequestFrame.fields.id }))
 
 /** The client part of connect params, for the protocol-mismatch log line. */
