@@ -32,6 +32,7 @@ import { asConfigIo } from "./fs/asConfigIo.js"
 import { configLockPath, configLockPolicy } from "./fs/configLock.js"
 import { writeTarget } from "./fs/writeTarget.js"
 import { isNotFound, stateIoError } from "./fs/platformErrors.js"
+import { makeVersionedRead } from "./fs/fileVersion.js"
 import { sha256 } from "./fs/sha256.js"
 import { isRecord } from "../domain/isRecord.js"
 
@@ -136,23 +137,12 @@ export const ConfigStoreLive = Layer.effect(
         } satisfies ConfigSnapshot
       })
 
-    // A file's identity as far as a re-read is concerned: which file (inode), how long, last written when.
-    const versionOf = (target: string) =>
-      fs.stat(target).pipe(
-        Effect.map((info) => `${Option.getOrElse(info.ino, () => 0)}:${info.size}:${Option.match(info.mtime, { onNone: () => 0, onSome: (d) => d.getTime() })}`),
-        Effect.orElseSucceed(() => "-")
-      )
-    // The last snapshot and the versions of the files it was judged from (the config and config-health.json, whose
-    // last-known-good it is compared with): a gateway answering sessions.list or agent runs in a loop reads,
-    // parses and validates the config once per change, not once per call. Two stats instead.
-    let lastRead: { readonly version: string; readonly snapshot: ConfigSnapshot } | undefined
-    const read = Effect.gen(function*() {
-      const version = `${yield* versionOf(file)}|${yield* versionOf(healthPath)}`
-      if (lastRead !== undefined && lastRead.version === version) return lastRead.snapshot
-      const snapshot = yield* Effect.flatMap(readIfExists(file), snapshotOf)
-      lastRead = { version, snapshot }
-      return snapshot
-    }).pipe(Effect.withSpan("ConfigStore.read"))
+    // The snapshot is judged from the config and config-health.json (its last-known-good): a gateway answering
+    // sessions.list or agent runs in a loop reads, parses and validates the config once per change, not per call.
+    const read = makeVersionedRead([file, healthPath], Effect.flatMap(readIfExists(file), snapshotOf)).pipe(
+      Effect.provideService(FileSystem.FileSystem, fs),
+      Effect.withSpan("ConfigStore.read")
+    )
 
     const requireValid = (snapshot: ConfigSnapshot): Effect.Effect<LoadedConfig, ConfigParseError | ConfigInvalid> => {
       if (snapshot.parseError !== undefined) return Effect.fail(snapshot.parseError)
