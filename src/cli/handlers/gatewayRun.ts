@@ -1,7 +1,10 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Option } from "effect"
 import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
-import { AgentFeatureLive } from "../../layers/agent/AgentFeature.js"
+import { Layer } from "effect"
+import { LazyAgentStackLive } from "../../layers/agent/AgentFeature.js"
+import { ChannelMethodsLive, ChannelsStackLive } from "../../layers/channels/ChannelsFeature.js"
+import { AgentMethodsLive } from "../../layers/gateway/methods/agentMethods.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
@@ -34,8 +37,12 @@ export const gatewayRun = (args: {
       )).trim()
       : Option.getOrUndefined(args.password)
     const context = yield* Effect.context<ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem>()
+    // One agent stack (built on first use) serves the agent methods and the channels' turns; the channel
+    // stack is one layer value too, so a feature delivering through ChannelDelivery shares it.
+    const agentStack = LazyAgentStackLive(context, {})
+    const channels = ChannelsStackLive().pipe(Layer.provide(agentStack), Layer.provide(Layer.succeedContext(context)))
     return yield* runGateway({
-      features: [AgentFeatureLive(context)],
+      features: [AgentMethodsLive.pipe(Layer.provide(agentStack)), ChannelMethodsLive.pipe(Layer.provide(channels))],
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),
       bind: Option.getOrUndefined(args.bind),
       token: Option.getOrUndefined(args.token),

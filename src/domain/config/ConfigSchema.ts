@@ -195,7 +195,9 @@ const channelFields = (path: string) => ({
     denyIn: opt(StringList)
   })),
   botToken: opt(SecretInput),
-  tokenFile: opt(Schema.String)
+  tokenFile: opt(Schema.String),
+  /** The Bot API base URL (a self-hosted Bot API server, or a test fake); default https://api.telegram.org. */
+  apiRoot: opt(Schema.String)
 })
 
 export const TelegramAccountConfig = section("channels.telegram.accounts.*", channelFields("channels.telegram.accounts.*"))
