@@ -7,6 +7,7 @@ export interface SentMessage {
   readonly text: string
   readonly parse_mode?: string
   readonly message_id: number
+  /** performance.now() when it arrived. */
   readonly at: number
 }
 
@@ -19,6 +20,8 @@ export interface FakeTelegram extends FakeServer {
   readonly calls: Array<string>
   /** Every update ever queued, and the ones delivered by getUpdates (update ids). */
   readonly delivered: Array<number>
+  /** When each update was first handed out by getUpdates (performance.now() ms). */
+  readonly deliveredAt: Map<number, number>
   /** A DM from a user (private chat id = user id); returns the update id. */
   readonly dm: (fromId: number, text: string, from?: { first_name?: string; username?: string }) => number
   /** A group message; `mention` adds a `mention` entity for the bot's username. */
@@ -41,6 +44,7 @@ export const startFakeTelegram = async (token: string, bot = { id: 999_000, user
   const sent: Array<SentMessage> = []
   const calls: Array<string> = []
   const delivered: Array<number> = []
+  const deliveredAt = new Map<number, number>()
   const pollers = new Set<() => void>()
   const state = { nextUpdate: 1, nextMessage: 1, revoked: false }
 
@@ -69,7 +73,7 @@ export const startFakeTelegram = async (token: string, bot = { id: 999_000, user
       case "sendMessage": {
         if (typeof body.text !== "string" || body.text.length > 4096) return sendJson(res, 400, { ok: false, error_code: 400, description: "Bad Request: message is too long" })
         const message_id = state.nextMessage++
-        sent.push({ chat_id: body.chat_id, text: body.text, ...(body.parse_mode === undefined ? {} : { parse_mode: body.parse_mode }), message_id, at: Date.now() })
+        sent.push({ chat_id: body.chat_id, text: body.text, ...(body.parse_mode === undefined ? {} : { parse_mode: body.parse_mode }), message_id, at: performance.now() })
         return answer(res, { message_id, date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: "private" }, text: body.text })
       }
       case "getUpdates": {
@@ -78,7 +82,10 @@ export const startFakeTelegram = async (token: string, bot = { id: 999_000, user
         while (queue.length > 0 && (queue[0]?.update_id ?? 0) < offset) queue.shift()
         const respond = () => {
           const batch = queue.slice(0, 100)
-          for (const u of batch) delivered.push(u.update_id)
+          for (const u of batch) {
+            delivered.push(u.update_id)
+            if (!deliveredAt.has(u.update_id)) deliveredAt.set(u.update_id, performance.now())
+          }
           answer(res, batch)
         }
         if (queue.length > 0) return respond()
@@ -112,6 +119,7 @@ export const startFakeTelegram = async (token: string, bot = { id: 999_000, user
     sent,
     calls,
     delivered,
+    deliveredAt,
     dm: (fromId, text, from = {}) => push({ from: { id: fromId, is_bot: false, first_name: from.first_name ?? `User${fromId}`, ...(from.username === undefined ? {} : { username: from.username }) }, chat: { id: fromId, type: "private" }, text }),
     group: (chatId, fromId, text, options = {}) => {
       const mention = `@${bot.username}`

@@ -30,6 +30,8 @@ interface Job {
   readonly message: Inbound
   readonly entry: AccountEntry
   readonly onHandled: Effect.Effect<void>
+  /** When the core accepted it (performance clock, for the per-turn timing line). */
+  readonly acceptedAt: number
 }
 
 const keyOf = (channel: string, accountId: string) => `${channel}\u0000${accountId}`
@@ -110,7 +112,9 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
         const work = (job: Job) =>
           Effect.gen(function*() {
             const { message, entry } = job
+            const runStart = performance.now()
             const exit = yield* Effect.either(runner.run({ runId: crypto.randomUUID(), sessionKey, message: message.text }))
+            const runEnd = performance.now()
             const reply = exit._tag === "Right" ? exit.right.payloads.join("\n\n") : `⚠️ ${exit.left.message}`
             if (exit._tag === "Left") yield* channelLog(entry, "error", `${entry.plugin.id}: agent turn failed: ${exit.left.message}`, { sessionKey })
             // The reply and its acknowledgement go together: a shutdown never separates a sent reply from its record.
@@ -124,6 +128,8 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
                     ))
                 )
               }
+              // Where a turn's time went: waiting for the session, the agent run, the reply's send.
+              yield* log.write({ level: "debug", message: `${entry.plugin.id}: turn done`, fields: { subsystem: `channels/${entry.plugin.id}`, sessionKey, queuedMs: runStart - job.acceptedAt, runMs: runEnd - runStart, sendMs: performance.now() - runEnd } })
               yield* job.onHandled
             }))
           }).pipe(Effect.ensuring(Ref.update(busy, (n) => n - 1)))
@@ -171,7 +177,7 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
             routes.set(sessionKey, { channel: message.channel, accountId: message.accountId, to: message.conversationId, threadId: message.threadId })
             const queue = yield* sessionQueue(sessionKey)
             yield* Ref.update(busy, (n) => n + 1)
-            yield* Queue.offer(queue, { message, entry, onHandled })
+            yield* Queue.offer(queue, { message, entry, onHandled, acceptedAt: performance.now() })
           }
         }
       })

@@ -1,5 +1,5 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Clock, Duration, Effect, Either, Layer, Schema } from "effect"
+import { Clock, Duration, Effect, Either, Fiber, FiberSet, Layer, Schema } from "effect"
 import * as path from "node:path"
 import { type TelegramAccountPlan, telegramAccounts, telegramDefaultAccountId } from "../../../domain/channels/telegramAccounts.js"
 import { mentionsBot, TELEGRAM_COMMANDS, TELEGRAM_TEXT_LIMIT, type TgMessage, TgSentMessage, TgUpdate, TgUser } from "../../../domain/channels/telegramApi.js"
@@ -141,12 +141,15 @@ export const TelegramChannelLive = (input: { readonly env: Readonly<Record<strin
         const loaded = yield* files.readIfExists(file).pipe(Effect.orElseSucceed(() => undefined))
         let state: OffsetFile = loaded === undefined ? { version: 1, lastUpdateId: null, inflight: [] } : Either.getOrElse(decodeOffset(loaded), (): OffsetFile => ({ version: 1, lastUpdateId: null, inflight: [] }))
         const writeLock = yield* Effect.makeSemaphore(1)
-        const persist = (change: (s: OffsetFile) => OffsetFile) =>
-          writeLock.withPermits(1)(Effect.gen(function*() {
-            state = change(state)
-            yield* files.ensurePrivateDir(path.dirname(file))
-            yield* files.atomicWrite(file, `${JSON.stringify(state)}\n`)
-          })).pipe(Effect.catchAll((e) => runtime.setStatus({ lastError: e.message })))
+        // The state changes in memory at once, in the order of events (an update is added before it can be
+        // answered and removed); the file then gets the latest state, writes one at a time and never cut off.
+        const writeState = Effect.uninterruptible(writeLock.withPermits(1)(Effect.gen(function*() {
+          yield* files.ensurePrivateDir(path.dirname(file))
+          yield* files.atomicWrite(file, `${JSON.stringify(state)}\n`)
+        })).pipe(Effect.catchAll((e) => runtime.setStatus({ lastError: e.message }))))
+        const change = (f: (s: OffsetFile) => OffsetFile) => Effect.sync(() => {
+          state = f(state)
+        })
 
         /** Keeps retrying a start-up call until it answers, reporting each failure verbatim. */
         const untilOk = <A>(effect: Effect.Effect<A, BotApiError>) =>
@@ -168,8 +171,10 @@ export const TelegramChannelLive = (input: { readonly env: Readonly<Record<strin
         yield* untilOk(api(settings, "deleteWebhook", { drop_pending_updates: false }, Schema.Unknown))
         yield* untilOk(api(settings, "setMyCommands", { commands: TELEGRAM_COMMANDS }, Schema.Unknown))
 
+        // Answered updates are forgotten off the reply path; the scope waits for those writes on shutdown.
+        const writes = yield* FiberSet.make<void, never>()
         const emit = (update: TgUpdate) => {
-          const done = persist((s) => ({ ...s, inflight: s.inflight.filter((u) => u.update_id !== update.update_id) }))
+          const done = Effect.zipRight(change((s) => ({ ...s, inflight: s.inflight.filter((u) => u.update_id !== update.update_id) })), FiberSet.run(writes, writeState), { concurrent: false }).pipe(Effect.asVoid)
           const inbound = update.message === undefined ? undefined : toInbound(account.accountId, update.message, bot)
           return inbound === undefined ? done : runtime.emitInbound(inbound, done)
         }
@@ -192,8 +197,12 @@ export const TelegramChannelLive = (input: { readonly env: Readonly<Record<strin
           const fresh = batch.right.filter((u) => state.lastUpdateId === null || u.update_id > state.lastUpdateId)
           if (fresh.length === 0) continue
           const last = Math.max(...fresh.map((u) => u.update_id))
-          yield* persist((s) => ({ ...s, lastUpdateId: last, inflight: [...s.inflight, ...fresh] }))
+          yield* change((s) => ({ ...s, lastUpdateId: last, inflight: [...s.inflight, ...fresh] }))
+          // The batch is handed on while it is written; the next getUpdates (which confirms it to
+          // Telegram) waits until it is on disk, so a crash can only replay it, never lose it.
+          const written = yield* Effect.fork(writeState)
           for (const update of fresh) yield* emit(update)
+          yield* Fiber.join(written)
         }
       })
 
