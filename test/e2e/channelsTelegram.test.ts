@@ -141,6 +141,18 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
     expect(account.dropped).toEqual({ "no-mention": 1, "group-sender-not-allowlisted": 1 })
     const text = (await cli(["channels", "status"])).stdout
     expect(text).toContain("dropped:no-mention=1,group-sender-not-allowlisted=1")
+    const overview = await cli(["status"])
+    expect(overview.stdout).toMatch(/\nChannels\n- Telegram default: enabled, configured, running, connected, .*dropped:no-mention=1,group-sender-not-allowlisted=1\n/)
+  })
+
+  it("web chat (the gateway's chat.* methods) appears in channels status once it has carried a turn", async () => {
+    expect((await cli(["channels", "status"])).stdout).not.toContain("WebChat")
+    model.script.push({ text: "web reply" })
+    const sent = await cli(["gateway", "call", "chat.send", "--params", JSON.stringify({ sessionKey: "agent:main:web", message: "hi from the browser", idempotencyKey: "web-1" })])
+    expect(sent.code, sent.stderr).toBe(0)
+    await waitFor(() => model.requests.some((r) => JSON.stringify(r.body).includes("hi from the browser")), "the web chat turn")
+    const status = await cli(["channels", "status"])
+    expect(status.stdout).toMatch(/\n- WebChat default: enabled, configured, running, connected, in:\d+s ago/)
   })
 
   it("channels status --probe shows works; with a revoked token, the 401 and the next command", async () => {
@@ -151,7 +163,7 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
     expect(lines[1]).toBe("Gateway reachable.")
     expect(lines[2]).toMatch(/^- Telegram default: enabled, configured, running, connected, in:\d+s ago, out:\d+s ago, mode:polling, bot:@claw_test_bot, token:\*\*\*, works, dropped:/)
     const rpc = JSON.parse((await cli(["gateway", "call", "channels.status", "--json", "--params", "{\"probe\":true,\"timeoutMs\":5000}"])).stdout)
-    expect(rpc).toMatchObject({ channelOrder: ["telegram"], channelLabels: { telegram: "Telegram" }, channelDefaultAccountId: { telegram: "default" }, channels: { telegram: { configured: true, running: true, tokenSource: "config", mode: "polling" } } })
+    expect(rpc).toMatchObject({ channelOrder: ["telegram", "webchat"], channelLabels: { telegram: "Telegram" }, channelDefaultAccountId: { telegram: "default" }, channels: { telegram: { configured: true, running: true, tokenSource: "config", mode: "polling" } } })
     expect(rpc.channelAccounts.telegram[0]).toMatchObject({ accountId: "default", enabled: true, configured: true, running: true, connected: true, probe: { ok: true, status: 200 } })
     expect(JSON.stringify(rpc)).not.toContain(BOT_TOKEN)
 
