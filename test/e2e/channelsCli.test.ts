@@ -5,7 +5,8 @@ import { homeWithConfig, runCliAsync } from "../support/runCliAsync.js"
 
 const TOKEN = "123456789:AAbogusbogusbogusbogusbogusbogusbog"
 
-describe("channels and pairing commands without a gateway", () => {
+// Each step spawns the CLI: generous timeouts for a loaded machine.
+describe("channels and pairing commands without a gateway", { timeout: 60_000 }, () => {
   it("channels add / list / remove edit config through the write guard and print the original's lines", async () => {
     const port = await freePort()
     const home = homeWithConfig({ gateway: { mode: "local", port } })

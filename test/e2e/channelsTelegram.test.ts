@@ -14,7 +14,7 @@ const OWNER = 4242
 const GROUP = -100777
 const STRANGER = 5151
 
-const waitFor = async (check: () => boolean, what: string, timeoutMs = 10_000) => {
+const waitFor = async (check: () => boolean, what: string, timeoutMs = 30_000) => {
   const until = Date.now() + timeoutMs
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
@@ -22,7 +22,8 @@ const waitFor = async (check: () => boolean, what: string, timeoutMs = 10_000) =
   }
 }
 
-describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fake model", () => {
+// Each step spawns CLI processes against a real gateway: generous timeouts for a loaded machine.
+describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fake model", { timeout: 60_000 }, () => {
   let telegram: FakeTelegram
   let model: ScriptedModelServer
   let gateway: ChildProcess
@@ -99,10 +100,13 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
 
   it("after pairing approve, the next DM gets the model's reply", async () => {
     const code = JSON.parse((await cli(["pairing", "list", "--channel", "telegram", "--json"])).stdout).requests[0].code
-    const approved = await cli(["pairing", "approve", "telegram", code])
+    const sentBefore = telegram.sent.length
+    const approved = await cli(["pairing", "approve", "telegram", code, "--notify"])
     expect(approved.stderr).toBe("")
-    expect(approved.stdout).toBe(`Approved telegram sender ${OWNER}.\nCommand owner configured telegram:${OWNER} (commands.ownerAllowFrom was empty).\n`)
+    expect(approved.stdout).toBe(`Approved telegram sender ${OWNER}.\nCommand owner configured telegram:${OWNER} (commands.ownerAllowFrom was empty).\nNotified ${OWNER}.\n`)
     expect(approved.code).toBe(0)
+    expect(telegram.sent.slice(sentBefore)).toMatchObject([{ chat_id: String(OWNER), text: "✅ OpenClaw access approved. Send a message to start chatting." }])
+    expect(JSON.parse(fs.readFileSync(home.configPath, "utf8")).commands).toEqual({ ownerAllowFrom: [`telegram:${OWNER}`] })
     expect((await cli(["pairing", "list", "telegram"])).stdout).toBe("No pending telegram pairing requests.\n")
     // The code is spent: approving it again fails with the next command.
     const again = await cli(["pairing", "approve", "telegram", code])
@@ -113,7 +117,7 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
     model.script.push({ text: "Hello Ada, the model speaking." })
     const before = telegram.sent.length
     telegram.dm(OWNER, "now can we talk?")
-    await telegram.waitForSent((s) => s.length > before)
+    await telegram.waitForSent((s) => s.length > before, 30_000)
     expect(telegram.sent.at(-1)).toMatchObject({ chat_id: String(OWNER), text: "Hello Ada, the model speaking." })
     expect(JSON.stringify(model.requests.at(-1)?.body.messages.at(-1))).toContain("now can we talk?")
   })
@@ -126,10 +130,9 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
     expect(model.requests.length).toBe(modelCalls)
 
     model.script.push({ text: "Group answer." })
-    const before = telegram.sent.length
     telegram.group(GROUP, OWNER, "what is the time?", { mention: true })
-    await telegram.waitForSent((s) => s.length > before)
-    expect(telegram.sent.at(-1)).toMatchObject({ chat_id: String(GROUP), text: "Group answer." })
+    await telegram.waitForSent((s) => s.some((m) => m.chat_id === String(GROUP)))
+    expect(telegram.sent.filter((m) => m.chat_id === String(GROUP)).map((m) => m.text)).toEqual(["Group answer."])
   })
 
   it("a blocked group sender is logged and counted in channels status", async () => {

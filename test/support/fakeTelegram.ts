@@ -132,7 +132,7 @@ export const startFakeTelegram = async (token: string, bot = { id: 999_000, user
         ...(options.replyToBot === true ? { reply_to_message: { message_id: 1, date: 1, chat: { id: chatId, type: "supergroup" }, from: { id: bot.id, is_bot: true, first_name: "Claw" }, text: "earlier" } } : {})
       })
     },
-    waitForSent: async (predicate, timeoutMs = 10_000) => {
+    waitForSent: async (predicate, timeoutMs = 30_000) => {
       const until = Date.now() + timeoutMs
       while (!predicate(sent)) {
         if (Date.now() > until) throw new Error(`timed out waiting for sent messages; have: ${JSON.stringify(sent.map((s) => [s.chat_id, s.text.slice(0, 60)]))}`)

@@ -49,6 +49,8 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
       return
     }
     // The running gateway's channel lines (with drop counts) replace the config's names when it answers.
-    const channelLines = report.rpc?.ok === true ? yield* liveChannelLines(options) : undefined
+    // Asked only when channels are configured: a connection with scopes pairs this CLI as a device.
+    const hasChannels = Object.keys(config?.channels ?? {}).some((name) => name !== "defaults")
+    const channelLines = report.rpc?.ok === true && hasChannels ? yield* liveChannelLines(options) : undefined
     for (const line of renderStatus(report, config, host, options.deep, sessions, notRun, channelLines)) yield* Console.log(line)
   })
