@@ -31,6 +31,8 @@ export interface ChannelAccount {
   /** Has what it needs to start (a token, ...). */
   readonly configured: boolean
   readonly access: AccountAccess
+  /** Unanswered group messages kept as context (0 = off); the default when undefined. */
+  readonly historyLimit?: number | undefined
   /** `config`, `tokenFile`, `env`, `none`: where the credential came from (never the credential). */
   readonly tokenSource?: string | undefined
   /** The channel's own settings (token, apiRoot, ...); only the plugin reads them. */

@@ -133,6 +133,10 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
     telegram.group(GROUP, OWNER, "what is the time?", { mention: true })
     await telegram.waitForSent((s) => s.some((m) => m.chat_id === String(GROUP)))
     expect(telegram.sent.filter((m) => m.chat_id === String(GROUP)).map((m) => m.text)).toEqual(["Group answer."])
+    // The unmentioned message reached the model as context of the mentioned one.
+    const asked = JSON.stringify(model.requests.at(-1)?.body.messages.at(-1))
+    expect(asked).toContain("[Chat messages since your last reply - for context]\\nUser4242: just chatting among ourselves")
+    expect(asked).toContain("[Current message - respond to this]\\nUser4242: @claw_test_bot what is the time?")
   })
 
   it("a blocked group sender is logged and counted in channels status", async () => {

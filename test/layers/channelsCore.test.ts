@@ -49,7 +49,7 @@ const recordingLog = () => {
   return { records, layer }
 }
 
-const setup = (options: { readonly access?: Partial<AccountAccess>; readonly delayMs?: number; readonly textChunkLimit?: number; readonly failSendTo?: string } = {}) => {
+const setup = (options: { readonly access?: Partial<AccountAccess>; readonly delayMs?: number; readonly textChunkLimit?: number; readonly failSendTo?: string; readonly historyLimit?: number } = {}) => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-channels-"))
   const loopback = makeLoopbackChannel({ ...options, ...(options.access === undefined ? {} : { access: options.access }) })
   const runner = echoRunner(options.delayMs ?? 1)
@@ -132,7 +132,8 @@ describe("the channel core over the loopback test channel", () => {
         "loopback: drop group message (chat g2 not in groups allowlist)",
         "Blocked unauthorized loopback group sender eve (groupPolicy=allowlist, not in groupAllowFrom/allowFrom, chat=g1)"
       ])
-      expect(t.runner.calls.map((c) => c.message)).toEqual(["hi"])
+      // The reply-to-bot message is answered with the unmentioned one before it as context.
+      expect(t.runner.calls.map((c) => c.message)).toEqual(["[Chat messages since your last reply - for context]\nboss: no mention here\n\n[Current message - respond to this]\nboss: hi"])
       const status = yield* channels.status({ probe: true, timeoutMs: 1000 })
       expect(status.channelOrder).toEqual(["loopback"])
       expect(status.channelAccounts["loopback"]?.[0]).toMatchObject({
@@ -143,6 +144,23 @@ describe("the channel core over the loopback test channel", () => {
         dropped: { "dm-not-allowlisted": 1, "no-mention": 1, "group-not-allowlisted": 1, "group-sender-not-allowlisted": 1 }
       })
       expect(t.loopback.handled).toHaveLength(5)
+    }).pipe(Effect.provide(t.layer))
+  })
+
+  it.live("unmentioned group messages become the context of the next mentioned one, up to historyLimit, then are cleared", () => {
+    const t = setup({ access: { groupPolicy: "open" }, historyLimit: 2 })
+    return Effect.gen(function*() {
+      const channels = yield* Channels
+      for (const [sender, text] of [["Ann", "first"], ["Bob", "second"], ["Cy", "third"]]) {
+        yield* t.loopback.inject({ chatType: "group", senderId: sender ?? "", senderName: sender, conversationId: "g1", text: text ?? "" })
+      }
+      yield* t.loopback.inject({ chatType: "group", senderId: "Dee", senderName: "Dee", conversationId: "g1", text: "what did I miss?", wasMentioned: true })
+      yield* t.loopback.inject({ chatType: "group", senderId: "Dee", senderName: "Dee", conversationId: "g1", text: "and now?", wasMentioned: true })
+      yield* channels.idle
+      expect(t.runner.calls.map((c) => c.message)).toEqual([
+        "[Chat messages since your last reply - for context]\nBob: second\nCy: third\n\n[Current message - respond to this]\nDee: what did I miss?",
+        "and now?"
+      ])
     }).pipe(Effect.provide(t.layer))
   })
 

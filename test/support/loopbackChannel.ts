@@ -26,7 +26,7 @@ const DEFAULT_ACCESS: AccountAccess = { dmPolicy: "pairing", allowFrom: [], grou
  * Telegram, with in-process `inject`, an inspectable outbox, configurable access and a probe that
  * always works. `failSendTo` makes sends to one peer fail, as a platform refusal would.
  */
-export const makeLoopbackChannel = (options: { readonly access?: Partial<AccountAccess>; readonly accounts?: ReadonlyArray<string>; readonly textChunkLimit?: number; readonly failSendTo?: string } = {}) => {
+export const makeLoopbackChannel = (options: { readonly access?: Partial<AccountAccess>; readonly accounts?: ReadonlyArray<string>; readonly textChunkLimit?: number; readonly failSendTo?: string; readonly historyLimit?: number } = {}) => {
   const outbox: Array<LoopbackSent> = []
   const handled: Array<string> = []
   const runtimes = new Map<string, AccountRuntime>()
@@ -52,6 +52,7 @@ export const makeLoopbackChannel = (options: { readonly access?: Partial<Account
       enabled: true,
       configured: true,
       access: { ...DEFAULT_ACCESS, ...options.access },
+      historyLimit: options.historyLimit,
       settings: undefined
     }))
     yield* registry.register({

@@ -14,6 +14,7 @@ export interface TelegramAccountPlan {
   readonly enabled: boolean
   readonly access: AccountAccess
   readonly apiRoot: string
+  readonly historyLimit: number | undefined
   /** A token from config or env, or the file to read it from. */
   readonly token: { readonly source: "config" | "env"; readonly value: string } | { readonly source: "tokenFile"; readonly file: string } | { readonly source: "none"; readonly unresolved?: string | undefined }
 }
@@ -67,6 +68,7 @@ const plan = (accountId: string, root: TelegramFields, account: TelegramFields, 
     name: account.name ?? (accountId === "default" ? root.name : undefined),
     enabled: (root.enabled ?? true) && (account.enabled ?? true),
     apiRoot: pick("apiRoot") ?? TELEGRAM_DEFAULT_API_ROOT,
+    historyLimit: pick("historyLimit"),
     token,
     access: {
       dmPolicy,

@@ -1,6 +1,7 @@
 import { Clock, Context, Duration, Effect, type Fiber, Layer, Option, Queue, Ref } from "effect"
 import { compileMentionPatterns, decideAccess } from "../../domain/channels/access.js"
 import { chunkText } from "../../domain/channels/chunk.js"
+import { appendPending, DEFAULT_GROUP_HISTORY_LIMIT, type PendingEntry, withPendingContext } from "../../domain/channels/groupHistory.js"
 import { pairingReplyHtml, pairingReplyText } from "../../domain/channels/pairing.js"
 import { DEFAULT_AGENT_ID, sessionKeyFor } from "../../domain/channels/route.js"
 import { type AccountSnapshot, accountIssues, type ProbeResult, type ChannelsStatusResult, healthStateOf, type StatusIssue } from "../../domain/channels/status.js"
@@ -30,6 +31,8 @@ interface Job {
   readonly message: Inbound
   readonly entry: AccountEntry
   readonly onHandled: Effect.Effect<void>
+  /** What the agent is asked: the message, with a group's unanswered messages before it. */
+  readonly prompt: string
   /** When the core accepted it (performance clock, for the per-turn timing line). */
   readonly acceptedAt: number
 }
@@ -79,6 +82,9 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
     const scope = yield* Effect.scope
     const entries = new Map<string, AccountEntry>()
     const routes = new Map<string, DeliveryTarget>()
+    // Unmentioned group messages since the last answered one, per session (spec 2.2: "pending history").
+    const pendingHistory = new Map<string, ReadonlyArray<PendingEntry>>()
+    const senderLabel = (m: Inbound) => m.senderName ?? (m.senderUsername === undefined ? m.senderId : `@${m.senderUsername}`)
     const sessions = new Map<string, Queue.Queue<Job>>()
     const busy = yield* Ref.make(0)
     const patterns = compileMentionPatterns(mentionPatternsOf(yield* input.config))
@@ -113,7 +119,7 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
           Effect.gen(function*() {
             const { message, entry } = job
             const runStart = performance.now()
-            const exit = yield* Effect.either(runner.run({ runId: crypto.randomUUID(), sessionKey, message: message.text }))
+            const exit = yield* Effect.either(runner.run({ runId: crypto.randomUUID(), sessionKey, message: job.prompt }))
             const runEnd = performance.now()
             const reply = exit._tag === "Right" ? exit.right.payloads.join("\n\n") : `⚠️ ${exit.left.message}`
             if (exit._tag === "Left") yield* channelLog(entry, "error", `${entry.plugin.id}: agent turn failed: ${exit.left.message}`, { sessionKey })
@@ -165,6 +171,8 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
             yield* patch(entry, { dropped })
             yield* channelLog(entry, decision.level, decision.log, { reason: decision.reason, senderId: message.senderId, chatId: message.conversationId })
             if (decision.reason === "no-mention") {
+              const key = sessionKeyFor(DEFAULT_AGENT_ID, message)
+              pendingHistory.set(key, appendPending(pendingHistory.get(key) ?? [], { sender: senderLabel(message), text: message.text }, entry.account.historyLimit ?? DEFAULT_GROUP_HISTORY_LIMIT))
               yield* channelLog(entry, "info", `${message.channel}: skipping group message`, { chatId: message.conversationId, reason: "no-mention" })
             }
             return yield* onHandled
@@ -175,9 +183,12 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
           case "Allow": {
             const sessionKey = sessionKeyFor(DEFAULT_AGENT_ID, message)
             routes.set(sessionKey, { channel: message.channel, accountId: message.accountId, to: message.conversationId, threadId: message.threadId })
+            const pending = message.chatType === "direct" ? [] : pendingHistory.get(sessionKey) ?? []
+            pendingHistory.delete(sessionKey)
+            const prompt = pending.length === 0 ? message.text : withPendingContext(pending, { sender: senderLabel(message), text: message.text })
             const queue = yield* sessionQueue(sessionKey)
             yield* Ref.update(busy, (n) => n + 1)
-            yield* Queue.offer(queue, { message, entry, onHandled, acceptedAt: performance.now() })
+            yield* Queue.offer(queue, { message, entry, onHandled, prompt, acceptedAt: performance.now() })
           }
         }
       })

@@ -95,6 +95,7 @@ export const TelegramChannelLive = (input: { readonly env: Readonly<Record<strin
           enabled: plan.enabled,
           configured: token !== undefined,
           access: plan.access,
+          historyLimit: plan.historyLimit,
           tokenSource: plan.token.source,
           settings: { token, apiRoot: plan.apiRoot } satisfies TelegramSettings
         })))
