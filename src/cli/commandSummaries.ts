@@ -12,6 +12,8 @@ export const COMMAND_SUMMARIES = [
   ["doctor", "Check config, state, auth and the gateway service; --fix repairs what it safely can"],
   ["dashboard", "Open the Control UI in a browser (or print its URL)"],
   ["devices", "Manage paired devices, pairing requests and device tokens"],
+  ["channels", "Manage connected chat channels and accounts"],
+  ["pairing", "Secure DM pairing (approve inbound requests)"],
   ["config", "Read and edit openclaw.json (get, set, unset, patch, file, validate, schema)"],
   ["models", "Model selection, fallbacks and provider auth status"],
   ["agent", "Run one agent turn through the gateway (--local: in this process) and print the reply"],

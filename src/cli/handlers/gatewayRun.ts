@@ -1,13 +1,15 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Option } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
-import { AgentFeatureLive } from "../../layers/agent/AgentFeature.js"
+import { LazyAgentStackLive } from "../../layers/agent/AgentFeature.js"
+import { ChannelMethodsLive, ChannelsStackLive } from "../../layers/channels/ChannelsFeature.js"
+import { AgentMethodsLive } from "../../layers/gateway/methods/agentMethods.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
-import type { Host } from "../../services/Host.js"
-import type { Paths } from "../../services/Paths.js"
-import type { StateFiles } from "../../services/StateFiles.js"
+import { Host } from "../../services/Host.js"
+import { Paths } from "../../services/Paths.js"
+import { StateFiles } from "../../services/StateFiles.js"
 
 /** `openclaw gateway run`: flags to RunOptions, then the gateway until Ctrl-C. */
 export const gatewayRun = (args: {
@@ -34,8 +36,14 @@ export const gatewayRun = (args: {
       )).trim()
       : Option.getOrUndefined(args.password)
     const context = yield* Effect.context<ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem>()
+    // One agent stack (built on first use) serves the agent methods and the channels' turns; the channel
+    // stack is one layer value too, so a feature delivering through ChannelDelivery shares it.
+    const agentStack = LazyAgentStackLive(context, {})
+    // Only the host services: the CLI's context also holds its own GatewayLog, which must not shadow the gateway's.
+    const hostContext = Context.pick(Paths, Host, StateFiles, FileSystem.FileSystem)(context)
+    const channels = ChannelsStackLive().pipe(Layer.provide(agentStack), Layer.provide(Layer.succeedContext(hostContext)))
     return yield* runGateway({
-      features: [AgentFeatureLive(context)],
+      features: [AgentMethodsLive.pipe(Layer.provide(agentStack)), ChannelMethodsLive.pipe(Layer.provide(channels))],
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),
       bind: Option.getOrUndefined(args.bind),
       token: Option.getOrUndefined(args.token),

@@ -1,4 +1,6 @@
-import { Console, Effect, Schema } from "effect"
+import { Clock, Console, Effect, Schema } from "effect"
+import { ChannelMethods } from "../../domain/protocol/channelMethods.js"
+import { GatewayClient } from "../../services/GatewayClient.js"
 import * as os from "node:os"
 import { GatewayStatusReport } from "../../domain/status/gatewayStatus.js"
 import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
@@ -14,6 +16,16 @@ import { printConfigWarnings } from "../configWarnings.js"
 import { withProgress } from "../progress.js"
 import { shortenHome } from "../../domain/text/shortenHome.js"
 import { readSessionIndexes } from "../../layers/status/sessionIndexes.js"
+
+/** `channels.status` of the reachable gateway as status lines; undefined when it does not answer. */
+const liveChannelLines = (options: GatewayStatusOptions) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const result = yield* client.call(ChannelMethods.channelsStatus, { probe: false }, { url: options.url, token: options.token, password: options.password, timeoutMs: options.timeoutMs })
+    if (result.channelOrder.length === 0) return undefined
+    const { renderChannelsStatus } = yield* Effect.promise(() => import("./channels.js"))
+    return renderChannelsStatus(result, yield* Clock.currentTimeMillis).split("\n")
+  }).pipe(Effect.orElseSucceed(() => undefined))
 
 /** `openclaw status [--json]`: one probe, then the overview. */
 export const status = (json: boolean, options: GatewayStatusOptions) =>
@@ -36,5 +48,9 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
       yield* Console.log(JSON.stringify(statusJson({ report, encodedReport, config, host, indexes, sessions, nextSteps: nextSteps(report), notRun }), null, 2))
       return
     }
-    for (const line of renderStatus(report, config, host, options.deep, sessions, notRun)) yield* Console.log(line)
+    // The running gateway's channel lines (with drop counts) replace the config's names when it answers.
+    // Asked only when channels are configured: a connection with scopes pairs this CLI as a device.
+    const hasChannels = Object.keys(config?.channels ?? {}).some((name) => name !== "defaults")
+    const channelLines = report.rpc?.ok === true && hasChannels ? yield* liveChannelLines(options) : undefined
+    for (const line of renderStatus(report, config, host, options.deep, sessions, notRun, channelLines)) yield* Console.log(line)
   })

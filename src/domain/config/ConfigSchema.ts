@@ -194,8 +194,12 @@ const channelFields = (path: string) => ({
     allowIn: opt(StringList),
     denyIn: opt(StringList)
   })),
+  /** Unanswered group messages kept as context for the next mentioned one (0 = off; default 50). */
+  historyLimit: opt(NonNegativeInt),
   botToken: opt(SecretInput),
-  tokenFile: opt(Schema.String)
+  tokenFile: opt(Schema.String),
+  /** The Bot API base URL (a self-hosted Bot API server, or a test fake); default https://api.telegram.org. */
+  apiRoot: opt(Schema.String)
 })
 
 export const TelegramAccountConfig = section("channels.telegram.accounts.*", channelFields("channels.telegram.accounts.*"))

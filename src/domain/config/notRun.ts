@@ -1,11 +1,14 @@
 import type { OpenClawConfig } from "./ConfigSchema.js"
 
+/** Channels the gateway runs (the others are validated and kept). */
+const RUN_CHANNELS: ReadonlyArray<string> = ["telegram"]
+
 /**
  * Sections this version validates strictly (a typo there is still an error) but does not run yet:
- * no channel adapters, cron scheduler, heartbeat runner, browser control or plugin host.
+ * no channel adapters but Telegram, cron scheduler, heartbeat runner, browser control or plugin host.
  */
 const validatedNotRun = (config: OpenClawConfig): ReadonlyArray<string> => [
-  ...Object.keys(config.channels ?? {}).filter((name) => name !== "defaults").map((name) => `channels.${name}`),
+  ...Object.keys(config.channels ?? {}).filter((name) => name !== "defaults" && !RUN_CHANNELS.includes(name)).map((name) => `channels.${name}`),
   ...(config.cron === undefined ? [] : ["cron"]),
   ...(config.agents?.defaults?.heartbeat === undefined ? [] : ["agents.defaults.heartbeat"]),
   ...(config.browser === undefined ? [] : ["browser"]),

@@ -99,7 +99,9 @@ export const renderStatus = (
   host: HostSummary,
   deep: boolean,
   sessions: SessionsSummary,
-  notRun: ReadonlyArray<string> = []
+  notRun: ReadonlyArray<string> = [],
+  /** The running gateway's channel status lines; without them, the configured channel names. */
+  channelLines?: ReadonlyArray<string>
 ): ReadonlyArray<string> => {
   const channels = channelNames(config)
   const rows: Array<[string, string]> = [
@@ -115,7 +117,7 @@ export const renderStatus = (
     ["Logs", report.logFile],
     ...(notRun.length === 0 ? [] : [["Not run", `${notRun.join(", ")} (kept in the config; not run by this version)`] as [string, string]])
   ]
-  const lines = ["OpenClaw status", "", "Overview", boxTable(["Item", "Value"], rows), "", "Channels", channels.length === 0 ? "No channels configured" : channels.map((c) => `- ${c}`).join("\n")]
+  const lines = ["OpenClaw status", "", "Overview", boxTable(["Item", "Value"], rows), "", "Channels", channelLines !== undefined ? channelLines.join("\n") : channels.length === 0 ? "No channels configured" : channels.map((c) => `- ${c}`).join("\n")]
   const steps = nextSteps(report)
   lines.push("", `Troubleshooting: ${TROUBLESHOOTING_URL}`, "Next steps:")
   if (steps.length === 0) {

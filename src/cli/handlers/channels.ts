@@ -1,0 +1,154 @@
+import { Clock, Console, Effect } from "effect"
+import { accountStatusLine, type ChannelsStatusResult, NO_CHANNELS_LINE, STATUS_TIP, warningLines } from "../../domain/channels/status.js"
+import { type TelegramAccountPlan, telegramAccounts } from "../../domain/channels/telegramAccounts.js"
+import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
+import { ChannelMethods } from "../../domain/protocol/channelMethods.js"
+import { ConfigEditor } from "../../services/ConfigEditor.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
+import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
+import { Host } from "../../services/Host.js"
+import { CliExit } from "../CliExit.js"
+
+/** Chat channels this version runs (the `--channel` values `add`/`remove` accept). */
+const CHANNELS: Readonly<Record<string, string>> = { telegram: "Telegram" }
+
+const PROVIDER_NOTE = "Model provider usage moved out of `channels list` — see `openclaw status` or `openclaw models list`."
+const DOCS = "Docs: https://docs.openclaw.ai/gateway/configuration"
+
+const failWith = (lines: ReadonlyArray<string>) => Effect.zipRight(Effect.forEach(lines, (l) => Console.error(l), { discard: true }), Effect.fail(new CliExit({ code: 1 })))
+
+const configuredTelegram = Effect.gen(function*() {
+  const { config, snapshot } = yield* (yield* ConfigStore).load
+  return { config, path: snapshot.path, accounts: telegramAccounts(config, (yield* Host).env) }
+})
+
+const hasToken = (plan: TelegramAccountPlan) => plan.token.source !== "none"
+
+/** `openclaw channels list [--json]`: configured accounts, read from config. */
+export const list = (json: boolean, _all: boolean) =>
+  Effect.gen(function*() {
+    const { accounts } = yield* configuredTelegram
+    if (json) {
+      const chat = accounts.length === 0 ? {} : { telegram: accounts.map((a) => ({ accountId: a.accountId, configured: hasToken(a), enabled: a.enabled, tokenSource: a.token.source })) }
+      return yield* Console.log(JSON.stringify({ chat }, null, 2))
+    }
+    const lines = accounts.length === 0
+      ? [NO_CHANNELS_LINE]
+      : accounts.map((a) => `- Telegram ${a.accountId}${a.name === undefined ? "" : ` (${a.name})`}: installed, ${hasToken(a) ? "configured" : "not configured"}, ${a.enabled ? "enabled" : "disabled"}${hasToken(a) ? ", token=***" : ""}`)
+    yield* Console.log(["Chat channels:", ...lines, "", PROVIDER_NOTE, DOCS].join("\n"))
+  })
+
+/** Status lines from config alone (the gateway is not reachable). */
+const configOnlyLines = (config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>) =>
+  telegramAccounts(config, env).map((a) => `- Telegram ${a.accountId}${a.name === undefined ? "" : ` (${a.name})`}: ${a.enabled ? "enabled" : "disabled"}, ${hasToken(a) ? "configured" : "not configured"}, mode:polling${hasToken(a) ? ", token:***" : ""}`)
+
+/** The text `channels status` prints for a gateway's answer. */
+export const renderChannelsStatus = (result: ChannelsStatusResult, nowMs: number): string => {
+  const lines: Array<string> = []
+  for (const id of result.channelOrder) {
+    for (const account of result.channelAccounts[id] ?? []) lines.push(accountStatusLine(result.channelLabels[id] ?? id, account, nowMs))
+  }
+  return [...(lines.length === 0 ? [NO_CHANNELS_LINE] : lines), ...warningLines(result.statusIssues)].join("\n")
+}
+
+/** `openclaw channels status [--probe] [--channel] [--json]`: the gateway's view, or config alone when it is down. */
+export const status = (input: { readonly json: boolean; readonly probe: boolean; readonly channel: string | undefined; readonly connect: ConnectOptions }) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const timeoutMs = input.connect.timeoutMs ?? 10_000
+    const params = { probe: input.probe, timeoutMs, ...(input.channel === undefined ? {} : { channel: input.channel }) }
+    // The probe itself may take the whole timeout: the call waits for it plus a margin.
+    const answer = yield* Effect.either(client.call(ChannelMethods.channelsStatus, params, { ...input.connect, timeoutMs: timeoutMs + 5_000 }))
+    if (answer._tag === "Right") {
+      if (input.json) return yield* Console.log(JSON.stringify(answer.right, null, 2))
+      const text = renderChannelsStatus(answer.right, yield* Clock.currentTimeMillis)
+      return yield* Console.log([`Checking channel status${input.probe ? " (probe)" : ""}…`, "Gateway reachable.", text, "", STATUS_TIP].join("\n"))
+    }
+    const error = answer.left
+    if (error._tag === "ConfigParseError" || error._tag === "ConfigInvalid" || error._tag === "ConfigIoError") return yield* Effect.fail(error)
+    const { config, path } = yield* configuredTelegram
+    const env = (yield* Host).env
+    if (input.json) {
+      return yield* Console.log(JSON.stringify({
+        gatewayReachable: false,
+        error: error.message,
+        gatewayAuthUnavailable: false,
+        configOnly: true,
+        config: { path, mode: config.gateway?.mode ?? null },
+        configuredChannels: telegramAccounts(config, env).length > 0 ? ["telegram"] : []
+      }, null, 2))
+    }
+    yield* Console.error(`Gateway not reachable: ${error.message}\nRun openclaw gateway status --deep to diagnose.`)
+    const lines = configOnlyLines(config, env)
+    yield* Console.log([
+      `Checking channel status${input.probe ? " (probe)" : ""}…`,
+      "Gateway not reachable; showing config-only status.",
+      `Config: ${path}`,
+      `Mode: ${config.gateway?.mode ?? "unset"}`,
+      "",
+      ...(lines.length === 0 ? [NO_CHANNELS_LINE] : lines),
+      "",
+      STATUS_TIP
+    ].join("\n"))
+  })
+
+const requireChannel = (channel: string | undefined, command: string) => {
+  const id = channel?.trim().toLowerCase()
+  if (id === undefined || id === "") return failWith([`error[CHANNEL_REQUIRED]: channels ${command} needs a channel.`, `Next: openclaw channels ${command} --channel telegram`])
+  if (CHANNELS[id] === undefined) return failWith([`error[CHANNEL_UNSUPPORTED]: Unknown or unsupported channel: ${id} (this version runs: ${Object.keys(CHANNELS).join(", ")}).`, "Next: openclaw channels list"])
+  return Effect.succeed(id)
+}
+
+/** Where an account's fields live: the root for `default` when no `accounts` map exists, else `accounts.<id>`. */
+const accountPath = (config: OpenClawConfig, accountId: string): ReadonlyArray<string> =>
+  accountId === "default" && Object.keys(config.channels?.telegram?.accounts ?? {}).length === 0 ? ["channels", "telegram"] : ["channels", "telegram", "accounts", accountId]
+
+const nest = (path: ReadonlyArray<string>, value: unknown): unknown => path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value)
+
+const restartHint = "Restart the gateway to apply."
+
+/** `openclaw channels add --channel telegram --token <token> [--account] [--name] [--token-file] [--use-env]`. */
+export const add = (input: { readonly channel: string | undefined; readonly account: string | undefined; readonly name: string | undefined; readonly token: string | undefined; readonly tokenFile: string | undefined; readonly useEnv: boolean }) =>
+  Effect.gen(function*() {
+    const channel = yield* requireChannel(input.channel, "add")
+    const accountId = input.account?.trim() || "default"
+    const sources = [input.token, input.tokenFile, input.useEnv ? "env" : undefined].filter((s) => s !== undefined)
+    if (sources.length !== 1) {
+      return yield* failWith(["error[CHANNEL_TOKEN_REQUIRED]: Telegram needs exactly one of --token <token>, --token-file <path> or --use-env.", "Next: openclaw channels add --channel telegram --token <token>"])
+    }
+    if (input.useEnv && accountId !== "default") return yield* failWith(["error[CHANNEL_TOKEN_REQUIRED]: TELEGRAM_BOT_TOKEN serves the default account only.", "Next: pass --token or --token-file for this account"])
+    const { config } = yield* (yield* ConfigStore).load
+    const fields: Record<string, unknown> = { enabled: true }
+    if (input.token !== undefined) Object.assign(fields, { botToken: input.token.trim(), tokenFile: null })
+    if (input.tokenFile !== undefined) Object.assign(fields, { tokenFile: input.tokenFile, botToken: null })
+    if (input.useEnv) Object.assign(fields, { botToken: null, tokenFile: null })
+    if (input.name !== undefined) fields["name"] = input.name
+    yield* (yield* ConfigEditor).apply([{ _tag: "Patch", patch: nest(accountPath(config, accountId), fields), replacePaths: [] }])
+    yield* Console.log(`Added ${CHANNELS[channel]} account "${accountId}".`)
+  })
+
+/** `openclaw channels remove --channel telegram [--account] [--delete]`: disables the account (or deletes it). */
+export const remove = (input: { readonly channel: string | undefined; readonly account: string | undefined; readonly del: boolean }) =>
+  Effect.gen(function*() {
+    const channel = yield* requireChannel(input.channel, "remove")
+    const accountId = input.account?.trim() || "default"
+    const { config } = yield* (yield* ConfigStore).load
+    if (!telegramAccounts(config, {}).some((a) => a.accountId === accountId) && config.channels?.telegram === undefined) {
+      return yield* failWith([`error[CHANNEL_ACCOUNT_UNKNOWN]: ${CHANNELS[channel]} has no account "${accountId}" in config.`, "Next: openclaw channels list"])
+    }
+    const path = accountPath(config, accountId)
+    const patch = input.del ? nest(path.slice(0, -1), { [path[path.length - 1] ?? "telegram"]: null }) : nest(path, { enabled: false })
+    yield* (yield* ConfigEditor).apply([{ _tag: "Patch", patch, replacePaths: [] }])
+    yield* Console.log(`${input.del ? "Deleted" : "Disabled"} ${CHANNELS[channel]} account "${accountId}".`)
+    yield* Console.log(restartHint)
+  })
+
+/** `openclaw channels logout`: Telegram bots have no session to log out of; the token is the login. */
+export const logout = (input: { readonly channel: string | undefined; readonly account: string | undefined }) =>
+  Effect.gen(function*() {
+    const channel = yield* requireChannel(input.channel, "logout")
+    return yield* failWith([
+      `error[CHANNEL_LOGOUT_UNSUPPORTED]: ${CHANNELS[channel]} does not support logout (a bot token is not a session).`,
+      `Next: openclaw channels remove --channel ${channel}${input.account === undefined ? "" : ` --account ${input.account}`} --delete  (then revoke the token with @BotFather)`
+    ])
+  })
