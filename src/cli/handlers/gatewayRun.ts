@@ -1,7 +1,10 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Effect, Option } from "effect"
+import { Effect, Layer, Option } from "effect"
 import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
-import { AgentFeatureLive } from "../../layers/agent/AgentFeature.js"
+import { LazyAgentStackLive } from "../../layers/agent/AgentFeature.js"
+import { ChannelDeliveryUnavailable } from "../../layers/ChannelDeliveryUnavailable.js"
+import { CronFeatureLive } from "../../layers/cron/CronFeature.js"
+import { AgentMethodsLive } from "../../layers/gateway/methods/agentMethods.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
@@ -35,7 +38,14 @@ export const gatewayRun = (args: {
       : Option.getOrUndefined(args.password)
     const context = yield* Effect.context<ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem>()
     return yield* runGateway({
-      features: [AgentFeatureLive(context)],
+      // One agent stack (built on first use) serves the agent methods and cron/heartbeat turns.
+      features: (() => {
+        const agentStack = LazyAgentStackLive(context, {})
+        return [
+          AgentMethodsLive.pipe(Layer.provide(agentStack)),
+          CronFeatureLive(context).pipe(Layer.provide(agentStack), Layer.provide(ChannelDeliveryUnavailable))
+        ]
+      })(),
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),
       bind: Option.getOrUndefined(args.bind),
       token: Option.getOrUndefined(args.token),

@@ -5,7 +5,6 @@
 const NOT_YET: Readonly<Record<string, string>> = {
   configure: "edit the config with `openclaw config set <path> <value>` (see `openclaw config --help`)",
   channels: "channels are configured under `channels.*` with `openclaw config set`; this version keeps that section but does not run channels yet",
-  cron: "cron jobs are kept in the config but not run by this version",
   nodes: "nodes are not supported by this version yet",
   node: "the node host is not supported by this version yet",
   approvals: "exec approvals are not supported by this version yet",
@@ -13,7 +12,6 @@ const NOT_YET: Readonly<Record<string, string>> = {
   pairing: "device pairing is `openclaw devices list|approve|reject`",
   sessions: "sessions are listed by `openclaw status`; `openclaw gateway call sessions.list` prints them",
   update: "update by installing the new version of the package (`npm install -g .` in a checkout)",
-  system: "use `openclaw status` and `openclaw gateway status` for system facts",
   agents: "this version runs the default agent `main`: `openclaw agent --agent main -m ...`",
   message: "send a message to the agent with `openclaw agent -m \"...\"`",
   completion: "shell completion is not available in this version",

@@ -21,7 +21,7 @@ export type AgentStackContext = ConfigStore | Paths | Host | StateFiles | FileSy
  * chat call, in the gateway's scope: a gateway nobody chats with keeps neither its code nor its
  * memory. The methods see ordinary services that wait for that one build.
  */
-const LazyAgentStackLive = (context: Context.Context<AgentStackContext>, options: AgentStackOptions) =>
+export const LazyAgentStackLive = (context: Context.Context<AgentStackContext>, options: AgentStackOptions) =>
   Layer.scopedContext(Effect.gen(function*() {
     const scope = yield* Effect.scope
     const log = yield* GatewayLog
