@@ -43,7 +43,7 @@ export const gatewayRun = (args: {
         const agentStack = LazyAgentStackLive(context, {})
         return [
           AgentMethodsLive.pipe(Layer.provide(agentStack)),
-          CronFeatureLive(context).pipe(Layer.provide(agentStack), Layer.provide(ChannelDeliveryUnavailable))
+          CronFeatureLive().pipe(Layer.provide(agentStack), Layer.provide(ChannelDeliveryUnavailable), Layer.provide(Layer.succeedContext(context)))
         ]
       })(),
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),

@@ -153,7 +153,7 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
           if (status !== "ok" || text === undefined || text.trim() === "") return { deliveryStatus: "not-requested" as const }
           const target = yield* resolveAnnounceTarget(job, delivery)
           if (target === undefined) return { deliveryStatus: "not-delivered" as const, deliveryError: CHANNEL_REQUIRED }
-          const sent = yield* Effect.either(delivery.send(target, text))
+          const sent = yield* Effect.either(delivery.send(target, text.trim()))
           return Either.isRight(sent) ? { deliveryStatus: "delivered" as const } : { deliveryStatus: "not-delivered" as const, deliveryError: sent.left.message }
         })
 

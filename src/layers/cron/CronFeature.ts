@@ -1,4 +1,4 @@
-import { Context, Effect, Layer, Ref } from "effect"
+import { Effect, Layer, Ref } from "effect"
 import { randomUUID } from "node:crypto"
 import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import { deliveryPreview } from "../../domain/cron/deliveryPreview.js"
@@ -139,12 +139,12 @@ export type CronFeatureContext = Paths | StateFiles | Host
  * The scheduler, the heartbeat runner and their RPCs as one gateway feature. It needs the agent stack
  * (`AgentRunner`) and a `ChannelDelivery` (the channels layer, or ChannelDeliveryUnavailable).
  */
-export const CronFeatureLive = (context: Context.Context<CronFeatureContext>, options: { readonly retryBusyForMs?: number } = {}) =>
+export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = {}) =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const runtime = yield* GatewayRuntime
     const log = yield* GatewayLog
-    const paths = Context.get(context, Paths)
-    const host = Context.get(context, Host)
+    const paths = yield* Paths
+    const host = yield* Host
     const config = (yield* runtime.settings).config
     const busy = yield* Ref.make(0)
     const enabled = cronEnabled(config, host.env)
@@ -165,8 +165,5 @@ export const CronFeatureLive = (context: Context.Context<CronFeatureContext>, op
         includeSkipped: config.cron?.failureAlert?.includeSkipped
       }
     }).pipe(Layer.provide(executor))
-    return CronMethodsLive.pipe(
-      Layer.provide(Layer.merge(scheduler, heartbeatLayer)),
-      Layer.provide(Layer.succeedContext(context))
-    )
+    return CronMethodsLive.pipe(Layer.provide(Layer.merge(scheduler, heartbeatLayer)))
   }))
