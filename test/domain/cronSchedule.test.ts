@@ -36,6 +36,7 @@ describe("durations", () => {
     expect(formatRelative(T0 + 12 * 3_600_000, T0)).toBe("in 12h")
     expect(formatRelative(T0 + 2.3 * 86_400_000, T0)).toBe("in 2d")
     expect(formatRelative(undefined, T0)).toBe("-")
+    expect(formatRelative(T0 + 3_599_000, T0)).toBe("in 1h")
   })
 })
 

@@ -27,12 +27,8 @@ export const formatRelative = (atMs: number | undefined, nowMs: number): string 
   if (atMs === undefined) return "-"
   const diff = atMs - nowMs
   const abs = Math.abs(diff)
-  const text = abs < 60_000
-    ? "<1m"
-    : abs < 3_600_000
-    ? `${Math.round(abs / 60_000)}m`
-    : abs < 86_400_000
-    ? `${Math.round(abs / 3_600_000)}h`
-    : `${Math.round(abs / 86_400_000)}d`
+  const minutes = Math.round(abs / 60_000)
+  const hours = Math.round(abs / 3_600_000)
+  const text = abs < 60_000 ? "<1m" : minutes < 60 ? `${minutes}m` : hours < 24 ? `${hours}h` : `${Math.round(abs / 86_400_000)}d`
   return diff >= 0 ? `in ${text}` : `${text} ago`
 }
