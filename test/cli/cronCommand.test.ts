@@ -128,6 +128,16 @@ describe("openclaw cron / automations / system against a real gateway", () => {
     expect(last.body).toMatchObject({ status: "skipped", reason: "disabled", agentId: "main" })
   })
 
+  it("openclaw status shows the heartbeat and the next cron wake from the gateway", async () => {
+    const human = await cli("status")
+    // The interval is this CLI's config (none here, so the default); the rest is the gateway's.
+    expect(human.stdout).toMatch(/Heartbeat +│ every 30m \(main\) · last: skipped \(disabled\) (<1m|\d+m) ago · next cron wake in (1h|\d+m)/)
+    const asJson = JSON.parse((await cli("status", "--json")).stdout)
+    expect(asJson.cron).toMatchObject({ enabled: true, jobs: 1 })
+    expect(asJson.cron.nextWakeAtMs).toBeGreaterThan(Date.now())
+    expect(asJson.heartbeat.last).toMatchObject({ status: "skipped", reason: "disabled" })
+  })
+
   it("without a gateway: the envelope on stdout, the reason on stderr, exit 1", async () => {
     const down = await home.run(["cron", "status", "--url", "ws://127.0.0.1:9", "--token", TOKEN])
     expect(down.code).toBe(1)

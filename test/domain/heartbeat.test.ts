@@ -153,3 +153,13 @@ describe("heartbeat decision order", () => {
     expect(d.warning).toEqual({ message: "heartbeat: unknown accountId", accountId: "work", target: "telegram" })
   })
 })
+
+describe("status Heartbeat row", () => {
+  it("says the interval, the last heartbeat and the next cron wake, or that the gateway is down", async () => {
+    const { heartbeatSummaryRow } = await import("../../src/domain/status/schedulerSummary.js")
+    expect(heartbeatSummaryRow(undefined, undefined)).toBe("every 30m (main) · gateway not reachable")
+    expect(heartbeatSummaryRow("1h", { cron: { enabled: true, jobs: 2, nextWakeAtMs: NOON_UTC + 5 * 60_000 }, lastHeartbeat: { ts: NOON_UTC - 3 * 3_600_000, status: "skipped", reason: "quiet-hours" }, nowMs: NOON_UTC }))
+      .toBe("every 1h (main) · last: skipped (quiet-hours) 3h ago · next cron wake in 5m")
+    expect(heartbeatSummaryRow("30m", { cron: { enabled: false, jobs: 0, nextWakeAtMs: null }, lastHeartbeat: null, nowMs: NOON_UTC })).toBe("every 30m (main) · last: none yet · cron disabled")
+  })
+})

@@ -14,6 +14,7 @@ import { printConfigWarnings } from "../configWarnings.js"
 import { withProgress } from "../progress.js"
 import { shortenHome } from "../../domain/text/shortenHome.js"
 import { readSessionIndexes } from "../../layers/status/sessionIndexes.js"
+import { schedulerSummary } from "./statusScheduler.js"
 
 /** `openclaw status [--json]`: one probe, then the overview. */
 export const status = (json: boolean, options: GatewayStatusOptions) =>
@@ -30,11 +31,12 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
     const host = { platform: process.platform, release: os.release(), arch: process.arch, node: process.versions.node }
     const config = snapshot?.config
     const notRun = config === undefined || snapshot === undefined ? [] : notRunPaths(config, snapshot.unsupported)
+    const scheduler = report.rpc?.ok === true ? yield* schedulerSummary(options) : undefined
     const sessions = summarizeSessions(indexes, config, shortenHome(sessionIndexPath(paths.stateDir, DEFAULT_AGENT_ID), paths.home))
     if (json) {
       const encodedReport = Schema.encodeSync(GatewayStatusReport)(report)
-      yield* Console.log(JSON.stringify(statusJson({ report, encodedReport, config, host, indexes, sessions, nextSteps: nextSteps(report), notRun }), null, 2))
+      yield* Console.log(JSON.stringify(statusJson({ report, encodedReport, config, host, indexes, sessions, nextSteps: nextSteps(report), notRun, scheduler }), null, 2))
       return
     }
-    for (const line of renderStatus(report, config, host, options.deep, sessions, notRun)) yield* Console.log(line)
+    for (const line of renderStatus(report, config, host, options.deep, sessions, notRun, scheduler)) yield* Console.log(line)
   })
