@@ -4,6 +4,8 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { AgentStackLive } from "../../src/layers/agent/AgentLive.js"
 import { CronFeatureLive } from "../../src/layers/cron/CronFeature.js"
+import { AgentMethodsLive } from "../../src/layers/gateway/methods/agentMethods.js"
+import * as http from "node:http"
 import { AgentPolicy } from "../../src/services/AgentPolicy.js"
 import { type RunningGateway, startGateway } from "../support/gatewayHarness.js"
 import { call, connectRaw, type RawClient } from "../support/rawClient.js"
@@ -25,9 +27,14 @@ const startCronGateway = async (model: ScriptedModelServer, extra: Record<string
   const delivery = recordingDelivery(channels, lastRoutes)
   const policy = Layer.succeed(AgentPolicy, { maxToolRounds: 4, runTimeout: "20 seconds" })
   const config = { gateway: { mode: "local", auth: { mode: "token", token: TOKEN } }, ...scriptedModelConfig(model), ...extra }
-  const gw = await startGateway(config, {}, (base) => [
-    CronFeatureLive({ retryBusyForMs: 0 }).pipe(Layer.provide(AgentStackLive({ tools: [], policy })), Layer.provide(delivery.layer), Layer.provide(base))
-  ], "clawgate-crongw-")
+  const gw = await startGateway(config, {}, (base) => {
+    // One agent stack for chat and cron, as `gateway run` wires it.
+    const agentStack = AgentStackLive({ tools: [], policy })
+    return [
+      AgentMethodsLive.pipe(Layer.provide(agentStack), Layer.provide(base)),
+      CronFeatureLive({ retryBusyForMs: 0 }).pipe(Layer.provide(agentStack), Layer.provide(delivery.layer), Layer.provide(base))
+    ]
+  }, "clawgate-crongw-")
   const admin = (await connectRaw(gw.url, { token: TOKEN, scopes: ["operator.admin"] })).client
   const reader = (await connectRaw(gw.url, { token: TOKEN, scopes: ["operator.read"] })).client
   return {
@@ -157,12 +164,16 @@ describe("cron and heartbeat over a real gateway", () => {
   it("system events are queued as System: lines and a wake runs the heartbeat at once", async () => {
     model.script.push({ text: "Saw the event. HEARTBEAT_OK" })
     const before = model.requests.length
+    const lastBefore = (await ok(c.reader, "last-heartbeat", {}))?.ts ?? 0
     expect(await ok(c.admin, "wake", { mode: "now", text: "deploy finished" })).toEqual({ ok: true })
     await until(async () => (model.requests.length > before ? true : undefined))
     const body = JSON.stringify(model.requests.at(-1)?.body)
     expect(body).toContain("System: deploy finished")
     // The turn saw the event: it is consumed, not repeated on the next heartbeat.
-    await until(async () => ((await ok(c.reader, "last-heartbeat", {}))?.status === "ok-token" ? true : undefined))
+    await until(async () => {
+      const last = await ok(c.reader, "last-heartbeat", {})
+      return last !== null && last.ts > lastBefore && last.status === "ok-token" ? true : undefined
+    })
   })
 
   it("empty-heartbeat-file, no-tasks-due and the task prompt from HEARTBEAT.md", async () => {
@@ -181,6 +192,46 @@ describe("cron and heartbeat over a real gateway", () => {
     expect(lines.some((l) => l.includes("heartbeat skipped reason=empty-heartbeat-file"))).toBe(true)
     expect(lines.some((l) => l.includes("heartbeat skipped reason=no-tasks-due"))).toBe(true)
     fs.rmSync(path.join(workspace, "HEARTBEAT.md"))
+  })
+
+  it("requests-in-flight while a chat turn runs on the main session", async () => {
+    model.script.push({ hang: true })
+    const res = await call(c.admin, "chat.send", { sessionKey: "agent:main:main", message: "long task", idempotencyKey: "hang-1" })
+    expect(res.ok).toBe(true)
+    await until(async () => (model.requests.length > 0 ? true : undefined))
+    expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "requests-in-flight" })
+    await ok(c.admin, "chat.abort", { sessionKey: "agent:main:main" })
+  })
+
+  it("webhook delivery POSTs the finished run; repeated failures send one failure alert", async () => {
+    const bodies: Array<unknown> = []
+    const server = http.createServer((req, res) => {
+      let data = ""
+      req.on("data", (chunk) => (data += chunk))
+      req.on("end", () => {
+        bodies.push(JSON.parse(data))
+        res.writeHead(204).end()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const port = (server.address() as { port: number }).port
+    try {
+      const hook = await ok(c.admin, "cron.add", { name: "hooked", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "command", argv: ["echo", "webhook body"] }, delivery: { mode: "webhook", to: `http://127.0.0.1:${port}/cron` } })
+      expect(await runAndWait(c, hook.id)).toMatchObject({ status: "ok", delivered: true, deliveryStatus: "delivered" })
+      expect(bodies).toEqual([expect.objectContaining({ jobId: hook.id, jobName: "hooked", status: "ok", summary: "webhook body" })])
+    } finally {
+      server.close()
+    }
+    const failing = await ok(c.admin, "cron.add", { name: "flaky", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "command", argv: ["false"] }, delivery: { mode: "announce", channel: "telegram", to: "12345" } })
+    const before = c.sent.length
+    await runAndWait(c, failing.id)
+    expect(c.sent.length).toBe(before)
+    await runAndWait(c, failing.id)
+    await until(async () => (c.sent.length > before ? true : undefined))
+    expect(c.sent.at(-1)).toEqual({ target: { channel: "telegram", to: "12345" }, text: "Cron job \"flaky\" failed 2 times in a row: command exited with code 1" })
+    await until(async () => ((await ok(c.reader, "cron.list", {})).jobs.find((j: { id: string }) => j.id === failing.id)?.lastFailureNotificationDeliveryStatus === "delivered" ? true : undefined))
+    await runAndWait(c, failing.id)
+    expect(c.sent.filter((m) => m.text.startsWith("Cron job \"flaky\"")).length).toBe(1)
   })
 
   it("cron-in-progress while another job runs; set-heartbeats turns scheduled heartbeats off", async () => {

@@ -138,7 +138,7 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
             if (url === undefined) return { deliveryStatus: "not-delivered" as const, deliveryError: "webhook delivery needs a URL (--webhook <url>)" }
             const token = (yield* runtime.settings).config.cron?.webhookToken
             const ts = yield* Clock.currentTimeMillis
-            const body = JSON.stringify({ jobId: job.id, jobName: job.name, runId, status, ts, ...(text === undefined ? {} : { summary: text }), ...(error === undefined ? {} : { error }) })
+            const body = JSON.stringify({ jobId: job.id, jobName: job.name, runId, status, ts, ...(text === undefined ? {} : { summary: summaryOf(text) }), ...(error === undefined ? {} : { error }) })
             const posted = yield* Effect.either(Effect.tryPromise(() =>
               fetch(url, {
                 method: "POST",
