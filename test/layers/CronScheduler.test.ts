@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Scope, TestClock } from "effect"
+import { Chunk, Clock, Effect, Exit, Layer, Scope, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -28,13 +28,18 @@ const startScheduler = (dir: string, executor: ReturnType<typeof scriptedExecuto
   })
 
 /**
- * Lets fibers doing real file I/O get to their next sleep: the test clock stands still meanwhile, so
- * waiting in real time changes no scheduled time.
+ * Lets fibers doing real file I/O get to their next sleep: waits (in real time, the test clock stands
+ * still) until the set of pending test-clock sleeps is non-empty and has stayed the same for a while.
  */
 const settle = Effect.gen(function*() {
-  for (let i = 0; i < 4; i++) {
-    yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
+  let last = -1
+  let stable = 0
+  for (let i = 0; i < 400 && stable < 4; i++) {
+    yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
     yield* Effect.yieldNow()
+    const pending = Chunk.size(yield* TestClock.sleeps())
+    stable = pending === last && pending > 0 ? stable + 1 : 0
+    last = pending
   }
 })
 
@@ -94,7 +99,8 @@ describe("CronScheduler on the test clock", () => {
       const third = yield* startScheduler(dir, executor)
       yield* advance(third.scheduler, 1000)
       expect(executor.executions).toHaveLength(2)
-      yield* advance(third.scheduler, 5 * MIN)
+      // Land exactly on the next slot (+50 m), so the run's clock reading is that slot.
+      yield* advance(third.scheduler, T0 + 50 * MIN - (yield* Clock.currentTimeMillis))
       expect(executor.executions.map((e) => Math.round((e.atMs - T0) / 1000))).toEqual([600, 2701, 3000])
       const runs = yield* third.scheduler.runs({ id: job.id })
       expect(runs.total).toBe(3)
@@ -174,6 +180,22 @@ describe("CronScheduler on the test clock", () => {
       expect(warnings[0]?.fields).toMatchObject({ enabled: false })
       yield* scheduler.run(job.id, "force")
       yield* advance(scheduler, 0)
+      expect(executor.executions).toHaveLength(1)
+    }))
+
+  it.scoped("a hot-reloaded cron.enabled: off stops runs and status says so; on again resumes within the 60 s timer", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      let enabled = true
+      const executor = scriptedExecutor()
+      const { scheduler } = yield* startScheduler(tempState(), executor, { enabled: Effect.sync(() => enabled) })
+      yield* scheduler.add(everyTen)
+      enabled = false
+      expect(yield* scheduler.status).toMatchObject({ enabled: false, nextWakeAtMs: null })
+      for (let i = 0; i < 3; i++) yield* advance(scheduler, 10 * MIN)
+      expect(executor.executions).toHaveLength(0)
+      enabled = true
+      yield* advance(scheduler, MIN)
       expect(executor.executions).toHaveLength(1)
     }))
 

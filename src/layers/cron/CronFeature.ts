@@ -148,13 +148,15 @@ export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = 
     const config = (yield* runtime.settings).config
     const busy = yield* Ref.make(0)
     const enabled = cronEnabled(config, host.env)
+    // Read anew each tick: `config set cron.enabled false` applies without a restart (hot reload).
+    const enabledNow = Effect.map(runtime.settings, (settings) => cronEnabled(settings.config, host.env))
     const declared = declaredHeartbeats(config)
     const intervalMs = heartbeatIntervalMs(config)
     if (intervalMs > 0 && enabled) yield* log.write({ level: "info", message: "heartbeat: started", fields: { subsystem: "gateway/heartbeat", intervalMs } })
     const heartbeatLayer = HeartbeatRunnerLive({ stateDir: paths.stateDir, cronBusy: Effect.map(Ref.get(busy), (n) => n > 0), retryBusyForMs: options.retryBusyForMs })
     const executor = CronExecutorLive(busy).pipe(Layer.provide(heartbeatLayer))
     const scheduler = CronSchedulerLive({
-      enabled,
+      enabled: enabledNow,
       stateDir: paths.stateDir,
       declared,
       declaredFamilies: ["heartbeat:"],

@@ -17,8 +17,11 @@ export const MAX_TIMER_MS = 60_000
 
 /** How the scheduler is set up for this gateway. */
 export interface CronSchedulerOptions {
-  /** False with `cron.enabled: false` or `OPENCLAW_SKIP_CRON=1`: jobs are kept and run only by hand. */
-  readonly enabled: boolean
+  /**
+   * False with `cron.enabled: false` or `OPENCLAW_SKIP_CRON=1`: jobs are kept and run only by hand. An
+   * effect is read on every tick and status, so a hot-reloaded config takes effect within the 60 s timer.
+   */
+  readonly enabled: boolean | Effect.Effect<boolean>
   readonly stateDir: string
   readonly alertDefaults?: {
     readonly alertsEnabled?: boolean | undefined
@@ -78,8 +81,9 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       const schedule = (job: CronJob) => queue.set(job.id, job.enabled && !running.has(job.id) ? job.state.nextRunAtMs : undefined)
       const persist = Effect.suspend(() => store.save(jobs.values()))
       const publish = (payload: Record<string, unknown>) => bus.publish({ event: "cron", payload, scope: "operator.read" })
+      const isEnabled = typeof options.enabled === "boolean" ? Effect.succeed(options.enabled) : options.enabled
       const warnDisabled = (action: string) =>
-        options.enabled ? Effect.void : log.write({ level: "warn", message: DISABLED_WARNING, fields: { ...fields, enabled: false, action, storePath } })
+        Effect.flatMap(isEnabled, (enabled) => enabled ? Effect.void : log.write({ level: "warn", message: DISABLED_WARNING, fields: { ...fields, enabled: false, action, storePath } }))
 
       // Load: stale running marks are from a process that is gone; a job due while we were down runs once.
       const startedAt = yield* Clock.currentTimeMillis
@@ -192,16 +196,17 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
         }
       }))
 
-      if (options.enabled) {
-        const loop = Effect.gen(function*() {
-          const now = yield* Clock.currentTimeMillis
-          const at = queue.peekAt()
-          const delay = at === undefined ? MAX_TIMER_MS : Math.min(Math.max(at - now, 0), MAX_TIMER_MS)
-          yield* Effect.raceFirst(Effect.sleep(delay), Queue.take(wake))
-          yield* tick.pipe(Effect.catchAllCause((cause) => log.write({ level: "error", message: "cron: timer tick failed", fields: { ...fields, err: Cause.pretty(cause) } })))
-        }).pipe(Effect.forever)
-        yield* Effect.forkScoped(loop)
-      }
+      // The timer: while disabled it only looks again every 60 s (or on a change), so enabling takes effect.
+      const loop = Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const enabled = yield* isEnabled
+        const at = enabled ? queue.peekAt() : undefined
+        const delay = at === undefined ? MAX_TIMER_MS : Math.min(Math.max(at - now, 0), MAX_TIMER_MS)
+        yield* Effect.raceFirst(Effect.sleep(delay), Queue.take(wake))
+        if (!(yield* isEnabled)) return
+        yield* tick.pipe(Effect.catchAllCause((cause) => log.write({ level: "error", message: "cron: timer tick failed", fields: { ...fields, err: Cause.pretty(cause) } })))
+      }).pipe(Effect.forever)
+      yield* Effect.forkScoped(loop)
 
       const mutate = <A, E>(action: string, body: Effect.Effect<A, E>) =>
         Effect.zipLeft(lock.withPermits(1)(body), Effect.zipRight(warnDisabled(action), Queue.offer(wake, undefined)))
@@ -213,7 +218,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       const orderOf = (job: CronJob) => (job.enabled ? job.state.nextRunAtMs ?? Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER + 1)
 
       return CronScheduler.of({
-        status: Effect.sync(() => ({ enabled: options.enabled, storePath, jobs: jobs.size, nextWakeAtMs: options.enabled ? queue.peekAt() ?? null : null })),
+        status: Effect.map(isEnabled, (enabled) => ({ enabled, storePath, jobs: jobs.size, nextWakeAtMs: enabled ? queue.peekAt() ?? null : null })),
         list: ({ includeDisabled, agentId }) =>
           Effect.sync(() =>
             [...jobs.values()]
