@@ -18,7 +18,7 @@ export const COMMAND_SUMMARIES = [
   ["infer", "Headless provider-backed inference (model run)"],
   ["capability", "Alias of `openclaw infer`"],
   ["daemon", "The gateway OS service: status, install, start, stop, restart, uninstall"],
-  ["cron", "Manage automations (via Gateway): status, list, add, edit, rm, enable, disable, run, runs"],
+  ["cron", "Manage automations (via Gateway): status, list, add, run, runs, ..."],
   ["automations", "Alias of `openclaw cron`"],
   ["system", "System tools (events, heartbeat)"]
 ] as const

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Layer } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
 import { AgentStackLive } from "../../src/layers/agent/AgentLive.js"
 import { ChannelDeliveryUnavailable } from "../../src/layers/ChannelDeliveryUnavailable.js"
 import { CronFeatureLive } from "../../src/layers/cron/CronFeature.js"
@@ -129,10 +131,16 @@ describe("openclaw cron / automations / system against a real gateway", () => {
   })
 
   it("openclaw status shows the heartbeat and the next cron wake from the gateway", async () => {
-    const human = await cli("status")
+    // This CLI's own config points at the gateway: status reads with its cached device token only.
+    fs.mkdirSync(path.dirname(home.configPath), { recursive: true })
+    fs.writeFileSync(home.configPath, JSON.stringify({ gateway: { mode: "local", port: gw.port, auth: { mode: "token", token: TOKEN } } }))
+    // Like the probe, status never creates a device identity: before pairing it cannot read the scheduler.
+    expect((await home.run(["status"])).stdout).toMatch(/Heartbeat +│ every 30m \(main\) · scheduler not readable without operator\.read/)
+    expect((await home.run(["health"])).code).toBe(0)
+    const human = await home.run(["status"])
     // The interval is this CLI's config (none here, so the default); the rest is the gateway's.
     expect(human.stdout).toMatch(/Heartbeat +│ every 30m \(main\) · last: skipped \(disabled\) (<1m|\d+m) ago · next cron wake in (1h|\d+m)/)
-    const asJson = JSON.parse((await cli("status", "--json")).stdout)
+    const asJson = JSON.parse((await home.run(["status", "--json"])).stdout)
     expect(asJson.cron).toMatchObject({ enabled: true, jobs: 1 })
     expect(asJson.cron.nextWakeAtMs).toBeGreaterThan(Date.now())
     expect(asJson.heartbeat.last).toMatchObject({ status: "skipped", reason: "disabled" })

@@ -8,7 +8,8 @@ import type { GatewayStatusOptions } from "../../services/GatewayStatus.js"
 export const schedulerSummary = (options: GatewayStatusOptions) =>
   Effect.gen(function*() {
     const client = yield* GatewayClient
-    const connect = { url: options.url, token: options.token, password: options.password, timeoutMs: options.timeoutMs }
+    // As the probe: read scope only, and never a new device identity or pairing request.
+    const connect = { url: options.url, token: options.token, password: options.password, timeoutMs: options.timeoutMs, probe: true, scopes: ["operator.read"] }
     const [cron, lastHeartbeat] = yield* Effect.all([
       client.call(CronMethods.status, {}, connect).pipe(Effect.option),
       client.call(CronMethods.lastHeartbeat, {}, connect).pipe(Effect.option)

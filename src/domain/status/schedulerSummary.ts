@@ -14,7 +14,8 @@ export interface SchedulerSummary {
  */
 export const heartbeatSummaryRow = (every: string | undefined, scheduler: SchedulerSummary | undefined): string => {
   const interval = every === "0m" || every === "0" ? "disabled (every 0m)" : `every ${every ?? "30m"} (main)`
-  if (scheduler === undefined || scheduler.cron === undefined) return `${interval} · gateway not reachable`
+  if (scheduler === undefined) return `${interval} · gateway not reachable`
+  if (scheduler.cron === undefined) return `${interval} · scheduler not readable without operator.read (openclaw health pairs this CLI)`
   const last = scheduler.lastHeartbeat
   const lastText = last === null || last === undefined
     ? "last: none yet"
