@@ -90,6 +90,8 @@ describe("openclaw cron / automations / system against a real gateway", () => {
     expect(runs.body.entries[0].tsIso).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/)
     expect((await cli("cron", "list")).stdout).toMatch(/ok \(not delivered\)/)
 
+    expect((await json("cron", "get", cmd.body.id)).body).toMatchObject({ id: cmd.body.id, name: "runbook-cmd", status: "ok", deliveryPreview: { label: "announce -> last" } })
+    expect((await json("cron", "show", "nope")).body.error.message).toBe("Automation not found: nope. Run `openclaw cron list` to see recent automation ids.")
     const disabled = await json("automations", "disable", probe.body.id)
     expect(disabled.body).toMatchObject({ id: probe.body.id, enabled: false })
     expect((await cli("cron", "list")).stdout).not.toContain("runbook-probe")

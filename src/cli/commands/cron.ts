@@ -122,7 +122,14 @@ const runs = Command.make(
   (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.runs({ id: value(a.id) ?? value(a.positionalId), limit: a.limit, offset: value(a.offset), status: value(a.status) }, toConnectOptions(a)))
 ).pipe(Command.withDescription("Show automation run history"))
 
-const subcommands = [add, disable, edit, enable, list, rm, run, runs, status] as const
+const get = Command.make("get", { id, json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.get(a.id, toConnectOptions(a)))).pipe(
+  Command.withDescription("Get an automation as JSON")
+)
+const show = Command.make("show", { id, json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.get(a.id, toConnectOptions(a)))).pipe(
+  Command.withDescription("Show an automation")
+)
+
+const subcommands = [add, disable, edit, enable, get, list, rm, run, runs, show, status] as const
 
 /** `openclaw cron`: the scheduler's jobs and run history, through the gateway. */
 export const cronCommand = Command.make("cron").pipe(Command.withDescription(summaryOf("cron")), Command.withSubcommands([...subcommands]))

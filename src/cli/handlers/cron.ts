@@ -147,3 +147,14 @@ export const runs = (args: { readonly id: string | undefined; readonly limit: nu
     })
     yield* printJson({ ...page, entries })
   })
+
+/** `cron get|show <id>`: one job as JSON (from `cron.list`, disabled jobs included). */
+export const get = (id: string, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const result = yield* viaGateway(client.call(CronMethods.list, { includeDisabled: true }, options))
+    const job = result.jobs.find((j) => j["id"] === id)
+    if (job === undefined) return yield* cliFailure(`Automation not found: ${id}. Run \`openclaw cron list\` to see recent automation ids.`)
+    const preview = result.deliveryPreviews?.[id]
+    yield* printJson(preview === undefined ? job : { ...job, deliveryPreview: preview })
+  })

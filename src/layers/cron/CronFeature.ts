@@ -1,4 +1,4 @@
-import { Effect, Layer, Ref } from "effect"
+import { Effect, FiberSet, Layer, Ref } from "effect"
 import { randomUUID } from "node:crypto"
 import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import { deliveryPreview } from "../../domain/cron/deliveryPreview.js"
@@ -50,8 +50,10 @@ const needId = (params: { readonly id?: string | undefined; readonly jobId?: str
   params.id ?? params.jobId ?? undefined
 
 /** `cron.*`, `last-heartbeat`, `set-heartbeats`, `wake`, `system-event`. */
-export const CronMethodsLive = Layer.effectDiscard(
+export const CronMethodsLive = Layer.scopedDiscard(
   Effect.gen(function*() {
+    // Wakes run in the feature's scope: closing the gateway interrupts them.
+    const background = yield* FiberSet.make<unknown, never>()
     const methods = yield* MethodRegistry
     const scheduler = yield* CronScheduler
     const heartbeat = yield* HeartbeatRunner
@@ -124,7 +126,7 @@ export const CronMethodsLive = Layer.effectDiscard(
       Effect.gen(function*() {
         if (text.trim() !== "") yield* heartbeat.enqueueSystemEvent(text.trim())
         // The heartbeat runs in the background: the caller gets its answer at once.
-        if (mode === "now") yield* Effect.forkDaemon(heartbeat.run({ agentId: "main", reason: "wake" }))
+        if (mode === "now") yield* FiberSet.run(background, heartbeat.run({ agentId: "main", reason: "wake" }))
         return { ok: true }
       })
     yield* methods.register(CronMethods.wake, (params) => wake(params.text, params.mode))
