@@ -8,6 +8,9 @@ import { CronScheduler } from "../../src/services/CronScheduler.js"
 import type { ExecutionOutcome } from "../../src/services/CronExecutor.js"
 import type { CronJob } from "../../src/domain/cron/job.js"
 import { cronBase, scriptedExecutor } from "../support/cronTestLayers.js"
+import { diskFull, FaultyFileSystem } from "../support/faultyFileSystem.js"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 
 const T0 = Date.parse("2026-12-06T14:00:00.000Z")
 const MIN = 60_000
@@ -15,9 +18,9 @@ const MIN = 60_000
 const tempState = () => fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-cron-"))
 
 /** A scheduler over `dir` in its own scope, so a test can stop it and start another (a gateway restart). */
-const startScheduler = (dir: string, executor: ReturnType<typeof scriptedExecutor>, options: Partial<CronSchedulerOptions> = {}) =>
+const startScheduler = (dir: string, executor: ReturnType<typeof scriptedExecutor>, options: Partial<CronSchedulerOptions> = {}, fileSystem?: Layer.Layer<FileSystem.FileSystem>) =>
   Effect.gen(function*() {
-    const base = cronBase()
+    const base = cronBase(fileSystem)
     const scope = yield* Scope.make()
     const context = yield* Layer.buildWithScope(
       CronSchedulerLive({ enabled: true, stateDir: dir, ...options }).pipe(Layer.provide(Layer.merge(base.layer, executor.layer))),
@@ -195,6 +198,32 @@ describe("CronScheduler on the test clock", () => {
       for (let i = 0; i < 3; i++) yield* advance(scheduler, 10 * MIN)
       expect(executor.executions).toHaveLength(0)
       enabled = true
+      yield* advance(scheduler, MIN)
+      expect(executor.executions).toHaveLength(1)
+    }))
+
+  it.scoped("a tick that cannot write the jobs file logs `cron: timer tick failed`, keeps the file whole, and retries", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      let full = false
+      const dir = tempState()
+      const disk = FaultyFileSystem([diskFull("write", (p) => full && p.includes(`${path.sep}cron${path.sep}jobs.json`))]).pipe(Layer.provide(NodeFileSystem.layer))
+      const executor = scriptedExecutor()
+      const { scheduler, log } = yield* startScheduler(dir, executor, {}, disk)
+      yield* scheduler.add(everyTen)
+      const before = fs.readFileSync(path.join(dir, "cron", "jobs.json"), "utf8")
+      full = true
+      yield* advance(scheduler, 10 * MIN)
+      expect(executor.executions).toHaveLength(0)
+      const failures = log.records.filter((r) => r.message === "cron: timer tick failed")
+      // Retried after a pause, not in a tight loop.
+      expect(failures).toHaveLength(1)
+      const failed = failures[0]
+      expect(failed?.level).toBe("error")
+      expect(String(failed?.fields?.["err"])).toContain("ENOSPC")
+      expect(fs.readFileSync(path.join(dir, "cron", "jobs.json"), "utf8")).toBe(before)
+      expect(fs.readdirSync(path.join(dir, "cron")).filter((f) => f.includes(".tmp"))).toEqual([])
+      full = false
       yield* advance(scheduler, MIN)
       expect(executor.executions).toHaveLength(1)
     }))

@@ -1,3 +1,4 @@
+import type * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Clock, Effect, Layer, Option, Ref } from "effect"
 import type { CronJob } from "../../src/domain/cron/job.js"
@@ -49,9 +50,9 @@ export const scriptedExecutor = (script: (job: CronJob, n: number) => ExecutionO
 }
 
 /** The foundation a scheduler needs besides its executor: real files, the bus, a recording log. */
-export const cronBase = () => {
+export const cronBase = (fileSystem: Layer.Layer<FileSystem.FileSystem> = NodeFileSystem.layer) => {
   const log = recordingLog()
-  const layer = Layer.mergeAll(StateFilesLive.pipe(Layer.provide(NodeFileSystem.layer)), EventBusLive, log.layer)
+  const layer = Layer.mergeAll(StateFilesLive.pipe(Layer.provide(fileSystem)), EventBusLive, log.layer)
   return { log, layer }
 }
 

@@ -15,6 +15,9 @@ import { cronStore } from "./cronStore.js"
 /** The longest the timer sleeps before looking again (a clock jump or a missed wake costs at most this). */
 export const MAX_TIMER_MS = 60_000
 
+/** How long the timer waits after a tick that failed before trying again. */
+export const TICK_RETRY_MS = 30_000
+
 /** How the scheduler is set up for this gateway. */
 export interface CronSchedulerOptions {
   /**
@@ -182,7 +185,14 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
           const marked: CronJob = { ...job, state: omitUndefined({ ...job.state, runningAtMs: now, nextRunAtMs: job.schedule.kind === "at" && !manual ? undefined : next }) }
           jobs.set(job.id, marked)
           queue.set(job.id, undefined)
-          yield* persist
+          // Not recorded as started (disk full, ...): put the job back as it was, so the next tick retries it.
+          yield* persist.pipe(Effect.tapError(() =>
+            Effect.sync(() => {
+              running.delete(job.id)
+              jobs.set(job.id, job)
+              schedule(job)
+            })
+          ))
           yield* publish({ action: "started", jobId: job.id, runId, runAtMs: now })
           yield* FiberSet.run(fibers, recordFinish(marked, runId, now))
         })
@@ -204,7 +214,13 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
         const delay = at === undefined ? MAX_TIMER_MS : Math.min(Math.max(at - now, 0), MAX_TIMER_MS)
         yield* Effect.raceFirst(Effect.sleep(delay), Queue.take(wake))
         if (!(yield* isEnabled)) return
-        yield* tick.pipe(Effect.catchAllCause((cause) => log.write({ level: "error", message: "cron: timer tick failed", fields: { ...fields, err: Cause.pretty(cause) } })))
+        // A failed tick (disk full, ...) is retried after a pause, not in a tight loop over the still-due job.
+        yield* tick.pipe(Effect.catchAllCause((cause) =>
+          Effect.zipRight(
+            log.write({ level: "error", message: "cron: timer tick failed", fields: { ...fields, err: Cause.pretty(cause) } }),
+            Effect.sleep(TICK_RETRY_MS)
+          )
+        ))
       }).pipe(Effect.forever)
       yield* Effect.forkScoped(loop)
 
