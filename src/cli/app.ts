@@ -10,6 +10,8 @@ import { agentCommand } from "./commands/agent.js"
 import { channelsCommand } from "./commands/channels.js"
 import { configCommand } from "./commands/config.js"
 import { pairingCommand } from "./commands/pairing.js"
+import { automationsCommand, cronCommand } from "./commands/cron.js"
+import { systemCommand } from "./commands/system.js"
 import { daemonCommand } from "./commands/service.js"
 import { devicesCommand } from "./commands/devices.js"
 import { doctorCommand } from "./commands/doctor.js"
@@ -28,7 +30,7 @@ import { splitRootOptions } from "./rootOptions.js"
 /** The whole command tree. */
 export const rootCommand = Command.make("openclaw").pipe(
   Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
-  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand, channelsCommand, pairingCommand])
+  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand, channelsCommand, pairingCommand, cronCommand, automationsCommand, systemCommand])
 )
 
 /** The command tree as a function of argv, for tests and embedding. */

@@ -3,6 +3,7 @@ import { Context, Effect, Layer, Option } from "effect"
 import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
 import { LazyAgentStackLive } from "../../layers/agent/AgentFeature.js"
 import { ChannelMethodsLive, ChannelsStackLive } from "../../layers/channels/ChannelsFeature.js"
+import { CronFeatureLive } from "../../layers/cron/CronFeature.js"
 import { AgentMethodsLive } from "../../layers/gateway/methods/agentMethods.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
@@ -43,7 +44,12 @@ export const gatewayRun = (args: {
     const hostContext = Context.pick(Paths, Host, StateFiles, FileSystem.FileSystem)(context)
     const channels = ChannelsStackLive().pipe(Layer.provide(agentStack), Layer.provide(Layer.succeedContext(hostContext)))
     return yield* runGateway({
-      features: [AgentMethodsLive.pipe(Layer.provide(agentStack)), ChannelMethodsLive.pipe(Layer.provide(channels))],
+      // Cron and heartbeat deliver through the same channel stack (its ChannelDelivery).
+      features: [
+        AgentMethodsLive.pipe(Layer.provide(agentStack)),
+        ChannelMethodsLive.pipe(Layer.provide(channels)),
+        CronFeatureLive().pipe(Layer.provide(agentStack), Layer.provide(channels), Layer.provide(Layer.succeedContext(context)))
+      ],
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),
       bind: Option.getOrUndefined(args.bind),
       token: Option.getOrUndefined(args.token),

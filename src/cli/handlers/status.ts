@@ -16,6 +16,7 @@ import { printConfigWarnings } from "../configWarnings.js"
 import { withProgress } from "../progress.js"
 import { shortenHome } from "../../domain/text/shortenHome.js"
 import { readSessionIndexes } from "../../layers/status/sessionIndexes.js"
+import { schedulerSummary } from "./statusScheduler.js"
 
 /** `channels.status` of the reachable gateway as status lines; undefined when it does not answer. */
 const liveChannelLines = (options: GatewayStatusOptions) =>
@@ -42,15 +43,16 @@ export const status = (json: boolean, options: GatewayStatusOptions) =>
     const host = { platform: process.platform, release: os.release(), arch: process.arch, node: process.versions.node }
     const config = snapshot?.config
     const notRun = config === undefined || snapshot === undefined ? [] : notRunPaths(config, snapshot.unsupported)
+    const scheduler = report.rpc?.ok === true ? yield* schedulerSummary(options) : undefined
     const sessions = summarizeSessions(indexes, config, shortenHome(sessionIndexPath(paths.stateDir, DEFAULT_AGENT_ID), paths.home))
     if (json) {
       const encodedReport = Schema.encodeSync(GatewayStatusReport)(report)
-      yield* Console.log(JSON.stringify(statusJson({ report, encodedReport, config, host, indexes, sessions, nextSteps: nextSteps(report), notRun }), null, 2))
+      yield* Console.log(JSON.stringify(statusJson({ report, encodedReport, config, host, indexes, sessions, nextSteps: nextSteps(report), notRun, scheduler }), null, 2))
       return
     }
     // The running gateway's channel lines (with drop counts) replace the config's names when it answers.
     // Asked only when channels are configured: a connection with scopes pairs this CLI as a device.
     const hasChannels = Object.keys(config?.channels ?? {}).some((name) => name !== "defaults")
     const channelLines = report.rpc?.ok === true && hasChannels ? yield* liveChannelLines(options) : undefined
-    for (const line of renderStatus(report, config, host, options.deep, sessions, notRun, channelLines)) yield* Console.log(line)
+    for (const line of renderStatus(report, config, host, options.deep, sessions, notRun, channelLines, scheduler)) yield* Console.log(line)
   })

@@ -159,7 +159,16 @@ export const HeartbeatConfig = section("agents.defaults.heartbeat", {
   model: opt(Schema.String),
   session: opt(Schema.String),
   prompt: opt(Schema.String),
-  timeoutSeconds: opt(PositiveInt)
+  timeoutSeconds: opt(PositiveInt),
+  lightContext: opt(Schema.Boolean),
+  isolatedSession: opt(Schema.Boolean)
+})
+
+/** What a heartbeat may show in a chat (`channels.defaults.heartbeatVisibility`). */
+export const HeartbeatVisibilityConfig = section("channels.defaults.heartbeatVisibility", {
+  showOk: opt(Schema.Boolean),
+  showAlerts: opt(Schema.Boolean),
+  useIndicator: opt(Schema.Boolean)
 })
 
 export const AgentsConfig = section("agents", {
@@ -167,6 +176,7 @@ export const AgentsConfig = section("agents", {
     model: opt(ModelSelection),
     models: opt(Schema.Record({ key: Schema.String, value: ModelEntry })),
     heartbeat: opt(HeartbeatConfig),
+    userTimezone: opt(Schema.String),
     timeoutSeconds: opt(NonNegativeInt),
     modelPolicy: opt(section("agents.defaults.modelPolicy", { allow: opt(StringList) }))
   }))
@@ -211,7 +221,7 @@ export const TelegramConfig = section("channels.telegram", {
 })
 
 export const ChannelsConfig = section("channels", {
-  defaults: opt(section("channels.defaults", { groupPolicy: opt(GroupPolicy) })),
+  defaults: opt(section("channels.defaults", { groupPolicy: opt(GroupPolicy), heartbeatVisibility: opt(HeartbeatVisibilityConfig) })),
   telegram: opt(TelegramConfig)
 })
 
