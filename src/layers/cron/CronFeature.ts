@@ -139,7 +139,7 @@ export type CronFeatureContext = Paths | StateFiles | Host
 
 /**
  * The scheduler, the heartbeat runner and their RPCs as one gateway feature. It needs the agent stack
- * (`AgentRunner`) and a `ChannelDelivery` (the channels layer, or ChannelDeliveryUnavailable).
+ * (`AgentRunner`) and a `ChannelDelivery` (the channels layer).
  */
 export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = {}) =>
   Layer.unwrapEffect(Effect.gen(function*() {
