@@ -2,13 +2,12 @@ import type { OpenClawConfig } from "./ConfigSchema.js"
 
 /**
  * Sections this version validates strictly (a typo there is still an error) but does not run yet:
- * no channel adapters, cron scheduler, heartbeat runner, browser control or plugin host.
+ * no channel adapters, cron scheduler, heartbeat runner or plugin host (the browser section runs).
  */
 const validatedNotRun = (config: OpenClawConfig): ReadonlyArray<string> => [
   ...Object.keys(config.channels ?? {}).filter((name) => name !== "defaults").map((name) => `channels.${name}`),
   ...(config.cron === undefined ? [] : ["cron"]),
   ...(config.agents?.defaults?.heartbeat === undefined ? [] : ["agents.defaults.heartbeat"]),
-  ...(config.browser === undefined ? [] : ["browser"]),
   ...(config.plugins === undefined ? [] : ["plugins"])
 ]
 

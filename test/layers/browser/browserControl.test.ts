@@ -1,0 +1,230 @@
+import { existsSync, readFileSync } from "node:fs"
+import { Effect, Either, ManagedRuntime } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { OpenClawConfig } from "../../../src/domain/config/ConfigSchema.js"
+import { BrowserControl, type BrowserRequest } from "../../../src/services/BrowserControl.js"
+import { browserControlLayer, freePort, isAlive, managedConfig, startPageServer, tempStateDir } from "../../support/browserHarness.js"
+
+const runtimeFor = (config: OpenClawConfig, stateDir: string) => ManagedRuntime.make(browserControlLayer(config, stateDir))
+type Runtime = ReturnType<typeof runtimeFor>
+const call = (runtime: Runtime, request: BrowserRequest) => runtime.runPromise(Effect.flatMap(BrowserControl, (b) => b.request(request))) as Promise<any>
+const failure = (runtime: Runtime, request: BrowserRequest) =>
+  runtime.runPromise(Effect.either(Effect.flatMap(BrowserControl, (b) => b.request(request)))).then((e) => {
+    if (Either.isRight(e)) throw new Error(`expected a failure, got ${JSON.stringify(e.right).slice(0, 200)}`)
+    return e.left
+  })
+
+describe("managed openclaw profile on Debian's Chromium", () => {
+  let pages: Awaited<ReturnType<typeof startPageServer>>
+  let state: ReturnType<typeof tempStateDir>
+  let runtime: Runtime
+  let cdpPort: number
+  let pid: number
+
+  beforeAll(async () => {
+    pages = await startPageServer()
+    state = tempStateDir()
+    cdpPort = await freePort()
+    runtime = runtimeFor(managedConfig(cdpPort), state.dir)
+  })
+  afterAll(async () => {
+    await runtime.dispose()
+    if (pid !== undefined) expect(isAlive(pid)).toBe(false)
+    await pages.close()
+    state.remove()
+  })
+
+  it("starts headless on its CDP port with its own user-data dir", async () => {
+    const before = await call(runtime, { method: "GET", path: "/" })
+    expect(before).toMatchObject({ running: false, cdpPort, cdpUrl: `http://127.0.0.1:${cdpPort}`, detectedBrowser: "chromium", detectedExecutablePath: "/usr/bin/chromium", headless: true, headlessSource: "linux-display-fallback" })
+    const status = await call(runtime, { method: "POST", path: "/start" })
+    expect(status).toMatchObject({ running: true, cdpReady: true, chosenBrowser: "chromium", noSandbox: true, userDataDir: `${state.dir}/browser/openclaw/user-data` })
+    pid = status.pid
+    expect(isAlive(pid)).toBe(true)
+    const version = await (await fetch(`http://127.0.0.1:${cdpPort}/json/version`)).json() as { Browser: string }
+    expect(version.Browser).toMatch(/Chrome\//)
+    expect(status.graphics).toMatchObject({ status: "available" })
+  }, 30_000)
+
+  it("navigates, snapshots with numeric refs, fills and submits a form by ref, and reads the result back", async () => {
+    const nav = await call(runtime, { method: "POST", path: "/navigate", body: { url: `${pages.baseUrl}/form` } })
+    expect(nav.url).toBe(`${pages.baseUrl}/form`)
+    const snap = await call(runtime, { method: "GET", path: "/snapshot" })
+    expect(snap.format).toBe("ai")
+    const textbox = /textbox "Your name" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+    const button = /button "Send" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+    const colour = /combobox "Colour" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+    expect(textbox).toBeDefined()
+    expect(snap.refs[textbox ?? ""]).toEqual({ role: "textbox", name: "Your name" })
+    expect(snap.stats.refs).toBeGreaterThanOrEqual(3)
+    await call(runtime, { method: "POST", path: "/act", body: { request: { kind: "fill", fields: [{ ref: textbox, value: "Ada" }] } } })
+    await call(runtime, { method: "POST", path: "/act", body: { kind: "select", ref: colour, values: ["blue"] } })
+    await call(runtime, { method: "POST", path: "/act", body: { kind: "click", ref: button } })
+    await call(runtime, { method: "POST", path: "/act", body: { kind: "wait", text: "Hello, Ada!" } })
+    const after = await call(runtime, { method: "GET", path: "/snapshot" })
+    expect(after.url).toContain("/hello?name=Ada&colour=blue")
+    expect(after.snapshot).toContain("Hello, Ada!")
+    expect(after.snapshot).toContain("Colour: blue")
+    // The form's refs died with the navigation.
+    const stale = await failure(runtime, { method: "POST", path: "/act", body: { kind: "click", ref: button } })
+    expect(stale.message).toContain(`Unknown ref "${button}"`)
+  }, 30_000)
+
+  it("types with submit, evaluates, and reports console messages", async () => {
+    await call(runtime, { method: "POST", path: "/navigate", body: { url: `${pages.baseUrl}/form` } })
+    const snap = await call(runtime, { method: "GET", path: "/snapshot", query: { interactive: true } })
+    const textbox = /textbox "Your name" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+    expect(snap.snapshot).not.toContain("heading")
+    await call(runtime, { method: "POST", path: "/act", body: { kind: "type", ref: textbox, text: "Grace", submit: true } })
+    await call(runtime, { method: "POST", path: "/act", body: { kind: "wait", url: "**/hello*" } })
+    const evaluated = await call(runtime, { method: "POST", path: "/act", body: { kind: "evaluate", fn: "() => document.querySelector('h1').textContent" } })
+    expect(evaluated.result).toBe("Hello, Grace!")
+    const consoleMessages = await call(runtime, { method: "GET", path: "/console" })
+    expect(consoleMessages.messages.map((m: { text: string }) => m.text)).toContain("form page loaded")
+  }, 30_000)
+
+  it("batch stops at a navigation and reports what it skipped", async () => {
+    await call(runtime, { method: "POST", path: "/navigate", body: { url: `${pages.baseUrl}/form` } })
+    const snap = await call(runtime, { method: "GET", path: "/snapshot" })
+    const textbox = /textbox "Your name" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+    const link = /link "Other page" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+    const batch = await call(runtime, { method: "POST", path: "/act", body: { kind: "batch", actions: [
+      { kind: "type", ref: textbox, text: "x" },
+      { kind: "click", ref: link },
+      { kind: "wait", timeMs: 10 },
+      { kind: "type", ref: textbox, text: "y" }
+    ] } })
+    expect(batch.results).toEqual([{ ok: true }, { ok: true }])
+    expect(batch.aborted).toMatchObject({ reason: "navigation", afterAction: 1, skipped: 2 })
+    const failing = await call(runtime, { method: "POST", path: "/act", body: { kind: "batch", actions: [{ kind: "click", ref: "9999" }, { kind: "wait", timeMs: 1 }] } })
+    expect(failing.results).toHaveLength(1)
+    expect(failing.results[0].ok).toBe(false)
+    const continued = await call(runtime, { method: "POST", path: "/act", body: { kind: "batch", stopOnError: false, actions: [{ kind: "click", ref: "9999" }, { kind: "wait", timeMs: 1 }] } })
+    expect(continued.results).toEqual([{ ok: false, error: expect.stringContaining("Unknown ref") }, { ok: true }])
+  }, 30_000)
+
+  it("answers the /act error codes of spec 5.2", async () => {
+    expect(await failure(runtime, { method: "POST", path: "/act", body: {} })).toMatchObject({ code: "ACT_KIND_REQUIRED", status: 400 })
+    expect(await failure(runtime, { method: "POST", path: "/act", body: { kind: "type", ref: "1" } })).toMatchObject({ code: "ACT_INVALID_REQUEST", status: 400 })
+    expect(await failure(runtime, { method: "POST", path: "/act", body: { kind: "press", key: "Enter", selector: "#x" } })).toMatchObject({ code: "ACT_SELECTOR_UNSUPPORTED", status: 400 })
+    expect(await failure(runtime, { method: "POST", path: "/act", body: { targetId: "t1", request: { kind: "click", ref: "1", targetId: "t2" } } })).toMatchObject({ code: "ACT_TARGET_ID_MISMATCH", status: 403 })
+  })
+
+  it("screenshots the page (PNG), refuses fullPage with a ref, and prints a PDF", async () => {
+    await call(runtime, { method: "POST", path: "/navigate", body: { url: `${pages.baseUrl}/form` } })
+    const shot = await call(runtime, { method: "POST", path: "/screenshot", body: { fullPage: true } })
+    expect(shot.path.startsWith(`${state.dir}/media/browser/`)).toBe(true)
+    expect(readFileSync(shot.path).subarray(1, 4).toString()).toBe("PNG")
+    const snap = await call(runtime, { method: "GET", path: "/snapshot" })
+    const button = /button "Send" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+    const element = await call(runtime, { method: "POST", path: "/screenshot", body: { ref: button } })
+    expect(readFileSync(element.path).length).toBeGreaterThan(100)
+    expect((await failure(runtime, { method: "POST", path: "/screenshot", body: { fullPage: true, ref: button } })).message).toBe("fullPage is not supported for element screenshots")
+    const pdf = await call(runtime, { method: "POST", path: "/pdf" })
+    expect(readFileSync(pdf.path).subarray(0, 5).toString()).toBe("%PDF-")
+  }, 30_000)
+
+  it("tabs: open with a label, focus, close; dialogs answered as armed", async () => {
+    const opened = await call(runtime, { method: "POST", path: "/tabs/open", body: { url: `${pages.baseUrl}/confirm`, label: "ask" } })
+    expect(opened).toMatchObject({ suggestedTargetId: "ask", label: "ask", url: `${pages.baseUrl}/confirm`, type: "page" })
+    await call(runtime, { method: "POST", path: "/hooks/dialog", body: { accept: false } })
+    const snap = await call(runtime, { method: "GET", path: "/snapshot", query: { targetId: "ask" } })
+    const ask = /button "Ask" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+    await call(runtime, { method: "POST", path: "/act", body: { kind: "click", ref: ask, targetId: "ask" } })
+    await call(runtime, { method: "POST", path: "/act", body: { kind: "wait", text: "dismissed", targetId: "ask" } })
+    const tabs = await call(runtime, { method: "GET", path: "/tabs" })
+    expect(tabs.tabs.length).toBeGreaterThanOrEqual(2)
+    await call(runtime, { method: "POST", path: "/tabs/focus", body: { targetId: tabs.tabs[0].tabId } })
+    await call(runtime, { method: "DELETE", path: `/tabs/${opened.targetId.slice(0, 12)}` })
+    const left = await call(runtime, { method: "GET", path: "/tabs" })
+    expect(left.tabs.map((t: { label?: string }) => t.label)).not.toContain("ask")
+  }, 30_000)
+
+  it("stop kills the Chromium it launched", async () => {
+    const stopped = await call(runtime, { method: "POST", path: "/stop" })
+    expect(stopped).toEqual({ ok: true, stopped: true, profile: "openclaw" })
+    expect(isAlive(pid)).toBe(false)
+    expect(await call(runtime, { method: "GET", path: "/" })).toMatchObject({ running: false, pid: null })
+  }, 15_000)
+})
+
+describe("navigation policy and misconfiguration", () => {
+  it("refuses private-network targets unless browser.ssrfPolicy allows them", async () => {
+    const state = tempStateDir()
+    const runtime = runtimeFor({ browser: { noSandbox: true, profiles: { openclaw: { cdpPort: await freePort() } } } }, state.dir)
+    try {
+      const refused = await failure(runtime, { method: "POST", path: "/navigate", body: { url: "http://127.0.0.1:9/" } })
+      expect(refused.message).toContain("Navigation blocked by browser SSRF policy: 127.0.0.1 is a private-network address")
+      expect((await failure(runtime, { method: "POST", path: "/tabs/open", body: { url: "file:///etc/passwd" } })).message).toContain("only http(s)")
+      // Nothing was launched for a refused target.
+      expect(await call(runtime, { method: "GET", path: "/" })).toMatchObject({ running: false })
+    } finally {
+      await runtime.dispose()
+      state.remove()
+    }
+  })
+
+  it("as root without browser.noSandbox, the launch fails with the original's message and hint", async () => {
+    if (process.getuid?.() !== 0) return
+    const state = tempStateDir()
+    const port = await freePort()
+    const runtime = runtimeFor({ browser: { profiles: { openclaw: { cdpPort: port } } } }, state.dir)
+    try {
+      const error = await failure(runtime, { method: "POST", path: "/start" })
+      expect(error.message).toMatch(new RegExp(`^Failed to start Chrome CDP on port ${port} for profile "openclaw"\\. CDP diagnostic: http_unreachable after \\d+ms; cdp=http://127\\.0\\.0\\.1:${port};`))
+      expect(error.message).toContain("\nHint: If running in a container or as root, try setting browser.noSandbox: true.\nChrome stderr:\n")
+      expect(error.message).toContain("Running as root without --no-sandbox is not supported")
+    } finally {
+      await runtime.dispose()
+      state.remove()
+    }
+  }, 30_000)
+
+  it("names a bad executablePath and a bad cdpUrl", async () => {
+    const state = tempStateDir()
+    const bad = runtimeFor({ browser: { executablePath: "/nonexistent/chrome", noSandbox: true, profiles: { openclaw: { cdpPort: await freePort() } } } }, state.dir)
+    try {
+      expect((await failure(bad, { method: "POST", path: "/start" })).message).toBe("browser.executablePath not found: /nonexistent/chrome")
+      expect(await call(bad, { method: "GET", path: "/" })).toMatchObject({ detectedExecutablePath: "/nonexistent/chrome", detectError: "Error: browser.executablePath not found: /nonexistent/chrome", running: false })
+    } finally {
+      await bad.dispose()
+    }
+    for (const [cdpUrl, message] of [["ftp://10.0.0.1:9222", "browser.cdpUrl must be http(s) or ws(s), got: ftp"], ["http://10.0.0.1:70000", "browser.cdpUrl has invalid port: 70000"]] as const) {
+      const runtime = runtimeFor({ browser: { cdpUrl } }, state.dir)
+      try {
+        expect((await failure(runtime, { method: "GET", path: "/" })).message).toBe(message)
+      } finally {
+        await runtime.dispose()
+      }
+    }
+    state.remove()
+  })
+
+  it("refuses evaluate when browser.evaluateEnabled is false", async () => {
+    const state = tempStateDir()
+    const runtime = runtimeFor({ browser: { evaluateEnabled: false } }, state.dir)
+    try {
+      expect(await failure(runtime, { method: "POST", path: "/act", body: { kind: "evaluate", fn: "() => 1" } })).toMatchObject({ code: "ACT_EVALUATE_DISABLED", status: 403 })
+      expect(await failure(runtime, { method: "POST", path: "/act", body: { kind: "wait", fn: "() => true" } })).toMatchObject({ code: "ACT_EVALUATE_DISABLED" })
+    } finally {
+      await runtime.dispose()
+      state.remove()
+    }
+  })
+
+  it("the user (existing-session) profile says when Chrome is not there to attach to", async () => {
+    const state = tempStateDir()
+    const runtime = runtimeFor({}, state.dir)
+    try {
+      expect((await failure(runtime, { method: "POST", path: "/start", query: { profile: "user" } })).message).toBe("Could not find DevToolsActivePort for chrome")
+      expect((await failure(runtime, { method: "POST", path: "/act", query: { profile: "user" }, body: { kind: "batch", actions: [{ kind: "wait", timeMs: 1 }] } }))).toMatchObject({ code: "ACT_EXISTING_SESSION_UNSUPPORTED", status: 501 })
+      expect((await failure(runtime, { method: "POST", path: "/screenshot", query: { profile: "user" }, body: { element: "#x" } })).message).toBe("element screenshots are not supported for existing-session profiles; use ref from snapshot.")
+      expect((await failure(runtime, { method: "POST", path: "/hooks/file-chooser", query: { profile: "user" }, body: { paths: ["/a", "/b"] } })).message).toBe("existing-session file uploads currently support one file at a time.")
+      expect((await failure(runtime, { method: "POST", path: "/hooks/dialog", query: { profile: "user" }, body: { accept: true, timeoutMs: 5 } })).message).toBe("existing-session dialog handling does not support timeoutMs.")
+      expect(existsSync(`${state.dir}/browser`)).toBe(false)
+    } finally {
+      await runtime.dispose()
+      state.remove()
+    }
+  })
+})
