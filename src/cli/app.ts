@@ -7,6 +7,7 @@ import { profileNameError } from "../domain/Paths.js"
 import { CliLive } from "../layers/CliLive.js"
 import { CliExit } from "./CliExit.js"
 import { agentCommand } from "./commands/agent.js"
+import { browserCommand } from "./commands/browser.js"
 import { configCommand } from "./commands/config.js"
 import { daemonCommand } from "./commands/service.js"
 import { devicesCommand } from "./commands/devices.js"
@@ -26,7 +27,7 @@ import { splitRootOptions } from "./rootOptions.js"
 /** The whole command tree. */
 export const rootCommand = Command.make("openclaw").pipe(
   Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
-  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand])
+  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand, browserCommand])
 )
 
 /** The command tree as a function of argv, for tests and embedding. */

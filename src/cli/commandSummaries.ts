@@ -17,7 +17,8 @@ export const COMMAND_SUMMARIES = [
   ["agent", "Run one agent turn through the gateway (--local: in this process) and print the reply"],
   ["infer", "Headless provider-backed inference (model run)"],
   ["capability", "Alias of `openclaw infer`"],
-  ["daemon", "The gateway OS service: status, install, start, stop, restart, uninstall"]
+  ["daemon", "The gateway OS service: status, install, start, stop, restart, uninstall"],
+  ["browser", "Manage OpenClaw's dedicated browser (Chrome/Chromium)"]
 ] as const
 
 export type CommandName = (typeof COMMAND_SUMMARIES)[number][0]

@@ -9,7 +9,7 @@ const notRunOf = (raw: unknown) => {
 }
 
 describe("notRunPaths: what the config keeps but this version does not run", () => {
-  it("lists each configured channel, cron, heartbeat, browser and plugins, then the preserved keys, once each", () => {
+  it("lists each configured channel, cron, heartbeat and plugins (not browser: it runs), then the preserved keys, once each", () => {
     expect(notRunOf({
       gateway: { mode: "local", tls: { enabled: true } },
       channels: { defaults: { groupPolicy: "open" }, telegram: { botToken: "x" }, discord: {} },
@@ -18,7 +18,7 @@ describe("notRunPaths: what the config keeps but this version does not run", () 
       browser: {},
       plugins: { allow: ["a"] },
       tools: {}
-    })).toEqual(["channels.discord", "channels.telegram", "cron", "agents.defaults.heartbeat", "browser", "plugins", "gateway.tls", "tools"])
+    })).toEqual(["channels.discord", "channels.telegram", "cron", "agents.defaults.heartbeat", "plugins", "gateway.tls", "tools"])
   })
 
   it("is empty for a config that only uses what runs", () => {

@@ -2,9 +2,10 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Option } from "effect"
 import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
 import { AgentFeatureLive } from "../../layers/agent/AgentFeature.js"
+import { browserSurface } from "../../layers/browser/BrowserFeature.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
-import type { ConfigStore } from "../../services/ConfigStore.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
 import type { Host } from "../../services/Host.js"
 import type { Paths } from "../../services/Paths.js"
 import type { StateFiles } from "../../services/StateFiles.js"
@@ -34,8 +35,11 @@ export const gatewayRun = (args: {
       )).trim()
       : Option.getOrUndefined(args.password)
     const context = yield* Effect.context<ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem>()
+    // The browser plugin's method and tool come as a unit, or not at all (plugins.allow, spec 5.1).
+    const loaded = yield* Effect.option(Effect.flatMap(ConfigStore, (store) => store.load))
+    const browser = browserSurface(context, Option.getOrUndefined(loaded)?.config)
     return yield* runGateway({
-      features: [AgentFeatureLive(context)],
+      features: [AgentFeatureLive(context, { tools: browser.tools }), ...browser.features],
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),
       bind: Option.getOrUndefined(args.bind),
       token: Option.getOrUndefined(args.token),
