@@ -130,10 +130,10 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
     const start = (settings: BrowserSettings, profile: BrowserProfile, headless: boolean | undefined) =>
       lock.withPermits(1)(Effect.gen(function*() {
         if (!settings.enabled) return yield* Effect.fail(browserError("Browser control is disabled (browser.enabled=false). Set browser.enabled: true and restart the gateway.", 503))
-        if (liveRuntime(profile.name) !== undefined) return
         if (headless !== undefined && !isManaged(profile)) {
           return yield* Effect.fail(browserError(`headless override is only supported for locally launched managed profiles; profile "${profile.name}" attaches to a browser OpenClaw does not launch.`, 400))
         }
+        if (liveRuntime(profile.name) !== undefined) return
         if (profile.driver === "extension") {
           return yield* Effect.fail(browserError(`Profile "${profile.name}" uses the Chrome extension relay, which this version does not provide; use the managed "openclaw" profile.`, 501))
         }

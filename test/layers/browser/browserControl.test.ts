@@ -3,7 +3,7 @@ import { Effect, Either, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { OpenClawConfig } from "../../../src/domain/config/ConfigSchema.js"
 import { BrowserControl, type BrowserRequest } from "../../../src/services/BrowserControl.js"
-import { browserControlLayer, freePort, isAlive, managedConfig, startPageServer, tempStateDir } from "../../support/browserHarness.js"
+import { browserControlLayer, freePort, isAlive, managedConfig, startPageServer, startSeparateChromium, tempStateDir } from "../../support/browserHarness.js"
 
 const runtimeFor = (config: OpenClawConfig, stateDir: string) => ManagedRuntime.make(browserControlLayer(config, stateDir))
 type Runtime = ReturnType<typeof runtimeFor>
@@ -227,4 +227,46 @@ describe("navigation policy and misconfiguration", () => {
       state.remove()
     }
   })
+})
+
+describe("remote CDP profiles attach to a Chromium started separately", () => {
+  it("attaches, drives it, and on stop releases emulation overrides without killing it", async () => {
+    const pages = await startPageServer()
+    const state = tempStateDir()
+    const port = await freePort()
+    const separate = await startSeparateChromium(port, `${state.dir}/separate`)
+    const runtime = runtimeFor({
+      browser: {
+        ssrfPolicy: { allowedHostnames: ["127.0.0.1"] },
+        profiles: { remote: { cdpUrl: `http://127.0.0.1:${port}`, attachOnly: true }, gone: { cdpUrl: `http://127.0.0.1:${await freePort()}`, attachOnly: true }, far: { cdpUrl: "http://cdp.invalid:9222" } }
+      }
+    }, state.dir)
+    try {
+      const query = { profile: "remote" }
+      const status = await call(runtime, { method: "POST", path: "/start", query })
+      expect(status).toMatchObject({ profile: "remote", running: true, pid: null, cdpUrl: `http://127.0.0.1:${port}`, attachOnly: true })
+      const profiles = await call(runtime, { method: "GET", path: "/profiles" })
+      expect(profiles.profiles.find((p: { name: string }) => p.name === "remote")).toMatchObject({ running: true, isRemote: true })
+      await call(runtime, { method: "POST", path: "/navigate", query, body: { url: `${pages.baseUrl}/other` } })
+      await call(runtime, { method: "POST", path: "/act", query, body: { kind: "resize", width: 500, height: 400 } })
+      // resize emulates the screen too (a Playwright device-metrics override), besides resizing the window.
+      expect((await call(runtime, { method: "POST", path: "/act", query, body: { kind: "evaluate", fn: "() => screen.width" } })).result).toBe(500)
+      expect(await call(runtime, { method: "POST", path: "/stop", query })).toEqual({ ok: true, stopped: true, profile: "remote" })
+      expect(isAlive(separate.pid)).toBe(true)
+      // Attached again, the emulated screen is gone.
+      await call(runtime, { method: "POST", path: "/start", query })
+      const width = (await call(runtime, { method: "POST", path: "/act", query, body: { kind: "evaluate", fn: "() => screen.width" } })).result
+      expect(width).not.toBe(500)
+      expect((await failure(runtime, { method: "POST", path: "/start", query: { profile: "remote", headless: true } })).message).toContain("headless override is only supported for locally launched managed profiles")
+
+      expect((await failure(runtime, { method: "POST", path: "/start", query: { profile: "gone" } })).message).toBe("Browser attachOnly is enabled and profile \"gone\" is not running.")
+      expect((await failure(runtime, { method: "POST", path: "/start", query: { profile: "far" } })).message).toBe("Remote CDP for profile \"far\" is not reachable at http://cdp.invalid:9222.")
+    } finally {
+      await runtime.dispose()
+      expect(isAlive(separate.pid)).toBe(true)
+      separate.stop()
+      await pages.close()
+      state.remove()
+    }
+  }, 40_000)
 })
