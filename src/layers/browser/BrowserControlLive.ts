@@ -363,8 +363,8 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             runtime.current = page
             const tab = yield* tabOf(runtime, page)
             // The loaded page comes back as an efficient snapshot, so no second call is needed.
-            const snapshot = yield* attempt(() => takeSnapshot(page, { format: "ai", interactive: true, maxChars: 12_000 }))
-            return { ok: true, targetId: tab.targetId, url: page.url(), title: yield* Effect.promise(() => page.title().catch(() => "")), ...snapshot }
+            const [snapshot, title] = yield* attempt(() => Promise.all([takeSnapshot(page, { format: "ai", interactive: true, maxChars: 12_000 }), page.title().catch(() => "")]))
+            return { ok: true, targetId: tab.targetId, url: page.url(), title, ...snapshot }
           }
           case "GET /snapshot": {
             const options = yield* snapshotOptions(query, "ai")
