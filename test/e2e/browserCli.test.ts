@@ -6,6 +6,7 @@ import { freePort, startInBackground, stopChild, writeConfig } from "../support/
 import { runCliAsync } from "../support/runCliAsync.js"
 import { tempHome } from "../support/runCli.js"
 import { isAlive, startPageServer } from "../support/browserHarness.js"
+import { call, connectRaw } from "../support/rawClient.js"
 
 const TOKEN = "browser-e2e-token-0123456789"
 
@@ -108,6 +109,27 @@ describe("openclaw browser through the built CLI and a real gateway (runbook: Br
     expect(doctor.code).toBe(1)
     expect(doctor.stdout).toBe("OK gateway: browser control endpoint reachable\nOK plugin: enabled\nOK profile: openclaw (cdp)\nFAIL browser: not running; run `openclaw browser start`\nOK profiles: 3 configured\n")
   }, 90_000)
+
+  it("browser.request: admin only, params checked, /act failures carry their ACT_* code", async () => {
+    const url = `ws://127.0.0.1:${gw.port}`
+    const writer = (await connectRaw(url, { token: TOKEN, scopes: ["operator.read", "operator.write"] })).client
+    try {
+      const denied = await call(writer, "browser.request", { method: "GET", path: "/" })
+      expect(denied).toMatchObject({ ok: false, error: { details: { code: "MISSING_SCOPE" } } })
+    } finally {
+      writer.close()
+    }
+    const admin = (await connectRaw(url, { token: TOKEN })).client
+    try {
+      expect(await call(admin, "browser.request", { method: "PATCH", path: "/" })).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } })
+      const act = await call(admin, "browser.request", { method: "POST", path: "/act", body: { kind: "evaluate" } })
+      expect(act).toMatchObject({ ok: false, error: { message: "Error: evaluate requires fn", details: { code: "ACT_INVALID_REQUEST", status: 400 } } })
+      const kind = await call(admin, "browser.request", { method: "POST", path: "/act", body: {} })
+      expect(kind).toMatchObject({ ok: false, error: { details: { code: "ACT_KIND_REQUIRED", status: 400 } } })
+    } finally {
+      admin.close()
+    }
+  })
 
   it("refuses a private-network target that the SSRF policy does not allow", async () => {
     const result = await gw.cli(["browser", "open", "http://10.1.2.3/"])

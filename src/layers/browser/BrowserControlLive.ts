@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto"
 import { mkdirSync, writeFileSync } from "node:fs"
 import path from "node:path"
-import { Effect, Layer } from "effect"
+import { Clock, Effect, Layer } from "effect"
 import type { Page } from "playwright-core"
 import { type ActAction, parseActRequest } from "../../domain/browser/act.js"
 import { actError, BrowserError, browserError } from "../../domain/browser/errors.js"
@@ -40,12 +40,17 @@ const int = (v: unknown) => {
   return Number.isFinite(n) ? Math.trunc(n) : undefined
 }
 
+/** Consecutive failed launches of a profile after which new attempts pause (the original's circuit breaker). */
+const LAUNCH_FAILURES_BEFORE_PAUSE = 3
+const LAUNCH_PAUSE_MS = 30_000
+
 const transportOf = (profile: BrowserProfile) => (profile.driver === "existing-session" ? "chrome-mcp" : profile.driver === "extension" ? "extension" : "cdp")
 
 /** The browser control service over live Chromium processes; every browser it launched is killed when its scope closes. */
 export const BrowserControlLive = (input: BrowserControlInput) =>
   Layer.scoped(BrowserControl, Effect.gen(function*() {
     const runtimes = new Map<string, ProfileRuntime>()
+    const launchFailures = new Map<string, { count: number; message: string; pausedUntil: number }>()
     const lock = yield* Effect.makeSemaphore(1)
 
     yield* Effect.addFinalizer(() =>
@@ -137,13 +142,25 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
         if (profile.driver === "extension") {
           return yield* Effect.fail(browserError(`Profile "${profile.name}" uses the Chrome extension relay, which this version does not provide; use the managed "openclaw" profile.`, 501))
         }
+        const now = yield* Clock.currentTimeMillis
+        const failed = launchFailures.get(profile.name)
+        if (failed !== undefined && failed.pausedUntil > now) {
+          return yield* Effect.fail(browserError(`${failed.message}\nLaunch attempts for profile "${profile.name}" are paused for ${Math.ceil((failed.pausedUntil - now) / 1000)}s after ${failed.count} consecutive failures; fix the problem above or restart the gateway.`, 503))
+        }
         const runtime = yield* attempt(() =>
           profile.driver === "existing-session"
             ? attachExistingSession(profile, input.host)
             : isManaged(profile)
             ? launchManaged(settings, profile, input.host, headless)
             : attachRemote(settings, profile, input.host)
-        )
+        ).pipe(Effect.tapError((error) =>
+          Effect.sync(() => {
+            if (!isManaged(profile) || error.status < 500) return
+            const count = (launchFailures.get(profile.name)?.count ?? 0) + 1
+            launchFailures.set(profile.name, { count, message: error.message, pausedUntil: count >= LAUNCH_FAILURES_BEFORE_PAUSE ? now + LAUNCH_PAUSE_MS : 0 })
+          })
+        ))
+        launchFailures.delete(profile.name)
         runtimes.set(profile.name, runtime)
       }))
 

@@ -16,6 +16,9 @@ import { browserTool } from "./browserTool.js"
 /** How long a managed Chromium may take to open its CDP port before the launch counts as failed. */
 const LAUNCH_TIMEOUT_MS = 15_000
 
+const playwrightMissing = (req: BrowserRequest) =>
+  browserError(`Playwright is not available in this gateway build; '${req.path.replace(/^\//, "") || "status"}' is unsupported.`, 501)
+
 /** The original's wire message is the error's string form (`Error: <message>`); the status and code ride in details. */
 const toWire = (error: BrowserError) =>
   new Unavailable({
@@ -44,7 +47,7 @@ export const browserSurface = (context: Context.Context<Paths | Host>, config: O
     const host = Context.get(context, Host)
     const scope = yield* Effect.scope
     control = yield* Effect.cached(
-      Effect.promise(() => import("./BrowserControlLive.js")).pipe(
+      Effect.tryPromise({ try: () => import("./BrowserControlLive.js"), catch: (error) => error }).pipe(
         Effect.flatMap((m) =>
           Layer.buildWithScope(
             m.BrowserControlLive({
@@ -62,7 +65,9 @@ export const browserSurface = (context: Context.Context<Paths | Host>, config: O
             scope
           )
         ),
-        Effect.map((built) => Context.get(built, BrowserControl))
+        Effect.map((built) => Context.get(built, BrowserControl)),
+        // The control service cannot load (playwright-core missing from this install): every route says so.
+        Effect.orElseSucceed(() => ({ request: (req: BrowserRequest) => Effect.fail(playwrightMissing(req)) }))
       )
     )
     yield* registry.register(BrowserMethods.request, (params) => {

@@ -174,6 +174,12 @@ describe("navigation policy and misconfiguration", () => {
       expect(error.message).toMatch(new RegExp(`^Failed to start Chrome CDP on port ${port} for profile "openclaw"\\. CDP diagnostic: http_unreachable after \\d+ms; cdp=http://127\\.0\\.0\\.1:${port};`))
       expect(error.message).toContain("\nHint: If running in a container or as root, try setting browser.noSandbox: true.\nChrome stderr:\n")
       expect(error.message).toContain("Running as root without --no-sandbox is not supported")
+      // After repeated failures the profile's launches pause instead of spawning Chromium on every call.
+      await failure(runtime, { method: "POST", path: "/start" })
+      await failure(runtime, { method: "POST", path: "/start" })
+      const paused = await failure(runtime, { method: "POST", path: "/start" })
+      expect(paused.message).toMatch(/\nLaunch attempts for profile "openclaw" are paused for \d+s after 3 consecutive failures/)
+      expect(paused.message.startsWith(`Failed to start Chrome CDP on port ${port} for profile "openclaw".`)).toBe(true)
     } finally {
       await runtime.dispose()
       state.remove()
