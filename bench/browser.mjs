@@ -33,7 +33,8 @@ const runtimeFor = async (stateDir) => {
   return ManagedRuntime.make(BrowserControlLive({
     settings: Effect.succeed({ config, gatewayPort: 18789 }),
     host: { stateDir, home: stateDir, env: {}, platform: process.platform, isRoot: process.getuid?.() === 0, launchTimeoutMs: 15_000 },
-    mediaDir: join(stateDir, "media")
+    mediaDir: join(stateDir, "media"),
+    uploadRoots: { uploads: join(stateDir, "uploads"), inbound: join(stateDir, "inbound") }
   }))
 }
 const call = (runtime, request) => runtime.runPromise(Effect.flatMap(BrowserControl, (b) => b.request(request)))

@@ -45,6 +45,9 @@ export const startPageServer = () =>
       if (url.pathname === "/confirm") {
         return page("Confirm", `<button onclick="document.getElementById('answer').textContent = confirm('Sure?') ? 'accepted' : 'dismissed'">Ask</button><p id="answer">none</p>`)
       }
+      if (url.pathname === "/upload") {
+        return page("Upload", `<label>Attachment <input type="file" id="file" onchange="document.getElementById('chosen').textContent = this.files[0].name + ':' + this.files[0].size"></label><button onclick="document.getElementById('file').click()">Choose</button><p id="chosen">nothing</p>`)
+      }
       if (url.pathname === "/other") return page("Other", `<h1>Other page</h1><button>Nothing</button>`)
       res.statusCode = 404
       res.end("not found")
@@ -86,7 +89,8 @@ export const browserControlLayer = (config: OpenClawConfig, stateDir: string, en
       isRoot: process.getuid?.() === 0,
       launchTimeoutMs: 15_000
     },
-    mediaDir: path.join(stateDir, "media", "browser")
+    mediaDir: path.join(stateDir, "media", "browser"),
+    uploadRoots: { uploads: path.join(stateDir, "uploads"), inbound: path.join(stateDir, "media", "inbound") }
   })
 
 /** A config whose managed `openclaw` profile launches Debian's Chromium on `cdpPort`, allowing the test pages on 127.0.0.1. */

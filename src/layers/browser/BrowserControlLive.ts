@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto"
-import { mkdirSync, writeFileSync } from "node:fs"
+import { lstatSync, mkdirSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import { Clock, Effect, Layer } from "effect"
 import type { Page } from "playwright-core"
@@ -7,6 +7,7 @@ import { type ActAction, parseActRequest } from "../../domain/browser/act.js"
 import { actError, BrowserError, browserError } from "../../domain/browser/errors.js"
 import { type BrowserProfile, type BrowserSettings, resolveBrowserSettings } from "../../domain/browser/settings.js"
 import { navigationProblem } from "../../domain/browser/ssrf.js"
+import { resolveUploadPath } from "../../domain/browser/uploads.js"
 import type { SnapshotFormat } from "../../domain/browser/snapshot.js"
 import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import { isRecord } from "../../domain/isRecord.js"
@@ -31,6 +32,8 @@ export interface BrowserControlInput {
   readonly host: LaunchHost
   /** Where screenshots and PDFs are written. */
   readonly mediaDir: string
+  /** The only places uploads may come from: the temp uploads root and the managed inbound media dir. */
+  readonly uploadRoots: { readonly uploads: string; readonly inbound: string }
 }
 
 const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined)
@@ -430,14 +433,29 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             return { ok: true, messages }
           }
           case "POST /hooks/file-chooser": {
-            const paths = Array.isArray(body["paths"]) ? body["paths"].filter((p): p is string => typeof p === "string") : []
-            if (paths.length === 0) return yield* Effect.fail(browserError("paths is required (one or more files)", 400))
+            const requested = Array.isArray(body["paths"]) ? body["paths"].filter((p): p is string => typeof p === "string") : []
+            if (requested.length === 0) return yield* Effect.fail(browserError("paths is required (one or more files)", 400))
             const ref = str(body["ref"]) ?? str(body["inputRef"])
             const element = str(body["element"])
             if (profile.driver === "existing-session") {
               if (element !== undefined) return yield* Effect.fail(browserError("existing-session file uploads do not support element selectors; use ref/inputRef.", 400))
-              if (paths.length > 1) return yield* Effect.fail(browserError("existing-session file uploads currently support one file at a time.", 400))
+              if (requested.length > 1) return yield* Effect.fail(browserError("existing-session file uploads currently support one file at a time.", 400))
             }
+            const paths = yield* Effect.forEach(requested, (raw) => {
+              const resolved = resolveUploadPath(raw, input.uploadRoots)
+              if ("error" in resolved) return Effect.fail(browserError(resolved.error, 400))
+              // A symlink or hardlink could point anywhere on the host: only plain files are sent.
+              const stat = (() => {
+                try {
+                  return lstatSync(resolved.path)
+                } catch {
+                  return undefined
+                }
+              })()
+              if (stat === undefined) return Effect.fail(browserError(`upload file not found: ${raw}`, 400))
+              if (!stat.isFile() || stat.nlink > 1) return Effect.fail(browserError(`upload path not allowed: ${raw} (symlinks, hardlinks and non-files are refused)`, 400))
+              return Effect.succeed(resolved.path)
+            })
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* pageOf(runtime, str(body["targetId"]))
             if (str(body["inputRef"]) !== undefined || element !== undefined) {

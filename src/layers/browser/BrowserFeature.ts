@@ -1,3 +1,4 @@
+import os from "node:os"
 import path from "node:path"
 import { Context, Effect, Layer } from "effect"
 import { browserPluginBlocked } from "../../domain/browser/gating.js"
@@ -60,7 +61,8 @@ export const browserSurface = (context: Context.Context<Paths | Host>, config: O
                 isRoot: process.getuid?.() === 0,
                 launchTimeoutMs: LAUNCH_TIMEOUT_MS
               },
-              mediaDir: path.join(paths.stateDir, "media", "browser")
+              mediaDir: path.join(paths.stateDir, "media", "browser"),
+              uploadRoots: { uploads: path.join(os.tmpdir(), "openclaw", "uploads"), inbound: path.join(paths.stateDir, "media", "inbound") }
             }),
             scope
           )

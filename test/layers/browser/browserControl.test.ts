@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
 import { Effect, Either, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { OpenClawConfig } from "../../../src/domain/config/ConfigSchema.js"
@@ -138,6 +138,45 @@ describe("managed openclaw profile on Debian's Chromium", () => {
     await call(runtime, { method: "DELETE", path: `/tabs/${opened.targetId.slice(0, 12)}` })
     const left = await call(runtime, { method: "GET", path: "/tabs" })
     expect(left.tabs.map((t: { label?: string }) => t.label)).not.toContain("ask")
+  }, 30_000)
+
+  it("uploads a file from the uploads root (by input ref, and through a chooser a ref opens); other host files are refused", async () => {
+    mkdirSync(`${state.dir}/uploads`, { recursive: true })
+    writeFileSync(`${state.dir}/uploads/report.txt`, "twelve bytes")
+    mkdirSync(`${state.dir}/media/inbound`, { recursive: true })
+    writeFileSync(`${state.dir}/media/inbound/photo.png`, "png!")
+    await call(runtime, { method: "POST", path: "/navigate", body: { url: `${pages.baseUrl}/upload` } })
+    const snap = await call(runtime, { method: "GET", path: "/snapshot" })
+    const input = /button "Attachment" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+    const choose = /button "Choose" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+    expect(input, snap.snapshot).toBeDefined()
+    await call(runtime, { method: "POST", path: "/hooks/file-chooser", body: { paths: [`${state.dir}/uploads/report.txt`], inputRef: input } })
+    await call(runtime, { method: "POST", path: "/act", body: { kind: "wait", text: "report.txt:12" } })
+    await call(runtime, { method: "POST", path: "/hooks/file-chooser", body: { paths: ["media://inbound/photo.png"], ref: choose } })
+    await call(runtime, { method: "POST", path: "/act", body: { kind: "wait", text: "photo.png:4" } })
+    for (const bad of [`${state.dir}/openclaw.json`, `${state.dir}/uploads/../openclaw.json`, "media://inbound/../x", "/etc/passwd"]) {
+      expect((await failure(runtime, { method: "POST", path: "/hooks/file-chooser", body: { paths: [bad], inputRef: input } })).message).toContain("upload path not allowed")
+    }
+    symlinkSync("/etc/passwd", `${state.dir}/uploads/link`)
+    expect((await failure(runtime, { method: "POST", path: "/hooks/file-chooser", body: { paths: [`${state.dir}/uploads/link`], inputRef: input } })).message).toContain("symlinks, hardlinks and non-files are refused")
+  }, 30_000)
+
+  it("press, hover, scrollIntoView, clickCoords and resize", async () => {
+    await call(runtime, { method: "POST", path: "/navigate", body: { url: `${pages.baseUrl}/form` } })
+    const snap = await call(runtime, { method: "GET", path: "/snapshot" })
+    const textbox = /textbox "Your name" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+    const link = /link "Other page" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+    const batch = await call(runtime, { method: "POST", path: "/act", body: { kind: "batch", actions: [
+      { kind: "resize", width: 640, height: 480 },
+      { kind: "hover", ref: link },
+      { kind: "scrollIntoView", ref: textbox },
+      { kind: "clickCoords", x: 5, y: 5 },
+      { kind: "type", ref: textbox, text: "Keys" },
+      { kind: "press", key: "Enter" }
+    ] } })
+    expect(batch.results.every((r: { ok: boolean }) => r.ok), JSON.stringify(batch)).toBe(true)
+    await call(runtime, { method: "POST", path: "/act", body: { kind: "wait", text: "Hello, Keys!" } })
+    expect((await call(runtime, { method: "POST", path: "/act", body: { kind: "evaluate", fn: "() => innerWidth" } })).result).toBe(640)
   }, 30_000)
 
   it("stop kills the Chromium it launched", async () => {
