@@ -139,6 +139,19 @@ describe("openclaw browser through the built CLI and a real gateway (runbook: Br
 })
 
 describe("a browser never outlives its gateway", () => {
+  it("a gateway stopped with SIGTERM kills the Chromium it launched and exits 0", async () => {
+    const gw = await startGateway({ browser: { noSandbox: true, profiles: { openclaw: { cdpPort: await freePort() } } } })
+    const userDataDir = path.join(gw.home.stateDir, "browser", "openclaw", "user-data")
+    try {
+      expect((await gw.cli(["browser", "start"])).code).toBe(0)
+      expect(chromiumPidsFor(userDataDir).length).toBeGreaterThan(0)
+      expect(await gw.stop()).toBe(0)
+      expect(chromiumPidsFor(userDataDir)).toEqual([])
+    } finally {
+      for (const pid of chromiumPidsFor(userDataDir)) process.kill(Number(pid), "SIGKILL")
+    }
+  }, 30_000)
+
   it("a gateway killed with SIGKILL takes its Chromium with it", async () => {
     const gw = await startGateway({ browser: { noSandbox: true, profiles: { openclaw: { cdpPort: await freePort() } } } })
     const userDataDir = path.join(gw.home.stateDir, "browser", "openclaw", "user-data")

@@ -70,11 +70,13 @@ const snapshot = sub("snapshot", "Capture a snapshot (default: ai; aria is the a
   maxChars: Options.integer("max-chars").pipe(Options.optional, Options.withDescription("Keep at most this many characters")),
   interactive: Options.boolean("interactive").pipe(Options.withDescription("Only interactive elements")),
   efficient: Options.boolean("efficient").pipe(Options.withDescription("Compact interactive preset")),
+  selector: Options.text("selector").pipe(Options.optional, Options.withDescription("Only the subtree of this CSS selector")),
+  depth: Options.integer("depth").pipe(Options.optional, Options.withDescription("Limit the tree depth")),
   out: Options.text("out").pipe(Options.optional, Options.withDescription("Write the snapshot to this file")),
   targetId
 }, (a) => ({
   kind: "snapshot",
-  query: Object.fromEntries(Object.entries({ format: opt(a.format), limit: opt(a.limit), maxChars: opt(a.maxChars), interactive: a.interactive || undefined, mode: a.efficient ? "efficient" : undefined, targetId: opt(a.targetId) }).filter(([, v]) => v !== undefined)),
+  query: Object.fromEntries(Object.entries({ format: opt(a.format), limit: opt(a.limit), maxChars: opt(a.maxChars), interactive: a.interactive || undefined, mode: a.efficient ? "efficient" : undefined, selector: opt(a.selector), depth: opt(a.depth), targetId: opt(a.targetId) }).filter(([, v]) => v !== undefined)),
   out: opt(a.out)
 }))
 const screenshot = sub("screenshot", "Capture a screenshot (prints the saved path)", {

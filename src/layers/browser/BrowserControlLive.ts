@@ -301,7 +301,9 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
         format: format as SnapshotFormat,
         interactive: bool(source["interactive"]) ?? (efficient ? true : undefined),
         limit: int(source["limit"]),
-        maxChars: int(source["maxChars"]) ?? (efficient ? 12_000 : undefined)
+        maxChars: int(source["maxChars"]) ?? (efficient ? 12_000 : undefined),
+        selector: str(source["selector"]),
+        depth: int(source["depth"])
       })
     }
 

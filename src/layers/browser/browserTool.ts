@@ -15,6 +15,8 @@ const BrowserToolParams = Schema.Struct({
   interactive: opt(Schema.Boolean),
   limit: opt(Schema.Int),
   maxChars: opt(Schema.Int),
+  selector: opt(Schema.String),
+  depth: opt(Schema.Int),
   fullPage: opt(Schema.Boolean),
   ref: opt(Schema.String),
   element: opt(Schema.String),
@@ -54,7 +56,7 @@ const routeOf = (args: BrowserToolParams): BrowserRequest => {
     case "close":
       return args.targetId === undefined ? { method: "POST", path: "/act", query, body: { kind: "close" } } : { method: "DELETE", path: `/tabs/${encodeURIComponent(args.targetId)}`, query }
     case "snapshot":
-      return { method: "GET", path: "/snapshot", query: { ...query, ...target, ...defined({ format: args.snapshotFormat, mode: args.mode, interactive: args.interactive, limit: args.limit, maxChars: args.maxChars }) } }
+      return { method: "GET", path: "/snapshot", query: { ...query, ...target, ...defined({ format: args.snapshotFormat, mode: args.mode, interactive: args.interactive, limit: args.limit, maxChars: args.maxChars, selector: args.selector, depth: args.depth }) } }
     case "screenshot":
       return { method: "POST", path: "/screenshot", query, body: { ...target, ...defined({ fullPage: args.fullPage, ref: args.ref, element: args.element, type: args.type }) } }
     case "navigate":

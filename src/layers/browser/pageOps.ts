@@ -52,9 +52,13 @@ export const takeSnapshot = async (page: Page, options: {
   readonly limit?: number | undefined
   readonly maxChars?: number | undefined
   readonly timeoutMs?: number | undefined
+  /** Only the subtree of the first element this CSS selector matches. */
+  readonly selector?: string | undefined
+  readonly depth?: number | undefined
 }): Promise<SnapshotResult> => {
   trackPage(page)
-  const raw = await page.ariaSnapshot({ mode: "ai", timeout: options.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS })
+  const snapshotOptions = { mode: "ai" as const, timeout: options.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS, ...(options.depth === undefined ? {} : { depth: options.depth }) }
+  const raw = options.selector === undefined ? await page.ariaSnapshot(snapshotOptions) : await page.locator(options.selector).first().ariaSnapshot(snapshotOptions)
   const refs = refsOf(page)
   const numberOf = (ref: string) => {
     const known = refs.toNumber.get(ref)

@@ -75,6 +75,9 @@ describe("managed openclaw profile on Debian's Chromium", () => {
     const snap = await call(runtime, { method: "GET", path: "/snapshot", query: { interactive: true } })
     const textbox = /textbox "Your name" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
     expect(snap.snapshot).not.toContain("heading")
+    const scoped = await call(runtime, { method: "GET", path: "/snapshot", query: { selector: "form" } })
+    expect(scoped.snapshot).toContain(`textbox "Your name" [ref=${textbox}]`)
+    expect(scoped.snapshot).not.toContain("Other page")
     await call(runtime, { method: "POST", path: "/act", body: { kind: "type", ref: textbox, text: "Grace", submit: true } })
     await call(runtime, { method: "POST", path: "/act", body: { kind: "wait", url: "**/hello*" } })
     const evaluated = await call(runtime, { method: "POST", path: "/act", body: { kind: "evaluate", fn: "() => document.querySelector('h1').textContent" } })
