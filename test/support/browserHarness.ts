@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import * as http from "node:http"
 import * as net from "node:net"
 import os from "node:os"
@@ -109,6 +109,7 @@ export const managedConfig = (cdpPort: number, extra: Partial<NonNullable<OpenCl
  */
 export const startSeparateChromium = async (port: number, userDataDir: string) => {
   const child = spawn(CHROMIUM, [
+    // Port 0: Chromium picks one and writes it to <user-data-dir>/DevToolsActivePort (what existing-session reads).
     "--headless=new", "--no-sandbox", `--remote-debugging-port=${port}`, "--remote-debugging-address=127.0.0.1", `--user-data-dir=${userDataDir}`,
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--disable-gpu", "about:blank"
   ], { stdio: "ignore", detached: true })
@@ -121,7 +122,8 @@ export const startSeparateChromium = async (port: number, userDataDir: string) =
   }
   for (let i = 0; i < 200; i++) {
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/json/version`)
+      const actual = port === 0 ? Number(readFileSync(path.join(userDataDir, "DevToolsActivePort"), "utf8").split("\n")[0]) : port
+      const response = await fetch(`http://127.0.0.1:${actual}/json/version`)
       if (response.ok) return { pid: child.pid ?? -1, stop }
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 50))

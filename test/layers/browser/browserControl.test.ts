@@ -318,3 +318,34 @@ describe("remote CDP profiles attach to a Chromium started separately", () => {
     }
   }, 40_000)
 })
+
+describe("the user (existing-session) profile attaches through DevToolsActivePort", () => {
+  it("attaches to the running browser of its user-data dir, works by ref, and keeps its limits", async () => {
+    const pages = await startPageServer()
+    const state = tempStateDir()
+    const userDataDir = `${state.dir}/chrome-user`
+    const chrome = await startSeparateChromium(0, userDataDir)
+    const runtime = runtimeFor({ browser: { ssrfPolicy: { allowedHostnames: ["127.0.0.1"] }, profiles: { user: { driver: "existing-session", attachOnly: true, userDataDir } } } }, state.dir)
+    const query = { profile: "user" }
+    try {
+      expect(await call(runtime, { method: "POST", path: "/start", query })).toMatchObject({ profile: "user", driver: "existing-session", transport: "chrome-mcp", running: true, pid: null })
+      await call(runtime, { method: "POST", path: "/navigate", query, body: { url: `${pages.baseUrl}/form` } })
+      const snap = await call(runtime, { method: "GET", path: "/snapshot", query })
+      const textbox = /textbox "Your name" \[ref=(\d+)\]/.exec(snap.snapshot)?.[1]
+      await call(runtime, { method: "POST", path: "/act", query, body: { kind: "type", ref: textbox, text: "Existing", submit: true } })
+      await call(runtime, { method: "POST", path: "/act", query, body: { kind: "wait", text: "Hello, Existing!" } })
+      expect(await failure(runtime, { method: "POST", path: "/act", query, body: { kind: "type", ref: textbox, text: "x", timeoutMs: 100 } })).toMatchObject({ message: "existing-session type does not support timeoutMs overrides." })
+      expect(await failure(runtime, { method: "POST", path: "/act", query, body: { kind: "click", ref: textbox, doubleClick: true } })).toMatchObject({ code: "ACT_EXISTING_SESSION_UNSUPPORTED", status: 501 })
+      expect((await failure(runtime, { method: "POST", path: "/pdf", query })).status).toBe(501)
+      expect((await failure(runtime, { method: "POST", path: "/response/body", query })).message).toBe("response body is not supported for existing-session profiles yet.")
+      expect((await failure(runtime, { method: "POST", path: "/hooks/file-chooser", query, body: { paths: ["/tmp/a"], element: "#f" } })).message).toBe("existing-session file uploads do not support element selectors; use ref/inputRef.")
+      await call(runtime, { method: "POST", path: "/stop", query })
+      expect(isAlive(chrome.pid)).toBe(true)
+    } finally {
+      await runtime.dispose()
+      chrome.stop()
+      await pages.close()
+      state.remove()
+    }
+  }, 40_000)
+})
