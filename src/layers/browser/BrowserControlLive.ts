@@ -137,18 +137,18 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
 
     const start = (settings: BrowserSettings, profile: BrowserProfile, headless: boolean | undefined) =>
       lock.withPermits(1)(Effect.gen(function*() {
-        if (!settings.enabled) return yield* Effect.fail(browserError("Browser control is disabled (browser.enabled=false). Set browser.enabled: true and restart the gateway.", 503))
+        if (!settings.enabled) return yield* browserError("Browser control is disabled (browser.enabled=false). Set browser.enabled: true and restart the gateway.", 503)
         if (headless !== undefined && !isManaged(profile)) {
-          return yield* Effect.fail(browserError(`headless override is only supported for locally launched managed profiles; profile "${profile.name}" attaches to a browser OpenClaw does not launch.`, 400))
+          return yield* browserError(`headless override is only supported for locally launched managed profiles; profile "${profile.name}" attaches to a browser OpenClaw does not launch.`, 400)
         }
         if (liveRuntime(profile.name) !== undefined) return
         if (profile.driver === "extension") {
-          return yield* Effect.fail(browserError(`Profile "${profile.name}" uses the Chrome extension relay, which this version does not provide; use the managed "openclaw" profile.`, 501))
+          return yield* browserError(`Profile "${profile.name}" uses the Chrome extension relay, which this version does not provide; use the managed "openclaw" profile.`, 501)
         }
         const now = yield* Clock.currentTimeMillis
         const failed = launchFailures.get(profile.name)
         if (failed !== undefined && failed.pausedUntil > now) {
-          return yield* Effect.fail(browserError(`${failed.message}\nLaunch attempts for profile "${profile.name}" are paused for ${Math.ceil((failed.pausedUntil - now) / 1000)}s after ${failed.count} consecutive failures; fix the problem above or restart the gateway.`, 503))
+          return yield* browserError(`${failed.message}\nLaunch attempts for profile "${profile.name}" are paused for ${Math.ceil((failed.pausedUntil - now) / 1000)}s after ${failed.count} consecutive failures; fix the problem above or restart the gateway.`, 503)
         }
         const runtime = yield* attempt(() =>
           profile.driver === "existing-session"
@@ -174,7 +174,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
         // Actions start the profile on demand, as the original's tool does.
         yield* start(settings, profile, undefined)
         const started = liveRuntime(profile.name)
-        return started ?? (yield* Effect.fail(browserError(`Browser profile "${profile.name}" is not running. Run \`openclaw browser start --browser-profile ${profile.name}\`.`, 503)))
+        return started ?? (yield* browserError(`Browser profile "${profile.name}" is not running. Run \`openclaw browser start --browser-profile ${profile.name}\`.`, 503))
       })
 
     const tabOf = (runtime: ProfileRuntime, page: Page) =>
@@ -223,7 +223,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
         const exact = entries.find(([, tab]) => tab.tabId === targetId || tab.label === targetId || tab.targetId === targetId)
         const prefixed = entries.filter(([, tab]) => tab.targetId.toLowerCase().startsWith(targetId.toLowerCase()))
         const found = exact?.[0] ?? (prefixed.length === 1 ? prefixed[0]?.[0] : undefined)
-        return found ?? (yield* Effect.fail(browserError(`tab not found: ${targetId}. Run \`openclaw browser tabs\` to list tabs.`, 404)))
+        return found ?? (yield* browserError(`tab not found: ${targetId}. Run \`openclaw browser tabs\` to list tabs.`, 404))
       })
 
     const checkUrl = (settings: BrowserSettings, url: string) => {
@@ -263,7 +263,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
     const act = (settings: BrowserSettings, profile: BrowserProfile, body: unknown) =>
       Effect.gen(function*() {
         const parsed = parseActRequest(body, { evaluateEnabled: settings.evaluateEnabled })
-        if ("code" in parsed) return yield* Effect.fail(actError(parsed.code, parsed.message))
+        if ("code" in parsed) return yield* actError(parsed.code, parsed.message)
         yield* existingSessionGuard(profile, parsed.action, parsed.timeoutMs)
         const runtime = yield* requireRuntime(settings, profile)
         const page = yield* pageOf(runtime, parsed.targetId)
@@ -377,7 +377,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
           }
           case "POST /navigate": {
             const url = str(body["url"]) ?? str(body["targetUrl"])
-            if (url === undefined) return yield* Effect.fail(browserError("url is required", 400))
+            if (url === undefined) return yield* browserError("url is required", 400)
             yield* checkUrl(settings, url)
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* pageOf(runtime, str(body["targetId"]))
@@ -400,9 +400,9 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             const fullPage = bool(body["fullPage"]) === true
             const ref = str(body["ref"]) ?? (typeof body["ref"] === "number" ? String(body["ref"]) : undefined)
             const element = str(body["element"])
-            if (fullPage && (ref !== undefined || element !== undefined)) return yield* Effect.fail(browserError("fullPage is not supported for element screenshots", 400))
+            if (fullPage && (ref !== undefined || element !== undefined)) return yield* browserError("fullPage is not supported for element screenshots", 400)
             if (profile.driver === "existing-session" && element !== undefined) {
-              return yield* Effect.fail(browserError("element screenshots are not supported for existing-session profiles; use ref from snapshot.", 400))
+              return yield* browserError("element screenshots are not supported for existing-session profiles; use ref from snapshot.", 400)
             }
             const type = str(body["type"]) === "jpeg" ? "jpeg" : "png"
             const runtime = yield* requireRuntime(settings, profile)
@@ -417,7 +417,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             return { ok: true, path: file, targetId: tab.targetId, url: page.url() }
           }
           case "POST /pdf": {
-            if (profile.driver === "existing-session") return yield* Effect.fail(browserError("pdf is not supported for existing-session profiles.", 501))
+            if (profile.driver === "existing-session") return yield* browserError("pdf is not supported for existing-session profiles.", 501)
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* pageOf(runtime, str(body["targetId"]))
             const tab = yield* tabOf(runtime, page)
@@ -436,12 +436,12 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
           }
           case "POST /hooks/file-chooser": {
             const requested = Array.isArray(body["paths"]) ? body["paths"].filter((p): p is string => typeof p === "string") : []
-            if (requested.length === 0) return yield* Effect.fail(browserError("paths is required (one or more files)", 400))
+            if (requested.length === 0) return yield* browserError("paths is required (one or more files)", 400)
             const ref = str(body["ref"]) ?? str(body["inputRef"])
             const element = str(body["element"])
             if (profile.driver === "existing-session") {
-              if (element !== undefined) return yield* Effect.fail(browserError("existing-session file uploads do not support element selectors; use ref/inputRef.", 400))
-              if (requested.length > 1) return yield* Effect.fail(browserError("existing-session file uploads currently support one file at a time.", 400))
+              if (element !== undefined) return yield* browserError("existing-session file uploads do not support element selectors; use ref/inputRef.", 400)
+              if (requested.length > 1) return yield* browserError("existing-session file uploads currently support one file at a time.", 400)
             }
             const paths = yield* Effect.forEach(requested, (raw) => {
               const resolved = resolveUploadPath(raw, input.uploadRoots)
@@ -471,7 +471,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
           }
           case "POST /hooks/dialog": {
             if (profile.driver === "existing-session" && body["timeoutMs"] !== undefined) {
-              return yield* Effect.fail(browserError("existing-session dialog handling does not support timeoutMs.", 400))
+              return yield* browserError("existing-session dialog handling does not support timeoutMs.", 400)
             }
             const runtime = yield* requireRuntime(settings, profile)
             runtime.dialog = { accept: bool(body["accept"]) !== false, promptText: str(body["promptText"]) }
@@ -488,7 +488,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
           yield* attempt(() => page.close())
           return { ok: true }
         }
-        return yield* Effect.fail(browserError(`Unknown browser route: ${method} ${routePath}`, 404))
+        return yield* browserError(`Unknown browser route: ${method} ${routePath}`, 404)
       })
 
     return {
