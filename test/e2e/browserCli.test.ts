@@ -69,6 +69,9 @@ describe("openclaw browser through the built CLI and a real gateway (runbook: Br
     expect(isAlive(status.pid)).toBe(true)
     // Trailing --json works too.
     expect(JSON.parse((await gw.cli(["browser", "status", "--json"])).stdout).pid).toBe(status.pid)
+    const healthy = await gw.cli(["browser", "doctor"])
+    expect(healthy.code).toBe(0)
+    expect(healthy.stdout).toContain("OK browser: running (chromium)\n")
 
     expect((await gw.cli(["browser", "navigate", `${pages.baseUrl}/form`])).stdout).toBe(`navigated to ${pages.baseUrl}/form\n`)
     const snapshot = (await gw.cli(["browser", "snapshot"])).stdout

@@ -132,18 +132,10 @@ export const runBrowser = (context: BrowserCliContext, call: BrowserCliCall) =>
         return yield* print(context, result, () => profileLines(profiles))
       }
       case "doctor": {
-        const status = record(yield* request(context, { method: "GET", path: "/" }))
-        const profiles = record(yield* request(context, { method: "GET", path: "/profiles" }))
-        const count = Array.isArray(profiles["profiles"]) ? profiles["profiles"].length : 0
-        const checks = [
-          { ok: true, name: "gateway", detail: "browser control endpoint reachable" },
-          { ok: status["enabled"] !== false, name: "plugin", detail: status["enabled"] !== false ? "enabled" : "browser.enabled=false; run `openclaw config set browser.enabled true`" },
-          { ok: status["detectError"] === null || status["detectError"] === undefined, name: "profile", detail: status["detectError"] === null || status["detectError"] === undefined ? `${String(status["profile"])} (${String(status["transport"])})` : `${String(status["profile"])}: ${String(status["detectError"])}` },
-          { ok: status["running"] === true, name: "browser", detail: status["running"] === true ? "running" : "not running; run `openclaw browser start`" },
-          { ok: count > 0, name: "profiles", detail: `${count} configured` }
-        ]
-        yield* print(context, { ok: checks.every((c) => c.ok), checks }, () => checks.map((c) => `${c.ok ? "OK" : "FAIL"} ${c.name}: ${c.detail}`))
-        if (!checks.every((c) => c.ok)) return yield* new CliExit({ code: 1 })
+        const result = record(yield* request(context, { method: "GET", path: "/doctor" }))
+        const checks = Array.isArray(result["checks"]) ? result["checks"].map(record) : []
+        yield* print(context, result, () => checks.map((c) => `${c["ok"] === true ? "OK" : "FAIL"} ${String(c["name"])}: ${String(c["detail"])}`))
+        if (result["ok"] !== true) return yield* new CliExit({ code: 1 })
         return
       }
       case "tabs": {

@@ -319,6 +319,17 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
         switch (key) {
           case "GET /":
             return yield* statusOf(settings, profile)
+          case "GET /doctor": {
+            const status = yield* statusOf(settings, profile)
+            const checks = [
+              { name: "gateway", ok: true, detail: "browser control endpoint reachable" },
+              { name: "plugin", ok: settings.enabled, detail: settings.enabled ? "enabled" : "browser.enabled=false; run `openclaw config set browser.enabled true` and restart the gateway" },
+              { name: "profile", ok: status.detectError === null, detail: status.detectError === null ? `${profile.name} (${status.transport})` : `${profile.name}: ${status.detectError}` },
+              { name: "browser", ok: status.running, detail: status.running ? `running (${status.chosenBrowser ?? "attached"})` : "not running; run `openclaw browser start`" },
+              { name: "profiles", ok: settings.profiles.length > 0, detail: `${settings.profiles.length} configured` }
+            ]
+            return { ok: checks.every((c) => c.ok), profile: profile.name, checks }
+          }
           case "POST /start": {
             yield* start(settings, profile, bool(query["headless"] ?? body["headless"]))
             return yield* statusOf(settings, profile)
