@@ -248,6 +248,19 @@ describe("navigation policy and misconfiguration", () => {
     state.remove()
   })
 
+  it("browser.enabled=false: status says so and nothing starts", async () => {
+    const state = tempStateDir()
+    const runtime = runtimeFor({ browser: { enabled: false } }, state.dir)
+    try {
+      expect(await call(runtime, { method: "GET", path: "/" })).toMatchObject({ enabled: false, running: false })
+      expect((await failure(runtime, { method: "POST", path: "/start" })).message).toBe("Browser control is disabled (browser.enabled=false). Set browser.enabled: true and restart the gateway.")
+      expect((await failure(runtime, { method: "POST", path: "/navigate", body: { url: "https://example.com/" } })).message).toContain("browser.enabled=false")
+    } finally {
+      await runtime.dispose()
+      state.remove()
+    }
+  })
+
   it("refuses evaluate when browser.evaluateEnabled is false", async () => {
     const state = tempStateDir()
     const runtime = runtimeFor({ browser: { evaluateEnabled: false } }, state.dir)
