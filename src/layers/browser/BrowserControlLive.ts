@@ -95,7 +95,8 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
       return runtime
     }
 
-    const statusOf = (settings: BrowserSettings, profile: BrowserProfile) =>
+    /** `waitForGraphics: false` answers without the GPU facts when they are not read yet (start's answer). */
+    const statusOf = (settings: BrowserSettings, profile: BrowserProfile, waitForGraphics = true) =>
       Effect.promise(async () => {
         const runtime = liveRuntime(profile.name)
         const managed = isManaged(profile)
@@ -105,7 +106,10 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
           ? headlessFor(settings, profile, input.host, undefined)
           : { headless: runtime.headless, source: runtime.headlessSource }
         if (runtime !== undefined && runtime.launched !== undefined && runtime.graphics === null) {
-          runtime.graphics = await readGraphics(runtime.browser).catch(() => null)
+          const reading = readGraphics(runtime.browser).then((graphics) => {
+            runtime.graphics = graphics
+          }, () => {})
+          if (waitForGraphics) await reading
         }
         const pages = runtime?.context.pages() ?? []
         return {
@@ -332,7 +336,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
           }
           case "POST /start": {
             yield* start(settings, profile, bool(query["headless"] ?? body["headless"]))
-            return yield* statusOf(settings, profile)
+            return yield* statusOf(settings, profile, false)
           }
           case "POST /stop": {
             const stopped = yield* lock.withPermits(1)(Effect.promise(async () => {
