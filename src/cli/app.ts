@@ -8,6 +8,7 @@ import { CliLive } from "../layers/CliLive.js"
 import { CliExit } from "./CliExit.js"
 import { agentCommand } from "./commands/agent.js"
 import { channelsCommand } from "./commands/channels.js"
+import { browserCommand } from "./commands/browser.js"
 import { configCommand } from "./commands/config.js"
 import { pairingCommand } from "./commands/pairing.js"
 import { automationsCommand, cronCommand } from "./commands/cron.js"
@@ -30,7 +31,7 @@ import { splitRootOptions } from "./rootOptions.js"
 /** The whole command tree. */
 export const rootCommand = Command.make("openclaw").pipe(
   Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
-  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand, channelsCommand, pairingCommand, cronCommand, automationsCommand, systemCommand])
+  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand, channelsCommand, pairingCommand, cronCommand, automationsCommand, systemCommand, browserCommand])
 )
 
 /** The command tree as a function of argv, for tests and embedding. */

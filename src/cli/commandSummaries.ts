@@ -22,7 +22,8 @@ export const COMMAND_SUMMARIES = [
   ["daemon", "The gateway OS service: status, install, start, stop, restart, uninstall"],
   ["cron", "Manage automations (via Gateway): status, list, add, run, runs, ..."],
   ["automations", "Alias of `openclaw cron`"],
-  ["system", "System tools (events, heartbeat)"]
+  ["system", "System tools (events, heartbeat)"],
+  ["browser", "Manage OpenClaw's dedicated browser (Chrome/Chromium)"]
 ] as const
 
 export type CommandName = (typeof COMMAND_SUMMARIES)[number][0]

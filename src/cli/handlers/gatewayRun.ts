@@ -7,10 +7,11 @@ import { CronFeatureLive } from "../../layers/cron/CronFeature.js"
 import { AgentMethodsLive } from "../../layers/gateway/methods/agentMethods.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
-import type { ConfigStore } from "../../services/ConfigStore.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
 import { StateFiles } from "../../services/StateFiles.js"
+import { browserSurface } from "../../layers/browser/BrowserFeature.js"
 
 /** `openclaw gateway run`: flags to RunOptions, then the gateway until Ctrl-C. */
 export const gatewayRun = (args: {
@@ -37,18 +38,21 @@ export const gatewayRun = (args: {
       )).trim()
       : Option.getOrUndefined(args.password)
     const context = yield* Effect.context<ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem>()
-    // One agent stack (built on first use) serves the agent methods and the channels' turns; the channel
-    // stack is one layer value too, so a feature delivering through ChannelDelivery shares it.
-    const agentStack = LazyAgentStackLive(context, {})
+    // The browser plugin's method and tool come as a unit, or not at all (plugins.allow, spec 5.1).
+    const loaded = yield* Effect.option(Effect.flatMap(ConfigStore, (store) => store.load))
+    const browser = browserSurface(context, Option.getOrUndefined(loaded)?.config)
+    // One agent stack (built on first use) serves the agent methods, the channels' turns and cron/heartbeat;
+    // the channel stack is one layer value too, so cron and heartbeat deliver through its ChannelDelivery.
+    const agentStack = LazyAgentStackLive(context, { tools: browser.tools })
     // Only the host services: the CLI's context also holds its own GatewayLog, which must not shadow the gateway's.
     const hostContext = Context.pick(Paths, Host, StateFiles, FileSystem.FileSystem)(context)
     const channels = ChannelsStackLive().pipe(Layer.provide(agentStack), Layer.provide(Layer.succeedContext(hostContext)))
     return yield* runGateway({
-      // Cron and heartbeat deliver through the same channel stack (its ChannelDelivery).
       features: [
         AgentMethodsLive.pipe(Layer.provide(agentStack)),
         ChannelMethodsLive.pipe(Layer.provide(channels)),
-        CronFeatureLive().pipe(Layer.provide(agentStack), Layer.provide(channels), Layer.provide(Layer.succeedContext(context)))
+        CronFeatureLive().pipe(Layer.provide(agentStack), Layer.provide(channels), Layer.provide(Layer.succeedContext(context))),
+        ...browser.features
       ],
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),
       bind: Option.getOrUndefined(args.bind),

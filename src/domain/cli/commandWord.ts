@@ -7,7 +7,6 @@ const NOT_YET: Readonly<Record<string, string>> = {
   nodes: "nodes are not supported by this version yet",
   node: "the node host is not supported by this version yet",
   approvals: "exec approvals are not supported by this version yet",
-  browser: "the browser tool is not supported by this version yet",
   sessions: "sessions are listed by `openclaw status`; `openclaw gateway call sessions.list` prints them",
   update: "update by installing the new version of the package (`npm install -g .` in a checkout)",
   agents: "this version runs the default agent `main`: `openclaw agent --agent main -m ...`",

@@ -248,11 +248,24 @@ export const BrowserProfileConfig = section("browser.profiles.*", {
   driver: opt(oneOf("openclaw", "extension", "existing-session")),
   attachOnly: opt(Schema.Boolean),
   userDataDir: opt(Schema.String),
-  executablePath: opt(Schema.String)
+  executablePath: opt(Schema.String),
+  headless: opt(Schema.Boolean),
+  mcpCommand: opt(Schema.String),
+  mcpArgs: opt(StringList)
+})
+
+export const BrowserSsrfPolicyConfig = section("browser.ssrfPolicy", {
+  dangerouslyAllowPrivateNetwork: opt(Schema.Boolean),
+  /** Legacy alias of `dangerouslyAllowPrivateNetwork`. */
+  allowPrivateNetwork: opt(Schema.Boolean),
+  allowedHostnames: opt(StringList),
+  allowRfc2544BenchmarkRange: opt(Schema.Boolean),
+  allowIpv6UniqueLocalRange: opt(Schema.Boolean)
 })
 
 export const BrowserConfig = section("browser", {
   enabled: opt(Schema.Boolean),
+  evaluateEnabled: opt(Schema.Boolean),
   executablePath: opt(Schema.String),
   cdpUrl: opt(Schema.String),
   attachOnly: opt(Schema.Boolean),
@@ -260,6 +273,7 @@ export const BrowserConfig = section("browser", {
   noSandbox: opt(Schema.Boolean),
   defaultProfile: opt(Schema.String),
   extraArgs: opt(StringList),
+  ssrfPolicy: opt(BrowserSsrfPolicyConfig),
   profiles: opt(Schema.Record({ key: Schema.String, value: BrowserProfileConfig }))
 })
 

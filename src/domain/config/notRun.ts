@@ -5,11 +5,10 @@ const RUN_CHANNELS: ReadonlyArray<string> = ["telegram"]
 
 /**
  * Sections this version validates strictly (a typo there is still an error) but does not run yet:
- * no channel adapters but Telegram, browser control or plugin host.
+ * no channel adapters but Telegram, or plugin host (cron, heartbeat and the browser section run).
  */
 const validatedNotRun = (config: OpenClawConfig): ReadonlyArray<string> => [
   ...Object.keys(config.channels ?? {}).filter((name) => name !== "defaults" && !RUN_CHANNELS.includes(name)).map((name) => `channels.${name}`),
-  ...(config.browser === undefined ? [] : ["browser"]),
   ...(config.plugins === undefined ? [] : ["plugins"])
 ]
 
