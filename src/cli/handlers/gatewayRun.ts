@@ -4,6 +4,7 @@ import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
 import { AgentFeatureLive } from "../../layers/agent/AgentFeature.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
+import { makeNodeFeature } from "../../layers/nodes/NodeFeature.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
 import type { Host } from "../../services/Host.js"
 import type { Paths } from "../../services/Paths.js"
@@ -34,8 +35,9 @@ export const gatewayRun = (args: {
       )).trim()
       : Option.getOrUndefined(args.password)
     const context = yield* Effect.context<ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem>()
+    const nodes = makeNodeFeature(context)
     return yield* runGateway({
-      features: [AgentFeatureLive(context)],
+      features: [nodes.feature, AgentFeatureLive(context, { tools: nodes.tools })],
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),
       bind: Option.getOrUndefined(args.bind),
       token: Option.getOrUndefined(args.token),
