@@ -19,6 +19,9 @@ import { modelsCommand } from "./commands/models.js"
 import { capabilityCommand, inferCommand } from "./commands/infer.js"
 import { onboardCommand, setupCommand } from "./commands/setup.js"
 import { statusCommand } from "./commands/status.js"
+import { approvalsCommand, execApprovalsCommand } from "./commands/approvals.js"
+import { nodeCommand } from "./commands/node.js"
+import { nodesCommand } from "./commands/nodes.js"
 import { frontDoor } from "./frontDoor.js"
 import { type CliError, renderError } from "./render.js"
 import { splitRootOptions } from "./rootOptions.js"
@@ -26,7 +29,7 @@ import { splitRootOptions } from "./rootOptions.js"
 /** The whole command tree. */
 export const rootCommand = Command.make("openclaw").pipe(
   Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
-  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand])
+  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand, nodesCommand, nodeCommand, approvalsCommand, execApprovalsCommand])
 )
 
 /** The command tree as a function of argv, for tests and embedding. */

@@ -17,7 +17,10 @@ export const COMMAND_SUMMARIES = [
   ["agent", "Run one agent turn through the gateway (--local: in this process) and print the reply"],
   ["infer", "Headless provider-backed inference (model run)"],
   ["capability", "Alias of `openclaw infer`"],
-  ["daemon", "The gateway OS service: status, install, start, stop, restart, uninstall"]
+  ["daemon", "The gateway OS service: status, install, start, stop, restart, uninstall"],
+  ["nodes", "Manage gateway-owned nodes (pairing, status, describe, invoke)"],
+  ["node", "Run the headless node host (system.run, system.which) against a gateway"],
+  ["approvals", "Exec approvals: policy, allowlists, pending requests (alias exec-approvals)"]
 ] as const
 
 export type CommandName = (typeof COMMAND_SUMMARIES)[number][0]
