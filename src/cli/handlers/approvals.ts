@@ -1,3 +1,4 @@
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Console, Effect, Either } from "effect"
 import { addAllowlistEntry, allowlistCount, type ApprovalsFile, type Decision, removeAllowlistPattern } from "../../domain/approvals/document.js"
 import { effectivePolicyReport, PRECEDENCE_NOTE } from "../../domain/approvals/report.js"
@@ -111,9 +112,8 @@ const readInput = (file: string | undefined, stdin: boolean) =>
   Effect.gen(function*() {
     if ((file === undefined) === !stdin) return yield* fail("approvals set needs exactly one of --file <path> or --stdin.")
     if (file !== undefined) {
-      return yield* Effect.tryPromise(() => import("node:fs/promises").then((fs) => fs.readFile(file, "utf8"))).pipe(
-        Effect.catchAll((e) => fail(`Could not read ${file}: ${e.cause instanceof Error ? e.cause.message : String(e.cause)}`))
-      )
+      const fs = yield* FileSystem.FileSystem
+      return yield* fs.readFileString(file).pipe(Effect.catchAll((e) => fail(`Could not read ${file}: ${e.message}`)))
     }
     return yield* Effect.tryPromise(async () => {
       const chunks: Array<Buffer> = []

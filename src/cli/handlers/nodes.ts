@@ -21,7 +21,7 @@ const failWith = (command: string, json: boolean, message: string) =>
     if (json) {
       yield* Console.log(JSON.stringify({ ok: false, error: { type: "cli_error", message } }, null, 2))
       yield* Console.error(["[openclaw] The CLI command failed.", `[openclaw] Reason: ${message}`, "[openclaw] Try: openclaw nodes status", "[openclaw] Help: openclaw nodes --help"].join("\n"))
-    } else yield* Console.error(`nodes ${command} failed: ${message}\nTry: openclaw nodes status`)
+    } else yield* Console.error(`nodes ${command} failed: ${message}`)
     return yield* new CliExit({ code: 1 })
   })
 

@@ -1,5 +1,6 @@
 import { Clock, Deferred, Effect, Either, Layer, Option, ParseResult, Queue, Schema } from "effect"
 import { randomUUID } from "node:crypto"
+import * as path from "node:path"
 import WebSocket from "ws"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { type GatewayClientError, GatewayConnectFailed, GatewayResultInvalid, GatewayTimeout, fromWireError } from "../../domain/protocol/clientErrors.js"
@@ -201,7 +202,10 @@ export const GatewayClientLive = Layer.effect(
     const paths = yield* Paths
     const host = yield* Host
     const store = yield* ConfigStore
-    const identities = yield* makeIdentityStore(paths.stateDir)
+    const operatorIdentities = yield* makeIdentityStore(paths.stateDir)
+    // The node host is its own device (`<state dir>/node-host/identity/`): a node-only device is never
+    // silently widened to operator, so it must not share the CLI's identity.
+    const nodeIdentities = yield* makeIdentityStore(path.join(paths.stateDir, "node-host"))
 
     const connect = Effect.fn("GatewayClient.connect")(function*(options: ConnectOptions) {
       // Only a target taken from the config needs it: an invalid one fails here, never falls back to the defaults.
@@ -214,6 +218,7 @@ export const GatewayClientLive = Layer.effect(
       const role = options.node === undefined ? "operator" : "node"
       const scopes = options.node === undefined ? options.scopes ?? CLI_SCOPES : []
       const probe = options.probe === true
+      const identities = options.node === undefined ? operatorIdentities : nodeIdentities
       const found = yield* (probe ? identities.find : identities.ensure).pipe(Effect.orElseSucceed(() => undefined))
       // A stored device token is only used for the gateway it came from, never with an explicit --url.
       const stored = found === undefined || target.explicitUrl
