@@ -50,16 +50,16 @@ export const makeApprovalsFile = (files: StateFiles["Type"], stateDir: string, d
     return { path: displayPath, exists: true, hash: sha256(raw), file: parsed.right, resolvedDefaults: resolvedDefaults(parsed.right) } satisfies ApprovalsSnapshot
   })
   const write = (next: ApprovalsFile, baseHash: string | undefined) =>
-    files.withLock(`${path}.lock`, LOCK, Effect.gen(function*() {
+    // A fresh host has no state dir yet: the lock file needs it.
+    Effect.zipRight(files.ensurePrivateDir(dirname(path)), files.withLock(`${path}.lock`, LOCK, Effect.gen(function*() {
       const current = yield* snapshot.pipe(Effect.catchTag("InvalidRequest", () => Effect.succeed(undefined)))
       if (baseHash !== undefined && current !== undefined && current.hash !== baseHash) {
         return yield* new InvalidRequest({ message: "exec approvals changed since they were read; run openclaw approvals get and retry" })
       }
       const withSocket: ApprovalsFile = { ...next, socket: { ...next.socket, path: next.socket?.path ?? approvalsSocketPath(stateDir) } }
-      yield* files.ensurePrivateDir(dirname(path))
       yield* files.atomicWrite(path, `${JSON.stringify(withSocket, null, 2)}\n`, undefined, { mode: 0o600 })
       return yield* snapshot
-    }))
+    })))
   /** Read, change, write under the lock (allow-always entries, allowlist add/remove). */
   const update = (change: (file: ApprovalsFile) => ApprovalsFile) =>
     Effect.flatMap(snapshot, (current) => write(change(current.file), current.hash))
