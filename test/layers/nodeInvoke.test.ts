@@ -4,6 +4,7 @@ import { makeNodeFeature } from "../../src/layers/nodes/NodeFeature.js"
 import type { Paths } from "../../src/services/Paths.js"
 import type { StateFiles } from "../../src/services/StateFiles.js"
 import { type RunningGateway, startGateway } from "../support/gatewayHarness.js"
+import { generateDeviceKeyPair } from "../../src/layers/crypto/ed25519.js"
 import { call, connectRaw, type Frame, type RawClient } from "../support/rawClient.js"
 
 const TOKEN = "node-invoke-token"
@@ -13,6 +14,9 @@ describe("node role, node pairing and node.invoke over a real gateway", () => {
   let node: RawClient
   let admin: RawClient
   let nodeId: string
+  const nodeKey = generateDeviceKeyPair()
+  const nodeConnect = (commands: ReadonlyArray<string>) =>
+    connectRaw(gateway.url, { token: TOKEN, role: "node", scopes: [], clientId: "node-host", clientMode: "node", device: nodeKey, extra: { caps: ["system"], commands } })
 
   beforeAll(async () => {
     gateway = await startGateway({ gateway: { mode: "local", auth: { mode: "token", token: TOKEN } } }, {}, (base) => [
@@ -21,14 +25,7 @@ describe("node role, node pairing and node.invoke over a real gateway", () => {
     const operator = await connectRaw(gateway.url, { token: TOKEN })
     expect(operator.response.ok).toBe(true)
     admin = operator.client
-    const connected = await connectRaw(gateway.url, {
-      token: TOKEN,
-      role: "node",
-      scopes: [],
-      clientId: "node-host",
-      clientMode: "node",
-      extra: { caps: ["system"], commands: ["system.which", "system.run", "camera.snap"] }
-    })
+    const connected = await nodeConnect(["system.which", "system.run", "camera.snap"])
     expect(connected.response.ok, JSON.stringify(connected.response.error)).toBe(true)
     node = connected.client
     const requested = await admin.next((f) => f.event === "node.pair.requested")
@@ -133,5 +130,18 @@ describe("node role, node pairing and node.invoke over a real gateway", () => {
     expect(conflict.error?.code).toBe("INVALID_REQUEST")
     const timedOut = await call(node, "exec.approval.request", { plan: { argv: ["uname"] }, host: "node", timeoutMs: 200 })
     expect(timedOut.payload).toMatchObject({ decision: null })
+  })
+
+  it("a node that comes back declaring more commands files a new request for just those; approved ones stay usable", async () => {
+    const second = await nodeConnect(["system.which", "system.run", "system.notify"])
+    expect(second.response.ok).toBe(true)
+    const requested = await admin.next((f) => f.event === "node.pair.requested" && f.payload.nodeId === nodeId)
+    expect(requested.payload.commands).toEqual(["system.notify"])
+    const described = await call(admin, "node.describe", { nodeId })
+    expect([...described.payload.commands].sort()).toEqual(["system.run", "system.which"])
+    expect(described.payload.pendingCommands).toEqual(["system.notify"])
+    const rejected = await call(admin, "node.pair.reject", { requestId: requested.payload.requestId })
+    expect(rejected.payload).toEqual({ requestId: requested.payload.requestId, nodeId })
+    second.client.close()
   })
 })
