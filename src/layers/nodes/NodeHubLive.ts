@@ -204,7 +204,12 @@ export const makeNodeHub = (initial: NodesFile, persist: (state: NodesFile) => E
             const result = yield* dispatchInvoke(request).pipe(
               Effect.map((result): InvokeOutcome => ({ ok: true, result })),
               Effect.catchAll((error) => Effect.succeed<InvokeOutcome>({ ok: false, error })),
-              Effect.onInterrupt(() => Effect.sync(() => idempotent.delete(key)))
+              // A caller gone mid-invoke: repeats waiting on this key are told, and the key may be used again.
+              Effect.onInterrupt(() =>
+                Effect.zipRight(
+                  Effect.sync(() => idempotent.delete(key)),
+                  Deferred.succeed(deferred, { ok: false, error: nodeFailure("CANCELLED", "node invoke cancelled by its caller", true) })
+                ))
             )
             // An outcome that never reached the node may be retried with the same key.
             if (!result.ok && result.error._tag === "Unavailable" && result.error.message.startsWith("NOT_CONNECTED")) idempotent.delete(key)
