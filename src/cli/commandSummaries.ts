@@ -20,7 +20,7 @@ export const COMMAND_SUMMARIES = [
   ["daemon", "The gateway OS service: status, install, start, stop, restart, uninstall"],
   ["nodes", "Manage gateway-owned nodes (pairing, status, describe, invoke)"],
   ["node", "Run the headless node host (system.run, system.which) against a gateway"],
-  ["approvals", "Exec approvals: policy, allowlists, pending requests (alias exec-approvals)"]
+  ["approvals", "Exec approvals: policy, allowlists, pending requests (alias: exec-approvals)"]
 ] as const
 
 export type CommandName = (typeof COMMAND_SUMMARIES)[number][0]

@@ -8,7 +8,8 @@ import { runCliAsync } from "../support/runCliAsync.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
 
 const TOKEN = "nodes-e2e-token"
-const APPROVAL_TIMEOUT_MS = 2500
+// Long enough for a CLI process to resolve it on a loaded machine; the timeout case waits this out.
+const APPROVAL_TIMEOUT_MS = 10_000
 
 const startNodeHost = (home: string, displayName: string) =>
   new Promise<{ child: ChildProcess; output: () => string }>((resolve, reject) => {
@@ -60,8 +61,9 @@ describe("nodes and exec approvals, end to end (real gateway, real node host pro
     model.script.push({ toolCalls: [{ name: "exec", arguments: { command, host: "node" } }] }, { text: "turn done" })
     const seen = model.requests.length
     const turn = cli(["agent", "--session-key", `agent:main:e2e-${seen}`, "-m", `run ${command}`], 60_000)
-    if (whileRunning !== undefined) await whileRunning()
-    const result = await turn
+    // The turn is awaited even when the operator side fails, so no turn outlives its test.
+    const operator = whileRunning === undefined ? Promise.resolve() : whileRunning()
+    const [result] = await Promise.all([turn, operator])
     expect(result.code, result.stderr).toBe(0)
     const toolMessage = model.requests.at(-1)?.body.messages.at(-1)
     expect(toolMessage).toMatchObject({ role: "tool" })
@@ -135,7 +137,7 @@ describe("nodes and exec approvals, end to end (real gateway, real node host pro
     expect(fs.existsSync(marker)).toBe(false)
     const remote = await cli(["approvals", "get", "--node", "e2e-node", "--json"])
     expect(JSON.parse(remote.stdout).file.agents.main.allowlist).toEqual([{ pattern: "echo" }])
-  }, 60_000)
+  }, 90_000)
 
   it("an approval-required command waits for an operator over the protocol, then runs the approved plan", async () => {
     await setApprovals(`{ version: 1, defaults: { security: "allowlist", ask: "on-miss", askFallback: "deny" }, agents: { main: { allowlist: [{ pattern: "echo" }] } } }`)
@@ -150,7 +152,7 @@ describe("nodes and exec approvals, end to end (real gateway, real node host pro
     })
     expect(result).toContain("approved-run")
     expect(fs.existsSync(marker)).toBe(true)
-  }, 60_000)
+  }, 90_000)
 
   it("a denial is refused; a timeout takes askFallback (deny, then full)", async () => {
     const marker = path.join(home.home, "denied-marker")
@@ -169,10 +171,14 @@ describe("nodes and exec approvals, end to end (real gateway, real node host pro
     const fellBack = await execTurn(`touch ${marker} && echo fallback-ran`)
     expect(fellBack).toContain("fallback-ran")
     expect(fs.existsSync(marker)).toBe(true)
-  }, 60_000)
+  }, 120_000)
 
   it("a node killed mid-invoke fails the call at once with NODE_DISCONNECTED", async () => {
     await setApprovals(`{ version: 1, defaults: { security: "full", ask: "off" } }`)
+    await until("the node connected with system.run", async () => {
+      const nodes = (await json(["nodes", "status", "--connected"])).nodes
+      return nodes.some((n: { commands: Array<string> }) => n.commands.includes("system.run")) ? true : undefined
+    })
     const started = Date.now()
     const result = await execTurn("sleep 30", async () => {
       await sleep(1500)
@@ -182,5 +188,5 @@ describe("nodes and exec approvals, end to end (real gateway, real node host pro
     expect(Date.now() - started).toBeLessThan(15_000)
     const status = await json(["nodes", "status"])
     expect(status.nodes[0]).toMatchObject({ connected: false, paired: true })
-  }, 60_000)
+  }, 90_000)
 })

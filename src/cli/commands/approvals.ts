@@ -46,7 +46,3 @@ export const approvalsCommand = Command.make("approvals").pipe(
   Command.withDescription("Manage approval policy and pending requests"),
   Command.withSubcommands([...subcommands])
 )
-export const execApprovalsCommand = Command.make("exec-approvals").pipe(
-  Command.withDescription("Alias of `openclaw approvals`"),
-  Command.withSubcommands([...subcommands])
-)
