@@ -49,20 +49,27 @@ export const makeApprovalsFile = (files: StateFiles["Type"], stateDir: string, d
     }
     return { path: displayPath, exists: true, hash: sha256(raw), file: parsed.right, resolvedDefaults: resolvedDefaults(parsed.right) } satisfies ApprovalsSnapshot
   })
-  const write = (next: ApprovalsFile, baseHash: string | undefined) =>
+  const locked = <A, E>(effect: Effect.Effect<A, E>) =>
     // A fresh host has no state dir yet: the lock file needs it.
-    Effect.zipRight(files.ensurePrivateDir(dirname(path)), files.withLock(`${path}.lock`, LOCK, Effect.gen(function*() {
+    Effect.zipRight(files.ensurePrivateDir(dirname(path)), files.withLock(`${path}.lock`, LOCK, effect))
+  const replace = (next: ApprovalsFile) =>
+    Effect.gen(function*() {
+      const withSocket: ApprovalsFile = { ...next, socket: { ...next.socket, path: next.socket?.path ?? approvalsSocketPath(stateDir) } }
+      yield* files.atomicWrite(path, `${JSON.stringify(withSocket, null, 2)}\n`, undefined, { mode: 0o600 })
+      return yield* snapshot
+    })
+  /** Replaces the document; with `baseHash`, only if nobody changed it since it was read. */
+  const write = (next: ApprovalsFile, baseHash: string | undefined) =>
+    locked(Effect.gen(function*() {
       const current = yield* snapshot.pipe(Effect.catchTag("InvalidRequest", () => Effect.succeed(undefined)))
       if (baseHash !== undefined && current !== undefined && current.hash !== baseHash) {
         return yield* new InvalidRequest({ message: "exec approvals changed since they were read; run openclaw approvals get and retry" })
       }
-      const withSocket: ApprovalsFile = { ...next, socket: { ...next.socket, path: next.socket?.path ?? approvalsSocketPath(stateDir) } }
-      yield* files.atomicWrite(path, `${JSON.stringify(withSocket, null, 2)}\n`, undefined, { mode: 0o600 })
-      return yield* snapshot
-    })))
-  /** Read, change, write under the lock (allow-always entries, allowlist add/remove). */
+      return yield* replace(next)
+    }))
+  /** Read, change, write, all under the lock (allow-always entries on the node host). */
   const update = (change: (file: ApprovalsFile) => ApprovalsFile) =>
-    Effect.flatMap(snapshot, (current) => write(change(current.file), current.hash))
+    locked(Effect.flatMap(snapshot, (current) => replace(change(current.file))))
   return { path, snapshot, write, update }
 }
 
