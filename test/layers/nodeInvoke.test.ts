@@ -45,7 +45,15 @@ describe("node role, node pairing and node.invoke over a real gateway", () => {
     const described = await call(admin, "node.describe", { nodeId })
     expect(described.payload).toMatchObject({ connected: true, paired: false, commands: [], caps: ["system"] })
     const unknown = await call(admin, "node.describe", { nodeId: "x" })
-    expect(unknown.error).toMatchObject({ code: "INVALID_REQUEST", message: "unknown nodeId" })
+    expect(unknown.error).toEqual({ code: "INVALID_REQUEST", message: "unknown nodeId" })
+    // As the original answers (rpc-exec.approvals.node.get-x capture).
+    const approvals = await call(admin, "exec.approvals.node.get", { nodeId: "x" })
+    expect(approvals.error).toEqual({
+      code: "UNAVAILABLE",
+      message: "NOT_CONNECTED: node not connected",
+      details: { nodeError: { code: "NOT_CONNECTED", message: "node not connected" }, nodeCommandDispatched: false },
+      retryable: false
+    })
   })
 
   it("approving shell commands needs operator.admin; an admin approval makes them usable", async () => {

@@ -20,7 +20,7 @@ const failWith = (command: string, json: boolean, message: string) =>
   Effect.gen(function*() {
     if (json) {
       yield* Console.log(JSON.stringify({ ok: false, error: { type: "cli_error", message } }, null, 2))
-      yield* Console.error(["[openclaw] The CLI command failed.", `[openclaw] Reason: ${message}`, "[openclaw] Try: openclaw nodes status", "[openclaw] Help: openclaw nodes --help"].join("\n"))
+      yield* Console.error(["[openclaw] The CLI command failed.", `[openclaw] Reason: ${message}`, "[openclaw] Debug: set OPENCLAW_DEBUG=1 to include the stack trace.", "[openclaw] Try: openclaw doctor", "[openclaw] Help: openclaw --help"].join("\n"))
     } else yield* Console.error(`nodes ${command} failed: ${message}`)
     return yield* new CliExit({ code: 1 })
   })
