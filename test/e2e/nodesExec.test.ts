@@ -44,6 +44,7 @@ describe("nodes and exec approvals, end to end (real gateway, real node host pro
   let home: ReturnType<typeof tempHome>
   let gateway: ChildProcess
   let node: { child: ChildProcess; output: () => string }
+  const beforeNode: Record<string, { code: number; stdout: string; stderr: string }> = {}
   const cli = (args: ReadonlyArray<string>, timeoutMs = 20_000) => runCliAsync(home.home, args, {}, timeoutMs)
   const json = async (args: ReadonlyArray<string>) => {
     const result = await cli([...args, "--json"])
@@ -85,6 +86,9 @@ describe("nodes and exec approvals, end to end (real gateway, real node host pro
       ...scriptedModelConfig(model)
     })
     gateway = (await startInBackground(home.home)).child
+    for (const args of [["nodes", "status"], ["nodes", "list"], ["nodes", "status", "--json"], ["nodes", "describe"], ["nodes", "describe", "--node", "x", "--json"], ["approvals", "get", "--node", "x"]]) {
+      beforeNode[args.join(" ")] = await cli(args)
+    }
     node = await startNodeHost(home.home, "e2e-node")
   }, 40_000)
 
@@ -94,6 +98,20 @@ describe("nodes and exec approvals, end to end (real gateway, real node host pro
     if (gateway !== undefined) expect(await stopChild(gateway)).toBe(0)
     await model?.close()
   }, 20_000)
+
+  it("with no node yet, the commands answer as the original's captures do", () => {
+    expect(beforeNode["nodes status"]).toEqual({ code: 0, stdout: "Known: 0 · Paired: 0 · Connected: 0\n", stderr: "" })
+    expect(beforeNode["nodes list"]).toEqual({ code: 0, stdout: "Pending: 0 · Paired: 0\n", stderr: "" })
+    const status = JSON.parse(beforeNode["nodes status --json"]?.stdout ?? "")
+    expect(Object.keys(status)).toEqual(["ts", "nodes"])
+    expect(status.nodes).toEqual([])
+    expect(beforeNode["nodes describe"]).toEqual({ code: 1, stdout: "", stderr: "Missing required option \"--node <idOrNameOrIp>\".\nTry: openclaw nodes describe --help\n" })
+    const describeJson = beforeNode["nodes describe --node x --json"]
+    expect(describeJson?.code).toBe(1)
+    expect(JSON.parse(describeJson?.stdout ?? "")).toEqual({ ok: false, error: { type: "cli_error", message: "unknown node: x" } })
+    expect(describeJson?.stderr).toContain("[openclaw] Reason: unknown node: x")
+    expect(beforeNode["approvals get --node x"]).toEqual({ code: 1, stdout: "", stderr: "unknown node: x\n" })
+  })
 
   it("the node pairs: its commands wait for approval, then describe shows them effective", async () => {
     const before = await until("the node's pairing request", async () => {
