@@ -3,7 +3,22 @@ import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { tempHome } from "../support/runCli.js"
 
+const captured = (name: string) => {
+  const text = fs.readFileSync(path.join("/work/shared/reference/original-captures", name), "utf8")
+  return text.slice(text.indexOf("--- stdout ---\n") + 15, text.indexOf("--- stderr ---"))
+}
+const CAPTURES_PRESENT = fs.existsSync("/work/shared/reference/original-captures/approvals-get.txt")
+
 describe("openclaw approvals on this host's document (built CLI, real files)", () => {
+  it.runIf(CAPTURES_PRESENT)("get prints the original's layout line for line (the document lives in a JSON file, not SQLite)", () => {
+    const home = tempHome()
+    const ours = home.run(["approvals", "get"]).stdout.split("\n")
+    const original = captured("approvals-get.txt").split("\n")
+    expect(ours.length).toBe(original.length)
+    const differing = ours.flatMap((line, i) => (line === original[i] ? [] : [i]))
+    expect(differing.map((i) => ours[i])).toEqual([expect.stringContaining("│ Path            │ ~/.openclaw/exec-approvals.json")])
+  })
+
   it("get shows the defaults without creating a file; set writes the document atomically with 0600", () => {
     const home = tempHome()
     const file = path.join(home.stateDir, "exec-approvals.json")

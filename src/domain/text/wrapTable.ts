@@ -1,25 +1,28 @@
-/** Greedy word wrap; a word longer than the width is cut. */
+/**
+ * Word wrap as the original's tables do it: each word but the last carries its trailing space when
+ * measured, and a word too long for a line is cut every `width` characters.
+ */
 const wrapCell = (text: string, width: number): ReadonlyArray<string> => {
+  const words = text.split(" ")
   const lines: Array<string> = []
   let line = ""
-  for (const word of text.split(" ")) {
+  words.forEach((word, index) => {
+    const space = index < words.length - 1 ? " " : ""
     let rest = word
     while (rest.length > width) {
-      if (line.length > 0) {
-        lines.push(line)
-        line = ""
-      }
+      if (line.length > 0) lines.push(line.trimEnd())
+      line = ""
       lines.push(rest.slice(0, width))
       rest = rest.slice(width)
     }
-    if (line.length === 0) line = rest
-    else if (line.length + 1 + rest.length <= width) line = `${line} ${rest}`
+    const unit = rest + space
+    if (line.length + unit.length <= width) line += unit
     else {
-      lines.push(line)
-      line = rest
+      lines.push(line.trimEnd())
+      line = unit
     }
-  }
-  lines.push(line)
+  })
+  lines.push(line.trimEnd())
   return lines
 }
 
