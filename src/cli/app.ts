@@ -24,6 +24,9 @@ import { modelsCommand } from "./commands/models.js"
 import { capabilityCommand, inferCommand } from "./commands/infer.js"
 import { onboardCommand, setupCommand } from "./commands/setup.js"
 import { statusCommand } from "./commands/status.js"
+import { approvalsCommand } from "./commands/approvals.js"
+import { nodeCommand } from "./commands/node.js"
+import { nodesCommand } from "./commands/nodes.js"
 import { frontDoor } from "./frontDoor.js"
 import { type CliError, renderError } from "./render.js"
 import { splitRootOptions } from "./rootOptions.js"
@@ -31,7 +34,7 @@ import { splitRootOptions } from "./rootOptions.js"
 /** The whole command tree. */
 export const rootCommand = Command.make("openclaw").pipe(
   Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
-  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand, channelsCommand, pairingCommand, cronCommand, automationsCommand, systemCommand, browserCommand])
+  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand, channelsCommand, pairingCommand, cronCommand, automationsCommand, systemCommand, browserCommand, nodesCommand, nodeCommand, approvalsCommand])
 )
 
 /** The command tree as a function of argv, for tests and embedding. */
@@ -77,7 +80,10 @@ export const runArgv = (argv: ReadonlyArray<string>) => {
   // Checked before any layer resolves paths: an unsafe name would put state outside the home.
   const badProfile = profileNameError({ env: process.env }, options)
   if (badProfile !== undefined) return reportError(badProfile).pipe(Effect.provide(CliPresentation))
-  return runCli([argv[0] ?? "node", argv[1] ?? "openclaw", ...rest]).pipe(Effect.provide(Layer.merge(CliLive(options), CliPresentation)))
+  // `exec-approvals` is the original's alias of `approvals` (one command in the tree, not two in the help).
+  const [first, ...others] = rest
+  const words = first === "exec-approvals" ? ["approvals", ...others] : rest
+  return runCli([argv[0] ?? "node", argv[1] ?? "openclaw", ...words]).pipe(Effect.provide(Layer.merge(CliLive(options), CliPresentation)))
 }
 
 /** The process entry: run, set the exit code, let Node exit once output is flushed. */

@@ -23,7 +23,10 @@ export const COMMAND_SUMMARIES = [
   ["cron", "Manage automations (via Gateway): status, list, add, run, runs, ..."],
   ["automations", "Alias of `openclaw cron`"],
   ["system", "System tools (events, heartbeat)"],
-  ["browser", "Manage OpenClaw's dedicated browser (Chrome/Chromium)"]
+  ["browser", "Manage OpenClaw's dedicated browser (Chrome/Chromium)"],
+  ["nodes", "Manage gateway-owned nodes (pairing, status, describe, invoke)"],
+  ["node", "Run the headless node host (system.run, system.which) against a gateway"],
+  ["approvals", "Exec approvals: policy, allowlists, pending requests (alias: exec-approvals)"]
 ] as const
 
 export type CommandName = (typeof COMMAND_SUMMARIES)[number][0]

@@ -13,6 +13,13 @@ export interface ConnectOptions {
   readonly password?: string | undefined
   readonly timeoutMs?: number | undefined
   readonly scopes?: ReadonlyArray<string> | undefined
+  /** Connect as `role: "node"` (the headless node host) declaring these caps and commands. */
+  readonly node?: {
+    readonly displayName?: string | undefined
+    readonly caps: ReadonlyArray<string>
+    readonly commands: ReadonlyArray<string>
+    readonly permissions?: Readonly<Record<string, boolean>> | undefined
+  } | undefined
   /** Probes never create a device identity or a pairing request. */
   readonly probe?: boolean | undefined
   /**
@@ -40,6 +47,8 @@ export interface GatewayConnection {
   /** `expectFinal`: for two-phase methods (`agent`), skip the `accepted` answer and resolve with the final one. */
   readonly request: (method: string, params: unknown, timeoutMs?: number, options?: { readonly expectFinal?: boolean }) => Effect.Effect<unknown, GatewayClientError>
   readonly events: Queue.Dequeue<EventFrame>
+  /** Completes when the socket has closed (a long-lived client, like the node host, reconnects then). */
+  readonly closed?: Effect.Effect<void>
 }
 
 /** The CLI's side of the protocol: device identity, credentials, the connect handshake, calls. */

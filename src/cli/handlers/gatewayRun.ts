@@ -12,6 +12,7 @@ import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { browserSurface } from "../../layers/browser/BrowserFeature.js"
+import { makeNodeFeature } from "../../layers/nodes/NodeFeature.js"
 
 /** `openclaw gateway run`: flags to RunOptions, then the gateway until Ctrl-C. */
 export const gatewayRun = (args: {
@@ -41,9 +42,11 @@ export const gatewayRun = (args: {
     // The browser plugin's method and tool come as a unit, or not at all (plugins.allow, spec 5.1).
     const loaded = yield* Effect.option(Effect.flatMap(ConfigStore, (store) => store.load))
     const browser = browserSurface(context, Option.getOrUndefined(loaded)?.config)
+    // Nodes bring the agent's exec tool (host=node) with their methods.
+    const nodes = makeNodeFeature(context)
     // One agent stack (built on first use) serves the agent methods, the channels' turns and cron/heartbeat;
     // the channel stack is one layer value too, so cron and heartbeat deliver through its ChannelDelivery.
-    const agentStack = LazyAgentStackLive(context, { tools: browser.tools })
+    const agentStack = LazyAgentStackLive(context, { tools: [...browser.tools, ...nodes.tools] })
     // Only the host services: the CLI's context also holds its own GatewayLog, which must not shadow the gateway's.
     const hostContext = Context.pick(Paths, Host, StateFiles, FileSystem.FileSystem)(context)
     const channels = ChannelsStackLive().pipe(Layer.provide(agentStack), Layer.provide(Layer.succeedContext(hostContext)))
@@ -52,6 +55,7 @@ export const gatewayRun = (args: {
         AgentMethodsLive.pipe(Layer.provide(agentStack)),
         ChannelMethodsLive.pipe(Layer.provide(channels)),
         CronFeatureLive().pipe(Layer.provide(agentStack), Layer.provide(channels), Layer.provide(Layer.succeedContext(context))),
+        nodes.feature,
         ...browser.features
       ],
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),

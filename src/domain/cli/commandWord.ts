@@ -4,9 +4,6 @@
  */
 const NOT_YET: Readonly<Record<string, string>> = {
   configure: "edit the config with `openclaw config set <path> <value>` (see `openclaw config --help`)",
-  nodes: "nodes are not supported by this version yet",
-  node: "the node host is not supported by this version yet",
-  approvals: "exec approvals are not supported by this version yet",
   sessions: "sessions are listed by `openclaw status`; `openclaw gateway call sessions.list` prints them",
   update: "update by installing the new version of the package (`npm install -g .` in a checkout)",
   agents: "this version runs the default agent `main`: `openclaw agent --agent main -m ...`",

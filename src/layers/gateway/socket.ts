@@ -234,7 +234,9 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           platform: accepted.params.client.platform,
           ip: peer.ip,
           connectedAtMs: yield* Clock.currentTimeMillis,
-          close: (code, reason) => close(code, reason)
+          close: (code, reason) => close(code, reason),
+          connect: accepted.params,
+          closed: Deferred.await(closed)
         })
         const queue = yield* Scope.extend(bus.subscribe, scope)
         yield* Effect.forkIn(
