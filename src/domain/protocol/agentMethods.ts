@@ -187,7 +187,10 @@ export const SessionsListResult = Schema.Struct({
   defaults: Schema.Struct({
     modelProvider: Schema.NullOr(Schema.String),
     model: Schema.NullOr(Schema.String),
-    contextTokens: Schema.NullOr(Schema.Number)
+    contextTokens: Schema.NullOr(Schema.Number),
+    /** The thinking levels a run may ask for, as the original lists them (objects for pickers, then the bare ids). */
+    thinkingLevels: opt(Schema.Array(Schema.Struct({ id: Schema.String, label: Schema.String }))),
+    thinkingOptions: opt(Schema.Array(Schema.String))
   }),
   sessions: Schema.Array(SessionRow)
 })

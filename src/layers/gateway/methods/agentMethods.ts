@@ -19,6 +19,7 @@ import { sessionIdProblem } from "../../../domain/agent/sessionId.js"
 import { sessionResetAck, sessionResetOf } from "../../../domain/agent/sessionReset.js"
 import { keyLengthProblem } from "../../../domain/protocol/keyLimits.js"
 import { truncateEcho } from "../../../domain/text/truncateEcho.js"
+import { THINKING_LEVELS } from "../../../domain/models/thinkingLevels.js"
 import { randomUUID } from "node:crypto"
 
 /** Chat and agent streams reach sockets holding `operator.read` (spec section 7). */
@@ -349,7 +350,9 @@ export const AgentMethodsLive = Layer.scopedDiscard(
           defaults: {
             modelProvider: Option.getOrNull(Option.map(defaultTarget, (t) => t.provider)),
             model: Option.getOrNull(Option.map(defaultTarget, (t) => t.model)),
-            contextTokens: Option.getOrNull(Option.map(defaultTarget, (t) => t.contextWindow))
+            contextTokens: Option.getOrNull(Option.map(defaultTarget, (t) => t.contextWindow)),
+            thinkingLevels: THINKING_LEVELS.map((id) => ({ id, label: id })),
+            thinkingOptions: [...THINKING_LEVELS]
           },
           sessions: limited
         }
