@@ -1,7 +1,7 @@
 import { Clock, Console, Effect } from "effect"
 import { ConfigValueInvalid } from "../../domain/errors.js"
 import { accessLine, approvalNote, approvalState, approveCommand, authFlagReminder, latestRequest } from "../../domain/pairing/approvalPreview.js"
-import { Methods } from "../../domain/protocol/methods.js"
+import { type MethodSpec, Methods } from "../../domain/protocol/methods.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
 import { CliExit } from "../CliExit.js"
 import { table } from "../table.js"
@@ -119,17 +119,18 @@ export const clear = (yes: boolean, pending: boolean, json: boolean, options: Co
         yield* Console.error("Refusing to clear pairing table without --yes")
         return yield* new CliExit({ code: 1 })
       }
-      const listed = yield* client.call(Methods.devicePairList, {}, options)
-      const removedDevices: Array<string> = []
-      for (const device of listed.paired) {
-        removedDevices.push((yield* client.call(Methods.devicePairRemove, { deviceId: device.deviceId }, options)).deviceId)
-      }
-      const rejectedPending: Array<string> = []
-      if (pending) {
-        for (const request of listed.pending) {
-          rejectedPending.push((yield* client.call(Methods.devicePairReject, { requestId: request.requestId }, options)).requestId)
-        }
-      }
+      // One connection for the whole clear; this CLI's own device goes last, since removing it ends the connection.
+      const { removedDevices, rejectedPending } = yield* Effect.scoped(Effect.gen(function*() {
+        const connection = yield* client.connect(options)
+        const send = <P, R>(spec: MethodSpec<P, R>, params: P) => connection.call(spec, params, options.timeoutMs)
+        const listed = yield* send(Methods.devicePairList, {})
+        const rejected: Array<string> = []
+        if (pending) for (const request of listed.pending) rejected.push((yield* send(Methods.devicePairReject, { requestId: request.requestId })).requestId)
+        const ordered = [...listed.paired.filter((d) => d.deviceId !== connection.deviceId), ...listed.paired.filter((d) => d.deviceId === connection.deviceId)]
+        const removed: Array<string> = []
+        for (const device of ordered) removed.push((yield* send(Methods.devicePairRemove, { deviceId: device.deviceId })).deviceId)
+        return { removedDevices: removed, rejectedPending: rejected }
+      }))
       const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
       const human = [`Cleared ${plural(removedDevices.length, "paired device")}`, ...(pending ? [`Rejected ${plural(rejectedPending.length, "pending request")}`] : [])].join("\n")
       yield* print(json, { removedDevices, rejectedPending }, human)
