@@ -294,7 +294,8 @@ export const EVENTS = [
   "device.pair.resolved",
   "config.changed",
   "agent",
-  "chat"
+  "chat",
+  "models.snapshot"
 ] as const
 
 // Scope families of methods this gateway does not serve yet, so their scope errors match the original.

@@ -20,6 +20,7 @@ import { sessionResetAck, sessionResetOf } from "../../../domain/agent/sessionRe
 import { keyLengthProblem } from "../../../domain/protocol/keyLimits.js"
 import { truncateEcho } from "../../../domain/text/truncateEcho.js"
 import { THINKING_LEVELS } from "../../../domain/models/thinkingLevels.js"
+import { configuredCatalog } from "../../../domain/models/catalogSnapshot.js"
 import { randomUUID } from "node:crypto"
 
 /** Chat and agent streams reach sockets holding `operator.read` (spec section 7). */
@@ -272,6 +273,13 @@ export const AgentMethodsLive = Layer.scopedDiscard(
       })))
 
     yield* methods.register(AgentMethods.sessionsList, (params) => listSessions(params))
+    // One agent (main) here: the catalog is the same for every session and agent a caller names.
+    // An unreadable config lists no models rather than failing the picker.
+    yield* methods.register(AgentMethods.modelsList, () =>
+      Effect.map(catalog.view.pipe(Effect.option), Option.match({
+        onNone: () => ({ models: [], accountSelection: { kind: "automatic", label: "Automatic account selection" } }),
+        onSome: (view) => configuredCatalog(view.catalogue, view.selection)
+      })))
 
     // Waits on the run this gateway tracks (by idempotency key = runId); the run goes on after a timeout.
     yield* methods.register(AgentMethods.agentWait, (params) =>
