@@ -189,6 +189,43 @@ describe("the original's clients against our gateway", () => {
     }
   })
 
+  it("sessions.list pages with offset/limit as the original: totalCount, limitApplied, nextOffset, hasMore, no row twice", async () => {
+    const { client } = await replayConnect(gw.url, cliConnect)
+    open.push(client)
+    // A bare /new makes a session without a model call.
+    const keys = [1, 2, 3, 4, 5].map((n) => `agent:main:page-${n}`)
+    for (const [i, sessionKey] of keys.entries()) {
+      const made = await call(client, "agent", { message: "/new", sessionKey, idempotencyKey: `page-run-${i}` })
+      expect({ sessionKey, ok: made.ok, error: made.error }).toEqual({ sessionKey, ok: true, error: undefined })
+    }
+    const total = (await call(client, "sessions.list", {})).payload.totalCount
+    expect(total).toBeGreaterThanOrEqual(keys.length)
+    const seen: Array<string> = []
+    let offset: number | null = 0
+    let pages = 0
+    while (offset !== null) {
+      const page: Frame = await call(client, "sessions.list", { limit: 2, offset })
+      expect(page.ok).toBe(true)
+      const { count, totalCount, limitApplied, nextOffset, hasMore, sessions } = page.payload
+      expect({ count, totalCount, limitApplied, hasMore, nextOffset }).toEqual({
+        count: Math.min(2, total - offset),
+        totalCount: total,
+        limitApplied: 2,
+        hasMore: offset + 2 < total,
+        nextOffset: offset + 2 < total ? offset + 2 : null
+      })
+      seen.push(...sessions.map((s: { key: string }) => s.key))
+      offset = nextOffset
+      pages++
+    }
+    expect(pages).toBe(Math.ceil(total / 2))
+    expect(new Set(seen).size).toBe(total)
+    expect(seen).toEqual(expect.arrayContaining(keys))
+    // Past the end: an empty page, nothing more.
+    const beyond = await call(client, "sessions.list", { limit: 2, offset: total + 3 })
+    expect(beyond.payload).toMatchObject({ count: 0, totalCount: total, hasMore: false, nextOffset: null, sessions: [] })
+  })
+
   it("after hello a binary JSON request is answered and a non-JSON text frame is dropped without a reply", async () => {
     const { client } = await replayConnect(gw.url, cliConnect)
     open.push(client)
