@@ -21,6 +21,7 @@ import { keyLengthProblem } from "../../../domain/protocol/keyLimits.js"
 import { truncateEcho } from "../../../domain/text/truncateEcho.js"
 import { THINKING_LEVELS } from "../../../domain/models/thinkingLevels.js"
 import { configuredCatalog } from "../../../domain/models/catalogSnapshot.js"
+import { parseModelRef } from "../../../domain/models/ModelRef.js"
 import { randomUUID } from "node:crypto"
 
 /** Chat and agent streams reach sockets holding `operator.read` (spec section 7). */
@@ -301,6 +302,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
         const view = yield* catalog.view.pipe(Effect.option)
         const defaultKey = Option.map(view, (v) => v.selection.primary ?? v.catalogue.models[0]?.key)
         const defaultTarget = Option.flatMap(view, (v) => Option.fromNullable(v.catalogue.models.find((m) => m.key === Option.getOrUndefined(defaultKey))))
+        const configuredRef = Option.flatMap(defaultKey, (key) => Option.fromNullable(key === undefined ? undefined : parseModelRef(key)))
         const now = yield* Clock.currentTimeMillis
         const search = params.search?.trim().toLowerCase()
         const rows: Array<SessionRow> = []
@@ -356,8 +358,9 @@ export const AgentMethodsLive = Layer.scopedDiscard(
           hasMore,
           owners: [],
           defaults: {
-            modelProvider: Option.getOrNull(Option.map(defaultTarget, (t) => t.provider)),
-            model: Option.getOrNull(Option.map(defaultTarget, (t) => t.model)),
+            // A configured default the catalogue does not list is still the default: named as configured.
+            modelProvider: Option.getOrNull(Option.orElse(Option.map(defaultTarget, (t) => t.provider), () => Option.map(configuredRef, (r) => r.provider))),
+            model: Option.getOrNull(Option.orElse(Option.map(defaultTarget, (t) => t.model), () => Option.map(configuredRef, (r) => r.model))),
             contextTokens: Option.getOrNull(Option.map(defaultTarget, (t) => t.contextWindow)),
             thinkingLevels: THINKING_LEVELS.map((id) => ({ id, label: id })),
             thinkingOptions: [...THINKING_LEVELS]
