@@ -98,7 +98,7 @@ describe("every option of the original's commands parses here", () => {
       }
       expect(refused).toEqual([])
       expect(nowAccepted).toEqual([])
-    }))
+    }), 120_000) // some 600 parses: seconds alone, far more on a loaded machine
 
   it.effect("devices rotate --scope a b gives two scopes, as the original's variadic option does", () =>
     Effect.sync(() => {
