@@ -2,7 +2,7 @@
 // `ws` server answering the same frames with no auth, schema or logging) in the same run, with its ratio.
 // Every connection signs a v3 device connect, as real clients do.
 // Usage: npm run bundle && node bench/gateway.mjs [--floor PATH] [--seconds 3] [--soak-seconds 60]
-//          [--soak-clients 200] [--soak-interval-ms 200] [--idle-clients 1000] [--only a,b,...] [--cli dist/openclaw.mjs]
+//          [--soak-clients 200] [--soak-interval-ms 200] [--soak-methods health,status,...] [--idle-clients 1000] [--only a,b,...] [--cli dist/openclaw.mjs]
 // GATEWAY_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway's node.
 // Scenarios: start, inflight, flood, connects, idle, soak. The floor defaults to ../shared/tools/ws-floor/server.mjs
 // (from the current directory); when it is missing, the floor columns are left empty.
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     "soak-clients": { type: "string", default: "200" },
     "soak-interval-ms": { type: "string", default: "200" },
     "idle-clients": { type: "string", default: "1000" },
+    "soak-methods": { type: "string", default: "health,status,logs.tail,sessions.list,device.pair.list" },
     only: { type: "string", default: "start,inflight,flood,connects,idle,soak" },
     cli: { type: "string", default: "dist/openclaw.mjs" }
   }
@@ -210,13 +211,8 @@ const flood = async (url) => {
   return { floodSeconds, healthzP99: healthzMs.length === 0 ? undefined : pct(healthzMs, 0.99), callP99: pct(callMs, 0.99) }
 }
 
-const SOAK_CALLS = [
-  ["health", {}],
-  ["status", {}],
-  ["logs.tail", { limit: 20 }],
-  ["sessions.list", {}],
-  ["device.pair.list", {}]
-]
+const SOAK_PARAMS = { "logs.tail": { limit: 20 } }
+const SOAK_CALLS = args["soak-methods"].split(",").map((method) => [method, SOAK_PARAMS[method] ?? {}])
 
 /** `soakClients` clients each sending one mixed read RPC every `soakIntervalMs`: errors, p99, RSS slope. */
 const soak = async (url, pid) => {

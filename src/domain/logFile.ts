@@ -138,6 +138,7 @@ const ASSIGNMENT = /\b((?:access_|refresh_|id_)?token|password|secret|api[-_]?ke
 const QUOTED_ACTUAL = /\bactual ("(?:[^"\\]|\\.)*"|\[[^\]]*\]?|\{[^}]*\}?|\S+)/g
 // A quoted opaque string of 24+ base64url/hex characters mixing letters and digits: the shape of a token.
 const QUOTED_TOKEN = /"(?=[^"]*\d)(?=[^"]*[A-Za-z])[A-Za-z0-9_\-+/=.~]{24,}"/g
+const MAY_HOLD_SECRET = /bearer|=|"|actual/i
 
 /**
  * Compiles `logging.redactPatterns`: raw strings get the `gi` flags, `/pattern/flags` keeps its flags (plus
@@ -164,7 +165,8 @@ export const compileRedactPatterns = (patterns: ReadonlyArray<string>): Readonly
 
 /** `text` with bearer credentials, `token=` values, quoted token-shaped values and every match of `patterns` replaced by `***`. */
 export const redactText = (text: string, patterns: ReadonlyArray<RegExp> = []): string => {
-  let out = text
+  // Every built-in rule needs one of these; most log strings (ids, method names) have none.
+  let out = !MAY_HOLD_SECRET.test(text) ? text : text
     .replace(BEARER, `Bearer ${REDACTED}`)
     .replace(ASSIGNMENT, (_match, key: string) => `${key}=${REDACTED}`)
     .replace(QUOTED_ACTUAL, `actual ${REDACTED}`)
@@ -268,31 +270,25 @@ export const formatRecord = (
 ): string => {
   const time = Number.isNaN(now.getTime()) ? safeString(now) : now.toISOString()
   const message = redactText(typeof record.message === "string" ? record.message : safeString(record.message), patterns)
-  const core: Array<readonly [string, unknown]> = [
-    ["time", time],
-    ["level", record.level],
-    ["message", message],
-    ["hostname", hostname]
-  ]
-  let extra: Array<readonly [string, unknown]> = []
+  const coreOnly = () => ({ time, level: record.level, message, hostname })
+  // Built in place (one line per RPC goes through here); a null prototype keeps a `__proto__` field a field.
+  const line: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, coreOnly())
   try {
-    const fields = record.fields ?? {}
-    extra = Object.keys(fields)
-      .filter((key) => !CORE_KEYS.has(key))
-      .map((key) => {
+    const fields = record.fields
+    if (fields !== undefined) {
+      for (const key of Object.keys(fields)) {
+        if (CORE_KEYS.has(key)) continue
+        let value: unknown
         try {
-          return [key, sanitize(fields[key], key, [], patterns)] as const
+          value = sanitize(fields[key], key, [], patterns)
         } catch {
-          return [key, "[unserializable]"] as const
+          value = "[unserializable]"
         }
-      })
-      .filter(([, v]) => v !== undefined)
+        if (value !== undefined) line[key] = value
+      }
+    }
+    return JSON.stringify(line)
   } catch {
-    extra = []
-  }
-  try {
-    return JSON.stringify(Object.fromEntries([...core, ...extra]))
-  } catch {
-    return JSON.stringify(Object.fromEntries(core))
+    return JSON.stringify(coreOnly())
   }
 }

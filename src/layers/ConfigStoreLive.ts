@@ -32,6 +32,7 @@ import { asConfigIo } from "./fs/asConfigIo.js"
 import { configLockPath, configLockPolicy } from "./fs/configLock.js"
 import { writeTarget } from "./fs/writeTarget.js"
 import { isNotFound, stateIoError } from "./fs/platformErrors.js"
+import { makeVersionedRead } from "./fs/fileVersion.js"
 import { sha256 } from "./fs/sha256.js"
 import { isRecord } from "../domain/isRecord.js"
 
@@ -136,7 +137,12 @@ export const ConfigStoreLive = Layer.effect(
         } satisfies ConfigSnapshot
       })
 
-    const read = readIfExists(file).pipe(Effect.flatMap(snapshotOf), Effect.withSpan("ConfigStore.read"))
+    // The snapshot is judged from the config and config-health.json (its last-known-good): a gateway answering
+    // sessions.list or agent runs in a loop reads, parses and validates the config once per change, not per call.
+    const read = makeVersionedRead([file, healthPath], Effect.flatMap(readIfExists(file), snapshotOf)).pipe(
+      Effect.provideService(FileSystem.FileSystem, fs),
+      Effect.withSpan("ConfigStore.read")
+    )
 
     const requireValid = (snapshot: ConfigSnapshot): Effect.Effect<LoadedConfig, ConfigParseError | ConfigInvalid> => {
       if (snapshot.parseError !== undefined) return Effect.fail(snapshot.parseError)

@@ -2,7 +2,9 @@ import { Clock, Effect, Layer, Queue, Ref } from "effect"
 import { randomUUID } from "node:crypto"
 import * as os from "node:os"
 import { VERSION } from "../domain/BuildInfo.js"
+import { clientPresence } from "../domain/gateway/clientPresence.js"
 import { deviceFamilyOf, type GatewayHostFacts, selfPresenceEntry } from "../domain/gateway/selfPresence.js"
+import type { PresenceEntry } from "../domain/protocol/methods.js"
 import { type GatewaySettings, GatewayRuntime, type Session } from "../services/GatewayRuntime.js"
 
 // The address others would reach this host at: the first external IPv4 interface, if any.
@@ -30,6 +32,7 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
       }
       // A sliding queue of one: any number of session changes leave a single pending signal.
       const dirty = yield* Queue.sliding<void>(1)
+      let clients: { readonly version: number; readonly entries: ReadonlyArray<PresenceEntry> } | undefined
       const bumpPresence = Ref.update(versions, (v) => ({ ...v, presence: v.presence + 1 })).pipe(Effect.zipRight(Queue.offer(dirty, undefined)))
       return {
         startedAtMs: yield* Clock.currentTimeMillis,
@@ -47,21 +50,11 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
           ),
         sessions: Effect.sync(() => [...sessions.values()]),
         sessionCount: Effect.sync(() => sessions.size),
-        presence: Effect.map(Clock.currentTimeMillis, (now) => [
-          selfPresenceEntry(self, now),
-          ...[...sessions.values()].map((s) => ({
-            ts: s.connectedAtMs,
-            host,
-            version: s.clientVersion,
-            platform: s.platform,
-            mode: s.clientMode,
-            clientId: s.clientId,
-            connId: s.connId,
-            roles: [s.role],
-            scopes: [...s.scopes],
-            ...(s.deviceId === undefined ? {} : { deviceId: s.deviceId })
-          }))
-        ]),
+        presence: Effect.map(Effect.zip(Clock.currentTimeMillis, Ref.get(versions)), ([now, { presence: version }]) => {
+          // Built once per presence change, not per call: each hello-ok carries it, and a connect storm asks it n times.
+          if (clients === undefined || clients.version !== version) clients = { version, entries: clientPresence(sessions.values(), host) }
+          return [selfPresenceEntry(self, now), ...clients.entries]
+        }),
         presenceChanged: Queue.take(dirty),
         stateVersion: Ref.get(versions),
         closeSessions: Effect.fn("GatewayRuntime.closeSessions")(function*(predicate: (session: Session) => boolean, code: number, reason: string) {

@@ -417,6 +417,26 @@ describe("GatewayLogLive tail", () => {
     )
   })
 
+  it.live("without a cursor, the last `limit` lines however long they are (the window read from the end grows until it holds them)", () => {
+    const dir = tempDir()
+    const pad = " ".padEnd(3000, "w")
+    return withLog(
+      { dir },
+      Effect.gen(function*() {
+        const log = yield* GatewayLog
+        yield* writeLines(0, 40, pad)
+        const file = yield* log.currentFile
+        const page = yield* log.tail({ limit: 20 })
+        expect(seqs(page.lines)).toEqual(Array.from({ length: 20 }, (_, i) => 20 + i))
+        expect(page.truncated).toBe(true)
+        expect(page.cursor).toBe(fs.statSync(file).size)
+        // Bounded by maxBytes as before: only the complete lines inside the last 10,000 bytes.
+        const bounded = yield* log.tail({ limit: 20, maxBytes: 10_000 })
+        expect(seqs(bounded.lines)).toEqual([37, 38, 39])
+      })
+    )
+  })
+
   it.live("resets to the start of the new file after rotation", () => {
     const dir = tempDir()
     const pad = " ".padEnd(100, "y")

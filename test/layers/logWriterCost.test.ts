@@ -1,7 +1,7 @@
 import { afterEach, expect, it, vi } from "@effect/vitest"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
-import { Effect, Layer } from "effect"
+import { Effect, Fiber, Layer } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -60,4 +60,36 @@ it.scoped("a batch of 50,000 lines is flushed with work linear in its size", () 
     expect(measured).toBeLessThanOrEqual(2 * written.length)
     expect(counter.appends).toBeLessThanOrEqual(2)
   }).pipe(Effect.provide(countingFileSystem(counter)))
+})
+
+// logs.tail flushes before it reads. Under a steady stream of lines (every RPC logs one), each tail used to
+// append the lines that came while it waited for the lock: one append per tail, one after another. A flush
+// now waits only for the lines enqueued before it, so tails that wait together are settled by one append.
+it.live("flushes waiting together are settled by one append, while lines keep coming", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-logcost-"))
+  dirs.push(dir)
+  const file = path.join(dir, "gateway.log")
+  const counter = { appends: 0 }
+  const slowDisk = Layer.effect(FileSystem.FileSystem, Effect.map(FileSystem.FileSystem, (real) => ({
+    ...real,
+    writeFileString: (target: string, data: string, options?: FileSystem.WriteFileStringOptions) =>
+      Effect.zipRight(Effect.sleep("20 millis"), real.writeFileString(target, data, options))
+  }))).pipe(Layer.provide(countingFileSystem(counter)))
+  return Effect.scoped(Effect.gen(function*() {
+    const writer = yield* makeLogWriter({ fileFor: () => file, pruneDir: undefined, maxFileBytes: 1024 * 1024, hostname: "bench", patterns: [], onError: () => Effect.void })
+    // A line every 2 ms for 400 ms (the RPCs' own log lines), and 40 tails within its first 20 ms.
+    const stream = Effect.forEach(Array.from({ length: 200 }, (_, i) => i), (i) =>
+      Effect.zipRight(Effect.sleep("2 millis"), writer.enqueue(0, { level: "info", message: `rpc ${i}` })), { discard: true })
+    const tails = Array.from({ length: 40 }, (_, i) =>
+      Effect.zipRight(Effect.sleep(`${Math.floor(i / 2)} millis`), Effect.zipRight(writer.enqueue(0, { level: "info", message: `tail ${i}` }), writer.flush)))
+    const streaming = yield* Effect.fork(stream)
+    yield* Effect.all(tails, { concurrency: "unbounded" })
+    // Every tail's line was written before its flush returned, and the last tail returned after a handful of
+    // appends (the stream's own lines keep the flusher busy meanwhile), not one append per tail.
+    const appendsWhenTailsReturned = counter.appends
+    const written = fs.readFileSync(file, "utf8")
+    for (let i = 0; i < 40; i++) expect(written).toContain(`tail ${i}"`)
+    expect(appendsWhenTailsReturned).toBeLessThanOrEqual(5)
+    yield* Fiber.join(streaming)
+  })).pipe(Effect.provide(slowDisk))
 })

@@ -7,6 +7,7 @@ import { dropExpired, PairedFile, PendingFile } from "../../domain/pairing/regis
 import type { Outcome } from "../../domain/pairing/transitions.js"
 import { fileTimestamp } from "../../domain/WriteGuard.js"
 import { StateFiles } from "../../services/StateFiles.js"
+import { makeVersionedRead } from "../fs/fileVersion.js"
 import { stateIoError } from "../fs/platformErrors.js"
 import { jsonFileText } from "../../domain/jsonFile.js"
 
@@ -111,11 +112,17 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
         return outcome.result
       }).pipe(writeLock.withPermits(1))
 
+    // Both files as last read and decoded, kept until either changes version: each connect takes a snapshot (or
+    // three), and a storm of connects of known devices changes nothing.
+    const readBoth = makeVersionedRead(
+      [pairedPath, pendingPath],
+      Effect.zip(decodeFile(decodePaired, pairedPath), decodeFile(decodePending, pendingPath))
+    ).pipe(Effect.provideService(FileSystem.FileSystem, fs))
+
     /** A lock-free read (files are replaced atomically); a corrupt file sends it through the lock to be moved aside. */
     const snapshot: Effect.Effect<Snapshot, StateIoError> = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      const paired = yield* decodeFile(decodePaired, pairedPath)
-      const pending = yield* decodeFile(decodePending, pendingPath)
+      const [paired, pending] = yield* readBoth
       if (paired._tag === "Ok" && pending._tag === "Ok") {
         return { paired: paired.value ?? {}, pending: dropExpired(pending.value ?? {}, now), now }
       }

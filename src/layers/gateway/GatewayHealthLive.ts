@@ -7,6 +7,7 @@ import type { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import type { Paths } from "../../services/Paths.js"
 import { healthInput } from "./health.js"
 import { makeProcessSampler } from "./processSample.js"
+import { makeTtlCache } from "./ttlCache.js"
 
 /**
  * Health measured at most once per `healthCacheTtl`: a flood of `health` calls or a connect storm (each
@@ -18,11 +19,14 @@ export const GatewayHealthLive = Layer.scoped(
     const policy = yield* GatewayPolicy
     const context = yield* Effect.context<GatewayRuntime | Paths | FileSystem.FileSystem>()
     const sampleProcess = yield* makeProcessSampler
-    const [input, invalidate] = yield* Effect.cachedInvalidateWithTTL(Effect.provide(healthInput(sampleProcess), context), policy.healthCacheTtl)
+    // The report is cached with its input: every caller within the TTL gets the same object, so its wire
+    // form is encoded and written once (the dispatcher and the frame writer key theirs on it).
+    const measure = Effect.map(Effect.provide(healthInput(sampleProcess), context), (input) => ({ input, report: healthReport(input) }))
+    const cache = yield* makeTtlCache(measure, policy.healthCacheTtl)
     return {
-      input,
-      snapshot: Effect.map(input, healthReport),
-      probe: Effect.map(Effect.zipRight(invalidate, input), healthReport)
+      input: Effect.map(cache.get, (m) => m.input),
+      snapshot: Effect.map(cache.get, (m) => m.report),
+      probe: Effect.map(cache.refresh, (m) => m.report)
     }
   })
 )

@@ -1,9 +1,10 @@
-import { Effect, Either, Schema } from "effect"
+import { Cause, Effect, Either, Exit, Option, ParseResult, Schema } from "effect"
 import { describeParseError } from "../../domain/protocol/describeParseError.js"
 import { PROTOTYPE_KEYS, prototypeKeyPath } from "../../domain/protocol/prototypeKeys.js"
 import { authorize } from "../../domain/protocol/authorize.js"
 import { type GatewayWireError, InvalidRequest, toErrorShape } from "../../domain/protocol/errors.js"
 import type { ErrorShape, RequestFrame } from "../../domain/protocol/frames.js"
+import type { MethodSpec } from "../../domain/protocol/methods.js"
 import { MAX_PARAMS_DEPTH, paramsShape, tooDeepMessage } from "../../domain/protocol/nesting.js"
 import { truncateEcho } from "../../domain/text/truncateEcho.js"
 import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
@@ -18,50 +19,92 @@ export type DispatchResult =
 const MAX_ERROR_MESSAGE_BYTES = 4096
 const boundedMessage = (error: ErrorShape): ErrorShape => ({ ...error, message: truncateEcho(error.message, MAX_ERROR_MESSAGE_BYTES) })
 
+/** What the dispatcher keeps per method spec, built on its first call rather than on every one. */
+interface Codec {
+  readonly decodeParams: (params: unknown) => Either.Either<unknown, ParseResult.ParseError>
+  readonly encodeResult: (result: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
+  /**
+   * Results already encoded, by identity: a handler that answers with the same immutable object again
+   * (health's cached snapshot) is not walked by the schema again.
+   */
+  readonly encoded: WeakMap<object, unknown>
+}
+const codecs = new WeakMap<MethodSpec, Codec>()
+const codecOf = (spec: MethodSpec): Codec => {
+  let codec = codecs.get(spec)
+  if (codec === undefined) {
+    const onExcessProperty = spec.unknownParams === "ignore" ? "ignore" : "error"
+    codec = {
+      decodeParams: Schema.decodeUnknownEither(spec.params, { errors: "all", onExcessProperty }),
+      encodeResult: Schema.encodeUnknown(spec.result),
+      encoded: new WeakMap()
+    }
+    codecs.set(spec, codec)
+  }
+  return codec
+}
+
+const encodeOnce = (codec: Codec, result: unknown) => {
+  if (typeof result !== "object" || result === null) return codec.encodeResult(result)
+  const known = codec.encoded.get(result)
+  if (known !== undefined) return Effect.succeed(known)
+  return Effect.tap(codec.encodeResult(result), (payload) => Effect.sync(() => codec.encoded.set(result, payload)))
+}
+
+const refused = (error: GatewayWireError, unauthorizedRole = false): DispatchResult => ({ ok: false, error: boundedMessage(toErrorShape(error)), unauthorizedRole })
+
+/** Checks the params before any schema sees them, then decodes them: the request's params or why they are refused. */
+const decodeParams = (frame: RequestFrame, codec: Codec, spec: MethodSpec): Either.Either<unknown, InvalidRequest> => {
+  // One pass first: decoding (and later logging) recurses once per level, and a method that ignores
+  // unknown params would drop a prototype key silently instead of refusing it.
+  const shape = paramsShape(frame.params, MAX_PARAMS_DEPTH, PROTOTYPE_KEYS)
+  if (shape === "too-deep") return Either.left(new InvalidRequest({ message: tooDeepMessage(frame.method) }))
+  if (shape === "prototype-key") {
+    // Only now is the path worth building (the depth is known to be bounded, so recursing is safe).
+    const path = prototypeKeyPath(frame.params) ?? "(root)"
+    return Either.left(new InvalidRequest({ message: `invalid ${frame.method} params: ${truncateEcho(path)}: is unexpected` }))
+  }
+  return Either.mapLeft(
+    codec.decodeParams(frame.params ?? {}),
+    (error) => new InvalidRequest({ message: `invalid ${frame.method} params: ${describeParseError(error, spec.params)}` })
+  )
+}
+
+/** A handler's exit as a reply: its typed error as the wire error, a defect as `UNAVAILABLE` (and logged). */
+const settle = (method: string, exit: Exit.Exit<unknown, GatewayWireError>): Effect.Effect<DispatchResult> => {
+  if (Exit.isSuccess(exit)) return Effect.succeed({ ok: true, payload: exit.value })
+  const failure = Cause.failureOption(exit.cause)
+  if (Option.isSome(failure)) return Effect.succeed(refused(failure.value))
+  // Interrupted (the socket closed, the gateway stops): nobody is left to answer.
+  if (Cause.isInterruptedOnly(exit.cause)) return Effect.failCause(exit.cause as Cause.Cause<never>)
+  return Effect.as(
+    Effect.logError("gateway handler defect", exit.cause),
+    { ok: false, error: { code: "UNAVAILABLE", message: `internal error in ${truncateEcho(method)}`, retryable: true }, unauthorizedRole: false }
+  )
+}
+
 /**
  * Authorizes, decodes params, runs the handler and encodes the result. Scope is checked before the
- * handler lookup, so an unknown method answers `missing scope` to callers without admin. Each call is
- * one span, `rpc <method>`.
+ * handler lookup, so an unknown method answers `missing scope` to callers without admin. Everything but
+ * the handler and the result's encoding is plain code: this runs once per request. No span per call:
+ * creating one cost a tenth of a cached `health` call, and the access log line that follows every
+ * call (method, duration, connection, id) says what the span said.
  */
-export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "requestId">) =>
-  Effect.gen(function*() {
-    const registry = yield* MethodRegistry
-    const limiter = yield* AuthRateLimiter
-    const entry = yield* registry.lookup(frame.method)
-    const denied = authorize(context, frame.method, entry?.spec.access)
-    if (denied !== undefined) {
-      return { ok: false, error: toErrorShape(denied.error), unauthorizedRole: denied._tag === "WrongRole" } as const
-    }
-    if (entry === undefined) {
-      return { ok: false, error: toErrorShape(new InvalidRequest({ message: `unknown method: ${truncateEcho(frame.method)}` })), unauthorizedRole: false } as const
-    }
-    const run = Effect.gen(function*() {
-      if (entry.spec.controlPlaneWrite === true) yield* limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)
-      // One pass before any schema sees them: decoding (and later logging) recurses once per level, and a method
-      // that ignores unknown params would drop a prototype key silently instead of refusing it.
-      const shape = paramsShape(frame.params, MAX_PARAMS_DEPTH, PROTOTYPE_KEYS)
-      if (shape === "too-deep") return yield* new InvalidRequest({ message: tooDeepMessage(frame.method) })
-      if (shape === "prototype-key") {
-        // Only now is the path worth building (the depth is known to be bounded, so recursing is safe).
-        const path = prototypeKeyPath(frame.params) ?? "(root)"
-        return yield* new InvalidRequest({ message: `invalid ${frame.method} params: ${truncateEcho(path)}: is unexpected` })
-      }
-      const onExcessProperty = entry.spec.unknownParams === "ignore" ? "ignore" : "error"
-      const params = yield* Either.match(Schema.decodeUnknownEither(entry.spec.params, { errors: "all", onExcessProperty })(frame.params ?? {}), {
-        onLeft: (error) => Effect.fail(new InvalidRequest({ message: `invalid ${frame.method} params: ${describeParseError(error, entry.spec.params)}` })),
-        onRight: (value) => Effect.succeed(value)
+export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "requestId">): Effect.Effect<DispatchResult, never, MethodRegistry | AuthRateLimiter> =>
+  Effect.flatMap(MethodRegistry, (registry) =>
+    Effect.flatMap(registry.lookup(frame.method), (entry) => {
+      const denied = authorize(context, frame.method, entry?.spec.access)
+      if (denied !== undefined) return Effect.succeed(refused(denied.error, denied._tag === "WrongRole"))
+      if (entry === undefined) return Effect.succeed(refused(new InvalidRequest({ message: `unknown method: ${truncateEcho(frame.method)}` })))
+      const codec = codecOf(entry.spec)
+      const run = Effect.suspend(() => {
+        const params = decodeParams(frame, codec, entry.spec)
+        if (Either.isLeft(params)) return Effect.fail(params.left)
+        return Effect.flatMap(entry.handler(params.right, { ...context, requestId: frame.id }), (result) => Effect.orDie(encodeOnce(codec, result)))
       })
-      const result = yield* entry.handler(params, { ...context, requestId: frame.id })
-      return yield* Schema.encodeUnknown(entry.spec.result)(result).pipe(Effect.orDie)
+      const limited = entry.spec.controlPlaneWrite === true
+        ? Effect.zipRight(Effect.flatMap(AuthRateLimiter, (limiter) => limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)), run)
+        : run
+      return Effect.flatMap(Effect.exit(limited), (exit) => settle(frame.method, exit))
     })
-    return yield* run.pipe(
-      Effect.map((payload): DispatchResult => ({ ok: true, payload })),
-      Effect.catchAll((error: GatewayWireError) => Effect.succeed<DispatchResult>({ ok: false, error: boundedMessage(toErrorShape(error)), unauthorizedRole: false })),
-      Effect.catchAllDefect((defect) =>
-        Effect.logError("gateway handler defect", defect).pipe(
-          Effect.as<DispatchResult>({ ok: false, error: { code: "UNAVAILABLE", message: `internal error in ${truncateEcho(frame.method)}`, retryable: true }, unauthorizedRole: false })
-        )
-      )
-    )
-  // Per-request spans skip the definition-site stack capture: it is the same line every time, and this is the hot path.
-  }).pipe(Effect.withSpan(`rpc ${frame.method}`, { attributes: { "rpc.id": frame.id, "rpc.conn": context.connId }, captureStackTrace: false }))
+  )

@@ -1,4 +1,3 @@
-import { Effect } from "effect"
 import type { Socket } from "node:net"
 import type { WebSocket } from "ws"
 
@@ -10,8 +9,11 @@ export interface Outbox {
   readonly sendFragments: (parts: ReadonlyArray<string | Buffer>) => void
   /** Bytes written and not yet taken by the client's TCP stack. */
   readonly bufferedBytes: () => number
-  /** Resumes once the unsent bytes are down to `atMost` (at once if they are), or the socket closed. */
-  readonly awaitDrain: (atMost: number) => Effect.Effect<void>
+  /**
+   * Calls `then` once the unsent bytes are down to `atMost` (at once if they are), or the socket closed.
+   * One wait at a time: a second call while one is pending replaces its callback.
+   */
+  readonly whenDrained: (atMost: number, then: () => void) => void
 }
 
 /**
@@ -20,6 +22,8 @@ export interface Outbox {
  */
 export const makeOutbox = (ws: WebSocket, tcp: Socket): Outbox => {
   let corked = false
+  let listening = false
+  let pendingDrain: (() => void) | undefined
   const uncork = () => {
     corked = false
     tcp.uncork()
@@ -42,21 +46,22 @@ export const makeOutbox = (ws: WebSocket, tcp: Socket): Outbox => {
       parts.forEach((part, index) => ws.send(part, { binary: false, fin: index === parts.length - 1 }))
     },
     bufferedBytes: () => ws.bufferedAmount,
-    awaitDrain: (atMost) =>
-      Effect.async<void>((resume) => {
-        if (ws.bufferedAmount <= atMost || tcp.destroyed) return resume(Effect.void)
-        // 'drain' fires once the socket's whole write buffer is flushed; 'close' ends the wait too.
-        const done = () => {
-          tcp.off("drain", done)
-          tcp.off("close", done)
-          resume(Effect.void)
-        }
-        tcp.on("drain", done)
-        tcp.on("close", done)
-        return Effect.sync(() => {
-          tcp.off("drain", done)
-          tcp.off("close", done)
-        })
-      })
+    whenDrained: (atMost, then) => {
+      if (ws.bufferedAmount <= atMost || tcp.destroyed) return then()
+      pendingDrain = then
+      if (listening) return
+      listening = true
+      // 'drain' fires once the socket's whole write buffer is flushed; 'close' ends the wait too.
+      const done = () => {
+        tcp.off("drain", done)
+        tcp.off("close", done)
+        listening = false
+        const next = pendingDrain
+        pendingDrain = undefined
+        next?.()
+      }
+      tcp.on("drain", done)
+      tcp.on("close", done)
+    }
   }
 }

@@ -23,8 +23,10 @@ import {
   TICK_INTERVAL_MS
 } from "../../domain/protocol/frames.js"
 import { EVENTS } from "../../domain/protocol/methods.js"
+import { isRecord } from "../../domain/isRecord.js"
 import { protocolMismatchLine } from "../../domain/protocol/mismatchLog.js"
 import { scopeSatisfied } from "../../domain/protocol/scopes.js"
+import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
 import { type BusEvent, EventBus } from "../../services/EventBus.js"
 import { GatewayHealth } from "../../services/GatewayHealth.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
@@ -34,12 +36,28 @@ import { Paths } from "../../services/Paths.js"
 import { type AcceptedConnect, runConnect } from "./connect.js"
 import { dispatch } from "./dispatch.js"
 import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
-import { type EventFrame, eventFrame } from "./eventText.js"
+import { eventFrame, type FrameText, responseFrame } from "./frameText.js"
 import { makeOutbox } from "./outbox.js"
 
 // JSON first, then the frame: a text that is not JSON and a JSON value that is no frame get different replies.
-const decodeJson = Schema.decodeEither(Schema.parseJson())
-const decodeInbound = Schema.decodeUnknownEither(InboundFrame)
+/** The frame's JSON value, or undefined when the text is not JSON. */
+const parseJson = (text: string): { readonly value: unknown } | undefined => {
+  try {
+    return { value: JSON.parse(text) }
+  } catch {
+    return undefined
+  }
+}
+const decodeInboundUnion = Schema.decodeUnknownEither(InboundFrame)
+const decodeRequest = Schema.decodeUnknownEither(RequestFrame)
+/** An inbound frame; a request (nearly every frame) is decoded as one, not tried against the union's members. */
+const decodeInbound = (value: unknown): Either.Either<InboundFrame, unknown> => {
+  if (isRecord(value) && value["type"] === "req") {
+    const request = decodeRequest(value)
+    if (Either.isRight(request)) return Either.right({ ...request.right, kind: "request" as const })
+  }
+  return decodeInboundUnion(value)
+}
 const decodeFrameId = Schema.decodeUnknownOption(Schema.Struct({ id: RequestFrame.fields.id }))
 
 /** The client part of connect params, for the protocol-mismatch log line. */
@@ -59,12 +77,6 @@ const peerOf = (req: IncomingMessage): PeerInfo => {
 
 const textOf = (data: RawData): string =>
   Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8")
-
-/** Resumes in the event loop's check phase, after pending I/O has been handled. */
-const nextTurn = Effect.async<void>((resume) => {
-  const timer = setImmediate(() => resume(Effect.void))
-  return Effect.sync(() => clearImmediate(timer))
-})
 
 const EXPECTED_REQUEST = "expected {type:\"req\", id, method, params?}"
 
@@ -100,14 +112,18 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     const connId = randomUUID()
     const nonce = randomUUID()
     const peer = peerOf(req)
-    const phase = yield* Ref.make<"pre" | "connecting" | "ready" | "closed">("pre")
+    // This socket's state, read and written only by its own listeners and fibers (one thread).
+    let phase: "pre" | "connecting" | "ready" | "closed" = "pre"
+    const isClosed = () => phase === "closed"
     const seq = yield* Ref.make(0)
-    // Bounded by flow control: reading stops while too much is queued here (see the 'message' listener).
-    const incoming = yield* Queue.unbounded<{ readonly data: RawData; readonly bytes: number }>()
+    // Frames read and not yet handled: before hello they wait for the handshake fiber, after it for a free
+    // request slot. Bounded by flow control: reading stops while too much is queued (the 'message' listener).
+    const waiting: Array<{ readonly data: RawData; readonly bytes: number }> = []
     let queued = { frames: 0, bytes: 0 }
-    const requests = yield* FiberSet.make<void, never>()
-    // One socket's requests in flight are capped; the next frame waits here (and the socket is not read meanwhile).
-    const slots = yield* Effect.makeSemaphore(flow.maxInFlight)
+    // Requests run as fibers of this socket's scope (interrupted when it closes), started straight from the
+    // listener: no queue hop, no per-request scheduling beyond the handler's own.
+    const runRequest = yield* FiberSet.makeRuntime<MethodRegistry | AuthRateLimiter | GatewayLog>()
+    let running = 0
     const outbox = makeOutbox(ws, req.socket)
     let session: AcceptedConnect | undefined
 
@@ -116,7 +132,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
         if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, truncateCloseReason(reason))
       })
     /** Writes a frame unless the client's unread bytes are past the limit: then drop it (droppable) or close 1008. */
-    const sendText = (text: () => string | EventFrame, droppable = false) =>
+    const sendText = (text: () => string | FrameText, droppable = false) =>
       Effect.suspend(() => {
         if (ws.readyState !== ws.OPEN) return Effect.void
         switch (sendVerdict(outbox.bufferedBytes(), droppable, flow)) {
@@ -140,7 +156,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
 
     const failHandshake = (id: string, error: GatewayWireError) =>
       Effect.gen(function*() {
-        yield* Ref.set(phase, "closed")
+        phase = "closed"
         yield* respondError(id, error)
         const instruction = connectFailureClose(error)
         yield* close(instruction.code, instruction.reason)
@@ -260,16 +276,17 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
 
     const handleConnect = (frame: RequestFrame) =>
       Effect.gen(function*() {
-        yield* Ref.set(phase, "connecting")
+        phase = "connecting"
         const result = yield* runConnect(frame.params, { connId, nonce, peer, localAddresses }).pipe(Effect.either)
         if (result._tag === "Left") {
           if (result.left._tag === "ProtocolMismatch") yield* logProtocolMismatch(frame.params, result.left)
           return yield* failHandshake(frame.id, result.left)
         }
-        if ((yield* Ref.get(phase)) === "closed") return
+        // The handshake may have timed out while the connect was checked.
+        if (isClosed()) return
         const payload = yield* hello(result.right)
         yield* sendRaw({ type: "res", id: frame.id, ok: true, payload })
-        yield* Ref.set(phase, "ready")
+        phase = "ready"
         yield* startSession(result.right)
       })
 
@@ -286,12 +303,10 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           authMethod: accepted.authMethod,
           clientIp: peer.ip,
           clientId: accepted.params.client.id,
-          sendFinal: (outcome) =>
-            sendRaw(outcome.ok ? { type: "res", id: frame.id, ok: true, payload: outcome.payload } : { type: "res", id: frame.id, ok: false, error: outcome.error })
+          sendFinal: (outcome) => sendText(() => responseFrame(frame.id, outcome))
         }).pipe(Effect.ensuring(inFlight.dec))
         const durationMs = (yield* Clock.currentTimeMillis) - started
-        if (result.ok) yield* sendRaw({ type: "res", id: frame.id, ok: true, payload: result.payload })
-        else yield* sendRaw({ type: "res", id: frame.id, ok: false, error: result.error })
+        yield* sendText(() => responseFrame(frame.id, result))
         yield* log.write({
           // A follower's own polling would otherwise fill the log it is reading.
           level: result.ok ? (frame.method === "logs.tail" ? "debug" : "info") : "warn",
@@ -314,51 +329,116 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     const invalidFrame = (id: string, reason: string) =>
       respondError(id, new InvalidRequest({ message: `invalid request frame: ${reason}` }))
 
-    const handleMessage = (data: RawData) =>
+    /** Before hello: the connect request, or why the socket is closed instead. */
+    const handleHandshakeFrame = (data: RawData) =>
       Effect.gen(function*() {
-        const current = yield* Ref.get(phase)
-        if (current === "closed") return
-        if (current !== "ready") {
-          if (current === "connecting") return yield* invalidFrame("invalid", "connect in progress")
-          if (sizeOf(data) > PRE_AUTH_MAX_BYTES) {
-            yield* Ref.set(phase, "closed")
-            return yield* close(1009, "frame too large before connect")
-          }
-          // A binary frame holding JSON is read like a text frame, as the original does.
-          const json = Either.getRight(decodeJson(textOf(data)))
-          const frame = Option.isNone(json) ? undefined : Either.getRight(decodeInbound(json.value))
-          if (Option.isNone(json) || frame === undefined || Option.isNone(frame) || frame.value.kind !== "request") {
-            const id = Option.match(Option.flatMap(json, decodeFrameId), { onNone: () => "invalid", onSome: (f) => f.id })
-            return yield* failHandshake(id, new InvalidRequest({ message: "invalid request frame" }))
-          }
-          if (frame.value.method !== "connect") {
-            return yield* failHandshake(frame.value.id, new InvalidRequest({ message: "invalid handshake: first request must be connect" }))
-          }
-          return yield* handleConnect(frame.value)
+        if (phase === "closed") return
+        if (phase === "connecting") return yield* invalidFrame("invalid", "connect in progress")
+        if (sizeOf(data) > PRE_AUTH_MAX_BYTES) {
+          phase = "closed"
+          return yield* close(1009, "frame too large before connect")
         }
-        // Binary frames are read as text; a frame that is not JSON is dropped unanswered, as the original does.
-        const json = decodeJson(textOf(data))
-        if (Either.isLeft(json)) return
-        const frame = decodeInbound(json.right)
-        if (Either.isLeft(frame)) return yield* invalidFrame("invalid", EXPECTED_REQUEST)
-        if (frame.right.kind === "cancel") return
-        if (frame.right.kind === "other") return yield* invalidFrame(frame.right.id, EXPECTED_REQUEST)
-        if (frame.right.method === "connect") return yield* respondError(frame.right.id, new InvalidRequest({ message: "already connected" }))
-        const accepted = session
-        if (accepted === undefined) return
-        // Replies the client has not drained hold new requests back; then a free slot is needed.
-        if (mustAwaitDrain(outbox.bufferedBytes(), flow)) yield* outbox.awaitDrain(flow.pauseBufferedBytes)
-        yield* slots.take(1)
-        // A FiberSet drops finished fibers; forking each request into the socket scope would keep them all.
-        yield* FiberSet.run(requests, handleRequest(frame.right, accepted).pipe(Effect.ensuring(slots.release(1))))
+        // A binary frame holding JSON is read like a text frame, as the original does.
+        const json = parseJson(textOf(data))
+        const frame = json === undefined ? undefined : Either.getRight(decodeInbound(json.value))
+        if (json === undefined || frame === undefined || Option.isNone(frame) || frame.value.kind !== "request") {
+          const id = Option.match(json === undefined ? Option.none() : decodeFrameId(json.value), { onNone: () => "invalid", onSome: (f) => f.id })
+          return yield* failHandshake(id, new InvalidRequest({ message: "invalid request frame" }))
+        }
+        if (frame.value.method !== "connect") {
+          return yield* failHandshake(frame.value.id, new InvalidRequest({ message: "invalid handshake: first request must be connect" }))
+        }
+        return yield* handleConnect(frame.value)
       })
+
+    /** After hello: one frame, classified in plain code; a request is started as its own fiber. */
+    const startFrame = (data: RawData, accepted: AcceptedConnect) => {
+      // Binary frames are read as text; a frame that is not JSON is dropped unanswered, as the original does.
+      const json = parseJson(textOf(data))
+      if (json === undefined) return
+      const frame = decodeInbound(json.value)
+      const reply = Either.isLeft(frame)
+        ? invalidFrame("invalid", EXPECTED_REQUEST)
+        : frame.right.kind === "cancel"
+        ? undefined
+        : frame.right.kind === "other"
+        ? invalidFrame(frame.right.id, EXPECTED_REQUEST)
+        : frame.right.method === "connect"
+        ? respondError(frame.right.id, new InvalidRequest({ message: "already connected" }))
+        : undefined
+      if (reply !== undefined) return void runRequest(reply)
+      if (Either.isLeft(frame) || frame.right.kind !== "request") return
+      running += 1
+      runRequest(handleRequest(frame.right, accepted).pipe(Effect.ensuring(Effect.sync(requestDone))))
+    }
+
+    // Fairness: after its share of frames in a row a socket lets the event loop run (I/O of other sockets,
+    // new handshakes, /healthz) before starting more.
+    let framesSinceYield = 0
+    let pumping = false
+    let turnPending = false
+    const nextTurnThenPump = () => {
+      if (turnPending) return
+      turnPending = true
+      setImmediate(() => {
+        turnPending = false
+        framesSinceYield = 0
+        pump()
+      })
+    }
+    /** Starts waiting frames while a request slot is free and the client keeps up with its replies. */
+    const pump = (): void => {
+      const accepted = session
+      // Re-entered when a request finishes synchronously: the running loop below picks up the free slot.
+      // Frames that arrive while this socket waits for its next turn wait with the others.
+      if (pumping || turnPending || phase !== "ready" || accepted === undefined) return
+      pumping = true
+      try {
+        while (waiting.length > 0 && running < flow.maxInFlight && phase === "ready") {
+          // Replies the client has not drained hold new requests back.
+          if (mustAwaitDrain(outbox.bufferedBytes(), flow)) return outbox.whenDrained(flow.pauseBufferedBytes, pump)
+          if (mustYieldTurn(++framesSinceYield, flow)) return nextTurnThenPump()
+          const m = waiting.shift()!
+          queued = { frames: queued.frames - 1, bytes: queued.bytes - m.bytes }
+          if (ws.isPaused && shouldResumeReading(queued, flow)) ws.resume()
+          startFrame(m.data, accepted)
+        }
+      } finally {
+        pumping = false
+      }
+    }
+    function requestDone() {
+      running -= 1
+      pump()
+    }
+
+    // Before hello, frames are handled one at a time, in arrival order, by the handshake fiber below.
+    let wakeHandshake: (() => void) | undefined
+    const nextHandshakeFrame = Effect.async<{ readonly data: RawData; readonly bytes: number }>((resume) => {
+      const take = () => {
+        const m = waiting.shift()!
+        queued = { frames: queued.frames - 1, bytes: queued.bytes - m.bytes }
+        if (ws.isPaused && shouldResumeReading(queued, flow)) ws.resume()
+        resume(Effect.succeed(m))
+      }
+      if (waiting.length > 0) return take()
+      wakeHandshake = () => {
+        wakeHandshake = undefined
+        take()
+      }
+      return Effect.sync(() => {
+        wakeHandshake = undefined
+      })
+    })
 
     const closed = yield* Deferred.make<void>()
     ws.on("message", (data) => {
       const bytes = sizeOf(data)
+      waiting.push({ data, bytes })
       queued = { frames: queued.frames + 1, bytes: queued.bytes + bytes }
       if (!ws.isPaused && shouldPauseReading(queued, flow)) ws.pause()
-      Queue.unsafeOffer(incoming, { data, bytes })
+      if (phase === "ready") pump()
+      else wakeHandshake?.()
     })
     ws.once("close", () => {
       Deferred.unsafeDone(closed, Exit.void)
@@ -369,7 +449,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     // Released last, whatever ended the socket: the forked fibers below are interrupted first.
     yield* Effect.addFinalizer(() =>
       Effect.gen(function*() {
-        yield* Ref.set(phase, "closed")
+        phase = "closed"
         if (session !== undefined) yield* runtime.removeSession(connId)
         yield* Effect.sync(() => {
           ws.removeAllListeners("message")
@@ -379,25 +459,19 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     )
 
     yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: yield* Clock.currentTimeMillis, capabilities: [...SERVER_CAPABILITIES] } })
-    // Messages are handled one at a time in arrival order; requests after hello fork their own fibers.
-    // Fairness: after its share of frames in a row a socket lets the event loop run (I/O of other sockets,
-    // new handshakes, /healthz); fibers alone would keep it in microtasks.
-    let framesSinceYield = 0
-    const next = Effect.gen(function*() {
-      if (mustYieldTurn(++framesSinceYield, flow)) {
-        framesSinceYield = 0
-        yield* nextTurn
-      }
-      const m = yield* Queue.take(incoming)
-      queued = { frames: queued.frames - 1, bytes: queued.bytes - m.bytes }
-      if (ws.isPaused && shouldResumeReading(queued, flow)) ws.resume()
-      return m
-    })
-    yield* Effect.forkIn(Effect.forever(Effect.flatMap(next, (m) => handleMessage(m.data))), scope)
+    // The handshake: frames one at a time until hello; the frames that came meanwhile are then requests.
+    yield* Effect.forkIn(
+      Effect.gen(function*() {
+        while (phase === "pre" || phase === "connecting") yield* handleHandshakeFrame((yield* nextHandshakeFrame).data)
+        yield* Effect.sync(pump)
+      }),
+      scope
+    )
     yield* Effect.forkIn(
       Effect.sleep(policy.handshakeTimeout).pipe(
-        Effect.zipRight(Ref.get(phase)),
-        Effect.flatMap((p) => (p === "pre" || p === "connecting" ? Effect.zipRight(Ref.set(phase, "closed"), close(1000, "handshake timeout")) : Effect.void))
+        Effect.flatMap(() => (phase === "pre" || phase === "connecting" ? Effect.zipRight(Effect.sync(() => {
+          phase = "closed"
+        }), close(1000, "handshake timeout")) : Effect.void))
       ),
       scope
     )

@@ -15,6 +15,9 @@ export interface TailPage {
   readonly key: string | undefined
 }
 
+// The first window read from the end of the file for a page without a cursor.
+const TAIL_FIRST_WINDOW_BYTES = 16 * 1024
+
 /** The page of a missing or unreadable file. */
 export const emptyPage: TailPage = { cursor: 0, size: 0, lines: [], truncated: false, reset: false, key: undefined }
 
@@ -92,19 +95,26 @@ export const readTailPage = (file: string, request: TailRequest, rotations: numb
     const { limit, maxBytes } = request
 
     if (request.cursor === undefined) {
-      // The newest lines: the last `limit` complete lines within the last `maxBytes` bytes.
-      const start = Math.max(0, size - maxBytes)
-      const { body, midLine } = yield* readChunk(handle, start, size)
-      const scanned = scanLines(body, midLine)
-      const kept = scanned.lines.slice(-limit)
-      return {
-        cursor: start + scanned.consumed,
-        size,
-        lines: kept.map((entry) => entry.line),
-        truncated: start > 0 || scanned.lines.length > limit,
-        reset: false,
-        key
-      } satisfies TailPage
+      // The newest lines: the last `limit` complete lines within the last `maxBytes` bytes. Read from the end
+      // in a window that grows until it holds more than `limit` lines (or is `maxBytes`), not `maxBytes` at
+      // once: a follower asking for 20 lines would otherwise read and split 250 KB per call.
+      let window = Math.min(maxBytes, Math.max(TAIL_FIRST_WINDOW_BYTES, limit * 512))
+      for (;;) {
+        const start = Math.max(0, size - window)
+        const { body, midLine } = yield* readChunk(handle, start, size)
+        const scanned = scanLines(body, midLine)
+        if (scanned.lines.length > limit || start === 0 || start <= size - maxBytes) {
+          return {
+            cursor: start + scanned.consumed,
+            size,
+            lines: scanned.lines.slice(-limit).map((entry) => entry.line),
+            truncated: start > 0 || scanned.lines.length > limit,
+            reset: false,
+            key
+          } satisfies TailPage
+        }
+        window = Math.min(maxBytes, window * 4)
+      }
     }
 
     // Lines appended since the cursor, oldest first, so the caller can page forward without gaps.

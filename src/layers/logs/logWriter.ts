@@ -1,5 +1,5 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Clock, Effect, Queue, Ref, type Scope } from "effect"
+import { Clock, Deferred, Effect, Exit, FiberId, Queue, Ref, type Scope } from "effect"
 import { Buffer } from "node:buffer"
 import * as path from "node:path"
 import type { StateIoError } from "../../domain/errors.js"
@@ -72,11 +72,27 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
     let buffered: Array<{ readonly millis: number; readonly line: string }> = []
     let bufferedBytes = 0
     let dropped = 0
+    // Lines handed to the writer, and lines of those written (or given up on). A flush waits for the lines
+    // enqueued before it, woken when the flusher has written them: callers that flush at once share its
+    // appends, and none waits behind the flusher's next batches.
+    let enqueued = 0
+    let settled = 0
+    let waiting: Array<{ readonly target: number; readonly done: Deferred.Deferred<void> }> = []
+    const settle = (upTo: number) => {
+      settled = Math.max(settled, upTo)
+      const due = waiting.filter((w) => w.target <= settled)
+      if (due.length === 0) return
+      waiting = waiting.filter((w) => w.target > settled)
+      for (const w of due) Deferred.unsafeDone(w.done, Exit.void)
+    }
     const wake = yield* Queue.sliding<void>(1)
 
-    const flush = lock.withPermits(1)(Effect.gen(function*() {
-      while (buffered.length > 0 || dropped > 0) {
+    // Writes batches until the lines up to `target` are out: under a steady stream of new lines, looping until
+    // the buffer is empty would keep a flushing caller (logs.tail) here for as long as the stream lasts.
+    const writeBuffered = (target: number) => Effect.gen(function*() {
+      while (settled < target && (buffered.length > 0 || dropped > 0)) {
         const batch = buffered
+        const upTo = enqueued
         buffered = []
         bufferedBytes = 0
         if (dropped > 0) {
@@ -109,16 +125,35 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
           if (first !== undefined && chunk !== "") yield* appendLocked(first.millis, chunk)
           start = end
         }
+        settle(upTo)
       }
-    }).pipe(Effect.catchTag("StateIoError", settings.onError), Effect.uninterruptible, Effect.withSpan("GatewayLog.flush")))
+    })
+    /** Writes what was enqueued until now (the flusher's job, and the finalizer's). */
+    const writeNow = Effect.suspend(() => {
+      const target = enqueued
+      return lock.withPermits(1)(writeBuffered(target).pipe(
+        // A failed append gives its lines up (onError says so); flushes waiting for them are released.
+        Effect.catchTag("StateIoError", (error) => Effect.zipRight(Effect.sync(() => settle(target)), settings.onError(error)))
+      ))
+    }).pipe(Effect.uninterruptible)
 
-    yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Queue.take(wake), flush)))
+    const flush = Effect.suspend(() => {
+      const target = enqueued
+      if (settled >= target) return Effect.void
+      const done = Deferred.unsafeMake<void>(FiberId.none)
+      waiting.push({ target, done })
+      Queue.unsafeOffer(wake, undefined)
+      return Deferred.await(done)
+    }).pipe(Effect.withSpan("GatewayLog.flush"))
+
+    yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Queue.take(wake), writeNow)))
     // Whatever is still buffered when the gateway stops is written before the layer closes.
-    yield* Effect.addFinalizer(() => flush)
+    yield* Effect.addFinalizer(() => writeNow)
 
     const enqueue = (millis: number, record: LogRecord) =>
       Effect.sync(() => {
         const line = `${formatRecord(record, new Date(millis), settings.hostname, settings.patterns)}\n`
+        enqueued += 1
         if (bufferedBytes + line.length > MAX_BUFFERED_BYTES) {
           dropped += 1
         } else {

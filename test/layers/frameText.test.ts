@@ -1,7 +1,7 @@
 import { afterEach, expect, it, vi } from "@effect/vitest"
 import type * as http from "node:http"
 import { WebSocket, WebSocketServer } from "ws"
-import { eventFrame, eventFrameText } from "../../src/layers/gateway/eventText.js"
+import { eventFrame, eventFrameText } from "../../src/layers/gateway/frameText.js"
 import { makeOutbox } from "../../src/layers/gateway/outbox.js"
 
 afterEach(() => {
