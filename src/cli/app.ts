@@ -30,6 +30,7 @@ import { nodesCommand } from "./commands/nodes.js"
 import { frontDoor } from "./frontDoor.js"
 import { type CliError, renderError } from "./render.js"
 import { splitRootOptions } from "./rootOptions.js"
+import { expandVariadicOptions } from "./variadicOptions.js"
 
 /** The whole command tree. */
 export const rootCommand = Command.make("openclaw").pipe(
@@ -51,8 +52,10 @@ const stderrLogger = Logger.make(({ logLevel, message }) => {
  * print and map to their code, never throw. The services come from the caller: `CliLive` on the real
  * host, test layers in tests.
  */
-export const runCli = (argv: ReadonlyArray<string>) =>
-  Effect.flatMap(frontDoor(rootCommand.descriptor, argv.slice(2)), (answered) => (answered !== undefined ? Effect.succeed(answered) : runTree(argv)))
+export const runCli = (rawArgv: ReadonlyArray<string>) => {
+  const argv = [...rawArgv.slice(0, 2), ...expandVariadicOptions(rawArgv.slice(2))]
+  return Effect.flatMap(frontDoor(rootCommand.descriptor, argv.slice(2)), (answered) => (answered !== undefined ? Effect.succeed(answered) : runTree(argv)))
+}
 
 /** Prints a typed failure as a person reads it and returns its exit code. */
 const reportError = (error: CliError) => {

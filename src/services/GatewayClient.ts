@@ -46,9 +46,13 @@ export interface GatewayConnection {
   readonly hello: HelloOk
   /** `expectFinal`: for two-phase methods (`agent`), skip the `accepted` answer and resolve with the final one. */
   readonly request: (method: string, params: unknown, timeoutMs?: number, options?: { readonly expectFinal?: boolean }) => Effect.Effect<unknown, GatewayClientError>
+  /** `request` with the result decoded against the method's schema, on this one connection. */
+  readonly call: <P, R>(spec: MethodSpec<P, R>, params: P, timeoutMs?: number) => Effect.Effect<R, GatewayClientError>
   readonly events: Queue.Dequeue<EventFrame>
   /** Completes when the socket has closed (a long-lived client, like the node host, reconnects then). */
   readonly closed?: Effect.Effect<void>
+  /** The device identity this connection signed with (none for an identity-less probe). */
+  readonly deviceId?: string | undefined
 }
 
 /** The CLI's side of the protocol: device identity, credentials, the connect handshake, calls. */

@@ -8,6 +8,7 @@ import { isTrustedEndpoint, resolveClientTarget } from "../../domain/protocol/cl
 import { payloadV3 } from "../../domain/protocol/deviceAuth.js"
 import { isRecord } from "../../domain/isRecord.js"
 import { type ErrorShape, type EventFrame, HelloOk, PROTOCOL_VERSION, ServerFrame } from "../../domain/protocol/frames.js"
+import type { MethodSpec } from "../../domain/protocol/methods.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { type ConnectOptions, GatewayClient, type GatewayConnection } from "../../services/GatewayClient.js"
 import { Host } from "../../services/Host.js"
@@ -192,7 +193,11 @@ const openConnection = (attempt: Attempt) =>
       ...(device === undefined ? {} : { device })
     })
     const hello = yield* decodeHello(payload).pipe(Effect.mapError((error) => resultInvalid("connect", error)))
-    return { url: attempt.url, hello, request, events, closed: Deferred.await(closed) } satisfies GatewayConnection
+    // Decoded as `GatewayClient.call` decodes: unknown fields kept, missing or mistyped ones fail.
+    const call = <P, R>(spec: MethodSpec<P, R>, params: P, timeoutMs?: number) =>
+      Effect.flatMap(request(spec.name, params, timeoutMs), (payload) =>
+        Schema.decodeUnknown(spec.result, { onExcessProperty: "preserve" })(payload).pipe(Effect.mapError((error) => resultInvalid(spec.name, error))))
+    return { url: attempt.url, hello, request, call, events, deviceId: attempt.identity?.deviceId, closed: Deferred.await(closed) } satisfies GatewayConnection
   })
 
 /** The live client: identity and tokens in the state dir, credentials from flags, env and config. */

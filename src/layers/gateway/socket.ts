@@ -18,6 +18,7 @@ import {
   ConnectClient,
   InboundFrame,
   RequestFrame,
+  MODEL_CATALOG_SNAPSHOT,
   SERVER_CAPABILITIES,
   TICK_INTERVAL_MS
 } from "../../domain/protocol/frames.js"
@@ -34,6 +35,7 @@ import { MethodRegistry } from "../../services/MethodRegistry.js"
 import { Paths } from "../../services/Paths.js"
 import { type AcceptedConnect, runConnect } from "./connect.js"
 import { dispatch } from "./dispatch.js"
+import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
 import { eventFrame, type FrameText, responseFrame } from "./frameText.js"
 import { makeOutbox } from "./outbox.js"
 
@@ -249,6 +251,29 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           scope
         )
         yield* sendEvent({ event: "health", payload: yield* health.snapshot, droppable: true, stateVersion: yield* runtime.stateVersion })
+        yield* modelSnapshot(accepted)
+      })
+
+    // The original's `models.snapshot`: a Control UI that advertises the capability and names a scope gets
+    // the configured model catalog once, through an ordinary `models.list` call (its scope checks apply).
+    const modelSnapshot = (accepted: AcceptedConnect) =>
+      Effect.gen(function*() {
+        const requested = accepted.params.modelCatalog
+        const params = accepted.params
+        if (requested === undefined || params.client.id !== "openclaw-control-ui" || !(params.caps ?? []).includes(MODEL_CATALOG_SNAPSHOT)) return
+        if ((yield* registry.lookup("models.list")) === undefined) return
+        // A named session is the scope as asked; otherwise the agent asked for (only main exists here).
+        const scope = requested.sessionKey !== undefined ? requested : { agentId: DEFAULT_AGENT_ID }
+        const result = yield* dispatch({ type: "req", id: `catalog:${connId}`, method: "models.list", params: { ...scope, view: "configured" } }, {
+          connId,
+          role: accepted.role,
+          scopes: accepted.scopes,
+          deviceId: accepted.deviceId,
+          authMethod: accepted.authMethod,
+          clientIp: peer.ip,
+          clientId: params.client.id
+        })
+        if (result.ok) yield* sendEvent({ event: "models.snapshot", payload: { target: requested, scope, catalog: result.payload } })
       })
 
     const handleConnect = (frame: RequestFrame) =>
