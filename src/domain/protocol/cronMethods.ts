@@ -79,21 +79,8 @@ export const CronAddParams = Schema.Struct({
 })
 export type CronAddParams = typeof CronAddParams.Type
 
-export const CronJobPatchParams = Schema.Struct({
-  name: opt(Id),
-  schedule: opt(CronSchedule),
-  payload: opt(CronPayload),
-  sessionTarget: opt(SessionTarget),
-  wakeMode: opt(Schema.Literal("now", "next-heartbeat")),
-  delivery: opt(CronDelivery),
-  failureAlert: opt(FailureAlert),
-  agentId: opt(Schema.String),
-  sessionKey: opt(Schema.String),
-  description: opt(Schema.String),
-  displayName: opt(Schema.String),
-  enabled: opt(Schema.Boolean),
-  deleteAfterRun: opt(Schema.Boolean)
-})
+/** `cron.update` patch: any field of a job definition but its declaration key, each optional. */
+export const CronJobPatchParams = CronAddParams.pipe(Schema.omit("declarationKey"), Schema.partialWith({ exact: true }))
 
 export const CronUpdateParams = Schema.Struct({ id: opt(Id), jobId: opt(Id), patch: CronJobPatchParams })
 export const CronIdParams = Schema.Struct({ id: opt(Id), jobId: opt(Id) })

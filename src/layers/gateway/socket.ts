@@ -264,15 +264,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
         if ((yield* registry.lookup("models.list")) === undefined) return
         // A named session is the scope as asked; otherwise the agent asked for (only main exists here).
         const scope = requested.sessionKey !== undefined ? requested : { agentId: DEFAULT_AGENT_ID }
-        const result = yield* dispatch({ type: "req", id: `catalog:${connId}`, method: "models.list", params: { ...scope, view: "configured" } }, {
-          connId,
-          role: accepted.role,
-          scopes: accepted.scopes,
-          deviceId: accepted.deviceId,
-          authMethod: accepted.authMethod,
-          clientIp: peer.ip,
-          clientId: params.client.id
-        })
+        const result = yield* dispatch({ type: "req", id: `catalog:${connId}`, method: "models.list", params: { ...scope, view: "configured" } }, callerOf(accepted))
         if (result.ok) yield* sendEvent({ event: "models.snapshot", payload: { target: requested, scope, catalog: result.payload } })
       })
 
@@ -292,21 +284,25 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
         yield* startSession(result.right)
       })
 
+    /** Who is calling, as the dispatcher sees every request of this socket. */
+    const callerOf = (accepted: AcceptedConnect) => ({
+      connId,
+      role: accepted.role,
+      scopes: accepted.scopes,
+      deviceId: accepted.deviceId,
+      authMethod: accepted.authMethod,
+      clientIp: peer.ip,
+      clientId: accepted.params.client.id
+    })
+
     let unauthorizedCalls = 0
     const handleRequest = (frame: RequestFrame, accepted: AcceptedConnect) =>
       Effect.gen(function*() {
         const started = yield* Clock.currentTimeMillis
         yield* inFlight.inc
-        const result = yield* dispatch(frame, {
-          connId,
-          role: accepted.role,
-          scopes: accepted.scopes,
-          deviceId: accepted.deviceId,
-          authMethod: accepted.authMethod,
-          clientIp: peer.ip,
-          clientId: accepted.params.client.id,
-          sendFinal: (outcome) => sendText(() => responseFrame(frame.id, outcome))
-        }).pipe(Effect.ensuring(inFlight.dec))
+        const result = yield* dispatch(frame, { ...callerOf(accepted), sendFinal: (outcome) => sendText(() => responseFrame(frame.id, outcome)) }).pipe(
+          Effect.ensuring(inFlight.dec)
+        )
         const durationMs = (yield* Clock.currentTimeMillis) - started
         yield* sendText(() => responseFrame(frame.id, result))
         yield* log.write({
