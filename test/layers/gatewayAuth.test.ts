@@ -3,7 +3,7 @@ import { checkTrustedProxy } from "../../src/domain/auth/locality.js"
 import { resolveGatewayAuth } from "../../src/domain/auth/resolveAuth.js"
 import { generateDeviceKeyPair } from "../../src/layers/crypto/ed25519.js"
 import { startGateway, type RunningGateway } from "../support/gatewayHarness.js"
-import { type ConnectInput, connectRaw } from "../support/rawClient.js"
+import { call, type ConnectInput, connectRaw } from "../support/rawClient.js"
 
 const TOKEN = "auth-test-token-0123456789"
 const PASSWORD = "auth-test-password-0123"
@@ -217,13 +217,26 @@ describe("proxies", () => {
       expect(r.payload.snapshot.authMode).toBe("trusted-proxy")
     })
 
-    it("with a device, the proxied user pairs and gets its scopes", async () => {
-      const r = await attempt(gw(), { device: generateDeviceKeyPair(), scopes: ["operator.read"] }, via({ "x-forwarded-user": "alice", "x-forwarded-proto": "https" }))
+    // A proxied client is remote however the proxy reaches us: its new device waits for an operator's approval
+    // (the original auto-approves here only with trustedProxy.deviceAutoApprove, which this version does not run).
+    const pairThroughProxy = async (device: ReturnType<typeof generateDeviceKeyPair>, scopes: ReadonlyArray<string>) => {
+      const first = await attempt(gw(), { device, scopes: [...scopes] }, via({ "x-forwarded-user": "alice", "x-forwarded-proto": "https" }))
+      expect(first.error?.details).toMatchObject({ code: "PAIRING_REQUIRED" })
+      const admin = await connectRaw(gw().url, { password: PASSWORD, device: null })
+      expect(await call(admin.client, "device.pair.approve", { requestId: first.error?.details?.requestId })).toMatchObject({ ok: true })
+      admin.client.close()
+    }
+
+    it("with a device, the proxied user's new device waits for approval, then gets its scopes", async () => {
+      const device = generateDeviceKeyPair()
+      await pairThroughProxy(device, ["operator.read"])
+      const r = await attempt(gw(), { device, scopes: ["operator.read"] }, via({ "x-forwarded-user": "alice", "x-forwarded-proto": "https" }))
       expect(r.payload.auth.scopes).toEqual(["operator.read"])
     })
 
     it("x-openclaw-scopes from the proxy caps the session's scopes (the device keeps its grant)", async () => {
       const device = generateDeviceKeyPair()
+      await pairThroughProxy(device, ["operator.read", "operator.write"])
       const capped = await attempt(gw(), { device, scopes: ["operator.read", "operator.write"] }, via({ "x-forwarded-user": "alice", "x-forwarded-proto": "https", "x-openclaw-scopes": "operator.read" }))
       expect(capped.payload.auth.scopes).toEqual(["operator.read"])
       const none = await attempt(gw(), { device, scopes: ["operator.read", "operator.write"] }, via({ "x-forwarded-user": "alice", "x-forwarded-proto": "https", "x-openclaw-scopes": "" }))

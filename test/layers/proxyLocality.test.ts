@@ -23,6 +23,16 @@ describe("behind gateway.trustedProxies, a forged X-Forwarded-For hop does not m
     local.client.close()
   })
 
+  it("a new device of a remote client behind the proxy, with the shared token, waits for approval (the proxy being on loopback does not make it local)", async () => {
+    const remote = await connectRaw(gw.url, { token: TOKEN, scopes: ["operator.read"] }, { headers: { "x-forwarded-for": "203.0.113.60" } })
+    expect(remote.response.ok).toBe(false)
+    expect(remote.response.error?.details).toMatchObject({ code: "PAIRING_REQUIRED" })
+    // A client on the proxy's own host is local: paired silently.
+    const local = await connectRaw(gw.url, { token: TOKEN, scopes: ["operator.read"] }, { headers: { "x-forwarded-for": "127.0.0.1" } })
+    expect(local.response.ok).toBe(true)
+    local.client.close()
+  })
+
   it("a loopback Origin through the forged hop is not accepted as local", async () => {
     const origin = `http://127.0.0.1:${gw.port}`
     const forged = await connectRaw(gw.url, { token: TOKEN, device: null }, { origin, headers: { "x-forwarded-for": "127.0.0.1, 203.0.113.50" } })

@@ -218,7 +218,9 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     }
 
     // (7) device-less policy
-    const sharedOverLoopback = isLoopbackAddress(peer.ip) && authMethod !== "device-token"
+    // The client's address, not the socket's: behind a trusted proxy on this host the socket is loopback
+    // while the client may be anywhere (it would otherwise be paired silently with the shared secret).
+    const sharedOverLoopback = isLoopbackAddress(clientIp) && authMethod !== "device-token"
     if (deviceId === undefined) {
       const backendHelper = params.client.id === "gateway-client" && params.client.mode === "backend" && localDirect
       if (role !== "operator" && !backendHelper) {
