@@ -20,6 +20,8 @@ export interface Inbound {
   readonly wasMentioned?: boolean | undefined
   /** The message replies to the bot. */
   readonly replyToBot?: boolean | undefined
+  /** The `groups` keys this message matches, most specific first (Discord: guild/channel); default the conversation id. */
+  readonly groupKeys?: ReadonlyArray<string> | undefined
   readonly ts: number
 }
 
@@ -86,6 +88,8 @@ export interface ChannelPlugin {
   readonly startAccount: (account: ChannelAccount, runtime: AccountRuntime) => Effect.Effect<void, never, Scope.Scope>
   /** Listed in `channels status` only once it has seen traffic (web chat: the gateway's own `chat.*` methods). */
   readonly hiddenUntilActive?: boolean | undefined
+  /** Log wording: what a group is called (`guild`) and the field naming the conversation (`channelId`); default `group`, `chatId`. */
+  readonly logNames?: { readonly group: string; readonly conversationField: string } | undefined
   /** The bot's id for log lines (`botId=`), once known. */
   readonly botId?: ((accountId: string) => string | undefined) | undefined
 }

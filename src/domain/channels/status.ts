@@ -31,6 +31,8 @@ export const AccountSnapshot = Schema.Struct({
   tokenSource: opt(Schema.String),
   tokenStatus: opt(Schema.String),
   botUsername: opt(Schema.String),
+  /** Gateway intents the platform grants (Discord: the Message Content intent, `enabled|limited|disabled`). */
+  intents: opt(Schema.Struct({ content: Schema.String })),
   dmPolicy: opt(Schema.String),
   allowUnmentionedGroups: opt(Schema.Boolean),
   probe: opt(ProbeResult),
@@ -97,6 +99,7 @@ export const accountStatusLine = (label: string, a: AccountSnapshot, nowMs: numb
   if (a.mode !== undefined) bits.push(`mode:${a.mode}`)
   if (a.botUsername !== undefined) bits.push(`bot:@${a.botUsername}`)
   if (a.tokenSource !== undefined && a.tokenSource !== "none") bits.push(`token:***${a.tokenStatus === "unavailable" ? " (unavailable)" : ""}`)
+  if (a.intents !== undefined) bits.push(`intents:content=${a.intents.content}`)
   if (a.allowUnmentionedGroups === true) bits.push("groups:unmentioned")
   const health = healthStateOf(a)
   if (health !== undefined) bits.push(`health:${health}`)
@@ -119,6 +122,9 @@ export const accountIssues = (channel: string, a: AccountSnapshot): ReadonlyArra
   }
   if (a.enabled && !a.configured) {
     issues.push({ ...base, kind: "config", message: "Channel is enabled but has no credentials.", fix: `set channels.${channel}.botToken (or tokenFile / TELEGRAM_BOT_TOKEN), then restart the gateway` })
+  }
+  if (a.intents?.content === "disabled") {
+    issues.push({ ...base, kind: "intent", message: "Message Content Intent is disabled; guild messages arrive without text.", fix: "enable Message Content Intent in the Developer Portal (Bot → Privileged Gateway Intents), then restart the gateway" })
   }
   if (a.probe !== undefined && !a.probe.ok) {
     const unauthorized = a.probe.status === 401

@@ -156,7 +156,9 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
           text: message.text,
           nativeMention: message.wasMentioned,
           replyToBot: message.replyToBot,
-          canDetectMention: true
+          canDetectMention: true,
+          groupKeys: message.groupKeys,
+          groupNoun: entry.plugin.logNames?.group
         }
         const botId = entry.plugin.botId?.(message.accountId) ?? "unknown"
         let decision = decideAccess({ access: entry.account.access, facts, approved: [], patterns, botId })
@@ -173,7 +175,8 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
             if (decision.reason === "no-mention") {
               const key = sessionKeyFor(DEFAULT_AGENT_ID, message)
               pendingHistory.set(key, appendPending(pendingHistory.get(key) ?? [], { sender: senderLabel(message), text: message.text }, entry.account.historyLimit ?? DEFAULT_GROUP_HISTORY_LIMIT))
-              yield* channelLog(entry, "info", `${message.channel}: skipping group message`, { chatId: message.conversationId, reason: "no-mention" })
+              const names = entry.plugin.logNames ?? { group: "group", conversationField: "chatId" }
+              yield* channelLog(entry, "info", `${message.channel}: skipping ${names.group} message`, { [names.conversationField]: message.conversationId, reason: "no-mention" })
             }
             return yield* onHandled
           }
