@@ -105,6 +105,7 @@ export const startFakeDiscord = async (token: string, options: { readonly heartb
     if (request.method === "GET" && path === "/gateway/bot") return sendJson(res, 200, { url: wsUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } })
     if (request.method === "GET" && path === "/users/@me") return sendJson(res, 200, { id: bot.id, username: bot.username, bot: true })
     if (request.method === "GET" && path === "/oauth2/applications/@me") return sendJson(res, 200, { id: "770000000000000001", name: "claw", flags: options.appFlags ?? (1 << 19) })
+    if (request.method === "POST" && path === "/users/@me/channels") return sendJson(res, 200, { id: `7${request.body?.recipient_id}`, type: 1 })
     const send = /^\/channels\/(\d+)\/messages$/.exec(path)
     if (request.method === "POST" && send !== null) {
       if (state.limited > 0) {
