@@ -1,6 +1,6 @@
 import { Context, type Effect, type Scope } from "effect"
 import type { AccountAccess } from "../domain/channels/access.js"
-import type { AccountSnapshot, ProbeResult } from "../domain/channels/status.js"
+import type { AccountSnapshot, CredentialHints, ProbeResult } from "../domain/channels/status.js"
 import type { OpenClawConfig } from "../domain/config/ConfigSchema.js"
 
 /** One inbound message as a channel hands it to the core (spec 2.6 `Inbound`). */
@@ -88,6 +88,8 @@ export interface ChannelPlugin {
   readonly startAccount: (account: ChannelAccount, runtime: AccountRuntime) => Effect.Effect<void, never, Scope.Scope>
   /** Listed in `channels status` only once it has seen traffic (web chat: the gateway's own `chat.*` methods). */
   readonly hiddenUntilActive?: boolean | undefined
+  /** The fixes `channels status` names for missing or refused credentials (default: Telegram's bot token). */
+  readonly credentialHints?: CredentialHints | undefined
   /** Log wording: what a group is called (`guild`) and the field naming the conversation (`channelId`); default `group`, `chatId`. */
   readonly logNames?: { readonly group: string; readonly conversationField: string } | undefined
   /** The bot's id for log lines (`botId=`), once known. */

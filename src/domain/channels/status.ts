@@ -111,7 +111,20 @@ export const accountStatusLine = (label: string, a: AccountSnapshot, nowMs: numb
 }
 
 /** The warnings (`statusIssues`) an account earns, each with its fix. */
-export const accountIssues = (channel: string, a: AccountSnapshot): ReadonlyArray<StatusIssue> => {
+/** What a channel tells its users to do about credentials (default: Telegram's). */
+export interface CredentialHints {
+  /** The fix when an enabled account has no credentials. */
+  readonly missing: string
+  /** The fix when the platform refuses the credentials (401). */
+  readonly revoked: (accountId: string) => string
+}
+
+export const telegramCredentialHints = (channel: string): CredentialHints => ({
+  missing: `set channels.${channel}.botToken (or tokenFile / TELEGRAM_BOT_TOKEN), then restart the gateway`,
+  revoked: (accountId) => `the bot token was revoked or is wrong: get a new one from @BotFather, then run: openclaw channels add --channel ${channel}${accountId === "default" ? "" : ` --account ${accountId}`} --token <token>`
+})
+
+export const accountIssues = (channel: string, a: AccountSnapshot, hints: CredentialHints = telegramCredentialHints(channel)): ReadonlyArray<StatusIssue> => {
   const issues: Array<StatusIssue> = []
   const base = { channel, accountId: a.accountId, kind: "runtime" }
   if (a.enabled && a.configured && !a.running) {
@@ -121,7 +134,7 @@ export const accountIssues = (channel: string, a: AccountSnapshot): ReadonlyArra
     issues.push({ ...base, message: "Channel reports running, but the runtime is disconnected.", fix: "restart the channel or gateway" })
   }
   if (a.enabled && !a.configured) {
-    issues.push({ ...base, kind: "config", message: "Channel is enabled but has no credentials.", fix: `set channels.${channel}.botToken (or tokenFile / TELEGRAM_BOT_TOKEN), then restart the gateway` })
+    issues.push({ ...base, kind: "config", message: "Channel is enabled but has no credentials.", fix: hints.missing })
   }
   if (a.intents?.content === "disabled") {
     issues.push({ ...base, kind: "intent", message: "Message Content Intent is disabled; guild messages arrive without text.", fix: "enable Message Content Intent in the Developer Portal (Bot → Privileged Gateway Intents), then restart the gateway" })
@@ -133,7 +146,7 @@ export const accountIssues = (channel: string, a: AccountSnapshot): ReadonlyArra
       kind: "auth",
       message: `Probe failed: ${a.probe.error ?? "unknown error"}`,
       fix: unauthorized
-        ? `the bot token was revoked or is wrong: get a new one from @BotFather, then run: openclaw channels add --channel ${channel}${a.accountId === "default" ? "" : ` --account ${a.accountId}`} --token <token>`
+        ? hints.revoked(a.accountId)
         : "Run: openclaw channels status --probe (or restart the gateway). Check the bot token, proxy/network settings, and logs if it persists."
     })
   }

@@ -296,7 +296,7 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
               ...(main.mode === undefined ? {} : { mode: main.mode })
             }
           }
-          for (const snapshot of snapshots) result.statusIssues.push(...accountIssues(plugin.id, snapshot))
+          for (const snapshot of snapshots) result.statusIssues.push(...accountIssues(plugin.id, snapshot, plugin.credentialHints))
         }
         return result satisfies ChannelsStatusResult
       })

@@ -121,6 +121,10 @@ export const DiscordChannelLive = (input: { readonly env: Readonly<Record<string
       probe,
       startAccount,
       logNames: { group: "guild", conversationField: "channelId" },
+      credentialHints: {
+        missing: "set channels.discord.token (or DISCORD_BOT_TOKEN), then restart the gateway",
+        revoked: (accountId) => `the bot token was reset or is wrong: copy a new one from the Developer Portal (Bot → Reset Token), set channels.discord${accountId === "default" ? "" : `.accounts.${accountId}`}.token, then restart the gateway`
+      },
       botId: (accountId) => bots.get(accountId)?.id
     })
   }))
