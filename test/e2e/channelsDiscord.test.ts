@@ -151,6 +151,17 @@ describe("Discord through a real gateway, a fake Discord Gateway + REST on 127.0
     expect(log()).toContain("discord: session resumed")
   })
 
+  it("a heartbeat without its ACK marks a zombie connection: closed and resumed", async () => {
+    const resumes = discord.received.filter((f) => f.op === 6).length
+    const connections = discord.connections()
+    discord.ackHeartbeats(false)
+    await waitFor(() => discord.connections() > connections, "a new connection after the missing ACK")
+    discord.ackHeartbeats(true)
+    await waitFor(() => discord.received.filter((f) => f.op === 6).length > resumes && discord.online(), "the resume")
+    expect(discord.received.filter((f) => f.op === 2)).toHaveLength(1)
+    expect(log()).toContain("discord: heartbeat ACK missing; reconnecting")
+  })
+
   it("a long reply is sent in 2,000-character pieces, waiting out a 429 (no retry loop)", async () => {
     const long = Array.from({ length: 500 }, (_, i) => `word${i}`).join(" ") + "\n\n" + "x".repeat(1500)
     const before = discord.sent.length
@@ -174,5 +185,15 @@ describe("Discord through a real gateway, a fake Discord Gateway + REST on 127.0
     expect(rpc.channelAccounts.discord[0]).toMatchObject({ accountId: "default", connected: true, intents: { content: "enabled" }, probe: { ok: true, status: 200 } })
     expect(JSON.stringify(rpc)).not.toContain(BOT_TOKEN)
     expect(log()).not.toContain(BOT_TOKEN)
+  })
+
+  it("a close the bot cannot fix (4014 disallowed intents) stops it with the reason in channels status", async () => {
+    const connections = discord.connections()
+    discord.closeWith(4014, "Disallowed intent(s).")
+    await waitFor(() => log().includes("discord: gateway closed: Disallowed intents (4014)"), "the fatal close log line")
+    const status = await cli(["channels", "status"])
+    expect(status.stdout).toContain("- Discord default: enabled, configured, error:Disallowed intents (4014): enable Message Content Intent in the Developer Portal, stopped, disconnected")
+    await new Promise((r) => setTimeout(r, 1000))
+    expect(discord.connections()).toBe(connections)
   })
 })

@@ -28,6 +28,10 @@ export interface FakeDiscord extends FakeServer {
   readonly dmChannelOf: (userId: string) => string
   /** Cuts the bot's socket without a close frame (as a network drop would). */
   readonly dropSocket: () => void
+  /** Stops (or resumes) answering heartbeats with ACKs. */
+  readonly ackHeartbeats: (on: boolean) => void
+  /** Closes the bot's socket with a Gateway close code (4014: disallowed intents). */
+  readonly closeWith: (code: number, reason: string) => void
   /** The next `n` message sends answer 429 with `retry_after` seconds. */
   readonly rateLimitNext: (n: number, retryAfterSeconds: number) => void
   /** Resolves once `predicate` holds for the sent messages. */
@@ -48,7 +52,7 @@ export const startFakeDiscord = async (token: string, options: { readonly heartb
   const sent: Array<DiscordSent> = []
   const received: Array<{ op: number; d: any }> = []
   const dispatches: Array<{ s: number; t: string; d: unknown }> = []
-  const state = { seq: 0, nextId: 1_000_000n, connections: 0, sessionId: "", socket: undefined as WebSocket | undefined, ready: false, limited: 0, retryAfter: 0, sendCount: 0 }
+  const state = { seq: 0, nextId: 1_000_000n, connections: 0, sessionId: "", socket: undefined as WebSocket | undefined, ready: false, limited: 0, retryAfter: 0, sendCount: 0, ack: true }
   const snowflake = () => String(9_000_000_000_000_000n + state.nextId++)
 
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 })
@@ -70,7 +74,7 @@ export const startFakeDiscord = async (token: string, options: { readonly heartb
     ws.on("message", (data) => {
       const msg = JSON.parse(String(data)) as { op: number; d: any }
       received.push(msg)
-      if (msg.op === 1) frame(ws, { op: 11 })
+      if (msg.op === 1 && state.ack) frame(ws, { op: 11 })
       if (msg.op === 2) {
         if (msg.d?.token !== token) return ws.close(4004, "Authentication failed.")
         state.sessionId = `session-${state.connections}`
@@ -142,6 +146,10 @@ export const startFakeDiscord = async (token: string, options: { readonly heartb
       state.socket = undefined
       ws?.terminate()
     },
+    ackHeartbeats: (on) => {
+      state.ack = on
+    },
+    closeWith: (code, reason) => state.socket?.close(code, reason),
     rateLimitNext: (n, retryAfterSeconds) => {
       state.limited = n
       state.retryAfter = retryAfterSeconds
