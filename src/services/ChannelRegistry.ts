@@ -1,6 +1,6 @@
 import { Context, type Effect, type Scope } from "effect"
 import type { AccountAccess } from "../domain/channels/access.js"
-import type { AccountSnapshot, CredentialHints, ProbeResult } from "../domain/channels/status.js"
+import type { AccountSnapshot, AuditResult, CredentialHints, ProbeResult } from "../domain/channels/status.js"
 import type { OpenClawConfig } from "../domain/config/ConfigSchema.js"
 
 /** One inbound message as a channel hands it to the core (spec 2.6 `Inbound`). */
@@ -84,6 +84,8 @@ export interface ChannelPlugin {
   readonly describe?: ((account: ChannelAccount) => Partial<AccountSnapshot>) | undefined
   readonly sendText: (request: SendTextRequest) => Effect.Effect<{ readonly messageId: string }, SendError>
   readonly probe?: ((account: ChannelAccount, timeoutMs: number) => Effect.Effect<ProbeResult>) | undefined
+  /** With `--probe`, after `probe`: what the account lacks (scopes, channel membership). */
+  readonly audit?: ((account: ChannelAccount, timeoutMs: number) => Effect.Effect<AuditResult>) | undefined
   /** Runs the account (polling, a socket, ...) until the scope closes; failures are reported through `setStatus`. */
   readonly startAccount: (account: ChannelAccount, runtime: AccountRuntime) => Effect.Effect<void, never, Scope.Scope>
   /** Listed in `channels status` only once it has seen traffic (web chat: the gateway's own `chat.*` methods). */

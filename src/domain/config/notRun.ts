@@ -1,7 +1,7 @@
 import type { OpenClawConfig } from "./ConfigSchema.js"
 
 /** Channels the gateway runs (the others are validated and kept). */
-const RUN_CHANNELS: ReadonlyArray<string> = ["telegram", "discord"]
+const RUN_CHANNELS: ReadonlyArray<string> = ["telegram", "discord", "slack"]
 
 /**
  * Sections this version validates strictly (a typo there is still an error) but does not run yet:

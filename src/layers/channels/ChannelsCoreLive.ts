@@ -269,6 +269,12 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
                   Effect.timeoutTo({ duration: Duration.millis(request.timeoutMs), onSuccess: (p) => p, onTimeout: (): ProbeResult => ({ ok: false, status: null, error: `probe timed out after ${request.timeoutMs}ms`, elapsedMs: request.timeoutMs }) })
                 )
                 yield* patch(entry, { probe, lastProbeAt: yield* now, ...(probe.bot?.username === undefined ? {} : { botUsername: probe.bot.username }) })
+                if (probe.ok && plugin.audit !== undefined) {
+                  const audit = yield* plugin.audit(entry.account, request.timeoutMs).pipe(
+                    Effect.timeoutTo({ duration: Duration.millis(request.timeoutMs), onSuccess: (a) => a, onTimeout: () => ({ ok: false, problems: [{ target: "audit", error: `timed out after ${request.timeoutMs}ms`, fix: "Run: openclaw channels status --probe --timeout 30000" }] }) })
+                  )
+                  yield* patch(entry, { audit })
+                }
               }
               const pending = entry.account.access.dmPolicy === "pairing" ? yield* pendingCount(plugin.id, entry.account.accountId) : 0
               const snapshot: AccountSnapshot = { ...entry.snapshot, pendingPairing: pending }
