@@ -2,13 +2,13 @@ import { Either, Schema } from "effect"
 import type { AccountAccess, GroupRule } from "./access.js"
 import { resolveSecret } from "../auth/resolveAuth.js"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
-import { SecretInput } from "../config/fields.js"
+import { openStruct as Open, SecretInput } from "../config/fields.js"
 
 const Id = Schema.Union(Schema.String, Schema.Number)
 const Policy = <L extends ReadonlyArray<string>>(...values: L) => Schema.optional(Schema.Literal(...values))
 
 /** `guilds.<id>.channels.<id|"*">` (the original's keys this version acts on; others are kept, unread). */
-const DiscordChannelRule = Schema.Struct({
+const DiscordChannelRule = Open({
   allow: Schema.optional(Schema.Boolean),
   enabled: Schema.optional(Schema.Boolean),
   requireMention: Schema.optional(Schema.Boolean),
@@ -16,7 +16,7 @@ const DiscordChannelRule = Schema.Struct({
 })
 
 /** `guilds.<id|"*">`: a present `channels` map is an allowlist of that guild's channels. */
-const DiscordGuildRule = Schema.Struct({
+const DiscordGuildRule = Open({
   requireMention: Schema.optional(Schema.Boolean),
   users: Schema.optional(Schema.Array(Id)),
   channels: Schema.optional(Schema.Record({ key: Schema.String, value: DiscordChannelRule }))
@@ -35,11 +35,11 @@ const fields = {
   historyLimit: Schema.optional(Schema.Int)
 }
 
-const DiscordAccountFields = Schema.Struct(fields)
+const DiscordAccountFields = Open(fields)
 type DiscordFields = typeof DiscordAccountFields.Type
 
 /** `channels.discord` as far as this version reads it (unknown keys are kept in the file and ignored here). */
-export const DiscordSection = Schema.Struct({
+export const DiscordSection = Open({
   ...fields,
   accounts: Schema.optional(Schema.Record({ key: Schema.String, value: DiscordAccountFields })),
   defaultAccount: Schema.optional(Schema.String)

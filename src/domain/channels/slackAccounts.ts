@@ -2,13 +2,13 @@ import { Either, Schema } from "effect"
 import type { AccountAccess, GroupRule } from "./access.js"
 import { resolveSecret } from "../auth/resolveAuth.js"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
-import { SecretInput } from "../config/fields.js"
+import { openStruct as Open, SecretInput } from "../config/fields.js"
 
 const Id = Schema.Union(Schema.String, Schema.Number)
 const Policy = <L extends ReadonlyArray<string>>(...values: L) => Schema.optional(Schema.Literal(...values))
 
 /** `channels.<id|"*">`: a present map is an allowlist of channels. */
-const SlackChannelRule = Schema.Struct({
+const SlackChannelRule = Open({
   allow: Schema.optional(Schema.Boolean),
   enabled: Schema.optional(Schema.Boolean),
   requireMention: Schema.optional(Schema.Boolean),
@@ -30,11 +30,11 @@ const fields = {
   historyLimit: Schema.optional(Schema.Int)
 }
 
-const SlackAccountFields = Schema.Struct(fields)
+const SlackAccountFields = Open(fields)
 type SlackFields = typeof SlackAccountFields.Type
 
 /** `channels.slack` as far as this version reads it (unknown keys are kept in the file and ignored here). */
-export const SlackSection = Schema.Struct({
+export const SlackSection = Open({
   ...fields,
   accounts: Schema.optional(Schema.Record({ key: Schema.String, value: SlackAccountFields })),
   defaultAccount: Schema.optional(Schema.String)

@@ -90,3 +90,15 @@ describe("Discord accounts", () => {
     expect(discordDefaultAccountId(config({ accounts: { work: {} } }))).toBe("work")
   })
 })
+
+describe("channels.discord in config validation", () => {
+  it("the keys this version reads are type-checked with their path; the original's other keys are kept", async () => {
+    const { validateConfig } = await import("../../../src/domain/config/validate.js")
+    const bad = validateConfig({ channels: { discord: { guilds: { g1: { requireMention: "yes" } } } } })
+    expect(bad._tag).toBe("Left")
+    expect(JSON.stringify(bad)).toContain("requireMention")
+    const kept = validateConfig({ channels: { discord: { token: "t", textChunkLimit: 1500, guilds: { g1: { slug: "x", channels: { c1: { allow: true, autoThread: true } } } } } } })
+    expect(kept._tag).toBe("Right")
+    if (kept._tag === "Right") expect(kept.right.unsupported).toEqual([])
+  })
+})
