@@ -35,7 +35,7 @@ describe("Discord through a real gateway, a fake Discord Gateway + REST on 127.0
   const cli = (args: ReadonlyArray<string>) => runCliAsync(home.home, args, env())
 
   beforeAll(async () => {
-    discord = await startFakeDiscord(BOT_TOKEN, { heartbeatMs: 300 })
+    discord = await startFakeDiscord(BOT_TOKEN, { heartbeatMs: 1000 })
     model = await startScriptedModelServer([], { text: "fallback reply" })
     const port = await freePort()
     writeConfig(home.configPath, {
@@ -178,6 +178,7 @@ describe("Discord through a real gateway, a fake Discord Gateway + REST on 127.0
   })
 
   it("channels status --probe checks the bot identity and says works; the token never appears", async () => {
+    await waitFor(() => discord.online(), "the session online")
     const probed = await cli(["channels", "status", "--probe"])
     expect(probed.code, probed.stderr).toBe(0)
     expect(probed.stdout).toMatch(/\n- Discord default: enabled, configured, running, connected, in:\d+s ago, out:\d+s ago, bot:@claw_discord_bot, token:\*\*\*, intents:content=enabled, works, dropped:no-mention=1,group-not-allowlisted=1/)

@@ -114,6 +114,19 @@ describe("Slack through a real gateway, a fake Slack Web API + Socket Mode on 12
     expect(log()).toContain("slack: socket mode reconnecting: disconnect (refresh_requested)")
   })
 
+  it("a ratelimited post waits Retry-After and is sent once (no 429 loop)", async () => {
+    slack.rateLimitNext(1)
+    model.script.push({ text: "Patient reply." })
+    const before = slack.posted.length
+    const postsBefore = slack.requests.filter((r) => r.url.endsWith("/chat.postMessage")).length
+    const started = Date.now()
+    slack.dm(OWNER, "busy day?")
+    await slack.waitForPosted((p) => p.length > before, 30_000)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+    expect(slack.posted.slice(before)).toEqual([{ channel: `D${OWNER}`, text: "Patient reply." }])
+    expect(slack.requests.filter((r) => r.url.endsWith("/chat.postMessage")).length - postsBefore).toBe(2)
+  })
+
   it("channels status --probe shows missing_scope and not_in_channel verbatim, each with its fix", async () => {
     const ok = await cli(["channels", "status", "--probe"])
     expect(ok.stdout).toMatch(/- Slack default: .*works, audit ok/)

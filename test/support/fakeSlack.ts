@@ -27,6 +27,8 @@ export interface FakeSlack extends FakeServer {
   /** The scopes the bot token has (`x-oauth-scopes`), and channels the bot is in. */
   readonly setScopes: (scopes: ReadonlyArray<string>) => void
   readonly setMember: (channel: string, member: boolean) => void
+  /** The next `n` posts answer HTTP 429 `ratelimited` with `Retry-After: 1`. */
+  readonly rateLimitNext: (n: number) => void
   readonly waitForPosted: (predicate: (posted: ReadonlyArray<SlackPosted>) => boolean, timeoutMs?: number) => Promise<void>
 }
 
@@ -44,7 +46,7 @@ export const startFakeSlack = async (tokens: { readonly bot: string; readonly ap
   const posted: Array<SlackPosted> = []
   const acked: Array<string> = []
   const pending = new Map<string, unknown>()
-  const state = { connections: 0, socket: undefined as WebSocket | undefined, ready: false, ts: 1_700_000_000, envelope: 0, scopes: ["chat:write", "app_mentions:read", "channels:history", "im:history", "channels:read"] as ReadonlyArray<string> }
+  const state = { connections: 0, socket: undefined as WebSocket | undefined, ready: false, ts: 1_700_000_000, envelope: 0, limited: 0, scopes: ["chat:write", "app_mentions:read", "channels:history", "im:history", "channels:read"] as ReadonlyArray<string> }
   const members = new Map<string, boolean>()
 
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 })
@@ -101,6 +103,10 @@ export const startFakeSlack = async (tokens: { readonly bot: string; readonly ap
     }
     if (method === "chat.postMessage") {
       if (!state.scopes.includes("chat:write")) return sendJson(res, 200, { ok: false, error: "missing_scope", needed: "chat:write", provided: state.scopes.join(",") }, headers)
+      if (state.limited > 0) {
+        state.limited--
+        return sendJson(res, 429, { ok: false, error: "ratelimited" }, { "retry-after": "1" })
+      }
       const channel = String(request.body?.channel)
       if (members.get(channel) === false) return sendJson(res, 200, { ok: false, error: "not_in_channel" }, headers)
       posted.push({ channel, text: String(request.body?.text), ...(request.body?.thread_ts === undefined ? {} : { thread_ts: String(request.body.thread_ts) }) })
@@ -135,6 +141,9 @@ export const startFakeSlack = async (tokens: { readonly bot: string; readonly ap
     disconnect: () => state.socket?.send(JSON.stringify({ type: "disconnect", reason: "refresh_requested", debug_info: { host: "fake" } })),
     setScopes: (scopes) => {
       state.scopes = scopes
+    },
+    rateLimitNext: (n) => {
+      state.limited = n
     },
     setMember: (channel, member) => {
       members.set(channel, member)

@@ -44,8 +44,18 @@ export const makeDiscordRest = (input: { readonly apiBase: string; readonly toke
     if (remaining !== null && resetAfter !== null) buckets.set(id, { remaining: Number(remaining), resetAt: now + Number(resetAfter) * 1000 })
   }
 
+  // Calls on one route go one at a time, so two sends never both spend a bucket's last request.
+  const locks = new Map<string, Effect.Semaphore>()
+  const lockFor = (route: string) => {
+    const existing = locks.get(route)
+    if (existing !== undefined) return existing
+    const made = Effect.unsafeMakeSemaphore(1)
+    locks.set(route, made)
+    return made
+  }
+
   const call = <A, I>(method: "GET" | "POST", route: string, path: string, body: unknown, result: Schema.Schema<A, I>): Effect.Effect<A, DiscordRestError> =>
-    Effect.gen(function*() {
+    lockFor(`${method} ${route}`).withPermits(1)(Effect.gen(function*() {
       let limited = 0
       while (true) {
         yield* waitFor(route)
@@ -83,7 +93,7 @@ export const makeDiscordRest = (input: { readonly apiBase: string; readonly toke
           Effect.mapError((): DiscordRestError => ({ message: `${method} ${route} returned an unexpected result`, status: response.status }))
         )
       }
-    })
+    }))
 
   return { call }
 }
