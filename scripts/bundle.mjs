@@ -32,7 +32,7 @@ export const bundleCli = async () => {
   await Promise.all([
     build({ ...common, entryPoints: ["src/cli/bin.ts"], format: "esm", outfile: "dist/openclaw.mjs" }),
     // The command tree's dynamic imports become lazily initialised modules inside this one file.
-    build({ ...common, entryPoints: ["src/cli/app.ts"], format: "cjs", outfile: "dist/openclaw-cli.cjs", external: ["bufferutil", "utf-8-validate"], plugins: [unusedFileParsers] })
+    build({ ...common, entryPoints: ["src/cli/app.ts"], format: "cjs", outfile: "dist/openclaw-cli.cjs", external: ["bufferutil", "utf-8-validate", "playwright-core"], plugins: [unusedFileParsers] })
   ])
   // The entry starts with `#!/usr/bin/env node`: executable, it runs as `openclaw` from a global install's bin link.
   chmodSync("dist/openclaw.mjs", 0o755)

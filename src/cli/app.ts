@@ -8,8 +8,11 @@ import { CliLive } from "../layers/CliLive.js"
 import { CliExit } from "./CliExit.js"
 import { agentCommand } from "./commands/agent.js"
 import { channelsCommand } from "./commands/channels.js"
+import { browserCommand } from "./commands/browser.js"
 import { configCommand } from "./commands/config.js"
 import { pairingCommand } from "./commands/pairing.js"
+import { automationsCommand, cronCommand } from "./commands/cron.js"
+import { systemCommand } from "./commands/system.js"
 import { daemonCommand } from "./commands/service.js"
 import { devicesCommand } from "./commands/devices.js"
 import { doctorCommand } from "./commands/doctor.js"
@@ -21,14 +24,18 @@ import { modelsCommand } from "./commands/models.js"
 import { capabilityCommand, inferCommand } from "./commands/infer.js"
 import { onboardCommand, setupCommand } from "./commands/setup.js"
 import { statusCommand } from "./commands/status.js"
+import { approvalsCommand } from "./commands/approvals.js"
+import { nodeCommand } from "./commands/node.js"
+import { nodesCommand } from "./commands/nodes.js"
 import { frontDoor } from "./frontDoor.js"
 import { type CliError, renderError } from "./render.js"
 import { splitRootOptions } from "./rootOptions.js"
+import { expandVariadicOptions } from "./variadicOptions.js"
 
 /** The whole command tree. */
 export const rootCommand = Command.make("openclaw").pipe(
   Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
-  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand, channelsCommand, pairingCommand])
+  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand, channelsCommand, pairingCommand, cronCommand, automationsCommand, systemCommand, browserCommand, nodesCommand, nodeCommand, approvalsCommand])
 )
 
 /** The command tree as a function of argv, for tests and embedding. */
@@ -45,8 +52,10 @@ const stderrLogger = Logger.make(({ logLevel, message }) => {
  * print and map to their code, never throw. The services come from the caller: `CliLive` on the real
  * host, test layers in tests.
  */
-export const runCli = (argv: ReadonlyArray<string>) =>
-  Effect.flatMap(frontDoor(rootCommand.descriptor, argv.slice(2)), (answered) => (answered !== undefined ? Effect.succeed(answered) : runTree(argv)))
+export const runCli = (rawArgv: ReadonlyArray<string>) => {
+  const argv = [...rawArgv.slice(0, 2), ...expandVariadicOptions(rawArgv.slice(2))]
+  return Effect.flatMap(frontDoor(rootCommand.descriptor, argv.slice(2)), (answered) => (answered !== undefined ? Effect.succeed(answered) : runTree(argv)))
+}
 
 /** Prints a typed failure as a person reads it and returns its exit code. */
 const reportError = (error: CliError) => {
@@ -74,7 +83,10 @@ export const runArgv = (argv: ReadonlyArray<string>) => {
   // Checked before any layer resolves paths: an unsafe name would put state outside the home.
   const badProfile = profileNameError({ env: process.env }, options)
   if (badProfile !== undefined) return reportError(badProfile).pipe(Effect.provide(CliPresentation))
-  return runCli([argv[0] ?? "node", argv[1] ?? "openclaw", ...rest]).pipe(Effect.provide(Layer.merge(CliLive(options), CliPresentation)))
+  // `exec-approvals` is the original's alias of `approvals` (one command in the tree, not two in the help).
+  const [first, ...others] = rest
+  const words = first === "exec-approvals" ? ["approvals", ...others] : rest
+  return runCli([argv[0] ?? "node", argv[1] ?? "openclaw", ...words]).pipe(Effect.provide(Layer.merge(CliLive(options), CliPresentation)))
 }
 
 /** The process entry: run, set the exit code, let Node exit once output is flushed. */

@@ -19,7 +19,14 @@ export const COMMAND_SUMMARIES = [
   ["agent", "Run one agent turn through the gateway (--local: in this process) and print the reply"],
   ["infer", "Headless provider-backed inference (model run)"],
   ["capability", "Alias of `openclaw infer`"],
-  ["daemon", "The gateway OS service: status, install, start, stop, restart, uninstall"]
+  ["daemon", "The gateway OS service: status, install, start, stop, restart, uninstall"],
+  ["cron", "Manage automations (via Gateway): status, list, add, run, runs, ..."],
+  ["automations", "Alias of `openclaw cron`"],
+  ["system", "System tools (events, heartbeat)"],
+  ["browser", "Manage OpenClaw's dedicated browser (Chrome/Chromium)"],
+  ["nodes", "Manage gateway-owned nodes (pairing, status, describe, invoke)"],
+  ["node", "Run the headless node host (system.run, system.which) against a gateway"],
+  ["approvals", "Exec approvals: policy, allowlists, pending requests (alias: exec-approvals)"]
 ] as const
 
 export type CommandName = (typeof COMMAND_SUMMARIES)[number][0]

@@ -33,6 +33,14 @@ export const ConfigEditorLive = Layer.effect(
       const edited = applyEdits(snapshot.authored, ops)
       if (Either.isLeft(edited)) {
         const failure = edited.left
+        if (failure._tag === "Unexpected") {
+          // The original's words for a `--expect-current-*` precondition that does not hold.
+          return yield* new ConfigWriteConflict({
+            message:
+              "The config file changed while this command was writing (conditional config set expectation did not match the authored config), so nothing was changed. Re-run the same command to pick up the new file and try again.",
+            path: store.path
+          })
+        }
         return yield* failure._tag === "Missing"
           ? new ConfigPathNotFound({
             message: `Config path not found: ${failure.path}. Nothing was changed. Run openclaw config get <path> first if you are unsure of the path.`,

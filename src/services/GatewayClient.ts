@@ -13,6 +13,13 @@ export interface ConnectOptions {
   readonly password?: string | undefined
   readonly timeoutMs?: number | undefined
   readonly scopes?: ReadonlyArray<string> | undefined
+  /** Connect as `role: "node"` (the headless node host) declaring these caps and commands. */
+  readonly node?: {
+    readonly displayName?: string | undefined
+    readonly caps: ReadonlyArray<string>
+    readonly commands: ReadonlyArray<string>
+    readonly permissions?: Readonly<Record<string, boolean>> | undefined
+  } | undefined
   /** Probes never create a device identity or a pairing request. */
   readonly probe?: boolean | undefined
   /**
@@ -39,7 +46,13 @@ export interface GatewayConnection {
   readonly hello: HelloOk
   /** `expectFinal`: for two-phase methods (`agent`), skip the `accepted` answer and resolve with the final one. */
   readonly request: (method: string, params: unknown, timeoutMs?: number, options?: { readonly expectFinal?: boolean }) => Effect.Effect<unknown, GatewayClientError>
+  /** `request` with the result decoded against the method's schema, on this one connection. */
+  readonly call: <P, R>(spec: MethodSpec<P, R>, params: P, timeoutMs?: number) => Effect.Effect<R, GatewayClientError>
   readonly events: Queue.Dequeue<EventFrame>
+  /** Completes when the socket has closed (a long-lived client, like the node host, reconnects then). */
+  readonly closed?: Effect.Effect<void>
+  /** The device identity this connection signed with (none for an identity-less probe). */
+  readonly deviceId?: string | undefined
 }
 
 /** The CLI's side of the protocol: device identity, credentials, the connect handshake, calls. */

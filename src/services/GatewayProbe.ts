@@ -10,6 +10,10 @@ export interface ProbeOptions {
   readonly port?: number | undefined
   /** `user@host[:port]`: probe the remote gateway through a local SSH port-forward. */
   readonly ssh?: string | undefined
+  /** `--ssh-identity <path>`: the key file ssh uses for the tunnel. */
+  readonly sshIdentity?: string | undefined
+  /** `--ssh-auto`: derive the SSH target from Bonjour discovery (which this version does not run). */
+  readonly sshAuto?: boolean | undefined
   readonly timeoutMs: number
   /** Only the default target (no remote, no explicit fan-out): the fast path of `status`. */
   readonly primaryOnly?: boolean | undefined

@@ -1,6 +1,7 @@
 import { Context, type Effect } from "effect"
 import type { ResolvedAuth } from "../domain/auth/resolveAuth.js"
 import type { OpenClawConfig } from "../domain/config/ConfigSchema.js"
+import type { ConnectParams } from "../domain/protocol/frames.js"
 import type { PresenceEntry } from "../domain/protocol/methods.js"
 
 /** One authenticated WebSocket session. */
@@ -17,6 +18,10 @@ export interface Session {
   readonly ip: string
   readonly connectedAtMs: number
   readonly close: (code: number, reason: string) => Effect.Effect<void>
+  /** The connect params as sent (a node's caps, commands and permissions). */
+  readonly connect?: ConnectParams
+  /** Completes when the socket has closed (a node gone mid-invoke fails that invoke at once). */
+  readonly closed?: Effect.Effect<void>
 }
 
 /** What the running gateway serves with; replaced as a whole on hot reload. */

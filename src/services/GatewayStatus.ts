@@ -5,6 +5,8 @@ export interface GatewayStatusOptions {
   readonly url?: string | undefined
   readonly token?: string | undefined
   readonly password?: string | undefined
+  /** The original's `--port`: the local gateway on this port (no remote URL). */
+  readonly port?: number | undefined
   readonly timeoutMs: number
   /** `--no-probe` turns this off: service view only. */
   readonly probe: boolean

@@ -56,7 +56,7 @@ describe("openclaw help and mistakes (in process)", () => {
     expect(configure.code).toBe(1)
     expect(configure.stderr).toContain("`openclaw configure` is not available in this version of Clawgate.")
     expect(configure.stderr).toContain("Instead: edit the config with `openclaw config set <path> <value>`")
-    for (const word of ["cron", "nodes", "browser", "update", "reset", "secrets"]) {
+    for (const word of ["plugins", "update", "reset", "secrets"]) {
       const result = await run([word])
       expect(result.code, word).toBe(1)
       const advised = [...result.stderr.matchAll(/`openclaw ([a-z-]+)/g)].map((m) => m[1]).filter((w) => w !== word)

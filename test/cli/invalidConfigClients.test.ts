@@ -113,12 +113,13 @@ describe("sections kept in the config but not run by this version", () => {
     fs.writeFileSync(configPath, JSON.stringify({ gateway: { mode: "local", port: await freePort() }, channels: { telegram: { botToken: "x" } }, cron: { enabled: true }, tools: {} }))
     const validate = await run(["config", "validate"])
     expect(validate.code).toBe(0)
-    // Telegram runs now (issue 12): it is no longer listed.
-    expect(validate.stdout).toContain("  ! cron: not supported by this version, ignored\n  ! tools: not supported by this version, ignored\n")
+    // Telegram (issue 12) and cron (issue 13) run now: they are no longer listed.
+    expect(validate.stdout).toContain("  ! tools: not supported by this version, ignored\n")
     expect(validate.stdout).not.toContain("channels.telegram")
-    expect(JSON.parse((await run(["config", "validate", "--json"])).stdout).unsupported).toEqual(["cron", "tools"])
+    expect(validate.stdout).not.toContain("! cron")
+    expect(JSON.parse((await run(["config", "validate", "--json"])).stdout).unsupported).toEqual(["tools"])
     const status = await run(["status"])
-    expect(status.stdout).toMatch(/Not run +│ cron, tools \(kept in the config; not run by this version\)/)
-    expect(JSON.parse((await run(["status", "--json"])).stdout).notRun).toEqual(["cron", "tools"])
+    expect(status.stdout).toMatch(/Not run +│ tools \(kept in the config; not run by this version\)/)
+    expect(JSON.parse((await run(["status", "--json"])).stdout).notRun).toEqual(["tools"])
   })
 })

@@ -109,7 +109,7 @@ describe("registry state helpers", () => {
   })
 
   it("applyApproval creates a record with only metadata fields from the source", () => {
-    const { device: created, keyChanged } = applyApproval(undefined, { ...pending(), displayName: "Laptop", platform: "linux" }, 5)
+    const { device: created, keyChanged } = applyApproval(undefined, { ...pending(), displayName: "Laptop", platform: "linux" }, 5, "owner")
     expect(keyChanged).toBe(false)
     expect(created).toEqual({
       deviceId: "dev-1",
@@ -119,14 +119,15 @@ describe("registry state helpers", () => {
       roles: ["operator"],
       approvedScopes: ["operator.read", "operator.write"],
       tokens: {},
-      approvedAtMs: 5
+      approvedAtMs: 5,
+      approvedVia: "owner"
     })
   })
 
   it("applyApproval unions roles and scopes, keeps tokens and label, replaces metadata", () => {
     const token = { token: "t", role: "operator", scopes: ["operator.read"], createdAtMs: 1 }
     const existing = device({ operatorLabel: "mine", displayName: "Old", tokens: { operator: token } })
-    const { device: next, keyChanged } = applyApproval(existing, { ...pending({ role: "node", scopes: ["operator.write"] }), platform: "darwin" }, 9)
+    const { device: next, keyChanged } = applyApproval(existing, { ...pending({ role: "node", scopes: ["operator.write"] }), platform: "darwin" }, 9, "silent")
     expect(keyChanged).toBe(false)
     expect(next.roles).toEqual(["operator", "node"])
     expect(next.approvedScopes).toEqual(["operator.read", "operator.write"])
@@ -135,11 +136,12 @@ describe("registry state helpers", () => {
     expect(next.platform).toBe("darwin")
     expect(next.displayName).toBeUndefined()
     expect(next.approvedAtMs).toBe(9)
+    expect(next.approvedVia).toBe("silent")
   })
 
   it("applyApproval with a new key replaces the key and drops tokens", () => {
     const existing = device({ tokens: { operator: { token: "t", role: "operator", scopes: [], createdAtMs: 1 } } })
-    const { device: next, keyChanged } = applyApproval(existing, pending({ publicKey: "key-2" }), 9)
+    const { device: next, keyChanged } = applyApproval(existing, pending({ publicKey: "key-2" }), 9, "owner")
     expect(keyChanged).toBe(true)
     expect(next.publicKey).toBe("key-2")
     expect(next.tokens).toEqual({})

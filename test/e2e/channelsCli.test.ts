@@ -13,6 +13,11 @@ describe("channels and pairing commands without a gateway", { timeout: 60_000 },
     const empty = await runCliAsync(home.home, ["channels", "list"])
     expect(empty.stdout).toBe("Chat channels:\n- no configured chat channels (run `openclaw channels list --all` to see installable channels)\n\nModel provider usage moved out of `channels list` — see `openclaw status` or `openclaw models list`.\nDocs: https://docs.openclaw.ai/gateway/configuration\n")
 
+    // The hint's own command answers with the channels this version runs, each with how to set it up.
+    const all = await runCliAsync(home.home, ["channels", "list", "--all"])
+    expect(all.stdout).toContain("- Telegram: installed, not configured (openclaw channels add --channel telegram --token <bot token>)\n- Web chat: built in (the gateway's chat.* methods; no account to configure)\n")
+    expect(all.stdout).not.toContain("channels list --all")
+
     const added = await runCliAsync(home.home, ["channels", "add", "--channel", "telegram", "--token", TOKEN])
     expect(added).toMatchObject({ code: 0, stdout: "Added Telegram account \"default\".\n" })
     const config = JSON.parse(fs.readFileSync(home.configPath, "utf8"))
@@ -22,6 +27,7 @@ describe("channels and pairing commands without a gateway", { timeout: 60_000 },
     const listed = await runCliAsync(home.home, ["channels", "list"])
     expect(listed.stdout).toContain("- Telegram default: installed, configured, enabled, token=***\n")
     expect(listed.stdout).not.toContain(TOKEN)
+    expect((await runCliAsync(home.home, ["channels", "list", "--all"])).stdout).not.toContain("- Telegram: installed, not configured")
 
     const status = await runCliAsync(home.home, ["channels", "status", "--probe", "--timeout", "1000"])
     expect(status.code).toBe(0)

@@ -126,7 +126,8 @@ describe("DeviceRegistryLive approval", () => {
         roles: ["operator"],
         approvedScopes: ["operator.read", "operator.write"],
         tokens: {},
-        approvedAtMs: 10_000
+        approvedAtMs: 10_000,
+        approvedVia: "owner"
       })
       expect(Option.getOrUndefined(yield* registry.get("dev-1"))).toEqual(device)
       expect((yield* registry.list).pending).toEqual([])

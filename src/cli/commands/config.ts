@@ -4,6 +4,8 @@ import { summaryOf } from "../commandSummaries.js"
 
 const json = Options.boolean("json").pipe(Options.withDescription("Print machine-readable JSON"))
 const dryRun = Options.boolean("dry-run").pipe(Options.withDescription("Validate the change without writing openclaw.json"))
+// The original's dry-run switch for exec SecretRef checks; this version never runs exec SecretRefs, so there is nothing to allow.
+const allowExec = Options.boolean("allow-exec").pipe(Options.withDescription("Dry-run exec SecretRef checks (exec SecretRefs are never run by this version)"))
 const pathArg = Args.text({ name: "path" }).pipe(Args.withDescription("Config path: dots and brackets, e.g. gateway.auth.mode or 'a[\"x.y\"]'"))
 const handlers = () => import("../handlers/config.js")
 
@@ -28,12 +30,15 @@ const setCommand = Command.make(
     batchFile: Options.file("batch-file").pipe(Options.optional, Options.withDescription("File with a batch JSON array (8 MiB max)")),
     refProvider: Options.text("ref-provider").pipe(Options.optional, Options.withDescription("SecretRef builder: provider alias")),
     refSource: Options.choice("ref-source", ["env", "file", "exec", "store"]).pipe(Options.optional, Options.withDescription("SecretRef builder: source")),
-    refId: Options.text("ref-id").pipe(Options.optional, Options.withDescription("SecretRef builder: id (env var name, file pointer, ...)"))
+    refId: Options.text("ref-id").pipe(Options.optional, Options.withDescription("SecretRef builder: id (env var name, file pointer, ...)")),
+    expectCurrentAbsent: Options.boolean("expect-current-absent").pipe(Options.withDescription("Write only when the path is absent")),
+    expectCurrentJson: Options.text("expect-current-json").pipe(Options.optional, Options.withDescription("Write only when the path holds exactly this strict JSON value")),
+    allowExec
   },
   (args) => Effect.flatMap(Effect.promise(handlers), (m) => m.configSet(args))
 ).pipe(Command.withDescription("Set a value at a path (JSON5 value, SecretRef builder or batch)"))
 
-const unsetCommand = Command.make("unset", { path: pathArg, dryRun, json }, ({ dryRun, json, path }) =>
+const unsetCommand = Command.make("unset", { path: pathArg, dryRun, json, allowExec }, ({ dryRun, json, path }) =>
   Effect.flatMap(Effect.promise(handlers), (m) => m.configUnset(path, dryRun, json))).pipe(
     Command.withDescription("Remove a path from the config (exit 1 when it is not there)")
   )
@@ -45,7 +50,8 @@ const patchCommand = Command.make(
     stdin: Options.boolean("stdin").pipe(Options.withDescription("Read the patch from standard input (1 MiB max)")),
     replacePath: Options.text("replace-path").pipe(Options.repeated, Options.withDescription("Path that takes the patch value whole instead of merging")),
     dryRun,
-    json
+    json,
+    allowExec
   },
   (args) => Effect.flatMap(Effect.promise(handlers), (m) => m.configPatch(args))
 ).pipe(Command.withDescription("Apply a JSON5 merge patch (objects merge, arrays replace, null deletes)"))

@@ -13,7 +13,7 @@ const list = Command.make("list", common, (a) => Effect.flatMap(Effect.promise(h
 
 const approve = Command.make(
   "approve",
-  { requestId: Args.text({ name: "requestId" }).pipe(Args.optional), latest: Options.boolean("latest").pipe(Options.withDescription("Approve the newest pending request")), ...common },
+  { requestId: Args.text({ name: "requestId" }).pipe(Args.optional), latest: Options.boolean("latest").pipe(Options.withDescription("Show the newest pending request and the exact command that approves it (approves nothing)")), ...common },
   (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.approve(Option.getOrUndefined(a.requestId), a.latest, a.json, toConnectOptions(a)))
 ).pipe(Command.withDescription("Approve a pending pairing request"))
 
@@ -52,8 +52,18 @@ const rotate = Command.make(
 const revoke = Command.make("revoke", { deviceId, device, role, ...common }, (a) =>
   Effect.flatMap(Effect.promise(handlers), (m) => m.revoke(pick(a.deviceId, a.device), a.role, a.json, toConnectOptions(a)))).pipe(Command.withDescription("Revoke a device token"))
 
+const clear = Command.make(
+  "clear",
+  {
+    yes: Options.boolean("yes").pipe(Options.withDescription("Confirm the destructive clear")),
+    pending: Options.boolean("pending").pipe(Options.withDescription("Also reject every pending pairing request")),
+    ...common
+  },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.clear(a.yes, a.pending, a.json, toConnectOptions(a)))
+).pipe(Command.withDescription("Remove every paired device (--yes required)"))
+
 /** `openclaw devices`: pairing and device tokens. */
 export const devicesCommand = Command.make("devices").pipe(
   Command.withDescription(summaryOf("devices")),
-  Command.withSubcommands([list, approve, reject, remove, rename, rotate, revoke])
+  Command.withSubcommands([list, approve, reject, remove, rename, rotate, revoke, clear])
 )

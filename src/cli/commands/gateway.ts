@@ -20,6 +20,13 @@ const runOptions = {
   wsLog: Options.choice("ws-log", ["auto", "full", "compact"]).pipe(Options.optional, Options.withDescription("WebSocket log style")),
   compact: Options.boolean("compact").pipe(Options.withDescription("Compact WebSocket log")),
   rawStream: Options.boolean("raw-stream").pipe(Options.withDescription("Log raw model stream events")),
+  rawStreamPath: Options.text("raw-stream-path").pipe(Options.optional, Options.withDescription("Raw stream jsonl path")),
+  // The original's switches for features this version does not run (chat channels from the environment,
+  // CLI agent backends): accepted so its scripts start this gateway, with nothing to switch.
+  ambientChannels: Options.boolean("ambient-channels").pipe(Options.withDescription("Auto-configure channels from the environment (no channels run in this version)")),
+  devAmbientChannels: Options.boolean("dev-ambient-channels").pipe(Options.withDescription("Deprecated alias for --ambient-channels")),
+  cliBackendLogs: Options.boolean("cli-backend-logs").pipe(Options.withDescription("Only CLI backend logs in the console (no CLI backends run in this version)")),
+  claudeCliLogs: Options.boolean("claude-cli-logs").pipe(Options.withDescription("Deprecated alias for --cli-backend-logs")),
   reset: Options.boolean("reset").pipe(Options.withDescription("Reset dev gateway state (with --dev)"))
 }
 
@@ -38,15 +45,35 @@ const callCommand = Command.make(
     json: Options.boolean("json").pipe(Options.withDescription("Print the result as JSON (the default)")),
     expectFinal: Options.boolean("expect-final").pipe(Options.withDescription("Wait for the final response of a two-phase method (agent)")),
     port: Options.integer("port").pipe(Options.optional, Options.withDescription("Local gateway port (instead of the configured one)")),
+    expectUrl: Options.text("expect-url").pipe(Options.optional, Options.withDescription("Fail if the resolved gateway URL differs (keeps the configured credentials)")),
     ...connectionOptions
   },
   (args) =>
     Effect.flatMap(Effect.promise(() => import("../handlers/gatewayCall.js")), (m) =>
-      m.gatewayCall(args.method, Option.getOrUndefined(args.params), { ...toConnectOptions(args), port: Option.getOrUndefined(args.port) }, args.expectFinal))
+      m.gatewayCall(
+        args.method,
+        Option.getOrUndefined(args.params),
+        { ...toConnectOptions(args), port: Option.getOrUndefined(args.port) },
+        args.expectFinal,
+        Option.getOrUndefined(args.expectUrl)
+      ))
 ).pipe(Command.withDescription("Call one gateway RPC method and print its result"))
+
+const healthCommand = Command.make(
+  "health",
+  {
+    json: Options.boolean("json").pipe(Options.withDescription("Print the health payload as JSON")),
+    expectFinal: Options.boolean("expect-final").pipe(Options.withDescription("Wait for a final response (health answers at once)")),
+    port: Options.integer("port").pipe(Options.optional, Options.withDescription("Local gateway port (instead of the configured one)")),
+    ...connectionOptions
+  },
+  (args) =>
+    Effect.flatMap(Effect.promise(() => import("../handlers/health.js")), (m) =>
+      m.gatewayHealth(args.json, { ...toConnectOptions(args), port: Option.getOrUndefined(args.port) }))
+).pipe(Command.withDescription("Fetch the gateway's health (one line, or the payload with --json)"))
 
 /** `openclaw gateway`: run the gateway (the default) or call it. */
 export const gatewayCommand = Command.make("gateway", runOptions, run).pipe(
   Command.withDescription(summaryOf("gateway")),
-  Command.withSubcommands([runCommand, callCommand, statusCommand, probeCommand, ...serviceSubcommands])
+  Command.withSubcommands([runCommand, callCommand, healthCommand, statusCommand, probeCommand, ...serviceSubcommands])
 )

@@ -16,7 +16,9 @@ export const probeCommand = Command.make(
     password,
     timeout: Options.integer("timeout").pipe(Options.withDefault(3000), Options.withDescription("Probe budget in milliseconds")),
     port: Options.integer("port").pipe(Options.optional, Options.withDescription("Loopback port (and SSH remote port); alone, probes only loopback")),
-    ssh: Options.text("ssh").pipe(Options.optional, Options.withDescription("Probe through an SSH port-forward: user@host[:port]"))
+    ssh: Options.text("ssh").pipe(Options.optional, Options.withDescription("Probe through an SSH port-forward: user@host[:port]")),
+    sshIdentity: Options.text("ssh-identity").pipe(Options.optional, Options.withDescription("SSH identity file for the --ssh tunnel")),
+    sshAuto: Options.boolean("ssh-auto").pipe(Options.withDescription("Derive the SSH target from Bonjour discovery (not run by this version: warns)"))
   },
   (args) =>
     Effect.flatMap(Effect.promise(() => import("../handlers/gatewayProbe.js")), (m) =>
@@ -26,6 +28,8 @@ export const probeCommand = Command.make(
         password: Option.getOrUndefined(args.password),
         port: Option.getOrUndefined(args.port),
         ssh: Option.getOrUndefined(args.ssh),
+        sshIdentity: Option.getOrUndefined(args.sshIdentity),
+        sshAuto: args.sshAuto,
         timeoutMs: args.timeout
       }))
 ).pipe(Command.withDescription("Probe the configured, explicit and loopback gateways (exit 1 only if none is reachable)"))
@@ -39,6 +43,7 @@ export const statusCommand = Command.make(
     token,
     password,
     timeout: Options.integer("timeout").pipe(Options.withDefault(10_000), Options.withDescription("Probe timeout in milliseconds")),
+    port: Options.integer("port").pipe(Options.optional, Options.withDescription("Local gateway port (instead of the configured one)")),
     noProbe: Options.boolean("no-probe").pipe(Options.withDescription("Skip the connectivity probe (service-only view)")),
     requireRpc: Options.boolean("require-rpc").pipe(Options.withDescription("Require the read probe to pass; exit 1 when it fails")),
     deep: Options.boolean("deep").pipe(Options.withDescription("Also scan system-level and other gateway-like services, and list clients"))
@@ -49,6 +54,7 @@ export const statusCommand = Command.make(
         url: Option.getOrUndefined(args.url),
         token: Option.getOrUndefined(args.token),
         password: Option.getOrUndefined(args.password),
+        port: Option.getOrUndefined(args.port),
         timeoutMs: args.timeout,
         probe: !args.noProbe,
         requireRpc: args.requireRpc,

@@ -18,7 +18,10 @@ export const logsCommand = Command.make(
     url: Options.text("url").pipe(Options.optional, Options.withDescription("Gateway WebSocket URL (needs --token or --password)")),
     token: Options.text("token").pipe(Options.optional, Options.withDescription("Gateway token")),
     password: Options.text("password").pipe(Options.optional, Options.withDescription("Gateway password")),
-    timeout: Options.integer("timeout").pipe(Options.withDefault(30_000), Options.withDescription("Timeout in milliseconds"))
+    timeout: Options.integer("timeout").pipe(Options.withDefault(30_000), Options.withDescription("Timeout in milliseconds")),
+    port: Options.integer("port").pipe(Options.optional, Options.withDescription("Local gateway port (instead of the configured one)")),
+    // The original's generic gateway-call flag: logs.tail answers in one phase, so there is nothing to wait past.
+    expectFinal: Options.boolean("expect-final").pipe(Options.withDescription("Wait for a final response (logs.tail answers at once)"))
   },
   (args) =>
     Effect.flatMap(Effect.promise(() => import("../handlers/logs.js")), (m) =>
@@ -33,6 +36,7 @@ export const logsCommand = Command.make(
           url: Option.getOrUndefined(args.url),
           token: Option.getOrUndefined(args.token),
           password: Option.getOrUndefined(args.password),
+          port: Option.getOrUndefined(args.port),
           timeoutMs: args.timeout
         }
       }))

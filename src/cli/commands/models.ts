@@ -65,7 +65,14 @@ const listCommand = Command.make(
 ).pipe(Command.withDescription("List configured and referenced models (read-only)"))
 
 /** `openclaw models` (= `models status`), `models status`, `models list`. */
-export const modelsCommand = Command.make("models", statusOptions, runStatus).pipe(
+// The original's root-only aliases: `models --status-json` / `--status-plain` = `models status --json` / `--plain`.
+const rootOptions = {
+  ...statusOptions,
+  statusJson: Options.boolean("status-json").pipe(Options.withDescription("Alias for `models status --json`")),
+  statusPlain: Options.boolean("status-plain").pipe(Options.withDescription("Alias for `models status --plain`"))
+}
+
+export const modelsCommand = Command.make("models", rootOptions, (args) => runStatus({ ...args, json: args.json || args.statusJson, plain: args.plain || args.statusPlain })).pipe(
   Command.withDescription(summaryOf("models")),
   Command.withSubcommands([statusCommand, listCommand])
 )

@@ -25,16 +25,24 @@ const configuredTelegram = Effect.gen(function*() {
 const hasToken = (plan: TelegramAccountPlan) => plan.token.source !== "none"
 
 /** `openclaw channels list [--json]`: configured accounts, read from config. */
-export const list = (json: boolean, _all: boolean) =>
+// The channels this version runs that need no account in the config (`--all` lists them too).
+const BUNDLED = [
+  { id: "telegram", label: "Telegram", line: "installed, not configured (openclaw channels add --channel telegram --token <bot token>)" },
+  { id: "webchat", label: "Web chat", line: "built in (the gateway's chat.* methods; no account to configure)" }
+] as const
+
+export const list = (json: boolean, all: boolean) =>
   Effect.gen(function*() {
     const { accounts } = yield* configuredTelegram
+    const unconfigured = all ? BUNDLED.filter((c) => c.id !== "telegram" || accounts.length === 0) : []
     if (json) {
       const chat = accounts.length === 0 ? {} : { telegram: accounts.map((a) => ({ accountId: a.accountId, configured: hasToken(a), enabled: a.enabled, tokenSource: a.token.source })) }
-      return yield* Console.log(JSON.stringify({ chat }, null, 2))
+      return yield* Console.log(JSON.stringify({ chat, ...(all ? { available: unconfigured.map((c) => ({ id: c.id, label: c.label, configured: false })) } : {}) }, null, 2))
     }
-    const lines = accounts.length === 0
-      ? [NO_CHANNELS_LINE]
-      : accounts.map((a) => `- Telegram ${a.accountId}${a.name === undefined ? "" : ` (${a.name})`}: installed, ${hasToken(a) ? "configured" : "not configured"}, ${a.enabled ? "enabled" : "disabled"}${hasToken(a) ? ", token=***" : ""}`)
+    const configured = accounts.map((a) => `- Telegram ${a.accountId}${a.name === undefined ? "" : ` (${a.name})`}: installed, ${hasToken(a) ? "configured" : "not configured"}, ${a.enabled ? "enabled" : "disabled"}${hasToken(a) ? ", token=***" : ""}`)
+    const available = unconfigured.map((c) => `- ${c.label}: ${c.line}`)
+    // Without --all the empty list points at --all; with it, the bundled channels are the answer.
+    const lines = configured.length + available.length === 0 ? [NO_CHANNELS_LINE] : [...configured, ...available]
     yield* Console.log(["Chat channels:", ...lines, "", PROVIDER_NOTE, DOCS].join("\n"))
   })
 

@@ -7,7 +7,7 @@ import { parseJson5 } from "../../domain/config/json5.js"
 import { redactSecrets } from "../../domain/config/redact.js"
 import { unsupportedNotice } from "../../domain/config/validate.js"
 import { notRunPaths } from "../../domain/config/notRun.js"
-import { getAtPath, parseConfigPath } from "../../domain/ConfigPath.js"
+import { getAtPath, parseConfigPath, type PathSegment } from "../../domain/ConfigPath.js"
 import { ConfigIoError, ConfigPathNotFound, ConfigValueInvalid } from "../../domain/errors.js"
 import { opt } from "../../domain/opt.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
@@ -141,7 +141,25 @@ export interface ConfigSetArgs {
   readonly refProvider: Option.Option<string>
   readonly refSource: Option.Option<string>
   readonly refId: Option.Option<string>
+  /** The original's compare-and-set: write only when the path is absent / holds exactly this strict JSON. */
+  readonly expectCurrentAbsent: boolean
+  readonly expectCurrentJson: Option.Option<string>
 }
+
+/** The `--expect-current-*` precondition as an edit op, checked under the write lock with the edit. */
+const expectation = (args: ConfigSetArgs, path: ReadonlyArray<PathSegment>) =>
+  Effect.gen(function*() {
+    if (args.expectCurrentAbsent && Option.isSome(args.expectCurrentJson)) {
+      return yield* new ConfigValueInvalid({ message: "Use either --expect-current-absent or --expect-current-json, not both." })
+    }
+    if (args.expectCurrentAbsent) return Option.some<EditOp>({ _tag: "Expect", path, expected: { absent: true } })
+    if (Option.isNone(args.expectCurrentJson)) return Option.none<EditOp>()
+    const value = yield* Effect.try({
+      try: () => JSON.parse(args.expectCurrentJson.pipe(Option.getOrElse(() => ""))) as unknown,
+      catch: (error) => new ConfigValueInvalid({ message: `--expect-current-json must be strict JSON: ${error instanceof Error ? error.message : String(error)}` })
+    })
+    return Option.some<EditOp>({ _tag: "Expect", path, expected: { value } })
+  })
 
 /** `openclaw config set`: a JSON5 value, a SecretRef builder, or a batch. */
 export const configSet = (args: ConfigSetArgs) =>
@@ -156,6 +174,9 @@ export const configSet = (args: ConfigSetArgs) =>
       ? Option.some(yield* readLimited(args.batchFile.value, MAX_FILE_PATCH, "Batch file"))
       : Option.none<string>()
     if (Option.isSome(batchText)) {
+      if (args.expectCurrentAbsent || Option.isSome(args.expectCurrentJson)) {
+        return yield* new ConfigValueInvalid({ message: "--expect-current-absent/--expect-current-json apply to one <path>, not to a batch." })
+      }
       inputMode = "json"
       const parsed = yield* Either.mapLeft(parseJson5(batchText.value), (f) => new ConfigValueInvalid({ message: `Could not parse the batch: ${f.message}` }))
       if (!Array.isArray(parsed)) return yield* new ConfigValueInvalid({ message: "The batch must be a JSON array of {path, value|ref|provider} objects." })
@@ -178,6 +199,8 @@ export const configSet = (args: ConfigSetArgs) =>
         if (args.strictJson) inputMode = "json"
         value = yield* parseCliValue(args.value.value, args.strictJson)
       }
+      const expected = yield* expectation(args, segments)
+      if (Option.isSome(expected)) ops.push(expected.value)
       ops.push({ _tag: "Set", path: segments, value, mode })
     }
     const outcome = yield* editor.apply(ops, { dryRun: args.dryRun })

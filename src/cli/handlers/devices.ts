@@ -1,7 +1,9 @@
 import { Clock, Console, Effect } from "effect"
 import { ConfigValueInvalid } from "../../domain/errors.js"
-import { Methods } from "../../domain/protocol/methods.js"
+import { accessLine, approvalNote, approvalState, approveCommand, authFlagReminder, latestRequest } from "../../domain/pairing/approvalPreview.js"
+import { type MethodSpec, Methods } from "../../domain/protocol/methods.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
+import { CliExit } from "../CliExit.js"
 import { table } from "../table.js"
 
 const print = (json: boolean, payload: unknown, human: string) => Console.log(json ? JSON.stringify(payload, null, 2) : human)
@@ -26,7 +28,7 @@ export const list = (json: boolean, options: ConnectOptions) =>
         lines.push(table(["Request", "Device", "Role", "Scopes", "Reason", "Client", "Age"], result.pending.map((p) => [
           p.requestId, short(p.deviceId), p.role, p.scopes.join(",") || "-", p.reason ?? "-", `${p.clientId ?? "?"}/${p.platform ?? "?"}`, age(now, p.ts)
         ])))
-        lines.push(`Approve with: openclaw devices approve <requestId>  (or --latest)`)
+        lines.push(`Approve with: openclaw devices approve <requestId>  (--latest previews the newest)`)
       }
       lines.push("", `Paired (${result.paired.length})`)
       if (result.paired.length > 0) {
@@ -37,17 +39,40 @@ export const list = (json: boolean, options: ConnectOptions) =>
       yield* Console.log(lines.join("\n"))
     }))
 
-/** `openclaw devices approve <requestId> | --latest`. */
+/**
+ * `openclaw devices approve <requestId>` approves that request. Without one, or with `--latest`, it only
+ * previews the newest pending request and the exact command that approves it, and exits 1: as the
+ * original, nothing is approved without its request id.
+ */
 export const approve = (requestId: string | undefined, latest: boolean, json: boolean, options: ConnectOptions) =>
   withClient((client) =>
     Effect.gen(function*() {
-      let id = requestId
-      if (id === undefined) {
-        if (!latest) return yield* new ConfigValueInvalid({ message: "devices approve needs a <requestId> or --latest (see openclaw devices list)." })
-        const pending = (yield* client.call(Methods.devicePairList, {}, options)).pending
-        const newest = [...pending].sort((a, b) => b.ts - a.ts)[0]
-        if (newest === undefined) return yield* new ConfigValueInvalid({ message: "No pending pairing requests. Run openclaw devices list to check." })
-        id = newest.requestId
+      const id = requestId?.trim()
+      if (id === undefined || id === "" || latest) {
+        const listed = yield* client.call(Methods.devicePairList, {}, options)
+        const selected = latestRequest(listed.pending)
+        if (selected === undefined) {
+          yield* Console.error("No pending device pairing requests to approve")
+          return yield* new CliExit({ code: 1 })
+        }
+        const state = approvalState(selected, listed.paired.find((d) => d.deviceId === selected.deviceId))
+        const command = approveCommand(selected.requestId, { url: options.url, timeoutMs: options.timeoutMs, json })
+        if (json) {
+          yield* print(true, { selected, approvalState: state, approveCommand: command, requiresAuthFlags: { token: Boolean(options.token?.trim()), password: Boolean(options.password?.trim()) } }, "")
+          return yield* new CliExit({ code: 1 })
+        }
+        yield* Console.log([
+          `Selected pending device request ${selected.requestId}`,
+          `  Device: ${selected.displayName?.trim() || selected.deviceId}`,
+          `  Requested: ${accessLine(state.requested)}`,
+          ...(state.approved === null ? [] : [`  Approved: ${accessLine(state.approved)}`]),
+          ...(selected.remoteIp === undefined ? [] : [`  IP:     ${selected.remoteIp}`]),
+          `  Note:   ${approvalNote(state.kind)}`
+        ].join("\n"))
+        yield* Console.error(`Approve this exact request with: ${command}`)
+        const reminder = authFlagReminder(options)
+        if (reminder !== undefined) yield* Console.error(reminder)
+        return yield* new CliExit({ code: 1 })
       }
       const result = yield* client.call(Methods.devicePairApprove, { requestId: id }, options)
       yield* print(json, result, `Approved ${short(result.device.deviceId)} (${result.device.roles.join(",")}; scopes ${result.device.scopes.join(",") || "none"}). The device can connect now.`)
@@ -82,3 +107,31 @@ export const rotate = (deviceId: string | undefined, role: string, scopes: Reado
 export const revoke = (deviceId: string | undefined, role: string, json: boolean, options: ConnectOptions) =>
   Effect.flatMap(requireDevice("revoke", deviceId), (id) =>
     withClient((client) => Effect.flatMap(client.call(Methods.deviceTokenRevoke, { deviceId: id, role }, options), (r) => print(json, r, `Revoked the ${r.role} token of ${short(r.deviceId)}.`))))
+
+/**
+ * `openclaw devices clear --yes [--pending]`: removes every paired device (and with `--pending` rejects
+ * every pending request), as the original. Without `--yes` nothing is touched and the exit code is 1.
+ */
+export const clear = (yes: boolean, pending: boolean, json: boolean, options: ConnectOptions) =>
+  withClient((client) =>
+    Effect.gen(function*() {
+      if (!yes) {
+        yield* Console.error("Refusing to clear pairing table without --yes")
+        return yield* new CliExit({ code: 1 })
+      }
+      // One connection for the whole clear; this CLI's own device goes last, since removing it ends the connection.
+      const { removedDevices, rejectedPending } = yield* Effect.scoped(Effect.gen(function*() {
+        const connection = yield* client.connect(options)
+        const send = <P, R>(spec: MethodSpec<P, R>, params: P) => connection.call(spec, params, options.timeoutMs)
+        const listed = yield* send(Methods.devicePairList, {})
+        const rejected: Array<string> = []
+        if (pending) for (const request of listed.pending) rejected.push((yield* send(Methods.devicePairReject, { requestId: request.requestId })).requestId)
+        const ordered = [...listed.paired.filter((d) => d.deviceId !== connection.deviceId), ...listed.paired.filter((d) => d.deviceId === connection.deviceId)]
+        const removed: Array<string> = []
+        for (const device of ordered) removed.push((yield* send(Methods.devicePairRemove, { deviceId: device.deviceId })).deviceId)
+        return { removedDevices: removed, rejectedPending: rejected }
+      }))
+      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
+      const human = [`Cleared ${plural(removedDevices.length, "paired device")}`, ...(pending ? [`Rejected ${plural(rejectedPending.length, "pending request")}`] : [])].join("\n")
+      yield* print(json, { removedDevices, rejectedPending }, human)
+    }))

@@ -1,10 +1,19 @@
 import { Console, Effect } from "effect"
 import { ConfigValueInvalid } from "../../domain/errors.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
+import { CliExit } from "../CliExit.js"
+import { resolvedGateway, sameGatewayUrl } from "../gatewayConnection.js"
 
-/** `openclaw gateway call <method>`: one RPC, its payload printed as JSON (`--port`, `--expect-final` as the original). */
-export const gatewayCall = (method: string, rawParams: string | undefined, options: ConnectOptions, expectFinal = false) =>
+/**
+ * `openclaw gateway call <method>`: one RPC, its payload printed as JSON (`--port`, `--expect-final`,
+ * `--expect-url` as the original: the call is refused before connecting when the resolved URL differs).
+ */
+export const gatewayCall = (method: string, rawParams: string | undefined, options: ConnectOptions, expectFinal = false, expectUrl?: string) =>
   Effect.gen(function*() {
+    if (expectUrl !== undefined && !sameGatewayUrl((yield* resolvedGateway(options)).url, expectUrl)) {
+      yield* Console.error("Gateway call failed: Gateway destination changed. Refresh the selected Gateway before retrying.")
+      return yield* new CliExit({ code: 1 })
+    }
     let params: unknown = {}
     if (rawParams !== undefined) {
       try {

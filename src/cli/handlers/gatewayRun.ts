@@ -3,13 +3,16 @@ import { Context, Effect, Layer, Option } from "effect"
 import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
 import { LazyAgentStackLive } from "../../layers/agent/AgentFeature.js"
 import { ChannelMethodsLive, ChannelsStackLive } from "../../layers/channels/ChannelsFeature.js"
+import { CronFeatureLive } from "../../layers/cron/CronFeature.js"
 import { AgentMethodsLive } from "../../layers/gateway/methods/agentMethods.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
-import type { ConfigStore } from "../../services/ConfigStore.js"
+import { ConfigStore } from "../../services/ConfigStore.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
 import { StateFiles } from "../../services/StateFiles.js"
+import { browserSurface } from "../../layers/browser/BrowserFeature.js"
+import { makeNodeFeature } from "../../layers/nodes/NodeFeature.js"
 
 /** `openclaw gateway run`: flags to RunOptions, then the gateway until Ctrl-C. */
 export const gatewayRun = (args: {
@@ -36,14 +39,25 @@ export const gatewayRun = (args: {
       )).trim()
       : Option.getOrUndefined(args.password)
     const context = yield* Effect.context<ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem>()
-    // One agent stack (built on first use) serves the agent methods and the channels' turns; the channel
-    // stack is one layer value too, so a feature delivering through ChannelDelivery shares it.
-    const agentStack = LazyAgentStackLive(context, {})
+    // The browser plugin's method and tool come as a unit, or not at all (plugins.allow, spec 5.1).
+    const loaded = yield* Effect.option(Effect.flatMap(ConfigStore, (store) => store.load))
+    const browser = browserSurface(context, Option.getOrUndefined(loaded)?.config)
+    // Nodes bring the agent's exec tool (host=node) with their methods.
+    const nodes = makeNodeFeature(context)
+    // One agent stack (built on first use) serves the agent methods, the channels' turns and cron/heartbeat;
+    // the channel stack is one layer value too, so cron and heartbeat deliver through its ChannelDelivery.
+    const agentStack = LazyAgentStackLive(context, { tools: [...browser.tools, ...nodes.tools] })
     // Only the host services: the CLI's context also holds its own GatewayLog, which must not shadow the gateway's.
     const hostContext = Context.pick(Paths, Host, StateFiles, FileSystem.FileSystem)(context)
     const channels = ChannelsStackLive().pipe(Layer.provide(agentStack), Layer.provide(Layer.succeedContext(hostContext)))
     return yield* runGateway({
-      features: [AgentMethodsLive.pipe(Layer.provide(agentStack)), ChannelMethodsLive.pipe(Layer.provide(channels))],
+      features: [
+        AgentMethodsLive.pipe(Layer.provide(agentStack)),
+        ChannelMethodsLive.pipe(Layer.provide(channels)),
+        CronFeatureLive().pipe(Layer.provide(agentStack), Layer.provide(channels), Layer.provide(Layer.succeedContext(context))),
+        nodes.feature,
+        ...browser.features
+      ],
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),
       bind: Option.getOrUndefined(args.bind),
       token: Option.getOrUndefined(args.token),

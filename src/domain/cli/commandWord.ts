@@ -4,14 +4,8 @@
  */
 const NOT_YET: Readonly<Record<string, string>> = {
   configure: "edit the config with `openclaw config set <path> <value>` (see `openclaw config --help`)",
-  cron: "cron jobs are kept in the config but not run by this version",
-  nodes: "nodes are not supported by this version yet",
-  node: "the node host is not supported by this version yet",
-  approvals: "exec approvals are not supported by this version yet",
-  browser: "the browser tool is not supported by this version yet",
   sessions: "sessions are listed by `openclaw status`; `openclaw gateway call sessions.list` prints them",
   update: "update by installing the new version of the package (`npm install -g .` in a checkout)",
-  system: "use `openclaw status` and `openclaw gateway status` for system facts",
   agents: "this version runs the default agent `main`: `openclaw agent --agent main -m ...`",
   message: "send a message to the agent with `openclaw agent -m \"...\"`",
   completion: "shell completion is not available in this version",

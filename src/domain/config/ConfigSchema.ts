@@ -161,7 +161,16 @@ export const HeartbeatConfig = section("agents.defaults.heartbeat", {
   model: opt(Schema.String),
   session: opt(Schema.String),
   prompt: opt(Schema.String),
-  timeoutSeconds: opt(PositiveInt)
+  timeoutSeconds: opt(PositiveInt),
+  lightContext: opt(Schema.Boolean),
+  isolatedSession: opt(Schema.Boolean)
+})
+
+/** What a heartbeat may show in a chat (`channels.defaults.heartbeatVisibility`). */
+export const HeartbeatVisibilityConfig = section("channels.defaults.heartbeatVisibility", {
+  showOk: opt(Schema.Boolean),
+  showAlerts: opt(Schema.Boolean),
+  useIndicator: opt(Schema.Boolean)
 })
 
 export const AgentsConfig = section("agents", {
@@ -169,6 +178,7 @@ export const AgentsConfig = section("agents", {
     model: opt(ModelSelection),
     models: opt(Schema.Record({ key: Schema.String, value: ModelEntry })),
     heartbeat: opt(HeartbeatConfig),
+    userTimezone: opt(Schema.String),
     timeoutSeconds: opt(NonNegativeInt),
     modelPolicy: opt(section("agents.defaults.modelPolicy", { allow: opt(StringList) }))
   }))
@@ -213,7 +223,7 @@ export const TelegramConfig = section("channels.telegram", {
 })
 
 export const ChannelsConfig = section("channels", {
-  defaults: opt(section("channels.defaults", { groupPolicy: opt(GroupPolicy) })),
+  defaults: opt(section("channels.defaults", { groupPolicy: opt(GroupPolicy), heartbeatVisibility: opt(HeartbeatVisibilityConfig) })),
   telegram: opt(TelegramConfig),
   discord: opt(DiscordSection),
   slack: opt(SlackSection)
@@ -242,11 +252,24 @@ export const BrowserProfileConfig = section("browser.profiles.*", {
   driver: opt(oneOf("openclaw", "extension", "existing-session")),
   attachOnly: opt(Schema.Boolean),
   userDataDir: opt(Schema.String),
-  executablePath: opt(Schema.String)
+  executablePath: opt(Schema.String),
+  headless: opt(Schema.Boolean),
+  mcpCommand: opt(Schema.String),
+  mcpArgs: opt(StringList)
+})
+
+export const BrowserSsrfPolicyConfig = section("browser.ssrfPolicy", {
+  dangerouslyAllowPrivateNetwork: opt(Schema.Boolean),
+  /** Legacy alias of `dangerouslyAllowPrivateNetwork`. */
+  allowPrivateNetwork: opt(Schema.Boolean),
+  allowedHostnames: opt(StringList),
+  allowRfc2544BenchmarkRange: opt(Schema.Boolean),
+  allowIpv6UniqueLocalRange: opt(Schema.Boolean)
 })
 
 export const BrowserConfig = section("browser", {
   enabled: opt(Schema.Boolean),
+  evaluateEnabled: opt(Schema.Boolean),
   executablePath: opt(Schema.String),
   cdpUrl: opt(Schema.String),
   attachOnly: opt(Schema.Boolean),
@@ -254,6 +277,7 @@ export const BrowserConfig = section("browser", {
   noSandbox: opt(Schema.Boolean),
   defaultProfile: opt(Schema.String),
   extraArgs: opt(StringList),
+  ssrfPolicy: opt(BrowserSsrfPolicyConfig),
   profiles: opt(Schema.Record({ key: Schema.String, value: BrowserProfileConfig }))
 })
 

@@ -85,7 +85,10 @@ export type EditOp =
   | { readonly _tag: "Set"; readonly path: ReadonlyArray<PathSegment>; readonly value: unknown; readonly mode: "plain" | "merge" | "replace" }
   | { readonly _tag: "Unset"; readonly path: ReadonlyArray<PathSegment> }
   | { readonly _tag: "Patch"; readonly patch: unknown; readonly replacePaths: ReadonlyArray<string> }
+  /** A precondition (`config set --expect-current-absent | --expect-current-json`): the authored value at `path` must be absent, or equal `value`. */
+  | { readonly _tag: "Expect"; readonly path: ReadonlyArray<PathSegment>; readonly expected: { readonly absent: true } | { readonly value: unknown } }
 
 export type EditFailure =
   | { readonly _tag: "Missing"; readonly path: string }
+  | { readonly _tag: "Unexpected"; readonly path: string; readonly expectedAbsent: boolean }
   | { readonly _tag: "Protected"; readonly path: string; readonly dropped: ReadonlyArray<string> }

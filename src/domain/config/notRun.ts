@@ -5,13 +5,10 @@ const RUN_CHANNELS: ReadonlyArray<string> = ["telegram", "discord", "slack"]
 
 /**
  * Sections this version validates strictly (a typo there is still an error) but does not run yet:
- * no channel adapters but Telegram, cron scheduler, heartbeat runner, browser control or plugin host.
+ * no channel adapters but Telegram, Discord and Slack, or plugin host (cron, heartbeat and the browser section run).
  */
 const validatedNotRun = (config: OpenClawConfig): ReadonlyArray<string> => [
   ...Object.keys(config.channels ?? {}).filter((name) => name !== "defaults" && !RUN_CHANNELS.includes(name)).map((name) => `channels.${name}`),
-  ...(config.cron === undefined ? [] : ["cron"]),
-  ...(config.agents?.defaults?.heartbeat === undefined ? [] : ["agents.defaults.heartbeat"]),
-  ...(config.browser === undefined ? [] : ["browser"]),
   ...(config.plugins === undefined ? [] : ["plugins"])
 ]
 

@@ -15,6 +15,13 @@ export interface ProcessSample {
     readonly delayMaxMs: number
     readonly utilization: number
     readonly cpuCoreRatio: number
+    readonly cpuBreakdown: {
+      readonly mainThreadCoreRatio: number
+      readonly hostUtilization: number
+      readonly hostCpuCount: number
+      readonly workerCoreRatio: number
+      readonly otherThreadsCoreRatio: number
+    }
   }
   readonly memory: {
     readonly rssBytes: number
@@ -98,6 +105,10 @@ export interface StatusExtras {
   readonly admin: { readonly configPath: string; readonly stateDir: string } | undefined
   readonly defaultModel: string | null
   readonly contextTokens: number | null
+  /** The config projection the original CLI asks for (`includeCliProjection`). */
+  readonly cliProjection: { readonly updateChannel: string | null } | undefined
+  /** How long a shutdown may take (drain + close) and the part kept for closing sockets. */
+  readonly shutdown: { readonly timeoutMs: number; readonly reserveMs: number }
 }
 
 /** The `status` payload in the original's shape (what its `openclaw status --json` reads), ours added. */
@@ -106,6 +117,16 @@ export const statusReport = (input: HealthInput, extras: StatusExtras): StatusRe
   const shownPath = (p: string) => (extras.admin === undefined ? "[redacted]" : p)
   return {
     runtimeVersion: input.version,
+    ...(extras.cliProjection === undefined ? {} : {
+      cliProjection: {
+        agents: { defaultId: input.defaultAgentId, ownership: ids.length === 1 ? "sole" : "shared", selectionRequired: false, rows: ids.map((id) => ({ id })) },
+        updateChannel: extras.cliProjection.updateChannel,
+        // No memory plugin runs here.
+        memoryPlugin: { enabled: false, slot: null }
+      }
+    }),
+    // Clawgate has no host desktop (VNC) service: reported as the original reports it switched off.
+    hostDesktop: { enabled: false, state: "disabled", port: 5900 },
     heartbeat: {
       defaultAgentId: input.defaultAgentId,
       agents: ids.map((agentId) => ({ agentId, ...heartbeatOf(input) }))
@@ -141,6 +162,16 @@ export const statusReport = (input: HealthInput, extras: StatusExtras): StatusRe
     modelRuntime: { degraded: false, pendingAgents: [] },
     eventLoop: eventLoopOf(input),
     processMemory: input.process.memory,
+    // The original's worker pools (transcript reconciliation, model catalog) run inline here: none to report.
+    workerPools: {},
+    shutdownBudget: {
+      timeoutMs: extras.shutdown.timeoutMs,
+      reserveMs: extras.shutdown.reserveMs,
+      nativeStopBudget: false,
+      // A shutdown here drains in-flight RPCs only; none of the original's tracked kinds of work exist.
+      activeWork: zeroCounts(["rootRequests", "cronRuns", "sessionMutations", "terminalPersistence", "lifecycleWrites"]),
+      writeCustody: []
+    },
     pid: extras.pid,
     uptimeMs: input.uptimeMs,
     authMode: extras.authMode,

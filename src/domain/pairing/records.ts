@@ -32,7 +32,11 @@ export const PairedDevice = Schema.Struct({
   roles: Schema.Array(Schema.String),
   approvedScopes: Schema.Array(Schema.String),
   tokens: Schema.Record({ key: Schema.String, value: DeviceTokenRecord }),
-  approvedAtMs: Schema.Number
+  approvedAtMs: Schema.Number,
+  /** The address of the approved request, as the original keeps it. */
+  remoteIp: opt(Schema.String),
+  /** How the last approval came: `silent` (local auto-approval) or `owner` (an operator), as the original records it. */
+  approvedVia: opt(Schema.String)
 })
 export type PairedDevice = typeof PairedDevice.Type
 
@@ -48,6 +52,8 @@ export const PendingRequest = Schema.Struct({
   role: Schema.String,
   scopes: Schema.Array(Schema.String),
   reason: PairingReason,
+  /** The address the request came from, as the original lists it. */
+  remoteIp: opt(Schema.String),
   silent: opt(Schema.Boolean),
   isRepair: opt(Schema.Boolean),
   ts: Schema.Number

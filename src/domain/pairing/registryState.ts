@@ -23,6 +23,7 @@ export interface ApprovalSource extends DeviceMetadata {
   readonly publicKey: string
   readonly role: string
   readonly scopes: ReadonlyArray<string>
+  readonly remoteIp?: string | undefined
 }
 
 /** `a` followed by the members of `b` it lacks, without duplicates. */
@@ -58,7 +59,14 @@ export const sameAsk = (request: PendingRequest, ask: { readonly publicKey: stri
  * The paired record after approving `source`: key and metadata from the source, roles and scopes
  * unioned with earlier approvals, tokens dropped when the key changed (`keyChanged`).
  */
-export const applyApproval = (existing: PairedDevice | undefined, source: ApprovalSource, now: number): { readonly device: PairedDevice; readonly keyChanged: boolean } => {
+export type ApprovedVia = "silent" | "owner"
+
+export const applyApproval = (
+  existing: PairedDevice | undefined,
+  source: ApprovalSource,
+  now: number,
+  via: ApprovedVia
+): { readonly device: PairedDevice; readonly keyChanged: boolean } => {
   const metadata = pickMetadata(source)
   if (existing === undefined) {
     return {
@@ -69,7 +77,9 @@ export const applyApproval = (existing: PairedDevice | undefined, source: Approv
         roles: [source.role],
         approvedScopes: unionOf([], source.scopes),
         tokens: {},
-        approvedAtMs: now
+        approvedAtMs: now,
+        ...(source.remoteIp === undefined ? {} : { remoteIp: source.remoteIp }),
+        approvedVia: via
       },
       keyChanged: false
     }
@@ -86,7 +96,9 @@ export const applyApproval = (existing: PairedDevice | undefined, source: Approv
       roles: unionOf(existing.roles, [source.role]),
       approvedScopes: unionOf(existing.approvedScopes, source.scopes),
       tokens: keyChanged ? {} : existing.tokens,
-      approvedAtMs: now
+      approvedAtMs: now,
+      ...(source.remoteIp === undefined ? {} : { remoteIp: source.remoteIp }),
+      approvedVia: via
     },
     keyChanged
   }

@@ -3,7 +3,7 @@ import { ownEntry } from "../ownEntry.js"
 import { InvalidRequest } from "../protocol/errors.js"
 import type { RegistryChange } from "./changes.js"
 import type { DeviceMetadata, DeviceTokenRecord, PairedDevice, PairingReason, PendingRequest } from "./records.js"
-import { type ApprovalSource, applyApproval, issuedAt, normalizeLabel, type PairedFile, type PendingFile, pickMetadata, sameAsk, tokenReusable } from "./registryState.js"
+import { type ApprovalSource, applyApproval, type ApprovedVia, issuedAt, normalizeLabel, type PairedFile, type PendingFile, pickMetadata, sameAsk, tokenReusable } from "./registryState.js"
 
 /**
  * The registry's decisions as pure functions of the files: each returns what to write (only the files
@@ -24,6 +24,7 @@ export interface PairingAsk extends DeviceMetadata {
   readonly scopes: ReadonlyArray<string>
   readonly reason: PairingReason
   readonly isRepair: boolean
+  readonly remoteIp?: string | undefined
 }
 
 /** A device token as handed to a client. */
@@ -48,7 +49,7 @@ export const fileRequest = (pending: PendingFile, ask: PairingAsk, now: number, 
   if (reusable !== undefined) {
     // Same ask: keep the requestId, refresh the expiry and the metadata approval will pin.
     const { displayName: _d, platform: _p, deviceFamily: _f, clientId: _c, clientMode: _m, ...kept } = reusable
-    const refreshed: PendingRequest = { ...kept, ...pickMetadata(ask), ts: now }
+    const refreshed: PendingRequest = { ...kept, ...pickMetadata(ask), ...(ask.remoteIp === undefined ? {} : { remoteIp: ask.remoteIp }), ts: now }
     return { result: refreshed, pending: { ...others, [refreshed.requestId]: refreshed } }
   }
   const created: PendingRequest = {
@@ -59,6 +60,7 @@ export const fileRequest = (pending: PendingFile, ask: PairingAsk, now: number, 
     role: ask.role,
     scopes: [...ask.scopes],
     reason: ask.reason,
+    ...(ask.remoteIp === undefined ? {} : { remoteIp: ask.remoteIp }),
     isRepair: ask.isRepair,
     ts: now
   }
@@ -71,8 +73,8 @@ export const fileRequest = (pending: PendingFile, ask: PairingAsk, now: number, 
 }
 
 /** The paired file after approving `source`, plus the changes that follow from it. */
-const approveInto = (paired: PairedFile, source: ApprovalSource, requestId: string, now: number) => {
-  const { device, keyChanged } = applyApproval(ownEntry(paired, source.deviceId), source, now)
+const approveInto = (paired: PairedFile, source: ApprovalSource, requestId: string, now: number, via: ApprovedVia) => {
+  const { device, keyChanged } = applyApproval(ownEntry(paired, source.deviceId), source, now, via)
   const hadTokens = Object.keys(ownEntry(paired, source.deviceId)?.tokens ?? {}).length > 0
   const changes: Array<RegistryChange> = []
   if (keyChanged && hadTokens) {
@@ -86,14 +88,14 @@ const approveInto = (paired: PairedFile, source: ApprovalSource, requestId: stri
 export const approveRequest = (paired: PairedFile, pending: PendingFile, requestId: string, now: number): Decision<PairedDevice> => {
   const found = ownEntry(pending, requestId)
   if (found === undefined) return Either.left(unknownRequest())
-  const next = approveInto(paired, found, requestId, now)
+  const next = approveInto(paired, found, requestId, now, "owner")
   const { [requestId]: _removed, ...rest } = pending
   return Either.right({ result: next.device, paired: next.paired, pending: rest, changes: next.changes })
 }
 
 /** Approves inline (local auto-approval) without a stored pending request. */
 export const approveAsk = (paired: PairedFile, ask: PairingAsk, now: number, requestId: string): Outcome<PairedDevice> => {
-  const next = approveInto(paired, ask, requestId, now)
+  const next = approveInto(paired, ask, requestId, now, "silent")
   return { result: next.device, paired: next.paired, changes: next.changes }
 }
 

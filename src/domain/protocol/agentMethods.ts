@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { PromptMode } from "../agent/modelRun.js"
 import { TranscriptMessage } from "../agent/transcript.js"
+import { ModelsListResult } from "../models/catalogSnapshot.js"
 import type { MethodAccess, MethodSpec } from "./methods.js"
 import { opt } from "../opt.js"
 
@@ -187,7 +188,10 @@ export const SessionsListResult = Schema.Struct({
   defaults: Schema.Struct({
     modelProvider: Schema.NullOr(Schema.String),
     model: Schema.NullOr(Schema.String),
-    contextTokens: Schema.NullOr(Schema.Number)
+    contextTokens: Schema.NullOr(Schema.Number),
+    /** The thinking levels a run may ask for, as the original lists them (objects for pickers, then the bare ids). */
+    thinkingLevels: opt(Schema.Array(Schema.Struct({ id: Schema.String, label: Schema.String }))),
+    thinkingOptions: opt(Schema.Array(Schema.String))
   }),
   sessions: Schema.Array(SessionRow)
 })
@@ -210,13 +214,21 @@ export const AgentWaitResult = Schema.Struct({
 })
 export type AgentWaitResult = typeof AgentWaitResult.Type
 
+/** `models.list`: the model picker's catalog for a session or agent (`view: "configured"` is the one served). */
+export const ModelsListParams = Schema.Struct({
+  sessionKey: opt(Schema.String),
+  agentId: opt(Schema.String),
+  view: opt(Schema.String)
+})
+
 export const AgentMethods = {
   agent: spec("agent", "operator.write", AgentParams, AgentResult),
   agentWait: spec("agent.wait", "operator.write", AgentWaitParams, AgentWaitResult),
   chatSend: spec("chat.send", "operator.write", ChatSendParams, ChatSendResult),
   chatHistory: spec("chat.history", "operator.read", ChatHistoryParams, ChatHistoryResult),
   chatAbort: spec("chat.abort", "operator.write", ChatAbortParams, ChatAbortResult),
-  sessionsList: spec("sessions.list", "operator.read", SessionsListParams, SessionsListResult)
+  sessionsList: spec("sessions.list", "operator.read", SessionsListParams, SessionsListResult),
+  modelsList: { ...spec("models.list", "operator.read", ModelsListParams, ModelsListResult), unknownParams: "ignore" as const }
 } as const
 
 /** `agent {runId, seq, stream, ts, data}`. */

@@ -106,6 +106,8 @@ export class Unavailable extends Schema.TaggedError<Unavailable>()("Unavailable"
   code: Schema.tag("UNAVAILABLE"),
   message: Schema.String,
   retryAfterMs: opt(Schema.Number),
+  /** Defaults to true; a node that is not connected is not worth retrying at once. */
+  retryable: opt(Schema.Boolean),
   details: opt(Details)
 }) {}
 
@@ -197,7 +199,7 @@ export const toErrorShape = (error: GatewayWireError): ErrorShape => {
       return {
         code: "UNAVAILABLE",
         message: error.message,
-        retryable: true,
+        retryable: error.retryable ?? true,
         ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
         ...(error.details === undefined ? {} : { details: error.details })
       }

@@ -18,10 +18,10 @@ export const ATTACHMENT_MAX_IMAGE_BYTES = 6_291_456
 
 /**
  * Optional protocol features this gateway implements, as the challenge and `hello-ok.features` list
- * them. The original advertises `model-catalog-snapshot` (a `models.snapshot` event after hello); this
- * gateway sends no such event, so it claims none.
+ * them: `model-catalog-snapshot`, a `models.snapshot` event after hello for a Control UI that asks.
  */
-export const SERVER_CAPABILITIES: ReadonlyArray<string> = []
+export const MODEL_CATALOG_SNAPSHOT = "model-catalog-snapshot"
+export const SERVER_CAPABILITIES: ReadonlyArray<string> = [MODEL_CATALOG_SNAPSHOT]
 
 /** Wire error codes clients branch on (`error.code`). */
 export const ErrorCode = Schema.Literal(
@@ -171,8 +171,8 @@ export const ConnectParams = Schema.Struct({
   device: opt(ConnectDevice),
   locale: opt(Schema.String),
   userAgent: opt(Schema.String),
-  /** Sent when the challenge advertises `model-catalog-snapshot`; accepted, no snapshot is pushed yet. */
-  modelCatalog: opt(Schema.Struct({ sessionKey: opt(Schema.String) }))
+  /** Sent when the challenge advertises `model-catalog-snapshot`: the scope of the `models.snapshot` pushed after hello. */
+  modelCatalog: opt(Schema.Struct({ sessionKey: opt(Schema.String), agentId: opt(Schema.String), shortId: opt(Schema.String) }))
 })
 export type ConnectParams = typeof ConnectParams.Type
 

@@ -73,8 +73,14 @@ export type HealthResult = typeof HealthResult.Type
  * `channelSummary`, ...), then ours (`uptimeMs`, `authMode`, `bind`, `port`, `connections`, and for
  * admins `configPath`, `stateDir`). Our client needs only `runtimeVersion`.
  */
+/** What the original CLI's `status` asks for: its config projection (agents, update channel), no channel summary. */
+export const StatusParams = Schema.Struct({ includeCliProjection: opt(Schema.Boolean), includeChannelSummary: opt(Schema.Boolean) })
+
 export const StatusResult = Schema.Struct({
   runtimeVersion: Schema.String,
+  /** Only when asked (`includeCliProjection`): what the original CLI's `status --json` shows as `agents.defaultId` etc. */
+  cliProjection: opt(AnyRecord),
+  hostDesktop: opt(AnyRecord),
   heartbeat: opt(Schema.Struct({ defaultAgentId: Schema.String, agents: Schema.Array(AnyRecord) })),
   channelSummary: opt(Schema.Array(Schema.Unknown)),
   queuedSystemEvents: opt(Schema.Array(Schema.Unknown)),
@@ -92,6 +98,8 @@ export const StatusResult = Schema.Struct({
   modelRuntime: opt(AnyRecord),
   eventLoop: opt(AnyRecord),
   processMemory: opt(AnyRecord),
+  workerPools: opt(AnyRecord),
+  shutdownBudget: opt(AnyRecord),
   pid: opt(Schema.Number),
   uptimeMs: opt(Schema.Number),
   authMode: opt(Schema.String),
@@ -209,7 +217,10 @@ export const PairedDeviceSummary = Schema.Struct({
   approvedScopes: opt(Schema.Array(Schema.String)),
   createdAtMs: opt(Schema.Number),
   approvedAtMs: opt(Schema.Number),
+  approvedVia: opt(Schema.String),
+  remoteIp: opt(Schema.String),
   lastSeenAtMs: opt(Schema.Number),
+  lastSeenReason: opt(Schema.String),
   tokens: Schema.Array(TokenSummary),
   /** Always sent here; the original leaves it out of `device.pair.approve`'s answer. */
   connected: opt(Schema.Boolean)
@@ -220,6 +231,8 @@ export type PairedDeviceSummary = typeof PairedDeviceSummary.Type
 export const PendingSummary = Schema.Struct({
   ...PendingRequest.fields,
   publicKey: opt(Schema.String),
+  /** The original's: the requested role as a list. */
+  roles: opt(Schema.Array(Schema.String)),
   reason: opt(Schema.String)
 })
 
@@ -234,7 +247,7 @@ const DeviceIdParams = Schema.Struct({ deviceId: Schema.String.pipe(Schema.minLe
 /** The method table: every RPC this gateway serves. */
 export const Methods = {
   health: method("health", "any", Schema.Struct({ probe: opt(Schema.Boolean) }), HealthResult, { unknownParams: "ignore" }),
-  status: method("status", "operator.read", NoParams, StatusResult, { unknownParams: "ignore" }),
+  status: method("status", "operator.read", StatusParams, StatusResult, { unknownParams: "ignore" }),
   systemPresence: method("system-presence", "operator.read", NoParams, Schema.Array(PresenceEntry), { unknownParams: "ignore" }),
   configGet: method("config.get", "operator.read", Empty, ConfigGetResult),
   configPatch: method("config.patch", "operator.admin", ConfigPatchParams, ConfigPatchResult, { controlPlaneWrite: true }),
@@ -281,7 +294,8 @@ export const EVENTS = [
   "device.pair.resolved",
   "config.changed",
   "agent",
-  "chat"
+  "chat",
+  "models.snapshot"
 ] as const
 
 // Scope families of methods this gateway does not serve yet, so their scope errors match the original.

@@ -1,3 +1,4 @@
+import { heartbeatSummaryRow, type SchedulerSummary } from "./schedulerSummary.js"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
 import { DEFAULT_AGENT_ID } from "../agent/sessionKey.js"
 import { configuredSelection } from "../models/selection.js"
@@ -41,11 +42,6 @@ const serviceRow = (report: GatewayStatusReport) => {
 /** `agents.defaults.heartbeat.every`, if configured. */
 export const heartbeatEvery = (config: OpenClawConfig | undefined): string | undefined => config?.agents?.defaults?.heartbeat?.every
 
-// Configured heartbeats run on the scheduler, which this version does not have yet: say so.
-const heartbeatRow = (config: OpenClawConfig | undefined) => {
-  const every = heartbeatEvery(config)
-  return every === undefined ? "not configured" : `${every} configured (default agent) · not run by this version`
-}
 
 /** One agent's session index as found in the state dir. */
 export interface SessionIndexSummary {
@@ -101,7 +97,9 @@ export const renderStatus = (
   sessions: SessionsSummary,
   notRun: ReadonlyArray<string> = [],
   /** The running gateway's channel status lines; without them, the configured channel names. */
-  channelLines?: ReadonlyArray<string>
+  channelLines?: ReadonlyArray<string>,
+  /** The scheduler's heartbeat and next cron wake, when the gateway answered them. */
+  scheduler?: SchedulerSummary
 ): ReadonlyArray<string> => {
   const channels = channelNames(config)
   const rows: Array<[string, string]> = [
@@ -112,7 +110,7 @@ export const renderStatus = (
     ["Channels", channels.length === 0 ? "none configured" : channels.join(", ")],
     ["Agents", agentsRow(sessions)],
     ["Probes", deep ? "deep (system-level services scanned)" : "skipped (use --deep)"],
-    ["Heartbeat", heartbeatRow(config)],
+    ["Heartbeat", heartbeatSummaryRow(heartbeatEvery(config), scheduler)],
     ["Sessions", sessionsRow(sessions)],
     ["Logs", report.logFile],
     ...(notRun.length === 0 ? [] : [["Not run", `${notRun.join(", ")} (kept in the config; not run by this version)`] as [string, string]])

@@ -1,3 +1,4 @@
+import type { SchedulerSummary } from "./schedulerSummary.js"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
 import type { GatewayStatusReport } from "./gatewayStatus.js"
 import { heartbeatEvery, type HostSummary, type SessionIndexSummary, type SessionsSummary } from "./renderStatus.js"
@@ -17,6 +18,8 @@ export const statusJson = (input: {
   readonly nextSteps: ReadonlyArray<string>
   /** Configured sections kept but not run by this version. */
   readonly notRun: ReadonlyArray<string>
+  /** The gateway's scheduler, when it answered. */
+  readonly scheduler?: SchedulerSummary | undefined
 }) => {
   const { report, config, host, indexes } = input
   const rpc = report.rpc
@@ -57,8 +60,12 @@ export const statusJson = (input: {
       defaults: { model: input.sessions.defaultModel ?? null },
       byAgent: indexes.map((index) => ({ agentId: index.agentId, path: index.path, count: index.count }))
     },
-    // Heartbeats are configured here but run by the scheduler, which this version does not have yet.
-    heartbeat: { defaultAgentId: "main", agents: [{ agentId: "main", enabled: false, every: every ?? null, running: false }] },
+    heartbeat: {
+      defaultAgentId: "main",
+      agents: [{ agentId: "main", enabled: every !== "0m" && input.scheduler?.cron?.enabled === true, every: every ?? "30m", running: input.scheduler?.cron?.enabled === true }],
+      ...(input.scheduler?.lastHeartbeat === undefined ? {} : { last: input.scheduler.lastHeartbeat })
+    },
+    ...(input.scheduler?.cron === undefined ? {} : { cron: input.scheduler.cron }),
     channelSummary: Object.keys((config?.channels ?? {}) as Record<string, unknown>),
     notRun: input.notRun,
     nextSteps: input.nextSteps,

@@ -1,5 +1,6 @@
 import { Clock, Deferred, Effect, Either, Layer, Option, ParseResult, Queue, Schema } from "effect"
 import { randomUUID } from "node:crypto"
+import * as path from "node:path"
 import WebSocket from "ws"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { type GatewayClientError, GatewayConnectFailed, GatewayResultInvalid, GatewayTimeout, fromWireError } from "../../domain/protocol/clientErrors.js"
@@ -7,6 +8,7 @@ import { isTrustedEndpoint, resolveClientTarget } from "../../domain/protocol/cl
 import { payloadV3 } from "../../domain/protocol/deviceAuth.js"
 import { isRecord } from "../../domain/isRecord.js"
 import { type ErrorShape, type EventFrame, HelloOk, PROTOCOL_VERSION, ServerFrame } from "../../domain/protocol/frames.js"
+import type { MethodSpec } from "../../domain/protocol/methods.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { type ConnectOptions, GatewayClient, type GatewayConnection } from "../../services/GatewayClient.js"
 import { Host } from "../../services/Host.js"
@@ -55,6 +57,7 @@ interface Attempt {
   readonly auth: { readonly token?: string; readonly password?: string; readonly deviceToken?: string }
   readonly identity: StoredIdentity | undefined
   readonly probe: boolean
+  readonly node: ConnectOptions["node"]
 }
 
 const causeText = (error: unknown) => (error instanceof Error ? error.message : String(error))
@@ -65,6 +68,7 @@ const openConnection = (attempt: Attempt) =>
     const events = yield* Queue.sliding<EventFrame>(1024)
     const pending = new Map<string, Pending>()
     const challenge = yield* Deferred.make<{ nonce: string; ts: number | undefined }, GatewayClientError>()
+    const closed = yield* Deferred.make<void>()
     const closedEarly = (reason: string) => new GatewayConnectFailed({ message: `gateway connect failed: ${reason} (${attempt.url})`, url: attempt.url })
 
     const ws = yield* Effect.acquireRelease(
@@ -108,6 +112,7 @@ const openConnection = (attempt: Attempt) =>
           Deferred.unsafeDone(entry.deferred, frame.ok ? Effect.succeed(frame.payload) : Effect.fail(fromWireError(frame.error ?? missingError)))
         })
         socket.on("close", (code, reason) => {
+          Deferred.unsafeDone(closed, Effect.void)
           const text = reason.toString()
           const failure = new GatewayConnectFailed({
             message: `gateway connect failed: gateway closed the connection (${code}${text.length > 0 ? ` ${text}` : ""}) (${attempt.url})`,
@@ -152,7 +157,10 @@ const openConnection = (attempt: Attempt) =>
     const nonce = offered.nonce
     // A challenge without a timestamp is signed at our own time.
     const ts = offered.ts ?? (yield* Clock.currentTimeMillis)
-    const client = { id: "cli", version: VERSION, platform: process.platform, mode: attempt.probe ? "probe" : "cli" }
+    const node = attempt.node
+    const client = node === undefined
+      ? { id: "cli", version: VERSION, platform: process.platform, mode: attempt.probe ? "probe" : "cli" }
+      : { id: "node-host", version: VERSION, platform: process.platform, mode: "node", ...(node.displayName === undefined ? {} : { displayName: node.displayName }) }
     const identity = attempt.identity
     const device = identity === undefined
       ? undefined
@@ -179,12 +187,17 @@ const openConnection = (attempt: Attempt) =>
       client,
       role: attempt.role,
       scopes: attempt.scopes,
-      caps: [],
+      caps: node?.caps ?? [],
+      ...(node === undefined ? {} : { commands: node.commands, ...(node.permissions === undefined ? {} : { permissions: node.permissions }) }),
       auth: attempt.auth,
       ...(device === undefined ? {} : { device })
     })
     const hello = yield* decodeHello(payload).pipe(Effect.mapError((error) => resultInvalid("connect", error)))
-    return { url: attempt.url, hello, request, events } satisfies GatewayConnection
+    // Decoded as `GatewayClient.call` decodes: unknown fields kept, missing or mistyped ones fail.
+    const call = <P, R>(spec: MethodSpec<P, R>, params: P, timeoutMs?: number) =>
+      Effect.flatMap(request(spec.name, params, timeoutMs), (payload) =>
+        Schema.decodeUnknown(spec.result, { onExcessProperty: "preserve" })(payload).pipe(Effect.mapError((error) => resultInvalid(spec.name, error))))
+    return { url: attempt.url, hello, request, call, events, deviceId: attempt.identity?.deviceId, closed: Deferred.await(closed) } satisfies GatewayConnection
   })
 
 /** The live client: identity and tokens in the state dir, credentials from flags, env and config. */
@@ -194,7 +207,10 @@ export const GatewayClientLive = Layer.effect(
     const paths = yield* Paths
     const host = yield* Host
     const store = yield* ConfigStore
-    const identities = yield* makeIdentityStore(paths.stateDir)
+    const operatorIdentities = yield* makeIdentityStore(paths.stateDir)
+    // The node host is its own device (`<state dir>/node-host/identity/`): a node-only device is never
+    // silently widened to operator, so it must not share the CLI's identity.
+    const nodeIdentities = yield* makeIdentityStore(path.join(paths.stateDir, "node-host"))
 
     const connect = Effect.fn("GatewayClient.connect")(function*(options: ConnectOptions) {
       // Only a target taken from the config needs it: an invalid one fails here, never falls back to the defaults.
@@ -204,9 +220,10 @@ export const GatewayClientLive = Layer.effect(
         ? resolveClientTarget({ flags: options, env: host.env, config, dev: paths.dev })
         : { ...options.target, explicitUrl: !options.target.storedToken }
       const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-      const role = "operator"
-      const scopes = options.scopes ?? CLI_SCOPES
+      const role = options.node === undefined ? "operator" : "node"
+      const scopes = options.node === undefined ? options.scopes ?? CLI_SCOPES : []
       const probe = options.probe === true
+      const identities = options.node === undefined ? operatorIdentities : nodeIdentities
       const found = yield* (probe ? identities.find : identities.ensure).pipe(Effect.orElseSucceed(() => undefined))
       // A stored device token is only used for the gateway it came from, never with an explicit --url.
       const stored = found === undefined || target.explicitUrl
@@ -216,7 +233,7 @@ export const GatewayClientLive = Layer.effect(
       const identity = probe && stored === undefined ? undefined : found
       const shared = { ...(target.token === undefined ? {} : { token: target.token }), ...(target.password === undefined ? {} : { password: target.password }) }
       const firstAuth = target.token === undefined && target.password === undefined && stored !== undefined ? { token: stored.token } : shared
-      const attempt = (auth: Attempt["auth"]) => openConnection({ url: target.url, timeoutMs, role, scopes, auth, identity, probe })
+      const attempt = (auth: Attempt["auth"]) => openConnection({ url: target.url, timeoutMs, role, scopes, auth, identity, probe, node: options.node })
       const connection = yield* attempt(firstAuth).pipe(
         Effect.catchTag("GatewayAuthError", (error) => {
           if (error.code === "AUTH_DEVICE_TOKEN_MISMATCH" && identity !== undefined) {

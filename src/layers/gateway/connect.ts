@@ -253,6 +253,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
         scopes,
         reason: decision.reason,
         isRepair: decision.isRepair,
+        remoteIp: clientIp,
         ...(params.client.displayName === undefined ? {} : { displayName: params.client.displayName }),
         platform: params.client.platform,
         ...(params.client.deviceFamily === undefined ? {} : { deviceFamily: params.client.deviceFamily }),

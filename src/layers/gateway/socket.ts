@@ -18,6 +18,7 @@ import {
   ConnectClient,
   InboundFrame,
   RequestFrame,
+  MODEL_CATALOG_SNAPSHOT,
   SERVER_CAPABILITIES,
   TICK_INTERVAL_MS
 } from "../../domain/protocol/frames.js"
@@ -34,6 +35,7 @@ import { MethodRegistry } from "../../services/MethodRegistry.js"
 import { Paths } from "../../services/Paths.js"
 import { type AcceptedConnect, runConnect } from "./connect.js"
 import { dispatch } from "./dispatch.js"
+import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
 import { eventFrame, type FrameText, responseFrame } from "./frameText.js"
 import { makeOutbox } from "./outbox.js"
 
@@ -234,7 +236,9 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           platform: accepted.params.client.platform,
           ip: peer.ip,
           connectedAtMs: yield* Clock.currentTimeMillis,
-          close: (code, reason) => close(code, reason)
+          close: (code, reason) => close(code, reason),
+          connect: accepted.params,
+          closed: Deferred.await(closed)
         })
         const queue = yield* Scope.extend(bus.subscribe, scope)
         yield* Effect.forkIn(
@@ -247,6 +251,21 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           scope
         )
         yield* sendEvent({ event: "health", payload: yield* health.snapshot, droppable: true, stateVersion: yield* runtime.stateVersion })
+        yield* modelSnapshot(accepted)
+      })
+
+    // The original's `models.snapshot`: a Control UI that advertises the capability and names a scope gets
+    // the configured model catalog once, through an ordinary `models.list` call (its scope checks apply).
+    const modelSnapshot = (accepted: AcceptedConnect) =>
+      Effect.gen(function*() {
+        const requested = accepted.params.modelCatalog
+        const params = accepted.params
+        if (requested === undefined || params.client.id !== "openclaw-control-ui" || !(params.caps ?? []).includes(MODEL_CATALOG_SNAPSHOT)) return
+        if ((yield* registry.lookup("models.list")) === undefined) return
+        // A named session is the scope as asked; otherwise the agent asked for (only main exists here).
+        const scope = requested.sessionKey !== undefined ? requested : { agentId: DEFAULT_AGENT_ID }
+        const result = yield* dispatch({ type: "req", id: `catalog:${connId}`, method: "models.list", params: { ...scope, view: "configured" } }, callerOf(accepted))
+        if (result.ok) yield* sendEvent({ event: "models.snapshot", payload: { target: requested, scope, catalog: result.payload } })
       })
 
     const handleConnect = (frame: RequestFrame) =>
@@ -265,21 +284,25 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
         yield* startSession(result.right)
       })
 
+    /** Who is calling, as the dispatcher sees every request of this socket. */
+    const callerOf = (accepted: AcceptedConnect) => ({
+      connId,
+      role: accepted.role,
+      scopes: accepted.scopes,
+      deviceId: accepted.deviceId,
+      authMethod: accepted.authMethod,
+      clientIp: peer.ip,
+      clientId: accepted.params.client.id
+    })
+
     let unauthorizedCalls = 0
     const handleRequest = (frame: RequestFrame, accepted: AcceptedConnect) =>
       Effect.gen(function*() {
         const started = yield* Clock.currentTimeMillis
         yield* inFlight.inc
-        const result = yield* dispatch(frame, {
-          connId,
-          role: accepted.role,
-          scopes: accepted.scopes,
-          deviceId: accepted.deviceId,
-          authMethod: accepted.authMethod,
-          clientIp: peer.ip,
-          clientId: accepted.params.client.id,
-          sendFinal: (outcome) => sendText(() => responseFrame(frame.id, outcome))
-        }).pipe(Effect.ensuring(inFlight.dec))
+        const result = yield* dispatch(frame, { ...callerOf(accepted), sendFinal: (outcome) => sendText(() => responseFrame(frame.id, outcome)) }).pipe(
+          Effect.ensuring(inFlight.dec)
+        )
         const durationMs = (yield* Clock.currentTimeMillis) - started
         yield* sendText(() => responseFrame(frame.id, result))
         yield* log.write({

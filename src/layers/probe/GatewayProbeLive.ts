@@ -108,9 +108,12 @@ export const GatewayProbeLive = Layer.effect(
         const warnings: Array<ProbeWarning> = []
         let tunnel: TargetReport["tunnel"] = null
         let sshTunnelUrl: string | undefined
+        if (options.ssh === undefined && options.sshAuto === true) {
+          warnings.push({ code: "ssh_auto_no_target", message: "--ssh-auto: no Bonjour discovery in this version of Clawgate, so no SSH target was found; pass --ssh user@host", targetIds: ["sshTunnel"] })
+        }
         if (options.ssh !== undefined) {
           const remotePort = options.port ?? config?.gateway?.remote?.remotePort ?? port
-          const opened = yield* openSshTunnel(options.ssh, remotePort, options.timeoutMs).pipe(Effect.provideService(FileSystem.FileSystem, fs), Effect.either)
+          const opened = yield* openSshTunnel(options.ssh, remotePort, options.timeoutMs, options.sshIdentity).pipe(Effect.provideService(FileSystem.FileSystem, fs), Effect.either)
           if (Either.isRight(opened)) {
             sshTunnelUrl = opened.right.url
             tunnel = { kind: "ssh", target: options.ssh, localPort: opened.right.localPort }

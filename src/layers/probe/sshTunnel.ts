@@ -42,7 +42,7 @@ const portAccepts = (port: number) =>
  * Opens `ssh -N -L <local>:127.0.0.1:<remotePort>` and waits until the local end accepts connections.
  * The ssh process lives as long as the scope.
  */
-export const openSshTunnel = (target: string, remotePort: number, timeoutMs: number) =>
+export const openSshTunnel = (target: string, remotePort: number, timeoutMs: number, identity?: string) =>
   Effect.gen(function*() {
     const parsed = parseSshTarget(target)
     if (parsed === undefined) return yield* new SshTunnelFailed({ message: `invalid --ssh target ${JSON.stringify(target)} (use user@host[:port])` })
@@ -57,6 +57,7 @@ export const openSshTunnel = (target: string, remotePort: number, timeoutMs: num
         spawn(ssh, [
           "-N",
           "-o", "BatchMode=yes",
+          ...(identity === undefined ? [] : ["-i", identity, "-o", "IdentitiesOnly=yes"]),
           "-o", "ExitOnForwardFailure=yes",
           "-o", `ConnectTimeout=${Math.max(1, Math.ceil(timeoutMs / 1000))}`,
           "-L", `${localPort}:127.0.0.1:${remotePort}`,

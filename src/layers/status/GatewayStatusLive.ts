@@ -56,7 +56,7 @@ export const GatewayStatusLive = Layer.effect(
         const service = yield* Effect.either(services.status)
         const installed = Either.isRight(service) && service.right.installed ? service.right : undefined
         const { port: configuredPort, source } = resolveGatewayPort({ env: host.env, configPort: config?.gateway?.port, dev: paths.dev })
-        const port = installed?.port ?? configuredPort
+        const port = options.port ?? installed?.port ?? configuredPort
         const bindMode = config?.gateway?.bind ?? "loopback"
         const bindHost = bindHostFor(bindMode as BindMode, config?.gateway?.customBindHost, yield* host.inContainer)
         const shownHost = typeof bindHost === "string" ? bindHost : "unavailable"
@@ -64,7 +64,7 @@ export const GatewayStatusLive = Layer.effect(
 
         // Remote mode probes gateway.remote.url, as every other client command connects there.
         const explicitUrl = nonEmpty(options.url)
-        const remoteUrl = explicitUrl === undefined && config?.gateway?.mode === "remote" ? nonEmpty(config.gateway.remote?.url) : undefined
+        const remoteUrl = explicitUrl === undefined && options.port === undefined && config?.gateway?.mode === "remote" ? nonEmpty(config.gateway.remote?.url) : undefined
         const probed = options.probe
           ? yield* probe.run({ url: options.url, token: options.token, password: options.password, port: remoteUrl === undefined ? port : undefined, timeoutMs: options.timeoutMs, primaryOnly: true })
           : undefined

@@ -19,6 +19,9 @@ import { sessionIdProblem } from "../../../domain/agent/sessionId.js"
 import { sessionResetAck, sessionResetOf } from "../../../domain/agent/sessionReset.js"
 import { keyLengthProblem } from "../../../domain/protocol/keyLimits.js"
 import { truncateEcho } from "../../../domain/text/truncateEcho.js"
+import { THINKING_LEVELS } from "../../../domain/models/thinkingLevels.js"
+import { configuredCatalog } from "../../../domain/models/catalogSnapshot.js"
+import { parseModelRef } from "../../../domain/models/ModelRef.js"
 import { randomUUID } from "node:crypto"
 
 /** Chat and agent streams reach sockets holding `operator.read` (spec section 7). */
@@ -271,6 +274,13 @@ export const AgentMethodsLive = Layer.scopedDiscard(
       })))
 
     yield* methods.register(AgentMethods.sessionsList, (params) => listSessions(params))
+    // One agent (main) here: the catalog is the same for every session and agent a caller names.
+    // An unreadable config lists no models rather than failing the picker.
+    yield* methods.register(AgentMethods.modelsList, () =>
+      Effect.map(catalog.view.pipe(Effect.option), Option.match({
+        onNone: () => ({ models: [], accountSelection: { kind: "automatic", label: "Automatic account selection" } }),
+        onSome: (view) => configuredCatalog(view.catalogue, view.selection)
+      })))
 
     // Waits on the run this gateway tracks (by idempotency key = runId); the run goes on after a timeout.
     yield* methods.register(AgentMethods.agentWait, (params) =>
@@ -292,6 +302,7 @@ export const AgentMethodsLive = Layer.scopedDiscard(
         const view = yield* catalog.view.pipe(Effect.option)
         const defaultKey = Option.map(view, (v) => v.selection.primary ?? v.catalogue.models[0]?.key)
         const defaultTarget = Option.flatMap(view, (v) => Option.fromNullable(v.catalogue.models.find((m) => m.key === Option.getOrUndefined(defaultKey))))
+        const configuredRef = Option.flatMap(defaultKey, (key) => Option.fromNullable(key === undefined ? undefined : parseModelRef(key)))
         const now = yield* Clock.currentTimeMillis
         const search = params.search?.trim().toLowerCase()
         const rows: Array<SessionRow> = []
@@ -347,9 +358,12 @@ export const AgentMethodsLive = Layer.scopedDiscard(
           hasMore,
           owners: [],
           defaults: {
-            modelProvider: Option.getOrNull(Option.map(defaultTarget, (t) => t.provider)),
-            model: Option.getOrNull(Option.map(defaultTarget, (t) => t.model)),
-            contextTokens: Option.getOrNull(Option.map(defaultTarget, (t) => t.contextWindow))
+            // A configured default the catalogue does not list is still the default: named as configured.
+            modelProvider: Option.getOrNull(Option.orElse(Option.map(defaultTarget, (t) => t.provider), () => Option.map(configuredRef, (r) => r.provider))),
+            model: Option.getOrNull(Option.orElse(Option.map(defaultTarget, (t) => t.model), () => Option.map(configuredRef, (r) => r.model))),
+            contextTokens: Option.getOrNull(Option.map(defaultTarget, (t) => t.contextWindow)),
+            thinkingLevels: THINKING_LEVELS.map((id) => ({ id, label: id })),
+            thinkingOptions: [...THINKING_LEVELS]
           },
           sessions: limited
         }

@@ -1,4 +1,4 @@
-import { Effect, Either, Layer, Option } from "effect"
+import { Duration, Effect, Either, Layer, Option } from "effect"
 import { parseJson5 } from "../../../domain/config/json5.js"
 import { redactSecrets } from "../../../domain/config/redact.js"
 import { formatConfigPath, getAtPath, type PathSegment } from "../../../domain/ConfigPath.js"
@@ -8,6 +8,7 @@ import { findRedactedPlaceholder } from "../../../domain/WriteGuard.js"
 import { ConfigEditor, type EditError } from "../../../services/ConfigEditor.js"
 import { ConfigStore } from "../../../services/ConfigStore.js"
 import { GatewayLog } from "../../../services/GatewayLog.js"
+import { GatewayPolicy } from "../../../services/GatewayPolicy.js"
 import { GatewayRuntime } from "../../../services/GatewayRuntime.js"
 import { MethodRegistry } from "../../../services/MethodRegistry.js"
 import { Paths } from "../../../services/Paths.js"
@@ -40,6 +41,13 @@ const editFailure = (error: EditError) =>
     }
   })
 
+// `update.channel` is a section this version preserves without running; the original's CLI shows it.
+const updateChannelOf = (config: unknown): string | null => {
+  const update = isRecord(config) ? config["update"] : undefined
+  const channel = isRecord(update) ? update["channel"] : undefined
+  return typeof channel === "string" ? channel : null
+}
+
 /** health, status, system-presence, config.get, config.patch and logs.tail. */
 export const CoreMethodsLive = Layer.effectDiscard(
   Effect.gen(function*() {
@@ -49,11 +57,16 @@ export const CoreMethodsLive = Layer.effectDiscard(
     const editor = yield* ConfigEditor
     const log = yield* GatewayLog
     const paths = yield* Paths
+    const policy = yield* GatewayPolicy
+    const shutdown = {
+      timeoutMs: Duration.toMillis(policy.drainTimeout) + Duration.toMillis(policy.closeTimeout),
+      reserveMs: Duration.toMillis(policy.closeTimeout)
+    }
 
     const health = yield* GatewayHealth
     yield* registry.register(Methods.health, (params) => (params.probe === true ? health.probe : health.snapshot))
 
-    yield* registry.register(Methods.status, (_params, caller) =>
+    yield* registry.register(Methods.status, (params, caller) =>
       Effect.gen(function*() {
         const settings = yield* runtime.settings
         const input = yield* health.input
@@ -66,7 +79,9 @@ export const CoreMethodsLive = Layer.effectDiscard(
           pid: process.pid,
           admin: admin ? { configPath: paths.configPath, stateDir: paths.stateDir } : undefined,
           defaultModel: primary ?? null,
-          contextTokens: null
+          contextTokens: null,
+          shutdown,
+          cliProjection: params.includeCliProjection === true ? { updateChannel: updateChannelOf(settings.config) } : undefined
         })
       }))
 

@@ -46,7 +46,8 @@ export const DeviceMethodsLive = Layer.effectDiscard(
         const { paired, pending } = yield* registry.list.pipe(Effect.orDie)
         const mine = (id: string) => !selfScoped(caller) || id === caller.deviceId
         return {
-          pending: pending.filter((p) => mine(p.deviceId)),
+          // `roles` and `silent` as the original lists a request (a filed request is never a silent one).
+          pending: pending.filter((p) => mine(p.deviceId)).map((p) => ({ ...p, roles: [p.role], silent: p.silent ?? false })),
           paired: yield* Effect.forEach(paired.filter((d) => mine(d.deviceId)), summarize)
         }
       }))

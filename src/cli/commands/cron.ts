@@ -1,0 +1,137 @@
+import { Args, Command, Options } from "@effect/cli"
+import { Effect, Option } from "effect"
+import { connectionOptions, toConnectOptions } from "./connectionOptions.js"
+import { summaryOf } from "../commandSummaries.js"
+
+const handlers = () => import("../handlers/cron.js")
+const text = (name: string, description: string) => Options.text(name).pipe(Options.optional, Options.withDescription(description))
+const flag = (name: string, description: string) => Options.boolean(name).pipe(Options.withDescription(description))
+const json = flag("json", "Explicit machine-output spelling (command results are JSON by default)")
+const value = <A>(o: Option.Option<A>) => Option.getOrUndefined(o)
+
+const jobOptions = {
+  name: text("name", "Job name"),
+  at: text("at", "One-shot time (ISO, offset-less uses --tz) or duration like 20m"),
+  every: text("every", "Interval duration (e.g. 10m, 1h)"),
+  cron: text("cron", "Cron expression (5-field or 6-field with seconds)"),
+  tz: text("tz", "Timezone for cron expressions (IANA; cron default: Gateway host local timezone)"),
+  exact: flag("exact", "Disable cron staggering (set stagger to 0)"),
+  stagger: text("stagger", "Cron stagger window (e.g. 30s, 5m)"),
+  systemEvent: text("system-event", "System event payload (main session)"),
+  message: text("message", "Agent message payload"),
+  command: text("command", "Command payload run as sh -lc <shell> on the Gateway"),
+  commandArgv: text("command-argv", "Command payload argv as JSON array of strings"),
+  commandCwd: text("command-cwd", "Working directory for command payloads"),
+  model: text("model", "Model override for agent jobs (provider/model or alias)"),
+  thinking: text("thinking", "Thinking level for agent jobs"),
+  timeoutSeconds: Options.integer("timeout-seconds").pipe(Options.optional, Options.withDescription("Timeout seconds for agent or command jobs (0 disables)")),
+  session: text("session", "Session target (main|isolated|current|session:<id>)"),
+  wake: text("wake", "Wake mode (now|next-heartbeat)"),
+  announce: flag("announce", "Fallback-deliver final text to a chat"),
+  noDeliver: flag("no-deliver", "Disable runner fallback delivery"),
+  channel: text("channel", "Delivery channel (last|<channel-plugin-id>)"),
+  to: text("to", "Delivery destination (E.164, Telegram chatId, or Discord channel/user)"),
+  account: text("account", "Channel account id for delivery (multi-account setups)"),
+  webhook: text("webhook", "POST the finished payload to a webhook URL"),
+  bestEffort: flag("best-effort-deliver", "Do not fail the job if delivery fails"),
+  agent: text("agent", "Agent id for this job"),
+  description: text("description", "Job description")
+}
+
+type OptionValue<O> = O extends Options.Options<infer A> ? A : never
+type JobArgs = { readonly [K in keyof typeof jobOptions]: OptionValue<(typeof jobOptions)[K]> }
+const flagsOf = (a: JobArgs) => ({
+  name: value(a.name),
+  at: value(a.at),
+  every: value(a.every),
+  cron: value(a.cron),
+  tz: value(a.tz),
+  exact: a.exact,
+  stagger: value(a.stagger),
+  systemEvent: value(a.systemEvent),
+  message: value(a.message),
+  command: value(a.command),
+  commandArgv: value(a.commandArgv),
+  commandCwd: value(a.commandCwd),
+  model: value(a.model),
+  thinking: value(a.thinking),
+  timeoutSeconds: value(a.timeoutSeconds),
+  session: value(a.session),
+  wake: value(a.wake),
+  announce: a.announce,
+  noDeliver: a.noDeliver,
+  channel: value(a.channel),
+  to: value(a.to),
+  account: value(a.account),
+  webhook: value(a.webhook),
+  bestEffort: a.bestEffort,
+  agent: value(a.agent),
+  description: value(a.description)
+})
+
+const status = Command.make("status", { json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.status(toConnectOptions(a)))).pipe(
+  Command.withDescription("Show automations scheduler status")
+)
+
+const list = Command.make(
+  "list",
+  { all: flag("all", "Include disabled jobs"), agent: text("agent", "Filter by agent id"), json: flag("json", "Output JSON"), ...connectionOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.list({ all: a.all, agent: value(a.agent), json: a.json }, toConnectOptions(a)))
+).pipe(Command.withDescription("List automations"))
+
+const add = Command.make(
+  "add",
+  { positionalName: Args.text({ name: "name" }).pipe(Args.optional), ...jobOptions, disabled: flag("disabled", "Create job disabled"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), json, ...connectionOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.add({ ...flagsOf(a), positionalName: value(a.positionalName), disabled: a.disabled, deleteAfterRun: a.deleteAfterRun }, toConnectOptions(a)))
+).pipe(Command.withDescription("Add an automation"))
+
+const id = Args.text({ name: "id" })
+
+const edit = Command.make(
+  "edit",
+  { id, ...jobOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), json, ...connectionOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), enable: a.enable, disable: a.disable }, toConnectOptions(a)))
+).pipe(Command.withDescription("Edit an automation (patch fields)"))
+
+const rm = Command.make("rm", { id, json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.remove(a.id, toConnectOptions(a)))).pipe(
+  Command.withDescription("Remove an automation")
+)
+const enable = Command.make("enable", { id, json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.setEnabled(a.id, true, toConnectOptions(a)))).pipe(
+  Command.withDescription("Enable an automation")
+)
+const disable = Command.make("disable", { id, json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.setEnabled(a.id, false, toConnectOptions(a)))).pipe(
+  Command.withDescription("Disable an automation")
+)
+const run = Command.make(
+  "run",
+  { id, due: flag("due", "Run only when the job is due"), json, ...connectionOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.run(a.id, a.due, toConnectOptions(a)))
+).pipe(Command.withDescription("Run an automation now (debug)"))
+
+const runs = Command.make(
+  "runs",
+  {
+    positionalId: Args.text({ name: "id" }).pipe(Args.optional),
+    id: text("id", "Job id (alternative to positional argument)"),
+    limit: Options.integer("limit").pipe(Options.withDefault(50), Options.withDescription("Max entries (default 50)")),
+    offset: Options.integer("offset").pipe(Options.optional, Options.withDescription("Entries to skip before returning results")),
+    status: Options.choice("status", ["all", "ok", "error", "skipped"]).pipe(Options.optional, Options.withDescription("Filter by run status")),
+    json,
+    ...connectionOptions
+  },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.runs({ id: value(a.id) ?? value(a.positionalId), limit: a.limit, offset: value(a.offset), status: value(a.status) }, toConnectOptions(a)))
+).pipe(Command.withDescription("Show automation run history"))
+
+const get = Command.make("get", { id, json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.get(a.id, toConnectOptions(a)))).pipe(
+  Command.withDescription("Get an automation as JSON")
+)
+const show = Command.make("show", { id, json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.get(a.id, toConnectOptions(a)))).pipe(
+  Command.withDescription("Show an automation")
+)
+
+const subcommands = [add, disable, edit, enable, get, list, rm, run, runs, show, status] as const
+
+/** `openclaw cron`: the scheduler's jobs and run history, through the gateway. */
+export const cronCommand = Command.make("cron").pipe(Command.withDescription(summaryOf("cron")), Command.withSubcommands([...subcommands]))
+/** `openclaw automations`: the same command under the original's newer name. */
+export const automationsCommand = Command.make("automations").pipe(Command.withDescription(summaryOf("automations")), Command.withSubcommands([...subcommands]))

@@ -1,0 +1,160 @@
+import { Clock, Console, Effect } from "effect"
+import { deliveryFromFlags, type JobFlags, payloadFromFlags, scheduleFromFlags } from "../../domain/cron/addInput.js"
+import { renderJobTable } from "../../domain/cron/view.js"
+import { CronMethods } from "../../domain/protocol/cronMethods.js"
+import type { GatewayClientError } from "../../domain/protocol/clientErrors.js"
+import { type ClientConfigError, type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
+import { CliExit } from "../CliExit.js"
+import { renderError } from "../render.js"
+
+const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
+
+/**
+ * A failure as the original's cron and system commands report it: a JSON envelope on stdout (the
+ * commands' output is JSON), the message on stderr, exit 1.
+ */
+export const cliFailure = (message: string) =>
+  Effect.gen(function*() {
+    yield* printJson({ ok: false, error: { type: "cli_error", message } })
+    yield* Console.error(message)
+    return yield* new CliExit({ code: 1 })
+  })
+
+const messageOf = (error: GatewayClientError | ClientConfigError): string =>
+  error._tag === "GatewayRpcError" ? error.message : renderError(error).lines.join("\n")
+
+/** Runs a gateway call, turning any client error into the envelope. */
+export const viaGateway = <A>(effect: Effect.Effect<A, GatewayClientError | ClientConfigError, GatewayClient>) =>
+  Effect.catchAll(effect, (error) => cliFailure(messageOf(error)))
+
+/** `2026-12-06T14:58:11.702+00:00`: how `cron runs` spells the times it adds. */
+const isoOf = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00")
+
+export const status = (options: ConnectOptions) =>
+  viaGateway(Effect.flatMap(GatewayClient, (client) => client.call(CronMethods.status, {}, options))).pipe(Effect.flatMap(printJson))
+
+export const list = (args: { readonly all: boolean; readonly agent: string | undefined; readonly json: boolean }, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const result = yield* viaGateway(client.call(CronMethods.list, { includeDisabled: args.all, ...(args.agent === undefined ? {} : { agentId: args.agent }) }, options))
+    if (args.json) return yield* printJson(result)
+    if (result.jobs.length === 0) return yield* Console.log("No cron jobs.")
+    const now = yield* Clock.currentTimeMillis
+    yield* Console.log(renderJobTable(result.jobs, result.deliveryPreviews ?? {}, now))
+  })
+
+const flagsProblem = (value: unknown): string | undefined =>
+  typeof value === "object" && value !== null && "error" in value ? String((value as { error: unknown }).error) : undefined
+
+export const add = (flags: JobFlags & { readonly positionalName: string | undefined }, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const name = flags.name ?? flags.positionalName
+    if (name === undefined || name.trim() === "") return yield* cliFailure("--name is required")
+    const schedule = scheduleFromFlags(flags, now)
+    if (schedule === undefined) return yield* cliFailure("Choose a schedule: --at, --every, or --cron")
+    const scheduleProblem = flagsProblem(schedule)
+    if (scheduleProblem !== undefined) return yield* cliFailure(scheduleProblem)
+    const payload = payloadFromFlags(flags)
+    if (payload === undefined) return yield* cliFailure("Choose a payload: --system-event, --message, or --command")
+    const payloadProblem = flagsProblem(payload)
+    if (payloadProblem !== undefined) return yield* cliFailure(payloadProblem)
+    if ("error" in schedule || "error" in payload) return
+    const delivery = deliveryFromFlags(flags, payload)
+    const session = flags.session
+    if (session !== undefined && !["main", "isolated", "current"].includes(session) && !session.startsWith("session:")) {
+      return yield* cliFailure(`Invalid --session "${session}": use main, isolated, current or session:<id>`)
+    }
+    if (flags.wake !== undefined && flags.wake !== "now" && flags.wake !== "next-heartbeat") return yield* cliFailure(`Invalid --wake "${flags.wake}": use now or next-heartbeat`)
+    const client = yield* GatewayClient
+    const job = yield* viaGateway(client.call(CronMethods.add, {
+      name,
+      schedule,
+      payload,
+      ...(session === undefined ? {} : { sessionTarget: session as "main" }),
+      ...(flags.wake === undefined ? {} : { wakeMode: flags.wake as "now" }),
+      ...(delivery === undefined ? {} : { delivery }),
+      ...(flags.agent === undefined ? {} : { agentId: flags.agent }),
+      ...(flags.description === undefined ? {} : { description: flags.description }),
+      ...(flags.disabled === true ? { enabled: false } : {}),
+      ...(flags.deleteAfterRun === true ? { deleteAfterRun: true } : {})
+    }, options))
+    yield* printJson(job)
+  })
+
+export const edit = (id: string, flags: JobFlags & { readonly enable?: boolean; readonly disable?: boolean }, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const schedule = scheduleFromFlags(flags, now)
+    const scheduleProblem = flagsProblem(schedule)
+    if (scheduleProblem !== undefined) return yield* cliFailure(scheduleProblem)
+    const payload = payloadFromFlags(flags)
+    const payloadProblem = flagsProblem(payload)
+    if (payloadProblem !== undefined) return yield* cliFailure(payloadProblem)
+    const patch = {
+      ...(flags.name === undefined ? {} : { name: flags.name }),
+      ...(schedule === undefined || "error" in schedule ? {} : { schedule }),
+      ...(payload === undefined || "error" in payload ? {} : { payload }),
+      ...(flags.description === undefined ? {} : { description: flags.description }),
+      ...(flags.session === undefined ? {} : { sessionTarget: flags.session as "main" }),
+      ...(flags.enable === true ? { enabled: true } : flags.disable === true ? { enabled: false } : {}),
+      ...(flags.webhook !== undefined || flags.announce === true || flags.noDeliver === true || flags.channel !== undefined || flags.to !== undefined
+        ? { delivery: deliveryFromFlags(flags, undefined) ?? { mode: "none" as const } }
+        : {})
+    }
+    if (Object.keys(patch).length === 0) return yield* cliFailure("Nothing to change: pass at least one option (see openclaw cron edit --help)")
+    const client = yield* GatewayClient
+    yield* printJson(yield* viaGateway(client.call(CronMethods.update, { id, patch }, options)))
+  })
+
+export const setEnabled = (id: string, enabled: boolean, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    yield* printJson(yield* viaGateway(client.call(CronMethods.update, { id, patch: { enabled } }, options)))
+  })
+
+export const remove = (id: string, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const result = yield* viaGateway(client.call(CronMethods.remove, { id }, options))
+    if (!result.removed) return yield* cliFailure(`Automation not found: ${id}. Run \`openclaw cron list\` to see recent automation ids.`)
+    yield* printJson(result)
+  })
+
+export const run = (id: string, due: boolean, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const result = yield* viaGateway(client.call(CronMethods.run, { id, mode: due ? "due" : "force" }, options))
+    yield* printJson(result)
+    // Not run (not due, already running): exit 1, as the original.
+    if (result.ran === false) return yield* new CliExit({ code: 1 })
+  })
+
+export const runs = (args: { readonly id: string | undefined; readonly limit: number; readonly offset: number | undefined; readonly status: string | undefined }, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    if (args.id === undefined) return yield* cliFailure("Missing job id. Pass it positionally or with --id.")
+    const client = yield* GatewayClient
+    const page = yield* viaGateway(client.call(CronMethods.runs, {
+      id: args.id,
+      limit: args.limit,
+      ...(args.offset === undefined ? {} : { offset: args.offset }),
+      ...(args.status === undefined ? {} : { status: args.status as "ok" })
+    }, options))
+    const entries = page.entries.map((entry) => {
+      const e = entry as Record<string, unknown>
+      const iso = (key: string) => (typeof e[key] === "number" ? { [`${key.replace(/Ms$/, "")}Iso`]: isoOf(e[key] as number) } : {})
+      return { ...e, ...iso("ts"), ...iso("runAtMs"), ...iso("nextRunAtMs") }
+    })
+    yield* printJson({ ...page, entries })
+  })
+
+/** `cron get|show <id>`: one job as JSON (from `cron.list`, disabled jobs included). */
+export const get = (id: string, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const result = yield* viaGateway(client.call(CronMethods.list, { includeDisabled: true }, options))
+    const job = result.jobs.find((j) => j["id"] === id)
+    if (job === undefined) return yield* cliFailure(`Automation not found: ${id}. Run \`openclaw cron list\` to see recent automation ids.`)
+    const preview = result.deliveryPreviews?.[id]
+    yield* printJson(preview === undefined ? job : { ...job, deliveryPreview: preview })
+  })

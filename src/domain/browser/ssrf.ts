@@ -1,0 +1,54 @@
+/** The browser's navigation policy: private-network targets are refused unless config allows them. */
+export interface SsrfPolicy {
+  readonly allowPrivateNetwork: boolean
+  readonly allowedHostnames: ReadonlyArray<string>
+}
+
+const ipv4 = (host: string): ReadonlyArray<number> | undefined => {
+  const parts = host.split(".")
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p))) return undefined
+  const octets = parts.map(Number)
+  return octets.every((o) => o <= 255) ? octets : undefined
+}
+
+/** Loopback, RFC 1918, link-local, CGNAT, unspecified, IPv6 local ranges and local-only names. */
+export const isPrivateHost = (rawHost: string): boolean => {
+  const host = rawHost.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "")
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal")) return true
+  const v4 = ipv4(host)
+  if (v4 !== undefined) {
+    const [a = 0, b = 0] = v4
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)
+  }
+  if (host.includes(":")) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host)?.[1]
+    if (mapped !== undefined) return isPrivateHost(mapped)
+    return host === "::1" || host === "::" || /^f[cd][0-9a-f]{0,2}:/.test(host) || /^fe[89ab][0-9a-f]?:/.test(host)
+  }
+  return false
+}
+
+const hostAllowed = (host: string, patterns: ReadonlyArray<string>) =>
+  patterns.some((pattern) => {
+    const p = pattern.toLowerCase()
+    return p.startsWith("*.") ? host.endsWith(p.slice(1)) : host === p
+  })
+
+/**
+ * Why navigating to `raw` is refused (undefined: allowed). `about:blank` is always fine; other
+ * non-http(s) schemes (file:, chrome:, javascript:) are refused outright.
+ */
+export const navigationProblem = (raw: string, policy: SsrfPolicy): string | undefined => {
+  if (raw === "about:blank") return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    return `Invalid URL: ${raw}`
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return `Navigation blocked by browser policy: only http(s) URLs may be opened, got: ${url.protocol.replace(/:$/, "")}`
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "")
+  if (policy.allowPrivateNetwork || hostAllowed(host, policy.allowedHostnames) || !isPrivateHost(host)) return undefined
+  return `Navigation blocked by browser SSRF policy: ${host} is a private-network address. Allow it with browser.ssrfPolicy.allowedHostnames (e.g. ["${host}"]) or browser.ssrfPolicy.dangerouslyAllowPrivateNetwork: true.`
+}

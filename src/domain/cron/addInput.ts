@@ -1,0 +1,124 @@
+import { parseDurationMs } from "./duration.js"
+import type { CronDelivery, CronPayload } from "./job.js"
+import type { CronSchedule } from "./schedule.js"
+import { isValidTimeZone } from "./schedule.js"
+
+/** The flags of `cron add` / `cron edit` that shape a job. */
+export interface JobFlags {
+  readonly name?: string | undefined
+  readonly at?: string | undefined
+  readonly every?: string | undefined
+  readonly cron?: string | undefined
+  readonly tz?: string | undefined
+  readonly exact?: boolean | undefined
+  readonly stagger?: string | undefined
+  readonly systemEvent?: string | undefined
+  readonly message?: string | undefined
+  readonly command?: string | undefined
+  readonly commandArgv?: string | undefined
+  readonly commandCwd?: string | undefined
+  readonly model?: string | undefined
+  readonly thinking?: string | undefined
+  readonly timeoutSeconds?: number | undefined
+  readonly session?: string | undefined
+  readonly wake?: string | undefined
+  readonly announce?: boolean | undefined
+  readonly noDeliver?: boolean | undefined
+  readonly channel?: string | undefined
+  readonly to?: string | undefined
+  readonly account?: string | undefined
+  readonly webhook?: string | undefined
+  readonly bestEffort?: boolean | undefined
+  readonly agent?: string | undefined
+  readonly description?: string | undefined
+  readonly disabled?: boolean | undefined
+  readonly deleteAfterRun?: boolean | undefined
+}
+
+const defined = (...values: ReadonlyArray<unknown>) => values.filter((v) => v !== undefined).length
+
+/** An `--at` value: an ISO time (offset-less = `--tz`, else UTC) or a duration from now (`20m`). */
+const atOf = (at: string, tz: string | undefined, nowMs: number): string | { readonly error: string } => {
+  const duration = parseDurationMs(at)
+  if (duration !== undefined && !/^\d+$/.test(at.trim())) return new Date(nowMs + duration).toISOString()
+  const hasZone = /(Z|[+-]\d\d:?\d\d)$/i.test(at.trim())
+  if (!hasZone && tz !== undefined && tz !== "") {
+    const guess = Date.parse(`${at.trim()}Z`)
+    if (!Number.isFinite(guess)) return { error: `Invalid --at "${at}": use an ISO time (2026-12-24T18:00:00Z) or a duration like 20m` }
+    // The zone's offset at that moment: format the UTC guess in the zone and take the difference.
+    const inZone = new Date(new Date(guess).toLocaleString("en-US", { timeZone: tz })).getTime()
+    const asUtc = new Date(new Date(guess).toLocaleString("en-US", { timeZone: "UTC" })).getTime()
+    return new Date(guess - (inZone - asUtc)).toISOString()
+  }
+  const ms = Date.parse(hasZone ? at.trim() : `${at.trim()}Z`)
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : { error: `Invalid --at "${at}": use an ISO time (2026-12-24T18:00:00Z) or a duration like 20m` }
+}
+
+/** The schedule the flags name, `undefined` when none, or the reason they do not make one. */
+export const scheduleFromFlags = (flags: JobFlags, nowMs: number): CronSchedule | undefined | { readonly error: string } => {
+  const count = defined(flags.at, flags.every, flags.cron)
+  if (count === 0) return undefined
+  if (count > 1) return { error: "Choose exactly one schedule: --at, --every, or --cron" }
+  if (flags.tz !== undefined && flags.tz !== "" && !isValidTimeZone(flags.tz)) return { error: `Invalid --tz "${flags.tz}": use an IANA time zone such as Europe/Berlin` }
+  if (flags.every !== undefined) {
+    if (flags.tz !== undefined && flags.tz !== "") return { error: "--tz is only valid with --cron or an offset-less --at" }
+    const everyMs = parseDurationMs(flags.every)
+    if (everyMs === undefined || everyMs <= 0) return { error: `Invalid --every "${flags.every}": use a duration like 10m or 1h` }
+    return { kind: "every", everyMs }
+  }
+  if (flags.at !== undefined) {
+    const at = atOf(flags.at, flags.tz, nowMs)
+    return typeof at === "string" ? { kind: "at", at } : at
+  }
+  const stagger = flags.exact === true ? 0 : flags.stagger === undefined ? undefined : parseDurationMs(flags.stagger)
+  if (flags.stagger !== undefined && stagger === undefined) return { error: `Invalid --stagger "${flags.stagger}": use a duration like 30s or 5m` }
+  return { kind: "cron", expr: flags.cron ?? "", ...(flags.tz === undefined || flags.tz === "" ? {} : { tz: flags.tz }), ...(stagger === undefined ? {} : { staggerMs: stagger }) }
+}
+
+/** The payload the flags name, `undefined` when none, or why not. */
+export const payloadFromFlags = (flags: JobFlags): CronPayload | undefined | { readonly error: string } => {
+  const count = defined(flags.systemEvent, flags.message, flags.command, flags.commandArgv)
+  if (count === 0) return undefined
+  if (count > 1) return { error: "Choose exactly one payload: --system-event, --message, --command, or --command-argv" }
+  if (flags.systemEvent !== undefined) return { kind: "systemEvent", text: flags.systemEvent }
+  if (flags.message !== undefined) {
+    return {
+      kind: "agentTurn",
+      message: flags.message,
+      ...(flags.model === undefined ? {} : { model: flags.model }),
+      ...(flags.thinking === undefined ? {} : { thinking: flags.thinking }),
+      ...(flags.timeoutSeconds === undefined ? {} : { timeoutSeconds: flags.timeoutSeconds })
+    }
+  }
+  let argv: ReadonlyArray<string>
+  if (flags.command !== undefined) argv = ["sh", "-lc", flags.command]
+  else {
+    try {
+      const parsed: unknown = JSON.parse(flags.commandArgv ?? "")
+      if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === "string")) return { error: "--command-argv must be a JSON array of strings" }
+      argv = parsed
+    } catch {
+      return { error: "--command-argv must be a JSON array of strings" }
+    }
+  }
+  return {
+    kind: "command",
+    argv,
+    ...(flags.commandCwd === undefined ? {} : { cwd: flags.commandCwd }),
+    ...(flags.timeoutSeconds === undefined ? {} : { timeoutSeconds: flags.timeoutSeconds })
+  }
+}
+
+/** Delivery: `--webhook`, `--announce` (the default for agent and command jobs), or none with `--no-deliver`. */
+export const deliveryFromFlags = (flags: JobFlags, payload: CronPayload | undefined): CronDelivery | undefined => {
+  const target = {
+    ...(flags.to === undefined ? {} : { to: flags.to }),
+    ...(flags.account === undefined ? {} : { accountId: flags.account }),
+    ...(flags.bestEffort === true ? { bestEffort: true } : {})
+  }
+  if (flags.webhook !== undefined) return { mode: "webhook", to: flags.webhook }
+  if (flags.noDeliver === true) return { mode: "none" }
+  if (flags.announce === true || flags.channel !== undefined || flags.to !== undefined) return { mode: "announce", channel: flags.channel ?? "last", ...target }
+  if (payload !== undefined && payload.kind !== "systemEvent") return { mode: "announce", channel: "last", ...target }
+  return undefined
+}

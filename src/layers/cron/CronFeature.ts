@@ -1,0 +1,173 @@
+import { Effect, FiberSet, Layer, Ref } from "effect"
+import { randomUUID } from "node:crypto"
+import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
+import { deliveryPreview } from "../../domain/cron/deliveryPreview.js"
+import type { CronJob } from "../../domain/cron/job.js"
+import { staggerOffsetMs } from "../../domain/cron/schedule.js"
+import { jobView } from "../../domain/cron/view.js"
+import { CronMethods } from "../../domain/protocol/cronMethods.js"
+import { InvalidRequest } from "../../domain/protocol/errors.js"
+import { ChannelDelivery } from "../../services/ChannelDelivery.js"
+import { CronScheduler } from "../../services/CronScheduler.js"
+import { GatewayLog } from "../../services/GatewayLog.js"
+import { GatewayRuntime } from "../../services/GatewayRuntime.js"
+import { HeartbeatRunner } from "../../services/HeartbeatRunner.js"
+import { Host } from "../../services/Host.js"
+import { MethodRegistry } from "../../services/MethodRegistry.js"
+import { Paths } from "../../services/Paths.js"
+import { StateFiles } from "../../services/StateFiles.js"
+import { CronExecutorLive, resolveAnnounceTarget } from "./CronExecutorLive.js"
+import { CronSchedulerLive } from "./CronSchedulerLive.js"
+import { heartbeatIntervalMs, HeartbeatRunnerLive } from "./HeartbeatRunnerLive.js"
+
+/** Unique per gateway process, as the original's `processInstanceId` on `cron.run`. */
+const PROCESS_INSTANCE_ID = randomUUID()
+
+/** The scheduler runs unless `cron.enabled: false` or `OPENCLAW_SKIP_CRON=1`. */
+export const cronEnabled = (config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>) =>
+  config.cron?.enabled !== false && env["OPENCLAW_SKIP_CRON"] !== "1"
+
+/** The system job that owns the main agent's heartbeat cadence (none when `every` is 0). */
+export const declaredHeartbeats = (config: OpenClawConfig) => {
+  const everyMs = heartbeatIntervalMs(config)
+  if (everyMs <= 0) return []
+  const key = "heartbeat:main"
+  return [{
+    declarationKey: key,
+    name: "heartbeat-main",
+    displayName: "Heartbeat (main)",
+    agentId: "main",
+    sessionTarget: "main" as const,
+    wakeMode: "next-heartbeat" as const,
+    // A fixed phase per agent, so restarts keep the cadence.
+    schedule: { kind: "every" as const, everyMs, anchorMs: staggerOffsetMs(key, everyMs) },
+    payload: { kind: "heartbeat" as const }
+  }]
+}
+
+const bad = (error: { readonly message: string }) => new InvalidRequest({ message: error.message })
+const needId = (params: { readonly id?: string | undefined; readonly jobId?: string | undefined }) =>
+  params.id ?? params.jobId ?? undefined
+
+/** `cron.*`, `last-heartbeat`, `set-heartbeats`, `wake`, `system-event`. */
+export const CronMethodsLive = Layer.scopedDiscard(
+  Effect.gen(function*() {
+    // Wakes run in the feature's scope: closing the gateway interrupts them.
+    const background = yield* FiberSet.make<unknown, never>()
+    const methods = yield* MethodRegistry
+    const scheduler = yield* CronScheduler
+    const heartbeat = yield* HeartbeatRunner
+    const delivery = yield* ChannelDelivery
+
+    const previewOf = (job: CronJob) =>
+      Effect.map(resolveAnnounceTarget(job, delivery), (target) => deliveryPreview(job, target !== undefined))
+    const withId = <A>(params: { readonly id?: string | undefined; readonly jobId?: string | undefined }, use: (id: string) => Effect.Effect<A, InvalidRequest>) => {
+      const id = needId(params)
+      return id === undefined ? Effect.fail(new InvalidRequest({ message: "Missing job id. Pass it positionally or with --id." })) : use(id)
+    }
+
+    yield* methods.register(CronMethods.status, () =>
+      Effect.map(scheduler.status, (s) => ({ enabled: s.enabled, triggersEnabled: true, storePath: s.storePath, storage: "json", jobs: s.jobs, nextWakeAtMs: s.nextWakeAtMs })))
+
+    yield* methods.register(CronMethods.list, (params) =>
+      Effect.gen(function*() {
+        const includeDisabled = params.includeDisabled === true || params.enabled === "all" || params.enabled === "disabled"
+        const all = yield* scheduler.list({ includeDisabled, agentId: params.agentId })
+        const filtered = params.enabled === "disabled" ? all.filter((j) => !j.enabled) : all
+        const offset = params.offset ?? 0
+        const limit = params.limit ?? 200
+        const page = filtered.slice(offset, offset + limit)
+        const hasMore = offset + page.length < filtered.length
+        const previews = Object.fromEntries(yield* Effect.forEach(page, (job) => Effect.map(previewOf(job), (p) => [job.id, p] as const)))
+        return { jobs: page.map(jobView), total: filtered.length, offset, limit, hasMore, nextOffset: hasMore ? offset + page.length : null, ...(params.includeDeliveryPreviews === false ? {} : { deliveryPreviews: previews }) }
+      }))
+
+    yield* methods.register(CronMethods.add, (params) =>
+      Effect.gen(function*() {
+        const job = yield* Effect.mapError(scheduler.add(params), bad)
+        return { ...jobView(job), deliveryPreview: yield* previewOf(job) }
+      }))
+
+    yield* methods.register(CronMethods.update, (params) =>
+      withId(params, (id) =>
+        Effect.gen(function*() {
+          const job = yield* Effect.mapError(scheduler.update(id, params.patch), bad)
+          return { ...jobView(job), deliveryPreview: yield* previewOf(job) }
+        })))
+
+    yield* methods.register(CronMethods.remove, (params) =>
+      withId(params, (id) => Effect.map(scheduler.remove(id), (r) => ({ ok: true, removed: r.removed }))))
+
+    yield* methods.register(CronMethods.run, (params) =>
+      withId(params, (id) =>
+        Effect.map(Effect.mapError(scheduler.run(id, params.mode ?? "force"), bad), (r) => ({ ...r, processInstanceId: PROCESS_INSTANCE_ID }))))
+
+    yield* methods.register(CronMethods.runs, (params) =>
+      Effect.mapError(
+        scheduler.runs({
+          id: needId(params),
+          runId: params.runId,
+          limit: params.limit,
+          offset: params.offset,
+          status: params.status,
+          deliveryStatus: params.deliveryStatus,
+          query: params.query,
+          sortDir: params.sortDir
+        }),
+        bad
+      ))
+
+    yield* methods.register(CronMethods.lastHeartbeat, () => heartbeat.last)
+
+    yield* methods.register(CronMethods.setHeartbeats, (params) =>
+      Effect.as(heartbeat.setEnabled(params.enabled), { ok: true, enabled: params.enabled }))
+
+    const wake = (text: string, mode: "now" | "next-heartbeat" | undefined) =>
+      Effect.gen(function*() {
+        if (text.trim() !== "") yield* heartbeat.enqueueSystemEvent(text.trim())
+        // The heartbeat runs in the background: the caller gets its answer at once.
+        if (mode === "now") yield* FiberSet.run(background, heartbeat.run({ agentId: "main", reason: "wake" }))
+        return { ok: true }
+      })
+    yield* methods.register(CronMethods.wake, (params) => wake(params.text, params.mode))
+    yield* methods.register(CronMethods.systemEvent, (params) => wake(params.text, params.mode ?? "next-heartbeat"))
+  })
+)
+
+/** What the cron feature is built over besides the gateway's own services. */
+export type CronFeatureContext = Paths | StateFiles | Host
+
+/**
+ * The scheduler, the heartbeat runner and their RPCs as one gateway feature. It needs the agent stack
+ * (`AgentRunner`) and a `ChannelDelivery` (the channels layer).
+ */
+export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = {}) =>
+  Layer.unwrapEffect(Effect.gen(function*() {
+    const runtime = yield* GatewayRuntime
+    const log = yield* GatewayLog
+    const paths = yield* Paths
+    const host = yield* Host
+    const config = (yield* runtime.settings).config
+    const busy = yield* Ref.make(0)
+    const enabled = cronEnabled(config, host.env)
+    // Read anew each tick: `config set cron.enabled false` applies without a restart (hot reload).
+    const enabledNow = Effect.map(runtime.settings, (settings) => cronEnabled(settings.config, host.env))
+    const declared = declaredHeartbeats(config)
+    const intervalMs = heartbeatIntervalMs(config)
+    if (intervalMs > 0 && enabled) yield* log.write({ level: "info", message: "heartbeat: started", fields: { subsystem: "gateway/heartbeat", intervalMs } })
+    const heartbeatLayer = HeartbeatRunnerLive({ stateDir: paths.stateDir, cronBusy: Effect.map(Ref.get(busy), (n) => n > 0), retryBusyForMs: options.retryBusyForMs })
+    const executor = CronExecutorLive(busy).pipe(Layer.provide(heartbeatLayer))
+    const scheduler = CronSchedulerLive({
+      enabled: enabledNow,
+      stateDir: paths.stateDir,
+      declared,
+      declaredFamilies: ["heartbeat:"],
+      alertDefaults: {
+        alertsEnabled: config.cron?.failureAlert?.enabled,
+        alertAfter: config.cron?.failureAlert?.after,
+        alertCooldownMs: config.cron?.failureAlert?.cooldownMs,
+        includeSkipped: config.cron?.failureAlert?.includeSkipped
+      }
+    }).pipe(Layer.provide(executor))
+    return CronMethodsLive.pipe(Layer.provide(Layer.merge(scheduler, heartbeatLayer)))
+  }))

@@ -1,0 +1,340 @@
+import { Cause, Clock, Effect, FiberSet, Layer, Queue } from "effect"
+import { randomUUID } from "node:crypto"
+import { CronJobInvalid, CronJobNotFound } from "../../domain/cron/errors.js"
+import { finishRun } from "../../domain/cron/finishRun.js"
+import { type CronJob, type CronRunEntry } from "../../domain/cron/job.js"
+import { DueQueue } from "../../domain/cron/dueQueue.js"
+import { cronExprProblem, nextRunAtMs, parseAtMs } from "../../domain/cron/schedule.js"
+import { CronExecutor } from "../../services/CronExecutor.js"
+import { type CronJobInput, type CronJobPatch, type CronRunsQuery, CronScheduler } from "../../services/CronScheduler.js"
+import { EventBus } from "../../services/EventBus.js"
+import { GatewayLog } from "../../services/GatewayLog.js"
+import { StateFiles } from "../../services/StateFiles.js"
+import { cronStore } from "./cronStore.js"
+
+/** The longest the timer sleeps before looking again (a clock jump or a missed wake costs at most this). */
+export const MAX_TIMER_MS = 60_000
+
+/** How long the timer waits after a tick that failed before trying again. */
+export const TICK_RETRY_MS = 30_000
+
+/** How the scheduler is set up for this gateway. */
+export interface CronSchedulerOptions {
+  /**
+   * False with `cron.enabled: false` or `OPENCLAW_SKIP_CRON=1`: jobs are kept and run only by hand. An
+   * effect is read on every tick and status, so a hot-reloaded config takes effect within the 60 s timer.
+   */
+  readonly enabled: boolean | Effect.Effect<boolean>
+  readonly stateDir: string
+  readonly alertDefaults?: {
+    readonly alertsEnabled?: boolean | undefined
+    readonly alertAfter?: number | undefined
+    readonly alertCooldownMs?: number | undefined
+    readonly includeSkipped?: boolean | undefined
+  } | undefined
+  /** System jobs the config declares (an agent's heartbeat), matched by `declarationKey`; others of their family are removed. */
+  readonly declared?: ReadonlyArray<CronJobInput & { readonly declarationKey: string }> | undefined
+  /** The `declarationKey` prefixes `declared` owns (`heartbeat:`). */
+  readonly declaredFamilies?: ReadonlyArray<string> | undefined
+}
+
+const DISABLED_WARNING = "cron: scheduler disabled; jobs will not run automatically"
+
+const invalid = (message: string) => new CronJobInvalid({ message })
+
+/** Why a definition cannot be scheduled, or `undefined`. */
+const definitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "sessionTarget" | "name">): string | undefined => {
+  if (job.name.trim() === "") return "name is required"
+  const schedule = job.schedule
+  if (schedule.kind === "cron") return cronExprProblem(schedule.expr, schedule.tz)
+  if (schedule.kind === "at" && parseAtMs(schedule.at) === undefined) return `Invalid --at "${schedule.at}": use an ISO time (2026-12-24T18:00:00Z) or a duration like 20m`
+  if (job.payload.kind === "systemEvent" && job.sessionTarget !== "main") return "sessionTarget \"main\" is required for systemEvent payloads"
+  if (job.payload.kind === "agentTurn" && job.sessionTarget === "main") return "sessionTarget \"main\" requires payload.kind \"systemEvent\"; use --session isolated for agent turns"
+  return undefined
+}
+
+const omitUndefined = <T>(value: Record<string, unknown>): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+
+/**
+ * The scheduler: jobs in memory (persisted on every change), a due queue ordered by next run, and one
+ * timer fiber that sleeps until the earliest job (at most 60 s), then runs what is due. Runs happen in
+ * background fibers of the gateway's scope; a job already running is never started again.
+ */
+export const CronSchedulerLive = (options: CronSchedulerOptions) =>
+  Layer.scoped(
+    CronScheduler,
+    Effect.gen(function*() {
+      const files = yield* StateFiles
+      const executor = yield* CronExecutor
+      const bus = yield* EventBus
+      const log = yield* GatewayLog
+      const store = cronStore(files, options.stateDir)
+      const storePath = store.paths.jobs
+      const fields = { module: "cron", storeKey: storePath }
+
+      const jobs = new Map<string, CronJob>()
+      const queue = new DueQueue()
+      const running = new Set<string>()
+      const lock = yield* Effect.makeSemaphore(1)
+      const fibers = yield* FiberSet.make<void, never>()
+      const wake = yield* Queue.sliding<void>(1)
+      let manualCount = 0
+
+      const schedule = (job: CronJob) => queue.set(job.id, job.enabled && !running.has(job.id) ? job.state.nextRunAtMs : undefined)
+      const persist = Effect.suspend(() => store.save(jobs.values()))
+      const publish = (payload: Record<string, unknown>) => bus.publish({ event: "cron", payload, scope: "operator.read" })
+      const isEnabled = typeof options.enabled === "boolean" ? Effect.succeed(options.enabled) : options.enabled
+      const warnDisabled = (action: string) =>
+        Effect.flatMap(isEnabled, (enabled) => enabled ? Effect.void : log.write({ level: "warn", message: DISABLED_WARNING, fields: { ...fields, enabled: false, action, storePath } }))
+
+      // Load: stale running marks are from a process that is gone; a job due while we were down runs once.
+      const startedAt = yield* Clock.currentTimeMillis
+      const loaded = yield* Effect.orDie(store.load(startedAt))
+      if (loaded.problem !== undefined) yield* log.write({ level: "error", message: loaded.problem, fields })
+      for (const stored of loaded.jobs) {
+        const { runningAtMs: _stale, ...state } = stored.state
+        const next = state.nextRunAtMs ?? (stored.enabled ? nextRunAtMs(stored.schedule, { ...stored, lastRunAtMs: state.lastRunAtMs }, startedAt) : undefined)
+        jobs.set(stored.id, { ...stored, state: omitUndefined({ ...state, nextRunAtMs: next }) })
+      }
+      // Declared system jobs (heartbeats): created, updated in place, or removed with the config.
+      const declaredKeys = new Set((options.declared ?? []).map((d) => d.declarationKey))
+      for (const job of [...jobs.values()]) {
+        const family = options.declaredFamilies?.some((prefix) => job.declarationKey?.startsWith(prefix) === true) ?? false
+        if (family && !declaredKeys.has(job.declarationKey ?? "")) jobs.delete(job.id)
+      }
+      for (const declared of options.declared ?? []) {
+        const existing = [...jobs.values()].find((job) => job.declarationKey === declared.declarationKey)
+        const sameSchedule = existing !== undefined && JSON.stringify(existing.schedule) === JSON.stringify(declared.schedule)
+        const base: CronJob = existing ?? {
+          id: randomUUID(),
+          name: declared.name,
+          enabled: true,
+          createdAtMs: startedAt,
+          updatedAtMs: startedAt,
+          schedule: declared.schedule,
+          sessionTarget: declared.sessionTarget ?? "main",
+          wakeMode: declared.wakeMode ?? "next-heartbeat",
+          payload: declared.payload,
+          state: {}
+        }
+        const job: CronJob = omitUndefined({
+          ...base,
+          declarationKey: declared.declarationKey,
+          displayName: declared.displayName,
+          agentId: declared.agentId,
+          name: declared.name,
+          schedule: declared.schedule,
+          payload: declared.payload,
+          enabled: declared.enabled ?? true,
+          state: sameSchedule ? base.state : omitUndefined({ ...base.state, nextRunAtMs: nextRunAtMs(declared.schedule, base, startedAt) })
+        })
+        jobs.set(job.id, job)
+      }
+      for (const job of jobs.values()) schedule(job)
+      yield* persist.pipe(Effect.orDie)
+      yield* warnDisabled("start")
+
+      const recordFinish = (job: CronJob, runId: string, runAtMs: number) =>
+        Effect.gen(function*() {
+          const outcome = yield* executor.execute(job, runId)
+          const finished = yield* lock.withPermits(1)(Effect.gen(function*() {
+            const now = yield* Clock.currentTimeMillis
+            const current = jobs.get(job.id)
+            const result = finishRun(current ?? job, { ...outcome, runId, runAtMs }, now, options.alertDefaults)
+            running.delete(job.id)
+            if (current !== undefined) {
+              if (result.job === undefined) jobs.delete(job.id)
+              else {
+                jobs.set(job.id, result.job)
+                schedule(result.job)
+              }
+              yield* persist
+            }
+            yield* store.appendRun(result.entry, now)
+            return result
+          }))
+          if (finished.entry.status === "error") {
+            yield* log.write({ level: "warn", message: "cron: job run returned error status", fields: { ...fields, jobId: job.id, jobName: job.name, error: finished.entry.error } })
+          }
+          yield* publish({ ...finished.entry })
+          if (finished.alert && finished.job !== undefined) yield* sendAlert(finished.job, finished.entry)
+          yield* Queue.offer(wake, undefined)
+        }).pipe(
+          Effect.catchAllCause((cause) => log.write({ level: "error", message: "cron: job run failed to record", fields: { ...fields, jobId: job.id, err: Cause.pretty(cause) } })),
+          Effect.ensuring(Effect.sync(() => running.delete(job.id)))
+        )
+
+      const sendAlert = (job: CronJob, entry: CronRunEntry) =>
+        Effect.gen(function*() {
+          const status = yield* executor.alert(job, entry)
+          yield* lock.withPermits(1)(Effect.gen(function*() {
+            const current = jobs.get(job.id)
+            if (current === undefined) return
+            jobs.set(job.id, { ...current, state: { ...current.state, lastFailureNotificationDeliveryStatus: status } })
+            yield* persist
+          }))
+        })
+
+      /** Marks the job running (its next slot already taken, so a crash mid-run does not run it again) and starts it. Call under the lock. */
+      const start = (job: CronJob, runId: string, manual: boolean) =>
+        Effect.gen(function*() {
+          const now = yield* Clock.currentTimeMillis
+          running.add(job.id)
+          const next = manual || job.schedule.kind === "at" ? job.state.nextRunAtMs : nextRunAtMs(job.schedule, job, now)
+          const marked: CronJob = { ...job, state: omitUndefined({ ...job.state, runningAtMs: now, nextRunAtMs: job.schedule.kind === "at" && !manual ? undefined : next }) }
+          jobs.set(job.id, marked)
+          queue.set(job.id, undefined)
+          // Not recorded as started (disk full, ...): put the job back as it was, so the next tick retries it.
+          yield* persist.pipe(Effect.tapError(() =>
+            Effect.sync(() => {
+              running.delete(job.id)
+              jobs.set(job.id, job)
+              schedule(job)
+            })
+          ))
+          yield* publish({ action: "started", jobId: job.id, runId, runAtMs: now })
+          yield* FiberSet.run(fibers, recordFinish(marked, runId, now))
+        })
+
+      const tick = lock.withPermits(1)(Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        for (const id of queue.popDue(now)) {
+          const job = jobs.get(id)
+          if (job === undefined || !job.enabled || running.has(id)) continue
+          yield* start(job, `cron:${id}:${now}`, false)
+        }
+      }))
+
+      // The timer: while disabled it only looks again every 60 s (or on a change), so enabling takes effect.
+      const loop = Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const enabled = yield* isEnabled
+        const at = enabled ? queue.peekAt() : undefined
+        const delay = at === undefined ? MAX_TIMER_MS : Math.min(Math.max(at - now, 0), MAX_TIMER_MS)
+        yield* Effect.raceFirst(Effect.sleep(delay), Queue.take(wake))
+        if (!(yield* isEnabled)) return
+        // A failed tick (disk full, ...) is retried after a pause, not in a tight loop over the still-due job.
+        yield* tick.pipe(Effect.catchAllCause((cause) =>
+          Effect.zipRight(
+            log.write({ level: "error", message: "cron: timer tick failed", fields: { ...fields, err: Cause.pretty(cause) } }),
+            Effect.sleep(TICK_RETRY_MS)
+          )
+        ))
+      }).pipe(Effect.forever)
+      yield* Effect.forkScoped(loop)
+
+      const mutate = <A, E>(action: string, body: Effect.Effect<A, E>) =>
+        Effect.zipLeft(lock.withPermits(1)(body), Effect.zipRight(warnDisabled(action), Queue.offer(wake, undefined)))
+
+      const find = (id: string) => {
+        const job = jobs.get(id)
+        return job === undefined ? Effect.fail(CronJobNotFound.of(id)) : Effect.succeed(job)
+      }
+      const orderOf = (job: CronJob) => (job.enabled ? job.state.nextRunAtMs ?? Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER + 1)
+
+      return CronScheduler.of({
+        status: Effect.map(isEnabled, (enabled) => ({ enabled, storePath, jobs: jobs.size, nextWakeAtMs: enabled ? queue.peekAt() ?? null : null })),
+        list: ({ includeDisabled, agentId }) =>
+          Effect.sync(() =>
+            [...jobs.values()]
+              .filter((job) => (includeDisabled || job.enabled) && (agentId === undefined || (job.agentId ?? "main") === agentId))
+              .sort((a, b) => orderOf(a) - orderOf(b))
+          ),
+        get: find,
+        add: (input) =>
+          mutate("add", Effect.gen(function*() {
+            const now = yield* Clock.currentTimeMillis
+            const sessionTarget = input.sessionTarget ?? (input.payload.kind === "systemEvent" ? "main" : "isolated")
+            const scheduleWithAnchor = input.schedule.kind === "every" && input.schedule.anchorMs === undefined ? { ...input.schedule, anchorMs: now } : input.schedule
+            const draft: CronJob = omitUndefined({
+              id: randomUUID(),
+              declarationKey: input.declarationKey,
+              displayName: input.displayName,
+              agentId: input.agentId,
+              sessionKey: input.sessionKey,
+              name: input.name,
+              description: input.description,
+              enabled: input.enabled ?? true,
+              deleteAfterRun: input.deleteAfterRun,
+              createdAtMs: now,
+              updatedAtMs: now,
+              schedule: scheduleWithAnchor,
+              sessionTarget,
+              wakeMode: input.wakeMode ?? "now",
+              payload: input.payload,
+              delivery: input.delivery,
+              failureAlert: input.failureAlert,
+              state: {}
+            })
+            const problem = definitionProblem(draft)
+            if (problem !== undefined) return yield* invalid(problem)
+            const next = nextRunAtMs(draft.schedule, draft, now)
+            const job: CronJob = { ...draft, state: omitUndefined({ nextRunAtMs: next }) }
+            jobs.set(job.id, job)
+            schedule(job)
+            yield* Effect.orDie(persist)
+            yield* publish({ action: "added", jobId: job.id })
+            return job
+          })),
+        update: (id, patch: CronJobPatch) =>
+          mutate("update", Effect.gen(function*() {
+            const current = yield* find(id)
+            const now = yield* Clock.currentTimeMillis
+            const merged: CronJob = omitUndefined({ ...current, ...patch, updatedAtMs: now })
+            const problem = definitionProblem(merged)
+            if (problem !== undefined) return yield* invalid(problem)
+            const rescheduled = patch.schedule !== undefined || (patch.enabled === true && !current.enabled)
+            const next = merged.enabled && rescheduled ? nextRunAtMs(merged.schedule, merged, now) : merged.state.nextRunAtMs
+            const job: CronJob = { ...merged, state: omitUndefined({ ...merged.state, nextRunAtMs: merged.enabled ? next : undefined }) }
+            jobs.set(id, job)
+            schedule(job)
+            yield* Effect.orDie(persist)
+            yield* publish({ action: "updated", jobId: id })
+            return job
+          })),
+        remove: (id) =>
+          mutate("remove", Effect.gen(function*() {
+            if (!jobs.delete(id)) return { removed: false }
+            queue.set(id, undefined)
+            yield* Effect.orDie(persist)
+            yield* publish({ action: "removed", jobId: id })
+            return { removed: true }
+          })),
+        run: (id, mode) =>
+          mutate("run", Effect.gen(function*() {
+            const job = yield* find(id)
+            const now = yield* Clock.currentTimeMillis
+            if (running.has(id)) return { ok: true as const, ran: false as const, reason: "already-running" as const }
+            if (mode === "due" && (!job.enabled || job.state.nextRunAtMs === undefined || job.state.nextRunAtMs > now)) {
+              return { ok: true as const, ran: false as const, reason: "not-due" as const }
+            }
+            manualCount += 1
+            const runId = `manual:${id}:${now}:${manualCount}`
+            yield* Effect.orDie(start(job, runId, mode === "force"))
+            return { ok: true as const, enqueued: true as const, runId }
+          })),
+        runs: (query: CronRunsQuery) =>
+          Effect.gen(function*() {
+            if (query.id !== undefined && !jobs.has(query.id)) return yield* CronJobNotFound.of(query.id)
+            const now = yield* Clock.currentTimeMillis
+            const all = yield* Effect.orDie(store.readRuns(query.id === undefined ? [...jobs.keys()] : [query.id], now))
+            const needle = query.query?.toLowerCase()
+            const matching = all
+              .filter((e) => query.status === undefined || query.status === "all" || e.status === query.status)
+              .filter((e) => query.deliveryStatus === undefined || e.deliveryStatus === query.deliveryStatus)
+              .filter((e) => query.runId === undefined || e.runId === query.runId)
+              .filter((e) => needle === undefined || `${e.summary ?? ""} ${e.error ?? ""}`.toLowerCase().includes(needle))
+              .sort((a, b) => (query.sortDir === "asc" ? a.ts - b.ts : b.ts - a.ts))
+            const offset = Math.max(0, query.offset ?? 0)
+            const limit = Math.max(1, Math.min(query.limit ?? 50, 500))
+            const entries = matching.slice(offset, offset + limit)
+            const hasMore = offset + entries.length < matching.length
+            return { entries, total: matching.length, offset, limit, hasMore, nextOffset: hasMore ? offset + entries.length : null }
+          }),
+        busy: Effect.sync(() => [...running].some((id) => jobs.get(id)?.payload.kind !== "heartbeat")),
+        tick: tick.pipe(Effect.orDie),
+        idle: FiberSet.awaitEmpty(fibers)
+      })
+    })
+  )

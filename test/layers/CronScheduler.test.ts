@@ -1,0 +1,264 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Chunk, Clock, Effect, Exit, Layer, Scope, TestClock } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { CronSchedulerLive, type CronSchedulerOptions } from "../../src/layers/cron/CronSchedulerLive.js"
+import { CronScheduler } from "../../src/services/CronScheduler.js"
+import type { ExecutionOutcome } from "../../src/services/CronExecutor.js"
+import type { CronJob } from "../../src/domain/cron/job.js"
+import { cronBase, scriptedExecutor } from "../support/cronTestLayers.js"
+import { diskFull, FaultyFileSystem } from "../support/faultyFileSystem.js"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+
+const T0 = Date.parse("2026-12-06T14:00:00.000Z")
+const MIN = 60_000
+
+const tempState = () => fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-cron-"))
+
+/** A scheduler over `dir` in its own scope, so a test can stop it and start another (a gateway restart). */
+const startScheduler = (dir: string, executor: ReturnType<typeof scriptedExecutor>, options: Partial<CronSchedulerOptions> = {}, fileSystem?: Layer.Layer<FileSystem.FileSystem>) =>
+  Effect.gen(function*() {
+    const base = cronBase(fileSystem)
+    const scope = yield* Scope.make()
+    const context = yield* Layer.buildWithScope(
+      CronSchedulerLive({ enabled: true, stateDir: dir, ...options }).pipe(Layer.provide(Layer.merge(base.layer, executor.layer))),
+      scope
+    )
+    const scheduler = context.unsafeMap.get(CronScheduler.key) as CronScheduler["Type"]
+    return { scheduler, log: base.log, stop: Scope.close(scope, Exit.void) }
+  })
+
+/**
+ * Lets fibers doing real file I/O get to their next sleep: waits (in real time, the test clock stands
+ * still) until the set of pending test-clock sleeps is non-empty and has stayed the same for a while.
+ */
+const settle = Effect.gen(function*() {
+  let last = -1
+  let stable = 0
+  for (let i = 0; i < 400 && stable < 4; i++) {
+    yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+    yield* Effect.yieldNow()
+    const pending = Chunk.size(yield* TestClock.sleeps())
+    stable = pending === last && pending > 0 ? stable + 1 : 0
+    last = pending
+  }
+})
+
+/** Moves the test clock and lets the timer and the runs it started finish. */
+const advance = (scheduler: CronScheduler["Type"], ms: number) =>
+  Effect.gen(function*() {
+    yield* settle
+    yield* TestClock.adjust(ms)
+    yield* settle
+    yield* scheduler.idle
+    yield* settle
+  })
+
+const everyTen = { name: "probe", schedule: { kind: "every" as const, everyMs: 10 * MIN }, payload: { kind: "systemEvent" as const, text: "ping" } }
+
+describe("CronScheduler on the test clock", () => {
+  it.scoped("runs a job on time, records the run, and arms the next slot", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const executor = scriptedExecutor()
+      const { scheduler } = yield* startScheduler(tempState(), executor)
+      const job = yield* scheduler.add(everyTen)
+      expect(job.state.nextRunAtMs).toBe(T0 + 10 * MIN)
+      expect((yield* scheduler.status).nextWakeAtMs).toBe(T0 + 10 * MIN)
+      yield* advance(scheduler, 10 * MIN - 1)
+      expect(executor.executions).toHaveLength(0)
+      yield* advance(scheduler, 1)
+      expect(executor.executions.map((e) => e.atMs)).toEqual([T0 + 10 * MIN])
+      const runs = yield* scheduler.runs({ id: job.id, limit: 20 })
+      expect(runs).toMatchObject({ total: 1, offset: 0, limit: 20, hasMore: false, nextOffset: null })
+      expect(runs.entries[0]).toMatchObject({ jobId: job.id, action: "finished", status: "ok", runAtMs: T0 + 10 * MIN, nextRunAtMs: T0 + 20 * MIN, jobName: "probe" })
+      for (let i = 0; i < 3; i++) yield* advance(scheduler, 10 * MIN)
+      expect(executor.executions.map((e) => (e.atMs - T0) / MIN)).toEqual([10, 20, 30, 40])
+      // The clock jumping an hour ahead (a suspended laptop) gives one late run, not one per missed slot.
+      yield* advance(scheduler, 60 * MIN)
+      expect(executor.executions.map((e) => (e.atMs - T0) / MIN)).toEqual([10, 20, 30, 40, 100])
+    }))
+
+  it.scoped("jobs survive a restart; a job due while down runs once, and a finished slot is not run again", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const dir = tempState()
+      const executor = scriptedExecutor()
+      const first = yield* startScheduler(dir, executor)
+      const job = yield* first.scheduler.add(everyTen)
+      yield* advance(first.scheduler, 10 * MIN)
+      expect(executor.executions).toHaveLength(1)
+      yield* first.stop
+      // Restarted right away: the slot that ran is not run again.
+      const second = yield* startScheduler(dir, executor)
+      expect((yield* second.scheduler.get(job.id)).state.lastRunStatus).toBe("ok")
+      yield* advance(second.scheduler, 1000)
+      expect(executor.executions).toHaveLength(1)
+      yield* second.stop
+      // Down for 35 minutes (three slots missed): one catch-up run, then back on the anchor's phase.
+      yield* TestClock.adjust(35 * MIN)
+      const third = yield* startScheduler(dir, executor)
+      yield* advance(third.scheduler, 1000)
+      expect(executor.executions).toHaveLength(2)
+      // Land exactly on the next slot (+50 m), so the run's clock reading is that slot.
+      yield* advance(third.scheduler, T0 + 50 * MIN - (yield* Clock.currentTimeMillis))
+      expect(executor.executions.map((e) => Math.round((e.atMs - T0) / 1000))).toEqual([600, 2701, 3000])
+      const runs = yield* third.scheduler.runs({ id: job.id })
+      expect(runs.total).toBe(3)
+      expect(fs.existsSync(path.join(dir, "cron", "jobs.json"))).toBe(true)
+    }))
+
+  it.scoped("a failing job backs off 30 s, 1 m, 5 m, 15 m, 60 m, and a success resets it", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      let failing = true
+      const executor = scriptedExecutor((): ExecutionOutcome => (failing ? { status: "error", error: "boom", deliveryStatus: "not-requested" } : { status: "ok", deliveryStatus: "not-requested" }))
+      const { scheduler, log } = yield* startScheduler(tempState(), executor)
+      const job = yield* scheduler.add({ ...everyTen, schedule: { kind: "every", everyMs: 10_000 } })
+      yield* advance(scheduler, 10_000)
+      for (const step of [30_000, 60_000, 300_000, 900_000, 3_600_000]) yield* advance(scheduler, step)
+      const gaps = executor.executions.slice(1).map((e, i) => e.atMs - executor.executions[i]!.atMs)
+      expect(gaps).toEqual([30_000, 60_000, 300_000, 900_000, 3_600_000])
+      expect((yield* scheduler.get(job.id)).state.consecutiveErrors).toBe(6)
+      expect(executor.alerts.length).toBeGreaterThanOrEqual(1)
+      expect(log.records.some((r) => r.message === "cron: job run returned error status" && r.fields?.["jobId"] === job.id)).toBe(true)
+      failing = false
+      yield* advance(scheduler, 3_600_000)
+      const after = yield* scheduler.get(job.id)
+      expect(after.state).toMatchObject({ consecutiveErrors: 0, lastRunStatus: "ok" })
+      const errors = yield* scheduler.runs({ id: job.id, status: "error", limit: 100 })
+      expect(errors.total).toBe(6)
+      expect(errors.entries[0]).toMatchObject({ status: "error", error: "boom", completionStatus: "failed" })
+    }))
+
+  it.scoped("a job is never run twice at once: a slot while running is skipped, a manual run says already-running", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const executor = scriptedExecutor(() => ({ status: "ok", deliveryStatus: "not-requested", durationMs: 15 * MIN }))
+      const { scheduler } = yield* startScheduler(tempState(), executor)
+      const job = yield* scheduler.add(everyTen)
+      yield* settle
+      yield* TestClock.adjust(10 * MIN)
+      yield* settle
+      expect(executor.executions).toHaveLength(1)
+      expect(yield* scheduler.run(job.id, "force")).toEqual({ ok: true, ran: false, reason: "already-running" })
+      expect((yield* scheduler.list({ includeDisabled: true }))[0]?.state.runningAtMs).toBe(T0 + 10 * MIN)
+      yield* TestClock.adjust(10 * MIN)
+      yield* settle
+      expect(executor.executions).toHaveLength(1)
+      // The run ends at +25 m; the next slot (+30 m) starts the second run.
+      yield* TestClock.adjust(10 * MIN)
+      yield* settle
+      expect(executor.executions.map((e) => (e.atMs - T0) / MIN)).toEqual([10, 30])
+    }))
+
+  it.scoped("run --due when not due says not-due; a forced run keeps the natural slot", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const executor = scriptedExecutor()
+      const { scheduler } = yield* startScheduler(tempState(), executor)
+      const job = yield* scheduler.add(everyTen)
+      expect(yield* scheduler.run(job.id, "due")).toEqual({ ok: true, ran: false, reason: "not-due" })
+      const forced = yield* scheduler.run(job.id, "force")
+      expect(forced).toMatchObject({ ok: true, enqueued: true })
+      yield* advance(scheduler, 0)
+      expect((yield* scheduler.get(job.id)).state.nextRunAtMs).toBe(T0 + 10 * MIN)
+      const missing = yield* Effect.flip(scheduler.run("nope", "force"))
+      expect(missing.message).toBe("Automation not found: nope. Run `openclaw cron list` to see recent automation ids.")
+    }))
+
+  it.scoped("disabled (cron.enabled false): nothing runs by itself, the warning is logged, a manual run still works", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const executor = scriptedExecutor()
+      const { scheduler, log } = yield* startScheduler(tempState(), executor, { enabled: false })
+      const job = yield* scheduler.add(everyTen)
+      yield* advance(scheduler, 60 * MIN)
+      expect(executor.executions).toHaveLength(0)
+      expect(yield* scheduler.status).toMatchObject({ enabled: false, jobs: 1, nextWakeAtMs: null })
+      const warnings = log.records.filter((r) => r.message === "cron: scheduler disabled; jobs will not run automatically")
+      expect(warnings.map((r) => r.fields?.["action"])).toContain("add")
+      expect(warnings[0]?.fields).toMatchObject({ enabled: false })
+      yield* scheduler.run(job.id, "force")
+      yield* advance(scheduler, 0)
+      expect(executor.executions).toHaveLength(1)
+    }))
+
+  it.scoped("a hot-reloaded cron.enabled: off stops runs and status says so; on again resumes within the 60 s timer", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      let enabled = true
+      const executor = scriptedExecutor()
+      const { scheduler } = yield* startScheduler(tempState(), executor, { enabled: Effect.sync(() => enabled) })
+      yield* scheduler.add(everyTen)
+      enabled = false
+      expect(yield* scheduler.status).toMatchObject({ enabled: false, nextWakeAtMs: null })
+      for (let i = 0; i < 3; i++) yield* advance(scheduler, 10 * MIN)
+      expect(executor.executions).toHaveLength(0)
+      enabled = true
+      yield* advance(scheduler, MIN)
+      expect(executor.executions).toHaveLength(1)
+    }))
+
+  it.scoped("a tick that cannot write the jobs file logs `cron: timer tick failed`, keeps the file whole, and retries", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      let full = false
+      const dir = tempState()
+      const disk = FaultyFileSystem([diskFull("write", (p) => full && p.includes(`${path.sep}cron${path.sep}jobs.json`))]).pipe(Layer.provide(NodeFileSystem.layer))
+      const executor = scriptedExecutor()
+      const { scheduler, log } = yield* startScheduler(dir, executor, {}, disk)
+      yield* scheduler.add(everyTen)
+      const before = fs.readFileSync(path.join(dir, "cron", "jobs.json"), "utf8")
+      full = true
+      yield* advance(scheduler, 10 * MIN)
+      expect(executor.executions).toHaveLength(0)
+      const failures = log.records.filter((r) => r.message === "cron: timer tick failed")
+      // Retried after a pause, not in a tight loop.
+      expect(failures).toHaveLength(1)
+      const failed = failures[0]
+      expect(failed?.level).toBe("error")
+      expect(String(failed?.fields?.["err"])).toContain("ENOSPC")
+      expect(fs.readFileSync(path.join(dir, "cron", "jobs.json"), "utf8")).toBe(before)
+      expect(fs.readdirSync(path.join(dir, "cron")).filter((f) => f.includes(".tmp"))).toEqual([])
+      full = false
+      yield* advance(scheduler, MIN)
+      expect(executor.executions).toHaveLength(1)
+    }))
+
+  it.scoped("cron expressions fire in their time zone; bad definitions are refused with a reason", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const executor = scriptedExecutor()
+      const { scheduler } = yield* startScheduler(tempState(), executor)
+      yield* scheduler.add({ name: "berlin", schedule: { kind: "cron", expr: "30 15 * * *", tz: "Europe/Berlin" }, payload: { kind: "systemEvent", text: "x" } })
+      yield* advance(scheduler, 30 * MIN - 1)
+      expect(executor.executions).toHaveLength(0)
+      yield* advance(scheduler, 1)
+      // 15:30 in Berlin is 14:30 UTC in December.
+      expect(executor.executions.map((e) => new Date(e.atMs).toISOString())).toEqual(["2026-12-06T14:30:00.000Z"])
+      const bad = yield* Effect.flip(scheduler.add({ name: "bad", schedule: { kind: "cron", expr: "0 3 * *" }, payload: { kind: "systemEvent", text: "x" } }))
+      expect(bad.message).toContain("expected 5 fields")
+      const wrongTarget = yield* Effect.flip(scheduler.add({ name: "bad", schedule: { kind: "every", everyMs: 1000 }, payload: { kind: "agentTurn", message: "x" }, sessionTarget: "main" }))
+      expect(wrongTarget.message).toContain("systemEvent")
+    }))
+
+  it.scoped("declared heartbeat jobs are created from config and removed with it", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const dir = tempState()
+      const executor = scriptedExecutor()
+      const declared = [{ declarationKey: "heartbeat:main", name: "heartbeat-main", displayName: "Heartbeat (main)", agentId: "main", schedule: { kind: "every" as const, everyMs: 30 * MIN, anchorMs: T0 }, payload: { kind: "heartbeat" as const } }]
+      const first = yield* startScheduler(dir, executor, { declared, declaredFamilies: ["heartbeat:"] })
+      const jobs: ReadonlyArray<CronJob> = yield* first.scheduler.list({ includeDisabled: true })
+      expect(jobs.map((j) => [j.declarationKey, j.name, j.wakeMode, j.sessionTarget])).toEqual([["heartbeat:main", "heartbeat-main", "next-heartbeat", "main"]])
+      yield* first.stop
+      const second = yield* startScheduler(dir, executor, { declared, declaredFamilies: ["heartbeat:"] })
+      expect((yield* second.scheduler.list({ includeDisabled: true })).map((j) => j.id)).toEqual(jobs.map((j) => j.id))
+      yield* second.stop
+      const third = yield* startScheduler(dir, executor, { declared: [], declaredFamilies: ["heartbeat:"] })
+      expect(yield* third.scheduler.list({ includeDisabled: true })).toEqual([])
+    }))
+})

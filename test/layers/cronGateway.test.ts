@@ -1,0 +1,308 @@
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { Layer } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { AgentStackLive } from "../../src/layers/agent/AgentLive.js"
+import { CronFeatureLive } from "../../src/layers/cron/CronFeature.js"
+import { AgentMethodsLive } from "../../src/layers/gateway/methods/agentMethods.js"
+import * as http from "node:http"
+import { AgentPolicy } from "../../src/services/AgentPolicy.js"
+import { type RunningGateway, startGateway } from "../support/gatewayHarness.js"
+import { call, connectRaw, type RawClient } from "../support/rawClient.js"
+import { recordingDelivery } from "../support/cronTestLayers.js"
+import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
+
+const TOKEN = "cron-test-token-0123456789"
+
+interface CronGateway {
+  readonly gw: RunningGateway
+  readonly admin: RawClient
+  readonly reader: RawClient
+  readonly sent: ReturnType<typeof recordingDelivery>["sent"]
+  readonly close: () => Promise<void>
+}
+
+/** A real gateway with the cron feature, the agent stack on the scripted model, and a recording channel layer. */
+const startCronGateway = async (model: ScriptedModelServer, extra: Record<string, unknown>, channels: Record<string, ReadonlyArray<string>> = { telegram: ["default"] }, lastRoutes = {}): Promise<CronGateway> => {
+  const delivery = recordingDelivery(channels, lastRoutes)
+  const policy = Layer.succeed(AgentPolicy, { maxToolRounds: 4, runTimeout: "20 seconds" })
+  const config = { gateway: { mode: "local", auth: { mode: "token", token: TOKEN } }, ...scriptedModelConfig(model), ...extra }
+  const gw = await startGateway(config, {}, (base) => {
+    // One agent stack for chat and cron, as `gateway run` wires it.
+    const agentStack = AgentStackLive({ tools: [], policy })
+    return [
+      AgentMethodsLive.pipe(Layer.provide(agentStack), Layer.provide(base)),
+      CronFeatureLive({ retryBusyForMs: 0 }).pipe(Layer.provide(agentStack), Layer.provide(delivery.layer), Layer.provide(base))
+    ]
+  }, "clawgate-crongw-")
+  const admin = (await connectRaw(gw.url, { token: TOKEN, scopes: ["operator.admin"] })).client
+  const reader = (await connectRaw(gw.url, { token: TOKEN, scopes: ["operator.read"] })).client
+  return {
+    gw,
+    admin,
+    reader,
+    sent: delivery.sent,
+    close: async () => {
+      admin.close()
+      reader.close()
+      await gw.stop()
+    }
+  }
+}
+
+const ok = async (client: RawClient, method: string, params?: unknown) => {
+  const res = await call(client, method, params)
+  if (res.ok !== true) throw new Error(`${method} failed: ${JSON.stringify(res.error)}`)
+  return res.payload
+}
+
+const until = async <A>(probe: () => Promise<A | undefined>, timeoutMs = 8000): Promise<A> => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error("timed out waiting")
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/** Runs a job now and waits for its run entry. */
+const runAndWait = async (c: CronGateway, id: string) => {
+  const before = (await ok(c.reader, "cron.runs", { id, limit: 200 })).total
+  const started = await ok(c.admin, "cron.run", { id })
+  expect(started).toMatchObject({ ok: true, enqueued: true })
+  return until(async () => {
+    const page = await ok(c.reader, "cron.runs", { id, limit: 200 })
+    return page.total > before ? page.entries[0] : undefined
+  })
+}
+
+const heartbeatJobId = async (c: CronGateway) => {
+  const list = await ok(c.reader, "cron.list", { includeDisabled: true })
+  return list.jobs.find((j: { declarationKey?: string }) => j.declarationKey === "heartbeat:main").id as string
+}
+
+/** Runs the heartbeat job once and answers the last heartbeat and the job's run entry. */
+const heartbeatOnce = async (c: CronGateway) => {
+  const entry = await runAndWait(c, await heartbeatJobId(c))
+  return { entry, last: await ok(c.reader, "last-heartbeat", {}) }
+}
+
+const TELEGRAM = { channels: { telegram: { botToken: "123:abc", allowFrom: ["12345"] } } }
+
+describe("cron and heartbeat over a real gateway", () => {
+  let model: ScriptedModelServer
+  let c: CronGateway
+  beforeAll(async () => {
+    model = await startScriptedModelServer()
+    c = await startCronGateway(model, TELEGRAM)
+  })
+  afterAll(async () => {
+    await c.close()
+    await model.close()
+  })
+
+  it("reads need operator.read, mutations operator.admin", async () => {
+    expect(await ok(c.reader, "cron.status", {})).toMatchObject({ enabled: true, storage: "json", jobs: 1, storePath: path.join(c.gw.dir, "cron", "jobs.json") })
+    const refused = await call(c.reader, "cron.add", { name: "x", schedule: { kind: "every", everyMs: 60000 }, payload: { kind: "systemEvent", text: "x" } })
+    expect(refused.ok).toBe(false)
+    expect(refused.error?.details).toMatchObject({ code: "MISSING_SCOPE", missingScope: "operator.admin" })
+    expect((await call(c.reader, "cron.run", { id: "x" })).error?.details?.missingScope).toBe("operator.admin")
+    expect((await call(c.reader, "set-heartbeats", { enabled: false })).ok).toBe(false)
+    expect(await ok(c.reader, "last-heartbeat", {})).toBe(null)
+    const unknown = await call(c.reader, "cron.runs", { id: "does-not-exist", limit: 20 })
+    expect(unknown.error?.message).toBe("Automation not found: does-not-exist. Run `openclaw cron list` to see recent automation ids.")
+  })
+
+  it("a command job runs as a real child process and its output is announced to the channel", async () => {
+    const job = await ok(c.admin, "cron.add", { name: "runbook-cmd", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "command", argv: ["sh", "-lc", "echo hello-from-cron; echo pid=$$ >&2"] }, delivery: { mode: "announce", channel: "telegram", to: "12345" } })
+    expect(job).toMatchObject({ name: "runbook-cmd", enabled: true, sessionTarget: "isolated", wakeMode: "now", deliveryPreview: { label: "announce -> telegram" } })
+    const entry = await runAndWait(c, job.id)
+    expect(entry).toMatchObject({ jobId: job.id, action: "finished", status: "ok", completionStatus: "succeeded", summary: "hello-from-cron", delivered: true, deliveryStatus: "delivered", jobName: "runbook-cmd" })
+    expect(c.sent.at(-1)).toEqual({ target: { channel: "telegram", to: "12345" }, text: "hello-from-cron" })
+    const failing = await ok(c.admin, "cron.add", { name: "exit-3", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "command", argv: ["sh", "-c", "echo bad >&2; exit 3"] }, delivery: { mode: "none" } })
+    expect(await runAndWait(c, failing.id)).toMatchObject({ status: "error", error: "command exited with code 3: bad" })
+    const listed = await ok(c.reader, "cron.list", {})
+    expect(listed.jobs.find((j: { id: string }) => j.id === failing.id)).toMatchObject({ status: "error", lastRunStatus: "error", lastRunError: "command exited with code 3: bad", effectiveAgentId: "main" })
+  })
+
+  it("an announce with no route is recorded as not delivered, with the original's reason", async () => {
+    const job = await ok(c.admin, "cron.add", { name: "no-route", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "command", argv: ["echo", "hi"] }, delivery: { mode: "announce", channel: "last" } })
+    expect(job.deliveryPreview.detail).toMatch(/^last -> no route, will fail-closed: Channel is required/)
+    const entry = await runAndWait(c, job.id)
+    expect(entry).toMatchObject({ status: "ok", completionStatus: "failed", delivered: false, deliveryStatus: "not-delivered" })
+    expect(entry.deliveryError).toMatch(/^Channel is required \(no configured channels detected\)/)
+  })
+
+  it("an agentTurn job runs through the agent runner on the model and delivers the reply", async () => {
+    model.script.push({ text: "Report: all good" })
+    const job = await ok(c.admin, "cron.add", { name: "report", schedule: { kind: "cron", expr: "0 9 * * *", tz: "Europe/Berlin" }, payload: { kind: "agentTurn", message: "Write the report" }, delivery: { mode: "announce", channel: "telegram", to: "12345" } })
+    const entry = await runAndWait(c, job.id)
+    expect(entry).toMatchObject({ status: "ok", summary: "Report: all good", delivered: true, sessionKey: `agent:main:cron:${job.id}`, model: "m1", provider: "fake" })
+    expect(c.sent.at(-1)?.text).toBe("Report: all good")
+  })
+
+  it("a heartbeat alert reaches the owner; HEARTBEAT_OK is an ack that is not delivered", async () => {
+    const events: Array<unknown> = []
+    model.script.push({ text: "The oven is on!" })
+    const first = await heartbeatOnce(c)
+    expect(first.last).toMatchObject({ status: "sent", channel: "telegram", to: "12345", preview: "The oven is on!", indicatorType: "alert" })
+    expect(first.entry).toMatchObject({ status: "ok", jobName: "heartbeat-main", deliveryStatus: "not-requested" })
+    expect(c.sent.at(-1)).toEqual({ target: { channel: "telegram", to: "12345" }, text: "The oven is on!" })
+    const sentBefore = c.sent.length
+    model.script.push({ text: "HEARTBEAT_OK" })
+    const second = await heartbeatOnce(c)
+    expect(second.last).toMatchObject({ status: "ok-token", indicatorType: "ok", silent: true })
+    expect(c.sent.length).toBe(sentBefore)
+    // The read-only client saw `heartbeat` and `cron` events.
+    const hb = await c.reader.next((f) => f.type === "event" && f.event === "heartbeat", 2000)
+    const cronEvent = await c.reader.next((f) => f.type === "event" && f.event === "cron", 2000)
+    events.push(hb, cronEvent)
+    expect(events).toHaveLength(2)
+  })
+
+  it("system events are queued as System: lines and a wake runs the heartbeat at once", async () => {
+    model.script.push({ text: "Saw the event. HEARTBEAT_OK" })
+    const before = model.requests.length
+    const lastBefore = (await ok(c.reader, "last-heartbeat", {}))?.ts ?? 0
+    expect(await ok(c.admin, "wake", { mode: "now", text: "deploy finished" })).toEqual({ ok: true })
+    await until(async () => (model.requests.length > before ? true : undefined))
+    const body = JSON.stringify(model.requests.at(-1)?.body)
+    expect(body).toContain("System: deploy finished")
+    // The turn saw the event: it is consumed, not repeated on the next heartbeat.
+    await until(async () => {
+      const last = await ok(c.reader, "last-heartbeat", {})
+      return last !== null && last.ts > lastBefore && last.status === "ok-token" ? true : undefined
+    })
+  })
+
+  it("empty-heartbeat-file, no-tasks-due and the task prompt from HEARTBEAT.md", async () => {
+    const workspace = path.join(c.gw.dir, "workspace")
+    fs.mkdirSync(workspace, { recursive: true })
+    fs.writeFileSync(path.join(workspace, "HEARTBEAT.md"), "# Heartbeat\n\n- [ ]\n<!-- add checks here -->\n")
+    expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "empty-heartbeat-file" })
+    expect((await heartbeatOnce(c)).entry).toMatchObject({ status: "skipped", error: "heartbeat skipped: empty-heartbeat-file" })
+    fs.writeFileSync(path.join(workspace, "HEARTBEAT.md"), "tasks:\n- name: inbox\n  interval: 1h\n  prompt: \"Check the inbox\"\n")
+    model.script.push({ text: "HEARTBEAT_OK" })
+    const before = model.requests.length
+    expect((await heartbeatOnce(c)).last).toMatchObject({ status: "ok-token" })
+    expect(JSON.stringify(model.requests.slice(before).map((r) => r.body))).toContain("- inbox: Check the inbox")
+    expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "no-tasks-due" })
+    const lines = await c.gw.logLines()
+    expect(lines.some((l) => l.includes("heartbeat skipped reason=empty-heartbeat-file"))).toBe(true)
+    expect(lines.some((l) => l.includes("heartbeat skipped reason=no-tasks-due"))).toBe(true)
+    fs.rmSync(path.join(workspace, "HEARTBEAT.md"))
+  })
+
+  it("requests-in-flight while a chat turn runs on the main session", async () => {
+    model.script.push({ hang: true })
+    const res = await call(c.admin, "chat.send", { sessionKey: "agent:main:main", message: "long task", idempotencyKey: "hang-1" })
+    expect(res.ok).toBe(true)
+    await until(async () => (model.requests.length > 0 ? true : undefined))
+    expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "requests-in-flight" })
+    await ok(c.admin, "chat.abort", { sessionKey: "agent:main:main" })
+  })
+
+  it("webhook delivery POSTs the finished run; repeated failures send one failure alert", async () => {
+    const bodies: Array<unknown> = []
+    const server = http.createServer((req, res) => {
+      let data = ""
+      req.on("data", (chunk) => (data += chunk))
+      req.on("end", () => {
+        bodies.push(JSON.parse(data))
+        res.writeHead(204).end()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const port = (server.address() as { port: number }).port
+    try {
+      const hook = await ok(c.admin, "cron.add", { name: "hooked", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "command", argv: ["echo", "webhook body"] }, delivery: { mode: "webhook", to: `http://127.0.0.1:${port}/cron` } })
+      expect(await runAndWait(c, hook.id)).toMatchObject({ status: "ok", delivered: true, deliveryStatus: "delivered" })
+      expect(bodies).toEqual([expect.objectContaining({ jobId: hook.id, jobName: "hooked", status: "ok", summary: "webhook body" })])
+    } finally {
+      server.close()
+    }
+    const failing = await ok(c.admin, "cron.add", { name: "flaky", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "command", argv: ["false"] }, delivery: { mode: "announce", channel: "telegram", to: "12345" } })
+    const before = c.sent.length
+    await runAndWait(c, failing.id)
+    expect(c.sent.length).toBe(before)
+    await runAndWait(c, failing.id)
+    await until(async () => (c.sent.length > before ? true : undefined))
+    expect(c.sent.at(-1)).toEqual({ target: { channel: "telegram", to: "12345" }, text: "Cron job \"flaky\" failed 2 times in a row: command exited with code 1" })
+    await until(async () => ((await ok(c.reader, "cron.list", {})).jobs.find((j: { id: string }) => j.id === failing.id)?.lastFailureNotificationDeliveryStatus === "delivered" ? true : undefined))
+    await runAndWait(c, failing.id)
+    expect(c.sent.filter((m) => m.text.startsWith("Cron job \"flaky\"")).length).toBe(1)
+  })
+
+  it("cron-in-progress while another job runs; set-heartbeats turns scheduled heartbeats off", async () => {
+    const slow = await ok(c.admin, "cron.add", { name: "slow", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "command", argv: ["sleep", "1.5"] }, delivery: { mode: "none" } })
+    await ok(c.admin, "cron.run", { id: slow.id })
+    await until(async () => ((await ok(c.reader, "cron.list", {})).jobs.find((j: { id: string }) => j.id === slow.id)?.status === "running" ? true : undefined))
+    expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "cron-in-progress" })
+    await until(async () => ((await ok(c.reader, "cron.runs", { id: slow.id })).total > 0 ? true : undefined))
+    expect(await ok(c.admin, "set-heartbeats", { enabled: false })).toEqual({ ok: true, enabled: false })
+    expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "disabled" })
+    await ok(c.admin, "set-heartbeats", { enabled: true })
+  })
+})
+
+describe("heartbeat skip reasons that depend on config", () => {
+  let model: ScriptedModelServer
+  beforeAll(async () => {
+    model = await startScriptedModelServer([], { text: "Something needs attention" })
+  })
+  afterAll(async () => {
+    await model.close()
+  })
+
+  const withGateway = async (extra: Record<string, unknown>, channels: Record<string, ReadonlyArray<string>>, check: (c: CronGateway) => Promise<void>) => {
+    const c = await startCronGateway(model, extra, channels)
+    try {
+      await check(c)
+    } finally {
+      await c.close()
+    }
+  }
+
+  it("no-route: no channel configured (the original's message)", () =>
+    withGateway({}, {}, async (c) => {
+      const { last, entry } = await heartbeatOnce(c)
+      expect(last).toMatchObject({ status: "skipped", reason: "no-route", message: "Heartbeat has no delivery route yet. Message your bot once, or set agents.defaults.heartbeat.target." })
+      expect(entry).toMatchObject({ status: "skipped", completionStatus: "failed", error: "heartbeat skipped: no-route", deliveryStatus: "not-requested" })
+    }))
+
+  it("dm-blocked: the turn runs but nothing is sent to a DM", () =>
+    withGateway({ ...TELEGRAM, agents: { defaults: { model: "fake/m1", heartbeat: { directPolicy: "block" } } } }, { telegram: ["default"] }, async (c) => {
+      const before = model.requests.length
+      expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "dm-blocked", preview: "Something needs attention" })
+      expect(model.requests.length).toBe(before + 1)
+      expect(c.sent).toEqual([])
+    }))
+
+  it("quiet-hours: outside activeHours (equal start and end is never inside)", () =>
+    withGateway({ ...TELEGRAM, agents: { defaults: { model: "fake/m1", heartbeat: { activeHours: { start: "08:00", end: "08:00", timezone: "Europe/Berlin" } } } } }, { telegram: ["default"] }, async (c) => {
+      expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "quiet-hours" })
+    }))
+
+  it("alerts-disabled: every visibility flag off", () =>
+    withGateway({ channels: { defaults: { heartbeatVisibility: { showOk: false, showAlerts: false, useIndicator: false } }, telegram: { botToken: "1:a", allowFrom: ["12345"] } } }, { telegram: ["default"] }, async (c) => {
+      expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "alerts-disabled" })
+    }))
+
+  it("unknown accountId: warned in the log, nothing delivered", () =>
+    withGateway({ ...TELEGRAM, agents: { defaults: { model: "fake/m1", heartbeat: { target: "telegram", accountId: "work" } } } }, { telegram: ["default"] }, async (c) => {
+      expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "unknown-account", accountId: "work" })
+      const lines = await c.gw.logLines()
+      const warning = lines.find((l) => l.includes("heartbeat: unknown accountId"))
+      expect(warning).toBeDefined()
+      expect(warning).toContain("\"accountId\":\"work\"")
+      expect(c.sent).toEqual([])
+    }))
+
+  it("every 0m: no heartbeat job at all; cron.enabled false: the status says so", () =>
+    withGateway({ cron: { enabled: false }, agents: { defaults: { model: "fake/m1", heartbeat: { every: "0m" } } } }, {}, async (c) => {
+      expect(await ok(c.reader, "cron.status", {})).toMatchObject({ enabled: false, jobs: 0, nextWakeAtMs: null })
+      const lines = await c.gw.logLines()
+      expect(lines.some((l) => l.includes("cron: scheduler disabled; jobs will not run automatically"))).toBe(true)
+    }))
+})
