@@ -1,6 +1,6 @@
 import { Context, type Effect, type Scope } from "effect"
 import type { AccountAccess } from "../domain/channels/access.js"
-import type { AccountSnapshot, ProbeResult } from "../domain/channels/status.js"
+import type { AccountSnapshot, AuditResult, CredentialHints, ProbeResult } from "../domain/channels/status.js"
 import type { OpenClawConfig } from "../domain/config/ConfigSchema.js"
 
 /** One inbound message as a channel hands it to the core (spec 2.6 `Inbound`). */
@@ -20,6 +20,8 @@ export interface Inbound {
   readonly wasMentioned?: boolean | undefined
   /** The message replies to the bot. */
   readonly replyToBot?: boolean | undefined
+  /** The `groups` keys this message matches, most specific first (Discord: guild/channel); default the conversation id. */
+  readonly groupKeys?: ReadonlyArray<string> | undefined
   readonly ts: number
 }
 
@@ -82,10 +84,16 @@ export interface ChannelPlugin {
   readonly describe?: ((account: ChannelAccount) => Partial<AccountSnapshot>) | undefined
   readonly sendText: (request: SendTextRequest) => Effect.Effect<{ readonly messageId: string }, SendError>
   readonly probe?: ((account: ChannelAccount, timeoutMs: number) => Effect.Effect<ProbeResult>) | undefined
+  /** With `--probe`, after `probe`: what the account lacks (scopes, channel membership). */
+  readonly audit?: ((account: ChannelAccount, timeoutMs: number) => Effect.Effect<AuditResult>) | undefined
   /** Runs the account (polling, a socket, ...) until the scope closes; failures are reported through `setStatus`. */
   readonly startAccount: (account: ChannelAccount, runtime: AccountRuntime) => Effect.Effect<void, never, Scope.Scope>
   /** Listed in `channels status` only once it has seen traffic (web chat: the gateway's own `chat.*` methods). */
   readonly hiddenUntilActive?: boolean | undefined
+  /** The fixes `channels status` names for missing or refused credentials (default: Telegram's bot token). */
+  readonly credentialHints?: CredentialHints | undefined
+  /** Log wording: what a group is called (`guild`) and the field naming the conversation (`channelId`); default `group`, `chatId`. */
+  readonly logNames?: { readonly group: string; readonly conversationField: string } | undefined
   /** The bot's id for log lines (`botId=`), once known. */
   readonly botId?: ((accountId: string) => string | undefined) | undefined
 }

@@ -9,16 +9,16 @@ const notRunOf = (raw: unknown) => {
 }
 
 describe("notRunPaths: what the config keeps but this version does not run", () => {
-  it("lists each configured channel it does not run (Telegram runs; cron and heartbeat run, and not browser), plugins, then the preserved keys, once each", () => {
+  it("lists each configured channel it does not run (Telegram, Discord and Slack run; cron and heartbeat run, and not browser), plugins, then the preserved keys, once each", () => {
     expect(notRunOf({
       gateway: { mode: "local", tls: { enabled: true } },
-      channels: { defaults: { groupPolicy: "open" }, telegram: { botToken: "x" }, discord: {} },
+      channels: { defaults: { groupPolicy: "open" }, telegram: { botToken: "x" }, discord: {}, whatsapp: {} },
       cron: { enabled: false },
       agents: { defaults: { heartbeat: { every: "30m" } } },
       browser: {},
       plugins: { allow: ["a"] },
       tools: {}
-    })).toEqual(["channels.discord", "plugins", "gateway.tls", "tools"])
+    })).toEqual(["channels.whatsapp", "plugins", "gateway.tls", "tools"])
   })
 
   it("is empty for a config that only uses what runs", () => {

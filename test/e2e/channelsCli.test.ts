@@ -67,4 +67,16 @@ describe("channels and pairing commands without a gateway", { timeout: 60_000 },
     expect((await runCliAsync(home.home, ["pairing", "list", "telegram"])).stdout).toBe("No pending telegram pairing requests.\n")
     expect(JSON.parse((await runCliAsync(home.home, ["pairing", "list", "--channel", "telegram", "--json"])).stdout)).toEqual({ channel: "telegram", requests: [] })
   })
+
+  it("Discord and Slack accounts from config: listed, and shown config-only (sources, never secrets) when the gateway is down", async () => {
+    const port = await freePort()
+    const home = homeWithConfig({ gateway: { mode: "local", port }, channels: { discord: { token: "discord-secret-token" }, slack: { botToken: "xoxb-secret", appToken: "xapp-secret" } } })
+    const listed = await runCliAsync(home.home, ["channels", "list"])
+    expect(listed.stdout).toContain("- Discord default: installed, configured, enabled\n- Slack default: installed, configured, enabled\n")
+    const status = await runCliAsync(home.home, ["channels", "status"])
+    expect(status.stdout).toContain("- Discord default: enabled, configured, token:***\n- Slack default: enabled, configured, mode:socket, bot:config, app:config\n")
+    const json = JSON.parse((await runCliAsync(home.home, ["channels", "status", "--json"])).stdout)
+    expect(json.configuredChannels).toEqual(["discord", "slack"])
+    for (const out of [listed.stdout, status.stdout]) expect(out).not.toMatch(/secret/)
+  })
 })

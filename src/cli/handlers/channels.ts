@@ -1,5 +1,7 @@
 import { Clock, Console, Effect } from "effect"
 import { accountStatusLine, type ChannelsStatusResult, NO_CHANNELS_LINE, STATUS_TIP, warningLines } from "../../domain/channels/status.js"
+import { discordAccounts } from "../../domain/channels/discordAccounts.js"
+import { slackAccounts } from "../../domain/channels/slackAccounts.js"
 import { type TelegramAccountPlan, telegramAccounts } from "../../domain/channels/telegramAccounts.js"
 import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import { ChannelMethods } from "../../domain/protocol/channelMethods.js"
@@ -33,22 +35,43 @@ const BUNDLED = [
 
 export const list = (json: boolean, all: boolean) =>
   Effect.gen(function*() {
-    const { accounts } = yield* configuredTelegram
+    const { accounts, config } = yield* configuredTelegram
+    const others = otherAccounts(config, (yield* Host).env)
     const unconfigured = all ? BUNDLED.filter((c) => c.id !== "telegram" || accounts.length === 0) : []
     if (json) {
-      const chat = accounts.length === 0 ? {} : { telegram: accounts.map((a) => ({ accountId: a.accountId, configured: hasToken(a), enabled: a.enabled, tokenSource: a.token.source })) }
+      const chat: Record<string, Array<Record<string, unknown>>> = accounts.length === 0 ? {} : { telegram: accounts.map((a) => ({ accountId: a.accountId, configured: hasToken(a), enabled: a.enabled, tokenSource: a.token.source })) }
+      for (const a of others) (chat[a.channel] ??= []).push({ accountId: a.accountId, configured: a.configured, enabled: a.enabled })
       return yield* Console.log(JSON.stringify({ chat, ...(all ? { available: unconfigured.map((c) => ({ id: c.id, label: c.label, configured: false })) } : {}) }, null, 2))
     }
-    const configured = accounts.map((a) => `- Telegram ${a.accountId}${a.name === undefined ? "" : ` (${a.name})`}: installed, ${hasToken(a) ? "configured" : "not configured"}, ${a.enabled ? "enabled" : "disabled"}${hasToken(a) ? ", token=***" : ""}`)
+    const configured = [
+      ...accounts.map((a) => `- Telegram ${a.accountId}${a.name === undefined ? "" : ` (${a.name})`}: installed, ${hasToken(a) ? "configured" : "not configured"}, ${a.enabled ? "enabled" : "disabled"}${hasToken(a) ? ", token=***" : ""}`),
+      ...others.map((a) => `- ${a.label} ${a.accountId}${a.name === undefined ? "" : ` (${a.name})`}: installed, ${a.configured ? "configured" : "not configured"}, ${a.enabled ? "enabled" : "disabled"}`)
+    ]
     const available = unconfigured.map((c) => `- ${c.label}: ${c.line}`)
     // Without --all the empty list points at --all; with it, the bundled channels are the answer.
     const lines = configured.length + available.length === 0 ? [NO_CHANNELS_LINE] : [...configured, ...available]
     yield* Console.log(["Chat channels:", ...lines, "", PROVIDER_NOTE, DOCS].join("\n"))
   })
 
+/** Discord and Slack accounts from config: label, state and credential bits (sources only, never values). */
+const otherAccounts = (config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>) => [
+  ...discordAccounts(config, env).map((a) => ({ channel: "discord", label: "Discord", accountId: a.accountId, name: a.name, enabled: a.enabled, configured: a.token.source !== "none", bits: a.token.source === "none" ? [] : ["token:***"] })),
+  ...slackAccounts(config, env).map((a) => ({
+    channel: "slack",
+    label: "Slack",
+    accountId: a.accountId,
+    name: a.name,
+    enabled: a.enabled,
+    configured: a.botToken.source !== "none" && a.appToken.source !== "none",
+    bits: ["mode:socket", ...([["bot", a.botToken.source], ["app", a.appToken.source], ["signing", a.signingSecret.source]] as const).filter(([, s]) => s !== "none").map(([l, s]) => `${l}:${s}`)]
+  }))
+]
+
 /** Status lines from config alone (the gateway is not reachable). */
-const configOnlyLines = (config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>) =>
-  telegramAccounts(config, env).map((a) => `- Telegram ${a.accountId}${a.name === undefined ? "" : ` (${a.name})`}: ${a.enabled ? "enabled" : "disabled"}, ${hasToken(a) ? "configured" : "not configured"}, mode:polling${hasToken(a) ? ", token:***" : ""}`)
+const configOnlyLines = (config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>) => [
+  ...telegramAccounts(config, env).map((a) => `- Telegram ${a.accountId}${a.name === undefined ? "" : ` (${a.name})`}: ${a.enabled ? "enabled" : "disabled"}, ${hasToken(a) ? "configured" : "not configured"}, mode:polling${hasToken(a) ? ", token:***" : ""}`),
+  ...otherAccounts(config, env).map((a) => `- ${a.label} ${a.accountId}${a.name === undefined ? "" : ` (${a.name})`}: ${[a.enabled ? "enabled" : "disabled", a.configured ? "configured" : "not configured", ...a.bits].join(", ")}`)
+]
 
 /** The text `channels status` prints for a gateway's answer. */
 export const renderChannelsStatus = (result: ChannelsStatusResult, nowMs: number): string => {
@@ -83,7 +106,7 @@ export const status = (input: { readonly json: boolean; readonly probe: boolean;
         gatewayAuthUnavailable: false,
         configOnly: true,
         config: { path, mode: config.gateway?.mode ?? null },
-        configuredChannels: telegramAccounts(config, env).length > 0 ? ["telegram"] : []
+        configuredChannels: [...(telegramAccounts(config, env).length > 0 ? ["telegram"] : []), ...new Set(otherAccounts(config, env).map((a) => a.channel))]
       }, null, 2))
     }
     yield* Console.error(`Gateway not reachable: ${error.message}\nRun openclaw gateway status --deep to diagnose.`)

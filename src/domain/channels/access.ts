@@ -13,6 +13,8 @@ export interface GroupRule {
   readonly requireMention?: boolean | undefined
   readonly groupPolicy?: GroupPolicy | undefined
   readonly allowFrom?: ReadonlyArray<string> | undefined
+  /** `false`: an explicit "not in the allowlist" entry (a Discord guild whose `channels` map omits this channel). */
+  readonly listed?: boolean | undefined
 }
 
 /** `mentionPatterns` of a channel account: where the text patterns count as a mention. */
@@ -47,6 +49,10 @@ export interface InboundFacts {
   readonly replyToBot?: boolean | undefined
   /** The platform can tell mentions apart at all (the bot's username is known). */
   readonly canDetectMention?: boolean | undefined
+  /** The `groups` keys this message matches, most specific first (default: the conversation id). */
+  readonly groupKeys?: ReadonlyArray<string> | undefined
+  /** What the channel calls a group in its log lines (`guild` on Discord; default `group`). */
+  readonly groupNoun?: string | undefined
 }
 
 export type AccessDecision =
@@ -112,8 +118,13 @@ export const decideDm = (access: AccountAccess, facts: InboundFacts, approved: R
 }
 
 /** The `groups` rule for a chat: its own entry, else `"*"`. */
-export const groupRule = (access: AccountAccess, conversationId: string): GroupRule | undefined =>
-  access.groups?.[conversationId] ?? access.groups?.["*"]
+export const groupRule = (access: AccountAccess, conversationId: string, keys: ReadonlyArray<string> = [conversationId]): GroupRule | undefined => {
+  for (const key of keys) {
+    const rule = access.groups?.[key]
+    if (rule !== undefined) return rule
+  }
+  return access.groups?.["*"]
+}
 
 /** Case-insensitive mention patterns; an invalid pattern is skipped (it can never match), not fatal. */
 export const compileMentionPatterns = (patterns: ReadonlyArray<string>): ReadonlyArray<RegExp> =>
@@ -149,23 +160,24 @@ export const wasMentioned = (facts: InboundFacts, access: AccountAccess, pattern
  */
 export const decideGroup = (access: AccountAccess, facts: InboundFacts, patterns: ReadonlyArray<RegExp>, botId: string): AccessDecision => {
   const { channel, senderId, conversationId } = facts
-  const rule = groupRule(access, conversationId)
+  const noun = facts.groupNoun ?? "group"
+  const rule = groupRule(access, conversationId, facts.groupKeys)
   const policy = rule?.groupPolicy ?? access.groupPolicy
-  if (policy === "disabled") return drop("group-disabled", `${channel}: drop group message (groupPolicy=disabled chat=${conversationId})`)
-  if (rule?.enabled === false) return drop("group-disabled", `${channel}: drop group message (group disabled chat=${conversationId})`)
-  if (access.groups !== undefined && rule === undefined) {
-    return drop("group-not-allowlisted", `${channel}: drop group message (chat ${conversationId} not in groups allowlist)`, "warn")
+  if (policy === "disabled") return drop("group-disabled", `${channel}: drop ${noun} message (groupPolicy=disabled chat=${conversationId})`)
+  if (rule?.enabled === false) return drop("group-disabled", `${channel}: drop ${noun} message (${noun} disabled chat=${conversationId})`)
+  if ((access.groups !== undefined && rule === undefined) || rule?.listed === false) {
+    return drop("group-not-allowlisted", `${channel}: drop ${noun} message (chat ${conversationId} not in ${noun === "group" ? "groups" : noun} allowlist)`, "warn")
   }
   if (policy === "allowlist") {
     const senders = rule?.allowFrom ?? access.groupAllowFrom ?? access.allowFrom
     if (allowMatch(channel, senders, senderId) === undefined) {
-      return drop("group-sender-not-allowlisted", `Blocked unauthorized ${channel} group sender ${senderId} (groupPolicy=allowlist, not in groupAllowFrom/allowFrom, chat=${conversationId})`, "warn")
+      return drop("group-sender-not-allowlisted", `Blocked unauthorized ${channel} ${noun} sender ${senderId} (groupPolicy=allowlist, not in groupAllowFrom/allowFrom, chat=${conversationId})`, "warn")
     }
   }
   const requireMention = rule?.requireMention ?? true
   const mention = wasMentioned(facts, access, patterns)
   if (requireMention && facts.canDetectMention !== false && !mention.mentioned) {
-    return drop("no-mention", `${channel}: drop group message (mention required, botId=${botId})`)
+    return drop("no-mention", `${channel}: drop ${noun} message (mention required, botId=${botId})`)
   }
   return { _tag: "Allow", reason: requireMention ? `mentioned (${mention.how})` : "requireMention=false", wasMentioned: mention.mentioned }
 }

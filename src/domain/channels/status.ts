@@ -14,6 +14,13 @@ export const ProbeResult = Schema.Struct({
 })
 export type ProbeResult = typeof ProbeResult.Type
 
+/** What an audit found (Slack: scopes the app lacks, listed channels the bot is not in), each with its fix. */
+export const AuditResult = Schema.Struct({
+  ok: Schema.Boolean,
+  problems: Schema.Array(Schema.Struct({ target: Schema.String, error: Schema.String, fix: Schema.String }))
+})
+export type AuditResult = typeof AuditResult.Type
+
 /** One account in `channels.status` (the original's field names). */
 export const AccountSnapshot = Schema.Struct({
   accountId: Schema.String,
@@ -31,9 +38,16 @@ export const AccountSnapshot = Schema.Struct({
   tokenSource: opt(Schema.String),
   tokenStatus: opt(Schema.String),
   botUsername: opt(Schema.String),
+  /** Gateway intents the platform grants (Discord: the Message Content intent, `enabled|limited|disabled`). */
+  intents: opt(Schema.Struct({ content: Schema.String })),
   dmPolicy: opt(Schema.String),
   allowUnmentionedGroups: opt(Schema.Boolean),
   probe: opt(ProbeResult),
+  audit: opt(AuditResult),
+  /** Slack's credential sources (`config`, `env`, `none`), never the credentials. */
+  botTokenSource: opt(Schema.String),
+  appTokenSource: opt(Schema.String),
+  signingSecretSource: opt(Schema.String),
   lastProbeAt: opt(NullableNumber),
   /** Inbound messages dropped by the access pipeline, by reason (`no-mention`, `dm-not-allowlisted`, ...). */
   dropped: opt(Schema.Record({ key: Schema.String, value: Schema.Number })),
@@ -97,10 +111,15 @@ export const accountStatusLine = (label: string, a: AccountSnapshot, nowMs: numb
   if (a.mode !== undefined) bits.push(`mode:${a.mode}`)
   if (a.botUsername !== undefined) bits.push(`bot:@${a.botUsername}`)
   if (a.tokenSource !== undefined && a.tokenSource !== "none") bits.push(`token:***${a.tokenStatus === "unavailable" ? " (unavailable)" : ""}`)
+  for (const [label, source] of [["bot", a.botTokenSource], ["app", a.appTokenSource], ["signing", a.signingSecretSource]] as const) {
+    if (source !== undefined && source !== "none") bits.push(`${label}:${source}`)
+  }
+  if (a.intents !== undefined) bits.push(`intents:content=${a.intents.content}`)
   if (a.allowUnmentionedGroups === true) bits.push("groups:unmentioned")
   const health = healthStateOf(a)
   if (health !== undefined) bits.push(`health:${health}`)
   if (a.probe !== undefined) bits.push(a.probe.ok ? "works" : "probe failed")
+  if (a.audit !== undefined) bits.push(a.audit.ok ? "audit ok" : "audit failed")
   const dropped = Object.entries(a.dropped ?? {}).filter(([, n]) => n > 0)
   if (dropped.length > 0) bits.push(`dropped:${dropped.map(([reason, n]) => `${reason}=${n}`).join(",")}`)
   if ((a.pendingPairing ?? 0) > 0) bits.push(`pairing:${a.pendingPairing} pending`)
@@ -108,7 +127,20 @@ export const accountStatusLine = (label: string, a: AccountSnapshot, nowMs: numb
 }
 
 /** The warnings (`statusIssues`) an account earns, each with its fix. */
-export const accountIssues = (channel: string, a: AccountSnapshot): ReadonlyArray<StatusIssue> => {
+/** What a channel tells its users to do about credentials (default: Telegram's). */
+export interface CredentialHints {
+  /** The fix when an enabled account has no credentials. */
+  readonly missing: string
+  /** The fix when the platform refuses the credentials (401). */
+  readonly revoked: (accountId: string) => string
+}
+
+export const telegramCredentialHints = (channel: string): CredentialHints => ({
+  missing: `set channels.${channel}.botToken (or tokenFile / TELEGRAM_BOT_TOKEN), then restart the gateway`,
+  revoked: (accountId) => `the bot token was revoked or is wrong: get a new one from @BotFather, then run: openclaw channels add --channel ${channel}${accountId === "default" ? "" : ` --account ${accountId}`} --token <token>`
+})
+
+export const accountIssues = (channel: string, a: AccountSnapshot, hints: CredentialHints = telegramCredentialHints(channel)): ReadonlyArray<StatusIssue> => {
   const issues: Array<StatusIssue> = []
   const base = { channel, accountId: a.accountId, kind: "runtime" }
   if (a.enabled && a.configured && !a.running) {
@@ -118,7 +150,13 @@ export const accountIssues = (channel: string, a: AccountSnapshot): ReadonlyArra
     issues.push({ ...base, message: "Channel reports running, but the runtime is disconnected.", fix: "restart the channel or gateway" })
   }
   if (a.enabled && !a.configured) {
-    issues.push({ ...base, kind: "config", message: "Channel is enabled but has no credentials.", fix: `set channels.${channel}.botToken (or tokenFile / TELEGRAM_BOT_TOKEN), then restart the gateway` })
+    issues.push({ ...base, kind: "config", message: "Channel is enabled but has no credentials.", fix: hints.missing })
+  }
+  if (a.intents?.content === "disabled") {
+    issues.push({ ...base, kind: "intent", message: "Message Content Intent is disabled; guild messages arrive without text.", fix: "enable Message Content Intent in the Developer Portal (Bot → Privileged Gateway Intents), then restart the gateway" })
+  }
+  for (const problem of a.audit?.problems ?? []) {
+    issues.push({ ...base, kind: "permission", message: `${problem.target}: ${problem.error}`, fix: problem.fix })
   }
   if (a.probe !== undefined && !a.probe.ok) {
     const unauthorized = a.probe.status === 401
@@ -127,7 +165,7 @@ export const accountIssues = (channel: string, a: AccountSnapshot): ReadonlyArra
       kind: "auth",
       message: `Probe failed: ${a.probe.error ?? "unknown error"}`,
       fix: unauthorized
-        ? `the bot token was revoked or is wrong: get a new one from @BotFather, then run: openclaw channels add --channel ${channel}${a.accountId === "default" ? "" : ` --account ${a.accountId}`} --token <token>`
+        ? hints.revoked(a.accountId)
         : "Run: openclaw channels status --probe (or restart the gateway). Check the bot token, proxy/network settings, and logs if it persists."
     })
   }

@@ -11,6 +11,8 @@ import {
   StringList
 } from "./fields.js"
 import { opt } from "../opt.js"
+import { DiscordSection } from "../channels/discordAccounts.js"
+import { SlackSection } from "../channels/slackAccounts.js"
 
 export const LogLevel = oneOf("silent", "fatal", "error", "warn", "info", "debug", "trace")
 export const GatewayMode = oneOf("local", "remote")
@@ -222,7 +224,9 @@ export const TelegramConfig = section("channels.telegram", {
 
 export const ChannelsConfig = section("channels", {
   defaults: opt(section("channels.defaults", { groupPolicy: opt(GroupPolicy), heartbeatVisibility: opt(HeartbeatVisibilityConfig) })),
-  telegram: opt(TelegramConfig)
+  telegram: opt(TelegramConfig),
+  discord: opt(DiscordSection),
+  slack: opt(SlackSection)
 })
 
 export const CronConfig = section("cron", {

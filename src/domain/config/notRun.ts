@@ -1,11 +1,11 @@
 import type { OpenClawConfig } from "./ConfigSchema.js"
 
 /** Channels the gateway runs (the others are validated and kept). */
-const RUN_CHANNELS: ReadonlyArray<string> = ["telegram"]
+const RUN_CHANNELS: ReadonlyArray<string> = ["telegram", "discord", "slack"]
 
 /**
  * Sections this version validates strictly (a typo there is still an error) but does not run yet:
- * no channel adapters but Telegram, or plugin host (cron, heartbeat and the browser section run).
+ * no channel adapters but Telegram, Discord and Slack, or plugin host (cron, heartbeat and the browser section run).
  */
 const validatedNotRun = (config: OpenClawConfig): ReadonlyArray<string> => [
   ...Object.keys(config.channels ?? {}).filter((name) => name !== "defaults" && !RUN_CHANNELS.includes(name)).map((name) => `channels.${name}`),

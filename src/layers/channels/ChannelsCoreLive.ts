@@ -156,7 +156,9 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
           text: message.text,
           nativeMention: message.wasMentioned,
           replyToBot: message.replyToBot,
-          canDetectMention: true
+          canDetectMention: true,
+          groupKeys: message.groupKeys,
+          groupNoun: entry.plugin.logNames?.group
         }
         const botId = entry.plugin.botId?.(message.accountId) ?? "unknown"
         let decision = decideAccess({ access: entry.account.access, facts, approved: [], patterns, botId })
@@ -173,7 +175,8 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
             if (decision.reason === "no-mention") {
               const key = sessionKeyFor(DEFAULT_AGENT_ID, message)
               pendingHistory.set(key, appendPending(pendingHistory.get(key) ?? [], { sender: senderLabel(message), text: message.text }, entry.account.historyLimit ?? DEFAULT_GROUP_HISTORY_LIMIT))
-              yield* channelLog(entry, "info", `${message.channel}: skipping group message`, { chatId: message.conversationId, reason: "no-mention" })
+              const names = entry.plugin.logNames ?? { group: "group", conversationField: "chatId" }
+              yield* channelLog(entry, "info", `${message.channel}: skipping ${names.group} message`, { [names.conversationField]: message.conversationId, reason: "no-mention" })
             }
             return yield* onHandled
           }
@@ -266,6 +269,12 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
                   Effect.timeoutTo({ duration: Duration.millis(request.timeoutMs), onSuccess: (p) => p, onTimeout: (): ProbeResult => ({ ok: false, status: null, error: `probe timed out after ${request.timeoutMs}ms`, elapsedMs: request.timeoutMs }) })
                 )
                 yield* patch(entry, { probe, lastProbeAt: yield* now, ...(probe.bot?.username === undefined ? {} : { botUsername: probe.bot.username }) })
+                if (probe.ok && plugin.audit !== undefined) {
+                  const audit = yield* plugin.audit(entry.account, request.timeoutMs).pipe(
+                    Effect.timeoutTo({ duration: Duration.millis(request.timeoutMs), onSuccess: (a) => a, onTimeout: () => ({ ok: false, problems: [{ target: "audit", error: `timed out after ${request.timeoutMs}ms`, fix: "Run: openclaw channels status --probe --timeout 30000" }] }) })
+                  )
+                  yield* patch(entry, { audit })
+                }
               }
               const pending = entry.account.access.dmPolicy === "pairing" ? yield* pendingCount(plugin.id, entry.account.accountId) : 0
               const snapshot: AccountSnapshot = { ...entry.snapshot, pendingPairing: pending }
@@ -293,7 +302,7 @@ export const ChannelsCoreLive = (input: ChannelsCoreInput) =>
               ...(main.mode === undefined ? {} : { mode: main.mode })
             }
           }
-          for (const snapshot of snapshots) result.statusIssues.push(...accountIssues(plugin.id, snapshot))
+          for (const snapshot of snapshots) result.statusIssues.push(...accountIssues(plugin.id, snapshot, plugin.credentialHints))
         }
         return result satisfies ChannelsStatusResult
       })

@@ -7,6 +7,8 @@ import { MethodRegistry } from "../../services/MethodRegistry.js"
 import { Paths } from "../../services/Paths.js"
 import { ChannelRegistryLive } from "./ChannelRegistryLive.js"
 import { ChannelsCoreLive } from "./ChannelsCoreLive.js"
+import { DiscordChannelLive } from "./discord/DiscordChannelLive.js"
+import { SlackChannelLive } from "./slack/SlackChannelLive.js"
 import { TelegramChannelLive, type TelegramTimings } from "./telegram/TelegramChannelLive.js"
 import { WebChatChannelLive } from "./WebChatChannelLive.js"
 
@@ -24,6 +26,8 @@ export const ChannelsStackLive = (options: { readonly telegram?: Partial<Telegra
     const host = yield* Host
     const channelLayers = Layer.mergeAll(
       TelegramChannelLive({ env: host.env, stateDir: paths.stateDir, ...(options.telegram === undefined ? {} : { timings: options.telegram }) }),
+      DiscordChannelLive({ env: host.env }),
+      SlackChannelLive({ env: host.env }),
       WebChatChannelLive
     ).pipe(Layer.provideMerge(ChannelRegistryLive))
     return ChannelsCoreLive({ config: Effect.map(runtime.settings, (s) => s.config), stateDir: paths.stateDir }).pipe(Layer.provide(channelLayers))

@@ -34,3 +34,22 @@ describe("channels status lines", () => {
     expect(accountIssues("telegram", rest)[0]?.message).toBe("Channel is enabled and configured, but its runtime is not running.")
   })
 })
+
+describe("Discord and Slack bits", () => {
+  it("intents:content= after the credentials; a disabled Message Content intent earns a warning with the Developer Portal fix", () => {
+    const { mode: _m, tokenSource: _t, ...discord } = base
+    const disabled: AccountSnapshot = { ...discord, tokenSource: "config", intents: { content: "disabled" } }
+    expect(accountStatusLine("Discord", disabled, now)).toBe("- Discord default: enabled, configured, running, connected, in:1m ago, out:1m ago, bot:@name, token:***, intents:content=disabled, works")
+    expect(accountIssues("discord", disabled)).toMatchObject([{ kind: "intent", fix: expect.stringContaining("enable Message Content Intent in the Developer Portal") }])
+  })
+
+  it("Slack's credential sources (bot:, app:, signing:) and the audit, each problem a warning with its fix", () => {
+    const { tokenSource: _t, ...rest } = base
+    const slack: AccountSnapshot = {
+      ...rest, mode: "socket", botTokenSource: "config", appTokenSource: "env", signingSecretSource: "none",
+      audit: { ok: false, problems: [{ target: "channel C1", error: "not_in_channel", fix: "invite the bot to the channel: /invite @<bot> in <#C1>" }] }
+    }
+    expect(accountStatusLine("Slack", slack, now)).toBe("- Slack default: enabled, configured, running, connected, in:1m ago, out:1m ago, mode:socket, bot:@name, bot:config, app:env, works, audit failed")
+    expect(warningLines(accountIssues("slack", slack))).toContain("- slack default: channel C1: not_in_channel (invite the bot to the channel: /invite @<bot> in <#C1>)")
+  })
+})
