@@ -165,6 +165,29 @@ describe("validateConfig", () => {
     expect(result.config).toEqual(raw)
   })
 
+  it("Discord and Slack: the original's keys this version does not read are kept and reported; any other key is an error naming its path", () => {
+    const raw = {
+      channels: {
+        discord: { token: "t", voice: { enabled: true }, guilds: { "1": { slug: "home", channels: { "2": { autoThread: true, requireMention: false } } } } },
+        slack: { botToken: "b", appToken: "a", unfurlLinks: false, channels: { C1: { systemPrompt: "be brief" } } }
+      }
+    }
+    const result = valid(raw)
+    expect(result.unsupported).toEqual([
+      "channels.discord.voice",
+      "channels.discord.guilds[\"1\"].slug",
+      "channels.discord.guilds[\"1\"].channels[\"2\"].autoThread",
+      "channels.slack.unfurlLinks",
+      "channels.slack.channels.C1.systemPrompt"
+    ])
+    expect(result.config).toEqual(raw)
+    // As the original words it (and as telegram's section does): the object's path and the key.
+    const issue = (raw: unknown) => issuesOf(raw).map((i) => `${i.path}: ${i.message}`)
+    expect(issue({ channels: { discord: { tokn: "t" } } })).toEqual(["channels.discord: Unrecognized key: \"tokn\""])
+    expect(issue({ channels: { slack: { accounts: { work: { botTokn: "b" } } } } })).toEqual(["channels.slack.accounts.work: Unrecognized key: \"botTokn\""])
+    expect(issue({ channels: { discord: { guilds: { "1": { channels: { "2": { requireMentions: true } } } } } } })).toEqual(["channels.discord.guilds[\"1\"].channels[\"2\"]: Unrecognized key: \"requireMentions\""])
+  })
+
   it("says once that a preserved path is not supported", () => {
     expect(unsupportedNotice("gateway.tls")).toBe("gateway.tls: not supported by this version, ignored")
   })

@@ -2,13 +2,13 @@ import { Either, Schema } from "effect"
 import type { AccountAccess, GroupRule } from "./access.js"
 import { resolveSecret } from "../auth/resolveAuth.js"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
-import { openStruct as Open, SecretInput } from "../config/fields.js"
+import { SecretInput, section } from "../config/fields.js"
 
 const Id = Schema.Union(Schema.String, Schema.Number)
 const Policy = <L extends ReadonlyArray<string>>(...values: L) => Schema.optional(Schema.Literal(...values))
 
-/** `guilds.<id>.channels.<id|"*">` (the original's keys this version acts on; others are kept, unread). */
-const DiscordChannelRule = Open({
+/** `guilds.<id>.channels.<id|"*">`: the keys this version acts on; the original's others are kept, unread. */
+const DiscordChannelRule = section("channels.discord.guilds.*.channels.*", {
   allow: Schema.optional(Schema.Boolean),
   enabled: Schema.optional(Schema.Boolean),
   requireMention: Schema.optional(Schema.Boolean),
@@ -16,7 +16,7 @@ const DiscordChannelRule = Open({
 })
 
 /** `guilds.<id|"*">`: a present `channels` map is an allowlist of that guild's channels. */
-const DiscordGuildRule = Open({
+const DiscordGuildRule = section("channels.discord.guilds.*", {
   requireMention: Schema.optional(Schema.Boolean),
   users: Schema.optional(Schema.Array(Id)),
   channels: Schema.optional(Schema.Record({ key: Schema.String, value: DiscordChannelRule }))
@@ -35,11 +35,14 @@ const fields = {
   historyLimit: Schema.optional(Schema.Int)
 }
 
-const DiscordAccountFields = Open(fields)
+const DiscordAccountFields = section("channels.discord.accounts.*", fields)
 type DiscordFields = typeof DiscordAccountFields.Type
 
-/** `channels.discord` as far as this version reads it (unknown keys are kept in the file and ignored here). */
-export const DiscordSection = Open({
+/**
+ * `channels.discord`: the keys this version reads, type-checked; the original's other keys are kept untouched
+ * and reported as not supported; any other key is an error naming its path, as in the original.
+ */
+export const DiscordSection = section("channels.discord", {
   ...fields,
   accounts: Schema.optional(Schema.Record({ key: Schema.String, value: DiscordAccountFields })),
   defaultAccount: Schema.optional(Schema.String)

@@ -2,13 +2,13 @@ import { Either, Schema } from "effect"
 import type { AccountAccess, GroupRule } from "./access.js"
 import { resolveSecret } from "../auth/resolveAuth.js"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
-import { openStruct as Open, SecretInput } from "../config/fields.js"
+import { SecretInput, section } from "../config/fields.js"
 
 const Id = Schema.Union(Schema.String, Schema.Number)
 const Policy = <L extends ReadonlyArray<string>>(...values: L) => Schema.optional(Schema.Literal(...values))
 
 /** `channels.<id|"*">`: a present map is an allowlist of channels. */
-const SlackChannelRule = Open({
+const SlackChannelRule = section("channels.slack.channels.*", {
   allow: Schema.optional(Schema.Boolean),
   enabled: Schema.optional(Schema.Boolean),
   requireMention: Schema.optional(Schema.Boolean),
@@ -30,11 +30,14 @@ const fields = {
   historyLimit: Schema.optional(Schema.Int)
 }
 
-const SlackAccountFields = Open(fields)
+const SlackAccountFields = section("channels.slack.accounts.*", fields)
 type SlackFields = typeof SlackAccountFields.Type
 
-/** `channels.slack` as far as this version reads it (unknown keys are kept in the file and ignored here). */
-export const SlackSection = Open({
+/**
+ * `channels.slack`: the keys this version reads, type-checked; the original's other keys are kept untouched
+ * and reported as not supported; any other key is an error naming its path, as in the original.
+ */
+export const SlackSection = section("channels.slack", {
   ...fields,
   accounts: Schema.optional(Schema.Record({ key: Schema.String, value: SlackAccountFields })),
   defaultAccount: Schema.optional(Schema.String)

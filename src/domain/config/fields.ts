@@ -42,9 +42,3 @@ export const section = <F extends Schema.Struct.Fields>(path: string, fields: F)
   const extra = Object.fromEntries(unsupported.map((key) => [key, opt(Schema.Unknown)]))
   return Schema.Struct<F>(Object.assign({}, extra, fields))
 }
-
-/**
- * A struct that also keeps keys it does not name (a channel whose original key list this version does
- * not have yet): the keys it reads are type-checked, the rest pass through untouched.
- */
-export const openStruct = <F extends Schema.Struct.Fields>(fields: F) => Schema.Struct(fields, Schema.Record({ key: Schema.String, value: Schema.Unknown }))
