@@ -32,13 +32,24 @@ const add = Command.make(
     channel,
     account,
     name: Options.text("name").pipe(Options.optional, Options.withDescription("Display name for this account")),
-    token: Options.text("token").pipe(Options.optional, Options.withDescription("Bot token")),
-    tokenFile: Options.text("token-file").pipe(Options.optional, Options.withDescription("Read the bot token from this file")),
-    useEnv: Options.boolean("use-env").pipe(Options.withDescription("Use TELEGRAM_BOT_TOKEN (default account only)"))
+    token: Options.text("token").pipe(Options.optional, Options.withDescription("Bot token (Telegram, Discord)")),
+    tokenFile: Options.text("token-file").pipe(Options.optional, Options.withDescription("Read the bot token from this file (Telegram)")),
+    botToken: Options.text("bot-token").pipe(Options.optional, Options.withDescription("Bot token, xoxb-… (Slack)")),
+    appToken: Options.text("app-token").pipe(Options.optional, Options.withDescription("App-level token for Socket Mode, xapp-… (Slack)")),
+    useEnv: Options.boolean("use-env").pipe(Options.withDescription("Use TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN or SLACK_BOT_TOKEN/SLACK_APP_TOKEN (default account only)"))
   },
   (a) =>
     Effect.flatMap(Effect.promise(handlers), (m) =>
-      m.add({ channel: get(a.channel) ?? get(a.positional), account: get(a.account), name: get(a.name), token: get(a.token), tokenFile: get(a.tokenFile), useEnv: a.useEnv }))
+      m.add({
+        channel: get(a.channel) ?? get(a.positional),
+        account: get(a.account),
+        name: get(a.name),
+        token: get(a.token),
+        tokenFile: get(a.tokenFile),
+        botToken: get(a.botToken),
+        appToken: get(a.appToken),
+        useEnv: a.useEnv
+      }))
 ).pipe(Command.withDescription("Add or update a channel account"))
 
 const remove = Command.make(

@@ -1,5 +1,6 @@
 import { Clock, Console, Effect } from "effect"
 import { accountStatusLine, type ChannelsStatusResult, NO_CHANNELS_LINE, STATUS_TIP, warningLines } from "../../domain/channels/status.js"
+import { CHANNEL_SETUP, type CredentialFlags } from "../../domain/channels/accountSetup.js"
 import { discordAccounts } from "../../domain/channels/discordAccounts.js"
 import { slackAccounts } from "../../domain/channels/slackAccounts.js"
 import { type TelegramAccountPlan, telegramAccounts } from "../../domain/channels/telegramAccounts.js"
@@ -12,7 +13,7 @@ import { Host } from "../../services/Host.js"
 import { CliExit } from "../CliExit.js"
 
 /** Chat channels this version runs (the `--channel` values `add`/`remove` accept). */
-const CHANNELS: Readonly<Record<string, string>> = { telegram: "Telegram" }
+const CHANNELS: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(CHANNEL_SETUP).map(([id, setup]) => [id, setup.label]))
 
 const PROVIDER_NOTE = "Model provider usage moved out of `channels list` — see `openclaw status` or `openclaw models list`."
 const DOCS = "Docs: https://docs.openclaw.ai/gateway/configuration"
@@ -26,18 +27,19 @@ const configuredTelegram = Effect.gen(function*() {
 
 const hasToken = (plan: TelegramAccountPlan) => plan.token.source !== "none"
 
-/** `openclaw channels list [--json]`: configured accounts, read from config. */
-// The channels this version runs that need no account in the config (`--all` lists them too).
+// The channels this version runs, for `--all`: each not yet configured with how to set it up; web chat needs no account.
 const BUNDLED = [
-  { id: "telegram", label: "Telegram", line: "installed, not configured (openclaw channels add --channel telegram --token <bot token>)" },
+  ...Object.entries(CHANNEL_SETUP).map(([id, setup]) => ({ id, label: setup.label, line: `installed, not configured (${setup.example})` })),
   { id: "webchat", label: "Web chat", line: "built in (the gateway's chat.* methods; no account to configure)" }
-] as const
+]
 
+/** `openclaw channels list [--all] [--json]`: configured accounts, read from config. */
 export const list = (json: boolean, all: boolean) =>
   Effect.gen(function*() {
     const { accounts, config } = yield* configuredTelegram
     const others = otherAccounts(config, (yield* Host).env)
-    const unconfigured = all ? BUNDLED.filter((c) => c.id !== "telegram" || accounts.length === 0) : []
+    const configuredIds = new Set([...(accounts.length === 0 ? [] : ["telegram"]), ...others.map((a) => a.channel)])
+    const unconfigured = all ? BUNDLED.filter((c) => !configuredIds.has(c.id)) : []
     if (json) {
       const chat: Record<string, Array<Record<string, unknown>>> = accounts.length === 0 ? {} : { telegram: accounts.map((a) => ({ accountId: a.accountId, configured: hasToken(a), enabled: a.enabled, tokenSource: a.token.source })) }
       for (const a of others) (chat[a.channel] ??= []).push({ accountId: a.accountId, configured: a.configured, enabled: a.enabled })
@@ -130,56 +132,63 @@ const requireChannel = (channel: string | undefined, command: string) => {
   return Effect.succeed(id)
 }
 
+/** A channel's section as authored (any channel this version runs). */
+const sectionOf = (config: OpenClawConfig, channel: string): { readonly accounts?: Record<string, unknown> } | undefined =>
+  (config.channels as Record<string, { readonly accounts?: Record<string, unknown> } | undefined> | undefined)?.[channel]
+
 /** Where an account's fields live: the root for `default` when no `accounts` map exists, else `accounts.<id>`. */
-const accountPath = (config: OpenClawConfig, accountId: string): ReadonlyArray<string> =>
-  accountId === "default" && Object.keys(config.channels?.telegram?.accounts ?? {}).length === 0 ? ["channels", "telegram"] : ["channels", "telegram", "accounts", accountId]
+const accountPath = (config: OpenClawConfig, channel: string, accountId: string): ReadonlyArray<string> =>
+  accountId === "default" && Object.keys(sectionOf(config, channel)?.accounts ?? {}).length === 0 ? ["channels", channel] : ["channels", channel, "accounts", accountId]
 
 const nest = (path: ReadonlyArray<string>, value: unknown): unknown => path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value)
 
 const restartHint = "Restart the gateway to apply."
 
-/** `openclaw channels add --channel telegram --token <token> [--account] [--name] [--token-file] [--use-env]`. */
-export const add = (input: { readonly channel: string | undefined; readonly account: string | undefined; readonly name: string | undefined; readonly token: string | undefined; readonly tokenFile: string | undefined; readonly useEnv: boolean }) =>
+const REVOKE_WHERE: Readonly<Record<string, string>> = {
+  telegram: "with @BotFather",
+  discord: "in the Discord Developer Portal (Bot → Reset Token)",
+  slack: "in the Slack app's settings (OAuth & Permissions, Basic Information)"
+}
+
+/** `openclaw channels add --channel <telegram|discord|slack> [--account] [--name]` and the channel's credential flags. */
+export const add = (input: { readonly channel: string | undefined; readonly account: string | undefined; readonly name: string | undefined } & CredentialFlags) =>
   Effect.gen(function*() {
     const channel = yield* requireChannel(input.channel, "add")
+    const setup = CHANNEL_SETUP[channel]!
     const accountId = input.account?.trim() || "default"
-    const sources = [input.token, input.tokenFile, input.useEnv ? "env" : undefined].filter((s) => s !== undefined)
-    if (sources.length !== 1) {
-      return yield* failWith(["error[CHANNEL_TOKEN_REQUIRED]: Telegram needs exactly one of --token <token>, --token-file <path> or --use-env.", "Next: openclaw channels add --channel telegram --token <token>"])
-    }
-    if (input.useEnv && accountId !== "default") return yield* failWith(["error[CHANNEL_TOKEN_REQUIRED]: TELEGRAM_BOT_TOKEN serves the default account only.", "Next: pass --token or --token-file for this account"])
+    const credentials = setup.fields(input)
+    if ("problem" in credentials) return yield* failWith([`error[CHANNEL_TOKEN_REQUIRED]: ${credentials.problem}`, `Next: ${setup.example}`])
+    if (input.useEnv && accountId !== "default") return yield* failWith([`error[CHANNEL_TOKEN_REQUIRED]: ${setup.env} serves the default account only.`, "Next: pass the token flags for this account"])
     const { config } = yield* (yield* ConfigStore).load
-    const fields: Record<string, unknown> = { enabled: true }
-    if (input.token !== undefined) Object.assign(fields, { botToken: input.token.trim(), tokenFile: null })
-    if (input.tokenFile !== undefined) Object.assign(fields, { tokenFile: input.tokenFile, botToken: null })
-    if (input.useEnv) Object.assign(fields, { botToken: null, tokenFile: null })
+    const fields: Record<string, unknown> = { enabled: true, ...credentials.fields }
     if (input.name !== undefined) fields["name"] = input.name
-    yield* (yield* ConfigEditor).apply([{ _tag: "Patch", patch: nest(accountPath(config, accountId), fields), replacePaths: [] }])
-    yield* Console.log(`Added ${CHANNELS[channel]} account "${accountId}".`)
+    yield* (yield* ConfigEditor).apply([{ _tag: "Patch", patch: nest(accountPath(config, channel, accountId), fields), replacePaths: [] }])
+    yield* Console.log(`Added ${setup.label} account "${accountId}".`)
   })
 
-/** `openclaw channels remove --channel telegram [--account] [--delete]`: disables the account (or deletes it). */
+/** `openclaw channels remove --channel <channel> [--account] [--delete]`: disables the account (or deletes it). */
 export const remove = (input: { readonly channel: string | undefined; readonly account: string | undefined; readonly del: boolean }) =>
   Effect.gen(function*() {
     const channel = yield* requireChannel(input.channel, "remove")
     const accountId = input.account?.trim() || "default"
     const { config } = yield* (yield* ConfigStore).load
-    if (!telegramAccounts(config, {}).some((a) => a.accountId === accountId) && config.channels?.telegram === undefined) {
+    const section = sectionOf(config, channel)
+    if (section === undefined || (accountId !== "default" && section.accounts?.[accountId] === undefined)) {
       return yield* failWith([`error[CHANNEL_ACCOUNT_UNKNOWN]: ${CHANNELS[channel]} has no account "${accountId}" in config.`, "Next: openclaw channels list"])
     }
-    const path = accountPath(config, accountId)
-    const patch = input.del ? nest(path.slice(0, -1), { [path[path.length - 1] ?? "telegram"]: null }) : nest(path, { enabled: false })
+    const path = accountPath(config, channel, accountId)
+    const patch = input.del ? nest(path.slice(0, -1), { [path[path.length - 1] ?? channel]: null }) : nest(path, { enabled: false })
     yield* (yield* ConfigEditor).apply([{ _tag: "Patch", patch, replacePaths: [] }])
     yield* Console.log(`${input.del ? "Deleted" : "Disabled"} ${CHANNELS[channel]} account "${accountId}".`)
     yield* Console.log(restartHint)
   })
 
-/** `openclaw channels logout`: Telegram bots have no session to log out of; the token is the login. */
+/** `openclaw channels logout`: a bot has no session to log out of; its token is the login. */
 export const logout = (input: { readonly channel: string | undefined; readonly account: string | undefined }) =>
   Effect.gen(function*() {
     const channel = yield* requireChannel(input.channel, "logout")
     return yield* failWith([
       `error[CHANNEL_LOGOUT_UNSUPPORTED]: ${CHANNELS[channel]} does not support logout (a bot token is not a session).`,
-      `Next: openclaw channels remove --channel ${channel}${input.account === undefined ? "" : ` --account ${input.account}`} --delete  (then revoke the token with @BotFather)`
+      `Next: openclaw channels remove --channel ${channel}${input.account === undefined ? "" : ` --account ${input.account}`} --delete  (then revoke the token ${REVOKE_WHERE[channel] ?? "where it was issued"})`
     ])
   })
