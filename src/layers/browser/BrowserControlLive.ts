@@ -7,6 +7,7 @@ import { type ActAction, parseActRequest } from "../../domain/browser/act.js"
 import { actError, BrowserError, browserError } from "../../domain/browser/errors.js"
 import { type BrowserProfile, type BrowserSettings, resolveBrowserSettings } from "../../domain/browser/settings.js"
 import { navigationProblem } from "../../domain/browser/ssrf.js"
+import { blockedNavigation, guardReady } from "./navigationGuard.js"
 import { resolveUploadPath } from "../../domain/browser/uploads.js"
 import type { SnapshotFormat } from "../../domain/browser/snapshot.js"
 import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
@@ -230,6 +231,21 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
         return found ?? (yield* browserError(`tab not found: ${targetId}. Run \`openclaw browser tabs\` to list tabs.`, 404))
       })
 
+    /** `goto` once the page's navigation guard is in place; a hop the guard refused is named as the policy words it. */
+    const guardedGoto = (page: Page, url: string, timeout: number) =>
+      Effect.gen(function*() {
+        yield* Effect.promise(() => guardReady.get(page) ?? Promise.resolve())
+        blockedNavigation.delete(page)
+        return yield* attempt(() => page.goto(url, { waitUntil: "domcontentloaded", timeout })).pipe(
+          Effect.catchAll((error) => {
+            const blocked = blockedNavigation.get(page)
+            if (blocked === undefined) return Effect.fail(error)
+            // Chromium commits its error page for the refused hop; the next navigation must not race it.
+            return Effect.zipRight(Effect.promise(() => page.waitForURL(/^chrome-error:/, { timeout: 2_000, waitUntil: "commit" }).catch(() => {})), Effect.fail(browserError(blocked, 403)))
+          })
+        )
+      })
+
     const checkUrl = (settings: BrowserSettings, url: string) => {
       const problem = navigationProblem(url, settings.ssrf)
       return problem === undefined ? Effect.void : Effect.fail(browserError(problem, 403))
@@ -380,7 +396,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             const label = str(body["label"])
             if (label !== undefined) tab.label = label
             runtime.current = page
-            if (url !== "about:blank") yield* attempt(() => page.goto(url, { waitUntil: "domcontentloaded", timeout: 30_000 }))
+            if (url !== "about:blank") yield* guardedGoto(page, url, 30_000)
             return yield* tabJson(runtime, page)
           }
           case "POST /tabs/focus": {
@@ -396,7 +412,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             yield* checkUrl(settings, url)
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* pageOf(runtime, str(body["targetId"]))
-            yield* attempt(() => page.goto(url, { waitUntil: "domcontentloaded", timeout: int(body["timeoutMs"]) ?? 30_000 }))
+            yield* guardedGoto(page, url, int(body["timeoutMs"]) ?? 30_000)
             runtime.current = page
             const tab = yield* tabOf(runtime, page)
             // The loaded page comes back as an efficient snapshot, so no second call is needed.

@@ -4,6 +4,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import type { BrowserProfile, BrowserSettings, HeadlessSource } from "../../domain/browser/settings.js"
 import { detectExecutable, resolveHeadless } from "../../domain/browser/settings.js"
 import { chromiumArgs, installExitHook, killChromium, type LaunchedChromium, probeCdp, spawnChromium, waitForCdp } from "./chromiumProcess.js"
+import type { SsrfPolicy } from "../../domain/browser/ssrf.js"
+import { guardNavigations, guardReady } from "./navigationGuard.js"
 import { PageOpError, trackPage } from "./pageOps.js"
 
 /** A tab as the control service names it: a stable `t<n>` handle, an optional label, the raw CDP id. */
@@ -37,6 +39,8 @@ export interface ProfileRuntime {
   dialog: { readonly accept: boolean; readonly promptText: string | undefined } | undefined
   upload: { readonly paths: ReadonlyArray<string> } | undefined
   graphics: unknown
+  /** The navigation policy every page's document requests are held to (none for the user's own browser). */
+  readonly ssrf: SsrfPolicy | undefined
 }
 
 /** What a launch needs from the host. */
@@ -88,6 +92,7 @@ const connect = async (endpoint: string, timeoutMs: number) => {
 const wireRuntime = (runtime: ProfileRuntime) => {
   const watch = (page: Page) => {
     trackPage(page)
+    if (runtime.ssrf !== undefined) guardReady.set(page, guardNavigations(page, runtime.ssrf).catch(() => {}))
     page.on("console", (message) => {
       runtime.console.push({ level: message.type(), text: message.text(), timestamp: Date.now(), targetId: runtime.tabs.get(page)?.targetId ?? "" })
       if (runtime.console.length > 500) runtime.console.splice(0, runtime.console.length - 500)
@@ -112,8 +117,8 @@ const wireRuntime = (runtime: ProfileRuntime) => {
   runtime.context.on("page", watch)
 }
 
-const newRuntime = (input: Omit<ProfileRuntime, "tabs" | "current" | "nextTab" | "console" | "dialog" | "upload" | "graphics">): ProfileRuntime => {
-  const runtime: ProfileRuntime = { ...input, tabs: new Map(), current: undefined, nextTab: 1, console: [], dialog: undefined, upload: undefined, graphics: null }
+const newRuntime = (input: Omit<ProfileRuntime, "tabs" | "current" | "nextTab" | "console" | "dialog" | "upload" | "graphics" | "ssrf"> & { readonly ssrf?: SsrfPolicy }): ProfileRuntime => {
+  const runtime: ProfileRuntime = { ...input, ssrf: input.ssrf, tabs: new Map(), current: undefined, nextTab: 1, console: [], dialog: undefined, upload: undefined, graphics: null }
   wireRuntime(runtime)
   return runtime
 }
@@ -151,7 +156,7 @@ export const launchManaged = async (settings: BrowserSettings, profile: BrowserP
     if (ready.ok) {
       try {
         const { browser, context } = await connect(cdpUrl, host.launchTimeoutMs)
-        return newRuntime({ profile, browser, context, launched, headless, headlessSource: source, executable, userDataDir })
+        return newRuntime({ profile, browser, context, launched, headless, headlessSource: source, executable, userDataDir, ssrf: settings.ssrf })
       } catch (error) {
         await killChromium(launched)
         lastError = launchFailure(profile, port, `websocket_unreachable after ${ready.elapsedMs}ms; cdp=${cdpUrl}; ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, host, settings.noSandbox, launched.stderr())
@@ -179,7 +184,7 @@ export const attachRemote = async (settings: BrowserSettings, profile: BrowserPr
   try {
     const { browser, context } = await connect(cdpUrl, Math.min(host.launchTimeoutMs, 10_000))
     const { headless, source } = headlessFor(settings, profile, host, undefined)
-    return newRuntime({ profile, browser, context, launched: undefined, headless, headlessSource: source, executable: undefined, userDataDir: undefined })
+    return newRuntime({ profile, browser, context, launched: undefined, headless, headlessSource: source, executable: undefined, userDataDir: undefined, ssrf: settings.ssrf })
   } catch {
     throw new PageOpError(profile.attachOnly ? `Browser attachOnly is enabled and CDP websocket for profile "${profile.name}" is not reachable` : `Remote CDP for profile "${profile.name}" is not reachable at ${cdpUrl}.`, 503)
   }

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
+import * as http from "node:http"
 import { Effect, Either, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { OpenClawConfig } from "../../../src/domain/config/ConfigSchema.js"
@@ -204,6 +205,46 @@ describe("navigation policy and misconfiguration", () => {
     } finally {
       await runtime.dispose()
       state.remove()
+    }
+  })
+
+  it("a redirect hop or a clicked link to a refused host never leaves Chromium (only 127.0.0.1 is allowed; localhost is not)", async () => {
+    // The refused target: counts every request that reaches it.
+    const secret = { hits: 0 }
+    const secretServer = http.createServer((_req, res) => {
+      secret.hits += 1
+      res.end("secret")
+    })
+    await new Promise<void>((resolve) => secretServer.listen(0, "127.0.0.1", () => resolve()))
+    const secretUrl = `http://localhost:${(secretServer.address() as { port: number }).port}/secret`
+    // The allowed page: a redirect to the refused host, and a page with a link to it.
+    const origin = http.createServer((req, res) => {
+      if (req.url === "/hop") {
+        res.writeHead(302, { location: secretUrl })
+        return res.end()
+      }
+      res.setHeader("content-type", "text/html")
+      res.end(`<html><body><a id="out" href="${secretUrl}">out</a></body></html>`)
+    })
+    await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", () => resolve()))
+    const base = `http://127.0.0.1:${(origin.address() as { port: number }).port}`
+    const state = tempStateDir()
+    const runtime = runtimeFor(managedConfig(await freePort()), state.dir)
+    try {
+      const redirected = await failure(runtime, { method: "POST", path: "/navigate", body: { url: `${base}/hop` } })
+      expect(redirected.message).toContain("Navigation blocked by browser SSRF policy: localhost is a private-network address")
+      await call(runtime, { method: "POST", path: "/navigate", body: { url: `${base}/links` } })
+      const snapshot = await call(runtime, { method: "GET", path: "/snapshot", query: { format: "ai" } })
+      const ref = /link "out" \[ref=(\w+)\]/.exec(String(snapshot.snapshot))?.[1]
+      expect(ref).toBeDefined()
+      await call(runtime, { method: "POST", path: "/act", body: { kind: "click", ref } }).catch(() => undefined)
+      await new Promise((r) => setTimeout(r, 500))
+      expect(secret.hits).toBe(0)
+    } finally {
+      await runtime.dispose()
+      state.remove()
+      secretServer.close()
+      origin.close()
     }
   })
 
