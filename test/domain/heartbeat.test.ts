@@ -3,7 +3,7 @@ import { readHeartbeatReply } from "../../src/domain/heartbeat/ack.js"
 import { withinActiveHours } from "../../src/domain/heartbeat/activeHours.js"
 import { decideHeartbeat, type HeartbeatSituation } from "../../src/domain/heartbeat/decide.js"
 import { dueTasks, isEffectivelyEmpty, parseHeartbeatFile, taskPrompt } from "../../src/domain/heartbeat/heartbeatFile.js"
-import { resolveHeartbeatRoute } from "../../src/domain/heartbeat/route.js"
+import { commandOwners, resolveHeartbeatRoute } from "../../src/domain/heartbeat/route.js"
 
 const NOON_UTC = Date.parse("2026-12-06T12:00:00Z")
 
@@ -114,6 +114,21 @@ describe("heartbeat route", () => {
     expect(resolveHeartbeatRoute({ target: "owner", to: undefined, accountId: undefined, ownerAllowFrom: [], channels: [{ ...telegram, allowFrom: ["*", "-100200"] }], lastRoute: undefined })).toEqual({ kind: "no-route" })
     expect(resolveHeartbeatRoute({ target: "owner", to: undefined, accountId: undefined, ownerAllowFrom: [], channels: [], lastRoute: undefined })).toEqual({ kind: "no-route" })
   })
+  it("owner: commands.ownerAllowFrom first (`<channel>:<id>`, as pairing approve writes it), even when the channel's allowFrom is only \"*\"", () => {
+    const openTelegram = { ...telegram, allowFrom: ["*"] }
+    const discord = { channel: "discord", accountIds: ["default"], allowFrom: ["999"] }
+    expect(resolveHeartbeatRoute({ target: undefined, to: undefined, accountId: undefined, ownerAllowFrom: ["telegram:4242"], channels: [discord, openTelegram], lastRoute: undefined }))
+      .toEqual({ kind: "target", direct: true, target: { channel: "telegram", to: "4242" } })
+    // An owner on a channel that is not configured is skipped; a channel's own allow list comes next.
+    expect(resolveHeartbeatRoute({ target: undefined, to: undefined, accountId: undefined, ownerAllowFrom: ["slack:U1"], channels: [discord], lastRoute: undefined }))
+      .toEqual({ kind: "target", direct: true, target: { channel: "discord", to: "999" } })
+    // An explicit channel target takes that channel's owner.
+    expect(resolveHeartbeatRoute({ target: "telegram", to: undefined, accountId: undefined, ownerAllowFrom: ["discord:7", "telegram:4242"], channels: [discord, openTelegram], lastRoute: undefined }))
+      .toEqual({ kind: "target", direct: true, target: { channel: "telegram", to: "4242" } })
+    expect(commandOwners({ commands: { ownerAllowFrom: ["telegram:1", 2, "x"] } })).toEqual(["telegram:1", "x"])
+    expect(commandOwners({})).toEqual([])
+  })
+
   it("last needs a session route; an unknown account is reported", () => {
     expect(resolveHeartbeatRoute({ target: "last", to: undefined, accountId: undefined, ownerAllowFrom: [], channels: [telegram], lastRoute: undefined })).toEqual({ kind: "no-route" })
     expect(resolveHeartbeatRoute({ target: "last", to: undefined, accountId: undefined, ownerAllowFrom: [], channels: [telegram], lastRoute: { channel: "telegram", to: "-100200", accountId: "default" } }))

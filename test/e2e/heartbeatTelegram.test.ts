@@ -29,7 +29,9 @@ describe("a heartbeat reply reaches the owner's Telegram chat", { timeout: 90_00
       gateway: { mode: "local", port, auth: { mode: "token", token: GATEWAY_TOKEN } },
       logging: { file: path.join(home.home, "logs", "gateway.log") },
       ...scriptedModelConfig(model),
-      channels: { telegram: { botToken: BOT_TOKEN, apiRoot: telegram.apiRoot, dmPolicy: "allowlist", allowFrom: [String(OWNER)] } }
+      // The owner as `openclaw pairing approve` records it; the channel's own allow list names nobody in particular.
+      commands: { ownerAllowFrom: [`telegram:${OWNER}`] },
+      channels: { telegram: { botToken: BOT_TOKEN, apiRoot: telegram.apiRoot, dmPolicy: "open", allowFrom: ["*"] } }
     })
     const workspace = path.join(path.dirname(home.configPath), "workspace")
     fs.mkdirSync(workspace, { recursive: true })

@@ -26,6 +26,27 @@ export const isDirectPeer = (to: string): boolean => !/^-/.test(to.trim()) && !/
 /** The first concrete (`*`-free, non-group) entry of an allow list. */
 const ownerOf = (allowFrom: ReadonlyArray<string>) => allowFrom.map((s) => s.trim()).find((s) => s !== "" && s !== "*" && isDirectPeer(s))
 
+/** `commands.ownerAllowFrom` of a config (a section this version keeps but does not validate): its strings. */
+export const commandOwners = (config: unknown): ReadonlyArray<string> => {
+  const commands = typeof config === "object" && config !== null ? (config as { readonly commands?: unknown }).commands : undefined
+  const owners = typeof commands === "object" && commands !== null ? (commands as { readonly ownerAllowFrom?: unknown }).ownerAllowFrom : undefined
+  return Array.isArray(owners) ? owners.filter((o): o is string => typeof o === "string") : []
+}
+
+/**
+ * The command owner on `channel`, from `commands.ownerAllowFrom`: entries are `<channel>:<sender id>` (as
+ * `openclaw pairing approve` writes them); a bare id is taken for any channel.
+ */
+const commandOwnerOn = (ownerAllowFrom: ReadonlyArray<string>, channel: string) => {
+  for (const raw of ownerAllowFrom) {
+    const entry = raw.trim()
+    const prefixed = /^([a-z][a-z0-9-]*):(.+)$/i.exec(entry)
+    const id = prefixed === null ? entry : prefixed[1]?.toLowerCase() === channel ? prefixed[2]?.trim() : undefined
+    if (id !== undefined && id !== "" && id !== "*" && isDirectPeer(id)) return id
+  }
+  return undefined
+}
+
 /**
  * Resolves `heartbeat.target`: `none`; `last` (the main session's last inbound route); `owner` (default:
  * `commands.ownerAllowFrom`, else the first configured channel's `allowFrom`, never a group); or a channel
@@ -57,15 +78,19 @@ export const resolveHeartbeatRoute = (input: {
     return withAccount(channel, input.to ?? last.to, last.accountId)
   }
   if (target === "owner") {
-    const owner = ownerOf(input.ownerAllowFrom)
+    // The command owner first, on whichever configured channel it names; then a channel's own allow list.
     for (const channel of configured) {
-      const to = input.to ?? owner ?? ownerOf(channel.allowFrom)
+      const to = input.to ?? commandOwnerOn(input.ownerAllowFrom, channel.channel)
+      if (to !== undefined) return withAccount(channel, to)
+    }
+    for (const channel of configured) {
+      const to = ownerOf(channel.allowFrom)
       if (to !== undefined) return withAccount(channel, to)
     }
     return { kind: "no-route" }
   }
   const channel = configured.find((c) => c.channel === target)
-  return withAccount(channel, input.to ?? ownerOf(input.ownerAllowFrom) ?? (channel === undefined ? undefined : ownerOf(channel.allowFrom)))
+  return withAccount(channel, input.to ?? (channel === undefined ? undefined : commandOwnerOn(input.ownerAllowFrom, channel.channel) ?? ownerOf(channel.allowFrom)))
 }
 
 /** What `last-heartbeat` says for a `no-route` skip (the original's words). */

@@ -4,7 +4,7 @@ import { parseDurationMs } from "../../domain/cron/duration.js"
 import { readHeartbeatReply } from "../../domain/heartbeat/ack.js"
 import { decideHeartbeat, type HeartbeatDecision, type SkipReason } from "../../domain/heartbeat/decide.js"
 import { DEFAULT_HEARTBEAT_PROMPT } from "../../domain/heartbeat/heartbeatFile.js"
-import { type ChannelView, NO_ROUTE_MESSAGE, resolveHeartbeatRoute } from "../../domain/heartbeat/route.js"
+import { type ChannelView, commandOwners, NO_ROUTE_MESSAGE, resolveHeartbeatRoute } from "../../domain/heartbeat/route.js"
 import { AgentRunner } from "../../services/AgentRunner.js"
 import { ChannelDelivery } from "../../services/ChannelDelivery.js"
 import { EventBus } from "../../services/EventBus.js"
@@ -102,7 +102,7 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
             pendingEvents: pending.length,
             taskLastRunAtMs: taskState[agentId] ?? {},
             targetSessionBusy: (active.get(sessionKey)?.length ?? 0) > 0,
-            route: resolveHeartbeatRoute({ target: hb?.target, to: hb?.to, accountId: hb?.accountId, ownerAllowFrom: [], channels, lastRoute: Option.getOrUndefined(lastRoute) }),
+            route: resolveHeartbeatRoute({ target: hb?.target, to: hb?.to, accountId: hb?.accountId, ownerAllowFrom: commandOwners(config), channels, lastRoute: Option.getOrUndefined(lastRoute) }),
             directPolicy: hb?.directPolicy ?? "allow",
             visibility: { showOk: visibility?.showOk ?? false, showAlerts: visibility?.showAlerts ?? true, useIndicator: visibility?.useIndicator ?? true },
             prompt: hb?.prompt ?? DEFAULT_HEARTBEAT_PROMPT
