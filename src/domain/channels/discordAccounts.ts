@@ -1,11 +1,9 @@
-import { Either, Schema } from "effect"
+import { Schema } from "effect"
 import type { AccountAccess, GroupRule } from "./access.js"
 import { resolveSecret } from "../auth/resolveAuth.js"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
 import { SecretInput, section } from "../config/fields.js"
-
-const Id = Schema.Union(Schema.String, Schema.Number)
-const Policy = <L extends ReadonlyArray<string>>(...values: L) => Schema.optional(Schema.Literal(...values))
+import { accessFields, decodeSection, Id, ids, planAccounts } from "./accountFields.js"
 
 /** `guilds.<id>.channels.<id|"*">`: the keys this version acts on; the original's others are kept, unread. */
 const DiscordChannelRule = section("channels.discord.guilds.*.channels.*", {
@@ -23,16 +21,9 @@ const DiscordGuildRule = section("channels.discord.guilds.*", {
 })
 
 const fields = {
-  name: Schema.optional(Schema.String),
-  enabled: Schema.optional(Schema.Boolean),
+  ...accessFields,
   token: Schema.optional(SecretInput),
-  dmPolicy: Policy("pairing", "allowlist", "open", "disabled"),
-  allowFrom: Schema.optional(Schema.Array(Id)),
-  groupPolicy: Policy("open", "allowlist", "disabled"),
-  groupAllowFrom: Schema.optional(Schema.Array(Id)),
-  guilds: Schema.optional(Schema.Record({ key: Schema.String, value: DiscordGuildRule })),
-  mentionPatterns: Schema.optional(Schema.Struct({ mode: Policy("allow", "deny"), allowIn: Schema.optional(Schema.Array(Schema.String)), denyIn: Schema.optional(Schema.Array(Schema.String)) })),
-  historyLimit: Schema.optional(Schema.Int)
+  guilds: Schema.optional(Schema.Record({ key: Schema.String, value: DiscordGuildRule }))
 }
 
 const DiscordAccountFields = section("channels.discord.accounts.*", fields)
@@ -63,13 +54,9 @@ export interface DiscordAccountPlan {
 
 /** The raw `channels.discord` block (kept, not typed, by the config schema), decoded; invalid → none. */
 export const discordSection = (config: OpenClawConfig): DiscordSection | undefined => {
-  const channels = (config as { readonly channels?: Record<string, unknown> }).channels
-  const raw = channels?.["discord"]
-  if (raw === undefined) return undefined
-  return Either.getOrUndefined(Schema.decodeUnknownEither(DiscordSection)(raw))
+  return decodeSection(config, "discord", DiscordSection)
 }
 
-const ids = (list: ReadonlyArray<string | number> | undefined) => list?.map(String)
 
 /**
  * `guilds` as the access pipeline's `groups`, keyed `<guildId>:<channelId>` and `<guildId>:*` (see
@@ -110,13 +97,8 @@ export const discordGroupKeys = (guildId: string, channelId: string): ReadonlyAr
  * policies; an account's `guilds` replaces the root's); `DISCORD_BOT_TOKEN` serves the default account.
  */
 export const discordAccounts = (config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>): ReadonlyArray<DiscordAccountPlan> => {
-  const section = discordSection(config)
   const envToken = env["DISCORD_BOT_TOKEN"]?.trim()
-  if (section === undefined) return envToken === undefined || envToken === "" ? [] : [plan("default", {}, {}, config, env)]
-  const { accounts, defaultAccount: _default, ...root } = section
-  const entries = Object.entries(accounts ?? {})
-  if (entries.length === 0) return [plan("default", root, {}, config, env)]
-  return entries.map(([id, account]) => plan(id, root, account, config, env))
+  return planAccounts<DiscordFields, DiscordAccountPlan>(discordSection(config), envToken !== undefined && envToken !== "", (id, root, account) => plan(id, root, account, config, env))
 }
 
 const plan = (accountId: string, root: DiscordFields, account: DiscordFields, config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>): DiscordAccountPlan => {

@@ -1,11 +1,9 @@
-import { Either, Schema } from "effect"
+import { Schema } from "effect"
 import type { AccountAccess, GroupRule } from "./access.js"
 import { resolveSecret } from "../auth/resolveAuth.js"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
 import { SecretInput, section } from "../config/fields.js"
-
-const Id = Schema.Union(Schema.String, Schema.Number)
-const Policy = <L extends ReadonlyArray<string>>(...values: L) => Schema.optional(Schema.Literal(...values))
+import { accessFields, decodeSection, Id, ids, planAccounts } from "./accountFields.js"
 
 /** `channels.<id|"*">`: a present map is an allowlist of channels. */
 const SlackChannelRule = section("channels.slack.channels.*", {
@@ -16,18 +14,11 @@ const SlackChannelRule = section("channels.slack.channels.*", {
 })
 
 const fields = {
-  name: Schema.optional(Schema.String),
-  enabled: Schema.optional(Schema.Boolean),
+  ...accessFields,
   botToken: Schema.optional(SecretInput),
   appToken: Schema.optional(SecretInput),
   signingSecret: Schema.optional(SecretInput),
-  dmPolicy: Policy("pairing", "allowlist", "open", "disabled"),
-  allowFrom: Schema.optional(Schema.Array(Id)),
-  groupPolicy: Policy("open", "allowlist", "disabled"),
-  groupAllowFrom: Schema.optional(Schema.Array(Id)),
-  channels: Schema.optional(Schema.Record({ key: Schema.String, value: SlackChannelRule })),
-  mentionPatterns: Schema.optional(Schema.Struct({ mode: Policy("allow", "deny"), allowIn: Schema.optional(Schema.Array(Schema.String)), denyIn: Schema.optional(Schema.Array(Schema.String)) })),
-  historyLimit: Schema.optional(Schema.Int)
+  channels: Schema.optional(Schema.Record({ key: Schema.String, value: SlackChannelRule }))
 }
 
 const SlackAccountFields = section("channels.slack.accounts.*", fields)
@@ -63,13 +54,9 @@ export interface SlackAccountPlan {
 }
 
 export const slackSection = (config: OpenClawConfig): SlackSection | undefined => {
-  const channels = (config as { readonly channels?: Record<string, unknown> }).channels
-  const raw = channels?.["slack"]
-  if (raw === undefined) return undefined
-  return Either.getOrUndefined(Schema.decodeUnknownEither(SlackSection)(raw))
+  return decodeSection(config, "slack", SlackSection)
 }
 
-const ids = (list: ReadonlyArray<string | number> | undefined) => list?.map(String)
 
 /** `channels` as the pipeline's `groups`; without `users`, anyone in a listed channel may speak. */
 const slackGroups = (channels: SlackFields["channels"]): Record<string, GroupRule> | undefined => {
@@ -91,12 +78,8 @@ const credential = (input: SlackFields["botToken"], envValue: string | undefined
 
 /** The accounts of `channels.slack` (as Telegram's); `SLACK_BOT_TOKEN` / `SLACK_APP_TOKEN` serve the default account. */
 export const slackAccounts = (config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>): ReadonlyArray<SlackAccountPlan> => {
-  const section = slackSection(config)
-  if (section === undefined) return (env["SLACK_BOT_TOKEN"]?.trim() ?? "") === "" ? [] : [plan("default", {}, {}, config, env)]
-  const { accounts, defaultAccount: _default, ...root } = section
-  const entries = Object.entries(accounts ?? {})
-  if (entries.length === 0) return [plan("default", root, {}, config, env)]
-  return entries.map(([id, account]) => plan(id, root, account, config, env))
+  const envServesDefault = (env["SLACK_BOT_TOKEN"]?.trim() ?? "") !== ""
+  return planAccounts<SlackFields, SlackAccountPlan>(slackSection(config), envServesDefault, (id, root, account) => plan(id, root, account, config, env))
 }
 
 const plan = (accountId: string, root: SlackFields, account: SlackFields, config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>): SlackAccountPlan => {

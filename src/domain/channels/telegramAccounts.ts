@@ -1,4 +1,5 @@
 import type { AccountAccess, GroupRule } from "./access.js"
+import { ids } from "./accountFields.js"
 import { resolveSecret } from "../auth/resolveAuth.js"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
 
@@ -19,7 +20,6 @@ export interface TelegramAccountPlan {
   readonly token: { readonly source: "config" | "env"; readonly value: string } | { readonly source: "tokenFile"; readonly file: string } | { readonly source: "none"; readonly unresolved?: string | undefined }
 }
 
-const ids = (list: ReadonlyArray<string | number> | undefined) => list?.map(String)
 
 const groupsOf = (groups: TelegramFields["groups"]): Record<string, GroupRule> | undefined => {
   if (groups === undefined) return undefined
