@@ -1,11 +1,11 @@
 import { Clock, Deferred, type Duration, Effect, Either, Exit, Fiber, FiberSet, Option, Ref, Schema, Scope } from "effect"
+import { peerInfo } from "./peer.js"
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
 import type { RawData, WebSocket } from "ws"
 import { BUILD_ID, VERSION } from "../../domain/BuildInfo.js"
 import { sessionDefaults } from "../../domain/gateway/sessionDefaults.js"
 import { configuredSelection } from "../../domain/models/selection.js"
-import type { PeerInfo } from "../../domain/auth/locality.js"
 import { type FlowLimits, mustAwaitDrain, mustYieldTurn, sendVerdict, shouldPauseReading, shouldResumeReading } from "../../domain/gateway/socketFlow.js"
 import { connectFailureClose, type GatewayWireError, InvalidRequest, type ProtocolMismatch, toErrorShape, truncateCloseReason } from "../../domain/protocol/errors.js"
 import {
@@ -69,11 +69,7 @@ export interface InFlight {
   readonly dec: Effect.Effect<void>
 }
 
-const peerOf = (req: IncomingMessage): PeerInfo => {
-  const headers: Record<string, string | undefined> = {}
-  for (const [key, value] of Object.entries(req.headers)) headers[key] = Array.isArray(value) ? value.join(",") : value
-  return { ip: req.socket.remoteAddress ?? "", host: headers["host"], origin: headers["origin"], headers }
-}
+const peerOf = peerInfo
 
 const textOf = (data: RawData): string =>
   Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8")
