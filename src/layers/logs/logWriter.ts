@@ -8,6 +8,8 @@ import type { LogRecord } from "../../services/GatewayLog.js"
 import { isNotFound, stateIoError } from "../fs/platformErrors.js"
 import { logFileSize, pruneLogs, rotateLog } from "./logRotation.js"
 
+const RESTAT_EVERY_APPENDS = 64
+
 /** What the writer needs to know about where and how lines go. */
 export interface LogWriterSettings {
   /** The file a line written at `millis` belongs to (daily files switch at local midnight). */
@@ -51,6 +53,10 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
         Effect.mapError(stateIoError(file, "appending to"))
       )
 
+    // The current file's size as our own appends left it: a busy gateway stats its log once per
+    // RESTAT_EVERY_APPENDS batches instead of before each one. Lines other processes append meanwhile are
+    // seen at the next stat, and always before a rotation is decided.
+    let sizeKnown: { readonly file: string; readonly bytes: number; readonly appends: number } | undefined
     const appendLocked = (millis: number, text: string) =>
       Effect.gen(function*() {
         const target = fileFor(millis)
@@ -61,12 +67,18 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
           if (previous !== undefined && settings.pruneDir !== undefined) yield* pruneLogs(settings.pruneDir, millis, target)
           yield* Ref.set(writing, target)
         }
-        const size = yield* logFileSize(target)
-        if (size > 0 && size + Buffer.byteLength(text, "utf8") > maxFileBytes) {
+        const textBytes = Buffer.byteLength(text, "utf8")
+        let size = sizeKnown !== undefined && sizeKnown.file === target && sizeKnown.appends < RESTAT_EVERY_APPENDS ? sizeKnown.bytes : undefined
+        if (size === undefined || size + textBytes > maxFileBytes) size = yield* logFileSize(target)
+        if (size > 0 && size + textBytes > maxFileBytes) {
           yield* Ref.update(rotations, (n) => n + 1)
           yield* rotateLog(target)
+          size = 0
         }
+        const appends = sizeKnown !== undefined && sizeKnown.file === target && size !== 0 ? sizeKnown.appends + 1 : 0
+        sizeKnown = undefined
         yield* append(target, text)
+        sizeKnown = { file: target, bytes: size + textBytes, appends }
       }).pipe(Effect.provideService(FileSystem.FileSystem, fs))
 
     let buffered: Array<{ readonly millis: number; readonly line: string }> = []
