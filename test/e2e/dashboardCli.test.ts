@@ -55,6 +55,12 @@ describe("openclaw dashboard against a gateway serving the Control UI under a ba
     })
   })
 
+  it("gateway status --json shows the Control UI links under the base path", async () => {
+    const result = await runCliAsync(home.home, ["gateway", "status", "--json"])
+    expect(result.code, result.stderr).toBe(0)
+    expect(JSON.parse(result.stdout).gateway.controlUiLinks).toEqual({ httpUrl: `http://127.0.0.1:${port}/openclaw/`, wsUrl: `ws://127.0.0.1:${port}/openclaw` })
+  })
+
   it("prints only the clean URL and hands the token to the browser in the fragment", async () => {
     const opener = recordingOpener()
     const result = await runCliAsync(home.home, ["dashboard"], { PATH: opener.PATH })
