@@ -175,10 +175,11 @@ describe("the runbook's command ladder against a healthy gateway", () => {
   it("openclaw dashboard: the gateway answers but its Control UI assets are missing, said plainly with exit 1", () => {
     const human = cli.run(["dashboard", "--no-open"])
     expect(human.code).toBe(1)
-    expect(human.stderr).toContain("Control UI dashboard is unavailable (HTTP 503).")
+    const missing = "Control UI assets not found at /nonexistent/control-ui. Build them with `pnpm ui:build` (auto-installs UI deps), or update gateway.controlUi.root."
+    expect(human.stderr).toContain(`${missing}\nNext: \`openclaw gateway status --deep\``)
     const json = cli.run(["dashboard", "--json"])
     expect(json.code).toBe(1)
-    expect(JSON.parse(json.stdout)).toEqual({ ok: false, reason: "Control UI dashboard is unavailable (HTTP 503)." })
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, reason: missing })
     expect(json.stdout).not.toContain(TOKEN)
   })
 

@@ -40,6 +40,6 @@ describe("remote mode: a CLI whose config points at another gateway (gateway.mod
   it("dashboard checks the remote gateway's page and, as it serves none, points at openclaw gateway probe", () => {
     const result = client.run(["dashboard", "--no-open"])
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe(`Control UI dashboard is unavailable (HTTP 503).\nNext: \`openclaw gateway probe\` (the gateway at ws://127.0.0.1:${port} answers HTTP but serves no dashboard page there)\n`)
+    expect(result.stderr).toBe(`Control UI assets not found at /nonexistent/control-ui. Build them with \`pnpm ui:build\` (auto-installs UI deps), or update gateway.controlUi.root.\nNext: \`openclaw gateway probe\` (the gateway at ws://127.0.0.1:${port} answers HTTP but serves no dashboard page there)\n`)
   })
 })

@@ -130,7 +130,7 @@ describe("origin checks (spec 3.5)", () => {
     }
     it("a foreign origin is refused with CONTROL_UI_ORIGIN_NOT_ALLOWED and 1008, before any credential check", async () => {
       const r = await attempt(gw(), { token: TOKEN }, { origin: "https://evil.example" })
-      expect(r.error).toMatchObject({ ...originError, details: { ...originError.details, reason: "origin not in gateway.controlUi.allowedOrigins" } })
+      expect(r.error).toMatchObject({ ...originError, details: { ...originError.details, reason: "origin not allowed" } })
       expect(r.closed).toEqual({ code: 1008, reason: originError.message.slice(0, 120) })
     })
 
@@ -154,9 +154,27 @@ describe("origin checks (spec 3.5)", () => {
       expect(r.error?.details).toMatchObject({ code: "PAIRING_REQUIRED", reason: "not-paired" })
     })
 
-    it("a loopback origin through a non-local Host header is not local-direct and is refused", async () => {
-      const r = await attempt(gw(), { token: TOKEN }, { origin: "http://localhost:5173", headers: { host: "gateway.example" } })
-      expect(r.error?.details?.["code"]).toBe("CONTROL_UI_ORIGIN_NOT_ALLOWED")
+    it("the origin check's local client is the loopback peer without forwarding headers; Host is not consulted (control-ui spec §4)", async () => {
+      // From 127.0.0.1 a loopback page origin passes whatever the Host header says...
+      const viaOtherHost = await attempt(gw(), { token: TOKEN }, { origin: "http://localhost:5173", headers: { host: "gateway.example" } })
+      expect(viaOtherHost.error?.details?.["code"]).not.toBe("CONTROL_UI_ORIGIN_NOT_ALLOWED")
+      // ...a page served from this host under a .local name is a private same-origin page...
+      const local = await attempt(gw(), { token: TOKEN, device: null }, { origin: "http://gateway.local:18789", headers: { host: "gateway.local:18789" } })
+      expect(local.ok).toBe(true)
+      // ...a public-looking name is not, and a forwarded request is no local client.
+      const test = await attempt(gw(), { token: TOKEN }, { origin: "http://gateway.test:18789", headers: { host: "gateway.test:18789" } })
+      expect(test.error?.details).toEqual({ code: "CONTROL_UI_ORIGIN_NOT_ALLOWED", reason: "origin not allowed" })
+      const forwarded = await attempt(gw(), { token: TOKEN }, { origin: "http://localhost:5173", headers: { "x-forwarded-for": "203.0.113.9" } })
+      expect(forwarded.error?.details).toEqual({ code: "CONTROL_UI_ORIGIN_NOT_ALLOWED", reason: "origin not allowed" })
+    })
+
+    it("a private-IP page is same-origin only when Origin and Host name the same host and port", async () => {
+      const same = await attempt(gw(), { token: TOKEN, device: null }, { origin: "http://192.168.1.20:18789", headers: { host: "192.168.1.20:18789" } })
+      expect(same.error?.details?.["code"]).not.toBe("CONTROL_UI_ORIGIN_NOT_ALLOWED")
+      const otherPort = await attempt(gw(), { token: TOKEN }, { origin: "http://192.168.1.20:9999", headers: { host: "192.168.1.20:18789" } })
+      expect(otherPort.error?.details?.["code"]).toBe("CONTROL_UI_ORIGIN_NOT_ALLOWED")
+      const publicIp = await attempt(gw(), { token: TOKEN }, { origin: "http://203.0.113.5:18789", headers: { host: "203.0.113.5:18789" } })
+      expect(publicIp.error?.details?.["code"]).toBe("CONTROL_UI_ORIGIN_NOT_ALLOWED")
     })
   })
 })

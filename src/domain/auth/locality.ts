@@ -1,5 +1,6 @@
 import { forwardedClientIp } from "../net/forwardedFor.js"
 import { ipInList, isLoopbackAddress, normalizeIp } from "../net/ip.js"
+import { isPrivateHost } from "../browser/ssrf.js"
 import { hostHeaderName, normalizeOrigin } from "../net/origin.js"
 import { OriginNotAllowed } from "../protocol/errors.js"
 import type { ResolvedAuth } from "./resolveAuth.js"
@@ -56,12 +57,46 @@ export const capScopesByHeader = (scopes: ReadonlyArray<string>, header: string 
   return scopes.filter((scope) => allowed.has(scope))
 }
 
-/** The browser-origin check of spec 3.5, for sockets that sent an Origin or are browser UIs. */
+/**
+ * A local client for the browser-origin check (control-ui spec §4, as 2026.9.6 does it): a loopback peer
+ * with no forwarding headers, or a trusted proxy forwarding for a loopback client. Unlike `isLocalDirect`,
+ * the Host header is not consulted: a page opened as `http://gateway.local:18789` from this machine is local.
+ */
+export const isLocalClient = (peer: PeerInfo, trustedProxies: ReadonlyArray<string>, allowRealIpFallback: boolean = false): boolean => {
+  if (!isLoopbackAddress(peer.ip)) return false
+  if (!hasForwardingHeaders(peer)) return true
+  if (!ipInList(peer.ip, trustedProxies)) return false
+  const client = forwardedClientIp(forwardingOf(peer), trustedProxies, allowRealIpFallback)
+  return client !== undefined && isLoopbackAddress(client)
+}
+
+/** `host[:port]` of a Host header as a URL would write it (lowercased, default port dropped). */
+const hostOf = (host: string | undefined): string | undefined => {
+  if (host === undefined || host.trim() === "") return undefined
+  try {
+    const url = new URL(`http://${host.trim()}`)
+    return url.username === "" && url.password === "" && url.pathname === "/" ? url.host.toLowerCase() : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const isLoopbackName = (hostname: string) => hostname === "localhost" || hostname === "[::1]" || isLoopbackAddress(hostname.replace(/^\[|\]$/gu, ""))
+const isIpLiteral = (hostname: string) => /^\d{1,3}(?:\.\d{1,3}){3}$/u.test(hostname) || hostname.startsWith("[")
+
+/** A page served from this same host may connect: loopback (local clients only), private IPs, `*.local`, `*.ts.net`. */
+const trustedSameOriginHost = (hostname: string, localClient: boolean) => {
+  if (isLoopbackName(hostname)) return localClient
+  if (isIpLiteral(hostname)) return isPrivateHost(hostname)
+  return hostname.endsWith(".local") || hostname.endsWith(".ts.net")
+}
+
+/** The browser-origin check (control-ui spec §4), in the original's order; undefined when the origin may connect. */
 export const checkOrigin = (input: {
   readonly peer: PeerInfo
   readonly allowedOrigins: ReadonlyArray<string>
   readonly hostHeaderFallback: boolean
-  readonly localDirect: boolean
+  readonly localClient: boolean
 }): OriginNotAllowed | undefined => {
   const fail = (reason: string) =>
     new OriginNotAllowed({
@@ -70,12 +105,15 @@ export const checkOrigin = (input: {
     })
   const origin = normalizeOrigin(input.peer.origin)
   if (origin === undefined) return fail("origin missing or invalid")
-  if (input.allowedOrigins.includes("*")) return undefined
+  if (input.allowedOrigins.some((allowed) => allowed.trim() === "*")) return undefined
   if (input.allowedOrigins.some((allowed) => normalizeOrigin(allowed) === origin)) return undefined
-  const originHost = new URL(origin).hostname
-  if (input.hostHeaderFallback && hostHeaderName(input.peer.host) === hostHeaderName(new URL(origin).host)) return undefined
-  if (input.localDirect && (originHost === "localhost" || originHost === "127.0.0.1" || originHost === "[::1]")) return undefined
-  return fail("origin not in gateway.controlUi.allowedOrigins")
+  const originUrl = new URL(origin)
+  const requestHost = hostOf(input.peer.host)
+  const sameHost = requestHost !== undefined && originUrl.host === requestHost
+  if (input.hostHeaderFallback && sameHost) return undefined
+  if (sameHost && trustedSameOriginHost(originUrl.hostname, input.localClient)) return undefined
+  if (input.localClient && isLoopbackName(originUrl.hostname)) return undefined
+  return fail("origin not allowed")
 }
 
 /** Trusted-proxy identity check (spec 3.1): the proxy's peer address, required headers and user. */

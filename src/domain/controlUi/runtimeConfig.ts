@@ -3,6 +3,9 @@ import type { OpenClawConfig } from "../config/ConfigSchema.js"
 /** The 401 body of `/control-ui-config.json` (and the other authenticated UI routes), as the original sends it. */
 export const UNAUTHORIZED_BODY = { error: { message: "Unauthorized", type: "unauthorized" } } as const
 
+/** 429 once a client is locked out by the failed-auth limiter. */
+export const RATE_LIMITED_BODY = { error: { message: "Too many failed authentication attempts. Please try again later.", type: "rate_limited" } } as const
+
 /**
  * The body of `/control-ui-config.json` (spec control-ui §1.4). This gateway has no agent identities,
  * avatars, terminal, CLI agents or plugin frames, so those fields carry the original's defaults for that case:

@@ -1,4 +1,5 @@
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
+import { normalizeBasePath } from "../controlUi/routing.js"
 
 /** Where the Control UI lives, and the launch URL carrying the shared token in its fragment. */
 export interface DashboardUrls {
@@ -16,7 +17,8 @@ export interface DashboardUrls {
  * a SecretRef-managed token never does.
  */
 export const dashboardUrls = (config: OpenClawConfig | undefined, env: Readonly<Record<string, string | undefined>>, port: number): DashboardUrls => {
-  const httpUrl = `http://127.0.0.1:${port}/`
+  const basePath = normalizeBasePath(config?.gateway?.controlUi?.basePath)
+  const httpUrl = `http://127.0.0.1:${port}${basePath}/`
   const configured = config?.gateway?.auth?.token
   const token = typeof configured === "string" && configured.trim() !== ""
     ? configured.trim()
@@ -25,7 +27,7 @@ export const dashboardUrls = (config: OpenClawConfig | undefined, env: Readonly<
   const tokenIncluded = tokenMode && token !== undefined
   return {
     httpUrl,
-    wsUrl: `ws://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}${basePath}`,
     port,
     url: tokenIncluded ? `${httpUrl}#token=${encodeURIComponent(token)}` : httpUrl,
     tokenIncluded

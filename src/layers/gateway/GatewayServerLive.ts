@@ -20,6 +20,7 @@ import { MethodRegistry } from "../../services/MethodRegistry.js"
 import { serveSocket } from "./socket.js"
 import { withFileLog } from "../logs/fileLogger.js"
 import { gatewayRouteSecurityHeaders } from "../../domain/controlUi/headers.js"
+import { seededAllowedOrigins, seededOriginsLogLine, withSeededOrigins } from "../../domain/controlUi/allowedOrigins.js"
 import { makeControlUiHttp } from "./controlUi/ControlUiHttp.js"
 import { defaultControlUiRoot } from "./controlUi/defaultRoot.js"
 
@@ -190,7 +191,8 @@ export const GatewayServerLive = (listen: {
             Effect.gen(function*() {
               const previous = yield* runtime.settings
               const auth = resolveGatewayAuth(loaded.config.gateway, host.env, listen.authOverrides)
-              yield* runtime.setSettings({ ...previous, config: loaded.config, configHash: loaded.snapshot.hash, auth })
+              const config = withSeededOrigins(loaded.config, seededAllowedOrigins(loaded.config, previous.bindMode, previous.port))
+              yield* runtime.setSettings({ ...previous, config, configHash: loaded.snapshot.hash, auth })
               yield* bus.publish({ event: "config.changed", payload: { path: store.path, hash: loaded.snapshot.hash, ts: yield* Clock.currentTimeMillis }, scope: "operator.read" })
               if (!sameAuth(previous.auth, auth)) {
                 const closed = yield* runtime.closeSessions((s) => s.authMethod !== "device-token", 4001, "gateway auth changed")
@@ -206,6 +208,14 @@ export const GatewayServerLive = (listen: {
           withFileLog(log, "gateway/reload")
         )
       )
+
+      // Runtime-only origins for a non-loopback bind without an allowlist (the original's startup seeding).
+      const started = yield* runtime.settings
+      const seeded = seededAllowedOrigins(started.config, started.bindMode, started.port)
+      if (seeded !== undefined) {
+        yield* runtime.setSettings({ ...started, config: withSeededOrigins(started.config, seeded) })
+        yield* log.write({ level: "info", message: seededOriginsLogLine(seeded, started.bindMode), fields: { subsystem: "gateway" } })
+      }
 
       yield* runtime.setReady(true)
       const url = `ws://${listen.host.includes(":") ? `[${listen.host}]` : listen.host}:${port}`

@@ -7,6 +7,7 @@ import {
   checkOrigin,
   checkTrustedProxy,
   hasForwardingHeaders,
+  isLocalClient,
   isLocalDirect,
   type PeerInfo
 } from "../../domain/auth/locality.js"
@@ -118,7 +119,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
         peer,
         allowedOrigins: settings.config.gateway?.controlUi?.allowedOrigins ?? [],
         hostHeaderFallback: settings.config.gateway?.controlUi?.dangerouslyAllowHostHeaderOriginFallback ?? false,
-        localDirect
+        localClient: isLocalClient(peer, auth.trustedProxies, allowRealIpFallback)
       })
       if (refused !== undefined) return yield* refused
     }

@@ -1,6 +1,7 @@
 import { Console, Effect, Layer } from "effect"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { CONTROL_UI_SERVED } from "../../domain/dashboard/controlUi.js"
+import { normalizeBasePath } from "../../domain/controlUi/routing.js"
 import { notRunPaths } from "../../domain/config/notRun.js"
 import { unsupportedNotice } from "../../domain/config/validate.js"
 import { type AuthMode, resolveGatewayAuth } from "../../domain/auth/resolveAuth.js"
@@ -180,7 +181,9 @@ export const runGateway = (options: RunOptions) =>
       // The first good start makes this config the last-known-good one.
       yield* store.promoteLastGood(snapshot).pipe(Effect.ignore)
       yield* Console.log(`Gateway listening on ${listening.url} (auth ${auth.mode}; pid ${process.pid})`)
-      if (CONTROL_UI_SERVED) yield* Console.log(`Dashboard: http://${bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost}:${listening.port}/`)
+      if (CONTROL_UI_SERVED && config.gateway?.controlUi?.enabled !== false) {
+        yield* Console.log(`Dashboard: http://${bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost}:${listening.port}${normalizeBasePath(config.gateway?.controlUi?.basePath)}/`)
+      }
       return yield* Effect.never
     }))
   })

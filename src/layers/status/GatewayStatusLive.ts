@@ -16,6 +16,7 @@ import { readGatewayLockOwner } from "../gateway/GatewayLock.js"
 import { scanPort } from "../gateway/processInfo.js"
 import { GatewayLogReaderLive } from "../gatewayLogReader.js"
 import { CONTROL_UI_SERVED } from "../../domain/dashboard/controlUi.js"
+import { normalizeBasePath } from "../../domain/controlUi/routing.js"
 import { nonEmpty } from "../../domain/text/nonEmpty.js"
 import { bestEffortLogging } from "../../domain/config/bestEffortLogging.js"
 
@@ -70,7 +71,9 @@ export const GatewayStatusLive = Layer.effect(
           : undefined
         const target = probed?.targets[0]
         const connectOk = target?.connect.ok === true
-        const localHttpUrl = `http://${connectHost}:${port}/`
+        const basePath = normalizeBasePath(config?.gateway?.controlUi?.basePath)
+        const localHttpUrl = `http://${connectHost}:${port}${basePath}/`
+        const uiServed = CONTROL_UI_SERVED && config?.gateway?.controlUi?.enabled !== false
         // A gateway that answered the handshake with an error (auth, pairing, protocol) is still a gateway on the port.
         const errorCode = target?.connect.errorCode ?? null
         const gatewayAnswered = connectOk || (errorCode !== null && errorCode !== "GATEWAY_CONNECT_FAILED" && errorCode !== "GATEWAY_TIMEOUT")
@@ -120,8 +123,8 @@ export const GatewayStatusLive = Layer.effect(
             portSource: installed?.port !== undefined ? "service args" : source === "dev" ? "dev" : source === "default" ? "default" : "env/config",
             probeUrl: target?.url ?? explicitUrl ?? remoteUrl ?? `ws://${connectHost}:${port}`,
             probeUrlSource: explicitUrl !== undefined ? "explicit" : remoteUrl !== undefined ? "remote-config" : "local",
-            dashboardUrl: CONTROL_UI_SERVED && remoteUrl === undefined ? localHttpUrl : null,
-            controlUiLinks: { httpUrl: localHttpUrl, wsUrl: `ws://${connectHost}:${port}` },
+            dashboardUrl: uiServed && remoteUrl === undefined ? localHttpUrl : null,
+            controlUiLinks: { httpUrl: localHttpUrl, wsUrl: `ws://${connectHost}:${port}${basePath}` },
             probeNote: bindMode === "loopback" ? "Loopback-only gateway; only local clients can connect." : null,
             version: target?.server.version ?? null
           },

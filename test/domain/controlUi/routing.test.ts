@@ -107,3 +107,15 @@ describe("gateway.controlUi config keys", () => {
     expect(plan.migrations.map((m) => m.path)).toEqual(["gateway.controlUi.allowInsecureAuth"])
   })
 })
+
+describe("allowedOrigins seeding for non-loopback binds", () => {
+  it("seeds the port's loopback origins (and a custom bind host) only when nothing is configured", async () => {
+    const { seededAllowedOrigins } = await import("../../../src/domain/controlUi/allowedOrigins.js")
+    expect(seededAllowedOrigins({}, "loopback", 18789)).toBeUndefined()
+    expect(seededAllowedOrigins({}, "lan", 18789)).toEqual(["http://localhost:18789", "http://127.0.0.1:18789"])
+    expect(seededAllowedOrigins({ gateway: { customBindHost: "10.0.0.7" } }, "custom", 1)).toEqual(["http://localhost:1", "http://127.0.0.1:1", "http://10.0.0.7:1"])
+    expect(seededAllowedOrigins({ gateway: { controlUi: { allowedOrigins: ["https://ui.example"] } } }, "lan", 1)).toBeUndefined()
+    expect(seededAllowedOrigins({ gateway: { controlUi: { allowedOrigins: [" "] } } }, "auto", 1)).toEqual(["http://localhost:1", "http://127.0.0.1:1"])
+    expect(seededAllowedOrigins({ gateway: { controlUi: { dangerouslyAllowHostHeaderOriginFallback: true } } }, "lan", 1)).toBeUndefined()
+  })
+})

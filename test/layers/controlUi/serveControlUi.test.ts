@@ -321,6 +321,25 @@ describe("roots that cannot serve", () => {
   })
 })
 
+describe("/control-ui-config.json and the failed-auth limiter", () => {
+  it("wrong Bearer secrets lock the client out with 429 and Retry-After, the right one included", async () => {
+    const gw = await startGateway({ gateway: { mode: "local", auth: { mode: "token", token: TOKEN, rateLimit: { maxAttempts: 2, windowMs: 60_000, lockoutMs: 60_000, exemptLoopback: false } }, controlUi: { root: FIXTURE } } })
+    try {
+      for (const attempt of [1, 2]) {
+        expect((await httpRequest(gw.port, "/control-ui-config.json", { headers: { authorization: "Bearer nope" } })).status, `attempt ${attempt}`).toBe(401)
+      }
+      const locked = await httpRequest(gw.port, "/control-ui-config.json", { headers: { authorization: `Bearer ${TOKEN}` } })
+      expect(locked.status).toBe(429)
+      expect(Number(locked.headers["retry-after"])).toBeGreaterThan(0)
+      expect(JSON.parse(locked.text)).toEqual({ error: { message: "Too many failed authentication attempts. Please try again later.", type: "rate_limited" } })
+      // The page itself needs no secret and stays reachable.
+      expect((await httpRequest(gw.port, "/")).status).toBe(200)
+    } finally {
+      await gw.stop()
+    }
+  })
+})
+
 const ORIGINAL_UI = path.join(os.homedir(), ".cache/openclaw-original/node_modules/openclaw/dist/control-ui")
 describe("the original's Control UI bundle as a custom root", () => {
   const present = fs.existsSync(path.join(ORIGINAL_UI, "index.html"))

@@ -3,7 +3,9 @@ import { Clock, Effect, Option } from "effect"
 import type * as http from "node:http"
 import * as path from "node:path"
 import * as zlib from "node:zlib"
-import { checkTrustedProxy } from "../../../domain/auth/locality.js"
+import { attributedClientIp, checkTrustedProxy } from "../../../domain/auth/locality.js"
+import { normalizeOrigin } from "../../../domain/net/origin.js"
+import { AuthRateLimiter, type LimiterKey } from "../../../services/AuthRateLimiter.js"
 import { BUILD_ID, VERSION } from "../../../domain/BuildInfo.js"
 import { controlUiCsp, controlUiSecurityHeaders, IMMUTABLE_CACHE_CONTROL, inlineScriptHashes, isUnmodified, lastModifiedMs } from "../../../domain/controlUi/headers.js"
 import { rewriteIndexHtml } from "../../../domain/controlUi/indexHtml.js"
@@ -20,7 +22,7 @@ import {
   negotiateEncodings,
   normalizeBasePath
 } from "../../../domain/controlUi/routing.js"
-import { assetsMissingMessage, bearerToken, controlUiRuntimeConfig, UNAUTHORIZED_BODY } from "../../../domain/controlUi/runtimeConfig.js"
+import { assetsMissingMessage, bearerToken, controlUiRuntimeConfig, RATE_LIMITED_BODY, UNAUTHORIZED_BODY } from "../../../domain/controlUi/runtimeConfig.js"
 import { tokensEqual } from "../../../domain/pairing/registryState.js"
 import { DeviceRegistry } from "../../../services/DeviceRegistry.js"
 import type { GatewaySettings } from "../../../services/GatewayRuntime.js"
@@ -96,6 +98,7 @@ export const makeControlUiHttp = (options: ControlUiHttpOptions) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const registry = yield* DeviceRegistry
+    const limiter = yield* AuthRateLimiter
     // Compressed documents keyed by coding and body: the rewrite is per request, the body rarely changes.
     const htmlCache = new Map<string, Buffer>()
 
@@ -129,23 +132,33 @@ export const makeControlUiHttp = (options: ControlUiHttpOptions) =>
       return false
     }
 
-    /** `Authorization: Bearer` with the shared secret or a paired operator device token (spec §1.4). */
+    /**
+     * `Authorization: Bearer` with the shared secret or a paired operator device token (spec §1.4). Wrong
+     * secrets count against the same failed-auth limiter as WebSocket connects: "locked" means 429.
+     */
     const authorized = (req: http.IncomingMessage, settings: GatewaySettings) =>
       Effect.gen(function*() {
-        if (settings.auth.mode === "none") return true
-        if (settings.auth.mode === "trusted-proxy") {
-          return checkTrustedProxy(settings.auth, peerInfo(req), options.localAddresses).ok
-        }
+        if (settings.auth.mode === "none") return "ok" as const
+        const peer = peerInfo(req)
+        if (settings.auth.mode === "trusted-proxy") return checkTrustedProxy(settings.auth, peer, options.localAddresses).ok ? "ok" as const : "unauthorized" as const
         const presented = bearerToken(header(req, "authorization"))
-        if (presented === undefined) return false
-        if (sharedSecretOk(settings, presented)) return true
+        if (presented === undefined) return "unauthorized" as const
+        const key: LimiterKey = {
+          scope: "shared-secret",
+          ip: attributedClientIp(peer, settings.auth.trustedProxies, settings.config.gateway?.allowRealIpFallback === true),
+          browserOrigin: peer.origin === undefined ? undefined : normalizeOrigin(peer.origin) ?? "null"
+        }
+        const locked = yield* limiter.lockedFor(key)
+        if (locked !== undefined) return { lockedForMs: locked }
         const { paired } = yield* registry.list
-        return paired.some((device) => {
+        const ok = sharedSecretOk(settings, presented) || paired.some((device) => {
           const record = device.tokens["operator"]
           return record !== undefined && record.revokedAtMs === undefined &&
             record.scopes.some((scope) => scope === "operator.read" || scope === "operator.write" || scope === "operator.admin") &&
             tokensEqual(record.token, presented)
         })
+        yield* ok ? limiter.reset(key) : limiter.recordFailure(key)
+        return ok ? "ok" as const : "unauthorized" as const
       })
 
     const sendHtml = (req: http.IncomingMessage, res: http.ServerResponse, index: RootFile, basePath: string, buildId: string | undefined) =>
@@ -237,7 +250,12 @@ export const makeControlUiHttp = (options: ControlUiHttpOptions) =>
 
     const serveConfig = (req: http.IncomingMessage, res: http.ServerResponse, settings: GatewaySettings, basePath: string) =>
       Effect.gen(function*() {
-        if (!(yield* authorized(req, settings))) return json(res, 401, UNAUTHORIZED_BODY)
+        const verdict = yield* authorized(req, settings)
+        if (verdict === "unauthorized") return json(res, 401, UNAUTHORIZED_BODY)
+        if (verdict !== "ok") {
+          if (verdict.lockedForMs > 0) res.setHeader("Retry-After", String(Math.ceil(verdict.lockedForMs / 1000)))
+          return json(res, 429, RATE_LIMITED_BODY)
+        }
         if (req.method === "HEAD") {
           res.statusCode = 200
           res.setHeader("Content-Type", "application/json; charset=utf-8")
