@@ -1,0 +1,62 @@
+import "./styles.css"
+import { startApp } from "./app.js"
+import { GatewayClient } from "./core/gatewayClient.js"
+import { deviceCryptoAvailable, type DeviceIdentity, loadOrCreateIdentity } from "./core/identity.js"
+import { inferBasePath, normalizeBasePath, readLaunchParams } from "./core/launchParams.js"
+import { currentGatewayKey } from "./core/storageKeys.js"
+
+declare global {
+  interface Window {
+    __OPENCLAW_CONTROL_UI_BASE_PATH__?: string
+  }
+}
+
+const basePathOf = (): string => {
+  const injected = window.__OPENCLAW_CONTROL_UI_BASE_PATH__
+  if (typeof injected === "string") return normalizeBasePath(injected)
+  const attribute = document.documentElement.getAttribute("data-openclaw-control-ui-base-path")
+  if (attribute !== null) return normalizeBasePath(attribute)
+  return inferBasePath(location.pathname)
+}
+
+const boot = async () => {
+  const root = document.getElementById("app")
+  if (root === null) return
+  const basePath = basePathOf()
+  const launch = readLaunchParams(location.search, location.hash)
+  // Secrets leave the address bar (and history) before anything else runs.
+  if (launch.changed) history.replaceState(history.state, "", `${location.pathname}${launch.search}${launch.hash}`)
+  if (launch.tokenFromQuery) console.warn("OpenClaw: pass the token in the URL fragment (#token=...), not the query string")
+  const pageWsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${basePath}`
+  let gatewayUrl = localStorage.getItem(currentGatewayKey(pageWsUrl)) ?? pageWsUrl
+  if (launch.gatewayUrl !== undefined) {
+    gatewayUrl = launch.gatewayUrl
+    localStorage.setItem(currentGatewayKey(pageWsUrl), gatewayUrl)
+  }
+  let identity: DeviceIdentity | undefined
+  if (deviceCryptoAvailable()) {
+    try {
+      identity = await loadOrCreateIdentity(localStorage)
+    } catch (error) {
+      console.warn("OpenClaw: no device identity", error)
+    }
+  }
+  startApp(root, basePath, gatewayUrl, (onState, onEvent) => new GatewayClient({
+    gatewayUrl,
+    pageHost: location.host,
+    pageOrigin: location.origin,
+    local: localStorage,
+    session: sessionStorage,
+    identity,
+    platform: navigator.platform || "web",
+    userAgent: navigator.userAgent,
+    locale: navigator.language,
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    explicitToken: launch.token,
+    bootstrap: launch.bootstrapToken === undefined ? undefined : { token: launch.bootstrapToken, profile: launch.bootstrapProfile },
+    onState,
+    onEvent
+  }))
+}
+
+void boot()
