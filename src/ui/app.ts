@@ -97,6 +97,7 @@ export const startApp = (root: HTMLElement, basePath: string, gatewayUrl: string
     }
   )
   mount()
+  performance.mark("openclaw:first-render")
   window.addEventListener("pagehide", () => client.stop())
   client.start()
   return client

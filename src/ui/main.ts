@@ -41,7 +41,7 @@ const boot = async () => {
       console.warn("OpenClaw: no device identity", error)
     }
   }
-  startApp(root, basePath, gatewayUrl, (onState, onEvent) => new GatewayClient({
+  const client = startApp(root, basePath, gatewayUrl, (onState, onEvent) => new GatewayClient({
     gatewayUrl,
     pageHost: location.host,
     pageOrigin: location.origin,
@@ -57,6 +57,13 @@ const boot = async () => {
     onState,
     onEvent
   }))
+  // A dashboard link opened in this tab again changes only the fragment: no reload, so take its token here.
+  window.addEventListener("hashchange", () => {
+    const again = readLaunchParams(location.search, location.hash)
+    if (!again.changed) return
+    history.replaceState(history.state, "", `${location.pathname}${again.search}${again.hash}`)
+    if (again.token !== undefined) client.useToken(again.token)
+  })
 }
 
 void boot()

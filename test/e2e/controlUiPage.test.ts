@@ -71,7 +71,10 @@ describe("Control UI page in Chromium", () => {
     const started = Date.now()
     await page.goto(`${ui.origin}/#token=${TOKEN}`)
     await page.locator("nav a").first().waitFor()
-    const firstRenderMs = Date.now() - started
+    const wallMs = Date.now() - started
+    // From navigation start to the shell on screen, as the page marks it.
+    const firstRenderMs = await page.evaluate(() => performance.getEntriesByName("openclaw:first-render")[0]?.startTime ?? -1)
+    expect(firstRenderMs).toBeGreaterThan(0)
     await page.getByTestId("health-state").waitFor({ timeout: 20_000 })
     expect(await page.getByTestId("health-state").textContent()).toContain("Healthy")
     // The secret left the address bar and history.
@@ -95,7 +98,7 @@ describe("Control UI page in Chromium", () => {
     // The device is now paired on the gateway.
     const paired = JSON.parse(home.run(["devices", "list", "--json"], { OPENCLAW_GATEWAY_TOKEN: TOKEN }).stdout || "{}")
     expect(JSON.stringify(paired)).toContain(connect?.device?.id)
-    console.log(`control ui first render (nav) on loopback: ${firstRenderMs} ms`)
+    console.log(`control ui first render on loopback: ${Math.round(firstRenderMs)} ms after navigation start (${wallMs} ms wall, goto to shell)`)
     await context.close()
   }, 60_000)
 
@@ -184,7 +187,8 @@ describe("Control UI page in Chromium", () => {
     await expect.poll(() => reply.textContent(), { timeout: 20_000 }).toBe("The answer is forty-two, streamed in pieces.")
     const deltas = frames.filter((f) => f.data["event"] === "chat" && (f.data["payload"] as any)?.state === "delta")
     expect(deltas.length).toBeGreaterThanOrEqual(2)
-    expect(frames.some((f) => f.data["event"] === "chat" && (f.data["payload"] as any)?.state === "final")).toBe(true)
+    await waitFor(() => frames.some((f) => f.data["event"] === "chat" && (f.data["payload"] as any)?.state === "final"), "the final chat event")
+    await page.waitForFunction(() => document.querySelector(".msg-assistant.streaming") === null)
     expect(page.url()).toBe(`${ui.origin}/chat`)
     await shoot(page, "view-chat-1280")
     // A deep link works under SPA fallback and shows the history.
@@ -237,7 +241,8 @@ describe("Control UI page in Chromium", () => {
         await page.goto(`${ui.origin}/${route}`)
         await page.locator(`[data-view="${route}"]`).waitFor({ timeout: 20_000 })
         await page.waitForFunction(() => document.querySelector("[aria-busy]") === null, undefined, { timeout: 20_000 })
-        expect(await page.locator(".error").count()).toBe(route === "channels" ? await page.locator(".error").count() : 0)
+        // Every view's first load succeeds against our gateway (no inline error).
+        expect(await page.locator(".error").allTextContents()).toEqual([])
         // Nothing wider than the viewport.
         expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
         await shoot(page, `view-${route}-${viewport.width}`)
