@@ -86,11 +86,12 @@ describe("Control UI page in Chromium", () => {
     const hello = frames.find((f) => f.direction === "received" && (f.data["payload"] as any)?.type === "hello-ok")?.data["payload"] as any
     expect(hello.auth.deviceToken).toEqual(expect.any(String))
     // Stored under the original's keys, so either UI can use this profile.
-    const storage = await page.evaluate(() => ({
+    // Page-side code goes as strings: the test project has no DOM types.
+    const storage = await page.evaluate(`({
       identity: JSON.parse(localStorage.getItem("openclaw-device-identity-v1") ?? "null"),
-      auth: JSON.parse(localStorage.getItem(`openclaw.device.auth.v1:ws://${location.host}`) ?? "null"),
-      token: sessionStorage.getItem(`openclaw.control.token.v1:ws://${location.host}`)
-    }))
+      auth: JSON.parse(localStorage.getItem("openclaw.device.auth.v1:ws://" + location.host) ?? "null"),
+      token: sessionStorage.getItem("openclaw.control.token.v1:ws://" + location.host)
+    })`) as any
     expect(storage.identity).toMatchObject({ version: 1, deviceId: connect?.device?.id })
     expect(storage.identity.publicKey).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(storage.auth.tokens.operator).toMatchObject({ token: hello.auth.deviceToken, role: "operator" })
@@ -128,7 +129,7 @@ describe("Control UI page in Chromium", () => {
     const attempts = connectFrames(paired.frames).slice(before)
     expect(attempts).toHaveLength(2)
     expect(attempts[0]?.auth).toEqual({ token: "wrong-token" })
-    const stored = await paired.page.evaluate(() => JSON.parse(localStorage.getItem(`openclaw.device.auth.v1:ws://${location.host}`) ?? "null"))
+    const stored = await paired.page.evaluate(`JSON.parse(localStorage.getItem("openclaw.device.auth.v1:ws://" + location.host) ?? "null")`) as any
     expect(attempts[1]?.auth).toEqual({ token: "wrong-token", deviceToken: stored.tokens.operator.token })
     const mismatch = paired.frames.find((f) => f.direction === "received" && (f.data["error"] as any)?.details?.code === "AUTH_TOKEN_MISMATCH")
     expect(mismatch).toBeDefined()
@@ -183,12 +184,12 @@ describe("Control UI page in Chromium", () => {
     await page.locator("#chat-input").fill("What is the answer?")
     await page.keyboard.press("Enter")
     const reply = page.locator(".msg-assistant .text").last()
-    await page.waitForFunction(() => document.querySelector(".msg-assistant.streaming") !== null, undefined, { timeout: 20_000 })
+    await page.waitForFunction(`document.querySelector(".msg-assistant.streaming") !== null`, undefined, { timeout: 20_000 })
     await expect.poll(() => reply.textContent(), { timeout: 20_000 }).toBe("The answer is forty-two, streamed in pieces.")
     const deltas = frames.filter((f) => f.data["event"] === "chat" && (f.data["payload"] as any)?.state === "delta")
     expect(deltas.length).toBeGreaterThanOrEqual(2)
     await waitFor(() => frames.some((f) => f.data["event"] === "chat" && (f.data["payload"] as any)?.state === "final"), "the final chat event")
-    await page.waitForFunction(() => document.querySelector(".msg-assistant.streaming") === null)
+    await page.waitForFunction(`document.querySelector(".msg-assistant.streaming") === null`)
     expect(page.url()).toBe(`${ui.origin}/chat`)
     await shoot(page, "view-chat-1280")
     // A deep link works under SPA fallback and shows the history.
@@ -240,11 +241,11 @@ describe("Control UI page in Chromium", () => {
       for (const route of ["overview", "chat", "sessions", "channels", "devices", "logs", "automations", "config"]) {
         await page.goto(`${ui.origin}/${route}`)
         await page.locator(`[data-view="${route}"]`).waitFor({ timeout: 20_000 })
-        await page.waitForFunction(() => document.querySelector("[aria-busy]") === null, undefined, { timeout: 20_000 })
+        await page.waitForFunction(`document.querySelector("[aria-busy]") === null`, undefined, { timeout: 20_000 })
         // Every view's first load succeeds against our gateway (no inline error).
         expect(await page.locator(".error").allTextContents()).toEqual([])
         // Nothing wider than the viewport.
-        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+        expect(await page.evaluate(`document.documentElement.scrollWidth <= window.innerWidth`)).toBe(true)
         await shoot(page, `view-${route}-${viewport.width}`)
       }
       // Tab from the top reaches the navigation, and Enter follows a link.
@@ -253,7 +254,7 @@ describe("Control UI page in Chromium", () => {
       await page.keyboard.press("Tab")
       await page.keyboard.press("Tab")
       await page.keyboard.press("Tab")
-      const focused = await page.evaluate(() => document.activeElement?.textContent)
+      const focused = await page.evaluate(`document.activeElement?.textContent`)
       expect(focused).toBe("Chat")
       await page.keyboard.press("Enter")
       await page.locator('[data-view="chat"]').waitFor()
