@@ -45,7 +45,7 @@ beforeAll(async () => {
       port,
       auth: { mode: "token", token: TOKEN },
       trustedProxies: ["127.0.0.1"],
-      controlUi: { allowedOrigins: [`http://127.0.0.1:${remotePort}`] }
+      controlUi: { allowedOrigins: [`http://127.0.0.1:${remotePort}`, `http://gateway.test:${remotePort}`] }
     },
     logging: { file: logFile },
     ...scriptedModelConfig(model)
@@ -133,6 +133,17 @@ describe("Control UI page in Chromium", () => {
     expect(attempts[1]?.auth).toEqual({ token: "wrong-token", deviceToken: stored.tokens.operator.token })
     const mismatch = paired.frames.find((f) => f.direction === "received" && (f.data["error"] as any)?.details?.code === "AUTH_TOKEN_MISMATCH")
     expect(mismatch).toBeDefined()
+
+    // With its device token revoked the one retry fails too: the page forgets that token and stops.
+    const deviceId = attempts[1]?.device?.id as string
+    const revoked = home.run(["devices", "revoke", deviceId, "--role", "operator"], { OPENCLAW_GATEWAY_TOKEN: TOKEN })
+    expect(revoked.code, revoked.stderr).toBe(0)
+    await paired.page.goto(`${ui.origin}/overview#token=wrong-again`)
+    await paired.page.locator('.screen[data-code="AUTH_DEVICE_TOKEN_MISMATCH"]').waitFor({ timeout: 20_000 })
+    await paired.page.waitForTimeout(1_500)
+    const last = connectFrames(paired.frames).filter((c) => c.auth?.token === "wrong-again")
+    expect(last.map((c) => Object.keys(c.auth).sort())).toEqual([["token"], ["deviceToken", "token"]])
+    expect(await paired.page.evaluate(`JSON.parse(localStorage.getItem("openclaw.device.auth.v1:ws://" + location.host)).tokens.operator ?? null`)).toBe(null)
     await paired.context.close()
   }, 60_000)
 
@@ -147,6 +158,19 @@ describe("Control UI page in Chromium", () => {
     expect(await screen.textContent()).toContain(`http://gateway.test:${ui.port}`)
     await shoot(page, "screen-origin-not-allowed-1280")
     await waitFor(() => connectFrames(frames).length >= 2, "a second attempt (the page keeps retrying)", 10_000)
+    await context.close()
+  }, 60_000)
+
+  it("a plain-HTTP page on a non-local name (no WebCrypto) shows the secure-context screen", async () => {
+    const { context, page, frames } = await newProfile(browser)
+    // Allowed origin, but an insecure context: the page has no device identity to offer.
+    await page.goto(`http://gateway.test:${remoteUi.port}/#token=${TOKEN}`)
+    const screen = page.locator('.screen[data-code="CONTROL_UI_DEVICE_IDENTITY_REQUIRED"]')
+    await screen.waitFor({ timeout: 20_000 })
+    expect(await screen.locator("h2").textContent()).toBe("Secure browser context required")
+    expect(await screen.textContent()).toContain("Use HTTPS or localhost")
+    expect(connectFrames(frames)[0]?.device).toBeUndefined()
+    await shoot(page, "screen-secure-context-1280")
     await context.close()
   }, 60_000)
 
