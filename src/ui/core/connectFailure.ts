@@ -115,7 +115,7 @@ export const classifyConnectFailure = (error: ConnectError, host: string, pageOr
         meaning: reason === "not-paired"
           ? "This browser's device identity is not paired with the gateway yet."
           : `This browser asks for more than it was approved for (${reason}).`,
-        nextStep: "Approve it on the gateway host (or from another signed-in Control UI, Devices page). Waiting for approval…",
+        nextStep: "Approve it on the gateway host, or from the Devices page of a Control UI that is already signed in:",
         command: requestId !== undefined ? `openclaw devices approve ${requestId}` : "openclaw devices approve --latest" }
     }
     case "CONTROL_UI_BUILD_MISMATCH":

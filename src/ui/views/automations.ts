@@ -5,7 +5,10 @@ const schedule = (value: unknown) => {
   if (!isRecord(value)) return str(value)
   switch (value["kind"]) {
     case "cron": return `cron ${str(value["expr"])}${value["tz"] === undefined ? "" : ` (${str(value["tz"])})`}`
-    case "every": return `every ${Math.round(Number(value["everyMs"]) / 1000)} s`
+    case "every": {
+      const s = Math.round(Number(value["everyMs"]) / 1000)
+      return `every ${s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`}`
+    }
     case "at": return `at ${str(value["at"])}`
     default: return str(value["kind"])
   }

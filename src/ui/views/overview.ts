@@ -26,7 +26,7 @@ export const overviewView: View = (root, ctx) => {
         ` · checked ${when(Number(result["ts"]))} in ${str(result["durationMs"])} ms`),
       facts([
         ["Default agent", str(result["defaultAgentId"]) || "—"],
-        ["Heartbeat", result["heartbeatSeconds"] === undefined ? "—" : `every ${str(result["heartbeatSeconds"])} s`],
+        ["Heartbeat", typeof result["heartbeatSeconds"] !== "number" || result["heartbeatSeconds"] <= 0 ? "off" : `every ${str(result["heartbeatSeconds"])} s`],
         ["Uptime", duration(Number(result["uptimeMs"]))],
         ["Channels", channels.length === 0 ? "none configured" : channels.map(([name, value]) => `${name}: ${isRecord(value) && value["configured"] === false ? "not configured" : "configured"}`).join(", ")]
       ])
