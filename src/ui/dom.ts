@@ -35,7 +35,7 @@ export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<Readon
       h("thead", {}, h("tr", {}, headers.map((text) => h("th", { scope: "col" }, text)))),
       h("tbody", {}, rows.length === 0
         ? h("tr", {}, h("td", { colspan: headers.length, class: "muted" }, empty))
-        : rows.map((cells) => h("tr", {}, cells.map((cell) => h("td", {}, cell)))))))
+        : rows.map((cells) => h("tr", {}, cells.map((cell, i) => h("td", { "data-label": headers[i] ?? "" }, cell)))))))
 
 /** Key/value pairs as a definition list. */
 export const facts = (pairs: ReadonlyArray<readonly [string, Child]>) =>
