@@ -3,7 +3,8 @@ import { startApp } from "./app.js"
 import { GatewayClient } from "./core/gatewayClient.js"
 import { deviceCryptoAvailable, type DeviceIdentity, loadOrCreateIdentity } from "./core/identity.js"
 import { inferBasePath, normalizeBasePath, readLaunchParams } from "./core/launchParams.js"
-import { currentGatewayKey } from "./core/storageKeys.js"
+import { currentGatewayKey, normalizeGatewayUrl } from "./core/storageKeys.js"
+import { confirmGatewaySwitch } from "./switchGateway.js"
 
 declare global {
   interface Window {
@@ -29,9 +30,17 @@ const boot = async () => {
   if (launch.tokenFromQuery) console.warn("OpenClaw: pass the token in the URL fragment (#token=...), not the query string")
   const pageWsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${basePath}`
   let gatewayUrl = localStorage.getItem(currentGatewayKey(pageWsUrl)) ?? pageWsUrl
-  if (launch.gatewayUrl !== undefined) {
-    gatewayUrl = launch.gatewayUrl
-    localStorage.setItem(currentGatewayKey(pageWsUrl), gatewayUrl)
+  let token = launch.token
+  let bootstrapToken = launch.bootstrapToken
+  if (launch.gatewayUrl !== undefined && normalizeGatewayUrl(launch.gatewayUrl) !== normalizeGatewayUrl(gatewayUrl)) {
+    if (await confirmGatewaySwitch(launch.gatewayUrl, gatewayUrl)) {
+      gatewayUrl = launch.gatewayUrl
+      localStorage.setItem(currentGatewayKey(pageWsUrl), gatewayUrl)
+    } else {
+      // The link's token belongs to the gateway it named, never to the current one.
+      token = undefined
+      bootstrapToken = undefined
+    }
   }
   let identity: DeviceIdentity | undefined
   if (deviceCryptoAvailable()) {
@@ -52,8 +61,8 @@ const boot = async () => {
     userAgent: navigator.userAgent,
     locale: navigator.language,
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    explicitToken: launch.token,
-    bootstrap: launch.bootstrapToken === undefined ? undefined : { token: launch.bootstrapToken, profile: launch.bootstrapProfile },
+    explicitToken: token,
+    bootstrap: bootstrapToken === undefined ? undefined : { token: bootstrapToken, profile: launch.bootstrapProfile },
     onState,
     onEvent
   }))

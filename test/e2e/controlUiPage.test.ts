@@ -17,6 +17,7 @@ let model: ScriptedModelServer
 let gateway: ChildProcess
 let home: ReturnType<typeof tempHome>
 let logFile: string
+let gatewayPort: number
 /** The page on a local origin whose socket is relayed to the gateway (same origin, as when the gateway serves it). */
 let ui: UiServer
 /** The same page behind a proxy that says the browser is 203.0.113.9 (a remote client). */
@@ -39,6 +40,7 @@ beforeAll(async () => {
   home = tempHome()
   logFile = path.join(home.home, "logs", "gateway.log")
   const [port, remotePort] = await Promise.all([freePort(), freePort()])
+  gatewayPort = port
   writeConfig(home.configPath, {
     gateway: {
       mode: "local",
@@ -101,6 +103,38 @@ describe("Control UI page in Chromium", () => {
     expect(JSON.stringify(paired)).toContain(connect?.device?.id)
     console.log(`control ui first render on loopback: ${Math.round(firstRenderMs)} ms after navigation start (${wallMs} ms wall, goto to shell)`)
     await context.close()
+  }, 60_000)
+
+  it("a page served elsewhere asks before switching to the link's gatewayUrl, then connects there", async () => {
+    // Another origin of the same page, whose own socket also reaches the gateway (its "current" gateway).
+    const plain = await startUiServer({ gatewayPort })
+    try {
+      const { context, page, frames } = await newProfile(browser)
+      const target = `ws://127.0.0.1:${ui.port}`
+      await page.goto(`${plain.origin}/?gatewayUrl=${encodeURIComponent(target)}#token=${TOKEN}`)
+      const dialog = page.getByRole("dialog", { name: "Switch to a different Gateway?" })
+      await dialog.waitFor({ timeout: 20_000 })
+      await shoot(page, "dialog-switch-gateway-1280")
+      expect(connectFrames(frames)).toHaveLength(0)
+      await page.getByRole("button", { name: `Switch to 127.0.0.1:${ui.port}` }).click()
+      await page.getByTestId("health-state").waitFor({ timeout: 20_000 })
+      expect(page.url()).toBe(`${plain.origin}/`)
+      // Remembered for this page's origin: a reload goes to the same gateway without asking.
+      await page.reload()
+      await page.getByTestId("health-state").waitFor({ timeout: 20_000 })
+      await context.close()
+
+      // Keeping the current gateway drops the link's token with it.
+      const keep = await newProfile(browser)
+      await keep.page.goto(`${plain.origin}/?gatewayUrl=${encodeURIComponent(target)}#token=${TOKEN}`)
+      await keep.page.getByRole("button", { name: "Keep current Gateway" }).click()
+      await keep.page.locator('.screen[data-code="AUTH_TOKEN_MISSING"]').waitFor({ timeout: 20_000 })
+      expect(connectFrames(keep.frames).length).toBeGreaterThan(0)
+      expect(connectFrames(keep.frames).every((c) => c.auth === undefined)).toBe(true)
+      await keep.context.close()
+    } finally {
+      await plain.close()
+    }
   }, 60_000)
 
   it("a wrong token shows the mismatch screen; a paired profile does the one retry with its device token", async () => {
