@@ -1,11 +1,28 @@
 import { Effect, Layer, PubSub } from "effect"
 import { type BusEvent, EventBus } from "../services/EventBus.js"
 
-/** An in-process PubSub; a slow subscriber's queue is bounded by the socket's own backpressure policy. */
+/** An in-process PubSub for fiber consumers, plus synchronous listeners; a slow socket is bounded by its own backpressure policy. */
 export const EventBusLive = Layer.effect(
   EventBus,
-  Effect.map(PubSub.unbounded<BusEvent>(), (pubsub) => ({
-    publish: (event) => Effect.asVoid(PubSub.publish(pubsub, event)).pipe(Effect.withSpan("EventBus.publish", { attributes: { event: event.event }, captureStackTrace: false })),
-    subscribe: PubSub.subscribe(pubsub)
-  }))
+  Effect.map(PubSub.unbounded<BusEvent>(), (pubsub) => {
+    const listeners = new Set<(event: BusEvent) => void>()
+    return {
+      publish: (event) =>
+        Effect.suspend(() => {
+          for (const deliver of listeners) deliver(event)
+          return Effect.asVoid(PubSub.publish(pubsub, event))
+        }).pipe(Effect.withSpan("EventBus.publish", { attributes: { event: event.event }, captureStackTrace: false })),
+      subscribe: PubSub.subscribe(pubsub),
+      listen: (deliver) =>
+        Effect.acquireRelease(
+          Effect.sync(() => {
+            // A fresh function per registration: one consumer listening twice gets each event twice, as with subscribe.
+            const entry = (event: BusEvent) => deliver(event)
+            listeners.add(entry)
+            return entry
+          }),
+          (entry) => Effect.sync(() => listeners.delete(entry))
+        ).pipe(Effect.asVoid)
+    }
+  })
 )

@@ -17,5 +17,12 @@ export interface BusEvent {
 /** The gateway's one event bus: features publish, each connection subscribes. */
 export class EventBus extends Context.Tag("openclaw/EventBus")<EventBus, {
   readonly publish: (event: BusEvent) => Effect.Effect<void>
+  /** A queue of every event published while the scope is open, for a consumer that runs as a fiber. */
   readonly subscribe: Effect.Effect<Queue.Dequeue<BusEvent>, never, Scope.Scope>
+  /**
+   * `deliver` is called synchronously, in publish order, by `publish` itself, until the scope closes: for
+   * consumers that only hand the event on (a socket writing a frame), so a thousand idle sockets hold no
+   * fiber and no queue each. `deliver` must not throw or block.
+   */
+  readonly listen: (deliver: (event: BusEvent) => void) => Effect.Effect<void, never, Scope.Scope>
 }>() {}

@@ -25,7 +25,8 @@ describe("the runbook's command ladder against a healthy gateway", () => {
   let gateway: ChildProcess
   beforeAll(async () => {
     port = await freePort()
-    cli = install(port)
+    // A Control UI root that does not exist: the page is missing whether or not dist/control-ui was built.
+    cli = install(port, { gateway: { mode: "local", port, auth: { mode: "token", token: TOKEN }, controlUi: { root: "/nonexistent/control-ui" } } })
     gateway = (await startInBackground(cli.home)).child
   })
   afterAll(async () => {
@@ -171,13 +172,13 @@ describe("the runbook's command ladder against a healthy gateway", () => {
     expect(report.ok).toBe(true)
   }, 15_000)
 
-  it("openclaw dashboard: the gateway answers but serves no Control UI yet, said plainly with exit 1", () => {
+  it("openclaw dashboard: the gateway answers but its Control UI assets are missing, said plainly with exit 1", () => {
     const human = cli.run(["dashboard", "--no-open"])
     expect(human.code).toBe(1)
-    expect(human.stderr).toContain("Control UI dashboard is unavailable (HTTP 404).")
+    expect(human.stderr).toContain("Control UI dashboard is unavailable (HTTP 503).")
     const json = cli.run(["dashboard", "--json"])
     expect(json.code).toBe(1)
-    expect(JSON.parse(json.stdout)).toEqual({ ok: false, reason: "Control UI dashboard is unavailable (HTTP 404)." })
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, reason: "Control UI dashboard is unavailable (HTTP 503)." })
     expect(json.stdout).not.toContain(TOKEN)
   })
 

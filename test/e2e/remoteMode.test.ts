@@ -12,7 +12,7 @@ describe("remote mode: a CLI whose config points at another gateway (gateway.mod
   beforeAll(async () => {
     port = await freePort()
     const server = tempHome()
-    writeConfig(server.configPath, { gateway: { mode: "local", port, bind: "loopback", auth: { mode: "token", token: TOKEN } } })
+    writeConfig(server.configPath, { gateway: { mode: "local", port, bind: "loopback", auth: { mode: "token", token: TOKEN }, controlUi: { root: "/nonexistent/control-ui" } } })
     gateway = (await startInBackground(server.home)).child
     // The client's own local port is somewhere else entirely: only the remote URL can answer.
     writeConfig(client.configPath, { gateway: { mode: "remote", port: await freePort(), remote: { url: `ws://127.0.0.1:${port}`, token: TOKEN } } })
@@ -40,6 +40,6 @@ describe("remote mode: a CLI whose config points at another gateway (gateway.mod
   it("dashboard checks the remote gateway's page and, as it serves none, points at openclaw gateway probe", () => {
     const result = client.run(["dashboard", "--no-open"])
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe(`Control UI dashboard is unavailable (HTTP 404).\nNext: \`openclaw gateway probe\` (the gateway at ws://127.0.0.1:${port} answers HTTP but serves no dashboard page there)\n`)
+    expect(result.stderr).toBe(`Control UI dashboard is unavailable (HTTP 503).\nNext: \`openclaw gateway probe\` (the gateway at ws://127.0.0.1:${port} answers HTTP but serves no dashboard page there)\n`)
   })
 })

@@ -64,7 +64,8 @@ describe("graceful shutdown", () => {
     try {
       expect(await getStatus(gw.port, "/healthz")).toBe(200)
       expect(await getStatus(gw.port, "/readyz")).toBe(200)
-      expect(await getStatus(gw.port, "/nope")).toBe(404)
+      // Outside the Control UI (which answers every other GET): /api/* and non-GET methods.
+      expect(await getStatus(gw.port, "/api/nope")).toBe(404)
     } finally {
       await gw.stop()
     }

@@ -44,7 +44,9 @@ export const startGateway = async (
   features: ReadonlyArray<Feature> | ((base: GatewayBase) => ReadonlyArray<Feature>) = [],
   tempPrefix = "clawgate-gw-",
   /** Timings to override (the rest are the defaults). */
-  policy: Partial<GatewayPolicy["Type"]> = {}
+  policy: Partial<GatewayPolicy["Type"]> = {},
+  /** The bundled Control UI folder the gateway serves when gateway.controlUi.root is unset. */
+  options: { readonly controlUiRoot?: string } = {}
 ): Promise<RunningGateway> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), tempPrefix))
   const configPath = path.join(dir, "openclaw.json")
@@ -63,7 +65,8 @@ export const startGateway = async (
     auth: resolveGatewayAuth(validated.right.config.gateway, hostEnv),
     overrides: {},
     logFile,
-    features: typeof features === "function" ? features(base) : features
+    features: typeof features === "function" ? features(base) : features,
+    controlUiRoot: options.controlUiRoot
   }).pipe(Layer.provide(base), Layer.provide(testPolicy(policy)))
   const scope = Effect.runSync(Scope.make())
   const context = await Effect.runPromise(Layer.buildWithScope(layer, scope))

@@ -78,8 +78,17 @@ export const GatewayConfig = section("gateway", {
   controlUi: opt(section("gateway.controlUi", {
     enabled: opt(Schema.Boolean),
     basePath: opt(Schema.String),
+    /** Asset directory replacing the bundled `dist/control-ui` (served `no-cache`, no build id). */
+    root: opt(Schema.String),
     allowedOrigins: opt(StringList),
-    dangerouslyAllowHostHeaderOriginFallback: opt(Schema.Boolean)
+    dangerouslyAllowHostHeaderOriginFallback: opt(Schema.Boolean),
+    /** Retired upstream: accepted so old configs load, and inert (device identity stays required). */
+    dangerouslyDisableDeviceAuth: opt(Schema.Boolean),
+    // Surfaced to the page through /control-ui-config.json.
+    embedSandbox: opt(oneOf("strict", "scripts", "trusted")),
+    allowExternalEmbedUrls: opt(Schema.Boolean),
+    automaticallyFetchFavicons: opt(Schema.Boolean),
+    communityInvite: opt(Schema.Boolean)
   })),
   trustedProxies: opt(StringList),
   allowRealIpFallback: opt(Schema.Boolean),

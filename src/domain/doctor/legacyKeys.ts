@@ -140,6 +140,7 @@ const RULES: ReadonlyArray<Rule> = [
   retiredKey(["gateway", "webchat"], "WebChat is retired"),
   retiredKey(["channels", "webchat"], "WebChat is retired"),
   retiredKey(["gateway", "controlUi", "chatMessageMaxWidth"], "chat width is a browser-local preference"),
+  retiredKey(["gateway", "controlUi", "allowInsecureAuth"], "browsers always sign with a device identity"),
   retiredKey(["browser", "relayBindHost"], "legacy Chrome extension relay setting"),
   retiredKey(["tui"], "the TUI footer uses the compact default")
 ]

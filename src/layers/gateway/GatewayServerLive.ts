@@ -19,13 +19,16 @@ import { Host } from "../../services/Host.js"
 import { MethodRegistry } from "../../services/MethodRegistry.js"
 import { serveSocket } from "./socket.js"
 import { withFileLog } from "../logs/fileLogger.js"
+import { gatewayRouteSecurityHeaders } from "../../domain/controlUi/headers.js"
+import { makeControlUiHttp } from "./controlUi/ControlUiHttp.js"
+import { defaultControlUiRoot } from "./controlUi/defaultRoot.js"
 
 /** Listening failed: `EADDRINUSE` is retried by `gateway run`, anything else is final. */
 export class GatewayBindError extends Data.TaggedError("GatewayBindError")<{ readonly errno: string; readonly message: string }> {}
 
 const json = (res: http.ServerResponse, status: number, body: unknown) => {
   const text = JSON.stringify(body)
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" })
+  res.writeHead(status, { ...gatewayRouteSecurityHeaders, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" })
   res.end(text)
 }
 
@@ -35,7 +38,13 @@ const sameAuth = (a: ResolvedAuth, b: ResolvedAuth) => a.mode === b.mode && a.to
  * The gateway's HTTP + WebSocket server on one port. Its scope owns the listener, every socket, the
  * tick and the config watcher; closing the scope announces `shutdown`, drains requests and closes sockets.
  */
-export const GatewayServerLive = (listen: { readonly host: string; readonly port: number; readonly authOverrides?: Parameters<typeof resolveGatewayAuth>[2] }) =>
+export const GatewayServerLive = (listen: {
+  readonly host: string
+  readonly port: number
+  readonly authOverrides?: Parameters<typeof resolveGatewayAuth>[2]
+  /** The bundled Control UI's folder; defaults to `dist/control-ui` beside the CLI bundle. */
+  readonly controlUiRoot?: string | undefined
+}) =>
   Layer.scoped(
     GatewayServer,
     Effect.gen(function*() {
@@ -52,22 +61,24 @@ export const GatewayServerLive = (listen: { readonly host: string; readonly port
       const inFlight = { inc: Ref.update(inFlightCount, (n) => n + 1), dec: Ref.update(inFlightCount, (n) => n - 1) }
       const openSockets = yield* Ref.make(0)
 
-      const serveHttp = (res: http.ServerResponse, path: string | undefined) =>
+      // Read once: the trusted-proxy spoof guard compares peers against this host's own addresses.
+      const localAddresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
+      const controlUi = yield* makeControlUiHttp({ defaultRoot: listen.controlUiRoot ?? defaultControlUiRoot(), home: host.osHome, localAddresses })
+      const serveHttp = (req: http.IncomingMessage, res: http.ServerResponse, path: string | undefined) =>
         Effect.gen(function*() {
-          if (path === "/readyz" || path === "/startupz") {
+          if (path === "/readyz" || path === "/ready" || path === "/startupz" || path === "/startup") {
             const ready = yield* runtime.ready
             return json(res, ready ? 200 : 503, { ok: ready, status: ready ? "ready" : "starting" })
           }
+          if (yield* controlUi.handle(req, res, yield* runtime.settings)) return
           json(res, 404, { ok: false, error: "not found" })
         })
       const server = http.createServer((req, res) => {
         const path = (req.url ?? "/").split("?")[0]
         // Liveness is answered in the callback itself: no fiber, so queued work elsewhere cannot delay it.
-        if (path === "/healthz") return json(res, 200, { ok: true, status: "live" })
-        run(serveHttp(res, path))
+        if (path === "/healthz" || path === "/health") return json(res, 200, { ok: true, status: "live" })
+        run(serveHttp(req, res, path))
       })
-      // Read once: the trusted-proxy spoof guard compares peers against this host's own addresses.
-      const localAddresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
       const socketContext = { policy, inFlight, openSockets, localAddresses }
       const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false })
       server.on("upgrade", (req, socket, head) => {

@@ -201,6 +201,8 @@ export const gatewayLayer = (input: {
   readonly profile?: string | undefined
   /** Feature layers that register more methods (each feature owns its handlers). */
   readonly features?: ReadonlyArray<Layer.Layer<never, never, GatewayFeatureContext>>
+  /** The bundled Control UI's folder (tests point it at a fixture); defaults to `dist/control-ui`. */
+  readonly controlUiRoot?: string | undefined
 }) => {
   const runtime = GatewayRuntimeLive({ config: input.config, configHash: input.configHash, auth: input.auth, bindMode: input.bindMode, bindHost: input.host, port: input.port })
   const base = Layer.mergeAll(
@@ -219,7 +221,7 @@ export const gatewayLayer = (input: {
   )
   const health = GatewayHealthLive.pipe(Layer.provide(runtime))
   const methods = Layer.mergeAll(CoreMethodsLive, DeviceMethodsLive, ...(input.features ?? [])).pipe(Layer.provide(Layer.merge(base, health)))
-  const server = GatewayServerLive({ host: input.host, port: input.port, authOverrides: input.overrides }).pipe(Layer.provide(Layer.mergeAll(base, health, methods)))
+  const server = GatewayServerLive({ host: input.host, port: input.port, authOverrides: input.overrides, controlUiRoot: input.controlUiRoot }).pipe(Layer.provide(Layer.mergeAll(base, health, methods)))
   return Layer.merge(server, base)
 }
 

@@ -1,11 +1,11 @@
-import { Clock, Deferred, type Duration, Effect, Either, Exit, FiberSet, Option, Queue, Ref, Schema, Scope } from "effect"
+import { Clock, Deferred, type Duration, Effect, Either, Exit, Fiber, FiberSet, Option, Ref, Schema, Scope } from "effect"
+import { peerInfo } from "./peer.js"
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
 import type { RawData, WebSocket } from "ws"
 import { BUILD_ID, VERSION } from "../../domain/BuildInfo.js"
 import { sessionDefaults } from "../../domain/gateway/sessionDefaults.js"
 import { configuredSelection } from "../../domain/models/selection.js"
-import type { PeerInfo } from "../../domain/auth/locality.js"
 import { type FlowLimits, mustAwaitDrain, mustYieldTurn, sendVerdict, shouldPauseReading, shouldResumeReading } from "../../domain/gateway/socketFlow.js"
 import { connectFailureClose, type GatewayWireError, InvalidRequest, type ProtocolMismatch, toErrorShape, truncateCloseReason } from "../../domain/protocol/errors.js"
 import {
@@ -69,11 +69,7 @@ export interface InFlight {
   readonly dec: Effect.Effect<void>
 }
 
-const peerOf = (req: IncomingMessage): PeerInfo => {
-  const headers: Record<string, string | undefined> = {}
-  for (const [key, value] of Object.entries(req.headers)) headers[key] = Array.isArray(value) ? value.join(",") : value
-  return { ip: req.socket.remoteAddress ?? "", host: headers["host"], origin: headers["origin"], headers }
-}
+const peerOf = peerInfo
 
 const textOf = (data: RawData): string =>
   Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8")
@@ -115,7 +111,6 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     // This socket's state, read and written only by its own listeners and fibers (one thread).
     let phase: "pre" | "connecting" | "ready" | "closed" = "pre"
     const isClosed = () => phase === "closed"
-    const seq = yield* Ref.make(0)
     // Frames read and not yet handled: before hello they wait for the handshake fiber, after it for a free
     // request slot. Bounded by flow control: reading stops while too much is queued (the 'message' listener).
     const waiting: Array<{ readonly data: RawData; readonly bytes: number }> = []
@@ -127,30 +122,31 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     const outbox = makeOutbox(ws, req.socket)
     let session: AcceptedConnect | undefined
 
-    const close = (code: number, reason: string) =>
-      Effect.sync(() => {
-        if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, truncateCloseReason(reason))
-      })
+    const closeNow = (code: number, reason: string) => {
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, truncateCloseReason(reason))
+    }
+    const close = (code: number, reason: string) => Effect.sync(() => closeNow(code, reason))
     /** Writes a frame unless the client's unread bytes are past the limit: then drop it (droppable) or close 1008. */
-    const sendText = (text: () => string | FrameText, droppable = false) =>
-      Effect.suspend(() => {
-        if (ws.readyState !== ws.OPEN) return Effect.void
-        switch (sendVerdict(outbox.bufferedBytes(), droppable, flow)) {
-          case "send":
-            return Effect.sync(() => {
-              const frame = text()
-              if (typeof frame === "string") outbox.send(frame)
-              else outbox.sendFragments(frame)
-            })
-          case "drop":
-            return Effect.void
-          case "close":
-            return close(1008, "slow consumer")
+    const writeText = (text: () => string | FrameText, droppable: boolean): void => {
+      if (ws.readyState !== ws.OPEN) return
+      switch (sendVerdict(outbox.bufferedBytes(), droppable, flow)) {
+        case "send": {
+          const frame = text()
+          if (typeof frame === "string") outbox.send(frame)
+          else outbox.sendFragments(frame)
+          return
         }
-      })
+        case "drop":
+          return
+        case "close":
+          return closeNow(1008, "slow consumer")
+      }
+    }
+    const sendText = (text: () => string | FrameText, droppable = false) => Effect.sync(() => writeText(text, droppable))
     const sendRaw = (frame: unknown) => sendText(() => JSON.stringify(frame))
-    const sendEvent = (event: BusEvent) =>
-      Effect.flatMap(Ref.updateAndGet(seq, (s) => s + 1), (n) => sendText(() => eventFrame(event, n), event.droppable === true))
+    let seq = 0
+    const writeEvent = (event: BusEvent) => writeText(() => eventFrame(event, ++seq), event.droppable === true)
+    const sendEvent = (event: BusEvent) => Effect.sync(() => writeEvent(event))
 
     const respondError = (id: string, error: GatewayWireError) => sendRaw({ type: "res", id, ok: false, error: toErrorShape(error) })
 
@@ -240,16 +236,12 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           connect: accepted.params,
           closed: Deferred.await(closed)
         })
-        const queue = yield* Scope.extend(bus.subscribe, scope)
-        yield* Effect.forkIn(
-          Effect.forever(Effect.gen(function*() {
-            const event = yield* Queue.take(queue)
-            if (event.connId !== undefined && event.connId !== connId) return
-            if (event.scope !== undefined && !scopeSatisfied(accepted.scopes, event.scope)) return
-            yield* sendEvent(event)
-          })),
-          scope
-        )
+        // Delivered by the publisher itself: an idle socket holds no fiber and no queue for its events.
+        yield* Scope.extend(bus.listen((event) => {
+          if (event.connId !== undefined && event.connId !== connId) return
+          if (event.scope !== undefined && !scopeSatisfied(accepted.scopes, event.scope)) return
+          writeEvent(event)
+        }), scope)
         yield* sendEvent({ event: "health", payload: yield* health.snapshot, droppable: true, stateVersion: yield* runtime.stateVersion })
         yield* modelSnapshot(accepted)
       })
@@ -457,20 +449,22 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     )
 
     yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: yield* Clock.currentTimeMillis, capabilities: [...SERVER_CAPABILITIES] } })
-    // The handshake: frames one at a time until hello; the frames that came meanwhile are then requests.
-    yield* Effect.forkIn(
-      Effect.gen(function*() {
-        while (phase === "pre" || phase === "connecting") yield* handleHandshakeFrame((yield* nextHandshakeFrame).data)
-        yield* Effect.sync(pump)
-      }),
-      scope
-    )
-    yield* Effect.forkIn(
+    const handshakeTimer = yield* Effect.forkIn(
       Effect.sleep(policy.handshakeTimeout).pipe(
         Effect.flatMap(() => (phase === "pre" || phase === "connecting" ? Effect.zipRight(Effect.sync(() => {
           phase = "closed"
         }), close(1000, "handshake timeout")) : Effect.void))
       ),
+      scope
+    )
+    // The handshake: frames one at a time until hello; the frames that came meanwhile are then requests.
+    // Once it is over its timer goes too, so an idle socket holds only the fiber below.
+    yield* Effect.forkIn(
+      Effect.gen(function*() {
+        while (phase === "pre" || phase === "connecting") yield* handleHandshakeFrame((yield* nextHandshakeFrame).data)
+        yield* Fiber.interruptFork(handshakeTimer)
+        yield* Effect.sync(pump)
+      }),
       scope
     )
     yield* Deferred.await(closed)
