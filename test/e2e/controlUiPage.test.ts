@@ -18,8 +18,8 @@ let gateway: ChildProcess
 let home: ReturnType<typeof tempHome>
 let logFile: string
 let gatewayPort: number
-/** The page on a local origin whose socket is relayed to the gateway (same origin, as when the gateway serves it). */
-let ui: UiServer
+/** The page as the gateway serves it (its HTTP root; the socket on the same origin). */
+let ui: { readonly origin: string; readonly port: number }
 /** The same page behind a proxy that says the browser is 203.0.113.9 (a remote client). */
 let remoteUi: UiServer
 
@@ -53,14 +53,13 @@ beforeAll(async () => {
     ...scriptedModelConfig(model)
   })
   gateway = (await startInBackground(home.home)).child
-  ui = await startUiServer({ gatewayPort: port })
+  ui = { origin: `http://127.0.0.1:${port}`, port }
   remoteUi = await startUiServer({ port: remotePort, gatewayPort: port, forwardedFor: "203.0.113.9" })
   browser = await launchChromium()
 }, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  await ui?.close()
   await remoteUi?.close()
   if (gateway !== undefined) expect(await stopChild(gateway)).toBe(0)
   await model?.close()
@@ -68,10 +67,19 @@ afterAll(async () => {
 }, 30_000)
 
 describe("Control UI page in Chromium", () => {
-  it("first visit with #token= pairs this browser (local auto-approval), strips the token and shows health", async () => {
+  it("first visit from `openclaw dashboard`'s URL pairs this browser (local auto-approval), strips the token and shows health", async () => {
     const { context, page, frames } = await newProfile(browser)
+    const problems: Array<string> = []
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning") problems.push(message.text())
+    })
+    page.on("pageerror", (error) => problems.push(error.message))
+    const dashboard = home.run(["dashboard", "--json"])
+    expect(dashboard.code, dashboard.stderr).toBe(0)
+    const url = JSON.parse(dashboard.stdout).url as string
+    expect(url).toBe(`${ui.origin}/#token=${TOKEN}`)
     const started = Date.now()
-    await page.goto(`${ui.origin}/#token=${TOKEN}`)
+    await page.goto(url)
     await page.locator("nav a").first().waitFor()
     const wallMs = Date.now() - started
     // From navigation start to the shell on screen, as the page marks it.
@@ -101,6 +109,8 @@ describe("Control UI page in Chromium", () => {
     // The device is now paired on the gateway.
     const paired = JSON.parse(home.run(["devices", "list", "--json"], { OPENCLAW_GATEWAY_TOKEN: TOKEN }).stdout || "{}")
     expect(JSON.stringify(paired)).toContain(connect?.device?.id)
+    // No CSP violation, no script error.
+    expect(problems).toEqual([])
     console.log(`control ui first render on loopback: ${Math.round(firstRenderMs)} ms after navigation start (${wallMs} ms wall, goto to shell)`)
     await context.close()
   }, 60_000)
@@ -242,12 +252,13 @@ describe("Control UI page in Chromium", () => {
     await page.locator("#chat-input").fill("What is the answer?")
     await page.keyboard.press("Enter")
     const reply = page.locator(".msg-assistant .text").last()
-    await page.waitForFunction(`document.querySelector(".msg-assistant.streaming") !== null`, undefined, { timeout: 20_000 })
+    // Locators, not waitForFunction: the gateway's CSP (no unsafe-eval) refuses string functions in the page.
+    await page.locator(".msg-assistant.streaming").first().waitFor({ timeout: 20_000 })
     await expect.poll(() => reply.textContent(), { timeout: 20_000 }).toBe("The answer is forty-two, streamed in pieces.")
     const deltas = frames.filter((f) => f.data["event"] === "chat" && (f.data["payload"] as any)?.state === "delta")
     expect(deltas.length).toBeGreaterThanOrEqual(2)
     await waitFor(() => frames.some((f) => f.data["event"] === "chat" && (f.data["payload"] as any)?.state === "final"), "the final chat event")
-    await page.waitForFunction(`document.querySelector(".msg-assistant.streaming") === null`)
+    await page.locator(".msg-assistant.streaming").first().waitFor({ state: "detached" })
     expect(page.url()).toBe(`${ui.origin}/chat`)
     await shoot(page, "view-chat-1280")
     // A deep link works under SPA fallback and shows the history.
@@ -299,7 +310,7 @@ describe("Control UI page in Chromium", () => {
       for (const route of ["overview", "chat", "sessions", "channels", "devices", "logs", "automations", "config"]) {
         await page.goto(`${ui.origin}/${route}`)
         await page.locator(`[data-view="${route}"]`).waitFor({ timeout: 20_000 })
-        await page.waitForFunction(`document.querySelector("[aria-busy]") === null`, undefined, { timeout: 20_000 })
+        await page.locator("[aria-busy]").first().waitFor({ state: "detached", timeout: 20_000 })
         // Every view's first load succeeds against our gateway (no inline error).
         expect(await page.locator(".error").allTextContents()).toEqual([])
         // Nothing wider than the viewport.
