@@ -303,6 +303,25 @@ describe("Control UI page in Chromium", () => {
     await context.close()
   }, 60_000)
 
+  it("a gateway restart: the page keeps its view, says it is reconnecting, and reconnects with backoff", async () => {
+    const { context, page, frames } = await newProfile(browser)
+    await openPaired(page, ui.origin)
+    expect(await stopChild(gateway)).toBe(0)
+    await page.locator('#connection[data-screen="reconnecting"]').waitFor({ timeout: 20_000 })
+    // The view stays on screen under the notice.
+    expect(await page.locator('[data-view="overview"]').isVisible()).toBe(true)
+    const before = connectFrames(frames).length
+    gateway = (await startInBackground(home.home)).child
+    await page.locator("#connection").waitFor({ state: "hidden", timeout: 30_000 })
+    await page.getByTestId("health-state").waitFor({ timeout: 20_000 })
+    // Back with the same credentials, signed over the new gateway's challenge.
+    const again = connectFrames(frames).slice(before)
+    expect(again.at(-1)?.auth).toEqual({ token: TOKEN })
+    const challenges = frames.filter((f) => f.data["event"] === "connect.challenge").map((f) => (f.data["payload"] as any).nonce)
+    expect(again.at(-1)?.device?.nonce).toBe(challenges.at(-1))
+    await context.close()
+  }, 90_000)
+
   it("every view renders at 1280×800 and 390×844 with keyboard-reachable navigation", async () => {
     for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
       const { context, page } = await newProfile(browser, viewport)

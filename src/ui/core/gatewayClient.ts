@@ -87,6 +87,11 @@ export class GatewayClient {
 
   constructor(private readonly config: ClientConfig) {}
 
+  /** This browser's device id (undefined without WebCrypto). */
+  get deviceId(): string | undefined {
+    return this.config.identity?.deviceId
+  }
+
   start() {
     this.stopped = false
     this.open()

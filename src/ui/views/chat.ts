@@ -38,6 +38,17 @@ export const chatView: View = (root, ctx) => {
     const target = item.querySelector(".text")
     if (target !== null) target.textContent = text
   }
+  /** Tool calls of our runs, as small lines before the reply they lead to. */
+  const onAgentEvent = (payload: Record<string, unknown>) => {
+    const runId = str(payload["runId"])
+    const data = payload["data"]
+    if (payload["stream"] !== "tool" || !isRecord(data) || !runs.has(runId)) return
+    const reply = runs.get(runId)
+    const line = h("li", { class: "msg msg-tool" }, h("span", { class: "who" }, "Tool"),
+      h("div", { class: "text" }, data["phase"] === "start" ? `${str(data["name"])} running…` : `${str(data["name"])} ${data["isError"] === true ? "failed" : "done"}`))
+    if (reply !== undefined) log.insertBefore(line, reply)
+    else log.append(line)
+  }
   const send = async () => {
     const message = input.value.trim()
     if (message === "") return
@@ -73,6 +84,7 @@ export const chatView: View = (root, ctx) => {
     (error: unknown) => state.replaceChildren(errorBox(error))
   )
   return ctx.onEvent((event, payload) => {
+    if (event === "agent" && isRecord(payload)) return onAgentEvent(payload)
     if (event !== "chat" || !isRecord(payload)) return
     const runId = str(payload["runId"])
     const key = str(payload["sessionKey"])

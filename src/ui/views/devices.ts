@@ -37,7 +37,9 @@ export const devicesView: View = (root, ctx) => {
       table(["Device", "Client", "Roles", "Scopes", "Approved", ""], paired.map((d) => {
         const deviceId = str(d["deviceId"])
         return [
-          h("span", { title: deviceId }, str(d["displayName"]) || str(d["operatorLabel"]) || deviceId.slice(0, 12)), `${str(d["clientId"])} ${str(d["platform"])}`.trim(),
+          h("span", { title: deviceId }, str(d["displayName"]) || str(d["operatorLabel"]) || deviceId.slice(0, 12),
+            deviceId === ctx.client.deviceId ? h("strong", { class: "this-device" }, " (this browser)") : null),
+          `${str(d["clientId"])} ${str(d["platform"])}`.trim(),
           Array.isArray(d["roles"]) ? d["roles"].map(str).join(", ") : "", Array.isArray(d["approvedScopes"]) ? d["approvedScopes"].map(str).join(", ") : "", when(Number(d["approvedAtMs"])),
           h("span", { class: "row-actions" },
             button("Rotate token", act("device.token.rotate", { deviceId, role: "operator" }, reloadDevices)),
