@@ -1,6 +1,7 @@
 import { type ConnectionState, GatewayClient } from "./core/gatewayClient.js"
 import { ROUTES, type Route, routeOf } from "./core/launchParams.js"
 import { renderConnection } from "./connectionPanel.js"
+import { rememberedSessionKey, rememberSessionKey } from "./core/settings.js"
 import { h } from "./dom.js"
 import { automationsView } from "./views/automations.js"
 import { channelsView } from "./views/channels.js"
@@ -57,6 +58,7 @@ export const startApp = (root: HTMLElement, basePath: string, gatewayUrl: string
       client,
       rest,
       href,
+      session: { remembered: () => rememberedSessionKey(localStorage, gatewayUrl), remember: (key) => rememberSessionKey(localStorage, gatewayUrl, key) },
       navigate,
       onEvent: (listener) => {
         listeners.add(listener)

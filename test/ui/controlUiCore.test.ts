@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { reconnectDelayMs, tickSilenceLimitMs, withRetryAfterFloor } from "../../src/ui/core/backoff.js"
 import { canRetryWithDeviceToken, classifyConnectFailure, isTrustedEndpoint } from "../../src/ui/core/connectFailure.js"
 import { inferBasePath, normalizeBasePath, readLaunchParams, routeOf } from "../../src/ui/core/launchParams.js"
+import { rememberedSessionKey, rememberSessionKey } from "../../src/ui/core/settings.js"
 import { clearDeviceToken, deviceAuthKey, type KeyValueStore, loadDeviceToken, normalizeGatewayUrl, sharedTokenKey, storeDeviceToken } from "../../src/ui/core/storageKeys.js"
 
 const memoryStore = (): KeyValueStore & { readonly map: Map<string, string> } => {
@@ -104,5 +105,25 @@ describe("control ui: connect failures", () => {
     expect(isTrustedEndpoint("ws://127.0.0.1:18789", "example.com")).toBe(true)
     expect(isTrustedEndpoint("wss://gw.example/openclaw", "gw.example")).toBe(true)
     expect(isTrustedEndpoint("wss://evil.example", "gw.example:8443")).toBe(false)
+  })
+})
+
+describe("control ui: settings shared with the original UI", () => {
+  it("remembers the chat session per gateway and keeps the original's other settings", () => {
+    const store = memoryStore()
+    const url = "ws://127.0.0.1:18789"
+    store.setItem("openclaw.control.settings.v1:ws://127.0.0.1:18789", JSON.stringify({ theme: "dark", sessionsByGateway: { "ws://other:1": { sessionKey: "agent:ops:main" } } }))
+    expect(rememberedSessionKey(store, url)).toBeUndefined()
+    rememberSessionKey(store, `${url}/`, "agent:main:work")
+    expect(rememberedSessionKey(store, url)).toBe("agent:main:work")
+    const saved = JSON.parse(store.getItem("openclaw.control.settings.v1:ws://127.0.0.1:18789") ?? "")
+    expect(saved).toMatchObject({ theme: "dark", sessionKey: "agent:main:work", sessionsByGateway: { "ws://other:1": { sessionKey: "agent:ops:main" }, "ws://127.0.0.1:18789": { sessionKey: "agent:main:work" } } })
+  })
+  it("reads the original's top-level sessionKey when no per-gateway entry exists, and survives junk", () => {
+    const store = memoryStore()
+    store.setItem("openclaw.control.settings.v1:ws://h", JSON.stringify({ sessionKey: "agent:main:main" }))
+    expect(rememberedSessionKey(store, "ws://h")).toBe("agent:main:main")
+    store.setItem("openclaw.control.settings.v1:ws://h", "[1,2")
+    expect(rememberedSessionKey(store, "ws://h")).toBeUndefined()
   })
 })

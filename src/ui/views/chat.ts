@@ -13,7 +13,8 @@ const newKey = () => (typeof crypto.randomUUID === "function" ? crypto.randomUUI
 
 /** Web chat with an agent session: history, send, streamed reply (`chat` events), abort. */
 export const chatView: View = (root, ctx) => {
-  const sessionKey = ctx.rest === "" ? "main" : decodeURIComponent(ctx.rest)
+  const sessionKey = ctx.rest === "" ? ctx.session.remembered() ?? "main" : decodeURIComponent(ctx.rest)
+  ctx.session.remember(sessionKey)
   let canonicalKey = sessionKey
   const log = h("ol", { class: "chat-log", "aria-live": "polite", "aria-label": "Messages" })
   const input = h("textarea", { id: "chat-input", rows: 3, placeholder: "Message the agent (Enter sends, Shift+Enter for a new line)", "aria-label": "Message" })

@@ -12,6 +12,8 @@ export interface ViewContext {
   readonly href: (path: string) => string
   /** What follows the route in the path (e.g. the chat's session key). */
   readonly rest: string
+  /** The chat session remembered for this gateway, and remembering another. */
+  readonly session: { readonly remembered: () => string | undefined; readonly remember: (key: string) => void }
 }
 
 /** A mounted view: renders into `root` (already connected) and returns its cleanup. */
