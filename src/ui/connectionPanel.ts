@@ -10,6 +10,8 @@ export const renderConnection = (panel: HTMLElement, state: ConnectionState, cli
       panel.hidden = true
       return
     case "connecting":
+      // A retry behind a failure screen (waiting for approval, origin) keeps that screen: no flicker.
+      if (state.attempt > 1 && panel.dataset["screen"] !== undefined && panel.dataset["screen"] !== "" && panel.dataset["screen"] !== "reconnecting") return
       panel.hidden = false
       panel.dataset["screen"] = ""
       panel.replaceChildren(h("p", { class: "muted", role: "status" }, state.attempt > 1 ? `Reconnecting to ${gatewayUrl}…` : `Connecting to ${gatewayUrl}…`))
