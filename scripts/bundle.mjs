@@ -8,6 +8,7 @@ import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { READ_ONLY_COMMANDS } from "./readOnlyCommands.mjs"
+import { bundleUi } from "./bundleUi.mjs"
 
 const common = { bundle: true, minify: true, platform: "node", target: "node20", logLevel: "warning" }
 
@@ -64,6 +65,6 @@ export const trainCodeCache = async () => {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await bundleCli()
+  await Promise.all([bundleCli(), bundleUi()])
   await trainCodeCache()
 }
