@@ -82,18 +82,18 @@ describe("remote mode (gateway.mode remote, gateway.remote.url)", () => {
     return { ...home, remoteUrl: `ws://127.0.0.1:${port}`, port }
   }
 
-  it("gateway status and status show and probe the remote URL, and advertise no dashboard page", async () => {
-    const { run, remoteUrl } = await remoteHome()
+  it("gateway status and status show and probe the remote URL, and advertise the remote gateway's dashboard page", async () => {
+    const { run, remoteUrl, port } = await remoteHome()
     const human = await run(["gateway", "status"])
     expect(human.stdout).toContain(`Probe target: ${remoteUrl} (gateway.remote.url, remote mode)\n`)
-    expect(human.stdout).toContain("Dashboard: not served by this version (no Control UI page yet)\n")
+    expect(human.stdout).toContain(`Dashboard: http://127.0.0.1:${port}/\n`)
     expect(human.stderr).toContain(`gateway connect failed: connect ECONNREFUSED ${remoteUrl.slice("ws://".length)}`)
     const json = JSON.parse((await run(["gateway", "status", "--json"])).stdout)
-    expect(json.gateway).toMatchObject({ probeUrl: remoteUrl, probeUrlSource: "remote-config", dashboardUrl: null })
+    expect(json.gateway).toMatchObject({ probeUrl: remoteUrl, probeUrlSource: "remote-config", dashboardUrl: `http://127.0.0.1:${port}/` })
     expect(json.rpc).toMatchObject({ url: remoteUrl, ok: false })
     const status = await run(["status"])
     expect(status.stdout).toMatch(new RegExp(`Gateway +│ remote · ${remoteUrl} \\(gateway\\.remote\\.url\\) · unreachable`))
-    expect(status.stdout).toMatch(/Dashboard +│ not served by this version \(no Control UI page yet\)/)
+    expect(status.stdout).toMatch(new RegExp(`Dashboard +│ http://127\\.0\\.0\\.1:${port}/`))
     expect(JSON.parse((await run(["status", "--json"])).stdout).gateway).toMatchObject({ mode: "remote", url: remoteUrl, urlSource: "gateway.remote.url" })
   })
 

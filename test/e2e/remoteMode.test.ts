@@ -21,12 +21,12 @@ describe("remote mode: a CLI whose config points at another gateway (gateway.mod
     expect(await stopChild(gateway)).toBe(0)
   })
 
-  it("gateway status probes gateway.remote.url and says so; no Dashboard URL is advertised", () => {
+  it("gateway status probes gateway.remote.url and says so; the Dashboard URL is the remote gateway's page", () => {
     const result = client.run(["gateway", "status"])
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toContain(`Probe target: ws://127.0.0.1:${port} (gateway.remote.url, remote mode)\n`)
     expect(result.stdout).toContain("Connectivity probe: ok\n")
-    expect(result.stdout).toContain("Dashboard: not served by this version (no Control UI page yet)\n")
+    expect(result.stdout).toContain(`Dashboard: http://127.0.0.1:${port}/\n`)
   })
 
   it("status shows the remote URL as reachable, and health goes there too", () => {

@@ -16,6 +16,7 @@ import { readGatewayLockOwner } from "../gateway/GatewayLock.js"
 import { scanPort } from "../gateway/processInfo.js"
 import { GatewayLogReaderLive } from "../gatewayLogReader.js"
 import { CONTROL_UI_SERVED } from "../../domain/dashboard/controlUi.js"
+import { remoteDashboardUrls } from "../../domain/dashboard/dashboardUrls.js"
 import { normalizeBasePath } from "../../domain/controlUi/routing.js"
 import { nonEmpty } from "../../domain/text/nonEmpty.js"
 import { bestEffortLogging } from "../../domain/config/bestEffortLogging.js"
@@ -123,7 +124,8 @@ export const GatewayStatusLive = Layer.effect(
             portSource: installed?.port !== undefined ? "service args" : source === "dev" ? "dev" : source === "default" ? "default" : "env/config",
             probeUrl: target?.url ?? explicitUrl ?? remoteUrl ?? `ws://${connectHost}:${port}`,
             probeUrlSource: explicitUrl !== undefined ? "explicit" : remoteUrl !== undefined ? "remote-config" : "local",
-            dashboardUrl: uiServed && remoteUrl === undefined ? localHttpUrl : null,
+            // Remote mode: the page `openclaw dashboard` opens there (that gateway's own config decides whether it serves one).
+            dashboardUrl: remoteUrl !== undefined ? remoteDashboardUrls(remoteUrl, config)?.httpUrl ?? null : uiServed ? localHttpUrl : null,
             controlUiLinks: { httpUrl: localHttpUrl, wsUrl: `ws://${connectHost}:${port}${basePath}` },
             probeNote: bindMode === "loopback" ? "Loopback-only gateway; only local clients can connect." : null,
             version: target?.server.version ?? null
