@@ -74,6 +74,10 @@ describe("openclaw browser through the built CLI and a real gateway (runbook: Br
     expect(healthy.stdout).toContain("OK browser: running (chromium)\n")
 
     expect((await gw.cli(["browser", "navigate", `${pages.baseUrl}/form`])).stdout).toBe(`navigated to ${pages.baseUrl}/form\n`)
+    // The aria format prints Chromium's accessibility tree as the original CLI does.
+    const aria = (await gw.cli(["browser", "snapshot", "--format", "aria", "--limit", "40"])).stdout
+    expect(aria.split("\n")[0]).toBe(`- RootWebArea "Sign-up form" [ref=ax1]`)
+    expect(aria).toMatch(/\n {2,}- textbox "Your name ?" \[ref=ax\d+\]\n/)
     const snapshot = (await gw.cli(["browser", "snapshot"])).stdout
     const textbox = /textbox "Your name" \[ref=(\d+)\]/.exec(snapshot)?.[1] ?? ""
     const button = /button "Send" \[ref=(\d+)\]/.exec(snapshot)?.[1] ?? ""

@@ -14,7 +14,7 @@ import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import { isRecord } from "../../domain/isRecord.js"
 import { BrowserControl, type BrowserRequest } from "../../services/BrowserControl.js"
 import { readGraphics } from "./graphics.js"
-import { DEFAULT_ACTION_TIMEOUT_MS, describeFailure, locatorForRef, navigationCount, PageOpError, runAction, takeSnapshot } from "./pageOps.js"
+import { DEFAULT_ACTION_TIMEOUT_MS, describeFailure, locatorForRef, navigationCount, PageOpError, runAction, takeAriaSnapshot, takeSnapshot } from "./pageOps.js"
 import {
   attachExistingSession,
   attachRemote,
@@ -416,7 +416,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             runtime.current = page
             const tab = yield* tabOf(runtime, page)
             // The loaded page comes back as an efficient snapshot, so no second call is needed.
-            const [snapshot, title] = yield* attempt(() => Promise.all([takeSnapshot(page, { format: "ai", interactive: true, maxChars: 12_000 }), page.title().catch(() => "")]))
+            const [snapshot, title] = yield* attempt(() => Promise.all([takeSnapshot(page, { interactive: true, maxChars: 12_000 }), page.title().catch(() => "")]))
             return { ok: true, targetId: tab.targetId, url: page.url(), title, ...snapshot }
           }
           case "GET /snapshot": {
@@ -424,6 +424,11 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* pageOf(runtime, str(query["targetId"]))
             const tab = yield* tabOf(runtime, page)
+            if (options.format === "aria") {
+              if (str(query["mode"]) === "efficient" || bool(query["labels"]) === true) return yield* browserError("labels/mode=efficient require format=ai", 400)
+              const nodes = yield* attempt(() => takeAriaSnapshot(page, { limit: options.limit }))
+              return { ok: true, format: "aria", targetId: tab.targetId, url: page.url(), nodes }
+            }
             const snapshot = yield* attempt(() => takeSnapshot(page, options))
             return { ok: true, targetId: tab.targetId, url: page.url(), ...snapshot, newElements: 0 }
           }

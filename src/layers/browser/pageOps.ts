@@ -1,6 +1,8 @@
 import type { Locator, Page } from "playwright-core"
 import type { ActAction } from "../../domain/browser/act.js"
-import { playwrightRefsOf, refNumber, shapeSnapshot, type SnapshotFormat, type SnapshotResult } from "../../domain/browser/snapshot.js"
+import { Schema } from "effect"
+import { type AriaNode, ariaLimit, formatAriaSnapshot, FullAxTree, isAriaRef } from "../../domain/browser/ariaSnapshot.js"
+import { playwrightRefsOf, refNumber, shapeSnapshot, type SnapshotResult } from "../../domain/browser/snapshot.js"
 
 /** A failure with the message the caller sees (and the HTTP-like status of the original's route). */
 export class PageOpError extends Error {
@@ -31,6 +33,15 @@ const refsOf = (page: Page) => {
 }
 const navigations = new WeakMap<Page, number>()
 
+/**
+ * The refs of a page's latest aria snapshot: `axN` -> whether its DOM node is an element we marked
+ * (text nodes cannot carry the marker). A navigation empties it.
+ */
+const ariaRefs = new WeakMap<Page, Map<string, { readonly role: string; readonly marked: boolean }>>()
+
+/** The attribute the original writes on a snapshot's elements so an `axN` ref finds its element again. */
+export const REF_MARKER_ATTRIBUTE = "data-openclaw-browser-ref"
+
 /** Starts tracking a page: refs are dropped on every main-frame navigation. */
 export const trackPage = (page: Page) => {
   if (navigations.has(page)) return
@@ -38,6 +49,7 @@ export const trackPage = (page: Page) => {
   page.on("framenavigated", (frame) => {
     if (frame !== page.mainFrame()) return
     refsOf(page).live = new Set()
+    ariaRefs.delete(page)
     navigations.set(page, (navigations.get(page) ?? 0) + 1)
   })
 }
@@ -47,7 +59,6 @@ export const navigationCount = (page: Page) => navigations.get(page) ?? 0
 export const DEFAULT_ACTION_TIMEOUT_MS = 8000
 
 export const takeSnapshot = async (page: Page, options: {
-  readonly format: SnapshotFormat
   readonly interactive?: boolean | undefined
   readonly limit?: number | undefined
   readonly maxChars?: number | undefined
@@ -73,8 +84,64 @@ export const takeSnapshot = async (page: Page, options: {
   return shapeSnapshot(raw, options, numberOf)
 }
 
+/** A CDP answer that is not what the protocol promises. */
+const decodeAxTree = Schema.decodeUnknownSync(FullAxTree)
+
+/**
+ * The `aria` snapshot, built as the original builds it: Chromium's full accessibility tree
+ * (`Accessibility.getFullAXTree`), depth first, refs `ax1`, `ax2`, ... and every element among them
+ * marked with `data-openclaw-browser-ref` so act/screenshot can use the ref until the next navigation.
+ */
+export const takeAriaSnapshot = async (page: Page, options: { readonly limit?: number | undefined }): Promise<ReadonlyArray<AriaNode>> => {
+  trackPage(page)
+  const session = await page.context().newCDPSession(page)
+  try {
+    await session.send("Accessibility.enable").catch(() => {})
+    const tree = decodeAxTree(await session.send("Accessibility.getFullAXTree"))
+    const nodes = formatAriaSnapshot(tree.nodes, ariaLimit(options.limit))
+    const marked = await markElements(session, nodes)
+    ariaRefs.set(page, new Map(nodes.map((n) => [n.ref, { role: n.role, marked: marked.has(n.ref) }])))
+    return nodes
+  } finally {
+    await session.detach().catch(() => {})
+  }
+}
+
+type Session = Awaited<ReturnType<ReturnType<Page["context"]>["newCDPSession"]>>
+
+/** Clears the markers of an earlier snapshot, then marks each node that is an element; returns the refs marked. */
+const markElements = async (session: Session, nodes: ReadonlyArray<AriaNode>): Promise<Set<string>> => {
+  await session.send("DOM.getDocument", { depth: 0 })
+  await session.send("Runtime.evaluate", {
+    expression: `(() => { const a = "${REF_MARKER_ATTRIBUTE}"; const roots = [document]; for (const root of roots) for (const el of root.querySelectorAll("*")) { if (el.hasAttribute(a)) el.removeAttribute(a); if (el.shadowRoot) roots.push(el.shadowRoot) } })()`
+  })
+  const withNode = nodes.filter((n) => n.backendDOMNodeId !== undefined && n.backendDOMNodeId > 0)
+  if (withNode.length === 0) return new Set()
+  const backendNodeIds = [...new Set(withNode.map((n) => n.backendDOMNodeId ?? 0))]
+  const pushed = await session.send("DOM.pushNodesByBackendIdsToFrontend", { backendNodeIds }).catch(() => ({ nodeIds: [] as Array<number> }))
+  const nodeIdOf = new Map(backendNodeIds.map((id, i) => [id, pushed.nodeIds[i] ?? 0]))
+  const marked = new Set<string>()
+  await Promise.all(withNode.map(async (n) => {
+    const nodeId = nodeIdOf.get(n.backendDOMNodeId ?? 0) ?? 0
+    if (nodeId <= 0) return
+    // Fails for a text node or the document: those refs stay unmarked.
+    await session.send("DOM.setAttributeValue", { nodeId, name: REF_MARKER_ATTRIBUTE, value: n.ref }).then(() => marked.add(n.ref), () => {})
+  }))
+  return marked
+}
+
+const ariaLocator = (page: Page, ref: string): Locator => {
+  const known = ariaRefs.get(page)?.get(ref.trim())
+  if (known === undefined) {
+    throw new PageOpError(`Unknown ref "${ref}": refs die on navigation and are replaced by each snapshot; take a new snapshot and use a ref from it.`)
+  }
+  if (!known.marked) throw new PageOpError(`Ref "${ref}" (${known.role}) is not an element; use the ref of the element that contains it.`)
+  return page.locator(`[${REF_MARKER_ATTRIBUTE}="${ref.trim()}"]`)
+}
+
 /** The element a snapshot ref names; fails when the ref is not from the page's latest snapshot. */
 export const locatorForRef = (page: Page, ref: string): Locator => {
+  if (isAriaRef(ref)) return ariaLocator(page, ref)
   const n = refNumber(ref)
   if (n === undefined) throw new PageOpError(`Invalid ref "${ref}": use a ref from the latest snapshot (e.g. 12).`)
   const refs = refsOf(page)
