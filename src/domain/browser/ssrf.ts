@@ -52,3 +52,22 @@ export const navigationProblem = (raw: string, policy: SsrfPolicy): string | und
   if (policy.allowPrivateNetwork || hostAllowed(host, policy.allowedHostnames) || !isPrivateHost(host)) return undefined
   return `Navigation blocked by browser SSRF policy: ${host} is a private-network address. Allow it with browser.ssrfPolicy.allowedHostnames (e.g. ["${host}"]) or browser.ssrfPolicy.dangerouslyAllowPrivateNetwork: true.`
 }
+
+/** Whether the policy lets `host` through without looking at its addresses (private network allowed, or the name listed). */
+export const hostTrusted = (rawHost: string, policy: SsrfPolicy) =>
+  policy.allowPrivateNetwork || hostAllowed(rawHost.toLowerCase().replace(/^\[|\]$/g, ""), policy.allowedHostnames)
+
+/**
+ * Why connecting to `host` at the addresses it resolved to is refused (undefined: allowed). A name
+ * with any private address among its answers is private: the browser must not get there by DNS.
+ */
+export const resolvedProblem = (rawHost: string, addresses: ReadonlyArray<string>, policy: SsrfPolicy): string | undefined => {
+  const host = rawHost.toLowerCase().replace(/^\[|\]$/g, "")
+  if (hostTrusted(host, policy)) return undefined
+  if (isPrivateHost(host)) return navigationProblem(`http://${host.includes(":") ? `[${host}]` : host}/`, policy)
+  const privateAddress = addresses.find((address) => isPrivateHost(address))
+  if (privateAddress !== undefined) {
+    return `Navigation blocked by browser SSRF policy: ${host} resolves to the private-network address ${privateAddress}. Allow it with browser.ssrfPolicy.allowedHostnames (e.g. ["${host}"]) or browser.ssrfPolicy.dangerouslyAllowPrivateNetwork: true.`
+  }
+  return addresses.length === 0 ? `Navigation blocked by browser SSRF policy: ${host} did not resolve to any address.` : undefined
+}

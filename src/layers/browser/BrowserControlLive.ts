@@ -231,19 +231,33 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
         return found ?? (yield* browserError(`tab not found: ${targetId}. Run \`openclaw browser tabs\` to list tabs.`, 404))
       })
 
-    /** `goto` once the page's navigation guard is in place; a hop the guard refused is named as the policy words it. */
-    const guardedGoto = (page: Page, url: string, timeout: number) =>
+    /**
+     * `goto` once the page's navigation guard is in place; a hop the guard refused, or a host the
+     * egress proxy refused (its DNS answer turned private after the guard's check), is named as the
+     * policy words it.
+     */
+    const guardedGoto = (runtime: ProfileRuntime, page: Page, url: string, timeout: number) =>
       Effect.gen(function*() {
         yield* Effect.promise(() => guardReady.get(page) ?? Promise.resolve())
         blockedNavigation.delete(page)
-        return yield* attempt(() => page.goto(url, { waitUntil: "domcontentloaded", timeout })).pipe(
+        runtime.egress?.clearRefusal()
+        const refusedByProxy = () => {
+          const refusal = runtime.egress?.lastRefusal()
+          if (refusal === undefined) return undefined
+          const hosts = [url, page.url()].map((u) => URL.canParse(u) ? new URL(u).hostname.toLowerCase().replace(/^\[|\]$/g, "") : "")
+          return hosts.includes(refusal.host) ? refusal.message : undefined
+        }
+        yield* attempt(() => page.goto(url, { waitUntil: "domcontentloaded", timeout })).pipe(
           Effect.catchAll((error) => {
-            const blocked = blockedNavigation.get(page)
+            const blocked = blockedNavigation.get(page) ?? refusedByProxy()
             if (blocked === undefined) return Effect.fail(error)
             // Chromium commits its error page for the refused hop; the next navigation must not race it.
             return Effect.zipRight(Effect.promise(() => page.waitForURL(/^chrome-error:/, { timeout: 2_000, waitUntil: "commit" }).catch(() => {})), Effect.fail(browserError(blocked, 403)))
           })
         )
+        // Plain http refused by the proxy still "loads" (its 403 answer): that is a refusal too.
+        const refused = refusedByProxy()
+        if (refused !== undefined) return yield* browserError(refused, 403)
       })
 
     const checkUrl = (settings: BrowserSettings, url: string) => {
@@ -396,7 +410,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             const label = str(body["label"])
             if (label !== undefined) tab.label = label
             runtime.current = page
-            if (url !== "about:blank") yield* guardedGoto(page, url, 30_000)
+            if (url !== "about:blank") yield* guardedGoto(runtime, page, url, 30_000)
             return yield* tabJson(runtime, page)
           }
           case "POST /tabs/focus": {
@@ -412,7 +426,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             yield* checkUrl(settings, url)
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* pageOf(runtime, str(body["targetId"]))
-            yield* guardedGoto(page, url, int(body["timeoutMs"]) ?? 30_000)
+            yield* guardedGoto(runtime, page, url, int(body["timeoutMs"]) ?? 30_000)
             runtime.current = page
             const tab = yield* tabOf(runtime, page)
             // The loaded page comes back as an efficient snapshot, so no second call is needed.

@@ -5,7 +5,9 @@ import type { BrowserProfile, BrowserSettings, HeadlessSource } from "../../doma
 import { detectExecutable, resolveHeadless } from "../../domain/browser/settings.js"
 import { chromiumArgs, installExitHook, killChromium, type LaunchedChromium, probeCdp, spawnChromium, waitForCdp } from "./chromiumProcess.js"
 import type { SsrfPolicy } from "../../domain/browser/ssrf.js"
+import { type EgressProxy, startEgressProxy } from "./egressProxy.js"
 import { guardNavigations, guardReady } from "./navigationGuard.js"
+import { makePinnedResolver, type PinnedResolver, type ResolveHost, systemResolve } from "./pinnedResolver.js"
 import { PageOpError, trackPage } from "./pageOps.js"
 
 /** A tab as the control service names it: a stable `t<n>` handle, an optional label, the raw CDP id. */
@@ -41,6 +43,10 @@ export interface ProfileRuntime {
   graphics: unknown
   /** The navigation policy every page's document requests are held to (none for the user's own browser). */
   readonly ssrf: SsrfPolicy | undefined
+  /** Hostnames resolved once and pinned: the guard's check and the proxy's connection use the same answer. */
+  readonly resolver: PinnedResolver
+  /** The proxy a managed browser's traffic goes through when private networks are refused. */
+  readonly egress: EgressProxy | undefined
 }
 
 /** What a launch needs from the host. */
@@ -51,6 +57,8 @@ export interface LaunchHost {
   readonly platform: string
   readonly isRoot: boolean
   readonly launchTimeoutMs: number
+  /** How hostnames are resolved for the SSRF policy (default: the system resolver). */
+  readonly resolveHost?: ResolveHost
 }
 
 export const headlessFor = (settings: BrowserSettings, profile: BrowserProfile, host: LaunchHost, request: boolean | undefined) =>
@@ -92,7 +100,7 @@ const connect = async (endpoint: string, timeoutMs: number) => {
 const wireRuntime = (runtime: ProfileRuntime) => {
   const watch = (page: Page) => {
     trackPage(page)
-    if (runtime.ssrf !== undefined) guardReady.set(page, guardNavigations(page, runtime.ssrf).catch(() => {}))
+    if (runtime.ssrf !== undefined) guardReady.set(page, guardNavigations(page, runtime.ssrf, runtime.resolver).catch(() => {}))
     page.on("console", (message) => {
       runtime.console.push({ level: message.type(), text: message.text(), timestamp: Date.now(), targetId: runtime.tabs.get(page)?.targetId ?? "" })
       if (runtime.console.length > 500) runtime.console.splice(0, runtime.console.length - 500)
@@ -117,8 +125,26 @@ const wireRuntime = (runtime: ProfileRuntime) => {
   runtime.context.on("page", watch)
 }
 
-const newRuntime = (input: Omit<ProfileRuntime, "tabs" | "current" | "nextTab" | "console" | "dialog" | "upload" | "graphics" | "ssrf"> & { readonly ssrf?: SsrfPolicy }): ProfileRuntime => {
-  const runtime: ProfileRuntime = { ...input, ssrf: input.ssrf, tabs: new Map(), current: undefined, nextTab: 1, console: [], dialog: undefined, upload: undefined, graphics: null }
+type RuntimeInput = Omit<ProfileRuntime, "tabs" | "current" | "nextTab" | "console" | "dialog" | "upload" | "graphics" | "ssrf" | "resolver" | "egress"> & {
+  readonly ssrf?: SsrfPolicy
+  readonly resolver?: PinnedResolver
+  readonly egress?: EgressProxy
+}
+
+const newRuntime = (input: RuntimeInput, host: LaunchHost): ProfileRuntime => {
+  const runtime: ProfileRuntime = {
+    ...input,
+    ssrf: input.ssrf,
+    resolver: input.resolver ?? makePinnedResolver(host.resolveHost ?? systemResolve),
+    egress: input.egress,
+    tabs: new Map(),
+    current: undefined,
+    nextTab: 1,
+    console: [],
+    dialog: undefined,
+    upload: undefined,
+    graphics: null
+  }
   wireRuntime(runtime)
   return runtime
 }
@@ -147,7 +173,12 @@ export const launchManaged = async (settings: BrowserSettings, profile: BrowserP
     throw new PageOpError(`Profile "${profile.name}" is configured headed (headless from ${source}) but this Linux host has no display (DISPLAY/WAYLAND_DISPLAY unset). Run \`openclaw browser start --headless\` or set browser.headless: true.`, 400, "no_display_for_headed_profile")
   }
   const userDataDir = userDataDirFor(profile, host)
-  const args = chromiumArgs({ port, userDataDir, headless, noSandbox: settings.noSandbox, extraArgs: settings.extraArgs })
+  const resolver = makePinnedResolver(host.resolveHost ?? systemResolve)
+  // With private networks refused, Chromium resolves no name itself: its traffic goes through our
+  // proxy, which connects to the address the policy checked (a user's own --proxy-server is kept).
+  const ownProxy = settings.extraArgs.some((arg) => arg.startsWith("--proxy-server"))
+  const egress = settings.ssrf.allowPrivateNetwork || ownProxy ? undefined : await startEgressProxy(settings.ssrf, resolver)
+  const args = chromiumArgs({ port, userDataDir, headless, noSandbox: settings.noSandbox, extraArgs: settings.extraArgs, proxyPort: egress?.port })
   installExitHook()
   let lastError = ""
   for (let attempt = 1; attempt <= 2; attempt++) {
@@ -156,7 +187,7 @@ export const launchManaged = async (settings: BrowserSettings, profile: BrowserP
     if (ready.ok) {
       try {
         const { browser, context } = await connect(cdpUrl, host.launchTimeoutMs)
-        return newRuntime({ profile, browser, context, launched, headless, headlessSource: source, executable, userDataDir, ssrf: settings.ssrf })
+        return newRuntime({ profile, browser, context, launched, headless, headlessSource: source, executable, userDataDir, ssrf: settings.ssrf, resolver, ...(egress === undefined ? {} : { egress }) }, host)
       } catch (error) {
         await killChromium(launched)
         lastError = launchFailure(profile, port, `websocket_unreachable after ${ready.elapsedMs}ms; cdp=${cdpUrl}; ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, host, settings.noSandbox, launched.stderr())
@@ -168,6 +199,7 @@ export const launchManaged = async (settings: BrowserSettings, profile: BrowserP
     // A process that exited on its own fails the same way again: no second attempt.
     if (launched.child.exitCode !== null && launched.child.signalCode === null) break
   }
+  await egress?.close()
   throw new PageOpError(lastError, 500)
 }
 
@@ -184,7 +216,7 @@ export const attachRemote = async (settings: BrowserSettings, profile: BrowserPr
   try {
     const { browser, context } = await connect(cdpUrl, Math.min(host.launchTimeoutMs, 10_000))
     const { headless, source } = headlessFor(settings, profile, host, undefined)
-    return newRuntime({ profile, browser, context, launched: undefined, headless, headlessSource: source, executable: undefined, userDataDir: undefined, ssrf: settings.ssrf })
+    return newRuntime({ profile, browser, context, launched: undefined, headless, headlessSource: source, executable: undefined, userDataDir: undefined, ssrf: settings.ssrf }, host)
   } catch {
     throw new PageOpError(profile.attachOnly ? `Browser attachOnly is enabled and CDP websocket for profile "${profile.name}" is not reachable` : `Remote CDP for profile "${profile.name}" is not reachable at ${cdpUrl}.`, 503)
   }
@@ -206,7 +238,7 @@ export const attachExistingSession = async (profile: BrowserProfile, host: Launc
   let runtime: ProfileRuntime
   try {
     const { browser, context } = await connect(endpoint, 10_000)
-    runtime = newRuntime({ profile, browser, context, launched: undefined, headless: false, headlessSource: "default", executable: undefined, userDataDir: undefined })
+    runtime = newRuntime({ profile, browser, context, launched: undefined, headless: false, headlessSource: "default", executable: undefined, userDataDir: undefined }, host)
   } catch {
     throw new PageOpError("Could not find DevToolsActivePort for chrome", 503)
   }
@@ -239,4 +271,5 @@ export const stopRuntime = async (runtime: ProfileRuntime) => {
   }
   await runtime.browser.close().catch(() => {})
   if (runtime.launched !== undefined) await killChromium(runtime.launched)
+  await runtime.egress?.close()
 }
