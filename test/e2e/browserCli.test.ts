@@ -58,6 +58,12 @@ describe("openclaw browser through the built CLI and a real gateway (runbook: Br
     ].join("\n"))
   })
 
+  it("the chrome (extension) profile: the original's answer when its Chrome extension is not connected", async () => {
+    const result = await gw.cli(["browser", "start", "--browser-profile", "chrome"])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe("GatewayClientRequestError: Error: The OpenClaw Chrome extension is not connected for profile \"chrome\". Open Chrome on this machine and check the extension popup shows \"Connected\". Run `openclaw browser extension install`, load the printed unpacked directory once, and wait for automatic setup.\n")
+  })
+
   it("start, profiles, --json status, navigate, snapshot, act by ref, screenshot, pdf, stop", async () => {
     const started = await gw.cli(["browser", "start", "--browser-profile", "openclaw"])
     expect(started.stderr).toBe("")

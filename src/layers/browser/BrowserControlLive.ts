@@ -4,7 +4,7 @@ import path from "node:path"
 import { Clock, Effect, Layer } from "effect"
 import type { Page } from "playwright-core"
 import { type ActAction, parseActRequest } from "../../domain/browser/act.js"
-import { actError, BrowserError, browserError } from "../../domain/browser/errors.js"
+import { actError, BrowserError, browserError, extensionNotConnected } from "../../domain/browser/errors.js"
 import { type BrowserProfile, type BrowserSettings, resolveBrowserSettings } from "../../domain/browser/settings.js"
 import { navigationProblem } from "../../domain/browser/ssrf.js"
 import { blockedNavigation, guardReady } from "./navigationGuard.js"
@@ -148,7 +148,9 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
         }
         if (liveRuntime(profile.name) !== undefined) return
         if (profile.driver === "extension") {
-          return yield* browserError(`Profile "${profile.name}" uses the Chrome extension relay, which this version does not provide; use the managed "openclaw" profile.`, 501)
+          // The original starts its extension relay and waits for the OpenClaw Chrome extension to
+          // connect; this version has no relay, so no extension can ever connect: its answer for that case, at once.
+          return yield* browserError(extensionNotConnected(profile.name), 409)
         }
         const now = yield* Clock.currentTimeMillis
         const failed = launchFailures.get(profile.name)
