@@ -461,7 +461,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             const page = yield* pageOf(runtime, str(body["targetId"]))
             const tab = yield* tabOf(runtime, page)
             const bytes = yield* attempt(async () => {
-              if (ref !== undefined) return await locatorForRef(page, ref).screenshot({ type, timeout: DEFAULT_ACTION_TIMEOUT_MS })
+              if (ref !== undefined) return await (await locatorForRef(page, ref)).screenshot({ type, timeout: DEFAULT_ACTION_TIMEOUT_MS })
               if (element !== undefined) return await page.locator(element).first().screenshot({ type, timeout: DEFAULT_ACTION_TIMEOUT_MS })
               return await page.screenshot({ type, fullPage, timeout: 30_000 })
             })
@@ -513,12 +513,12 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* pageOf(runtime, str(body["targetId"]))
             if (str(body["inputRef"]) !== undefined || element !== undefined) {
-              yield* attempt(() => (element !== undefined ? page.locator(element).first() : locatorForRef(page, str(body["inputRef"]) ?? "")).setInputFiles(paths, { timeout: DEFAULT_ACTION_TIMEOUT_MS }))
+              yield* attempt(async () => (element !== undefined ? page.locator(element).first() : await locatorForRef(page, str(body["inputRef"]) ?? "")).setInputFiles(paths, { timeout: DEFAULT_ACTION_TIMEOUT_MS }))
               return { ok: true }
             }
             runtime.upload = { paths }
             // With a ref, clicking it opens the chooser the hook answers.
-            if (ref !== undefined) yield* attempt(() => locatorForRef(page, ref).click({ timeout: DEFAULT_ACTION_TIMEOUT_MS }))
+            if (ref !== undefined) yield* attempt(async () => (await locatorForRef(page, ref)).click({ timeout: DEFAULT_ACTION_TIMEOUT_MS }))
             return { ok: true }
           }
           case "POST /hooks/dialog": {

@@ -33,11 +33,8 @@ const refsOf = (page: Page) => {
 }
 const navigations = new WeakMap<Page, number>()
 
-/**
- * The refs of a page's latest aria snapshot: `axN` -> whether its DOM node is an element we marked
- * (text nodes cannot carry the marker). A navigation empties it.
- */
-const ariaRefs = new WeakMap<Page, Map<string, { readonly role: string; readonly marked: boolean }>>()
+/** The refs of a page's latest aria snapshot: `axN` -> its role and DOM node. A navigation empties it. */
+const ariaRefs = new WeakMap<Page, Map<string, { readonly role: string; readonly backendDOMNodeId: number | undefined }>>()
 
 /** The attribute the original writes on a snapshot's elements so an `axN` ref finds its element again. */
 export const REF_MARKER_ATTRIBUTE = "data-openclaw-browser-ref"
@@ -89,8 +86,8 @@ const decodeAxTree = Schema.decodeUnknownSync(FullAxTree)
 
 /**
  * The `aria` snapshot, built as the original builds it: Chromium's full accessibility tree
- * (`Accessibility.getFullAXTree`), depth first, refs `ax1`, `ax2`, ... and every element among them
- * marked with `data-openclaw-browser-ref` so act/screenshot can use the ref until the next navigation.
+ * (`Accessibility.getFullAXTree`), depth first, refs `ax1`, `ax2`, ... usable by act/screenshot until
+ * the next navigation.
  */
 export const takeAriaSnapshot = async (page: Page, options: { readonly limit?: number | undefined }): Promise<ReadonlyArray<AriaNode>> => {
   trackPage(page)
@@ -99,49 +96,52 @@ export const takeAriaSnapshot = async (page: Page, options: { readonly limit?: n
     await session.send("Accessibility.enable").catch(() => {})
     const tree = decodeAxTree(await session.send("Accessibility.getFullAXTree"))
     const nodes = formatAriaSnapshot(tree.nodes, ariaLimit(options.limit))
-    const marked = await markElements(session, nodes)
-    ariaRefs.set(page, new Map(nodes.map((n) => [n.ref, { role: n.role, marked: marked.has(n.ref) }])))
+    ariaRefs.set(page, new Map(nodes.map((n) => [n.ref, { role: n.role, backendDOMNodeId: n.backendDOMNodeId }])))
     return nodes
   } finally {
     await session.detach().catch(() => {})
   }
 }
 
-type Session = Awaited<ReturnType<ReturnType<Page["context"]>["newCDPSession"]>>
-
-/** Clears the markers of an earlier snapshot, then marks each node that is an element; returns the refs marked. */
-const markElements = async (session: Session, nodes: ReadonlyArray<AriaNode>): Promise<Set<string>> => {
-  await session.send("DOM.getDocument", { depth: 0 })
-  await session.send("Runtime.evaluate", {
-    expression: `(() => { const a = "${REF_MARKER_ATTRIBUTE}"; const roots = [document]; for (const root of roots) for (const el of root.querySelectorAll("*")) { if (el.hasAttribute(a)) el.removeAttribute(a); if (el.shadowRoot) roots.push(el.shadowRoot) } })()`
-  })
-  const withNode = nodes.filter((n) => n.backendDOMNodeId !== undefined && n.backendDOMNodeId > 0)
-  if (withNode.length === 0) return new Set()
-  const backendNodeIds = [...new Set(withNode.map((n) => n.backendDOMNodeId ?? 0))]
-  const pushed = await session.send("DOM.pushNodesByBackendIdsToFrontend", { backendNodeIds }).catch(() => ({ nodeIds: [] as Array<number> }))
-  const nodeIdOf = new Map(backendNodeIds.map((id, i) => [id, pushed.nodeIds[i] ?? 0]))
-  const marked = new Set<string>()
-  await Promise.all(withNode.map(async (n) => {
-    const nodeId = nodeIdOf.get(n.backendDOMNodeId ?? 0) ?? 0
-    if (nodeId <= 0) return
-    // Fails for a text node or the document: those refs stay unmarked.
-    await session.send("DOM.setAttributeValue", { nodeId, name: REF_MARKER_ATTRIBUTE, value: n.ref }).then(() => marked.add(n.ref), () => {})
-  }))
-  return marked
-}
-
-const ariaLocator = (page: Page, ref: string): Locator => {
-  const known = ariaRefs.get(page)?.get(ref.trim())
+/**
+ * The element an `axN` ref names, found again through its DOM node: marked with the original's
+ * `data-openclaw-browser-ref` attribute when it is first used (an earlier holder of the same ref loses
+ * it), so one CDP round trip pays for the ref actually used rather than one per node of every snapshot.
+ */
+const ariaLocator = async (page: Page, rawRef: string): Promise<Locator> => {
+  const ref = rawRef.trim()
+  const known = ariaRefs.get(page)?.get(ref)
   if (known === undefined) {
-    throw new PageOpError(`Unknown ref "${ref}": refs die on navigation and are replaced by each snapshot; take a new snapshot and use a ref from it.`)
+    throw new PageOpError(`Unknown ref "${rawRef}": refs die on navigation and are replaced by each snapshot; take a new snapshot and use a ref from it.`)
   }
-  if (!known.marked) throw new PageOpError(`Ref "${ref}" (${known.role}) is not an element; use the ref of the element that contains it.`)
-  return page.locator(`[${REF_MARKER_ATTRIBUTE}="${ref.trim()}"]`)
+  const notElement = () => new PageOpError(`Ref "${rawRef}" (${known.role}) is not an element; use the ref of the element that contains it.`)
+  if (known.backendDOMNodeId === undefined) throw notElement()
+  const session = await page.context().newCDPSession(page)
+  try {
+    const resolved = await session.send("DOM.resolveNode", { backendNodeId: known.backendDOMNodeId }).catch(() => undefined)
+    const objectId = resolved?.object.objectId
+    if (objectId === undefined) throw new PageOpError(`Ref "${rawRef}" is gone from the page; take a new snapshot.`)
+    const marked = await session.send("Runtime.callFunctionOn", {
+      objectId,
+      functionDeclaration: `function(attribute, ref) {
+        if (this.nodeType !== 1) return false
+        for (const root of new Set([document, this.getRootNode()])) for (const el of root.querySelectorAll("[" + attribute + "]")) if (el.getAttribute(attribute) === ref) el.removeAttribute(attribute)
+        this.setAttribute(attribute, ref)
+        return true
+      }`,
+      arguments: [{ value: REF_MARKER_ATTRIBUTE }, { value: ref }],
+      returnByValue: true
+    })
+    if (marked.result.value !== true) throw notElement()
+    return page.locator(`[${REF_MARKER_ATTRIBUTE}="${ref}"]`)
+  } finally {
+    await session.detach().catch(() => {})
+  }
 }
 
 /** The element a snapshot ref names; fails when the ref is not from the page's latest snapshot. */
-export const locatorForRef = (page: Page, ref: string): Locator => {
-  if (isAriaRef(ref)) return ariaLocator(page, ref)
+export const locatorForRef = async (page: Page, ref: string): Promise<Locator> => {
+  if (isAriaRef(ref)) return await ariaLocator(page, ref)
   const n = refNumber(ref)
   if (n === undefined) throw new PageOpError(`Invalid ref "${ref}": use a ref from the latest snapshot (e.g. 12).`)
   const refs = refsOf(page)
@@ -152,8 +152,8 @@ export const locatorForRef = (page: Page, ref: string): Locator => {
   return page.getByRef(pw)
 }
 
-const targetOf = (page: Page, action: { readonly ref?: string; readonly selector?: string }) =>
-  action.ref !== undefined ? locatorForRef(page, action.ref) : page.locator(action.selector ?? "")
+const targetOf = async (page: Page, action: { readonly ref?: string; readonly selector?: string }) =>
+  action.ref !== undefined ? await locatorForRef(page, action.ref) : page.locator(action.selector ?? "")
 
 const withTimeout = async <A>(timeoutMs: number, run: () => Promise<A>): Promise<A> => {
   let timer: NodeJS.Timeout | undefined
@@ -176,15 +176,15 @@ export const runAction = async (page: Page, action: Exclude<ActAction, { kind: "
         ...(action.button === undefined ? {} : { button: action.button }),
         ...(action.modifiers === undefined ? {} : { modifiers: action.modifiers as Array<"Alt" | "Control" | "ControlOrMeta" | "Meta" | "Shift"> })
       }
-      if (action.doubleClick === true) await targetOf(page, action).dblclick(options)
-      else await targetOf(page, action).click(options)
+      if (action.doubleClick === true) await (await targetOf(page, action)).dblclick(options)
+      else await (await targetOf(page, action)).click(options)
       return undefined
     }
     case "clickCoords":
       await page.mouse.click(action.x, action.y)
       return undefined
     case "type": {
-      const locator = targetOf(page, action)
+      const locator = await targetOf(page, action)
       if (action.slowly === true) {
         await locator.click(timeout)
         await locator.pressSequentially(action.text, { ...timeout, delay: 75 })
@@ -196,20 +196,20 @@ export const runAction = async (page: Page, action: Exclude<ActAction, { kind: "
       await page.keyboard.press(action.key, action.delayMs === undefined ? {} : { delay: action.delayMs })
       return undefined
     case "hover":
-      await targetOf(page, action).hover(timeout)
+      await (await targetOf(page, action)).hover(timeout)
       return undefined
     case "scrollIntoView":
-      await targetOf(page, action).scrollIntoViewIfNeeded(timeout)
+      await (await targetOf(page, action)).scrollIntoViewIfNeeded(timeout)
       return undefined
     case "drag":
-      await locatorForRef(page, action.startRef).dragTo(locatorForRef(page, action.endRef), timeout)
+      await (await locatorForRef(page, action.startRef)).dragTo(await locatorForRef(page, action.endRef), timeout)
       return undefined
     case "select":
-      await targetOf(page, action).selectOption([...action.values], timeout)
+      await (await targetOf(page, action)).selectOption([...action.values], timeout)
       return undefined
     case "fill":
       for (const field of action.fields) {
-        const locator = locatorForRef(page, field.ref)
+        const locator = await locatorForRef(page, field.ref)
         if (field.type === "checkbox" || field.type === "radio" || typeof field.value === "boolean") {
           await locator.setChecked(field.value === true || field.value === "true", timeout)
         } else if (field.type === "select" || field.type === "combobox") {
@@ -237,7 +237,7 @@ export const runAction = async (page: Page, action: Exclude<ActAction, { kind: "
       const isFunction = /^(async\s+)?(\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>|^(async\s+)?function\b/.test(source)
       return await withTimeout(timeoutMs, async () => {
         if (action.ref !== undefined) {
-          const element = locatorForRef(page, action.ref)
+          const element = await locatorForRef(page, action.ref)
           return await element.evaluate((el, fnText) => {
             // eslint-disable-next-line no-new-func
             const fn = new Function(`return (${fnText})`)() as (el: unknown) => unknown
