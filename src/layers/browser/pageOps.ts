@@ -76,8 +76,9 @@ export const takeSnapshot = async (page: Page, options: {
     refs.toPlaywright.set(assigned, ref)
     return assigned
   }
-  // Every ref of the full snapshot stays usable, also those cut by limit/maxChars.
+  // Every ref of the full snapshot stays usable, also those cut by limit/maxChars; an aria snapshot's are replaced.
   refs.live = new Set(playwrightRefsOf(raw).map(numberOf))
+  ariaRefs.delete(page)
   return shapeSnapshot(raw, options, numberOf)
 }
 
@@ -97,6 +98,8 @@ export const takeAriaSnapshot = async (page: Page, options: { readonly limit?: n
     const tree = decodeAxTree(await session.send("Accessibility.getFullAXTree"))
     const nodes = formatAriaSnapshot(tree.nodes, ariaLimit(options.limit))
     ariaRefs.set(page, new Map(nodes.map((n) => [n.ref, { role: n.role, backendDOMNodeId: n.backendDOMNodeId }])))
+    // Each snapshot replaces the refs of the one before, whatever its format.
+    refsOf(page).live = new Set()
     return nodes
   } finally {
     await session.detach().catch(() => {})

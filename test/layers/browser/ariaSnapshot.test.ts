@@ -80,9 +80,31 @@ describe("aria snapshot from Chromium's full accessibility tree (the original's 
     await call(runtime, { method: "POST", path: "/act", body: { kind: "wait", text: "Hello, Grace!" } })
     const stale = await failure(runtime, { method: "POST", path: "/act", body: { kind: "click", ref: send } })
     expect(stale.message).toContain(`Unknown ref "${send}"`)
+    // A ref string reused by a later snapshot for another element names that element only.
+    await call(runtime, { method: "POST", path: "/navigate", body: { url: `${pages.baseUrl}/form` } })
+    const first = (await call(runtime, { method: "GET", path: "/snapshot", query: { format: "aria" } })).nodes as ReadonlyArray<AriaNode>
+    const sendRef = find(first, "button", "Send").ref
+    expect((await call(runtime, { method: "POST", path: "/act", body: { kind: "evaluate", ref: sendRef, fn: "(el) => el.textContent" } })).result).toBe("Send")
+    // A button (and its text nodes) before everything: the refs after it shift.
+    await call(runtime, { method: "POST", path: "/act", body: { kind: "evaluate", fn: "() => { const b = document.createElement('button'); b.textContent = 'Early'; document.body.prepend(b) }" } })
+    const second = (await call(runtime, { method: "GET", path: "/snapshot", query: { format: "aria" } })).nodes as ReadonlyArray<AriaNode>
+    const reused = second.find((n) => n.ref === sendRef)
+    expect(reused).toBeDefined()
+    expect(find(second, "button", "Send").ref).not.toBe(sendRef)
+    const holder = await call(runtime, { method: "POST", path: "/act", body: { kind: "evaluate", ref: find(second, "button", "Send").ref, fn: "(el) => el.textContent" } })
+    expect(holder.result).toBe("Send")
+    const marks = await call(runtime, { method: "POST", path: "/act", body: { kind: "evaluate", fn: "() => [...document.querySelectorAll('[data-openclaw-browser-ref]')].map((el) => el.getAttribute('data-openclaw-browser-ref')).join(',')" } })
+    // Each marked ref is on one element; the old Send ref no longer points at the Send button.
+    const marked = String(marks.result).split(",")
+    expect(new Set(marked).size).toBe(marked.length)
+    expect(marked).toContain(find(second, "button", "Send").ref)
     // An ai snapshot's numeric ref is not an aria ref of the same number.
     const ai = await call(runtime, { method: "GET", path: "/snapshot" })
     expect(ai.format).toBe("ai")
     expect((await failure(runtime, { method: "POST", path: "/act", body: { kind: "click", ref: "ax1" } })).message).toContain(`Unknown ref "ax1"`)
+    // And an aria snapshot replaces the ai snapshot's refs.
+    const aiRef = /\[ref=(\d+)\]/.exec(String(ai.snapshot))?.[1] ?? "1"
+    await call(runtime, { method: "GET", path: "/snapshot", query: { format: "aria" } })
+    expect((await failure(runtime, { method: "POST", path: "/act", body: { kind: "hover", ref: aiRef } })).message).toContain(`Unknown ref "${aiRef}"`)
   }, 30_000)
 })
