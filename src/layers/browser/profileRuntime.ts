@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
 import type { BrowserProfile, BrowserSettings, HeadlessSource } from "../../domain/browser/settings.js"
 import { detectExecutable, resolveHeadless } from "../../domain/browser/settings.js"
 import { chromiumArgs, installExitHook, killChromium, type LaunchedChromium, probeCdp, spawnChromium, waitForCdp } from "./chromiumProcess.js"
 import type { SsrfPolicy } from "../../domain/browser/ssrf.js"
+import { isRecord } from "../../domain/isRecord.js"
 import { type EgressProxy, startEgressProxy } from "./egressProxy.js"
 import { guardNavigations, guardReady } from "./navigationGuard.js"
 import { makePinnedResolver, type PinnedResolver, type ResolveHost, systemResolve } from "./pinnedResolver.js"
@@ -180,6 +181,51 @@ export const launchManaged = async (settings: BrowserSettings, profile: BrowserP
   const egress = settings.ssrf.allowPrivateNetwork || ownProxy ? undefined : await startEgressProxy(settings.ssrf, resolver)
   const args = chromiumArgs({ port, userDataDir, headless, noSandbox: settings.noSandbox, extraArgs: settings.extraArgs, proxyPort: egress?.port })
   installExitHook()
+  try {
+    if (egress !== undefined) restrictWebRtc(userDataDir)
+    return await launchWithRetry({ settings, profile, host, executable, args, cdpUrl, port, userDataDir, headless, source, resolver, egress })
+  } catch (error) {
+    await egress?.close()
+    throw error
+  }
+}
+
+/**
+ * WebRTC sends its own UDP (STUN, peers) to any address, around the proxy: the profile's
+ * `webrtc.ip_handling_policy` limits it to proxied connections. Chromium keeps its Preferences file
+ * as JSON; the rest of it is left as it is.
+ */
+const restrictWebRtc = (userDataDir: string) => {
+  const file = path.join(userDataDir, "Default", "Preferences")
+  let preferences: Record<string, unknown> = {}
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"))
+    if (isRecord(parsed)) preferences = { ...parsed }
+  } catch {
+    // no profile yet (first launch) or an unreadable one: Chromium starts from ours
+  }
+  const webrtc = isRecord(preferences["webrtc"]) ? preferences["webrtc"] : {}
+  preferences["webrtc"] = { ...webrtc, ip_handling_policy: "disable_non_proxied_udp" }
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+  writeFileSync(`${file}.openclaw-tmp`, JSON.stringify(preferences), { mode: 0o600 })
+  renameSync(`${file}.openclaw-tmp`, file)
+}
+
+const launchWithRetry = async (input: {
+  readonly settings: BrowserSettings
+  readonly profile: BrowserProfile
+  readonly host: LaunchHost
+  readonly executable: { readonly path: string; readonly kind: string }
+  readonly args: ReadonlyArray<string>
+  readonly cdpUrl: string
+  readonly port: number
+  readonly userDataDir: string
+  readonly headless: boolean
+  readonly source: HeadlessSource
+  readonly resolver: PinnedResolver
+  readonly egress: EgressProxy | undefined
+}): Promise<ProfileRuntime> => {
+  const { settings, profile, host, executable, args, cdpUrl, port, userDataDir, headless, source, resolver, egress } = input
   let lastError = ""
   for (let attempt = 1; attempt <= 2; attempt++) {
     const launched = spawnChromium(executable.path, args, userDataDir)
@@ -199,7 +245,6 @@ export const launchManaged = async (settings: BrowserSettings, profile: BrowserP
     // A process that exited on its own fails the same way again: no second attempt.
     if (launched.child.exitCode !== null && launched.child.signalCode === null) break
   }
-  await egress?.close()
   throw new PageOpError(lastError, 500)
 }
 

@@ -131,3 +131,39 @@ describe("DNS rebinding: Chromium connects only to the address the SSRF policy c
     expect(refusal.message).toBe(`Navigation blocked by browser SSRF policy: intranet.example resolves to the private-network address 10.1.2.3. Allow it with browser.ssrfPolicy.allowedHostnames (e.g. ["intranet.example"]) or browser.ssrfPolicy.dangerouslyAllowPrivateNetwork: true.`)
   }, 60_000)
 })
+
+describe("WebRTC cannot go around the egress proxy", () => {
+  it("a page's STUN request to a private address sends nothing (only proxied connections are allowed)", async () => {
+    const dgram = await import("node:dgram")
+    const udp = dgram.createSocket("udp4")
+    const received = { packets: 0 }
+    udp.on("message", () => {
+      received.packets += 1
+    })
+    await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", () => resolve()))
+    cleanups.push(() => new Promise<void>((resolve) => udp.close(() => resolve())))
+    const port = udp.address().port
+    const runtime = runtimeFor({ browser: { noSandbox: true, profiles: { openclaw: { cdpPort: await freePort() } } } }, async () => [])
+    await call(runtime, { method: "POST", path: "/start" })
+    const gathered = await call(runtime, {
+      method: "POST",
+      path: "/act",
+      body: {
+        kind: "evaluate",
+        timeoutMs: 10_000,
+        fn: `async () => {
+          const pc = new RTCPeerConnection({ iceServers: [{ urls: "stun:127.0.0.1:${port}" }] })
+          pc.createDataChannel("x")
+          const candidates = []
+          pc.onicecandidate = (e) => { if (e.candidate) candidates.push(e.candidate.type) }
+          await pc.setLocalDescription(await pc.createOffer())
+          await new Promise((r) => setTimeout(r, 2500))
+          pc.close()
+          return candidates.join(",")
+        }`
+      }
+    })
+    expect(received.packets).toBe(0)
+    expect(String(gathered.result)).not.toContain("srflx")
+  }, 60_000)
+})
