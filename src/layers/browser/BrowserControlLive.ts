@@ -22,6 +22,7 @@ import {
   headlessFor,
   isManaged,
   launchManaged,
+  policyFor,
   type LaunchHost,
   type ProfileRuntime,
   stopRuntime
@@ -262,8 +263,8 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
         if (refused !== undefined) return yield* browserError(refused, 403)
       })
 
-    const checkUrl = (settings: BrowserSettings, url: string) => {
-      const problem = navigationProblem(url, settings.ssrf)
+    const checkUrl = (settings: BrowserSettings, profile: BrowserProfile, url: string) => {
+      const problem = navigationProblem(url, policyFor(settings, profile))
       return problem === undefined ? Effect.void : Effect.fail(browserError(problem, 403))
     }
 
@@ -405,7 +406,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
           }
           case "POST /tabs/open": {
             const url = str(body["url"]) ?? str(body["targetUrl"]) ?? "about:blank"
-            yield* checkUrl(settings, url)
+            yield* checkUrl(settings, profile, url)
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* attempt(() => runtime.context.newPage())
             const tab = yield* tabOf(runtime, page)
@@ -425,7 +426,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
           case "POST /navigate": {
             const url = str(body["url"]) ?? str(body["targetUrl"])
             if (url === undefined) return yield* browserError("url is required", 400)
-            yield* checkUrl(settings, url)
+            yield* checkUrl(settings, profile, url)
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* pageOf(runtime, str(body["targetId"]))
             yield* guardedGoto(runtime, page, url, int(body["timeoutMs"]) ?? 30_000)

@@ -4,7 +4,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import type { BrowserProfile, BrowserSettings, HeadlessSource } from "../../domain/browser/settings.js"
 import { detectExecutable, resolveHeadless } from "../../domain/browser/settings.js"
 import { chromiumArgs, installExitHook, killChromium, type LaunchedChromium, probeCdp, spawnChromium, waitForCdp } from "./chromiumProcess.js"
-import type { SsrfPolicy } from "../../domain/browser/ssrf.js"
+import { controlsProxy, routesThroughOwnProxy, type SsrfPolicy } from "../../domain/browser/ssrf.js"
 import { isRecord } from "../../domain/isRecord.js"
 import { type EgressProxy, startEgressProxy } from "./egressProxy.js"
 import { guardNavigations, guardReady } from "./navigationGuard.js"
@@ -78,6 +78,10 @@ export const userDataDirFor = (profile: BrowserProfile, host: LaunchHost) =>
   profile.userDataDir !== undefined
     ? (profile.userDataDir.startsWith("~/") ? path.join(host.home, profile.userDataDir.slice(2)) : profile.userDataDir)
     : path.join(host.stateDir, "browser", profile.name, "user-data")
+
+/** The navigation policy of a profile: a managed one routed through the user's own proxy cannot check anything. */
+export const policyFor = (settings: BrowserSettings, profile: BrowserProfile): SsrfPolicy =>
+  isManaged(profile) && routesThroughOwnProxy(settings.extraArgs) ? { ...settings.ssrf, proxyRouted: true } : settings.ssrf
 
 /** A managed profile launches Chromium itself; a loopback cdpUrl without attachOnly is managed too (spec 5.1). */
 export const isManaged = (profile: BrowserProfile) => profile.driver === "openclaw" && !profile.attachOnly && (!profile.remote || isLoopback(profile.cdpUrl))
@@ -177,7 +181,7 @@ export const launchManaged = async (settings: BrowserSettings, profile: BrowserP
   const resolver = makePinnedResolver(host.resolveHost ?? systemResolve)
   // With private networks refused, Chromium resolves no name itself: its traffic goes through our
   // proxy, which connects to the address the policy checked (a user's own --proxy-server is kept).
-  const ownProxy = settings.extraArgs.some((arg) => arg.startsWith("--proxy-server"))
+  const ownProxy = controlsProxy(settings.extraArgs)
   const egress = settings.ssrf.allowPrivateNetwork || ownProxy ? undefined : await startEgressProxy(settings.ssrf, resolver)
   const args = chromiumArgs({ port, userDataDir, headless, noSandbox: settings.noSandbox, extraArgs: settings.extraArgs, proxyPort: egress?.port })
   installExitHook()
@@ -233,7 +237,7 @@ const launchWithRetry = async (input: {
     if (ready.ok) {
       try {
         const { browser, context } = await connect(cdpUrl, host.launchTimeoutMs)
-        return newRuntime({ profile, browser, context, launched, headless, headlessSource: source, executable, userDataDir, ssrf: settings.ssrf, resolver, ...(egress === undefined ? {} : { egress }) }, host)
+        return newRuntime({ profile, browser, context, launched, headless, headlessSource: source, executable, userDataDir, ssrf: policyFor(settings, profile), resolver, ...(egress === undefined ? {} : { egress }) }, host)
       } catch (error) {
         await killChromium(launched)
         lastError = launchFailure(profile, port, `websocket_unreachable after ${ready.elapsedMs}ms; cdp=${cdpUrl}; ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, host, settings.noSandbox, launched.stderr())

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { resolvedProblem } from "../../../src/domain/browser/ssrf.js"
+import { controlsProxy, navigationProblem, PROXY_ROUTED_STRICT_POLICY, resolvedProblem, routesThroughOwnProxy } from "../../../src/domain/browser/ssrf.js"
 import { makePinnedResolver } from "../../../src/layers/browser/pinnedResolver.js"
 
 const strict = { allowPrivateNetwork: false, allowedHostnames: ["127.0.0.1", "*.corp.example"] }
@@ -40,5 +40,15 @@ describe("the pinned resolver", () => {
     expect(await resolver.addressesOf("flaky.example")).toEqual([])
     expect(await resolver.addressesOf("flaky.example")).toEqual(["198.51.100.9"])
     expect(asked).toEqual(["a.example", "a.example", "flaky.example", "flaky.example"])
+  })
+})
+
+describe("a managed browser routed through the user's own proxy (the original's explicit-browser-proxy)", () => {
+  it("refuses every network navigation while private networks are refused; allowing them lifts it", () => {
+    expect([routesThroughOwnProxy(["--proxy-server=http://p:3128"]), routesThroughOwnProxy([" --PROXY-PAC-URL=x"]), routesThroughOwnProxy(["--no-proxy-server"])]).toEqual([true, true, false])
+    expect([controlsProxy(["--no-proxy-server"]), controlsProxy(["--mute-audio"])]).toEqual([true, false])
+    expect(navigationProblem("https://example.com/", { ...strict, proxyRouted: true })).toBe(PROXY_ROUTED_STRICT_POLICY)
+    expect(navigationProblem("about:blank", { ...strict, proxyRouted: true })).toBeUndefined()
+    expect(navigationProblem("https://example.com/", { allowPrivateNetwork: true, allowedHostnames: [], proxyRouted: true })).toBeUndefined()
   })
 })

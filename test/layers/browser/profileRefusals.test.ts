@@ -30,3 +30,19 @@ describe("the chrome (extension) profile", () => {
     expect(status).toMatchObject({ profile: "chrome", driver: "extension", transport: "extension", running: false })
   })
 })
+
+describe("a managed profile whose extraArgs route it through the user's own proxy", () => {
+  it("refuses navigations with the original's words while private networks are refused, and launches nothing for them", async () => {
+    const proxied = tempStateDir()
+    const routed = ManagedRuntime.make(browserControlLayer(managedConfig(18801, { extraArgs: ["--proxy-server=http://127.0.0.1:9"] }), proxied.dir))
+    try {
+      const outcome = await routed.runPromise(Effect.either(Effect.flatMap(BrowserControl, (b) => b.request({ method: "POST", path: "/navigate", body: { url: "https://example.com/" } }))))
+      expect(Either.isLeft(outcome) && outcome.left.message).toBe("Navigation blocked: strict browser SSRF policy cannot be enforced while this browser profile is proxy-routed")
+      const status = await routed.runPromise(Effect.flatMap(BrowserControl, (b) => b.request({ method: "GET", path: "/" }))) as Record<string, unknown>
+      expect(status["running"]).toBe(false)
+    } finally {
+      await routed.dispose()
+      proxied.remove()
+    }
+  })
+})
