@@ -58,6 +58,12 @@ describe("openclaw browser through the built CLI and a real gateway (runbook: Br
     ].join("\n"))
   })
 
+  it("the chrome (extension) profile: the original's answer when its Chrome extension is not connected", async () => {
+    const result = await gw.cli(["browser", "start", "--browser-profile", "chrome"])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe("GatewayClientRequestError: Error: The OpenClaw Chrome extension is not connected for profile \"chrome\". Open Chrome on this machine and check the extension popup shows \"Connected\". Run `openclaw browser extension install`, load the printed unpacked directory once, and wait for automatic setup.\n")
+  })
+
   it("start, profiles, --json status, navigate, snapshot, act by ref, screenshot, pdf, stop", async () => {
     const started = await gw.cli(["browser", "start", "--browser-profile", "openclaw"])
     expect(started.stderr).toBe("")
@@ -74,6 +80,10 @@ describe("openclaw browser through the built CLI and a real gateway (runbook: Br
     expect(healthy.stdout).toContain("OK browser: running (chromium)\n")
 
     expect((await gw.cli(["browser", "navigate", `${pages.baseUrl}/form`])).stdout).toBe(`navigated to ${pages.baseUrl}/form\n`)
+    // The aria format prints Chromium's accessibility tree as the original CLI does.
+    const aria = (await gw.cli(["browser", "snapshot", "--format", "aria", "--limit", "40"])).stdout
+    expect(aria.split("\n")[0]).toBe(`- RootWebArea "Sign-up form" [ref=ax1]`)
+    expect(aria).toMatch(/\n {2,}- textbox "Your name ?" \[ref=ax\d+\]\n/)
     const snapshot = (await gw.cli(["browser", "snapshot"])).stdout
     const textbox = /textbox "Your name" \[ref=(\d+)\]/.exec(snapshot)?.[1] ?? ""
     const button = /button "Send" \[ref=(\d+)\]/.exec(snapshot)?.[1] ?? ""

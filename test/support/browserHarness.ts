@@ -7,6 +7,7 @@ import path from "node:path"
 import { Effect } from "effect"
 import type { OpenClawConfig } from "../../src/domain/config/ConfigSchema.js"
 import { BrowserControlLive } from "../../src/layers/browser/BrowserControlLive.js"
+import type { ResolveHost } from "../../src/layers/browser/pinnedResolver.js"
 
 /** Debian's Chromium, the browser the tests drive (`.ci/run` installs it). */
 export const CHROMIUM = "/usr/bin/chromium"
@@ -78,7 +79,7 @@ export const isAlive = (pid: number) => {
  * The browser control service over `config` with the test's state dir: headless (no display here),
  * a 15 s launch deadline.
  */
-export const browserControlLayer = (config: OpenClawConfig, stateDir: string, env: Record<string, string | undefined> = {}) =>
+export const browserControlLayer = (config: OpenClawConfig, stateDir: string, env: Record<string, string | undefined> = {}, resolveHost?: ResolveHost) =>
   BrowserControlLive({
     settings: Effect.succeed({ config, gatewayPort: config.gateway?.port ?? 18789 }),
     host: {
@@ -87,7 +88,8 @@ export const browserControlLayer = (config: OpenClawConfig, stateDir: string, en
       env: { ...env },
       platform: process.platform,
       isRoot: process.getuid?.() === 0,
-      launchTimeoutMs: 15_000
+      launchTimeoutMs: 15_000,
+      ...(resolveHost === undefined ? {} : { resolveHost })
     },
     mediaDir: path.join(stateDir, "media", "browser"),
     uploadRoots: { uploads: path.join(stateDir, "uploads"), inbound: path.join(stateDir, "media", "inbound") }

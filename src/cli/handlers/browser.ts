@@ -1,5 +1,6 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Option, Schema } from "effect"
+import { AriaNode, renderAriaNodes } from "../../domain/browser/ariaSnapshot.js"
 import { browserPluginBlocked } from "../../domain/browser/gating.js"
 import { ConfigValueInvalid } from "../../domain/errors.js"
 import { isRecord } from "../../domain/isRecord.js"
@@ -162,13 +163,18 @@ export const runBrowser = (context: BrowserCliContext, call: BrowserCliCall) =>
       }
       case "snapshot": {
         const result = record(yield* request(context, { method: "GET", path: "/snapshot", query: call.query }))
+        const aria = result["format"] === "aria"
         if (call.out !== undefined) {
           const out = call.out
-          yield* Effect.flatMap(FileSystem.FileSystem, (fs) => fs.writeFileString(out, String(result["snapshot"] ?? ""))).pipe(
+          // As the original: the ai text, or the whole aria answer as JSON.
+          yield* Effect.flatMap(FileSystem.FileSystem, (fs) => fs.writeFileString(out, aria ? JSON.stringify(result, null, 2) : String(result["snapshot"] ?? ""))).pipe(
             Effect.mapError((error) => new ConfigValueInvalid({ message: `Could not write ${out}: ${error.message}` }))
           )
         }
-        return yield* print(context, result, () => (call.out !== undefined ? [call.out] : [String(result["snapshot"] ?? ""), ...(result["truncated"] === true ? ["[truncated]"] : [])]))
+        const text = aria
+          ? renderAriaNodes(Option.getOrElse(Schema.decodeUnknownOption(Schema.Array(AriaNode))(result["nodes"]), () => []))
+          : String(result["snapshot"] ?? "")
+        return yield* print(context, result, () => (call.out !== undefined ? [call.out] : [text, ...(result["truncated"] === true ? ["[truncated]"] : [])]))
       }
       case "screenshot":
       case "pdf": {

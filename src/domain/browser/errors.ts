@@ -23,3 +23,10 @@ export const actError = (code: "ACT_KIND_REQUIRED" | "ACT_INVALID_REQUEST" | "AC
     code,
     status: code === "ACT_EVALUATE_DISABLED" || code === "ACT_TARGET_ID_MISMATCH" ? 403 : code === "ACT_EXISTING_SESSION_UNSUPPORTED" ? 501 : 400
   })
+
+/** The original's hint for an extension profile whose Chrome extension is not set up. */
+export const EXTENSION_PAIRING_HINT = "Run `openclaw browser extension install`, load the printed unpacked directory once, and wait for automatic setup."
+
+/** The original's answer (HTTP 409) when an extension (`chrome`) profile has no connected Chrome extension. */
+export const extensionNotConnected = (profile: string) =>
+  `The OpenClaw Chrome extension is not connected for profile "${profile}". Open Chrome on this machine and check the extension popup shows "Connected". ${EXTENSION_PAIRING_HINT}`

@@ -6,8 +6,9 @@ export interface RefInfo {
 
 export type SnapshotFormat = "ai" | "aria"
 
+/** An `ai` snapshot (the `aria` format is a list of nodes: ariaSnapshot.ts). */
 export interface SnapshotResult {
-  readonly format: SnapshotFormat
+  readonly format: "ai"
   readonly snapshot: string
   readonly refs: Readonly<Record<string, RefInfo>>
   readonly stats: { readonly lines: number; readonly chars: number; readonly refs: number; readonly interactive: number }
@@ -25,24 +26,23 @@ const LINE = /^(\s*)- ([a-z]+)(?: "((?:[^"\\]|\\.)*)")?.*\[ref=([a-z0-9]+)\]/
 export const playwrightRefsOf = (raw: string): ReadonlyArray<string> => [...raw.matchAll(/\[ref=([a-z0-9]+)\]/g)].map((m) => m[1] ?? "")
 
 /**
- * Playwright's AI snapshot with the original's refs (numeric in `ai`, `axN` in `aria`), optionally
- * only the interactive lines, cut to `limit` lines and `maxChars` characters.
+ * Playwright's AI snapshot with the original's numeric refs, optionally only the interactive lines,
+ * cut to `limit` lines and `maxChars` characters.
  */
 export const shapeSnapshot = (raw: string, options: {
-  readonly format: SnapshotFormat
   readonly interactive?: boolean | undefined
   readonly limit?: number | undefined
   readonly maxChars?: number | undefined
 }, numberOf: (playwrightRef: string) => number): SnapshotResult => {
-  const publicRef = (ref: string, format: SnapshotFormat) => (format === "aria" ? `ax${numberOf(ref)}` : String(numberOf(ref)))
+  const publicRef = (ref: string) => String(numberOf(ref))
   const refs: Record<string, RefInfo> = {}
   let interactiveCount = 0
   let lines = raw.split("\n").map((line) => {
-    const rewritten = line.replace(/\[ref=([a-z0-9]+)\]/g, (_m, ref: string) => `[ref=${publicRef(ref, options.format)}]`)
+    const rewritten = line.replace(/\[ref=([a-z0-9]+)\]/g, (_m, ref: string) => `[ref=${publicRef(ref)}]`)
     const match = LINE.exec(line)
     if (match !== null) {
       const [, , role = "", name, ref = ""] = match
-      refs[publicRef(ref, options.format)] = name === undefined ? { role } : { role, name: name.replace(/\\"/g, "\"") }
+      refs[publicRef(ref)] = name === undefined ? { role } : { role, name: name.replace(/\\"/g, "\"") }
       if (INTERACTIVE_ROLES.has(role)) interactiveCount++
     }
     return { text: rewritten, role: match?.[2], hasRef: match !== null }
@@ -63,7 +63,7 @@ export const shapeSnapshot = (raw: string, options: {
   }
   const kept = Object.fromEntries(Object.entries(refs).filter(([ref]) => snapshot.includes(`[ref=${ref}]`)))
   return {
-    format: options.format,
+    format: "ai",
     snapshot,
     refs: kept,
     stats: { lines: snapshot === "" ? 0 : snapshot.split("\n").length, chars: snapshot.length, refs: Object.keys(kept).length, interactive: interactiveCount },
@@ -71,8 +71,8 @@ export const shapeSnapshot = (raw: string, options: {
   }
 }
 
-/** The number of a ref as a person may type it (`12`, `e12`, `ax12`); undefined when it is not one. */
+/** The number of an `ai` ref as a person may type it (`12`, `e12`); undefined when it is not one. */
 export const refNumber = (ref: string): number | undefined => {
-  const digits = /^(?:e|ax)?(\d+)$/.exec(ref.trim())?.[1]
+  const digits = /^e?(\d+)$/.exec(ref.trim())?.[1]
   return digits === undefined ? undefined : Number(digits)
 }

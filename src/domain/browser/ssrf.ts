@@ -2,6 +2,8 @@
 export interface SsrfPolicy {
   readonly allowPrivateNetwork: boolean
   readonly allowedHostnames: ReadonlyArray<string>
+  /** A proxy of the user's (browser.extraArgs) decides where a managed browser's requests go: nothing can be checked. */
+  readonly proxyRouted?: boolean
 }
 
 const ipv4 = (host: string): ReadonlyArray<number> | undefined => {
@@ -48,7 +50,39 @@ export const navigationProblem = (raw: string, policy: SsrfPolicy): string | und
     return `Invalid URL: ${raw}`
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return `Navigation blocked by browser policy: only http(s) URLs may be opened, got: ${url.protocol.replace(/:$/, "")}`
+  if (policy.proxyRouted === true && !policy.allowPrivateNetwork) return PROXY_ROUTED_STRICT_POLICY
   const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "")
   if (policy.allowPrivateNetwork || hostAllowed(host, policy.allowedHostnames) || !isPrivateHost(host)) return undefined
   return `Navigation blocked by browser SSRF policy: ${host} is a private-network address. Allow it with browser.ssrfPolicy.allowedHostnames (e.g. ["${host}"]) or browser.ssrfPolicy.dangerouslyAllowPrivateNetwork: true.`
 }
+
+/** Whether the policy lets `host` through without looking at its addresses (private network allowed, or the name listed). */
+export const hostTrusted = (rawHost: string, policy: SsrfPolicy) =>
+  policy.allowPrivateNetwork || hostAllowed(rawHost.toLowerCase().replace(/^\[|\]$/g, ""), policy.allowedHostnames)
+
+/**
+ * Why connecting to `host` at the addresses it resolved to is refused (undefined: allowed). A name
+ * with any private address among its answers is private: the browser must not get there by DNS.
+ */
+export const resolvedProblem = (rawHost: string, addresses: ReadonlyArray<string>, policy: SsrfPolicy): string | undefined => {
+  const host = rawHost.toLowerCase().replace(/^\[|\]$/g, "")
+  if (hostTrusted(host, policy)) return undefined
+  if (isPrivateHost(host)) return navigationProblem(`http://${host.includes(":") ? `[${host}]` : host}/`, policy)
+  const privateAddress = addresses.find((address) => isPrivateHost(address))
+  if (privateAddress !== undefined) {
+    return `Navigation blocked by browser SSRF policy: ${host} resolves to the private-network address ${privateAddress}. Allow it with browser.ssrfPolicy.allowedHostnames (e.g. ["${host}"]) or browser.ssrfPolicy.dangerouslyAllowPrivateNetwork: true.`
+  }
+  return addresses.length === 0 ? `Navigation blocked by browser SSRF policy: ${host} did not resolve to any address.` : undefined
+}
+
+const chromeArgName = (arg: string) => arg.trim().split("=", 1)[0]?.toLowerCase() ?? ""
+const PROXY_ROUTING_ARGS = new Set(["--proxy-auto-detect", "--proxy-pac-url", "--proxy-server"])
+
+/** Whether the user's `browser.extraArgs` route Chromium through a proxy of their own (the original's "explicit-browser-proxy"). */
+export const routesThroughOwnProxy = (extraArgs: ReadonlyArray<string>) => extraArgs.some((arg) => PROXY_ROUTING_ARGS.has(chromeArgName(arg)))
+
+/** Whether the user's `browser.extraArgs` decide Chromium's proxy at all (routing, or `--no-proxy-server`). */
+export const controlsProxy = (extraArgs: ReadonlyArray<string>) => extraArgs.some((arg) => chromeArgName(arg) === "--no-proxy-server" || PROXY_ROUTING_ARGS.has(chromeArgName(arg)))
+
+/** The original's refusal when a proxy of the user's decides where requests go and private networks are refused. */
+export const PROXY_ROUTED_STRICT_POLICY = "Navigation blocked: strict browser SSRF policy cannot be enforced while this browser profile is proxy-routed"

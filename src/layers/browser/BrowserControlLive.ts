@@ -4,7 +4,7 @@ import path from "node:path"
 import { Clock, Effect, Layer } from "effect"
 import type { Page } from "playwright-core"
 import { type ActAction, parseActRequest } from "../../domain/browser/act.js"
-import { actError, BrowserError, browserError } from "../../domain/browser/errors.js"
+import { actError, BrowserError, browserError, extensionNotConnected } from "../../domain/browser/errors.js"
 import { type BrowserProfile, type BrowserSettings, resolveBrowserSettings } from "../../domain/browser/settings.js"
 import { navigationProblem } from "../../domain/browser/ssrf.js"
 import { blockedNavigation, guardReady } from "./navigationGuard.js"
@@ -14,7 +14,7 @@ import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import { isRecord } from "../../domain/isRecord.js"
 import { BrowserControl, type BrowserRequest } from "../../services/BrowserControl.js"
 import { readGraphics } from "./graphics.js"
-import { DEFAULT_ACTION_TIMEOUT_MS, describeFailure, locatorForRef, navigationCount, PageOpError, runAction, takeSnapshot } from "./pageOps.js"
+import { DEFAULT_ACTION_TIMEOUT_MS, describeFailure, locatorForRef, navigationCount, PageOpError, runAction, takeAriaSnapshot, takeSnapshot } from "./pageOps.js"
 import {
   attachExistingSession,
   attachRemote,
@@ -22,6 +22,7 @@ import {
   headlessFor,
   isManaged,
   launchManaged,
+  policyFor,
   type LaunchHost,
   type ProfileRuntime,
   stopRuntime
@@ -148,7 +149,9 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
         }
         if (liveRuntime(profile.name) !== undefined) return
         if (profile.driver === "extension") {
-          return yield* browserError(`Profile "${profile.name}" uses the Chrome extension relay, which this version does not provide; use the managed "openclaw" profile.`, 501)
+          // The original starts its extension relay and waits for the OpenClaw Chrome extension to
+          // connect; this version has no relay, so no extension can ever connect: its answer for that case, at once.
+          return yield* browserError(extensionNotConnected(profile.name), 409)
         }
         const now = yield* Clock.currentTimeMillis
         const failed = launchFailures.get(profile.name)
@@ -231,23 +234,37 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
         return found ?? (yield* browserError(`tab not found: ${targetId}. Run \`openclaw browser tabs\` to list tabs.`, 404))
       })
 
-    /** `goto` once the page's navigation guard is in place; a hop the guard refused is named as the policy words it. */
-    const guardedGoto = (page: Page, url: string, timeout: number) =>
+    /**
+     * `goto` once the page's navigation guard is in place; a hop the guard refused, or a host the
+     * egress proxy refused (its DNS answer turned private after the guard's check), is named as the
+     * policy words it.
+     */
+    const guardedGoto = (runtime: ProfileRuntime, page: Page, url: string, timeout: number) =>
       Effect.gen(function*() {
         yield* Effect.promise(() => guardReady.get(page) ?? Promise.resolve())
         blockedNavigation.delete(page)
-        return yield* attempt(() => page.goto(url, { waitUntil: "domcontentloaded", timeout })).pipe(
+        runtime.egress?.clearRefusal()
+        const refusedByProxy = () => {
+          const refusal = runtime.egress?.lastRefusal()
+          if (refusal === undefined) return undefined
+          const hosts = [url, page.url()].map((u) => URL.canParse(u) ? new URL(u).hostname.toLowerCase().replace(/^\[|\]$/g, "") : "")
+          return hosts.includes(refusal.host) ? refusal.message : undefined
+        }
+        yield* attempt(() => page.goto(url, { waitUntil: "domcontentloaded", timeout })).pipe(
           Effect.catchAll((error) => {
-            const blocked = blockedNavigation.get(page)
+            const blocked = blockedNavigation.get(page) ?? refusedByProxy()
             if (blocked === undefined) return Effect.fail(error)
             // Chromium commits its error page for the refused hop; the next navigation must not race it.
             return Effect.zipRight(Effect.promise(() => page.waitForURL(/^chrome-error:/, { timeout: 2_000, waitUntil: "commit" }).catch(() => {})), Effect.fail(browserError(blocked, 403)))
           })
         )
+        // Plain http refused by the proxy still "loads" (its 403 answer): that is a refusal too.
+        const refused = refusedByProxy()
+        if (refused !== undefined) return yield* browserError(refused, 403)
       })
 
-    const checkUrl = (settings: BrowserSettings, url: string) => {
-      const problem = navigationProblem(url, settings.ssrf)
+    const checkUrl = (settings: BrowserSettings, profile: BrowserProfile, url: string) => {
+      const problem = navigationProblem(url, policyFor(settings, profile))
       return problem === undefined ? Effect.void : Effect.fail(browserError(problem, 403))
     }
 
@@ -389,14 +406,14 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
           }
           case "POST /tabs/open": {
             const url = str(body["url"]) ?? str(body["targetUrl"]) ?? "about:blank"
-            yield* checkUrl(settings, url)
+            yield* checkUrl(settings, profile, url)
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* attempt(() => runtime.context.newPage())
             const tab = yield* tabOf(runtime, page)
             const label = str(body["label"])
             if (label !== undefined) tab.label = label
             runtime.current = page
-            if (url !== "about:blank") yield* guardedGoto(page, url, 30_000)
+            if (url !== "about:blank") yield* guardedGoto(runtime, page, url, 30_000)
             return yield* tabJson(runtime, page)
           }
           case "POST /tabs/focus": {
@@ -409,14 +426,14 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
           case "POST /navigate": {
             const url = str(body["url"]) ?? str(body["targetUrl"])
             if (url === undefined) return yield* browserError("url is required", 400)
-            yield* checkUrl(settings, url)
+            yield* checkUrl(settings, profile, url)
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* pageOf(runtime, str(body["targetId"]))
-            yield* guardedGoto(page, url, int(body["timeoutMs"]) ?? 30_000)
+            yield* guardedGoto(runtime, page, url, int(body["timeoutMs"]) ?? 30_000)
             runtime.current = page
             const tab = yield* tabOf(runtime, page)
             // The loaded page comes back as an efficient snapshot, so no second call is needed.
-            const [snapshot, title] = yield* attempt(() => Promise.all([takeSnapshot(page, { format: "ai", interactive: true, maxChars: 12_000 }), page.title().catch(() => "")]))
+            const [snapshot, title] = yield* attempt(() => Promise.all([takeSnapshot(page, { interactive: true, maxChars: 12_000 }), page.title().catch(() => "")]))
             return { ok: true, targetId: tab.targetId, url: page.url(), title, ...snapshot }
           }
           case "GET /snapshot": {
@@ -424,6 +441,11 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* pageOf(runtime, str(query["targetId"]))
             const tab = yield* tabOf(runtime, page)
+            if (options.format === "aria") {
+              if (str(query["mode"]) === "efficient" || bool(query["labels"]) === true) return yield* browserError("labels/mode=efficient require format=ai", 400)
+              const nodes = yield* attempt(() => takeAriaSnapshot(page, { limit: options.limit }))
+              return { ok: true, format: "aria", targetId: tab.targetId, url: page.url(), nodes }
+            }
             const snapshot = yield* attempt(() => takeSnapshot(page, options))
             return { ok: true, targetId: tab.targetId, url: page.url(), ...snapshot, newElements: 0 }
           }
@@ -440,7 +462,7 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             const page = yield* pageOf(runtime, str(body["targetId"]))
             const tab = yield* tabOf(runtime, page)
             const bytes = yield* attempt(async () => {
-              if (ref !== undefined) return await locatorForRef(page, ref).screenshot({ type, timeout: DEFAULT_ACTION_TIMEOUT_MS })
+              if (ref !== undefined) return await (await locatorForRef(page, ref)).screenshot({ type, timeout: DEFAULT_ACTION_TIMEOUT_MS })
               if (element !== undefined) return await page.locator(element).first().screenshot({ type, timeout: DEFAULT_ACTION_TIMEOUT_MS })
               return await page.screenshot({ type, fullPage, timeout: 30_000 })
             })
@@ -492,12 +514,12 @@ export const BrowserControlLive = (input: BrowserControlInput) =>
             const runtime = yield* requireRuntime(settings, profile)
             const page = yield* pageOf(runtime, str(body["targetId"]))
             if (str(body["inputRef"]) !== undefined || element !== undefined) {
-              yield* attempt(() => (element !== undefined ? page.locator(element).first() : locatorForRef(page, str(body["inputRef"]) ?? "")).setInputFiles(paths, { timeout: DEFAULT_ACTION_TIMEOUT_MS }))
+              yield* attempt(async () => (element !== undefined ? page.locator(element).first() : await locatorForRef(page, str(body["inputRef"]) ?? "")).setInputFiles(paths, { timeout: DEFAULT_ACTION_TIMEOUT_MS }))
               return { ok: true }
             }
             runtime.upload = { paths }
             // With a ref, clicking it opens the chooser the hook answers.
-            if (ref !== undefined) yield* attempt(() => locatorForRef(page, ref).click({ timeout: DEFAULT_ACTION_TIMEOUT_MS }))
+            if (ref !== undefined) yield* attempt(async () => (await locatorForRef(page, ref)).click({ timeout: DEFAULT_ACTION_TIMEOUT_MS }))
             return { ok: true }
           }
           case "POST /hooks/dialog": {

@@ -89,7 +89,7 @@ export const browserTool = (request: (req: BrowserRequest) => Effect.Effect<unkn
     name: "browser",
     description: [
       "Control the browser (profile \"openclaw\" by default: an isolated managed Chromium).",
-      "Snapshot before acting: act uses the numeric refs of the latest snapshot, and refs die when the page navigates (snapshot again).",
+      "Snapshot before acting: act uses the refs of the latest snapshot (numeric in the default ai format, axN in the aria format's accessibility tree), and refs die when the page navigates (snapshot again).",
       "Keep refs on the same tab (targetId). navigate returns the new page's snapshot."
     ].join(" "),
     parameters: BrowserToolParams,

@@ -31,6 +31,8 @@ export const chromiumArgs = (input: {
   readonly headless: boolean
   readonly noSandbox: boolean
   readonly extraArgs: ReadonlyArray<string>
+  /** The egress proxy every request goes through, loopback included (`<-loopback>` drops Chromium's implicit bypass). */
+  readonly proxyPort?: number | undefined
 }): ReadonlyArray<string> => [
   ...BASE_FLAGS,
   `--remote-debugging-port=${input.port}`,
@@ -40,6 +42,7 @@ export const chromiumArgs = (input: {
   `--user-data-dir=${input.userDataDir}`,
   ...(input.headless ? ["--headless=new", "--hide-scrollbars", "--mute-audio"] : []),
   ...(input.noSandbox ? ["--no-sandbox", "--disable-setuid-sandbox"] : []),
+  ...(input.proxyPort === undefined ? [] : [`--proxy-server=http://127.0.0.1:${input.proxyPort}`, "--proxy-bypass-list=<-loopback>"]),
   ...input.extraArgs,
   "about:blank"
 ]

@@ -1,7 +1,6 @@
-import { lookup } from "node:dns/promises"
-import { isIP } from "node:net"
 import type { Page } from "playwright-core"
-import { isPrivateHost, navigationProblem, type SsrfPolicy } from "../../domain/browser/ssrf.js"
+import { hostTrusted, navigationProblem, resolvedProblem, type SsrfPolicy } from "../../domain/browser/ssrf.js"
+import type { PinnedResolver } from "./pinnedResolver.js"
 
 /** Why the last document request of a page was refused (to name it when the navigation fails). */
 export const blockedNavigation = new WeakMap<Page, string>()
@@ -9,17 +8,16 @@ export const blockedNavigation = new WeakMap<Page, string>()
 /** Settles once a page's guard is in place: a navigation waits for it, so no request leaves unjudged. */
 export const guardReady = new WeakMap<Page, Promise<void>>()
 
-/** The policy's verdict for a URL, with a hostname resolved: a public name that points at a private address is private. */
-const problemOf = async (url: string, policy: SsrfPolicy): Promise<string | undefined> => {
+/**
+ * The policy's verdict for a URL, with a hostname resolved through the pinned resolver: a public name
+ * that points at a private address is private. The egress proxy connects with the same pinned answer.
+ */
+const problemOf = async (url: string, policy: SsrfPolicy, resolver: PinnedResolver): Promise<string | undefined> => {
   const direct = navigationProblem(url, policy)
-  if (direct !== undefined || policy.allowPrivateNetwork) return direct
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, "")
-  if (isIP(host) !== 0 || policy.allowedHostnames.includes(host.toLowerCase())) return undefined
-  const addresses = await lookup(host, { all: true }).catch(() => [])
-  const privateAddress = addresses.find((a) => isPrivateHost(a.address))
-  return privateAddress === undefined
-    ? undefined
-    : `Navigation blocked by browser SSRF policy: ${host} resolves to the private-network address ${privateAddress.address}. Allow it with browser.ssrfPolicy.allowedHostnames (e.g. ["${host}"]) or browser.ssrfPolicy.dangerouslyAllowPrivateNetwork: true.`
+  if (direct !== undefined || url === "about:blank") return direct
+  const host = new URL(url).hostname
+  if (hostTrusted(host, policy)) return undefined
+  return resolvedProblem(host, await resolver.addressesOf(host), policy)
 }
 
 /**
@@ -27,10 +25,10 @@ const problemOf = async (url: string, policy: SsrfPolicy): Promise<string | unde
  * navigation) until the SSRF policy has judged its URL; a refused one never leaves Chromium. The check
  * before `open`/`navigate` only saw the first URL.
  */
-export const guardNavigations = async (page: Page, policy: SsrfPolicy): Promise<void> => {
+export const guardNavigations = async (page: Page, policy: SsrfPolicy, resolver: PinnedResolver): Promise<void> => {
   const session = await page.context().newCDPSession(page)
   session.on("Fetch.requestPaused", (event: { readonly requestId: string; readonly request: { readonly url: string } }) => {
-    void problemOf(event.request.url, policy).then(
+    void problemOf(event.request.url, policy, resolver).then(
       (problem) => {
         if (problem === undefined) return session.send("Fetch.continueRequest", { requestId: event.requestId })
         blockedNavigation.set(page, problem)

@@ -1,11 +1,14 @@
-import { existsSync, readFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
 import type { BrowserProfile, BrowserSettings, HeadlessSource } from "../../domain/browser/settings.js"
 import { detectExecutable, resolveHeadless } from "../../domain/browser/settings.js"
 import { chromiumArgs, installExitHook, killChromium, type LaunchedChromium, probeCdp, spawnChromium, waitForCdp } from "./chromiumProcess.js"
-import type { SsrfPolicy } from "../../domain/browser/ssrf.js"
+import { controlsProxy, routesThroughOwnProxy, type SsrfPolicy } from "../../domain/browser/ssrf.js"
+import { isRecord } from "../../domain/isRecord.js"
+import { type EgressProxy, startEgressProxy } from "./egressProxy.js"
 import { guardNavigations, guardReady } from "./navigationGuard.js"
+import { makePinnedResolver, type PinnedResolver, type ResolveHost, systemResolve } from "./pinnedResolver.js"
 import { PageOpError, trackPage } from "./pageOps.js"
 
 /** A tab as the control service names it: a stable `t<n>` handle, an optional label, the raw CDP id. */
@@ -41,6 +44,10 @@ export interface ProfileRuntime {
   graphics: unknown
   /** The navigation policy every page's document requests are held to (none for the user's own browser). */
   readonly ssrf: SsrfPolicy | undefined
+  /** Hostnames resolved once and pinned: the guard's check and the proxy's connection use the same answer. */
+  readonly resolver: PinnedResolver
+  /** The proxy a managed browser's traffic goes through when private networks are refused. */
+  readonly egress: EgressProxy | undefined
 }
 
 /** What a launch needs from the host. */
@@ -51,6 +58,8 @@ export interface LaunchHost {
   readonly platform: string
   readonly isRoot: boolean
   readonly launchTimeoutMs: number
+  /** How hostnames are resolved for the SSRF policy (default: the system resolver). */
+  readonly resolveHost?: ResolveHost
 }
 
 export const headlessFor = (settings: BrowserSettings, profile: BrowserProfile, host: LaunchHost, request: boolean | undefined) =>
@@ -69,6 +78,10 @@ export const userDataDirFor = (profile: BrowserProfile, host: LaunchHost) =>
   profile.userDataDir !== undefined
     ? (profile.userDataDir.startsWith("~/") ? path.join(host.home, profile.userDataDir.slice(2)) : profile.userDataDir)
     : path.join(host.stateDir, "browser", profile.name, "user-data")
+
+/** The navigation policy of a profile: a managed one routed through the user's own proxy cannot check anything. */
+export const policyFor = (settings: BrowserSettings, profile: BrowserProfile): SsrfPolicy =>
+  isManaged(profile) && routesThroughOwnProxy(settings.extraArgs) ? { ...settings.ssrf, proxyRouted: true } : settings.ssrf
 
 /** A managed profile launches Chromium itself; a loopback cdpUrl without attachOnly is managed too (spec 5.1). */
 export const isManaged = (profile: BrowserProfile) => profile.driver === "openclaw" && !profile.attachOnly && (!profile.remote || isLoopback(profile.cdpUrl))
@@ -92,7 +105,7 @@ const connect = async (endpoint: string, timeoutMs: number) => {
 const wireRuntime = (runtime: ProfileRuntime) => {
   const watch = (page: Page) => {
     trackPage(page)
-    if (runtime.ssrf !== undefined) guardReady.set(page, guardNavigations(page, runtime.ssrf).catch(() => {}))
+    if (runtime.ssrf !== undefined) guardReady.set(page, guardNavigations(page, runtime.ssrf, runtime.resolver).catch(() => {}))
     page.on("console", (message) => {
       runtime.console.push({ level: message.type(), text: message.text(), timestamp: Date.now(), targetId: runtime.tabs.get(page)?.targetId ?? "" })
       if (runtime.console.length > 500) runtime.console.splice(0, runtime.console.length - 500)
@@ -117,8 +130,26 @@ const wireRuntime = (runtime: ProfileRuntime) => {
   runtime.context.on("page", watch)
 }
 
-const newRuntime = (input: Omit<ProfileRuntime, "tabs" | "current" | "nextTab" | "console" | "dialog" | "upload" | "graphics" | "ssrf"> & { readonly ssrf?: SsrfPolicy }): ProfileRuntime => {
-  const runtime: ProfileRuntime = { ...input, ssrf: input.ssrf, tabs: new Map(), current: undefined, nextTab: 1, console: [], dialog: undefined, upload: undefined, graphics: null }
+type RuntimeInput = Omit<ProfileRuntime, "tabs" | "current" | "nextTab" | "console" | "dialog" | "upload" | "graphics" | "ssrf" | "resolver" | "egress"> & {
+  readonly ssrf?: SsrfPolicy
+  readonly resolver?: PinnedResolver
+  readonly egress?: EgressProxy
+}
+
+const newRuntime = (input: RuntimeInput, host: LaunchHost): ProfileRuntime => {
+  const runtime: ProfileRuntime = {
+    ...input,
+    ssrf: input.ssrf,
+    resolver: input.resolver ?? makePinnedResolver(host.resolveHost ?? systemResolve),
+    egress: input.egress,
+    tabs: new Map(),
+    current: undefined,
+    nextTab: 1,
+    console: [],
+    dialog: undefined,
+    upload: undefined,
+    graphics: null
+  }
   wireRuntime(runtime)
   return runtime
 }
@@ -147,8 +178,58 @@ export const launchManaged = async (settings: BrowserSettings, profile: BrowserP
     throw new PageOpError(`Profile "${profile.name}" is configured headed (headless from ${source}) but this Linux host has no display (DISPLAY/WAYLAND_DISPLAY unset). Run \`openclaw browser start --headless\` or set browser.headless: true.`, 400, "no_display_for_headed_profile")
   }
   const userDataDir = userDataDirFor(profile, host)
-  const args = chromiumArgs({ port, userDataDir, headless, noSandbox: settings.noSandbox, extraArgs: settings.extraArgs })
+  const resolver = makePinnedResolver(host.resolveHost ?? systemResolve)
+  // With private networks refused, Chromium resolves no name itself: its traffic goes through our
+  // proxy, which connects to the address the policy checked (a user's own --proxy-server is kept).
+  const ownProxy = controlsProxy(settings.extraArgs)
+  const egress = settings.ssrf.allowPrivateNetwork || ownProxy ? undefined : await startEgressProxy(settings.ssrf, resolver)
+  const args = chromiumArgs({ port, userDataDir, headless, noSandbox: settings.noSandbox, extraArgs: settings.extraArgs, proxyPort: egress?.port })
   installExitHook()
+  try {
+    if (egress !== undefined) restrictWebRtc(userDataDir)
+    return await launchWithRetry({ settings, profile, host, executable, args, cdpUrl, port, userDataDir, headless, source, resolver, egress })
+  } catch (error) {
+    await egress?.close()
+    throw error
+  }
+}
+
+/**
+ * WebRTC sends its own UDP (STUN, peers) to any address, around the proxy: the profile's
+ * `webrtc.ip_handling_policy` limits it to proxied connections. Chromium keeps its Preferences file
+ * as JSON; the rest of it is left as it is.
+ */
+const restrictWebRtc = (userDataDir: string) => {
+  const file = path.join(userDataDir, "Default", "Preferences")
+  let preferences: Record<string, unknown> = {}
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"))
+    if (isRecord(parsed)) preferences = { ...parsed }
+  } catch {
+    // no profile yet (first launch) or an unreadable one: Chromium starts from ours
+  }
+  const webrtc = isRecord(preferences["webrtc"]) ? preferences["webrtc"] : {}
+  preferences["webrtc"] = { ...webrtc, ip_handling_policy: "disable_non_proxied_udp" }
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+  writeFileSync(`${file}.openclaw-tmp`, JSON.stringify(preferences), { mode: 0o600 })
+  renameSync(`${file}.openclaw-tmp`, file)
+}
+
+const launchWithRetry = async (input: {
+  readonly settings: BrowserSettings
+  readonly profile: BrowserProfile
+  readonly host: LaunchHost
+  readonly executable: { readonly path: string; readonly kind: string }
+  readonly args: ReadonlyArray<string>
+  readonly cdpUrl: string
+  readonly port: number
+  readonly userDataDir: string
+  readonly headless: boolean
+  readonly source: HeadlessSource
+  readonly resolver: PinnedResolver
+  readonly egress: EgressProxy | undefined
+}): Promise<ProfileRuntime> => {
+  const { settings, profile, host, executable, args, cdpUrl, port, userDataDir, headless, source, resolver, egress } = input
   let lastError = ""
   for (let attempt = 1; attempt <= 2; attempt++) {
     const launched = spawnChromium(executable.path, args, userDataDir)
@@ -156,7 +237,7 @@ export const launchManaged = async (settings: BrowserSettings, profile: BrowserP
     if (ready.ok) {
       try {
         const { browser, context } = await connect(cdpUrl, host.launchTimeoutMs)
-        return newRuntime({ profile, browser, context, launched, headless, headlessSource: source, executable, userDataDir, ssrf: settings.ssrf })
+        return newRuntime({ profile, browser, context, launched, headless, headlessSource: source, executable, userDataDir, ssrf: policyFor(settings, profile), resolver, ...(egress === undefined ? {} : { egress }) }, host)
       } catch (error) {
         await killChromium(launched)
         lastError = launchFailure(profile, port, `websocket_unreachable after ${ready.elapsedMs}ms; cdp=${cdpUrl}; ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, host, settings.noSandbox, launched.stderr())
@@ -184,7 +265,7 @@ export const attachRemote = async (settings: BrowserSettings, profile: BrowserPr
   try {
     const { browser, context } = await connect(cdpUrl, Math.min(host.launchTimeoutMs, 10_000))
     const { headless, source } = headlessFor(settings, profile, host, undefined)
-    return newRuntime({ profile, browser, context, launched: undefined, headless, headlessSource: source, executable: undefined, userDataDir: undefined, ssrf: settings.ssrf })
+    return newRuntime({ profile, browser, context, launched: undefined, headless, headlessSource: source, executable: undefined, userDataDir: undefined, ssrf: settings.ssrf }, host)
   } catch {
     throw new PageOpError(profile.attachOnly ? `Browser attachOnly is enabled and CDP websocket for profile "${profile.name}" is not reachable` : `Remote CDP for profile "${profile.name}" is not reachable at ${cdpUrl}.`, 503)
   }
@@ -206,7 +287,7 @@ export const attachExistingSession = async (profile: BrowserProfile, host: Launc
   let runtime: ProfileRuntime
   try {
     const { browser, context } = await connect(endpoint, 10_000)
-    runtime = newRuntime({ profile, browser, context, launched: undefined, headless: false, headlessSource: "default", executable: undefined, userDataDir: undefined })
+    runtime = newRuntime({ profile, browser, context, launched: undefined, headless: false, headlessSource: "default", executable: undefined, userDataDir: undefined }, host)
   } catch {
     throw new PageOpError("Could not find DevToolsActivePort for chrome", 503)
   }
@@ -239,4 +320,5 @@ export const stopRuntime = async (runtime: ProfileRuntime) => {
   }
   await runtime.browser.close().catch(() => {})
   if (runtime.launched !== undefined) await killChromium(runtime.launched)
+  await runtime.egress?.close()
 }
