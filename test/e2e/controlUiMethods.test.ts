@@ -5,6 +5,18 @@ import { useModelGatewayProcess } from "../support/modelGatewayProcess.js"
 import { call, connectRaw, type RawClient } from "../support/rawClient.js"
 
 const TOKEN = "ui-methods-token"
+const recorded: { methods: Record<string, { params: unknown; shape: Record<string, string> | string }> } = JSON.parse(
+  fs.readFileSync(path.join(import.meta.dirname, "../fixtures/original-frames/control-ui-view-shapes.json"), "utf8")
+)
+/**
+ * Top-level fields of the original's answers this gateway leaves out, each for a reason: no plugin
+ * surface URLs to expire (`expiresAtMs`), no event-loop monitor and no utility model (`system.info`).
+ */
+const LEFT_OUT: Record<string, ReadonlyArray<string>> = {
+  "plugin.surface.refresh": ["expiresAtMs"],
+  "system.info": ["eventLoop", "defaultAgentUtilityModel"]
+}
+const jsonType = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v)
 // The original Control UI's scopes (spec control-ui.md 3.1).
 const UI_SCOPES = ["operator.admin", "operator.read", "operator.write", "operator.approvals", "operator.questions", "operator.pairing"]
 
@@ -30,6 +42,34 @@ describe("the original Control UI's methods against our gateway", () => {
       }
     } finally {
       reader.close()
+    }
+  })
+
+  it("every recorded method answers the UI's params with the original's top-level fields and types", async () => {
+    const ui = await operator()
+    try {
+      const mismatches: Array<string> = []
+      for (const [name, { params, shape }] of Object.entries(recorded.methods)) {
+        const method = name.split("#")[0]!
+        const answer = await call(ui, method, params)
+        if (answer.ok !== true) {
+          mismatches.push(`${name}: ${answer.error?.message}`)
+          continue
+        }
+        if (typeof shape === "string") {
+          if (jsonType(answer.payload) !== shape) mismatches.push(`${name}: original ${shape}, ours ${jsonType(answer.payload)}`)
+          continue
+        }
+        for (const [key, type] of Object.entries(shape)) {
+          if (LEFT_OUT[method]?.includes(key)) continue
+          const ours = jsonType(answer.payload[key])
+          // A field the original sends as null where it has nothing (sessions.describe) may be an object here.
+          if (ours !== type && !(type === "null" && ours === "object")) mismatches.push(`${name}.${key}: original ${type}, ours ${ours}`)
+        }
+      }
+      expect(mismatches).toEqual([])
+    } finally {
+      ui.close()
     }
   })
 

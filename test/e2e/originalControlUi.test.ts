@@ -36,7 +36,11 @@ const VIEWS: ReadonlyArray<{ readonly name: string; readonly path: string; reado
   { name: "automations", path: "/automations", expects: [...BOOT, "cron.runs", "cron.list"] },
   { name: "config", path: "/settings/advanced", expects: [...BOOT, "config.schema"] },
   { name: "debug", path: "/debug", expects: [...BOOT, "status", "health", "diagnostics.lanes", "last-heartbeat"] },
-  { name: "connection", path: "/settings/connection", expects: [...BOOT, "last-heartbeat", "system.info"] }
+  { name: "connection", path: "/settings/connection", expects: [...BOOT, "last-heartbeat", "system.info"] },
+  { name: "systems", path: "/systems", expects: [...BOOT, "environments.list", "node.list", "system.info"] },
+  { name: "tasks", path: "/tasks", expects: [...BOOT, "tasks.list"] },
+  { name: "approvals", path: "/settings/approvals", expects: [...BOOT, "approval.history", "exec.approval.grants.list"] }
+  // Not the usage view (`/usage`): its `sessions.usage` (per-day token and cost breakdowns) is not served yet.
 ]
 
 const outcome = (call: RecordedCall) =>
