@@ -40,6 +40,9 @@ describe("the original Control UI's methods against our gateway", () => {
         expect(answer.ok, method).toBe(false)
         expect(answer.error?.details?.["missingScope"], method).toBe(scope)
       }
+      // Param-aware, as the original's: listing environments is a read, naming a runtime to prepare is a write.
+      expect((await call(reader, "environments.list", { includeDesktopSetup: true })).ok).toBe(true)
+      expect((await call(reader, "environments.list", { runtimeId: "codex" })).error?.details?.["missingScope"]).toBe("operator.write")
     } finally {
       reader.close()
     }
@@ -100,6 +103,9 @@ describe("the original Control UI's methods against our gateway", () => {
       expect((await call(ui, "sessions.groups.list", {})).payload).toEqual({ groups: [], sectionOrder: [] })
       expect((await call(ui, "tasks.list", { agentId: "main" })).payload).toEqual({ tasks: [] })
       expect((await call(ui, "plugin.surface.refresh", { surface: "canvas", observedUrl: "http://127.0.0.1/" })).payload).toEqual({ surface: "canvas", pluginSurfaceUrls: {} })
+      // No channel account uses DM pairing here (no channels configured).
+      expect((await call(ui, "channels.pairing.list", {})).payload).toEqual({ accounts: [], requests: [], commandOwnerConfigured: false, limits: { pendingPerAccount: 3, ttlMs: 3_600_000 } })
+      expect((await call(ui, "channels.pairing.list", { channel: "irc" })).error?.message).toBe("unknown pairing channel: irc")
       expect((await call(ui, "update.status", {})).payload).toEqual({ sentinel: null, updateAvailable: null, effectiveChannel: "stable", schedule: { channel: "stable", autoEnabled: false } })
     } finally {
       ui.close()

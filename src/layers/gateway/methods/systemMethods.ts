@@ -4,6 +4,8 @@ import os from "node:os"
 import { VERSION } from "../../../domain/BuildInfo.js"
 import { OpenClawConfig } from "../../../domain/config/ConfigSchema.js"
 import { configuredSelection } from "../../../domain/models/selection.js"
+import { MissingScope } from "../../../domain/protocol/errors.js"
+import { scopeSatisfied } from "../../../domain/protocol/scopes.js"
 import { SystemMethods as M } from "../../../domain/protocol/systemMethods.js"
 import { GatewayRuntime } from "../../../services/GatewayRuntime.js"
 import { MethodRegistry } from "../../../services/MethodRegistry.js"
@@ -91,18 +93,22 @@ export const SystemMethodsLive = Layer.effectDiscard(
       }))
 
     // The gateway host itself is the one place agents run here (paired nodes run commands, not sessions).
-    yield* registry.register(M.environmentsList, () =>
-      Effect.succeed({
-        environments: [{
-          id: "gateway",
-          type: "local",
-          label: "Gateway local",
-          status: "available",
-          platform: process.platform,
-          sessionHost: true,
-          trust: "persistent",
-          capabilities: ["agent.run", "sessions", "tools"]
-        }]
-      }))
+    const environments = {
+      environments: [{
+        id: "gateway",
+        type: "local",
+        label: "Gateway local",
+        status: "available",
+        platform: process.platform,
+        sessionHost: true,
+        trust: "persistent",
+        capabilities: ["agent.run", "sessions", "tools"]
+      }]
+    }
+    // Naming a runtime asks to prepare it, which needs write (the original's param-aware scope).
+    yield* registry.register(M.environmentsList, (params, caller) =>
+      params.runtimeId !== undefined && !scopeSatisfied(caller.scopes, "operator.write")
+        ? Effect.fail(new MissingScope({ message: "missing scope: operator.write", missingScope: "operator.write", requiredScopes: ["operator.write"] }))
+        : Effect.succeed(environments))
   })
 )
