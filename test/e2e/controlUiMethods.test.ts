@@ -131,6 +131,19 @@ describe("the original Control UI's methods against our gateway", () => {
     }
   })
 
+  it("cron.list as the automations view asks: an inventory page with a stable snapshotRevision", async () => {
+    const ui = await operator()
+    try {
+      const params = { agentId: "main", includeDisabled: true, includeDeliveryPreviews: false, limit: 50, offset: 0, enabled: "all", scheduleKind: "all", lastRunStatus: "all", trigger: "all", sortBy: "nextRunAtMs", sortDir: "asc" }
+      const first = (await call(ui, "cron.list", params)).payload
+      expect(first).toMatchObject({ offset: 0, limit: 50, hasMore: false, nextOffset: null })
+      expect(first.snapshotRevision).toMatch(/^sha256:[A-Za-z0-9_-]{43}$/)
+      expect((await call(ui, "cron.list", params)).payload.snapshotRevision).toBe(first.snapshotRevision)
+    } finally {
+      ui.close()
+    }
+  })
+
   it("users.prefs: set, read back, compare-and-set conflicts, null removes; kept in a 0600 state file", async () => {
     const ui = await operator()
     try {

@@ -94,6 +94,11 @@ describe("the original Control UI (2026.9.6 bundle) against our gateway", () => 
           await log.until(() => log.calls.slice(from).some((c) => c.method === "logs.tail" && (c.params as any)?.cursor !== undefined && c.answer !== undefined), 15_000, () => "no logs.tail poll with a cursor")
         }
         await settled(log, from, 1_500, 30_000)
+        // What the views show: no error the UI raised about an answer (unknown method, bad params, a page it refuses).
+        const shown = await page.locator("body").innerText()
+        for (const complaint of ["unknown method", "invalid params", "returned an invalid"]) {
+          expect(shown.includes(complaint), `${view.name} shows "${complaint}"`).toBe(false)
+        }
         if (SHOTS !== "") {
           fs.mkdirSync(SHOTS, { recursive: true })
           await page.screenshot({ path: path.join(SHOTS, `${view.name}.png`) })
