@@ -5,6 +5,7 @@ import { LazyAgentStackLive } from "../../layers/agent/AgentFeature.js"
 import { ChannelMethodsLive, ChannelsStackLive } from "../../layers/channels/ChannelsFeature.js"
 import { CronFeatureLive } from "../../layers/cron/CronFeature.js"
 import { AgentMethodsLive } from "../../layers/gateway/methods/agentMethods.js"
+import { ControlUiMethodsLive } from "../../layers/gateway/methods/controlUiFeature.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
@@ -56,6 +57,8 @@ export const gatewayRun = (args: {
         ChannelMethodsLive.pipe(Layer.provide(channels)),
         CronFeatureLive().pipe(Layer.provide(agentStack), Layer.provide(channels), Layer.provide(Layer.succeedContext(context))),
         nodes.feature,
+        // The original Control UI's boot and view reads (sessions and models from the same agent stack).
+        ControlUiMethodsLive.pipe(Layer.provide(agentStack), Layer.provide(Layer.succeedContext(hostContext))),
         ...browser.features
       ],
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),

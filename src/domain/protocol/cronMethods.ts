@@ -40,6 +40,7 @@ export type CronListParams = typeof CronListParams.Type
 /** Jobs stay open records on the wire so the CLI reads any gateway's jobs (newer payload kinds included). */
 export const CronListResult = Schema.Struct({
   jobs: Schema.Array(AnyRecord),
+  snapshotRevision: opt(Schema.String),
   total: opt(Schema.Number),
   offset: opt(Schema.Number),
   limit: opt(Schema.Number),

@@ -295,7 +295,9 @@ export const EVENTS = [
   "config.changed",
   "agent",
   "chat",
-  "models.snapshot"
+  "models.snapshot",
+  "sessions.changed",
+  "session.message"
 ] as const
 
 // Scope families of methods this gateway does not serve yet, so their scope errors match the original.

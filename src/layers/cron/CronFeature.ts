@@ -4,6 +4,7 @@ import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import { deliveryPreview } from "../../domain/cron/deliveryPreview.js"
 import type { CronJob } from "../../domain/cron/job.js"
 import { staggerOffsetMs } from "../../domain/cron/schedule.js"
+import { cronSnapshotRevision } from "../../domain/cron/snapshotRevision.js"
 import { jobView } from "../../domain/cron/view.js"
 import { CronMethods } from "../../domain/protocol/cronMethods.js"
 import { InvalidRequest } from "../../domain/protocol/errors.js"
@@ -79,7 +80,17 @@ export const CronMethodsLive = Layer.scopedDiscard(
         const page = filtered.slice(offset, offset + limit)
         const hasMore = offset + page.length < filtered.length
         const previews = Object.fromEntries(yield* Effect.forEach(page, (job) => Effect.map(previewOf(job), (p) => [job.id, p] as const)))
-        return { jobs: page.map(jobView), total: filtered.length, offset, limit, hasMore, nextOffset: hasMore ? offset + page.length : null, ...(params.includeDeliveryPreviews === false ? {} : { deliveryPreviews: previews }) }
+        return {
+          jobs: page.map(jobView),
+          // The Control UI refuses an inventory page without it (and re-pages when it changes).
+          snapshotRevision: cronSnapshotRevision(filtered.map(jobView)),
+          total: filtered.length,
+          offset,
+          limit,
+          hasMore,
+          nextOffset: hasMore ? offset + page.length : null,
+          ...(params.includeDeliveryPreviews === false ? {} : { deliveryPreviews: previews })
+        }
       }))
 
     yield* methods.register(CronMethods.add, (params) =>
