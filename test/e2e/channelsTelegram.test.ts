@@ -122,6 +122,48 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
     expect(JSON.stringify(model.requests.at(-1)?.body.messages.at(-1))).toContain("now can we talk?")
   })
 
+  it("the Control UI's channels.pairing.list/dismiss/approve act on the same requests as the CLI; a dismissed sender may ask again", async () => {
+    const GUEST = 6161
+    const rpc = async (method: string, params: unknown) => {
+      const result = await cli(["gateway", "call", method, "--params", JSON.stringify(params), "--json"])
+      return { code: result.code, body: result.code === 0 ? JSON.parse(result.stdout) : undefined, stderr: result.stderr }
+    }
+    const pendingFor = async (sender: number) => {
+      const listed = await rpc("channels.pairing.list", { channel: "telegram" })
+      expect(listed.code, listed.stderr).toBe(0)
+      return listed.body.requests.filter((r: any) => r.senderId === String(sender))
+    }
+    const askToPair = async () => {
+      const before = telegram.sent.length
+      telegram.dm(GUEST, "may I?", { first_name: "Grace" })
+      await telegram.waitForSent((s) => s.slice(before).some((m) => String(m.chat_id) === String(GUEST)))
+    }
+    await askToPair()
+    const [first] = await pendingFor(GUEST)
+    expect(first).toMatchObject({ channel: "telegram", accountId: "default", senderId: String(GUEST), senderLabel: "telegramUserId" })
+    // Dismissed: gone from the list, not approved, and dismissing again says it no longer exists.
+    expect((await rpc("channels.pairing.dismiss", { channel: "telegram", accountId: "default", requestId: first.requestId })).body).toEqual({ requestId: first.requestId, senderId: String(GUEST) })
+    expect(await pendingFor(GUEST)).toEqual([])
+    const again = await rpc("channels.pairing.dismiss", { channel: "telegram", accountId: "default", requestId: first.requestId })
+    expect(again.code).not.toBe(0)
+    expect(again.stderr).toContain("pending DM access request no longer exists")
+    // Not blocked: a new DM files a new request, which the UI approves (the owner is already configured).
+    await askToPair()
+    const [second] = await pendingFor(GUEST)
+    expect(second.requestId).not.toBe(first.requestId)
+    const approved = await rpc("channels.pairing.approve", { channel: "telegram", accountId: "default", requestId: second.requestId, bootstrapCommandOwner: true })
+    expect(approved.body).toEqual({ requestId: second.requestId, senderId: String(GUEST), notification: "not-requested", commandOwnerBootstrap: "already-configured" })
+    expect(JSON.parse(fs.readFileSync(home.configPath, "utf8")).commands).toEqual({ ownerAllowFrom: [`telegram:${OWNER}`] })
+    expect(await pendingFor(GUEST)).toEqual([])
+    model.script.push({ text: "Welcome, Grace." })
+    const before = telegram.sent.length
+    telegram.dm(GUEST, "hello now")
+    await telegram.waitForSent((s) => s.slice(before).some((m) => String(m.chat_id) === String(GUEST)), 30_000)
+    expect(telegram.sent.slice(before).find((m) => String(m.chat_id) === String(GUEST))?.text).toBe("Welcome, Grace.")
+    // An account that does not use DM pairing is refused as the original words it.
+    expect((await rpc("channels.pairing.approve", { channel: "slack", accountId: "default", requestId: "x" })).stderr).toContain("channel account does not use DM pairing: slack:default")
+  })
+
   it("an unmentioned group message is dropped and logged; a mentioned one is answered in the group", async () => {
     const modelCalls = model.requests.length
     telegram.group(GROUP, OWNER, "just chatting among ourselves")

@@ -8,6 +8,7 @@ import { AgentMethodsLive } from "../../layers/gateway/methods/agentMethods.js"
 import { ControlUiMethodsLive } from "../../layers/gateway/methods/controlUiFeature.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { runGateway } from "../../layers/gateway/runGateway.js"
+import { ConfigEditor } from "../../services/ConfigEditor.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
@@ -39,7 +40,7 @@ export const gatewayRun = (args: {
         Effect.mapError((error) => new GatewayStartBlocked({ code: "GATEWAY_INVALID_OPTION", message: `Could not read --password-file: ${describePlatformError(error)}`, exitCode: 1 }))
       )).trim()
       : Option.getOrUndefined(args.password)
-    const context = yield* Effect.context<ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem>()
+    const context = yield* Effect.context<ConfigStore | ConfigEditor | Paths | Host | StateFiles | FileSystem.FileSystem>()
     // The browser plugin's method and tool come as a unit, or not at all (plugins.allow, spec 5.1).
     const loaded = yield* Effect.option(Effect.flatMap(ConfigStore, (store) => store.load))
     const browser = browserSurface(context, Option.getOrUndefined(loaded)?.config)
@@ -58,7 +59,8 @@ export const gatewayRun = (args: {
         CronFeatureLive().pipe(Layer.provide(agentStack), Layer.provide(channels), Layer.provide(Layer.succeedContext(context))),
         nodes.feature,
         // The original Control UI's boot and view reads (sessions and models from the same agent stack).
-        ControlUiMethodsLive.pipe(Layer.provide(agentStack), Layer.provide(Layer.succeedContext(hostContext))),
+        // Approving a DM pairing from the UI may name the command owner: the same config store and editor as the CLI's.
+        ControlUiMethodsLive.pipe(Layer.provide(agentStack), Layer.provide(Layer.succeedContext(Context.merge(hostContext, Context.pick(ConfigStore, ConfigEditor)(context))))),
         ...browser.features
       ],
       port: Option.map(args.port, String).pipe(Option.getOrUndefined),

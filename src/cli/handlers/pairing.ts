@@ -1,3 +1,4 @@
+import { bootstrapCommandOwner } from "../../layers/channels/commandOwnerBootstrap.js"
 import { Clock, Console, Effect, Schema } from "effect"
 import { PAIRING_APPROVED_NOTICE, type PairingRequest } from "../../domain/channels/pairing.js"
 import { discordAccounts, DISCORD_DEFAULT_API_BASE } from "../../domain/channels/discordAccounts.js"
@@ -5,13 +6,11 @@ import { SLACK_DEFAULT_API_BASE, slackAccounts } from "../../domain/channels/sla
 import { telegramAccounts } from "../../domain/channels/telegramAccounts.js"
 import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import { TgSentMessage } from "../../domain/channels/telegramApi.js"
-import { isRecord } from "../../domain/isRecord.js"
 import { ago } from "../../domain/text/ago.js"
 import { makeDiscordRest } from "../../layers/channels/discord/rest.js"
 import { callSlack } from "../../layers/channels/slack/webApi.js"
 import { callBotApi } from "../../layers/channels/telegram/botApi.js"
 import { makePairingStore } from "../../layers/channels/pairingStore.js"
-import { ConfigEditor } from "../../services/ConfigEditor.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
@@ -74,14 +73,8 @@ export const approve = (input: { readonly channel: string | undefined; readonly 
     }
     yield* Console.log(`Approved ${channel} sender ${request.id}.`)
     // The first approval names the command owner when none is configured (as the original's CLI does).
-    const authored = (yield* (yield* ConfigStore).read).authored
-    const commands = isRecord(authored) ? authored["commands"] : undefined
-    const owners = isRecord(commands) ? commands["ownerAllowFrom"] : undefined
-    if (!Array.isArray(owners) || owners.length === 0) {
-      const owner = `${channel}:${request.id}`
-      yield* (yield* ConfigEditor).apply([{ _tag: "Patch", patch: { commands: { ownerAllowFrom: [owner] } }, replacePaths: [] }])
-      yield* Console.log(`Command owner configured ${owner} (commands.ownerAllowFrom was empty).`)
-    }
+    const bootstrap = yield* bootstrapCommandOwner(channel, request.id)
+    if (bootstrap.status === "configured") yield* Console.log(`Command owner configured ${bootstrap.owner} (commands.ownerAllowFrom was empty).`)
     if (input.notify && channel === "discord") yield* notifyDiscord(config, env, request)
     else if (input.notify && channel === "slack") yield* notifySlack(config, env, request)
     else if (input.notify) {

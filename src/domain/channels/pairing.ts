@@ -84,9 +84,14 @@ export const upsertPairing = (input: {
 
 /** Takes the request with `code` (case-insensitive) out of the file, when it is pending for `accountId` (any account when undefined). */
 export const takePairing = (file: PairingFile, code: string, accountId: string | undefined, nowMs: number): { readonly file: PairingFile; readonly request: PairingRequest } | undefined => {
-  const pruned = prunePairing(file, nowMs)
   const wanted = code.trim().toUpperCase()
-  const request = pruned.requests.find((r) => r.code === wanted && (accountId === undefined || accountOf(r) === accountId))
+  return takePairingWhere(file, (r) => r.code === wanted && (accountId === undefined || accountOf(r) === accountId), nowMs)
+}
+
+/** The first unexpired request `matches` picks, and the file without it. */
+export const takePairingWhere = (file: PairingFile, matches: (request: PairingRequest) => boolean, nowMs: number): { readonly file: PairingFile; readonly request: PairingRequest } | undefined => {
+  const pruned = prunePairing(file, nowMs)
+  const request = pruned.requests.find(matches)
   if (request === undefined) return undefined
   return { request, file: { version: 1, requests: pruned.requests.filter((r) => r !== request) } }
 }

@@ -98,6 +98,23 @@ export const SystemMethods = {
     Schema.Struct({ channel: opt(NonEmpty), accountId: opt(NonEmpty) }),
     Schema.Struct({ accounts: Schema.Array(AnyRecord), requests: Schema.Array(AnyRecord), commandOwnerConfigured: Schema.Boolean, limits: Schema.Struct({ pendingPerAccount: Schema.Number, ttlMs: Schema.Number }) })
   ),
+  channelsPairingApprove: spec(
+    "channels.pairing.approve",
+    "operator.pairing",
+    Schema.Struct({ channel: NonEmpty, accountId: NonEmpty, requestId: NonEmpty, notify: opt(Schema.Boolean), bootstrapCommandOwner: opt(Schema.Boolean) }),
+    Schema.Struct({
+      requestId: Schema.String,
+      senderId: Schema.String,
+      notification: Schema.Literal("not-requested", "sent", "unsupported", "failed"),
+      commandOwnerBootstrap: Schema.Literal("not-requested", "configured", "already-configured", "unavailable")
+    })
+  ),
+  channelsPairingDismiss: spec(
+    "channels.pairing.dismiss",
+    "operator.pairing",
+    Schema.Struct({ channel: NonEmpty, accountId: NonEmpty, requestId: NonEmpty }),
+    Schema.Struct({ requestId: Schema.String, senderId: Schema.String })
+  ),
   usersPrefsGet: spec(
     "users.prefs.get",
     "operator.read",

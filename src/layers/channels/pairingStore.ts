@@ -11,6 +11,7 @@ import {
   type PairingRequest,
   prunePairing,
   takePairing,
+  takePairingWhere,
   type UpsertOutcome,
   upsertPairing
 } from "../../domain/channels/pairing.js"
@@ -50,6 +51,19 @@ export const makePairingStore = (stateDir: string) =>
     const locked = <A, E>(effect: Effect.Effect<A, E>) =>
       Effect.zipRight(files.ensurePrivateDir(dir), files.withLock(lockPath, LOCK_POLICY, effect))
 
+    const approveWhere = (channel: string, take: (file: PairingFile, nowMs: number) => { readonly file: PairingFile; readonly request: PairingRequest } | undefined) =>
+      locked(Effect.gen(function*() {
+        const taken = take(yield* readPairing(channel), yield* Clock.currentTimeMillis)
+        if (taken === undefined) return undefined
+        const account = taken.request.accountId ?? "default"
+        const allow = yield* readAllow(channel, account)
+        const next = allow.includes(taken.request.id) ? allow : [...allow, taken.request.id]
+        // The allowlist first: a crash between the writes leaves an approved sender with a stale request, never the reverse.
+        yield* files.atomicWrite(allowPath(channel, account), json({ version: 1, allowFrom: next }))
+        yield* files.atomicWrite(pairingPath(channel), json(taken.file))
+        return taken.request
+      }))
+
     return {
       /** Senders approved by pairing for this account. */
       approved: (channel: string, accountId: string): Effect.Effect<ReadonlyArray<string>, StateIoError> => readAllow(channel, accountId),
@@ -70,15 +84,15 @@ export const makePairingStore = (stateDir: string) =>
         })),
       /** Approves a pending code: the sender joins the account's allowFrom file and the request is removed. */
       approve: (channel: string, code: string, accountId: string | undefined): Effect.Effect<PairingRequest | undefined, StateIoError> =>
+        approveWhere(channel, (file, nowMs) => takePairing(file, code, accountId, nowMs)),
+      /** Approves the pending request `matches` picks (the Control UI names requests by id, not by code). */
+      approveMatching: (channel: string, matches: (request: PairingRequest) => boolean): Effect.Effect<PairingRequest | undefined, StateIoError> =>
+        approveWhere(channel, (file, nowMs) => takePairingWhere(file, matches, nowMs)),
+      /** Removes the pending request `matches` picks without approving it: the sender may ask again later. */
+      dismissMatching: (channel: string, matches: (request: PairingRequest) => boolean): Effect.Effect<PairingRequest | undefined, StateIoError> =>
         locked(Effect.gen(function*() {
-          const nowMs = yield* Clock.currentTimeMillis
-          const taken = takePairing(yield* readPairing(channel), code, accountId, nowMs)
+          const taken = takePairingWhere(yield* readPairing(channel), matches, yield* Clock.currentTimeMillis)
           if (taken === undefined) return undefined
-          const account = taken.request.accountId ?? "default"
-          const allow = yield* readAllow(channel, account)
-          const next = allow.includes(taken.request.id) ? allow : [...allow, taken.request.id]
-          // The allowlist first: a crash between the writes leaves an approved sender with a stale request, never the reverse.
-          yield* files.atomicWrite(allowPath(channel, account), json({ version: 1, allowFrom: next }))
           yield* files.atomicWrite(pairingPath(channel), json(taken.file))
           return taken.request
         }))
