@@ -306,3 +306,57 @@ describe("heartbeat skip reasons that depend on config", () => {
       expect(lines.some((l) => l.includes("cron: scheduler disabled; jobs will not run automatically"))).toBe(true)
     }))
 })
+
+describe("an agentTurn job's own model, fallbacks and thinking", () => {
+  let primary: ScriptedModelServer
+  let backup: ScriptedModelServer
+  let c: CronGateway
+  beforeAll(async () => {
+    // The primary refuses every request (401: no same-provider retry, straight to the next model).
+    primary = await startScriptedModelServer([], { failStatus: 401, failBody: { error: { message: "invalid api key" } } })
+    backup = await startScriptedModelServer([], { text: "answered by the backup" })
+    c = await startCronGateway(primary, {
+      models: {
+        providers: {
+          fake: { baseUrl: primary.v1, api: "openai-completions", apiKey: "k1", models: [{ id: "m1", name: "Primary" }] },
+          backup: { baseUrl: backup.v1, api: "openai-completions", apiKey: "k2", models: [{ id: "m2", name: "Backup", compat: { supportsReasoningEffort: true } }] }
+        }
+      },
+      agents: { defaults: { model: "fake/m1" } }
+    })
+  })
+  afterAll(async () => {
+    await c.close()
+    await primary.close()
+    await backup.close()
+  })
+
+  it("the primary fails, the job's fallback answers, with the job's thinking level", async () => {
+    const job = await ok(c.admin, "cron.add", {
+      name: "with-fallback",
+      schedule: { kind: "every", everyMs: 3_600_000 },
+      payload: { kind: "agentTurn", message: "status please", model: "fake/m1", fallbacks: ["backup/m2"], thinking: "high" },
+      delivery: { mode: "none" }
+    })
+    const entry = await runAndWait(c, job.id)
+    expect(entry).toMatchObject({ status: "ok", summary: "answered by the backup", model: "m2", provider: "backup" })
+    expect(primary.requests.filter((r) => r.url === "/v1/chat/completions").length).toBeGreaterThan(0)
+    const sent = backup.requests.filter((r) => r.url === "/v1/chat/completions").at(-1)?.body
+    expect(sent).toMatchObject({ model: "m2", reasoning_effort: "high" })
+  })
+
+  it("an empty fallback list is strict: the primary's failure is the run's error", async () => {
+    const completions = () => backup.requests.filter((r) => r.url === "/v1/chat/completions").length
+    const before = completions()
+    const job = await ok(c.admin, "cron.add", {
+      name: "strict",
+      schedule: { kind: "every", everyMs: 3_600_000 },
+      payload: { kind: "agentTurn", message: "status please", model: "fake/m1", fallbacks: [] },
+      delivery: { mode: "none" }
+    })
+    const entry = await runAndWait(c, job.id)
+    expect(entry.status).toBe("error")
+    expect(entry.error).toMatch(/invalid api key|401/)
+    expect(completions()).toBe(before)
+  })
+})

@@ -1,4 +1,5 @@
-import { Clock, Effect, Either, Layer, Option, Ref } from "effect"
+import { Clock, Effect, Either, Layer, Option, Ref, Schema } from "effect"
+import { ThinkingLevel } from "../../domain/models/messages.js"
 import { CHANNEL_REQUIRED } from "../../domain/cron/deliveryPreview.js"
 import { type CronJob, type CronRunEntry, effectiveAgentId } from "../../domain/cron/job.js"
 import { AgentRunner } from "../../services/AgentRunner.js"
@@ -21,6 +22,13 @@ interface PayloadRun {
   readonly model?: string
   readonly provider?: string
   readonly sessionKey?: string
+}
+
+const isThinkingLevel = Schema.is(ThinkingLevel)
+/** A stored thinking level this runtime knows (an older or newer spelling is left to the model's default). */
+const thinkingOf = (level: string | undefined): ThinkingLevel | undefined => {
+  const normalized = level?.trim().toLowerCase()
+  return normalized !== undefined && isThinkingLevel(normalized) ? normalized : undefined
 }
 
 const summaryOf = (text: string) => {
@@ -94,7 +102,11 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
                 runId,
                 sessionKey,
                 message: payload.message,
+                // The job's model is its preference: configured fallbacks apply unless it names its own.
                 model: payload.model,
+                modelStrict: false,
+                fallbacks: payload.fallbacks,
+                thinking: thinkingOf(payload.thinking),
                 timeoutMs: payload.timeoutSeconds === undefined || payload.timeoutSeconds === 0 ? undefined : payload.timeoutSeconds * 1000,
                 label: `cron:${job.name}`
               }))
