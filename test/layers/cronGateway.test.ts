@@ -289,6 +289,24 @@ describe("heartbeat skip reasons that depend on config", () => {
       expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "alerts-disabled" })
     }))
 
+  it("per-channel and per-account heartbeatVisibility: the account's showOk sends the ack, the channel's showAlerts:false holds an alert", () =>
+    withGateway({
+      channels: {
+        defaults: { heartbeatVisibility: { showOk: false } },
+        telegram: { botToken: "1:a", allowFrom: ["12345"], heartbeatVisibility: { showAlerts: false }, accounts: { work: { botToken: "2:b", heartbeatVisibility: { showOk: true, useIndicator: false } } } }
+      },
+      agents: { defaults: { model: "fake/m1", heartbeat: { target: "telegram", accountId: "work" } } }
+    }, { telegram: ["default", "work"] }, async (c) => {
+      model.script.push({ text: "HEARTBEAT_OK" })
+      const ack = (await heartbeatOnce(c)).last
+      expect(ack).toMatchObject({ status: "ok-token", channel: "telegram", accountId: "work", silent: false })
+      expect(ack.indicatorType).toBeUndefined()
+      expect(c.sent).toEqual([{ target: { channel: "telegram", to: "12345", accountId: "work" }, text: "HEARTBEAT_OK" }])
+      model.script.push({ text: "The disk is full" })
+      expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "alerts-disabled", preview: "The disk is full" })
+      expect(c.sent).toHaveLength(1)
+    }))
+
   it("unknown accountId: warned in the log, nothing delivered", () =>
     withGateway({ ...TELEGRAM, agents: { defaults: { model: "fake/m1", heartbeat: { target: "telegram", accountId: "work" } } } }, { telegram: ["default"] }, async (c) => {
       expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "unknown-account", accountId: "work" })

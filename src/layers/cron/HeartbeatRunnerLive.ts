@@ -4,7 +4,8 @@ import { parseDurationMs } from "../../domain/cron/duration.js"
 import { readHeartbeatReply } from "../../domain/heartbeat/ack.js"
 import { decideHeartbeat, type HeartbeatDecision, type SkipReason } from "../../domain/heartbeat/decide.js"
 import { DEFAULT_HEARTBEAT_PROMPT } from "../../domain/heartbeat/heartbeatFile.js"
-import { type ChannelView, commandOwners, NO_ROUTE_MESSAGE, resolveHeartbeatRoute } from "../../domain/heartbeat/route.js"
+import { type ChannelView, commandOwners, type HeartbeatRoute, NO_ROUTE_MESSAGE, resolveHeartbeatRoute } from "../../domain/heartbeat/route.js"
+import { DEFAULT_HEARTBEAT_VISIBILITY, resolveHeartbeatVisibility } from "../../domain/heartbeat/visibility.js"
 import { AgentRunner } from "../../services/AgentRunner.js"
 import { ChannelDelivery } from "../../services/ChannelDelivery.js"
 import { EventBus } from "../../services/EventBus.js"
@@ -36,6 +37,14 @@ export const mainSessionKey = (agentId: string) => `agent:${agentId}:main`
 
 const TaskState = Schema.parseJson(Schema.Struct({ tasks: Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Number }) }) }))
 const decodeTaskState = Schema.decodeUnknownEither(TaskState)
+
+/** The visibility of where the reply would go: that channel and account, else the built-in default. */
+const visibilityOf = (config: OpenClawConfig, route: HeartbeatRoute) =>
+  route.kind === "target"
+    ? resolveHeartbeatVisibility(config, route.target.channel, route.target.accountId)
+    : route.kind === "unknown-account"
+    ? resolveHeartbeatVisibility(config, route.target, undefined)
+    : DEFAULT_HEARTBEAT_VISIBILITY
 
 const preview = (text: string) => (text.length > 200 ? `${text.slice(0, 197)}...` : text)
 
@@ -86,7 +95,8 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
           const channels = yield* channelViews(config)
           const lastRoute = yield* delivery.lastRoute(mainSessionKey(agentId))
           const pending = yield* Ref.get(events)
-          const visibility = config.channels?.defaults?.heartbeatVisibility
+          const route = resolveHeartbeatRoute({ target: hb?.target, to: hb?.to, accountId: hb?.accountId, ownerAllowFrom: commandOwners(config), channels, lastRoute: Option.getOrUndefined(lastRoute) })
+          const visibility = visibilityOf(config, route)
           const decision = decideHeartbeat({
             enabled: (yield* Ref.get(enabled)) || reason !== "interval",
             intervalMs: heartbeatIntervalMs(config),
@@ -102,12 +112,12 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
             pendingEvents: pending.length,
             taskLastRunAtMs: taskState[agentId] ?? {},
             targetSessionBusy: (active.get(sessionKey)?.length ?? 0) > 0,
-            route: resolveHeartbeatRoute({ target: hb?.target, to: hb?.to, accountId: hb?.accountId, ownerAllowFrom: commandOwners(config), channels, lastRoute: Option.getOrUndefined(lastRoute) }),
+            route,
             directPolicy: hb?.directPolicy ?? "allow",
-            visibility: { showOk: visibility?.showOk ?? false, showAlerts: visibility?.showAlerts ?? true, useIndicator: visibility?.useIndicator ?? true },
+            visibility,
             prompt: hb?.prompt ?? DEFAULT_HEARTBEAT_PROMPT
           })
-          return { decision, config, sessionKey, pending, taskState, showOk: visibility?.showOk ?? false, showAlerts: visibility?.showAlerts ?? true }
+          return { decision, config, sessionKey, pending, taskState, visibility }
         })
 
       /** Decides, retrying busy reasons each second within the window. */
@@ -150,7 +160,7 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
           const done = yield* Clock.currentTimeMillis
           const base = { ts: done, agentId, durationMs: done - startedAt }
           if (Either.isLeft(result)) {
-            return omitUndefined<HeartbeatEvent>({ ...base, status: "failed", reason: "agent-runner-failure", preview: preview(result.left.message), indicatorType: "error", silent: true })
+            return omitUndefined<HeartbeatEvent>({ ...base, status: "failed", reason: "agent-runner-failure", preview: preview(result.left.message), indicatorType: gathered.visibility.useIndicator ? "error" : undefined, silent: true })
           }
           // The turn ran: the queued events were seen, the due tasks are done.
           yield* Ref.update(events, (queued) => queued.slice(gathered.pending.length))
@@ -163,21 +173,24 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
           const route = decision.route
           const target = route.kind === "target" ? route.target : undefined
           const where = target === undefined ? {} : { channel: target.channel, to: target.to, accountId: target.accountId }
+          const { showOk, showAlerts, useIndicator } = gathered.visibility
+          // The indicator is what a status UI shows; `useIndicator: false` leaves it out (skips never have one).
+          const indicator = (type: "ok" | "alert" | "error") => (useIndicator ? type : undefined)
           if (reply.kind !== "alert") {
-            if (gathered.showOk && target !== undefined && decision.deliverySkip === undefined) {
+            if (showOk && target !== undefined && decision.deliverySkip === undefined) {
               yield* delivery.send(target, "HEARTBEAT_OK").pipe(Effect.ignore)
             }
-            return omitUndefined<HeartbeatEvent>({ ...base, ...where, status: reply.kind, indicatorType: "ok", silent: !gathered.showOk })
+            return omitUndefined<HeartbeatEvent>({ ...base, ...where, status: reply.kind, indicatorType: indicator("ok"), silent: !showOk })
           }
           const text = reply.text
-          if (decision.deliverySkip !== undefined) return omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "skipped", reason: decision.deliverySkip, preview: preview(text), indicatorType: "alert" })
-          if (route.kind === "unknown-account") return omitUndefined<HeartbeatEvent>({ ...base, status: "skipped", reason: "unknown-account", channel: route.target, accountId: route.accountId, preview: preview(text), indicatorType: "alert" })
-          if (target === undefined) return omitUndefined<HeartbeatEvent>({ ...base, status: "skipped", reason: "target-none", preview: preview(text), indicatorType: "alert" })
-          if (!gathered.showAlerts) return omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "skipped", reason: "alerts-disabled", preview: preview(text), indicatorType: "alert", silent: true })
+          if (decision.deliverySkip !== undefined) return omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "skipped", reason: decision.deliverySkip, preview: preview(text) })
+          if (route.kind === "unknown-account") return omitUndefined<HeartbeatEvent>({ ...base, status: "skipped", reason: "unknown-account", channel: route.target, accountId: route.accountId, preview: preview(text) })
+          if (target === undefined) return omitUndefined<HeartbeatEvent>({ ...base, status: "skipped", reason: "target-none", preview: preview(text) })
+          if (!showAlerts) return omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "skipped", reason: "alerts-disabled", preview: preview(text), silent: true })
           const sent = yield* Effect.either(delivery.send(target, text))
           return Either.isRight(sent)
-            ? omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "sent", preview: preview(text), indicatorType: "alert" })
-            : omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "failed", reason: sent.left.message, preview: preview(text), indicatorType: "error" })
+            ? omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "sent", preview: preview(text), indicatorType: indicator("alert"), silent: false })
+            : omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "failed", reason: sent.left.message, preview: preview(text), indicatorType: indicator("error") })
         })
 
       const run = ({ agentId, reason }: { readonly agentId: string; readonly reason: string }) =>
