@@ -152,7 +152,6 @@ export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = 
     const enabled = cronEnabled(config, host.env)
     // Read anew each tick: `config set cron.enabled false` applies without a restart (hot reload).
     const enabledNow = Effect.map(runtime.settings, (settings) => cronEnabled(settings.config, host.env))
-    const declared = declaredHeartbeats(config)
     const intervalMs = heartbeatIntervalMs(config)
     if (intervalMs > 0 && enabled) yield* log.write({ level: "info", message: "heartbeat: started", fields: { subsystem: "gateway/heartbeat", intervalMs } })
     const heartbeatLayer = HeartbeatRunnerLive({ stateDir: paths.stateDir, cronBusy: Effect.map(Ref.get(busy), (n) => n > 0), retryBusyForMs: options.retryBusyForMs })
@@ -160,7 +159,8 @@ export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = 
     const scheduler = CronSchedulerLive({
       enabled: enabledNow,
       stateDir: paths.stateDir,
-      declared,
+      // Read on each timer turn and config reload: a new heartbeat interval applies without a restart.
+      declared: Effect.map(runtime.settings, (settings) => declaredHeartbeats(settings.config)),
       declaredFamilies: ["heartbeat:"],
       alertDefaults: {
         alertsEnabled: config.cron?.failureAlert?.enabled,
