@@ -11,7 +11,7 @@ import { ChannelDelivery } from "../../services/ChannelDelivery.js"
 import { EventBus } from "../../services/EventBus.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
-import { type HeartbeatEvent, HeartbeatRunner } from "../../services/HeartbeatRunner.js"
+import { type HeartbeatEvent, HeartbeatEvent as HeartbeatEventSchema, HeartbeatRunner } from "../../services/HeartbeatRunner.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { cronPaths } from "./cronStore.js"
 
@@ -46,6 +46,9 @@ const visibilityOf = (config: OpenClawConfig, route: HeartbeatRoute) =>
     ? resolveHeartbeatVisibility(config, route.target, undefined)
     : DEFAULT_HEARTBEAT_VISIBILITY
 
+const decodeLastEvent = Schema.decodeUnknownEither(Schema.parseJson(Schema.NullOr(HeartbeatEventSchema)))
+const encodeLastEvent = Schema.encodeSync(HeartbeatEventSchema)
+
 const preview = (text: string) => (text.length > 200 ? `${text.slice(0, 197)}...` : text)
 
 const omitUndefined = <T>(value: Record<string, unknown>): T =>
@@ -66,11 +69,18 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
       const files = yield* StateFiles
       const bus = yield* EventBus
       const log = yield* GatewayLog
-      const last = yield* Ref.make<HeartbeatEvent | null>(null)
       const enabled = yield* Ref.make(true)
       const events = yield* Ref.make<ReadonlyArray<string>>([])
       const statePath = cronPaths(options.stateDir).heartbeat
+      const lastPath = cronPaths(options.stateDir).lastHeartbeat
       const fields = { subsystem: "gateway/heartbeat" }
+      // The last event survives a restart; a file that does not decode is reported and treated as none.
+      const stored = yield* files.readIfExists(lastPath).pipe(Effect.orElseSucceed(() => undefined))
+      const decodedLast = stored === undefined ? Either.right(null) : decodeLastEvent(stored)
+      if (Either.isLeft(decodedLast)) {
+        yield* log.write({ level: "warn", message: `heartbeat: ignoring ${lastPath}: it does not decode`, fields })
+      }
+      const last = yield* Ref.make<HeartbeatEvent | null>(Either.getOrElse(decodedLast, () => null))
 
       const readTaskState = Effect.map(files.readIfExists(statePath), (text) =>
         text === undefined ? {} : Either.getOrElse(decodeTaskState(text), () => ({ tasks: {} })).tasks)
@@ -137,6 +147,10 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
       const record = (event: HeartbeatEvent) =>
         Effect.gen(function*() {
           yield* Ref.set(last, event)
+          // Best effort: a full disk must not stop heartbeats; the event is still served from memory.
+          yield* files.atomicWrite(lastPath, `${JSON.stringify(encodeLastEvent(event))}\n`).pipe(
+            Effect.catchAll((error) => log.write({ level: "warn", message: `heartbeat: could not save the last event: ${error.message}`, fields }))
+          )
           yield* bus.publish({ event: "heartbeat", payload: event, scope: "operator.read" })
           if (event.status === "skipped") {
             yield* log.write({ level: "info", message: `heartbeat skipped reason=${event.reason ?? "unknown"}`, fields: { ...fields, reason: event.reason, agentId: event.agentId } })

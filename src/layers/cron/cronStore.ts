@@ -9,12 +9,16 @@ const encodeJob = Schema.encodeSync(CronJob)
 /** A job id that can name its run-history file. */
 export const isSafeJobId = (id: string) => /^[A-Za-z0-9._:-]{1,128}$/.test(id) && id !== "." && id !== ".."
 
-/** Where cron keeps its files: `<state dir>/cron/jobs.json` and `cron/runs/<jobId>.jsonl`. */
+/**
+ * Where cron keeps its files: `<state dir>/cron/jobs.json`, `cron/runs/<jobId>.jsonl`, the heartbeat's task
+ * state and its last event (so `system heartbeat last` survives a restart).
+ */
 export const cronPaths = (stateDir: string) => ({
   dir: `${stateDir}/cron`,
   jobs: `${stateDir}/cron/jobs.json`,
   runsDir: `${stateDir}/cron/runs`,
-  heartbeat: `${stateDir}/cron/heartbeat-state.json`
+  heartbeat: `${stateDir}/cron/heartbeat-state.json`,
+  lastHeartbeat: `${stateDir}/cron/last-heartbeat.json`
 })
 
 /**
