@@ -10,6 +10,7 @@ import { AgentPolicy } from "../../src/services/AgentPolicy.js"
 import { type RunningGateway, startGateway } from "../support/gatewayHarness.js"
 import { call, connectRaw, type RawClient } from "../support/rawClient.js"
 import { recordingDelivery } from "../support/cronTestLayers.js"
+import { freePort } from "../support/gatewayProcess.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
 
 const TOKEN = "cron-test-token-0123456789"
@@ -376,5 +377,51 @@ describe("an agentTurn job's own model, fallbacks and thinking", () => {
     expect(entry.status).toBe("error")
     expect(entry.error).toMatch(/invalid api key|401/)
     expect(completions()).toBe(before)
+  })
+})
+
+describe("the isolated-turn preflight of local model providers", () => {
+  let up: ScriptedModelServer
+  let c: CronGateway
+  let downUrl: string
+  const probes = () => up.requests.filter((r) => r.method === "GET" && r.url === "/v1/models").length
+  const completions = () => up.requests.filter((r) => r.url === "/v1/chat/completions").length
+  beforeAll(async () => {
+    up = await startScriptedModelServer([], { text: "ran on the local fallback" })
+    // A port nothing listens on: the local server that is down.
+    downUrl = `http://127.0.0.1:${await freePort()}/v1`
+    c = await startCronGateway(up, {
+      models: {
+        providers: {
+          down: { baseUrl: downUrl, api: "openai-completions", apiKey: "k0", models: [{ id: "m0", name: "Down" }] },
+          fake: { baseUrl: up.v1, api: "openai-completions", apiKey: "k1", models: [{ id: "m1", name: "Up" }] }
+        }
+      },
+      agents: { defaults: { model: "down/m0" } }
+    })
+  })
+  afterAll(async () => {
+    await c.close()
+    await up.close()
+  })
+
+  it("every candidate down: the run is skipped with the original's reason, and no model is called", async () => {
+    const job = await ok(c.admin, "cron.add", { name: "down-only", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "agentTurn", message: "hi", fallbacks: [] }, delivery: { mode: "none" } })
+    const entry = await runAndWait(c, job.id)
+    expect(entry).toMatchObject({ status: "skipped", model: "m0", provider: "down" })
+    expect(entry.error).toMatch(new RegExp(`^This automation uses down/m0 but the local provider preflight failed at ${downUrl.replace(/[.]/g, "\\.")}\\. The candidate is unavailable for this run; OpenClaw will retry its provider preflight on a later scheduled run\\. Last error: .*ECONNREFUSED`))
+    expect(completions()).toBe(0)
+    const lines = await c.gw.logLines()
+    expect(lines.some((l) => l.includes(`[cron:${job.id}] This automation uses down/m0`))).toBe(true)
+  })
+
+  it("a later candidate up: the turn runs on it, with a warning; the verdict is reused for 5 minutes", async () => {
+    const job = await ok(c.admin, "cron.add", { name: "down-then-up", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "agentTurn", message: "hi", fallbacks: ["fake/m1"] }, delivery: { mode: "none" } })
+    expect(await runAndWait(c, job.id)).toMatchObject({ status: "ok", summary: "ran on the local fallback", provider: "fake", model: "m1" })
+    expect(probes()).toBe(1)
+    expect(await runAndWait(c, job.id)).toMatchObject({ status: "ok", provider: "fake" })
+    expect(probes()).toBe(1)
+    const lines = await c.gw.logLines()
+    expect(lines.some((l) => l.includes(`[cron:${job.id}]`) && l.includes("continuing with fallback fake/m1."))).toBe(true)
   })
 })
