@@ -9,7 +9,7 @@ describe("cron model preflight", () => {
     expect(preflightProbe(candidate("ollama", "http://192.168.1.5:11434", "ollama"))?.url).toBe("http://192.168.1.5:11434/api/tags")
     expect(preflightProbe(candidate("lan", "http://box.local:8000/v1"))?.url).toBe("http://box.local:8000/v1/models")
     expect(preflightProbe(candidate("openai", "https://api.openai.com/v1"))).toBeUndefined()
-    expect(preflightProbe(candidate("noapi", "http://127.0.0.1:1234/v1", undefined))).toBeUndefined()
+    expect(preflightProbe({ provider: "noapi", model: "m", baseUrl: "http://127.0.0.1:1234/v1", api: undefined })).toBeUndefined()
     expect(preflightProbe(candidate("anthropic", "http://127.0.0.1:1234", "anthropic-messages"))).toBeUndefined()
     expect(preflightProbe(candidate("nobase", undefined))).toBeUndefined()
   })
