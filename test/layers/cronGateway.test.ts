@@ -11,6 +11,8 @@ import { type RunningGateway, startGateway } from "../support/gatewayHarness.js"
 import { call, connectRaw, type RawClient } from "../support/rawClient.js"
 import { recordingDelivery } from "../support/cronTestLayers.js"
 import { freePort } from "../support/gatewayProcess.js"
+import { runCliAsync } from "../support/runCliAsync.js"
+import { tempHome } from "../support/runCli.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
 
 const TOKEN = "cron-test-token-0123456789"
@@ -233,6 +235,39 @@ describe("cron and heartbeat over a real gateway", () => {
     await until(async () => ((await ok(c.reader, "cron.list", {})).jobs.find((j: { id: string }) => j.id === failing.id)?.lastFailureNotificationDeliveryStatus === "delivered" ? true : undefined))
     await runAndWait(c, failing.id)
     expect(c.sent.filter((m) => m.text.startsWith("Cron job \"flaky\"")).length).toBe(1)
+  })
+
+  it("cron scratch: the heartbeat monitor's private scratch is read, replaced with compare-and-swap, fed to the heartbeat, and unset", async () => {
+    const id = await heartbeatJobId(c)
+    const home = tempHome()
+    const cli = (...args: ReadonlyArray<string>) => runCliAsync(home.home, ["cron", "scratch", id, ...args, "--url", c.gw.url, "--token", TOKEN])
+    const empty = await cli()
+    expect([empty.code, empty.stdout]).toEqual([0, ""])
+    const set = await cli("--set", "- Check whether the oven is on")
+    expect(set.code, set.stderr).toBe(0)
+    expect(JSON.parse(set.stdout)).toMatchObject({ ok: true, scratch: { content: "- Check whether the oven is on", revision: 1 }, currentRevision: 1, maxBytes: 262144 })
+    expect((await cli()).stdout).toBe("- Check whether the oven is on")
+    const stale = await cli("--set", "lost update", "--expected-revision", "0")
+    expect([stale.code, stale.stderr.trim()]).toEqual([1, "cron scratch changed concurrently (current revision 1)"])
+    const both = await cli("--set", "a", "--unset")
+    expect([both.code, both.stderr.trim()]).toEqual([1, "choose only one of --set, --file, or --unset"])
+    // The scratch takes HEARTBEAT.md's place: it is appended to the heartbeat's prompt.
+    model.script.push({ text: "HEARTBEAT_OK" })
+    const before = model.requests.length
+    expect((await heartbeatOnce(c)).last).toMatchObject({ status: "ok-token" })
+    expect(JSON.stringify(model.requests.slice(before).map((r) => r.body))).toContain("Heartbeat monitor scratch:\\n- Check whether the oven is on")
+    // An effectively empty scratch skips the scheduled heartbeat.
+    const file = path.join(home.home, "scratch.md")
+    fs.writeFileSync(file, "# Heartbeat\n\n- [ ]\n")
+    expect(JSON.parse((await cli("--file", file)).stdout)).toMatchObject({ ok: true, currentRevision: 2 })
+    expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "empty-heartbeat-file" })
+    const unset = await cli("--unset")
+    expect(JSON.parse(unset.stdout)).toEqual({ ok: true, scratch: null, currentRevision: 3, maxBytes: 262144 })
+    expect(JSON.parse((await cli("--json")).stdout)).toEqual({ scratch: null, currentRevision: 3, maxBytes: 262144 })
+    // Scratch is private: reading it needs operator.admin.
+    expect((await call(c.reader, "cron.scratch.get", { id })).error?.details).toMatchObject({ code: "MISSING_SCOPE", missingScope: "operator.admin" })
+    const missing = await call(c.admin, "cron.scratch.get", { id: "no-such-job" })
+    expect(missing.error?.message).toBe("Automation not found: no-such-job. Run `openclaw cron list` to see recent automation ids.")
   })
 
   it("cron-in-progress while another job runs; set-heartbeats turns scheduled heartbeats off", async () => {

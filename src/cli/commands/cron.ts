@@ -129,7 +129,23 @@ const show = Command.make("show", { id, json, ...connectionOptions }, (a) => Eff
   Command.withDescription("Show an automation")
 )
 
-const subcommands = [add, disable, edit, enable, get, list, rm, run, runs, show, status] as const
+const scratch = Command.make(
+  "scratch",
+  {
+    id,
+    set: text("set", "Replace scratch with exact text"),
+    file: text("file", "Replace scratch from a file, or - for stdin"),
+    unset: flag("unset", "Remove the scratch row"),
+    expectedRevision: text("expected-revision", "Require the current scratch revision"),
+    json: flag("json", "Output scratch plus revision metadata as JSON; writes return JSON by default"),
+    ...connectionOptions
+  },
+  (a) =>
+    Effect.flatMap(Effect.promise(handlers), (m) =>
+      m.scratch(a.id, { set: value(a.set), file: value(a.file), unset: a.unset, expectedRevision: value(a.expectedRevision), json: a.json }, toConnectOptions(a)))
+).pipe(Command.withDescription("Read or replace an automation's private scratch"))
+
+const subcommands = [add, disable, edit, enable, get, list, rm, run, runs, scratch, show, status] as const
 
 /** `openclaw cron`: the scheduler's jobs and run history, through the gateway. */
 export const cronCommand = Command.make("cron").pipe(Command.withDescription(summaryOf("cron")), Command.withSubcommands([...subcommands]))

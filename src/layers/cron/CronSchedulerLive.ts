@@ -4,6 +4,7 @@ import { CronJobInvalid, CronJobNotFound } from "../../domain/cron/errors.js"
 import { finishRun } from "../../domain/cron/finishRun.js"
 import { type CronJob, type CronRunEntry } from "../../domain/cron/job.js"
 import { DueQueue } from "../../domain/cron/dueQueue.js"
+import { scratchContentProblem, scratchState, writeScratch } from "../../domain/cron/scratch.js"
 import { cronExprProblem, nextRunAtMs, parseAtMs } from "../../domain/cron/schedule.js"
 import { CronExecutor } from "../../services/CronExecutor.js"
 import { type CronJobInput, type CronJobPatch, type CronRunsQuery, CronScheduler } from "../../services/CronScheduler.js"
@@ -365,6 +366,21 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             const hasMore = offset + entries.length < matching.length
             return { entries, total: matching.length, offset, limit, hasMore, nextOffset: hasMore ? offset + entries.length : null }
           }),
+        readScratch: (id) =>
+          Effect.gen(function*() {
+            yield* find(id)
+            return scratchState(yield* Effect.orDie(store.readScratch(id)))
+          }),
+        writeScratch: (id, input) =>
+          lock.withPermits(1)(Effect.gen(function*() {
+            yield* find(id)
+            const problem = input.content === null ? undefined : scratchContentProblem(input.content)
+            if (problem !== undefined) return yield* invalid(problem)
+            const written = writeScratch(yield* Effect.orDie(store.readScratch(id)), input, yield* Clock.currentTimeMillis)
+            if (!written.ok) return written
+            if (written.row !== undefined) yield* Effect.orDie(store.saveScratch(id, written.row))
+            return { ok: true as const, state: written.state }
+          })),
         busy: Effect.sync(() => [...running].some((id) => jobs.get(id)?.payload.kind !== "heartbeat")),
         tick: tick.pipe(Effect.orDie),
         idle: FiberSet.awaitEmpty(fibers)

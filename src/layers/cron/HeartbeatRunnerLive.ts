@@ -1,6 +1,7 @@
 import { Clock, Effect, Either, Layer, Option, Ref, Schema } from "effect"
 import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import { parseDurationMs } from "../../domain/cron/duration.js"
+import { appendHeartbeatScratch } from "../../domain/cron/scratch.js"
 import { readHeartbeatReply } from "../../domain/heartbeat/ack.js"
 import { decideHeartbeat, type HeartbeatDecision, type SkipReason } from "../../domain/heartbeat/decide.js"
 import { DEFAULT_HEARTBEAT_PROMPT } from "../../domain/heartbeat/heartbeatFile.js"
@@ -27,6 +28,11 @@ export interface HeartbeatRunnerOptions {
   readonly retryBusyForMs?: number | undefined
   /** True while a cron job other than a heartbeat runs. */
   readonly cronBusy: Effect.Effect<boolean>
+  /**
+   * The agent's heartbeat monitor job's scratch (`openclaw cron scratch <jobId>`), when it has one: it
+   * takes HEARTBEAT.md's place and is appended to the prompt.
+   */
+  readonly monitorScratch?: ((agentId: string) => Effect.Effect<string | undefined>) | undefined
 }
 
 /** The interval of `agents.defaults.heartbeat.every` (default 30 m; `0m` disables). */
@@ -101,7 +107,10 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
           const active = yield* runner.active
           const agentRuns = [...active.entries()].filter(([key, ids]) => key.startsWith(`agent:${agentId}:`) && ids.length > 0)
           const taskState = yield* readTaskState.pipe(Effect.orElseSucceed(() => ({} as Record<string, Record<string, number>>)))
-          const file = yield* files.readIfExists(`${options.stateDir}/workspace/HEARTBEAT.md`).pipe(Effect.orElseSucceed(() => undefined))
+          const bypassPreflight = reason === "cron" || reason === "exec" || reason === "hook"
+          const scratch = options.monitorScratch === undefined ? undefined : yield* options.monitorScratch(agentId)
+          // The current runtime's scratch first; the legacy workspace file when the monitor has none.
+          const file = scratch ?? (yield* files.readIfExists(`${options.stateDir}/workspace/HEARTBEAT.md`).pipe(Effect.orElseSucceed(() => undefined)))
           const channels = yield* channelViews(config)
           const lastRoute = yield* delivery.lastRoute(mainSessionKey(agentId))
           const pending = yield* Ref.get(events)
@@ -117,7 +126,7 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
             cronInProgress: yield* options.cronBusy,
             scheduledWake: reason === "interval",
             replyRunActive: agentRuns.length > 0,
-            bypassPreflight: reason === "cron" || reason === "exec" || reason === "hook",
+            bypassPreflight,
             heartbeatFile: file,
             pendingEvents: pending.length,
             taskLastRunAtMs: taskState[agentId] ?? {},
@@ -125,7 +134,7 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
             route,
             directPolicy: hb?.directPolicy ?? "allow",
             visibility,
-            prompt: hb?.prompt ?? DEFAULT_HEARTBEAT_PROMPT
+            prompt: bypassPreflight ? hb?.prompt ?? DEFAULT_HEARTBEAT_PROMPT : appendHeartbeatScratch(hb?.prompt ?? DEFAULT_HEARTBEAT_PROMPT, scratch)
           })
           return { decision, config, sessionKey, pending, taskState, visibility }
         })
