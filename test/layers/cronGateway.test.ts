@@ -270,6 +270,27 @@ describe("cron and heartbeat over a real gateway", () => {
     expect(missing.error?.message).toBe("Automation not found: no-such-job. Run `openclaw cron list` to see recent automation ids.")
   })
 
+  it("cron add's command env and stdin, fallbacks and thread id reach the job; runs --query filters; --port reaches a local gateway", async () => {
+    const home = tempHome()
+    const cli = (...args: ReadonlyArray<string>) => runCliAsync(home.home, [...args, "--url", c.gw.url, "--token", TOKEN])
+    const added = await cli("cron", "add", "--name", "env-job", "--every", "1h", "--command", "echo \"$FOO\"; cat", "--command-env", "FOO=bar", "--command-env", "X=1", "--command-input", "from-stdin", "--no-deliver")
+    expect(added.code, added.stderr).toBe(0)
+    const job = JSON.parse(added.stdout)
+    expect(job.payload).toMatchObject({ kind: "command", env: { FOO: "bar", X: "1" }, input: "from-stdin" })
+    expect(await runAndWait(c, job.id)).toMatchObject({ status: "ok", summary: "bar\nfrom-stdin" })
+    const bad = await cli("cron", "add", "--name", "bad-env", "--every", "1h", "--command", "true", "--command-env", "NOEQUALS")
+    expect([bad.code, bad.stderr.trim()]).toEqual([1, "Invalid --command-env \"NOEQUALS\": use KEY=VALUE"])
+    const agent = await cli("cron", "add", "--name", "fb-job", "--every", "1h", "--message", "hi", "--fallbacks", "fake/m1, other/m2", "--channel", "telegram", "--to", "-100123", "--thread-id", "42", "--display-name", "Fallback job")
+    expect(agent.code, agent.stderr).toBe(0)
+    expect(JSON.parse(agent.stdout)).toMatchObject({ displayName: "Fallback job", payload: { fallbacks: ["fake/m1", "other/m2"] }, delivery: { mode: "announce", channel: "telegram", to: "-100123", threadId: "42" } })
+    const found = await cli("cron", "runs", job.id, "--query", "from-stdin")
+    expect(JSON.parse(found.stdout).total).toBe(1)
+    expect(JSON.parse((await cli("cron", "runs", job.id, "--query", "nothing-like-this")).stdout).total).toBe(0)
+    const byPort = await runCliAsync(home.home, ["cron", "status", "--port", String(new URL(c.gw.url).port), "--token", TOKEN])
+    expect(byPort.code, byPort.stderr).toBe(0)
+    expect(JSON.parse(byPort.stdout)).toMatchObject({ enabled: true })
+  })
+
   it("cron-in-progress while another job runs; set-heartbeats turns scheduled heartbeats off", async () => {
     const slow = await ok(c.admin, "cron.add", { name: "slow", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "command", argv: ["sleep", "1.5"] }, delivery: { mode: "none" } })
     await ok(c.admin, "cron.run", { id: slow.id })

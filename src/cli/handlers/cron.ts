@@ -80,7 +80,10 @@ export const add = (flags: JobFlags & { readonly positionalName: string | undefi
       ...(flags.agent === undefined ? {} : { agentId: flags.agent }),
       ...(flags.description === undefined ? {} : { description: flags.description }),
       ...(flags.disabled === true ? { enabled: false } : {}),
-      ...(flags.deleteAfterRun === true ? { deleteAfterRun: true } : {})
+      ...(flags.deleteAfterRun === true ? { deleteAfterRun: true } : flags.keepAfterRun === true ? { deleteAfterRun: false } : {}),
+      ...(flags.displayName === undefined ? {} : { displayName: flags.displayName }),
+      ...(flags.sessionKey === undefined ? {} : { sessionKey: flags.sessionKey }),
+      ...(flags.declarationKey === undefined ? {} : { declarationKey: flags.declarationKey })
     }, options))
     yield* printJson(job)
   })
@@ -99,9 +102,13 @@ export const edit = (id: string, flags: JobFlags & { readonly enable?: boolean; 
       ...(schedule === undefined || "error" in schedule ? {} : { schedule }),
       ...(payload === undefined || "error" in payload ? {} : { payload }),
       ...(flags.description === undefined ? {} : { description: flags.description }),
+      ...(flags.displayName === undefined ? {} : { displayName: flags.displayName }),
+      ...(flags.sessionKey === undefined ? {} : { sessionKey: flags.sessionKey }),
+      ...(flags.agent === undefined ? {} : { agentId: flags.agent }),
+      ...(flags.deleteAfterRun === true ? { deleteAfterRun: true } : flags.keepAfterRun === true ? { deleteAfterRun: false } : {}),
       ...(flags.session === undefined ? {} : { sessionTarget: flags.session as "main" }),
       ...(flags.enable === true ? { enabled: true } : flags.disable === true ? { enabled: false } : {}),
-      ...(flags.webhook !== undefined || flags.announce === true || flags.noDeliver === true || flags.channel !== undefined || flags.to !== undefined
+      ...(flags.webhook !== undefined || flags.announce === true || flags.noDeliver === true || flags.channel !== undefined || flags.to !== undefined || flags.threadId !== undefined
         ? { delivery: deliveryFromFlags(flags, undefined) ?? { mode: "none" as const } }
         : {})
     }
@@ -133,7 +140,16 @@ export const run = (id: string, due: boolean, options: ConnectOptions) =>
     if (result.ran === false) return yield* new CliExit({ code: 1 })
   })
 
-export const runs = (args: { readonly id: string | undefined; readonly limit: number; readonly offset: number | undefined; readonly status: string | undefined }, options: ConnectOptions) =>
+export const runs = (args: {
+  readonly id: string | undefined
+  readonly limit: number
+  readonly offset: number | undefined
+  readonly status: string | undefined
+  readonly deliveryStatus?: "delivered" | "not-delivered" | "unknown" | "not-requested" | undefined
+  readonly query?: string | undefined
+  readonly runId?: string | undefined
+  readonly sortDir?: "asc" | "desc" | undefined
+}, options: ConnectOptions) =>
   Effect.gen(function*() {
     if (args.id === undefined) return yield* cliFailure("Missing job id. Pass it positionally or with --id.")
     const client = yield* GatewayClient
@@ -141,7 +157,11 @@ export const runs = (args: { readonly id: string | undefined; readonly limit: nu
       id: args.id,
       limit: args.limit,
       ...(args.offset === undefined ? {} : { offset: args.offset }),
-      ...(args.status === undefined ? {} : { status: args.status as "ok" })
+      ...(args.status === undefined ? {} : { status: args.status as "ok" }),
+      ...(args.deliveryStatus === undefined ? {} : { deliveryStatus: args.deliveryStatus }),
+      ...(args.query === undefined ? {} : { query: args.query }),
+      ...(args.runId === undefined ? {} : { runId: args.runId }),
+      ...(args.sortDir === undefined ? {} : { sortDir: args.sortDir })
     }, options))
     const entries = page.entries.map((entry) => {
       const e = entry as Record<string, unknown>
