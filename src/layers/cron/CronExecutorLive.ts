@@ -139,6 +139,8 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
                 message: payload.message,
                 ...checked.selection,
                 thinking: thinkingOf(payload.thinking),
+                // `--light-context`: the lightweight bootstrap, i.e. the minimal system prompt.
+                ...(payload.lightContext === true ? { promptMode: "minimal" as const } : {}),
                 timeoutMs: payload.timeoutSeconds === undefined || payload.timeoutSeconds === 0 ? undefined : payload.timeoutSeconds * 1000,
                 label: `cron:${job.name}`
               }))
