@@ -13,8 +13,18 @@ export interface AgentRunRequest {
   readonly message: string
   /** Reuse (or create) the session with this id. */
   readonly sessionId?: string | undefined
-  /** An explicit `provider/model`: strict, never falls back. */
+  /**
+   * An explicit `provider/model`: strict (never falls back) unless `fallbacks` is given or
+   * `modelStrict` is false.
+   */
   readonly model?: string | undefined
+  /** This run's exact fallback chain after the first model (cron `payload.fallbacks`); `[]` is strict. */
+  readonly fallbacks?: ReadonlyArray<string> | undefined
+  /**
+   * `false`: `model` is a job's preference, not a user's pick, so the configured fallbacks still apply
+   * (a cron job's `payload.model` without `payload.fallbacks`).
+   */
+  readonly modelStrict?: boolean | undefined
   readonly extraSystemPrompt?: string | undefined
   readonly thinking?: ThinkingLevel | undefined
   readonly timeoutMs?: number | undefined

@@ -2,6 +2,7 @@ import { Context, type Effect } from "effect"
 import type { CronJobInvalid, CronJobNotFound } from "../domain/cron/errors.js"
 import type { CronDelivery, CronJob, CronPayload, CronRunEntry, FailureAlert, RunStatus } from "../domain/cron/job.js"
 import type { CronSchedule } from "../domain/cron/schedule.js"
+import type { CronScratchState, ScratchWrite } from "../domain/cron/scratch.js"
 
 /** A new job as `cron.add` receives it (the scheduler fills id, times and state). */
 export interface CronJobInput {
@@ -71,6 +72,10 @@ export class CronScheduler extends Context.Tag("openclaw/CronScheduler")<CronSch
   readonly remove: (id: string) => Effect.Effect<{ readonly removed: boolean }>
   readonly run: (id: string, mode: "due" | "force") => Effect.Effect<CronRunResult, CronJobNotFound>
   readonly runs: (query: CronRunsQuery) => Effect.Effect<CronRunsPage, CronJobNotFound>
+  /** A job's private scratch (the heartbeat monitor's context), kept out of the job itself. */
+  readonly readScratch: (id: string) => Effect.Effect<CronScratchState, CronJobNotFound>
+  /** Replaces (`content`) or clears (`null`) a job's scratch; a stale `expectedRevision` is a conflict. */
+  readonly writeScratch: (id: string, input: { readonly content: string | null; readonly expectedRevision?: number | undefined }) => Effect.Effect<Exclude<ScratchWrite, { readonly ok: true }> | { readonly ok: true; readonly state: CronScratchState }, CronJobNotFound | CronJobInvalid>
   /** A job other than a heartbeat is running (the heartbeat's `cron-in-progress`). */
   readonly busy: Effect.Effect<boolean>
   /** Runs what is due now (the timer calls this; tests and the bench may too). */

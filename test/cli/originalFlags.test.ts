@@ -32,7 +32,10 @@ const REQUIRED: Record<string, ReadonlyArray<string>> = {
   "devices revoke": ["dev-1"],
   "gateway call": ["health"],
   "infer model run": ["--prompt", "hi"],
-  "capability model run": ["--prompt", "hi"]
+  "capability model run": ["--prompt", "hi"],
+  "system event": ["--text", "hi"],
+  ...Object.fromEntries(["cron", "automations"].flatMap((group) =>
+    ["edit", "rm", "run", "scratch", "show", "get", "enable", "disable"].map((sub) => [`${group} ${sub}`, ["job-1"]])))
 }
 
 // A valid value for a placeholder (choices where ours checks them).
@@ -61,7 +64,10 @@ const VALUES: Record<string, string> = {
   "--params": "{}",
   "--verbose": "on",
   "--session-sqlite": "check",
-  "--state-sqlite": "check"
+  "--state-sqlite": "check",
+  "--delivery-status": "delivered",
+  "--sort": "asc",
+  "--status": "ok"
 }
 const NUMERIC = /<(ms|n|port|bytes|seconds|duration)>/
 

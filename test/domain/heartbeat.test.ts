@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest"
+import { Either } from "effect"
 import { readHeartbeatReply } from "../../src/domain/heartbeat/ack.js"
 import { withinActiveHours } from "../../src/domain/heartbeat/activeHours.js"
 import { decideHeartbeat, type HeartbeatSituation } from "../../src/domain/heartbeat/decide.js"
 import { dueTasks, isEffectivelyEmpty, parseHeartbeatFile, taskPrompt } from "../../src/domain/heartbeat/heartbeatFile.js"
 import { commandOwners, resolveHeartbeatRoute } from "../../src/domain/heartbeat/route.js"
+import { resolveHeartbeatVisibility } from "../../src/domain/heartbeat/visibility.js"
+import { validateConfig } from "../../src/domain/config/validate.js"
 
 const NOON_UTC = Date.parse("2026-12-06T12:00:00Z")
 
@@ -176,5 +179,38 @@ describe("status Heartbeat row", () => {
     expect(heartbeatSummaryRow("1h", { cron: { enabled: true, jobs: 2, nextWakeAtMs: NOON_UTC + 5 * 60_000 }, lastHeartbeat: { ts: NOON_UTC - 3 * 3_600_000, status: "skipped", reason: "quiet-hours" }, nowMs: NOON_UTC }))
       .toBe("every 1h (main) · last: skipped (quiet-hours) 3h ago · next cron wake in 5m")
     expect(heartbeatSummaryRow("30m", { cron: { enabled: false, jobs: 0, nextWakeAtMs: null }, lastHeartbeat: null, nowMs: NOON_UTC })).toBe("every 30m (main) · last: none yet · cron disabled")
+  })
+})
+
+describe("heartbeatVisibility", () => {
+  const config = {
+    channels: {
+      defaults: { heartbeatVisibility: { showOk: true } },
+      telegram: { heartbeatVisibility: { showAlerts: false }, accounts: { Work: { heartbeatVisibility: { useIndicator: false, showAlerts: true } } } },
+      discord: { heartbeatVisibility: { showOk: false } }
+    }
+  }
+
+  it("each flag from the account, else the channel, else channels.defaults, else the built-in default", () => {
+    expect(resolveHeartbeatVisibility(config, "telegram", "Work")).toEqual({ showOk: true, showAlerts: true, useIndicator: false })
+    expect(resolveHeartbeatVisibility(config, "telegram", "work")).toEqual({ showOk: true, showAlerts: true, useIndicator: false })
+    expect(resolveHeartbeatVisibility(config, "telegram", "other")).toEqual({ showOk: true, showAlerts: false, useIndicator: true })
+    expect(resolveHeartbeatVisibility(config, "telegram", undefined)).toEqual({ showOk: true, showAlerts: false, useIndicator: true })
+    expect(resolveHeartbeatVisibility(config, "discord", undefined)).toEqual({ showOk: false, showAlerts: true, useIndicator: true })
+    expect(resolveHeartbeatVisibility({}, "slack", "a")).toEqual({ showOk: false, showAlerts: true, useIndicator: true })
+  })
+
+  it("webchat reads only channels.defaults; no delivery channel is the built-in default", () => {
+    const withWebchat = { channels: { ...config.channels, webchat: { heartbeatVisibility: { showOk: false } } } }
+    expect(resolveHeartbeatVisibility(withWebchat, "webchat", undefined)).toEqual({ showOk: true, showAlerts: true, useIndicator: true })
+    expect(resolveHeartbeatVisibility(config, "none", undefined)).toEqual({ showOk: false, showAlerts: true, useIndicator: true })
+  })
+
+  it("is validated where channels and accounts allow it: a typo names its path", () => {
+    const ok = validateConfig({ channels: { telegram: { botToken: "1:a", heartbeatVisibility: { showOk: true }, accounts: { work: { heartbeatVisibility: { showAlerts: false } } } }, slack: { heartbeatVisibility: { useIndicator: false } } } })
+    expect(ok._tag).toBe("Right")
+    const bad = validateConfig({ channels: { telegram: { accounts: { work: { heartbeatVisibility: { showOK: true } } } } } })
+    expect(bad._tag).toBe("Left")
+    expect(Either.isLeft(bad) ? bad.left : []).toEqual([{ path: "channels.telegram.accounts.work.heartbeatVisibility", message: "Unrecognized key: \"showOK\"" }])
   })
 })

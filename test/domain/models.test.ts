@@ -25,7 +25,8 @@ import {
   modelAllowed,
   OVERLOAD_NOTICE,
   planModels,
-  resolveModel
+  resolveModel,
+  runSelection
 } from "../../src/domain/models/selection.js"
 import { makeSseDecoder } from "../../src/domain/models/sse.js"
 import { buildStatusReport, checkExitCode } from "../../src/domain/models/statusReport.js"
@@ -129,6 +130,19 @@ describe("selection and the fallback chain (spec 1.4)", () => {
     expect(fallbackChain({ requested: "x/y", explicit: true, configured })).toEqual(["x/y"])
     expect(fallbackChain({ requested: "x/y", explicit: false, fallbacksOverride: ["o/1"], configured })).toEqual(["x/y", "o/1"])
     expect(fallbackChain({ requested: "x/y", explicit: false, fallbacksOverride: [], configured })).toEqual(["x/y"])
+  })
+
+  it("a run's selection: a model alone is strict; a job's model keeps the configured fallbacks; its own list is exact", () => {
+    const sel = { primary: "mlx/mlx-community/Qwen3-30B-A3B-6bit", fallbacks: ["vllm/qwen3"] }
+    const chain = (run: Parameters<typeof runSelection>[0]) => {
+      const plan = planModels(buildCatalogue(mlxConfig, {}), sel, runSelection(run))
+      return Either.isRight(plan) ? [plan.right.selected.key, ...plan.right.fallbacks.map((t) => t.key)] : plan.left.message
+    }
+    expect(chain({ model: "vllm/qwen3" })).toEqual(["vllm/qwen3"])
+    expect(chain({ model: "vllm/qwen3", modelStrict: false })).toEqual(["vllm/qwen3", "mlx/mlx-community/Qwen3-30B-A3B-6bit"])
+    expect(chain({ model: "vllm/qwen3", fallbacks: ["mlx/mlx-community/Qwen3-30B-A3B-6bit"] })).toEqual(["vllm/qwen3", "mlx/mlx-community/Qwen3-30B-A3B-6bit"])
+    expect(chain({ model: "vllm/qwen3", fallbacks: [] })).toEqual(["vllm/qwen3"])
+    expect(chain({ fallbacks: ["vllm/qwen3"] })).toEqual(["mlx/mlx-community/Qwen3-30B-A3B-6bit", "vllm/qwen3"])
   })
 
   it("plans resolve aliases, drop duplicates and skip unknown fallbacks with a warning", () => {

@@ -70,4 +70,16 @@ describe("a heartbeat reply reaches the owner's Telegram chat", { timeout: 90_00
     expect(last.status).toBe("ok-token")
     expect(telegram.sent.length).toBe(before)
   })
+
+  it("the last heartbeat survives a gateway restart (`system heartbeat last` reads it from the state file)", async () => {
+    const before = JSON.parse((await cli(["system", "heartbeat", "last", "--json"])).stdout)
+    expect(before).toMatchObject({ status: "ok-token" })
+    expect(await stopChild(gateway)).toBe(0)
+    gateway = (await startInBackground(home.home)).child
+    const after = await cli(["system", "heartbeat", "last", "--json"])
+    expect(after.code, after.stderr).toBe(0)
+    expect(JSON.parse(after.stdout)).toEqual(before)
+    const mode = fs.statSync(path.join(path.dirname(home.configPath), "cron", "last-heartbeat.json")).mode & 0o777
+    expect(mode & 0o077).toBe(0)
+  })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Clock, Effect, Exit, Layer, Scope, TestClock } from "effect"
+import { Chunk, Clock, Context, Effect, Exit, Layer, Ref, Scope, TestClock } from "effect"
+import { EventBus } from "../../src/services/EventBus.js"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -23,11 +24,11 @@ const startScheduler = (dir: string, executor: ReturnType<typeof scriptedExecuto
     const base = cronBase(fileSystem)
     const scope = yield* Scope.make()
     const context = yield* Layer.buildWithScope(
-      CronSchedulerLive({ enabled: true, stateDir: dir, ...options }).pipe(Layer.provide(Layer.merge(base.layer, executor.layer))),
+      CronSchedulerLive({ enabled: true, stateDir: dir, ...options }).pipe(Layer.provideMerge(Layer.merge(base.layer, executor.layer))),
       scope
     )
-    const scheduler = context.unsafeMap.get(CronScheduler.key) as CronScheduler["Type"]
-    return { scheduler, log: base.log, stop: Scope.close(scope, Exit.void) }
+    const scheduler = Context.get(context, CronScheduler)
+    return { scheduler, bus: Context.get(context, EventBus), log: base.log, stop: Scope.close(scope, Exit.void) }
   })
 
 /**
@@ -260,5 +261,39 @@ describe("CronScheduler on the test clock", () => {
       yield* second.stop
       const third = yield* startScheduler(dir, executor, { declared: [], declaredFamilies: ["heartbeat:"] })
       expect(yield* third.scheduler.list({ includeDisabled: true })).toEqual([])
+    }))
+
+  it.scoped("a hot-reloaded heartbeat interval reschedules the declared job: at once on config.changed, else within the 60 s timer", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const dir = tempState()
+      const executor = scriptedExecutor()
+      const heartbeatEvery = (everyMs: number) => [{ declarationKey: "heartbeat:main", name: "heartbeat-main", agentId: "main", schedule: { kind: "every" as const, everyMs, anchorMs: T0 }, payload: { kind: "heartbeat" as const } }]
+      const config = yield* Ref.make(heartbeatEvery(30 * MIN))
+      const { scheduler, bus } = yield* startScheduler(dir, executor, { declared: Ref.get(config), declaredFamilies: ["heartbeat:"] })
+      const [before] = yield* scheduler.list({ includeDisabled: true })
+      expect(before?.state.nextRunAtMs).toBe(T0 + 30 * MIN)
+
+      // The config watcher's reload: new settings, then `config.changed` on the bus.
+      yield* advance(scheduler, 1000)
+      yield* Ref.set(config, heartbeatEvery(5 * MIN))
+      yield* bus.publish({ event: "config.changed", payload: {} })
+      yield* advance(scheduler, 0)
+      const [after] = yield* scheduler.list({ includeDisabled: true })
+      expect(after).toMatchObject({ id: before?.id, schedule: { everyMs: 5 * MIN }, state: { nextRunAtMs: T0 + 5 * MIN } })
+      expect(JSON.parse(fs.readFileSync(path.join(dir, "cron", "jobs.json"), "utf8")).jobs[0].schedule.everyMs).toBe(5 * MIN)
+      yield* advance(scheduler, 5 * MIN - 1000)
+      expect(executor.executions.map((e) => e.atMs - T0)).toEqual([5 * MIN])
+
+      // Without the event (a reload the bus did not carry), the timer's next turn picks it up: at most 60 s.
+      yield* Ref.set(config, heartbeatEvery(2 * MIN))
+      yield* advance(scheduler, MIN)
+      const [third] = yield* scheduler.list({ includeDisabled: true })
+      expect(third?.schedule).toMatchObject({ everyMs: 2 * MIN })
+      expect(third?.state.nextRunAtMs).toBe(T0 + 8 * MIN)
+      // Interval 0 (`every: 0m`) removes the job.
+      yield* Ref.set(config, [])
+      yield* advance(scheduler, MIN)
+      expect(yield* scheduler.list({ includeDisabled: true })).toEqual([])
     }))
 })

@@ -10,6 +10,9 @@ import { AgentPolicy } from "../../src/services/AgentPolicy.js"
 import { type RunningGateway, startGateway } from "../support/gatewayHarness.js"
 import { call, connectRaw, type RawClient } from "../support/rawClient.js"
 import { recordingDelivery } from "../support/cronTestLayers.js"
+import { freePort } from "../support/gatewayProcess.js"
+import { runCliAsync } from "../support/runCliAsync.js"
+import { tempHome } from "../support/runCli.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
 
 const TOKEN = "cron-test-token-0123456789"
@@ -234,6 +237,60 @@ describe("cron and heartbeat over a real gateway", () => {
     expect(c.sent.filter((m) => m.text.startsWith("Cron job \"flaky\"")).length).toBe(1)
   })
 
+  it("cron scratch: the heartbeat monitor's private scratch is read, replaced with compare-and-swap, fed to the heartbeat, and unset", async () => {
+    const id = await heartbeatJobId(c)
+    const home = tempHome()
+    const cli = (...args: ReadonlyArray<string>) => runCliAsync(home.home, ["cron", "scratch", id, ...args, "--url", c.gw.url, "--token", TOKEN])
+    const empty = await cli()
+    expect([empty.code, empty.stdout]).toEqual([0, ""])
+    const set = await cli("--set", "- Check whether the oven is on")
+    expect(set.code, set.stderr).toBe(0)
+    expect(JSON.parse(set.stdout)).toMatchObject({ ok: true, scratch: { content: "- Check whether the oven is on", revision: 1 }, currentRevision: 1, maxBytes: 262144 })
+    expect((await cli()).stdout).toBe("- Check whether the oven is on")
+    const stale = await cli("--set", "lost update", "--expected-revision", "0")
+    expect([stale.code, stale.stderr.trim()]).toEqual([1, "cron scratch changed concurrently (current revision 1)"])
+    const both = await cli("--set", "a", "--unset")
+    expect([both.code, both.stderr.trim()]).toEqual([1, "choose only one of --set, --file, or --unset"])
+    // The scratch takes HEARTBEAT.md's place: it is appended to the heartbeat's prompt.
+    model.script.push({ text: "HEARTBEAT_OK" })
+    const before = model.requests.length
+    expect((await heartbeatOnce(c)).last).toMatchObject({ status: "ok-token" })
+    expect(JSON.stringify(model.requests.slice(before).map((r) => r.body))).toContain("Heartbeat monitor scratch:\\n- Check whether the oven is on")
+    // An effectively empty scratch skips the scheduled heartbeat.
+    const file = path.join(home.home, "scratch.md")
+    fs.writeFileSync(file, "# Heartbeat\n\n- [ ]\n")
+    expect(JSON.parse((await cli("--file", file)).stdout)).toMatchObject({ ok: true, currentRevision: 2 })
+    expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "empty-heartbeat-file" })
+    const unset = await cli("--unset")
+    expect(JSON.parse(unset.stdout)).toEqual({ ok: true, scratch: null, currentRevision: 3, maxBytes: 262144 })
+    expect(JSON.parse((await cli("--json")).stdout)).toEqual({ scratch: null, currentRevision: 3, maxBytes: 262144 })
+    // Scratch is private: reading it needs operator.admin.
+    expect((await call(c.reader, "cron.scratch.get", { id })).error?.details).toMatchObject({ code: "MISSING_SCOPE", missingScope: "operator.admin" })
+    const missing = await call(c.admin, "cron.scratch.get", { id: "no-such-job" })
+    expect(missing.error?.message).toBe("Automation not found: no-such-job. Run `openclaw cron list` to see recent automation ids.")
+  })
+
+  it("cron add's command env and stdin, fallbacks and thread id reach the job; runs --query filters; --port reaches a local gateway", async () => {
+    const home = tempHome()
+    const cli = (...args: ReadonlyArray<string>) => runCliAsync(home.home, [...args, "--url", c.gw.url, "--token", TOKEN])
+    const added = await cli("cron", "add", "--name", "env-job", "--every", "1h", "--command", "echo \"$FOO\"; cat", "--command-env", "FOO=bar", "--command-env", "X=1", "--command-input", "from-stdin", "--no-deliver")
+    expect(added.code, added.stderr).toBe(0)
+    const job = JSON.parse(added.stdout)
+    expect(job.payload).toMatchObject({ kind: "command", env: { FOO: "bar", X: "1" }, input: "from-stdin" })
+    expect(await runAndWait(c, job.id)).toMatchObject({ status: "ok", summary: "bar\nfrom-stdin" })
+    const bad = await cli("cron", "add", "--name", "bad-env", "--every", "1h", "--command", "true", "--command-env", "NOEQUALS")
+    expect([bad.code, bad.stderr.trim()]).toEqual([1, "Invalid --command-env \"NOEQUALS\": use KEY=VALUE"])
+    const agent = await cli("cron", "add", "--name", "fb-job", "--every", "1h", "--message", "hi", "--fallbacks", "fake/m1, other/m2", "--channel", "telegram", "--to", "-100123", "--thread-id", "42", "--display-name", "Fallback job")
+    expect(agent.code, agent.stderr).toBe(0)
+    expect(JSON.parse(agent.stdout)).toMatchObject({ displayName: "Fallback job", payload: { fallbacks: ["fake/m1", "other/m2"] }, delivery: { mode: "announce", channel: "telegram", to: "-100123", threadId: "42" } })
+    const found = await cli("cron", "runs", job.id, "--query", "from-stdin")
+    expect(JSON.parse(found.stdout).total).toBe(1)
+    expect(JSON.parse((await cli("cron", "runs", job.id, "--query", "nothing-like-this")).stdout).total).toBe(0)
+    const byPort = await runCliAsync(home.home, ["cron", "status", "--port", String(new URL(c.gw.url).port), "--token", TOKEN])
+    expect(byPort.code, byPort.stderr).toBe(0)
+    expect(JSON.parse(byPort.stdout)).toMatchObject({ enabled: true })
+  })
+
   it("cron-in-progress while another job runs; set-heartbeats turns scheduled heartbeats off", async () => {
     const slow = await ok(c.admin, "cron.add", { name: "slow", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "command", argv: ["sleep", "1.5"] }, delivery: { mode: "none" } })
     await ok(c.admin, "cron.run", { id: slow.id })
@@ -289,6 +346,24 @@ describe("heartbeat skip reasons that depend on config", () => {
       expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "alerts-disabled" })
     }))
 
+  it("per-channel and per-account heartbeatVisibility: the account's showOk sends the ack, the channel's showAlerts:false holds an alert", () =>
+    withGateway({
+      channels: {
+        defaults: { heartbeatVisibility: { showOk: false } },
+        telegram: { botToken: "1:a", allowFrom: ["12345"], heartbeatVisibility: { showAlerts: false }, accounts: { work: { botToken: "2:b", heartbeatVisibility: { showOk: true, useIndicator: false } } } }
+      },
+      agents: { defaults: { model: "fake/m1", heartbeat: { target: "telegram", accountId: "work" } } }
+    }, { telegram: ["default", "work"] }, async (c) => {
+      model.script.push({ text: "HEARTBEAT_OK" })
+      const ack = (await heartbeatOnce(c)).last
+      expect(ack).toMatchObject({ status: "ok-token", channel: "telegram", accountId: "work", silent: false })
+      expect(ack.indicatorType).toBeUndefined()
+      expect(c.sent).toEqual([{ target: { channel: "telegram", to: "12345", accountId: "work" }, text: "HEARTBEAT_OK" }])
+      model.script.push({ text: "The disk is full" })
+      expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "alerts-disabled", preview: "The disk is full" })
+      expect(c.sent).toHaveLength(1)
+    }))
+
   it("unknown accountId: warned in the log, nothing delivered", () =>
     withGateway({ ...TELEGRAM, agents: { defaults: { model: "fake/m1", heartbeat: { target: "telegram", accountId: "work" } } } }, { telegram: ["default"] }, async (c) => {
       expect((await heartbeatOnce(c)).last).toMatchObject({ status: "skipped", reason: "unknown-account", accountId: "work" })
@@ -305,4 +380,104 @@ describe("heartbeat skip reasons that depend on config", () => {
       const lines = await c.gw.logLines()
       expect(lines.some((l) => l.includes("cron: scheduler disabled; jobs will not run automatically"))).toBe(true)
     }))
+})
+
+describe("an agentTurn job's own model, fallbacks and thinking", () => {
+  let primary: ScriptedModelServer
+  let backup: ScriptedModelServer
+  let c: CronGateway
+  beforeAll(async () => {
+    // The primary refuses every request (401: no same-provider retry, straight to the next model).
+    primary = await startScriptedModelServer([], { failStatus: 401, failBody: { error: { message: "invalid api key" } } })
+    backup = await startScriptedModelServer([], { text: "answered by the backup" })
+    c = await startCronGateway(primary, {
+      models: {
+        providers: {
+          fake: { baseUrl: primary.v1, api: "openai-completions", apiKey: "k1", models: [{ id: "m1", name: "Primary" }] },
+          backup: { baseUrl: backup.v1, api: "openai-completions", apiKey: "k2", models: [{ id: "m2", name: "Backup", compat: { supportsReasoningEffort: true } }] }
+        }
+      },
+      agents: { defaults: { model: "fake/m1" } }
+    })
+  })
+  afterAll(async () => {
+    await c.close()
+    await primary.close()
+    await backup.close()
+  })
+
+  it("the primary fails, the job's fallback answers, with the job's thinking level", async () => {
+    const job = await ok(c.admin, "cron.add", {
+      name: "with-fallback",
+      schedule: { kind: "every", everyMs: 3_600_000 },
+      payload: { kind: "agentTurn", message: "status please", model: "fake/m1", fallbacks: ["backup/m2"], thinking: "high" },
+      delivery: { mode: "none" }
+    })
+    const entry = await runAndWait(c, job.id)
+    expect(entry).toMatchObject({ status: "ok", summary: "answered by the backup", model: "m2", provider: "backup" })
+    expect(primary.requests.filter((r) => r.url === "/v1/chat/completions").length).toBeGreaterThan(0)
+    const sent = backup.requests.filter((r) => r.url === "/v1/chat/completions").at(-1)?.body
+    expect(sent).toMatchObject({ model: "m2", reasoning_effort: "high" })
+  })
+
+  it("an empty fallback list is strict: the primary's failure is the run's error", async () => {
+    const completions = () => backup.requests.filter((r) => r.url === "/v1/chat/completions").length
+    const before = completions()
+    const job = await ok(c.admin, "cron.add", {
+      name: "strict",
+      schedule: { kind: "every", everyMs: 3_600_000 },
+      payload: { kind: "agentTurn", message: "status please", model: "fake/m1", fallbacks: [] },
+      delivery: { mode: "none" }
+    })
+    const entry = await runAndWait(c, job.id)
+    expect(entry.status).toBe("error")
+    expect(entry.error).toMatch(/invalid api key|401/)
+    expect(completions()).toBe(before)
+  })
+})
+
+describe("the isolated-turn preflight of local model providers", () => {
+  let up: ScriptedModelServer
+  let c: CronGateway
+  let downUrl: string
+  const probes = () => up.requests.filter((r) => r.method === "GET" && r.url === "/v1/models").length
+  const completions = () => up.requests.filter((r) => r.url === "/v1/chat/completions").length
+  beforeAll(async () => {
+    up = await startScriptedModelServer([], { text: "ran on the local fallback" })
+    // A port nothing listens on: the local server that is down.
+    downUrl = `http://127.0.0.1:${await freePort()}/v1`
+    c = await startCronGateway(up, {
+      models: {
+        providers: {
+          down: { baseUrl: downUrl, api: "openai-completions", apiKey: "k0", models: [{ id: "m0", name: "Down" }] },
+          fake: { baseUrl: up.v1, api: "openai-completions", apiKey: "k1", models: [{ id: "m1", name: "Up" }] }
+        }
+      },
+      agents: { defaults: { model: "down/m0" } }
+    })
+  })
+  afterAll(async () => {
+    await c.close()
+    await up.close()
+  })
+
+  it("every candidate down: the run is skipped with the original's reason, and no model is called", async () => {
+    const job = await ok(c.admin, "cron.add", { name: "down-only", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "agentTurn", message: "hi", fallbacks: [] }, delivery: { mode: "none" } })
+    const entry = await runAndWait(c, job.id)
+    expect(entry).toMatchObject({ status: "skipped", model: "m0", provider: "down" })
+    expect(entry.error).toMatch(new RegExp(`^This automation uses down/m0 but the local provider preflight failed at ${downUrl.replace(/[.]/g, "\\.")}\\. The candidate is unavailable for this run; OpenClaw will retry its provider preflight on a later scheduled run\\. Last error: .*ECONNREFUSED`))
+    expect(completions()).toBe(0)
+    const lines = await c.gw.logLines()
+    expect(lines.some((l) => l.includes(`[cron:${job.id}] This automation uses down/m0`))).toBe(true)
+  })
+
+  it("a later candidate up: the turn runs on it, with a warning; the verdict is reused for 5 minutes", async () => {
+    const job = await ok(c.admin, "cron.add", { name: "down-then-up", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "agentTurn", message: "hi", fallbacks: ["fake/m1"] }, delivery: { mode: "none" } })
+    expect(await runAndWait(c, job.id)).toMatchObject({ status: "ok", summary: "ran on the local fallback", provider: "fake", model: "m1" })
+    expect(probes()).toBe(1)
+    expect(await runAndWait(c, job.id)).toMatchObject({ status: "ok", provider: "fake" })
+    expect(probes()).toBe(1)
+    const lines = await c.gw.logLines()
+    expect(lines.some((l) => l.includes(`[cron:${job.id}]`) && l.includes("continuing with fallback fake/m1."))).toBe(true)
+  })
 })

@@ -22,3 +22,18 @@ export const toConnectOptions = (o: {
   timeoutMs: o.timeout
 })
 
+
+/**
+ * The original's gateway-client options of the `cron` and `system` commands: the connection, `--port`
+ * (a local gateway on another port) and `--expect-final` (accepted; these methods answer at once).
+ */
+export const gatewayClientOptions = {
+  ...connectionOptions,
+  port: Options.integer("port").pipe(Options.optional, Options.withDescription("Local Gateway port")),
+  expectFinal: Options.boolean("expect-final").pipe(Options.withDescription("Wait for final response (agent); these methods answer at once"))
+}
+
+export const toGatewayClientOptions = (o: Parameters<typeof toConnectOptions>[0] & { readonly port: Option.Option<number> }): ConnectOptions => ({
+  ...toConnectOptions(o),
+  port: Option.getOrUndefined(o.port)
+})

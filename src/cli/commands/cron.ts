@@ -1,6 +1,6 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { connectionOptions, toConnectOptions } from "./connectionOptions.js"
+import { gatewayClientOptions, toGatewayClientOptions } from "./connectionOptions.js"
 import { summaryOf } from "../commandSummaries.js"
 
 const handlers = () => import("../handlers/cron.js")
@@ -35,7 +35,16 @@ const jobOptions = {
   webhook: text("webhook", "POST the finished payload to a webhook URL"),
   bestEffort: flag("best-effort-deliver", "Do not fail the job if delivery fails"),
   agent: text("agent", "Agent id for this job"),
-  description: text("description", "Job description")
+  description: text("description", "Job description"),
+  fallbacks: text("fallbacks", "Fallback model list for agent jobs (comma or space separated; \"\" for none)"),
+  lightContext: flag("light-context", "Use lightweight bootstrap context for agent jobs"),
+  commandEnv: Options.text("command-env").pipe(Options.repeated, Options.withDescription("Environment override for command payloads (KEY=VALUE, repeatable)")),
+  commandInput: text("command-input", "stdin for command payloads"),
+  displayName: text("display-name", "Human-readable job label"),
+  sessionKey: text("session-key", "Session key for job routing"),
+  threadId: text("thread-id", "Telegram forum topic thread id"),
+  deliver: flag("deliver", "Deprecated (use --announce). Fallback-delivers final text to a chat."),
+  keepAfterRun: flag("keep-after-run", "Keep one-shot job after it succeeds")
 }
 
 type OptionValue<O> = O extends Options.Options<infer A> ? A : never
@@ -58,7 +67,6 @@ const flagsOf = (a: JobArgs) => ({
   timeoutSeconds: value(a.timeoutSeconds),
   session: value(a.session),
   wake: value(a.wake),
-  announce: a.announce,
   noDeliver: a.noDeliver,
   channel: value(a.channel),
   to: value(a.to),
@@ -66,46 +74,55 @@ const flagsOf = (a: JobArgs) => ({
   webhook: value(a.webhook),
   bestEffort: a.bestEffort,
   agent: value(a.agent),
-  description: value(a.description)
+  description: value(a.description),
+  fallbacks: value(a.fallbacks),
+  lightContext: a.lightContext,
+  commandEnv: a.commandEnv,
+  commandInput: value(a.commandInput),
+  displayName: value(a.displayName),
+  sessionKey: value(a.sessionKey),
+  threadId: value(a.threadId),
+  announce: a.announce || a.deliver,
+  keepAfterRun: a.keepAfterRun
 })
 
-const status = Command.make("status", { json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.status(toConnectOptions(a)))).pipe(
+const status = Command.make("status", { json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.status(toGatewayClientOptions(a)))).pipe(
   Command.withDescription("Show automations scheduler status")
 )
 
 const list = Command.make(
   "list",
-  { all: flag("all", "Include disabled jobs"), agent: text("agent", "Filter by agent id"), json: flag("json", "Output JSON"), ...connectionOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.list({ all: a.all, agent: value(a.agent), json: a.json }, toConnectOptions(a)))
+  { all: flag("all", "Include disabled jobs"), agent: text("agent", "Filter by agent id"), json: flag("json", "Output JSON"), ...gatewayClientOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.list({ all: a.all, agent: value(a.agent), json: a.json }, toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("List automations"))
 
 const add = Command.make(
   "add",
-  { positionalName: Args.text({ name: "name" }).pipe(Args.optional), ...jobOptions, disabled: flag("disabled", "Create job disabled"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), json, ...connectionOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.add({ ...flagsOf(a), positionalName: value(a.positionalName), disabled: a.disabled, deleteAfterRun: a.deleteAfterRun }, toConnectOptions(a)))
+  { positionalName: Args.text({ name: "name" }).pipe(Args.optional), ...jobOptions, disabled: flag("disabled", "Create job disabled"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), declarationKey: text("declaration-key", "Idempotent declaration identity key"), json, ...gatewayClientOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.add({ ...flagsOf(a), positionalName: value(a.positionalName), disabled: a.disabled, deleteAfterRun: a.deleteAfterRun, declarationKey: value(a.declarationKey) }, toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("Add an automation"))
 
 const id = Args.text({ name: "id" })
 
 const edit = Command.make(
   "edit",
-  { id, ...jobOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), json, ...connectionOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), enable: a.enable, disable: a.disable }, toConnectOptions(a)))
+  { id, ...jobOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), json, ...gatewayClientOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun }, toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("Edit an automation (patch fields)"))
 
-const rm = Command.make("rm", { id, json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.remove(a.id, toConnectOptions(a)))).pipe(
+const rm = Command.make("rm", { id, json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.remove(a.id, toGatewayClientOptions(a)))).pipe(
   Command.withDescription("Remove an automation")
 )
-const enable = Command.make("enable", { id, json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.setEnabled(a.id, true, toConnectOptions(a)))).pipe(
+const enable = Command.make("enable", { id, json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.setEnabled(a.id, true, toGatewayClientOptions(a)))).pipe(
   Command.withDescription("Enable an automation")
 )
-const disable = Command.make("disable", { id, json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.setEnabled(a.id, false, toConnectOptions(a)))).pipe(
+const disable = Command.make("disable", { id, json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.setEnabled(a.id, false, toGatewayClientOptions(a)))).pipe(
   Command.withDescription("Disable an automation")
 )
 const run = Command.make(
   "run",
-  { id, due: flag("due", "Run only when the job is due"), json, ...connectionOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.run(a.id, a.due, toConnectOptions(a)))
+  { id, due: flag("due", "Run only when the job is due"), json, ...gatewayClientOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.run(a.id, a.due, toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("Run an automation now (debug)"))
 
 const runs = Command.make(
@@ -116,20 +133,40 @@ const runs = Command.make(
     limit: Options.integer("limit").pipe(Options.withDefault(50), Options.withDescription("Max entries (default 50)")),
     offset: Options.integer("offset").pipe(Options.optional, Options.withDescription("Entries to skip before returning results")),
     status: Options.choice("status", ["all", "ok", "error", "skipped"]).pipe(Options.optional, Options.withDescription("Filter by run status")),
+    deliveryStatus: Options.choice("delivery-status", ["delivered", "not-delivered", "unknown", "not-requested"]).pipe(Options.optional, Options.withDescription("Filter by delivery status")),
+    query: text("query", "Filter by run summary or error text"),
+    runId: text("run-id", "Filter by cron run id"),
+    sort: Options.choice("sort", ["asc", "desc"]).pipe(Options.optional, Options.withDescription("Sort by run time")),
     json,
-    ...connectionOptions
+    ...gatewayClientOptions
   },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.runs({ id: value(a.id) ?? value(a.positionalId), limit: a.limit, offset: value(a.offset), status: value(a.status) }, toConnectOptions(a)))
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.runs({ id: value(a.id) ?? value(a.positionalId), limit: a.limit, offset: value(a.offset), status: value(a.status), deliveryStatus: value(a.deliveryStatus), query: value(a.query), runId: value(a.runId), sortDir: value(a.sort) }, toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("Show automation run history"))
 
-const get = Command.make("get", { id, json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.get(a.id, toConnectOptions(a)))).pipe(
+const get = Command.make("get", { id, json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.get(a.id, toGatewayClientOptions(a)))).pipe(
   Command.withDescription("Get an automation as JSON")
 )
-const show = Command.make("show", { id, json, ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.get(a.id, toConnectOptions(a)))).pipe(
+const show = Command.make("show", { id, json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.get(a.id, toGatewayClientOptions(a)))).pipe(
   Command.withDescription("Show an automation")
 )
 
-const subcommands = [add, disable, edit, enable, get, list, rm, run, runs, show, status] as const
+const scratch = Command.make(
+  "scratch",
+  {
+    id,
+    set: text("set", "Replace scratch with exact text"),
+    file: text("file", "Replace scratch from a file, or - for stdin"),
+    unset: flag("unset", "Remove the scratch row"),
+    expectedRevision: text("expected-revision", "Require the current scratch revision"),
+    json: flag("json", "Output scratch plus revision metadata as JSON; writes return JSON by default"),
+    ...gatewayClientOptions
+  },
+  (a) =>
+    Effect.flatMap(Effect.promise(handlers), (m) =>
+      m.scratch(a.id, { set: value(a.set), file: value(a.file), unset: a.unset, expectedRevision: value(a.expectedRevision), json: a.json }, toGatewayClientOptions(a)))
+).pipe(Command.withDescription("Read or replace an automation's private scratch"))
+
+const subcommands = [add, disable, edit, enable, get, list, rm, run, runs, scratch, show, status] as const
 
 /** `openclaw cron`: the scheduler's jobs and run history, through the gateway. */
 export const cronCommand = Command.make("cron").pipe(Command.withDescription(summaryOf("cron")), Command.withSubcommands([...subcommands]))

@@ -1,19 +1,20 @@
 import { Command, Options } from "@effect/cli"
 import { Effect } from "effect"
-import { connectionOptions, toConnectOptions } from "./connectionOptions.js"
+import { gatewayClientOptions, toGatewayClientOptions } from "./connectionOptions.js"
 import { summaryOf } from "../commandSummaries.js"
 
 const handlers = () => import("../handlers/system.js")
 
 const last = Command.make(
   "last",
-  { json: Options.boolean("json").pipe(Options.withDescription("Output JSON")), ...connectionOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.heartbeatLast(toConnectOptions(a)))
+  { json: Options.boolean("json").pipe(Options.withDescription("Output JSON")), ...gatewayClientOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.heartbeatLast(toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("Show the last heartbeat event"))
-const enable = Command.make("enable", { ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.setHeartbeats(true, toConnectOptions(a)))).pipe(
+const json = Options.boolean("json").pipe(Options.withDescription("Output JSON (the result is JSON either way)"))
+const enable = Command.make("enable", { json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.setHeartbeats(true, toGatewayClientOptions(a)))).pipe(
   Command.withDescription("Enable heartbeats")
 )
-const disable = Command.make("disable", { ...connectionOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.setHeartbeats(false, toConnectOptions(a)))).pipe(
+const disable = Command.make("disable", { json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.setHeartbeats(false, toGatewayClientOptions(a)))).pipe(
   Command.withDescription("Disable heartbeats")
 )
 const heartbeat = Command.make("heartbeat").pipe(Command.withDescription("Heartbeat controls"), Command.withSubcommands([disable, enable, last]))
@@ -24,9 +25,9 @@ const event = Command.make(
     text: Options.text("text").pipe(Options.withDescription("System event text")),
     mode: Options.text("mode").pipe(Options.withDefault("next-heartbeat"), Options.withDescription("Wake mode (now|next-heartbeat)")),
     json: Options.boolean("json").pipe(Options.withDescription("Output JSON")),
-    ...connectionOptions
+    ...gatewayClientOptions
   },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.systemEvent(a.text, a.mode, toConnectOptions(a)))
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.systemEvent(a.text, a.mode, toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("Enqueue a system event and optionally trigger a heartbeat"))
 
 /** `openclaw system`: system events and heartbeat controls. */

@@ -1,4 +1,7 @@
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Console, Effect } from "effect"
+import { CRON_SCRATCH_MAX_BYTES } from "../../domain/cron/scratch.js"
+import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { deliveryFromFlags, type JobFlags, payloadFromFlags, scheduleFromFlags } from "../../domain/cron/addInput.js"
 import { renderJobTable } from "../../domain/cron/view.js"
 import { CronMethods } from "../../domain/protocol/cronMethods.js"
@@ -77,7 +80,10 @@ export const add = (flags: JobFlags & { readonly positionalName: string | undefi
       ...(flags.agent === undefined ? {} : { agentId: flags.agent }),
       ...(flags.description === undefined ? {} : { description: flags.description }),
       ...(flags.disabled === true ? { enabled: false } : {}),
-      ...(flags.deleteAfterRun === true ? { deleteAfterRun: true } : {})
+      ...(flags.deleteAfterRun === true ? { deleteAfterRun: true } : flags.keepAfterRun === true ? { deleteAfterRun: false } : {}),
+      ...(flags.displayName === undefined ? {} : { displayName: flags.displayName }),
+      ...(flags.sessionKey === undefined ? {} : { sessionKey: flags.sessionKey }),
+      ...(flags.declarationKey === undefined ? {} : { declarationKey: flags.declarationKey })
     }, options))
     yield* printJson(job)
   })
@@ -96,9 +102,13 @@ export const edit = (id: string, flags: JobFlags & { readonly enable?: boolean; 
       ...(schedule === undefined || "error" in schedule ? {} : { schedule }),
       ...(payload === undefined || "error" in payload ? {} : { payload }),
       ...(flags.description === undefined ? {} : { description: flags.description }),
+      ...(flags.displayName === undefined ? {} : { displayName: flags.displayName }),
+      ...(flags.sessionKey === undefined ? {} : { sessionKey: flags.sessionKey }),
+      ...(flags.agent === undefined ? {} : { agentId: flags.agent }),
+      ...(flags.deleteAfterRun === true ? { deleteAfterRun: true } : flags.keepAfterRun === true ? { deleteAfterRun: false } : {}),
       ...(flags.session === undefined ? {} : { sessionTarget: flags.session as "main" }),
       ...(flags.enable === true ? { enabled: true } : flags.disable === true ? { enabled: false } : {}),
-      ...(flags.webhook !== undefined || flags.announce === true || flags.noDeliver === true || flags.channel !== undefined || flags.to !== undefined
+      ...(flags.webhook !== undefined || flags.announce === true || flags.noDeliver === true || flags.channel !== undefined || flags.to !== undefined || flags.threadId !== undefined
         ? { delivery: deliveryFromFlags(flags, undefined) ?? { mode: "none" as const } }
         : {})
     }
@@ -130,7 +140,16 @@ export const run = (id: string, due: boolean, options: ConnectOptions) =>
     if (result.ran === false) return yield* new CliExit({ code: 1 })
   })
 
-export const runs = (args: { readonly id: string | undefined; readonly limit: number; readonly offset: number | undefined; readonly status: string | undefined }, options: ConnectOptions) =>
+export const runs = (args: {
+  readonly id: string | undefined
+  readonly limit: number
+  readonly offset: number | undefined
+  readonly status: string | undefined
+  readonly deliveryStatus?: "delivered" | "not-delivered" | "unknown" | "not-requested" | undefined
+  readonly query?: string | undefined
+  readonly runId?: string | undefined
+  readonly sortDir?: "asc" | "desc" | undefined
+}, options: ConnectOptions) =>
   Effect.gen(function*() {
     if (args.id === undefined) return yield* cliFailure("Missing job id. Pass it positionally or with --id.")
     const client = yield* GatewayClient
@@ -138,7 +157,11 @@ export const runs = (args: { readonly id: string | undefined; readonly limit: nu
       id: args.id,
       limit: args.limit,
       ...(args.offset === undefined ? {} : { offset: args.offset }),
-      ...(args.status === undefined ? {} : { status: args.status as "ok" })
+      ...(args.status === undefined ? {} : { status: args.status as "ok" }),
+      ...(args.deliveryStatus === undefined ? {} : { deliveryStatus: args.deliveryStatus }),
+      ...(args.query === undefined ? {} : { query: args.query }),
+      ...(args.runId === undefined ? {} : { runId: args.runId }),
+      ...(args.sortDir === undefined ? {} : { sortDir: args.sortDir })
     }, options))
     const entries = page.entries.map((entry) => {
       const e = entry as Record<string, unknown>
@@ -157,4 +180,69 @@ export const get = (id: string, options: ConnectOptions) =>
     if (job === undefined) return yield* cliFailure(`Automation not found: ${id}. Run \`openclaw cron list\` to see recent automation ids.`)
     const preview = result.deliveryPreviews?.[id]
     yield* printJson(preview === undefined ? job : { ...job, deliveryPreview: preview })
+  })
+
+/** Flags of `cron scratch <id>`. */
+export interface ScratchArgs {
+  readonly set: string | undefined
+  readonly file: string | undefined
+  readonly unset: boolean
+  readonly expectedRevision: string | undefined
+  readonly json: boolean
+}
+
+const tooLarge = `Cron scratch exceeds ${CRON_SCRATCH_MAX_BYTES} bytes`
+
+// `--file -` reads standard input, the process's own edge: once, whole, up to the limit.
+const readScratchSource = (source: string) =>
+  Effect.gen(function*() {
+    if (source === "-") {
+      return yield* Effect.tryPromise({
+        try: async () => {
+          const chunks: Array<Buffer> = []
+          let size = 0
+          for await (const chunk of process.stdin) {
+            const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))
+            size += buffer.length
+            if (size > CRON_SCRATCH_MAX_BYTES) throw new Error(tooLarge)
+            chunks.push(buffer)
+          }
+          return Buffer.concat(chunks).toString("utf8")
+        },
+        catch: (cause) => (cause instanceof Error ? cause.message : String(cause))
+      })
+    }
+    const fs = yield* FileSystem.FileSystem
+    const info = yield* Effect.mapError(fs.stat(source), describePlatformError)
+    if (Number(info.size) > CRON_SCRATCH_MAX_BYTES) return yield* Effect.fail(tooLarge)
+    return yield* Effect.mapError(fs.readFileString(source), describePlatformError)
+  })
+
+/**
+ * `cron scratch <id>`: prints a job's private scratch (raw, or the JSON state with `--json`); `--set`,
+ * `--file` or `--unset` replaces it, compare-and-swap on the current (or `--expected-revision`) revision.
+ */
+export const scratch = (id: string, args: ScratchArgs, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const mutations = [args.set !== undefined, args.file !== undefined, args.unset].filter(Boolean).length
+    if (mutations > 1) return yield* cliFailure("choose only one of --set, --file, or --unset")
+    const given = args.expectedRevision === undefined ? undefined : /^\d+$/.test(args.expectedRevision.trim()) ? Number(args.expectedRevision.trim()) : Number.NaN
+    if (given !== undefined && !Number.isSafeInteger(given)) return yield* cliFailure("--expected-revision must be a non-negative integer")
+    let expectedRevision = mutations === 1 ? given : undefined
+    if (expectedRevision === undefined) {
+      const current = yield* viaGateway(client.call(CronMethods.scratchGet, { id }, options))
+      if (mutations === 0) {
+        if (args.json) return yield* printJson(current)
+        // The content exactly as stored: no newline added.
+        if (current.scratch !== null) yield* Effect.sync(() => process.stdout.write(current.scratch?.content ?? ""))
+        return
+      }
+      expectedRevision = current.currentRevision
+    }
+    const content = args.unset ? null : args.file !== undefined ? yield* Effect.catchAll(readScratchSource(args.file), cliFailure) : args.set ?? ""
+    if (content !== null && Buffer.byteLength(content, "utf8") > CRON_SCRATCH_MAX_BYTES) return yield* cliFailure(tooLarge)
+    const result = yield* viaGateway(client.call(CronMethods.scratchSet, { id, content, expectedRevision }, options))
+    if (!result.ok) return yield* cliFailure(`cron scratch changed concurrently (current revision ${result.currentRevision})`)
+    yield* printJson(result)
   })

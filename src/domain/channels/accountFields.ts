@@ -1,5 +1,6 @@
 import { Either, Schema } from "effect"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
+import { HeartbeatVisibilityConfig } from "../heartbeat/visibility.js"
 
 /** A sender or chat id as configs write it: a string or a number. */
 export const Id = Schema.Union(Schema.String, Schema.Number)
@@ -19,7 +20,8 @@ export const accessFields = {
   groupPolicy: Policy("open", "allowlist", "disabled"),
   groupAllowFrom: Schema.optional(Schema.Array(Id)),
   mentionPatterns: Schema.optional(Schema.Struct({ mode: Policy("allow", "deny"), allowIn: Schema.optional(Schema.Array(Schema.String)), denyIn: Schema.optional(Schema.Array(Schema.String)) })),
-  historyLimit: Schema.optional(Schema.Int)
+  historyLimit: Schema.optional(Schema.Int),
+  heartbeatVisibility: Schema.optional(HeartbeatVisibilityConfig)
 }
 
 /** A channel's block of the config, decoded with its section schema; absent or invalid → undefined. */

@@ -13,6 +13,7 @@ import {
 import { opt } from "../opt.js"
 import { DiscordSection } from "../channels/discordAccounts.js"
 import { SlackSection } from "../channels/slackAccounts.js"
+import { HeartbeatVisibilityConfig } from "../heartbeat/visibility.js"
 
 export const LogLevel = oneOf("silent", "fatal", "error", "warn", "info", "debug", "trace")
 export const GatewayMode = oneOf("local", "remote")
@@ -175,13 +176,6 @@ export const HeartbeatConfig = section("agents.defaults.heartbeat", {
   isolatedSession: opt(Schema.Boolean)
 })
 
-/** What a heartbeat may show in a chat (`channels.defaults.heartbeatVisibility`). */
-export const HeartbeatVisibilityConfig = section("channels.defaults.heartbeatVisibility", {
-  showOk: opt(Schema.Boolean),
-  showAlerts: opt(Schema.Boolean),
-  useIndicator: opt(Schema.Boolean)
-})
-
 export const AgentsConfig = section("agents", {
   defaults: opt(section("agents.defaults", {
     model: opt(ModelSelection),
@@ -217,6 +211,7 @@ const channelFields = (path: string) => ({
   })),
   /** Unanswered group messages kept as context for the next mentioned one (0 = off; default 50). */
   historyLimit: opt(NonNegativeInt),
+  heartbeatVisibility: opt(HeartbeatVisibilityConfig),
   botToken: opt(SecretInput),
   tokenFile: opt(Schema.String),
   /** The Bot API base URL (a self-hosted Bot API server, or a test fake); default https://api.telegram.org. */

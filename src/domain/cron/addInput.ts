@@ -33,6 +33,33 @@ export interface JobFlags {
   readonly description?: string | undefined
   readonly disabled?: boolean | undefined
   readonly deleteAfterRun?: boolean | undefined
+  readonly keepAfterRun?: boolean | undefined
+  /** `--fallbacks a,b` (or space separated); `""` is an empty list: strict, no fallback. */
+  readonly fallbacks?: string | undefined
+  readonly lightContext?: boolean | undefined
+  /** `--command-env KEY=VALUE`, repeated. */
+  readonly commandEnv?: ReadonlyArray<string> | undefined
+  readonly commandInput?: string | undefined
+  readonly displayName?: string | undefined
+  readonly sessionKey?: string | undefined
+  readonly threadId?: string | undefined
+  readonly declarationKey?: string | undefined
+}
+
+/** `--fallbacks` as a list: comma or space separated, blanks dropped. */
+export const fallbackList = (raw: string): ReadonlyArray<string> => raw.split(/[\s,]+/).map((s) => s.trim()).filter((s) => s !== "")
+
+const isError = (value: object): value is { readonly error: string } => typeof (value as { readonly error?: unknown }).error === "string"
+
+/** `--command-env` pairs as a record, or the first malformed one. */
+const commandEnvOf = (pairs: ReadonlyArray<string>): Record<string, string> | { readonly error: string } => {
+  const env: Record<string, string> = {}
+  for (const pair of pairs) {
+    const at = pair.indexOf("=")
+    if (at <= 0) return { error: `Invalid --command-env "${pair}": use KEY=VALUE` }
+    env[pair.slice(0, at)] = pair.slice(at + 1)
+  }
+  return env
 }
 
 const defined = (...values: ReadonlyArray<unknown>) => values.filter((v) => v !== undefined).length
@@ -87,9 +114,13 @@ export const payloadFromFlags = (flags: JobFlags): CronPayload | undefined | { r
       message: flags.message,
       ...(flags.model === undefined ? {} : { model: flags.model }),
       ...(flags.thinking === undefined ? {} : { thinking: flags.thinking }),
+      ...(flags.fallbacks === undefined ? {} : { fallbacks: fallbackList(flags.fallbacks) }),
+      ...(flags.lightContext === true ? { lightContext: true } : {}),
       ...(flags.timeoutSeconds === undefined ? {} : { timeoutSeconds: flags.timeoutSeconds })
     }
   }
+  const env = commandEnvOf(flags.commandEnv ?? [])
+  if (isError(env)) return env
   let argv: ReadonlyArray<string>
   if (flags.command !== undefined) argv = ["sh", "-lc", flags.command]
   else {
@@ -105,6 +136,8 @@ export const payloadFromFlags = (flags: JobFlags): CronPayload | undefined | { r
     kind: "command",
     argv,
     ...(flags.commandCwd === undefined ? {} : { cwd: flags.commandCwd }),
+    ...(Object.keys(env).length === 0 ? {} : { env }),
+    ...(flags.commandInput === undefined ? {} : { input: flags.commandInput }),
     ...(flags.timeoutSeconds === undefined ? {} : { timeoutSeconds: flags.timeoutSeconds })
   }
 }
@@ -114,6 +147,7 @@ export const deliveryFromFlags = (flags: JobFlags, payload: CronPayload | undefi
   const target = {
     ...(flags.to === undefined ? {} : { to: flags.to }),
     ...(flags.account === undefined ? {} : { accountId: flags.account }),
+    ...(flags.threadId === undefined ? {} : { threadId: flags.threadId }),
     ...(flags.bestEffort === true ? { bestEffort: true } : {})
   }
   if (flags.webhook !== undefined) return { mode: "webhook", to: flags.webhook }

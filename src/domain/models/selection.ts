@@ -105,8 +105,24 @@ export const defaultProviderOf = (catalogue: Catalogue, selection: ConfiguredSel
 export interface SelectionRequest {
   /** `--model`, `/model`, a picker: explicit and strict. */
   readonly explicit?: string | undefined
+  /** A caller's first choice that is not strict (cron `payload.model`): the configured fallbacks still apply. */
+  readonly requested?: string | undefined
   /** A caller's exact fallback list (cron `payload.fallbacks`); `[]` means strict. */
   readonly fallbacksOverride?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * The selection of one run: a `model` alone is the user's strict pick; with `fallbacks` (the run's exact
+ * chain) or `modelStrict: false` (a job's preference) it is the first candidate of a chain.
+ */
+export const runSelection = (run: {
+  readonly model?: string | undefined
+  readonly fallbacks?: ReadonlyArray<string> | undefined
+  readonly modelStrict?: boolean | undefined
+}): SelectionRequest => {
+  const model = run.model?.trim() === "" ? undefined : run.model?.trim()
+  if (run.fallbacks === undefined && run.modelStrict !== false) return { explicit: model }
+  return { requested: model, ...(run.fallbacks === undefined ? {} : { fallbacksOverride: run.fallbacks }) }
 }
 
 const dedupe = (refs: ReadonlyArray<string>) => [...new Set(refs)]
@@ -121,8 +137,9 @@ export const fallbackChain = (input: {
   readonly fallbacksOverride?: ReadonlyArray<string> | undefined
   readonly configured: ConfiguredSelection
 }): ReadonlyArray<string> => {
-  if (input.explicit) return [input.requested]
+  // An exact override wins even over an explicit model: the caller named the whole chain.
   if (input.fallbacksOverride !== undefined) return dedupe([input.requested, ...input.fallbacksOverride])
+  if (input.explicit) return [input.requested]
   const primary = input.configured.primary === undefined ? [] : [input.configured.primary]
   return dedupe([input.requested, ...input.configured.fallbacks, ...primary])
 }
@@ -144,7 +161,8 @@ export const planModels = (
   selection: ConfiguredSelection,
   request: SelectionRequest
 ): Either.Either<ModelPlan, UnknownModel | NoModelConfigured | ModelNotAllowed> => {
-  const requested = request.explicit ?? defaultModelKey(catalogue, selection)
+  const override = request.explicit ?? request.requested
+  const requested = override ?? defaultModelKey(catalogue, selection)
   if (requested === undefined) {
     return Either.left(new NoModelConfigured({ message: "No model configured: set agents.defaults.model or pass --model provider/model" }))
   }
@@ -161,7 +179,7 @@ export const planModels = (
   const allow = selection.allow
   const key = first.right.target.key
   if (!modelAllowed(allow, key)) {
-    if (request.explicit !== undefined) {
+    if (override !== undefined) {
       return Either.left(new ModelNotAllowed({
         ref: key,
         message: `Model override "${key}" is not allowed for agent "main" by ${POLICY_PATH}. Add "${key}" or "${first.right.target.provider}/*" to ${POLICY_PATH}, or remove/empty the list to allow any model.`

@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { CronDelivery, CronJob, CronPayload, CronRunEntry, FailureAlert, SessionTarget } from "../cron/job.js"
 import { CronSchedule } from "../cron/schedule.js"
+import { CRON_SCRATCH_MAX_BYTES, CronScratch } from "../cron/scratch.js"
 import { HeartbeatEvent } from "../heartbeat/event.js"
 import type { MethodAccess, MethodSpec } from "./methods.js"
 import { opt } from "../opt.js"
@@ -122,6 +123,23 @@ export const CronRunsResult = Schema.Struct({
 })
 export type CronRunsResult = typeof CronRunsResult.Type
 
+/** `cron.scratch.get`: a job's private scratch. */
+export const CronScratchGetResult = Schema.Struct({ scratch: Schema.NullOr(CronScratch), currentRevision: Schema.Int, maxBytes: Schema.Int })
+export type CronScratchGetResult = typeof CronScratchGetResult.Type
+
+/** `cron.scratch.set`: replace (`content`) or clear (`null`), optionally only from `expectedRevision`. */
+export const CronScratchSetParams = Schema.Struct({
+  id: opt(Id),
+  jobId: opt(Id),
+  content: Schema.NullOr(Schema.String.pipe(Schema.maxLength(CRON_SCRATCH_MAX_BYTES))),
+  expectedRevision: opt(Schema.Int.pipe(Schema.nonNegative()))
+})
+export const CronScratchSetResult = Schema.Union(
+  Schema.Struct({ ok: Schema.Literal(true), scratch: Schema.NullOr(CronScratch), currentRevision: Schema.Int, maxBytes: Schema.Int }),
+  Schema.Struct({ ok: Schema.Literal(false), reason: Schema.Literal("revision-conflict"), currentRevision: Schema.Int })
+)
+export type CronScratchSetResult = typeof CronScratchSetResult.Type
+
 export const SetHeartbeatsParams = Schema.Struct({ enabled: Schema.Boolean })
 export const WakeParams = Schema.Struct({ mode: Schema.Literal("now", "next-heartbeat"), text: Schema.String, sessionKey: opt(Schema.String), agentId: opt(Schema.String) })
 export const SystemEventParams = Schema.Struct({ text: Schema.String, sessionKey: opt(Schema.String), mode: opt(Schema.Literal("now", "next-heartbeat")) })
@@ -139,6 +157,8 @@ export const CronMethods = {
   update: spec("cron.update", "operator.admin", CronUpdateParams, AnyRecord),
   remove: spec("cron.remove", "operator.admin", CronIdParams, Schema.Struct({ ok: Schema.Boolean, removed: Schema.Boolean })),
   run: spec("cron.run", "operator.admin", CronRunParams, CronRunResult),
+  scratchGet: spec("cron.scratch.get", "operator.admin", CronIdParams, CronScratchGetResult),
+  scratchSet: spec("cron.scratch.set", "operator.admin", CronScratchSetParams, CronScratchSetResult),
   lastHeartbeat: spec("last-heartbeat", "operator.read", Schema.Struct({}), Schema.NullOr(HeartbeatEvent), { unknownParams: "ignore" }),
   setHeartbeats: spec("set-heartbeats", "operator.admin", SetHeartbeatsParams, Schema.Struct({ ok: Schema.Boolean, enabled: Schema.Boolean })),
   wake: spec("wake", "operator.write", WakeParams, Ok),

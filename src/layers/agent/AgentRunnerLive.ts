@@ -9,7 +9,7 @@ import { initialTurnState, type TurnAction, type TurnFacts, type TurnState, turn
 import type { ToolContext } from "../../domain/agent/tools.js"
 import { emptyUsage, type Message, type ModelInput } from "../../domain/models/messages.js"
 import type { ModelResponse } from "../../domain/models/response.js"
-import { fallbackClearedNotice, type ModelPlan } from "../../domain/models/selection.js"
+import { fallbackClearedNotice, type ModelPlan, runSelection } from "../../domain/models/selection.js"
 import { AgentPolicy } from "../../services/AgentPolicy.js"
 import { type AgentRunHandle, AgentRunner, type AgentRunRequest, type AgentRunResult } from "../../services/AgentRunner.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
@@ -84,7 +84,7 @@ export const AgentRunnerLive = Layer.scoped(
         yield* Ref.update(partial, (p) => ({ ...p, session }))
         yield* emit({ stream: "lifecycle", phase: "start", startedAt })
         const history = yield* store.messages(session).pipe(storeFailed)
-        const plan = yield* catalog.plan({ explicit: request.model }).pipe(Effect.mapError((e) => runFailed(runId, e.code, e.message)))
+        const plan = yield* catalog.plan(runSelection(request)).pipe(Effect.mapError((e) => runFailed(runId, e.code, e.message)))
         const specs = yield* registry.specs
         const system = buildSystemPrompt({
           agentId: agentIdOfKey(sessionKey),

@@ -5,6 +5,7 @@ import { type ModelInput, outputText } from "../../domain/models/messages.js"
 import type { AgentRunRequest, AgentRunResult } from "../../services/AgentRunner.js"
 import type { ModelCatalog } from "../../services/ModelCatalog.js"
 import type { ModelClient } from "../../services/ModelClient.js"
+import { runSelection } from "../../domain/models/selection.js"
 import { modelAttempt, runFailed } from "./modelAttempt.js"
 
 /**
@@ -25,7 +26,7 @@ export const rawModelTurn = (
   Effect.gen(function*() {
     const { runId, sessionKey } = request
     yield* hooks.emit({ stream: "lifecycle", phase: "start", startedAt: hooks.startedAt })
-    const plan = yield* deps.catalog.plan({ explicit: request.model }).pipe(Effect.mapError((e) => runFailed(runId, e.code, e.message)))
+    const plan = yield* deps.catalog.plan(runSelection(request)).pipe(Effect.mapError((e) => runFailed(runId, e.code, e.message)))
     const input: ModelInput = {
       messages: [{ role: "user", content: [{ type: "text", text: request.message }, ...(request.images ?? [])] }],
       ...(request.thinking === undefined ? {} : { thinking: request.thinking })

@@ -1,4 +1,5 @@
-import { Clock, Effect, Either, Layer, Option, Ref } from "effect"
+import { Clock, Effect, Either, Layer, Option, Ref, Schema } from "effect"
+import { ThinkingLevel } from "../../domain/models/messages.js"
 import { CHANNEL_REQUIRED } from "../../domain/cron/deliveryPreview.js"
 import { type CronJob, type CronRunEntry, effectiveAgentId } from "../../domain/cron/job.js"
 import { AgentRunner } from "../../services/AgentRunner.js"
@@ -7,6 +8,10 @@ import { CronExecutor, type ExecutionOutcome } from "../../services/CronExecutor
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import { HeartbeatRunner } from "../../services/HeartbeatRunner.js"
 import { runCommand } from "./commandPayload.js"
+import { makeModelPreflight } from "./modelPreflight.js"
+import { runSelection } from "../../domain/models/selection.js"
+import { ModelCatalog } from "../../services/ModelCatalog.js"
+import { GatewayLog } from "../../services/GatewayLog.js"
 import { mainSessionKey } from "./HeartbeatRunnerLive.js"
 
 /** A command payload's default time limit (0 in `timeoutSeconds` disables it). */
@@ -21,6 +26,13 @@ interface PayloadRun {
   readonly model?: string
   readonly provider?: string
   readonly sessionKey?: string
+}
+
+const isThinkingLevel = Schema.is(ThinkingLevel)
+/** A stored thinking level this runtime knows (an older or newer spelling is left to the model's default). */
+const thinkingOf = (level: string | undefined): ThinkingLevel | undefined => {
+  const normalized = level?.trim().toLowerCase()
+  return normalized !== undefined && isThinkingLevel(normalized) ? normalized : undefined
 }
 
 const summaryOf = (text: string) => {
@@ -69,6 +81,33 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
       const runner = yield* AgentRunner
       const delivery = yield* ChannelDelivery
       const runtime = yield* GatewayRuntime
+      const catalog = yield* ModelCatalog
+      const log = yield* GatewayLog
+
+      const preflight = makeModelPreflight()
+
+      /**
+       * Probes the turn's local model candidates first: all down → the run is skipped with the first
+       * one's reason; a later one up → the turn runs on it with the rest of the chain as its fallbacks.
+       */
+      const preflightTurn = (job: CronJob, selection: { readonly model: string | undefined; readonly modelStrict: false; readonly fallbacks: ReadonlyArray<string> | undefined }) =>
+        Effect.gen(function*() {
+          const planned = yield* Effect.either(catalog.plan(runSelection(selection)))
+          // A chain that does not resolve is the runner's to report, as for any turn.
+          if (Either.isLeft(planned)) return { ok: true as const, selection }
+          const chain = [planned.right.selected, ...planned.right.fallbacks]
+          const providers = (yield* runtime.settings).config.models?.providers ?? {}
+          const candidates = chain.map((t) => ({ provider: t.provider, model: t.model, baseUrl: providers[t.provider]?.baseUrl, api: providers[t.provider]?.api }))
+          const verdict = yield* preflight.check(job.id, candidates)
+          if (!verdict.ok) {
+            yield* log.write({ level: "warn", message: `[cron:${job.id}] ${verdict.reason}`, fields: { subsystem: "cron", jobId: job.id } })
+            return { ok: false as const, reason: verdict.reason, target: { provider: planned.right.selected.provider, model: planned.right.selected.model } }
+          }
+          if (verdict.warning !== undefined) yield* log.write({ level: "warn", message: verdict.warning, fields: { subsystem: "cron", jobId: job.id } })
+          if (verdict.selectedIndex === 0) return { ok: true as const, selection }
+          const rest = chain.slice(verdict.selectedIndex)
+          return { ok: true as const, selection: { model: rest[0]?.key, modelStrict: false as const, fallbacks: rest.slice(1).map((t) => t.key) } }
+        })
 
       const payloadRun = (job: CronJob, runId: string): Effect.Effect<PayloadRun> => {
         const payload = job.payload
@@ -90,11 +129,18 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
           case "agentTurn":
             return Effect.gen(function*() {
               const sessionKey = jobSessionKey(job)
+              // The job's model is its preference: configured fallbacks apply unless it names its own.
+              const selection = { model: payload.model, modelStrict: false as const, fallbacks: payload.fallbacks }
+              const checked = yield* preflightTurn(job, selection)
+              if (!checked.ok) return { status: "skipped" as const, error: checked.reason, sessionKey, ...checked.target }
               const result = yield* Effect.either(runner.run({
                 runId,
                 sessionKey,
                 message: payload.message,
-                model: payload.model,
+                ...checked.selection,
+                thinking: thinkingOf(payload.thinking),
+                // `--light-context`: the lightweight bootstrap, i.e. the minimal system prompt.
+                ...(payload.lightContext === true ? { promptMode: "minimal" as const } : {}),
                 timeoutMs: payload.timeoutSeconds === undefined || payload.timeoutSeconds === 0 ? undefined : payload.timeoutSeconds * 1000,
                 label: `cron:${job.name}`
               }))

@@ -2,6 +2,7 @@ import { Effect, FiberSet, Layer, Ref } from "effect"
 import { randomUUID } from "node:crypto"
 import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import { deliveryPreview } from "../../domain/cron/deliveryPreview.js"
+import { CRON_SCRATCH_MAX_BYTES } from "../../domain/cron/scratch.js"
 import type { CronJob } from "../../domain/cron/job.js"
 import { staggerOffsetMs } from "../../domain/cron/schedule.js"
 import { cronSnapshotRevision } from "../../domain/cron/snapshotRevision.js"
@@ -128,6 +129,17 @@ export const CronMethodsLive = Layer.scopedDiscard(
         bad
       ))
 
+    yield* methods.register(CronMethods.scratchGet, (params) =>
+      withId(params, (id) =>
+        Effect.map(Effect.mapError(scheduler.readScratch(id), bad), (state) => ({ ...state, maxBytes: CRON_SCRATCH_MAX_BYTES }))))
+
+    yield* methods.register(CronMethods.scratchSet, (params) =>
+      withId(params, (id) =>
+        Effect.map(
+          Effect.mapError(scheduler.writeScratch(id, { content: params.content, expectedRevision: params.expectedRevision }), bad),
+          (written) => (written.ok ? { ok: true as const, ...written.state, maxBytes: CRON_SCRATCH_MAX_BYTES } : written)
+        )))
+
     yield* methods.register(CronMethods.lastHeartbeat, () => heartbeat.last)
 
     yield* methods.register(CronMethods.setHeartbeats, (params) =>
@@ -163,15 +175,25 @@ export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = 
     const enabled = cronEnabled(config, host.env)
     // Read anew each tick: `config set cron.enabled false` applies without a restart (hot reload).
     const enabledNow = Effect.map(runtime.settings, (settings) => cronEnabled(settings.config, host.env))
-    const declared = declaredHeartbeats(config)
     const intervalMs = heartbeatIntervalMs(config)
     if (intervalMs > 0 && enabled) yield* log.write({ level: "info", message: "heartbeat: started", fields: { subsystem: "gateway/heartbeat", intervalMs } })
-    const heartbeatLayer = HeartbeatRunnerLive({ stateDir: paths.stateDir, cronBusy: Effect.map(Ref.get(busy), (n) => n > 0), retryBusyForMs: options.retryBusyForMs })
+    // The heartbeat reads its monitor job's scratch through the scheduler, which is built after it.
+    const built = yield* Ref.make<CronScheduler["Type"] | undefined>(undefined)
+    const monitorScratch = (agentId: string) =>
+      Effect.flatMap(Ref.get(built), (scheduler) =>
+        scheduler === undefined ? Effect.succeed(undefined) : Effect.gen(function*() {
+          const monitor = (yield* scheduler.list({ includeDisabled: true })).find((job) => job.declarationKey === `heartbeat:${agentId}`)
+          if (monitor === undefined) return undefined
+          const state = yield* scheduler.readScratch(monitor.id).pipe(Effect.orElseSucceed(() => undefined))
+          return state?.scratch?.content
+        }))
+    const heartbeatLayer = HeartbeatRunnerLive({ stateDir: paths.stateDir, cronBusy: Effect.map(Ref.get(busy), (n) => n > 0), retryBusyForMs: options.retryBusyForMs, monitorScratch })
     const executor = CronExecutorLive(busy).pipe(Layer.provide(heartbeatLayer))
     const scheduler = CronSchedulerLive({
       enabled: enabledNow,
       stateDir: paths.stateDir,
-      declared,
+      // Read on each timer turn and config reload: a new heartbeat interval applies without a restart.
+      declared: Effect.map(runtime.settings, (settings) => declaredHeartbeats(settings.config)),
       declaredFamilies: ["heartbeat:"],
       alertDefaults: {
         alertsEnabled: config.cron?.failureAlert?.enabled,
@@ -180,5 +202,6 @@ export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = 
         includeSkipped: config.cron?.failureAlert?.includeSkipped
       }
     }).pipe(Layer.provide(executor))
-    return CronMethodsLive.pipe(Layer.provide(Layer.merge(scheduler, heartbeatLayer)))
+    const publishScheduler = Layer.effectDiscard(Effect.flatMap(CronScheduler, (s) => Ref.set(built, s)))
+    return Layer.merge(CronMethodsLive, publishScheduler).pipe(Layer.provide(Layer.merge(scheduler, heartbeatLayer)))
   }))

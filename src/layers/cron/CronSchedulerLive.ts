@@ -4,6 +4,7 @@ import { CronJobInvalid, CronJobNotFound } from "../../domain/cron/errors.js"
 import { finishRun } from "../../domain/cron/finishRun.js"
 import { type CronJob, type CronRunEntry } from "../../domain/cron/job.js"
 import { DueQueue } from "../../domain/cron/dueQueue.js"
+import { scratchContentProblem, scratchState, writeScratch } from "../../domain/cron/scratch.js"
 import { cronExprProblem, nextRunAtMs, parseAtMs } from "../../domain/cron/schedule.js"
 import { CronExecutor } from "../../services/CronExecutor.js"
 import { type CronJobInput, type CronJobPatch, type CronRunsQuery, CronScheduler } from "../../services/CronScheduler.js"
@@ -32,11 +33,18 @@ export interface CronSchedulerOptions {
     readonly alertCooldownMs?: number | undefined
     readonly includeSkipped?: boolean | undefined
   } | undefined
-  /** System jobs the config declares (an agent's heartbeat), matched by `declarationKey`; others of their family are removed. */
-  readonly declared?: ReadonlyArray<CronJobInput & { readonly declarationKey: string }> | undefined
+  /**
+   * System jobs the config declares (an agent's heartbeat), matched by `declarationKey`; others of their
+   * family are removed. An effect is read again on each timer turn and on `config.changed`, so a
+   * hot-reloaded heartbeat interval reschedules its job without a restart.
+   */
+  readonly declared?: ReadonlyArray<DeclaredJob> | Effect.Effect<ReadonlyArray<DeclaredJob>> | undefined
   /** The `declarationKey` prefixes `declared` owns (`heartbeat:`). */
   readonly declaredFamilies?: ReadonlyArray<string> | undefined
 }
+
+/** A system job the config declares, known by its `declarationKey`. */
+export type DeclaredJob = CronJobInput & { readonly declarationKey: string }
 
 const DISABLED_WARNING = "cron: scheduler disabled; jobs will not run automatically"
 
@@ -98,39 +106,49 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
         jobs.set(stored.id, { ...stored, state: omitUndefined({ ...state, nextRunAtMs: next }) })
       }
       // Declared system jobs (heartbeats): created, updated in place, or removed with the config.
-      const declaredKeys = new Set((options.declared ?? []).map((d) => d.declarationKey))
-      for (const job of [...jobs.values()]) {
-        const family = options.declaredFamilies?.some((prefix) => job.declarationKey?.startsWith(prefix) === true) ?? false
-        if (family && !declaredKeys.has(job.declarationKey ?? "")) jobs.delete(job.id)
-      }
-      for (const declared of options.declared ?? []) {
-        const existing = [...jobs.values()].find((job) => job.declarationKey === declared.declarationKey)
-        const sameSchedule = existing !== undefined && JSON.stringify(existing.schedule) === JSON.stringify(declared.schedule)
-        const base: CronJob = existing ?? {
-          id: randomUUID(),
-          name: declared.name,
-          enabled: true,
-          createdAtMs: startedAt,
-          updatedAtMs: startedAt,
-          schedule: declared.schedule,
-          sessionTarget: declared.sessionTarget ?? "main",
-          wakeMode: declared.wakeMode ?? "next-heartbeat",
-          payload: declared.payload,
-          state: {}
+      const applyDeclared = (declared: ReadonlyArray<DeclaredJob>, now: number) => {
+        const declaredKeys = new Set(declared.map((d) => d.declarationKey))
+        for (const job of [...jobs.values()]) {
+          const family = options.declaredFamilies?.some((prefix) => job.declarationKey?.startsWith(prefix) === true) ?? false
+          if (family && !declaredKeys.has(job.declarationKey ?? "")) {
+            jobs.delete(job.id)
+            queue.set(job.id, undefined)
+          }
         }
-        const job: CronJob = omitUndefined({
-          ...base,
-          declarationKey: declared.declarationKey,
-          displayName: declared.displayName,
-          agentId: declared.agentId,
-          name: declared.name,
-          schedule: declared.schedule,
-          payload: declared.payload,
-          enabled: declared.enabled ?? true,
-          state: sameSchedule ? base.state : omitUndefined({ ...base.state, nextRunAtMs: nextRunAtMs(declared.schedule, base, startedAt) })
-        })
-        jobs.set(job.id, job)
+        for (const d of declared) {
+          const existing = [...jobs.values()].find((job) => job.declarationKey === d.declarationKey)
+          const sameSchedule = existing !== undefined && JSON.stringify(existing.schedule) === JSON.stringify(d.schedule)
+          const base: CronJob = existing ?? {
+            id: randomUUID(),
+            name: d.name,
+            enabled: true,
+            createdAtMs: now,
+            updatedAtMs: now,
+            schedule: d.schedule,
+            sessionTarget: d.sessionTarget ?? "main",
+            wakeMode: d.wakeMode ?? "next-heartbeat",
+            payload: d.payload,
+            state: {}
+          }
+          const job: CronJob = omitUndefined({
+            ...base,
+            declarationKey: d.declarationKey,
+            displayName: d.displayName,
+            agentId: d.agentId,
+            name: d.name,
+            schedule: d.schedule,
+            payload: d.payload,
+            enabled: d.enabled ?? true,
+            ...(existing === undefined || sameSchedule ? {} : { updatedAtMs: now }),
+            state: sameSchedule ? base.state : omitUndefined({ ...base.state, nextRunAtMs: nextRunAtMs(d.schedule, base, now) })
+          })
+          jobs.set(job.id, job)
+          schedule(job)
+        }
       }
+      const readDeclared = options.declared === undefined ? Effect.succeed([]) : Effect.isEffect(options.declared) ? options.declared : Effect.succeed(options.declared)
+      let appliedDeclared = yield* readDeclared
+      applyDeclared(appliedDeclared, startedAt)
       for (const job of jobs.values()) schedule(job)
       yield* persist.pipe(Effect.orDie)
       yield* warnDisabled("start")
@@ -207,7 +225,20 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       }))
 
       // The timer: while disabled it only looks again every 60 s (or on a change), so enabling takes effect.
+      // A changed declaration (the heartbeat interval after a config reload) is applied under the lock.
+      const syncDeclared = Effect.gen(function*() {
+        const declared = yield* readDeclared
+        if (JSON.stringify(declared) === JSON.stringify(appliedDeclared)) return
+        yield* lock.withPermits(1)(Effect.gen(function*() {
+          applyDeclared(declared, yield* Clock.currentTimeMillis)
+          appliedDeclared = declared
+          yield* persist
+        }))
+        yield* publish({ action: "updated", reason: "config" })
+      })
+
       const loop = Effect.gen(function*() {
+        yield* syncDeclared.pipe(Effect.catchAllCause((cause) => log.write({ level: "error", message: "cron: could not apply the declared jobs", fields: { ...fields, err: Cause.pretty(cause) } })))
         const now = yield* Clock.currentTimeMillis
         const enabled = yield* isEnabled
         const at = enabled ? queue.peekAt() : undefined
@@ -223,6 +254,9 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
         ))
       }).pipe(Effect.forever)
       yield* Effect.forkScoped(loop)
+      // A hot reload wakes the timer at once, so a new heartbeat interval is armed without waiting out the old one.
+      const busEvents = yield* bus.subscribe
+      yield* Effect.forkScoped(Effect.forever(Effect.flatMap(Queue.take(busEvents), (event) => (event.event === "config.changed" ? Queue.offer(wake, undefined) : Effect.void))))
 
       const mutate = <A, E>(action: string, body: Effect.Effect<A, E>) =>
         Effect.zipLeft(lock.withPermits(1)(body), Effect.zipRight(warnDisabled(action), Queue.offer(wake, undefined)))
@@ -332,6 +366,21 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             const hasMore = offset + entries.length < matching.length
             return { entries, total: matching.length, offset, limit, hasMore, nextOffset: hasMore ? offset + entries.length : null }
           }),
+        readScratch: (id) =>
+          Effect.gen(function*() {
+            yield* find(id)
+            return scratchState(yield* Effect.orDie(store.readScratch(id)))
+          }),
+        writeScratch: (id, input) =>
+          lock.withPermits(1)(Effect.gen(function*() {
+            yield* find(id)
+            const problem = input.content === null ? undefined : scratchContentProblem(input.content)
+            if (problem !== undefined) return yield* invalid(problem)
+            const written = writeScratch(yield* Effect.orDie(store.readScratch(id)), input, yield* Clock.currentTimeMillis)
+            if (!written.ok) return written
+            if (written.row !== undefined) yield* Effect.orDie(store.saveScratch(id, written.row))
+            return { ok: true as const, state: written.state }
+          })),
         busy: Effect.sync(() => [...running].some((id) => jobs.get(id)?.payload.kind !== "heartbeat")),
         tick: tick.pipe(Effect.orDie),
         idle: FiberSet.awaitEmpty(fibers)

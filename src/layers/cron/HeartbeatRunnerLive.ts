@@ -1,16 +1,18 @@
 import { Clock, Effect, Either, Layer, Option, Ref, Schema } from "effect"
 import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import { parseDurationMs } from "../../domain/cron/duration.js"
+import { appendHeartbeatScratch } from "../../domain/cron/scratch.js"
 import { readHeartbeatReply } from "../../domain/heartbeat/ack.js"
 import { decideHeartbeat, type HeartbeatDecision, type SkipReason } from "../../domain/heartbeat/decide.js"
 import { DEFAULT_HEARTBEAT_PROMPT } from "../../domain/heartbeat/heartbeatFile.js"
-import { type ChannelView, commandOwners, NO_ROUTE_MESSAGE, resolveHeartbeatRoute } from "../../domain/heartbeat/route.js"
+import { type ChannelView, commandOwners, type HeartbeatRoute, NO_ROUTE_MESSAGE, resolveHeartbeatRoute } from "../../domain/heartbeat/route.js"
+import { DEFAULT_HEARTBEAT_VISIBILITY, resolveHeartbeatVisibility } from "../../domain/heartbeat/visibility.js"
 import { AgentRunner } from "../../services/AgentRunner.js"
 import { ChannelDelivery } from "../../services/ChannelDelivery.js"
 import { EventBus } from "../../services/EventBus.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
-import { type HeartbeatEvent, HeartbeatRunner } from "../../services/HeartbeatRunner.js"
+import { type HeartbeatEvent, HeartbeatEvent as HeartbeatEventSchema, HeartbeatRunner } from "../../services/HeartbeatRunner.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { cronPaths } from "./cronStore.js"
 
@@ -26,6 +28,11 @@ export interface HeartbeatRunnerOptions {
   readonly retryBusyForMs?: number | undefined
   /** True while a cron job other than a heartbeat runs. */
   readonly cronBusy: Effect.Effect<boolean>
+  /**
+   * The agent's heartbeat monitor job's scratch (`openclaw cron scratch <jobId>`), when it has one: it
+   * takes HEARTBEAT.md's place and is appended to the prompt.
+   */
+  readonly monitorScratch?: ((agentId: string) => Effect.Effect<string | undefined>) | undefined
 }
 
 /** The interval of `agents.defaults.heartbeat.every` (default 30 m; `0m` disables). */
@@ -36,6 +43,17 @@ export const mainSessionKey = (agentId: string) => `agent:${agentId}:main`
 
 const TaskState = Schema.parseJson(Schema.Struct({ tasks: Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Number }) }) }))
 const decodeTaskState = Schema.decodeUnknownEither(TaskState)
+
+/** The visibility of where the reply would go: that channel and account, else the built-in default. */
+const visibilityOf = (config: OpenClawConfig, route: HeartbeatRoute) =>
+  route.kind === "target"
+    ? resolveHeartbeatVisibility(config, route.target.channel, route.target.accountId)
+    : route.kind === "unknown-account"
+    ? resolveHeartbeatVisibility(config, route.target, undefined)
+    : DEFAULT_HEARTBEAT_VISIBILITY
+
+const decodeLastEvent = Schema.decodeUnknownEither(Schema.parseJson(Schema.NullOr(HeartbeatEventSchema)))
+const encodeLastEvent = Schema.encodeSync(HeartbeatEventSchema)
 
 const preview = (text: string) => (text.length > 200 ? `${text.slice(0, 197)}...` : text)
 
@@ -57,11 +75,18 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
       const files = yield* StateFiles
       const bus = yield* EventBus
       const log = yield* GatewayLog
-      const last = yield* Ref.make<HeartbeatEvent | null>(null)
       const enabled = yield* Ref.make(true)
       const events = yield* Ref.make<ReadonlyArray<string>>([])
       const statePath = cronPaths(options.stateDir).heartbeat
+      const lastPath = cronPaths(options.stateDir).lastHeartbeat
       const fields = { subsystem: "gateway/heartbeat" }
+      // The last event survives a restart; a file that does not decode is reported and treated as none.
+      const stored = yield* files.readIfExists(lastPath).pipe(Effect.orElseSucceed(() => undefined))
+      const decodedLast = stored === undefined ? Either.right(null) : decodeLastEvent(stored)
+      if (Either.isLeft(decodedLast)) {
+        yield* log.write({ level: "warn", message: `heartbeat: ignoring ${lastPath}: it does not decode`, fields })
+      }
+      const last = yield* Ref.make<HeartbeatEvent | null>(Either.getOrElse(decodedLast, () => null))
 
       const readTaskState = Effect.map(files.readIfExists(statePath), (text) =>
         text === undefined ? {} : Either.getOrElse(decodeTaskState(text), () => ({ tasks: {} })).tasks)
@@ -82,11 +107,15 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
           const active = yield* runner.active
           const agentRuns = [...active.entries()].filter(([key, ids]) => key.startsWith(`agent:${agentId}:`) && ids.length > 0)
           const taskState = yield* readTaskState.pipe(Effect.orElseSucceed(() => ({} as Record<string, Record<string, number>>)))
-          const file = yield* files.readIfExists(`${options.stateDir}/workspace/HEARTBEAT.md`).pipe(Effect.orElseSucceed(() => undefined))
+          const bypassPreflight = reason === "cron" || reason === "exec" || reason === "hook"
+          const scratch = options.monitorScratch === undefined ? undefined : yield* options.monitorScratch(agentId)
+          // The current runtime's scratch first; the legacy workspace file when the monitor has none.
+          const file = scratch ?? (yield* files.readIfExists(`${options.stateDir}/workspace/HEARTBEAT.md`).pipe(Effect.orElseSucceed(() => undefined)))
           const channels = yield* channelViews(config)
           const lastRoute = yield* delivery.lastRoute(mainSessionKey(agentId))
           const pending = yield* Ref.get(events)
-          const visibility = config.channels?.defaults?.heartbeatVisibility
+          const route = resolveHeartbeatRoute({ target: hb?.target, to: hb?.to, accountId: hb?.accountId, ownerAllowFrom: commandOwners(config), channels, lastRoute: Option.getOrUndefined(lastRoute) })
+          const visibility = visibilityOf(config, route)
           const decision = decideHeartbeat({
             enabled: (yield* Ref.get(enabled)) || reason !== "interval",
             intervalMs: heartbeatIntervalMs(config),
@@ -97,17 +126,17 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
             cronInProgress: yield* options.cronBusy,
             scheduledWake: reason === "interval",
             replyRunActive: agentRuns.length > 0,
-            bypassPreflight: reason === "cron" || reason === "exec" || reason === "hook",
+            bypassPreflight,
             heartbeatFile: file,
             pendingEvents: pending.length,
             taskLastRunAtMs: taskState[agentId] ?? {},
             targetSessionBusy: (active.get(sessionKey)?.length ?? 0) > 0,
-            route: resolveHeartbeatRoute({ target: hb?.target, to: hb?.to, accountId: hb?.accountId, ownerAllowFrom: commandOwners(config), channels, lastRoute: Option.getOrUndefined(lastRoute) }),
+            route,
             directPolicy: hb?.directPolicy ?? "allow",
-            visibility: { showOk: visibility?.showOk ?? false, showAlerts: visibility?.showAlerts ?? true, useIndicator: visibility?.useIndicator ?? true },
-            prompt: hb?.prompt ?? DEFAULT_HEARTBEAT_PROMPT
+            visibility,
+            prompt: bypassPreflight ? hb?.prompt ?? DEFAULT_HEARTBEAT_PROMPT : appendHeartbeatScratch(hb?.prompt ?? DEFAULT_HEARTBEAT_PROMPT, scratch)
           })
-          return { decision, config, sessionKey, pending, taskState, showOk: visibility?.showOk ?? false, showAlerts: visibility?.showAlerts ?? true }
+          return { decision, config, sessionKey, pending, taskState, visibility }
         })
 
       /** Decides, retrying busy reasons each second within the window. */
@@ -127,6 +156,10 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
       const record = (event: HeartbeatEvent) =>
         Effect.gen(function*() {
           yield* Ref.set(last, event)
+          // Best effort: a full disk must not stop heartbeats; the event is still served from memory.
+          yield* files.atomicWrite(lastPath, `${JSON.stringify(encodeLastEvent(event))}\n`).pipe(
+            Effect.catchAll((error) => log.write({ level: "warn", message: `heartbeat: could not save the last event: ${error.message}`, fields }))
+          )
           yield* bus.publish({ event: "heartbeat", payload: event, scope: "operator.read" })
           if (event.status === "skipped") {
             yield* log.write({ level: "info", message: `heartbeat skipped reason=${event.reason ?? "unknown"}`, fields: { ...fields, reason: event.reason, agentId: event.agentId } })
@@ -150,7 +183,7 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
           const done = yield* Clock.currentTimeMillis
           const base = { ts: done, agentId, durationMs: done - startedAt }
           if (Either.isLeft(result)) {
-            return omitUndefined<HeartbeatEvent>({ ...base, status: "failed", reason: "agent-runner-failure", preview: preview(result.left.message), indicatorType: "error", silent: true })
+            return omitUndefined<HeartbeatEvent>({ ...base, status: "failed", reason: "agent-runner-failure", preview: preview(result.left.message), indicatorType: gathered.visibility.useIndicator ? "error" : undefined, silent: true })
           }
           // The turn ran: the queued events were seen, the due tasks are done.
           yield* Ref.update(events, (queued) => queued.slice(gathered.pending.length))
@@ -163,21 +196,24 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
           const route = decision.route
           const target = route.kind === "target" ? route.target : undefined
           const where = target === undefined ? {} : { channel: target.channel, to: target.to, accountId: target.accountId }
+          const { showOk, showAlerts, useIndicator } = gathered.visibility
+          // The indicator is what a status UI shows; `useIndicator: false` leaves it out (skips never have one).
+          const indicator = (type: "ok" | "alert" | "error") => (useIndicator ? type : undefined)
           if (reply.kind !== "alert") {
-            if (gathered.showOk && target !== undefined && decision.deliverySkip === undefined) {
+            if (showOk && target !== undefined && decision.deliverySkip === undefined) {
               yield* delivery.send(target, "HEARTBEAT_OK").pipe(Effect.ignore)
             }
-            return omitUndefined<HeartbeatEvent>({ ...base, ...where, status: reply.kind, indicatorType: "ok", silent: !gathered.showOk })
+            return omitUndefined<HeartbeatEvent>({ ...base, ...where, status: reply.kind, indicatorType: indicator("ok"), silent: !showOk })
           }
           const text = reply.text
-          if (decision.deliverySkip !== undefined) return omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "skipped", reason: decision.deliverySkip, preview: preview(text), indicatorType: "alert" })
-          if (route.kind === "unknown-account") return omitUndefined<HeartbeatEvent>({ ...base, status: "skipped", reason: "unknown-account", channel: route.target, accountId: route.accountId, preview: preview(text), indicatorType: "alert" })
-          if (target === undefined) return omitUndefined<HeartbeatEvent>({ ...base, status: "skipped", reason: "target-none", preview: preview(text), indicatorType: "alert" })
-          if (!gathered.showAlerts) return omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "skipped", reason: "alerts-disabled", preview: preview(text), indicatorType: "alert", silent: true })
+          if (decision.deliverySkip !== undefined) return omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "skipped", reason: decision.deliverySkip, preview: preview(text) })
+          if (route.kind === "unknown-account") return omitUndefined<HeartbeatEvent>({ ...base, status: "skipped", reason: "unknown-account", channel: route.target, accountId: route.accountId, preview: preview(text) })
+          if (target === undefined) return omitUndefined<HeartbeatEvent>({ ...base, status: "skipped", reason: "target-none", preview: preview(text) })
+          if (!showAlerts) return omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "skipped", reason: "alerts-disabled", preview: preview(text), silent: true })
           const sent = yield* Effect.either(delivery.send(target, text))
           return Either.isRight(sent)
-            ? omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "sent", preview: preview(text), indicatorType: "alert" })
-            : omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "failed", reason: sent.left.message, preview: preview(text), indicatorType: "error" })
+            ? omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "sent", preview: preview(text), indicatorType: indicator("alert"), silent: false })
+            : omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "failed", reason: sent.left.message, preview: preview(text), indicatorType: indicator("error") })
         })
 
       const run = ({ agentId, reason }: { readonly agentId: string; readonly reason: string }) =>

@@ -1,20 +1,27 @@
 import { Effect, Either, Schema } from "effect"
 import { CronJob, CronRunEntry, CronStoreFile, RUN_HISTORY_MS } from "../../domain/cron/job.js"
+import { CronScratchRow } from "../../domain/cron/scratch.js"
 import type { StateFiles } from "../../services/StateFiles.js"
 
 const decodeStore = Schema.decodeUnknownEither(Schema.parseJson(CronStoreFile), { errors: "all" })
 const decodeEntry = Schema.decodeUnknownEither(Schema.parseJson(CronRunEntry))
 const encodeJob = Schema.encodeSync(CronJob)
+const decodeScratch = Schema.decodeUnknownEither(Schema.parseJson(CronScratchRow))
 
 /** A job id that can name its run-history file. */
 export const isSafeJobId = (id: string) => /^[A-Za-z0-9._:-]{1,128}$/.test(id) && id !== "." && id !== ".."
 
-/** Where cron keeps its files: `<state dir>/cron/jobs.json` and `cron/runs/<jobId>.jsonl`. */
+/**
+ * Where cron keeps its files: `<state dir>/cron/jobs.json`, `cron/runs/<jobId>.jsonl`, the heartbeat's task
+ * state and its last event (so `system heartbeat last` survives a restart).
+ */
 export const cronPaths = (stateDir: string) => ({
   dir: `${stateDir}/cron`,
   jobs: `${stateDir}/cron/jobs.json`,
   runsDir: `${stateDir}/cron/runs`,
-  heartbeat: `${stateDir}/cron/heartbeat-state.json`
+  heartbeat: `${stateDir}/cron/heartbeat-state.json`,
+  lastHeartbeat: `${stateDir}/cron/last-heartbeat.json`,
+  scratchDir: `${stateDir}/cron/scratch`
 })
 
 /**
@@ -67,5 +74,13 @@ export const cronStore = (files: StateFiles["Type"], stateDir: string) => {
       (lists) => lists.flat().filter((e) => e.ts >= nowMs - RUN_HISTORY_MS)
     )
 
-  return { paths, load, save, appendRun, readRuns }
+  // A job's private scratch: one small file per job (0600), replaced whole on each write.
+  const scratchFile = (jobId: string) => `${paths.scratchDir}/${jobId}.json`
+  const readScratch = (jobId: string) =>
+    Effect.map(isSafeJobId(jobId) ? files.readIfExists(scratchFile(jobId)) : Effect.succeed(undefined), (text) =>
+      text === undefined ? undefined : Either.getOrUndefined(decodeScratch(text)))
+  const saveScratch = (jobId: string, row: CronScratchRow) =>
+    Effect.zipRight(files.ensurePrivateDir(paths.scratchDir), files.atomicWrite(scratchFile(jobId), `${JSON.stringify(row)}\n`))
+
+  return { paths, load, save, appendRun, readRuns, readScratch, saveScratch }
 }
