@@ -26,7 +26,18 @@ const skipped = {
   authChoice: Options.text("auth-choice").pipe(Options.optional, Options.withDescription("Model auth choice (only skip in this version: set models with openclaw config set)"))
 }
 
-type GatewayArgs = Command.Command.ParseConfig<typeof gatewayOptions>
+// The original's custom provider flags: an OpenAI- or Anthropic-compatible endpoint becomes models.providers.<id>.
+const customOptions = {
+  customBaseUrl: Options.text("custom-base-url").pipe(Options.optional, Options.withDescription("Custom provider base URL")),
+  customApiKey: Options.text("custom-api-key").pipe(Options.optional, Options.withDescription("Custom provider API key (optional; else CUSTOM_API_KEY; stored in the 0600 config)")),
+  customModelId: Options.text("custom-model-id").pipe(Options.optional, Options.withDescription("Custom provider model ID")),
+  customProviderId: Options.text("custom-provider-id").pipe(Options.optional, Options.withDescription("Custom provider ID (optional; derived from the URL by default)")),
+  customCompatibility: Options.text("custom-compatibility").pipe(Options.optional, Options.withDescription("Custom provider API compatibility: openai|openai-responses|anthropic (default: openai)")),
+  customImageInput: Options.boolean("custom-image-input").pipe(Options.withDescription("Mark the custom provider model as image-capable")),
+  customTextInput: Options.boolean("custom-text-input").pipe(Options.withDescription("Mark the custom provider model as text-only"))
+}
+
+type GatewayArgs = Command.Command.ParseConfig<typeof gatewayOptions> & Command.Command.ParseConfig<typeof customOptions>
 
 const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean, mode: Option.Option<"local" | "remote">) =>
   Effect.flatMap(Effect.promise(() => import("../handlers/setup.js")), (m) =>
@@ -42,19 +53,28 @@ const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean,
         auth: Option.getOrUndefined(args.gatewayAuth),
         token: Option.getOrUndefined(args.gatewayToken),
         password: Option.getOrUndefined(args.gatewayPassword)
-      }
+      },
+      custom: {
+        baseUrl: Option.getOrUndefined(args.customBaseUrl),
+        apiKey: Option.getOrUndefined(args.customApiKey),
+        modelId: Option.getOrUndefined(args.customModelId),
+        providerId: Option.getOrUndefined(args.customProviderId),
+        compatibility: Option.getOrUndefined(args.customCompatibility),
+        imageInput: args.customTextInput ? false : args.customImageInput ? true : undefined
+      },
+      customInputConflict: args.customImageInput && args.customTextInput
     }))
 
 /** `openclaw setup`: the baseline config, workspace and session folders a local gateway needs. */
 export const setupCommand = Command.make(
   "setup",
-  { baseline: Options.boolean("baseline").pipe(Options.withDescription("Create the baseline config, workspace and session folders")), ...gatewayOptions },
+  { baseline: Options.boolean("baseline").pipe(Options.withDescription("Create the baseline config, workspace and session folders")), ...gatewayOptions, ...customOptions },
   (args) => run("setup", args, args.baseline, Option.none())
 ).pipe(Command.withDescription(summaryOf("setup")))
 
 /** `openclaw onboard --mode local --non-interactive`: the same baseline, for scripts written against the original. */
 export const onboardCommand = Command.make(
   "onboard",
-  { mode: Options.choice("mode", ["local", "remote"]).pipe(Options.optional, Options.withDescription("Onboard mode (this version: local)")), ...gatewayOptions, ...skipped },
+  { mode: Options.choice("mode", ["local", "remote"]).pipe(Options.optional, Options.withDescription("Onboard mode (this version: local)")), ...gatewayOptions, ...customOptions, ...skipped },
   (args) => run("onboard", args, true, args.mode)
 ).pipe(Command.withDescription(summaryOf("onboard")))

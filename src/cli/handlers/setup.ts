@@ -1,9 +1,11 @@
-import { Console, Effect } from "effect"
+import { Console, Effect, Either } from "effect"
 import { randomBytes } from "node:crypto"
 import * as path from "node:path"
 import { sessionsDir } from "../../domain/agent/sessionPaths.js"
 import { ConfigValueInvalid } from "../../domain/errors.js"
+import { type CustomProviderFlags, planCustomProvider, wantsCustomProvider } from "../../domain/setup/customProvider.js"
 import { planSetup, type SetupFlags } from "../../domain/setup/setupPlan.js"
+import { Host } from "../../services/Host.js"
 import { ConfigEditor } from "../../services/ConfigEditor.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { Paths } from "../../services/Paths.js"
@@ -20,6 +22,10 @@ export interface SetupOptions {
   readonly mode: "local" | "remote" | undefined
   readonly json: boolean
   readonly gateway: SetupFlags
+  /** `--custom-*`: a custom model provider to add and make the default. */
+  readonly custom: CustomProviderFlags
+  /** Both `--custom-image-input` and `--custom-text-input`. */
+  readonly customInputConflict: boolean
 }
 
 /**
@@ -45,7 +51,12 @@ export const setup = (options: SetupOptions) =>
     const snapshot = yield* store.read
     yield* printConfigWarnings(snapshot)
     if (snapshot.parseError !== undefined) return yield* snapshot.parseError
-    const plan = planSetup(snapshot.authored, options.gateway, randomBytes(24).toString("hex"))
+    if (options.customInputConflict) return yield* new ConfigValueInvalid({ message: "Use either --custom-image-input or --custom-text-input, not both." })
+    const baseline = planSetup(snapshot.authored, options.gateway, randomBytes(24).toString("hex"))
+    const custom = wantsCustomProvider(options.custom) ? planCustomProvider(snapshot.authored, options.custom, (yield* Host).env) : undefined
+    if (custom !== undefined && Either.isLeft(custom)) return yield* new ConfigValueInvalid({ message: custom.left })
+    const added = custom === undefined ? undefined : custom.right
+    const plan = added === undefined ? baseline : { ...baseline, ops: [...baseline.ops, ...added.ops], paths: [...baseline.paths, ...added.paths] }
     const outcome = plan.ops.length === 0 ? undefined : yield* Effect.flatMap(ConfigEditor, (editor) => editor.apply(plan.ops))
     const workspace = path.join(paths.stateDir, "workspace")
     const sessions = sessionsDir(paths.stateDir, "main")
@@ -58,6 +69,7 @@ export const setup = (options: SetupOptions) =>
         configPath: store.path,
         changed: plan.paths,
         generatedToken: plan.generatedToken,
+        ...(added === undefined ? {} : { customProvider: { providerId: added.providerId, model: added.modelRef } }),
         backup: snapshot.exists && outcome !== undefined ? `${store.path}.bak` : undefined,
         workspace,
         sessions
@@ -66,6 +78,8 @@ export const setup = (options: SetupOptions) =>
     const lines = outcome === undefined
       ? [`Config OK: ${config} (gateway.mode local, auth configured)`]
       : [`Updated config: ${config} (set ${plan.paths.join(", ")})`, ...(snapshot.exists ? [`  Backup: ${config}.bak`] : [])]
+    if (added?.renamedFrom !== undefined) lines.push(`Custom provider ID "${added.renamedFrom}" already exists for a different base URL. Using "${added.providerId}".`)
+    if (added !== undefined) lines.push(`Custom provider: ${added.providerId} (default model ${added.modelRef})`)
     lines.push(`Workspace OK: ${shortenHome(workspace, paths.home)}`, `Sessions OK: ${shortenHome(sessions, paths.home)}`, "")
     lines.push("Setup complete: config, workspace, and session directories are ready.")
     if (plan.generatedToken) lines.push("Generated a gateway token (gateway.auth.token); the CLI on this machine reads it from the config.")
