@@ -8,6 +8,7 @@ const gatewayOptions = {
   gatewayAuth: Options.choice("gateway-auth", ["token", "password"]).pipe(Options.optional, Options.withDescription("Gateway auth")),
   gatewayToken: Options.text("gateway-token").pipe(Options.optional, Options.withDescription("Gateway token (token auth; default: keep the configured one, else generate one)")),
   gatewayPassword: Options.text("gateway-password").pipe(Options.optional, Options.withDescription("Gateway password (password auth)")),
+  gatewayTokenRefEnv: Options.text("gateway-token-ref-env").pipe(Options.optional, Options.withDescription("Store the gateway token as an env SecretRef to this variable (it must be set now)")),
   nonInteractive: Options.boolean("non-interactive").pipe(Options.withDescription("Run without prompts")),
   acceptRisk: Options.boolean("accept-risk").pipe(Options.withDescription("Acknowledge that agents are powerful and full system access is risky")),
   json: Options.boolean("json").pipe(Options.withDescription("Print a JSON summary"))
@@ -52,7 +53,8 @@ const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean,
         bind: Option.getOrUndefined(args.gatewayBind),
         auth: Option.getOrUndefined(args.gatewayAuth),
         token: Option.getOrUndefined(args.gatewayToken),
-        password: Option.getOrUndefined(args.gatewayPassword)
+        password: Option.getOrUndefined(args.gatewayPassword),
+        tokenRefEnv: Option.getOrUndefined(args.gatewayTokenRefEnv)
       },
       custom: {
         baseUrl: Option.getOrUndefined(args.customBaseUrl),

@@ -4,7 +4,7 @@ import * as path from "node:path"
 import { sessionsDir } from "../../domain/agent/sessionPaths.js"
 import { ConfigValueInvalid } from "../../domain/errors.js"
 import { type CustomProviderFlags, planCustomProvider, wantsCustomProvider } from "../../domain/setup/customProvider.js"
-import { planSetup, type SetupFlags } from "../../domain/setup/setupPlan.js"
+import { planSetup, type SetupFlags, tokenRefEnvProblem } from "../../domain/setup/setupPlan.js"
 import { Host } from "../../services/Host.js"
 import { ConfigEditor } from "../../services/ConfigEditor.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
@@ -52,8 +52,11 @@ export const setup = (options: SetupOptions) =>
     yield* printConfigWarnings(snapshot)
     if (snapshot.parseError !== undefined) return yield* snapshot.parseError
     if (options.customInputConflict) return yield* new ConfigValueInvalid({ message: "Use either --custom-image-input or --custom-text-input, not both." })
+    const env = (yield* Host).env
+    const refProblem = tokenRefEnvProblem(options.gateway, env)
+    if (refProblem !== undefined) return yield* new ConfigValueInvalid({ message: refProblem })
     const baseline = planSetup(snapshot.authored, options.gateway, randomBytes(24).toString("hex"))
-    const custom = wantsCustomProvider(options.custom) ? planCustomProvider(snapshot.authored, options.custom, (yield* Host).env) : undefined
+    const custom = wantsCustomProvider(options.custom) ? planCustomProvider(snapshot.authored, options.custom, env) : undefined
     if (custom !== undefined && Either.isLeft(custom)) return yield* new ConfigValueInvalid({ message: custom.left })
     const added = custom === undefined ? undefined : custom.right
     const plan = added === undefined ? baseline : { ...baseline, ops: [...baseline.ops, ...added.ops], paths: [...baseline.paths, ...added.paths] }
