@@ -10,6 +10,8 @@ const gatewayOptions = {
   gatewayPassword: Options.text("gateway-password").pipe(Options.optional, Options.withDescription("Gateway password (password auth)")),
   gatewayTokenRefEnv: Options.text("gateway-token-ref-env").pipe(Options.optional, Options.withDescription("Store the gateway token as an env SecretRef to this variable (it must be set now)")),
   nonInteractive: Options.boolean("non-interactive").pipe(Options.withDescription("Run without prompts")),
+  installDaemon: Options.boolean("install-daemon", { negationNames: ["no-install-daemon"] }).pipe(Options.withDescription("Install the gateway service after setup (--no-install-daemon: do not; the default)")),
+  daemonRuntime: Options.text("daemon-runtime").pipe(Options.optional, Options.withDescription("Runtime of the installed service (node; bun is not supported by this version)")),
   acceptRisk: Options.boolean("accept-risk").pipe(Options.withDescription("Acknowledge that agents are powerful and full system access is risky")),
   json: Options.boolean("json").pipe(Options.withDescription("Print a JSON summary"))
 }
@@ -64,7 +66,9 @@ const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean,
         compatibility: Option.getOrUndefined(args.customCompatibility),
         imageInput: args.customTextInput ? false : args.customImageInput ? true : undefined
       },
-      customInputConflict: args.customImageInput && args.customTextInput
+      customInputConflict: args.customImageInput && args.customTextInput,
+      installDaemon: args.installDaemon,
+      daemonRuntime: Option.getOrUndefined(args.daemonRuntime)
     }))
 
 /** `openclaw setup`: the baseline config, workspace and session folders a local gateway needs. */
