@@ -26,8 +26,10 @@ const skipped = {
   skipUi: Options.boolean("skip-ui").pipe(Options.withDescription("Skip Control UI prompts")),
   skipHooks: Options.boolean("skip-hooks").pipe(Options.withDescription("Skip hook setup")),
   skipBootstrap: Options.boolean("skip-bootstrap").pipe(Options.withDescription("Skip default workspace files")),
-  authChoice: Options.text("auth-choice").pipe(Options.optional, Options.withDescription("Model auth choice (only skip in this version: set models with openclaw config set)"))
+  authChoice: Options.text("auth-choice").pipe(Options.optional, Options.withDescription("Model auth choice: skip, or custom-api-key with the --custom-* flags (provider key stores are not in this version)"))
 }
+
+const modeOption = Options.choice("mode", ["local", "remote"]).pipe(Options.optional, Options.withDescription("Onboard mode (this version: local)"))
 
 // The original's custom provider flags: an OpenAI- or Anthropic-compatible endpoint becomes models.providers.<id>.
 const customOptions = {
@@ -40,7 +42,7 @@ const customOptions = {
   customTextInput: Options.boolean("custom-text-input").pipe(Options.withDescription("Mark the custom provider model as text-only"))
 }
 
-type GatewayArgs = Command.Command.ParseConfig<typeof gatewayOptions> & Command.Command.ParseConfig<typeof customOptions>
+type GatewayArgs = Command.Command.ParseConfig<typeof gatewayOptions> & Command.Command.ParseConfig<typeof customOptions> & { readonly authChoice: Option.Option<string> }
 
 const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean, mode: Option.Option<"local" | "remote">) =>
   Effect.flatMap(Effect.promise(() => import("../handlers/setup.js")), (m) =>
@@ -68,19 +70,20 @@ const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean,
       },
       customInputConflict: args.customImageInput && args.customTextInput,
       installDaemon: args.installDaemon,
+      authChoice: Option.getOrUndefined(args.authChoice),
       daemonRuntime: Option.getOrUndefined(args.daemonRuntime)
     }))
 
 /** `openclaw setup`: the baseline config, workspace and session folders a local gateway needs. */
 export const setupCommand = Command.make(
   "setup",
-  { baseline: Options.boolean("baseline").pipe(Options.withDescription("Create the baseline config, workspace and session folders")), ...gatewayOptions, ...customOptions },
-  (args) => run("setup", args, args.baseline, Option.none())
+  { baseline: Options.boolean("baseline").pipe(Options.withDescription("Create the baseline config, workspace and session folders")), mode: modeOption, ...gatewayOptions, ...customOptions, ...skipped },
+  (args) => run("setup", args, args.baseline, args.mode)
 ).pipe(Command.withDescription(summaryOf("setup")))
 
 /** `openclaw onboard --mode local --non-interactive`: the same baseline, for scripts written against the original. */
 export const onboardCommand = Command.make(
   "onboard",
-  { mode: Options.choice("mode", ["local", "remote"]).pipe(Options.optional, Options.withDescription("Onboard mode (this version: local)")), ...gatewayOptions, ...customOptions, ...skipped },
+  { mode: modeOption, ...gatewayOptions, ...customOptions, ...skipped },
   (args) => run("onboard", args, true, args.mode)
 ).pipe(Command.withDescription(summaryOf("onboard")))

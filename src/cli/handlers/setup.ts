@@ -30,6 +30,15 @@ export interface SetupOptions {
   /** `--install-daemon`: install the gateway service once the config is written. */
   readonly installDaemon: boolean
   readonly daemonRuntime: string | undefined
+  /** `--auth-choice`: `skip`, or `custom-api-key` (the --custom-* flags); the original's provider key choices write a store this version has not. */
+  readonly authChoice: string | undefined
+}
+
+const authChoiceProblem = (choice: string | undefined, custom: boolean) => {
+  const value = choice?.trim().toLowerCase()
+  if (value === undefined || value === "" || value === "skip") return undefined
+  if (value === "custom-api-key") return custom ? undefined : "Auth choice \"custom-api-key\" requires a base URL and model ID.\nUse --custom-base-url and --custom-model-id."
+  return `--auth-choice ${value}: this version keeps no provider auth-profile store (the original's SQLite one); use --auth-choice custom-api-key with --custom-base-url/--custom-model-id/--custom-api-key, or set models.providers.<id>.apiKey with openclaw config set.`
 }
 
 /** `--daemon-runtime` as the original checks it; bun is a runtime this version does not run on. */
@@ -76,6 +85,8 @@ export const setup = (options: SetupOptions) =>
     const snapshot = yield* store.read
     yield* printConfigWarnings(snapshot)
     if (snapshot.parseError !== undefined) return yield* snapshot.parseError
+    const choiceProblem = authChoiceProblem(options.authChoice, wantsCustomProvider(options.custom))
+    if (choiceProblem !== undefined) return yield* new ConfigValueInvalid({ message: choiceProblem })
     const runtimeProblem = options.installDaemon ? daemonRuntimeProblem(options.daemonRuntime) : undefined
     if (runtimeProblem !== undefined) return yield* new ConfigValueInvalid({ message: runtimeProblem })
     if (options.customInputConflict) return yield* new ConfigValueInvalid({ message: "Use either --custom-image-input or --custom-text-input, not both." })
