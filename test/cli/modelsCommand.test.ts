@@ -66,6 +66,20 @@ const parseJson = (stdout: string): any => {
 }
 
 describe("openclaw infer model run (in process, loopback fakes)", () => {
+  it("--agent main runs with the default agent's models; another agent id is refused naming it (only main exists here)", async () => {
+    const fake = await openai({ reply: "pong" })
+    const { run } = install({ models: { providers: { mlx: mlxProvider(fake) } }, agents: { defaults: { model: `mlx/${MLX_ID}` } } })
+    const main = await run(["infer", "model", "run", "--agent", "main", "--prompt", "hi", "--json"])
+    expect(main.code, main.stderr).toBe(0)
+    expect(parseJson(main.stdout)).toMatchObject({ ok: true, provider: "mlx", model: MLX_ID })
+    for (const group of ["infer", "capability"]) {
+      const other = await run([group, "model", "run", "--agent", "ops", "--prompt", "hi"])
+      expect(other.code).not.toBe(0)
+      expect(other.stderr).toContain(`Unknown agent id "ops". This version runs one agent (main)`)
+    }
+    expect(fake.requests.filter((r) => r.method === "POST")).toHaveLength(1)
+  })
+
   it("--model p/m --json: the spec envelope, the bare id on the wire, the request shape without the key", async () => {
     const fake = await openai({ reply: "pong" })
     const { run } = install({ models: { providers: { mlx: mlxProvider(fake) } } })
