@@ -23,6 +23,14 @@ export interface InstallOptions {
   readonly force: boolean
   readonly port?: number | undefined
   readonly token?: string | undefined
+  /** `--runtime`: the runtime the service runs the CLI with (`node` only in this version). */
+  readonly runtime?: string | undefined
+  /** `--runtime-path`: an absolute path of the node executable to pin instead of the installing one. */
+  readonly runtimePath?: string | undefined
+  /** `--wrapper`: an executable that starts the gateway instead of `<node> <entry>` (gets `gateway --port N ...`). */
+  readonly wrapper?: string | undefined
+  /** `--allow-unconfigured`: the service starts the gateway with `--allow-unconfigured`. */
+  readonly allowUnconfigured?: boolean | undefined
 }
 
 /** What a mutating action did, for `--json` and the human line. */

@@ -66,6 +66,20 @@ const parseJson = (stdout: string): any => {
 }
 
 describe("openclaw infer model run (in process, loopback fakes)", () => {
+  it("--agent main runs with the default agent's models; another agent id is refused naming it (only main exists here)", async () => {
+    const fake = await openai({ reply: "pong" })
+    const { run } = install({ models: { providers: { mlx: mlxProvider(fake) } }, agents: { defaults: { model: `mlx/${MLX_ID}` } } })
+    const main = await run(["infer", "model", "run", "--agent", "main", "--prompt", "hi", "--json"])
+    expect(main.code, main.stderr).toBe(0)
+    expect(parseJson(main.stdout)).toMatchObject({ ok: true, provider: "mlx", model: MLX_ID })
+    for (const group of ["infer", "capability"]) {
+      const other = await run([group, "model", "run", "--agent", "ops", "--prompt", "hi"])
+      expect(other.code).not.toBe(0)
+      expect(other.stderr).toContain(`Unknown agent id "ops". This version runs one agent (main)`)
+    }
+    expect(fake.requests.filter((r) => r.method === "POST")).toHaveLength(1)
+  })
+
   it("--model p/m --json: the spec envelope, the bare id on the wire, the request shape without the key", async () => {
     const fake = await openai({ reply: "pong" })
     const { run } = install({ models: { providers: { mlx: mlxProvider(fake) } } })
@@ -416,5 +430,46 @@ describe("openclaw models status and list (in process)", () => {
     expect(table.code).toBe(0)
     expect(table.stdout).toMatch(new RegExp(`mlx/${MLX_ID.replace(/[/.-]/g, "\\$&")}\\s+text\\s+33k\\s+yes\\s+yes\\s+default`))
     expect(table.stdout).toMatch(/gone\/model.*fallback#2,missing/)
+  })
+
+  it("models list --refresh asks each provider's model list (key sent); --all then lists what they serve, failures are named on stderr", async () => {
+    const fake = await openai({ models: [MLX_ID, "qwen3-coder-30b"] })
+    const { run } = install({
+      models: {
+        providers: {
+          mlx: mlxProvider(fake),
+          // Nothing listens there: its refresh fails, the list still prints.
+          deadp: { baseUrl: `http://127.0.0.1:${closedPort}/v1`, api: "openai-completions", apiKey: "sk-dead-0123456789", models: [{ id: "d1" }] },
+          // Remote and keyless: not asked at all.
+          keyless: { baseUrl: "https://api.example.invalid/v1", api: "openai-completions", models: [{ id: "k1" }] }
+        }
+      },
+      agents: { defaults: { model: `mlx/${MLX_ID}` } }
+    })
+    const before = await run(["models", "list", "--all", "--json"])
+    expect(parseJson(before.stdout).models.map((m: any) => m.key)).not.toContain("mlx/qwen3-coder-30b")
+    expect(fake.requests).toHaveLength(0)
+
+    const refreshed = await run(["models", "list", "--refresh", "--all", "--json"])
+    expect(refreshed.code).toBe(0)
+    const listed = parseJson(refreshed.stdout)
+    expect(listed.models).toContainEqual(expect.objectContaining({ key: "mlx/qwen3-coder-30b", local: true, available: true, tags: [], missing: false }))
+    expect(listed.models.filter((m: any) => m.key === `mlx/${MLX_ID}`)).toHaveLength(1)
+    expect(listed.count).toBe(listed.models.length)
+    const get = fake.requests.find((r) => r.method === "GET")
+    expect(get?.url).toBe("/v1/models")
+    expect(get?.headers["authorization"]).toBe(`Bearer ${MLX_KEY}`)
+    expect(refreshed.stderr).toContain("Model discovery could not refresh all providers. Showing the available published model list.")
+    expect(refreshed.stderr).toMatch(/- deadp: GET http:\/\/127\.0\.0\.1:\d+\/v1\/models: /)
+    expect(refreshed.stderr).toContain(`- keyless: No API key found for provider "keyless"`)
+    expect(refreshed.stderr).not.toContain("sk-dead-0123456789")
+
+    // The default view stays the configured models; --provider narrows the refresh and the rows.
+    const configured = await run(["models", "list", "--refresh", "--plain"])
+    expect(configured.stdout.split("\n")).not.toContain("mlx/qwen3-coder-30b")
+    const one = await run(["models", "list", "--refresh", "--provider", "mlx", "--plain"])
+    expect(one.code).toBe(0)
+    expect(one.stdout).toBe(`mlx/${MLX_ID}\nmlx/qwen3-coder-30b\n`)
+    expect(one.stderr).not.toContain("could not refresh")
   })
 })

@@ -395,12 +395,14 @@ describe("selection, severity, postures and output", () => {
     const plain = Either.getOrThrow(planDoctorRun(flags()))
     expect(plain.posture).toBe("inspect")
     expect(plain.selection.profile).toBe("all")
-    expect(Either.getOrThrow(planDoctorRun(flags({ fix: true }))).repairs).toEqual({ config: true, legacy: true, files: true, token: false, service: false })
+    expect(Either.getOrThrow(planDoctorRun(flags({ fix: true }))).repairs).toEqual({ config: true, legacy: true, files: true, token: false, service: false, overwriteCustomService: false })
     expect(Either.getOrThrow(planDoctorRun(flags({ repair: true }))).repairs.files).toBe(true)
-    expect(Either.getOrThrow(planDoctorRun(flags({ nonInteractive: true }))).repairs).toEqual({ config: false, legacy: true, files: false, token: false, service: false })
-    expect(Either.getOrThrow(planDoctorRun(flags({ yes: true }))).repairs).toEqual({ config: true, legacy: true, files: true, token: true, service: true })
+    expect(Either.getOrThrow(planDoctorRun(flags({ nonInteractive: true }))).repairs).toEqual({ config: false, legacy: true, files: false, token: false, service: false, overwriteCustomService: false })
+    expect(Either.getOrThrow(planDoctorRun(flags({ yes: true }))).repairs).toEqual({ config: true, legacy: true, files: true, token: true, service: true, overwriteCustomService: false })
     expect(Either.getOrThrow(planDoctorRun(flags({ yes: true, nonInteractive: true }))).repairs.service).toBe(false)
-    expect(Either.getOrThrow(planDoctorRun(flags({ generateGatewayToken: true }))).repairs).toEqual({ config: false, legacy: false, files: false, token: true, service: false })
+    expect(Either.getOrThrow(planDoctorRun(flags({ yes: true, force: true }))).repairs.overwriteCustomService).toBe(true)
+    expect(Either.isLeft(planDoctorRun(flags({ json: true, force: true })))).toBe(true)
+    expect(Either.getOrThrow(planDoctorRun(flags({ generateGatewayToken: true }))).repairs).toEqual({ config: false, legacy: false, files: false, token: true, service: false, overwriteCustomService: false })
   })
 
   it("formats findings like the original and picks a next command", () => {

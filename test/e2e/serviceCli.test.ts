@@ -52,9 +52,9 @@ describe("openclaw gateway|daemon service commands (built CLI)", () => {
     // A group lists its commands one per line; each command's own help has its full usage line.
     for (const name of ["status", "install", "start", "stop", "restart", "uninstall"]) expect(text).toMatch(new RegExp(`^  ${name} +\\S`, "m"))
     const usages: ReadonlyArray<[ReadonlyArray<string>, string]> = [
-      [["daemon", "install"], "openclaw daemon install [--force] [--port <n>] [--token <value>] [--json]"],
+      [["daemon", "install"], "openclaw daemon install [--force] [--port <n>] [--token <value>] [--runtime <value>] [--runtime-path <value>] [--wrapper <value>] [--allow-unconfigured] [--json]"],
       [["daemon", "stop"], "openclaw daemon stop [--json]"],
-      [["gateway", "install"], "openclaw gateway install [--force] [--port <n>] [--token <value>] [--json]"],
+      [["gateway", "install"], "openclaw gateway install [--force] [--port <n>] [--token <value>] [--runtime <value>] [--runtime-path <value>] [--wrapper <value>] [--allow-unconfigured] [--json]"],
       [["gateway", "uninstall"], "openclaw gateway uninstall [--json]"]
     ]
     for (const [args, usage] of usages) {

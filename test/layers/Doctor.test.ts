@@ -511,4 +511,42 @@ describe("doctor: gateway service checks through the ServiceManager", () => {
       expect(refused.problems.join("\n")).toContain("is isolated state")
       expect(isolatedServices.calls.filter((call) => call.startsWith("install"))).toEqual([])
     }))
+
+  it.live("--yes rewrites a faulted service definition; custom (aggressive) edits need --force; an active systemd unit is left alone", () =>
+    Effect.gen(function*() {
+      const portDrift = { code: "gateway-port-mismatch", message: "Gateway service port does not match current gateway config.", detail: "18789 -> 19555", level: "recommended" as const }
+      const customEdit = { code: "gateway-command-missing", message: "Service command does not include the gateway subcommand.", level: "aggressive" as const }
+      const services = fakeServiceState({ status: fakeStatus({ runtime: { status: "stopped" }, audit: [portDrift, customEdit] }) })
+      const env = setup({ canonical: true, services })
+      writeRaw(env.configPath, json({ gateway: { ...healthy.gateway, port: 19555 } }))
+
+      const withoutForce = yield* runDoctor(env, plan({ yes: true }))
+      expect(withoutForce.problems).toContain("Custom or unexpected service edits detected. Rerun with --force to overwrite.")
+      expect(services.calls.filter((call) => call.startsWith("install") || call === "start")).toEqual([])
+
+      // --force alone is a permission, not a repair: nothing is touched without --yes.
+      const forceOnly = yield* runDoctor(env, plan({ force: true }))
+      expect(forceOnly.changes).toEqual([])
+      expect(services.calls.filter((call) => call.startsWith("install"))).toEqual([])
+
+      const forced = yield* runDoctor(env, plan({ yes: true, force: true }))
+      expect(services.calls).toContain("install:19555")
+      expect(forced.changes).toContain("Gateway service rewrite: Installed openclaw-gateway.service.")
+
+      // The same faults under a running systemd unit: reported, not rewritten.
+      const running = fakeServiceState({ status: fakeStatus({ audit: [portDrift] }) })
+      const active = setup({ canonical: true, services: running })
+      writeRaw(active.configPath, json({ gateway: { ...healthy.gateway, port: 19555 } }))
+      const left = yield* runDoctor(active, plan({ yes: true, force: true }))
+      expect(left.problems.join("\n")).toContain("supervisor metadata unchanged while the unit is active")
+      expect(running.calls.filter((call) => call.startsWith("install"))).toEqual([])
+    }))
+
+  it("--force and --no-workspace-suggestions: --force is refused with the read-only postures; workspace suggestions change nothing here", () => {
+    expect(Either.getLeft(planDoctorRun({ ...PLAIN_DOCTOR_FLAGS, lint: true, force: true })).pipe((e) => e._tag === "Some" && e.value.message)).toBe(
+      "--lint is read-only; it cannot be combined with --fix, --repair, --force, --yes or --generate-gateway-token."
+    )
+    expect(plan({ workspaceSuggestions: false })).toEqual(plan())
+    expect(plan({ force: true }).posture).toBe("inspect")
+  })
 })

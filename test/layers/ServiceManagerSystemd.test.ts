@@ -236,6 +236,49 @@ describe("ServiceManager on systemd (recording runner)", () => {
     }).pipe(Effect.provide(t.layer))
   })
 
+  it.effect("install --wrapper / --allow-unconfigured / --runtime-path: checked like the original's, written into the unit, kept by a repair", () => {
+    const t = setup()
+    t.writeConfig({ gateway: { mode: "local", port: 18789 } })
+    const wrapper = path.join(t.home, "bin", "openclaw-wrapper.sh")
+    fs.writeFileSync(wrapper, "#!/bin/sh\nexec /usr/bin/env node \"$@\"\n", { mode: 0o644 })
+    const pinned = path.join(t.home, "opt", "node22")
+    fs.mkdirSync(path.dirname(pinned), { recursive: true })
+    fs.writeFileSync(pinned, "", { mode: 0o755 })
+    return Effect.gen(function*() {
+      const manager = yield* ServiceManager
+      const refused = (options: Parameters<typeof manager.install>[0]) => Effect.map(Effect.flip(manager.install(options)), (e) => e.message)
+      expect(yield* refused({ force: false, wrapper })).toBe(`Invalid --wrapper: OPENCLAW_WRAPPER must point to an executable file: ${wrapper} (not executable)`)
+      expect(yield* refused({ force: false, runtime: "deno" })).toBe(`Invalid --runtime (use "node" or "bun")`)
+      expect(yield* refused({ force: false, runtime: "bun" })).toContain("--runtime bun: this version of Clawgate runs on Node only")
+      expect(yield* refused({ force: false, runtimePath: "bin/node" })).toBe("--runtime-path must be an absolute executable path.")
+      expect(yield* refused({ force: false, runtimePath: "/usr/bin/python3" })).toBe("--runtime-path must name a node executable: /usr/bin/python3")
+      expect(yield* refused({ force: false, runtimePath: path.join(t.home, "opt", "node") })).toBe(`Pinned runtime is not executable: ${path.join(t.home, "opt", "node")} (no such file)`)
+      // Nothing was written by the refusals.
+      expect(fs.existsSync(t.unitPath)).toBe(false)
+
+      fs.chmodSync(wrapper, 0o755)
+      const installed = yield* manager.install({ force: false, wrapper, allowUnconfigured: true, runtime: "node" })
+      expect(installed.status?.command).toEqual([wrapper, "gateway", "--port", "18789", "--allow-unconfigured"])
+      expect(fs.readFileSync(t.unitPath, "utf8")).toContain(`\nExecStart=${wrapper} gateway --port 18789 --allow-unconfigured\n`)
+      expect(fs.readFileSync(t.envPath, "utf8")).toContain(`\nOPENCLAW_WRAPPER=${wrapper}\n`)
+
+      // Written by an older version: start repairs the unit and keeps the wrapper and --allow-unconfigured.
+      yield* manager.stop
+      fs.writeFileSync(t.envPath, fs.readFileSync(t.envPath, "utf8").replace(`OPENCLAW_SERVICE_VERSION=${VERSION}`, "OPENCLAW_SERVICE_VERSION=2026.1.1"))
+      const started = yield* manager.start
+      expect(started.message).toContain("Repaired and started")
+      expect(fs.readFileSync(t.unitPath, "utf8")).toContain(`\nExecStart=${wrapper} gateway --port 18789 --allow-unconfigured\n`)
+      expect(fs.readFileSync(t.envPath, "utf8")).toContain(`\nOPENCLAW_WRAPPER=${wrapper}\n`)
+
+      // A pinned node replaces the installing one (and its dir leads PATH); --force drops the wrapper.
+      const pinnedInstall = yield* manager.install({ force: true, runtimePath: pinned })
+      expect(pinnedInstall.status?.command).toEqual([pinned, t.entryPath, "gateway", "--port", "18789"])
+      const env = fs.readFileSync(t.envPath, "utf8")
+      expect(env).toContain(`\nPATH=${path.dirname(pinned)}:`)
+      expect(env).not.toContain("OPENCLAW_WRAPPER")
+    }).pipe(Effect.provide(t.layer))
+  })
+
   it.effect("lists legacy and system-level gateway units as extra services", () => {
     const systemd = fakeSystemd()
     const t = serviceTestEnv({

@@ -34,4 +34,24 @@ describe("openclaw doctor (in process, services from context)", () => {
       expect(usage.stderr).toBe("error[DOCTOR_USAGE]: --severity-min, --all, --only and --skip are only accepted together with --lint.\n")
     }).pipe(Effect.provide(cliTestLayer(env, { serviceManager: ServiceManagerTest(services) })))
   })
+
+  it.live("doctor --yes --force rewrites a service whose audit found custom edits; --json --force is a usage error", () => {
+    const env = configTestLayer({}, { canonical: true })
+    dirs.push(env.dir)
+    fs.writeFileSync(env.configPath, JSON.stringify({ gateway: { mode: "local", port: 19556, auth: { token: "in-process-token-123" } } }), { mode: 0o600 })
+    const services = fakeServiceState({
+      status: fakeStatus({ runtime: { status: "stopped" }, audit: [{ code: "gateway-command-missing", message: "Service command does not include the gateway subcommand.", level: "aggressive" }] })
+    })
+    return Effect.gen(function*() {
+      const usage = yield* runInProcess(["doctor", "--json", "--force"])
+      expect(usage.code).toBe(2)
+      expect(usage.stderr).toContain("--json is read-only; it cannot be combined with --fix, --repair, --force")
+      const refused = yield* runInProcess(["doctor", "--yes", "--no-workspace-suggestions"])
+      expect(refused.stdout + refused.stderr).toContain("Custom or unexpected service edits detected. Rerun with --force to overwrite.")
+      expect(services.calls.filter((call) => call.startsWith("install"))).toEqual([])
+      const forced = yield* runInProcess(["doctor", "--yes", "--force"])
+      expect(services.calls).toContain("install:19556")
+      expect(forced.stdout).toContain("Gateway service rewrite: Installed openclaw-gateway.service.")
+    }).pipe(Effect.provide(cliTestLayer(env, { serviceManager: ServiceManagerTest(services) })))
+  })
 })

@@ -43,10 +43,13 @@ export interface ConfigTestEnv {
  * Builds the real ConfigStore/ConfigEditor over a fresh temp dir that stands in for home, state dir
  * and cwd, so nothing ever touches the real home directory. `extraEnv` may override `OPENCLAW_STATE_DIR`.
  */
-export const configTestLayer = (extraEnv: Readonly<Record<string, string>> = {}): ConfigTestEnv => {
+export const configTestLayer = (extraEnv: Readonly<Record<string, string>> = {}, options: { readonly canonical?: boolean } = {}): ConfigTestEnv => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-config-"))
-  const facts: HostFacts = { env: { OPENCLAW_STATE_DIR: dir, ...extraEnv }, osHome: dir, cwd: dir }
+  // Canonical: the temp dir is the OS home and the state is its `.openclaw` (service repairs need that layout).
+  const env = options.canonical === true ? { HOME: dir, ...extraEnv } : { OPENCLAW_STATE_DIR: dir, ...extraEnv }
+  const facts: HostFacts = { env, osHome: dir, cwd: dir }
   const { configPath } = resolvePaths(facts)
+  if (options.canonical === true) fs.mkdirSync(path.dirname(configPath), { recursive: true, mode: 0o700 })
   const host = HostFrom(facts)
   const withFileSystem = (fileSystem: Layer.Layer<FileSystem.FileSystem>) => {
     const files = StateFilesLive.pipe(Layer.provideMerge(fileSystem))

@@ -22,7 +22,9 @@ export const doctorCommand = Command.make(
     only: Options.text("only").pipe(Options.repeated, Options.withDescription("With --lint: run only this check id (repeatable)")),
     skip: Options.text("skip").pipe(Options.repeated, Options.withDescription("With --lint: skip this check id (repeatable)")),
     deep: flag("deep", "Also scan system-level services for extra gateway installs"),
-    generateGatewayToken: flag("generate-gateway-token", "Generate and configure a gateway token when token auth has none")
+    generateGatewayToken: flag("generate-gateway-token", "Generate and configure a gateway token when token auth has none"),
+    force: flag("force", "Allow aggressive repair choices: with --yes, overwrite custom service definition edits"),
+    noWorkspaceSuggestions: flag("no-workspace-suggestions", "Disable workspace memory system suggestions (this version makes none)")
   },
   (args) =>
     Effect.flatMap(Effect.promise(() => import("../handlers/doctor.js")), (m) =>
@@ -35,6 +37,8 @@ export const doctorCommand = Command.make(
         lint: args.lint,
         deep: args.deep,
         generateGatewayToken: args.generateGatewayToken,
+        force: args.force,
+        workspaceSuggestions: !args.noWorkspaceSuggestions,
         severityMin: Option.getOrUndefined(args.severityMin),
         all: args.all,
         only: args.only,

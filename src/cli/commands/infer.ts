@@ -17,6 +17,7 @@ const runCommand = Command.make(
     file: Options.file("file").pipe(Options.repeated, Options.withDescription("Attach an image file (repeatable)")),
     thinking: Options.choice("thinking", THINKING_LEVELS).pipe(Options.optional, Options.withDescription("One-shot thinking level")),
     json: Options.boolean("json").pipe(Options.withDescription("Print the JSON envelope")),
+    agent: Options.text("agent").pipe(Options.optional, Options.withDescription("Agent whose model defaults and auth to use (this version has one agent: main)")),
     url: connectionOptions.url,
     token: connectionOptions.token,
     password: connectionOptions.password,
@@ -35,6 +36,7 @@ const runCommand = Command.make(
         files: args.file,
         thinking: Option.getOrUndefined(args.thinking),
         json: args.json,
+        agent: Option.getOrUndefined(args.agent),
         connection: {
           url: Option.getOrUndefined(args.url),
           token: Option.getOrUndefined(args.token),

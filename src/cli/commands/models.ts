@@ -48,7 +48,8 @@ const listCommand = Command.make(
     json,
     plain,
     agent,
-    all: Options.boolean("all").pipe(Options.withDescription("Full catalogue (the configured one: no hosted catalogue is bundled)")),
+    refresh: Options.boolean("refresh").pipe(Options.withDescription("Refresh provider discovery before listing (asks each provider's model-list endpoint)")),
+    all: Options.boolean("all").pipe(Options.withDescription("Full catalogue (configured models, and with --refresh what the providers serve)")),
     local: Options.boolean("local").pipe(Options.withDescription("Only models on local endpoints")),
     provider: Options.text("provider").pipe(Options.optional, Options.withDescription("Only this provider's models"))
   },
@@ -58,6 +59,7 @@ const listCommand = Command.make(
         json: args.json,
         plain: args.plain,
         all: args.all,
+        refresh: args.refresh,
         local: args.local,
         provider: Option.getOrUndefined(args.provider),
         agent: Option.getOrUndefined(args.agent)

@@ -12,11 +12,23 @@ const install = Command.make(
     force: Options.boolean("force").pipe(Options.withDescription("Reinstall and overwrite an existing service definition")),
     port: Options.integer("port").pipe(Options.optional, Options.withDescription("Port to pin in the service (default: the resolved gateway port)")),
     token: Options.text("token").pipe(Options.optional, Options.withDescription("Gateway token for the service (kept in the 0600 env file, never in the definition)")),
+    runtime: Options.text("runtime").pipe(Options.optional, Options.withDescription("Daemon runtime (node; bun is not supported by this version). Default: node")),
+    runtimePath: Options.text("runtime-path").pipe(Options.optional, Options.withDescription("Pin an absolute Node executable path")),
+    wrapper: Options.text("wrapper").pipe(Options.optional, Options.withDescription("Executable wrapper for the service's command (it gets `gateway --port <n>`)")),
+    allowUnconfigured: Options.boolean("allow-unconfigured").pipe(Options.withDescription("Allow the service to start without gateway.mode=local")),
     json
   },
   (a) =>
     Effect.flatMap(Effect.promise(handlers), (m) =>
-      m.serviceInstall({ force: a.force, port: Option.getOrUndefined(a.port), token: Option.getOrUndefined(a.token) }, a.json))
+      m.serviceInstall({
+        force: a.force,
+        port: Option.getOrUndefined(a.port),
+        token: Option.getOrUndefined(a.token),
+        runtime: Option.getOrUndefined(a.runtime),
+        runtimePath: Option.getOrUndefined(a.runtimePath),
+        wrapper: Option.getOrUndefined(a.wrapper),
+        allowUnconfigured: a.allowUnconfigured
+      }, a.json))
 ).pipe(Command.withDescription("Install the gateway as an OS service (systemd user unit, LaunchAgent or scheduled task)"))
 
 const simple = (name: "start" | "stop" | "restart" | "uninstall", description: string) =>

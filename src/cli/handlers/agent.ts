@@ -25,6 +25,11 @@ export interface AgentCliOptions {
   readonly timeoutSeconds: number | undefined
   readonly local: boolean
   readonly deliver: boolean
+  /** Delivery channel (also the turn's channel), `last` for the session's last one. */
+  readonly channel: string | undefined
+  readonly replyTo: string | undefined
+  readonly replyChannel: string | undefined
+  readonly replyAccount: string | undefined
   readonly json: boolean
   readonly connection: ConnectOptions
 }
@@ -50,7 +55,12 @@ const readMessage = (options: AgentCliOptions) =>
 /** Prints the reply: JSON as the gateway sent it, else each payload's text (or the summary). */
 const printResult = (result: AgentResult, json: boolean) =>
   Effect.gen(function*() {
-    if (json) return yield* Console.log(JSON.stringify(encodeResult(result), null, 2))
+    // As the original's CLI: the delivery outcome is lifted next to the result.
+    const deliveryStatus = result.result?.deliveryStatus
+    if (json) return yield* Console.log(JSON.stringify(encodeResult(deliveryStatus === undefined ? result : { ...result, deliveryStatus }), null, 2))
+    if (deliveryStatus !== undefined && deliveryStatus.succeeded !== true) {
+      yield* Console.error(`[delivery] delivery requested but not completed: ${deliveryStatus.status} (reason=${deliveryStatus.reason ?? "none"})`)
+    }
     const notice = result.result?.meta.fallback?.["notice"]
     if (notice !== undefined) yield* Console.error(notice)
     const payloads = result.result?.payloads ?? []
@@ -111,6 +121,10 @@ export const agentCommand = (options: AgentCliOptions) =>
     const sessionKey = options.sessionKey !== undefined && options.sessionKey.trim() !== "" ? canonicalSessionKey(options.sessionKey, options.agent) : undefined
     const runId = randomUUID()
     const local = { runId, sessionKey: sessionKey ?? mainSessionKey(options.agent), sessionId: options.sessionId, message, model: options.model, thinking: options.thinking, timeoutSeconds }
+    if (options.local && options.deliver) {
+      // The reply goes out through the gateway's running channel accounts; this process runs none.
+      return yield* new AgentInputInvalid({ message: "--deliver needs the gateway (its channels send the reply): drop --local, or start it with `openclaw gateway run`" })
+    }
     if (options.local) return yield* printResult(yield* runLocal(local), options.json)
     const params = {
       message,
@@ -122,11 +136,16 @@ export const agentCommand = (options: AgentCliOptions) =>
       ...(options.model === undefined ? {} : { model: options.model }),
       ...(options.thinking === undefined ? {} : { thinking: options.thinking }),
       deliver: options.deliver,
+      ...(options.channel === undefined ? {} : { channel: options.channel }),
+      ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+      ...(options.replyChannel === undefined ? {} : { replyChannel: options.replyChannel }),
+      ...(options.replyAccount === undefined ? {} : { replyAccountId: options.replyAccount }),
       timeout: timeoutSeconds
     }
     const outcome = yield* Effect.either(runViaGateway(params, options.connection, Math.max(10_000, (timeoutSeconds + 30) * 1000)))
     if (Either.isRight(outcome)) return yield* printResult(outcome.right, options.json)
     if (outcome.left._tag !== "GatewayConnectFailed") return yield* outcome.left
+    if (options.deliver) return yield* outcome.left
     yield* Console.error(`Gateway agent failed; falling back to embedded: ${outcome.left.message}`)
     return yield* printResult(yield* runLocal(local), options.json)
   })

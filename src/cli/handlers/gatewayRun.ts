@@ -54,7 +54,8 @@ export const gatewayRun = (args: {
     const channels = ChannelsStackLive().pipe(Layer.provide(agentStack), Layer.provide(Layer.succeedContext(hostContext)))
     return yield* runGateway({
       features: [
-        AgentMethodsLive.pipe(Layer.provide(agentStack)),
+        // Its replies go out through the channels (`agent --deliver`).
+        AgentMethodsLive.pipe(Layer.provide(agentStack), Layer.provide(channels)),
         ChannelMethodsLive.pipe(Layer.provide(channels)),
         CronFeatureLive().pipe(Layer.provide(agentStack), Layer.provide(channels), Layer.provide(Layer.succeedContext(context))),
         nodes.feature,

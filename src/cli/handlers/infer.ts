@@ -20,6 +20,8 @@ export interface InferRunOptions {
   readonly files: ReadonlyArray<string>
   readonly thinking: ThinkingLevel | undefined
   readonly json: boolean
+  /** `--agent <id>`: only the default agent (main) exists in this version. */
+  readonly agent?: string | undefined
   /** Where `--gateway` connects (flags; the rest comes from env and config). */
   readonly connection: ConnectOptions
 }
@@ -121,6 +123,11 @@ export const inferModelRun = (options: InferRunOptions) =>
   Effect.gen(function*() {
     if (options.local && options.gateway) return yield* new InferInputInvalid({ message: "--local and --gateway cannot be combined" })
     if (options.prompt.trim() === "") return yield* new InferInputInvalid({ message: "--prompt must contain non-whitespace text" })
+    const agent = options.agent?.trim().toLowerCase()
+    if (agent !== undefined && agent !== "main") {
+      // The original's refusal of an agent id its config does not list; here only main is configured.
+      return yield* new InferInputInvalid({ message: `Unknown agent id "${options.agent?.trim()}". This version runs one agent (main): pass --agent main or leave it out.` })
+    }
     if (!options.gateway) return yield* runLocal(options)
     const { inferModelRunViaGateway } = yield* Effect.promise(() => import("./inferGateway.js"))
     return yield* inferModelRunViaGateway(options)

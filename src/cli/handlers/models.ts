@@ -1,5 +1,8 @@
 import { Clock, Console, Duration, Effect, Layer, Schema } from "effect"
+import type { ProviderEntry } from "../../domain/models/catalogue.js"
+import { withDiscovered } from "../../domain/models/discovery.js"
 import { formatContext, listRows, ModelListReport } from "../../domain/models/listRows.js"
+import { discoverModels } from "../../layers/models/discoverModels.js"
 import { probeTargets } from "../../domain/models/probePlan.js"
 import { buildStatusReport, checkExitCode, ModelsStatusReport } from "../../domain/models/statusReport.js"
 import { ModelHttpLive, ModelClientTimedLive } from "../../layers/models/ModelsLive.js"
@@ -120,14 +123,35 @@ export interface ListOptions {
   readonly local: boolean
   readonly provider: string | undefined
   readonly agent: string | undefined
+  /** Ask the providers' model-list endpoints first (`--refresh`). */
+  readonly refresh: boolean
 }
+
+/** The providers `--refresh` asks: configured ones, and built-ins with a credential, as `--provider` narrows. */
+const refreshable = (providers: ReadonlyArray<ProviderEntry>, only: string | undefined) =>
+  providers.filter((p) => (p.configured || p.credential.value !== undefined) && (only === undefined || p.id === only.toLowerCase()))
 
 /** `openclaw models list`: configured and referenced models (read-only). */
 export const modelsList = (options: ListOptions) =>
   Effect.gen(function*() {
     yield* agentNote(options.agent)
     const { catalogue, selection } = yield* (yield* ModelCatalog).view
-    const report = listRows(catalogue, selection, { provider: options.provider, local: options.local })
+    const filter = { provider: options.provider, local: options.local }
+    let report = listRows(catalogue, selection, filter)
+    if (options.refresh) {
+      const asked = refreshable(catalogue.providers, options.provider)
+      const outcomes = yield* withProgress(
+        `Refreshing ${asked.length} provider${asked.length === 1 ? "" : "s"}`,
+        discoverModels(asked).pipe(Effect.provide(ModelHttpLive))
+      )
+      // The full catalogue (--all, --provider) gains the discovered models; the default view stays the configured one.
+      if (options.all || options.provider !== undefined) report = withDiscovered(report, outcomes, catalogue.providers, filter)
+      const failed = outcomes.flatMap((o) => (o.status === "ready" ? [] : [`- ${o.provider}: ${o.error}`]))
+      if (failed.length > 0) {
+        yield* Console.error("Model discovery could not refresh all providers. Showing the available published model list.")
+        for (const line of failed) yield* Console.error(line)
+      }
+    }
     if (options.json) return yield* Console.log(JSON.stringify(Schema.encodeSync(ModelListReport)(report), null, 2))
     if (options.plain) {
       for (const row of report.models) yield* Console.log(row.key)

@@ -49,7 +49,7 @@ const report = (action: ServiceAction, json: boolean, run: (manager: ServiceMana
     if (rendered.exitCode !== 0) return yield* new CliExit({ code: rendered.exitCode })
   })
 
-/** `openclaw gateway install [--force] [--port N] [--token T] [--json]`. */
+/** `openclaw gateway install [--force] [--port N] [--token T] [--runtime node] [--runtime-path P] [--wrapper W] [--allow-unconfigured] [--json]`. */
 export const serviceInstall = (options: InstallOptions, json: boolean) => report("install", json, (manager) => manager.install(options))
 
 /** `openclaw gateway start|stop|restart|uninstall [--json]`. */

@@ -13,6 +13,10 @@ export interface DoctorFlags {
   readonly lint: boolean
   readonly deep: boolean
   readonly generateGatewayToken: boolean
+  /** `--force`: a service rewrite may overwrite custom (aggressive-level) supervisor edits. */
+  readonly force: boolean
+  /** `--no-workspace-suggestions` clears it; this version makes no workspace memory suggestions either way. */
+  readonly workspaceSuggestions: boolean
   readonly severityMin: Severity | undefined
   readonly all: boolean
   readonly only: ReadonlyArray<string>
@@ -29,6 +33,8 @@ export const PLAIN_DOCTOR_FLAGS: DoctorFlags = {
   lint: false,
   deep: false,
   generateGatewayToken: false,
+  force: false,
+  workspaceSuggestions: true,
   severityMin: undefined,
   all: false,
   only: [],
@@ -45,11 +51,13 @@ export interface RepairPlan {
   readonly files: boolean
   /** Generate `gateway.auth.token` when token mode has none. */
   readonly token: boolean
-  /** Install or start the gateway service (needs `--yes`: doctor never prompts). */
+  /** Install, start or rewrite the gateway service (needs `--yes`: doctor never prompts). */
   readonly service: boolean
+  /** A service rewrite may overwrite custom edits (audit issues of level `aggressive`): `--force`. */
+  readonly overwriteCustomService: boolean
 }
 
-export const NO_REPAIRS: RepairPlan = { config: false, legacy: false, files: false, token: false, service: false }
+export const NO_REPAIRS: RepairPlan = { config: false, legacy: false, files: false, token: false, service: false, overwriteCustomService: false }
 
 /** How doctor runs and reports: `inspect` (advisory), `repair`, `lint` (threshold exit) or `json` (advisory JSON). */
 export type Posture = "inspect" | "repair" | "lint" | "json"
@@ -74,8 +82,8 @@ export const planDoctorRun = (flags: DoctorFlags): Either.Either<DoctorRun, Doct
   if (!flags.lint && (flags.severityMin !== undefined || flags.all || flags.only.length > 0 || flags.skip.length > 0)) {
     return usage("--severity-min, --all, --only and --skip are only accepted together with --lint.")
   }
-  if ((flags.lint || flags.json) && (repairing || flags.generateGatewayToken)) {
-    return usage(`${flags.lint ? "--lint" : "--json"} is read-only; it cannot be combined with --fix, --repair, --yes or --generate-gateway-token.`)
+  if ((flags.lint || flags.json) && (repairing || flags.generateGatewayToken || flags.force)) {
+    return usage(`${flags.lint ? "--lint" : "--json"} is read-only; it cannot be combined with --fix, --repair, --force, --yes or --generate-gateway-token.`)
   }
   const severityMin = flags.severityMin ?? "warning"
   if (flags.lint) {
@@ -95,8 +103,10 @@ export const planDoctorRun = (flags: DoctorFlags): Either.Either<DoctorRun, Doct
     legacy: repairing || flags.nonInteractive,
     files: repairing,
     token: flags.generateGatewayToken || (flags.yes && !flags.nonInteractive),
-    service: flags.yes && !flags.nonInteractive
+    service: flags.yes && !flags.nonInteractive,
+    overwriteCustomService: flags.force
   }
-  const writes = Object.values(repairs).some((allowed) => allowed)
+  const { overwriteCustomService: _permission, ...actions } = repairs
+  const writes = Object.values(actions).some((allowed) => allowed)
   return Either.right({ posture: writes ? "repair" : "inspect", repairs, selection: ALL_CHECKS, severityMin, deep: flags.deep })
 }

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { PromptMode } from "../agent/modelRun.js"
+import { DeliveryStatus } from "../agent/replyDelivery.js"
 import { TranscriptMessage } from "../agent/transcript.js"
 import { ModelsListResult } from "../models/catalogSnapshot.js"
 import type { MethodAccess, MethodSpec } from "./methods.js"
@@ -28,6 +29,8 @@ export const AgentParams = Schema.Struct({
   model: opt(Schema.String),
   thinking: opt(Schema.String),
   deliver: opt(Schema.Boolean),
+  /** A delivery failure is reported in `deliveryStatus` instead of failing the run. */
+  bestEffortDeliver: opt(Schema.Boolean),
   attachments: opt(Schema.Array(Schema.Unknown)),
   channel: opt(Schema.String),
   replyChannel: opt(Schema.String),
@@ -81,8 +84,12 @@ export const AgentResult = Schema.Struct({
         usage: opt(Schema.Record({ key: Schema.String, value: Schema.Number }))
       }),
       fallback: opt(Schema.Record({ key: Schema.String, value: Schema.String }))
-    })
-  }))
+    }),
+    /** With `deliver`: what became of sending the reply to its channel. */
+    deliveryStatus: opt(DeliveryStatus)
+  })),
+  /** `openclaw agent --json` lifts `result.deliveryStatus` here, as the original's CLI does. */
+  deliveryStatus: opt(DeliveryStatus)
 })
 export type AgentResult = typeof AgentResult.Type
 

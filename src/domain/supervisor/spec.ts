@@ -91,6 +91,36 @@ export interface InstallInputs {
   readonly heapMiB: number | undefined
   readonly secrets: EnvEntries
   readonly userId: string | undefined
+  /** `--wrapper`: this executable starts the gateway instead of `<node> <entry>` (recorded as OPENCLAW_WRAPPER). */
+  readonly wrapperPath?: string | undefined
+  /** `--allow-unconfigured`: the gateway starts without gateway.mode=local. */
+  readonly allowUnconfigured?: boolean | undefined
+}
+
+/** The env key that records an install's wrapper, as the original's installs do. */
+export const WRAPPER_ENV_KEY = "OPENCLAW_WRAPPER"
+
+/** How an installed service starts the gateway: what a repair rewrite must keep. */
+export interface ServiceLaunch {
+  readonly nodePath: string | undefined
+  readonly wrapperPath: string | undefined
+  readonly allowUnconfigured: boolean
+}
+
+/**
+ * The launch of an installed command: its wrapper (OPENCLAW_WRAPPER), `--allow-unconfigured`, and the
+ * node it pins (the first argument, unless it is gone, which the caller says through `stale`).
+ */
+export const installedLaunch = (
+  programArguments: ReadonlyArray<string> | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  stale: ReadonlyArray<string>
+): ServiceLaunch => {
+  const args = programArguments ?? []
+  const wrapperPath = env[WRAPPER_ENV_KEY]?.trim() || undefined
+  const first = args[0]
+  const nodePath = wrapperPath !== undefined || first === undefined || stale.includes(first) || !path.isAbsolute(first) ? undefined : first
+  return { nodePath, wrapperPath: wrapperPath !== undefined && !stale.includes(wrapperPath) ? wrapperPath : undefined, allowUnconfigured: args.includes("--allow-unconfigured") }
 }
 
 /** Builds the install spec: the pinned `--port`, the managed env and the platform paths. */
@@ -101,8 +131,14 @@ export const buildInstallSpec = (inputs: InstallInputs): InstallSpec => {
     identity: inputs.identity,
     paths,
     description: serviceDescription(inputs.identity.profile, inputs.version),
-    programArguments: [inputs.nodePath, inputs.entryPath, "gateway", "--port", String(inputs.port)],
-    env: managedServiceEnv({
+    programArguments: [
+      ...(inputs.wrapperPath === undefined ? [inputs.nodePath, inputs.entryPath] : [inputs.wrapperPath]),
+      "gateway",
+      "--port",
+      String(inputs.port),
+      ...(inputs.allowUnconfigured === true ? ["--allow-unconfigured"] : [])
+    ],
+    env: [...managedServiceEnv({
       identity: inputs.identity,
       port: inputs.port,
       version: inputs.version,
@@ -113,7 +149,7 @@ export const buildInstallSpec = (inputs: InstallInputs): InstallSpec => {
       defaultConfigPath: path.join(stateDir, "openclaw.json"),
       path: inputs.servicePath,
       heapMiB: inputs.heapMiB
-    }),
+    }), ...(inputs.wrapperPath === undefined ? [] : [[WRAPPER_ENV_KEY, inputs.wrapperPath] as const])],
     secrets: inputs.secrets,
     stateDir,
     userId: inputs.userId

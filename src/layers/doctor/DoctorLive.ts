@@ -102,7 +102,7 @@ export const DoctorLive = Layer.effect(
         if (mode.changes.length > 0) snapshot = yield* store.read
       }
       if (repairs.files) add(yield* repairFiles(deps))
-      if (repairs.service) add(yield* repairService(deps, configuredPort(deps, snapshot.authored)))
+      if (repairs.service) add(yield* repairService(deps, configuredPort(deps, snapshot.authored), repairs.overwriteCustomService))
 
       for (const warning of snapshot.warnings) if (!warning.startsWith("Config was last written by a newer OpenClaw")) notes.push(warning)
       if (snapshot.exists && (snapshot.parseError !== undefined || issuesAfterLegacy(snapshot, deps.env).length > 0)) notes.push(BEST_EFFORT_CONFIG)

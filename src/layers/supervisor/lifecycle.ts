@@ -8,7 +8,8 @@ import { defaultStateDirName } from "../../domain/supervisor/identity.js"
 import { planLifecycle } from "../../domain/supervisor/plan.js"
 import type { ServiceStatus } from "../../domain/supervisor/records.js"
 import type { ServiceAction } from "../../domain/supervisor/report.js"
-import { buildInstallSpec, renderServiceFiles, serviceConfigPath } from "../../domain/supervisor/spec.js"
+import { runtimeOptionProblem } from "../../domain/supervisor/launchOptions.js"
+import { buildInstallSpec, installedLaunch, renderServiceFiles, serviceConfigPath, type ServiceLaunch, WRAPPER_ENV_KEY } from "../../domain/supervisor/spec.js"
 import { checkVersionGuard, type GuardedAction } from "../../domain/Version.js"
 import type { ConfigStore } from "../../services/ConfigStore.js"
 import {
@@ -94,8 +95,12 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
   const platform = identity.platform
   const env = ctx.host.env
 
-  const specFor = (port: number, secrets: EnvEntries) =>
-    buildInstallSpec({
+  /** The install's own launch: this CLI's node and entry, nothing pinned. */
+  const ownLaunch: ServiceLaunch = { nodePath: undefined, wrapperPath: undefined, allowUnconfigured: false }
+
+  const specFor = (port: number, secrets: EnvEntries, launch: ServiceLaunch = ownLaunch) => {
+    const nodePath = launch.nodePath ?? ctx.nodePath
+    return buildInstallSpec({
       identity,
       pathInputs: { home: ctx.home, stateDir: ctx.paths.stateDir, xdgConfigHome: env["XDG_CONFIG_HOME"] },
       version: ctx.version,
@@ -103,13 +108,16 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
       profile: ctx.paths.profile,
       configPath: ctx.paths.configPath,
       defaultStateDir: path.join(ctx.home, defaultStateDirName(ctx.paths.profile)),
-      nodePath: ctx.nodePath,
+      nodePath,
       entryPath: ctx.entryPath,
-      servicePath: minimalServicePath(platform, path.dirname(ctx.nodePath)),
+      servicePath: minimalServicePath(platform, path.dirname(nodePath)),
       heapMiB: ctx.heapMiB,
       secrets,
-      userId: ctx.userId
+      userId: ctx.userId,
+      wrapperPath: launch.wrapperPath,
+      allowUnconfigured: launch.allowUnconfigured
     })
+  }
 
   const toStatus = (inspection: BackendInspection, config: ConfigFacts): ServiceStatus => {
     const definition = inspection.definition
@@ -182,11 +190,35 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
     return Effect.succeed<EnvEntries>(previous === undefined || previous.trim() === "" ? [] : [["OPENCLAW_GATEWAY_TOKEN", previous]])
   }
 
-  const writeAndActivate = (action: ServiceAction, port: number, secrets: EnvEntries, before: BackendInspection) =>
+  const writeAndActivate = (action: ServiceAction, port: number, secrets: EnvEntries, before: BackendInspection, launch: ServiceLaunch) =>
     Effect.gen(function*() {
-      const spec = specFor(port, secrets)
+      const spec = specFor(port, secrets, launch)
       yield* ctx.serviceFiles.writeAll(action, renderServiceFiles(spec), spec.paths.ownedDirs)
       yield* backend.activate(before, action)
+    })
+
+  /**
+   * `--runtime`, `--runtime-path`, `--wrapper` (else OPENCLAW_WRAPPER from the environment) and
+   * `--allow-unconfigured`, checked as the original checks them: a wrapper or pinned node must be an
+   * executable regular file; a wrapper replaces `<node> <entry>`.
+   */
+  const launchFor = (options: InstallOptions): Effect.Effect<ServiceLaunch, ServiceActionFailed> =>
+    Effect.gen(function*() {
+      const problem = runtimeOptionProblem(options.runtime, options.runtimePath)
+      if (problem !== undefined) return yield* failed("install", "SERVICE_ACTION_FAILED", problem)
+      const wrapperInput = options.wrapper?.trim() || env[WRAPPER_ENV_KEY]?.trim() || undefined
+      const source = options.wrapper?.trim() ? "--wrapper" : WRAPPER_ENV_KEY
+      const wrapperPath = wrapperInput === undefined ? undefined : path.resolve(ctx.host.cwd, wrapperInput)
+      if (wrapperPath !== undefined) {
+        const bad = yield* ctx.serviceFiles.executableProblem(wrapperPath)
+        if (bad !== undefined) return yield* failed("install", "SERVICE_ACTION_FAILED", `Invalid ${source}: ${WRAPPER_ENV_KEY} must point to an executable file: ${wrapperPath} (${bad})`)
+      }
+      const nodePath = options.runtimePath === undefined ? undefined : path.normalize(options.runtimePath.trim())
+      if (nodePath !== undefined) {
+        const bad = yield* ctx.serviceFiles.executableProblem(nodePath)
+        if (bad !== undefined) return yield* failed("install", "SERVICE_ACTION_FAILED", `Pinned runtime is not executable: ${nodePath} (${bad})`)
+      }
+      return { nodePath, wrapperPath, allowUnconfigured: options.allowUnconfigured === true }
     })
 
   const install = (options: InstallOptions): Effect.Effect<ServiceActionResult, ServiceError> =>
@@ -210,9 +242,10 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
       if (!Number.isInteger(port) || port < 1 || port > 65535) {
         return yield* failed("install", "SERVICE_ACTION_FAILED", `Invalid --port ${port}: expected an integer from 1 to 65535`)
       }
+      const launch = yield* launchFor(options)
       yield* backend.preflight("install")
       const secrets = yield* secretsFor("install", options.token, before)
-      yield* writeAndActivate("install", port, secrets, before)
+      yield* writeAndActivate("install", port, secrets, before, launch)
       return yield* finish("install", "done", `Installed ${identity.label} service ${identity.name} (port ${port}).`, config, true)
     })
 
@@ -254,7 +287,9 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
         case "Repair": {
           yield* backend.preflight(action)
           const secrets = yield* secretsFor(action, undefined, current)
-          yield* writeAndActivate(action, config.port, secrets, current)
+          // A repair keeps how the service was told to start (wrapper, pinned node, --allow-unconfigured).
+          const launch = installedLaunch(definition?.programArguments, definition === undefined ? {} : effectiveEnv(definition), yield* stalePaths(current))
+          yield* writeAndActivate(action, config.port, secrets, current, launch)
           const verb = action === "start" ? "started" : "restarted"
           return yield* finish(action, "done", `Repaired and ${verb} ${identity.name} (${plan.reasons.join("; ")}).`, config, true)
         }

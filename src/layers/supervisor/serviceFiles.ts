@@ -31,6 +31,8 @@ export interface ServiceFiles {
   readonly readIfPresent: (file: string) => Effect.Effect<Uint8Array | undefined>
   /** Whether a path exists (any kind of file, a dangling symlink too). */
   readonly exists: (file: string) => Effect.Effect<boolean>
+  /** Why a path is not an executable regular file (`not a regular file`, `not executable`, the OS's words), or undefined when it is. */
+  readonly executableProblem: (file: string) => Effect.Effect<string | undefined>
   /** The entries of a directory; none when it is missing or unreadable. */
   readonly list: (dir: string) => Effect.Effect<ReadonlyArray<string>>
   /** Writes all files of an install: owned dirs 0700, other parents with the default mode, then each file atomically with its mode. */
@@ -46,6 +48,11 @@ export const makeServiceFiles = (fs: FileSystem.FileSystem, stateFiles: StateFil
     fs.stat(file).pipe(
       Effect.as(true),
       Effect.catchAll((error) => (isGone(error) ? fs.readLink(file).pipe(Effect.as(true), Effect.orElseSucceed(() => false)) : Effect.succeed(true)))
+    ),
+  executableProblem: (file) =>
+    fs.stat(file).pipe(
+      Effect.map((info) => (info.type !== "File" ? "not a regular file" : (info.mode & 0o111) === 0 ? "not executable" : undefined)),
+      Effect.catchAll((error) => Effect.succeed(isNotFound(error) ? "no such file" : error.message))
     ),
   list: (dir) => fs.readDirectory(dir).pipe(Effect.orElseSucceed((): ReadonlyArray<string> => [])),
   writeAll: (action, files, ownedDirs) =>

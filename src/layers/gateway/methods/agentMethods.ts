@@ -23,6 +23,9 @@ import { THINKING_LEVELS } from "../../../domain/models/thinkingLevels.js"
 import { configuredCatalog } from "../../../domain/models/catalogSnapshot.js"
 import { parseModelRef } from "../../../domain/models/ModelRef.js"
 import { randomUUID } from "node:crypto"
+import type { DeliveryStatus } from "../../../domain/agent/replyDelivery.js"
+import { ChannelDelivery } from "../../../services/ChannelDelivery.js"
+import { deliverReply, ReplyNotDelivered } from "../../agent/replyDelivery.js"
 
 /** Chat and agent streams reach sockets holding `operator.read` (spec section 7). */
 const STREAM_SCOPE = "operator.read"
@@ -65,6 +68,8 @@ interface Tracked {
   readonly runId: string
   readonly done: Ref.Ref<Option.Option<Either.Either<AgentRunResult, AgentRunError>>>
   readonly result: Effect.Effect<AgentRunResult, AgentRunError>
+  /** With `deliver`: the reply's delivery, run once after the turn (repeats share it). */
+  readonly delivery?: Effect.Effect<DeliveryStatus, ReplyNotDelivered | AgentRunError>
 }
 
 /**
@@ -78,6 +83,8 @@ export const AgentMethodsLive = Layer.scopedDiscard(
     const runner = yield* AgentRunner
     const store = yield* SessionStore
     const catalog = yield* ModelCatalog
+    // Replies go out through the channel layer when the gateway runs one (`agent --deliver`).
+    const channelDelivery = yield* Effect.serviceOption(ChannelDelivery)
     const background = yield* FiberSet.make<void, never>()
     // Idempotency: one run per key; repeats answer from here.
     const runs = new Map<string, Tracked>()
@@ -152,6 +159,25 @@ export const AgentMethodsLive = Layer.scopedDiscard(
         onRight: (result) => ({ ok: true as const, payload: encodeAgentResult(agentResultPayload(result)) })
       })
 
+    /** The final `agent` answer: the run's outcome, then (with `deliver`) its reply's delivery. */
+    const finalOfAgent = (tracked: Tracked) =>
+      Effect.gen(function*() {
+        const result = agentResultPayload(yield* tracked.result)
+        if (tracked.delivery === undefined || result.result === undefined) return result
+        const deliveryStatus = yield* tracked.delivery
+        return { ...result, result: { ...result.result, deliveryStatus } }
+      }).pipe(Effect.either)
+
+    /** The second `agent` response frame for that answer. */
+    const finalFrame = (answer: Either.Either<AgentResult, AgentRunError | ReplyNotDelivered>, runId: string) =>
+      Either.match(answer, {
+        onRight: (result) => ({ ok: true as const, payload: encodeAgentResult(result) }),
+        onLeft: (error) =>
+          error._tag === "ReplyNotDelivered"
+            ? { ok: false as const, error: { code: "UNAVAILABLE", message: error.message, details: { runId, code: "DELIVERY_FAILED", deliveryStatus: error.status } } }
+            : finalOutcome(Either.left(error), runId)
+      })
+
     yield* methods.register(AgentMethods.agent, (params, caller) =>
       Effect.gen(function*() {
         const problem = modelRunParamsProblem(params) ?? sessionIdParamProblem(params.sessionId) ??
@@ -210,17 +236,26 @@ export const AgentMethodsLive = Layer.scopedDiscard(
             promptMode: params.promptMode,
             images: images.right
           })
-          runs.set(params.idempotencyKey, created)
-          return created
+          const request = params
+          const delivery = request.deliver === true
+            ? yield* Effect.cached(Effect.flatMap(created.result, (result) => deliverReply(channelDelivery, request, result)))
+            : undefined
+          const tracked: Tracked = delivery === undefined ? created : { ...created, delivery }
+          runs.set(params.idempotencyKey, tracked)
+          return tracked
         }))
         const sendFinal = caller.sendFinal
         if (sendFinal === undefined) {
           // No second response possible: answer with the final result directly.
-          const exit = yield* Effect.either(tracked.result)
-          if (Either.isLeft(exit)) return yield* new Unavailable({ message: exit.left.message, details: { runId: tracked.runId, code: exit.left.code } })
-          return agentResultPayload(exit.right)
+          const answer = yield* finalOfAgent(tracked)
+          if (Either.isRight(answer)) return answer.right
+          const error = answer.left
+          return yield* new Unavailable({
+            message: error.message,
+            details: error._tag === "ReplyNotDelivered" ? { runId: tracked.runId, code: "DELIVERY_FAILED", deliveryStatus: error.status } : { runId: tracked.runId, code: error.code }
+          })
         }
-        yield* FiberSet.run(background, Effect.flatMap(Effect.either(tracked.result), (exit) => sendFinal(finalOutcome(exit, tracked.runId))))
+        yield* FiberSet.run(background, Effect.flatMap(finalOfAgent(tracked), (answer) => sendFinal(finalFrame(answer, tracked.runId))))
         return { runId: tracked.runId, status: "accepted" as const, acceptedAt }
       }))
 
