@@ -21,8 +21,26 @@ export type ServiceError = ServiceManagerUnavailable | ServiceActionFailed | Ver
 
 export interface InstallOptions {
   readonly force: boolean
+  /** Gateway service: the port it listens on. Node service: the gateway port it connects to. */
   readonly port?: number | undefined
   readonly token?: string | undefined
+  /** Node service only: the Node binary the service runs (`--runtime-path`; default this CLI's). */
+  readonly runtimePath?: string | undefined
+  /** Node service only: where and how the node host connects (`openclaw node install` flags). */
+  readonly nodeHost?: NodeHostInstall | undefined
+}
+
+/** The `openclaw node install` flags that become the service's `node run` arguments. */
+export interface NodeHostInstall {
+  readonly host?: string | undefined
+  readonly tls?: boolean | undefined
+  readonly tlsFingerprint?: string | undefined
+  readonly contextPath?: string | undefined
+  readonly nodeId?: string | undefined
+  readonly displayName?: string | undefined
+  readonly shareInstalledApps?: boolean | undefined
+  readonly commands?: ReadonlyArray<string> | undefined
+  readonly allCommands?: boolean | undefined
 }
 
 /** What a mutating action did, for `--json` and the human line. */
@@ -33,11 +51,8 @@ export interface ServiceActionResult {
   readonly status?: ServiceStatus | undefined
 }
 
-/**
- * The gateway's OS service: systemd user unit, launchd LaunchAgent or Windows scheduled task, picked
- * for this host. Every mutating action runs the version guard first.
- */
-export class ServiceManager extends Context.Tag("openclaw/ServiceManager")<ServiceManager, {
+/** What a service manager offers, whichever program it supervises. */
+export interface ServiceManagerShape {
   /** The supervisor found on this host, if any. */
   readonly platform: Effect.Effect<ServicePlatform, ServiceManagerUnavailable>
   /** The installed service as the supervisor reports it; `installed: false` when absent. */
@@ -49,4 +64,17 @@ export class ServiceManager extends Context.Tag("openclaw/ServiceManager")<Servi
   readonly uninstall: Effect.Effect<ServiceActionResult, ServiceError>
   /** Other gateway-like services (legacy names, other tools); `deep` also scans system-level units. */
   readonly extraServices: (deep: boolean) => Effect.Effect<ReadonlyArray<ExtraService>>
-}>() {}
+}
+
+/**
+ * The gateway's OS service: systemd user unit, launchd LaunchAgent or Windows scheduled task, picked
+ * for this host. Every mutating action runs the version guard first.
+ */
+export class ServiceManager extends Context.Tag("openclaw/ServiceManager")<ServiceManager, ServiceManagerShape>() {}
+
+/**
+ * The headless node host's OS service (`openclaw node install|start|stop|restart|uninstall|status`):
+ * the same supervisors as the gateway's, under the original's node names (`openclaw-node.service`,
+ * `ai.openclaw.node`, `OpenClaw Node`), running `openclaw node run --host H --port P`.
+ */
+export class NodeServiceManager extends Context.Tag("openclaw/NodeServiceManager")<NodeServiceManager, ServiceManagerShape>() {}

@@ -32,7 +32,12 @@ const REQUIRED: Record<string, ReadonlyArray<string>> = {
   "devices revoke": ["dev-1"],
   "gateway call": ["health"],
   "infer model run": ["--prompt", "hi"],
-  "capability model run": ["--prompt", "hi"]
+  "capability model run": ["--prompt", "hi"],
+  "nodes approve": ["req-1"],
+  "nodes reject": ["req-1"],
+  "approvals resolve": ["appr-1", "allow-once"],
+  "approvals allowlist add": ["/bin/ls"],
+  "approvals allowlist remove": ["/bin/ls"]
 }
 
 // A valid value for a placeholder (choices where ours checks them).

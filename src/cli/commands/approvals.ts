@@ -34,8 +34,16 @@ const allowlist = Command.make("allowlist").pipe(Command.withDescription("Edit t
 const pending = Command.make("pending", { json, ...connectionOptions }, (a) =>
   Effect.flatMap(Effect.promise(handlers), (m) => m.pending(a.json, toConnectOptions(a)))).pipe(Command.withDescription("List pending exec approvals"))
 
-const resolve = Command.make("resolve", { id: Args.text({ name: "id" }), decision: Args.text({ name: "decision" }), ...connectionOptions }, (a) =>
-  Effect.flatMap(Effect.promise(handlers), (m) => m.resolve(a.id, a.decision, toConnectOptions(a)))).pipe(
+const resolve = Command.make("resolve", {
+  id: Args.text({ name: "id" }),
+  decision: Args.text({ name: "decision" }),
+  reason: Options.text("reason").pipe(Options.optional, Options.withDescription("Why (shown in this command's answer)")),
+  expiresInDays: Options.text("expires-in-days").pipe(Options.optional, Options.withDescription("Standing grant expiry for allow-always (not supported by this version)")),
+  json,
+  ...connectionOptions
+}, (a) =>
+  Effect.flatMap(Effect.promise(handlers), (m) =>
+    m.resolve(a.id, a.decision, { json: a.json, reason: Option.getOrUndefined(a.reason), expiresInDays: Option.getOrUndefined(a.expiresInDays) }, toConnectOptions(a)))).pipe(
   Command.withDescription("Resolve a pending approval: allow-once, allow-always or deny")
 )
 

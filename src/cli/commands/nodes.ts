@@ -16,7 +16,11 @@ const status = Command.make("status", {
   Command.withDescription("List known nodes with connection status and capabilities")
 )
 
-const list = Command.make("list", common, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.list(a.json, toConnectOptions(a)))).pipe(
+const list = Command.make("list", {
+  connected: Options.boolean("connected").pipe(Options.withDescription("Only show connected paired nodes")),
+  lastConnected: Options.text("last-connected").pipe(Options.optional, Options.withDescription("Only show paired nodes connected within duration (e.g. 24h)")),
+  ...common
+}, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.list(a.json, a.connected, get(a.lastConnected), toConnectOptions(a)))).pipe(
   Command.withDescription("List pending and paired nodes")
 )
 

@@ -170,12 +170,31 @@ export const pending = (json: boolean, options: ConnectOptions) =>
     ].join("\n"))
   })
 
-export const resolve = (id: string, decision: string, options: ConnectOptions) =>
+export interface ResolveFlags {
+  readonly json: boolean
+  /** `--reason`: kept in the CLI's answer (the gateway records only the decision). */
+  readonly reason: string | undefined
+  readonly expiresInDays: string | undefined
+}
+
+export const resolve = (id: string, decision: string, flags: ResolveFlags, options: ConnectOptions) =>
   Effect.gen(function*() {
     if (decision !== "allow-once" && decision !== "allow-always" && decision !== "deny") {
       return yield* fail(`Unknown decision: ${decision} (use allow-once, allow-always or deny).`)
     }
+    if (flags.expiresInDays !== undefined) {
+      const days = /^\d+$/.test(flags.expiresInDays.trim()) ? Number(flags.expiresInDays.trim()) : Number.NaN
+      if (!(days >= 1 && days <= 3650)) return yield* fail("--expires-in-days must be a whole number of days between 1 and 3650.")
+      if (decision !== "allow-always") return yield* fail("--expires-in-days only applies to allow-always.")
+      // Exec allow-always entries are argv-bound allowlist entries without an expiry here: refuse rather than pretend.
+      return yield* fail("--expires-in-days is not supported by this version: allow-always entries do not expire; remove one later with `openclaw approvals allowlist remove <pattern>`.")
+    }
     const client = yield* GatewayClient
     const result = yield* client.call(NodeMethods.execApprovalResolve, { id, decision: decision as Decision }, options)
-    yield* Console.log(result.alreadyResolved === true ? `${id}: already resolved (same decision)` : `Resolved ${id}: ${decision}`)
+    const reason = flags.reason?.trim() === "" ? undefined : flags.reason?.trim()
+    if (flags.json) {
+      return yield* Console.log(JSON.stringify({ ...result, alreadyResolved: result.alreadyResolved === true, ...(reason === undefined ? {} : { cliReason: reason }) }, null, 2))
+    }
+    const suffix = reason === undefined ? "" : `; CLI reason: ${reason}`
+    yield* Console.log(result.alreadyResolved === true ? `${id}: already resolved (same decision)${suffix}` : `Resolved ${id}: ${decision}${suffix}`)
   })

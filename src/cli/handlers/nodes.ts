@@ -65,12 +65,22 @@ export const status = (json: boolean, connectedOnly: boolean, lastConnected: str
     yield* Console.log(lines.join("\n"))
   })
 
-export const list = (json: boolean, options: ConnectOptions) =>
+export const list = (json: boolean, connectedOnly: boolean, lastConnected: string | undefined, options: ConnectOptions) =>
   Effect.gen(function*() {
     const client = yield* GatewayClient
-    const result = yield* client.call(NodeMethods.nodePairList, {}, options)
-    if (json) return yield* print(true, result, "")
+    const listed = yield* client.call(NodeMethods.nodePairList, {}, options)
     const now = yield* Clock.currentTimeMillis
+    const window = lastConnected === undefined ? undefined : parseDuration(lastConnected)
+    if (lastConnected !== undefined && window === undefined) return yield* failWith("list", json, `invalid --last-connected: ${lastConnected} (use e.g. 30m, 24h, 7d)`)
+    // The filters apply to paired nodes, judged by their live connection (node.list); pending requests stay listed.
+    const live = connectedOnly || window !== undefined ? new Set((yield* client.call(NodeMethods.nodeList, {}, options)).nodes.filter((n) => n.connected).map((n) => n.nodeId)) : undefined
+    const result = live === undefined ? listed : {
+      ...listed,
+      paired: listed.paired.filter((p) =>
+        (!connectedOnly || live.has(p.nodeId)) &&
+        (window === undefined || live.has(p.nodeId) || (p.lastConnectedAtMs !== undefined && now - p.lastConnectedAtMs <= window)))
+    }
+    if (json) return yield* print(true, result, "")
     const lines = [`Pending: ${result.pending.length} · Paired: ${result.paired.length}`]
     if (result.pending.length > 0) {
       lines.push("", "Pending", table(["Request", "Node", "Name", "IP", "Commands", "Age"], result.pending.map((p) => [p.requestId, p.nodeId.slice(0, 12), p.displayName ?? "-", p.remoteIp ?? "-", p.commands.join(",") || "-", age(now, p.ts)])))
