@@ -172,6 +172,8 @@ export const makeNodeFeature = (context: Context.Context<StateFiles | Paths>) =>
     const queue = yield* bus.subscribe
     yield* Effect.forkScoped(Effect.forever(Effect.flatMap(queue.take, (event) => (event.event === "presence" ? internals.reconcile.pipe(Effect.ignore) : Effect.void))))
   }))
-  const tools: ReadonlyArray<AgentTool<any, any>> = [makeExecTool(Deferred.await(hubReady))]
+  const gatewayPaths = Context.get(context, Paths)
+  const gatewayApprovals = makeApprovalsFile(Context.get(context, StateFiles), gatewayPaths.stateDir, shortenHome(`${gatewayPaths.stateDir}/exec-approvals.json`, gatewayPaths.home))
+  const tools: ReadonlyArray<AgentTool<any, any>> = [makeExecTool(Deferred.await(hubReady), { approvals: gatewayApprovals, home: gatewayPaths.home })]
   return { feature, tools }
 }
