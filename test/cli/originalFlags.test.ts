@@ -37,7 +37,8 @@ const REQUIRED: Record<string, ReadonlyArray<string>> = {
   "nodes reject": ["req-1"],
   "approvals resolve": ["appr-1", "allow-once"],
   "approvals allowlist add": ["/bin/ls"],
-  "approvals allowlist remove": ["/bin/ls"]
+  "approvals allowlist remove": ["/bin/ls"],
+  "approvals grants revoke": ["grant-1"]
 }
 
 // A valid value for a placeholder (choices where ours checks them).

@@ -151,6 +151,15 @@ describe("exec host=gateway, host=sandbox, and chat.abort reaching a running exe
     expect(result).not.toContain("never\n")
   }, 60_000)
 
+  it("approvals grants list|revoke answer over exec.approval.grants.* as the original's (no automation grants are minted here)", async () => {
+    expect(await cli(["approvals", "grants", "list"])).toEqual({ code: 0, stdout: "No standing grants.\n", stderr: "" })
+    expect(await json(["approvals", "grants", "list", "--limit", "5"])).toEqual({ grants: [] })
+    expect(await cli(["approvals", "grants", "revoke", "grant-1"])).toEqual({ code: 1, stdout: "", stderr: "Grant grant-1 not found.\n" })
+    expect(await json(["approvals", "grants", "revoke", "grant-1"])).toEqual({ outcome: "not-found" })
+    const badLimit = await cli(["approvals", "grants", "list", "--limit", "0"])
+    expect([badLimit.code, badLimit.stderr]).toEqual([1, "--limit must be a positive integer.\n"])
+  }, 60_000)
+
   for (const host of ["node", "gateway"] as const) {
     it(`chat.abort of the turn kills the running exec's child process (host=${host})`, async () => {
       const pidFile = path.join(gatewayHome.home, `abort-${host}.pid`)

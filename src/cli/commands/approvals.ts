@@ -47,7 +47,23 @@ const resolve = Command.make("resolve", {
   Command.withDescription("Resolve a pending approval: allow-once, allow-always or deny")
 )
 
-const subcommands = [get, set, allowlist, pending, resolve] as const
+const grantsList = Command.make("list", {
+  limit: Options.text("limit").pipe(Options.optional, Options.withDescription("Maximum rows to return (default 200)")),
+  json,
+  ...connectionOptions
+}, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.grantsList(Option.getOrUndefined(a.limit), a.json, toConnectOptions(a)))).pipe(
+  Command.withDescription("List standing grants, newest first")
+)
+const grantsRevoke = Command.make("revoke", { grantId: Args.text({ name: "grantId" }), json, ...connectionOptions }, (a) =>
+  Effect.flatMap(Effect.promise(handlers), (m) => m.grantsRevoke(a.grantId, a.json, toConnectOptions(a)))).pipe(
+  Command.withDescription("Revoke a standing grant; the next occurrence prompts again")
+)
+const grants = Command.make("grants").pipe(
+  Command.withDescription("Standing grants minted by allow-always on automation approvals"),
+  Command.withSubcommands([grantsList, grantsRevoke])
+)
+
+const subcommands = [get, set, allowlist, pending, resolve, grants] as const
 
 /** `openclaw approvals` (alias `exec-approvals`): exec approvals of this host, the gateway or a node. */
 export const approvalsCommand = Command.make("approvals").pipe(
