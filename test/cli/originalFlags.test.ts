@@ -67,7 +67,9 @@ const VALUES: Record<string, string> = {
   "--params": "{}",
   "--verbose": "on",
   "--session-sqlite": "check",
-  "--state-sqlite": "check"
+  "--state-sqlite": "check",
+  "--priority": "active",
+  "--delivery": "system"
 }
 const NUMERIC = /<(ms|n|port|bytes|seconds|duration)>/
 

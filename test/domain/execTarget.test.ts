@@ -30,3 +30,17 @@ describe("exec target (tools.exec.host vs the call's host), with no sandbox runt
     expect(sandboxRequired({}, "agent:main:x")).toBe(false)
   })
 })
+
+describe("node command refusals, in the original's words", () => {
+  const config = { allow: [], deny: ["system.notify"] }
+  it("names what the node lacks, what the policy blocks, or the pending approval", async () => {
+    const { commandRejectionMessage } = await import("../../src/domain/nodes/commandPolicy.js")
+    expect(commandRejectionMessage("command not declared by node", "camera.snap", "linux", config, [])).toBe("node command not allowed: the node (platform: linux) does not support \"camera.snap\"")
+    expect(commandRejectionMessage("command not allowlisted", "system.notify", "darwin", config, ["system.notify"])).toBe("node command not allowed: \"system.notify\" is blocked by gateway.nodes.commands.deny")
+    expect(commandRejectionMessage("command not allowlisted", "camera.snap", "ios", config, ["camera.snap"])).toBe("node command not allowed: \"camera.snap\" requires explicit gateway.nodes.commands.allow opt-in")
+    expect(commandRejectionMessage("command not allowlisted", "custom.thing", undefined, config, ["custom.thing"])).toBe("node command not allowed: \"custom.thing\" is not in the allowlist for platform \"unknown\"")
+    expect(commandRejectionMessage("node did not declare commands", "system.run", "linux", config, ["system.run"])).toBe(
+      "node command not allowed: the node's declared command surface is pending approval; run `openclaw nodes pending`, then `openclaw nodes approve <requestId>`"
+    )
+  })
+})

@@ -160,6 +160,19 @@ describe("exec host=gateway, host=sandbox, and chat.abort reaching a running exe
     expect([badLimit.code, badLimit.stderr]).toEqual([1, "--limit must be a positive integer.\n"])
   }, 60_000)
 
+  it("nodes notify, location get and camera list answer for a headless node that lacks them as the original's gateway does", async () => {
+    const notify = await cli(["nodes", "notify", "--node", "exec-node", "--title", "hi"])
+    expect(notify).toEqual({ code: 1, stdout: "", stderr: `nodes notify failed: node command not allowed: the node (platform: ${process.platform}) does not support "system.notify"\n` })
+    const location = await cli(["nodes", "location", "get", "--node", "exec-node"])
+    expect([location.code, location.stderr]).toEqual([1, `nodes location get failed: node command not allowed: the node (platform: ${process.platform}) does not support "location.get"\n`])
+    const camera = await cli(["nodes", "camera", "list", "--node", "exec-node"])
+    expect([camera.code, camera.stderr]).toEqual([1, `nodes camera list failed: node command not allowed: the node (platform: ${process.platform}) does not support "camera.list"\n`])
+    const empty = await cli(["nodes", "notify", "--node", "exec-node"])
+    expect([empty.code, empty.stderr]).toEqual([1, "nodes notify failed: missing --title or --body\n"])
+    const accuracy = await cli(["nodes", "location", "get", "--node", "exec-node", "--accuracy", "exact"])
+    expect([accuracy.code, accuracy.stderr]).toEqual([1, "nodes location get failed: invalid --accuracy (use coarse|balanced|precise)\n"])
+  }, 60_000)
+
   for (const host of ["node", "gateway"] as const) {
     it(`chat.abort of the turn kills the running exec's child process (host=${host})`, async () => {
       const pidFile = path.join(gatewayHome.home, `abort-${host}.pid`)
