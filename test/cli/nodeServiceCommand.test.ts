@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import * as fs from "node:fs"
+import * as path from "node:path"
 import { NodeServiceManager, ServiceManager } from "../../src/services/ServiceManager.js"
 import { cliTestLayer, runInProcess } from "../support/cliInProcess.js"
 import { configTestLayer } from "../support/configTestLayer.js"
@@ -21,7 +22,7 @@ const setup = (platform: "systemd" | "none") => {
   const systemd = fakeSystemd()
   const service = serviceTestEnv({ scripts: [systemd.script], options: { platform, kind: "node" } })
   const nodeServiceManager = Layer.effect(NodeServiceManager, ServiceManager).pipe(Layer.provide(service.layer))
-  return { service, layer: cliTestLayer(env, { serviceManager: ServiceManagerTest(fakeServiceState()), nodeServiceManager }) }
+  return { env, service, layer: cliTestLayer(env, { serviceManager: ServiceManagerTest(fakeServiceState()), nodeServiceManager }) }
 }
 
 describe("openclaw node install|status|start|stop|restart|uninstall (in process)", () => {
@@ -109,6 +110,30 @@ describe("openclaw node install|status|start|stop|restart|uninstall (in process)
       expect(unknown.code).toBe(1)
       expect(unknown.stderr).toContain("--commands names camera.snap, which this node host does not serve")
       expect(t.service.runner.lines()).toEqual([])
+    }).pipe(Effect.provide(t.layer))
+  })
+
+  it.live("node identity prints the node host's own device (made once, 0600), not the CLI's", () => {
+    const t = setup("systemd")
+    return Effect.gen(function*() {
+      const first = yield* runInProcess(["node", "identity"])
+      expect(first.code).toBe(0)
+      expect(first.stdout).toMatch(/^deviceId: {2}[0-9a-f]{64}\npublicKey: [A-Za-z0-9_-]{43}\n$/)
+      const file = path.join(t.env.dir, "node-host", "identity", "device.json")
+      expect((fs.statSync(file).mode & 0o777).toString(8)).toBe("600")
+      const json = JSON.parse((yield* runInProcess(["node", "identity", "--json"])).stdout)
+      expect(Object.keys(json)).toEqual(["deviceId", "publicKey"])
+      expect(first.stdout).toContain(json.deviceId)
+      expect(fs.existsSync(path.join(t.env.dir, "identity", "device.json"))).toBe(false)
+    }).pipe(Effect.provide(t.layer))
+  })
+
+  it.live("--commands given on `node` itself reach the installed service, as the original inherits them", () => {
+    const t = setup("systemd")
+    return Effect.gen(function*() {
+      const installed = yield* runInProcess(["node", "--commands", "system.which", "install", "--json"])
+      expect(installed.code, installed.stderr).toBe(0)
+      expect(JSON.parse(installed.stdout).service.command.slice(-2)).toEqual(["--commands", "system.which"])
     }).pipe(Effect.provide(t.layer))
   })
 })

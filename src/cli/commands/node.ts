@@ -83,6 +83,8 @@ const install = Command.make("install", {
   json
 }, (a) =>
   Effect.gen(function*() {
+    // `node --commands x install` counts too, as the original inherits them from the parent.
+    const parent = yield* nodeRoot
     yield* refuseUnsupported("install", [["--tls-fingerprint", Option.isSome(a.tlsFingerprint)], ["--node-id", Option.isSome(a.nodeId)]])
     const runtime = get(a.runtime)
     if (runtime !== undefined && runtime !== "node") {
@@ -100,8 +102,8 @@ const install = Command.make("install", {
         contextPath: get(a.contextPath),
         displayName: get(a.displayName),
         shareInstalledApps: tristate(a.shareInstalledApps, a.noShareInstalledApps),
-        allCommands: a.allCommands,
-        commands: commandList(a.commands)
+        allCommands: a.allCommands || parent.allCommands,
+        commands: commandList([...parent.commands, ...a.commands])
       }
     }, a.json)
   })).pipe(Command.withDescription("Install the node host service (launchd/systemd/schtasks)"))
@@ -110,6 +112,10 @@ const lifecycle = (name: "start" | "stop" | "restart" | "uninstall", description
   Command.make(name, { json }, (a) => Effect.flatMap(Effect.promise(() => import("../handlers/nodeService.js")), (m) => m.nodeServiceAction(name, a.json))).pipe(
     Command.withDescription(description)
   )
+
+const identity = Command.make("identity", { json }, (a) => Effect.flatMap(Effect.promise(() => import("../handlers/nodeIdentity.js")), (m) => m.nodeIdentity(a.json))).pipe(
+  Command.withDescription("Print the node host device identity (device id + public key)")
+)
 
 const status = Command.make("status", { json }, (a) => Effect.flatMap(Effect.promise(() => import("../handlers/nodeService.js")), (m) => m.nodeServiceStatus(a.json))).pipe(
   Command.withDescription("Show node host status")
@@ -120,6 +126,7 @@ export const nodeCommand = nodeRoot.pipe(
   Command.withDescription("Run and manage the headless node host service"),
   Command.withSubcommands([
     run,
+    identity,
     status,
     install,
     lifecycle("start", "Start the node host service (launchd/systemd/schtasks)"),
