@@ -14,7 +14,7 @@ import { GatewayStatus } from "../services/GatewayStatus.js"
 import { ModelCatalog } from "../services/ModelCatalog.js"
 import { ModelClient } from "../services/ModelClient.js"
 import { ModelHealth } from "../services/ModelHealth.js"
-import { ServiceManager } from "../services/ServiceManager.js"
+import { NodeServiceManager, ServiceManager } from "../services/ServiceManager.js"
 import { ConfigLive } from "./ConfigLive.js"
 import { GatewayPolicyLive } from "./gateway/GatewayPolicyLive.js"
 import { DoctorPolicyLive } from "./doctor/DoctorPolicyLive.js"
@@ -26,9 +26,15 @@ export const loadServiceManager = () =>
   Promise.all([import("./supervisor/ServiceManagerLive.js"), import("./supervisor/CommandRunnerLive.js")])
     .then(([manager, runner]) => manager.ServiceManagerLive().pipe(Layer.provide(runner.CommandRunnerLive)))
 
-/** What differs between the real host and a test: the OS service manager and the doctor's timings. */
+/** The node host's OS service (`openclaw node install|status|...`), loaded on first use. */
+export const loadNodeServiceManager = () =>
+  Promise.all([import("./supervisor/ServiceManagerLive.js"), import("./supervisor/CommandRunnerLive.js")])
+    .then(([manager, runner]) => manager.NodeServiceManagerLive().pipe(Layer.provide(runner.CommandRunnerLive)))
+
+/** What differs between the real host and a test: the OS service managers and the doctor's timings. */
 export interface CliHostParts<R> {
   readonly serviceManager: () => Promise<Layer.Layer<ServiceManager, never, R>>
+  readonly nodeServiceManager: () => Promise<Layer.Layer<NodeServiceManager, never, R>>
   readonly doctorPolicy: Layer.Layer<DoctorPolicy>
 }
 
@@ -40,6 +46,7 @@ export interface CliHostParts<R> {
 export const CliServicesLive = <R>(parts: CliHostParts<R>) =>
   lazyServices(
     lazyUnit(parts.serviceManager, lazyTag(ServiceManager, { platform: "effect", status: "effect", install: "function", start: "effect", stop: "effect", restart: "effect", uninstall: "effect", extraServices: "function" })),
+    lazyUnit(parts.nodeServiceManager, lazyTag(NodeServiceManager, { platform: "effect", status: "effect", install: "function", start: "effect", stop: "effect", restart: "effect", uninstall: "effect", extraServices: "function" })),
     lazyUnit(() => import("./client/GatewayClientLive.js").then((m) => m.GatewayClientLive), lazyTag(GatewayClient, { connect: "function", call: "function", callRaw: "function" })),
     lazyUnit(() => import("./probe/GatewayProbeLive.js").then((m) => m.GatewayProbeLive), lazyTag(GatewayProbe, { run: "function" })),
     lazyUnit(() => import("./status/GatewayStatusLive.js").then((m) => m.GatewayStatusLive), lazyTag(GatewayStatus, { collect: "function" })),
@@ -64,7 +71,7 @@ const NodePlatformLive = Layer.mergeAll(NodePath.layer, NodeCommandExecutor.laye
 
 /** The CLI on the real host, provided once at the root of `openclaw`: config, platform and every service. */
 export const CliLive = (options: ProfileOptions) =>
-  CliServicesLive({ serviceManager: loadServiceManager, doctorPolicy: DoctorPolicyLive }).pipe(
+  CliServicesLive({ serviceManager: loadServiceManager, nodeServiceManager: loadNodeServiceManager, doctorPolicy: DoctorPolicyLive }).pipe(
     Layer.provideMerge(ConfigLive(options)),
     Layer.provideMerge(NodePlatformLive)
   )

@@ -21,16 +21,32 @@ export type ServiceError = ServiceManagerUnavailable | ServiceActionFailed | Ver
 
 export interface InstallOptions {
   readonly force: boolean
+  /** Gateway service: the port it listens on. Node service: the gateway port it connects to. */
   readonly port?: number | undefined
   readonly token?: string | undefined
   /** `--runtime`: the runtime the service runs the CLI with (`node` only in this version). */
   readonly runtime?: string | undefined
   /** `--runtime-path`: an absolute path of the node executable to pin instead of the installing one. */
   readonly runtimePath?: string | undefined
-  /** `--wrapper`: an executable that starts the gateway instead of `<node> <entry>` (gets `gateway --port N ...`). */
+  /** `--wrapper`: an executable that starts the CLI instead of `<node> <entry>` (gets `gateway --port N ...` or `node run ...`). */
   readonly wrapper?: string | undefined
-  /** `--allow-unconfigured`: the service starts the gateway with `--allow-unconfigured`. */
+  /** `--allow-unconfigured`: the service starts the gateway with `--allow-unconfigured` (gateway service only). */
   readonly allowUnconfigured?: boolean | undefined
+  /** Node service only: where and how the node host connects (`openclaw node install` flags). */
+  readonly nodeHost?: NodeHostInstall | undefined
+}
+
+/** The `openclaw node install` flags that become the service's `node run` arguments. */
+export interface NodeHostInstall {
+  readonly host?: string | undefined
+  readonly tls?: boolean | undefined
+  readonly tlsFingerprint?: string | undefined
+  readonly contextPath?: string | undefined
+  readonly nodeId?: string | undefined
+  readonly displayName?: string | undefined
+  readonly shareInstalledApps?: boolean | undefined
+  readonly commands?: ReadonlyArray<string> | undefined
+  readonly allCommands?: boolean | undefined
 }
 
 /** What a mutating action did, for `--json` and the human line. */
@@ -41,11 +57,8 @@ export interface ServiceActionResult {
   readonly status?: ServiceStatus | undefined
 }
 
-/**
- * The gateway's OS service: systemd user unit, launchd LaunchAgent or Windows scheduled task, picked
- * for this host. Every mutating action runs the version guard first.
- */
-export class ServiceManager extends Context.Tag("openclaw/ServiceManager")<ServiceManager, {
+/** What a service manager offers, whichever program it supervises. */
+export interface ServiceManagerShape {
   /** The supervisor found on this host, if any. */
   readonly platform: Effect.Effect<ServicePlatform, ServiceManagerUnavailable>
   /** The installed service as the supervisor reports it; `installed: false` when absent. */
@@ -57,4 +70,17 @@ export class ServiceManager extends Context.Tag("openclaw/ServiceManager")<Servi
   readonly uninstall: Effect.Effect<ServiceActionResult, ServiceError>
   /** Other gateway-like services (legacy names, other tools); `deep` also scans system-level units. */
   readonly extraServices: (deep: boolean) => Effect.Effect<ReadonlyArray<ExtraService>>
-}>() {}
+}
+
+/**
+ * The gateway's OS service: systemd user unit, launchd LaunchAgent or Windows scheduled task, picked
+ * for this host. Every mutating action runs the version guard first.
+ */
+export class ServiceManager extends Context.Tag("openclaw/ServiceManager")<ServiceManager, ServiceManagerShape>() {}
+
+/**
+ * The headless node host's OS service (`openclaw node install|start|stop|restart|uninstall|status`):
+ * the same supervisors as the gateway's, under the original's node names (`openclaw-node.service`,
+ * `ai.openclaw.node`, `OpenClaw Node`), running `openclaw node run --host H --port P`.
+ */
+export class NodeServiceManager extends Context.Tag("openclaw/NodeServiceManager")<NodeServiceManager, ServiceManagerShape>() {}

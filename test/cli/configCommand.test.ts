@@ -107,7 +107,10 @@ describe("openclaw config (in process, real files)", () => {
     fs.writeFileSync(configPath, JSON.stringify({ gateway: { mode: "local" }, tools, skills: { load: { extraDirs: ["/x"] } } }))
     const validate = await run(["config", "validate"])
     expect(validate.code).toBe(0)
-    expect(validate.stdout).toContain("tools: not supported by this version, ignored")
+    // tools.exec is read (exec tool); the rest of `tools` is kept and reported.
+    expect(validate.stdout).toContain("tools.web: not supported by this version, ignored")
+    expect(validate.stdout).toContain("skills: not supported by this version, ignored")
+    expect(validate.stdout).not.toContain("tools.exec")
     expect((await run(["config", "set", "gateway.port", "19005"])).code).toBe(0)
     const after = JSON.parse(fs.readFileSync(configPath, "utf8")) as Record<string, unknown>
     expect(after["tools"]).toEqual(tools)

@@ -110,16 +110,16 @@ describe("sections kept in the config but not run by this version", () => {
   it("config validate and status list them (human and --json) from the same list", async () => {
     const { run, configPath } = inProcessHome()
     fs.mkdirSync(path.dirname(configPath), { recursive: true })
-    fs.writeFileSync(configPath, JSON.stringify({ gateway: { mode: "local", port: await freePort() }, channels: { telegram: { botToken: "x" } }, cron: { enabled: true }, tools: {} }))
+    fs.writeFileSync(configPath, JSON.stringify({ gateway: { mode: "local", port: await freePort() }, channels: { telegram: { botToken: "x" } }, cron: { enabled: true }, talk: {} }))
     const validate = await run(["config", "validate"])
     expect(validate.code).toBe(0)
-    // Telegram (issue 12) and cron (issue 13) run now: they are no longer listed.
-    expect(validate.stdout).toContain("  ! tools: not supported by this version, ignored\n")
+    // Telegram (issue 12) and cron (issue 13) run now, and tools.exec is validated (issue 14): none is listed.
+    expect(validate.stdout).toContain("  ! talk: not supported by this version, ignored\n")
     expect(validate.stdout).not.toContain("channels.telegram")
     expect(validate.stdout).not.toContain("! cron")
-    expect(JSON.parse((await run(["config", "validate", "--json"])).stdout).unsupported).toEqual(["tools"])
+    expect(JSON.parse((await run(["config", "validate", "--json"])).stdout).unsupported).toEqual(["talk"])
     const status = await run(["status"])
-    expect(status.stdout).toMatch(/Not run +│ tools \(kept in the config; not run by this version\)/)
-    expect(JSON.parse((await run(["status", "--json"])).stdout).notRun).toEqual(["tools"])
+    expect(status.stdout).toMatch(/Not run +│ talk \(kept in the config; not run by this version\)/)
+    expect(JSON.parse((await run(["status", "--json"])).stdout).notRun).toEqual(["talk"])
   })
 })

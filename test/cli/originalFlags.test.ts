@@ -35,7 +35,13 @@ const REQUIRED: Record<string, ReadonlyArray<string>> = {
   "capability model run": ["--prompt", "hi"],
   "system event": ["--text", "hi"],
   ...Object.fromEntries(["cron", "automations"].flatMap((group) =>
-    ["edit", "rm", "run", "scratch", "show", "get", "enable", "disable"].map((sub) => [`${group} ${sub}`, ["job-1"]])))
+    ["edit", "rm", "run", "scratch", "show", "get", "enable", "disable"].map((sub) => [`${group} ${sub}`, ["job-1"]]))),
+  "nodes approve": ["req-1"],
+  "nodes reject": ["req-1"],
+  "approvals resolve": ["appr-1", "allow-once"],
+  "approvals allowlist add": ["/bin/ls"],
+  "approvals allowlist remove": ["/bin/ls"],
+  "approvals grants revoke": ["grant-1"]
 }
 
 // A valid value for a placeholder (choices where ours checks them).
@@ -67,7 +73,9 @@ const VALUES: Record<string, string> = {
   "--state-sqlite": "check",
   "--delivery-status": "delivered",
   "--sort": "asc",
-  "--status": "ok"
+  "--status": "ok",
+  "--priority": "active",
+  "--delivery": "system"
 }
 const NUMERIC = /<(ms|n|port|bytes|seconds|duration)>/
 

@@ -145,9 +145,9 @@ describe("validateConfig", () => {
   })
 
   it("keeps a top-level section the original supports but we do not implement", () => {
-    const raw = { tools: { exec: { security: "full" } }, gateway: { mode: "local" } }
+    const raw = { talk: { voice: "x" }, gateway: { mode: "local" } }
     const result = valid(raw)
-    expect(result.unsupported).toEqual(["tools"])
+    expect(result.unsupported).toEqual(["talk"])
     expect(result.config).toEqual(raw)
   })
 
@@ -186,6 +186,35 @@ describe("validateConfig", () => {
     expect(issue({ channels: { discord: { tokn: "t" } } })).toEqual(["channels.discord: Unrecognized key: \"tokn\""])
     expect(issue({ channels: { slack: { accounts: { work: { botTokn: "b" } } } } })).toEqual(["channels.slack.accounts.work: Unrecognized key: \"botTokn\""])
     expect(issue({ channels: { discord: { guilds: { "1": { channels: { "2": { requireMentions: true } } } } } } })).toEqual(["channels.discord.guilds[\"1\"].channels[\"2\"]: Unrecognized key: \"requireMentions\""])
+  })
+
+  it("tools.exec and gateway.nodes: the original's keys validate, the ones not acted on are reported, any other key is an error naming its path", () => {
+    const raw = {
+      gateway: { nodes: { commands: { allow: ["camera.snap"], deny: ["sms.send"] }, pairing: { autoApproveLocal: true, autoApproveCidrs: ["10.0.0.0/8"] }, browser: { mode: "auto" }, allowSkills: true } },
+      tools: { exec: { host: "gateway", node: "mac", mode: "ask", security: "allowlist", ask: "on-miss", strictInlineEval: true, timeoutSeconds: 30, safeBins: ["jq"], applyPatch: { enabled: true } }, profile: "coding" }
+    }
+    const result = valid(raw)
+    expect(result.config).toEqual(raw)
+    expect(result.unsupported).toEqual(expect.arrayContaining([
+      "gateway.nodes.pairing.autoApproveCidrs",
+      "gateway.nodes.browser.mode",
+      "gateway.nodes.allowSkills",
+      "tools.exec.safeBins",
+      "tools.exec.applyPatch.enabled",
+      "tools.profile"
+    ]))
+    expect(result.unsupported).not.toContain("tools.exec.host")
+    const issue = (raw: unknown) => issuesOf(raw).map((i) => `${i.path}: ${i.message}`)
+    expect(issue({ tools: { exec: { hots: "node" } } })).toEqual(["tools.exec: Unrecognized key: \"hots\""])
+    expect(issue({ tools: { exek: {} } })).toEqual(["tools: Unrecognized key: \"exek\""])
+    expect(issue({ tools: { exec: { applyPatch: { enable: true } } } })).toEqual(["tools.exec.applyPatch: Unrecognized key: \"enable\""])
+    expect(issue({ gateway: { nodes: { command: { allow: [] } } } })).toEqual(["gateway.nodes: Unrecognized key: \"command\""])
+    expect(issue({ gateway: { nodes: { commands: { allow: ["a"], denied: ["b"] } } } })).toEqual(["gateway.nodes.commands: Unrecognized key: \"denied\""])
+    expect(issue({ gateway: { nodes: { browser: { nod: "x" } } } })).toEqual(["gateway.nodes.browser: Unrecognized key: \"nod\""])
+    // Values are checked too: the original's closed sets.
+    expect(issue({ tools: { exec: { host: "docker" } } })[0]).toBe("tools.exec.host: Invalid input (allowed: \"auto\", \"sandbox\", \"gateway\", \"node\"), got: \"docker\"")
+    expect(issue({ tools: { exec: { ask: "sometimes" } } })[0]).toMatch(/^tools\.exec\.ask: /)
+    expect(issue({ gateway: { nodes: { commands: { allow: "camera.snap" } } } })[0]).toMatch(/^gateway\.nodes\.commands\.allow: /)
   })
 
   it("says once that a preserved path is not supported", () => {

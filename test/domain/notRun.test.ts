@@ -17,8 +17,8 @@ describe("notRunPaths: what the config keeps but this version does not run", () 
       agents: { defaults: { heartbeat: { every: "30m" } } },
       browser: {},
       plugins: { allow: ["a"] },
-      tools: {}
-    })).toEqual(["channels.whatsapp", "plugins", "gateway.tls", "tools"])
+      talk: {}
+    })).toEqual(["channels.whatsapp", "plugins", "gateway.tls", "talk"])
   })
 
   it("is empty for a config that only uses what runs", () => {

@@ -32,9 +32,9 @@ const specFor = (platform: ServicePlatform, overrides: { profile?: string; state
 
 describe("service identity", () => {
   it("names the default service per platform", () => {
-    expect(serviceIdentity("systemd", undefined)).toEqual({ platform: "systemd", name: "openclaw-gateway.service", label: "systemd user", profile: undefined })
-    expect(serviceIdentity("launchd", undefined)).toEqual({ platform: "launchd", name: "ai.openclaw.gateway", label: "LaunchAgent", profile: undefined })
-    expect(serviceIdentity("schtasks", undefined)).toEqual({ platform: "schtasks", name: "OpenClaw Gateway", label: "Scheduled Task", profile: undefined })
+    expect(serviceIdentity("systemd", undefined)).toEqual({ platform: "systemd", kind: "gateway", name: "openclaw-gateway.service", label: "systemd user", profile: undefined })
+    expect(serviceIdentity("launchd", undefined)).toEqual({ platform: "launchd", kind: "gateway", name: "ai.openclaw.gateway", label: "LaunchAgent", profile: undefined })
+    expect(serviceIdentity("schtasks", undefined)).toEqual({ platform: "schtasks", kind: "gateway", name: "OpenClaw Gateway", label: "Scheduled Task", profile: undefined })
   })
 
   it("adds the profile, lowercased on macOS and Windows only", () => {

@@ -9,7 +9,7 @@ import { tempHome } from "../support/runCli.js"
 const install = (port: number) => {
   const home = tempHome()
   const logFile = path.join(home.home, "logs", "gateway.log")
-  const config = { gateway: { mode: "local", port, auth: { mode: "token", token: "logs-test-token-0123456789" } }, logging: { file: logFile }, tools: {} }
+  const config = { gateway: { mode: "local", port, auth: { mode: "token", token: "logs-test-token-0123456789" } }, logging: { file: logFile }, talk: {} }
   writeConfig(home.configPath, config)
   return { ...home, logFile, config }
 }
@@ -21,11 +21,11 @@ describe("the runbook's `openclaw logs --follow` when the config or the gateway 
     const gateway = started.child
     try {
       // What the gateway keeps but does not run is said at start, on stderr and in its log.
-      expect(started.output()).toContain("config: tools: not supported by this version, ignored\n")
+      expect(started.output()).toContain("config: talk: not supported by this version, ignored\n")
       const followed = await followLogs(cli.home, /config reload skipped \(invalid config\)/, () =>
         fs.writeFileSync(cli.configPath, JSON.stringify({ ...cli.config, bogus: true }, null, 2)))
       expect(followed.code).toBe(0)
-      expect(followed.stdout).toMatch(/ warn config config: tools: not supported by this version, ignored\n/)
+      expect(followed.stdout).toMatch(/ warn config config: talk: not supported by this version, ignored\n/)
       expect(followed.stdout).toMatch(/ warn gateway\/reload config reload skipped \(invalid config\): <root>: Unrecognized key: "bogus"\n/)
       // The runbook's next step on the same broken file: plain `logs` still finds the line, said why.
       const plain = cli.run(["logs", "--limit", "20"])

@@ -454,16 +454,16 @@ describe("ConfigStore read and validation", () => {
       const store = yield* ConfigStore
       const editor = yield* ConfigEditor
       const tls = { enabled: true, certPath: "/etc/openclaw/cert.pem", keyPath: "/etc/openclaw/key.pem" }
-      fs.writeFileSync(env.configPath, serialize({ meta: {}, gateway: { mode: "local", tls }, tools: { x: 1 } }))
+      fs.writeFileSync(env.configPath, serialize({ meta: {}, gateway: { mode: "local", tls }, talk: { x: 1 } }))
       const snapshot = yield* store.read
       expect(snapshot.issues).toEqual([])
       expect(snapshot.config).toBeDefined()
-      expect([...snapshot.unsupported].sort()).toEqual(["gateway.tls", "tools"])
+      expect([...snapshot.unsupported].sort()).toEqual(["gateway.tls", "talk"])
 
       const outcome = yield* editor.apply([set("gateway.port", 19001)])
       expect(outcome._tag).toBe("Written")
       const written = readJson(env.configPath)
-      expect(written).toEqual(stamped({ gateway: { mode: "local", tls, port: 19001 }, tools: { x: 1 } }))
+      expect(written).toEqual(stamped({ gateway: { mode: "local", tls, port: 19001 }, talk: { x: 1 } }))
     }).pipe(Effect.provide(env.layer))
   })
 

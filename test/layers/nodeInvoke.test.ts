@@ -74,7 +74,7 @@ describe("node role, node pairing and node.invoke over a real gateway", () => {
   it("a command outside the usable set is refused before it reaches the node", async () => {
     const refused = await call(admin, "node.invoke", { nodeId, command: "camera.snap", idempotencyKey: "k-camera" })
     expect(refused.error?.code).toBe("INVALID_REQUEST")
-    expect(refused.error?.message).toContain("node command not allowed: camera.snap")
+    expect(refused.error?.message).toBe("node command not allowed: \"camera.snap\" requires explicit gateway.nodes.commands.allow opt-in")
     const offline = await call(admin, "node.invoke", { nodeId: "x", command: "system.which", idempotencyKey: "k-x" })
     expect(offline.error).toMatchObject({ code: "UNAVAILABLE", message: "NOT_CONNECTED: node not connected", retryable: false, details: { nodeCommandDispatched: false } })
   })

@@ -9,10 +9,10 @@ import { splitRootOptions } from "../../src/cli/rootOptions.js"
 import { CliServicesLive } from "../../src/layers/CliLive.js"
 import { ConfigLive } from "../../src/layers/ConfigLive.js"
 import type { DoctorPolicy } from "../../src/services/DoctorPolicy.js"
-import type { ServiceManager } from "../../src/services/ServiceManager.js"
+import type { NodeServiceManager, ServiceManager } from "../../src/services/ServiceManager.js"
 import type { ConfigTestEnv } from "./configTestLayer.js"
 import { DoctorPolicyTest } from "./doctorTestLayer.js"
-import { fakeServiceState, ServiceManagerTest } from "./serviceManagerTest.js"
+import { fakeServiceState, NodeServiceManagerTest, ServiceManagerTest } from "./serviceManagerTest.js"
 
 /** What one in-process `openclaw` run printed (each line ends in a newline, as on a terminal) and its exit code. */
 export interface CliRun {
@@ -28,8 +28,16 @@ const Presentation = CliConfig.layer({ showBuiltIns: false })
  * The CLI's services over a throwaway install: the real config files of `env`, the live lazy services
  * (gateway client, probe, status, models, ...), a fake or recording service manager, short doctor timings.
  */
-export const cliTestLayer = (env: ConfigTestEnv, parts: { readonly serviceManager: Layer.Layer<ServiceManager>; readonly doctorPolicy?: Layer.Layer<DoctorPolicy> }) =>
-  CliServicesLive({ serviceManager: () => Promise.resolve(parts.serviceManager), doctorPolicy: parts.doctorPolicy ?? DoctorPolicyTest }).pipe(
+export const cliTestLayer = (env: ConfigTestEnv, parts: {
+  readonly serviceManager: Layer.Layer<ServiceManager>
+  readonly nodeServiceManager?: Layer.Layer<NodeServiceManager>
+  readonly doctorPolicy?: Layer.Layer<DoctorPolicy>
+}) =>
+  CliServicesLive({
+    serviceManager: () => Promise.resolve(parts.serviceManager),
+    nodeServiceManager: () => Promise.resolve(parts.nodeServiceManager ?? NodeServiceManagerTest(fakeServiceState())),
+    doctorPolicy: parts.doctorPolicy ?? DoctorPolicyTest
+  }).pipe(
     Layer.provideMerge(env.layer),
     Layer.provideMerge(NodeContext.layer),
     Layer.provideMerge(Presentation)
@@ -65,7 +73,11 @@ export const runInProcess = (args: ReadonlyArray<string>) =>
 export const runAt = (home: string, args: ReadonlyArray<string>, extraEnv: Record<string, string | undefined> = {}): Promise<CliRun> => {
   const { options } = splitRootOptions(args)
   const env = Object.fromEntries(Object.entries({ HOME: home, OPENCLAW_HOME: home, ...extraEnv }).filter((entry): entry is [string, string] => entry[1] !== undefined))
-  const layer = CliServicesLive({ serviceManager: () => Promise.resolve(ServiceManagerTest(fakeServiceState())), doctorPolicy: DoctorPolicyTest }).pipe(
+  const layer = CliServicesLive({
+    serviceManager: () => Promise.resolve(ServiceManagerTest(fakeServiceState())),
+    nodeServiceManager: () => Promise.resolve(NodeServiceManagerTest(fakeServiceState())),
+    doctorPolicy: DoctorPolicyTest
+  }).pipe(
     Layer.provideMerge(ConfigLive({ ...options, host: { env, osHome: home, cwd: home } })),
     Layer.provideMerge(NodeContext.layer),
     Layer.provideMerge(Presentation)

@@ -1,6 +1,6 @@
 import { Effect, Layer } from "effect"
 import type { ExtraService, ServiceStatus } from "../../src/domain/supervisor/records.js"
-import { type InstallOptions, ServiceManager, ServiceManagerUnavailable } from "../../src/services/ServiceManager.js"
+import { type InstallOptions, NodeServiceManager, ServiceManager, ServiceManagerUnavailable } from "../../src/services/ServiceManager.js"
 
 /** The scripted state of the fake supervisor; tests read `calls` to see what was asked of it. */
 export interface FakeServiceState {
@@ -64,3 +64,7 @@ export const ServiceManagerTest = (state: FakeServiceState) => {
       })
   })
 }
+
+/** The same fake, answering as the node host's service manager. */
+export const NodeServiceManagerTest = (state: FakeServiceState) =>
+  Layer.effect(NodeServiceManager, ServiceManager).pipe(Layer.provide(ServiceManagerTest(state)))

@@ -34,12 +34,36 @@ const allowlist = Command.make("allowlist").pipe(Command.withDescription("Edit t
 const pending = Command.make("pending", { json, ...connectionOptions }, (a) =>
   Effect.flatMap(Effect.promise(handlers), (m) => m.pending(a.json, toConnectOptions(a)))).pipe(Command.withDescription("List pending exec approvals"))
 
-const resolve = Command.make("resolve", { id: Args.text({ name: "id" }), decision: Args.text({ name: "decision" }), ...connectionOptions }, (a) =>
-  Effect.flatMap(Effect.promise(handlers), (m) => m.resolve(a.id, a.decision, toConnectOptions(a)))).pipe(
+const resolve = Command.make("resolve", {
+  id: Args.text({ name: "id" }),
+  decision: Args.text({ name: "decision" }),
+  reason: Options.text("reason").pipe(Options.optional, Options.withDescription("Why (shown in this command's answer)")),
+  expiresInDays: Options.text("expires-in-days").pipe(Options.optional, Options.withDescription("Standing grant expiry for allow-always (not supported by this version)")),
+  json,
+  ...connectionOptions
+}, (a) =>
+  Effect.flatMap(Effect.promise(handlers), (m) =>
+    m.resolve(a.id, a.decision, { json: a.json, reason: Option.getOrUndefined(a.reason), expiresInDays: Option.getOrUndefined(a.expiresInDays) }, toConnectOptions(a)))).pipe(
   Command.withDescription("Resolve a pending approval: allow-once, allow-always or deny")
 )
 
-const subcommands = [get, set, allowlist, pending, resolve] as const
+const grantsList = Command.make("list", {
+  limit: Options.text("limit").pipe(Options.optional, Options.withDescription("Maximum rows to return (default 200)")),
+  json,
+  ...connectionOptions
+}, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.grantsList(Option.getOrUndefined(a.limit), a.json, toConnectOptions(a)))).pipe(
+  Command.withDescription("List standing grants, newest first")
+)
+const grantsRevoke = Command.make("revoke", { grantId: Args.text({ name: "grantId" }), json, ...connectionOptions }, (a) =>
+  Effect.flatMap(Effect.promise(handlers), (m) => m.grantsRevoke(a.grantId, a.json, toConnectOptions(a)))).pipe(
+  Command.withDescription("Revoke a standing grant; the next occurrence prompts again")
+)
+const grants = Command.make("grants").pipe(
+  Command.withDescription("Standing grants minted by allow-always on automation approvals"),
+  Command.withSubcommands([grantsList, grantsRevoke])
+)
+
+const subcommands = [get, set, allowlist, pending, resolve, grants] as const
 
 /** `openclaw approvals` (alias `exec-approvals`): exec approvals of this host, the gateway or a node. */
 export const approvalsCommand = Command.make("approvals").pipe(

@@ -4,7 +4,7 @@ import { addAllowlistEntry, allowlistCount, type ApprovalsFile, type Decision, r
 import { effectivePolicyReport, PRECEDENCE_NOTE } from "../../domain/approvals/report.js"
 import { ConfigValueInvalid } from "../../domain/errors.js"
 import { resolveNode } from "../../domain/nodes/resolveNode.js"
-import { type ApprovalsSnapshot, NodeMethods } from "../../domain/protocol/nodeMethods.js"
+import { type ApprovalsSnapshot, NodeMethods, type StandingGrant } from "../../domain/protocol/nodeMethods.js"
 import { wrapTable } from "../../domain/text/wrapTable.js"
 import { shortenHome } from "../../domain/text/shortenHome.js"
 import { makeApprovalsFile, parseApprovalsText } from "../../layers/approvals/approvalsFile.js"
@@ -170,12 +170,68 @@ export const pending = (json: boolean, options: ConnectOptions) =>
     ].join("\n"))
   })
 
-export const resolve = (id: string, decision: string, options: ConnectOptions) =>
+export interface ResolveFlags {
+  readonly json: boolean
+  /** `--reason`: kept in the CLI's answer (the gateway records only the decision). */
+  readonly reason: string | undefined
+  readonly expiresInDays: string | undefined
+}
+
+export const resolve = (id: string, decision: string, flags: ResolveFlags, options: ConnectOptions) =>
   Effect.gen(function*() {
     if (decision !== "allow-once" && decision !== "allow-always" && decision !== "deny") {
       return yield* fail(`Unknown decision: ${decision} (use allow-once, allow-always or deny).`)
     }
+    if (flags.expiresInDays !== undefined) {
+      const days = /^\d+$/.test(flags.expiresInDays.trim()) ? Number(flags.expiresInDays.trim()) : Number.NaN
+      if (!(days >= 1 && days <= 3650)) return yield* fail("--expires-in-days must be a whole number of days between 1 and 3650.")
+      if (decision !== "allow-always") return yield* fail("--expires-in-days only applies to allow-always.")
+      // Exec allow-always entries are argv-bound allowlist entries without an expiry here: refuse rather than pretend.
+      return yield* fail("--expires-in-days is not supported by this version: allow-always entries do not expire; remove one later with `openclaw approvals allowlist remove <pattern>`.")
+    }
     const client = yield* GatewayClient
     const result = yield* client.call(NodeMethods.execApprovalResolve, { id, decision: decision as Decision }, options)
-    yield* Console.log(result.alreadyResolved === true ? `${id}: already resolved (same decision)` : `Resolved ${id}: ${decision}`)
+    const reason = flags.reason?.trim() === "" ? undefined : flags.reason?.trim()
+    if (flags.json) {
+      return yield* Console.log(JSON.stringify({ ...result, alreadyResolved: result.alreadyResolved === true, ...(reason === undefined ? {} : { cliReason: reason }) }, null, 2))
+    }
+    const suffix = reason === undefined ? "" : `; CLI reason: ${reason}`
+    yield* Console.log(result.alreadyResolved === true ? `${id}: already resolved (same decision)${suffix}` : `Resolved ${id}: ${decision}${suffix}`)
+  })
+
+const grantState = (grant: StandingGrant, now: number) =>
+  grant.revokedAtMs !== null
+    ? `revoked${grant.revokedBy === null ? "" : ` by ${grant.revokedBy}`}`
+    : grant.expiresAtMs !== null && grant.expiresAtMs <= now
+    ? "expired"
+    : grant.expiresAtMs !== null
+    ? `expires in ${Math.max(1, Math.ceil((grant.expiresAtMs - now) / 86_400_000))}d`
+    : "until revoked"
+
+/** `approvals grants list [--limit n] [--json]`: standing grants, newest first, as the original prints them. */
+export const grantsList = (limit: string | undefined, json: boolean, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const parsed = limit === undefined ? undefined : /^\d+$/.test(limit.trim()) && Number(limit) > 0 ? Number(limit) : Number.NaN
+    if (Number.isNaN(parsed)) return yield* fail("--limit must be a positive integer.")
+    const client = yield* GatewayClient
+    const result = yield* client.call(NodeMethods.execApprovalGrantsList, parsed === undefined ? {} : { limit: parsed }, options)
+    if (json) return yield* Console.log(JSON.stringify(result, null, 2))
+    if (result.grants.length === 0) return yield* Console.log("No standing grants.")
+    const now = yield* Clock.currentTimeMillis
+    yield* Console.log([
+      `Standing grants (${result.grants.length})`,
+      table(["ID", "Automation", "Command", "Uses", "State"], result.grants.map((g) => [g.grantId, g.cronJobName ?? g.cronJobId, g.command, String(g.useCount), grantState(g, now)])),
+      "Revoke with: openclaw approvals grants revoke <grant-id>"
+    ].join("\n"))
+  })
+
+/** `approvals grants revoke <grantId> [--json]`. */
+export const grantsRevoke = (grantId: string, json: boolean, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const result = yield* client.call(NodeMethods.execApprovalGrantsRevoke, { grantId }, options)
+    if (json) return yield* Console.log(JSON.stringify(result, null, 2))
+    if (result.outcome === "revoked") return yield* Console.log(`Grant ${grantId} revoked. The next occurrence prompts again.`)
+    if (result.outcome === "already-revoked") return yield* Console.log(`Grant ${grantId} was already revoked.`)
+    return yield* fail(`Grant ${grantId} not found.`)
   })

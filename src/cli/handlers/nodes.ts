@@ -65,12 +65,22 @@ export const status = (json: boolean, connectedOnly: boolean, lastConnected: str
     yield* Console.log(lines.join("\n"))
   })
 
-export const list = (json: boolean, options: ConnectOptions) =>
+export const list = (json: boolean, connectedOnly: boolean, lastConnected: string | undefined, options: ConnectOptions) =>
   Effect.gen(function*() {
     const client = yield* GatewayClient
-    const result = yield* client.call(NodeMethods.nodePairList, {}, options)
-    if (json) return yield* print(true, result, "")
+    const listed = yield* client.call(NodeMethods.nodePairList, {}, options)
     const now = yield* Clock.currentTimeMillis
+    const window = lastConnected === undefined ? undefined : parseDuration(lastConnected)
+    if (lastConnected !== undefined && window === undefined) return yield* failWith("list", json, `invalid --last-connected: ${lastConnected} (use e.g. 30m, 24h, 7d)`)
+    // The filters apply to paired nodes, judged by their live connection (node.list); pending requests stay listed.
+    const live = connectedOnly || window !== undefined ? new Set((yield* client.call(NodeMethods.nodeList, {}, options)).nodes.filter((n) => n.connected).map((n) => n.nodeId)) : undefined
+    const result = live === undefined ? listed : {
+      ...listed,
+      paired: listed.paired.filter((p) =>
+        (!connectedOnly || live.has(p.nodeId)) &&
+        (window === undefined || live.has(p.nodeId) || (p.lastConnectedAtMs !== undefined && now - p.lastConnectedAtMs <= window)))
+    }
+    if (json) return yield* print(true, result, "")
     const lines = [`Pending: ${result.pending.length} · Paired: ${result.paired.length}`]
     if (result.pending.length > 0) {
       lines.push("", "Pending", table(["Request", "Node", "Name", "IP", "Commands", "Age"], result.pending.map((p) => [p.requestId, p.nodeId.slice(0, 12), p.displayName ?? "-", p.remoteIp ?? "-", p.commands.join(",") || "-", age(now, p.ts)])))
@@ -164,4 +174,91 @@ export const invoke = (node: string | undefined, command: string | undefined, pa
       Effect.flatMap(
         client.call(NodeMethods.nodeInvoke, { nodeId: found.nodeId, command, params: parsed, idempotencyKey: idempotencyKey ?? randomUUID(), ...(invokeTimeoutMs === undefined ? {} : { timeoutMs: invokeTimeoutMs }) }, { ...options, timeoutMs: Math.max(options.timeoutMs ?? 10_000, (invokeTimeoutMs ?? 30_000) + 5000) }),
         (r) => print(true, json ? r : r.payload ?? (r.payloadJSON == null ? null : JSON.parse(r.payloadJSON)), "")))
+  })
+
+/**
+ * One node command on behalf of a `nodes <group> <action>` convenience (notify, location, camera list):
+ * resolves `--node`, invokes, and reports a refusal the way the original does (`nodes <label> failed: ...`).
+ */
+const invokeAs = <A>(
+  label: string,
+  node: string | undefined,
+  command: string,
+  params: Record<string, unknown>,
+  invokeTimeoutMs: number,
+  json: boolean,
+  options: ConnectOptions,
+  render: (result: { readonly payload: unknown; readonly raw: unknown }) => Effect.Effect<A>
+) =>
+  withNode(label, node, json, options, (client, found) =>
+    client.call(
+      NodeMethods.nodeInvoke,
+      { nodeId: found.nodeId, command, params, idempotencyKey: randomUUID(), timeoutMs: invokeTimeoutMs },
+      { ...options, timeoutMs: Math.max(options.timeoutMs ?? 10_000, invokeTimeoutMs + 5000) }
+    ).pipe(
+      // A node without the command, a denial or a timeout: the gateway's message, as the original prints it.
+      Effect.catchAll((error) => failWith(label, json, error.message)),
+      Effect.flatMap((raw) => render({ raw, payload: raw.payload ?? (raw.payloadJSON == null ? undefined : JSON.parse(raw.payloadJSON)) }))
+    ))
+
+const positiveMs = (label: string, flag: string, json: boolean, value: string | undefined, fallback: number) => {
+  if (value === undefined) return Effect.succeed(fallback)
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN
+  return n > 0 ? Effect.succeed(n) : failWith(label, json, `invalid ${flag}: ${value} (expected a positive integer)`)
+}
+
+export interface NotifyFlags {
+  readonly title: string | undefined
+  readonly body: string | undefined
+  readonly sound: string | undefined
+  readonly priority: string | undefined
+  readonly delivery: string
+  readonly invokeTimeout: string | undefined
+}
+
+/** `nodes notify --node n --title t --body b`: `system.notify` on the node. */
+export const notify = (node: string | undefined, flags: NotifyFlags, json: boolean, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const title = flags.title?.trim() ?? ""
+    const body = flags.body?.trim() ?? ""
+    if (title === "" && body === "") return yield* failWith("notify", json, "missing --title or --body")
+    const timeoutMs = yield* positiveMs("notify", "--invoke-timeout", json, flags.invokeTimeout, 15_000)
+    const params = { title, body, ...(flags.sound === undefined ? {} : { sound: flags.sound }), ...(flags.priority === undefined ? {} : { priority: flags.priority }), delivery: flags.delivery }
+    return yield* invokeAs("notify", node, "system.notify", params, timeoutMs, json, options, ({ raw }) => print(json, raw, "notify ok"))
+  })
+
+export interface LocationFlags {
+  readonly maxAge: string | undefined
+  readonly accuracy: string | undefined
+  readonly locationTimeout: string | undefined
+  readonly invokeTimeout: string | undefined
+}
+
+/** `nodes location get --node n`: `location.get`; prints `lat,lon ±acc m` (or the payload). */
+export const locationGet = (node: string | undefined, flags: LocationFlags, json: boolean, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const accuracy = flags.accuracy?.trim().toLowerCase()
+    if (accuracy !== undefined && accuracy !== "coarse" && accuracy !== "balanced" && accuracy !== "precise") {
+      return yield* failWith("location get", json, "invalid --accuracy (use coarse|balanced|precise)")
+    }
+    const maxAge = flags.maxAge === undefined ? undefined : /^\d+$/.test(flags.maxAge.trim()) ? Number(flags.maxAge.trim()) : Number.NaN
+    if (Number.isNaN(maxAge)) return yield* failWith("location get", json, `invalid --max-age: ${flags.maxAge} (expected a non-negative integer)`)
+    const fixTimeout = yield* positiveMs("location get", "--location-timeout", json, flags.locationTimeout, 10_000)
+    const timeoutMs = yield* positiveMs("location get", "--invoke-timeout", json, flags.invokeTimeout, 20_000)
+    const params = { ...(maxAge === undefined ? {} : { maxAgeMs: maxAge }), ...(accuracy === undefined ? {} : { desiredAccuracy: accuracy }), timeoutMs: fixTimeout }
+    return yield* invokeAs("location get", node, "location.get", params, timeoutMs, json, options, ({ payload }) => {
+      const p = (payload ?? {}) as { lat?: unknown; lon?: unknown; accuracyMeters?: unknown }
+      if (json || typeof p.lat !== "number" || typeof p.lon !== "number") return print(true, payload ?? {}, "")
+      return Console.log(`${p.lat},${p.lon}${typeof p.accuracyMeters === "number" ? ` ±${p.accuracyMeters.toFixed(1)}m` : ""}`)
+    })
+  })
+
+/** `nodes camera list --node n`: the node's cameras (`camera.list`). */
+export const cameraList = (node: string | undefined, json: boolean, options: ConnectOptions) =>
+  invokeAs("camera list", node, "camera.list", {}, 20_000, json, options, ({ payload }) => {
+    const raw = (payload as { devices?: unknown } | undefined)?.devices
+    const devices = (Array.isArray(raw) ? raw : []).filter((d): d is Record<string, unknown> => typeof d === "object" && d !== null && !Array.isArray(d))
+    if (json) return print(true, devices, "")
+    if (devices.length === 0) return Console.log("No cameras reported.")
+    return Console.log(table(["ID", "Name", "Position"], devices.map((d) => [String(d["id"] ?? "-"), String(d["name"] ?? "-"), String(d["position"] ?? "-")])))
   })

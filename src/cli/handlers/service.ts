@@ -1,6 +1,13 @@
 import { Console, Effect, Either, Schema } from "effect"
 import { type ServiceAction, SERVICE_MANAGER_UNAVAILABLE_HINT, ServiceActionErrorReport, ServiceActionReport } from "../../domain/supervisor/report.js"
-import { type InstallOptions, type ServiceActionResult, type ServiceError, ServiceManager } from "../../services/ServiceManager.js"
+import {
+  type InstallOptions,
+  type NodeServiceManager,
+  type ServiceActionResult,
+  type ServiceError,
+  ServiceManager,
+  type ServiceManagerShape
+} from "../../services/ServiceManager.js"
 import { CliExit } from "../CliExit.js"
 
 const hintOf = (error: ServiceError) =>
@@ -40,9 +47,13 @@ export const renderOutcome = (
   return { stdout: JSON.stringify(report, null, 2), error: undefined, exitCode: 1 }
 }
 
-const report = (action: ServiceAction, json: boolean, run: (manager: ServiceManager["Type"]) => Effect.Effect<ServiceActionResult, ServiceError>) =>
+/** Which service a lifecycle command acts on: the gateway's (`gateway|daemon <action>`) or the node host's (`node <action>`). */
+export type ServiceTag = typeof ServiceManager | typeof NodeServiceManager
+
+const report = (action: ServiceAction, json: boolean, run: (manager: ServiceManagerShape) => Effect.Effect<ServiceActionResult, ServiceError>, tag: ServiceTag) =>
   Effect.gen(function*() {
-    const outcome = yield* Effect.either(Effect.flatMap(ServiceManager, run))
+    const manager: ServiceManagerShape = yield* tag
+    const outcome = yield* Effect.either(run(manager))
     const rendered = renderOutcome(action, json, outcome)
     if (rendered.stdout !== undefined) yield* Console.log(rendered.stdout)
     if (rendered.error !== undefined) return yield* rendered.error
@@ -50,8 +61,9 @@ const report = (action: ServiceAction, json: boolean, run: (manager: ServiceMana
   })
 
 /** `openclaw gateway install [--force] [--port N] [--token T] [--runtime node] [--runtime-path P] [--wrapper W] [--allow-unconfigured] [--json]`. */
-export const serviceInstall = (options: InstallOptions, json: boolean) => report("install", json, (manager) => manager.install(options))
+export const serviceInstall = (options: InstallOptions, json: boolean, tag: ServiceTag = ServiceManager) =>
+  report("install", json, (manager) => manager.install(options), tag)
 
 /** `openclaw gateway start|stop|restart|uninstall [--json]`. */
-export const serviceAction = (action: Exclude<ServiceAction, "install">, json: boolean) =>
-  report(action, json, (manager) => manager[action])
+export const serviceAction = (action: Exclude<ServiceAction, "install">, json: boolean, tag: ServiceTag = ServiceManager) =>
+  report(action, json, (manager) => manager[action], tag)

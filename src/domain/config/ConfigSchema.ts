@@ -93,7 +93,14 @@ export const GatewayConfig = section("gateway", {
   })),
   trustedProxies: opt(StringList),
   allowRealIpFallback: opt(Schema.Boolean),
-  reload: opt(section("gateway.reload", { mode: opt(oneOf("off", "hybrid")) }))
+  reload: opt(section("gateway.reload", { mode: opt(oneOf("off", "hybrid")) })),
+  nodes: opt(section("gateway.nodes", {
+    commands: opt(section("gateway.nodes.commands", { allow: opt(StringList), deny: opt(StringList) })),
+    pairing: opt(section("gateway.nodes.pairing", { autoApproveLocal: opt(Schema.Boolean) })),
+    // Closed objects whose keys are all kept but not acted on yet: a misspelt key is still an error.
+    browser: opt(section("gateway.nodes.browser", {})),
+    pluginTools: opt(section("gateway.nodes.pluginTools", {}))
+  }))
 })
 
 export const ModelCompat = section("models.providers.*.models[].compat", {
@@ -306,6 +313,23 @@ export const EnvConfig = section("env", {
   shellEnv: opt(section("env.shellEnv", { enabled: opt(Schema.Boolean), timeoutMs: opt(NonNegativeInt) }))
 })
 
+/** `tools.exec`: where the agent's exec tool runs and the policy it asks for (the host's approvals may be stricter). */
+export const ExecToolConfig = section("tools.exec", {
+  host: opt(oneOf("auto", "sandbox", "gateway", "node")),
+  node: opt(Schema.String),
+  mode: opt(oneOf("deny", "allowlist", "ask", "auto", "full")),
+  security: opt(oneOf("deny", "allowlist", "full")),
+  ask: opt(oneOf("off", "on-miss", "always")),
+  strictInlineEval: opt(Schema.Boolean),
+  timeoutSeconds: opt(PositiveInt),
+  applyPatch: opt(section("tools.exec.applyPatch", {})),
+  reviewer: opt(section("tools.exec.reviewer", {}))
+})
+
+export const ToolsConfig = section("tools", {
+  exec: opt(ExecToolConfig)
+})
+
 /** The whole `openclaw.json`: strict in the sections Clawgate implements, preserving the others. */
 export const OpenClawConfig = section("", {
   $schema: opt(Schema.String),
@@ -318,6 +342,7 @@ export const OpenClawConfig = section("", {
   browser: opt(BrowserConfig),
   plugins: opt(PluginsConfig),
   logging: opt(LoggingConfig),
-  env: opt(EnvConfig)
+  env: opt(EnvConfig),
+  tools: opt(ToolsConfig)
 })
 export type OpenClawConfig = typeof OpenClawConfig.Type

@@ -50,3 +50,32 @@ export const usableCommands = (declared: ReadonlyArray<string>, approved: Readon
 /** Declared and allowed by policy, but not approved yet: an approval would make these usable. */
 export const pendingCommands = (declared: ReadonlyArray<string>, approved: ReadonlyArray<string>, config: CommandConfig): ReadonlyArray<string> =>
   declared.filter((c) => !approved.includes(c) && policyAllows(c, config))
+
+/** Why a node command is refused before dispatch (the original's reasons). */
+export type CommandRejection = "command not declared by node" | "command not allowlisted" | "node did not declare commands"
+
+/**
+ * The original's refusal message for a command outside the usable set: what the node lacks, what the
+ * gateway policy blocks, or that its commands still wait for an operator's approval.
+ */
+export const commandRejectionMessage = (
+  reason: CommandRejection,
+  command: string,
+  platform: string | undefined,
+  config: CommandConfig,
+  declared: ReadonlyArray<string>
+): string => {
+  const on = platform ?? "unknown"
+  switch (reason) {
+    case "command not declared by node":
+      return `node command not allowed: the node (platform: ${on}) does not support "${command}"`
+    case "command not allowlisted":
+      if (config.deny.some((entry) => entry.trim() === command)) return `node command not allowed: "${command}" is blocked by gateway.nodes.commands.deny`
+      if (DANGEROUS_NODE_COMMANDS.includes(command)) return `node command not allowed: "${command}" requires explicit gateway.nodes.commands.allow opt-in`
+      return `node command not allowed: "${command}" is not in the allowlist for platform "${on}"`
+    case "node did not declare commands":
+      return declared.includes(command)
+        ? "node command not allowed: the node's declared command surface is pending approval; run `openclaw nodes pending`, then `openclaw nodes approve <requestId>`"
+        : "node command not allowed: the node did not declare any supported commands"
+  }
+}

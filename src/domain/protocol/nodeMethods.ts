@@ -134,6 +134,27 @@ export const PendingApproval = Schema.Struct({
 })
 export type PendingApproval = typeof PendingApproval.Type
 
+/**
+ * A standing grant: what `allow-always` on an automation (cron) exec approval mints in the original, so
+ * the job's next run of that exact command goes unprompted. The original's wire shape.
+ */
+export const StandingGrant = Schema.Struct({
+  grantId: Schema.String,
+  mintedByApprovalId: Schema.String,
+  agentId: Schema.String,
+  cronJobId: Schema.String,
+  cronJobName: Schema.NullOr(Schema.String),
+  command: Schema.String,
+  cwd: Schema.NullOr(Schema.String),
+  createdAtMs: Schema.Number,
+  expiresAtMs: Schema.NullOr(Schema.Number),
+  revokedAtMs: Schema.NullOr(Schema.Number),
+  revokedBy: Schema.NullOr(Schema.String),
+  lastUsedAtMs: Schema.NullOr(Schema.Number),
+  useCount: Schema.Number
+})
+export type StandingGrant = typeof StandingGrant.Type
+
 /** node.*, node.pair.*, exec.approvals.* and exec.approval.*, with the original's names and scopes. */
 export const NodeMethods = {
   nodeList: spec("node.list", "operator.read", Schema.Struct({}), Schema.Struct({ ts: Schema.Number, nodes: Schema.Array(NodeEntry) })),
@@ -153,7 +174,9 @@ export const NodeMethods = {
   // A node host asks the operators; the answer comes back when one resolves it (or null at the timeout).
   execApprovalRequest: spec("exec.approval.request", "node", ApprovalRequestParams, Schema.Struct({ id: Schema.String, decision: Schema.NullOr(Decision) })),
   execApprovalResolve: spec("exec.approval.resolve", "operator.approvals", Schema.Struct({ id: NonEmpty, decision: Decision }), Schema.Struct({ ok: Schema.Boolean, id: Schema.String, decision: Decision, alreadyResolved: opt(Schema.Boolean) })),
-  execApprovalList: spec("exec.approval.list", "operator.approvals", Schema.Struct({}), Schema.Struct({ approvals: Schema.Array(PendingApproval) }))
+  execApprovalList: spec("exec.approval.list", "operator.approvals", Schema.Struct({}), Schema.Struct({ approvals: Schema.Array(PendingApproval) })),
+  execApprovalGrantsList: spec("exec.approval.grants.list", "operator.approvals", Schema.Struct({ limit: opt(Schema.Int.pipe(Schema.positive())) }), Schema.Struct({ grants: Schema.Array(StandingGrant) })),
+  execApprovalGrantsRevoke: spec("exec.approval.grants.revoke", "operator.approvals", Schema.Struct({ grantId: NonEmpty }), Schema.Struct({ outcome: Schema.Literal("revoked", "already-revoked", "not-found") }))
 } as const
 
 export const NODE_EVENTS = ["node.pair.requested", "node.pair.resolved", "node.invoke.request", "node.invoke.cancel", "exec.approval.requested", "exec.approval.resolved"] as const

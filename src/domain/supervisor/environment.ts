@@ -34,19 +34,24 @@ export interface ManagedEnvInput {
  * minimal PATH and a heap-only NODE_OPTIONS. Secrets are not part of it.
  */
 export const managedServiceEnv = (input: ManagedEnvInput): EnvEntries => {
+  const node = input.identity.kind === "node"
   const entries: Array<readonly [string, string]> = [
-    ["OPENCLAW_GATEWAY_PORT", String(input.port)],
+    // The node host's gateway port is in its arguments (`--port`), not its environment.
+    ...(node ? [] : [["OPENCLAW_GATEWAY_PORT", String(input.port)] as const]),
     ["OPENCLAW_SERVICE_MARKER", "openclaw"],
-    ["OPENCLAW_SERVICE_KIND", "gateway"],
+    ["OPENCLAW_SERVICE_KIND", input.identity.kind],
     ["OPENCLAW_SERVICE_VERSION", input.version]
   ]
   const profile = input.profile?.trim()
   if (profile !== undefined && profile !== "") entries.push(["OPENCLAW_PROFILE", profile])
   entries.push([IDENTITY_OVERRIDE_ENV[input.identity.platform], input.identity.name])
+  // As the original's node service: its logs and Windows launcher are named `node`.
+  if (node) entries.push(["OPENCLAW_LOG_PREFIX", "node"])
+  if (node && input.identity.platform === "schtasks") entries.push(["OPENCLAW_TASK_SCRIPT_NAME", "node.cmd"])
   if (input.stateDir !== input.defaultStateDir) entries.push(["OPENCLAW_STATE_DIR", input.stateDir])
   if (input.configPath !== input.defaultConfigPath) entries.push(["OPENCLAW_CONFIG_PATH", input.configPath])
   if (input.path !== undefined) entries.push(["PATH", input.path])
-  if (input.heapMiB !== undefined) entries.push(["NODE_OPTIONS", `--max-old-space-size=${input.heapMiB}`])
+  if (input.heapMiB !== undefined && !node) entries.push(["NODE_OPTIONS", `--max-old-space-size=${input.heapMiB}`])
   return entries
 }
 

@@ -1,8 +1,12 @@
 import type { ServicePlatform } from "./records.js"
 
-/** Who the gateway service is on one platform: its native name and how status labels it. */
+/** Which program a service runs: the gateway, or the headless node host (`openclaw node run`). */
+export type ServiceKind = "gateway" | "node"
+
+/** Who a service is on one platform: its native name and how status labels it. */
 export interface ServiceIdentity {
   readonly platform: ServicePlatform
+  readonly kind: ServiceKind
   /** systemd unit file name, launchd label or scheduled task name. */
   readonly name: string
   /** `systemd user`, `LaunchAgent`, `Scheduled Task`. */
@@ -57,20 +61,30 @@ export const serviceName = (platform: ServicePlatform, profile: string | undefin
   }
 }
 
+/** The node host's fixed names, as the original's: one node service per account, whatever the profile. */
+export const NODE_SERVICE_NAMES: Readonly<Record<ServicePlatform, string>> = {
+  systemd: "openclaw-node.service",
+  launchd: "ai.openclaw.node",
+  schtasks: "OpenClaw Node"
+}
+
 /**
- * The service identity for this platform and profile. An explicit name in `OPENCLAW_SYSTEMD_UNIT`,
+ * The service identity for this platform, profile and kind. For the gateway an explicit name in `OPENCLAW_SYSTEMD_UNIT`,
  * `OPENCLAW_LAUNCHD_LABEL` or `OPENCLAW_WINDOWS_TASK_NAME` wins (a unit name gains `.service`).
  */
 export const serviceIdentity = (
   platform: ServicePlatform,
   profile: string | undefined,
-  env: Readonly<Record<string, string | undefined>> = {}
+  env: Readonly<Record<string, string | undefined>> = {},
+  kind: ServiceKind = "gateway"
 ): ServiceIdentity => {
+  // The node service's names are pinned (the original forces them over any override in the environment).
+  if (kind === "node") return { platform, kind, name: NODE_SERVICE_NAMES[platform], label: SERVICE_LABELS[platform], profile: undefined }
   const override = trimmed(env[IDENTITY_OVERRIDE_ENV[platform]])
   const name = override === undefined
     ? serviceName(platform, profile)
     : platform === "systemd" && !override.endsWith(".service") ? `${override}.service` : override
-  return { platform, name, label: SERVICE_LABELS[platform], profile: nativeProfile(platform, profile) }
+  return { platform, kind, name, label: SERVICE_LABELS[platform], profile: nativeProfile(platform, profile) }
 }
 
 /** The human description written into the definition: `OpenClaw Gateway (profile: work, v2026.11.25)`. */

@@ -27,7 +27,10 @@ export interface PathInputs {
   readonly xdgConfigHome?: string | undefined
 }
 
-/** The files of the service for this identity (spec 7's Definition row). */
+/**
+ * The files of the service for this identity (spec 7's Definition row); the node host's are named
+ * `node.*` beside the gateway's `gateway.*` (the original's `node.systemd.env` and `node.cmd`).
+ */
 export const servicePaths = (identity: ServiceIdentity, inputs: PathInputs): ServicePaths => {
   switch (identity.platform) {
     case "systemd": {
@@ -36,17 +39,17 @@ export const servicePaths = (identity: ServiceIdentity, inputs: PathInputs): Ser
         : path.join(inputs.home, ".config")
       return {
         definition: path.join(configHome, "systemd", "user", identity.name),
-        envFile: path.join(inputs.stateDir, "gateway.systemd.env"),
+        envFile: path.join(inputs.stateDir, `${identity.kind}.systemd.env`),
         ownedDirs: [inputs.stateDir]
       }
     }
     case "launchd": {
       const logDir = path.join(inputs.home, "Library", "Logs", "openclaw")
-      const prefix = identity.profile === undefined ? "gateway" : `gateway-${identity.profile}`
+      const prefix = identity.profile === undefined ? identity.kind : `${identity.kind}-${identity.profile}`
       return {
         definition: path.join(inputs.home, "Library", "LaunchAgents", `${identity.name}.plist`),
-        envFile: path.join(inputs.stateDir, "gateway.launchd.env"),
-        wrapper: path.join(inputs.stateDir, "gateway.launchd.sh"),
+        envFile: path.join(inputs.stateDir, `${identity.kind}.launchd.env`),
+        wrapper: path.join(inputs.stateDir, `${identity.kind}.launchd.sh`),
         stdoutLog: path.join(logDir, `${prefix}.log`),
         stderrLog: path.join(logDir, `${prefix}.err.log`),
         ownedDirs: [inputs.stateDir, logDir]
@@ -54,8 +57,8 @@ export const servicePaths = (identity: ServiceIdentity, inputs: PathInputs): Ser
     }
     case "schtasks":
       return {
-        definition: path.join(inputs.stateDir, "gateway.task.xml"),
-        envFile: path.join(inputs.stateDir, "gateway.cmd"),
+        definition: path.join(inputs.stateDir, `${identity.kind}.task.xml`),
+        envFile: path.join(inputs.stateDir, `${identity.kind}.cmd`),
         ownedDirs: [inputs.stateDir]
       }
   }
@@ -91,16 +94,18 @@ export interface InstallInputs {
   readonly heapMiB: number | undefined
   readonly secrets: EnvEntries
   readonly userId: string | undefined
-  /** `--wrapper`: this executable starts the gateway instead of `<node> <entry>` (recorded as OPENCLAW_WRAPPER). */
+  /** `--wrapper`: this executable starts the CLI instead of `<node> <entry>` (recorded as OPENCLAW_WRAPPER). */
   readonly wrapperPath?: string | undefined
   /** `--allow-unconfigured`: the gateway starts without gateway.mode=local. */
   readonly allowUnconfigured?: boolean | undefined
+  /** Node service only: the arguments after `node run` (`--host H --port P ...`). */
+  readonly nodeHostArgs?: ReadonlyArray<string> | undefined
 }
 
 /** The env key that records an install's wrapper, as the original's installs do. */
 export const WRAPPER_ENV_KEY = "OPENCLAW_WRAPPER"
 
-/** How an installed service starts the gateway: what a repair rewrite must keep. */
+/** How an installed service starts the CLI: what a repair rewrite must keep. */
 export interface ServiceLaunch {
   readonly nodePath: string | undefined
   readonly wrapperPath: string | undefined
@@ -123,20 +128,22 @@ export const installedLaunch = (
   return { nodePath, wrapperPath: wrapperPath !== undefined && !stale.includes(wrapperPath) ? wrapperPath : undefined, allowUnconfigured: args.includes("--allow-unconfigured") }
 }
 
-/** Builds the install spec: the pinned `--port`, the managed env and the platform paths. */
+/** The fixed description of the node host service, as the original writes it. */
+export const NODE_SERVICE_DESCRIPTION = "OpenClaw Node Host"
+
+/** Builds the install spec: the program (gateway with its pinned `--port`, or the node host), the managed env and the platform paths. */
 export const buildInstallSpec = (inputs: InstallInputs): InstallSpec => {
   const paths = servicePaths(inputs.identity, inputs.pathInputs)
   const stateDir = inputs.pathInputs.stateDir
   return {
     identity: inputs.identity,
     paths,
-    description: serviceDescription(inputs.identity.profile, inputs.version),
+    description: inputs.identity.kind === "node" ? NODE_SERVICE_DESCRIPTION : serviceDescription(inputs.identity.profile, inputs.version),
     programArguments: [
       ...(inputs.wrapperPath === undefined ? [inputs.nodePath, inputs.entryPath] : [inputs.wrapperPath]),
-      "gateway",
-      "--port",
-      String(inputs.port),
-      ...(inputs.allowUnconfigured === true ? ["--allow-unconfigured"] : [])
+      ...(inputs.identity.kind === "node"
+        ? ["node", "run", ...(inputs.nodeHostArgs ?? [])]
+        : ["gateway", "--port", String(inputs.port), ...(inputs.allowUnconfigured === true ? ["--allow-unconfigured"] : [])])
     ],
     env: [...managedServiceEnv({
       identity: inputs.identity,

@@ -168,10 +168,18 @@ export const makeNodeFeature = (context: Context.Context<StateFiles | Paths>) =>
 
     yield* methods.register(NodeMethods.execApprovalList, () => Effect.map(internals.pendingApprovals, (approvals) => ({ approvals })))
 
+    // Standing grants are minted only by allow-always on automation (cron) exec approvals, which this
+    // version does not raise (cron turns run the exec tool under the host policy, prompting operators
+    // like any other run): the list is truthfully empty and every id is unknown.
+    yield* methods.register(NodeMethods.execApprovalGrantsList, () => Effect.succeed({ grants: [] }))
+    yield* methods.register(NodeMethods.execApprovalGrantsRevoke, () => Effect.succeed({ outcome: "not-found" as const }))
+
     // Node pairing requests are filed as soon as a node's session appears (presence changes ride the bus).
     const queue = yield* bus.subscribe
     yield* Effect.forkScoped(Effect.forever(Effect.flatMap(queue.take, (event) => (event.event === "presence" ? internals.reconcile.pipe(Effect.ignore) : Effect.void))))
   }))
-  const tools: ReadonlyArray<AgentTool<any, any>> = [makeExecTool(Deferred.await(hubReady))]
+  const gatewayPaths = Context.get(context, Paths)
+  const gatewayApprovals = makeApprovalsFile(Context.get(context, StateFiles), gatewayPaths.stateDir, shortenHome(`${gatewayPaths.stateDir}/exec-approvals.json`, gatewayPaths.home))
+  const tools: ReadonlyArray<AgentTool<any, any>> = [makeExecTool(Deferred.await(hubReady), { approvals: gatewayApprovals, home: gatewayPaths.home })]
   return { feature, tools }
 }

@@ -1,7 +1,7 @@
 import { Clock, Deferred, Duration, Effect, Layer, Option, Ref } from "effect"
 import { randomUUID } from "node:crypto"
 import type { Decision } from "../../domain/approvals/document.js"
-import { commandConfig, pendingCommands, usableCommands } from "../../domain/nodes/commandPolicy.js"
+import { commandConfig, type CommandRejection, commandRejectionMessage, pendingCommands, policyAllows, usableCommands } from "../../domain/nodes/commandPolicy.js"
 import { InvalidRequest, Unavailable } from "../../domain/protocol/errors.js"
 import type { ApprovalRequestParams, NodeEntry, NodeInvokeReply, NodeInvokeResult, NodePaired, NodePairRequest, PendingApproval } from "../../domain/protocol/nodeMethods.js"
 import { EventBus } from "../../services/EventBus.js"
@@ -147,10 +147,14 @@ export const makeNodeHub = (initial: NodesFile, persist: (state: NodesFile) => E
           const declared = session.connect?.commands ?? []
           const usable = usableCommands(declared, record?.approvedCommands ?? [], yield* policyConfig)
           if (!usable.includes(request.command)) {
-            const reason = !declared.includes(request.command)
+            // Declared but blocked by gateway.nodes.commands (deny, dangerous without allow), or declared,
+            // permitted and still awaiting the operator's approval.
+            const config = yield* policyConfig
+            const reason: CommandRejection = !declared.includes(request.command)
               ? "command not declared by node"
-              : (record?.approvedCommands ?? []).includes(request.command) ? "command not allowed by gateway.nodes.commands" : "command awaiting node pairing approval"
-            return yield* new InvalidRequest({ message: `node command not allowed: ${request.command} (${reason})`, details: { reason, nodeId: request.nodeId, command: request.command } })
+              : !policyAllows(request.command, config) || (record?.approvedCommands ?? []).includes(request.command) ? "command not allowlisted" : "node did not declare commands"
+            const message = commandRejectionMessage(reason, request.command, session.platform ?? record?.platform, config, declared)
+            return yield* new InvalidRequest({ message, details: { reason, nodeId: request.nodeId, command: request.command } })
           }
         }
         const id = randomUUID()

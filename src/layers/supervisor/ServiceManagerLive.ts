@@ -4,7 +4,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { VERSION } from "../../domain/BuildInfo.js"
 import { gatewayHeapMiB } from "../../domain/supervisor/environment.js"
-import { serviceIdentity } from "../../domain/supervisor/identity.js"
+import { type ServiceKind, serviceIdentity } from "../../domain/supervisor/identity.js"
 import type { ServicePlatform } from "../../domain/supervisor/records.js"
 import type { ServiceAction } from "../../domain/supervisor/report.js"
 import { servicePaths } from "../../domain/supervisor/spec.js"
@@ -12,7 +12,7 @@ import { CommandRunner } from "../../services/CommandRunner.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { Host } from "../../services/Host.js"
 import { Paths } from "../../services/Paths.js"
-import { type InstallOptions, ServiceManager, ServiceManagerUnavailable } from "../../services/ServiceManager.js"
+import { type InstallOptions, NodeServiceManager, ServiceManager, ServiceManagerUnavailable } from "../../services/ServiceManager.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { makeExec, type ServiceBackend } from "./backend.js"
 import { launchdBackend } from "./launchdBackend.js"
@@ -50,6 +50,8 @@ export interface ServiceManagerOptions {
   readonly commandTimeoutMs?: number | undefined
   /** Temp dir a service command must not point into (default `os.tmpdir()`). */
   readonly tmpDir?: string | undefined
+  /** Which program the service runs (default the gateway). */
+  readonly kind?: ServiceKind | undefined
 }
 
 /** The real path of the running entry script (`process.argv[1]`), as the service must run it. */
@@ -65,6 +67,12 @@ const windowsUser = (env: Readonly<Record<string, string | undefined>>) => {
   const domain = nonEmpty(env["USERDOMAIN"])
   return name.includes("\\") || domain === undefined ? name : `${domain}\\${name}`
 }
+
+/** The node host's OS service: the same supervisors, under the node names (`openclaw node install`). */
+export const NodeServiceManagerLive = (options: Omit<ServiceManagerOptions, "kind"> = {}) =>
+  Layer.effect(NodeServiceManager, Effect.map(ServiceManager, (manager) => manager)).pipe(
+    Layer.provide(ServiceManagerLive({ ...options, kind: "node" }))
+  )
 
 /**
  * The gateway's OS service on this host: systemd user units (when `systemctl --user` answers),
@@ -87,6 +95,7 @@ export const ServiceManagerLive = (options: ServiceManagerOptions = {}) =>
       const homeFor = (platform: ServicePlatform) =>
         (platform === "schtasks" ? nonEmpty(host.env["USERPROFILE"]) : nonEmpty(host.env["HOME"])) ?? host.osHome
       const memory = options.memoryBytes === undefined ? os.totalmem() : options.memoryBytes
+      const kind = options.kind ?? "gateway"
 
       const detect: Effect.Effect<ServicePlatform | undefined> = options.platform !== undefined
         ? Effect.succeed(options.platform === "none" ? undefined : options.platform)
@@ -107,7 +116,7 @@ export const ServiceManagerLive = (options: ServiceManagerOptions = {}) =>
 
       const build = (platform: ServicePlatform): ServiceBackend => {
         const home = homeFor(platform)
-        const identity = serviceIdentity(platform, paths.profile, host.env)
+        const identity = serviceIdentity(platform, paths.profile, host.env, kind)
         const files = servicePaths(identity, { home, stateDir: paths.stateDir, xdgConfigHome: host.env["XDG_CONFIG_HOME"] })
         switch (platform) {
           case "systemd":
@@ -151,8 +160,9 @@ export const ServiceManagerLive = (options: ServiceManagerOptions = {}) =>
       // Refusals that need no supervisor: isolated state for every mutation, an external supervisor
       // for all but restart (restart goes through whichever supervisor is there).
       const guardsThen = <A, E>(action: ServiceAction, external: boolean, effect: Effect.Effect<A, E>) =>
-        refuseIsolated(paths, action).pipe(
-          Effect.zipRight(external ? refuseExternal(host.env, action) : Effect.void),
+        refuseIsolated(paths, action, kind).pipe(
+          // OPENCLAW_SUPERVISOR_MODE=external speaks of the gateway; the node service is ours either way.
+          Effect.zipRight(external && kind === "gateway" ? refuseExternal(host.env, action) : Effect.void),
           Effect.zipRight(effect)
         )
 
@@ -166,7 +176,7 @@ export const ServiceManagerLive = (options: ServiceManagerOptions = {}) =>
         restart: guardsThen("restart", false, Effect.flatMap(withManager, (found) => found.manager.restart)).pipe(Effect.withSpan("ServiceManager.restart")),
         uninstall: guardsThen("uninstall", true, Effect.flatMap(withManager, (found) => found.manager.uninstall)).pipe(Effect.withSpan("ServiceManager.uninstall")),
         extraServices: Effect.fn("ServiceManager.extraServices")((deep: boolean) =>
-          Effect.flatMap(detected, (found) => (found === undefined ? Effect.succeed([]) : found.manager.extraServices(deep))))
+          Effect.flatMap(detected, (found) => (found === undefined || kind === "node" ? Effect.succeed([]) : found.manager.extraServices(deep))))
       }
     })
   )

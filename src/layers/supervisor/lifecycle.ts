@@ -4,7 +4,8 @@ import type { HostFacts, ResolvedPaths } from "../../domain/Paths.js"
 import { auditService, driftedEnvKeys } from "../../domain/supervisor/audit.js"
 import { commandPort, effectiveEnv } from "../../domain/supervisor/definition.js"
 import { type EnvEntries, invalidSecretReason, minimalServicePath, redactEnv } from "../../domain/supervisor/environment.js"
-import { defaultStateDirName } from "../../domain/supervisor/identity.js"
+import { defaultStateDirName, type ServiceKind } from "../../domain/supervisor/identity.js"
+import { installedNodeHostArguments, nodeHostArguments } from "../../domain/nodes/nodeHostArgs.js"
 import { planLifecycle } from "../../domain/supervisor/plan.js"
 import type { ServiceStatus } from "../../domain/supervisor/records.js"
 import type { ServiceAction } from "../../domain/supervisor/report.js"
@@ -44,13 +45,25 @@ export interface LifecycleContext {
   readonly version: string
 }
 
-const GUARDED: Readonly<Record<ServiceAction, GuardedAction>> = {
-  install: "install or rewrite the gateway service",
-  start: "start the gateway service",
-  stop: "stop the gateway service",
-  restart: "restart the gateway service",
-  uninstall: "uninstall the gateway service"
+const GUARDED: Readonly<Record<ServiceKind, Readonly<Record<ServiceAction, GuardedAction>>>> = {
+  gateway: {
+    install: "install or rewrite the gateway service",
+    start: "start the gateway service",
+    stop: "stop the gateway service",
+    restart: "restart the gateway service",
+    uninstall: "uninstall the gateway service"
+  },
+  node: {
+    install: "install or rewrite the node service",
+    start: "start the node service",
+    stop: "stop the node service",
+    restart: "restart the node service",
+    uninstall: "uninstall the node service"
+  }
 }
+
+/** How messages name the service: `Gateway service ...`, `Node service ...`. */
+export const serviceNoun = (kind: ServiceKind) => (kind === "node" ? "Node" : "Gateway")
 
 const failed = (action: ServiceAction, code: ServiceActionFailed["code"], message: string, hint?: string) =>
   new ServiceActionFailed(hint === undefined ? { code, action, message } : { code, action, message, hint })
@@ -73,14 +86,14 @@ export const refuseExternal = (env: HostFacts["env"], action: ServiceAction) =>
  * Only the canonical `<OS home>/.openclaw[-<profile>]` install may change the host service: a relocated
  * home, state dir or config path is isolated state (a test or dev copy) and must not rewrite it.
  */
-export const refuseIsolated = (paths: ResolvedPaths, action: ServiceAction) =>
+export const refuseIsolated = (paths: ResolvedPaths, action: ServiceAction, kind: ServiceKind = "gateway") =>
   paths.canonical
     ? Effect.void
     : Effect.fail(failed(
       action,
       "SERVICE_ISOLATED_STATE",
-      `Gateway ${action} blocked: service management skipped: non-default state dir or config path. Rerun with HOME set to the OS account home, without OPENCLAW_HOME, and with OPENCLAW_STATE_DIR and OPENCLAW_CONFIG_PATH either unset or pointing at the canonical paths for that account home and profile to install or rewrite the gateway service.`,
-      "run this isolated copy in the foreground with `openclaw gateway run`, or use the canonical ~/.openclaw install for the service"
+      `${serviceNoun(kind)} ${action} blocked: service management skipped: non-default state dir or config path. Rerun with HOME set to the OS account home, without OPENCLAW_HOME, and with OPENCLAW_STATE_DIR and OPENCLAW_CONFIG_PATH either unset or pointing at the canonical paths for that account home and profile to install or rewrite the ${kind} service.`,
+      `run this isolated copy in the foreground with \`openclaw ${kind} run\`, or use the canonical ~/.openclaw install for the service`
     ))
 
 /** The part of ServiceManager that needs a detected platform: every method over one backend. */
@@ -94,13 +107,18 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
   const { identity } = backend
   const platform = identity.platform
   const env = ctx.host.env
+  const kind = identity.kind
+  const node = kind === "node"
+  const noun = serviceNoun(kind)
+  const installCommand = `openclaw ${kind} install`
 
   /** The install's own launch: this CLI's node and entry, nothing pinned. */
   const ownLaunch: ServiceLaunch = { nodePath: undefined, wrapperPath: undefined, allowUnconfigured: false }
 
-  const specFor = (port: number, secrets: EnvEntries, launch: ServiceLaunch = ownLaunch) => {
+  const specFor = (port: number, secrets: EnvEntries, launch: ServiceLaunch = ownLaunch, nodeHostArgs?: ReadonlyArray<string>) => {
     const nodePath = launch.nodePath ?? ctx.nodePath
     return buildInstallSpec({
+      nodeHostArgs,
       identity,
       pathInputs: { home: ctx.home, stateDir: ctx.paths.stateDir, xdgConfigHome: env["XDG_CONFIG_HOME"] },
       version: ctx.version,
@@ -139,7 +157,8 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
       env: redactEnv(serviceEnv),
       configPath: serviceConfigPath(serviceEnv, ctx.home),
       ...(port === undefined ? {} : { port }),
-      audit: auditService(definition, {
+      // The audit checks a gateway service against the gateway config; the node host's port is its gateway's.
+      audit: node ? [] : auditService(definition, {
         port: config.port,
         token: config.token,
         env: Object.fromEntries(specFor(config.port, []).env)
@@ -153,7 +172,7 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
       const config = yield* readConfigFacts(ctx.store, ctx.host, ctx.paths)
       if (config.readError !== undefined) return yield* failed(action, "SERVICE_ACTION_FAILED", `Cannot read the config: ${config.readError}`)
       const refusal = checkVersionGuard({
-        action: GUARDED[action],
+        action: GUARDED[kind][action],
         currentVersion: ctx.version,
         touchedVersion: config.touchedVersion,
         override: env["OPENCLAW_ALLOW_OLDER_BINARY_DESTRUCTIVE_ACTIONS"],
@@ -180,8 +199,12 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
       return status === undefined ? { action, result, message } : { action, result, message, status }
     })
 
-  /** Secrets for a (re)write: `--token` if given, else what the installed service already had. */
-  const secretsFor = (action: ServiceAction, token: string | undefined, inspection: BackendInspection) => {
+  /**
+   * Secrets for a (re)write: `--token` if given, else what the installed service already had. The node
+   * service also takes OPENCLAW_GATEWAY_TOKEN from the installing shell, as the original's does.
+   */
+  const secretsFor = (action: ServiceAction, explicit: string | undefined, inspection: BackendInspection) => {
+    const token = explicit ?? (node && action === "install" ? env["OPENCLAW_GATEWAY_TOKEN"]?.trim() || undefined : undefined)
     if (token !== undefined) {
       const reason = invalidSecretReason(token)
       return reason === undefined ? Effect.succeed<EnvEntries>([["OPENCLAW_GATEWAY_TOKEN", token]]) : Effect.fail(failed(action, "SERVICE_ACTION_FAILED", `--token ${reason}`))
@@ -190,9 +213,9 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
     return Effect.succeed<EnvEntries>(previous === undefined || previous.trim() === "" ? [] : [["OPENCLAW_GATEWAY_TOKEN", previous]])
   }
 
-  const writeAndActivate = (action: ServiceAction, port: number, secrets: EnvEntries, before: BackendInspection, launch: ServiceLaunch) =>
+  const writeAndActivate = (action: ServiceAction, port: number, secrets: EnvEntries, before: BackendInspection, launch: ServiceLaunch, nodeHostArgs?: ReadonlyArray<string>) =>
     Effect.gen(function*() {
-      const spec = specFor(port, secrets, launch)
+      const spec = specFor(port, secrets, launch, nodeHostArgs)
       yield* ctx.serviceFiles.writeAll(action, renderServiceFiles(spec), spec.paths.ownedDirs)
       yield* backend.activate(before, action)
     })
@@ -227,10 +250,10 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
       const config = options.force ? yield* guarded("install") : yield* readConfigFacts(ctx.store, ctx.host, ctx.paths)
       const before = yield* backend.inspect
       if (before.installed && !options.force) {
-        return yield* finish("install", "already", `Gateway service already installed: ${identity.name} (${identity.label}). Use --force to reinstall.`, config, true)
+        return yield* finish("install", "already", `${noun} service already installed: ${identity.name} (${identity.label}). Use --force to reinstall.`, config, true)
       }
       if (config.readError !== undefined) return yield* failed("install", "SERVICE_ACTION_FAILED", `Cannot read the config: ${config.readError}`)
-      if (config.ambiguousAuth) {
+      if (!node && config.ambiguousAuth) {
         return yield* failed(
           "install",
           "SERVICE_ACTION_FAILED",
@@ -242,11 +265,18 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
       if (!Number.isInteger(port) || port < 1 || port > 65535) {
         return yield* failed("install", "SERVICE_ACTION_FAILED", `Invalid --port ${port}: expected an integer from 1 to 65535`)
       }
+      const target = options.nodeHost ?? {}
+      if (node && target.tls === false && target.tlsFingerprint !== undefined) {
+        return yield* failed("install", "SERVICE_ACTION_FAILED", "--no-tls cannot be combined with --tls-fingerprint")
+      }
       const launch = yield* launchFor(options)
+      const host = target.host?.trim() || "127.0.0.1"
+      const nodeHostArgs = node ? nodeHostArguments({ ...target, host, port }) : undefined
       yield* backend.preflight("install")
       const secrets = yield* secretsFor("install", options.token, before)
-      yield* writeAndActivate("install", port, secrets, before, launch)
-      return yield* finish("install", "done", `Installed ${identity.label} service ${identity.name} (port ${port}).`, config, true)
+      yield* writeAndActivate("install", port, secrets, before, launch, nodeHostArgs)
+      const where = node ? `gateway ${host}:${port}` : `port ${port}`
+      return yield* finish("install", "done", `Installed ${identity.label} service ${identity.name} (${where}).`, config, true)
     })
 
   /** Program paths in the service command that are gone or live in a temp dir. */
@@ -270,7 +300,8 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
       const plan = planLifecycle({
         installed: current.installed,
         runtime: current.runtime,
-        servicePort: commandPort(definition?.programArguments),
+        // A node service's --port is its gateway's, not this config's listening port.
+        servicePort: node ? undefined : commandPort(definition?.programArguments),
         expectedPort: config.port,
         driftedKeys: definition === undefined ? [] : driftedEnvKeys(definition, Object.fromEntries(specFor(config.port, []).env)),
         serviceVersion: definition === undefined ? undefined : effectiveEnv(definition)["OPENCLAW_SERVICE_VERSION"],
@@ -279,17 +310,19 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
       }, action === "restart")
       switch (plan._tag) {
         case "NotInstalled":
-          return yield* failed(action, "SERVICE_NOT_INSTALLED", `Gateway service not installed (${identity.name}).`, "openclaw gateway install")
+          return yield* failed(action, "SERVICE_NOT_INSTALLED", `${noun} service not installed (${identity.name}).`, installCommand)
         case "AlreadyRunning":
-          return yield* finish(action, "already", `Gateway service already running: ${identity.name}${plan.pid === undefined ? "" : ` (pid ${plan.pid})`}.`, config, true)
+          return yield* finish(action, "already", `${noun} service already running: ${identity.name}${plan.pid === undefined ? "" : ` (pid ${plan.pid})`}.`, config, true)
         case "RepairRefused":
-          return yield* failed(action, "SERVICE_REPAIR_REQUIRED", `Gateway service needs repair before it can ${action}: ${plan.reasons.join("; ")}.`, plan.hint)
+          return yield* failed(action, "SERVICE_REPAIR_REQUIRED", `${noun} service needs repair before it can ${action}: ${plan.reasons.join("; ")}.`, node ? `${installCommand} --force` : plan.hint)
         case "Repair": {
           yield* backend.preflight(action)
           const secrets = yield* secretsFor(action, undefined, current)
-          // A repair keeps how the service was told to start (wrapper, pinned node, --allow-unconfigured).
+          // A repair keeps how the service was told to start (wrapper, pinned node, --allow-unconfigured),
+          // and a node service the gateway it was installed for.
           const launch = installedLaunch(definition?.programArguments, definition === undefined ? {} : effectiveEnv(definition), yield* stalePaths(current))
-          yield* writeAndActivate(action, config.port, secrets, current, launch)
+          const nodeHostArgs = node ? installedNodeHostArguments(definition?.programArguments) ?? nodeHostArguments({ host: "127.0.0.1", port: config.port }) : undefined
+          yield* writeAndActivate(action, config.port, secrets, current, launch, nodeHostArgs)
           const verb = action === "start" ? "started" : "restarted"
           return yield* finish(action, "done", `Repaired and ${verb} ${identity.name} (${plan.reasons.join("; ")}).`, config, true)
         }
@@ -304,7 +337,7 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
   const stop: Effect.Effect<ServiceActionResult, ServiceError> = Effect.gen(function*() {
     const config = yield* guarded("stop")
     const current = yield* backend.inspect
-    if (!current.installed) return yield* finish("stop", "absent", `Gateway service not installed (${identity.name}); nothing to stop.`, config, false)
+    if (!current.installed) return yield* finish("stop", "absent", `${noun} service not installed (${identity.name}); nothing to stop.`, config, false)
     yield* backend.stop(current)
     return yield* finish("stop", "done", `Stopped ${identity.name}.`, config, true)
   })
@@ -314,7 +347,7 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
     const current = yield* backend.inspect
     const leftovers = yield* Effect.filter(backend.files, ctx.serviceFiles.exists)
     if (!current.installed && leftovers.length === 0) {
-      return yield* finish("uninstall", "absent", `Gateway service not installed (${identity.name}); nothing to uninstall.`, config, false)
+      return yield* finish("uninstall", "absent", `${noun} service not installed (${identity.name}); nothing to uninstall.`, config, false)
     }
     if (current.installed) yield* backend.deactivate(current)
     yield* ctx.serviceFiles.remove("uninstall", backend.files)

@@ -27,6 +27,8 @@ export interface NodeHostOptions {
   readonly displayName: string | undefined
   /** How long an exec approval prompt waits for an operator before `askFallback`. */
   readonly approvalTimeoutMs: number
+  /** Advertise only these commands (`--commands`); undefined: all the host serves. */
+  readonly commands?: ReadonlyArray<string> | undefined
 }
 
 /**
@@ -40,8 +42,14 @@ export const runNodeHost = (options: NodeHostOptions) =>
     const files = yield* StateFiles
     const approvals = makeApprovalsFile(files, paths.stateDir, shortenHome(`${paths.stateDir}/exec-approvals.json`, paths.home))
 
+    const advertised = options.commands === undefined ? NODE_HOST_COMMANDS : NODE_HOST_COMMANDS.filter((c) => options.commands?.includes(c))
+
     const execute = (connection: GatewayConnection, command: string, params: unknown) =>
       Effect.gen(function*() {
+        // What was not advertised is not served, whatever the gateway sends.
+        if (!(advertised as ReadonlyArray<string>).includes(command)) {
+          return yield* new NodeCommandError({ code: "INVALID_REQUEST", message: `unsupported command: ${command}` })
+        }
         switch (command) {
           case "system.run":
             return yield* systemRun(params, {
@@ -101,7 +109,7 @@ export const runNodeHost = (options: NodeHostOptions) =>
       })
 
     const session = Effect.scoped(Effect.gen(function*() {
-      const connection = yield* client.connect({ ...options.connect, node: { displayName: options.displayName, caps: NODE_HOST_CAPS, commands: NODE_HOST_COMMANDS } })
+      const connection = yield* client.connect({ ...options.connect, node: { displayName: options.displayName, caps: NODE_HOST_CAPS, commands: advertised } })
       yield* Console.log(`node host connected to ${connection.url}`)
       const running = yield* FiberMap.make<string>()
       const loop = Effect.forever(Effect.gen(function*() {
