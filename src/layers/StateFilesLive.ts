@@ -83,6 +83,9 @@ export const StateFilesLive = Layer.effect(StateFiles, Effect.gen(function*() {
 
   const appendSynced = (file: string, text: string) => writeSynced(file, text, "a").pipe(Effect.mapError(stateIoError(file, "appending to")))
 
+  const removeIfExists = (file: string) =>
+    fs.remove(file).pipe(Effect.catchIf(isNotFound, () => Effect.void), Effect.mapError(stateIoError(file, "removing")))
+
   const ensurePrivateDir = (dir: string) =>
     fs.makeDirectory(dir, { recursive: true, mode: 0o700 }).pipe(Effect.mapError(stateIoError(dir, "creating directory")))
 
@@ -195,5 +198,5 @@ export const StateFilesLive = Layer.effect(StateFiles, Effect.gen(function*() {
     return Effect.acquireUseRelease(acquire, () => effect, release)
   }
 
-  return StateFiles.of({ readIfExists, atomicWrite, writeExclusive, appendSynced, ensurePrivateDir, sweepStaleTemps, clearStaleLock, withLock })
+  return StateFiles.of({ readIfExists, atomicWrite, writeExclusive, appendSynced, removeIfExists, ensurePrivateDir, sweepStaleTemps, clearStaleLock, withLock })
 }))

@@ -34,6 +34,8 @@ export class StateFiles extends Context.Tag("openclaw/StateFiles")<StateFiles, {
   readonly writeExclusive: (file: string, text: string) => Effect.Effect<void, StateIoError>
   /** Appends `text` with one O_APPEND write and fsyncs it (0600 when created). */
   readonly appendSynced: (file: string, text: string) => Effect.Effect<void, StateIoError>
+  /** Deletes a file; one that is already gone is not an error. */
+  readonly removeIfExists: (file: string) => Effect.Effect<void, StateIoError>
   /** Creates the directory and its parents with mode 0700 when missing. */
   readonly ensurePrivateDir: (dir: string) => Effect.Effect<void, StateIoError>
   /** Removes temp files left beside `file` by writers that died mid-write (their pid is gone). */

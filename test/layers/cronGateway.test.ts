@@ -268,6 +268,13 @@ describe("cron and heartbeat over a real gateway", () => {
     expect((await call(c.reader, "cron.scratch.get", { id })).error?.details).toMatchObject({ code: "MISSING_SCOPE", missingScope: "operator.admin" })
     const missing = await call(c.admin, "cron.scratch.get", { id: "no-such-job" })
     expect(missing.error?.message).toBe("Automation not found: no-such-job. Run `openclaw cron list` to see recent automation ids.")
+    // A removed job takes its scratch file with it.
+    const job = await ok(c.admin, "cron.add", { name: "scratchy", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "command", argv: ["true"] } })
+    await ok(c.admin, "cron.scratch.set", { id: job.id, content: "notes" })
+    const scratchFile = path.join(c.gw.dir, "cron", "scratch", `${job.id}.json`)
+    expect(fs.existsSync(scratchFile)).toBe(true)
+    expect(await ok(c.admin, "cron.remove", { id: job.id })).toMatchObject({ removed: true })
+    expect(fs.existsSync(scratchFile)).toBe(false)
   })
 
   it("cron add's command env and stdin, fallbacks and thread id reach the job; runs --query filters; --port reaches a local gateway", async () => {

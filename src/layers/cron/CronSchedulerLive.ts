@@ -168,6 +168,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
                 schedule(result.job)
               }
               yield* persist
+              if (result.job === undefined) yield* store.removeScratch(job.id)
             }
             yield* store.appendRun(result.entry, now)
             return result
@@ -332,6 +333,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             if (!jobs.delete(id)) return { removed: false }
             queue.set(id, undefined)
             yield* Effect.orDie(persist)
+            yield* Effect.orDie(store.removeScratch(id))
             yield* publish({ action: "removed", jobId: id })
             return { removed: true }
           })),

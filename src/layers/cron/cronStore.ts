@@ -82,5 +82,8 @@ export const cronStore = (files: StateFiles["Type"], stateDir: string) => {
   const saveScratch = (jobId: string, row: CronScratchRow) =>
     Effect.zipRight(files.ensurePrivateDir(paths.scratchDir), files.atomicWrite(scratchFile(jobId), `${JSON.stringify(row)}\n`))
 
-  return { paths, load, save, appendRun, readRuns, readScratch, saveScratch }
+  // A removed job takes its scratch with it: a later job never inherits it, and nothing is left behind.
+  const removeScratch = (jobId: string) => (isSafeJobId(jobId) ? files.removeIfExists(scratchFile(jobId)) : Effect.void)
+
+  return { paths, load, save, appendRun, readRuns, readScratch, saveScratch, removeScratch }
 }
