@@ -1,6 +1,7 @@
 import { Context, type Effect, Schema } from "effect"
 import type { VersionGuardBlocked } from "../domain/errors.js"
 import type { ExtraService, ServicePlatform, ServiceStatus } from "../domain/supervisor/records.js"
+import type { NodeHostTarget } from "../domain/nodes/nodeHostArgs.js"
 
 /** No systemd user session, launchd or Task Scheduler on this host. */
 export class ServiceManagerUnavailable extends Schema.TaggedError<ServiceManagerUnavailable>()("ServiceManagerUnavailable", {
@@ -36,18 +37,8 @@ export interface InstallOptions {
   readonly nodeHost?: NodeHostInstall | undefined
 }
 
-/** The `openclaw node install` flags that become the service's `node run` arguments. */
-export interface NodeHostInstall {
-  readonly host?: string | undefined
-  readonly tls?: boolean | undefined
-  readonly tlsFingerprint?: string | undefined
-  readonly contextPath?: string | undefined
-  readonly nodeId?: string | undefined
-  readonly displayName?: string | undefined
-  readonly shareInstalledApps?: boolean | undefined
-  readonly commands?: ReadonlyArray<string> | undefined
-  readonly allCommands?: boolean | undefined
-}
+/** The `openclaw node install` flags that become the service's `node run` arguments (the port is InstallOptions'). */
+export type NodeHostInstall = Omit<NodeHostTarget, "host" | "port"> & { readonly host?: string | undefined }
 
 /** What a mutating action did, for `--json` and the human line. */
 export interface ServiceActionResult {

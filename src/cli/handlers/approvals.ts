@@ -14,6 +14,7 @@ import { Paths } from "../../services/Paths.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { CliExit } from "../CliExit.js"
 import { table } from "../table.js"
+import { stdinText } from "../stdinText.js"
 
 /** Where `approvals get|set|allowlist` act: this machine's document, the gateway's, or a node's. */
 export interface Target {
@@ -115,12 +116,11 @@ const readInput = (file: string | undefined, stdin: boolean) =>
       const fs = yield* FileSystem.FileSystem
       return yield* fs.readFileString(file).pipe(Effect.catchAll((e) => fail(`Could not read ${file}: ${e.message}`)))
     }
-    return yield* Effect.tryPromise(async () => {
-      const chunks: Array<Buffer> = []
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-      return Buffer.concat(chunks).toString("utf8")
-    }).pipe(Effect.catchAll(() => fail("Could not read stdin.")))
+    return yield* stdinText(MAX_APPROVALS_STDIN_BYTES, `stdin is larger than ${MAX_APPROVALS_STDIN_BYTES} bytes`).pipe(Effect.catchAll((message) => fail(`Could not read stdin: ${message}`)))
   })
+
+// An approvals document is a few KiB; a runaway pipe is refused rather than buffered.
+const MAX_APPROVALS_STDIN_BYTES = 4 * 1024 * 1024
 
 export const set = (target: Target, file: string | undefined, stdin: boolean, json: boolean, options: ConnectOptions) =>
   Effect.gen(function*() {

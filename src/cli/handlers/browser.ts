@@ -8,6 +8,7 @@ import { BrowserMethods, type BrowserRequestParams } from "../../domain/protocol
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
 import { CliExit } from "../CliExit.js"
+import { stdinText } from "../stdinText.js"
 
 /** What a `browser` subcommand asks for, before it becomes a control route. */
 export type BrowserCliCall =
@@ -49,11 +50,8 @@ const request = (context: BrowserCliContext, params: BrowserRequestParams) =>
 const parseJson = (text: string, what: string) =>
   Effect.try({ try: () => JSON.parse(text) as unknown, catch: (error) => new ConfigValueInvalid({ message: `${what} must be JSON: ${error instanceof Error ? error.message : String(error)}` }) })
 
-const readStdin = Effect.promise(async () => {
-  const chunks: Array<Buffer> = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString("utf8")
-})
+// A request body or script given as `-`: bounded like the gateway's own frames.
+const readStdin = stdinText(25 * 1024 * 1024, "stdin is larger than 25 MiB").pipe(Effect.orDie)
 
 const statusLines = (s: Record<string, unknown>) => {
   const graphics = record(s["graphics"])

@@ -15,6 +15,7 @@ import { ConfigEditor, type EditOutcome } from "../../services/ConfigEditor.js"
 import { ConfigStore, type ConfigSnapshot } from "../../services/ConfigStore.js"
 import { CliExit } from "../CliExit.js"
 import { printConfigWarnings } from "../configWarnings.js"
+import { stdinText } from "../stdinText.js"
 
 const MAX_FILE_PATCH = 8 * 1024 * 1024
 const MAX_STDIN_PATCH = 1024 * 1024
@@ -112,21 +113,9 @@ const readLimited = (file: string, limit: number, what: string) =>
     BadArgument: (error) => new ConfigIoError({ message: describePlatformError(error), path: file })
   }))
 
-// Standard input is the process's own edge; it is read once, whole, up to the limit.
-const readStdin = Effect.tryPromise({
-  try: async () => {
-    const chunks: Array<Buffer> = []
-    let size = 0
-    for await (const chunk of process.stdin) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))
-      size += buffer.length
-      if (size > MAX_STDIN_PATCH) throw new Error(`stdin patch is larger than ${MAX_STDIN_PATCH} bytes`)
-      chunks.push(buffer)
-    }
-    return Buffer.concat(chunks).toString("utf8")
-  },
-  catch: (cause) => new ConfigIoError({ message: cause instanceof Error ? cause.message : String(cause), path: "<stdin>" })
-})
+const readStdin = stdinText(MAX_STDIN_PATCH, `stdin patch is larger than ${MAX_STDIN_PATCH} bytes`).pipe(
+  Effect.mapError((message) => new ConfigIoError({ message, path: "<stdin>" }))
+)
 
 /** Flags of `openclaw config set`. */
 export interface ConfigSetArgs {

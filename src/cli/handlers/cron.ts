@@ -9,6 +9,7 @@ import type { GatewayClientError } from "../../domain/protocol/clientErrors.js"
 import { type ClientConfigError, type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
 import { CliExit } from "../CliExit.js"
 import { renderError } from "../render.js"
+import { stdinText } from "../stdinText.js"
 
 const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
 
@@ -196,22 +197,7 @@ const tooLarge = `Cron scratch exceeds ${CRON_SCRATCH_MAX_BYTES} bytes`
 // `--file -` reads standard input, the process's own edge: once, whole, up to the limit.
 const readScratchSource = (source: string) =>
   Effect.gen(function*() {
-    if (source === "-") {
-      return yield* Effect.tryPromise({
-        try: async () => {
-          const chunks: Array<Buffer> = []
-          let size = 0
-          for await (const chunk of process.stdin) {
-            const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))
-            size += buffer.length
-            if (size > CRON_SCRATCH_MAX_BYTES) throw new Error(tooLarge)
-            chunks.push(buffer)
-          }
-          return Buffer.concat(chunks).toString("utf8")
-        },
-        catch: (cause) => (cause instanceof Error ? cause.message : String(cause))
-      })
-    }
+    if (source === "-") return yield* stdinText(CRON_SCRATCH_MAX_BYTES, tooLarge)
     const fs = yield* FileSystem.FileSystem
     const info = yield* Effect.mapError(fs.stat(source), describePlatformError)
     if (Number(info.size) > CRON_SCRATCH_MAX_BYTES) return yield* Effect.fail(tooLarge)

@@ -1,6 +1,6 @@
 import { Schema } from "effect"
-import type { MethodAccess, MethodSpec } from "./methods.js"
 import { opt } from "../opt.js"
+import { defineMethod } from "./defineMethod.js"
 
 /**
  * Methods the original Control UI calls for concepts this gateway does not have (plugins and their
@@ -8,12 +8,7 @@ import { opt } from "../opt.js"
  * branches, companion, talk, session catalogs, usage by provider): names, params and scopes as the
  * original 2026.9.6's, answered with the empty state of each concept. Never invented items.
  */
-const spec = <P, PI, R, RI>(name: string, access: MethodAccess, params: Schema.Schema<P, PI>, result: Schema.Schema<R, RI>): MethodSpec<P, R> => ({
-  name,
-  access,
-  params: params as Schema.Schema<P, unknown>,
-  result: result as Schema.Schema<R, unknown>
-})
+const spec = defineMethod
 
 const NonEmpty = Schema.String.pipe(Schema.minLength(1))
 const None = Schema.Struct({})

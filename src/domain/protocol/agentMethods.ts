@@ -3,17 +3,12 @@ import { PromptMode } from "../agent/modelRun.js"
 import { DeliveryStatus } from "../agent/replyDelivery.js"
 import { TranscriptMessage } from "../agent/transcript.js"
 import { ModelsListResult } from "../models/catalogSnapshot.js"
-import type { MethodAccess, MethodSpec } from "./methods.js"
 import { opt } from "../opt.js"
+import { defineMethod } from "./defineMethod.js"
 
 const NonEmpty = Schema.String.pipe(Schema.minLength(1))
 
-const spec = <P, PI, R, RI>(name: string, access: MethodAccess, params: Schema.Schema<P, PI>, result: Schema.Schema<R, RI>): MethodSpec<P, R> => ({
-  name,
-  access,
-  params: params as Schema.Schema<P, unknown>,
-  result: result as Schema.Schema<R, unknown>
-})
+const spec = defineMethod
 
 /** `agent` params: the fields reference clients send (closed, like the original's schema). */
 export const AgentParams = Schema.Struct({

@@ -3,16 +3,10 @@ import { CronDelivery, CronJob, CronPayload, CronRunEntry, FailureAlert, Session
 import { CronSchedule } from "../cron/schedule.js"
 import { CRON_SCRATCH_MAX_BYTES, CronScratch } from "../cron/scratch.js"
 import { HeartbeatEvent } from "../heartbeat/event.js"
-import type { MethodAccess, MethodSpec } from "./methods.js"
 import { opt } from "../opt.js"
+import { defineMethod } from "./defineMethod.js"
 
-const spec = <P, PI, R, RI>(name: string, access: MethodAccess, params: Schema.Schema<P, PI>, result: Schema.Schema<R, RI>, extra: { readonly unknownParams?: "ignore" } = {}): MethodSpec<P, R> => ({
-  name,
-  access,
-  params: params as Schema.Schema<P, unknown>,
-  result: result as Schema.Schema<R, unknown>,
-  ...extra
-})
+const spec = defineMethod
 
 const Id = Schema.String.pipe(Schema.minLength(1))
 const AnyRecord = Schema.Record({ key: Schema.String, value: Schema.Unknown })

@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { DeviceMetadata, PendingRequest } from "../pairing/records.js"
 import { opt } from "../opt.js"
+import { defineMethod } from "./defineMethod.js"
 
 const AnyRecord = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 /** Params of a method that takes none and ignores whatever is sent. */
@@ -31,13 +32,7 @@ export interface MethodSpec<P = unknown, R = unknown> {
   readonly unknownParams?: "ignore"
 }
 
-const method = <P, PI, R, RI>(
-  name: string,
-  access: MethodAccess,
-  params: Schema.Schema<P, PI>,
-  result: Schema.Schema<R, RI>,
-  extra: { readonly controlPlaneWrite?: boolean; readonly unknownParams?: "ignore" } = {}
-): MethodSpec<P, R> => ({ name, access, params: params as Schema.Schema<P, unknown>, result: result as Schema.Schema<R, unknown>, ...extra })
+const method = defineMethod
 
 // Sub-objects we report but never read back are kept open, so a newer original's additions decode.
 const SessionsBlock = Schema.Struct({ path: Schema.String, count: Schema.Number, recent: Schema.Array(Schema.Unknown) })

@@ -1,17 +1,12 @@
 import { Schema } from "effect"
 import { ApprovalsFile, Ask, AskFallback, Decision, Security } from "../approvals/document.js"
 import { opt } from "../opt.js"
-import type { MethodAccess, MethodSpec } from "./methods.js"
+import { defineMethod } from "./defineMethod.js"
 
 const NonEmpty = Schema.String.pipe(Schema.minLength(1))
 const AnyRecord = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
-const spec = <P, PI, R, RI>(name: string, access: MethodAccess, params: Schema.Schema<P, PI>, result: Schema.Schema<R, RI>): MethodSpec<P, R> => ({
-  name,
-  access,
-  params: params as Schema.Schema<P, unknown>,
-  result: result as Schema.Schema<R, unknown>
-})
+const spec = defineMethod
 
 /** A node as `node.list` / `node.describe` report it (spec 4.2), plus the command surface. */
 export const NodeEntry = Schema.Struct({

@@ -1,19 +1,13 @@
 import { Schema } from "effect"
-import type { MethodAccess, MethodSpec } from "./methods.js"
 import { opt } from "../opt.js"
+import { defineMethod } from "./defineMethod.js"
 
 /**
  * Host, diagnostics, config-schema, update, setup, channel-pairing and preference reads the original
  * Control UI makes in its settings, debug and devices views, with the original 2026.9.6's names,
  * params and scopes.
  */
-const spec = <P, PI, R, RI>(name: string, access: MethodAccess, params: Schema.Schema<P, PI>, result: Schema.Schema<R, RI>, extra: { readonly controlPlaneWrite?: boolean } = {}): MethodSpec<P, R> => ({
-  name,
-  access,
-  params: params as Schema.Schema<P, unknown>,
-  result: result as Schema.Schema<R, unknown>,
-  ...extra
-})
+const spec = defineMethod
 
 const NonEmpty = Schema.String.pipe(Schema.minLength(1))
 const AnyRecord = Schema.Record({ key: Schema.String, value: Schema.Unknown })

@@ -1,18 +1,13 @@
 import { Schema } from "effect"
-import type { MethodAccess, MethodSpec } from "./methods.js"
 import { opt } from "../opt.js"
+import { defineMethod } from "./defineMethod.js"
 
 /**
  * Session, agent and model reads the original Control UI makes on boot and in its chat view, with the
  * original 2026.9.6's names, params and scopes, answered from this gateway's session store, config
  * and model catalog.
  */
-const spec = <P, PI, R, RI>(name: string, access: MethodAccess, params: Schema.Schema<P, PI>, result: Schema.Schema<R, RI>): MethodSpec<P, R> => ({
-  name,
-  access,
-  params: params as Schema.Schema<P, unknown>,
-  result: result as Schema.Schema<R, unknown>
-})
+const spec = defineMethod
 
 const NonEmpty = Schema.String.pipe(Schema.minLength(1))
 const AnyRecord = Schema.Record({ key: Schema.String, value: Schema.Unknown })
