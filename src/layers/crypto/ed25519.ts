@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto"
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto"
 import type { DeviceCrypto } from "../../domain/protocol/deviceAuth.js"
 
 // DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw key is the 32 bytes after it.
@@ -6,7 +6,19 @@ const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex")
 
 export const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url")
 
-const keyFromRaw = (raw: Uint8Array) => createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" })
+// Key objects of recently seen devices: a reconnecting device (a CLI, the tabs of one browser) is
+// verified without parsing its key again. Bounded; the oldest entry goes first.
+const KEY_CACHE_ENTRIES = 1024
+const keyCache = new Map<string, KeyObject>()
+const keyFromRaw = (raw: Uint8Array) => {
+  const id = Buffer.from(raw).toString("base64url")
+  const cached = keyCache.get(id)
+  if (cached !== undefined) return cached
+  const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" })
+  if (keyCache.size >= KEY_CACHE_ENTRIES) keyCache.delete(keyCache.keys().next().value!)
+  keyCache.set(id, key)
+  return key
+}
 
 /** Ed25519 through node:crypto. */
 export const nodeDeviceCrypto: DeviceCrypto = {
