@@ -4,16 +4,19 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import type { Browser, Page } from "playwright-core"
 import { connectFrames, launchChromium, newProfile, startUiServer, type UiServer, waitFor } from "../support/controlUiHarness.js"
+import { type FakeTelegram, startFakeTelegram } from "../support/fakeTelegram.js"
 import { freePort, startInBackground, stopChild, writeConfig } from "../support/gatewayProcess.js"
 import { tempHome } from "../support/runCli.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
 
 const TOKEN = "control-ui-page-token"
+const BOT_TOKEN = "424242:AAcontrol-ui-page-bot"
 // Screenshots for a person to look at, only when asked (CONTROL_UI_SHOTS=<folder outside the repo>).
 const SHOTS = process.env["CONTROL_UI_SHOTS"]
 
 let browser: Browser
 let model: ScriptedModelServer
+let telegram: FakeTelegram
 let gateway: ChildProcess
 let home: ReturnType<typeof tempHome>
 let logFile: string
@@ -37,6 +40,7 @@ const openPaired = async (page: Page, base: string, token = TOKEN) => {
 
 beforeAll(async () => {
   model = await startScriptedModelServer([], { text: "The answer is forty-two, streamed in pieces.", chunks: 4, delayMs: 120 })
+  telegram = await startFakeTelegram(BOT_TOKEN)
   home = tempHome()
   logFile = path.join(home.home, "logs", "gateway.log")
   const [port, remotePort] = await Promise.all([freePort(), freePort()])
@@ -50,7 +54,9 @@ beforeAll(async () => {
       controlUi: { allowedOrigins: [`http://127.0.0.1:${remotePort}`, `http://gateway.test:${remotePort}`] }
     },
     logging: { file: logFile },
-    ...scriptedModelConfig(model)
+    ...scriptedModelConfig(model),
+    // A Telegram account whose DMs use pairing (the default), against the fake Bot API.
+    channels: { telegram: { botToken: BOT_TOKEN, apiRoot: telegram.apiRoot } }
   })
   gateway = (await startInBackground(home.home)).child
   ui = { origin: `http://127.0.0.1:${port}`, port }
@@ -63,6 +69,7 @@ afterAll(async () => {
   await remoteUi?.close()
   if (gateway !== undefined) expect(await stopChild(gateway)).toBe(0)
   await model?.close()
+  await telegram?.close()
   if (home !== undefined) fs.rmSync(home.home, { recursive: true, force: true })
 }, 30_000)
 
@@ -280,6 +287,38 @@ describe("Control UI page in Chromium", () => {
     await shoot(page, "view-logs-1280")
     await context.close()
   }, 60_000)
+
+  it("channels: a Telegram DM pairing request is listed, one is rejected and the next approved from the page; the approved sender's next DM is answered", async () => {
+    const { context, page } = await newProfile(browser)
+    await openPaired(page, ui.origin)
+    await page.getByRole("link", { name: "Channels" }).click()
+    const SENDER = 7373
+    const ask = async () => {
+      const before = telegram.sent.length
+      telegram.dm(SENDER, "let me in", { first_name: "Ada" })
+      await telegram.waitForSent((s) => s.slice(before).some((m) => String(m.chat_id) === String(SENDER)))
+    }
+    const row = () => page.locator("tr", { hasText: String(SENDER) })
+    const allowFile = path.join(home.home, ".openclaw", "credentials", "telegram-default-allowFrom.json")
+    await ask()
+    await page.getByRole("button", { name: "Refresh" }).nth(1).click()
+    await row().waitFor({ timeout: 20_000 })
+    await row().getByRole("button", { name: "Reject" }).click()
+    await row().waitFor({ state: "detached", timeout: 20_000 })
+    expect(fs.existsSync(allowFile) ? fs.readFileSync(allowFile, "utf8") : "").not.toContain(String(SENDER))
+    // Rejected is not blocked: the sender asks again, and this time the page approves.
+    await ask()
+    await page.getByRole("button", { name: "Refresh" }).nth(1).click()
+    await row().waitFor({ timeout: 20_000 })
+    await row().getByRole("button", { name: "Approve" }).click()
+    await row().waitFor({ state: "detached", timeout: 20_000 })
+    expect(JSON.parse(fs.readFileSync(allowFile, "utf8")).allowFrom).toContain(String(SENDER))
+    model.script.push({ text: "Hello Ada." })
+    const before = telegram.sent.length
+    telegram.dm(SENDER, "hello again")
+    await telegram.waitForSent((s) => s.slice(before).some((m) => String(m.chat_id) === String(SENDER) && m.text === "Hello Ada."), 30_000)
+    await context.close()
+  }, 90_000)
 
   it("a config patch is validated: a good one is saved, a bad one refused with its path", async () => {
     const { context, page } = await newProfile(browser)
