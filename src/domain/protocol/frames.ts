@@ -184,7 +184,8 @@ export const HelloOk = Schema.Struct({
     version: Schema.String,
     connId: Schema.String,
     buildId: opt(Schema.String),
-    bootId: opt(Schema.String)
+    bootId: opt(Schema.String),
+    controlUiBuildSource: opt(Schema.Literal("bundled", "configured"))
   }),
   features: Schema.Struct({
     methods: Schema.Array(Schema.String),

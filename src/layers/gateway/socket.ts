@@ -190,7 +190,14 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
         return {
           type: "hello-ok",
           protocol: PROTOCOL_VERSION,
-          server: { version: VERSION, buildId: BUILD_ID, connId, bootId: runtime.bootId },
+          server: {
+            version: VERSION,
+            buildId: BUILD_ID,
+            connId,
+            bootId: runtime.bootId,
+            // As the original: a Control UI served from gateway.controlUi.root is not ours, so its build differing is expected.
+            controlUiBuildSource: settings.config.gateway?.controlUi?.root ? "configured" : "bundled"
+          },
           features: { methods, events: [...EVENTS], capabilities: [...SERVER_CAPABILITIES] },
           snapshot: {
             presence: yield* runtime.presence,

@@ -180,6 +180,9 @@ describe("Control UI from a custom root (gateway.controlUi.root)", () => {
     client.close()
     const deviceToken = response.payload?.auth?.deviceToken as string
     expect(typeof deviceToken).toBe("string")
+    // A page from gateway.controlUi.root is not this build's: hello says so, as the original's does, so the
+    // original UI does not take the build difference for a server update.
+    expect(response.payload?.server?.controlUiBuildSource).toBe("configured")
     const byDevice = await httpRequest(gw.port, "/control-ui-config.json", { headers: { authorization: `Bearer ${deviceToken}` } })
     expect(byDevice.status).toBe(200)
     const logs = (await gw.logLines()).join("\n")
@@ -257,6 +260,9 @@ describe("the bundled root (dist/control-ui)", () => {
     expect(stale.headers["cache-control"]).toBe("no-cache")
     const config = await httpRequest(gw.port, "/control-ui-config.json", { headers: { authorization: `Bearer ${TOKEN}` } })
     expect(JSON.parse(config.text).serverBuildId).toBe(BUILD_ID)
+    const { client, response } = await connectRaw(gw.url, { token: TOKEN })
+    client.close()
+    expect(response.payload?.server).toMatchObject({ buildId: BUILD_ID, controlUiBuildSource: "bundled" })
   })
 })
 
