@@ -13,13 +13,17 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-/** The real file system, counting appends (one `writeFileString` per append). */
-const countingFileSystem = (counter: { appends: number }) =>
+/** The real file system, counting appends (one `writeFileString` per append) and stats. */
+const countingFileSystem = (counter: { appends: number; stats?: number }) =>
   Layer.effect(FileSystem.FileSystem, Effect.map(FileSystem.FileSystem, (real) => ({
     ...real,
     writeFileString: (file: string, data: string, options?: FileSystem.WriteFileStringOptions) => {
       counter.appends += 1
       return real.writeFileString(file, data, options)
+    },
+    stat: (file: string) => {
+      counter.stats = (counter.stats ?? 0) + 1
+      return real.stat(file)
     }
   }))).pipe(Layer.provide(NodeFileSystem.layer))
 
@@ -92,4 +96,28 @@ it.live("flushes waiting together are settled by one append, while lines keep co
     expect(appendsWhenTailsReturned).toBeLessThanOrEqual(5)
     yield* Fiber.join(streaming)
   })).pipe(Effect.provide(slowDisk))
+})
+
+// A busy gateway flushes a small batch per turn: the file's size comes from the writer's own appends, with
+// a stat once per 64 batches and before a rotation, so rotation still keeps every file under the limit.
+it.scoped("many small batches: one stat per 64 appends, and files still rotate at the size limit", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-logstat-"))
+  dirs.push(dir)
+  const file = path.join(dir, "gateway.log")
+  const counter = { appends: 0, stats: 0 }
+  const maxFileBytes = 64 * 1024
+  return Effect.gen(function*() {
+    const writer = yield* makeLogWriter({ fileFor: () => file, pruneDir: undefined, maxFileBytes, hostname: "bench", patterns: [], onError: () => Effect.void })
+    for (let i = 0; i < 640; i++) {
+      yield* writer.enqueue(0, { level: "info", message: `⇄ res ✓ health 0ms conn=c id=${i}` })
+      yield* writer.flush
+    }
+    expect(counter.appends).toBe(640)
+    // 640 appends of ~130 bytes fill 83 KB: one rotation, and the stats it takes, beside one per 64 appends.
+    expect(counter.stats).toBeGreaterThanOrEqual(10)
+    expect(counter.stats).toBeLessThanOrEqual(20)
+    const rotated = fs.readdirSync(dir).filter((name) => name.startsWith("gateway") && name !== "gateway.log")
+    expect(rotated.length).toBeGreaterThanOrEqual(1)
+    for (const name of fs.readdirSync(dir)) expect(fs.statSync(path.join(dir, name)).size).toBeLessThanOrEqual(maxFileBytes)
+  }).pipe(Effect.provide(countingFileSystem(counter)))
 })

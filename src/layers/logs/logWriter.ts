@@ -68,14 +68,17 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
           yield* Ref.set(writing, target)
         }
         const textBytes = Buffer.byteLength(text, "utf8")
-        let size = sizeKnown !== undefined && sizeKnown.file === target && sizeKnown.appends < RESTAT_EVERY_APPENDS ? sizeKnown.bytes : undefined
-        if (size === undefined || size + textBytes > maxFileBytes) size = yield* logFileSize(target)
+        const known = sizeKnown !== undefined && sizeKnown.file === target && sizeKnown.appends < RESTAT_EVERY_APPENDS && sizeKnown.bytes + textBytes <= maxFileBytes
+          ? sizeKnown
+          : undefined
+        let size = known === undefined ? yield* logFileSize(target) : known.bytes
         if (size > 0 && size + textBytes > maxFileBytes) {
           yield* Ref.update(rotations, (n) => n + 1)
           yield* rotateLog(target)
           size = 0
         }
-        const appends = sizeKnown !== undefined && sizeKnown.file === target && size !== 0 ? sizeKnown.appends + 1 : 0
+        // Counted from the last stat (or rotation), so the next stat comes RESTAT_EVERY_APPENDS batches later.
+        const appends = known === undefined ? 0 : known.appends + 1
         sizeKnown = undefined
         yield* append(target, text)
         sizeKnown = { file: target, bytes: size + textBytes, appends }
