@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import type { ChildProcess } from "node:child_process"
+import { describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { type FakeTelegram, startFakeTelegram } from "../support/fakeTelegram.js"
-import { freePort, startInBackground, stopChild, writeConfig } from "../support/gatewayProcess.js"
 import { runCliAsync } from "../support/runCliAsync.js"
-import { tempHome } from "../support/runCli.js"
-import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
+import { useTelegramGateway } from "../support/telegramGateway.js"
 
 const GATEWAY_TOKEN = "heartbeat-e2e-token-0123456789"
 const BOT_TOKEN = "654321:AAheartbeat-e2e-bot-token"
@@ -15,51 +11,36 @@ const OWNER = 7373
 // Cron/heartbeat (issue 13) delivering through the channel layer (issue 12): a real gateway process, the
 // Telegram adapter on a fake Bot API on 127.0.0.1, and a fake model.
 describe("a heartbeat reply reaches the owner's Telegram chat", { timeout: 90_000 }, () => {
-  let telegram: FakeTelegram
-  let model: ScriptedModelServer
-  let gateway: ChildProcess
-  const home = tempHome()
+  const gw = useTelegramGateway({
+    gatewayToken: GATEWAY_TOKEN,
+    botToken: BOT_TOKEN,
+    modelReply: "HEARTBEAT_OK",
+    telegram: { dmPolicy: "open", allowFrom: ["*"] },
+    // The owner as `openclaw pairing approve` records it; the channel's own allow list names nobody in particular.
+    config: { commands: { ownerAllowFrom: [`telegram:${OWNER}`] } },
+    prepare: (home) => {
+      const workspace = path.join(path.dirname(home.configPath), "workspace")
+      fs.mkdirSync(workspace, { recursive: true })
+      fs.writeFileSync(path.join(workspace, "HEARTBEAT.md"), "Check whether the oven was left on.\n")
+    }
+  })
+  const { home } = gw
   const cli = (args: ReadonlyArray<string>) => runCliAsync(home.home, args)
 
-  beforeAll(async () => {
-    telegram = await startFakeTelegram(BOT_TOKEN)
-    model = await startScriptedModelServer([], { text: "HEARTBEAT_OK" })
-    const port = await freePort()
-    writeConfig(home.configPath, {
-      gateway: { mode: "local", port, auth: { mode: "token", token: GATEWAY_TOKEN } },
-      logging: { file: path.join(home.home, "logs", "gateway.log") },
-      ...scriptedModelConfig(model),
-      // The owner as `openclaw pairing approve` records it; the channel's own allow list names nobody in particular.
-      commands: { ownerAllowFrom: [`telegram:${OWNER}`] },
-      channels: { telegram: { botToken: BOT_TOKEN, apiRoot: telegram.apiRoot, dmPolicy: "open", allowFrom: ["*"] } }
-    })
-    const workspace = path.join(path.dirname(home.configPath), "workspace")
-    fs.mkdirSync(workspace, { recursive: true })
-    fs.writeFileSync(path.join(workspace, "HEARTBEAT.md"), "Check whether the oven was left on.\n")
-    gateway = (await startInBackground(home.home)).child
-    await telegram.waitForSent(() => telegram.calls.includes("getUpdates"))
-  })
-
-  afterAll(async () => {
-    expect(await stopChild(gateway)).toBe(0)
-    await telegram.close()
-    await model.close()
-  })
-
   it("an alert is sent to the owner through the Bot API; `system heartbeat last` says sent, to whom and by which channel", async () => {
-    model.script.push({ text: "The oven is still on!" })
+    gw.model.script.push({ text: "The oven is still on!" })
     const event = await cli(["system", "event", "--text", "kitchen sensor changed", "--mode", "now"])
     expect(event.code, event.stderr).toBe(0)
-    await telegram.waitForSent((sent) => sent.some((m) => String(m.chat_id) === String(OWNER) && m.text === "The oven is still on!"), 60_000)
+    await gw.telegram.waitForSent((sent) => sent.some((m) => String(m.chat_id) === String(OWNER) && m.text === "The oven is still on!"), 60_000)
     const last = await cli(["system", "heartbeat", "last", "--json"])
     expect(last.code, last.stderr).toBe(0)
     expect(JSON.parse(last.stdout)).toMatchObject({ status: "sent", channel: "telegram", to: String(OWNER), preview: "The oven is still on!" })
     // The system event reached the prompt of that turn.
-    expect(JSON.stringify(model.requests.at(-1)?.body)).toContain("kitchen sensor changed")
+    expect(JSON.stringify(gw.model.requests.at(-1)?.body)).toContain("kitchen sensor changed")
   })
 
   it("HEARTBEAT_OK is an acknowledgement: nothing more is sent", async () => {
-    const before = telegram.sent.length
+    const before = gw.telegram.sent.length
     const event = await cli(["system", "event", "--text", "all quiet", "--mode", "now"])
     expect(event.code, event.stderr).toBe(0)
     let last: { status?: string } = {}
@@ -68,14 +49,13 @@ describe("a heartbeat reply reaches the owner's Telegram chat", { timeout: 90_00
       last = JSON.parse((await cli(["system", "heartbeat", "last", "--json"])).stdout)
     }
     expect(last.status).toBe("ok-token")
-    expect(telegram.sent.length).toBe(before)
+    expect(gw.telegram.sent.length).toBe(before)
   })
 
   it("the last heartbeat survives a gateway restart (`system heartbeat last` reads it from the state file)", async () => {
     const before = JSON.parse((await cli(["system", "heartbeat", "last", "--json"])).stdout)
     expect(before).toMatchObject({ status: "ok-token" })
-    expect(await stopChild(gateway)).toBe(0)
-    gateway = (await startInBackground(home.home)).child
+    await gw.restart()
     const after = await cli(["system", "heartbeat", "last", "--json"])
     expect(after.code, after.stderr).toBe(0)
     expect(JSON.parse(after.stdout)).toEqual(before)
