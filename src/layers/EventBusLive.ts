@@ -9,8 +9,19 @@ export const EventBusLive = Layer.effect(
     return {
       publish: (event) =>
         Effect.suspend(() => {
-          for (const deliver of listeners) deliver(event)
-          return Effect.asVoid(PubSub.publish(pubsub, event))
+          // One listener that throws (a payload that does not encode) must not keep the event from the others.
+          let failed: unknown
+          for (const deliver of listeners) {
+            try {
+              deliver(event)
+            } catch (error) {
+              failed ??= error
+            }
+          }
+          const published = Effect.asVoid(PubSub.publish(pubsub, event))
+          return failed === undefined
+            ? published
+            : Effect.zipRight(Effect.logWarning(`event bus: a listener failed on ${event.event}: ${failed instanceof Error ? failed.message : String(failed)}`), published)
         }).pipe(Effect.withSpan("EventBus.publish", { attributes: { event: event.event }, captureStackTrace: false })),
       subscribe: PubSub.subscribe(pubsub),
       listen: (deliver) =>
