@@ -7,6 +7,7 @@ import { type AccountRuntime, type ChannelAccount, type ChannelPlugin, ChannelRe
 import { GatewayLog } from "../../../services/GatewayLog.js"
 import { DEFAULT_DISCORD_TIMINGS, type DiscordTimings, runGatewaySession } from "./gatewaySession.js"
 import { type DiscordRest, makeDiscordRest } from "./rest.js"
+import { channelAccount } from "../channelAccount.js"
 
 /** What a Discord account carries beyond the common fields. */
 interface DiscordSettings {
@@ -42,18 +43,9 @@ export const DiscordChannelLive = (input: { readonly env: Readonly<Record<string
     }
 
     const listAccounts = (config: OpenClawConfig) =>
-      Effect.succeed(discordAccounts(config, input.env).map((plan): ChannelAccount => {
+      Effect.succeed(discordAccounts(config, input.env).map((plan) => {
         const token = plan.token.source === "none" ? undefined : plan.token.value
-        return {
-          accountId: plan.accountId,
-          name: plan.name,
-          enabled: plan.enabled,
-          configured: token !== undefined,
-          access: plan.access,
-          historyLimit: plan.historyLimit,
-          tokenSource: plan.token.source,
-          settings: { token } satisfies DiscordSettings
-        }
+        return channelAccount(plan, { configured: token !== undefined, tokenSource: plan.token.source, settings: { token } satisfies DiscordSettings })
       }))
 
     const noToken = { message: "no bot token", status: undefined }

@@ -6,6 +6,7 @@ import { type AccountRuntime, type ChannelAccount, type ChannelPlugin, ChannelRe
 import { GatewayLog } from "../../../services/GatewayLog.js"
 import { runSocketMode, type SlackEvent } from "./socketMode.js"
 import { callSlack, type SlackApiError } from "./webApi.js"
+import { channelAccount } from "../channelAccount.js"
 
 interface SlackSettings {
   readonly botToken: string | undefined
@@ -44,7 +45,7 @@ export const SlackChannelLive = (input: { readonly env: Readonly<Record<string, 
         : callSlack({ apiBase, token, method, body, result })
 
     const listAccounts = (config: OpenClawConfig) =>
-      Effect.succeed(slackAccounts(config, input.env).map((plan): ChannelAccount => {
+      Effect.succeed(slackAccounts(config, input.env).map((plan) => {
         const value = (c: typeof plan.botToken) => (c.source === "none" ? undefined : c.value)
         const settings: SlackSettings = {
           botToken: value(plan.botToken),
@@ -52,15 +53,7 @@ export const SlackChannelLive = (input: { readonly env: Readonly<Record<string, 
           sources: { bot: plan.botToken.source, app: plan.appToken.source, signing: plan.signingSecret.source },
           listedChannels: plan.listedChannels
         }
-        return {
-          accountId: plan.accountId,
-          name: plan.name,
-          enabled: plan.enabled,
-          configured: settings.botToken !== undefined && settings.appToken !== undefined,
-          access: plan.access,
-          historyLimit: plan.historyLimit,
-          settings
-        }
+        return channelAccount(plan, { configured: settings.botToken !== undefined && settings.appToken !== undefined, settings })
       }))
 
     const sendText: ChannelPlugin["sendText"] = (request) => {

@@ -8,6 +8,7 @@ import type { OpenClawConfig } from "../../../domain/config/ConfigSchema.js"
 import { type AccountRuntime, type ChannelAccount, type ChannelPlugin, ChannelRegistry, type Inbound } from "../../../services/ChannelRegistry.js"
 import { StateFiles } from "../../../services/StateFiles.js"
 import { type BotApiError, callBotApi } from "./botApi.js"
+import { channelAccount } from "../channelAccount.js"
 
 /** What a Telegram account carries beyond the common fields. */
 interface TelegramSettings {
@@ -89,16 +90,8 @@ export const TelegramChannelLive = (input: { readonly env: Readonly<Record<strin
 
     const listAccounts = (config: OpenClawConfig) =>
       Effect.forEach(telegramAccounts(config, input.env), (plan) =>
-        Effect.map(readToken(plan), (token): ChannelAccount => ({
-          accountId: plan.accountId,
-          name: plan.name,
-          enabled: plan.enabled,
-          configured: token !== undefined,
-          access: plan.access,
-          historyLimit: plan.historyLimit,
-          tokenSource: plan.token.source,
-          settings: { token, apiRoot: plan.apiRoot } satisfies TelegramSettings
-        })))
+        Effect.map(readToken(plan), (token) =>
+          channelAccount(plan, { configured: token !== undefined, tokenSource: plan.token.source, settings: { token, apiRoot: plan.apiRoot } satisfies TelegramSettings })))
 
     /** Retries transient failures (network, 429 with its `retry_after`, 5xx) with doubling delays. */
     const delayFor = (error: BotApiError, attempt: number) =>
