@@ -1,5 +1,6 @@
 import { Either, Schema } from "effect"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
+import { section } from "../config/fields.js"
 import { HeartbeatVisibilityConfig } from "../heartbeat/visibility.js"
 
 /** A sender or chat id as configs write it: a string or a number. */
@@ -22,6 +23,21 @@ export const accessFields = {
   mentionPatterns: Schema.optional(Schema.Struct({ mode: Policy("allow", "deny"), allowIn: Schema.optional(Schema.Array(Schema.String)), denyIn: Schema.optional(Schema.Array(Schema.String)) })),
   historyLimit: Schema.optional(Schema.Int),
   heartbeatVisibility: Schema.optional(HeartbeatVisibilityConfig)
+}
+
+/**
+ * A bot channel's config schemas: `channels.<channel>.accounts.*` with `fields`, and `channels.<channel>`
+ * with the same fields plus `accounts` and `defaultAccount` (the root is the default account's base). The
+ * original's other keys are kept untouched and reported as not supported; any other key is an error naming its path.
+ */
+export const channelSections = <F extends Schema.Struct.Fields>(channel: string, fields: F) => {
+  const Account = section(`channels.${channel}.accounts.*`, fields)
+  const Section = section(`channels.${channel}`, {
+    ...fields,
+    accounts: Schema.optional(Schema.Record({ key: Schema.String, value: Account })),
+    defaultAccount: Schema.optional(Schema.String)
+  })
+  return { Account, Section }
 }
 
 /** A channel's block of the config, decoded with its section schema; absent or invalid → undefined. */

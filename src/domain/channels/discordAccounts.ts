@@ -3,7 +3,7 @@ import type { AccountAccess, GroupRule } from "./access.js"
 import { resolveSecret } from "../auth/resolveAuth.js"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
 import { SecretInput, section } from "../config/fields.js"
-import { accessFields, decodeSection, Id, ids, planAccounts } from "./accountFields.js"
+import { accessFields, channelSections, decodeSection, Id, ids, planAccounts } from "./accountFields.js"
 
 /** `guilds.<id>.channels.<id|"*">`: the keys this version acts on; the original's others are kept, unread. */
 const DiscordChannelRule = section("channels.discord.guilds.*.channels.*", {
@@ -26,18 +26,11 @@ const fields = {
   guilds: Schema.optional(Schema.Record({ key: Schema.String, value: DiscordGuildRule }))
 }
 
-const DiscordAccountFields = section("channels.discord.accounts.*", fields)
+const { Account: DiscordAccountFields, Section: DiscordSection } = channelSections("discord", fields)
 type DiscordFields = typeof DiscordAccountFields.Type
 
-/**
- * `channels.discord`: the keys this version reads, type-checked; the original's other keys are kept untouched
- * and reported as not supported; any other key is an error naming its path, as in the original.
- */
-export const DiscordSection = section("channels.discord", {
-  ...fields,
-  accounts: Schema.optional(Schema.Record({ key: Schema.String, value: DiscordAccountFields })),
-  defaultAccount: Schema.optional(Schema.String)
-})
+/** `channels.discord`: the keys this version reads, type-checked (see channelSections). */
+export { DiscordSection }
 export type DiscordSection = typeof DiscordSection.Type
 
 export const DISCORD_DEFAULT_API_BASE = "https://discord.com/api/v10"

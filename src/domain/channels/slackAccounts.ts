@@ -3,7 +3,7 @@ import type { AccountAccess, GroupRule } from "./access.js"
 import { resolveSecret } from "../auth/resolveAuth.js"
 import type { OpenClawConfig } from "../config/ConfigSchema.js"
 import { SecretInput, section } from "../config/fields.js"
-import { accessFields, decodeSection, Id, ids, planAccounts } from "./accountFields.js"
+import { accessFields, channelSections, decodeSection, Id, ids, planAccounts } from "./accountFields.js"
 
 /** `channels.<id|"*">`: a present map is an allowlist of channels. */
 const SlackChannelRule = section("channels.slack.channels.*", {
@@ -21,18 +21,11 @@ const fields = {
   channels: Schema.optional(Schema.Record({ key: Schema.String, value: SlackChannelRule }))
 }
 
-const SlackAccountFields = section("channels.slack.accounts.*", fields)
+const { Account: SlackAccountFields, Section: SlackSection } = channelSections("slack", fields)
 type SlackFields = typeof SlackAccountFields.Type
 
-/**
- * `channels.slack`: the keys this version reads, type-checked; the original's other keys are kept untouched
- * and reported as not supported; any other key is an error naming its path, as in the original.
- */
-export const SlackSection = section("channels.slack", {
-  ...fields,
-  accounts: Schema.optional(Schema.Record({ key: Schema.String, value: SlackAccountFields })),
-  defaultAccount: Schema.optional(Schema.String)
-})
+/** `channels.slack`: the keys this version reads, type-checked (see channelSections). */
+export { SlackSection }
 export type SlackSection = typeof SlackSection.Type
 
 export const SLACK_DEFAULT_API_BASE = "https://slack.com/api"
