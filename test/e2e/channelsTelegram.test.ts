@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import type { ChildProcess } from "node:child_process"
+import { describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { type FakeTelegram, startFakeTelegram } from "../support/fakeTelegram.js"
-import { freePort, startInBackground, stopChild, writeConfig } from "../support/gatewayProcess.js"
 import { runCliAsync } from "../support/runCliAsync.js"
-import { tempHome } from "../support/runCli.js"
-import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
+import { useTelegramGateway } from "../support/telegramGateway.js"
 
 const GATEWAY_TOKEN = "channels-e2e-token-0123456789"
 const BOT_TOKEN = "123456:AAchannels-e2e-bot-token"
@@ -24,53 +20,28 @@ const waitFor = async (check: () => boolean, what: string, timeoutMs = 30_000) =
 
 // Each step spawns CLI processes against a real gateway: generous timeouts for a loaded machine.
 describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fake model", { timeout: 60_000 }, () => {
-  let telegram: FakeTelegram
-  let model: ScriptedModelServer
-  let gateway: ChildProcess
-  const home = tempHome()
+  const gw = useTelegramGateway({
+    gatewayToken: GATEWAY_TOKEN,
+    botToken: BOT_TOKEN,
+    modelReply: "fallback reply",
+    telegram: { groupPolicy: "allowlist", groupAllowFrom: [String(OWNER)], groups: { [String(GROUP)]: { requireMention: true } } }
+  })
+  const { home } = gw
   const logFile = path.join(home.home, "logs", "gateway.log")
   const log = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8") : "")
   const cli = (args: ReadonlyArray<string>) => runCliAsync(home.home, args)
 
-  beforeAll(async () => {
-    telegram = await startFakeTelegram(BOT_TOKEN)
-    model = await startScriptedModelServer([], { text: "fallback reply" })
-    const port = await freePort()
-    writeConfig(home.configPath, {
-      gateway: { mode: "local", port, auth: { mode: "token", token: GATEWAY_TOKEN } },
-      logging: { file: logFile },
-      ...scriptedModelConfig(model),
-      channels: {
-        telegram: {
-          botToken: BOT_TOKEN,
-          apiRoot: telegram.apiRoot,
-          groupPolicy: "allowlist",
-          groupAllowFrom: [String(OWNER)],
-          groups: { [String(GROUP)]: { requireMention: true } }
-        }
-      }
-    })
-    gateway = (await startInBackground(home.home)).child
-    await waitFor(() => telegram.calls.includes("getUpdates"), "the first getUpdates")
-  })
-
-  afterAll(async () => {
-    expect(await stopChild(gateway)).toBe(0)
-    await telegram.close()
-    await model.close()
-  })
-
   it("starts as the original does: getMe, deleteWebhook, the command menu, then long polling", () => {
-    expect(telegram.calls.slice(0, 4)).toEqual(["getMe", "deleteWebhook", "setMyCommands", "getUpdates"])
-    const setCommands = telegram.requests.find((r) => r.url.endsWith("/setMyCommands"))
+    expect(gw.telegram.calls.slice(0, 4)).toEqual(["getMe", "deleteWebhook", "setMyCommands", "getUpdates"])
+    const setCommands = gw.telegram.requests.find((r) => r.url.endsWith("/setMyCommands"))
     expect(setCommands?.body.commands.map((c: any) => c.command)).toContain("new")
   })
 
   it("a DM from an unknown sender gets a pairing code, is logged, and causes no model call", async () => {
-    const modelCalls = model.requests.length
-    telegram.dm(OWNER, "hello bot", { first_name: "Ada", username: "ada" })
-    await telegram.waitForSent((s) => s.some((m) => m.chat_id === String(OWNER) || m.chat_id === OWNER))
-    const reply = telegram.sent.find((m) => String(m.chat_id) === String(OWNER))
+    const modelCalls = gw.model.requests.length
+    gw.telegram.dm(OWNER, "hello bot", { first_name: "Ada", username: "ada" })
+    await gw.telegram.waitForSent((s) => s.some((m) => m.chat_id === String(OWNER) || m.chat_id === OWNER))
+    const reply = gw.telegram.sent.find((m) => String(m.chat_id) === String(OWNER))
     expect(reply?.parse_mode).toBe("HTML")
     const code = /Pairing code: <code>([A-Z2-9]{8})<\/code>/.exec(reply?.text ?? "")?.[1]
     expect(code).toMatch(/^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}$/)
@@ -85,10 +56,10 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
       `<code>openclaw pairing approve telegram ${code}</code>`
     ].join("\n"))
     // A second DM while pending sends nothing new (the code goes out only when a request is created).
-    telegram.dm(OWNER, "hello again")
+    gw.telegram.dm(OWNER, "hello again")
     await waitFor(() => log().split("\n").filter((l) => l.includes(`telegram pairing request sender=${OWNER}`)).length >= 2, "the second pairing log line")
-    expect(telegram.sent.filter((m) => String(m.chat_id) === String(OWNER))).toHaveLength(1)
-    expect(model.requests.length).toBe(modelCalls)
+    expect(gw.telegram.sent.filter((m) => String(m.chat_id) === String(OWNER))).toHaveLength(1)
+    expect(gw.model.requests.length).toBe(modelCalls)
     expect(log()).toContain(`telegram pairing request sender=${OWNER} tag=@ada name=Ada created=true`)
 
     const list = await cli(["pairing", "list", "telegram"])
@@ -100,12 +71,12 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
 
   it("after pairing approve, the next DM gets the model's reply", async () => {
     const code = JSON.parse((await cli(["pairing", "list", "--channel", "telegram", "--json"])).stdout).requests[0].code
-    const sentBefore = telegram.sent.length
+    const sentBefore = gw.telegram.sent.length
     const approved = await cli(["pairing", "approve", "telegram", code, "--notify"])
     expect(approved.stderr).toBe("")
     expect(approved.stdout).toBe(`Approved telegram sender ${OWNER}.\nCommand owner configured telegram:${OWNER} (commands.ownerAllowFrom was empty).\nNotified ${OWNER}.\n`)
     expect(approved.code).toBe(0)
-    expect(telegram.sent.slice(sentBefore)).toMatchObject([{ chat_id: String(OWNER), text: "✅ OpenClaw access approved. Send a message to start chatting." }])
+    expect(gw.telegram.sent.slice(sentBefore)).toMatchObject([{ chat_id: String(OWNER), text: "✅ OpenClaw access approved. Send a message to start chatting." }])
     expect(JSON.parse(fs.readFileSync(home.configPath, "utf8")).commands).toEqual({ ownerAllowFrom: [`telegram:${OWNER}`] })
     expect((await cli(["pairing", "list", "telegram"])).stdout).toBe("No pending telegram pairing requests.\n")
     // The code is spent: approving it again fails with the next command.
@@ -114,12 +85,12 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
     expect(again.stderr).toContain(`No pending pairing request found for code: ${code}`)
     expect(again.stderr).toContain("openclaw pairing list telegram")
 
-    model.script.push({ text: "Hello Ada, the model speaking." })
-    const before = telegram.sent.length
-    telegram.dm(OWNER, "now can we talk?")
-    await telegram.waitForSent((s) => s.length > before, 30_000)
-    expect(telegram.sent.at(-1)).toMatchObject({ chat_id: String(OWNER), text: "Hello Ada, the model speaking." })
-    expect(JSON.stringify(model.requests.at(-1)?.body.messages.at(-1))).toContain("now can we talk?")
+    gw.model.script.push({ text: "Hello Ada, the model speaking." })
+    const before = gw.telegram.sent.length
+    gw.telegram.dm(OWNER, "now can we talk?")
+    await gw.telegram.waitForSent((s) => s.length > before, 30_000)
+    expect(gw.telegram.sent.at(-1)).toMatchObject({ chat_id: String(OWNER), text: "Hello Ada, the model speaking." })
+    expect(JSON.stringify(gw.model.requests.at(-1)?.body.messages.at(-1))).toContain("now can we talk?")
   })
 
   it("the Control UI's channels.pairing.list/dismiss/approve act on the same requests as the CLI; a dismissed sender may ask again", async () => {
@@ -134,9 +105,9 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
       return listed.body.requests.filter((r: any) => r.senderId === String(sender))
     }
     const askToPair = async () => {
-      const before = telegram.sent.length
-      telegram.dm(GUEST, "may I?", { first_name: "Grace" })
-      await telegram.waitForSent((s) => s.slice(before).some((m) => String(m.chat_id) === String(GUEST)))
+      const before = gw.telegram.sent.length
+      gw.telegram.dm(GUEST, "may I?", { first_name: "Grace" })
+      await gw.telegram.waitForSent((s) => s.slice(before).some((m) => String(m.chat_id) === String(GUEST)))
     }
     await askToPair()
     const [first] = await pendingFor(GUEST)
@@ -155,34 +126,34 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
     expect(approved.body).toEqual({ requestId: second.requestId, senderId: String(GUEST), notification: "not-requested", commandOwnerBootstrap: "already-configured" })
     expect(JSON.parse(fs.readFileSync(home.configPath, "utf8")).commands).toEqual({ ownerAllowFrom: [`telegram:${OWNER}`] })
     expect(await pendingFor(GUEST)).toEqual([])
-    model.script.push({ text: "Welcome, Grace." })
-    const before = telegram.sent.length
-    telegram.dm(GUEST, "hello now")
-    await telegram.waitForSent((s) => s.slice(before).some((m) => String(m.chat_id) === String(GUEST)), 30_000)
-    expect(telegram.sent.slice(before).find((m) => String(m.chat_id) === String(GUEST))?.text).toBe("Welcome, Grace.")
+    gw.model.script.push({ text: "Welcome, Grace." })
+    const before = gw.telegram.sent.length
+    gw.telegram.dm(GUEST, "hello now")
+    await gw.telegram.waitForSent((s) => s.slice(before).some((m) => String(m.chat_id) === String(GUEST)), 30_000)
+    expect(gw.telegram.sent.slice(before).find((m) => String(m.chat_id) === String(GUEST))?.text).toBe("Welcome, Grace.")
     // An account that does not use DM pairing is refused as the original words it.
     expect((await rpc("channels.pairing.approve", { channel: "slack", accountId: "default", requestId: "x" })).stderr).toContain("channel account does not use DM pairing: slack:default")
   })
 
   it("an unmentioned group message is dropped and logged; a mentioned one is answered in the group", async () => {
-    const modelCalls = model.requests.length
-    telegram.group(GROUP, OWNER, "just chatting among ourselves")
+    const modelCalls = gw.model.requests.length
+    gw.telegram.group(GROUP, OWNER, "just chatting among ourselves")
     await waitFor(() => log().includes("telegram: drop group message (mention required"), "the mention drop log line")
-    expect(log()).toContain(`telegram: drop group message (mention required, botId=${telegram.bot.id})`)
-    expect(model.requests.length).toBe(modelCalls)
+    expect(log()).toContain(`telegram: drop group message (mention required, botId=${gw.telegram.bot.id})`)
+    expect(gw.model.requests.length).toBe(modelCalls)
 
-    model.script.push({ text: "Group answer." })
-    telegram.group(GROUP, OWNER, "what is the time?", { mention: true })
-    await telegram.waitForSent((s) => s.some((m) => m.chat_id === String(GROUP)))
-    expect(telegram.sent.filter((m) => m.chat_id === String(GROUP)).map((m) => m.text)).toEqual(["Group answer."])
+    gw.model.script.push({ text: "Group answer." })
+    gw.telegram.group(GROUP, OWNER, "what is the time?", { mention: true })
+    await gw.telegram.waitForSent((s) => s.some((m) => m.chat_id === String(GROUP)))
+    expect(gw.telegram.sent.filter((m) => m.chat_id === String(GROUP)).map((m) => m.text)).toEqual(["Group answer."])
     // The unmentioned message reached the model as context of the mentioned one.
-    const asked = JSON.stringify(model.requests.at(-1)?.body.messages.at(-1))
+    const asked = JSON.stringify(gw.model.requests.at(-1)?.body.messages.at(-1))
     expect(asked).toContain("[Chat messages since your last reply - for context]\\nUser4242: just chatting among ourselves")
     expect(asked).toContain("[Current message - respond to this]\\nUser4242: @claw_test_bot what is the time?")
   })
 
   it("a blocked group sender is logged and counted in channels status", async () => {
-    telegram.group(GROUP, STRANGER, "let me in", { mention: true })
+    gw.telegram.group(GROUP, STRANGER, "let me in", { mention: true })
     await waitFor(() => log().includes(`Blocked unauthorized telegram group sender ${STRANGER}`), "the blocked log line")
     expect(log()).toMatch(new RegExp(`Blocked unauthorized telegram group sender ${STRANGER} \\(groupPolicy=allowlist`))
     const json = JSON.parse((await cli(["channels", "status", "--json"])).stdout)
@@ -196,10 +167,10 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
 
   it("web chat (the gateway's chat.* methods) appears in channels status once it has carried a turn", async () => {
     expect((await cli(["channels", "status"])).stdout).not.toContain("WebChat")
-    model.script.push({ text: "web reply" })
+    gw.model.script.push({ text: "web reply" })
     const sent = await cli(["gateway", "call", "chat.send", "--params", JSON.stringify({ sessionKey: "agent:main:web", message: "hi from the browser", idempotencyKey: "web-1" })])
     expect(sent.code, sent.stderr).toBe(0)
-    await waitFor(() => model.requests.some((r) => JSON.stringify(r.body).includes("hi from the browser")), "the web chat turn")
+    await waitFor(() => gw.model.requests.some((r) => JSON.stringify(r.body).includes("hi from the browser")), "the web chat turn")
     const status = await cli(["channels", "status"])
     expect(status.stdout).toMatch(/\n- WebChat default: enabled, configured, running, connected, in:\d+s ago/)
   })
@@ -216,7 +187,7 @@ describe("Telegram through a real gateway, a fake Bot API on 127.0.0.1 and a fak
     expect(rpc.channelAccounts.telegram[0]).toMatchObject({ accountId: "default", enabled: true, configured: true, running: true, connected: true, probe: { ok: true, status: 200 } })
     expect(JSON.stringify(rpc)).not.toContain(BOT_TOKEN)
 
-    telegram.revoke()
+    gw.telegram.revoke()
     const failed = await cli(["channels", "status", "--probe"])
     expect(failed.code).toBe(0)
     expect(failed.stdout).toContain("probe failed")
