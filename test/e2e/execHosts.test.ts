@@ -7,19 +7,10 @@ import { freePort, startInBackground, stopChild, writeConfig } from "../support/
 import { CLI, tempHome } from "../support/runCli.js"
 import { runCliAsync } from "../support/runCliAsync.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
+import { until } from "../support/until.js"
 
 const TOKEN = "exec-hosts-e2e-token"
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const until = async <A>(what: string, probe: () => Promise<A | undefined> | A | undefined, timeoutMs = 10_000): Promise<A> => {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(100)
-  }
-}
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0)

@@ -6,6 +6,7 @@ import { freePort, startInBackground, stopChild, writeConfig } from "../support/
 import { CLI, tempHome } from "../support/runCli.js"
 import { runCliAsync } from "../support/runCliAsync.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
+import { until } from "../support/until.js"
 
 const TOKEN = "nodes-e2e-token"
 // Long enough for a CLI process to resolve it on a loaded machine; the timeout case waits this out.
@@ -29,15 +30,6 @@ const startNodeHost = (home: string, displayName: string) =>
   })
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const until = async <A>(what: string, probe: () => Promise<A | undefined>, timeoutMs = 10_000): Promise<A> => {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(150)
-  }
-}
 
 describe("nodes and exec approvals, end to end (real gateway, real node host process, fake model)", () => {
   let model: ScriptedModelServer
