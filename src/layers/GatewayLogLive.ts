@@ -46,7 +46,17 @@ const make = (options: GatewayLogOptions) =>
       : options.dir !== undefined && options.dir.trim() !== ""
       ? path.resolve(options.dir)
       : yield* resolveDefaultLogDir
-    const fileFor = (millis: number) => fixedFile ?? path.join(dir, logFileName(new Date(millis), options.profile))
+    // The writer asks once or twice per line: the day's file is kept with its local-midnight bounds.
+    let day: { readonly from: number; readonly to: number; readonly file: string } | undefined
+    const fileFor = (millis: number): string => {
+      if (fixedFile !== undefined) return fixedFile
+      if (day !== undefined && millis >= day.from && millis < day.to) return day.file
+      const date = new Date(millis)
+      const from = new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime()
+      const to = new Date(date.getFullYear(), date.getMonth(), date.getDate() + 1).getTime()
+      day = { from, to, file: path.join(dir, logFileName(date, options.profile)) }
+      return day.file
+    }
 
     // A broken disk must not take the gateway down: the first failure is noted on stderr, later ones quietly.
     const noted = yield* Ref.make(false)
@@ -68,8 +78,10 @@ const make = (options: GatewayLogOptions) =>
     })
     const cursors = makeIssuedCursors()
 
+    // One synchronous step per record: every RPC writes one.
+    const clock = yield* Effect.clock
     const write = (record: LogRecord): Effect.Effect<void> =>
-      levelEnabled(threshold, record.level) ? Effect.flatMap(Clock.currentTimeMillis, (millis) => writer.enqueue(millis, record)) : Effect.void
+      levelEnabled(threshold, record.level) ? Effect.sync(() => writer.unsafeEnqueue(clock.unsafeCurrentTimeMillis(), record)) : Effect.void
 
     const tail = Effect.fn("GatewayLog.tail")(function*(input: { readonly cursor?: number; readonly limit?: number; readonly maxBytes?: number }) {
       yield* writer.flush

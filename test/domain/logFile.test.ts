@@ -87,6 +87,13 @@ describe("formatRecord", () => {
     })
   })
 
+  it("writes fields as JSON.stringify would write the record: integer-like keys first, undefined left out, odd numbers as text", () => {
+    const fields = { b: 1, "10": "ten", a: "x", "2": true, gone: undefined, nan: Number.NaN, none: null, "__proto__x": "p" }
+    const line = formatRecord({ level: "info", message: "m", fields }, at, "h")
+    expect(Object.keys(JSON.parse(line))).toEqual(["2", "10", "time", "level", "message", "hostname", "b", "a", "nan", "none", "__proto__x"])
+    expect(JSON.parse(line)).toMatchObject({ "2": true, "10": "ten", b: 1, a: "x", nan: "NaN", none: null })
+  })
+
   it("keeps the core keys when a field has the same name", () => {
     const parsed = JSON.parse(formatRecord({ level: "warn", message: "m", fields: { level: "x", time: 1, extra: true } }, at, "h"))
     expect(parsed).toMatchObject({ level: "warn", time: "2026-07-01T09:30:00.000Z", extra: true })

@@ -55,7 +55,7 @@ it.scoped("a batch of 50,000 lines is flushed with work linear in its size", () 
     })
     // All lines are buffered before the flusher runs, so they go out as one batch.
     yield* Effect.sync(() => {
-      for (let i = 0; i < lines; i++) Effect.runSync(writer.enqueue(0, { level: "info", message: `⇄ res ✓ health 0ms conn=c id=${i}` }))
+      for (let i = 0; i < lines; i++) writer.unsafeEnqueue(0, { level: "info", message: `⇄ res ✓ health 0ms conn=c id=${i}` })
     })
     yield* writer.flush
     vi.restoreAllMocks()
@@ -83,9 +83,9 @@ it.live("flushes waiting together are settled by one append, while lines keep co
     const writer = yield* makeLogWriter({ fileFor: () => file, pruneDir: undefined, maxFileBytes: 1024 * 1024, hostname: "bench", patterns: [], onError: () => Effect.void })
     // A line every 2 ms for 400 ms (the RPCs' own log lines), and 40 tails within its first 20 ms.
     const stream = Effect.forEach(Array.from({ length: 200 }, (_, i) => i), (i) =>
-      Effect.zipRight(Effect.sleep("2 millis"), writer.enqueue(0, { level: "info", message: `rpc ${i}` })), { discard: true })
+      Effect.zipRight(Effect.sleep("2 millis"), Effect.sync(() => writer.unsafeEnqueue(0, { level: "info", message: `rpc ${i}` }))), { discard: true })
     const tails = Array.from({ length: 40 }, (_, i) =>
-      Effect.zipRight(Effect.sleep(`${Math.floor(i / 2)} millis`), Effect.zipRight(writer.enqueue(0, { level: "info", message: `tail ${i}` }), writer.flush)))
+      Effect.zipRight(Effect.sleep(`${Math.floor(i / 2)} millis`), Effect.zipRight(Effect.sync(() => writer.unsafeEnqueue(0, { level: "info", message: `tail ${i}` })), writer.flush)))
     const streaming = yield* Effect.fork(stream)
     yield* Effect.all(tails, { concurrency: "unbounded" })
     // Every tail's line was written before its flush returned, and the last tail returned after a handful of
@@ -109,7 +109,7 @@ it.scoped("many small batches: one stat per 64 appends, and files still rotate a
   return Effect.gen(function*() {
     const writer = yield* makeLogWriter({ fileFor: () => file, pruneDir: undefined, maxFileBytes, hostname: "bench", patterns: [], onError: () => Effect.void })
     for (let i = 0; i < 640; i++) {
-      yield* writer.enqueue(0, { level: "info", message: `⇄ res ✓ health 0ms conn=c id=${i}` })
+      yield* Effect.sync(() => writer.unsafeEnqueue(0, { level: "info", message: `⇄ res ✓ health 0ms conn=c id=${i}` }))
       yield* writer.flush
     }
     expect(counter.appends).toBe(640)

@@ -58,8 +58,8 @@ export const GatewayServerLive = (listen: {
       const host = yield* Host
       // ws and http callbacks become fibers owned by this scope: interrupted when the server stops.
       const run = yield* FiberSet.makeRuntime<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry | Paths | GatewayHealth>()
-      const inFlightCount = yield* Ref.make(0)
-      const inFlight = { inc: Ref.update(inFlightCount, (n) => n + 1), dec: Ref.update(inFlightCount, (n) => n - 1) }
+      let inFlightCount = 0
+      const inFlight = { inc: () => void (inFlightCount += 1), dec: () => void (inFlightCount -= 1) }
       const openSockets = yield* Ref.make(0)
 
       // Read once: the trusted-proxy spoof guard compares peers against this host's own addresses.
@@ -108,7 +108,7 @@ export const GatewayServerLive = (listen: {
             yield* bus.publish({ event: "shutdown", payload: { reason: "gateway stopping" } })
             // Let the shutdown event reach sockets, then wait for in-flight requests.
             yield* Effect.sleep(policy.shutdownAnnounce)
-            yield* Ref.get(inFlightCount).pipe(
+            yield* Effect.sync(() => inFlightCount).pipe(
               Effect.repeat({ schedule: Schedule.spaced(policy.drainPoll), until: (n) => n <= 0 }),
               Effect.timeout(policy.drainTimeout),
               Effect.ignore

@@ -97,14 +97,16 @@ export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "reques
       if (denied !== undefined) return Effect.succeed(refused(denied.error, denied._tag === "WrongRole"))
       if (entry === undefined) return Effect.succeed(refused(new InvalidRequest({ message: `unknown method: ${truncateEcho(frame.method)}` })))
       const codec = codecOf(entry.spec)
-      const run = Effect.suspend(() => {
+      // Plain code until the handler: this callback already runs when the request does.
+      const run = () => {
         const params = decodeParams(frame, codec, entry.spec)
         if (Either.isLeft(params)) return Effect.fail(params.left)
         return Effect.flatMap(entry.handler(params.right, { ...context, requestId: frame.id }), (result) => Effect.orDie(encodeOnce(codec, result)))
-      })
+      }
+      // A control-plane write is counted before its params are looked at, as the original does.
       const limited = entry.spec.controlPlaneWrite === true
-        ? Effect.zipRight(Effect.flatMap(AuthRateLimiter, (limiter) => limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)), run)
-        : run
+        ? Effect.zipRight(Effect.flatMap(AuthRateLimiter, (limiter) => limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)), Effect.suspend(run))
+        : run()
       return Effect.flatMap(Effect.exit(limited), (exit) => settle(frame.method, exit))
     })
   )

@@ -31,10 +31,10 @@ import { type BusEvent, EventBus } from "../../services/EventBus.js"
 import { GatewayHealth } from "../../services/GatewayHealth.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
-import { MethodRegistry } from "../../services/MethodRegistry.js"
+import { type CallContext, MethodRegistry } from "../../services/MethodRegistry.js"
 import { Paths } from "../../services/Paths.js"
 import { type AcceptedConnect, runConnect } from "./connect.js"
-import { dispatch } from "./dispatch.js"
+import { dispatch, type DispatchResult } from "./dispatch.js"
 import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
 import { eventFrame, type FrameText, responseFrame } from "./frameText.js"
 import { makeOutbox } from "./outbox.js"
@@ -63,10 +63,10 @@ const decodeFrameId = Schema.decodeUnknownOption(Schema.Struct({ id: RequestFram
 /** The client part of connect params, for the protocol-mismatch log line. */
 const MismatchClient = Schema.Struct({ client: ConnectClient })
 
-/** Counts requests in flight across all sockets, so shutdown can drain them. */
+/** Counts requests in flight across all sockets, so shutdown can drain them (plain calls: one pair per request). */
 export interface InFlight {
-  readonly inc: Effect.Effect<void>
-  readonly dec: Effect.Effect<void>
+  readonly inc: () => void
+  readonly dec: () => void
 }
 
 const peerOf = peerInfo
@@ -121,6 +121,9 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     let running = 0
     const outbox = makeOutbox(ws, req.socket)
     let session: AcceptedConnect | undefined
+    /** Who calls, for every request of this socket: built once at hello. */
+    let sessionCaller: Omit<CallContext, "requestId"> | undefined
+    const clock = yield* Effect.clock
 
     const closeNow = (code: number, reason: string) => {
       if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, truncateCloseReason(reason))
@@ -227,6 +230,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     const startSession = (accepted: AcceptedConnect) =>
       Effect.gen(function*() {
         session = accepted
+        sessionCaller = callerOf(accepted)
         yield* runtime.addSession({
           connId,
           role: accepted.role,
@@ -295,33 +299,42 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     })
 
     let unauthorizedCalls = 0
-    const handleRequest = (frame: RequestFrame, accepted: AcceptedConnect) =>
-      Effect.gen(function*() {
-        const started = yield* Clock.currentTimeMillis
-        yield* inFlight.inc
-        const result = yield* dispatch(frame, { ...callerOf(accepted), sendFinal: (outcome) => sendText(() => responseFrame(frame.id, outcome)) }).pipe(
-          Effect.ensuring(inFlight.dec)
-        )
-        const durationMs = (yield* Clock.currentTimeMillis) - started
-        yield* sendText(() => responseFrame(frame.id, result))
-        yield* log.write({
-          // A follower's own polling would otherwise fill the log it is reading.
-          level: result.ok ? (frame.method === "logs.tail" ? "debug" : "info") : "warn",
-          message: `⇄ res ${result.ok ? "✓" : "✗"} ${frame.method} ${durationMs}ms${result.ok ? "" : ` errorCode=${result.error.code} errorMessage=${result.error.message}`} conn=${connId} id=${frame.id}`,
-          fields: {
-            subsystem: "gateway/ws",
-            method: frame.method,
-            durationMs,
-            connId,
-            id: frame.id,
-            ...(result.ok ? {} : { errorCode: result.error.code })
-          }
-        })
-        if (!result.ok && result.unauthorizedRole) {
-          unauthorizedCalls += 1
-          if (unauthorizedCalls >= 5) yield* close(1008, "repeated unauthorized calls")
+    /**
+     * The reply and the access log line of one request. Plain code around one small effect: the handler's
+     * fiber is the only fiber a request costs (a generator here cost several times the handler itself).
+     */
+    const finishRequest = (frame: RequestFrame, startedMs: number, result: DispatchResult) => {
+      const durationMs = clock.unsafeCurrentTimeMillis() - startedMs
+      writeText(() => responseFrame(frame.id, result), false)
+      const logged = log.write({
+        // A follower's own polling would otherwise fill the log it is reading.
+        level: result.ok ? (frame.method === "logs.tail" ? "debug" : "info") : "warn",
+        message: `⇄ res ${result.ok ? "✓" : "✗"} ${frame.method} ${durationMs}ms${result.ok ? "" : ` errorCode=${result.error.code} errorMessage=${result.error.message}`} conn=${connId} id=${frame.id}`,
+        fields: {
+          subsystem: "gateway/ws",
+          method: frame.method,
+          durationMs,
+          connId,
+          id: frame.id,
+          ...(result.ok ? {} : { errorCode: result.error.code })
         }
       })
+      if (result.ok || !result.unauthorizedRole) return logged
+      unauthorizedCalls += 1
+      return unauthorizedCalls >= 5 ? Effect.zipRight(logged, close(1008, "repeated unauthorized calls")) : logged
+    }
+    const startRequest = (frame: RequestFrame, caller: Omit<CallContext, "requestId">) => {
+      const startedMs = clock.unsafeCurrentTimeMillis()
+      running += 1
+      inFlight.inc()
+      const context = { ...caller, sendFinal: (outcome: Parameters<NonNullable<CallContext["sendFinal"]>>[0]) => sendText(() => responseFrame(frame.id, outcome)) }
+      const fiber = runRequest(Effect.flatMap(dispatch(frame, context), (result) => finishRequest(frame, startedMs, result)))
+      // However it ended (answered, or interrupted with the socket), its slot and the drain count are freed.
+      fiber.addObserver(() => {
+        inFlight.dec()
+        requestDone()
+      })
+    }
 
     const invalidFrame = (id: string, reason: string) =>
       respondError(id, new InvalidRequest({ message: `invalid request frame: ${reason}` }))
@@ -349,7 +362,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
       })
 
     /** After hello: one frame, classified in plain code; a request is started as its own fiber. */
-    const startFrame = (data: RawData, accepted: AcceptedConnect) => {
+    const startFrame = (data: RawData, caller: Omit<CallContext, "requestId">) => {
       // Binary frames are read as text; a frame that is not JSON is dropped unanswered, as the original does.
       const json = parseJson(textOf(data))
       if (json === undefined) return
@@ -365,8 +378,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
         : undefined
       if (reply !== undefined) return void runRequest(reply)
       if (Either.isLeft(frame) || frame.right.kind !== "request") return
-      running += 1
-      runRequest(handleRequest(frame.right, accepted).pipe(Effect.ensuring(Effect.sync(requestDone))))
+      startRequest(frame.right, caller)
     }
 
     // Fairness: after its share of frames in a row a socket lets the event loop run (I/O of other sockets,
@@ -385,10 +397,10 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     }
     /** Starts waiting frames while a request slot is free and the client keeps up with its replies. */
     const pump = (): void => {
-      const accepted = session
+      const caller = sessionCaller
       // Re-entered when a request finishes synchronously: the running loop below picks up the free slot.
       // Frames that arrive while this socket waits for its next turn wait with the others.
-      if (pumping || turnPending || phase !== "ready" || accepted === undefined) return
+      if (pumping || turnPending || phase !== "ready" || caller === undefined) return
       pumping = true
       try {
         while (waiting.length > 0 && running < flow.maxInFlight && phase === "ready") {
@@ -398,7 +410,7 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
           const m = waiting.shift()!
           queued = { frames: queued.frames - 1, bytes: queued.bytes - m.bytes }
           if (ws.isPaused && shouldResumeReading(queued, flow)) ws.resume()
-          startFrame(m.data, accepted)
+          startFrame(m.data, caller)
         }
       } finally {
         pumping = false

@@ -31,7 +31,8 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
  * caller never waits for the disk, and a burst costs one append per batch instead of one per line.
  */
 export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
-  readonly enqueue: (millis: number, record: LogRecord) => Effect.Effect<void>
+  /** Formats and buffers one record for the flusher (plain code: the request path calls it once per RPC). */
+  readonly unsafeEnqueue: (millis: number, record: LogRecord) => void
   readonly flush: Effect.Effect<void>
   /** How often the current file has been rotated (part of a tail cursor's file identity). */
   readonly rotations: Effect.Effect<number>
@@ -165,18 +166,17 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
     // Whatever is still buffered when the gateway stops is written before the layer closes.
     yield* Effect.addFinalizer(() => writeNow)
 
-    const enqueue = (millis: number, record: LogRecord) =>
-      Effect.sync(() => {
-        const line = `${formatRecord(record, new Date(millis), settings.hostname, settings.patterns)}\n`
-        enqueued += 1
-        if (bufferedBytes + line.length > MAX_BUFFERED_BYTES) {
-          dropped += 1
-        } else {
-          buffered.push({ millis, line })
-          bufferedBytes += line.length
-        }
-        Queue.unsafeOffer(wake, undefined)
-      })
+    const unsafeEnqueue = (millis: number, record: LogRecord): void => {
+      const line = `${formatRecord(record, new Date(millis), settings.hostname, settings.patterns)}\n`
+      enqueued += 1
+      if (bufferedBytes + line.length > MAX_BUFFERED_BYTES) {
+        dropped += 1
+      } else {
+        buffered.push({ millis, line })
+        bufferedBytes += line.length
+      }
+      Queue.unsafeOffer(wake, undefined)
+    }
 
-    return { enqueue, flush, rotations: Ref.get(rotations) }
+    return { unsafeEnqueue, flush, rotations: Ref.get(rotations) }
   })
