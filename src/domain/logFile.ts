@@ -138,7 +138,8 @@ const ASSIGNMENT = /\b((?:access_|refresh_|id_)?token|password|secret|api[-_]?ke
 const QUOTED_ACTUAL = /\bactual ("(?:[^"\\]|\\.)*"|\[[^\]]*\]?|\{[^}]*\}?|\S+)/g
 // A quoted opaque string of 24+ base64url/hex characters mixing letters and digits: the shape of a token.
 const QUOTED_TOKEN = /"(?=[^"]*\d)(?=[^"]*[A-Za-z])[A-Za-z0-9_\-+/=.~]{24,}"/g
-const MAY_HOLD_SECRET = /bearer|=|"|actual/i
+// What each built-in rule needs to match at all: "bearer", one of ASSIGNMENT's keys followed by "=", a quote, "actual".
+const MAY_HOLD_SECRET = /bearer|(?:token|password|secret|api[-_]?key)=|"|actual/i
 
 /**
  * Compiles `logging.redactPatterns`: raw strings get the `gi` flags, `/pattern/flags` keeps its flags (plus

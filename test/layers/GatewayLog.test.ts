@@ -545,13 +545,37 @@ describe("GatewayLogLive buffering", () => {
     }))
 })
 
+describe("GatewayLogLive with its file held open", () => {
+  it.effect("a log file or directory removed under the gateway is noticed within a second: later lines land in the path again", () => {
+    const dir = tempDir()
+    const file = path.join(dir, "logs", "held.log")
+    return withLog(
+      { file },
+      Effect.gen(function*() {
+        yield* writeLines(0, 2)
+        fs.rmSync(path.dirname(file), { recursive: true, force: true })
+        yield* TestClock.adjust("1001 millis")
+        yield* writeLines(2, 4)
+        expect(readRecords(file).map((r) => r.seq)).toEqual([2, 3])
+        // A file replaced by another (an outside rotation) is written from then on, not the renamed one.
+        fs.renameSync(file, `${file}.old`)
+        fs.writeFileSync(file, "", { mode: 0o600 })
+        yield* TestClock.adjust("1001 millis")
+        yield* writeLines(4, 5)
+        expect(readRecords(file).map((r) => r.seq)).toEqual([4])
+        expect(readRecords(`${file}.old`).map((r) => r.seq)).toEqual([2, 3])
+      })
+    )
+  })
+})
+
 describe("GatewayLogLive on a failing disk", () => {
   it.live("disk full: writes never fail the caller, the batch is dropped with one stderr note naming the file, and the log keeps serving", () => {
     const dir = tempDir()
     const file = path.join(dir, "gateway.log")
     fs.writeFileSync(file, `${JSON.stringify({ message: "before" })}\n`, { mode: 0o600 })
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true)
-    const layer = GatewayLogLive({ file }).pipe(Layer.provide(FaultyFileSystem([diskFull("writeFileString", (p) => p === file)])))
+    const layer = GatewayLogLive({ file }).pipe(Layer.provide(FaultyFileSystem([diskFull("write", (p) => p === file)])))
     return Effect.gen(function*() {
       const log = yield* GatewayLog
       yield* log.write({ level: "error", message: "lost 1" })

@@ -14,12 +14,18 @@ afterEach(() => {
 })
 
 /** The real file system, counting appends (one `writeFileString` per append) and stats. */
-const countingFileSystem = (counter: { appends: number; stats?: number }) =>
+const countingFileSystem = (counter: { appends: number; stats?: number; opens?: number }) =>
   Layer.effect(FileSystem.FileSystem, Effect.map(FileSystem.FileSystem, (real) => ({
     ...real,
-    writeFileString: (file: string, data: string, options?: FileSystem.WriteFileStringOptions) => {
-      counter.appends += 1
-      return real.writeFileString(file, data, options)
+    // The writer appends through a File it keeps open: its opens and its writes are counted.
+    open: (file: string, options?: FileSystem.OpenFileOptions) => {
+      counter.opens = (counter.opens ?? 0) + 1
+      return Effect.map(real.open(file, options), (handle): FileSystem.File => Object.assign(Object.create(handle) as FileSystem.File, {
+        writeAll: (bytes: Uint8Array) => {
+          counter.appends += 1
+          return handle.writeAll(bytes)
+        }
+      }))
     },
     stat: (file: string) => {
       counter.stats = (counter.stats ?? 0) + 1
@@ -104,7 +110,7 @@ it.scoped("many small batches: one stat per 64 appends, and files still rotate a
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-logstat-"))
   dirs.push(dir)
   const file = path.join(dir, "gateway.log")
-  const counter = { appends: 0, stats: 0 }
+  const counter = { appends: 0, stats: 0, opens: 0 }
   const maxFileBytes = 64 * 1024
   return Effect.gen(function*() {
     const writer = yield* makeLogWriter({ fileFor: () => file, pruneDir: undefined, maxFileBytes, hostname: "bench", patterns: [], onError: () => Effect.void })
@@ -118,6 +124,8 @@ it.scoped("many small batches: one stat per 64 appends, and files still rotate a
     expect(counter.stats).toBeLessThanOrEqual(20)
     const rotated = fs.readdirSync(dir).filter((name) => name.startsWith("gateway") && name !== "gateway.log")
     expect(rotated.length).toBeGreaterThanOrEqual(1)
+    // The file is opened once, and once more after each rotation: not once per append.
+    expect(counter.opens).toBeLessThanOrEqual(1 + rotated.length)
     for (const name of fs.readdirSync(dir)) expect(fs.statSync(path.join(dir, name)).size).toBeLessThanOrEqual(maxFileBytes)
   }).pipe(Effect.provide(countingFileSystem(counter)))
 })

@@ -38,13 +38,13 @@ export const rotateLog = (file: string) =>
     yield* renameIfPresent(file, rotatedName(file, 1))
   }).pipe(Effect.mapError(stateIoError(file, "rotating")))
 
-/** The file's size in bytes, 0 when it does not exist. */
-export const logFileSize = (file: string) =>
+/** The file's size in bytes and its inode: size 0 and no inode when it does not exist. */
+export const logFileFacts = (file: string) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     return yield* fs.stat(file).pipe(
-      Effect.map((stat) => Number(stat.size)),
-      Effect.catchIf(isNotFound, () => Effect.succeed(0)),
+      Effect.map((stat) => ({ bytes: Number(stat.size), ino: Option.getOrUndefined(stat.ino) })),
+      Effect.catchIf(isNotFound, () => Effect.succeed({ bytes: 0, ino: undefined })),
       Effect.mapError(stateIoError(file, "inspecting"))
     )
   })

@@ -5,10 +5,14 @@ import * as path from "node:path"
 import type { StateIoError } from "../../domain/errors.js"
 import { formatRecord } from "../../domain/logFile.js"
 import type { LogRecord } from "../../services/GatewayLog.js"
-import { isNotFound, stateIoError } from "../fs/platformErrors.js"
-import { logFileSize, pruneLogs, rotateLog } from "./logRotation.js"
+import { stateIoError } from "../fs/platformErrors.js"
+import { makeHeldAppender } from "./heldAppender.js"
+import { logFileFacts, pruneLogs, rotateLog } from "./logRotation.js"
 
 const RESTAT_EVERY_APPENDS = 64
+// And at least this often: the file is held open between appends, and a file removed or replaced under it
+// (a tmp cleaner, an outside rotation) is noticed at the next stat, its lines then going to the path again.
+const RESTAT_AFTER_MS = 1000
 
 /** What the writer needs to know about where and how lines go. */
 export interface LogWriterSettings {
@@ -45,19 +49,13 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
     const writing = yield* Ref.make<string | undefined>(undefined)
     const rotations = yield* Ref.make(0)
 
-    const appendOnce = (file: string, text: string) => fs.writeFileString(file, text, { flag: "a", mode: 0o600 })
-    const append = (file: string, text: string) =>
-      appendOnce(file, text).pipe(
-        // The directory was removed under us (a tmp cleaner): recreate it once.
-        Effect.catchIf(isNotFound, () =>
-          Effect.zipRight(fs.makeDirectory(path.dirname(file), { recursive: true, mode: 0o700 }), appendOnce(file, text))),
-        Effect.mapError(stateIoError(file, "appending to"))
-      )
+    const appender = makeHeldAppender(fs)
+    const append = (file: string, text: string) => appender.append(file, Buffer.from(text, "utf8")).pipe(Effect.mapError(stateIoError(file, "appending to")))
 
     // The current file's size as our own appends left it: a busy gateway stats its log once per
     // RESTAT_EVERY_APPENDS batches instead of before each one. Lines other processes append meanwhile are
     // seen at the next stat, and always before a rotation is decided.
-    let sizeKnown: { readonly file: string; readonly bytes: number; readonly appends: number } | undefined
+    let sizeKnown: { readonly file: string; readonly bytes: number; readonly appends: number; readonly statedAtMs: number } | undefined
     const appendLocked = (millis: number, text: string) =>
       Effect.gen(function*() {
         const target = fileFor(millis)
@@ -69,12 +67,21 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
           yield* Ref.set(writing, target)
         }
         const textBytes = Buffer.byteLength(text, "utf8")
-        const known = sizeKnown !== undefined && sizeKnown.file === target && sizeKnown.appends < RESTAT_EVERY_APPENDS && sizeKnown.bytes + textBytes <= maxFileBytes
+        const now = yield* Clock.currentTimeMillis
+        const known = sizeKnown !== undefined && sizeKnown.file === target && sizeKnown.appends < RESTAT_EVERY_APPENDS &&
+            now - sizeKnown.statedAtMs < RESTAT_AFTER_MS && sizeKnown.bytes + textBytes <= maxFileBytes
           ? sizeKnown
           : undefined
-        let size = known === undefined ? yield* logFileSize(target) : known.bytes
+        let size = known?.bytes
+        if (size === undefined) {
+          const facts = yield* logFileFacts(target)
+          // Removed or replaced since it was opened (a tmp cleaner, an outside rotation): open the path again.
+          if (!appender.stillCurrent(target, facts.ino)) yield* appender.release
+          size = facts.bytes
+        }
         if (size > 0 && size + textBytes > maxFileBytes) {
           yield* Ref.update(rotations, (n) => n + 1)
+          yield* appender.release
           yield* rotateLog(target)
           size = 0
         }
@@ -82,7 +89,7 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
         const appends = known === undefined ? 0 : known.appends + 1
         sizeKnown = undefined
         yield* append(target, text)
-        sizeKnown = { file: target, bytes: size + textBytes, appends }
+        sizeKnown = { file: target, bytes: size + textBytes, appends, statedAtMs: known?.statedAtMs ?? now }
       }).pipe(Effect.provideService(FileSystem.FileSystem, fs))
 
     let buffered: Array<{ readonly millis: number; readonly line: string }> = []
@@ -162,6 +169,8 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
       return Deferred.await(done)
     }).pipe(Effect.withSpan("GatewayLog.flush"))
 
+    // Closed last: after the final write below.
+    yield* Effect.addFinalizer(() => appender.release)
     yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Queue.take(wake), writeNow)))
     // Whatever is still buffered when the gateway stops is written before the layer closes.
     yield* Effect.addFinalizer(() => writeNow)
