@@ -2,7 +2,7 @@ import { Clock, Effect, Layer, Queue, Ref } from "effect"
 import { randomUUID } from "node:crypto"
 import * as os from "node:os"
 import { VERSION } from "../domain/BuildInfo.js"
-import { clientPresence } from "../domain/gateway/clientPresence.js"
+import { makePresenceIndex } from "../domain/gateway/clientPresence.js"
 import { deviceFamilyOf, type GatewayHostFacts, selfPresenceEntry } from "../domain/gateway/selfPresence.js"
 import type { PresenceEntry } from "../domain/protocol/methods.js"
 import { type GatewaySettings, GatewayRuntime, type Session } from "../services/GatewayRuntime.js"
@@ -32,6 +32,7 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
       }
       // A sliding queue of one: any number of session changes leave a single pending signal.
       const dirty = yield* Queue.sliding<void>(1)
+      const presenceIndex = makePresenceIndex(host)
       let clients: { readonly version: number; readonly entries: ReadonlyArray<PresenceEntry> } | undefined
       const bumpPresence = Ref.update(versions, (v) => ({ ...v, presence: v.presence + 1 })).pipe(Effect.zipRight(Queue.offer(dirty, undefined)))
       return {
@@ -42,17 +43,25 @@ export const GatewayRuntimeLive = (initial: GatewaySettings) =>
         ready: Ref.get(ready),
         setReady: (value) => Ref.set(ready, value),
         addSession: (session) =>
-          Effect.sync(() => sessions.set(session.connId, session)).pipe(Effect.zipRight(bumpPresence), Effect.withSpan("GatewayRuntime.addSession")),
+          Effect.sync(() => {
+            const previous = sessions.get(session.connId)
+            if (previous !== undefined) presenceIndex.remove(previous)
+            sessions.set(session.connId, session)
+            presenceIndex.add(session)
+          }).pipe(Effect.zipRight(bumpPresence)),
         removeSession: (connId) =>
-          Effect.sync(() => sessions.delete(connId)).pipe(
-            Effect.flatMap((removed) => (removed ? bumpPresence : Effect.void)),
-            Effect.withSpan("GatewayRuntime.removeSession")
-          ),
+          Effect.suspend(() => {
+            const removed = sessions.get(connId)
+            if (removed === undefined) return Effect.void
+            sessions.delete(connId)
+            presenceIndex.remove(removed)
+            return bumpPresence
+          }),
         sessions: Effect.sync(() => [...sessions.values()]),
         sessionCount: Effect.sync(() => sessions.size),
         presence: Effect.map(Effect.zip(Clock.currentTimeMillis, Ref.get(versions)), ([now, { presence: version }]) => {
           // Built once per presence change, not per call: each hello-ok carries it, and a connect storm asks it n times.
-          if (clients === undefined || clients.version !== version) clients = { version, entries: clientPresence(sessions.values(), host) }
+          if (clients === undefined || clients.version !== version) clients = { version, entries: presenceIndex.entries() }
           return [selfPresenceEntry(self, now), ...clients.entries]
         }),
         presenceChanged: Queue.take(dirty),

@@ -95,6 +95,8 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
 
     const save = (file: string, value: unknown) => Effect.zipRight(files.sweepStaleTemps(file), files.atomicWrite(file, jsonFileText(value)))
 
+    /** Writes of this process so far (see makeVersionedRead). */
+    let writes = 0
     const transact = <A, E>(body: (snapshot: Snapshot) => Effect.Effect<Outcome<A>, E>): Effect.Effect<A, E | StateIoError> =>
       Effect.gen(function*() {
         yield* prepareDir
@@ -104,8 +106,14 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
           const paired = yield* loadLocked(decodePaired, pairedPath, {})
           const pending = dropExpired(yield* loadLocked(decodePending, pendingPath, {}), now)
           const result = yield* body({ paired, pending, now })
-          if (result.paired !== undefined) yield* save(pairedPath, result.paired)
-          if (result.pending !== undefined) yield* save(pendingPath, result.pending)
+          // Counted however the saves end: a snapshot begun before them is not shared with callers after them.
+          yield* Effect.ensuring(
+            Effect.zipRight(
+              result.paired === undefined ? Effect.void : save(pairedPath, result.paired),
+              result.pending === undefined ? Effect.void : save(pendingPath, result.pending)
+            ),
+            Effect.sync(() => void (writes += 1))
+          )
           return result
         }))
         if (outcome.changes !== undefined) yield* PubSub.publishAll(hub, outcome.changes)
@@ -116,7 +124,8 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
     // three), and a storm of connects of known devices changes nothing.
     const readBoth = makeVersionedRead(
       [pairedPath, pendingPath],
-      Effect.zip(decodeFile(decodePaired, pairedPath), decodeFile(decodePending, pendingPath))
+      Effect.zip(decodeFile(decodePaired, pairedPath), decodeFile(decodePending, pendingPath)),
+      { generation: () => writes }
     ).pipe(Effect.provideService(FileSystem.FileSystem, fs))
 
     /** A lock-free read (files are replaced atomically); a corrupt file sends it through the lock to be moved aside. */
