@@ -1,4 +1,7 @@
+import { Either } from "effect"
 import { describe, expect, it } from "vitest"
+import { validateConfig } from "../../src/domain/config/validate.js"
+import { planLegacyMigration } from "../../src/domain/doctor/legacyKeys.js"
 import { chatAlertText, formatRunStarted, type GlobalFailureAlert, mergeFailureAlert, resolveFailureAlert } from "../../src/domain/cron/failureAlert.js"
 import { failureAlertPatch, type FailureAlertFlags } from "../../src/domain/cron/failureAlertFlags.js"
 import { finishRun, type RunOutcome } from "../../src/domain/cron/finishRun.js"
@@ -194,5 +197,27 @@ describe("webhook SSRF policy", () => {
     expect(resolvedWebhookProblem("hooks.example.com", ["93.184.216.34", "10.1.2.3"], undefined)).toContain("10.1.2.3")
     expect(resolvedWebhookProblem("hooks.example.com", ["93.184.216.34"], undefined)).toBeUndefined()
     expect(resolvedWebhookProblem("hooks.example.com", ["10.1.2.3"], { allowedHostnames: ["hooks.example.com"] })).toBeUndefined()
+  })
+})
+
+describe("cron.failureAlert and cron.webhookSsrfPolicy in the config", () => {
+  const issues = (cron: unknown) => Either.match(validateConfig({ cron }), { onLeft: (list) => list, onRight: () => [] })
+  it("accepts the documented keys", () => {
+    expect(issues({
+      failureAlert: { enabled: false, after: 2, cooldownMs: 3_600_000, includeSkipped: false, mode: "announce", channel: "last", to: "channel:C1234567890", accountId: "main" },
+      webhookSsrfPolicy: { allowedHostnames: ["127.0.0.1"], dangerouslyAllowPrivateNetwork: false, allowRfc2544BenchmarkRange: false, allowIpv6UniqueLocalRange: false }
+    })).toEqual([])
+  })
+  it("an unknown key or a bad value is an error naming its path", () => {
+    expect(issues({ failureAlert: { after: 2, afterr: 3 } })).toEqual([{ path: "cron.failureAlert", message: "Unrecognized key: \"afterr\"" }])
+    expect(issues({ webhookSsrfPolicy: { allowPrivate: true } })).toEqual([{ path: "cron.webhookSsrfPolicy", message: "Unrecognized key: \"allowPrivate\"" }])
+    expect(issues({ failureAlert: { after: 0 } }).map((i) => i.path)).toEqual(["cron.failureAlert.after"])
+    expect(issues({ failureAlert: { mode: "email" } }).map((i) => i.path)).toEqual(["cron.failureAlert.mode"])
+  })
+  it("doctor --fix merges the retired cron.failureDestination into cron.failureAlert (its own fields win)", () => {
+    const plan = planLegacyMigration({ cron: { failureDestination: { mode: "webhook", to: "https://a.test/old", channel: "slack" }, failureAlert: { after: 3, to: "https://a.test/new" } } })
+    expect(plan.next).toEqual({ cron: { failureAlert: { mode: "webhook", channel: "slack", to: "https://a.test/new", after: 3 } } })
+    expect(plan.migrations.map((m) => m.change)).toEqual(["Merged cron.failureDestination into cron.failureAlert."])
+    expect(issues((plan.next as { cron: unknown }).cron)).toEqual([])
   })
 })
