@@ -91,6 +91,10 @@ describe("when a run alerts", () => {
     expect(failTimes(ok, 2, global).alert).toMatchObject({ count: 2 })
   })
 
+  it("the heartbeat's own job reports through the heartbeat, never as a failure alert", () => {
+    expect(failTimes(job({ payload: { kind: "heartbeat" }, failureAlert: { after: 1 } }), 3, { after: 1 }).alert).toBeUndefined()
+  })
+
   it("a stored alert time in the future does not hold alerts back", () => {
     const future = job({ delivery: TELEGRAM, failureAlert: { after: 1 }, state: { lastFailureAlertAtMs: T0 + 86_400_000 } })
     expect(finishRun(future, failed(T0), T0).alert).toMatchObject({ count: 1 })

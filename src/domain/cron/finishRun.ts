@@ -51,7 +51,10 @@ export const finishRun = (
   const deliveryFailed = outcome.deliveryStatus === "not-delivered" && job.delivery?.bestEffort !== true
   const completionStatus = outcome.status === "ok" && !deliveryFailed ? "succeeded" : "failed"
 
-  const alert = planFailureAlert(job, { ...outcome, completionStatus, consecutiveErrors: errors, consecutiveSkipped: skips }, failureAlert, nowMs)
+  // The heartbeat's own job reports through the heartbeat (its visibility settings), not failure alerts.
+  const alert = job.payload.kind === "heartbeat"
+    ? undefined
+    : planFailureAlert(job, { ...outcome, completionStatus, consecutiveErrors: errors, consecutiveSkipped: skips }, failureAlert, nowMs)
   // A success ends the incident: the next failure streak alerts again without waiting out the cooldown.
   const lastAlertAt = alert !== undefined ? nowMs : completionStatus === "succeeded" ? undefined : job.state.lastFailureAlertAtMs
 

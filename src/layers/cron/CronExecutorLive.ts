@@ -19,6 +19,8 @@ import { postWebhook } from "./webhookPost.js"
 
 /** A command payload's default time limit (0 in `timeoutSeconds` disables it). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000
+/** How long a failure alert's chat send may take before it counts as not delivered. */
+const ALERT_SEND_TIMEOUT = "10 seconds"
 
 /** What a payload did, before delivery. */
 interface PayloadRun {
@@ -259,8 +261,9 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
             ? undefined
             : { channel: route.channel, to: route.to, ...(route.accountId === undefined ? {} : { accountId: route.accountId }), ...(route.threadId === undefined ? {} : { threadId: route.threadId }) }
           if (target === undefined) return { status: "not-delivered" as const, error: CHANNEL_REQUIRED }
-          const sent = yield* Effect.either(delivery.send(target, chatAlertText(plan, config.agents?.defaults?.userTimezone)))
-          return Either.isRight(sent) ? { status: "delivered" as const } : { status: "not-delivered" as const, error: sent.left.message }
+          const sent = yield* Effect.either(delivery.send(target, chatAlertText(plan, config.agents?.defaults?.userTimezone)).pipe(Effect.timeoutOption(ALERT_SEND_TIMEOUT)))
+          if (Either.isLeft(sent)) return { status: "not-delivered" as const, error: sent.left.message }
+          return Option.isSome(sent.right) ? { status: "delivered" as const } : { status: "not-delivered" as const, error: "failure alert announcement timed out" }
         })
 
       return CronExecutor.of({ execute, alert })
