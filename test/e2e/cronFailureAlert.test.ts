@@ -157,4 +157,20 @@ describe("a failing automation alerts its owner", { timeout: 180_000 }, () => {
     // Nothing was changed by the refused edits.
     expect((await job()).failureAlert).toBe(false)
   })
+
+  it("the RPCs refuse a bad policy and a failure destination where the job cannot have one", async () => {
+    const bad = await call(rpc, "cron.update", { id: jobId, patch: { failureAlert: { after: 0 } } })
+    expect(bad.ok).toBe(false)
+    expect(bad.error?.code).toBe("INVALID_REQUEST")
+    expect(bad.error?.message).toContain("failureAlert")
+    const main = await call(rpc, "cron.add", {
+      name: "main reminder",
+      schedule: { kind: "every", everyMs: 3_600_000 },
+      payload: { kind: "systemEvent", text: "stand up" },
+      sessionTarget: "main",
+      delivery: { mode: "none", failureDestination: { channel: "telegram", to: String(OWNER) } }
+    })
+    expect(main.ok).toBe(false)
+    expect(main.error?.message).toBe("delivery.failureDestination is only supported for sessionTarget \"isolated\" jobs (or with delivery.mode \"webhook\")")
+  })
 })
