@@ -71,11 +71,10 @@ export const resolveFailureAlert = (job: Pick<CronJob, "failureAlert" | "deliver
   const samePeer = onPrimaryChannel && to === primary?.to
   const accountId = defined(...usable.map((l) => nonBlank(l.accountId))) ?? (samePeer ? primary?.accountId : undefined)
   const samePrimary = samePeer && accountId === primary?.accountId
-  const ownPolicy = own === undefined ? undefined : own
   return {
-    after: Math.max(1, Math.floor(defined(ownPolicy?.after, global?.after) ?? FAILURE_ALERT_AFTER)),
-    cooldownMs: Math.max(0, Math.floor(defined(ownPolicy?.cooldownMs, global?.cooldownMs) ?? FAILURE_ALERT_COOLDOWN_MS)),
-    includeSkipped: defined(ownPolicy?.includeSkipped, global?.includeSkipped) ?? false,
+    after: Math.max(1, Math.floor(defined(own?.after, global?.after) ?? FAILURE_ALERT_AFTER)),
+    cooldownMs: Math.max(0, Math.floor(defined(own?.cooldownMs, global?.cooldownMs) ?? FAILURE_ALERT_COOLDOWN_MS)),
+    includeSkipped: defined(own?.includeSkipped, global?.includeSkipped) ?? false,
     mode,
     channel,
     ...(to === undefined ? {} : { to }),

@@ -26,7 +26,7 @@ const addressProblem = (address: string, policy: WebhookSsrfPolicy | undefined):
 }
 
 const refusal = (host: string, what: string) =>
-  `webhook blocked by SSRF policy: ${host} is ${what}. Allow it with cron.webhookSsrfPolicy.allowedHostnames (e.g. ["${host}"]) or cron.webhookSsrfPolicy.dangerouslyAllowPrivateNetwork: true.`
+  `webhook blocked by SSRF policy: ${host} ${what}. Allow it with cron.webhookSsrfPolicy.allowedHostnames (e.g. ["${host}"]) or cron.webhookSsrfPolicy.dangerouslyAllowPrivateNetwork: true.`
 
 /** Why a webhook URL may not be posted to (scheme, or a private literal host), or undefined. */
 export const webhookUrlProblem = (raw: string, policy: WebhookSsrfPolicy | undefined): string | undefined => {
@@ -40,7 +40,7 @@ export const webhookUrlProblem = (raw: string, policy: WebhookSsrfPolicy | undef
   const host = bare(url.hostname)
   if (allowedByName(host, policy)) return undefined
   const problem = addressProblem(host, policy)
-  return problem === undefined ? undefined : refusal(host, problem)
+  return problem === undefined ? undefined : refusal(host, `is ${problem}`)
 }
 
 /**
@@ -52,7 +52,7 @@ export const resolvedWebhookProblem = (rawHost: string, addresses: ReadonlyArray
   if (allowedByName(host, policy)) return undefined
   for (const address of addresses) {
     const problem = addressProblem(address, policy)
-    if (problem !== undefined) return refusal(host, `resolving to ${problem} (${address})`)
+    if (problem !== undefined) return refusal(host, `resolves to ${problem} (${address})`)
   }
   return addresses.length === 0 ? `webhook host ${host} did not resolve to any address` : undefined
 }
