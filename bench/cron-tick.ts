@@ -36,7 +36,7 @@ const jobsFile = (count: number, now: number) => ({
 })
 
 const quietLog = Layer.succeed(GatewayLog, { write: () => Effect.void, flush: Effect.void, tail: () => Effect.succeed({ file: "", cursor: 0, size: 0, lines: [] }), currentFile: Effect.succeed("") })
-const noopExecutor = Layer.succeed(CronExecutor, { execute: () => Effect.succeed({ status: "ok", deliveryStatus: "not-requested" }), alert: () => Effect.succeed("not-requested" as const) })
+const noopExecutor = Layer.succeed(CronExecutor, { execute: () => Effect.succeed({ status: "ok", deliveryStatus: "not-requested" }), alert: () => Effect.succeed({ status: "delivered" as const }) })
 
 const measure = async (count: number) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-cron-bench-"))

@@ -1,9 +1,16 @@
 import { Context, type Effect } from "effect"
-import type { CronJob, CronRunEntry } from "../domain/cron/job.js"
+import type { FailureAlertPlan } from "../domain/cron/failureAlert.js"
+import type { CronJob } from "../domain/cron/job.js"
 import type { RunOutcome } from "../domain/cron/finishRun.js"
 
 /** What a payload run reports (the scheduler adds the run's start time). */
 export type ExecutionOutcome = Omit<RunOutcome, "runId" | "runAtMs">
+
+/** How a failure alert's delivery went. */
+export interface AlertDelivery {
+  readonly status: "delivered" | "not-delivered"
+  readonly error?: string | undefined
+}
 
 /**
  * Runs a job's payload and delivers its result (systemEvent, agentTurn, command, heartbeat), and
@@ -12,6 +19,6 @@ export type ExecutionOutcome = Omit<RunOutcome, "runId" | "runAtMs">
 export class CronExecutor extends Context.Tag("openclaw/CronExecutor")<CronExecutor, {
   /** Never fails: a failure is an outcome with `status: "error"`. */
   readonly execute: (job: CronJob, runId: string) => Effect.Effect<ExecutionOutcome>
-  /** Sends the failure alert for a run; answers how it went. */
-  readonly alert: (job: CronJob, entry: CronRunEntry) => Effect.Effect<"delivered" | "not-delivered" | "not-requested">
+  /** Sends a failure alert (chat or webhook); answers how it went, and why not when it did not. */
+  readonly alert: (job: CronJob, plan: FailureAlertPlan) => Effect.Effect<AlertDelivery>
 }>() {}

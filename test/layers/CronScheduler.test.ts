@@ -117,7 +117,8 @@ describe("CronScheduler on the test clock", () => {
       let failing = true
       const executor = scriptedExecutor((): ExecutionOutcome => (failing ? { status: "error", error: "boom", deliveryStatus: "not-requested" } : { status: "ok", deliveryStatus: "not-requested" }))
       const { scheduler, log } = yield* startScheduler(tempState(), executor)
-      const job = yield* scheduler.add({ ...everyTen, schedule: { kind: "every", everyMs: 10_000 } })
+      // An explicit policy: a job without any route stays quiet.
+      const job = yield* scheduler.add({ ...everyTen, schedule: { kind: "every", everyMs: 10_000 }, failureAlert: {} })
       yield* advance(scheduler, 10_000)
       for (const step of [30_000, 60_000, 300_000, 900_000, 3_600_000]) yield* advance(scheduler, step)
       const gaps = executor.executions.slice(1).map((e, i) => e.atMs - executor.executions[i]!.atMs)

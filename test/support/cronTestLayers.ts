@@ -44,7 +44,7 @@ export const scriptedExecutor = (script: (job: CronJob, n: number) => ExecutionO
         if (durationMs !== undefined) yield* Effect.sleep(durationMs)
         return outcome
       }),
-    alert: (job) => Effect.sync(() => void alerts.push(job.name)).pipe(Effect.as("delivered" as const))
+    alert: (job) => Effect.sync(() => void alerts.push(job.name)).pipe(Effect.as({ status: "delivered" as const }))
   })
   return { executions, alerts, layer }
 }

@@ -47,6 +47,33 @@ const jobOptions = {
   keepAfterRun: flag("keep-after-run", "Keep one-shot job after it succeeds")
 }
 
+// `cron edit`'s per-job failure-alert tuning (the gateway merges the fields over the job's policy).
+const failureAlertOptions = {
+  failureAlert: flag("failure-alert", "Enable failure alerts for this job"),
+  noFailureAlert: flag("no-failure-alert", "Disable failure alerts for this job"),
+  failureAlertAfter: text("failure-alert-after", "Alert after N consecutive job errors"),
+  failureAlertChannel: text("failure-alert-channel", "Failure alert channel (last|<channel-plugin-id>)"),
+  failureAlertTo: text("failure-alert-to", "Failure alert destination (chat peer, or webhook URL in webhook mode)"),
+  failureAlertCooldown: text("failure-alert-cooldown", "Minimum time between alerts (e.g. 1h, 30m)"),
+  failureAlertIncludeSkipped: flag("failure-alert-include-skipped", "Count consecutive skipped runs toward failure alerts"),
+  failureAlertExcludeSkipped: flag("failure-alert-exclude-skipped", "Do not alert on skipped runs"),
+  failureAlertMode: text("failure-alert-mode", "Failure alert delivery mode (announce|webhook)"),
+  failureAlertAccountId: text("failure-alert-account-id", "Account ID for failure alert channel (multi-account setups)")
+}
+type FailureAlertArgs = { readonly [K in keyof typeof failureAlertOptions]: OptionValue<(typeof failureAlertOptions)[K]> }
+const failureAlertFlagsOf = (a: FailureAlertArgs) => ({
+  failureAlert: a.failureAlert,
+  noFailureAlert: a.noFailureAlert,
+  after: value(a.failureAlertAfter),
+  channel: value(a.failureAlertChannel),
+  to: value(a.failureAlertTo),
+  cooldown: value(a.failureAlertCooldown),
+  includeSkipped: a.failureAlertIncludeSkipped,
+  excludeSkipped: a.failureAlertExcludeSkipped,
+  mode: value(a.failureAlertMode),
+  accountId: value(a.failureAlertAccountId)
+})
+
 type OptionValue<O> = O extends Options.Options<infer A> ? A : never
 type JobArgs = { readonly [K in keyof typeof jobOptions]: OptionValue<(typeof jobOptions)[K]> }
 const flagsOf = (a: JobArgs) => ({
@@ -106,8 +133,8 @@ const id = Args.text({ name: "id" })
 
 const edit = Command.make(
   "edit",
-  { id, ...jobOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), json, ...gatewayClientOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun }, toGatewayClientOptions(a)))
+  { id, ...jobOptions, ...failureAlertOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), json, ...gatewayClientOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun, failureAlert: failureAlertFlagsOf(a) }, toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("Edit an automation (patch fields)"))
 
 const rm = Command.make("rm", { id, json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.remove(a.id, toGatewayClientOptions(a)))).pipe(

@@ -3,6 +3,7 @@ import { Clock, Console, Effect } from "effect"
 import { CRON_SCRATCH_MAX_BYTES } from "../../domain/cron/scratch.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { deliveryFromFlags, type JobFlags, payloadFromFlags, scheduleFromFlags } from "../../domain/cron/addInput.js"
+import { failureAlertPatch, type FailureAlertFlags } from "../../domain/cron/failureAlertFlags.js"
 import { renderJobTable } from "../../domain/cron/view.js"
 import { CronMethods } from "../../domain/protocol/cronMethods.js"
 import type { GatewayClientError } from "../../domain/protocol/clientErrors.js"
@@ -89,8 +90,10 @@ export const add = (flags: JobFlags & { readonly positionalName: string | undefi
     yield* printJson(job)
   })
 
-export const edit = (id: string, flags: JobFlags & { readonly enable?: boolean; readonly disable?: boolean }, options: ConnectOptions) =>
+export const edit = (id: string, flags: JobFlags & { readonly enable?: boolean; readonly disable?: boolean; readonly failureAlert?: FailureAlertFlags }, options: ConnectOptions) =>
   Effect.gen(function*() {
+    const alert = flags.failureAlert === undefined ? {} : failureAlertPatch(flags.failureAlert)
+    if ("error" in alert) return yield* cliFailure(alert.error)
     const now = yield* Clock.currentTimeMillis
     const schedule = scheduleFromFlags(flags, now)
     const scheduleProblem = flagsProblem(schedule)
@@ -111,7 +114,8 @@ export const edit = (id: string, flags: JobFlags & { readonly enable?: boolean; 
       ...(flags.enable === true ? { enabled: true } : flags.disable === true ? { enabled: false } : {}),
       ...(flags.webhook !== undefined || flags.announce === true || flags.noDeliver === true || flags.channel !== undefined || flags.to !== undefined || flags.threadId !== undefined
         ? { delivery: deliveryFromFlags(flags, undefined) ?? { mode: "none" as const } }
-        : {})
+        : {}),
+      ...(alert.patch === undefined ? {} : { failureAlert: alert.patch })
     }
     if (Object.keys(patch).length === 0) return yield* cliFailure("Nothing to change: pass at least one option (see openclaw cron edit --help)")
     const client = yield* GatewayClient

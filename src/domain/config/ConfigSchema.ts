@@ -245,6 +245,13 @@ export const CronConfig = section("cron", {
   triggers: opt(section("cron.triggers", { enabled: opt(Schema.Boolean) })),
   sessionRetention: opt(Schema.Union(Schema.String, Schema.Literal(false))),
   webhookToken: opt(SecretInput),
+  /** Which private targets automation webhooks (delivery and failure alerts) may reach: none unless listed. */
+  webhookSsrfPolicy: opt(section("cron.webhookSsrfPolicy", {
+    allowedHostnames: opt(StringList),
+    dangerouslyAllowPrivateNetwork: opt(Schema.Boolean),
+    allowRfc2544BenchmarkRange: opt(Schema.Boolean),
+    allowIpv6UniqueLocalRange: opt(Schema.Boolean)
+  })),
   failureAlert: opt(section("cron.failureAlert", {
     enabled: opt(Schema.Boolean),
     after: opt(PositiveInt),

@@ -1,3 +1,5 @@
+import type { FailoverReason } from "../models/failover.js"
+import { type FailureAlertPlan, type FailureDetail, type GlobalFailureAlert, planFailureAlert } from "./failureAlert.js"
 import type { CronJob, CronJobState, CronRunEntry, DeliveryStatus, RunStatus } from "./job.js"
 import { errorBackoffMs, nextRunAtMs } from "./schedule.js"
 
@@ -13,17 +15,17 @@ export interface RunOutcome {
   readonly sessionKey?: string | undefined
   readonly model?: string | undefined
   readonly provider?: string | undefined
+  /** A model failure's classification, shown in a failure alert instead of the provider's words. */
+  readonly errorReason?: FailoverReason | undefined
+  /** A fact the payload vouches for (a command's exit code), shown in a failure alert. */
+  readonly failureDetail?: FailureDetail | undefined
 }
-
-/** The failure alert defaults: after 2 consecutive failures, at most one per hour. */
-export const FAILURE_ALERT_AFTER = 2
-export const FAILURE_ALERT_COOLDOWN_MS = 3_600_000
 
 /** What the scheduler does after a run: the job's new state (or its deletion), the history line, an alert. */
 export interface FinishedRun {
   readonly job: CronJob | undefined
   readonly entry: CronRunEntry
-  readonly alert: boolean
+  readonly alert: FailureAlertPlan | undefined
 }
 
 /** Drops `undefined` fields, so the result fits a schema type with exact optional fields. */
@@ -39,7 +41,7 @@ export const finishRun = (
   job: CronJob,
   outcome: RunOutcome,
   nowMs: number,
-  defaults: { readonly alertAfter?: number | undefined; readonly alertCooldownMs?: number | undefined; readonly includeSkipped?: boolean | undefined; readonly alertsEnabled?: boolean | undefined } = {}
+  failureAlert?: GlobalFailureAlert | undefined
 ): FinishedRun => {
   const errors = outcome.status === "error" ? (job.state.consecutiveErrors ?? 0) + 1 : outcome.status === "ok" ? 0 : job.state.consecutiveErrors ?? 0
   const skips = outcome.status === "skipped" ? (job.state.consecutiveSkipped ?? 0) + 1 : 0
@@ -49,14 +51,12 @@ export const finishRun = (
   const deliveryFailed = outcome.deliveryStatus === "not-delivered" && job.delivery?.bestEffort !== true
   const completionStatus = outcome.status === "ok" && !deliveryFailed ? "succeeded" : "failed"
 
-  const policy = job.failureAlert === false ? undefined : job.failureAlert
-  const alertsOn = job.failureAlert !== false && defaults.alertsEnabled !== false
-  const after = policy?.after ?? defaults.alertAfter ?? FAILURE_ALERT_AFTER
-  const cooldown = policy?.cooldownMs ?? defaults.alertCooldownMs ?? FAILURE_ALERT_COOLDOWN_MS
-  const includeSkipped = policy?.includeSkipped ?? defaults.includeSkipped ?? false
-  const streak = outcome.status === "error" ? errors : outcome.status === "skipped" && includeSkipped ? skips : 0
-  const last = job.state.lastFailureAlertAtMs
-  const alert = alertsOn && streak >= after && (last === undefined || nowMs - last >= cooldown)
+  // The heartbeat's own job reports through the heartbeat (its visibility settings), not failure alerts.
+  const alert = job.payload.kind === "heartbeat"
+    ? undefined
+    : planFailureAlert(job, { ...outcome, completionStatus, consecutiveErrors: errors, consecutiveSkipped: skips }, failureAlert, nowMs)
+  // A success ends the incident: the next failure streak alerts again without waiting out the cooldown.
+  const lastAlertAt = alert !== undefined ? nowMs : completionStatus === "succeeded" ? undefined : job.state.lastFailureAlertAtMs
 
   const deleted = oneShot && completionStatus === "succeeded" && job.deleteAfterRun === true
   const durationMs = Math.max(0, nowMs - outcome.runAtMs)
@@ -73,8 +73,10 @@ export const finishRun = (
     lastDelivered: outcome.deliveryStatus === "not-requested" ? undefined : outcome.deliveryStatus === "delivered",
     lastDeliveryStatus: outcome.deliveryStatus,
     lastDeliveryError: outcome.deliveryError,
-    lastFailureNotificationDeliveryStatus: kept.lastFailureNotificationDeliveryStatus ?? "not-requested",
-    lastFailureAlertAtMs: alert ? nowMs : kept.lastFailureAlertAtMs,
+    // An alert about to be sent is `unknown` until the executor reports how it went.
+    lastFailureNotificationDeliveryStatus: alert !== undefined ? "unknown" : kept.lastFailureNotificationDeliveryStatus ?? "not-requested",
+    lastFailureNotificationDeliveryError: alert !== undefined ? undefined : kept.lastFailureNotificationDeliveryError,
+    lastFailureAlertAtMs: lastAlertAt,
     consecutiveErrors: errors,
     consecutiveSkipped: skips
   })

@@ -30,6 +30,15 @@ export const CronPayload = Schema.Union(
 )
 export type CronPayload = typeof CronPayload.Type
 
+/** Where failure alerts go: a chat (`announce`, channel + peer) or a webhook URL (`to`). */
+export const FailureRoute = Schema.Struct({
+  mode: opt(Schema.Literal("announce", "webhook")),
+  channel: opt(Str),
+  to: opt(Str),
+  accountId: opt(Str)
+})
+export type FailureRoute = typeof FailureRoute.Type
+
 /** Where a finished run's text goes. */
 export const CronDelivery = Schema.Struct({
   mode: Schema.Literal("none", "announce", "webhook"),
@@ -37,13 +46,23 @@ export const CronDelivery = Schema.Struct({
   to: opt(Str),
   accountId: opt(Str),
   threadId: opt(Str),
-  bestEffort: opt(Schema.Boolean)
+  bestEffort: opt(Schema.Boolean),
+  failureDestination: opt(FailureRoute)
 })
 export type CronDelivery = typeof CronDelivery.Type
 
+/**
+ * A job's own failure-alert policy: `false` turns alerts off for the job; an object turns them on and
+ * tunes them (threshold, cooldown, skipped runs) and may name where they go.
+ */
 export const FailureAlert = Schema.Union(
   Schema.Literal(false),
-  Schema.Struct({ after: opt(Schema.Int), cooldownMs: opt(Num), includeSkipped: opt(Schema.Boolean), channel: opt(Str), to: opt(Str), accountId: opt(Str) })
+  Schema.Struct({
+    after: opt(Schema.Int.pipe(Schema.positive())),
+    cooldownMs: opt(Schema.Int.pipe(Schema.nonNegative())),
+    includeSkipped: opt(Schema.Boolean),
+    ...FailureRoute.fields
+  })
 )
 export type FailureAlert = typeof FailureAlert.Type
 
@@ -66,6 +85,7 @@ export const CronJobState = Schema.Struct({
   lastDeliveryStatus: opt(DeliveryStatus),
   lastDeliveryError: opt(Str),
   lastFailureNotificationDeliveryStatus: opt(DeliveryStatus),
+  lastFailureNotificationDeliveryError: opt(Str),
   lastFailureAlertAtMs: opt(Num),
   consecutiveErrors: opt(Num),
   consecutiveSkipped: opt(Num)

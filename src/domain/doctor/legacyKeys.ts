@@ -125,6 +125,28 @@ const agentsList: Rule = (raw) => {
   }
 }
 
+/**
+ * The retired `cron.failureDestination` block: its destination fields (mode, channel, to, accountId) are
+ * merged into `cron.failureAlert`, whose own fields win.
+ */
+const cronFailureDestination: Rule = (raw) => {
+  if (!has(raw, ["cron", "failureDestination"])) return none(raw)
+  const legacy = get(raw, ["cron", "failureDestination"])
+  const current = get(raw, ["cron", "failureAlert"])
+  const fields = isRecord(legacy) ? Object.fromEntries(["mode", "channel", "to", "accountId"].flatMap((k) => (legacy[k] === undefined ? [] : [[k, legacy[k]]]))) : {}
+  const merged = { ...fields, ...(isRecord(current) ? current : {}) }
+  const without = remove(raw, ["cron", "failureDestination"])
+  return {
+    next: Object.keys(merged).length === 0 ? without : setAtPath(without, ["cron", "failureAlert"], merged),
+    migrations: [{
+      path: "cron.failureDestination",
+      message: `cron.failureDestination is retired; its destination belongs in cron.failureAlert (mode, channel, to, accountId). ${FIX_HINT_SUFFIX}`,
+      change: "Merged cron.failureDestination into cron.failureAlert.",
+      blocking: true
+    }]
+  }
+}
+
 /** Rules in the order they apply; each sees the result of the ones before. */
 const RULES: ReadonlyArray<Rule> = [
   renamedKey(["gateway", "token"], ["gateway", "auth", "token"], true, "ignored by the gateway"),
@@ -137,6 +159,7 @@ const RULES: ReadonlyArray<Rule> = [
   renamedKey(["channels", "telegram", "requireMention"], ["channels", "telegram", "groups", "*", "requireMention"], true),
   renamedKey(["browser", "ssrfPolicy", "allowPrivateNetwork"], ["browser", "ssrfPolicy", "dangerouslyAllowPrivateNetwork"], false),
   retiredKey(["cron", "webhook"], "webhook delivery is set per cron job"),
+  cronFailureDestination,
   retiredKey(["gateway", "webchat"], "WebChat is retired"),
   retiredKey(["channels", "webchat"], "WebChat is retired"),
   retiredKey(["gateway", "controlUi", "chatMessageMaxWidth"], "chat width is a browser-local preference"),

@@ -1,10 +1,12 @@
 import { Clock, Effect, Either, Layer, Option, Ref, Schema } from "effect"
 import { ThinkingLevel } from "../../domain/models/messages.js"
+import { classifyFailure, type FailoverReason } from "../../domain/models/failover.js"
 import { CHANNEL_REQUIRED } from "../../domain/cron/deliveryPreview.js"
-import { type CronJob, type CronRunEntry, effectiveAgentId } from "../../domain/cron/job.js"
+import { chatAlertText, type FailureAlertPlan, type FailureDetail, webhookAlertBody } from "../../domain/cron/failureAlert.js"
+import { type CronJob, effectiveAgentId } from "../../domain/cron/job.js"
 import { AgentRunner } from "../../services/AgentRunner.js"
 import { ChannelDelivery, type DeliveryTarget } from "../../services/ChannelDelivery.js"
-import { CronExecutor, type ExecutionOutcome } from "../../services/CronExecutor.js"
+import { type AlertDelivery, CronExecutor, type ExecutionOutcome } from "../../services/CronExecutor.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import { HeartbeatRunner } from "../../services/HeartbeatRunner.js"
 import { runCommand } from "./commandPayload.js"
@@ -13,10 +15,12 @@ import { runSelection } from "../../domain/models/selection.js"
 import { ModelCatalog } from "../../services/ModelCatalog.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { mainSessionKey } from "./HeartbeatRunnerLive.js"
+import { postWebhook } from "./webhookPost.js"
 
 /** A command payload's default time limit (0 in `timeoutSeconds` disables it). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000
-const WEBHOOK_TIMEOUT_MS = 10_000
+/** How long a failure alert's chat send may take before it counts as not delivered. */
+const ALERT_SEND_TIMEOUT = "10 seconds"
 
 /** What a payload did, before delivery. */
 interface PayloadRun {
@@ -26,6 +30,15 @@ interface PayloadRun {
   readonly model?: string
   readonly provider?: string
   readonly sessionKey?: string
+  readonly errorReason?: FailoverReason
+  readonly failureDetail?: FailureDetail
+}
+
+/** A model failure's class for a failure alert; none when the text says nothing classifiable. */
+const reasonOf = (cause: string, message: string): FailoverReason | undefined => {
+  if (cause === "AGENT_TIMEOUT") return "timeout"
+  const reason = classifyFailure({ message })
+  return reason === "unknown" || reason === "unclassified" || reason === "no_error_details" ? undefined : reason
 }
 
 const isThinkingLevel = Schema.is(ThinkingLevel)
@@ -144,7 +157,11 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
                 timeoutMs: payload.timeoutSeconds === undefined || payload.timeoutSeconds === 0 ? undefined : payload.timeoutSeconds * 1000,
                 label: `cron:${job.name}`
               }))
-              if (Either.isLeft(result)) return { status: "error" as const, error: result.left.message, sessionKey }
+              if (Either.isLeft(result)) {
+                const failed = result.left
+                const reason = failed._tag === "AgentRunFailed" ? reasonOf(failed.cause, failed.message) : undefined
+                return { status: "error" as const, error: failed.message, sessionKey, ...(reason === undefined ? {} : { errorReason: reason }) }
+              }
               const r = result.right
               return { status: r.status === "ok" ? "ok" as const : "error" as const, text: r.text, sessionKey, ...(r.model === undefined ? {} : { model: r.model }), ...(r.provider === undefined ? {} : { provider: r.provider }), ...(r.status === "ok" ? {} : { error: "aborted" }) }
             })
@@ -162,11 +179,16 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
                   case "spawn-failed":
                     return { status: "error" as const, error: `command failed to start: ${run.message}` }
                   case "timed-out":
-                    return { status: "error" as const, error: "command timed out", text: run.stdout }
+                    return { status: "error" as const, error: "command timed out", text: run.stdout, failureDetail: { kind: "command-timeout" as const } }
                   case "exited":
                     return run.code === 0
                       ? { status: "ok" as const, text: run.stdout }
-                      : { status: "error" as const, error: `command exited with ${run.code === null ? `signal ${run.signal ?? "?"}` : `code ${run.code}`}${run.stderr.trim() === "" ? "" : `: ${summaryOf(run.stderr).slice(0, 300)}`}`, text: run.stdout }
+                      : {
+                        status: "error" as const,
+                        error: `command exited with ${run.code === null ? `signal ${run.signal ?? "?"}` : `code ${run.code}`}${run.stderr.trim() === "" ? "" : `: ${summaryOf(run.stderr).slice(0, 300)}`}`,
+                        text: run.stdout,
+                        ...(run.code === null ? {} : { failureDetail: { kind: "command-exit" as const, exitCode: run.code } })
+                      }
                 }
               }
             )
@@ -182,19 +204,11 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
           if (d.mode === "webhook") {
             const url = d.to
             if (url === undefined) return { deliveryStatus: "not-delivered" as const, deliveryError: "webhook delivery needs a URL (--webhook <url>)" }
-            const token = (yield* runtime.settings).config.cron?.webhookToken
+            const cron = (yield* runtime.settings).config.cron
             const ts = yield* Clock.currentTimeMillis
-            const body = JSON.stringify({ jobId: job.id, jobName: job.name, runId, status, ts, ...(text === undefined ? {} : { summary: summaryOf(text) }), ...(error === undefined ? {} : { error }) })
-            const posted = yield* Effect.either(Effect.tryPromise(() =>
-              fetch(url, {
-                method: "POST",
-                headers: { "content-type": "application/json", ...(typeof token === "string" ? { authorization: `Bearer ${token}` } : {}) },
-                body,
-                signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)
-              })
-            ))
-            if (Either.isLeft(posted)) return { deliveryStatus: "not-delivered" as const, deliveryError: `webhook POST failed: ${String((posted.left.error as Error | undefined)?.message ?? posted.left)}` }
-            return posted.right.ok ? { deliveryStatus: "delivered" as const } : { deliveryStatus: "not-delivered" as const, deliveryError: `webhook answered HTTP ${posted.right.status}` }
+            const body = { jobId: job.id, jobName: job.name, runId, status, ts, ...(text === undefined ? {} : { summary: summaryOf(text) }), ...(error === undefined ? {} : { error }) }
+            const posted = yield* postWebhook({ url, body, token: typeof cron?.webhookToken === "string" ? cron.webhookToken : undefined, policy: cron?.webhookSsrfPolicy })
+            return posted.ok ? { deliveryStatus: "delivered" as const } : { deliveryStatus: "not-delivered" as const, deliveryError: posted.error }
           }
           if (status !== "ok" || text === undefined || text.trim() === "") return { deliveryStatus: "not-requested" as const }
           const target = yield* resolveAnnounceTarget(job, delivery)
@@ -220,28 +234,36 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
             ...(summary === undefined || summary === "" ? {} : { summary }),
             ...(run.sessionKey === undefined ? {} : { sessionKey: run.sessionKey }),
             ...(run.model === undefined ? {} : { model: run.model }),
-            ...(run.provider === undefined ? {} : { provider: run.provider })
+            ...(run.provider === undefined ? {} : { provider: run.provider }),
+            ...(run.errorReason === undefined ? {} : { errorReason: run.errorReason }),
+            ...(run.failureDetail === undefined ? {} : { failureDetail: run.failureDetail })
           }
         })
 
-      const alert = (job: CronJob, entry: CronRunEntry) =>
+      /**
+       * Sends a planned failure alert: a webhook POST (under the SSRF policy), or a chat message to the
+       * resolved channel and peer (`last`: the main session's last route), naming when the run started.
+       */
+      const alert = (job: CronJob, plan: FailureAlertPlan): Effect.Effect<AlertDelivery> =>
         Effect.gen(function*() {
-          const configured = (yield* runtime.settings).config.cron?.failureAlert
-          const own = job.failureAlert === false ? undefined : job.failureAlert
-          const channel = own?.channel ?? configured?.channel ?? (job.delivery?.mode === "announce" ? job.delivery.channel : undefined)
-          const to = own?.to ?? configured?.to ?? (job.delivery?.mode === "announce" ? job.delivery.to : undefined)
-          const accountId = own?.accountId ?? configured?.accountId
-          const text = `Cron job "${job.name}" failed ${job.state.consecutiveErrors ?? 1} times in a row: ${entry.error ?? entry.status}`
-          let target: DeliveryTarget | undefined
-          if (channel === undefined || channel === "last") {
-            const last = yield* delivery.lastRoute(mainSessionKey(effectiveAgentId(job)))
-            target = Option.getOrUndefined(last)
-          } else if (to !== undefined) {
-            target = { channel, to, ...(accountId === undefined ? {} : { accountId }) }
+          const config = (yield* runtime.settings).config
+          const route = plan.route
+          if (route.mode === "webhook") {
+            if (route.to === undefined) return { status: "not-delivered" as const, error: "failure alert webhook mode needs a URL (--failure-alert-to <url>)" }
+            const token = config.cron?.webhookToken
+            const posted = yield* postWebhook({ url: route.to, body: webhookAlertBody(job, plan), token: typeof token === "string" ? token : undefined, policy: config.cron?.webhookSsrfPolicy })
+            return posted.ok ? { status: "delivered" as const } : { status: "not-delivered" as const, error: posted.error }
           }
-          if (target === undefined) return "not-delivered" as const
-          const sent = yield* Effect.either(delivery.send(target, text))
-          return Either.isRight(sent) ? "delivered" as const : "not-delivered" as const
+          const last = route.channel === "last" ? Option.getOrUndefined(yield* delivery.lastRoute(mainSessionKey(effectiveAgentId(job)))) : undefined
+          const target: DeliveryTarget | undefined = route.channel === "last"
+            ? (last === undefined ? undefined : { ...last, ...(route.to === undefined ? {} : { to: route.to, threadId: undefined }), ...(route.accountId === undefined ? {} : { accountId: route.accountId }) })
+            : route.to === undefined
+            ? undefined
+            : { channel: route.channel, to: route.to, ...(route.accountId === undefined ? {} : { accountId: route.accountId }), ...(route.threadId === undefined ? {} : { threadId: route.threadId }) }
+          if (target === undefined) return { status: "not-delivered" as const, error: CHANNEL_REQUIRED }
+          const sent = yield* Effect.either(delivery.send(target, chatAlertText(plan, config.agents?.defaults?.userTimezone)).pipe(Effect.timeoutOption(ALERT_SEND_TIMEOUT)))
+          if (Either.isLeft(sent)) return { status: "not-delivered" as const, error: sent.left.message }
+          return Option.isSome(sent.right) ? { status: "delivered" as const } : { status: "not-delivered" as const, error: "failure alert announcement timed out" }
         })
 
       return CronExecutor.of({ execute, alert })

@@ -195,12 +195,7 @@ export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = 
       // Read on each timer turn and config reload: a new heartbeat interval applies without a restart.
       declared: Effect.map(runtime.settings, (settings) => declaredHeartbeats(settings.config)),
       declaredFamilies: ["heartbeat:"],
-      alertDefaults: {
-        alertsEnabled: config.cron?.failureAlert?.enabled,
-        alertAfter: config.cron?.failureAlert?.after,
-        alertCooldownMs: config.cron?.failureAlert?.cooldownMs,
-        includeSkipped: config.cron?.failureAlert?.includeSkipped
-      }
+      failureAlert: Effect.map(runtime.settings, (settings) => settings.config.cron?.failureAlert)
     }).pipe(Layer.provide(executor))
     const publishScheduler = Layer.effectDiscard(Effect.flatMap(CronScheduler, (s) => Ref.set(built, s)))
     return Layer.merge(CronMethodsLive, publishScheduler).pipe(Layer.provide(Layer.merge(scheduler, heartbeatLayer)))

@@ -1,8 +1,9 @@
 import { Cause, Clock, Effect, FiberSet, Layer, Queue } from "effect"
 import { randomUUID } from "node:crypto"
 import { CronJobInvalid, CronJobNotFound } from "../../domain/cron/errors.js"
+import { type FailureAlertPlan, type GlobalFailureAlert, mergeFailureAlert } from "../../domain/cron/failureAlert.js"
 import { finishRun } from "../../domain/cron/finishRun.js"
-import { type CronJob, type CronRunEntry } from "../../domain/cron/job.js"
+import { type CronJob } from "../../domain/cron/job.js"
 import { DueQueue } from "../../domain/cron/dueQueue.js"
 import { scratchContentProblem, scratchState, writeScratch } from "../../domain/cron/scratch.js"
 import { cronExprProblem, nextRunAtMs, parseAtMs } from "../../domain/cron/schedule.js"
@@ -27,12 +28,8 @@ export interface CronSchedulerOptions {
    */
   readonly enabled: boolean | Effect.Effect<boolean>
   readonly stateDir: string
-  readonly alertDefaults?: {
-    readonly alertsEnabled?: boolean | undefined
-    readonly alertAfter?: number | undefined
-    readonly alertCooldownMs?: number | undefined
-    readonly includeSkipped?: boolean | undefined
-  } | undefined
+  /** `cron.failureAlert`, read when a run finishes (so a hot-reloaded policy applies to the next run). */
+  readonly failureAlert?: Effect.Effect<GlobalFailureAlert | undefined> | undefined
   /**
    * System jobs the config declares (an agent's heartbeat), matched by `declarationKey`; others of their
    * family are removed. An effect is read again on each timer turn and on `config.changed`, so a
@@ -51,13 +48,16 @@ const DISABLED_WARNING = "cron: scheduler disabled; jobs will not run automatica
 const invalid = (message: string) => new CronJobInvalid({ message })
 
 /** Why a definition cannot be scheduled, or `undefined`. */
-const definitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "sessionTarget" | "name">): string | undefined => {
+const definitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "sessionTarget" | "name" | "delivery">): string | undefined => {
   if (job.name.trim() === "") return "name is required"
   const schedule = job.schedule
   if (schedule.kind === "cron") return cronExprProblem(schedule.expr, schedule.tz)
   if (schedule.kind === "at" && parseAtMs(schedule.at) === undefined) return `Invalid --at "${schedule.at}": use an ISO time (2026-12-24T18:00:00Z) or a duration like 20m`
   if (job.payload.kind === "systemEvent" && job.sessionTarget !== "main") return "sessionTarget \"main\" is required for systemEvent payloads"
   if (job.payload.kind === "agentTurn" && job.sessionTarget === "main") return "sessionTarget \"main\" requires payload.kind \"systemEvent\"; use --session isolated for agent turns"
+  if (job.delivery?.failureDestination !== undefined && job.sessionTarget !== "isolated" && job.delivery.mode !== "webhook") {
+    return "delivery.failureDestination is only supported for sessionTarget \"isolated\" jobs (or with delivery.mode \"webhook\")"
+  }
   return undefined
 }
 
@@ -156,10 +156,11 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       const recordFinish = (job: CronJob, runId: string, runAtMs: number) =>
         Effect.gen(function*() {
           const outcome = yield* executor.execute(job, runId)
+          const failureAlert = options.failureAlert === undefined ? undefined : yield* options.failureAlert
           const finished = yield* lock.withPermits(1)(Effect.gen(function*() {
             const now = yield* Clock.currentTimeMillis
             const current = jobs.get(job.id)
-            const result = finishRun(current ?? job, { ...outcome, runId, runAtMs }, now, options.alertDefaults)
+            const result = finishRun(current ?? job, { ...outcome, runId, runAtMs }, now, failureAlert)
             running.delete(job.id)
             if (current !== undefined) {
               if (result.job === undefined) jobs.delete(job.id)
@@ -177,20 +178,23 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             yield* log.write({ level: "warn", message: "cron: job run returned error status", fields: { ...fields, jobId: job.id, jobName: job.name, error: finished.entry.error } })
           }
           yield* publish({ ...finished.entry })
-          if (finished.alert && finished.job !== undefined) yield* sendAlert(finished.job, finished.entry)
+          if (finished.alert !== undefined && finished.job !== undefined) yield* sendAlert(finished.job, finished.alert)
           yield* Queue.offer(wake, undefined)
         }).pipe(
           Effect.catchAllCause((cause) => log.write({ level: "error", message: "cron: job run failed to record", fields: { ...fields, jobId: job.id, err: Cause.pretty(cause) } })),
           Effect.ensuring(Effect.sync(() => running.delete(job.id)))
         )
 
-      const sendAlert = (job: CronJob, entry: CronRunEntry) =>
+      // The alert time is already stored with the run's state; this records how the send went.
+      const sendAlert = (job: CronJob, plan: FailureAlertPlan) =>
         Effect.gen(function*() {
-          const status = yield* executor.alert(job, entry)
+          const sent = yield* executor.alert(job, plan)
+          if (sent.error !== undefined) yield* log.write({ level: "warn", message: "cron: failure alert not delivered", fields: { ...fields, jobId: job.id, mode: plan.route.mode, error: sent.error } })
           yield* lock.withPermits(1)(Effect.gen(function*() {
             const current = jobs.get(job.id)
             if (current === undefined) return
-            jobs.set(job.id, { ...current, state: { ...current.state, lastFailureNotificationDeliveryStatus: status } })
+            const { lastFailureNotificationDeliveryError: _previous, ...state } = current.state
+            jobs.set(job.id, { ...current, state: { ...state, lastFailureNotificationDeliveryStatus: sent.status, ...(sent.error === undefined ? {} : { lastFailureNotificationDeliveryError: sent.error }) } })
             yield* persist
           }))
         })
@@ -316,7 +320,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
           mutate("update", Effect.gen(function*() {
             const current = yield* find(id)
             const now = yield* Clock.currentTimeMillis
-            const merged: CronJob = omitUndefined({ ...current, ...patch, updatedAtMs: now })
+            const merged: CronJob = omitUndefined({ ...current, ...patch, failureAlert: mergeFailureAlert(current.failureAlert, patch.failureAlert), updatedAtMs: now })
             const problem = definitionProblem(merged)
             if (problem !== undefined) return yield* invalid(problem)
             const rescheduled = patch.schedule !== undefined || (patch.enabled === true && !current.enabled)
