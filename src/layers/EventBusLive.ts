@@ -1,4 +1,4 @@
-import { Effect, Layer, PubSub } from "effect"
+import { Effect, Layer, PubSub, Scope } from "effect"
 import { type BusEvent, EventBus } from "../services/EventBus.js"
 
 /** An in-process PubSub for fiber consumers, plus synchronous listeners; a slow socket is bounded by its own backpressure policy. */
@@ -24,16 +24,15 @@ export const EventBusLive = Layer.effect(
             : Effect.zipRight(Effect.logWarning(`event bus: a listener failed on ${event.event}: ${failed instanceof Error ? failed.message : String(failed)}`), published)
         }).pipe(Effect.withSpan("EventBus.publish", { attributes: { event: event.event }, captureStackTrace: false })),
       subscribe: PubSub.subscribe(pubsub),
+      // Added straight to the scope: acquireRelease would keep a copy of the caller's fiber refs per listener,
+      // kilobytes for each of a thousand idle sockets.
       listen: (deliver) =>
-        Effect.acquireRelease(
-          Effect.sync(() => {
-            // A fresh function per registration: one consumer listening twice gets each event twice, as with subscribe.
-            const entry = (event: BusEvent) => deliver(event)
-            listeners.add(entry)
-            return entry
-          }),
-          (entry) => Effect.sync(() => listeners.delete(entry))
-        ).pipe(Effect.asVoid)
+        Effect.flatMap(Effect.scope, (scope) => {
+          // A fresh function per registration: one consumer listening twice gets each event twice, as with subscribe.
+          const entry = (event: BusEvent) => deliver(event)
+          listeners.add(entry)
+          return Scope.addFinalizer(scope, Effect.sync(() => listeners.delete(entry)))
+        })
     }
   })
 )

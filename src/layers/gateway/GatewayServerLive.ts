@@ -80,7 +80,7 @@ export const GatewayServerLive = (listen: {
         if (path === "/healthz" || path === "/health") return json(res, 200, { ok: true, status: "live" })
         run(serveHttp(req, res, path))
       })
-      const socketContext = { policy, inFlight, openSockets, localAddresses }
+      const socketContext = { policy, inFlight, openSockets, localAddresses, runFork: run }
       const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false })
       server.on("upgrade", (req, socket, head) => {
         wss.handleUpgrade(req, socket, head, (ws) => {

@@ -1,4 +1,4 @@
-import { Clock, Deferred, type Duration, Effect, Either, Exit, Fiber, FiberSet, Option, Ref, Schema, Scope } from "effect"
+import { Clock, Deferred, type Duration, Effect, Either, Exit, Fiber, Option, Ref, Schema, Scope } from "effect"
 import { peerInfo } from "./peer.js"
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
@@ -86,6 +86,8 @@ export interface SocketContext {
   /** Sockets being served: incremented when serving starts, decremented when its scope is released. */
   readonly openSockets: Ref.Ref<number>
   readonly localAddresses: ReadonlyArray<string>
+  /** Starts a request's fiber in the server's runtime (interrupted at server shutdown if still running). */
+  readonly runFork: <A, E>(effect: Effect.Effect<A, E, MethodRegistry | AuthRateLimiter | GatewayLog>) => Fiber.RuntimeFiber<A, E>
 }
 
 /**
@@ -97,14 +99,17 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
   Effect.gen(function*() {
     const { inFlight, localAddresses, policy } = context
     const flow = policy.socketFlow
-    yield* Effect.acquireRelease(Ref.update(context.openSockets, (n) => n + 1), () => Ref.update(context.openSockets, (n) => n - 1))
+    const scope = yield* Effect.scope
+    // Finalizers go straight to the socket's scope: acquireRelease and addFinalizer would each keep a copy of
+    // this fiber's refs, kilobytes for every idle socket.
+    yield* Ref.update(context.openSockets, (n) => n + 1)
+    yield* Scope.addFinalizer(scope, Ref.update(context.openSockets, (n) => n - 1))
     const runtime = yield* GatewayRuntime
     const bus = yield* EventBus
     const log = yield* GatewayLog
     const registry = yield* MethodRegistry
     const health = yield* GatewayHealth
     const paths = yield* Paths
-    const scope = yield* Effect.scope
     const connId = randomUUID()
     const nonce = randomUUID()
     const peer = peerOf(req)
@@ -115,9 +120,15 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     // request slot. Bounded by flow control: reading stops while too much is queued (the 'message' listener).
     const waiting: Array<{ readonly data: RawData; readonly bytes: number }> = []
     let queued = { frames: 0, bytes: 0 }
-    // Requests run as fibers of this socket's scope (interrupted when it closes), started straight from the
-    // listener: no queue hop, no per-request scheduling beyond the handler's own.
-    const runRequest = yield* FiberSet.makeRuntime<MethodRegistry | AuthRateLimiter | GatewayLog>()
+    // Requests run as fibers of the server's runtime, started straight from the listener (no queue hop), and
+    // are interrupted when this socket closes: the set is the socket's, the runtime shared by every socket.
+    const requests = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
+    const runRequest = <A, E>(effect: Effect.Effect<A, E, MethodRegistry | AuthRateLimiter | GatewayLog>) => {
+      const fiber = context.runFork(effect)
+      requests.add(fiber)
+      fiber.addObserver(() => requests.delete(fiber))
+      return fiber
+    }
     let running = 0
     const outbox = makeOutbox(ws, req.socket)
     let session: AcceptedConnect | undefined
@@ -455,20 +466,20 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     ws.on("error", () => {
       ws.terminate()
     })
-    // Released last, whatever ended the socket: the forked fibers below are interrupted first.
-    yield* Effect.addFinalizer(() =>
-      Effect.gen(function*() {
-        phase = "closed"
-        if (session !== undefined) yield* runtime.removeSession(connId)
-        yield* Effect.sync(() => {
-          ws.removeAllListeners("message")
-          if (ws.readyState !== ws.CLOSED) ws.terminate()
-        })
+    // Released last, whatever ended the socket: the forked fibers below are interrupted first, then the
+    // requests still running.
+    yield* Scope.addFinalizer(scope, Effect.gen(function*() {
+      phase = "closed"
+      yield* Fiber.interruptAll(requests)
+      if (session !== undefined) yield* runtime.removeSession(connId)
+      yield* Effect.sync(() => {
+        ws.removeAllListeners("message")
+        if (ws.readyState !== ws.CLOSED) ws.terminate()
       })
-    )
+    }))
 
     yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: yield* Clock.currentTimeMillis, capabilities: [...SERVER_CAPABILITIES] } })
-    const handshakeTimer = yield* Effect.forkIn(
+    let handshakeTimer: Fiber.RuntimeFiber<void> | undefined = yield* Effect.forkIn(
       Effect.sleep(policy.handshakeTimeout).pipe(
         Effect.flatMap(() => (phase === "pre" || phase === "connecting" ? Effect.zipRight(Effect.sync(() => {
           phase = "closed"
@@ -481,7 +492,9 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
     yield* Effect.forkIn(
       Effect.gen(function*() {
         while (phase === "pre" || phase === "connecting") yield* handleHandshakeFrame((yield* nextHandshakeFrame).data)
-        yield* Fiber.interruptFork(handshakeTimer)
+        if (handshakeTimer !== undefined) yield* Fiber.interruptFork(handshakeTimer)
+        // Not kept for the socket's lifetime: an idle socket holds no fiber of its handshake.
+        handshakeTimer = undefined
         yield* Effect.sync(pump)
       }),
       scope
