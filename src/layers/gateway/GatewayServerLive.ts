@@ -1,4 +1,4 @@
-import { Clock, Data, Duration, Effect, FiberSet, Layer, Ref, Schedule, Stream } from "effect"
+import { Clock, Data, Duration, Effect, ExecutionStrategy, FiberSet, Layer, Ref, Schedule, Scope, Stream } from "effect"
 import * as http from "node:http"
 import * as os from "node:os"
 import { WebSocketServer } from "ws"
@@ -58,6 +58,9 @@ export const GatewayServerLive = (listen: {
       const host = yield* Host
       // ws and http callbacks become fibers owned by this scope: interrupted when the server stops.
       const run = yield* FiberSet.makeRuntime<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry | Paths | GatewayHealth>()
+      // Each socket's scope is a child of this one; made before the listener below, it closes after the graceful
+      // shutdown (finalizers run in reverse), releasing whatever sockets are left.
+      const sockets = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
       let inFlightCount = 0
       const inFlight = { inc: () => void (inFlightCount += 1), dec: () => void (inFlightCount -= 1) }
       const openSockets = yield* Ref.make(0)
@@ -80,7 +83,7 @@ export const GatewayServerLive = (listen: {
         if (path === "/healthz" || path === "/health") return json(res, 200, { ok: true, status: "live" })
         run(serveHttp(req, res, path))
       })
-      const socketContext = { policy, inFlight, openSockets, localAddresses, runFork: run }
+      const socketContext = { policy, inFlight, openSockets, localAddresses, runFork: run, sockets }
       const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false })
       server.on("upgrade", (req, socket, head) => {
         wss.handleUpgrade(req, socket, head, (ws) => {

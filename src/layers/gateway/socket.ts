@@ -1,4 +1,4 @@
-import { Clock, Deferred, type Duration, Effect, Either, Exit, Fiber, Option, Ref, Schema, Scope } from "effect"
+import { Clock, Deferred, type Duration, Effect, Either, ExecutionStrategy, Exit, Fiber, Option, Ref, Schema, Scope } from "effect"
 import { peerInfo } from "./peer.js"
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
@@ -86,6 +86,8 @@ export interface SocketContext {
   /** Sockets being served: incremented when serving starts, decremented when its scope is released. */
   readonly openSockets: Ref.Ref<number>
   readonly localAddresses: ReadonlyArray<string>
+  /** The server's scope for its sockets: closed after the graceful shutdown, it closes any socket left. */
+  readonly sockets: Scope.Scope
   /** Starts a request's fiber in the server's runtime (interrupted at server shutdown if still running). */
   readonly runFork: <A, E>(effect: Effect.Effect<A, E, MethodRegistry | AuthRateLimiter | GatewayLog>) => Fiber.RuntimeFiber<A, E>
 }
@@ -96,10 +98,20 @@ export interface SocketContext {
  * timeout, interruption at server shutdown): the session is removed and the socket terminated.
  */
 export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext) =>
+  Effect.flatMap(Scope.fork(context.sockets, ExecutionStrategy.sequential), (scope) =>
+    setUpSocket(ws, req, context, scope).pipe(
+      Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit)))
+    ))
+
+/**
+ * Sets the socket up and returns: from then on it runs on its listeners and the fibers it starts, and its
+ * scope is closed by the socket's `close` event (or the server's shutdown). No fiber waits for it meanwhile,
+ * so an idle socket holds no fiber at all.
+ */
+const setUpSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext, scope: Scope.CloseableScope) =>
   Effect.gen(function*() {
     const { inFlight, localAddresses, policy } = context
     const flow = policy.socketFlow
-    const scope = yield* Effect.scope
     // Finalizers go straight to the socket's scope: acquireRelease and addFinalizer would each keep a copy of
     // this fiber's refs, kilobytes for every idle socket.
     yield* Ref.update(context.openSockets, (n) => n + 1)
@@ -460,9 +472,11 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
       if (phase === "ready") pump()
       else wakeHandshake?.()
     })
-    ws.once("close", () => {
+    const release = () => {
       Deferred.unsafeDone(closed, Exit.void)
-    })
+      context.runFork(Scope.close(scope, Exit.void))
+    }
+    ws.once("close", release)
     ws.on("error", () => {
       ws.terminate()
     })
@@ -499,5 +513,9 @@ export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: Socket
       }),
       scope
     )
-    yield* Deferred.await(closed)
-  }).pipe(Effect.scoped)
+    // Closed while this was being set up: its close event has been and gone.
+    if (ws.readyState === ws.CLOSED) {
+      ws.off("close", release)
+      release()
+    }
+  })
