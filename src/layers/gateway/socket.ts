@@ -125,6 +125,8 @@ const setUpSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext
     const connId = randomUUID()
     const nonce = randomUUID()
     const peer = peerOf(req)
+    // Only these of the upgrade request are kept: the request itself (headers and all) is let go after setup.
+    const remote = { address: req.socket.remoteAddress, port: req.socket.remotePort }
     // This socket's state, read and written only by its own listeners and fibers (one thread).
     let phase: "pre" | "connecting" | "ready" | "closed" = "pre"
     const isClosed = () => phase === "closed"
@@ -197,8 +199,8 @@ const setUpSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext
         level: "warn",
         message: protocolMismatchLine({
           connId,
-          remoteAddr: req.socket.remoteAddress,
-          remotePort: req.socket.remotePort,
+          remoteAddr: remote.address,
+          remotePort: remote.port,
           client: client.value.client,
           minProtocol: error.clientMinProtocol,
           maxProtocol: error.clientMaxProtocol
