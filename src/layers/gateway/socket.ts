@@ -95,7 +95,7 @@ export interface SocketContext {
 /**
  * Serves one WebSocket: challenge, the connect handshake, then requests and events until it closes.
  * Everything it starts lives in its own scope, released on every way out (close, error, handshake
- * timeout, interruption at server shutdown): the session is removed and the socket terminated.
+ * timeout, server shutdown): requests still running are interrupted, the session removed, the socket terminated.
  */
 export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext) =>
   Effect.flatMap(Scope.fork(context.sockets, ExecutionStrategy.sequential), (scope) =>
@@ -352,8 +352,8 @@ const setUpSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext
       const startedMs = clock.unsafeCurrentTimeMillis()
       running += 1
       inFlight.inc()
-      const context = { ...caller, sendFinal: (outcome: Parameters<NonNullable<CallContext["sendFinal"]>>[0]) => sendText(() => responseFrame(frame.id, outcome)) }
-      const fiber = runRequest(Effect.flatMap(dispatch(frame, context), (result) => finishRequest(frame, startedMs, result)))
+      const call = { ...caller, sendFinal: (outcome: Parameters<NonNullable<CallContext["sendFinal"]>>[0]) => sendText(() => responseFrame(frame.id, outcome)) }
+      const fiber = runRequest(Effect.flatMap(dispatch(frame, call), (result) => finishRequest(frame, startedMs, result)))
       // However it ended (answered, or interrupted with the socket), its slot and the drain count are freed.
       fiber.addObserver(() => {
         inFlight.dec()
