@@ -10,6 +10,7 @@ import { ConfigStore } from "../../services/ConfigStore.js"
 import { DeviceRegistry } from "../../services/DeviceRegistry.js"
 import { EventBus } from "../../services/EventBus.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
+import { ActiveWork } from "../../services/ActiveWork.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import { GatewayHealth } from "../../services/GatewayHealth.js"
 import { GatewayPolicy } from "../../services/GatewayPolicy.js"
@@ -58,8 +59,9 @@ export const GatewayServerLive = (listen: {
       const host = yield* Host
       // ws and http callbacks become fibers owned by this scope: interrupted when the server stops.
       const run = yield* FiberSet.makeRuntime<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry | Paths | GatewayHealth>()
-      const inFlightCount = yield* Ref.make(0)
-      const inFlight = { inc: Ref.update(inFlightCount, (n) => n + 1), dec: Ref.update(inFlightCount, (n) => n - 1) }
+      // Requests in flight count as the gateway's active work: a safe restart and the shutdown drain wait for them.
+      const work = yield* ActiveWork
+      const inFlight = { inc: work.begin("requests"), dec: work.end("requests") }
       const openSockets = yield* Ref.make(0)
 
       // Read once: the trusted-proxy spoof guard compares peers against this host's own addresses.
@@ -108,8 +110,8 @@ export const GatewayServerLive = (listen: {
             yield* bus.publish({ event: "shutdown", payload: { reason: "gateway stopping" } })
             // Let the shutdown event reach sockets, then wait for in-flight requests.
             yield* Effect.sleep(policy.shutdownAnnounce)
-            yield* Ref.get(inFlightCount).pipe(
-              Effect.repeat({ schedule: Schedule.spaced(policy.drainPoll), until: (n) => n <= 0 }),
+            yield* work.counts.pipe(
+              Effect.repeat({ schedule: Schedule.spaced(policy.drainPoll), until: (counts) => counts.requests <= 0 }),
               Effect.timeout(policy.drainTimeout),
               Effect.ignore
             )
