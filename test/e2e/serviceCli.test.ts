@@ -41,7 +41,7 @@ describe("openclaw gateway|daemon service commands (built CLI)", () => {
         }
       })
     }
-  })
+  }, 60_000) // six CLI starts
 
   it("daemon --help lists the service subcommands; each subcommand has help", () => {
     const { run } = tempHome()
@@ -64,7 +64,7 @@ describe("openclaw gateway|daemon service commands (built CLI)", () => {
       expect(sub.stdout).toContain(usage)
     }
     expect(stripAnsi(run(["gateway", "--help"]).stdout)).toMatch(/^ {2}install +Install the gateway as an OS service/m)
-  })
+  }, 60_000) // seven CLI starts
 
   it.skipIf(hasSystemdUserSession)("daemon status is gateway status (no gateway here: Runtime: stopped, probe failed)", () => {
     const { run } = tempHome()
