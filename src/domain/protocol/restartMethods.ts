@@ -25,22 +25,27 @@ export const RestartPreflight = Schema.Struct({
 })
 export type RestartPreflight = typeof RestartPreflight.Type
 
-/** Result of `gateway.restart.request`, the original's shape (its `signal` is absent: this gateway restarts in process without one). */
+/**
+ * Result of `gateway.restart.request`, the original's shape. This gateway restarts in process (`mode:
+ * "in-process"`, no `signal`) and adds `drainBudgetMs`; the original's `signal: "SIGUSR1"`, `mode: "emit"`
+ * decode too, so `restart --safe` works against either gateway.
+ */
 export const RestartRequestResult = Schema.Struct({
   ok: Schema.Boolean,
   /** `scheduled`: restarting now; `deferred`: restarting once the blockers drain (or the budget runs out). */
-  status: Schema.Literal("scheduled", "deferred"),
+  status: Schema.String,
   preflight: RestartPreflight,
   restart: Schema.Struct({
     ok: Schema.Boolean,
     pid: Schema.Number,
+    signal: opt(Schema.String),
     delayMs: Schema.Number,
-    mode: Schema.Literal("in-process"),
+    mode: Schema.String,
     /** Joined a restart that was already scheduled or deferred. */
     coalesced: Schema.Boolean,
     cooldownMsApplied: Schema.Number,
     /** How long a deferred restart waits for the blockers before it is forced; `null`: no limit. */
-    drainBudgetMs: Schema.NullOr(Schema.Number)
+    drainBudgetMs: opt(Schema.NullOr(Schema.Number))
   })
 })
 export type RestartRequestResult = typeof RestartRequestResult.Type

@@ -37,7 +37,8 @@ export const SERVICE_MANAGER_UNAVAILABLE_HINT =
 export const RestartRequestReport = Schema.Struct({
   ok: Schema.Literal(true),
   action: Schema.Literal("restart"),
-  result: Schema.Literal("scheduled", "deferred"),
+  /** The gateway's `status`: `scheduled` or `deferred` (the original's other answers pass through). */
+  result: Schema.String,
   message: Schema.String,
   restart: RestartRequestResult
 })
@@ -48,6 +49,6 @@ export const restartRequestMessage = (result: RestartRequestResult): string => {
   const joined = result.restart.coalesced ? " (joined the restart already pending)" : ""
   if (result.status === "scheduled") return `Gateway restart scheduled: restarting now${joined} (pid ${result.restart.pid}).`
   const budget = result.restart.drainBudgetMs
-  const bound = budget === null ? "no time limit" : `forced after ${Math.round(budget / 1000)}s`
+  const bound = budget === undefined ? "bounded by the gateway" : budget === null ? "no time limit" : `forced after ${Math.round(budget / 1000)}s`
   return `Gateway restart deferred${joined}: ${result.preflight.summary}; restarts once that work drains (${bound}).`
 }
