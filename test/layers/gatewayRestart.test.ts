@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Option, TestClock } from "effect"
+import * as fs from "node:fs"
 import { ActiveWorkLive } from "../../src/layers/gateway/ActiveWorkLive.js"
 import { GatewayRestartLive } from "../../src/layers/gateway/GatewayRestartLive.js"
 import { ActiveWork } from "../../src/services/ActiveWork.js"
@@ -92,6 +93,13 @@ describe("gateway.restart.request over the wire (real gateway on loopback)", () 
         const admin = await connectRaw(gw.url, { token: "tok", scopes: ["operator.admin"] })
         const wrong = await call(admin.client, "gateway.restart.request", { target: { pid: process.pid + 1 } })
         expect(wrong).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST", message: `restart target pid ${process.pid + 1} is not this gateway (pid ${process.pid})` } })
+        // A config the restart could not start from: refused, the gateway keeps serving.
+        const good = fs.readFileSync(gw.configPath)
+        fs.writeFileSync(gw.configPath, "{ gateway: { mode: \"local\", port: \"not a port\" } }")
+        const broken = await call(admin.client, "gateway.restart.request", {})
+        expect(broken).toMatchObject({ ok: false, error: { code: "INVALID_REQUEST" } })
+        expect(broken.error?.message).toMatch(/^restart refused: the gateway would restart from an invalid config \(.*gateway\.port.*\); fix it first \(openclaw config validate\)$/)
+        fs.writeFileSync(gw.configPath, good)
         const preview = await call(admin.client, "gateway.restart.preflight", {})
         expect(preview).toMatchObject({ ok: true, payload: { safe: true, counts: { totalActive: 0 } } })
         // A truthy string is no skipDeferral, and unknown keys are ignored, as the original's handler does.

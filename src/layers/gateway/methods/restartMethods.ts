@@ -1,6 +1,7 @@
 import { Effect, Layer } from "effect"
 import { InvalidRequest } from "../../../domain/protocol/errors.js"
 import { RestartMethods } from "../../../domain/protocol/restartMethods.js"
+import { ConfigStore } from "../../../services/ConfigStore.js"
 import { GatewayRestart } from "../../../services/GatewayRestart.js"
 import { GatewayRuntime } from "../../../services/GatewayRuntime.js"
 import { MethodRegistry } from "../../../services/MethodRegistry.js"
@@ -14,6 +15,7 @@ export const RestartMethodsLive = Layer.effectDiscard(
     const registry = yield* MethodRegistry
     const restart = yield* GatewayRestart
     const runtime = yield* GatewayRuntime
+    const store = yield* ConfigStore
 
     yield* registry.register(RestartMethods.request, (params) =>
       Effect.gen(function*() {
@@ -24,6 +26,20 @@ export const RestartMethodsLive = Layer.effectDiscard(
         }
         if (target?.port !== undefined && target.port !== port) {
           return yield* new InvalidRequest({ message: `restart target port ${target.port} is not this gateway's (port ${port})` })
+        }
+        // The restart starts over from openclaw.json: with a broken one the gateway would not come back, so keep serving.
+        const problem = yield* store.read.pipe(
+          Effect.map((snapshot) =>
+            snapshot.parseError !== undefined
+              ? snapshot.parseError.message
+              : snapshot.config === undefined
+              ? snapshot.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ") || "it does not validate"
+              : undefined
+          ),
+          Effect.catchAll((error) => Effect.succeed(error.message))
+        )
+        if (problem !== undefined) {
+          return yield* new InvalidRequest({ message: `restart refused: the gateway would restart from an invalid config (${problem}); fix it first (openclaw config validate)` })
         }
         // Only an explicit boolean skips the deferral: a truthy string from a loose client must not.
         return yield* restart.request({ reason: reasonOf(params.reason), skipDeferral: params.skipDeferral === true, waitMs: params.waitMs, ownRequests: 1 })
