@@ -36,9 +36,10 @@ describe("openclaw gateway restart --safe|--wait against a running gateway (buil
   })
 
   it("--safe with an agent run in progress defers, coalesces a second request, and restarts in process once the run has finished", async () => {
-    // One slow turn: four chunks 800 ms apart keep the run active for about three seconds.
-    model.script.push({ text: "slow answer for the restart test", chunks: 4, delayMs: 800 })
-    const agent = runCliAsync(home.home, ["agent", "--agent", "main", "--message", "take your time"], {}, 30_000)
+    // One slow turn: eight chunks 1.5 s apart keep the run active for about twelve seconds, long enough
+    // for two CLI starts on a loaded machine.
+    model.script.push({ text: "slow answer for the restart test", chunks: 8, delayMs: 1500 })
+    const agent = runCliAsync(home.home, ["agent", "--agent", "main", "--message", "take your time"], {}, 45_000)
     await model.waitForRequests(1)
 
     const first = await runCliAsync(home.home, ["gateway", "restart", "--safe", "--json"])
@@ -76,7 +77,7 @@ describe("openclaw gateway restart --safe|--wait against a running gateway (buil
     expect(JSON.parse(health.stdout)).toMatchObject({ ok: true })
     const audit = fs.readFileSync(path.join(home.stateDir, "logs", "gateway-restart.log"), "utf8")
     expect(audit).toMatch(/action=restart source=safe-rpc mode=deferred pid=\d+/)
-  }, 60_000)
+  }, 90_000)
 
   it("--wait with no active work restarts at once; --wait 0 asks for an unlimited drain budget", async () => {
     const before = count(output(), "Gateway listening on")
