@@ -45,8 +45,8 @@ export interface CliHostParts<R> {
  */
 export const CliServicesLive = <R>(parts: CliHostParts<R>) =>
   lazyServices(
-    lazyUnit(parts.serviceManager, lazyTag(ServiceManager, { platform: "effect", status: "effect", install: "function", start: "effect", stop: "effect", restart: "effect", uninstall: "effect", extraServices: "function" })),
-    lazyUnit(parts.nodeServiceManager, lazyTag(NodeServiceManager, { platform: "effect", status: "effect", install: "function", start: "effect", stop: "effect", restart: "effect", uninstall: "effect", extraServices: "function" })),
+    lazyUnit(parts.serviceManager, lazyTag(ServiceManager, { platform: "effect", status: "effect", install: "function", start: "effect", stop: "effect", stopAndDisable: "effect", restart: "effect", restartAsInstalled: "effect", uninstall: "effect", extraServices: "function" })),
+    lazyUnit(parts.nodeServiceManager, lazyTag(NodeServiceManager, { platform: "effect", status: "effect", install: "function", start: "effect", stop: "effect", stopAndDisable: "effect", restart: "effect", restartAsInstalled: "effect", uninstall: "effect", extraServices: "function" })),
     lazyUnit(() => import("./client/GatewayClientLive.js").then((m) => m.GatewayClientLive), lazyTag(GatewayClient, { connect: "function", call: "function", callRaw: "function" })),
     lazyUnit(() => import("./probe/GatewayProbeLive.js").then((m) => m.GatewayProbeLive), lazyTag(GatewayProbe, { run: "function" })),
     lazyUnit(() => import("./status/GatewayStatusLive.js").then((m) => m.GatewayStatusLive), lazyTag(GatewayStatus, { collect: "function" })),

@@ -20,6 +20,10 @@ export class GatewayPolicy extends Context.Tag("openclaw/GatewayPolicy")<Gateway
   readonly drainPoll: Duration.DurationInput
   /** How long shutdown waits for in-flight requests. */
   readonly drainTimeout: Duration.DurationInput
+  /** How long a safe restart waits for active work (agent runs, cron runs, RPCs) before it is forced. */
+  readonly restartDrainBudget: Duration.DurationInput
+  /** How often a deferred restart checks whether the active work has drained. */
+  readonly restartPoll: Duration.DurationInput
   /** After the 1012 close: how long sockets get to close before they are terminated. */
   readonly closeGrace: Duration.DurationInput
   /** How long shutdown waits for the listener to close at all. */

@@ -11,7 +11,16 @@ export class ServiceManagerUnavailable extends Schema.TaggedError<ServiceManager
 
 /** A supervisor command failed, or an action was refused (external supervisor, isolated state, drift needing repair). */
 export class ServiceActionFailed extends Schema.TaggedError<ServiceActionFailed>()("ServiceActionFailed", {
-  code: Schema.Literal("SERVICE_ACTION_FAILED", "SERVICE_NOT_INSTALLED", "SERVICE_EXTERNAL", "SERVICE_REPAIR_REQUIRED", "SERVICE_ISOLATED_STATE"),
+  code: Schema.Literal(
+    "SERVICE_ACTION_FAILED",
+    "SERVICE_NOT_INSTALLED",
+    "SERVICE_EXTERNAL",
+    "SERVICE_REPAIR_REQUIRED",
+    "SERVICE_ISOLATED_STATE",
+    "SERVICE_FORCE_REQUIRED",
+    "SERVICE_INVALID_OPTIONS",
+    "GATEWAY_NOT_RUNNING"
+  ),
   message: Schema.String,
   action: Schema.String,
   /** What to run next. */
@@ -57,7 +66,14 @@ export interface ServiceManagerShape {
   readonly install: (options: InstallOptions) => Effect.Effect<ServiceActionResult, ServiceError>
   readonly start: Effect.Effect<ServiceActionResult, ServiceError>
   readonly stop: Effect.Effect<ServiceActionResult, ServiceError>
+  /**
+   * `stop --disable`: stop, and keep the supervisor from starting it again (login, reboot, KeepAlive)
+   * until the next `start` (launchd `disable`, systemd `disable --now`, Task Scheduler `/DISABLE`).
+   */
+  readonly stopAndDisable: Effect.Effect<ServiceActionResult, ServiceError>
   readonly restart: Effect.Effect<ServiceActionResult, ServiceError>
+  /** `restart --preserve-definition`: restart the service as installed, never rewriting its definition. */
+  readonly restartAsInstalled: Effect.Effect<ServiceActionResult, ServiceError>
   readonly uninstall: Effect.Effect<ServiceActionResult, ServiceError>
   /** Other gateway-like services (legacy names, other tools); `deep` also scans system-level units. */
   readonly extraServices: (deep: boolean) => Effect.Effect<ReadonlyArray<ExtraService>>

@@ -186,4 +186,27 @@ describe("openclaw config (in process, real files)", () => {
     expect(written.meta.lastTouchedVersion).toBe("2099.1.1")
     expect(written.gateway.port).toBe(19123)
   })
+
+  it("config --section gateway --section daemon: the sections' values (secrets as ***) and the commands that change them; bare config shows every section", async () => {
+    const { run, configPath } = inProcessHome()
+    expect((await run(["config", "set", "gateway.mode", "local"])).code).toBe(0)
+    expect((await run(["config", "set", "gateway.auth.token", "hunter2-secret"])).code).toBe(0)
+    const shown = await run(["config", "--section", "gateway", "--section", "daemon"])
+    expect(shown.code, shown.stderr).toBe(0)
+    expect(shown.stdout).not.toContain("hunter2")
+    expect(shown.stdout).toContain(`Config: ${configPath}\n`)
+    expect(shown.stdout).toContain("Gateway (--section gateway)\n  gateway.mode: local\n  gateway.port: (not set)\n")
+    expect(shown.stdout).toContain("  gateway.auth.token: ***\n")
+    expect(shown.stdout).toContain("Gateway service (--section daemon)\n  Run: openclaw gateway status\n")
+    expect(shown.stdout).not.toContain("--section model")
+
+    const all = await run(["config"])
+    expect(all.code).toBe(0)
+    for (const section of ["workspace", "model", "web", "gateway", "daemon", "channels", "plugins", "skills", "health"]) expect(all.stdout).toContain(`(--section ${section})`)
+    expect(all.stdout).toContain("Subcommands: file, get, set, unset, patch, validate, schema")
+
+    const bad = await run(["config", "--section", "wizardry"])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('error[CONFIG_INVALID_OPTION]: Unknown --section "wizardry"; use workspace, model, web, gateway, daemon, channels, plugins, skills, health.')
+  })
 })

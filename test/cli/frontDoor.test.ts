@@ -34,7 +34,8 @@ describe("openclaw help and mistakes (in process)", () => {
     const doctor = await run(["doctor", "--help"])
     expect(doctor.stdout).toContain("[--only <value>]... [--skip <value>]...")
     const config = await run(["help", "config"])
-    expect(config.stdout).toMatch(/^USAGE\n {2}openclaw config <command>\n/)
+    // Alone, `config` shows the guided sections (the original's wizard filter), so the command word is optional.
+    expect(config.stdout).toMatch(/^USAGE\n {2}openclaw config \[--section <value>\]\.\.\. \[<command>\]\n/)
     expect(config.stdout).toMatch(/^ {2}get +Print the value at a path/m)
     expect((await run(["help"])).stdout).toMatch(/^OpenClaw \S+ \(clawgate\)/)
   })

@@ -24,11 +24,11 @@ describe("openclaw gateway|daemon service commands (built CLI)", () => {
 
   it.skipIf(hasSystemdUserSession)("lifecycle commands under gateway and daemon fail the same way; --json prints a stable object on stdout", () => {
     const { run } = tempHome()
-    const plain = run(["daemon", "stop"])
+    const plain = run(["daemon", "stop", "--force"])
     expect(plain.code).toBe(1)
     expect(plain.stderr).toContain("error[SERVICE_MANAGER_UNAVAILABLE]: no supported service manager detected")
     for (const [group, action] of [["daemon", "install"], ["gateway", "start"], ["daemon", "stop"], ["gateway", "restart"], ["daemon", "uninstall"]] as const) {
-      const json = run([group, action, "--json"])
+      const json = run([group, action, ...(action === "stop" ? ["--force"] : []), "--json"])
       expect(json.code, `${group} ${action} --json`).toBe(1)
       expect(json.stderr).toBe("")
       expect(JSON.parse(json.stdout)).toEqual({
@@ -41,7 +41,7 @@ describe("openclaw gateway|daemon service commands (built CLI)", () => {
         }
       })
     }
-  })
+  }, 60_000) // six CLI starts
 
   it("daemon --help lists the service subcommands; each subcommand has help", () => {
     const { run } = tempHome()
@@ -53,7 +53,7 @@ describe("openclaw gateway|daemon service commands (built CLI)", () => {
     for (const name of ["status", "install", "start", "stop", "restart", "uninstall"]) expect(text).toMatch(new RegExp(`^  ${name} +\\S`, "m"))
     const usages: ReadonlyArray<[ReadonlyArray<string>, string]> = [
       [["daemon", "install"], "openclaw daemon install [--force] [--port <n>] [--token <value>] [--runtime <value>] [--runtime-path <value>] [--wrapper <value>] [--allow-unconfigured] [--json]"],
-      [["daemon", "stop"], "openclaw daemon stop [--json]"],
+      [["daemon", "stop"], "openclaw daemon stop [--disable] [--force] [--json]"],
       [["gateway", "install"], "openclaw gateway install [--force] [--port <n>] [--token <value>] [--runtime <value>] [--runtime-path <value>] [--wrapper <value>] [--allow-unconfigured] [--json]"],
       [["gateway", "uninstall"], "openclaw gateway uninstall [--json]"]
     ]
@@ -64,7 +64,7 @@ describe("openclaw gateway|daemon service commands (built CLI)", () => {
       expect(sub.stdout).toContain(usage)
     }
     expect(stripAnsi(run(["gateway", "--help"]).stdout)).toMatch(/^ {2}install +Install the gateway as an OS service/m)
-  })
+  }, 60_000) // seven CLI starts
 
   it.skipIf(hasSystemdUserSession)("daemon status is gateway status (no gateway here: Runtime: stopped, probe failed)", () => {
     const { run } = tempHome()

@@ -41,3 +41,39 @@ describe("openclaw gateway|daemon install --wrapper --runtime --runtime-path --a
     }).pipe(Effect.provide(cliTestLayer(env, { serviceManager: t.layer })))
   })
 })
+
+// stop --disable --force and restart --force|--preserve-definition through the CLI, onto the live manager.
+describe("openclaw gateway|daemon stop --disable --force, restart --force --preserve-definition (in process)", () => {
+  it.live("each flag reaches the supervisor as the docs describe", () => {
+    const systemd = fakeSystemd()
+    const t = serviceTestEnv({ scripts: [systemd.script], options: { platform: "systemd" } })
+    t.writeConfig({ gateway: { mode: "local", port: 18789 } })
+    const env = configTestLayer()
+    dirs.push(env.dir)
+    const envPath = path.join(t.stateDir, "gateway.systemd.env")
+    return Effect.gen(function*() {
+      expect((yield* runInProcess(["gateway", "install"])).code).toBe(0)
+      t.runner.clear()
+
+      const stopped = yield* runInProcess(["daemon", "stop", "--disable", "--force", "--json"])
+      expect(stopped.code, stopped.stderr).toBe(0)
+      expect(JSON.parse(stopped.stdout)).toMatchObject({ ok: true, action: "stop", result: "done", service: { loadedText: "disabled" } })
+      expect(t.runner.lines()).toContain(`systemctl --user disable --now ${UNIT}`)
+      expect(systemd.state).toMatchObject({ enabled: false, active: false })
+
+      // --force restarts through the service manager (the unit was left disabled: restart still runs it).
+      t.runner.clear()
+      const forced = yield* runInProcess(["gateway", "restart", "--force"])
+      expect(forced.code, forced.stderr).toBe(0)
+      expect(forced.stdout).toBe(`Restarted ${UNIT}.\n`)
+      expect(t.runner.lines()).toContain(`systemctl --user restart ${UNIT}`)
+
+      const old = fs.readFileSync(envPath, "utf8").replace(/OPENCLAW_SERVICE_VERSION=.*/, "OPENCLAW_SERVICE_VERSION=2026.1.1")
+      fs.writeFileSync(envPath, old)
+      const preserved = yield* runInProcess(["daemon", "restart", "--preserve-definition", "--force"])
+      expect(preserved.code, preserved.stderr).toBe(0)
+      expect(preserved.stdout).toContain("with its installed definition (not rewritten: service was installed by OpenClaw 2026.1.1")
+      expect(fs.readFileSync(envPath, "utf8")).toBe(old)
+    }).pipe(Effect.provide(cliTestLayer(env, { serviceManager: t.layer })))
+  }, 60_000)
+})

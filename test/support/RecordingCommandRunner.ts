@@ -100,9 +100,12 @@ export const fakeSystemd = (initial: { active?: boolean; enabled?: boolean; pid?
   return { state, script }
 }
 
-/** A fake launchd: `print` answers while the job is loaded, bootstrap/bootout load and unload it. */
+/**
+ * A fake launchd: `print` answers while the job is loaded, bootstrap/bootout load and unload it;
+ * `disable` makes bootstrap fail (as launchd's does) until `enable`.
+ */
 export const fakeLaunchd = (initial: { loaded?: boolean; running?: boolean; pid?: number } = {}) => {
-  const state = { loaded: initial.loaded ?? false, running: initial.running ?? false, pid: initial.pid ?? 5151 }
+  const state = { loaded: initial.loaded ?? false, running: initial.running ?? false, pid: initial.pid ?? 5151, disabled: false }
   const script: Script = (command, args) => {
     if (command !== "launchctl") return undefined
     switch (args[0]) {
@@ -111,7 +114,14 @@ export const fakeLaunchd = (initial: { loaded?: boolean; running?: boolean; pid?
         return state.loaded
           ? { stdout: [`${args[1]} = {`, `\tstate = ${state.running ? "running" : "not running"}`, ...(state.running ? [`\tpid = ${state.pid}`] : []), "\tlast exit code = 0", "}"].join("\n") }
           : { code: 113, stderr: `Could not find service "${args[1]}" in domain` }
+      case "disable":
+        state.disabled = true
+        return {}
+      case "enable":
+        state.disabled = false
+        return {}
       case "bootstrap":
+        if (state.disabled) return { code: 5, stderr: "Bootstrap failed: 5: Input/output error" }
         state.loaded = true
         state.running = true
         return {}
@@ -129,9 +139,12 @@ export const fakeLaunchd = (initial: { loaded?: boolean; running?: boolean; pid?
   return { state, script }
 }
 
-/** A fake Task Scheduler: `/Query` answers while the task is registered; /Create, /Run, /End, /Delete change it. */
+/**
+ * A fake Task Scheduler: `/Query` answers while the task is registered; /Create, /Run, /End, /Delete
+ * change it; `/Change /DISABLE` makes /Run fail until `/Change /ENABLE`.
+ */
 export const fakeSchtasks = (initial: { registered?: boolean; running?: boolean; extraTasks?: ReadonlyArray<string> } = {}) => {
-  const state = { registered: initial.registered ?? false, running: initial.running ?? false }
+  const state = { registered: initial.registered ?? false, running: initial.running ?? false, disabled: false }
   const script: Script = (command, args) => {
     if (command !== "schtasks") return undefined
     const name = args[args.indexOf("/TN") + 1]
@@ -141,12 +154,24 @@ export const fakeSchtasks = (initial: { registered?: boolean; running?: boolean;
           return { stdout: [`"\\OpenClaw Gateway","N/A","Ready"`, ...(initial.extraTasks ?? []).map((task) => `"${task}","N/A","Ready"`)].join("\r\n") }
         }
         return state.registered
-          ? { stdout: [`Folder: \\`, `TaskName: \\${name}`, `Status: ${state.running ? "Running" : "Ready"}`, `Last Run Result: ${state.running ? "267009" : "0"}`].join("\r\n") }
+          ? {
+            stdout: [
+              `Folder: \\`,
+              `TaskName: \\${name}`,
+              `Status: ${state.disabled ? "Disabled" : state.running ? "Running" : "Ready"}`,
+              `Last Run Result: ${state.running ? "267009" : "0"}`,
+              `Scheduled Task State: ${state.disabled ? "Disabled" : "Enabled"}`
+            ].join("\r\n")
+          }
           : { code: 1, stderr: "ERROR: The system cannot find the file specified." }
       case "/Create":
         state.registered = true
         return { stdout: `SUCCESS: The scheduled task "${name}" has successfully been created.` }
+      case "/Change":
+        state.disabled = args.includes("/DISABLE")
+        return { stdout: `SUCCESS: The parameters of scheduled task "${name}" have been changed.` }
       case "/Run":
+        if (state.disabled) return { code: 1, stderr: "ERROR: The task has been disabled." }
         state.running = true
         return {}
       case "/End":

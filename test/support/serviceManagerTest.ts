@@ -55,7 +55,9 @@ export const ServiceManagerTest = (state: FakeServiceState) => {
       state.status = { ...state.status, runtime: { status: "running", pid: 4444 } }
     })).pipe(Effect.zipRight(done("start", `Started ${state.status.identity}.`))),
     stop: gate("stop", done("stop", "Stopped.")),
+    stopAndDisable: gate("stopAndDisable", done("stop", "Stopped and disabled.")),
     restart: gate("restart", done("restart", "Restarted.")),
+    restartAsInstalled: gate("restartAsInstalled", done("restart", "Restarted as installed.")),
     uninstall: gate("uninstall", done("uninstall", "Uninstalled.")),
     extraServices: (deep: boolean) =>
       Effect.sync(() => {

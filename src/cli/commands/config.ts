@@ -64,8 +64,13 @@ const schemaCommand = Command.make("schema", { json }, () => Effect.flatMap(Effe
   Command.withDescription("Print the JSON Schema of openclaw.json")
 )
 
-/** `openclaw config`: read and edit openclaw.json through the write guard. */
-export const configCommand = Command.make("config").pipe(
+const section = Options.text("section").pipe(
+  Options.repeated,
+  Options.withDescription("Guided section to show (repeatable): workspace, model, web, gateway, daemon, channels, plugins, skills, health")
+)
+
+/** `openclaw config`: read and edit openclaw.json through the write guard; alone, the guided sections. */
+export const configCommand = Command.make("config", { section }, ({ section }) => Effect.flatMap(Effect.promise(handlers), (m) => m.configSections(section))).pipe(
   Command.withDescription(summaryOf("config")),
   Command.withSubcommands([fileCommand, getCommand, setCommand, unsetCommand, patchCommand, validateCommand, schemaCommand])
 )

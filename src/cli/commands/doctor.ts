@@ -24,7 +24,18 @@ export const doctorCommand = Command.make(
     deep: flag("deep", "Also scan system-level services for extra gateway installs"),
     generateGatewayToken: flag("generate-gateway-token", "Generate and configure a gateway token when token auth has none"),
     force: flag("force", "Allow aggressive repair choices: with --yes, overwrite custom service definition edits"),
-    noWorkspaceSuggestions: flag("no-workspace-suggestions", "Disable workspace memory system suggestions (this version makes none)")
+    noWorkspaceSuggestions: flag("no-workspace-suggestions", "Disable workspace memory system suggestions (this version makes none)"),
+    allowExec: flag("allow-exec", "Allow exec SecretRefs while checking secrets (this version never runs them; doctor names the ones configured)"),
+    postUpgrade: flag("post-upgrade", "Post-upgrade probes (config loads, config and service versions); exit 1 on an error finding"),
+    stateSqlite: Options.text("state-sqlite").pipe(Options.optional, Options.withDescription("Shared state maintenance (mode: compact); Clawgate keeps state in files and lists them")),
+    sessionSqlite: Options.text("session-sqlite").pipe(
+      Options.optional,
+      Options.withDescription("Session store check: inspect, dry-run, import, validate, compact, recover, restore (sessions are files here)")
+    ),
+    sessionSqliteAgent: Options.text("session-sqlite-agent").pipe(Options.optional, Options.withDescription("With --session-sqlite: one agent's store")),
+    sessionSqliteAllAgents: flag("session-sqlite-all-agents", "With --session-sqlite: configured and discovered agents' stores"),
+    sessionSqliteStore: Options.text("session-sqlite-store").pipe(Options.optional, Options.withDescription("With --session-sqlite: one sessions.json path")),
+    githubIssue: flag("github-issue", "With --session-sqlite recover: prepare an issue report for a failed migration")
   },
   (args) =>
     Effect.flatMap(Effect.promise(() => import("../handlers/doctor.js")), (m) =>
@@ -43,5 +54,14 @@ export const doctorCommand = Command.make(
         all: args.all,
         only: args.only,
         skip: args.skip
+      }, {
+        allowExec: args.allowExec,
+        postUpgrade: args.postUpgrade,
+        stateSqlite: Option.getOrUndefined(args.stateSqlite),
+        sessionSqlite: Option.getOrUndefined(args.sessionSqlite),
+        sessionSqliteAgent: Option.getOrUndefined(args.sessionSqliteAgent),
+        sessionSqliteAllAgents: args.sessionSqliteAllAgents,
+        sessionSqliteStore: Option.getOrUndefined(args.sessionSqliteStore),
+        githubIssue: args.githubIssue
       }))
 ).pipe(Command.withDescription(summaryOf("doctor")))

@@ -31,17 +31,49 @@ const install = Command.make(
       }, a.json))
 ).pipe(Command.withDescription("Install the gateway as an OS service (systemd user unit, LaunchAgent or scheduled task)"))
 
-const simple = (name: "start" | "stop" | "restart" | "uninstall", description: string) =>
+const simple = (name: "start" | "uninstall", description: string) =>
   Command.make(name, { json }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.serviceAction(name, a.json))).pipe(
     Command.withDescription(description)
   )
+
+const stop = Command.make(
+  "stop",
+  {
+    disable: Options.boolean("disable").pipe(Options.withDescription("Also keep it from starting again (login, reboot, KeepAlive) until the next `gateway start`")),
+    force: Options.boolean("force").pipe(Options.withDescription("Stop without a terminal (required in scripts and other non-interactive shells)")),
+    json
+  },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.serviceStop(a))
+).pipe(Command.withDescription("Stop the gateway service (no-op when it is not installed)"))
+
+const restart = Command.make(
+  "restart",
+  {
+    safe: Options.boolean("safe").pipe(Options.withDescription("Ask the running gateway to restart once its active work drains (at most 5 minutes, then forced)")),
+    skipDeferral: Options.boolean("skip-deferral").pipe(Options.withDescription("With --safe: restart at once even with active work")),
+    wait: Options.text("wait").pipe(Options.optional, Options.withDescription("Drain budget for the running gateway's restart: 500, 30s, 5m, 1h30m (0 waits indefinitely)")),
+    force: Options.boolean("force").pipe(Options.withDescription("Restart at once through the service manager, without waiting for active work")),
+    preserveDefinition: Options.boolean("preserve-definition").pipe(Options.withDescription("Restart the service as installed; never rewrite a stale definition")),
+    json
+  },
+  (a) =>
+    Effect.flatMap(Effect.promise(handlers), (m) =>
+      m.serviceRestart({
+        safe: a.safe,
+        skipDeferral: a.skipDeferral,
+        wait: Option.getOrUndefined(a.wait),
+        force: a.force,
+        preserveDefinition: a.preserveDefinition,
+        json: a.json
+      }))
+).pipe(Command.withDescription("Restart the gateway: through the service manager, or (--safe, --wait) by the running gateway once its work drains"))
 
 /** `install`, `start`, `stop`, `restart`, `uninstall`: the service lifecycle, under both `gateway` and `daemon`. */
 export const serviceSubcommands = [
   install,
   simple("start", "Start the installed gateway service (no-op when it is already running)"),
-  simple("stop", "Stop the gateway service (no-op when it is not installed)"),
-  simple("restart", "Restart the gateway service through the service manager"),
+  stop,
+  restart,
   simple("uninstall", "Stop the gateway service and remove its definition")
 ] as const
 

@@ -6,6 +6,7 @@ import type { EditOp } from "../../domain/config/edits.js"
 import { parseJson5 } from "../../domain/config/json5.js"
 import { redactSecrets } from "../../domain/config/redact.js"
 import { unsupportedNotice } from "../../domain/config/validate.js"
+import { GUIDED_SECTIONS, guidedSectionLines, unknownSections } from "../../domain/config/guidedSections.js"
 import { notRunPaths } from "../../domain/config/notRun.js"
 import { getAtPath, parseConfigPath, type PathSegment } from "../../domain/ConfigPath.js"
 import { ConfigIoError, ConfigPathNotFound, ConfigValueInvalid } from "../../domain/errors.js"
@@ -249,3 +250,19 @@ export const configValidate = (json: boolean) =>
 
 /** `openclaw config schema`: the JSON Schema of openclaw.json. */
 export const configSchema = Console.log(pretty({ $schema: "http://json-schema.org/draft-07/schema#", ...JSONSchema.make(OpenClawConfig) }))
+
+/** `openclaw config [--section <name>]...`: the guided sections (values redacted, and the commands that change them). */
+export const configSections = (sections: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const unknown = unknownSections(sections)
+    if (unknown.length > 0) {
+      yield* Console.error(`error[CONFIG_INVALID_OPTION]: Unknown --section ${unknown.map((s) => JSON.stringify(s)).join(", ")}; use ${GUIDED_SECTIONS.join(", ")}.`)
+      return yield* new CliExit({ code: 2 })
+    }
+    const store = yield* ConfigStore
+    const snapshot = yield* store.read
+    yield* printConfigWarnings(snapshot)
+    const authored = yield* requireParsed(snapshot)
+    const chosen = GUIDED_SECTIONS.filter((known) => sections.includes(known))
+    for (const line of guidedSectionLines(authored ?? {}, store.path, chosen)) yield* Console.log(line)
+  })

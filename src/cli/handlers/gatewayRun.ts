@@ -7,7 +7,7 @@ import { CronFeatureLive } from "../../layers/cron/CronFeature.js"
 import { AgentMethodsLive } from "../../layers/gateway/methods/agentMethods.js"
 import { ControlUiMethodsLive } from "../../layers/gateway/methods/controlUiFeature.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
-import { runGateway } from "../../layers/gateway/runGateway.js"
+import { runGatewayRestarting } from "../../layers/gateway/runGateway.js"
 import { ConfigEditor } from "../../services/ConfigEditor.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { Host } from "../../services/Host.js"
@@ -52,7 +52,7 @@ export const gatewayRun = (args: {
     // Only the host services: the CLI's context also holds its own GatewayLog, which must not shadow the gateway's.
     const hostContext = Context.pick(Paths, Host, StateFiles, FileSystem.FileSystem)(context)
     const channels = ChannelsStackLive().pipe(Layer.provide(agentStack), Layer.provide(Layer.succeedContext(hostContext)))
-    return yield* runGateway({
+    return yield* runGatewayRestarting({
       features: [
         // Its replies go out through the channels (`agent --deliver`).
         AgentMethodsLive.pipe(Layer.provide(agentStack), Layer.provide(channels)),

@@ -1,4 +1,5 @@
-import { Cause, Clock, Effect, FiberSet, Layer, Queue } from "effect"
+import { Cause, Clock, Effect, FiberSet, Layer, Option, Queue } from "effect"
+import { ActiveWork } from "../../services/ActiveWork.js"
 import { randomUUID } from "node:crypto"
 import { CronJobInvalid, CronJobNotFound } from "../../domain/cron/errors.js"
 import { type FailureAlertPlan, type GlobalFailureAlert, mergeFailureAlert } from "../../domain/cron/failureAlert.js"
@@ -86,6 +87,8 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       const running = new Set<string>()
       const lock = yield* Effect.makeSemaphore(1)
       const fibers = yield* FiberSet.make<void, never>()
+      // A running job holds off a safe restart (`gateway restart --safe`) until it finishes.
+      const work = yield* Effect.serviceOption(ActiveWork)
       const wake = yield* Queue.sliding<void>(1)
       let manualCount = 0
 
@@ -217,7 +220,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             })
           ))
           yield* publish({ action: "started", jobId: job.id, runId, runAtMs: now })
-          yield* FiberSet.run(fibers, recordFinish(marked, runId, now))
+          yield* FiberSet.run(fibers, Option.isSome(work) ? work.value.track("cronRuns", recordFinish(marked, runId, now)) : recordFinish(marked, runId, now))
         })
 
       const tick = lock.withPermits(1)(Effect.gen(function*() {

@@ -22,6 +22,9 @@ export const GatewayPolicyLive = Layer.succeed(GatewayPolicy, {
   shutdownAnnounce: "20 millis",
   drainPoll: "20 millis",
   drainTimeout: "5 seconds",
+  // The original's bound for a safe restart: then the restart is forced.
+  restartDrainBudget: "5 minutes",
+  restartPoll: "250 millis",
   closeGrace: "1 second",
   closeTimeout: "3 seconds",
   bindRetry: Schedule.spaced("500 millis").pipe(Schedule.compose(Schedule.recurs(20))),

@@ -10,6 +10,7 @@ import { ConfigStore } from "../../services/ConfigStore.js"
 import { DeviceRegistry } from "../../services/DeviceRegistry.js"
 import { EventBus } from "../../services/EventBus.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
+import { ActiveWork } from "../../services/ActiveWork.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import { GatewayHealth } from "../../services/GatewayHealth.js"
 import { GatewayPolicy } from "../../services/GatewayPolicy.js"
@@ -61,8 +62,9 @@ export const GatewayServerLive = (listen: {
       // Each socket's scope is a child of this one; made before the listener below, it closes after the graceful
       // shutdown (finalizers run in reverse), releasing whatever sockets are left.
       const sockets = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
-      let inFlightCount = 0
-      const inFlight = { inc: () => void (inFlightCount += 1), dec: () => void (inFlightCount -= 1) }
+      // Requests in flight count as the gateway's active work: a safe restart and the shutdown drain wait for them.
+      const work = yield* ActiveWork
+      const inFlight = { inc: () => work.unsafeBegin("requests"), dec: () => work.unsafeEnd("requests") }
       const openSockets = yield* Ref.make(0)
 
       // Read once: the trusted-proxy spoof guard compares peers against this host's own addresses.
@@ -111,8 +113,8 @@ export const GatewayServerLive = (listen: {
             yield* bus.publish({ event: "shutdown", payload: { reason: "gateway stopping" } })
             // Let the shutdown event reach sockets, then wait for in-flight requests.
             yield* Effect.sleep(policy.shutdownAnnounce)
-            yield* Effect.sync(() => inFlightCount).pipe(
-              Effect.repeat({ schedule: Schedule.spaced(policy.drainPoll), until: (n) => n <= 0 }),
+            yield* work.counts.pipe(
+              Effect.repeat({ schedule: Schedule.spaced(policy.drainPoll), until: (counts) => counts.requests <= 0 }),
               Effect.timeout(policy.drainTimeout),
               Effect.ignore
             )

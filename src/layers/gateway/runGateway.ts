@@ -25,6 +25,11 @@ import { GatewayLogLive } from "../GatewayLogLive.js"
 import { GatewayRuntimeLive } from "../GatewayRuntimeLive.js"
 import { MethodRegistryLive } from "../MethodRegistryLive.js"
 import { acquireGatewayLocks } from "./GatewayLock.js"
+import { ActiveWorkLive } from "./ActiveWorkLive.js"
+import { GatewayRestartLive } from "./GatewayRestartLive.js"
+import { RestartMethodsLive } from "./methods/restartMethods.js"
+import type { ActiveWork } from "../../services/ActiveWork.js"
+import { GatewayRestart } from "../../services/GatewayRestart.js"
 import { GatewayBindError, GatewayServerLive } from "./GatewayServerLive.js"
 import { GatewayHealthLive } from "./GatewayHealthLive.js"
 import { CoreMethodsLive } from "./methods/core.js"
@@ -184,9 +189,21 @@ export const runGateway = (options: RunOptions) =>
       if (CONTROL_UI_SERVED && config.gateway?.controlUi?.enabled !== false) {
         yield* Console.log(`Dashboard: http://${bindHost === "0.0.0.0" ? "127.0.0.1" : bindHost}:${listening.port}${normalizeBasePath(config.gateway?.controlUi?.basePath)}/`)
       }
-      return yield* Effect.never
+      // Serve until interrupted, or until a requested restart is due: then this scope closes (shutdown
+      // event, in-flight requests drained, sockets closed with 1012) and the caller starts over.
+      const due = yield* GatewayRestart.pipe(Effect.flatMap((restart) => restart.due), Effect.provide(context))
+      yield* log.write({ level: "info", message: `gateway restarting in process (${due.reason}${due.forced ? "; drain budget spent" : ""})`, fields: { subsystem: "gateway/restart" } })
+      yield* Console.log(`Gateway restarting (${due.reason})${due.forced ? ": drain budget spent with work still active" : ""}`)
+      return "restart" as const
     }))
   })
+
+/**
+ * `runGateway` again after each in-process restart (`gateway.restart.request`), re-reading the config
+ * and re-checking the start guards each time; ends only when the gateway stops or fails to start.
+ */
+export const runGatewayRestarting = (options: RunOptions) =>
+  runGateway(options).pipe(Effect.repeat({ while: (outcome) => outcome === "restart" }))
 
 /** The whole gateway as one layer, on top of the config foundation and a GatewayPolicy. */
 export const gatewayLayer = (input: {
@@ -213,6 +230,7 @@ export const gatewayLayer = (input: {
     MethodRegistryLive,
     runtime,
     DeviceRegistryLive,
+    ActiveWorkLive,
     AuthRateLimiterLive(rateLimitFromConfig(input.config.gateway)),
     GatewayLogLive({
       ...(input.logFile === undefined ? {} : { file: input.logFile }),
@@ -223,13 +241,14 @@ export const gatewayLayer = (input: {
     })
   )
   const health = GatewayHealthLive.pipe(Layer.provide(runtime))
-  const methods = Layer.mergeAll(CoreMethodsLive, DeviceMethodsLive, ...(input.features ?? [])).pipe(Layer.provide(Layer.merge(base, health)))
+  const restart = GatewayRestartLive.pipe(Layer.provide(base))
+  const methods = Layer.mergeAll(CoreMethodsLive, DeviceMethodsLive, RestartMethodsLive, ...(input.features ?? [])).pipe(Layer.provide(Layer.mergeAll(base, health, restart)))
   const server = GatewayServerLive({ host: input.host, port: input.port, authOverrides: input.overrides, controlUiRoot: input.controlUiRoot }).pipe(Layer.provide(Layer.mergeAll(base, health, methods)))
-  return Layer.merge(server, base)
+  return Layer.mergeAll(server, base, restart)
 }
 
 /** What a feature layer may use while registering its methods. */
-export type GatewayFeatureContext = MethodRegistry | GatewayRuntime | EventBus | GatewayLog | DeviceRegistry
+export type GatewayFeatureContext = MethodRegistry | GatewayRuntime | EventBus | GatewayLog | DeviceRegistry | ActiveWork
 
 const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const
 const isLogLevel = (value: string | undefined): value is typeof LOG_LEVELS[number] => LOG_LEVELS.some((level) => level === value)

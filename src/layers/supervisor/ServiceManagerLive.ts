@@ -173,7 +173,11 @@ export const ServiceManagerLive = (options: ServiceManagerOptions = {}) =>
           guardsThen("install", true, Effect.flatMap(withManager, (found) => found.manager.install(installOptions)))),
         start: guardsThen("start", true, Effect.flatMap(withManager, (found) => found.manager.start)).pipe(Effect.withSpan("ServiceManager.start")),
         stop: guardsThen("stop", true, Effect.flatMap(withManager, (found) => found.manager.stop)).pipe(Effect.withSpan("ServiceManager.stop")),
+        stopAndDisable: guardsThen("stop", true, Effect.flatMap(withManager, (found) => found.manager.stopAndDisable)).pipe(Effect.withSpan("ServiceManager.stopAndDisable")),
         restart: guardsThen("restart", false, Effect.flatMap(withManager, (found) => found.manager.restart)).pipe(Effect.withSpan("ServiceManager.restart")),
+        restartAsInstalled: guardsThen("restart", false, Effect.flatMap(withManager, (found) => found.manager.restartAsInstalled)).pipe(
+          Effect.withSpan("ServiceManager.restartAsInstalled")
+        ),
         uninstall: guardsThen("uninstall", true, Effect.flatMap(withManager, (found) => found.manager.uninstall)).pipe(Effect.withSpan("ServiceManager.uninstall")),
         extraServices: Effect.fn("ServiceManager.extraServices")((deep: boolean) =>
           Effect.flatMap(detected, (found) => (found === undefined || kind === "node" ? Effect.succeed([]) : found.manager.extraServices(deep))))

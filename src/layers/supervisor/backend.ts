@@ -30,6 +30,8 @@ export interface ServiceBackend {
   readonly activate: (before: BackendInspection, action: string) => Effect.Effect<void, ServiceActionFailed>
   readonly start: (current: BackendInspection) => Effect.Effect<void, ServiceActionFailed>
   readonly stop: (current: BackendInspection) => Effect.Effect<void, ServiceActionFailed>
+  /** Stop, and keep the supervisor from starting it again until the next `start` re-enables it. */
+  readonly disable: (current: BackendInspection) => Effect.Effect<void, ServiceActionFailed>
   readonly restart: (current: BackendInspection) => Effect.Effect<void, ServiceActionFailed>
   /** Before the files are removed: stop and unregister. */
   readonly deactivate: (current: BackendInspection) => Effect.Effect<void, ServiceActionFailed>

@@ -95,6 +95,12 @@ export const launchdBackend = (identity: ServiceIdentity, paths: ServicePaths, e
       }),
     start: (current) => (current.loaded ? Effect.asVoid(exec.checked("start", LAUNCHCTL, ["kickstart", target])) : load("start")),
     stop: (current) => (current.loaded ? Effect.asVoid(exec.checked("stop", LAUNCHCTL, ["bootout", target])) : Effect.void),
+    // `disable` persists across reboots and suppresses KeepAlive/RunAtLoad; `start` (load) enables it again.
+    disable: (current) =>
+      Effect.gen(function*() {
+        yield* exec.checked("stop", LAUNCHCTL, ["disable", target])
+        if (current.loaded) yield* exec.checked("stop", LAUNCHCTL, ["bootout", target])
+      }),
     restart: (current) => (current.loaded ? Effect.asVoid(exec.checked("restart", LAUNCHCTL, ["kickstart", "-k", target])) : load("restart")),
     deactivate: (current) => (current.loaded ? Effect.asVoid(exec.checked("uninstall", LAUNCHCTL, ["bootout", target])) : Effect.void),
     afterRemove: Effect.void,

@@ -292,7 +292,8 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
       return stale
     })
 
-  const startOrRestart = (action: "start" | "restart"): Effect.Effect<ServiceActionResult, ServiceError> =>
+  /** `preserveDefinition` (restart only): a stale or drifted definition is restarted as installed, never rewritten. */
+  const startOrRestart = (action: "start" | "restart", preserveDefinition = false): Effect.Effect<ServiceActionResult, ServiceError> =>
     Effect.gen(function*() {
       const config = yield* guarded(action)
       const current = yield* backend.inspect
@@ -308,6 +309,11 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
         currentVersion: ctx.version,
         staleProgramPaths: yield* stalePaths(current)
       }, action === "restart")
+      if (preserveDefinition && (plan._tag === "Repair" || plan._tag === "RepairRefused")) {
+        yield* backend.preflight(action)
+        yield* backend.restart(current)
+        return yield* finish(action, "done", `Restarted ${identity.name} with its installed definition (not rewritten: ${plan.reasons.join("; ")}).`, config, true)
+      }
       switch (plan._tag) {
         case "NotInstalled":
           return yield* failed(action, "SERVICE_NOT_INSTALLED", `${noun} service not installed (${identity.name}).`, installCommand)
@@ -342,6 +348,14 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
     return yield* finish("stop", "done", `Stopped ${identity.name}.`, config, true)
   })
 
+  const stopAndDisable: Effect.Effect<ServiceActionResult, ServiceError> = Effect.gen(function*() {
+    const config = yield* guarded("stop")
+    const current = yield* backend.inspect
+    if (!current.installed) return yield* finish("stop", "absent", `${noun} service not installed (${identity.name}); nothing to stop.`, config, false)
+    yield* backend.disable(current)
+    return yield* finish("stop", "done", `Stopped and disabled ${identity.name}; it stays stopped (also across logins and reboots) until \`openclaw ${kind} start\`.`, config, true)
+  })
+
   const uninstall: Effect.Effect<ServiceActionResult, ServiceError> = Effect.gen(function*() {
     const config = yield* guarded("uninstall")
     const current = yield* backend.inspect
@@ -360,7 +374,9 @@ export const makeLifecycle = (backend: ServiceBackend, ctx: LifecycleContext): P
     install,
     start: startOrRestart("start"),
     stop,
+    stopAndDisable,
     restart: startOrRestart("restart"),
+    restartAsInstalled: startOrRestart("restart", true),
     uninstall,
     extraServices: backend.extraServices
   }

@@ -33,7 +33,9 @@ export const schtasksBackend = (identity: ServiceIdentity, paths: ServicePaths, 
     if (query.code !== 0) {
       return { installed: false, loaded: false, loadedText: "missing", runtime: { status: "stopped" }, definition: undefined }
     }
-    return { installed: true, loaded: true, loadedText: "registered", runtime: parseSchtasksQuery(query.stdout), definition: yield* readDefinition }
+    // A task disabled by `stop --disable` stays registered but does not run at logon until `start`.
+    const disabled = /^\s*Scheduled Task State:\s*Disabled\s*$/im.test(query.stdout)
+    return { installed: true, loaded: !disabled, loadedText: disabled ? "disabled" : "registered", runtime: parseSchtasksQuery(query.stdout), definition: yield* readDefinition }
   })
 
   // `/End` of a task that is not running exits non-zero; that is not a failure of stop or restart.
@@ -51,8 +53,14 @@ export const schtasksBackend = (identity: ServiceIdentity, paths: ServicePaths, 
         yield* exec.checked(action, SCHTASKS, ["/Create", "/TN", task, "/XML", paths.definition, "/F"])
         yield* run(action)
       }),
-    start: () => run("start"),
+    start: (current) =>
+      current.loaded ? run("start") : Effect.zipRight(exec.checked("start", SCHTASKS, ["/Change", "/TN", task, "/ENABLE"]), run("start")),
     stop: (current) => (current.runtime.status === "stopped" ? Effect.void : Effect.asVoid(exec.checked("stop", SCHTASKS, ["/End", "/TN", task]))),
+    disable: (current) =>
+      Effect.zipRight(
+        current.runtime.status === "stopped" ? Effect.void : end,
+        Effect.asVoid(exec.checked("stop", SCHTASKS, ["/Change", "/TN", task, "/DISABLE"]))
+      ),
     restart: () => Effect.zipRight(end, run("restart")),
     deactivate: () => Effect.zipRight(end, Effect.asVoid(exec.checked("uninstall", SCHTASKS, ["/Delete", "/TN", task, "/F"]))),
     afterRemove: Effect.void,

@@ -70,8 +70,14 @@ export const systemdBackend = (identity: ServiceIdentity, paths: ServicePaths, e
         yield* exec.checked(action, SYSTEMCTL, user("enable", unit))
         yield* exec.checked(action, SYSTEMCTL, user("restart", unit))
       }),
-    start: () => Effect.asVoid(exec.checked("start", SYSTEMCTL, user("start", unit))),
+    // A unit left disabled by `stop --disable` is enabled again: start undoes it.
+    start: (current) =>
+      Effect.gen(function*() {
+        if (!current.loaded) yield* exec.checked("start", SYSTEMCTL, user("enable", unit))
+        yield* exec.checked("start", SYSTEMCTL, user("start", unit))
+      }),
     stop: () => Effect.asVoid(exec.checked("stop", SYSTEMCTL, user("stop", unit))),
+    disable: () => Effect.asVoid(exec.checked("stop", SYSTEMCTL, user("disable", "--now", unit))),
     restart: () => Effect.asVoid(exec.checked("restart", SYSTEMCTL, user("restart", unit))),
     deactivate: () => Effect.asVoid(exec.checked("uninstall", SYSTEMCTL, user("disable", "--now", unit))),
     afterRemove: Effect.asVoid(exec.checked("uninstall", SYSTEMCTL, user("daemon-reload"))),

@@ -10,6 +10,7 @@ import { InvalidRequest, MissingScope, Unavailable } from "../../../domain/proto
 import { scopeSatisfied } from "../../../domain/protocol/scopes.js"
 import { AgentRunner, type AgentRunRequest, type AgentRunResult } from "../../../services/AgentRunner.js"
 import { EventBus } from "../../../services/EventBus.js"
+import { ActiveWork } from "../../../services/ActiveWork.js"
 import { MethodRegistry } from "../../../services/MethodRegistry.js"
 import { ModelCatalog } from "../../../services/ModelCatalog.js"
 import { ThinkingLevel } from "../../../domain/models/messages.js"
@@ -86,6 +87,9 @@ export const AgentMethodsLive = Layer.scopedDiscard(
     // Replies go out through the channel layer when the gateway runs one (`agent --deliver`).
     const channelDelivery = yield* Effect.serviceOption(ChannelDelivery)
     const background = yield* FiberSet.make<void, never>()
+    // A run in progress holds off a safe restart (`gateway restart --safe`) until it ends.
+    const work = yield* Effect.serviceOption(ActiveWork)
+    const asAgentRun = <A, E, R>(effect: Effect.Effect<A, E, R>) => Option.isSome(work) ? work.value.track("agentRuns", effect) : effect
     // Idempotency: one run per key; repeats answer from here.
     const runs = new Map<string, Tracked>()
 
@@ -120,13 +124,13 @@ export const AgentMethodsLive = Layer.scopedDiscard(
         const done = yield* Ref.make<Option.Option<Either.Either<AgentRunResult, AgentRunError>>>(Option.none())
         const tracked: Tracked = { runId: input.runId, done, result: handle.result }
         yield* forgetOldRuns
-        yield* FiberSet.run(background, Effect.gen(function*() {
+        yield* FiberSet.run(background, asAgentRun(Effect.gen(function*() {
           const exit = yield* Effect.either(handle.result)
           yield* Ref.set(done, Option.some(exit))
           const state = yield* Ref.get(projection)
           yield* publish(terminalChatEvent(state, { runId: input.runId, sessionKey: input.sessionKey, ts: yield* Clock.currentTimeMillis, outcome: outcomeOf(exit) }))
           if (input.onDone !== undefined) yield* input.onDone(exit)
-        }))
+        })))
         return tracked
       })
 
