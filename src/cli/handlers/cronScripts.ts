@@ -45,9 +45,9 @@ export const readScriptSources = (flags: ScriptFlags): Effect.Effect<{ readonly 
     return { ...(script === undefined ? {} : { script }), ...(trigger === undefined ? {} : { trigger }) }
   })
 
-/** Does `cron edit` need the stored job to apply these flags (limits without a new script, `--trigger-once` alone, keeping `once`)? */
+/** Does `cron edit` need the stored job to apply these flags (its script limits, `--trigger-once` alone, keeping `once`)? */
 export const editNeedsExisting = (flags: ScriptFlags & { readonly scriptTimeoutSeconds?: number | undefined; readonly scriptToolBudget?: number | undefined }) =>
-  (flags.script === undefined && (flags.scriptTimeoutSeconds !== undefined || flags.scriptToolBudget !== undefined)) || flags.triggerOnce === true || flags.triggerScript !== undefined
+  flags.script !== undefined || flags.scriptTimeoutSeconds !== undefined || flags.scriptToolBudget !== undefined || flags.triggerOnce === true || flags.triggerScript !== undefined
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value)
 
