@@ -48,7 +48,7 @@ describe("job rules and the run's effect on trigger state", () => {
   it("refuses a script payload with a trigger, script jobs outside main/isolated, triggers on one-shots and under 30 s", () => {
     expect(scriptJobProblem(job({ payload: { kind: "script", script: "return {}" } }))).toBe("cron script payloads cannot be combined with a condition trigger")
     expect(scriptJobProblem({ ...job({ payload: { kind: "script", script: "return {}" }, sessionTarget: "current" }), trigger: undefined })).toBe("script cron jobs require sessionTarget=\"main\" or \"isolated\"")
-    expect(scriptJobProblem(job({ schedule: { kind: "at", at: "2099-01-01T00:00:00Z" } }))).toBe("cron triggers require an every or cron schedule")
+    expect(scriptJobProblem(job({ schedule: { kind: "at", at: "2099-01-01T00:00:00Z" } }))).toBe("cron triggers require an every, cron, or stream schedule")
     expect(scriptJobProblem(job({ schedule: { kind: "every", everyMs: 10_000 } }))).toBe("cron trigger every interval must be at least 30000ms")
     expect(scriptJobProblem(job())).toBeUndefined()
   })

@@ -210,7 +210,7 @@ describe("script payloads and condition triggers over a real gateway", () => {
     const both = await call(c.admin, "cron.add", { name: "both", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "script", script: "return {}" }, trigger: { script: "json({ fire: true })" } })
     expect(both.error?.message).toBe("cron script payloads cannot be combined with a condition trigger")
     const oneShot = await call(c.admin, "cron.add", { name: "at", schedule: { kind: "at", at: "2099-01-01T00:00:00Z" }, payload: { kind: "systemEvent", text: "x" }, trigger: { script: "json({ fire: true })" } })
-    expect(oneShot.error?.message).toBe("cron triggers require an every or cron schedule")
+    expect(oneShot.error?.message).toBe("cron triggers require an every, cron, or stream schedule")
   })
 })
 

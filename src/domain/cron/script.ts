@@ -137,7 +137,8 @@ export const scriptJobProblem = (job: ScriptedJob, minIntervalMs: number = TRIGG
     if (job.sessionTarget !== "main" && job.sessionTarget !== "isolated") return "script cron jobs require sessionTarget=\"main\" or \"isolated\""
   }
   if (job.trigger === undefined) return undefined
-  if (job.schedule.kind !== "every" && job.schedule.kind !== "cron") return "cron triggers require an every or cron schedule"
+  // "stream" is the batch gate's schedule (built by the stream sources; its batch reaches the gate as `trigger.streamBatch`).
+  if (job.schedule.kind !== "every" && job.schedule.kind !== "cron" && job.schedule.kind !== "stream") return "cron triggers require an every, cron, or stream schedule"
   if (job.schedule.kind === "every" && (job.schedule.everyMs ?? 0) < minIntervalMs) return `cron trigger every interval must be at least ${minIntervalMs}ms`
   return undefined
 }
