@@ -3,12 +3,14 @@ import type { CronJobInvalid, CronJobNotFound } from "../domain/cron/errors.js"
 import type { CronDelivery, CronJob, CronPayload, CronRunEntry, FailureAlert, RunStatus } from "../domain/cron/job.js"
 import type { CronSchedule } from "../domain/cron/schedule.js"
 import type { CronScratchState, ScratchWrite } from "../domain/cron/scratch.js"
+import type { CronTrigger } from "../domain/cron/script.js"
 
 /** A new job as `cron.add` receives it (the scheduler fills id, times and state). */
 export interface CronJobInput {
   readonly name: string
   readonly schedule: CronSchedule
   readonly payload: CronPayload
+  readonly trigger?: CronTrigger | undefined
   readonly sessionTarget?: CronJob["sessionTarget"] | undefined
   readonly wakeMode?: CronJob["wakeMode"] | undefined
   readonly delivery?: CronDelivery | undefined
@@ -22,8 +24,8 @@ export interface CronJobInput {
   readonly deleteAfterRun?: boolean | undefined
 }
 
-/** Fields `cron.update` may change. */
-export type CronJobPatch = Partial<Omit<CronJobInput, "declarationKey">>
+/** Fields `cron.update` may change; `trigger: null` removes the condition trigger. */
+export type CronJobPatch = Partial<Omit<CronJobInput, "declarationKey" | "trigger">> & { readonly trigger?: CronTrigger | null | undefined }
 
 /** `cron.status`. */
 export interface CronStatus {
@@ -70,7 +72,8 @@ export class CronScheduler extends Context.Tag("openclaw/CronScheduler")<CronSch
   readonly add: (input: CronJobInput) => Effect.Effect<CronJob, CronJobInvalid>
   readonly update: (id: string, patch: CronJobPatch) => Effect.Effect<CronJob, CronJobNotFound | CronJobInvalid>
   readonly remove: (id: string) => Effect.Effect<{ readonly removed: boolean }>
-  readonly run: (id: string, mode: "due" | "force") => Effect.Effect<CronRunResult, CronJobNotFound>
+  /** A forced run skips the condition trigger unless `evaluateTrigger` (a stream's batch gate sets it, with the batch). */
+  readonly run: (id: string, mode: "due" | "force", options?: { readonly evaluateTrigger?: boolean; readonly streamBatch?: string }) => Effect.Effect<CronRunResult, CronJobNotFound>
   readonly runs: (query: CronRunsQuery) => Effect.Effect<CronRunsPage, CronJobNotFound>
   /** A job's private scratch (the heartbeat monitor's context), kept out of the job itself. */
   readonly readScratch: (id: string) => Effect.Effect<CronScratchState, CronJobNotFound>

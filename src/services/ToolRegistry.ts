@@ -8,6 +8,8 @@ export interface ToolOutcome {
   readonly isError: boolean
   /** The tool changes the world: a turn that ran it is no longer replay-safe. */
   readonly mutating: boolean
+  /** The tool's machine-readable result, when it gives one (what a cron script's call returns). */
+  readonly details?: unknown
 }
 
 /** The tools an agent may call: their provider-facing specs, and invocation with decoded arguments. */

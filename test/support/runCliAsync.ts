@@ -7,7 +7,7 @@ import { CLI, type CliResult, tempHome } from "./runCli.js"
  * Runs the bundled CLI without blocking this process's event loop, so loopback fakes served from the
  * test process can answer it.
  */
-export const runCliAsync = (home: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000): Promise<CliResult> =>
+export const runCliAsync = (home: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000, input?: string): Promise<CliResult> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env["PATH"], HOME: home, OPENCLAW_HOME: home, ...env } })
     let stdout = ""
@@ -18,6 +18,8 @@ export const runCliAsync = (home: string, args: ReadonlyArray<string>, env: Node
     }, timeoutMs)
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()))
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
+    // Standard input, for commands that read `-`.
+    if (input !== undefined) child.stdin.end(input)
     child.on("exit", (code) => {
       clearTimeout(timer)
       resolve({ code: code ?? -1, stdout, stderr })

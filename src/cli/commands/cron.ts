@@ -44,7 +44,13 @@ const jobOptions = {
   sessionKey: text("session-key", "Session key for job routing"),
   threadId: text("thread-id", "Telegram forum topic thread id"),
   deliver: flag("deliver", "Deprecated (use --announce). Fallback-delivers final text to a chat."),
-  keepAfterRun: flag("keep-after-run", "Keep one-shot job after it succeeds")
+  keepAfterRun: flag("keep-after-run", "Keep one-shot job after it succeeds"),
+  // Script payloads and condition triggers.
+  script: text("script", "Headless script payload file, or - for stdin"),
+  scriptTimeoutSeconds: Options.integer("script-timeout-seconds").pipe(Options.optional, Options.withDescription("Script wall-clock timeout seconds (default 300, at most 900)")),
+  scriptToolBudget: Options.integer("script-tool-budget").pipe(Options.optional, Options.withDescription("Maximum script tool calls (default 50, at most 200)")),
+  triggerScript: text("trigger-script", "Condition script file, or - for stdin"),
+  triggerOnce: flag("trigger-once", "Disable after the first successful triggered run")
 }
 
 // `cron edit`'s per-job failure-alert tuning (the gateway merges the fields over the job's policy).
@@ -110,7 +116,12 @@ const flagsOf = (a: JobArgs) => ({
   sessionKey: value(a.sessionKey),
   threadId: value(a.threadId),
   announce: a.announce || a.deliver,
-  keepAfterRun: a.keepAfterRun
+  keepAfterRun: a.keepAfterRun,
+  script: value(a.script),
+  scriptTimeoutSeconds: value(a.scriptTimeoutSeconds),
+  scriptToolBudget: value(a.scriptToolBudget),
+  triggerScript: value(a.triggerScript),
+  triggerOnce: a.triggerOnce
 })
 
 const status = Command.make("status", { json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.status(toGatewayClientOptions(a)))).pipe(
@@ -133,8 +144,8 @@ const id = Args.text({ name: "id" })
 
 const edit = Command.make(
   "edit",
-  { id, ...jobOptions, ...failureAlertOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), json, ...gatewayClientOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun, failureAlert: failureAlertFlagsOf(a) }, toGatewayClientOptions(a)))
+  { id, ...jobOptions, ...failureAlertOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), clearTrigger: flag("clear-trigger", "Remove the condition trigger"), json, ...gatewayClientOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun, clearTrigger: a.clearTrigger, failureAlert: failureAlertFlagsOf(a) }, toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("Edit an automation (patch fields)"))
 
 const rm = Command.make("rm", { id, json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.remove(a.id, toGatewayClientOptions(a)))).pipe(

@@ -2,7 +2,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Console, Effect } from "effect"
 import { CRON_SCRATCH_MAX_BYTES } from "../../domain/cron/scratch.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
-import { deliveryFromFlags, type JobFlags, payloadFromFlags, scheduleFromFlags } from "../../domain/cron/addInput.js"
+import { deliveryFromFlags, type JobFlags, payloadFromFlags, scheduleFromFlags, scriptLimitsProblem } from "../../domain/cron/addInput.js"
 import { failureAlertPatch, type FailureAlertFlags } from "../../domain/cron/failureAlertFlags.js"
 import { renderJobTable } from "../../domain/cron/view.js"
 import { CronMethods } from "../../domain/protocol/cronMethods.js"
@@ -11,6 +11,7 @@ import { type ClientConfigError, type ConnectOptions, GatewayClient } from "../.
 import { CliExit } from "../CliExit.js"
 import { renderError } from "../render.js"
 import { stdinText } from "../stdinText.js"
+import { editNeedsExisting, readScriptSources, type ScriptFlags, scriptEditPatch } from "./cronScripts.js"
 
 const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
 
@@ -51,7 +52,7 @@ export const list = (args: { readonly all: boolean; readonly agent: string | und
 const flagsProblem = (value: unknown): string | undefined =>
   typeof value === "object" && value !== null && "error" in value ? String((value as { error: unknown }).error) : undefined
 
-export const add = (flags: JobFlags & { readonly positionalName: string | undefined }, options: ConnectOptions) =>
+export const add = (flags: JobFlags & ScriptFlags & { readonly positionalName: string | undefined }, options: ConnectOptions) =>
   Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
     const name = flags.name ?? flags.positionalName
@@ -60,13 +61,16 @@ export const add = (flags: JobFlags & { readonly positionalName: string | undefi
     if (schedule === undefined) return yield* cliFailure("Choose a schedule: --at, --every, or --cron")
     const scheduleProblem = flagsProblem(schedule)
     if (scheduleProblem !== undefined) return yield* cliFailure(scheduleProblem)
-    const payload = payloadFromFlags(flags)
-    if (payload === undefined) return yield* cliFailure("Choose a payload: --system-event, --message, or --command")
+    if (flags.triggerOnce === true && flags.triggerScript === undefined) return yield* cliFailure("--trigger-once requires --trigger-script")
+    const sources = yield* Effect.catchAll(readScriptSources(flags), cliFailure)
+    const payload = payloadFromFlags({ ...flags, scriptSource: sources.script })
+    if (payload === undefined) return yield* cliFailure("Choose a payload: --system-event, --message, --command, or --script")
     const payloadProblem = flagsProblem(payload)
     if (payloadProblem !== undefined) return yield* cliFailure(payloadProblem)
     if ("error" in schedule || "error" in payload) return
-    const delivery = deliveryFromFlags(flags, payload)
     const session = flags.session
+    // A main-session script's `notify` becomes a system event: nothing to deliver.
+    const delivery = payload.kind === "script" && session === "main" ? undefined : deliveryFromFlags(flags, payload)
     if (session !== undefined && !["main", "isolated", "current"].includes(session) && !session.startsWith("session:")) {
       return yield* cliFailure(`Invalid --session "${session}": use main, isolated, current or session:<id>`)
     }
@@ -76,6 +80,7 @@ export const add = (flags: JobFlags & { readonly positionalName: string | undefi
       name,
       schedule,
       payload,
+      ...(sources.trigger === undefined ? {} : { trigger: { script: sources.trigger, ...(flags.triggerOnce === true ? { once: true } : {}) } }),
       ...(session === undefined ? {} : { sessionTarget: session as "main" }),
       ...(flags.wake === undefined ? {} : { wakeMode: flags.wake as "now" }),
       ...(delivery === undefined ? {} : { delivery }),
@@ -90,7 +95,7 @@ export const add = (flags: JobFlags & { readonly positionalName: string | undefi
     yield* printJson(job)
   })
 
-export const edit = (id: string, flags: JobFlags & { readonly enable?: boolean; readonly disable?: boolean; readonly failureAlert?: FailureAlertFlags }, options: ConnectOptions) =>
+export const edit = (id: string, flags: JobFlags & ScriptFlags & { readonly enable?: boolean; readonly disable?: boolean; readonly failureAlert?: FailureAlertFlags }, options: ConnectOptions) =>
   Effect.gen(function*() {
     const alert = flags.failureAlert === undefined ? {} : failureAlertPatch(flags.failureAlert)
     if ("error" in alert) return yield* cliFailure(alert.error)
@@ -98,13 +103,21 @@ export const edit = (id: string, flags: JobFlags & { readonly enable?: boolean; 
     const schedule = scheduleFromFlags(flags, now)
     const scheduleProblem = flagsProblem(schedule)
     if (scheduleProblem !== undefined) return yield* cliFailure(scheduleProblem)
-    const payload = payloadFromFlags(flags)
-    const payloadProblem = flagsProblem(payload)
+    const sources = yield* Effect.catchAll(readScriptSources(flags), cliFailure)
+    const payload = payloadFromFlags({ ...flags, scriptSource: sources.script })
+    const payloadProblem = flagsProblem(payload) ?? scriptLimitsProblem(flags)
     if (payloadProblem !== undefined) return yield* cliFailure(payloadProblem)
+    const existing = editNeedsExisting(flags)
+      ? (yield* viaGateway(Effect.flatMap(GatewayClient, (client) => client.call(CronMethods.list, { includeDisabled: true }, options)))).jobs.find((j) => j["id"] === id)
+      : undefined
+    if (editNeedsExisting(flags) && existing === undefined) return yield* cliFailure(`Automation not found: ${id}. Run \`openclaw cron list\` to see recent automation ids.`)
+    const scripted = scriptEditPatch(flags, sources, existing)
+    if ("error" in scripted) return yield* cliFailure(scripted.error)
     const patch = {
       ...(flags.name === undefined ? {} : { name: flags.name }),
       ...(schedule === undefined || "error" in schedule ? {} : { schedule }),
       ...(payload === undefined || "error" in payload ? {} : { payload }),
+      ...scripted.patch,
       ...(flags.description === undefined ? {} : { description: flags.description }),
       ...(flags.displayName === undefined ? {} : { displayName: flags.displayName }),
       ...(flags.sessionKey === undefined ? {} : { sessionKey: flags.sessionKey }),

@@ -13,6 +13,12 @@ export interface ToolContext {
   readonly model: string
 }
 
+/** A tool result with machine-readable `details` beside the model's text (a cron script's tool call returns the details). */
+export interface DetailedToolResult {
+  readonly text: string
+  readonly details: unknown
+}
+
 /**
  * A tool the agent may call: parameters are an effect Schema (decoded from the model's arguments and
  * sent to the provider as JSON Schema); `mutating` tools make a turn unsafe to replay.
@@ -22,7 +28,7 @@ export interface AgentTool<A = unknown, I = unknown> {
   readonly description: string
   readonly parameters: Schema.Schema<A, I>
   readonly mutating: boolean
-  readonly execute: (args: A, context: ToolContext) => Effect.Effect<string | ReadonlyArray<UserBlock>, ToolFailed>
+  readonly execute: (args: A, context: ToolContext) => Effect.Effect<string | ReadonlyArray<UserBlock> | DetailedToolResult, ToolFailed>
 }
 
 /** Declares a tool; keeps the parameter type tied to `execute`. */

@@ -2,6 +2,7 @@ import { parseDurationMs } from "./duration.js"
 import type { CronDelivery, CronPayload } from "./job.js"
 import type { CronSchedule } from "./schedule.js"
 import { isValidTimeZone } from "./schedule.js"
+import { SCRIPT_TIMEOUT_MAX_S, SCRIPT_TOOL_BUDGET_MAX } from "./script.js"
 
 /** The flags of `cron add` / `cron edit` that shape a job. */
 export interface JobFlags {
@@ -44,6 +45,11 @@ export interface JobFlags {
   readonly sessionKey?: string | undefined
   readonly threadId?: string | undefined
   readonly declarationKey?: string | undefined
+  /** `--script <file|->` and the script it names, read by the command before the payload is built. */
+  readonly script?: string | undefined
+  readonly scriptSource?: string | undefined
+  readonly scriptTimeoutSeconds?: number | undefined
+  readonly scriptToolBudget?: number | undefined
 }
 
 /** `--fallbacks` as a list: comma or space separated, blanks dropped. */
@@ -104,9 +110,10 @@ export const scheduleFromFlags = (flags: JobFlags, nowMs: number): CronSchedule 
 
 /** The payload the flags name, `undefined` when none, or why not. */
 export const payloadFromFlags = (flags: JobFlags): CronPayload | undefined | { readonly error: string } => {
-  const count = defined(flags.systemEvent, flags.message, flags.command, flags.commandArgv)
+  const count = defined(flags.systemEvent, flags.message, flags.command, flags.commandArgv, flags.script)
   if (count === 0) return undefined
-  if (count > 1) return { error: "Choose exactly one payload: --system-event, --message, --command, or --command-argv" }
+  if (count > 1) return { error: "Choose exactly one payload: --system-event, --message, --command, --command-argv, or --script" }
+  if (flags.script !== undefined) return scriptPayloadFromFlags(flags)
   if (flags.systemEvent !== undefined) return { kind: "systemEvent", text: flags.systemEvent }
   if (flags.message !== undefined) {
     return {
@@ -139,6 +146,29 @@ export const payloadFromFlags = (flags: JobFlags): CronPayload | undefined | { r
     ...(Object.keys(env).length === 0 ? {} : { env }),
     ...(flags.commandInput === undefined ? {} : { input: flags.commandInput }),
     ...(flags.timeoutSeconds === undefined ? {} : { timeoutSeconds: flags.timeoutSeconds })
+  }
+}
+
+/** `--script-timeout-seconds` / `--script-tool-budget`: why they are out of range, or `undefined`. */
+export const scriptLimitsProblem = (flags: JobFlags): string | undefined => {
+  const t = flags.scriptTimeoutSeconds
+  if (t !== undefined && (!Number.isInteger(t) || t < 1 || t > SCRIPT_TIMEOUT_MAX_S)) return `--script-timeout-seconds must be a whole number from 1 to ${SCRIPT_TIMEOUT_MAX_S}`
+  const b = flags.scriptToolBudget
+  if (b !== undefined && (!Number.isInteger(b) || b < 1 || b > SCRIPT_TOOL_BUDGET_MAX)) return `--script-tool-budget must be a whole number from 1 to ${SCRIPT_TOOL_BUDGET_MAX}`
+  return undefined
+}
+
+/** The `script` payload of `--script` (its source already read into `scriptSource`). */
+const scriptPayloadFromFlags = (flags: JobFlags): CronPayload | { readonly error: string } => {
+  if (flags.timeoutSeconds !== undefined) return { error: "Use --script-timeout-seconds for script jobs, not --timeout-seconds." }
+  const problem = scriptLimitsProblem(flags)
+  if (problem !== undefined) return { error: problem }
+  if (flags.scriptSource === undefined || flags.scriptSource.trim() === "") return { error: "Script payload must not be empty" }
+  return {
+    kind: "script",
+    script: flags.scriptSource,
+    ...(flags.scriptTimeoutSeconds === undefined ? {} : { timeoutSeconds: flags.scriptTimeoutSeconds }),
+    ...(flags.scriptToolBudget === undefined ? {} : { toolBudget: flags.scriptToolBudget })
   }
 }
 

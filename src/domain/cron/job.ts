@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { opt } from "../opt.js"
 import { CronSchedule } from "./schedule.js"
+import { CronTrigger, ScriptPayload } from "./script.js"
 
 const Str = Schema.String
 const Num = Schema.Number
@@ -26,6 +27,7 @@ export const CronPayload = Schema.Union(
     input: opt(Str),
     timeoutSeconds: opt(Num)
   }),
+  ScriptPayload,
   Schema.Struct({ kind: Schema.Literal("heartbeat") })
 )
 export type CronPayload = typeof CronPayload.Type
@@ -88,7 +90,12 @@ export const CronJobState = Schema.Struct({
   lastFailureNotificationDeliveryError: opt(Str),
   lastFailureAlertAtMs: opt(Num),
   consecutiveErrors: opt(Num),
-  consecutiveSkipped: opt(Num)
+  consecutiveSkipped: opt(Num),
+  /** The JSON a trigger or script payload returned last (its next run sees it frozen as `trigger.state`). */
+  triggerState: opt(Schema.Unknown),
+  triggerEvalCount: opt(Num),
+  lastTriggerEvalAtMs: opt(Num),
+  lastTriggerFireAtMs: opt(Num)
 })
 export type CronJobState = typeof CronJobState.Type
 
@@ -111,6 +118,7 @@ export const CronJob = Schema.Struct({
   sessionTarget: SessionTarget,
   wakeMode: Schema.Literal("now", "next-heartbeat"),
   payload: CronPayload,
+  trigger: opt(CronTrigger),
   delivery: opt(CronDelivery),
   failureAlert: opt(FailureAlert),
   state: CronJobState

@@ -2,6 +2,7 @@ import { Schema } from "effect"
 import { CronDelivery, CronJob, CronPayload, CronRunEntry, FailureAlert, SessionTarget } from "../cron/job.js"
 import { CronSchedule } from "../cron/schedule.js"
 import { CRON_SCRATCH_MAX_BYTES, CronScratch } from "../cron/scratch.js"
+import { CronTrigger } from "../cron/script.js"
 import { HeartbeatEvent } from "../heartbeat/event.js"
 import { opt } from "../opt.js"
 import { defineMethod } from "./defineMethod.js"
@@ -61,6 +62,7 @@ export const CronAddParams = Schema.Struct({
   name: Id,
   schedule: CronSchedule,
   payload: CronPayload,
+  trigger: opt(CronTrigger),
   sessionTarget: opt(SessionTarget),
   wakeMode: opt(Schema.Literal("now", "next-heartbeat")),
   delivery: opt(CronDelivery),
@@ -75,8 +77,11 @@ export const CronAddParams = Schema.Struct({
 })
 export type CronAddParams = typeof CronAddParams.Type
 
-/** `cron.update` patch: any field of a job definition but its declaration key, each optional. */
-export const CronJobPatchParams = CronAddParams.pipe(Schema.omit("declarationKey"), Schema.partialWith({ exact: true }))
+/** `cron.update` patch: any field of a job definition but its declaration key, each optional; `trigger: null` removes the trigger. */
+export const CronJobPatchParams = Schema.extend(
+  CronAddParams.pipe(Schema.omit("declarationKey", "trigger"), Schema.partialWith({ exact: true })),
+  Schema.Struct({ trigger: opt(Schema.NullOr(CronTrigger)) })
+)
 
 export const CronUpdateParams = Schema.Struct({ id: opt(Id), jobId: opt(Id), patch: CronJobPatchParams })
 export const CronIdParams = Schema.Struct({ id: opt(Id), jobId: opt(Id) })

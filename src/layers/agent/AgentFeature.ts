@@ -8,10 +8,11 @@ import { ModelCatalog } from "../../services/ModelCatalog.js"
 import type { Paths } from "../../services/Paths.js"
 import { SessionStore } from "../../services/SessionStore.js"
 import type { StateFiles } from "../../services/StateFiles.js"
+import { ToolRegistry } from "../../services/ToolRegistry.js"
 import { AgentMethodsLive } from "../gateway/methods/agentMethods.js"
 import type { AgentStackOptions } from "./AgentLive.js"
 
-type Stack = AgentRunner | SessionStore | ModelCatalog
+type Stack = AgentRunner | SessionStore | ModelCatalog | ToolRegistry
 
 /** What the agent stack is built over: the caller's config, paths, host and state files. */
 export type AgentStackContext = ConfigStore | Paths | Host | StateFiles | FileSystem.FileSystem
@@ -40,6 +41,7 @@ export const LazyAgentStackLive = (context: Context.Context<AgentStackContext>, 
     const runner = use(AgentRunner)
     const store = use(SessionStore)
     const catalog = use(ModelCatalog)
+    const registry = use(ToolRegistry)
     return Context.make(AgentRunner, {
       run: (request) => Effect.flatMap(runner, (s) => s.run(request)),
       start: (request) => Effect.flatMap(runner, (s) => s.start(request)),
@@ -58,6 +60,11 @@ export const LazyAgentStackLive = (context: Context.Context<AgentStackContext>, 
       Context.add(ModelCatalog, {
         view: Effect.flatMap(catalog, (s) => s.view),
         plan: (request) => Effect.flatMap(catalog, (s) => s.plan(request))
+      }),
+      // Cron scripts call the agent's tools directly.
+      Context.add(ToolRegistry, {
+        specs: Effect.flatMap(registry, (s) => s.specs),
+        invoke: (call, context) => Effect.flatMap(registry, (s) => s.invoke(call, context))
       })
     )
   }))

@@ -25,11 +25,13 @@ export const ToolRegistryFrom = (tools: ReadonlyArray<AgentTool<any, any>>) =>
           return errorOutcome(`Invalid arguments for ${call.name}: ${issues.join("; ")}`, false)
         }
         return yield* tool.execute(decoded.right, context).pipe(
-          Effect.map((output): ToolOutcome => ({
-            content: typeof output === "string" ? [{ type: "text", text: output }] : output,
-            isError: false,
-            mutating: tool.mutating
-          })),
+          Effect.map((output): ToolOutcome =>
+            typeof output === "string"
+              ? { content: [{ type: "text", text: output }], isError: false, mutating: tool.mutating }
+              : "details" in output
+              ? { content: [{ type: "text", text: output.text }], isError: false, mutating: tool.mutating, details: output.details }
+              : { content: output, isError: false, mutating: tool.mutating }
+          ),
           Effect.catchTag("ToolFailed", (error) => Effect.succeed(errorOutcome(error.message, tool.mutating))),
           Effect.catchAllDefect((defect) => Effect.succeed(errorOutcome(`Tool ${call.name} crashed: ${String(defect)}`, tool.mutating)))
         )

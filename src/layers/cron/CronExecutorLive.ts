@@ -6,7 +6,8 @@ import { chatAlertText, type FailureAlertPlan, type FailureDetail, webhookAlertB
 import { type CronJob, effectiveAgentId } from "../../domain/cron/job.js"
 import { AgentRunner } from "../../services/AgentRunner.js"
 import { ChannelDelivery, type DeliveryTarget } from "../../services/ChannelDelivery.js"
-import { type AlertDelivery, CronExecutor, type ExecutionOutcome } from "../../services/CronExecutor.js"
+import { appendPayloadText, SCRIPT_EXECUTION_DISABLED, TRIGGERS_DISABLED, type TriggerEval, triggersEnabled } from "../../domain/cron/script.js"
+import { type AlertDelivery, CronExecutor, type ExecuteOptions, type ExecutionOutcome } from "../../services/CronExecutor.js"
 import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import { HeartbeatRunner } from "../../services/HeartbeatRunner.js"
 import { runCommand } from "./commandPayload.js"
@@ -14,6 +15,8 @@ import { makeModelPreflight } from "./modelPreflight.js"
 import { runSelection } from "../../domain/models/selection.js"
 import { ModelCatalog } from "../../services/ModelCatalog.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
+import { ToolRegistry } from "../../services/ToolRegistry.js"
+import { makeCronScripts, type TriggerLimits } from "./cronScripts.js"
 import { mainSessionKey } from "./HeartbeatRunnerLive.js"
 import { postWebhook } from "./webhookPost.js"
 
@@ -32,6 +35,8 @@ interface PayloadRun {
   readonly sessionKey?: string
   readonly errorReason?: FailoverReason
   readonly failureDetail?: FailureDetail
+  /** A script payload's returned state, kept only when the run succeeds. */
+  readonly scriptState?: { readonly state: unknown }
 }
 
 /** A model failure's class for a failure alert; none when the text says nothing classifiable. */
@@ -86,7 +91,7 @@ export const resolveAnnounceTarget = (job: CronJob, delivery: ChannelDelivery["T
  * command as a child process. Results are announced through ChannelDelivery or POSTed to a webhook.
  * `busy` counts the non-heartbeat runs in progress (the heartbeat's `cron-in-progress`).
  */
-export const CronExecutorLive = (busy: Ref.Ref<number>) =>
+export const CronExecutorLive = (busy: Ref.Ref<number>, triggerLimits: TriggerLimits) =>
   Layer.effect(
     CronExecutor,
     Effect.gen(function*() {
@@ -96,6 +101,8 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
       const runtime = yield* GatewayRuntime
       const catalog = yield* ModelCatalog
       const log = yield* GatewayLog
+      const scripts = makeCronScripts(yield* ToolRegistry, triggerLimits)
+      const scriptsAllowed = Effect.map(runtime.settings, (settings) => triggersEnabled(settings.config))
 
       const preflight = makeModelPreflight()
 
@@ -122,9 +129,30 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
           return { ok: true as const, selection: { model: rest[0]?.key, modelStrict: false as const, fallbacks: rest.slice(1).map((t) => t.key) } }
         })
 
-      const payloadRun = (job: CronJob, runId: string): Effect.Effect<PayloadRun> => {
+      const payloadRun = (job: CronJob, runId: string, streamBatch: string | undefined): Effect.Effect<PayloadRun> => {
         const payload = job.payload
         switch (payload.kind) {
+          case "script":
+            return Effect.gen(function*() {
+              if (!(yield* scriptsAllowed)) return { status: "error" as const, error: SCRIPT_EXECUTION_DISABLED }
+              const result = yield* scripts.runPayload({ jobId: job.id, runId, sessionKey: jobSessionKey(job) }, payload, { state: job.state.triggerState, streamBatch })
+              if (result.kind === "error") return { status: "error" as const, error: `cron script payload failed (${result.code}): ${result.error}` }
+              // Pacing (dynamic next checks) is not part of this version: no job has pacing bounds.
+              if (result.nextCheckMs !== undefined) return { status: "error" as const, error: "cron script payload returned nextCheck, but this job has no pacing bounds" }
+              const notify = result.notify?.trim() === "" ? undefined : result.notify
+              const main = job.sessionTarget === "main"
+              if (main && notify !== undefined) yield* heartbeat.enqueueSystemEvent(notify)
+              if (result.wake !== undefined) {
+                if (!main || notify === undefined) yield* heartbeat.enqueueSystemEvent(notify ?? `script job ${job.name} completed`)
+                if (result.wake === "now") yield* heartbeat.run({ agentId: effectiveAgentId(job), reason: "cron" })
+              }
+              return {
+                status: "ok" as const,
+                // An isolated job delivers `notify` like any run's text; a main job's went in as a system event.
+                ...(main || notify === undefined ? {} : { text: notify }),
+                ...(result.stateChanged ? { scriptState: { state: result.state } } : {})
+              }
+            })
           case "heartbeat":
             return Effect.map(heartbeat.run({ agentId: effectiveAgentId(job), reason: "interval" }), (event) =>
               event.status === "skipped"
@@ -217,11 +245,42 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
           return Either.isRight(sent) ? { deliveryStatus: "delivered" as const } : { deliveryStatus: "not-delivered" as const, deliveryError: sent.left.message }
         })
 
-      const execute = (job: CronJob, runId: string): Effect.Effect<ExecutionOutcome> =>
+      /**
+       * The condition gate: `undefined` when the job has none (or this run skips it), else whether it
+       * fired (the job to run, its message appended) or the outcome to record instead.
+       */
+      const gate = (job: CronJob, runId: string, options: ExecuteOptions | undefined) =>
+        Effect.gen(function*() {
+          const trigger = job.trigger
+          if (trigger === undefined || options?.evaluateTrigger !== true) return undefined
+          if (!(yield* scriptsAllowed)) return { stop: { status: "skipped" as const, error: TRIGGERS_DISABLED, deliveryStatus: "not-requested" as const } }
+          const result = yield* scripts.evaluateTrigger({ jobId: job.id, runId, sessionKey: jobSessionKey(job) }, { script: trigger.script, state: job.state.triggerState, streamBatch: options.streamBatch })
+          if (result.kind === "error") {
+            const triggerEval: TriggerEval = { fired: false, stateChanged: false }
+            return { stop: { status: "error" as const, error: `cron trigger evaluation failed (${result.code}): ${result.error}`, deliveryStatus: "not-requested" as const, triggerEval } }
+          }
+          const triggerEval: TriggerEval = { fired: result.fire, stateChanged: result.stateChanged, ...(result.stateChanged ? { state: result.state } : {}) }
+          if (!result.fire) return { stop: { status: "ok" as const, deliveryStatus: "not-requested" as const, triggerEval } }
+          return { triggerEval, job: result.message === undefined ? job : { ...job, payload: appendPayloadText(job.payload, result.message) } }
+        })
+
+      const execute = (job: CronJob, runId: string, options?: ExecuteOptions): Effect.Effect<ExecutionOutcome> =>
+        Effect.gen(function*() {
+          const gated = yield* gate(job, runId, options)
+          if (gated !== undefined && "stop" in gated) return gated.stop
+          const fired = gated?.job ?? job
+          // A stream's batch rides along with a text payload (a script payload reads it as trigger.streamBatch).
+          const streamBatch = options?.streamBatch
+          const effective = streamBatch === undefined || fired.payload.kind === "script" ? fired : { ...fired, payload: appendPayloadText(fired.payload, streamBatch) }
+          const outcome = yield* executePayload(effective, runId, streamBatch)
+          return gated === undefined ? outcome : { ...outcome, triggerEval: gated.triggerEval }
+        })
+
+      const executePayload = (job: CronJob, runId: string, streamBatch: string | undefined): Effect.Effect<ExecutionOutcome> =>
         Effect.gen(function*() {
           const counts = job.payload.kind !== "heartbeat"
           if (counts) yield* Ref.update(busy, (n) => n + 1)
-          const run: PayloadRun = yield* payloadRun(job, runId).pipe(
+          const run: PayloadRun = yield* payloadRun(job, runId, streamBatch).pipe(
             Effect.catchAllDefect((defect) => Effect.succeed<PayloadRun>({ status: "error", error: defect instanceof Error ? defect.message : String(defect) })),
             Effect.ensuring(counts ? Ref.update(busy, (n) => n - 1) : Effect.void)
           )
@@ -236,7 +295,8 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
             ...(run.model === undefined ? {} : { model: run.model }),
             ...(run.provider === undefined ? {} : { provider: run.provider }),
             ...(run.errorReason === undefined ? {} : { errorReason: run.errorReason }),
-            ...(run.failureDetail === undefined ? {} : { failureDetail: run.failureDetail })
+            ...(run.failureDetail === undefined ? {} : { failureDetail: run.failureDetail }),
+            ...(run.scriptState === undefined ? {} : { scriptState: run.scriptState })
           }
         })
 

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto"
 import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import { deliveryPreview } from "../../domain/cron/deliveryPreview.js"
 import { CRON_SCRATCH_MAX_BYTES } from "../../domain/cron/scratch.js"
+import { SCRIPT_PAYLOADS_DISABLED, TRIGGER_MIN_INTERVAL_MS, TRIGGER_TOOL_BUDGET, TRIGGER_WALL_CLOCK_MS, TRIGGERS_DISABLED, triggersEnabled } from "../../domain/cron/script.js"
 import type { CronJob } from "../../domain/cron/job.js"
 import { staggerOffsetMs } from "../../domain/cron/schedule.js"
 import { cronSnapshotRevision } from "../../domain/cron/snapshotRevision.js"
@@ -21,6 +22,7 @@ import { StateFiles } from "../../services/StateFiles.js"
 import { CronExecutorLive, resolveAnnounceTarget } from "./CronExecutorLive.js"
 import { CronSchedulerLive } from "./CronSchedulerLive.js"
 import { heartbeatIntervalMs, HeartbeatRunnerLive } from "./HeartbeatRunnerLive.js"
+import { scriptSyntaxProblem } from "./scriptHost.js"
 
 /** Unique per gateway process, as the original's `processInstanceId` on `cron.run`. */
 const PROCESS_INSTANCE_ID = randomUUID()
@@ -48,6 +50,24 @@ export const declaredHeartbeats = (config: OpenClawConfig) => {
 }
 
 const bad = (error: { readonly message: string }) => new InvalidRequest({ message: error.message })
+
+/**
+ * Why the scripts a request authors cannot be saved: triggers and script payloads are off
+ * (`cron.triggers.enabled: false`), or a script does not compile. Scripts already stored are not re-checked.
+ */
+const authoredScriptProblem = (
+  authored: { readonly trigger?: { readonly script: string } | null | undefined; readonly payload?: { readonly kind: string; readonly script?: string } | undefined },
+  enabled: boolean
+): string | undefined => {
+  const trigger = authored.trigger ?? undefined
+  const script = authored.payload?.kind === "script" ? authored.payload.script : undefined
+  if (!enabled && trigger !== undefined) return TRIGGERS_DISABLED
+  if (!enabled && script !== undefined) return SCRIPT_PAYLOADS_DISABLED
+  const triggerSyntax = trigger === undefined ? undefined : scriptSyntaxProblem(trigger.script)
+  if (triggerSyntax !== undefined) return `cron trigger script has a syntax error: ${triggerSyntax}`
+  const payloadSyntax = script === undefined ? undefined : scriptSyntaxProblem(script)
+  return payloadSyntax === undefined ? undefined : `cron script payload has a syntax error: ${payloadSyntax}`
+}
 const needId = (params: { readonly id?: string | undefined; readonly jobId?: string | undefined }) =>
   params.id ?? params.jobId ?? undefined
 
@@ -60,6 +80,13 @@ export const CronMethodsLive = Layer.scopedDiscard(
     const scheduler = yield* CronScheduler
     const heartbeat = yield* HeartbeatRunner
     const delivery = yield* ChannelDelivery
+    const runtime = yield* GatewayRuntime
+    const scriptsEnabled = Effect.map(runtime.settings, (settings) => triggersEnabled(settings.config))
+    const checkAuthored = (authored: Parameters<typeof authoredScriptProblem>[0]) =>
+      Effect.flatMap(scriptsEnabled, (enabled) => {
+        const problem = authoredScriptProblem(authored, enabled)
+        return problem === undefined ? Effect.void : Effect.fail(new InvalidRequest({ message: problem }))
+      })
 
     const previewOf = (job: CronJob) =>
       Effect.map(resolveAnnounceTarget(job, delivery), (target) => deliveryPreview(job, target !== undefined))
@@ -69,7 +96,7 @@ export const CronMethodsLive = Layer.scopedDiscard(
     }
 
     yield* methods.register(CronMethods.status, () =>
-      Effect.map(scheduler.status, (s) => ({ enabled: s.enabled, triggersEnabled: true, storePath: s.storePath, storage: "json", jobs: s.jobs, nextWakeAtMs: s.nextWakeAtMs })))
+      Effect.zipWith(scheduler.status, scriptsEnabled, (s, triggers) => ({ enabled: s.enabled, triggersEnabled: triggers, storePath: s.storePath, storage: "json", jobs: s.jobs, nextWakeAtMs: s.nextWakeAtMs })))
 
     yield* methods.register(CronMethods.list, (params) =>
       Effect.gen(function*() {
@@ -96,6 +123,7 @@ export const CronMethodsLive = Layer.scopedDiscard(
 
     yield* methods.register(CronMethods.add, (params) =>
       Effect.gen(function*() {
+        yield* checkAuthored(params)
         const job = yield* Effect.mapError(scheduler.add(params), bad)
         return { ...jobView(job), deliveryPreview: yield* previewOf(job) }
       }))
@@ -103,6 +131,7 @@ export const CronMethodsLive = Layer.scopedDiscard(
     yield* methods.register(CronMethods.update, (params) =>
       withId(params, (id) =>
         Effect.gen(function*() {
+          yield* checkAuthored(params.patch)
           const job = yield* Effect.mapError(scheduler.update(id, params.patch), bad)
           return { ...jobView(job), deliveryPreview: yield* previewOf(job) }
         })))
@@ -164,7 +193,13 @@ export type CronFeatureContext = Paths | StateFiles | Host
  * The scheduler, the heartbeat runner and their RPCs as one gateway feature. It needs the agent stack
  * (`AgentRunner`) and a `ChannelDelivery` (the channels layer).
  */
-export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = {}) =>
+export const CronFeatureLive = (options: {
+  readonly retryBusyForMs?: number
+  /** Trigger limits (default 30 s between evaluations, 30 s and 5 tool calls per evaluation). */
+  readonly triggerMinIntervalMs?: number
+  readonly triggerWallClockMs?: number
+  readonly triggerToolBudget?: number
+} = {}) =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const runtime = yield* GatewayRuntime
     const log = yield* GatewayLog
@@ -188,13 +223,14 @@ export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = 
           return state?.scratch?.content
         }))
     const heartbeatLayer = HeartbeatRunnerLive({ stateDir: paths.stateDir, cronBusy: Effect.map(Ref.get(busy), (n) => n > 0), retryBusyForMs: options.retryBusyForMs, monitorScratch })
-    const executor = CronExecutorLive(busy).pipe(Layer.provide(heartbeatLayer))
+    const executor = CronExecutorLive(busy, { wallClockMs: options.triggerWallClockMs ?? TRIGGER_WALL_CLOCK_MS, maxToolCalls: options.triggerToolBudget ?? TRIGGER_TOOL_BUDGET }).pipe(Layer.provide(heartbeatLayer))
     const scheduler = CronSchedulerLive({
       enabled: enabledNow,
       stateDir: paths.stateDir,
       // Read on each timer turn and config reload: a new heartbeat interval applies without a restart.
       declared: Effect.map(runtime.settings, (settings) => declaredHeartbeats(settings.config)),
       declaredFamilies: ["heartbeat:"],
+      triggerMinIntervalMs: options.triggerMinIntervalMs ?? TRIGGER_MIN_INTERVAL_MS,
       failureAlert: Effect.map(runtime.settings, (settings) => settings.config.cron?.failureAlert)
     }).pipe(Layer.provide(executor))
     const publishScheduler = Layer.effectDiscard(Effect.flatMap(CronScheduler, (s) => Ref.set(built, s)))

@@ -7,8 +7,10 @@ import { finishRun } from "../../domain/cron/finishRun.js"
 import { type CronJob } from "../../domain/cron/job.js"
 import { DueQueue } from "../../domain/cron/dueQueue.js"
 import { scratchContentProblem, scratchState, writeScratch } from "../../domain/cron/scratch.js"
+import { scriptJobProblem, TRIGGER_MIN_INTERVAL_MS, triggerFloor } from "../../domain/cron/script.js"
+import { applyScriptOutcome, quietEvaluation } from "../../domain/cron/triggerRun.js"
 import { cronExprProblem, nextRunAtMs, parseAtMs } from "../../domain/cron/schedule.js"
-import { CronExecutor } from "../../services/CronExecutor.js"
+import { CronExecutor, type ExecuteOptions } from "../../services/CronExecutor.js"
 import { type CronJobInput, type CronJobPatch, type CronRunsQuery, CronScheduler } from "../../services/CronScheduler.js"
 import { EventBus } from "../../services/EventBus.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
@@ -39,6 +41,8 @@ export interface CronSchedulerOptions {
   readonly declared?: ReadonlyArray<DeclaredJob> | Effect.Effect<ReadonlyArray<DeclaredJob>> | undefined
   /** The `declarationKey` prefixes `declared` owns (`heartbeat:`). */
   readonly declaredFamilies?: ReadonlyArray<string> | undefined
+  /** The least time between two evaluations of a condition trigger (default 30 s). */
+  readonly triggerMinIntervalMs?: number | undefined
 }
 
 /** A system job the config declares, known by its `declarationKey`. */
@@ -49,8 +53,10 @@ const DISABLED_WARNING = "cron: scheduler disabled; jobs will not run automatica
 const invalid = (message: string) => new CronJobInvalid({ message })
 
 /** Why a definition cannot be scheduled, or `undefined`. */
-const definitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "sessionTarget" | "name" | "delivery">): string | undefined => {
+const definitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "sessionTarget" | "name" | "delivery" | "trigger">, triggerMinIntervalMs: number): string | undefined => {
   if (job.name.trim() === "") return "name is required"
+  const scripted = scriptJobProblem(job, triggerMinIntervalMs)
+  if (scripted !== undefined) return scripted
   const schedule = job.schedule
   if (schedule.kind === "cron") return cronExprProblem(schedule.expr, schedule.tz)
   if (schedule.kind === "at" && parseAtMs(schedule.at) === undefined) return `Invalid --at "${schedule.at}": use an ISO time (2026-12-24T18:00:00Z) or a duration like 20m`
@@ -79,6 +85,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       const bus = yield* EventBus
       const log = yield* GatewayLog
       const store = cronStore(files, options.stateDir)
+      const minIntervalMs = options.triggerMinIntervalMs ?? TRIGGER_MIN_INTERVAL_MS
       const storePath = store.paths.jobs
       const fields = { module: "cron", storeKey: storePath }
 
@@ -156,9 +163,24 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       yield* persist.pipe(Effect.orDie)
       yield* warnDisabled("start")
 
-      const recordFinish = (job: CronJob, runId: string, runAtMs: number) =>
+      const recordFinish = (job: CronJob, runId: string, runAtMs: number, execution: ExecuteOptions) =>
         Effect.gen(function*() {
-          const outcome = yield* executor.execute(job, runId)
+          const outcome = yield* executor.execute(job, runId, execution)
+          if (outcome.status === "ok" && outcome.triggerEval?.fired === false) {
+            // The condition did not fire: its state and counters are kept, no run is recorded.
+            yield* lock.withPermits(1)(Effect.gen(function*() {
+              const now = yield* Clock.currentTimeMillis
+              running.delete(job.id)
+              const current = jobs.get(job.id)
+              if (current === undefined || outcome.triggerEval === undefined) return
+              const evaluated = quietEvaluation(current, outcome.triggerEval, now, minIntervalMs)
+              jobs.set(job.id, evaluated)
+              schedule(evaluated)
+              yield* persist
+            }))
+            yield* publish({ action: "evaluated", jobId: job.id, runId, fired: false })
+            return yield* Queue.offer(wake, undefined)
+          }
           const failureAlert = options.failureAlert === undefined ? undefined : yield* options.failureAlert
           const finished = yield* lock.withPermits(1)(Effect.gen(function*() {
             const now = yield* Clock.currentTimeMillis
@@ -168,8 +190,9 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             if (current !== undefined) {
               if (result.job === undefined) jobs.delete(job.id)
               else {
-                jobs.set(job.id, result.job)
-                schedule(result.job)
+                const updated = applyScriptOutcome(result.job, outcome, now, minIntervalMs)
+                jobs.set(job.id, updated)
+                schedule(updated)
               }
               yield* persist
               if (result.job === undefined) yield* store.removeScratch(job.id)
@@ -203,11 +226,13 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
         })
 
       /** Marks the job running (its next slot already taken, so a crash mid-run does not run it again) and starts it. Call under the lock. */
-      const start = (job: CronJob, runId: string, manual: boolean) =>
+      const start = (job: CronJob, runId: string, manual: boolean, execution: ExecuteOptions) =>
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
           running.add(job.id)
-          const next = manual || job.schedule.kind === "at" ? job.state.nextRunAtMs : nextRunAtMs(job.schedule, job, now)
+          const natural = manual || job.schedule.kind === "at" ? job.state.nextRunAtMs : nextRunAtMs(job.schedule, job, now)
+          // A trigger evaluated now is not evaluated again before the minimum interval.
+          const next = execution.evaluateTrigger === true ? triggerFloor(job, natural, now, minIntervalMs) : natural
           const marked: CronJob = { ...job, state: omitUndefined({ ...job.state, runningAtMs: now, nextRunAtMs: job.schedule.kind === "at" && !manual ? undefined : next }) }
           jobs.set(job.id, marked)
           queue.set(job.id, undefined)
@@ -220,7 +245,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             })
           ))
           yield* publish({ action: "started", jobId: job.id, runId, runAtMs: now })
-          yield* FiberSet.run(fibers, Option.isSome(work) ? work.value.track("cronRuns", recordFinish(marked, runId, now)) : recordFinish(marked, runId, now))
+          yield* FiberSet.run(fibers, Option.isSome(work) ? work.value.track("cronRuns", recordFinish(marked, runId, now, execution)) : recordFinish(marked, runId, now, execution))
         })
 
       const tick = lock.withPermits(1)(Effect.gen(function*() {
@@ -228,7 +253,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
         for (const id of queue.popDue(now)) {
           const job = jobs.get(id)
           if (job === undefined || !job.enabled || running.has(id)) continue
-          yield* start(job, `cron:${id}:${now}`, false)
+          yield* start(job, `cron:${id}:${now}`, false, { evaluateTrigger: true })
         }
       }))
 
@@ -305,11 +330,12 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
               sessionTarget,
               wakeMode: input.wakeMode ?? "now",
               payload: input.payload,
+              trigger: input.trigger,
               delivery: input.delivery,
               failureAlert: input.failureAlert,
               state: {}
             })
-            const problem = definitionProblem(draft)
+            const problem = definitionProblem(draft, minIntervalMs)
             if (problem !== undefined) return yield* invalid(problem)
             const next = nextRunAtMs(draft.schedule, draft, now)
             const job: CronJob = { ...draft, state: omitUndefined({ nextRunAtMs: next }) }
@@ -323,8 +349,16 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
           mutate("update", Effect.gen(function*() {
             const current = yield* find(id)
             const now = yield* Clock.currentTimeMillis
-            const merged: CronJob = omitUndefined({ ...current, ...patch, failureAlert: mergeFailureAlert(current.failureAlert, patch.failureAlert), updatedAtMs: now })
-            const problem = definitionProblem(merged)
+            // `trigger: null` removes the trigger.
+            const { trigger, ...fields } = patch
+            const merged: CronJob = omitUndefined({
+              ...current,
+              ...fields,
+              ...(trigger === undefined ? {} : { trigger: trigger ?? undefined }),
+              failureAlert: mergeFailureAlert(current.failureAlert, patch.failureAlert),
+              updatedAtMs: now
+            })
+            const problem = definitionProblem(merged, minIntervalMs)
             if (problem !== undefined) return yield* invalid(problem)
             const rescheduled = patch.schedule !== undefined || (patch.enabled === true && !current.enabled)
             const next = merged.enabled && rescheduled ? nextRunAtMs(merged.schedule, merged, now) : merged.state.nextRunAtMs
@@ -344,7 +378,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             yield* publish({ action: "removed", jobId: id })
             return { removed: true }
           })),
-        run: (id, mode) =>
+        run: (id, mode, runOptions) =>
           mutate("run", Effect.gen(function*() {
             const job = yield* find(id)
             const now = yield* Clock.currentTimeMillis
@@ -354,7 +388,9 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             }
             manualCount += 1
             const runId = `manual:${id}:${now}:${manualCount}`
-            yield* Effect.orDie(start(job, runId, mode === "force"))
+            // Only scheduled slots (and `--due`) evaluate the condition; forcing a job runs its payload out of band.
+            const evaluateTrigger = mode === "due" || runOptions?.evaluateTrigger === true
+            yield* Effect.orDie(start(job, runId, mode === "force", { evaluateTrigger, ...(runOptions?.streamBatch === undefined ? {} : { streamBatch: runOptions.streamBatch }) }))
             return { ok: true as const, enqueued: true as const, runId }
           })),
         runs: (query: CronRunsQuery) =>

@@ -44,6 +44,23 @@ const render = (payload: RunPayload) =>
   ].filter((p): p is string => p !== undefined).join("\n")
 
 /**
+ * The run as a cron script reads it (`(await exec({ command })).aggregated`): stdout then stderr, with the
+ * original's note on a non-zero exit.
+ */
+const detailsOf = (payload: RunPayload) => {
+  const aggregated = [payload.stdout ?? "", payload.stderr ?? ""].filter((part) => part.trim() !== "").map((part) => part.trimEnd()).join("\n")
+  const exitCode = payload.exitCode ?? null
+  return {
+    status: payload.timedOut === true ? "failed" as const : "completed" as const,
+    exitCode,
+    timedOut: payload.timedOut === true,
+    aggregated: exitCode !== null && exitCode !== 0 ? `${aggregated}\n\n(Command exited with code ${exitCode})` : aggregated
+  }
+}
+
+const result = (payload: RunPayload) => ({ text: render(payload), details: detailsOf(payload) })
+
+/**
  * The agent's `exec`: `host=gateway` runs a child process on the gateway's machine under the gateway's
  * approvals document; `host=node` goes to a paired node's `system.run` under the node's. Either way the
  * stricter of the host document and `tools.exec` decides, with the same matcher and operator prompts.
@@ -98,7 +115,7 @@ export const makeExecTool = (hub: Effect.Effect<NodeHub["Type"]>, gateway: Gatew
               )
           }).pipe(Effect.mapError((error) =>
             new ToolFailed({ message: error.message === "security=deny" ? "exec denied: host=gateway security=deny" : `${error.code}: ${error.message}` })))
-          return render(outcome)
+          return result(outcome)
         }
 
         const all = (yield* nodes.nodes).filter((n) => n.connected && n.commands.includes("system.run"))
@@ -116,7 +133,7 @@ export const makeExecTool = (hub: Effect.Effect<NodeHub["Type"]>, gateway: Gatew
               : `several nodes offer system.run (${all.map((n) => n.displayName ?? n.nodeId).join(", ")}); pass node=<id|name>`
           })
         }
-        const result = yield* nodes.invoke({
+        const invoked = yield* nodes.invoke({
           nodeId,
           command: "system.run",
           params: { ...run, ...(args.workdir === undefined ? {} : { cwd: args.workdir }) },
@@ -124,7 +141,7 @@ export const makeExecTool = (hub: Effect.Effect<NodeHub["Type"]>, gateway: Gatew
           timeoutMs: Math.min(600_000, timeoutS * 1000 + 180_000),
           idempotencyKey: `${context.runId}:${randomUUID()}`
         }).pipe(Effect.mapError((error) => new ToolFailed({ message: error.message })))
-        return render((result.payload ?? (result.payloadJSON == null ? {} : JSON.parse(result.payloadJSON))) as RunPayload)
+        return result((invoked.payload ?? (invoked.payloadJSON == null ? {} : JSON.parse(invoked.payloadJSON))) as RunPayload)
       })
   })
 
