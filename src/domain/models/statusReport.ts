@@ -146,7 +146,7 @@ export const buildStatusReport = (input: {
     }
   }
   const inUse = providersInUse(catalogue, selection)
-  const shown = catalogue.providers.filter((entry) => entry.configured || inUse.includes(entry.id))
+  const shown = catalogue.providers.filter((entry) => entry.configured || entry.stored || inUse.includes(entry.id))
   const providers = shown.map((entry): ProviderAuth => ({
     provider: entry.id,
     api: entry.api,
