@@ -87,8 +87,8 @@ type GatewayArgs =
   & { readonly authChoice: Option.Option<string> }
 
 /** Options only one of the two commands has. */
+// (`setup --wizard` is @effect/cli's own built-in option and never reaches the command.)
 interface Extra {
-  readonly wizard?: boolean
   readonly modern?: boolean
   readonly message?: Option.Option<string>
   readonly yes?: boolean
@@ -148,7 +148,6 @@ const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean,
         ...(Option.getOrUndefined(args.flow) === "import" ? ["--flow import"] : []),
         ...(args.classic ? ["--classic"] : []),
         ...(args.tui ? ["--tui"] : []),
-        ...(extra.wizard === true ? ["--wizard"] : []),
         ...(extra.message !== undefined && Option.isSome(extra.message) ? ["--message"] : [])
       ]
     }))
@@ -164,11 +163,10 @@ export const setupCommand = Command.make(
     ...skipped,
     ...authOptions,
     ...moreOptions,
-    wizard: Options.boolean("wizard").pipe(Options.withDescription("Run interactive onboarding (not in this version)")),
     message: Options.text("message").pipe(Options.withAlias("m"), Options.optional, Options.withDescription("Run one OpenClaw request (not here: openclaw agent --local --message <text>)")),
     yes: Options.boolean("yes").pipe(Options.withDescription("Approve persistent config writes for one --message request"))
   },
-  (args) => run("setup", args, args.baseline, args.mode, { wizard: args.wizard, message: args.message, yes: args.yes })
+  (args) => run("setup", args, args.baseline, args.mode, { message: args.message, yes: args.yes })
 ).pipe(Command.withDescription(summaryOf("setup")))
 
 /** `openclaw onboard --mode local --non-interactive`: the same baseline, for scripts written against the original. */

@@ -3,6 +3,8 @@ import { Clock, Console, Effect, Either } from "effect"
 import { randomBytes } from "node:crypto"
 import * as path from "node:path"
 import { sessionsDir } from "../../domain/agent/sessionPaths.js"
+import { expandTilde } from "../../domain/Paths.js"
+import { valueAt } from "../../domain/valueAt.js"
 import type { EditOp } from "../../domain/config/edits.js"
 import { ConfigValueInvalid } from "../../domain/errors.js"
 import { type CustomProviderFlags, planCustomProvider, wantsCustomProvider } from "../../domain/setup/customProvider.js"
@@ -15,7 +17,6 @@ import {
   remoteFlagsWithoutMode,
   resetParts,
   type ResetScope,
-  resolveWorkspace,
   workspaceOp
 } from "../../domain/setup/onboardFlags.js"
 import { planProviderAuth, type ProviderAuthFlags } from "../../domain/setup/providerAuth.js"
@@ -168,12 +169,10 @@ export const setup = (options: SetupOptions) =>
     const sessions = sessionsDir(paths.stateDir, "main")
     const before = yield* store.read
     if (before.parseError !== undefined && !options.reset) return yield* before.parseError
-    const configuredWorkspace = before.authored === undefined ? undefined : (yield* Effect.sync(() => {
-      const value = (before.authored as { agents?: { defaults?: { workspace?: unknown } } } | undefined)?.agents?.defaults?.workspace
-      return typeof value === "string" ? value : undefined
-    }))
+    const authoredWorkspace = valueAt(before.authored, "agents", "defaults", "workspace")
+    const configuredWorkspace = typeof authoredWorkspace === "string" ? expandTilde(authoredWorkspace, paths.home) : undefined
     const workspace = options.workspace !== undefined
-      ? resolveWorkspace(options.workspace, paths.home, process.cwd(), path.join)
+      ? path.resolve(host.cwd, expandTilde(options.workspace.trim(), paths.home))
       : configuredWorkspace ?? path.join(paths.stateDir, "workspace")
     const removed = options.reset ? yield* resetState(options.resetScope ?? "config+creds+sessions", store.path, workspace, sessions) : []
     const snapshot = options.reset ? yield* store.read : before

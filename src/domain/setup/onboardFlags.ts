@@ -56,14 +56,6 @@ export const remoteFlagsWithoutMode = (flags: RemoteFlags): ReadonlyArray<string
     .filter(([, value]) => value !== undefined)
     .map(([name]) => name ?? "")
 
-/** `--workspace <dir>` as an absolute path: `~` is the home folder, a relative path is from `cwd`. */
-export const resolveWorkspace = (input: string, home: string, cwd: string, join: (...parts: ReadonlyArray<string>) => string): string => {
-  const trimmed = input.trim()
-  if (trimmed === "~") return home
-  if (trimmed.startsWith("~/")) return join(home, trimmed.slice(2))
-  return trimmed.startsWith("/") ? trimmed : join(cwd, trimmed)
-}
-
 /** The `agents.defaults.workspace` edit, when it changes. */
 export const workspaceOp = (authored: unknown, dir: string): SetOp | undefined =>
   valueAt(authored, "agents", "defaults", "workspace") === dir ? undefined : set(["agents", "defaults", "workspace"], dir)
