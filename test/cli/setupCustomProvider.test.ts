@@ -80,16 +80,16 @@ describe("openclaw onboard|setup --custom-base-url --custom-model-id --custom-ap
     }
   })
 
-  it("--auth-choice: skip and custom-api-key work, a provider key store choice is refused naming it; setup takes onboard's --mode and --skip-* flags", async () => {
+  it("--auth-choice: skip and custom-api-key work, a provider choice without its key is refused naming it; setup takes onboard's --mode and --skip-* flags", async () => {
     const { run, configPath } = inProcessHome()
     const store = await run(["onboard", "--mode", "local", "--non-interactive", "--auth-choice", "openai-api-key"])
     expect(store.code).toBe(1)
-    expect(store.stderr).toContain("--auth-choice openai-api-key: this version keeps no provider auth-profile store")
+    expect(store.stderr).toContain("Missing --openai-api-key (or OPENAI_API_KEY in env).")
     const bare = await run(["setup", "--baseline", "--auth-choice", "custom-api-key"])
     expect(bare.stderr).toContain("requires a base URL and model ID")
     const remote = await run(["setup", "--mode", "remote", "--baseline"])
     expect(remote.code).toBe(1)
-    expect(remote.stderr).toContain("Remote onboarding is not available in this version")
+    expect(remote.stderr).toContain("Missing --remote-url (required for --mode remote).")
     expect(fs.existsSync(configPath)).toBe(false)
     const ok = await run(["setup", "--baseline", "--mode", "local", "--auth-choice", "skip", "--skip-channels", "--skip-skills", "--skip-health", "--skip-daemon", "--skip-ui", "--skip-search", "--skip-hooks", "--skip-bootstrap"])
     expect(ok.code, ok.stderr).toBe(0)

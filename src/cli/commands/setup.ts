@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option, Record } from "effect"
-import { optionKeyOf, PROVIDER_KEY_FLAGS } from "../../domain/setup/providerKeyFlags.js"
+import { PROVIDER_KEY_FLAGS } from "../../domain/setup/providerKeyFlags.js"
 import { summaryOf } from "../commandSummaries.js"
 
 const gatewayOptions = {
@@ -33,7 +33,7 @@ const skipped = {
 const text = (name: string, description: string) => Options.text(name).pipe(Options.optional, Options.withDescription(description))
 
 // One option per provider credential flag of the original, all from one table; stored in the auth-profile store.
-const providerKeyOptions = Options.all(Object.fromEntries(PROVIDER_KEY_FLAGS.map((row) => [optionKeyOf(row.flag), text(row.flag, row.description)])))
+const providerKeyOptions = Options.all(Object.fromEntries(PROVIDER_KEY_FLAGS.map((row) => [row.flag, text(row.flag, row.description)])))
 
 const authOptions = {
   providerKeys: providerKeyOptions,

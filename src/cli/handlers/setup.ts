@@ -169,13 +169,16 @@ export const setup = (options: SetupOptions) =>
     const sessions = sessionsDir(paths.stateDir, "main")
     const before = yield* store.read
     if (before.parseError !== undefined && !options.reset) return yield* before.parseError
-    const authoredWorkspace = valueAt(before.authored, "agents", "defaults", "workspace")
-    const configuredWorkspace = typeof authoredWorkspace === "string" ? expandTilde(authoredWorkspace, paths.home) : undefined
+    const workspaceOf = (authored: unknown) => {
+      const value = valueAt(authored, "agents", "defaults", "workspace")
+      return typeof value === "string" ? expandTilde(value, paths.home) : path.join(paths.stateDir, "workspace")
+    }
+    // What `--reset-scope full` removes is the workspace the config had before the reset.
+    const removed = options.reset ? yield* resetState(options.resetScope ?? "config+creds+sessions", store.path, workspaceOf(before.authored), sessions) : []
+    const snapshot = options.reset ? yield* store.read : before
     const workspace = options.workspace !== undefined
       ? path.resolve(host.cwd, expandTilde(options.workspace.trim(), paths.home))
-      : configuredWorkspace ?? path.join(paths.stateDir, "workspace")
-    const removed = options.reset ? yield* resetState(options.resetScope ?? "config+creds+sessions", store.path, workspace, sessions) : []
-    const snapshot = options.reset ? yield* store.read : before
+      : workspaceOf(snapshot.authored)
     yield* printConfigWarnings(snapshot)
     if (snapshot.parseError !== undefined) return yield* snapshot.parseError
     const choiceProblem = authChoiceProblem(options.authChoice, wantsCustomProvider(options.custom))

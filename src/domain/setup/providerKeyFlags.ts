@@ -93,6 +93,3 @@ export const PROVIDER_KEY_FLAGS: ReadonlyArray<ProviderKeyFlag> = [
 
 /** The row whose `--auth-choice` values include `choice`. */
 export const flagOfChoice = (choice: string): ProviderKeyFlag | undefined => PROVIDER_KEY_FLAGS.find((entry) => entry.choices.includes(choice))
-
-/** The flag `--<name>` as an option key (`anthropic-api-key` -> `anthropicApiKey`), the original's optionKey. */
-export const optionKeyOf = (flag: string): string => flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())
