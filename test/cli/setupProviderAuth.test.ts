@@ -54,7 +54,7 @@ describe("openclaw onboard|setup --<provider>-api-key: the auth-profile store (i
     expect((await run(["config", "set", "models.providers.anthropic.apiKey", "sk-ant-config-key-000"])).code).toBe(0)
     expect((await run(["infer", "model", "run", "--prompt", "again", "--json"])).code).toBe(0)
     expect(claude.requests.at(-1)?.headers["x-api-key"]).toBe(KEY)
-  })
+  }, 60_000) // nine CLI runs, two of them model calls
 
   it("--secret-input-mode ref stores an env SecretRef, resolved at run time; without the env var it is refused with the original's words", async () => {
     const ENV_KEY = "sk-openai-from-env-0123456789"
@@ -86,7 +86,7 @@ describe("openclaw onboard|setup --<provider>-api-key: the auth-profile store (i
     expect(openai.requests.at(-1)?.headers["authorization"]).toBe(`Bearer ${ENV_KEY}`)
     const status = await run(["models", "status", "--json"], env)
     expect(JSON.parse(status.stdout).auth.providers).toContainEqual(expect.objectContaining({ provider: "openai", source: "profile:openai:api-key (env:OPENAI_API_KEY)", usable: true }))
-  })
+  }, 60_000)
 
   it("every provider flag of the table stores its provider's profile (one flag per run, as the original requires)", async () => {
     const { run, stateDir } = inProcessHome()
