@@ -45,7 +45,7 @@ describe("openclaw onboard|setup --custom-base-url --custom-model-id --custom-ap
     expect(fake.requests.at(-1)?.headers["authorization"]).toBe(`Bearer ${KEY}`)
     const status = await run(["models", "status"])
     expect(status.stdout).not.toContain(KEY)
-  })
+  }, 30_000) // a cold first run plus a model call: seconds on a loaded machine
 
   it("--custom-provider-id, anthropic compatibility, CUSTOM_API_KEY from the environment; a taken id gets -2", async () => {
     const { run, configPath } = inProcessHome()
@@ -78,6 +78,18 @@ describe("openclaw onboard|setup --custom-base-url --custom-model-id --custom-ap
       expect(result.stderr).toContain(message)
       expect(fs.existsSync(configPath)).toBe(false)
     }
+  })
+
+  it("--secret-input-mode ref stores the custom provider's key as an env SecretRef to CUSTOM_API_KEY, and refuses without it", async () => {
+    const { run, configPath } = inProcessHome()
+    const refused = await run(["onboard", "--mode", "local", "--non-interactive", "--custom-base-url", "https://x.example/v1", "--custom-model-id", "m", "--custom-api-key", "sk-inline", "--secret-input-mode", "ref"])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain("--custom-api-key cannot be used with --secret-input-mode ref unless CUSTOM_API_KEY is set in env.")
+    expect(fs.existsSync(configPath)).toBe(false)
+    const ok = await run(["onboard", "--mode", "local", "--non-interactive", "--custom-base-url", "https://x.example/v1", "--custom-model-id", "m", "--secret-input-mode", "ref"], { CUSTOM_API_KEY: "sk-env-secret-1" })
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(readConfig(configPath).models.providers["custom-x-example"].apiKey).toEqual({ source: "env", provider: "default", id: "CUSTOM_API_KEY" })
+    expect(fs.readFileSync(configPath, "utf8")).not.toContain("sk-env-secret-1")
   })
 
   it("--auth-choice: skip and custom-api-key work, a provider choice without its key is refused naming it; setup takes onboard's --mode and --skip-* flags", async () => {

@@ -194,7 +194,9 @@ export const setup = (options: SetupOptions) =>
     if (Either.isLeft(providerAuth)) return yield* new ConfigValueInvalid({ message: providerAuth.left })
     const auth = providerAuth.right
     const baseline = planSetup(snapshot.authored, options.gateway, randomBytes(24).toString("hex"))
-    const custom = wantsCustomProvider(options.custom) ? planCustomProvider(snapshot.authored, options.custom, env) : undefined
+    const custom = wantsCustomProvider(options.custom)
+      ? planCustomProvider(snapshot.authored, { ...options.custom, secretInputMode: options.providerAuth.secretInputMode }, env)
+      : undefined
     if (custom !== undefined && Either.isLeft(custom)) return yield* new ConfigValueInvalid({ message: custom.left })
     const added = custom === undefined ? undefined : custom.right
     // A custom provider sets the default model itself; the provider key's default then stays out.
