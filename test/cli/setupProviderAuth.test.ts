@@ -175,6 +175,8 @@ describe("openclaw onboard: remote mode, workspace, reset and the flags of parts
     const stray = await run([...ONBOARD, "--remote-url", "wss://gw.example.com:18789"])
     expect(stray.code).toBe(1)
     expect(stray.stderr).toContain("--remote-url go with --mode remote")
+    const keyed = await run(["onboard", "--non-interactive", "--mode", "remote", "--remote-url", "wss://gw.example.com", "--anthropic-api-key", "k"])
+    expect(keyed.stderr).toContain("Provider credential flags go with local onboarding")
     const bad = await run(["onboard", "--non-interactive", "--mode", "remote", "--remote-url", "https://gw.example.com"])
     expect(bad.stderr).toContain("Invalid --remote-url \"https://gw.example.com\". Use ws:// or wss://.")
     expect(fs.existsSync(configPath)).toBe(false)
@@ -201,6 +203,13 @@ describe("openclaw onboard: remote mode, workspace, reset and the flags of parts
     const scopeOnly = await run([...ONBOARD, "--reset-scope", "full"])
     expect(scopeOnly.code).toBe(1)
     expect(scopeOnly.stderr).toContain("--reset-scope full goes with --reset (nothing was reset)")
+
+    // A bad flag beside --reset is refused before anything is removed.
+    const refused = await run([...ONBOARD, "--reset", "--auth-choice", "groq-api-key"])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain("Missing --groq-api-key")
+    expect(readJson(configPath).auth.profiles["anthropic:default"]).toBeDefined()
+    expect(fs.existsSync(path.join(sessions, "sessions.json"))).toBe(true)
 
     const configOnly = await run([...ONBOARD, "--reset", "--reset-scope", "config"])
     expect(configOnly.code, configOnly.stderr).toBe(0)

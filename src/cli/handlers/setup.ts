@@ -153,6 +153,8 @@ export const setup = (options: SetupOptions) =>
     }
     if (options.mode === "remote") {
       if (options.reset) return yield* new ConfigValueInvalid({ message: "--reset goes with local onboarding; run it without --mode remote first, then onboard remote." })
+      const keys = Object.values(options.providerAuth.keys).some((value) => value !== undefined) || options.providerAuth.token !== undefined
+      if (keys) return yield* new ConfigValueInvalid({ message: "Provider credential flags go with local onboarding: the remote gateway keeps its own keys. Run onboard with them on the gateway host." })
       return yield* setupRemote(options)
     }
     const strayRemote = remoteFlagsWithoutMode(options.remote)
@@ -173,37 +175,43 @@ export const setup = (options: SetupOptions) =>
       const value = valueAt(authored, "agents", "defaults", "workspace")
       return typeof value === "string" ? expandTilde(value, paths.home) : path.join(paths.stateDir, "workspace")
     }
+    const now = yield* Clock.currentTimeMillis
+    const newToken = randomBytes(24).toString("hex")
+    // Every flag is checked before anything is reset or written; the plan is then made on what reset left.
+    const plan = (authored: unknown) =>
+      Either.gen(function*() {
+        const choiceProblem = authChoiceProblem(options.authChoice, wantsCustomProvider(options.custom))
+        if (choiceProblem !== undefined) return yield* Either.left(choiceProblem)
+        const runtimeProblem = options.installDaemon ? daemonRuntimeProblem(options.daemonRuntime) : undefined
+        if (runtimeProblem !== undefined) return yield* Either.left(runtimeProblem)
+        if (options.customInputConflict) return yield* Either.left("Use either --custom-image-input or --custom-text-input, not both.")
+        const refProblem = tokenRefEnvProblem(options.gateway, env)
+        if (refProblem !== undefined) return yield* Either.left(refProblem)
+        const tailscale = yield* planTailscale(authored, options.tailscale)
+        const auth = yield* planProviderAuth(authored, options.providerAuth, env, now)
+        const added = wantsCustomProvider(options.custom)
+          ? yield* planCustomProvider(authored, { ...options.custom, secretInputMode: options.providerAuth.secretInputMode }, env)
+          : undefined
+        const workspace = options.workspace !== undefined
+          ? path.resolve(host.cwd, expandTilde(options.workspace.trim(), paths.home))
+          : workspaceOf(authored)
+        return { tailscale, auth, added, workspace, baseline: planSetup(authored, options.gateway, newToken) }
+      })
+    const checked = plan(before.authored)
+    if (Either.isLeft(checked)) return yield* new ConfigValueInvalid({ message: checked.left })
     // What `--reset-scope full` removes is the workspace the config had before the reset.
     const removed = options.reset ? yield* resetState(options.resetScope ?? "config+creds+sessions", store.path, workspaceOf(before.authored), sessions) : []
     const snapshot = options.reset ? yield* store.read : before
-    const workspace = options.workspace !== undefined
-      ? path.resolve(host.cwd, expandTilde(options.workspace.trim(), paths.home))
-      : workspaceOf(snapshot.authored)
     yield* printConfigWarnings(snapshot)
     if (snapshot.parseError !== undefined) return yield* snapshot.parseError
-    const choiceProblem = authChoiceProblem(options.authChoice, wantsCustomProvider(options.custom))
-    if (choiceProblem !== undefined) return yield* new ConfigValueInvalid({ message: choiceProblem })
-    const runtimeProblem = options.installDaemon ? daemonRuntimeProblem(options.daemonRuntime) : undefined
-    if (runtimeProblem !== undefined) return yield* new ConfigValueInvalid({ message: runtimeProblem })
-    if (options.customInputConflict) return yield* new ConfigValueInvalid({ message: "Use either --custom-image-input or --custom-text-input, not both." })
-    const refProblem = tokenRefEnvProblem(options.gateway, env)
-    if (refProblem !== undefined) return yield* new ConfigValueInvalid({ message: refProblem })
-    const tailscale = planTailscale(snapshot.authored, options.tailscale)
-    if (Either.isLeft(tailscale)) return yield* new ConfigValueInvalid({ message: tailscale.left })
-    const providerAuth = planProviderAuth(snapshot.authored, options.providerAuth, env, yield* Clock.currentTimeMillis)
-    if (Either.isLeft(providerAuth)) return yield* new ConfigValueInvalid({ message: providerAuth.left })
-    const auth = providerAuth.right
-    const baseline = planSetup(snapshot.authored, options.gateway, randomBytes(24).toString("hex"))
-    const custom = wantsCustomProvider(options.custom)
-      ? planCustomProvider(snapshot.authored, { ...options.custom, secretInputMode: options.providerAuth.secretInputMode }, env)
-      : undefined
-    if (custom !== undefined && Either.isLeft(custom)) return yield* new ConfigValueInvalid({ message: custom.left })
-    const added = custom === undefined ? undefined : custom.right
+    const planned = options.reset ? plan(snapshot.authored) : checked
+    if (Either.isLeft(planned)) return yield* new ConfigValueInvalid({ message: planned.left })
+    const { tailscale, auth, added, workspace, baseline } = planned.right
     // A custom provider sets the default model itself; the provider key's default then stays out.
     const authOps = auth === undefined ? [] : added === undefined ? auth.ops : auth.ops.filter((op) => op.path[0] !== "agents")
     const extraOps: ReadonlyArray<Extract<EditOp, { readonly _tag: "Set" }>> = [
       ...(options.workspace === undefined ? [] : [workspaceOp(snapshot.authored, workspace)].filter((op) => op !== undefined)),
-      ...(tailscale.right === undefined ? [] : [tailscale.right])
+      ...(tailscale === undefined ? [] : [tailscale])
     ]
     const ops = [...baseline.ops, ...(added?.ops ?? []), ...authOps, ...extraOps]
     const changed = [...baseline.paths, ...(added?.paths ?? []), ...authOps.map((op) => op.path.join(".")), ...extraOps.map((op) => op.path.join("."))]
