@@ -38,13 +38,7 @@ const DEFAULT_MODEL: Readonly<Record<string, string>> = {
   openai: "openai/gpt-6-astra"
 }
 
-/** `--auth-choice` values with no provider key behind them, handled elsewhere. */
-const OTHER_CHOICES = new Set(["skip", "custom-api-key", "token"])
-
 const PROFILE_ID = /^[a-z0-9][a-z0-9._-]*:[A-Za-z0-9][A-Za-z0-9._@-]*$/
-
-/** The `--auth-choice` values this version accepts. */
-export const knownAuthChoice = (choice: string): boolean => OTHER_CHOICES.has(choice) || flagOfChoice(choice) !== undefined
 
 const firstSet = (names: ReadonlyArray<string>, env: Readonly<Record<string, string | undefined>>) => names.find((name) => nonEmpty(env[name]) !== undefined)
 
