@@ -1,4 +1,5 @@
 import type { AgentInputInvalid, AgentRunFailed } from "../domain/agent/errors.js"
+import type { AuthStoreInvalid } from "../domain/auth/authProfiles.js"
 import type { DoctorConfigUnrecoverable } from "../domain/doctor/errors.js"
 import type { ConfigError, StateIoError } from "../domain/errors.js"
 import type { InvalidProfileName } from "../domain/Paths.js"
@@ -21,7 +22,7 @@ const next = (command: string) => `Next: ${command}`
 type ModelCliError = UnknownModel | NoModelConfigured | ModelNotAllowed | ModelRunFailed | InferInputInvalid | InferGatewayForbidden
 
 /** Every typed error a CLI command can end with. */
-export type CliError = ConfigError | StateIoError | InvalidProfileName | GatewayClientError | GatewayStartBlocked | DoctorConfigUnrecoverable | ServiceManagerUnavailable | ServiceActionFailed | ModelCliError | AgentInputInvalid | AgentRunFailed
+export type CliError = ConfigError | StateIoError | InvalidProfileName | GatewayClientError | GatewayStartBlocked | DoctorConfigUnrecoverable | ServiceManagerUnavailable | ServiceActionFailed | ModelCliError | AgentInputInvalid | AgentRunFailed | AuthStoreInvalid
 
 const authNext = (step: string, retryAfterMs: number | undefined) => {
   switch (step) {
@@ -75,6 +76,8 @@ export const renderError = (error: CliError): RenderedError => {
       return { lines: [head, next("re-run the same command")], exitCode: 1 }
     case "ConfigWriteBlocked":
       return { lines: [head, next("openclaw doctor --fix")], exitCode: 1 }
+    case "AuthStoreInvalid":
+      return { lines: [head, next(`move ${error.path} aside (its keys are in it), then re-run onboarding`)], exitCode: 1 }
     case "ConfigIoError":
     case "StateIoError":
       return { lines: [head, next("check the file's permissions and free disk space, then re-run")], exitCode: 1 }

@@ -52,7 +52,8 @@ export const profileNameError = (host: Pick<HostFacts, "env">, options: ProfileO
 export const DEFAULT_GATEWAY_PORT = 18789
 export const DEV_GATEWAY_PORT = 19001
 
-const expandTilde = (input: string, home: string) =>
+/** `~` and `~/...` under `home`; anything else as given. */
+export const expandTilde = (input: string, home: string) =>
   input === "~" ? home : input.startsWith("~/") || input.startsWith("~\\") ? path.join(home, input.slice(2)) : input
 
 /** Home: `OPENCLAW_HOME` > `HOME` > `USERPROFILE` > the OS home directory. */

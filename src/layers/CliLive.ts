@@ -5,6 +5,7 @@ import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Layer } from "effect"
 import type { ProfileOptions } from "../domain/Paths.js"
 import { AgentRunner } from "../services/AgentRunner.js"
+import { AuthProfileStore } from "../services/AuthProfileStore.js"
 import { Doctor } from "../services/Doctor.js"
 import { DoctorPolicy } from "../services/DoctorPolicy.js"
 import { GatewayClient } from "../services/GatewayClient.js"
@@ -51,6 +52,7 @@ export const CliServicesLive = <R>(parts: CliHostParts<R>) =>
     lazyUnit(() => import("./probe/GatewayProbeLive.js").then((m) => m.GatewayProbeLive), lazyTag(GatewayProbe, { run: "function" })),
     lazyUnit(() => import("./status/GatewayStatusLive.js").then((m) => m.GatewayStatusLive), lazyTag(GatewayStatus, { collect: "function" })),
     lazyUnit(() => import("./doctor/DoctorLive.js").then((m) => m.DoctorLive), lazyTag(Doctor, { run: "function" })),
+    lazyUnit(() => import("./AuthProfileStoreLive.js").then((m) => m.AuthProfileStoreLive), lazyTag(AuthProfileStore, { location: "effect", read: "effect", upsert: "function", remove: "effect" })),
     lazyUnit(
       () => import("./models/ModelsLive.js").then((m) => m.ModelsLive),
       lazyTag(ModelCatalog, { view: "effect", plan: "function" }),

@@ -50,7 +50,7 @@ describe("openclaw setup / onboard (in process, real files)", () => {
     expect(config["logging"]).toEqual({ level: "debug" })
   })
 
-  it("bare setup without a terminal says how to automate it; remote onboarding says what to set instead", async () => {
+  it("bare setup without a terminal says how to automate it; remote onboarding without --remote-url names it", async () => {
     const { run, configPath } = inProcessHome()
     const bare = await run(["setup"])
     expect(bare.code).toBe(1)
@@ -58,6 +58,7 @@ describe("openclaw setup / onboard (in process, real files)", () => {
     expect(fs.existsSync(configPath)).toBe(false)
     const remote = await run(["onboard", "--mode", "remote", "--non-interactive"])
     expect(remote.code).toBe(1)
-    expect(remote.stderr).toContain("openclaw config set gateway.remote.url")
+    expect(remote.stderr).toContain("Missing --remote-url (required for --mode remote).")
+    expect(fs.existsSync(configPath)).toBe(false)
   })
 })

@@ -45,7 +45,7 @@ describe("openclaw onboard|setup --custom-base-url --custom-model-id --custom-ap
     expect(fake.requests.at(-1)?.headers["authorization"]).toBe(`Bearer ${KEY}`)
     const status = await run(["models", "status"])
     expect(status.stdout).not.toContain(KEY)
-  })
+  }, 30_000) // a cold first run plus a model call: seconds on a loaded machine
 
   it("--custom-provider-id, anthropic compatibility, CUSTOM_API_KEY from the environment; a taken id gets -2", async () => {
     const { run, configPath } = inProcessHome()
@@ -80,16 +80,28 @@ describe("openclaw onboard|setup --custom-base-url --custom-model-id --custom-ap
     }
   })
 
-  it("--auth-choice: skip and custom-api-key work, a provider key store choice is refused naming it; setup takes onboard's --mode and --skip-* flags", async () => {
+  it("--secret-input-mode ref stores the custom provider's key as an env SecretRef to CUSTOM_API_KEY, and refuses without it", async () => {
+    const { run, configPath } = inProcessHome()
+    const refused = await run(["onboard", "--mode", "local", "--non-interactive", "--custom-base-url", "https://x.example/v1", "--custom-model-id", "m", "--custom-api-key", "sk-inline", "--secret-input-mode", "ref"])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain("--custom-api-key cannot be used with --secret-input-mode ref unless CUSTOM_API_KEY is set in env.")
+    expect(fs.existsSync(configPath)).toBe(false)
+    const ok = await run(["onboard", "--mode", "local", "--non-interactive", "--custom-base-url", "https://x.example/v1", "--custom-model-id", "m", "--secret-input-mode", "ref"], { CUSTOM_API_KEY: "sk-env-secret-1" })
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(readConfig(configPath).models.providers["custom-x-example"].apiKey).toEqual({ source: "env", provider: "default", id: "CUSTOM_API_KEY" })
+    expect(fs.readFileSync(configPath, "utf8")).not.toContain("sk-env-secret-1")
+  })
+
+  it("--auth-choice: skip and custom-api-key work, a provider choice without its key is refused naming it; setup takes onboard's --mode and --skip-* flags", async () => {
     const { run, configPath } = inProcessHome()
     const store = await run(["onboard", "--mode", "local", "--non-interactive", "--auth-choice", "openai-api-key"])
     expect(store.code).toBe(1)
-    expect(store.stderr).toContain("--auth-choice openai-api-key: this version keeps no provider auth-profile store")
+    expect(store.stderr).toContain("Missing --openai-api-key (or OPENAI_API_KEY in env).")
     const bare = await run(["setup", "--baseline", "--auth-choice", "custom-api-key"])
     expect(bare.stderr).toContain("requires a base URL and model ID")
     const remote = await run(["setup", "--mode", "remote", "--baseline"])
     expect(remote.code).toBe(1)
-    expect(remote.stderr).toContain("Remote onboarding is not available in this version")
+    expect(remote.stderr).toContain("Missing --remote-url (required for --mode remote).")
     expect(fs.existsSync(configPath)).toBe(false)
     const ok = await run(["setup", "--baseline", "--mode", "local", "--auth-choice", "skip", "--skip-channels", "--skip-skills", "--skip-health", "--skip-daemon", "--skip-ui", "--skip-search", "--skip-hooks", "--skip-bootstrap"])
     expect(ok.code, ok.stderr).toBe(0)

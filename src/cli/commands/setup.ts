@@ -1,5 +1,6 @@
 import { Command, Options } from "@effect/cli"
-import { Effect, Option } from "effect"
+import { Effect, Option, Record } from "effect"
+import { PROVIDER_KEY_FLAGS } from "../../domain/setup/providerKeyFlags.js"
 import { summaryOf } from "../commandSummaries.js"
 
 const gatewayOptions = {
@@ -26,7 +27,43 @@ const skipped = {
   skipUi: Options.boolean("skip-ui").pipe(Options.withDescription("Skip Control UI prompts")),
   skipHooks: Options.boolean("skip-hooks").pipe(Options.withDescription("Skip hook setup")),
   skipBootstrap: Options.boolean("skip-bootstrap").pipe(Options.withDescription("Skip default workspace files")),
-  authChoice: Options.text("auth-choice").pipe(Options.optional, Options.withDescription("Model auth choice: skip, or custom-api-key with the --custom-* flags (provider key stores are not in this version)"))
+  authChoice: Options.text("auth-choice").pipe(Options.optional, Options.withDescription("Model auth choice: a provider's choice id (e.g. apiKey, openai-api-key, groq-api-key), token, custom-api-key or skip"))
+}
+
+const text = (name: string, description: string) => Options.text(name).pipe(Options.optional, Options.withDescription(description))
+
+// One option per provider credential flag of the original, all from one table; stored in the auth-profile store.
+const providerKeyOptions = Options.all(Object.fromEntries(PROVIDER_KEY_FLAGS.map((row) => [row.flag, text(row.flag, row.description)])))
+
+const authOptions = {
+  providerKeys: providerKeyOptions,
+  cloudflareAccountId: text("cloudflare-ai-gateway-account-id", "Cloudflare Account ID (with --cloudflare-ai-gateway-api-key)"),
+  cloudflareGatewayId: text("cloudflare-ai-gateway-gateway-id", "Cloudflare AI Gateway ID (with --cloudflare-ai-gateway-api-key)"),
+  secretInputMode: Options.choice("secret-input-mode", ["plaintext", "ref"]).pipe(Options.optional, Options.withDescription("Credential persistence mode: plaintext (default) stores the key; ref stores an env SecretRef to the provider's env var")),
+  tokenProvider: text("token-provider", "Token provider id (with --auth-choice token)"),
+  token: text("token", "Token value (with --auth-choice token)"),
+  tokenProfileId: text("token-profile-id", "Auth profile id (default: <provider>:manual)"),
+  tokenExpiresIn: text("token-expires-in", "Optional token expiry duration (e.g. 365d, 12h)")
+}
+
+const moreOptions = {
+  remoteUrl: text("remote-url", "Remote Gateway WebSocket URL (with --mode remote)"),
+  remoteToken: text("remote-token", "Remote Gateway token (optional)"),
+  remotePassword: text("remote-password", "Remote Gateway password (optional)"),
+  workspace: text("workspace", "Agent workspace folder (stored as agents.defaults.workspace)"),
+  reset: Options.boolean("reset").pipe(Options.withDescription("Reset config + credentials + sessions before onboarding (workspace only with --reset-scope full)")),
+  resetScope: Options.choice("reset-scope", ["config", "config+creds+sessions", "full"]).pipe(Options.optional, Options.withDescription("Reset scope: config|config+creds+sessions|full")),
+  agentName: text("agent-name", "Name for the first agent (this version has the one agent, main)"),
+  team: Options.boolean("team").pipe(Options.withDescription("Create a coordinator with specialists (not in this version)")),
+  suppressGatewayTokenOutput: Options.boolean("suppress-gateway-token-output").pipe(Options.withDescription("Print nothing about the gateway token or the Control UI handoff")),
+  nodeManager: Options.choice("node-manager", ["npm", "pnpm", "bun"]).pipe(Options.optional, Options.withDescription("Node manager for skills: npm|pnpm|bun (no skills in this version)")),
+  tailscale: Options.choice("tailscale", ["off", "serve", "funnel"]).pipe(Options.optional, Options.withDescription("Tailscale: off (serve and funnel are not in this version)")),
+  importFrom: text("import-from", "Migration provider to run during onboarding (not in this version)"),
+  importSource: text("import-source", "Source agent home for --import-from"),
+  importSecrets: Options.boolean("import-secrets").pipe(Options.withDescription("Import supported secrets during onboarding migration")),
+  classic: Options.boolean("classic").pipe(Options.withDescription("Use the classic multi-step setup wizard (interactive; not in this version)")),
+  flow: Options.choice("flow", ["quickstart", "advanced", "manual", "import"]).pipe(Options.optional, Options.withDescription("Onboard flow: quickstart|advanced|manual (one non-interactive path here)|import")),
+  tui: Options.boolean("tui").pipe(Options.withDescription("Use the terminal hatch instead of the browser handoff (not in this version)"))
 }
 
 const modeOption = Options.choice("mode", ["local", "remote"]).pipe(Options.optional, Options.withDescription("Onboard mode (this version: local)"))
@@ -42,9 +79,22 @@ const customOptions = {
   customTextInput: Options.boolean("custom-text-input").pipe(Options.withDescription("Mark the custom provider model as text-only"))
 }
 
-type GatewayArgs = Command.Command.ParseConfig<typeof gatewayOptions> & Command.Command.ParseConfig<typeof customOptions> & { readonly authChoice: Option.Option<string> }
+type GatewayArgs =
+  & Command.Command.ParseConfig<typeof gatewayOptions>
+  & Command.Command.ParseConfig<typeof customOptions>
+  & Command.Command.ParseConfig<typeof authOptions>
+  & Command.Command.ParseConfig<typeof moreOptions>
+  & { readonly authChoice: Option.Option<string> }
 
-const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean, mode: Option.Option<"local" | "remote">) =>
+/** Options only one of the two commands has. */
+// (`setup --wizard` is @effect/cli's own built-in option and never reaches the command.)
+interface Extra {
+  readonly modern?: boolean
+  readonly message?: Option.Option<string>
+  readonly yes?: boolean
+}
+
+const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean, mode: Option.Option<"local" | "remote">, extra: Extra) =>
   Effect.flatMap(Effect.promise(() => import("../handlers/setup.js")), (m) =>
     m.setup({
       command,
@@ -71,19 +121,65 @@ const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean,
       customInputConflict: args.customImageInput && args.customTextInput,
       installDaemon: args.installDaemon,
       authChoice: Option.getOrUndefined(args.authChoice),
-      daemonRuntime: Option.getOrUndefined(args.daemonRuntime)
+      daemonRuntime: Option.getOrUndefined(args.daemonRuntime),
+      providerAuth: {
+        keys: Record.map(args.providerKeys, Option.getOrUndefined),
+        cloudflareAccountId: Option.getOrUndefined(args.cloudflareAccountId),
+        cloudflareGatewayId: Option.getOrUndefined(args.cloudflareGatewayId),
+        authChoice: Option.getOrUndefined(args.authChoice),
+        secretInputMode: Option.getOrUndefined(args.secretInputMode),
+        tokenProvider: Option.getOrUndefined(args.tokenProvider),
+        token: Option.getOrUndefined(args.token),
+        tokenProfileId: Option.getOrUndefined(args.tokenProfileId),
+        tokenExpiresIn: Option.getOrUndefined(args.tokenExpiresIn)
+      },
+      remote: { url: Option.getOrUndefined(args.remoteUrl), token: Option.getOrUndefined(args.remoteToken), password: Option.getOrUndefined(args.remotePassword) },
+      workspace: Option.getOrUndefined(args.workspace),
+      reset: args.reset,
+      resetScope: Option.getOrUndefined(args.resetScope),
+      agentName: Option.getOrUndefined(args.agentName),
+      suppressTokenOutput: args.suppressGatewayTokenOutput,
+      nodeManager: Option.getOrUndefined(args.nodeManager),
+      tailscale: Option.getOrUndefined(args.tailscale),
+      flow: Option.getOrUndefined(args.flow),
+      notBuilt: [
+        ...(args.team ? ["--team"] : []),
+        ...(Option.isSome(args.importFrom) || Option.isSome(args.importSource) || args.importSecrets ? ["--import-from"] : []),
+        ...(Option.getOrUndefined(args.flow) === "import" ? ["--flow import"] : []),
+        ...(args.classic ? ["--classic"] : []),
+        ...(args.tui ? ["--tui"] : []),
+        ...(extra.message !== undefined && Option.isSome(extra.message) ? ["--message"] : [])
+      ]
     }))
 
 /** `openclaw setup`: the baseline config, workspace and session folders a local gateway needs. */
 export const setupCommand = Command.make(
   "setup",
-  { baseline: Options.boolean("baseline").pipe(Options.withDescription("Create the baseline config, workspace and session folders")), mode: modeOption, ...gatewayOptions, ...customOptions, ...skipped },
-  (args) => run("setup", args, args.baseline, args.mode)
+  {
+    baseline: Options.boolean("baseline").pipe(Options.withDescription("Create the baseline config, workspace and session folders")),
+    mode: modeOption,
+    ...gatewayOptions,
+    ...customOptions,
+    ...skipped,
+    ...authOptions,
+    ...moreOptions,
+    message: Options.text("message").pipe(Options.withAlias("m"), Options.optional, Options.withDescription("Run one OpenClaw request (not here: openclaw agent --local --message <text>)")),
+    yes: Options.boolean("yes").pipe(Options.withDescription("Approve persistent config writes for one --message request"))
+  },
+  (args) => run("setup", args, args.baseline, args.mode, { message: args.message, yes: args.yes })
 ).pipe(Command.withDescription(summaryOf("setup")))
 
 /** `openclaw onboard --mode local --non-interactive`: the same baseline, for scripts written against the original. */
 export const onboardCommand = Command.make(
   "onboard",
-  { mode: modeOption, ...gatewayOptions, ...customOptions, ...skipped },
-  (args) => run("onboard", args, true, args.mode)
+  {
+    mode: modeOption,
+    ...gatewayOptions,
+    ...customOptions,
+    ...skipped,
+    ...authOptions,
+    ...moreOptions,
+    modern: Options.boolean("modern").pipe(Options.withDescription("Kept for compatibility (the one onboarding path here)"))
+  },
+  (args) => run("onboard", args, true, args.mode, { modern: args.modern })
 ).pipe(Command.withDescription(summaryOf("onboard")))

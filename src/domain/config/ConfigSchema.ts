@@ -189,6 +189,8 @@ export const AgentsConfig = section("agents", {
     models: opt(Schema.Record({ key: Schema.String, value: ModelEntry })),
     heartbeat: opt(HeartbeatConfig),
     userTimezone: opt(Schema.String),
+    /** The agent's workspace folder (`onboard --workspace`); default `<stateDir>/workspace`. */
+    workspace: opt(Schema.String),
     timeoutSeconds: opt(NonNegativeInt),
     modelPolicy: opt(section("agents.defaults.modelPolicy", { allow: opt(StringList) }))
   }))
@@ -337,6 +339,18 @@ export const ToolsConfig = section("tools", {
   exec: opt(ExecToolConfig)
 })
 
+/**
+ * `auth`: which auth-profile store entries exist (`profiles`, written by onboarding) and the order a
+ * provider's profiles are tried in (`order`). Other keys of the original's section are kept as they are.
+ */
+export const AuthConfig = Schema.Struct({
+  profiles: opt(Schema.Record({
+    key: Schema.String,
+    value: section("auth.profiles.*", { provider: Schema.String, mode: oneOf("api_key", "token", "oauth", "aws-sdk"), email: opt(Schema.String) })
+  })),
+  order: opt(Schema.Record({ key: Schema.String, value: StringList }))
+}, Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+
 /** The whole `openclaw.json`: strict in the sections Clawgate implements, preserving the others. */
 export const OpenClawConfig = section("", {
   $schema: opt(Schema.String),
@@ -344,6 +358,7 @@ export const OpenClawConfig = section("", {
   gateway: opt(GatewayConfig),
   models: opt(ModelsConfig),
   agents: opt(AgentsConfig),
+  auth: opt(AuthConfig),
   channels: opt(ChannelsConfig),
   cron: opt(CronConfig),
   browser: opt(BrowserConfig),

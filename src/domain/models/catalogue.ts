@@ -1,5 +1,7 @@
 import { Redacted } from "effect"
+import { type AuthProfileFile, emptyAuthProfiles, storedCredential, storedProviders } from "../auth/authProfiles.js"
 import { resolveSecret } from "../auth/resolveAuth.js"
+import { valueAt } from "../valueAt.js"
 import type { ModelApi, ModelCompat, OpenClawConfig } from "../config/ConfigSchema.js"
 import { type Credential, resolveCredential } from "./credential.js"
 import { isLocalBaseUrl } from "./locality.js"
@@ -26,6 +28,8 @@ export interface ProviderEntry {
   /** Configured under `models.providers` (false: a built-in default only). */
   readonly configured: boolean
   readonly builtIn: boolean
+  /** Has a profile in the auth-profile store (usable or not). */
+  readonly stored: boolean
 }
 
 /** One selectable model with everything a client needs to call it. */
@@ -91,7 +95,25 @@ const headerMap = (
   return out
 }
 
-const providerEntry = (id: string, config: ProviderConfig | undefined, env: Readonly<Record<string, string | undefined>>): ProviderEntry => {
+/** The auth-profile store as read for one catalogue, and the time its token expiries are judged at. */
+export interface StoredAuth {
+  readonly store: AuthProfileFile
+  /** `auth.order` of the config: provider -> profile ids. */
+  readonly order: Readonly<Record<string, ReadonlyArray<string>>>
+  readonly now: number
+}
+
+const noStoredAuth: StoredAuth = { store: emptyAuthProfiles, order: {}, now: 0 }
+
+/** `auth.order` of a config (a section this version keeps without validating): only string lists count. */
+export const authOrderOf = (config: unknown): Readonly<Record<string, ReadonlyArray<string>>> => {
+  const order = valueAt(config, "auth", "order")
+  if (typeof order !== "object" || order === null) return {}
+  return Object.fromEntries(Object.entries(order).filter((entry): entry is [string, Array<string>] =>
+    Array.isArray(entry[1]) && entry[1].every((id) => typeof id === "string")).map(([provider, ids]) => [provider.toLowerCase(), ids]))
+}
+
+const providerEntry = (id: string, config: ProviderConfig | undefined, env: Readonly<Record<string, string | undefined>>, auth: StoredAuth): ProviderEntry => {
   const builtIn = BUILT_IN[id]
   // A custom provider with a baseUrl and no api is Chat Completions (MLX, vLLM, SGLang, llama.cpp, LiteLLM).
   const api: Api = config?.api ?? builtIn?.api ?? "openai-completions"
@@ -100,7 +122,7 @@ const providerEntry = (id: string, config: ProviderConfig | undefined, env: Read
     id,
     api,
     baseUrl,
-    credential: resolveCredential(id, config?.apiKey, env),
+    credential: resolveCredential(id, config?.apiKey, env, storedCredential(auth.store, id, auth.order[id], env, auth.now)),
     headers: headerMap(config?.headers, env),
     authHeader: config?.authHeader ?? true,
     timeoutMs: config?.timeoutSeconds === undefined ? undefined : config.timeoutSeconds * 1000,
@@ -108,7 +130,8 @@ const providerEntry = (id: string, config: ProviderConfig | undefined, env: Read
     params: config?.params ?? {},
     local: isLocalBaseUrl(baseUrl),
     configured: config !== undefined,
-    builtIn: builtIn !== undefined
+    builtIn: builtIn !== undefined,
+    stored: storedProviders(auth.store).includes(id)
   }
 }
 
@@ -144,17 +167,17 @@ const targetOf = (
   }
 }
 
-/** Builds the catalogue from the config and the environment (pure). */
-export const buildCatalogue = (config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>): Catalogue => {
+/** Builds the catalogue from the config, the environment and the auth-profile store (pure). */
+export const buildCatalogue = (config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>, auth: StoredAuth = noStoredAuth): Catalogue => {
   const configured = config.models?.providers ?? {}
   const metadata = config.agents?.defaults?.models ?? {}
   const aliases = new Map<string, string>()
   for (const [key, entry] of Object.entries(metadata)) {
     if (entry.alias !== undefined && entry.alias.trim() !== "") aliases.set(entry.alias.trim().toLowerCase(), key)
   }
-  const ids = [...new Set([...Object.keys(configured).map((id) => id.toLowerCase()), ...Object.keys(BUILT_IN)])]
+  const ids = [...new Set([...Object.keys(configured).map((id) => id.toLowerCase()), ...Object.keys(BUILT_IN), ...storedProviders(auth.store)])]
   const byLower = new Map(Object.entries(configured).map(([id, value]) => [id.toLowerCase(), value]))
-  const providers = ids.map((id) => providerEntry(id, byLower.get(id), env))
+  const providers = ids.map((id) => providerEntry(id, byLower.get(id), env, auth))
   const partial = { metadata }
   const models = providers.flatMap((entry) => (byLower.get(entry.id)?.models ?? []).map((row) => targetOf(entry, row, row.id, partial)))
   return { providers, models, aliases, metadata }

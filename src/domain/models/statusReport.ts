@@ -146,7 +146,7 @@ export const buildStatusReport = (input: {
     }
   }
   const inUse = providersInUse(catalogue, selection)
-  const shown = catalogue.providers.filter((entry) => entry.configured || inUse.includes(entry.id))
+  const shown = catalogue.providers.filter((entry) => entry.configured || entry.stored || inUse.includes(entry.id))
   const providers = shown.map((entry): ProviderAuth => ({
     provider: entry.id,
     api: entry.api,
@@ -155,7 +155,9 @@ export const buildStatusReport = (input: {
     inUse: inUse.includes(entry.id),
     kind: entry.credential.kind,
     source: entry.credential.source,
-    effective: entry.credential.value === undefined && entry.local ? "none needed (local endpoint)" : describeCredential(entry.credential),
+    effective: entry.credential.value === undefined && entry.local
+      ? "none needed (local endpoint)"
+      : `${describeCredential(entry.credential)}${entry.baseUrl === "" ? ` (no endpoint: set models.providers.${entry.id}.baseUrl)` : ""}`,
     usable: usable(entry)
   }))
   const missing = inUse.filter((id) => {

@@ -12,6 +12,8 @@ export interface CustomProviderFlags {
   readonly providerId?: string | undefined
   /** `--custom-image-input` (true) / `--custom-text-input` (false); else inferred from the model id. */
   readonly imageInput?: boolean | undefined
+  /** `--secret-input-mode ref`: the key is stored as an env SecretRef to `CUSTOM_API_KEY`. */
+  readonly secretInputMode?: "plaintext" | "ref" | undefined
 }
 
 /** What the custom provider adds: config edits, the paths they set, and the names a user needs. */
@@ -107,7 +109,14 @@ export const planCustomProvider = (
   const owned = providers[providerId]
   const existing: Record<string, unknown> = isRecord(owned) ? owned : {}
   const { apiKey: existingKey, ...existingRest } = existing
-  const apiKey = clean(flags.apiKey) ?? clean(env[CUSTOM_API_KEY_ENV]) ?? existingKey
+  if (flags.secretInputMode === "ref" && clean(env[CUSTOM_API_KEY_ENV]) === undefined) {
+    return Either.left(clean(flags.apiKey) !== undefined
+      ? `--custom-api-key cannot be used with --secret-input-mode ref unless ${CUSTOM_API_KEY_ENV} is set in env.\nSet ${CUSTOM_API_KEY_ENV} in env and omit --custom-api-key, or use --secret-input-mode plaintext.`
+      : `--secret-input-mode ref needs ${CUSTOM_API_KEY_ENV} set in env for the custom provider.`)
+  }
+  const apiKey = flags.secretInputMode === "ref"
+    ? { source: "env", provider: "default", id: CUSTOM_API_KEY_ENV }
+    : clean(flags.apiKey) ?? clean(env[CUSTOM_API_KEY_ENV]) ?? existingKey
   const input = (flags.imageInput ?? inferImageInput(modelId)) ? ["text", "image"] : ["text"]
   const nextModel = {
     id: modelId,

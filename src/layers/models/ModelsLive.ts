@@ -5,6 +5,7 @@ import { Layer } from "effect"
 import type { ModelClient } from "../../services/ModelClient.js"
 import type { ModelHealth } from "../../services/ModelHealth.js"
 import type { ModelPolicy } from "../../services/ModelPolicy.js"
+import { AuthProfileStoreLive } from "../AuthProfileStoreLive.js"
 import { ModelCatalogLive } from "./ModelCatalogLive.js"
 import { ModelClientLive } from "./ModelClientLive.js"
 import { ModelFallbackLive } from "./ModelFallbackLive.js"
@@ -32,7 +33,7 @@ export const ModelHttpLive: Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.
  */
 export const ModelsLiveWith = <E, R>(policy: Layer.Layer<ModelPolicy, E, R>) => {
   const base = Layer.mergeAll(ModelHealthLive, ModelHttpLive).pipe(Layer.provideMerge(policy))
-  return Layer.mergeAll(ModelClientStackLive, ModelCatalogLive).pipe(Layer.provideMerge(base))
+  return Layer.mergeAll(ModelClientStackLive, ModelCatalogLive.pipe(Layer.provide(AuthProfileStoreLive))).pipe(Layer.provideMerge(base))
 }
 
 /** The model services with the default policy. */
