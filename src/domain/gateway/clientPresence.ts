@@ -31,19 +31,22 @@ export const clientPresence = (sources: Iterable<PresenceSource>, host: string):
     row.roles.add(source.role)
     for (const scope of source.scopes) row.scopes.add(scope)
   }
-  return Array.from(rows.values(), ({ latest, roles, scopes }) => ({
-    ts: latest.connectedAtMs,
-    host,
-    version: latest.clientVersion,
-    platform: latest.platform,
-    mode: latest.clientMode,
-    clientId: latest.clientId,
-    connId: latest.connId,
-    roles: [...roles],
-    scopes: [...scopes],
-    ...(latest.deviceId === undefined ? {} : { deviceId: latest.deviceId })
-  }))
+  return Array.from(rows.values(), ({ latest, roles, scopes }) => presenceEntry(latest, roles, scopes, host))
 }
+
+/** A row as the wire shows it: the device's most recent connection, with its merged roles and scopes. */
+const presenceEntry = (latest: PresenceSource, roles: Iterable<string>, scopes: Iterable<string>, host: string): PresenceEntry => ({
+  ts: latest.connectedAtMs,
+  host,
+  version: latest.clientVersion,
+  platform: latest.platform,
+  mode: latest.clientMode,
+  clientId: latest.clientId,
+  connId: latest.connId,
+  roles: [...roles],
+  scopes: [...scopes],
+  ...(latest.deviceId === undefined ? {} : { deviceId: latest.deviceId })
+})
 
 const presenceKey = (source: PresenceSource): string =>
   source.deviceId === undefined ? `conn:${source.connId}` : `device:${source.deviceId}`
@@ -71,20 +74,7 @@ const count = (counts: Map<string, number>, key: string, by: number) => {
 export const makePresenceIndex = (host: string) => {
   const rows = new Map<string, Row>()
   const entryOf = (row: Row): PresenceEntry => {
-    if (row.entry !== undefined) return row.entry
-    const latest = row.latest
-    row.entry = {
-      ts: latest.connectedAtMs,
-      host,
-      version: latest.clientVersion,
-      platform: latest.platform,
-      mode: latest.clientMode,
-      clientId: latest.clientId,
-      connId: latest.connId,
-      roles: [...row.roles.keys()],
-      scopes: [...row.scopes.keys()],
-      ...(latest.deviceId === undefined ? {} : { deviceId: latest.deviceId })
-    }
+    row.entry ??= presenceEntry(row.latest, row.roles.keys(), row.scopes.keys(), host)
     return row.entry
   }
   return {
