@@ -36,6 +36,39 @@ describe("openclaw config (in process, real files)", () => {
     expect((fs.statSync(path.dirname(configPath)).mode & 0o777).toString(8)).toBe("700")
   })
 
+  it("the provider builder writes secrets.providers.<alias> from --provider-* flags, and names the flag that does not fit", async () => {
+    const { run, configPath } = inProcessHome()
+    const exec = await run([
+      "config", "set", "secrets.providers.vault", "--provider-source", "exec", "--provider-command", "/usr/local/bin/openclaw-vault",
+      "--provider-arg", "read", "--provider-arg", "openai/api-key", "--provider-json-only", "--provider-pass-env", "VAULT_TOKEN",
+      "--provider-trusted-dir", "/usr/local/bin", "--provider-timeout-ms", "5000", "--provider-env", "MODE=prod"
+    ])
+    expect(exec.code, exec.stderr).toBe(0)
+    expect((await run(["config", "set", "secrets.providers.vaultfile", "--provider-source", "file", "--provider-path", "/etc/openclaw/secrets.json", "--provider-mode", "json", "--provider-max-bytes", "4096"])).code).toBe(0)
+    expect((await run(["config", "set", "secrets.providers.default", "--provider-source", "env", "--provider-allowlist", "OPENAI_API_KEY"])).code).toBe(0)
+    expect(JSON.parse(fs.readFileSync(configPath, "utf8")).secrets.providers).toEqual({
+      vault: {
+        source: "exec", command: "/usr/local/bin/openclaw-vault", args: ["read", "openai/api-key"], timeoutMs: 5000, jsonOnly: true,
+        env: { MODE: "prod" }, passEnv: ["VAULT_TOKEN"], trustedDirs: ["/usr/local/bin"]
+      },
+      vaultfile: { source: "file", path: "/etc/openclaw/secrets.json", mode: "json", maxBytes: 4096 },
+      default: { source: "env", allowlist: ["OPENAI_API_KEY"] }
+    })
+    const before = fs.readFileSync(configPath, "utf8")
+    for (const [args, says] of [
+      [["secrets.providers.x", "--provider-source", "env", "--provider-path", "/p"], "--provider-path applies to --provider-source file, not env."],
+      [["channels.discord.token", "--provider-source", "env"], "target secrets.providers.<alias> only"],
+      [["secrets.providers.x", "--provider-source", "exec", "--provider-command", "vault"], "--provider-command must be an absolute path"],
+      [["secrets.providers.x", "--provider-source", "file"], "A file provider needs --provider-path <path>."],
+      [["secrets.providers.x", "--provider-path", "/p"], "needs --provider-source"]
+    ] as const) {
+      const refused = await run(["config", "set", ...args])
+      expect(refused.code, args.join(" ")).toBe(1)
+      expect(refused.stderr).toContain(says)
+    }
+    expect(fs.readFileSync(configPath, "utf8")).toBe(before)
+  })
+
   it("missing paths exit 1; --json puts the error object on stdout", async () => {
     const { run } = inProcessHome()
     await run(["config", "set", "gateway.mode", "local"])

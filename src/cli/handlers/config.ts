@@ -4,6 +4,7 @@ import { parseCliValue } from "../../domain/config/cliValue.js"
 import { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
 import type { EditOp } from "../../domain/config/edits.js"
 import { parseJson5 } from "../../domain/config/json5.js"
+import { buildSecretProvider, type ProviderFlags, usesProviderBuilder } from "../../domain/config/secretProviderBuilder.js"
 import { redactSecrets } from "../../domain/config/redact.js"
 import { unsupportedNotice } from "../../domain/config/validate.js"
 import { GUIDED_SECTIONS, guidedSectionLines, unknownSections } from "../../domain/config/guidedSections.js"
@@ -134,7 +135,38 @@ export interface ConfigSetArgs {
   /** The original's compare-and-set: write only when the path is absent / holds exactly this strict JSON. */
   readonly expectCurrentAbsent: boolean
   readonly expectCurrentJson: Option.Option<string>
+  readonly providerSource: Option.Option<string>
+  readonly providerTimeoutMs: Option.Option<number>
+  readonly providerAllowlist: ReadonlyArray<string>
+  readonly providerPath: Option.Option<string>
+  readonly providerMode: Option.Option<string>
+  readonly providerMaxBytes: Option.Option<number>
+  readonly providerCommand: Option.Option<string>
+  readonly providerArg: ReadonlyArray<string>
+  readonly providerNoOutputTimeoutMs: Option.Option<number>
+  readonly providerMaxOutputBytes: Option.Option<number>
+  readonly providerJsonOnly: boolean
+  readonly providerEnv: ReadonlyArray<string>
+  readonly providerPassEnv: ReadonlyArray<string>
+  readonly providerTrustedDir: ReadonlyArray<string>
 }
+
+const providerFlagsOf = (args: ConfigSetArgs): ProviderFlags => ({
+  source: Option.getOrUndefined(args.providerSource),
+  timeoutMs: Option.getOrUndefined(args.providerTimeoutMs),
+  allowlist: args.providerAllowlist,
+  path: Option.getOrUndefined(args.providerPath),
+  mode: Option.getOrUndefined(args.providerMode),
+  maxBytes: Option.getOrUndefined(args.providerMaxBytes),
+  command: Option.getOrUndefined(args.providerCommand),
+  args: args.providerArg,
+  noOutputTimeoutMs: Option.getOrUndefined(args.providerNoOutputTimeoutMs),
+  maxOutputBytes: Option.getOrUndefined(args.providerMaxOutputBytes),
+  jsonOnly: args.providerJsonOnly,
+  env: args.providerEnv,
+  passEnv: args.providerPassEnv,
+  trustedDirs: args.providerTrustedDir
+})
 
 /** The `--expect-current-*` precondition as an edit op, checked under the write lock with the edit. */
 const expectation = (args: ConfigSetArgs, path: ReadonlyArray<PathSegment>) =>
@@ -178,7 +210,17 @@ export const configSet = (args: ConfigSetArgs) =>
       if (Option.isNone(args.path)) return yield* new ConfigValueInvalid({ message: "config set needs <path> <value>, a SecretRef builder (--ref-*), or --batch-json/--batch-file." })
       const segments = yield* parsePath(args.path.value)
       let value: unknown
-      if (Option.isSome(args.refSource) || Option.isSome(args.refProvider) || Option.isSome(args.refId)) {
+      const providerFlags = providerFlagsOf(args)
+      const refBuilder = Option.isSome(args.refSource) || Option.isSome(args.refProvider) || Option.isSome(args.refId)
+      if (usesProviderBuilder(providerFlags)) {
+        inputMode = "builder"
+        if (refBuilder || Option.isSome(args.value)) {
+          return yield* new ConfigValueInvalid({ message: "Use one mode: a <value>, the SecretRef builder (--ref-*) or the provider builder (--provider-*)." })
+        }
+        const built = buildSecretProvider(segments, providerFlags)
+        if ("error" in built) return yield* new ConfigValueInvalid({ message: built.error })
+        value = built.provider
+      } else if (refBuilder) {
         inputMode = "builder"
         if (Option.isNone(args.refSource) || Option.isNone(args.refId)) {
           return yield* new ConfigValueInvalid({ message: "SecretRef builder mode needs --ref-source and --ref-id (and --ref-provider, default \"default\")." })
