@@ -1,6 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { gatewayClientOptions, toGatewayClientOptions } from "./connectionOptions.js"
+import { applyGroupGatewayOptions, groupGatewayOptions } from "./groupGatewayOptions.js"
 import { summaryOf } from "../commandSummaries.js"
 
 const handlers = () => import("../handlers/cron.js")
@@ -121,8 +122,16 @@ const disable = Command.make("disable", { id, json, ...gatewayClientOptions }, (
 )
 const run = Command.make(
   "run",
-  { id, due: flag("due", "Run only when the job is due"), json, ...gatewayClientOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.run(a.id, a.due, toGatewayClientOptions(a)))
+  {
+    id,
+    due: flag("due", "Run only when the job is due"),
+    wait: flag("wait", "Wait for the queued run to finish (exit 0 only when it succeeded)"),
+    waitTimeout: Options.text("wait-timeout").pipe(Options.withDefault("10m"), Options.withDescription("Maximum time to wait for --wait (default 10m)")),
+    pollInterval: Options.text("poll-interval").pipe(Options.withDefault("2s"), Options.withDescription("Polling interval for --wait (default 2s)")),
+    json,
+    ...gatewayClientOptions
+  },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.run(a.id, a.due, toGatewayClientOptions(a), { wait: a.wait, waitTimeout: a.waitTimeout, pollInterval: a.pollInterval }))
 ).pipe(Command.withDescription("Run an automation now (debug)"))
 
 const runs = Command.make(
@@ -168,7 +177,11 @@ const scratch = Command.make(
 
 const subcommands = [add, disable, edit, enable, get, list, rm, run, runs, scratch, show, status] as const
 
+// The group's own gateway options (`openclaw cron --url <u> list`) reach every subcommand.
+const group = <Name extends "cron" | "automations">(name: Name) =>
+  applyGroupGatewayOptions(Command.make(name, groupGatewayOptions).pipe(Command.withDescription(summaryOf(name)), Command.withSubcommands([...subcommands])))
+
 /** `openclaw cron`: the scheduler's jobs and run history, through the gateway. */
-export const cronCommand = Command.make("cron").pipe(Command.withDescription(summaryOf("cron")), Command.withSubcommands([...subcommands]))
+export const cronCommand = group("cron")
 /** `openclaw automations`: the same command under the original's newer name. */
-export const automationsCommand = Command.make("automations").pipe(Command.withDescription(summaryOf("automations")), Command.withSubcommands([...subcommands]))
+export const automationsCommand = group("automations")

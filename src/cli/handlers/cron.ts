@@ -3,6 +3,7 @@ import { Clock, Console, Effect } from "effect"
 import { CRON_SCRATCH_MAX_BYTES } from "../../domain/cron/scratch.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { deliveryFromFlags, type JobFlags, payloadFromFlags, scheduleFromFlags } from "../../domain/cron/addInput.js"
+import { completionOf, parseWaitDurationMs, RUN_WAIT_POLL_INTERVAL_DEFAULT, RUN_WAIT_TIMEOUT_DEFAULT } from "../../domain/cron/runWait.js"
 import { renderJobTable } from "../../domain/cron/view.js"
 import { CronMethods } from "../../domain/protocol/cronMethods.js"
 import type { GatewayClientError } from "../../domain/protocol/clientErrors.js"
@@ -10,6 +11,7 @@ import { type ClientConfigError, type ConnectOptions, GatewayClient } from "../.
 import { CliExit } from "../CliExit.js"
 import { renderError } from "../render.js"
 import { stdinText } from "../stdinText.js"
+import { waitForRun } from "./cronRunWait.js"
 
 const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
 
@@ -132,10 +134,35 @@ export const remove = (id: string, options: ConnectOptions) =>
     yield* printJson(result)
   })
 
-export const run = (id: string, due: boolean, options: ConnectOptions) =>
+/** `cron run --wait [--wait-timeout <d>] [--poll-interval <d>]`. */
+export interface RunWaitFlags {
+  readonly wait: boolean
+  readonly waitTimeout: string
+  readonly pollInterval: string
+}
+
+export const run = (id: string, due: boolean, options: ConnectOptions, flags: RunWaitFlags = { wait: false, waitTimeout: RUN_WAIT_TIMEOUT_DEFAULT, pollInterval: RUN_WAIT_POLL_INTERVAL_DEFAULT }) =>
   Effect.gen(function*() {
+    // The wait's flags are checked before anything runs.
+    const timeoutMs = flags.wait ? parseWaitDurationMs("--wait-timeout", flags.waitTimeout) : 0
+    if (typeof timeoutMs !== "number") return yield* cliFailure(timeoutMs.error)
+    const pollIntervalMs = flags.wait ? parseWaitDurationMs("--poll-interval", flags.pollInterval) : 0
+    if (typeof pollIntervalMs !== "number") return yield* cliFailure(pollIntervalMs.error)
+    if (flags.wait && pollIntervalMs <= 0) return yield* cliFailure(`Invalid --poll-interval "${flags.pollInterval}": it must be greater than zero`)
     const client = yield* GatewayClient
     const result = yield* viaGateway(client.call(CronMethods.run, { id, mode: due ? "due" : "force" }, options))
+    // `--due --wait` that did not start a run answers as without `--wait`.
+    if (flags.wait && result.ok && result.enqueued === true) {
+      if (result.runId === undefined) return yield* cliFailure("cron run did not return a runId to wait for")
+      const entry = yield* waitForRun({ jobId: id, runId: result.runId, timeoutMs, pollIntervalMs, options }).pipe(
+        Effect.catchAll((error) => cliFailure(error._tag === "RunWaitTimedOut" ? error.message : messageOf(error)))
+      )
+      const completionStatus = completionOf(entry)
+      yield* printJson({ ...result, completed: true, status: entry["status"], completionStatus, run: { ...entry, completionStatus } })
+      // Only a run that succeeded as a whole (payload and required delivery) exits 0.
+      if (completionStatus !== "succeeded") return yield* new CliExit({ code: 1 })
+      return
+    }
     yield* printJson(result)
     // Not run (not due, already running): exit 1, as the original.
     if (result.ran === false) return yield* new CliExit({ code: 1 })
