@@ -3,6 +3,7 @@ import type { CronJobInvalid, CronJobNotFound } from "../domain/cron/errors.js"
 import type { CronDelivery, CronJob, CronPayload, CronRunEntry, FailureAlert, RunStatus } from "../domain/cron/job.js"
 import type { CronSchedule } from "../domain/cron/schedule.js"
 import type { CronScratchState, ScratchWrite } from "../domain/cron/scratch.js"
+import type { CronJobPatchParams } from "../domain/protocol/cronMethods.js"
 
 /** A new job as `cron.add` receives it (the scheduler fills id, times and state). */
 export interface CronJobInput {
@@ -22,8 +23,8 @@ export interface CronJobInput {
   readonly deleteAfterRun?: boolean | undefined
 }
 
-/** Fields `cron.update` may change. */
-export type CronJobPatch = Partial<Omit<CronJobInput, "declarationKey">>
+/** Fields `cron.update` may change (payload and delivery field by field; `null` removes). */
+export type CronJobPatch = CronJobPatchParams
 
 /** `cron.status`. */
 export interface CronStatus {

@@ -1,5 +1,5 @@
 import { Args, Command, Options } from "@effect/cli"
-import { Effect, Option } from "effect"
+import { Effect, Option, Struct } from "effect"
 import { gatewayClientOptions, toGatewayClientOptions } from "./connectionOptions.js"
 import { applyGroupGatewayOptions, groupGatewayOptions } from "./groupGatewayOptions.js"
 import { summaryOf } from "../commandSummaries.js"
@@ -45,7 +45,28 @@ const jobOptions = {
   sessionKey: text("session-key", "Session key for job routing"),
   threadId: text("thread-id", "Telegram forum topic thread id"),
   deliver: flag("deliver", "Deprecated (use --announce). Fallback-delivers final text to a chat."),
-  keepAfterRun: flag("keep-after-run", "Keep one-shot job after it succeeds")
+  keepAfterRun: flag("keep-after-run", "Keep one-shot job after it succeeds"),
+  // Tool allow-list (agent turns) and output bounds (command payloads).
+  tools: text("tools", "Restrict the tools an agent-turn job may use (comma or space separated, e.g. exec,read)"),
+  outputMaxBytes: Options.integer("output-max-bytes").pipe(Options.optional, Options.withDescription("Command payloads: output kept per stream (its last bytes)")),
+  noOutputTimeoutSeconds: Options.integer("no-output-timeout-seconds").pipe(Options.optional, Options.withDescription("Command payloads: kill the process after this many seconds without output"))
+}
+
+/** `cron edit`'s own flags: remove a stored field (`--clear-*`) or turn a stored boolean off (`--no-*`). */
+const editOnlyOptions = {
+  clearAccount: flag("clear-account", "Unset the per-job delivery account override"),
+  clearAgent: flag("clear-agent", "Unset agent and use default"),
+  clearChannel: flag("clear-channel", "Unset the delivery channel"),
+  clearDisplayName: flag("clear-display-name", "Restore the stable name in list and detail views"),
+  clearFallbacks: flag("clear-fallbacks", "Remove per-job fallback override"),
+  clearModel: flag("clear-model", "Remove the per-job model override (restore normal cron model precedence)"),
+  clearSessionKey: flag("clear-session-key", "Unset session key"),
+  clearThinking: flag("clear-thinking", "Remove the per-job thinking override (restore normal cron thinking precedence)"),
+  clearThreadId: flag("clear-thread-id", "Unset the Telegram forum topic thread id"),
+  clearTo: flag("clear-to", "Unset the delivery destination"),
+  clearTools: flag("clear-tools", "Remove tool allow-list (use all tools)"),
+  noBestEffort: flag("no-best-effort-deliver", "Fail job when delivery fails"),
+  noLightContext: flag("no-light-context", "Disable lightweight bootstrap context for agent jobs")
 }
 
 type OptionValue<O> = O extends Options.Options<infer A> ? A : never
@@ -84,8 +105,14 @@ const flagsOf = (a: JobArgs) => ({
   sessionKey: value(a.sessionKey),
   threadId: value(a.threadId),
   announce: a.announce || a.deliver,
-  keepAfterRun: a.keepAfterRun
+  keepAfterRun: a.keepAfterRun,
+  tools: value(a.tools),
+  outputMaxBytes: value(a.outputMaxBytes),
+  noOutputTimeoutSeconds: value(a.noOutputTimeoutSeconds)
 })
+
+const editOnlyKeys = Object.keys(editOnlyOptions) as Array<keyof typeof editOnlyOptions>
+const editOnlyValues = (a: { readonly [K in keyof typeof editOnlyOptions]: boolean }) => Struct.pick(a, ...editOnlyKeys)
 
 const status = Command.make("status", { json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.status(toGatewayClientOptions(a)))).pipe(
   Command.withDescription("Show automations scheduler status")
@@ -107,8 +134,8 @@ const id = Args.text({ name: "id" })
 
 const edit = Command.make(
   "edit",
-  { id, ...jobOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), json, ...gatewayClientOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun }, toGatewayClientOptions(a)))
+  { id, ...jobOptions, ...editOnlyOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), json, ...gatewayClientOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), ...editOnlyValues(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun }, toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("Edit an automation (patch fields)"))
 
 const rm = Command.make("rm", { id, json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.remove(a.id, toGatewayClientOptions(a)))).pipe(

@@ -3,6 +3,7 @@ import { Clock, Console, Effect } from "effect"
 import { CRON_SCRATCH_MAX_BYTES } from "../../domain/cron/scratch.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { deliveryFromFlags, type JobFlags, payloadFromFlags, scheduleFromFlags } from "../../domain/cron/addInput.js"
+import { editNeedsPayloadKind, editPatchFromFlags, type EditFlags } from "../../domain/cron/editPatch.js"
 import { completionOf, parseWaitDurationMs, RUN_WAIT_POLL_INTERVAL_DEFAULT, RUN_WAIT_TIMEOUT_DEFAULT } from "../../domain/cron/runWait.js"
 import { renderJobTable } from "../../domain/cron/view.js"
 import { CronMethods } from "../../domain/protocol/cronMethods.js"
@@ -91,33 +92,26 @@ export const add = (flags: JobFlags & { readonly positionalName: string | undefi
     yield* printJson(job)
   })
 
-export const edit = (id: string, flags: JobFlags & { readonly enable?: boolean; readonly disable?: boolean }, options: ConnectOptions) =>
+export const edit = (id: string, flags: EditFlags, options: ConnectOptions) =>
   Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
-    const schedule = scheduleFromFlags(flags, now)
-    const scheduleProblem = flagsProblem(schedule)
-    if (scheduleProblem !== undefined) return yield* cliFailure(scheduleProblem)
-    const payload = payloadFromFlags(flags)
-    const payloadProblem = flagsProblem(payload)
-    if (payloadProblem !== undefined) return yield* cliFailure(payloadProblem)
-    const patch = {
-      ...(flags.name === undefined ? {} : { name: flags.name }),
-      ...(schedule === undefined || "error" in schedule ? {} : { schedule }),
-      ...(payload === undefined || "error" in payload ? {} : { payload }),
-      ...(flags.description === undefined ? {} : { description: flags.description }),
-      ...(flags.displayName === undefined ? {} : { displayName: flags.displayName }),
-      ...(flags.sessionKey === undefined ? {} : { sessionKey: flags.sessionKey }),
-      ...(flags.agent === undefined ? {} : { agentId: flags.agent }),
-      ...(flags.deleteAfterRun === true ? { deleteAfterRun: true } : flags.keepAfterRun === true ? { deleteAfterRun: false } : {}),
-      ...(flags.session === undefined ? {} : { sessionTarget: flags.session as "main" }),
-      ...(flags.enable === true ? { enabled: true } : flags.disable === true ? { enabled: false } : {}),
-      ...(flags.webhook !== undefined || flags.announce === true || flags.noDeliver === true || flags.channel !== undefined || flags.to !== undefined || flags.threadId !== undefined
-        ? { delivery: deliveryFromFlags(flags, undefined) ?? { mode: "none" as const } }
-        : {})
-    }
-    if (Object.keys(patch).length === 0) return yield* cliFailure("Nothing to change: pass at least one option (see openclaw cron edit --help)")
     const client = yield* GatewayClient
+    // `--timeout-seconds` or `--tools` alone belong to whichever payload the job has: read it first.
+    const existingKind = editNeedsPayloadKind(flags) ? yield* Effect.map(findJob(id, options), (job) => String((job["payload"] as { kind?: unknown } | undefined)?.kind)) : undefined
+    const patch = editPatchFromFlags(flags, now, existingKind)
+    if ("error" in patch) return yield* cliFailure(patch.error)
+    if (Object.keys(patch).length === 0) return yield* cliFailure("Nothing to change: pass at least one option (see openclaw cron edit --help)")
     yield* printJson(yield* viaGateway(client.call(CronMethods.update, { id, patch }, options)))
+  })
+
+/** One job (disabled ones included) from `cron.list`, or the not-found failure. */
+const findJob = (id: string, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const result = yield* viaGateway(client.call(CronMethods.list, { includeDisabled: true }, options))
+    const job = result.jobs.find((j) => j["id"] === id)
+    if (job === undefined) return yield* cliFailure(`Automation not found: ${id}. Run \`openclaw cron list\` to see recent automation ids.`)
+    return job
   })
 
 export const setEnabled = (id: string, enabled: boolean, options: ConnectOptions) =>

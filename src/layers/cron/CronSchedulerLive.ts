@@ -2,6 +2,7 @@ import { Cause, Clock, Effect, FiberSet, Layer, Queue } from "effect"
 import { randomUUID } from "node:crypto"
 import { CronJobInvalid, CronJobNotFound } from "../../domain/cron/errors.js"
 import { finishRun } from "../../domain/cron/finishRun.js"
+import { applyJobPatch } from "../../domain/cron/jobPatch.js"
 import { type CronJob, type CronRunEntry } from "../../domain/cron/job.js"
 import { DueQueue } from "../../domain/cron/dueQueue.js"
 import { scratchContentProblem, scratchState, writeScratch } from "../../domain/cron/scratch.js"
@@ -316,7 +317,9 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
           mutate("update", Effect.gen(function*() {
             const current = yield* find(id)
             const now = yield* Clock.currentTimeMillis
-            const merged: CronJob = omitUndefined({ ...current, ...patch, updatedAtMs: now })
+            const patched = applyJobPatch(current, patch)
+            if ("error" in patched) return yield* invalid(patched.error)
+            const merged: CronJob = omitUndefined({ ...patched, updatedAtMs: now })
             const problem = definitionProblem(merged)
             if (problem !== undefined) return yield* invalid(problem)
             const rescheduled = patch.schedule !== undefined || (patch.enabled === true && !current.enabled)
