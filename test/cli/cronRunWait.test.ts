@@ -12,7 +12,7 @@ import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer
 
 const TOKEN = "cron-wait-token-0123456789"
 
-describe("openclaw cron: group-level gateway options and run --wait, against a real gateway", () => {
+describe("openclaw cron: group-level gateway options and run --wait, against a real gateway", { timeout: 30_000 }, () => {
   let model: ScriptedModelServer
   let gw: RunningGateway
   const home = inProcessHome()

@@ -149,6 +149,8 @@ export const editPatchFromFlags = (flags: EditFlags, nowMs: number, existingKind
   for (const [set, clear, setFlag, clearFlag] of PAIRS) {
     if (given(flags[set]) && given(flags[clear])) return { error: `Use ${setFlag} or ${clearFlag}, not both` }
   }
+  if (flags.outputMaxBytes !== undefined && flags.outputMaxBytes < 1) return { error: "Invalid --output-max-bytes (must be a positive integer)." }
+  if (flags.noOutputTimeoutSeconds !== undefined && flags.noOutputTimeoutSeconds < 1) return { error: "Invalid --no-output-timeout-seconds (must be a positive integer)." }
   const schedule = scheduleFromFlags(flags, nowMs)
   if (isProblem(schedule)) return schedule
   const kind = payloadKindOf(flags)
