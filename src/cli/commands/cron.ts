@@ -3,6 +3,7 @@ import { Effect, Option, Struct } from "effect"
 import { gatewayClientOptions, toGatewayClientOptions } from "./connectionOptions.js"
 import { applyGroupGatewayOptions, groupGatewayOptions } from "./groupGatewayOptions.js"
 import { summaryOf } from "../commandSummaries.js"
+import { RUN_WAIT_POLL_INTERVAL_DEFAULT, RUN_WAIT_TIMEOUT_DEFAULT } from "../../domain/cron/runWait.js"
 
 const handlers = () => import("../handlers/cron.js")
 const text = (name: string, description: string) => Options.text(name).pipe(Options.optional, Options.withDescription(description))
@@ -153,8 +154,8 @@ const run = Command.make(
     id,
     due: flag("due", "Run only when the job is due"),
     wait: flag("wait", "Wait for the queued run to finish (exit 0 only when it succeeded)"),
-    waitTimeout: Options.text("wait-timeout").pipe(Options.withDefault("10m"), Options.withDescription("Maximum time to wait for --wait (default 10m)")),
-    pollInterval: Options.text("poll-interval").pipe(Options.withDefault("2s"), Options.withDescription("Polling interval for --wait (default 2s)")),
+    waitTimeout: Options.text("wait-timeout").pipe(Options.withDefault(RUN_WAIT_TIMEOUT_DEFAULT), Options.withDescription("Maximum time to wait for --wait (default 10m)")),
+    pollInterval: Options.text("poll-interval").pipe(Options.withDefault(RUN_WAIT_POLL_INTERVAL_DEFAULT), Options.withDescription("Polling interval for --wait (default 2s)")),
     json,
     ...gatewayClientOptions
   },
