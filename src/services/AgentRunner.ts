@@ -38,6 +38,8 @@ export interface AgentRunRequest {
   readonly images?: ReadonlyArray<ImageBlock> | undefined
   /** The system prompt of an agent turn: `full` (default) or `minimal`; `none` only with `modelRun`. */
   readonly promptMode?: PromptMode | undefined
+  /** The only tools this run offers and runs (a cron job's `--tools`); absent or `*` is all of them. */
+  readonly toolsAllow?: ReadonlyArray<string> | undefined
   /** Receives the run's events in order; must not fail. */
   readonly onEvent?: ((event: AgentRunEvent) => Effect.Effect<void>) | undefined
 }

@@ -4,6 +4,7 @@ import type { CronDelivery, CronJob, CronPayload, CronRunEntry, FailureAlert, Ru
 import type { CronSchedule } from "../domain/cron/schedule.js"
 import type { CronScratchState, ScratchWrite } from "../domain/cron/scratch.js"
 import type { CronTrigger } from "../domain/cron/script.js"
+import type { CronJobPatchParams } from "../domain/protocol/cronMethods.js"
 
 /** A new job as `cron.add` receives it (the scheduler fills id, times and state). */
 export interface CronJobInput {
@@ -24,8 +25,8 @@ export interface CronJobInput {
   readonly deleteAfterRun?: boolean | undefined
 }
 
-/** Fields `cron.update` may change; `trigger: null` removes the condition trigger. */
-export type CronJobPatch = Partial<Omit<CronJobInput, "declarationKey" | "trigger">> & { readonly trigger?: CronTrigger | null | undefined }
+/** Fields `cron.update` may change (payload and delivery field by field; `null` removes, `trigger: null` too). */
+export type CronJobPatch = CronJobPatchParams
 
 /** `cron.status`. */
 export interface CronStatus {

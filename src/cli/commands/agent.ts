@@ -25,6 +25,7 @@ export const agentCommand = Command.make(
     replyChannel: text("reply-channel", "Delivery channel override (separate from routing)"),
     replyAccount: text("reply-account", "Delivery account id override"),
     json: Options.boolean("json").pipe(Options.withDescription("Print the result as JSON")),
+    verbose: text("verbose", "Verbose output on stderr for this run: on|full|off (where it connects; tool calls of a local run, with results when full)"),
     url: text("url", "Gateway WebSocket URL (an explicit URL uses only the credentials given here)"),
     token: text("token", "Gateway token"),
     password: text("password", "Gateway password")
@@ -48,6 +49,7 @@ export const agentCommand = Command.make(
         replyChannel: Option.getOrUndefined(args.replyChannel),
         replyAccount: Option.getOrUndefined(args.replyAccount),
         json: args.json,
+        verbose: Option.getOrUndefined(args.verbose),
         connection: {
           url: Option.getOrUndefined(args.url),
           token: Option.getOrUndefined(args.token),

@@ -1,7 +1,9 @@
 import { Args, Command, Options } from "@effect/cli"
-import { Effect, Option } from "effect"
+import { Effect, Option, Struct } from "effect"
 import { gatewayClientOptions, toGatewayClientOptions } from "./connectionOptions.js"
+import { applyGroupGatewayOptions, groupGatewayOptions } from "./groupGatewayOptions.js"
 import { summaryOf } from "../commandSummaries.js"
+import { RUN_WAIT_POLL_INTERVAL_DEFAULT, RUN_WAIT_TIMEOUT_DEFAULT } from "../../domain/cron/runWait.js"
 
 const handlers = () => import("../handlers/cron.js")
 const text = (name: string, description: string) => Options.text(name).pipe(Options.optional, Options.withDescription(description))
@@ -50,7 +52,28 @@ const jobOptions = {
   scriptTimeoutSeconds: Options.integer("script-timeout-seconds").pipe(Options.optional, Options.withDescription("Script wall-clock timeout seconds (default 300, at most 900)")),
   scriptToolBudget: Options.integer("script-tool-budget").pipe(Options.optional, Options.withDescription("Maximum script tool calls (default 50, at most 200)")),
   triggerScript: text("trigger-script", "Condition script file, or - for stdin"),
-  triggerOnce: flag("trigger-once", "Disable after the first successful triggered run")
+  triggerOnce: flag("trigger-once", "Disable after the first successful triggered run"),
+  // Tool allow-list (agent turns) and output bounds (command payloads).
+  tools: text("tools", "Restrict the tools an agent-turn job may use (comma or space separated, e.g. exec,read)"),
+  outputMaxBytes: Options.integer("output-max-bytes").pipe(Options.optional, Options.withDescription("Command payloads: output kept per stream (its last bytes)")),
+  noOutputTimeoutSeconds: Options.integer("no-output-timeout-seconds").pipe(Options.optional, Options.withDescription("Command payloads: kill the process after this many seconds without output"))
+}
+
+/** `cron edit`'s own flags: remove a stored field (`--clear-*`) or turn a stored boolean off (`--no-*`). */
+const editOnlyOptions = {
+  clearAccount: flag("clear-account", "Unset the per-job delivery account override"),
+  clearAgent: flag("clear-agent", "Unset agent and use default"),
+  clearChannel: flag("clear-channel", "Unset the delivery channel"),
+  clearDisplayName: flag("clear-display-name", "Restore the stable name in list and detail views"),
+  clearFallbacks: flag("clear-fallbacks", "Remove per-job fallback override"),
+  clearModel: flag("clear-model", "Remove the per-job model override (restore normal cron model precedence)"),
+  clearSessionKey: flag("clear-session-key", "Unset session key"),
+  clearThinking: flag("clear-thinking", "Remove the per-job thinking override (restore normal cron thinking precedence)"),
+  clearThreadId: flag("clear-thread-id", "Unset the Telegram forum topic thread id"),
+  clearTo: flag("clear-to", "Unset the delivery destination"),
+  clearTools: flag("clear-tools", "Remove tool allow-list (use all tools)"),
+  noBestEffort: flag("no-best-effort-deliver", "Fail job when delivery fails"),
+  noLightContext: flag("no-light-context", "Disable lightweight bootstrap context for agent jobs")
 }
 
 // `cron edit`'s per-job failure-alert tuning (the gateway merges the fields over the job's policy).
@@ -121,8 +144,14 @@ const flagsOf = (a: JobArgs) => ({
   scriptTimeoutSeconds: value(a.scriptTimeoutSeconds),
   scriptToolBudget: value(a.scriptToolBudget),
   triggerScript: value(a.triggerScript),
-  triggerOnce: a.triggerOnce
+  triggerOnce: a.triggerOnce,
+  tools: value(a.tools),
+  outputMaxBytes: value(a.outputMaxBytes),
+  noOutputTimeoutSeconds: value(a.noOutputTimeoutSeconds)
 })
+
+const editOnlyKeys = Object.keys(editOnlyOptions) as Array<keyof typeof editOnlyOptions>
+const editOnlyValues = (a: { readonly [K in keyof typeof editOnlyOptions]: boolean }) => Struct.pick(a, ...editOnlyKeys)
 
 const status = Command.make("status", { json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.status(toGatewayClientOptions(a)))).pipe(
   Command.withDescription("Show automations scheduler status")
@@ -144,8 +173,8 @@ const id = Args.text({ name: "id" })
 
 const edit = Command.make(
   "edit",
-  { id, ...jobOptions, ...failureAlertOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), clearTrigger: flag("clear-trigger", "Remove the condition trigger"), json, ...gatewayClientOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun, clearTrigger: a.clearTrigger, failureAlert: failureAlertFlagsOf(a) }, toGatewayClientOptions(a)))
+  { id, ...jobOptions, ...editOnlyOptions, ...failureAlertOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), clearTrigger: flag("clear-trigger", "Remove the condition trigger"), json, ...gatewayClientOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), ...editOnlyValues(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun, clearTrigger: a.clearTrigger, failureAlert: failureAlertFlagsOf(a) }, toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("Edit an automation (patch fields)"))
 
 const rm = Command.make("rm", { id, json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.remove(a.id, toGatewayClientOptions(a)))).pipe(
@@ -159,8 +188,16 @@ const disable = Command.make("disable", { id, json, ...gatewayClientOptions }, (
 )
 const run = Command.make(
   "run",
-  { id, due: flag("due", "Run only when the job is due"), json, ...gatewayClientOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.run(a.id, a.due, toGatewayClientOptions(a)))
+  {
+    id,
+    due: flag("due", "Run only when the job is due"),
+    wait: flag("wait", "Wait for the queued run to finish (exit 0 only when it succeeded)"),
+    waitTimeout: Options.text("wait-timeout").pipe(Options.withDefault(RUN_WAIT_TIMEOUT_DEFAULT), Options.withDescription("Maximum time to wait for --wait (default 10m)")),
+    pollInterval: Options.text("poll-interval").pipe(Options.withDefault(RUN_WAIT_POLL_INTERVAL_DEFAULT), Options.withDescription("Polling interval for --wait (default 2s)")),
+    json,
+    ...gatewayClientOptions
+  },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.run(a.id, a.due, toGatewayClientOptions(a), { wait: a.wait, waitTimeout: a.waitTimeout, pollInterval: a.pollInterval }))
 ).pipe(Command.withDescription("Run an automation now (debug)"))
 
 const runs = Command.make(
@@ -206,7 +243,11 @@ const scratch = Command.make(
 
 const subcommands = [add, disable, edit, enable, get, list, rm, run, runs, scratch, show, status] as const
 
+// The group's own gateway options (`openclaw cron --url <u> list`) reach every subcommand.
+const group = <Name extends "cron" | "automations">(name: Name) =>
+  applyGroupGatewayOptions(Command.make(name, groupGatewayOptions).pipe(Command.withDescription(summaryOf(name)), Command.withSubcommands([...subcommands])))
+
 /** `openclaw cron`: the scheduler's jobs and run history, through the gateway. */
-export const cronCommand = Command.make("cron").pipe(Command.withDescription(summaryOf("cron")), Command.withSubcommands([...subcommands]))
+export const cronCommand = group("cron")
 /** `openclaw automations`: the same command under the original's newer name. */
-export const automationsCommand = Command.make("automations").pipe(Command.withDescription(summaryOf("automations")), Command.withSubcommands([...subcommands]))
+export const automationsCommand = group("automations")

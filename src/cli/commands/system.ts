@@ -1,5 +1,5 @@
 import { Command, Options } from "@effect/cli"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { gatewayClientOptions, toGatewayClientOptions } from "./connectionOptions.js"
 import { summaryOf } from "../commandSummaries.js"
 
@@ -24,10 +24,11 @@ const event = Command.make(
   {
     text: Options.text("text").pipe(Options.withDescription("System event text")),
     mode: Options.text("mode").pipe(Options.withDefault("next-heartbeat"), Options.withDescription("Wake mode (now|next-heartbeat)")),
+    sessionKey: Options.text("session-key").pipe(Options.optional, Options.withDescription("Target a specific session for the event (defaults to the agent's main session); wakes it at once")),
     json: Options.boolean("json").pipe(Options.withDescription("Output JSON")),
     ...gatewayClientOptions
   },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.systemEvent(a.text, a.mode, toGatewayClientOptions(a)))
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.systemEvent(a.text, a.mode, toGatewayClientOptions(a), Option.getOrUndefined(a.sessionKey)))
 ).pipe(Command.withDescription("Enqueue a system event and optionally trigger a heartbeat"))
 
 /** `openclaw system`: system events and heartbeat controls. */

@@ -2,6 +2,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { Console, Effect, Either, Option, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { AgentInputInvalid, AgentRunFailed } from "../../domain/agent/errors.js"
+import type { AgentRunEvent } from "../../domain/agent/events.js"
 import { canonicalSessionKey, mainSessionKey } from "../../domain/agent/sessionKey.js"
 import { ThinkingLevel } from "../../domain/models/messages.js"
 import { AgentResult } from "../../domain/protocol/agentMethods.js"
@@ -11,6 +12,7 @@ import { agentResultPayload } from "../../layers/agent/agentResult.js"
 import { AgentRunner } from "../../services/AgentRunner.js"
 import { ConfigStore } from "../../services/ConfigStore.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
+import { gatewayConnectionLines } from "../gatewayConnection.js"
 
 /** Flags of `openclaw agent`. */
 export interface AgentCliOptions {
@@ -31,8 +33,27 @@ export interface AgentCliOptions {
   readonly replyChannel: string | undefined
   readonly replyAccount: string | undefined
   readonly json: boolean
+  /** `--verbose on|full|off` (and the original's spellings of each). */
+  readonly verbose?: string | undefined
   readonly connection: ConnectOptions
 }
+
+/** The original's `--verbose` levels and their spellings; `undefined` when the text is none of them. */
+export const verboseLevelOf = (raw: string): "on" | "full" | "off" | undefined => {
+  const key = raw.trim().toLowerCase()
+  if (["off", "false", "no", "0"].includes(key)) return "off"
+  if (["full", "all", "everything"].includes(key)) return "full"
+  if (["on", "minimal", "true", "yes", "1"].includes(key)) return "on"
+  return undefined
+}
+
+/** `--verbose`: a local run's tool calls on stderr, with their results at `full`. */
+const verboseEvents = (level: "on" | "full") => (event: AgentRunEvent) =>
+  event.stream !== "tool"
+    ? Effect.void
+    : event.phase === "start"
+    ? Console.error(`[tool] ${event.name} ${JSON.stringify(event.args)}`)
+    : Console.error(`[tool] ${event.name} ${event.isError ? "failed" : "done"}${level === "full" ? `: ${event.result}` : ""}`)
 
 const DEFAULT_TIMEOUT_SECONDS = 600
 const decodeResult = Schema.decodeUnknown(AgentResult)
@@ -69,10 +90,11 @@ const printResult = (result: AgentResult, json: boolean) =>
   })
 
 /** The run in this process: the agent stack over the CLI's config, warnings on stderr. */
-const runLocal = (params: { readonly runId: string; readonly sessionKey: string; readonly sessionId: string | undefined; readonly message: string; readonly model: string | undefined; readonly thinking: ThinkingLevel | undefined; readonly timeoutSeconds: number }) =>
+const runLocal = (params: { readonly runId: string; readonly sessionKey: string; readonly sessionId: string | undefined; readonly message: string; readonly model: string | undefined; readonly thinking: ThinkingLevel | undefined; readonly timeoutSeconds: number; readonly verbose?: "on" | "full" | undefined }) =>
   Effect.gen(function*() {
     const runner = yield* AgentRunner
     const result = yield* runner.run({
+      ...(params.verbose === undefined ? {} : { onEvent: verboseEvents(params.verbose) }),
       runId: params.runId,
       sessionKey: params.sessionKey,
       sessionId: params.sessionId,
@@ -109,6 +131,8 @@ const runViaGateway = (params: Record<string, unknown>, connection: ConnectOptio
  */
 export const agentCommand = (options: AgentCliOptions) =>
   Effect.gen(function*() {
+    const verbose = options.verbose === undefined ? "off" : verboseLevelOf(options.verbose)
+    if (verbose === undefined) return yield* new AgentInputInvalid({ message: "Invalid verbose level. Use \"on\", \"full\", or \"off\"." })
     const message = yield* readMessage(options)
     if ([options.to, options.sessionKey, options.sessionId, options.agent].every((v) => v === undefined || v.trim() === "")) {
       return yield* new AgentInputInvalid({ message: "Pass --to <dest>, --session-key <key>, --session-id <id>, or --agent <id> to choose a session" })
@@ -120,12 +144,14 @@ export const agentCommand = (options: AgentCliOptions) =>
     // Direct messages share the agent's main session (session.dmScope "main").
     const sessionKey = options.sessionKey !== undefined && options.sessionKey.trim() !== "" ? canonicalSessionKey(options.sessionKey, options.agent) : undefined
     const runId = randomUUID()
-    const local = { runId, sessionKey: sessionKey ?? mainSessionKey(options.agent), sessionId: options.sessionId, message, model: options.model, thinking: options.thinking, timeoutSeconds }
+    const local = { runId, sessionKey: sessionKey ?? mainSessionKey(options.agent), sessionId: options.sessionId, message, model: options.model, thinking: options.thinking, timeoutSeconds, ...(verbose === "off" ? {} : { verbose }) }
     if (options.local && options.deliver) {
       // The reply goes out through the gateway's running channel accounts; this process runs none.
       return yield* new AgentInputInvalid({ message: "--deliver needs the gateway (its channels send the reply): drop --local, or start it with `openclaw gateway run`" })
     }
     if (options.local) return yield* printResult(yield* runLocal(local), options.json)
+    // As `health --verbose`: where this run goes, before it starts.
+    if (verbose !== "off") for (const line of yield* gatewayConnectionLines(options.connection)) yield* Console.error(line)
     const params = {
       message,
       idempotencyKey: runId,

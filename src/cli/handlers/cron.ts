@@ -3,7 +3,9 @@ import { Clock, Console, Effect } from "effect"
 import { CRON_SCRATCH_MAX_BYTES } from "../../domain/cron/scratch.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
 import { deliveryFromFlags, type JobFlags, payloadFromFlags, scheduleFromFlags, scriptLimitsProblem } from "../../domain/cron/addInput.js"
+import { editNeedsPayloadKind, editPatchFromFlags, type EditFlags } from "../../domain/cron/editPatch.js"
 import { failureAlertPatch, type FailureAlertFlags } from "../../domain/cron/failureAlertFlags.js"
+import { completionOf, parseWaitDurationMs, RUN_WAIT_POLL_INTERVAL_DEFAULT, RUN_WAIT_TIMEOUT_DEFAULT } from "../../domain/cron/runWait.js"
 import { renderJobTable } from "../../domain/cron/view.js"
 import { CronMethods } from "../../domain/protocol/cronMethods.js"
 import type { GatewayClientError } from "../../domain/protocol/clientErrors.js"
@@ -11,6 +13,7 @@ import { type ClientConfigError, type ConnectOptions, GatewayClient } from "../.
 import { CliExit } from "../CliExit.js"
 import { renderError } from "../render.js"
 import { stdinText } from "../stdinText.js"
+import { waitForRun } from "./cronRunWait.js"
 import { editNeedsExisting, readScriptSources, type ScriptFlags, scriptEditPatch } from "./cronScripts.js"
 
 const printJson = (value: unknown) => Console.log(JSON.stringify(value, null, 2))
@@ -95,44 +98,39 @@ export const add = (flags: JobFlags & ScriptFlags & { readonly positionalName: s
     yield* printJson(job)
   })
 
-export const edit = (id: string, flags: JobFlags & ScriptFlags & { readonly enable?: boolean; readonly disable?: boolean; readonly failureAlert?: FailureAlertFlags }, options: ConnectOptions) =>
+export const edit = (id: string, flags: EditFlags & ScriptFlags & { readonly failureAlert?: FailureAlertFlags }, options: ConnectOptions) =>
   Effect.gen(function*() {
     const alert = flags.failureAlert === undefined ? {} : failureAlertPatch(flags.failureAlert)
     if ("error" in alert) return yield* cliFailure(alert.error)
     const now = yield* Clock.currentTimeMillis
-    const schedule = scheduleFromFlags(flags, now)
-    const scheduleProblem = flagsProblem(schedule)
-    if (scheduleProblem !== undefined) return yield* cliFailure(scheduleProblem)
     const sources = yield* Effect.catchAll(readScriptSources(flags), cliFailure)
-    const payload = payloadFromFlags({ ...flags, scriptSource: sources.script })
-    const payloadProblem = flagsProblem(payload) ?? scriptLimitsProblem(flags)
-    if (payloadProblem !== undefined) return yield* cliFailure(payloadProblem)
-    const existing = editNeedsExisting(flags)
-      ? (yield* viaGateway(Effect.flatMap(GatewayClient, (client) => client.call(CronMethods.list, { includeDisabled: true }, options)))).jobs.find((j) => j["id"] === id)
-      : undefined
-    if (editNeedsExisting(flags) && existing === undefined) return yield* cliFailure(`Automation not found: ${id}. Run \`openclaw cron list\` to see recent automation ids.`)
+    if (flags.script !== undefined && flags.timeoutSeconds !== undefined) return yield* cliFailure("Use --script-timeout-seconds for script jobs, not --timeout-seconds.")
+    const limitsProblem = scriptLimitsProblem(flags)
+    if (limitsProblem !== undefined) return yield* cliFailure(limitsProblem)
+    const client = yield* GatewayClient
+    // Script limits, `--trigger-once` alone, `--timeout-seconds` or `--tools` alone depend on the stored job: read it first.
+    const existing = editNeedsExisting(flags) || editNeedsPayloadKind(flags) ? yield* findJob(id, options) : undefined
+    const existingKind = editNeedsPayloadKind(flags) ? String((existing?.["payload"] as { kind?: unknown } | undefined)?.kind) : undefined
+    const fielded = editPatchFromFlags(flags, now, existingKind)
+    if ("error" in fielded) return yield* cliFailure(fielded.error)
     const scripted = scriptEditPatch(flags, sources, existing)
     if ("error" in scripted) return yield* cliFailure(scripted.error)
-    const patch = {
-      ...(flags.name === undefined ? {} : { name: flags.name }),
-      ...(schedule === undefined || "error" in schedule ? {} : { schedule }),
-      ...(payload === undefined || "error" in payload ? {} : { payload }),
-      ...scripted.patch,
-      ...(flags.description === undefined ? {} : { description: flags.description }),
-      ...(flags.displayName === undefined ? {} : { displayName: flags.displayName }),
-      ...(flags.sessionKey === undefined ? {} : { sessionKey: flags.sessionKey }),
-      ...(flags.agent === undefined ? {} : { agentId: flags.agent }),
-      ...(flags.deleteAfterRun === true ? { deleteAfterRun: true } : flags.keepAfterRun === true ? { deleteAfterRun: false } : {}),
-      ...(flags.session === undefined ? {} : { sessionTarget: flags.session as "main" }),
-      ...(flags.enable === true ? { enabled: true } : flags.disable === true ? { enabled: false } : {}),
-      ...(flags.webhook !== undefined || flags.announce === true || flags.noDeliver === true || flags.channel !== undefined || flags.to !== undefined || flags.threadId !== undefined
-        ? { delivery: deliveryFromFlags(flags, undefined) ?? { mode: "none" as const } }
-        : {}),
-      ...(alert.patch === undefined ? {} : { failureAlert: alert.patch })
+    if (fielded.payload !== undefined && scripted.patch["payload"] !== undefined) {
+      return yield* cliFailure("Choose at most one payload change: --script (and its limits) or system-event, agent-turn or command options")
     }
+    const patch = { ...fielded, ...scripted.patch, ...(alert.patch === undefined ? {} : { failureAlert: alert.patch }) }
     if (Object.keys(patch).length === 0) return yield* cliFailure("Nothing to change: pass at least one option (see openclaw cron edit --help)")
+    yield* printJson(yield* viaGateway(client.call(CronMethods.update, { id, patch: patch as typeof fielded }, options)))
+  })
+
+/** One job (disabled ones included) from `cron.list`, or the not-found failure. */
+const findJob = (id: string, options: ConnectOptions) =>
+  Effect.gen(function*() {
     const client = yield* GatewayClient
-    yield* printJson(yield* viaGateway(client.call(CronMethods.update, { id, patch }, options)))
+    const result = yield* viaGateway(client.call(CronMethods.list, { includeDisabled: true }, options))
+    const job = result.jobs.find((j) => j["id"] === id)
+    if (job === undefined) return yield* cliFailure(`Automation not found: ${id}. Run \`openclaw cron list\` to see recent automation ids.`)
+    return job
   })
 
 export const setEnabled = (id: string, enabled: boolean, options: ConnectOptions) =>
@@ -149,10 +147,35 @@ export const remove = (id: string, options: ConnectOptions) =>
     yield* printJson(result)
   })
 
-export const run = (id: string, due: boolean, options: ConnectOptions) =>
+/** `cron run --wait [--wait-timeout <d>] [--poll-interval <d>]`. */
+export interface RunWaitFlags {
+  readonly wait: boolean
+  readonly waitTimeout: string
+  readonly pollInterval: string
+}
+
+export const run = (id: string, due: boolean, options: ConnectOptions, flags: RunWaitFlags = { wait: false, waitTimeout: RUN_WAIT_TIMEOUT_DEFAULT, pollInterval: RUN_WAIT_POLL_INTERVAL_DEFAULT }) =>
   Effect.gen(function*() {
+    // The wait's flags are checked before anything runs.
+    const timeoutMs = flags.wait ? parseWaitDurationMs("--wait-timeout", flags.waitTimeout) : 0
+    if (typeof timeoutMs !== "number") return yield* cliFailure(timeoutMs.error)
+    const pollIntervalMs = flags.wait ? parseWaitDurationMs("--poll-interval", flags.pollInterval) : 0
+    if (typeof pollIntervalMs !== "number") return yield* cliFailure(pollIntervalMs.error)
+    if (flags.wait && pollIntervalMs <= 0) return yield* cliFailure(`Invalid --poll-interval "${flags.pollInterval}": it must be greater than zero`)
     const client = yield* GatewayClient
     const result = yield* viaGateway(client.call(CronMethods.run, { id, mode: due ? "due" : "force" }, options))
+    // `--due --wait` that did not start a run answers as without `--wait`.
+    if (flags.wait && result.ok && result.enqueued === true) {
+      if (result.runId === undefined) return yield* cliFailure("cron run did not return a runId to wait for")
+      const entry = yield* waitForRun({ jobId: id, runId: result.runId, timeoutMs, pollIntervalMs, options }).pipe(
+        Effect.catchAll((error) => cliFailure(error._tag === "RunWaitTimedOut" ? error.message : messageOf(error)))
+      )
+      const completionStatus = completionOf(entry)
+      yield* printJson({ ...result, completed: true, status: entry["status"], completionStatus, run: { ...entry, completionStatus } })
+      // Only a run that succeeded as a whole (payload and required delivery) exits 0.
+      if (completionStatus !== "succeeded") return yield* new CliExit({ code: 1 })
+      return
+    }
     yield* printJson(result)
     // Not run (not due, already running): exit 1, as the original.
     if (result.ran === false) return yield* new CliExit({ code: 1 })

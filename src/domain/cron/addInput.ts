@@ -50,6 +50,11 @@ export interface JobFlags {
   readonly scriptSource?: string | undefined
   readonly scriptTimeoutSeconds?: number | undefined
   readonly scriptToolBudget?: number | undefined
+  /** `--tools a,b`: the only tools an agent-turn job's runs may use. */
+  readonly tools?: string | undefined
+  /** Command payload bounds: output kept per stream, and the silence after which the process is killed. */
+  readonly outputMaxBytes?: number | undefined
+  readonly noOutputTimeoutSeconds?: number | undefined
 }
 
 /** `--fallbacks` as a list: comma or space separated, blanks dropped. */
@@ -113,6 +118,11 @@ export const payloadFromFlags = (flags: JobFlags): CronPayload | undefined | { r
   const count = defined(flags.systemEvent, flags.message, flags.command, flags.commandArgv, flags.script)
   if (count === 0) return undefined
   if (count > 1) return { error: "Choose exactly one payload: --system-event, --message, --command, --command-argv, or --script" }
+  const commandOnly = flags.outputMaxBytes !== undefined ? "--output-max-bytes" : flags.noOutputTimeoutSeconds !== undefined ? "--no-output-timeout-seconds" : undefined
+  if (commandOnly !== undefined && flags.command === undefined && flags.commandArgv === undefined) return { error: `${commandOnly} applies to command jobs (--command or --command-argv)` }
+  if (flags.tools !== undefined && flags.message === undefined) return { error: "--tools applies to agent-turn jobs (--message): command and system-event jobs offer no agent tools" }
+  if (flags.outputMaxBytes !== undefined && flags.outputMaxBytes < 1) return { error: "Invalid --output-max-bytes (must be a positive integer)." }
+  if (flags.noOutputTimeoutSeconds !== undefined && flags.noOutputTimeoutSeconds < 1) return { error: "Invalid --no-output-timeout-seconds (must be a positive integer)." }
   if (flags.script !== undefined) return scriptPayloadFromFlags(flags)
   if (flags.systemEvent !== undefined) return { kind: "systemEvent", text: flags.systemEvent }
   if (flags.message !== undefined) {
@@ -123,7 +133,8 @@ export const payloadFromFlags = (flags: JobFlags): CronPayload | undefined | { r
       ...(flags.thinking === undefined ? {} : { thinking: flags.thinking }),
       ...(flags.fallbacks === undefined ? {} : { fallbacks: fallbackList(flags.fallbacks) }),
       ...(flags.lightContext === true ? { lightContext: true } : {}),
-      ...(flags.timeoutSeconds === undefined ? {} : { timeoutSeconds: flags.timeoutSeconds })
+      ...(flags.timeoutSeconds === undefined ? {} : { timeoutSeconds: flags.timeoutSeconds }),
+      ...(flags.tools === undefined ? {} : { toolsAllow: fallbackList(flags.tools) })
     }
   }
   const env = commandEnvOf(flags.commandEnv ?? [])
@@ -145,7 +156,9 @@ export const payloadFromFlags = (flags: JobFlags): CronPayload | undefined | { r
     ...(flags.commandCwd === undefined ? {} : { cwd: flags.commandCwd }),
     ...(Object.keys(env).length === 0 ? {} : { env }),
     ...(flags.commandInput === undefined ? {} : { input: flags.commandInput }),
-    ...(flags.timeoutSeconds === undefined ? {} : { timeoutSeconds: flags.timeoutSeconds })
+    ...(flags.timeoutSeconds === undefined ? {} : { timeoutSeconds: flags.timeoutSeconds }),
+    ...(flags.noOutputTimeoutSeconds === undefined ? {} : { noOutputTimeoutSeconds: flags.noOutputTimeoutSeconds }),
+    ...(flags.outputMaxBytes === undefined ? {} : { outputMaxBytes: flags.outputMaxBytes })
   }
 }
 

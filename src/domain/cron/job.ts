@@ -17,7 +17,8 @@ export const CronPayload = Schema.Union(
     thinking: opt(Str),
     timeoutSeconds: opt(Num),
     lightContext: opt(Schema.Boolean),
-    tools: opt(Schema.Array(Str))
+    /** The tools this job's turns may use (`--tools`); absent or `*` is all of them. */
+    toolsAllow: opt(Schema.Array(Str))
   }),
   Schema.Struct({
     kind: Schema.Literal("command"),
@@ -25,7 +26,11 @@ export const CronPayload = Schema.Union(
     cwd: opt(Str),
     env: opt(Schema.Record({ key: Str, value: Str })),
     input: opt(Str),
-    timeoutSeconds: opt(Num)
+    timeoutSeconds: opt(Num),
+    /** Kill the process after this long without any output (`--no-output-timeout-seconds`; 0 disables). */
+    noOutputTimeoutSeconds: opt(Num.pipe(Schema.nonNegative())),
+    /** Output kept per stream, its last bytes (`--output-max-bytes`). */
+    outputMaxBytes: opt(Schema.Int.pipe(Schema.positive()))
   }),
   ScriptPayload,
   Schema.Struct({ kind: Schema.Literal("heartbeat") })

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { CronDelivery, CronJob, CronPayload, CronRunEntry, FailureAlert, SessionTarget } from "../cron/job.js"
+import { ClearableJobFields, CronDeliveryPatch, CronPayloadPatch } from "../cron/jobPatch.js"
 import { CronSchedule } from "../cron/schedule.js"
 import { CRON_SCRATCH_MAX_BYTES, CronScratch } from "../cron/scratch.js"
 import { CronTrigger } from "../cron/script.js"
@@ -77,11 +78,21 @@ export const CronAddParams = Schema.Struct({
 })
 export type CronAddParams = typeof CronAddParams.Type
 
-/** `cron.update` patch: any field of a job definition but its declaration key, each optional; `trigger: null` removes the trigger. */
-export const CronJobPatchParams = Schema.extend(
-  CronAddParams.pipe(Schema.omit("declarationKey", "trigger"), Schema.partialWith({ exact: true })),
-  Schema.Struct({ trigger: opt(Schema.NullOr(CronTrigger)) })
-)
+const { declarationKey: _key, trigger: _trigger, payload: _payload, delivery: _delivery, agentId: _agent, sessionKey: _session, displayName: _display, ...replacedFields } = CronAddParams.fields
+
+/**
+ * `cron.update` patch: any field of a job definition but its declaration key, each optional; payload and
+ * delivery are merged field by field, and `null` removes a field (as the original's `cron edit --clear-*`;
+ * `trigger: null` removes the condition trigger).
+ */
+export const CronJobPatchParams = Schema.Struct({
+  ...replacedFields,
+  ...ClearableJobFields,
+  trigger: opt(Schema.NullOr(CronTrigger)),
+  payload: opt(CronPayloadPatch),
+  delivery: opt(CronDeliveryPatch)
+}).pipe(Schema.partialWith({ exact: true }))
+export type CronJobPatchParams = typeof CronJobPatchParams.Type
 
 export const CronUpdateParams = Schema.Struct({ id: opt(Id), jobId: opt(Id), patch: CronJobPatchParams })
 export const CronIdParams = Schema.Struct({ id: opt(Id), jobId: opt(Id) })

@@ -7,6 +7,7 @@ import { toModelMessages, type TranscriptAssistant, type TranscriptMessage } fro
 import { CONTINUATION_PROMPT } from "../../domain/agent/turnRules.js"
 import { initialTurnState, type TurnAction, type TurnFacts, type TurnState, turnStep } from "../../domain/agent/turnStep.js"
 import type { ToolContext } from "../../domain/agent/tools.js"
+import { allowedTools, toolAllowed } from "../../domain/agent/toolsAllow.js"
 import { emptyUsage, type Message, type ModelInput } from "../../domain/models/messages.js"
 import type { ModelResponse } from "../../domain/models/response.js"
 import { fallbackClearedNotice, type ModelPlan, runSelection } from "../../domain/models/selection.js"
@@ -85,7 +86,8 @@ export const AgentRunnerLive = Layer.scoped(
         yield* emit({ stream: "lifecycle", phase: "start", startedAt })
         const history = yield* store.messages(session).pipe(storeFailed)
         const plan = yield* catalog.plan(runSelection(request)).pipe(Effect.mapError((e) => runFailed(runId, e.code, e.message)))
-        const specs = yield* registry.specs
+        // A run's allow-list (a cron job's `--tools`) narrows what the model is offered and may call.
+        const specs = allowedTools(yield* registry.specs, request.toolsAllow)
         const system = buildSystemPrompt({
           agentId: agentIdOfKey(sessionKey),
           sessionKey,
@@ -181,7 +183,9 @@ export const AgentRunnerLive = Layer.scoped(
                 const mutating: Array<boolean> = []
                 for (const call of action.calls) {
                   yield* emit({ stream: "tool", phase: "start", name: call.name, toolCallId: call.id, args: call.arguments })
-                  const outcome = yield* registry.invoke(call, context)
+                  const outcome = toolAllowed(request.toolsAllow, call.name)
+                    ? yield* registry.invoke(call, context)
+                    : { content: [{ type: "text" as const, text: `Tool ${call.name} is not allowed in this run (allowed: ${(request.toolsAllow ?? []).join(", ") || "none"})` }], isError: true, mutating: false }
                   mutating.push(outcome.mutating)
                   const resultText = outcome.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n")
                   yield* emit({ stream: "tool", phase: "result", name: call.name, toolCallId: call.id, isError: outcome.isError, result: resultText })

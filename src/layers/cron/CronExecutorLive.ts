@@ -182,6 +182,7 @@ export const CronExecutorLive = (busy: Ref.Ref<number>, triggerLimits: TriggerLi
                 thinking: thinkingOf(payload.thinking),
                 // `--light-context`: the lightweight bootstrap, i.e. the minimal system prompt.
                 ...(payload.lightContext === true ? { promptMode: "minimal" as const } : {}),
+                ...(payload.toolsAllow === undefined ? {} : { toolsAllow: payload.toolsAllow }),
                 timeoutMs: payload.timeoutSeconds === undefined || payload.timeoutSeconds === 0 ? undefined : payload.timeoutSeconds * 1000,
                 label: `cron:${job.name}`
               }))
@@ -200,7 +201,9 @@ export const CronExecutorLive = (busy: Ref.Ref<number>, triggerLimits: TriggerLi
                 cwd: payload.cwd,
                 env: payload.env,
                 stdin: payload.input,
-                timeoutMs: payload.timeoutSeconds === undefined ? DEFAULT_COMMAND_TIMEOUT_MS : payload.timeoutSeconds * 1000
+                timeoutMs: payload.timeoutSeconds === undefined ? DEFAULT_COMMAND_TIMEOUT_MS : payload.timeoutSeconds * 1000,
+                noOutputTimeoutMs: payload.noOutputTimeoutSeconds === undefined ? undefined : payload.noOutputTimeoutSeconds * 1000,
+                maxOutputBytes: payload.outputMaxBytes
               }),
               (run) => {
                 switch (run.kind) {
@@ -208,6 +211,9 @@ export const CronExecutorLive = (busy: Ref.Ref<number>, triggerLimits: TriggerLi
                     return { status: "error" as const, error: `command failed to start: ${run.message}` }
                   case "timed-out":
                     return { status: "error" as const, error: "command timed out", text: run.stdout, failureDetail: { kind: "command-timeout" as const } }
+                  case "no-output-timeout":
+                    // A silence kill is a timeout too, for the failure alert's cause line.
+                    return { status: "error" as const, error: "command produced no output before noOutputTimeoutSeconds", text: run.stdout, failureDetail: { kind: "command-timeout" as const } }
                   case "exited":
                     return run.code === 0
                       ? { status: "ok" as const, text: run.stdout }

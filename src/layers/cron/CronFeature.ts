@@ -1,6 +1,7 @@
 import { Effect, FiberSet, Layer, Ref } from "effect"
 import { randomUUID } from "node:crypto"
 import type { OpenClawConfig } from "../../domain/config/ConfigSchema.js"
+import { agentIdOfKey, canonicalSessionKey, mainSessionKey, normalizeAgentId } from "../../domain/agent/sessionKey.js"
 import { deliveryPreview } from "../../domain/cron/deliveryPreview.js"
 import { CRON_SCRATCH_MAX_BYTES } from "../../domain/cron/scratch.js"
 import { SCRIPT_PAYLOADS_DISABLED, TRIGGER_MIN_INTERVAL_MS, TRIGGER_TOOL_BUDGET, TRIGGER_WALL_CLOCK_MS, TRIGGERS_DISABLED, triggersEnabled } from "../../domain/cron/script.js"
@@ -67,6 +68,18 @@ const authoredScriptProblem = (
   if (triggerSyntax !== undefined) return `cron trigger script has a syntax error: ${triggerSyntax}`
   const payloadSyntax = script === undefined ? undefined : scriptSyntaxProblem(script)
   return payloadSyntax === undefined ? undefined : `cron script payload has a syntax error: ${payloadSyntax}`
+}
+
+/** The session a `wake` with `sessionKey` targets (canonical), none without one, or why it cannot. */
+export const wakeTarget = (params: { readonly sessionKey?: string | undefined; readonly agentId?: string | undefined }): string | undefined | { readonly error: string } => {
+  const key = params.sessionKey?.trim()
+  if (key === undefined || key === "") return undefined
+  const agentId = params.agentId?.trim() || undefined
+  const target = canonicalSessionKey(key, agentId)
+  if (agentId !== undefined && agentIdOfKey(target) !== normalizeAgentId(agentId)) {
+    return { error: "wake agentId contradicts the agent that owns sessionKey; pass a single canonical wake target" }
+  }
+  return target
 }
 const needId = (params: { readonly id?: string | undefined; readonly jobId?: string | undefined }) =>
   params.id ?? params.jobId ?? undefined
@@ -174,15 +187,21 @@ export const CronMethodsLive = Layer.scopedDiscard(
     yield* methods.register(CronMethods.setHeartbeats, (params) =>
       Effect.as(heartbeat.setEnabled(params.enabled), { ok: true, enabled: params.enabled }))
 
-    const wake = (text: string, mode: "now" | "next-heartbeat" | undefined) =>
+    const wake = (params: { readonly text: string; readonly mode?: "now" | "next-heartbeat" | undefined; readonly sessionKey?: string | undefined; readonly agentId?: string | undefined }) =>
       Effect.gen(function*() {
-        if (text.trim() !== "") yield* heartbeat.enqueueSystemEvent(text.trim())
-        // The heartbeat runs in the background: the caller gets its answer at once.
-        if (mode === "now") yield* FiberSet.run(background, heartbeat.run({ agentId: "main", reason: "wake" }))
+        const target = wakeTarget(params)
+        if (typeof target === "object") return yield* new InvalidRequest({ message: target.error })
+        // The agent's main session is the heartbeat's own queue; any other key is a targeted wake.
+        const session = target === undefined || target === mainSessionKey(agentIdOfKey(target)) ? undefined : target
+        const agentId = target === undefined ? "main" : agentIdOfKey(target)
+        if (params.text.trim() !== "") yield* heartbeat.enqueueSystemEvent(params.text.trim(), session)
+        // The heartbeat runs in the background: the caller gets its answer at once. A targeted event
+        // wakes its session now whatever the mode (the original's timing exception for --session-key).
+        if (params.mode === "now" || target !== undefined) yield* FiberSet.run(background, heartbeat.run({ agentId, reason: "wake", sessionKey: session }))
         return { ok: true }
       })
-    yield* methods.register(CronMethods.wake, (params) => wake(params.text, params.mode))
-    yield* methods.register(CronMethods.systemEvent, (params) => wake(params.text, params.mode ?? "next-heartbeat"))
+    yield* methods.register(CronMethods.wake, (params) => wake(params))
+    yield* methods.register(CronMethods.systemEvent, (params) => wake({ ...params, mode: params.mode ?? "next-heartbeat" }))
   })
 )
 

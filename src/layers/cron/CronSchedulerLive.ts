@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto"
 import { CronJobInvalid, CronJobNotFound } from "../../domain/cron/errors.js"
 import { type FailureAlertPlan, type GlobalFailureAlert, mergeFailureAlert } from "../../domain/cron/failureAlert.js"
 import { finishRun } from "../../domain/cron/finishRun.js"
+import { applyJobPatch } from "../../domain/cron/jobPatch.js"
 import { type CronJob } from "../../domain/cron/job.js"
 import { DueQueue } from "../../domain/cron/dueQueue.js"
 import { scratchContentProblem, scratchState, writeScratch } from "../../domain/cron/scratch.js"
@@ -349,12 +350,11 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
           mutate("update", Effect.gen(function*() {
             const current = yield* find(id)
             const now = yield* Clock.currentTimeMillis
-            // `trigger: null` removes the trigger.
-            const { trigger, ...fields } = patch
+            // Payload and delivery merge field by field; `null` removes a field (`trigger: null` the trigger).
+            const patched = applyJobPatch(current, patch)
+            if ("error" in patched) return yield* invalid(patched.error)
             const merged: CronJob = omitUndefined({
-              ...current,
-              ...fields,
-              ...(trigger === undefined ? {} : { trigger: trigger ?? undefined }),
+              ...patched,
               failureAlert: mergeFailureAlert(current.failureAlert, patch.failureAlert),
               updatedAtMs: now
             })

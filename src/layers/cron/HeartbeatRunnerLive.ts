@@ -76,7 +76,11 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
       const bus = yield* EventBus
       const log = yield* GatewayLog
       const enabled = yield* Ref.make(true)
-      const events = yield* Ref.make<ReadonlyArray<string>>([])
+      // Queued system events per target session; "" is the heartbeat's own (main) session.
+      const events = yield* Ref.make<ReadonlyMap<string, ReadonlyArray<string>>>(new Map())
+      const queued = (key: string) => Effect.map(Ref.get(events), (all) => all.get(key) ?? [])
+      const updateQueue = (key: string, f: (queue: ReadonlyArray<string>) => ReadonlyArray<string>) =>
+        Ref.update(events, (all) => new Map([...all, [key, f(all.get(key) ?? [])]]))
       const statePath = cronPaths(options.stateDir).heartbeat
       const lastPath = cronPaths(options.stateDir).lastHeartbeat
       const fields = { subsystem: "gateway/heartbeat" }
@@ -99,11 +103,11 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
             allowFrom: ((section as { allowFrom?: ReadonlyArray<string | number> } | undefined)?.allowFrom ?? []).map(String)
           })))
 
-      const decide = (agentId: string, reason: string, nowMs: number) =>
+      const decide = (agentId: string, reason: string, nowMs: number, target: string | undefined) =>
         Effect.gen(function*() {
           const config = (yield* runtime.settings).config
           const hb = config.agents?.defaults?.heartbeat
-          const sessionKey = hb?.session ?? mainSessionKey(agentId)
+          const sessionKey = target ?? hb?.session ?? mainSessionKey(agentId)
           const active = yield* runner.active
           const agentRuns = [...active.entries()].filter(([key, ids]) => key.startsWith(`agent:${agentId}:`) && ids.length > 0)
           const taskState = yield* readTaskState.pipe(Effect.orElseSucceed(() => ({} as Record<string, Record<string, number>>)))
@@ -112,8 +116,9 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
           // The current runtime's scratch first; the legacy workspace file when the monitor has none.
           const file = scratch ?? (yield* files.readIfExists(`${options.stateDir}/workspace/HEARTBEAT.md`).pipe(Effect.orElseSucceed(() => undefined)))
           const channels = yield* channelViews(config)
-          const lastRoute = yield* delivery.lastRoute(mainSessionKey(agentId))
-          const pending = yield* Ref.get(events)
+          // A targeted wake answers where that session's conversation came from.
+          const lastRoute = yield* delivery.lastRoute(target ?? mainSessionKey(agentId))
+          const pending = yield* queued(target ?? "")
           const route = resolveHeartbeatRoute({ target: hb?.target, to: hb?.to, accountId: hb?.accountId, ownerAllowFrom: commandOwners(config), channels, lastRoute: Option.getOrUndefined(lastRoute) })
           const visibility = visibilityOf(config, route)
           const decision = decideHeartbeat({
@@ -140,12 +145,12 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
         })
 
       /** Decides, retrying busy reasons each second within the window. */
-      const decideWithRetry = (agentId: string, reason: string) =>
+      const decideWithRetry = (agentId: string, reason: string, target: string | undefined) =>
         Effect.gen(function*() {
           const startedAt = yield* Clock.currentTimeMillis
           for (;;) {
             const now = yield* Clock.currentTimeMillis
-            const gathered = yield* decide(agentId, reason, now)
+            const gathered = yield* decide(agentId, reason, now, target)
             const d = gathered.decision
             const retry = d.kind === "skip" && BUSY_REASONS.includes(d.reason) && now + 1000 - startedAt <= (options.retryBusyForMs ?? 120_000)
             if (!retry) return gathered
@@ -171,7 +176,7 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
           return event
         })
 
-      const runTurn = (agentId: string, gathered: Effect.Effect.Success<ReturnType<typeof decide>>, decision: Extract<HeartbeatDecision, { kind: "run" }>, startedAt: number) =>
+      const runTurn = (agentId: string, targetSession: string | undefined, gathered: Effect.Effect.Success<ReturnType<typeof decide>>, decision: Extract<HeartbeatDecision, { kind: "run" }>, startedAt: number) =>
         Effect.gen(function*() {
           const hb = gathered.config.agents?.defaults?.heartbeat
           const systemLines = gathered.pending.map((text) => `System: ${text}`)
@@ -186,7 +191,7 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
             return omitUndefined<HeartbeatEvent>({ ...base, status: "failed", reason: "agent-runner-failure", preview: preview(result.left.message), indicatorType: gathered.visibility.useIndicator ? "error" : undefined, silent: true })
           }
           // The turn ran: the queued events were seen, the due tasks are done.
-          yield* Ref.update(events, (queued) => queued.slice(gathered.pending.length))
+          yield* updateQueue(targetSession ?? "", (queue) => queue.slice(gathered.pending.length))
           if (decision.dueTasks.length > 0) {
             const mine = { ...(gathered.taskState[agentId] ?? {}) }
             for (const task of decision.dueTasks) mine[task.name] = done
@@ -216,10 +221,10 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
             : omitUndefined<HeartbeatEvent>({ ...base, ...where, status: "failed", reason: sent.left.message, preview: preview(text), indicatorType: indicator("error") })
         })
 
-      const run = ({ agentId, reason }: { readonly agentId: string; readonly reason: string }) =>
+      const run = ({ agentId, reason, sessionKey }: { readonly agentId: string; readonly reason: string; readonly sessionKey?: string | undefined }) =>
         Effect.gen(function*() {
           const startedAt = yield* Clock.currentTimeMillis
-          const gathered = yield* decideWithRetry(agentId, reason).pipe(Effect.orDie)
+          const gathered = yield* decideWithRetry(agentId, reason, sessionKey).pipe(Effect.orDie)
           const decision = gathered.decision
           if (decision.warning !== undefined) {
             yield* log.write({ level: "warn", message: decision.warning.message, fields: { ...fields, accountId: decision.warning.accountId, target: decision.warning.target } })
@@ -235,7 +240,7 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
               ...(decision.reason === "no-route" ? { message: NO_ROUTE_MESSAGE } : {})
             }))
           }
-          return yield* record(yield* runTurn(agentId, gathered, decision, startedAt))
+          return yield* record(yield* runTurn(agentId, sessionKey, gathered, decision, startedAt))
         })
 
       return HeartbeatRunner.of({
@@ -243,8 +248,8 @@ export const HeartbeatRunnerLive = (options: HeartbeatRunnerOptions) =>
         last: Ref.get(last),
         setEnabled: (value) => Ref.set(enabled, value),
         enabled: Ref.get(enabled),
-        enqueueSystemEvent: (text) => Ref.update(events, (queued) => [...queued, text].slice(-20)),
-        pendingEvents: Ref.get(events)
+        enqueueSystemEvent: (text, sessionKey) => updateQueue(sessionKey ?? "", (queue) => [...queue, text].slice(-20)),
+        pendingEvents: queued("")
       })
     })
   )

@@ -1,0 +1,38 @@
+import { Clock, Data, Effect } from "effect"
+import { isTerminal } from "../../domain/cron/runWait.js"
+import { CronMethods } from "../../domain/protocol/cronMethods.js"
+import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
+
+/** `cron run --wait` gave up: the run had not finished within `--wait-timeout`. */
+export class RunWaitTimedOut extends Data.TaggedError("RunWaitTimedOut")<{ readonly runId: string; readonly message: string }> {
+  static of = (runId: string) => new RunWaitTimedOut({ runId, message: `timed out waiting for cron run ${runId}` })
+}
+
+/**
+ * Polls `cron.runs` for exactly this run until its history row is final, at least once and for at most
+ * `timeoutMs`; each poll's own timeout is capped by what is left of the wait.
+ */
+export const waitForRun = (input: {
+  readonly jobId: string
+  readonly runId: string
+  readonly timeoutMs: number
+  readonly pollIntervalMs: number
+  readonly options: ConnectOptions
+}) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const startedAt = yield* Clock.currentTimeMillis
+    const elapsed = Effect.map(Clock.currentTimeMillis, (now) => now - startedAt)
+    for (let polled = false;; polled = true) {
+      const before = yield* elapsed
+      if (polled && before >= input.timeoutMs) return yield* Effect.fail(RunWaitTimedOut.of(input.runId))
+      const remaining = Math.max(1, input.timeoutMs - before)
+      const timeoutMs = Math.min(input.options.timeoutMs ?? remaining, remaining)
+      const page = yield* client.call(CronMethods.runs, { id: input.jobId, runId: input.runId, limit: 1 }, { ...input.options, timeoutMs })
+      const entry = page.entries[0] as Record<string, unknown> | undefined
+      if (entry !== undefined && isTerminal(entry)) return entry
+      const after = yield* elapsed
+      if (after >= input.timeoutMs) return yield* Effect.fail(RunWaitTimedOut.of(input.runId))
+      yield* Effect.sleep(Math.min(input.pollIntervalMs, input.timeoutMs - after))
+    }
+  })
