@@ -93,6 +93,9 @@ const heartbeatOnce = async (c: CronGateway) => {
 
 const TELEGRAM = { channels: { telegram: { botToken: "123:abc", allowFrom: ["12345"] } } }
 
+// These tests run a dozen built CLIs each: a second apiece on a quiet machine, several on a busy one.
+const SPAWNED_CLI_TIMEOUT_MS = 60_000
+
 describe("cron and heartbeat over a real gateway", () => {
   let model: ScriptedModelServer
   let c: CronGateway
@@ -277,7 +280,7 @@ describe("cron and heartbeat over a real gateway", () => {
     expect(fs.existsSync(scratchFile)).toBe(true)
     expect(await ok(c.admin, "cron.remove", { id: job.id })).toMatchObject({ removed: true })
     expect(fs.existsSync(scratchFile)).toBe(false)
-  })
+  }, SPAWNED_CLI_TIMEOUT_MS)
 
   it("cron add's command env and stdin, fallbacks and thread id reach the job; runs --query filters; --port reaches a local gateway", async () => {
     const home = tempHome()
@@ -298,7 +301,7 @@ describe("cron and heartbeat over a real gateway", () => {
     const byPort = await runCliAsync(home.home, ["cron", "status", "--port", String(new URL(c.gw.url).port), "--token", TOKEN])
     expect(byPort.code, byPort.stderr).toBe(0)
     expect(JSON.parse(byPort.stdout)).toMatchObject({ enabled: true })
-  })
+  }, SPAWNED_CLI_TIMEOUT_MS)
 
   it("cron-in-progress while another job runs; set-heartbeats turns scheduled heartbeats off", async () => {
     const slow = await ok(c.admin, "cron.add", { name: "slow", schedule: { kind: "every", everyMs: 3_600_000 }, payload: { kind: "command", argv: ["sleep", "1.5"] }, delivery: { mode: "none" } })
