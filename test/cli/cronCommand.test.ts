@@ -6,7 +6,7 @@ import { AgentStackLive } from "../../src/layers/agent/AgentLive.js"
 import { ChannelDeliveryUnavailable } from "../support/ChannelDeliveryUnavailable.js"
 import { CronFeatureLive } from "../../src/layers/cron/CronFeature.js"
 import { AgentPolicy } from "../../src/services/AgentPolicy.js"
-import { inProcessHome } from "../support/cliInProcess.js"
+import { gatewayCli, inProcessHome } from "../support/cliInProcess.js"
 import { type RunningGateway, startGateway } from "../support/gatewayHarness.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
 
@@ -17,11 +17,7 @@ describe("openclaw cron / automations / system against a real gateway", () => {
   let model: ScriptedModelServer
   let gw: RunningGateway
   const home = inProcessHome()
-  const cli = (...args: ReadonlyArray<string>) => home.run([...args, "--url", gw.url, "--token", TOKEN])
-  const json = async (...args: ReadonlyArray<string>) => {
-    const result = await cli(...args)
-    return { ...result, body: JSON.parse(result.stdout) }
-  }
+  const { cli, json } = gatewayCli(home, () => gw.url, TOKEN)
 
   beforeAll(async () => {
     model = await startScriptedModelServer([], { text: "HEARTBEAT_OK" })

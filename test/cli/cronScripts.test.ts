@@ -6,7 +6,7 @@ import { AgentStackLive } from "../../src/layers/agent/AgentLive.js"
 import { CronFeatureLive } from "../../src/layers/cron/CronFeature.js"
 import { AgentPolicy } from "../../src/services/AgentPolicy.js"
 import { ChannelDeliveryUnavailable } from "../support/ChannelDeliveryUnavailable.js"
-import { inProcessHome } from "../support/cliInProcess.js"
+import { gatewayCli, inProcessHome } from "../support/cliInProcess.js"
 import { type RunningGateway, startGateway } from "../support/gatewayHarness.js"
 import { runCliAsync } from "../support/runCliAsync.js"
 import { tempHome } from "../support/runCli.js"
@@ -26,11 +26,7 @@ describe("cron add|edit script and trigger flags against a real gateway", () => 
   let model: ScriptedModelServer
   let gw: RunningGateway
   const home = inProcessHome()
-  const cli = (...args: ReadonlyArray<string>) => home.run([...args, "--url", gw.url, "--token", TOKEN])
-  const json = async (...args: ReadonlyArray<string>) => {
-    const result = await cli(...args)
-    return { ...result, body: JSON.parse(result.stdout) }
-  }
+  const { cli, json } = gatewayCli(home, () => gw.url, TOKEN)
   const file = (name: string, text: string) => {
     const p = path.join(home.home, name)
     fs.writeFileSync(p, text)

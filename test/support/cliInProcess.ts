@@ -91,3 +91,16 @@ export const inProcessHome = () => {
   const run = (args: ReadonlyArray<string>, extraEnv: Record<string, string> = {}) => runAt(home, args, extraEnv)
   return { home, stateDir: path.join(home, ".openclaw"), configPath: path.join(home, ".openclaw", "openclaw.json"), run }
 }
+
+/**
+ * `openclaw <args> --url <gateway> --token <token>` run in `home`, and `json` for the same with its stdout
+ * parsed. The URL is read at each call: a suite starts its gateway after defining these.
+ */
+export const gatewayCli = (home: ReturnType<typeof inProcessHome>, url: () => string, token: string) => {
+  const cli = (...args: ReadonlyArray<string>) => home.run([...args, "--url", url(), "--token", token])
+  const json = async (...args: ReadonlyArray<string>) => {
+    const result = await cli(...args)
+    return { ...result, body: JSON.parse(result.stdout) }
+  }
+  return { cli, json }
+}
