@@ -18,8 +18,15 @@ const unknownCommand = (parent: string, word: string, suggestion: string | undef
  * help), a command word the original has and this version does not, and a mistyped command (with the
  * nearest one). Resolves to an exit code, or `undefined` to run the tree.
  */
-export const frontDoor = (root: CommandDescriptor.Command<unknown>, args: ReadonlyArray<string>) =>
+export const frontDoor = (root: CommandDescriptor.Command<unknown>, args: ReadonlyArray<string>, interactive = process.stdin.isTTY === true) =>
   Effect.gen(function*() {
+    // `--wizard` (the original's `setup --wizard`) is the CLI library's option-by-option wizard: it prompts, so
+    // without a terminal it would wait for answers that never come.
+    if (args.includes("--wizard") && !interactive) {
+      yield* Console.error("error: --wizard asks its questions in a terminal, and standard input is not one.")
+      yield* Console.error("Instead: run the command with its options, e.g. `openclaw onboard --non-interactive --mode local`.")
+      return 1
+    }
     const helpWord = args[0] === "help"
     const asksHelp = helpWord || args.includes("--help") || args.includes("-h")
     // The command path: the words before the first option (later words may be option values).

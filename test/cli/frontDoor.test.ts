@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as fs from "node:fs"
 import { classifyCommandWord, nearestWord } from "../../src/domain/cli/commandWord.js"
 import { inProcessHome } from "../support/cliInProcess.js"
 
@@ -38,6 +39,15 @@ describe("openclaw help and mistakes (in process)", () => {
     expect(config.stdout).toMatch(/^USAGE\n {2}openclaw config \[--section <value>\]\.\.\. \[<command>\]\n/)
     expect(config.stdout).toMatch(/^ {2}get +Print the value at a path/m)
     expect((await run(["help"])).stdout).toMatch(/^OpenClaw \S+ \(clawgate\)/)
+  })
+
+  it("`setup --wizard` without a terminal says the wizard needs one and what to run instead, rather than waiting forever", async () => {
+    const { run, configPath } = inProcessHome()
+    const result = await run(["setup", "--wizard"])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain("--wizard asks its questions in a terminal")
+    expect(result.stderr).toContain("openclaw onboard --non-interactive")
+    expect(fs.existsSync(configPath)).toBe(false)
   })
 
   it("a mistyped command suggests the nearest one and exits 2; a subcommand typo too", async () => {
