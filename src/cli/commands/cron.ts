@@ -44,7 +44,18 @@ const jobOptions = {
   sessionKey: text("session-key", "Session key for job routing"),
   threadId: text("thread-id", "Telegram forum topic thread id"),
   deliver: flag("deliver", "Deprecated (use --announce). Fallback-delivers final text to a chat."),
-  keepAfterRun: flag("keep-after-run", "Keep one-shot job after it succeeds")
+  keepAfterRun: flag("keep-after-run", "Keep one-shot job after it succeeds"),
+  // Event schedules and pacing.
+  onExit: text("on-exit", "Fire once when the watched command exits (run as sh -lc <shell> by the Gateway)"),
+  onExitCwd: text("on-exit-cwd", "Working directory for the --on-exit watched command"),
+  streamCommand: text("stream-command", "Stream source argv as a JSON array of strings"),
+  streamCwd: text("stream-cwd", "Working directory for the stream source"),
+  streamMode: text("stream-mode", "Stream line selection mode (line|match)"),
+  streamMatch: text("stream-match", "Regex source required for stream match mode"),
+  streamBatchMs: Options.integer("stream-batch-ms").pipe(Options.optional, Options.withDescription("Quiet-window batch delay in milliseconds (clamped to 50-5000)")),
+  streamMaxBatchBytes: Options.integer("stream-max-batch-bytes").pipe(Options.optional, Options.withDescription("Maximum UTF-8 bytes per stream batch (clamped to 1024-65536)")),
+  pacingMin: text("pacing-min", "Minimum delay for a dynamic next check (e.g. 15m)"),
+  pacingMax: text("pacing-max", "Maximum delay for a dynamic next check (e.g. 4h)")
 }
 
 type OptionValue<O> = O extends Options.Options<infer A> ? A : never
@@ -83,7 +94,17 @@ const flagsOf = (a: JobArgs) => ({
   sessionKey: value(a.sessionKey),
   threadId: value(a.threadId),
   announce: a.announce || a.deliver,
-  keepAfterRun: a.keepAfterRun
+  keepAfterRun: a.keepAfterRun,
+  onExit: value(a.onExit),
+  onExitCwd: value(a.onExitCwd),
+  streamCommand: value(a.streamCommand),
+  streamCwd: value(a.streamCwd),
+  streamMode: value(a.streamMode),
+  streamMatch: value(a.streamMatch),
+  streamBatchMs: value(a.streamBatchMs),
+  streamMaxBatchBytes: value(a.streamMaxBatchBytes),
+  pacingMin: value(a.pacingMin),
+  pacingMax: value(a.pacingMax)
 })
 
 const status = Command.make("status", { json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.status(toGatewayClientOptions(a)))).pipe(
@@ -106,8 +127,8 @@ const id = Args.text({ name: "id" })
 
 const edit = Command.make(
   "edit",
-  { id, ...jobOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), json, ...gatewayClientOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun }, toGatewayClientOptions(a)))
+  { id, ...jobOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), clearPacing: flag("clear-pacing", "Remove the job's pacing bounds"), json, ...gatewayClientOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun, clearPacing: a.clearPacing }, toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("Edit an automation (patch fields)"))
 
 const rm = Command.make("rm", { id, json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.remove(a.id, toGatewayClientOptions(a)))).pipe(

@@ -2,7 +2,9 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Console, Effect } from "effect"
 import { CRON_SCRATCH_MAX_BYTES } from "../../domain/cron/scratch.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
-import { deliveryFromFlags, type JobFlags, payloadFromFlags, scheduleFromFlags } from "../../domain/cron/addInput.js"
+import { applyStreamFlags, deliveryFromFlags, hasStreamMetadata, type JobFlags, pacingFromFlags, payloadFromFlags, scheduleFromFlags } from "../../domain/cron/addInput.js"
+import type { CronPacing } from "../../domain/cron/pacing.js"
+import type { StreamSchedule } from "../../domain/cron/schedule.js"
 import { renderJobTable } from "../../domain/cron/view.js"
 import { CronMethods } from "../../domain/protocol/cronMethods.js"
 import type { GatewayClientError } from "../../domain/protocol/clientErrors.js"
@@ -56,7 +58,7 @@ export const add = (flags: JobFlags & { readonly positionalName: string | undefi
     const name = flags.name ?? flags.positionalName
     if (name === undefined || name.trim() === "") return yield* cliFailure("--name is required")
     const schedule = scheduleFromFlags(flags, now)
-    if (schedule === undefined) return yield* cliFailure("Choose a schedule: --at, --every, or --cron")
+    if (schedule === undefined) return yield* cliFailure(hasStreamMetadata(flags) ? "Stream options require --stream-command" : "Choose a schedule: --at, --every, --cron, --on-exit, or --stream-command")
     const scheduleProblem = flagsProblem(schedule)
     if (scheduleProblem !== undefined) return yield* cliFailure(scheduleProblem)
     const payload = payloadFromFlags(flags)
@@ -64,6 +66,9 @@ export const add = (flags: JobFlags & { readonly positionalName: string | undefi
     const payloadProblem = flagsProblem(payload)
     if (payloadProblem !== undefined) return yield* cliFailure(payloadProblem)
     if ("error" in schedule || "error" in payload) return
+    const pacing = pacingFromFlags(flags)
+    const pacingProblem = flagsProblem(pacing)
+    if (pacingProblem !== undefined) return yield* cliFailure(pacingProblem)
     const delivery = deliveryFromFlags(flags, payload)
     const session = flags.session
     if (session !== undefined && !["main", "isolated", "current"].includes(session) && !session.startsWith("session:")) {
@@ -84,23 +89,49 @@ export const add = (flags: JobFlags & { readonly positionalName: string | undefi
       ...(flags.deleteAfterRun === true ? { deleteAfterRun: true } : flags.keepAfterRun === true ? { deleteAfterRun: false } : {}),
       ...(flags.displayName === undefined ? {} : { displayName: flags.displayName }),
       ...(flags.sessionKey === undefined ? {} : { sessionKey: flags.sessionKey }),
-      ...(flags.declarationKey === undefined ? {} : { declarationKey: flags.declarationKey })
+      ...(flags.declarationKey === undefined ? {} : { declarationKey: flags.declarationKey }),
+      ...(pacing === undefined || pacing === null || "error" in pacing ? {} : { pacing })
     }, options))
     yield* printJson(job)
+  })
+
+/** A job's stored schedule and pacing, for edits that change part of them. */
+const storedJob = (id: string, options: ConnectOptions) =>
+  Effect.gen(function*() {
+    const client = yield* GatewayClient
+    const result = yield* viaGateway(client.call(CronMethods.list, { includeDisabled: true }, options))
+    const job = result.jobs.find((j) => j["id"] === id)
+    if (job === undefined) return yield* cliFailure(`Automation not found: ${id}. Run \`openclaw cron list\` to see recent automation ids.`)
+    return job as { readonly schedule?: { readonly kind?: unknown }; readonly pacing?: CronPacing }
   })
 
 export const edit = (id: string, flags: JobFlags & { readonly enable?: boolean; readonly disable?: boolean }, options: ConnectOptions) =>
   Effect.gen(function*() {
     const now = yield* Clock.currentTimeMillis
-    const schedule = scheduleFromFlags(flags, now)
+    let schedule = scheduleFromFlags(flags, now)
     const scheduleProblem = flagsProblem(schedule)
     if (scheduleProblem !== undefined) return yield* cliFailure(scheduleProblem)
+    // `--stream-mode` and friends alone change the stored stream schedule; pacing bounds merge into the stored ones.
+    const streamOnly = schedule === undefined && hasStreamMetadata(flags)
+    const pacingGiven = flags.pacingMin !== undefined || flags.pacingMax !== undefined
+    const stored = streamOnly || (pacingGiven && flags.clearPacing !== true) ? yield* storedJob(id, options) : undefined
+    if (streamOnly) {
+      if (stored?.schedule?.kind !== "stream") return yield* cliFailure("Current job is not a stream schedule; use --stream-command to convert first")
+      const patched = applyStreamFlags(stored.schedule as StreamSchedule, flags)
+      const problem = flagsProblem(patched)
+      if (problem !== undefined) return yield* cliFailure(problem)
+      schedule = patched as StreamSchedule
+    }
+    const pacing = pacingFromFlags(flags, stored?.pacing)
+    const pacingProblem = flagsProblem(pacing)
+    if (pacingProblem !== undefined) return yield* cliFailure(pacingProblem)
     const payload = payloadFromFlags(flags)
     const payloadProblem = flagsProblem(payload)
     if (payloadProblem !== undefined) return yield* cliFailure(payloadProblem)
     const patch = {
       ...(flags.name === undefined ? {} : { name: flags.name }),
       ...(schedule === undefined || "error" in schedule ? {} : { schedule }),
+      ...(pacing === undefined || (pacing !== null && "error" in pacing) ? {} : { pacing }),
       ...(payload === undefined || "error" in payload ? {} : { payload }),
       ...(flags.description === undefined ? {} : { description: flags.description }),
       ...(flags.displayName === undefined ? {} : { displayName: flags.displayName }),

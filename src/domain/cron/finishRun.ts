@@ -1,4 +1,5 @@
 import type { CronJob, CronJobState, CronRunEntry, DeliveryStatus, RunStatus } from "./job.js"
+import { pacedNextRunAtMs } from "./pacing.js"
 import { errorBackoffMs, nextRunAtMs } from "./schedule.js"
 
 /** What one run of a job came to. */
@@ -13,6 +14,8 @@ export interface RunOutcome {
   readonly sessionKey?: string | undefined
   readonly model?: string | undefined
   readonly provider?: string | undefined
+  /** A paced job's proposed delay to its next check (the agent's `next_check`). */
+  readonly nextCheckMs?: number | undefined
 }
 
 /** The failure alert defaults: after 2 consecutive failures, at most one per hour. */
@@ -43,9 +46,11 @@ export const finishRun = (
 ): FinishedRun => {
   const errors = outcome.status === "error" ? (job.state.consecutiveErrors ?? 0) + 1 : outcome.status === "ok" ? 0 : job.state.consecutiveErrors ?? 0
   const skips = outcome.status === "skipped" ? (job.state.consecutiveSkipped ?? 0) + 1 : 0
-  const oneShot = job.schedule.kind === "at"
+  // An on-exit job fires once, as a one-shot.
+  const oneShot = job.schedule.kind === "at" || job.schedule.kind === "on-exit"
   const natural = oneShot ? undefined : nextRunAtMs(job.schedule, { ...job, lastRunAtMs: outcome.runAtMs }, nowMs)
-  const next = natural === undefined ? undefined : outcome.status === "error" ? Math.max(natural, nowMs + errorBackoffMs(errors)) : natural
+  const paced = natural === undefined ? undefined : pacedNextRunAtMs(job.pacing, outcome, nowMs)
+  const next = natural === undefined ? undefined : outcome.status === "error" ? Math.max(natural, nowMs + errorBackoffMs(errors)) : paced ?? natural
   const deliveryFailed = outcome.deliveryStatus === "not-delivered" && job.delivery?.bestEffort !== true
   const completionStatus = outcome.status === "ok" && !deliveryFailed ? "succeeded" : "failed"
 
@@ -60,7 +65,7 @@ export const finishRun = (
 
   const deleted = oneShot && completionStatus === "succeeded" && job.deleteAfterRun === true
   const durationMs = Math.max(0, nowMs - outcome.runAtMs)
-  const { runningAtMs: _running, nextRunAtMs: _next, lastError: _lastError, lastDeliveryError: _lastDeliveryError, ...kept } = job.state
+  const { runningAtMs: _running, nextRunAtMs: _next, lastError: _lastError, lastDeliveryError: _lastDeliveryError, onExitStartedAtMs: _watched, ...kept } = job.state
   const state = omitUndefined<CronJobState>({
     ...kept,
     nextRunAtMs: oneShot ? undefined : next,

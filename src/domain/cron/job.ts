@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { opt } from "../opt.js"
+import { CronPacing } from "./pacing.js"
 import { CronSchedule } from "./schedule.js"
 
 const Str = Schema.String
@@ -68,7 +69,14 @@ export const CronJobState = Schema.Struct({
   lastFailureNotificationDeliveryStatus: opt(DeliveryStatus),
   lastFailureAlertAtMs: opt(Num),
   consecutiveErrors: opt(Num),
-  consecutiveSkipped: opt(Num)
+  consecutiveSkipped: opt(Num),
+  // Event sources (on-exit, stream): see `cronSources`.
+  onExitStartedAtMs: opt(Num),
+  streamStatus: opt(Schema.Literal("running", "restarting", "stopped", "error")),
+  streamConsecutiveFailures: opt(Num),
+  streamRestartExhausted: opt(Schema.Boolean),
+  streamDroppedBatches: opt(Num),
+  streamCoalescedBatches: opt(Num)
 })
 export type CronJobState = typeof CronJobState.Type
 
@@ -93,6 +101,7 @@ export const CronJob = Schema.Struct({
   payload: CronPayload,
   delivery: opt(CronDelivery),
   failureAlert: opt(FailureAlert),
+  pacing: opt(CronPacing),
   state: CronJobState
 })
 export type CronJob = typeof CronJob.Type

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { CronDelivery, CronJob, CronPayload, CronRunEntry, FailureAlert, SessionTarget } from "../cron/job.js"
+import { CronPacing } from "../cron/pacing.js"
 import { CronSchedule } from "../cron/schedule.js"
 import { CRON_SCRATCH_MAX_BYTES, CronScratch } from "../cron/scratch.js"
 import { HeartbeatEvent } from "../heartbeat/event.js"
@@ -71,12 +72,16 @@ export const CronAddParams = Schema.Struct({
   displayName: opt(Schema.String),
   declarationKey: opt(Schema.String),
   enabled: opt(Schema.Boolean),
-  deleteAfterRun: opt(Schema.Boolean)
+  deleteAfterRun: opt(Schema.Boolean),
+  pacing: opt(CronPacing)
 })
 export type CronAddParams = typeof CronAddParams.Type
 
-/** `cron.update` patch: any field of a job definition but its declaration key, each optional. */
-export const CronJobPatchParams = CronAddParams.pipe(Schema.omit("declarationKey"), Schema.partialWith({ exact: true }))
+/** `cron.update` patch: any field of a job definition but its declaration key, each optional; `pacing: null` clears it. */
+export const CronJobPatchParams = Schema.extend(
+  CronAddParams.pipe(Schema.omit("declarationKey", "pacing"), Schema.partialWith({ exact: true })),
+  Schema.Struct({ pacing: opt(Schema.NullOr(CronPacing)) })
+)
 
 export const CronUpdateParams = Schema.Struct({ id: opt(Id), jobId: opt(Id), patch: CronJobPatchParams })
 export const CronIdParams = Schema.Struct({ id: opt(Id), jobId: opt(Id) })

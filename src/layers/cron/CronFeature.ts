@@ -69,7 +69,7 @@ export const CronMethodsLive = Layer.scopedDiscard(
     }
 
     yield* methods.register(CronMethods.status, () =>
-      Effect.map(scheduler.status, (s) => ({ enabled: s.enabled, triggersEnabled: true, storePath: s.storePath, storage: "json", jobs: s.jobs, nextWakeAtMs: s.nextWakeAtMs })))
+      Effect.map(scheduler.status, (s) => ({ enabled: s.enabled, triggersEnabled: s.triggersEnabled, storePath: s.storePath, storage: "json", jobs: s.jobs, nextWakeAtMs: s.nextWakeAtMs })))
 
     yield* methods.register(CronMethods.list, (params) =>
       Effect.gen(function*() {
@@ -191,6 +191,7 @@ export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = 
     const executor = CronExecutorLive(busy).pipe(Layer.provide(heartbeatLayer))
     const scheduler = CronSchedulerLive({
       enabled: enabledNow,
+      triggersEnabled: Effect.map(runtime.settings, (settings) => settings.config.cron?.triggers?.enabled !== false),
       stateDir: paths.stateDir,
       // Read on each timer turn and config reload: a new heartbeat interval applies without a restart.
       declared: Effect.map(runtime.settings, (settings) => declaredHeartbeats(settings.config)),

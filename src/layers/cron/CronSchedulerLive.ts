@@ -1,8 +1,11 @@
-import { Cause, Clock, Effect, FiberSet, Layer, Queue } from "effect"
+import { Cause, Clock, Deferred, Effect, FiberSet, Layer, Queue } from "effect"
 import { randomUUID } from "node:crypto"
 import { CronJobInvalid, CronJobNotFound } from "../../domain/cron/errors.js"
 import { finishRun } from "../../domain/cron/finishRun.js"
-import { type CronJob, type CronRunEntry } from "../../domain/cron/job.js"
+import { appendToPayload } from "../../domain/cron/eventPayload.js"
+import { type CronJob, type CronJobState, type CronRunEntry, type RunStatus } from "../../domain/cron/job.js"
+import { pacingProblem } from "../../domain/cron/pacing.js"
+import { streamScheduleProblem } from "../../domain/cron/stream.js"
 import { DueQueue } from "../../domain/cron/dueQueue.js"
 import { scratchContentProblem, scratchState, writeScratch } from "../../domain/cron/scratch.js"
 import { cronExprProblem, nextRunAtMs, parseAtMs } from "../../domain/cron/schedule.js"
@@ -12,6 +15,7 @@ import { EventBus } from "../../services/EventBus.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { cronStore } from "./cronStore.js"
+import { type CronSourcesOptions, makeCronSources } from "./cronSources.js"
 
 /** The longest the timer sleeps before looking again (a clock jump or a missed wake costs at most this). */
 export const MAX_TIMER_MS = 60_000
@@ -41,6 +45,10 @@ export interface CronSchedulerOptions {
   readonly declared?: ReadonlyArray<DeclaredJob> | Effect.Effect<ReadonlyArray<DeclaredJob>> | undefined
   /** The `declarationKey` prefixes `declared` owns (`heartbeat:`). */
   readonly declaredFamilies?: ReadonlyArray<string> | undefined
+  /** False with `cron.triggers.enabled: false`: stream schedules are refused and their sources stopped (read like `enabled`). */
+  readonly triggersEnabled?: boolean | Effect.Effect<boolean> | undefined
+  /** Event-source tunables and the stream batch gate seam (see `cronSources`). */
+  readonly sources?: CronSourcesOptions | undefined
 }
 
 /** A system job the config declares, known by its `declarationKey`. */
@@ -51,9 +59,11 @@ const DISABLED_WARNING = "cron: scheduler disabled; jobs will not run automatica
 const invalid = (message: string) => new CronJobInvalid({ message })
 
 /** Why a definition cannot be scheduled, or `undefined`. */
-const definitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "sessionTarget" | "name">): string | undefined => {
+const definitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "sessionTarget" | "name" | "pacing">, triggersEnabled: boolean): string | undefined => {
   if (job.name.trim() === "") return "name is required"
   const schedule = job.schedule
+  const eventProblem = eventDefinitionProblem(job, triggersEnabled)
+  if (eventProblem !== undefined) return eventProblem
   if (schedule.kind === "cron") return cronExprProblem(schedule.expr, schedule.tz)
   if (schedule.kind === "at" && parseAtMs(schedule.at) === undefined) return `Invalid --at "${schedule.at}": use an ISO time (2026-12-24T18:00:00Z) or a duration like 20m`
   if (job.payload.kind === "systemEvent" && job.sessionTarget !== "main") return "sessionTarget \"main\" is required for systemEvent payloads"
@@ -61,8 +71,39 @@ const definitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "sessionT
   return undefined
 }
 
+/** The parts of a definition the event schedules and pacing constrain. */
+const eventDefinitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "pacing">, triggersEnabled: boolean): string | undefined => {
+  const schedule = job.schedule
+  if (job.pacing !== undefined) {
+    if (schedule.kind !== "every" && schedule.kind !== "cron") return "pacing needs a recurring schedule (--every or --cron)"
+    const problem = pacingProblem(job.pacing)
+    if (problem !== undefined) return problem
+  }
+  if (schedule.kind !== "stream") return undefined
+  if (!triggersEnabled) return "stream schedules are disabled by cron.triggers.enabled: false (set it to true to use --stream-command)"
+  // The source command and a command payload would have ambiguous process ownership.
+  if (job.payload.kind === "command") return "command payloads are not allowed on stream schedules: use --message or --system-event"
+  return streamScheduleProblem(schedule)
+}
+
 const omitUndefined = <T>(value: Record<string, unknown>): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+
+/** A run fired by an event source: the text it appends, and where its recorded status goes. */
+interface RunEvent {
+  readonly text: string
+  readonly done: Deferred.Deferred<RunStatus>
+}
+
+/** Event-source state an edit resets: a watch, a source's short-run count and its restart cap. */
+const resetSourceState = (state: CronJobState, patch: CronJobPatch, wasEnabled: boolean): CronJobState => {
+  const { onExitStartedAtMs: _watch, streamRestartExhausted: _cap, streamConsecutiveFailures: _short, streamStatus: _status, ...rest } = state
+  // Enabling a disabled job, or a stream stopped at its restart cap, starts its source afresh.
+  if (patch.enabled === true && (!wasEnabled || state.streamRestartExhausted === true)) return rest
+  // Disabling or a new schedule stops the source (a watched command is killed, not awaited).
+  if (patch.enabled === false || patch.schedule !== undefined) return rest
+  return state
+}
 
 /**
  * The scheduler: jobs in memory (persisted on every change), a due queue ordered by next run, and one
@@ -93,6 +134,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       const persist = Effect.suspend(() => store.save(jobs.values()))
       const publish = (payload: Record<string, unknown>) => bus.publish({ event: "cron", payload, scope: "operator.read" })
       const isEnabled = typeof options.enabled === "boolean" ? Effect.succeed(options.enabled) : options.enabled
+      const triggersOn = options.triggersEnabled === undefined ? Effect.succeed(true) : typeof options.triggersEnabled === "boolean" ? Effect.succeed(options.triggersEnabled) : options.triggersEnabled
       const warnDisabled = (action: string) =>
         Effect.flatMap(isEnabled, (enabled) => enabled ? Effect.void : log.write({ level: "warn", message: DISABLED_WARNING, fields: { ...fields, enabled: false, action, storePath } }))
 
@@ -153,9 +195,10 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       yield* persist.pipe(Effect.orDie)
       yield* warnDisabled("start")
 
-      const recordFinish = (job: CronJob, runId: string, runAtMs: number) =>
+      const recordFinish = (job: CronJob, runId: string, runAtMs: number, event?: RunEvent) =>
         Effect.gen(function*() {
-          const outcome = yield* executor.execute(job, runId)
+          // An event's text (a stream batch, a watched command's exit) goes with this run only.
+          const outcome = yield* executor.execute(event?.text === undefined ? job : { ...job, payload: appendToPayload(job.payload, event.text) }, runId)
           const finished = yield* lock.withPermits(1)(Effect.gen(function*() {
             const now = yield* Clock.currentTimeMillis
             const current = jobs.get(job.id)
@@ -177,11 +220,14 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             yield* log.write({ level: "warn", message: "cron: job run returned error status", fields: { ...fields, jobId: job.id, jobName: job.name, error: finished.entry.error } })
           }
           yield* publish({ ...finished.entry })
+          if (event !== undefined) yield* Deferred.succeed(event.done, finished.entry.status)
           if (finished.alert && finished.job !== undefined) yield* sendAlert(finished.job, finished.entry)
           yield* Queue.offer(wake, undefined)
+          yield* reconcileSources
         }).pipe(
           Effect.catchAllCause((cause) => log.write({ level: "error", message: "cron: job run failed to record", fields: { ...fields, jobId: job.id, err: Cause.pretty(cause) } })),
-          Effect.ensuring(Effect.sync(() => running.delete(job.id)))
+          Effect.ensuring(Effect.sync(() => running.delete(job.id))),
+          Effect.ensuring(event === undefined ? Effect.void : Deferred.succeed(event.done, "error"))
         )
 
       const sendAlert = (job: CronJob, entry: CronRunEntry) =>
@@ -196,7 +242,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
         })
 
       /** Marks the job running (its next slot already taken, so a crash mid-run does not run it again) and starts it. Call under the lock. */
-      const start = (job: CronJob, runId: string, manual: boolean) =>
+      const start = (job: CronJob, runId: string, manual: boolean, event?: RunEvent) =>
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
           running.add(job.id)
@@ -213,8 +259,61 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             })
           ))
           yield* publish({ action: "started", jobId: job.id, runId, runAtMs: now })
-          yield* FiberSet.run(fibers, recordFinish(marked, runId, now))
+          yield* FiberSet.run(fibers, recordFinish(marked, runId, now, event))
         })
+
+      // Event sources (stream, on-exit): started and stopped to match the jobs after every change.
+      const withJob = (id: string, change: (job: CronJob) => CronJob | undefined) =>
+        lock.withPermits(1)(Effect.gen(function*() {
+          const current = jobs.get(id)
+          const next = current === undefined ? undefined : change(current)
+          if (current === undefined || next === undefined) return
+          jobs.set(id, next)
+          yield* persist
+        })).pipe(Effect.catchAllCause((cause) => log.write({ level: "error", message: "cron: could not record event-source state", fields: { ...fields, jobId: id, err: Cause.pretty(cause) } })))
+      const sources = yield* makeCronSources({
+        job: (id) => Effect.sync(() => jobs.get(id)),
+        fire: (id, text) =>
+          Effect.gen(function*() {
+            const done = yield* Deferred.make<RunStatus>()
+            const started = yield* lock.withPermits(1)(Effect.gen(function*() {
+              const job = jobs.get(id)
+              if (job === undefined || !job.enabled || running.has(id) || !(yield* isEnabled)) return false
+              const now = yield* Clock.currentTimeMillis
+              yield* start(job, `cron:${id}:${now}`, false, { text, done })
+              return true
+            }))
+            return started ? yield* Deferred.await(done) : "not-running" as const
+          }).pipe(Effect.catchAllCause((cause) => Effect.as(log.write({ level: "error", message: "cron: event run failed to start", fields: { ...fields, jobId: id, err: Cause.pretty(cause) } }), "not-running" as const))),
+        // Source status only while the job is enabled, so a late report cannot undo a stop.
+        updateState: (id, patch) => withJob(id, (job) => (job.enabled || patch.streamStatus === "stopped" ? { ...job, state: { ...job.state, ...patch } } : undefined)),
+        count: (id, counter) => withJob(id, (job) => ({ ...job, state: { ...job.state, [counter]: (job.state[counter] ?? 0) + 1 } })),
+        recordFailure: (id, error, patch) =>
+          Effect.gen(function*() {
+            const finished = yield* lock.withPermits(1)(Effect.gen(function*() {
+              const current = jobs.get(id)
+              if (current === undefined) return undefined
+              const now = yield* Clock.currentTimeMillis
+              const result = finishRun({ ...current, state: { ...current.state, ...patch } }, { runId: `cron:${id}:${now}`, runAtMs: now, status: "error", error, deliveryStatus: "not-requested" }, now, options.alertDefaults)
+              if (result.job === undefined) jobs.delete(id)
+              else {
+                jobs.set(id, result.job)
+                schedule(result.job)
+              }
+              yield* persist
+              yield* store.appendRun(result.entry, now)
+              return result
+            }))
+            if (finished === undefined) return
+            yield* log.write({ level: "warn", message: "cron: job run returned error status", fields: { ...fields, jobId: id, error } })
+            yield* publish({ ...finished.entry })
+            if (finished.alert && finished.job !== undefined) yield* sendAlert(finished.job, finished.entry)
+          }).pipe(Effect.catchAllCause((cause) => log.write({ level: "error", message: "cron: could not record an event-source failure", fields: { ...fields, jobId: id, err: Cause.pretty(cause) } }))),
+        log: (level, message, jobId) => log.write({ level, message, fields: { ...fields, jobId } })
+      }, options.sources)
+      const reconcileSources: Effect.Effect<void> = Effect.gen(function*() {
+        yield* sources.reconcile([...jobs.values()], { enabled: yield* isEnabled, triggersEnabled: yield* triggersOn })
+      })
 
       const tick = lock.withPermits(1)(Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
@@ -245,6 +344,8 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
         const at = enabled ? queue.peekAt() : undefined
         const delay = at === undefined ? MAX_TIMER_MS : Math.min(Math.max(at - now, 0), MAX_TIMER_MS)
         yield* Effect.raceFirst(Effect.sleep(delay), Queue.take(wake))
+        // `cron.enabled` / `cron.triggers.enabled` may have changed (hot reload).
+        yield* reconcileSources
         if (!(yield* isEnabled)) return
         // A failed tick (disk full, ...) is retried after a pause, not in a tight loop over the still-due job.
         yield* tick.pipe(Effect.catchAllCause((cause) =>
@@ -254,13 +355,14 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
           )
         ))
       }).pipe(Effect.forever)
+      yield* reconcileSources
       yield* Effect.forkScoped(loop)
       // A hot reload wakes the timer at once, so a new heartbeat interval is armed without waiting out the old one.
       const busEvents = yield* bus.subscribe
       yield* Effect.forkScoped(Effect.forever(Effect.flatMap(Queue.take(busEvents), (event) => (event.event === "config.changed" ? Queue.offer(wake, undefined) : Effect.void))))
 
       const mutate = <A, E>(action: string, body: Effect.Effect<A, E>) =>
-        Effect.zipLeft(lock.withPermits(1)(body), Effect.zipRight(warnDisabled(action), Queue.offer(wake, undefined)))
+        Effect.zipLeft(lock.withPermits(1)(body), Effect.all([warnDisabled(action), Queue.offer(wake, undefined), reconcileSources]))
 
       const find = (id: string) => {
         const job = jobs.get(id)
@@ -269,7 +371,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       const orderOf = (job: CronJob) => (job.enabled ? job.state.nextRunAtMs ?? Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER + 1)
 
       return CronScheduler.of({
-        status: Effect.map(isEnabled, (enabled) => ({ enabled, storePath, jobs: jobs.size, nextWakeAtMs: enabled ? queue.peekAt() ?? null : null })),
+        status: Effect.map(Effect.all([isEnabled, triggersOn]), ([enabled, triggersEnabled]) => ({ enabled, triggersEnabled, storePath, jobs: jobs.size, nextWakeAtMs: enabled ? queue.peekAt() ?? null : null })),
         list: ({ includeDisabled, agentId }) =>
           Effect.sync(() =>
             [...jobs.values()]
@@ -300,9 +402,10 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
               payload: input.payload,
               delivery: input.delivery,
               failureAlert: input.failureAlert,
+              pacing: input.pacing,
               state: {}
             })
-            const problem = definitionProblem(draft)
+            const problem = definitionProblem(draft, yield* triggersOn)
             if (problem !== undefined) return yield* invalid(problem)
             const next = nextRunAtMs(draft.schedule, draft, now)
             const job: CronJob = { ...draft, state: omitUndefined({ nextRunAtMs: next }) }
@@ -316,8 +419,9 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
           mutate("update", Effect.gen(function*() {
             const current = yield* find(id)
             const now = yield* Clock.currentTimeMillis
-            const merged: CronJob = omitUndefined({ ...current, ...patch, updatedAtMs: now })
-            const problem = definitionProblem(merged)
+            const { pacing, ...rest } = patch
+            const merged: CronJob = omitUndefined({ ...current, ...rest, pacing: pacing === null ? undefined : pacing ?? current.pacing, updatedAtMs: now, state: resetSourceState(current.state, patch, current.enabled) })
+            const problem = definitionProblem(merged, yield* triggersOn)
             if (problem !== undefined) return yield* invalid(problem)
             const rescheduled = patch.schedule !== undefined || (patch.enabled === true && !current.enabled)
             const next = merged.enabled && rescheduled ? nextRunAtMs(merged.schedule, merged, now) : merged.state.nextRunAtMs
