@@ -26,6 +26,8 @@ export interface Execution {
   readonly name: string
   readonly runId: string
   readonly atMs: number
+  /** The payload as it ran (an event source's text appended). */
+  readonly payload: CronJob["payload"]
 }
 
 /**
@@ -39,7 +41,7 @@ export const scriptedExecutor = (script: (job: CronJob, n: number) => ExecutionO
     execute: (job, runId) =>
       Effect.gen(function*() {
         const atMs = yield* Clock.currentTimeMillis
-        executions.push({ jobId: job.id, name: job.name, runId, atMs })
+        executions.push({ jobId: job.id, name: job.name, runId, atMs, payload: job.payload })
         const { durationMs, ...outcome } = script(job, executions.length)
         if (durationMs !== undefined) yield* Effect.sleep(durationMs)
         return outcome

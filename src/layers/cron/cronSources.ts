@@ -95,8 +95,7 @@ const runStream = (job: CronJob, schedule: StreamSchedule, deps: CronSourcesDeps
         ),
       onExhausted: (error, shortRuns) => deps.recordFailure(job.id, error, { streamStatus: "error", streamRestartExhausted: true, streamConsecutiveFailures: shortRuns })
     }, { shortRuns: job.state.streamConsecutiveFailures ?? 0, backoffMs: options.restartBackoffMs })
-    // Exhausted: the job stays in its error state until it is enabled again; keep the owner's last fire.
-    yield* Effect.never
+    // Exhausted: the job stays in its error state (not wanted) until it is enabled again.
   }))
 
 /**
@@ -167,7 +166,8 @@ export const makeCronSources = (deps: CronSourcesDeps, options: CronSourcesOptio
         const byId = new Map(jobs.map((job) => [job.id, job]))
         const stale = [...running.entries()].filter(([id, handle]) => {
           const job = byId.get(id)
-          return job === undefined || !wanted(job, gates) || sourceKey(job) !== handle.key
+          // A finished source (exhausted stream, fired watch) is started again only if still wanted.
+          return job === undefined || !wanted(job, gates) || sourceKey(job) !== handle.key || handle.fiber.unsafePoll() !== null
         })
         yield* Effect.forEach(stale, ([id]) => stop(id), { discard: true, concurrency: "unbounded" })
         for (const stopped of stale) {
