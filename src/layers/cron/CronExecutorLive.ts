@@ -1,4 +1,4 @@
-import { Clock, Effect, Either, Layer, Option, Ref, Schema } from "effect"
+import { Clock, Effect, Either, Exit, Layer, Option, Ref, Schema } from "effect"
 import { ThinkingLevel } from "../../domain/models/messages.js"
 import { CHANNEL_REQUIRED } from "../../domain/cron/deliveryPreview.js"
 import { type CronJob, type CronRunEntry, effectiveAgentId } from "../../domain/cron/job.js"
@@ -13,6 +13,7 @@ import { runSelection } from "../../domain/models/selection.js"
 import { ModelCatalog } from "../../services/ModelCatalog.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { mainSessionKey } from "./HeartbeatRunnerLive.js"
+import type { PacingProposals } from "./automationsTool.js"
 
 /** A command payload's default time limit (0 in `timeoutSeconds` disables it). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000
@@ -26,6 +27,7 @@ interface PayloadRun {
   readonly model?: string
   readonly provider?: string
   readonly sessionKey?: string
+  readonly nextCheckMs?: number
 }
 
 const isThinkingLevel = Schema.is(ThinkingLevel)
@@ -73,7 +75,7 @@ export const resolveAnnounceTarget = (job: CronJob, delivery: ChannelDelivery["T
  * command as a child process. Results are announced through ChannelDelivery or POSTed to a webhook.
  * `busy` counts the non-heartbeat runs in progress (the heartbeat's `cron-in-progress`).
  */
-export const CronExecutorLive = (busy: Ref.Ref<number>) =>
+export const CronExecutorLive = (busy: Ref.Ref<number>, proposals?: PacingProposals) =>
   Layer.effect(
     CronExecutor,
     Effect.gen(function*() {
@@ -133,6 +135,8 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
               const selection = { model: payload.model, modelStrict: false as const, fallbacks: payload.fallbacks }
               const checked = yield* preflightTurn(job, selection)
               if (!checked.ok) return { status: "skipped" as const, error: checked.reason, sessionKey, ...checked.target }
+              // The turn may propose its next check through the `automations` tool (paced jobs).
+              if (proposals !== undefined) yield* proposals.begin(runId, job.pacing)
               const result = yield* Effect.either(runner.run({
                 runId,
                 sessionKey,
@@ -143,10 +147,11 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
                 ...(payload.lightContext === true ? { promptMode: "minimal" as const } : {}),
                 timeoutMs: payload.timeoutSeconds === undefined || payload.timeoutSeconds === 0 ? undefined : payload.timeoutSeconds * 1000,
                 label: `cron:${job.name}`
-              }))
+              })).pipe(Effect.onExit((exit) => (proposals === undefined || Exit.isSuccess(exit) ? Effect.void : Effect.asVoid(proposals.end(runId)))))
+              const nextCheckMs = proposals === undefined ? undefined : yield* proposals.end(runId)
               if (Either.isLeft(result)) return { status: "error" as const, error: result.left.message, sessionKey }
               const r = result.right
-              return { status: r.status === "ok" ? "ok" as const : "error" as const, text: r.text, sessionKey, ...(r.model === undefined ? {} : { model: r.model }), ...(r.provider === undefined ? {} : { provider: r.provider }), ...(r.status === "ok" ? {} : { error: "aborted" }) }
+              return { status: r.status === "ok" ? "ok" as const : "error" as const, text: r.text, sessionKey, ...(nextCheckMs === undefined ? {} : { nextCheckMs }), ...(r.model === undefined ? {} : { model: r.model }), ...(r.provider === undefined ? {} : { provider: r.provider }), ...(r.status === "ok" ? {} : { error: "aborted" }) }
             })
           case "command":
             return Effect.map(
@@ -220,7 +225,8 @@ export const CronExecutorLive = (busy: Ref.Ref<number>) =>
             ...(summary === undefined || summary === "" ? {} : { summary }),
             ...(run.sessionKey === undefined ? {} : { sessionKey: run.sessionKey }),
             ...(run.model === undefined ? {} : { model: run.model }),
-            ...(run.provider === undefined ? {} : { provider: run.provider })
+            ...(run.provider === undefined ? {} : { provider: run.provider }),
+            ...(run.nextCheckMs === undefined ? {} : { nextCheckMs: run.nextCheckMs })
           }
         })
 

@@ -18,6 +18,7 @@ import { Host } from "../../services/Host.js"
 import { MethodRegistry } from "../../services/MethodRegistry.js"
 import { Paths } from "../../services/Paths.js"
 import { StateFiles } from "../../services/StateFiles.js"
+import type { PacingProposals } from "./automationsTool.js"
 import { CronExecutorLive, resolveAnnounceTarget } from "./CronExecutorLive.js"
 import { CronSchedulerLive } from "./CronSchedulerLive.js"
 import { heartbeatIntervalMs, HeartbeatRunnerLive } from "./HeartbeatRunnerLive.js"
@@ -164,7 +165,7 @@ export type CronFeatureContext = Paths | StateFiles | Host
  * The scheduler, the heartbeat runner and their RPCs as one gateway feature. It needs the agent stack
  * (`AgentRunner`) and a `ChannelDelivery` (the channels layer).
  */
-export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = {}) =>
+export const CronFeatureLive = (options: { readonly retryBusyForMs?: number; readonly pacingProposals?: PacingProposals } = {}) =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const runtime = yield* GatewayRuntime
     const log = yield* GatewayLog
@@ -188,7 +189,7 @@ export const CronFeatureLive = (options: { readonly retryBusyForMs?: number } = 
           return state?.scratch?.content
         }))
     const heartbeatLayer = HeartbeatRunnerLive({ stateDir: paths.stateDir, cronBusy: Effect.map(Ref.get(busy), (n) => n > 0), retryBusyForMs: options.retryBusyForMs, monitorScratch })
-    const executor = CronExecutorLive(busy).pipe(Layer.provide(heartbeatLayer))
+    const executor = CronExecutorLive(busy, options.pacingProposals).pipe(Layer.provide(heartbeatLayer))
     const scheduler = CronSchedulerLive({
       enabled: enabledNow,
       triggersEnabled: Effect.map(runtime.settings, (settings) => settings.config.cron?.triggers?.enabled !== false),

@@ -202,7 +202,9 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
           const finished = yield* lock.withPermits(1)(Effect.gen(function*() {
             const now = yield* Clock.currentTimeMillis
             const current = jobs.get(job.id)
-            const result = finishRun(current ?? job, { ...outcome, runId, runAtMs }, now, options.alertDefaults)
+            // A forced run is out of band: it keeps the pending (natural or paced) slot, so its proposal is dropped.
+            const { nextCheckMs, ...rest } = outcome
+            const result = finishRun(current ?? job, { ...rest, ...(runId.startsWith("manual:") ? {} : { nextCheckMs }), runId, runAtMs }, now, options.alertDefaults)
             running.delete(job.id)
             if (current !== undefined) {
               if (result.job === undefined) jobs.delete(job.id)
