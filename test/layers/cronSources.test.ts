@@ -154,16 +154,24 @@ describe("stream schedules over real child processes", () => {
       const dir = tempState()
       let triggers = true
       const { scheduler, stop } = yield* startScheduler(dir, executor, { triggersEnabled: Effect.sync(() => triggers) })
-      const job = yield* scheduler.add(streamJob(node("console.log('from A'); setTimeout(() => {}, 60000)")))
+      const job = yield* scheduler.add(streamJob(node("console.log('from A'); require('fs').writeFileSync(process.argv[1], String(process.pid)); setTimeout(() => {}, 60000)").concat(path.join(dir, "src.pid"))))
       yield* until("A fired", () => executor.executions.find((e) => textOf(e.payload).includes("from A")))
-      yield* scheduler.update(job.id, { schedule: { kind: "stream", command: node("console.log('from B'); setTimeout(() => {}, 60000)"), batchMs: 100 } })
+      const pidA = Number(fs.readFileSync(path.join(dir, "src.pid"), "utf8"))
+      yield* scheduler.update(job.id, { schedule: { kind: "stream", command: node("console.log('from B'); require('fs').writeFileSync(process.argv[1], String(process.pid)); setTimeout(() => {}, 60000)").concat(path.join(dir, "src.pid")), batchMs: 100 } })
       yield* until("B fired", () => executor.executions.find((e) => textOf(e.payload).includes("from B")))
+      expect(alive(pidA)).toBe(false)
+      const pidB = Number(fs.readFileSync(path.join(dir, "src.pid"), "utf8"))
+      expect(alive(pidB)).toBe(true)
       const refused = yield* Effect.flip(scheduler.add({ ...streamJob(["x"]), payload: { kind: "command", argv: ["echo"] } }))
       expect(refused.message).toBe("command payloads are not allowed on stream schedules: use --message or --system-event")
       triggers = false
       const off = yield* Effect.flip(scheduler.add(streamJob(["x"])))
       expect(off.message).toBe("stream schedules are disabled by cron.triggers.enabled: false (set it to true to use --stream-command)")
       expect((yield* scheduler.status).triggersEnabled).toBe(false)
+      // Turned off (a config reload): the running source stops at the next change; the job can still be edited.
+      yield* scheduler.update(job.id, { name: "renamed" })
+      expect(alive(pidB)).toBe(false)
+      expect((yield* scheduler.get(job.id)).state.streamStatus).toBe("stopped")
       yield* stop
     }), 20_000)
 })

@@ -423,7 +423,8 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             const now = yield* Clock.currentTimeMillis
             const { pacing, ...rest } = patch
             const merged: CronJob = omitUndefined({ ...current, ...rest, pacing: pacing === null ? undefined : pacing ?? current.pacing, updatedAtMs: now, state: resetSourceState(current.state, patch, current.enabled) })
-            const problem = definitionProblem(merged, yield* triggersOn)
+            // With triggers off a stream job can still be renamed, disabled or moved to a time schedule.
+            const problem = definitionProblem(merged, patch.schedule === undefined || (yield* triggersOn))
             if (problem !== undefined) return yield* invalid(problem)
             const rescheduled = patch.schedule !== undefined || (patch.enabled === true && !current.enabled)
             const next = merged.enabled && rescheduled ? nextRunAtMs(merged.schedule, merged, now) : merged.state.nextRunAtMs
