@@ -21,6 +21,8 @@ import {
   utf8Bytes
 } from "../../src/domain/cron/stream.js"
 import { scheduleLabel } from "../../src/domain/cron/view.js"
+import { validateConfig } from "../../src/domain/config/validate.js"
+import { Either } from "effect"
 
 const MIN = 60_000
 const T0 = Date.parse("2026-12-07T02:00:00Z")
@@ -197,5 +199,15 @@ describe("event schedules from flags", () => {
   it("an event's text is appended to a system event or an agent message", () => {
     expect(appendToPayload({ kind: "systemEvent", text: "Build events:" }, "failed: x")).toEqual({ kind: "systemEvent", text: "Build events:\n\nfailed: x" })
     expect(appendToPayload({ kind: "agentTurn", message: "Investigate.", model: "m" }, "b")).toEqual({ kind: "agentTurn", message: "Investigate.\n\nb", model: "m" })
+  })
+})
+
+describe("cron.triggers config", () => {
+  it("cron.triggers.enabled is a boolean; anything else is refused with its path", () => {
+    expect(Either.isRight(validateConfig({ cron: { triggers: { enabled: false } } }))).toBe(true)
+    const bad = validateConfig({ cron: { triggers: { enabled: "no" } } })
+    expect(Either.isLeft(bad) ? JSON.stringify(bad.left) : "").toContain("cron.triggers.enabled")
+    const unknown = validateConfig({ cron: { triggers: { enabeld: true } } })
+    expect(Either.isLeft(unknown)).toBe(true)
   })
 })
