@@ -1,6 +1,7 @@
 import { Context, type Effect } from "effect"
 import type { CronJobInvalid, CronJobNotFound } from "../domain/cron/errors.js"
 import type { CronDelivery, CronJob, CronPayload, CronRunEntry, FailureAlert, RunStatus } from "../domain/cron/job.js"
+import type { CronPacing } from "../domain/cron/pacing.js"
 import type { CronSchedule } from "../domain/cron/schedule.js"
 import type { CronScratchState, ScratchWrite } from "../domain/cron/scratch.js"
 import type { CronTrigger } from "../domain/cron/script.js"
@@ -23,6 +24,7 @@ export interface CronJobInput {
   readonly declarationKey?: string | undefined
   readonly enabled?: boolean | undefined
   readonly deleteAfterRun?: boolean | undefined
+  readonly pacing?: CronPacing | undefined
 }
 
 /** Fields `cron.update` may change (payload and delivery field by field; `null` removes, `trigger: null` too). */
@@ -31,6 +33,8 @@ export type CronJobPatch = CronJobPatchParams
 /** `cron.status`. */
 export interface CronStatus {
   readonly enabled: boolean
+  /** False with `cron.triggers.enabled: false` (stream schedules off). */
+  readonly triggersEnabled: boolean
   readonly storePath: string
   readonly jobs: number
   readonly nextWakeAtMs: number | null

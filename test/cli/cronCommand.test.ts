@@ -104,7 +104,7 @@ describe("openclaw cron / automations / system against a real gateway", () => {
   it("bad definitions are refused with the reason and nothing is added", async () => {
     const both = await json("cron", "add", "--name", "x", "--every", "1h", "--cron", "0 3 * * *", "--system-event", "x")
     expect(both.code).toBe(1)
-    expect(both.body.error.message).toBe("Choose exactly one schedule: --at, --every, or --cron")
+    expect(both.body.error.message).toBe("Choose exactly one schedule: --at, --every, --cron, --on-exit, or --stream-command")
     const tz = await json("cron", "add", "--name", "x", "--every", "1h", "--tz", "UTC", "--system-event", "x")
     expect(tz.body.error.message).toBe("--tz is only valid with --cron or an offset-less --at")
     const expr = await json("cron", "add", "--name", "x", "--cron", "0 3 * *", "--system-event", "x")

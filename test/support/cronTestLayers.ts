@@ -2,6 +2,7 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Clock, Effect, Layer, Option, Ref } from "effect"
 import type { CronJob } from "../../src/domain/cron/job.js"
+import { appendPayloadText } from "../../src/domain/cron/script.js"
 import { EventBusLive } from "../../src/layers/EventBusLive.js"
 import { StateFilesLive } from "../../src/layers/StateFilesLive.js"
 import { ChannelDelivery, DeliveryFailed, type DeliveryTarget } from "../../src/services/ChannelDelivery.js"
@@ -26,6 +27,11 @@ export interface Execution {
   readonly name: string
   readonly runId: string
   readonly atMs: number
+  /** The payload as it ran (an event source's text appended). */
+  readonly payload: CronJob["payload"]
+  /** A stream batch handed to the executor, and whether the run evaluates the job's trigger. */
+  readonly streamBatch?: string
+  readonly evaluateTrigger?: boolean
 }
 
 /**
@@ -36,10 +42,12 @@ export const scriptedExecutor = (script: (job: CronJob, n: number) => ExecutionO
   const executions: Array<Execution> = []
   const alerts: Array<string> = []
   const layer = Layer.succeed(CronExecutor, {
-    execute: (job, runId) =>
+    execute: (job, runId, options) =>
       Effect.gen(function*() {
         const atMs = yield* Clock.currentTimeMillis
-        executions.push({ jobId: job.id, name: job.name, runId, atMs })
+        // A stream batch reaches the payload as the real executor appends it.
+        const payload = options?.streamBatch === undefined ? job.payload : appendPayloadText(job.payload, options.streamBatch)
+        executions.push({ jobId: job.id, name: job.name, runId, atMs, payload, ...(options?.streamBatch === undefined ? {} : { streamBatch: options.streamBatch }), ...(options?.evaluateTrigger === true ? { evaluateTrigger: true } : {}) })
         const { durationMs, ...outcome } = script(job, executions.length)
         if (durationMs !== undefined) yield* Effect.sleep(durationMs)
         return outcome

@@ -56,7 +56,18 @@ const jobOptions = {
   // Tool allow-list (agent turns) and output bounds (command payloads).
   tools: text("tools", "Restrict the tools an agent-turn job may use (comma or space separated, e.g. exec,read)"),
   outputMaxBytes: Options.integer("output-max-bytes").pipe(Options.optional, Options.withDescription("Command payloads: output kept per stream (its last bytes)")),
-  noOutputTimeoutSeconds: Options.integer("no-output-timeout-seconds").pipe(Options.optional, Options.withDescription("Command payloads: kill the process after this many seconds without output"))
+  noOutputTimeoutSeconds: Options.integer("no-output-timeout-seconds").pipe(Options.optional, Options.withDescription("Command payloads: kill the process after this many seconds without output")),
+  // Event schedules and pacing.
+  onExit: text("on-exit", "Fire once when the watched command exits (run as sh -lc <shell> by the Gateway)"),
+  onExitCwd: text("on-exit-cwd", "Working directory for the --on-exit watched command"),
+  streamCommand: text("stream-command", "Stream source argv as a JSON array of strings"),
+  streamCwd: text("stream-cwd", "Working directory for the stream source"),
+  streamMode: text("stream-mode", "Stream line selection mode (line|match)"),
+  streamMatch: text("stream-match", "Regex source required for stream match mode"),
+  streamBatchMs: Options.integer("stream-batch-ms").pipe(Options.optional, Options.withDescription("Quiet-window batch delay in milliseconds (clamped to 50-5000)")),
+  streamMaxBatchBytes: Options.integer("stream-max-batch-bytes").pipe(Options.optional, Options.withDescription("Maximum UTF-8 bytes per stream batch (clamped to 1024-65536)")),
+  pacingMin: text("pacing-min", "Minimum delay for a dynamic next check (e.g. 15m)"),
+  pacingMax: text("pacing-max", "Maximum delay for a dynamic next check (e.g. 4h)")
 }
 
 /** `cron edit`'s own flags: remove a stored field (`--clear-*`) or turn a stored boolean off (`--no-*`). */
@@ -147,7 +158,17 @@ const flagsOf = (a: JobArgs) => ({
   triggerOnce: a.triggerOnce,
   tools: value(a.tools),
   outputMaxBytes: value(a.outputMaxBytes),
-  noOutputTimeoutSeconds: value(a.noOutputTimeoutSeconds)
+  noOutputTimeoutSeconds: value(a.noOutputTimeoutSeconds),
+  onExit: value(a.onExit),
+  onExitCwd: value(a.onExitCwd),
+  streamCommand: value(a.streamCommand),
+  streamCwd: value(a.streamCwd),
+  streamMode: value(a.streamMode),
+  streamMatch: value(a.streamMatch),
+  streamBatchMs: value(a.streamBatchMs),
+  streamMaxBatchBytes: value(a.streamMaxBatchBytes),
+  pacingMin: value(a.pacingMin),
+  pacingMax: value(a.pacingMax)
 })
 
 const editOnlyKeys = Object.keys(editOnlyOptions) as Array<keyof typeof editOnlyOptions>
@@ -173,8 +194,8 @@ const id = Args.text({ name: "id" })
 
 const edit = Command.make(
   "edit",
-  { id, ...jobOptions, ...editOnlyOptions, ...failureAlertOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), clearTrigger: flag("clear-trigger", "Remove the condition trigger"), json, ...gatewayClientOptions },
-  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), ...editOnlyValues(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun, clearTrigger: a.clearTrigger, failureAlert: failureAlertFlagsOf(a) }, toGatewayClientOptions(a)))
+  { id, ...jobOptions, ...editOnlyOptions, ...failureAlertOptions, enable: flag("enable", "Enable the job"), disable: flag("disable", "Disable the job"), deleteAfterRun: flag("delete-after-run", "Delete one-shot after successful completion"), clearTrigger: flag("clear-trigger", "Remove the condition trigger"), clearPacing: flag("clear-pacing", "Remove the job's pacing bounds"), json, ...gatewayClientOptions },
+  (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.edit(a.id, { ...flagsOf(a), ...editOnlyValues(a), enable: a.enable, disable: a.disable, deleteAfterRun: a.deleteAfterRun, clearTrigger: a.clearTrigger, clearPacing: a.clearPacing, failureAlert: failureAlertFlagsOf(a) }, toGatewayClientOptions(a)))
 ).pipe(Command.withDescription("Edit an automation (patch fields)"))
 
 const rm = Command.make("rm", { id, json, ...gatewayClientOptions }, (a) => Effect.flatMap(Effect.promise(handlers), (m) => m.remove(a.id, toGatewayClientOptions(a)))).pipe(

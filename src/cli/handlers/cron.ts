@@ -2,10 +2,12 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Console, Effect } from "effect"
 import { CRON_SCRATCH_MAX_BYTES } from "../../domain/cron/scratch.js"
 import { describePlatformError } from "../../layers/fs/platformErrors.js"
-import { deliveryFromFlags, type JobFlags, payloadFromFlags, scheduleFromFlags, scriptLimitsProblem } from "../../domain/cron/addInput.js"
+import { applyStreamFlags, deliveryFromFlags, hasStreamMetadata, type JobFlags, pacingFromFlags, payloadFromFlags, scheduleFromFlags, scriptLimitsProblem } from "../../domain/cron/addInput.js"
 import { editNeedsPayloadKind, editPatchFromFlags, type EditFlags } from "../../domain/cron/editPatch.js"
 import { failureAlertPatch, type FailureAlertFlags } from "../../domain/cron/failureAlertFlags.js"
 import { completionOf, parseWaitDurationMs, RUN_WAIT_POLL_INTERVAL_DEFAULT, RUN_WAIT_TIMEOUT_DEFAULT } from "../../domain/cron/runWait.js"
+import type { CronPacing } from "../../domain/cron/pacing.js"
+import type { StreamSchedule } from "../../domain/cron/schedule.js"
 import { renderJobTable } from "../../domain/cron/view.js"
 import { CronMethods } from "../../domain/protocol/cronMethods.js"
 import type { GatewayClientError } from "../../domain/protocol/clientErrors.js"
@@ -61,7 +63,7 @@ export const add = (flags: JobFlags & ScriptFlags & { readonly positionalName: s
     const name = flags.name ?? flags.positionalName
     if (name === undefined || name.trim() === "") return yield* cliFailure("--name is required")
     const schedule = scheduleFromFlags(flags, now)
-    if (schedule === undefined) return yield* cliFailure("Choose a schedule: --at, --every, or --cron")
+    if (schedule === undefined) return yield* cliFailure(hasStreamMetadata(flags) ? "Stream options require --stream-command" : "Choose a schedule: --at, --every, --cron, --on-exit, or --stream-command")
     const scheduleProblem = flagsProblem(schedule)
     if (scheduleProblem !== undefined) return yield* cliFailure(scheduleProblem)
     if (flags.triggerOnce === true && flags.triggerScript === undefined) return yield* cliFailure("--trigger-once requires --trigger-script")
@@ -71,6 +73,9 @@ export const add = (flags: JobFlags & ScriptFlags & { readonly positionalName: s
     const payloadProblem = flagsProblem(payload)
     if (payloadProblem !== undefined) return yield* cliFailure(payloadProblem)
     if ("error" in schedule || "error" in payload) return
+    const pacing = pacingFromFlags(flags)
+    const pacingProblem = flagsProblem(pacing)
+    if (pacingProblem !== undefined) return yield* cliFailure(pacingProblem)
     const session = flags.session
     // A main-session script's `notify` becomes a system event: nothing to deliver.
     const delivery = payload.kind === "script" && session === "main" ? undefined : deliveryFromFlags(flags, payload)
@@ -93,7 +98,8 @@ export const add = (flags: JobFlags & ScriptFlags & { readonly positionalName: s
       ...(flags.deleteAfterRun === true ? { deleteAfterRun: true } : flags.keepAfterRun === true ? { deleteAfterRun: false } : {}),
       ...(flags.displayName === undefined ? {} : { displayName: flags.displayName }),
       ...(flags.sessionKey === undefined ? {} : { sessionKey: flags.sessionKey }),
-      ...(flags.declarationKey === undefined ? {} : { declarationKey: flags.declarationKey })
+      ...(flags.declarationKey === undefined ? {} : { declarationKey: flags.declarationKey }),
+      ...(pacing === undefined || pacing === null || "error" in pacing ? {} : { pacing })
     }, options))
     yield* printJson(job)
   })
@@ -108,17 +114,31 @@ export const edit = (id: string, flags: EditFlags & ScriptFlags & { readonly fai
     const limitsProblem = scriptLimitsProblem(flags)
     if (limitsProblem !== undefined) return yield* cliFailure(limitsProblem)
     const client = yield* GatewayClient
+    // `--stream-mode` and friends alone change the stored stream schedule; pacing bounds merge into the stored ones.
+    const streamOnly = scheduleFromFlags(flags, now) === undefined && hasStreamMetadata(flags)
+    const pacingGiven = flags.pacingMin !== undefined || flags.pacingMax !== undefined
+    const needsStored = streamOnly || (pacingGiven && flags.clearPacing !== true)
     // Script limits, `--trigger-once` alone, `--timeout-seconds` or `--tools` alone depend on the stored job: read it first.
-    const existing = editNeedsExisting(flags) || editNeedsPayloadKind(flags) ? yield* findJob(id, options) : undefined
+    const existing = needsStored || editNeedsExisting(flags) || editNeedsPayloadKind(flags) ? yield* findJob(id, options) : undefined
     const existingKind = editNeedsPayloadKind(flags) ? String((existing?.["payload"] as { kind?: unknown } | undefined)?.kind) : undefined
     const fielded = editPatchFromFlags(flags, now, existingKind)
     if ("error" in fielded) return yield* cliFailure(fielded.error)
+    const storedSchedule = existing?.["schedule"] as { readonly kind?: unknown } | undefined
+    let streamSchedule: StreamSchedule | undefined
+    if (streamOnly) {
+      if (storedSchedule?.kind !== "stream") return yield* cliFailure("Current job is not a stream schedule; use --stream-command to convert first")
+      const patched = applyStreamFlags(storedSchedule as StreamSchedule, flags)
+      if ("error" in patched) return yield* cliFailure(patched.error)
+      streamSchedule = patched
+    }
+    const pacing = pacingFromFlags(flags, existing?.["pacing"] as CronPacing | undefined)
+    if (pacing !== undefined && pacing !== null && "error" in pacing) return yield* cliFailure(pacing.error)
     const scripted = scriptEditPatch(flags, sources, existing)
     if ("error" in scripted) return yield* cliFailure(scripted.error)
     if (fielded.payload !== undefined && scripted.patch["payload"] !== undefined) {
       return yield* cliFailure("Choose at most one payload change: --script (and its limits) or system-event, agent-turn or command options")
     }
-    const patch = { ...fielded, ...scripted.patch, ...(alert.patch === undefined ? {} : { failureAlert: alert.patch }) }
+    const patch = { ...fielded, ...(streamSchedule === undefined ? {} : { schedule: streamSchedule }), ...(pacing === undefined ? {} : { pacing }), ...scripted.patch, ...(alert.patch === undefined ? {} : { failureAlert: alert.patch }) }
     if (Object.keys(patch).length === 0) return yield* cliFailure("Nothing to change: pass at least one option (see openclaw cron edit --help)")
     yield* printJson(yield* viaGateway(client.call(CronMethods.update, { id, patch: patch as typeof fielded }, options)))
   })

@@ -3,6 +3,7 @@ import { Context, Effect, Layer, Option } from "effect"
 import { GatewayStartBlocked } from "../../domain/gateway/startGuards.js"
 import { LazyAgentStackLive } from "../../layers/agent/AgentFeature.js"
 import { ChannelMethodsLive, ChannelsStackLive } from "../../layers/channels/ChannelsFeature.js"
+import { automationsTool, makePacingProposals } from "../../layers/cron/automationsTool.js"
 import { CronFeatureLive } from "../../layers/cron/CronFeature.js"
 import { AgentMethodsLive } from "../../layers/gateway/methods/agentMethods.js"
 import { ControlUiMethodsLive } from "../../layers/gateway/methods/controlUiFeature.js"
@@ -48,7 +49,9 @@ export const gatewayRun = (args: {
     const nodes = makeNodeFeature(context)
     // One agent stack (built on first use) serves the agent methods, the channels' turns and cron/heartbeat;
     // the channel stack is one layer value too, so cron and heartbeat deliver through its ChannelDelivery.
-    const agentStack = LazyAgentStackLive(context, { tools: [...browser.tools, ...nodes.tools] })
+    // A paced automation's turn proposes its next check through the `automations` tool.
+    const pacingProposals = makePacingProposals()
+    const agentStack = LazyAgentStackLive(context, { tools: [...browser.tools, ...nodes.tools, automationsTool(pacingProposals)] })
     // Only the host services: the CLI's context also holds its own GatewayLog, which must not shadow the gateway's.
     const hostContext = Context.pick(Paths, Host, StateFiles, FileSystem.FileSystem)(context)
     const channels = ChannelsStackLive().pipe(Layer.provide(agentStack), Layer.provide(Layer.succeedContext(hostContext)))
@@ -57,7 +60,7 @@ export const gatewayRun = (args: {
         // Its replies go out through the channels (`agent --deliver`).
         AgentMethodsLive.pipe(Layer.provide(agentStack), Layer.provide(channels)),
         ChannelMethodsLive.pipe(Layer.provide(channels)),
-        CronFeatureLive().pipe(Layer.provide(agentStack), Layer.provide(channels), Layer.provide(Layer.succeedContext(context))),
+        CronFeatureLive({ pacingProposals }).pipe(Layer.provide(agentStack), Layer.provide(channels), Layer.provide(Layer.succeedContext(context))),
         nodes.feature,
         // The original Control UI's boot and view reads (sessions and models from the same agent stack).
         // Approving a DM pairing from the UI may name the command owner: the same config store and editor as the CLI's.

@@ -1,8 +1,10 @@
 import { parseDurationMs } from "./duration.js"
 import type { CronDelivery, CronPayload } from "./job.js"
-import type { CronSchedule } from "./schedule.js"
+import { type CronPacing, pacingProblem } from "./pacing.js"
+import type { CronSchedule, StreamSchedule } from "./schedule.js"
 import { isValidTimeZone } from "./schedule.js"
 import { SCRIPT_TIMEOUT_MAX_S, SCRIPT_TOOL_BUDGET_MAX } from "./script.js"
+import { streamScheduleProblem } from "./stream.js"
 
 /** The flags of `cron add` / `cron edit` that shape a job. */
 export interface JobFlags {
@@ -55,6 +57,19 @@ export interface JobFlags {
   /** Command payload bounds: output kept per stream, and the silence after which the process is killed. */
   readonly outputMaxBytes?: number | undefined
   readonly noOutputTimeoutSeconds?: number | undefined
+  // Event schedules and pacing (see `eventScheduleFromFlags`, `pacingFromFlags`).
+  readonly onExit?: string | undefined
+  readonly onExitCwd?: string | undefined
+  /** `--stream-command`: a JSON array of strings. */
+  readonly streamCommand?: string | undefined
+  readonly streamCwd?: string | undefined
+  readonly streamMode?: string | undefined
+  readonly streamMatch?: string | undefined
+  readonly streamBatchMs?: number | undefined
+  readonly streamMaxBatchBytes?: number | undefined
+  readonly pacingMin?: string | undefined
+  readonly pacingMax?: string | undefined
+  readonly clearPacing?: boolean | undefined
 }
 
 /** `--fallbacks` as a list: comma or space separated, blanks dropped. */
@@ -94,9 +109,11 @@ const atOf = (at: string, tz: string | undefined, nowMs: number): string | { rea
 
 /** The schedule the flags name, `undefined` when none, or the reason they do not make one. */
 export const scheduleFromFlags = (flags: JobFlags, nowMs: number): CronSchedule | undefined | { readonly error: string } => {
-  const count = defined(flags.at, flags.every, flags.cron)
+  if (flags.onExitCwd !== undefined && flags.onExit === undefined) return { error: "--on-exit-cwd requires --on-exit" }
+  const count = defined(flags.at, flags.every, flags.cron, flags.onExit, flags.streamCommand)
   if (count === 0) return undefined
-  if (count > 1) return { error: "Choose exactly one schedule: --at, --every, or --cron" }
+  if (count > 1) return { error: "Choose exactly one schedule: --at, --every, --cron, --on-exit, or --stream-command" }
+  if (flags.onExit !== undefined || flags.streamCommand !== undefined) return eventScheduleFromFlags(flags)
   if (flags.tz !== undefined && flags.tz !== "" && !isValidTimeZone(flags.tz)) return { error: `Invalid --tz "${flags.tz}": use an IANA time zone such as Europe/Berlin` }
   if (flags.every !== undefined) {
     if (flags.tz !== undefined && flags.tz !== "") return { error: "--tz is only valid with --cron or an offset-less --at" }
@@ -111,6 +128,71 @@ export const scheduleFromFlags = (flags: JobFlags, nowMs: number): CronSchedule 
   const stagger = flags.exact === true ? 0 : flags.stagger === undefined ? undefined : parseDurationMs(flags.stagger)
   if (flags.stagger !== undefined && stagger === undefined) return { error: `Invalid --stagger "${flags.stagger}": use a duration like 30s or 5m` }
   return { kind: "cron", expr: flags.cron ?? "", ...(flags.tz === undefined || flags.tz === "" ? {} : { tz: flags.tz }), ...(stagger === undefined ? {} : { staggerMs: stagger }) }
+}
+
+/** The stream metadata flags (everything but `--stream-command`) given. */
+export const hasStreamMetadata = (flags: JobFlags): boolean =>
+  defined(flags.streamCwd, flags.streamMode, flags.streamMatch, flags.streamBatchMs, flags.streamMaxBatchBytes) > 0
+
+const positiveInt = (value: number | undefined, flag: string) =>
+  value === undefined || (Number.isSafeInteger(value) && value > 0) ? undefined : { error: `${flag} must be a positive integer` }
+
+/** `--stream-mode`, `--stream-match`, `--stream-batch-ms`, `--stream-max-batch-bytes` over `base` (an edit keeps the rest). */
+export const applyStreamFlags = (base: StreamSchedule, flags: JobFlags): StreamSchedule | { readonly error: string } => {
+  if (flags.streamMode !== undefined && flags.streamMode !== "line" && flags.streamMode !== "match") return { error: "--stream-mode must be line or match" }
+  const invalid = positiveInt(flags.streamBatchMs, "--stream-batch-ms") ?? positiveInt(flags.streamMaxBatchBytes, "--stream-max-batch-bytes")
+  if (invalid !== undefined) return invalid
+  const mode = flags.streamMode ?? base.mode ?? "line"
+  const match = flags.streamMatch ?? (mode === "match" ? base.match : undefined)
+  const { cwd: _cwd, match: _match, ...rest } = base
+  const cwd = flags.streamCwd === undefined ? base.cwd : flags.streamCwd === "" ? undefined : flags.streamCwd
+  const schedule: StreamSchedule = {
+    ...rest,
+    ...(cwd === undefined ? {} : { cwd }),
+    mode,
+    ...(match === undefined ? {} : { match }),
+    ...(flags.streamBatchMs === undefined ? {} : { batchMs: flags.streamBatchMs }),
+    ...(flags.streamMaxBatchBytes === undefined ? {} : { maxBatchBytes: flags.streamMaxBatchBytes })
+  }
+  const problem = streamScheduleProblem(schedule)
+  return problem === undefined ? schedule : { error: problem }
+}
+
+/** `--on-exit <shell> [--on-exit-cwd]` or `--stream-command <json> [--stream-*]`. */
+const eventScheduleFromFlags = (flags: JobFlags): CronSchedule | { readonly error: string } => {
+  const flag = flags.onExit !== undefined ? "--on-exit" : "--stream-command"
+  if ((flags.tz !== undefined && flags.tz !== "") || flags.stagger !== undefined || flags.exact === true) return { error: `--tz/--stagger/--exact are not valid with ${flag}` }
+  if (flags.onExit !== undefined) {
+    if (hasStreamMetadata(flags)) return { error: "Stream options require --stream-command" }
+    if (flags.onExit.trim() === "") return { error: "--on-exit needs a shell command to watch" }
+    return { kind: "on-exit", command: flags.onExit, ...(flags.onExitCwd === undefined || flags.onExitCwd === "" ? {} : { cwd: flags.onExitCwd }) }
+  }
+  let argv: ReadonlyArray<string>
+  try {
+    const parsed: unknown = JSON.parse(flags.streamCommand ?? "")
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === "string")) return { error: "--stream-command must be a JSON array of strings, e.g. '[\"node\",\"events.mjs\"]'" }
+    argv = parsed
+  } catch {
+    return { error: "--stream-command must be a JSON array of strings, e.g. '[\"node\",\"events.mjs\"]'" }
+  }
+  return applyStreamFlags({ kind: "stream", command: argv }, flags)
+}
+
+/**
+ * `--pacing-min/--pacing-max` as the job's pacing (an edit merges them into `current`), `null` for
+ * `--clear-pacing`, `undefined` when untouched, or why not.
+ */
+export const pacingFromFlags = (flags: JobFlags, current?: CronPacing): CronPacing | null | undefined | { readonly error: string } => {
+  const given = flags.pacingMin !== undefined || flags.pacingMax !== undefined
+  if (flags.clearPacing === true) return given ? { error: "--clear-pacing cannot be combined with --pacing-min or --pacing-max" } : null
+  if (!given) return undefined
+  const pacing: CronPacing = {
+    ...(current ?? {}),
+    ...(flags.pacingMin === undefined ? {} : { min: flags.pacingMin }),
+    ...(flags.pacingMax === undefined ? {} : { max: flags.pacingMax })
+  }
+  const problem = pacingProblem(pacing)
+  return problem === undefined ? pacing : { error: problem }
 }
 
 /** The payload the flags name, `undefined` when none, or why not. */

@@ -1,6 +1,7 @@
 import type { FailoverReason } from "../models/failover.js"
 import { type FailureAlertPlan, type FailureDetail, type GlobalFailureAlert, planFailureAlert } from "./failureAlert.js"
 import type { CronJob, CronJobState, CronRunEntry, DeliveryStatus, RunStatus } from "./job.js"
+import { pacedNextRunAtMs } from "./pacing.js"
 import { errorBackoffMs, nextRunAtMs } from "./schedule.js"
 
 /** What one run of a job came to. */
@@ -19,6 +20,8 @@ export interface RunOutcome {
   readonly errorReason?: FailoverReason | undefined
   /** A fact the payload vouches for (a command's exit code), shown in a failure alert. */
   readonly failureDetail?: FailureDetail | undefined
+  /** A paced job's proposed delay to its next check (the agent's `next_check`). */
+  readonly nextCheckMs?: number | undefined
 }
 
 /** What the scheduler does after a run: the job's new state (or its deletion), the history line, an alert. */
@@ -45,9 +48,11 @@ export const finishRun = (
 ): FinishedRun => {
   const errors = outcome.status === "error" ? (job.state.consecutiveErrors ?? 0) + 1 : outcome.status === "ok" ? 0 : job.state.consecutiveErrors ?? 0
   const skips = outcome.status === "skipped" ? (job.state.consecutiveSkipped ?? 0) + 1 : 0
-  const oneShot = job.schedule.kind === "at"
+  // An on-exit job fires once, as a one-shot.
+  const oneShot = job.schedule.kind === "at" || job.schedule.kind === "on-exit"
   const natural = oneShot ? undefined : nextRunAtMs(job.schedule, { ...job, lastRunAtMs: outcome.runAtMs }, nowMs)
-  const next = natural === undefined ? undefined : outcome.status === "error" ? Math.max(natural, nowMs + errorBackoffMs(errors)) : natural
+  const paced = natural === undefined ? undefined : pacedNextRunAtMs(job.pacing, outcome, nowMs)
+  const next = natural === undefined ? undefined : outcome.status === "error" ? Math.max(natural, nowMs + errorBackoffMs(errors)) : paced ?? natural
   const deliveryFailed = outcome.deliveryStatus === "not-delivered" && job.delivery?.bestEffort !== true
   const completionStatus = outcome.status === "ok" && !deliveryFailed ? "succeeded" : "failed"
 
@@ -60,7 +65,7 @@ export const finishRun = (
 
   const deleted = oneShot && completionStatus === "succeeded" && job.deleteAfterRun === true
   const durationMs = Math.max(0, nowMs - outcome.runAtMs)
-  const { runningAtMs: _running, nextRunAtMs: _next, lastError: _lastError, lastDeliveryError: _lastDeliveryError, ...kept } = job.state
+  const { runningAtMs: _running, nextRunAtMs: _next, lastError: _lastError, lastDeliveryError: _lastDeliveryError, onExitStartedAtMs: _watched, ...kept } = job.state
   const state = omitUndefined<CronJobState>({
     ...kept,
     nextRunAtMs: oneShot ? undefined : next,

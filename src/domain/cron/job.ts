@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { opt } from "../opt.js"
+import { CronPacing } from "./pacing.js"
 import { CronSchedule } from "./schedule.js"
 import { CronTrigger, ScriptPayload } from "./script.js"
 
@@ -100,7 +101,14 @@ export const CronJobState = Schema.Struct({
   triggerState: opt(Schema.Unknown),
   triggerEvalCount: opt(Num),
   lastTriggerEvalAtMs: opt(Num),
-  lastTriggerFireAtMs: opt(Num)
+  lastTriggerFireAtMs: opt(Num),
+  // Event sources (on-exit, stream): see `cronSources`.
+  onExitStartedAtMs: opt(Num),
+  streamStatus: opt(Schema.Literal("running", "restarting", "stopped", "error")),
+  streamConsecutiveFailures: opt(Num),
+  streamRestartExhausted: opt(Schema.Boolean),
+  streamDroppedBatches: opt(Num),
+  streamCoalescedBatches: opt(Num)
 })
 export type CronJobState = typeof CronJobState.Type
 
@@ -126,6 +134,7 @@ export const CronJob = Schema.Struct({
   trigger: opt(CronTrigger),
   delivery: opt(CronDelivery),
   failureAlert: opt(FailureAlert),
+  pacing: opt(CronPacing),
   state: CronJobState
 })
 export type CronJob = typeof CronJob.Type

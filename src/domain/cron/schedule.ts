@@ -2,11 +2,32 @@ import { Cron } from "croner"
 import { Schema } from "effect"
 import { opt } from "../opt.js"
 
-/** When a job runs: once at a time, every interval from an anchor, or on a cron expression in a time zone. */
+/** An `on-exit` schedule: fire once when the watched shell command (run by the gateway) exits. */
+export const OnExitSchedule = Schema.Struct({ kind: Schema.Literal("on-exit"), command: Schema.String.pipe(Schema.minLength(1)), cwd: opt(Schema.String) })
+export type OnExitSchedule = typeof OnExitSchedule.Type
+
+/** A `stream` schedule: fire from batched output lines of a supervised long-lived argv command. */
+export const StreamSchedule = Schema.Struct({
+  kind: Schema.Literal("stream"),
+  command: Schema.Array(Schema.String).pipe(Schema.minItems(1)),
+  cwd: opt(Schema.String),
+  mode: opt(Schema.Literal("line", "match")),
+  match: opt(Schema.String),
+  batchMs: opt(Schema.Int.pipe(Schema.positive())),
+  maxBatchBytes: opt(Schema.Int.pipe(Schema.positive()))
+})
+export type StreamSchedule = typeof StreamSchedule.Type
+
+/**
+ * When a job runs: once at a time, every interval from an anchor, on a cron expression in a time zone,
+ * or on an event (a watched command's exit, a stream source's output), never time-due.
+ */
 export const CronSchedule = Schema.Union(
   Schema.Struct({ kind: Schema.Literal("at"), at: Schema.String }),
   Schema.Struct({ kind: Schema.Literal("every"), everyMs: Schema.Int.pipe(Schema.positive()), anchorMs: opt(Schema.Number) }),
-  Schema.Struct({ kind: Schema.Literal("cron"), expr: Schema.String, tz: opt(Schema.String), staggerMs: opt(Schema.Int.pipe(Schema.nonNegative())) })
+  Schema.Struct({ kind: Schema.Literal("cron"), expr: Schema.String, tz: opt(Schema.String), staggerMs: opt(Schema.Int.pipe(Schema.nonNegative())) }),
+  OnExitSchedule,
+  StreamSchedule
 )
 export type CronSchedule = typeof CronSchedule.Type
 
@@ -97,8 +118,15 @@ export const nextRunAtMs = (
         return undefined
       }
     }
+    case "on-exit":
+    case "stream":
+      return undefined
   }
 }
+
+/** Schedules that fire on an event rather than a time. */
+export const isEventSchedule = (schedule: CronSchedule): schedule is OnExitSchedule | StreamSchedule =>
+  schedule.kind === "on-exit" || schedule.kind === "stream"
 
 /** Recurring error backoff: 30 s, 1 m, 5 m, 15 m, then 60 m for every further consecutive error. */
 export const ERROR_BACKOFF_MS: ReadonlyArray<number> = [30_000, 60_000, 300_000, 900_000, 3_600_000]

@@ -117,8 +117,8 @@ export interface TriggerEval {
 /** A firing trigger's `message` is appended to the system-event text or agent-turn message. */
 export const appendPayloadText = <P extends { readonly kind: string }>(payload: P, text: string): P => {
   const p = payload as P & { readonly text?: string; readonly message?: string }
-  if (p.kind === "systemEvent" && p.text !== undefined) return { ...p, text: `${p.text}\n\n${text}` }
-  if (p.kind === "agentTurn" && p.message !== undefined) return { ...p, message: `${p.message}\n\n${text}` }
+  if (p.kind === "systemEvent" && p.text !== undefined) return { ...p, text: p.text.trim() === "" ? text : `${p.text}\n\n${text}` }
+  if (p.kind === "agentTurn" && p.message !== undefined) return { ...p, message: p.message.trim() === "" ? text : `${p.message}\n\n${text}` }
   return payload
 }
 

@@ -32,6 +32,10 @@ export const scheduleLabel = (schedule: CronJob["schedule"]): string => {
       const stagger = effectiveStaggerMs(schedule)
       return `cron ${schedule.expr}${schedule.tz === undefined || schedule.tz === "" ? "" : ` @ ${schedule.tz}`} (${stagger === 0 ? "exact" : `stagger ${formatDurationMs(stagger)}`})`
     }
+    case "on-exit":
+      return `on-exit ${schedule.command}${schedule.cwd === undefined ? "" : ` @ ${schedule.cwd}`}`
+    case "stream":
+      return `stream ${schedule.command.join(" ")}${schedule.mode === "match" ? ` /${schedule.match ?? ""}/` : ""}`
   }
 }
 
@@ -79,6 +83,14 @@ const looseScheduleLabel = (schedule: Record<string, unknown>): string => {
     const tz = str(schedule["tz"])
     const stagger = num(schedule["staggerMs"])
     return scheduleLabel({ kind: "cron", expr: str(schedule["expr"]) ?? "?", ...(tz === undefined ? {} : { tz }), ...(stagger === undefined ? {} : { staggerMs: stagger }) })
+  }
+  if (kind === "on-exit") {
+    const cwd = str(schedule["cwd"])
+    return `on-exit ${str(schedule["command"]) ?? "?"}${cwd === undefined ? "" : ` @ ${cwd}`}`
+  }
+  if (kind === "stream") {
+    const argv = Array.isArray(schedule["command"]) ? schedule["command"].filter((a): a is string => typeof a === "string") : []
+    return `stream ${argv.join(" ")}${schedule["mode"] === "match" ? ` /${str(schedule["match"]) ?? ""}/` : ""}`
   }
   return kind ?? "-"
 }

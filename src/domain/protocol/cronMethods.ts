@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { CronDelivery, CronJob, CronPayload, CronRunEntry, FailureAlert, SessionTarget } from "../cron/job.js"
 import { ClearableJobFields, CronDeliveryPatch, CronPayloadPatch } from "../cron/jobPatch.js"
+import { CronPacing } from "../cron/pacing.js"
 import { CronSchedule } from "../cron/schedule.js"
 import { CRON_SCRATCH_MAX_BYTES, CronScratch } from "../cron/scratch.js"
 import { CronTrigger } from "../cron/script.js"
@@ -74,21 +75,23 @@ export const CronAddParams = Schema.Struct({
   displayName: opt(Schema.String),
   declarationKey: opt(Schema.String),
   enabled: opt(Schema.Boolean),
-  deleteAfterRun: opt(Schema.Boolean)
+  deleteAfterRun: opt(Schema.Boolean),
+  pacing: opt(CronPacing)
 })
 export type CronAddParams = typeof CronAddParams.Type
 
-const { declarationKey: _key, trigger: _trigger, payload: _payload, delivery: _delivery, agentId: _agent, sessionKey: _session, displayName: _display, ...replacedFields } = CronAddParams.fields
+const { declarationKey: _key, trigger: _trigger, payload: _payload, delivery: _delivery, agentId: _agent, sessionKey: _session, displayName: _display, pacing: _pacing, ...replacedFields } = CronAddParams.fields
 
 /**
  * `cron.update` patch: any field of a job definition but its declaration key, each optional; payload and
  * delivery are merged field by field, and `null` removes a field (as the original's `cron edit --clear-*`;
- * `trigger: null` removes the condition trigger).
+ * `trigger: null` removes the condition trigger, `pacing: null` the pacing bounds).
  */
 export const CronJobPatchParams = Schema.Struct({
   ...replacedFields,
   ...ClearableJobFields,
   trigger: opt(Schema.NullOr(CronTrigger)),
+  pacing: opt(Schema.NullOr(CronPacing)),
   payload: opt(CronPayloadPatch),
   delivery: opt(CronDeliveryPatch)
 }).pipe(Schema.partialWith({ exact: true }))

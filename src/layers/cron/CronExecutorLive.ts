@@ -1,4 +1,4 @@
-import { Clock, Effect, Either, Layer, Option, Ref, Schema } from "effect"
+import { Clock, Effect, Either, Exit, Layer, Option, Ref, Schema } from "effect"
 import { ThinkingLevel } from "../../domain/models/messages.js"
 import { classifyFailure, type FailoverReason } from "../../domain/models/failover.js"
 import { CHANNEL_REQUIRED } from "../../domain/cron/deliveryPreview.js"
@@ -19,6 +19,7 @@ import { ToolRegistry } from "../../services/ToolRegistry.js"
 import { makeCronScripts, type TriggerLimits } from "./cronScripts.js"
 import { mainSessionKey } from "./HeartbeatRunnerLive.js"
 import { postWebhook } from "./webhookPost.js"
+import type { PacingProposals } from "./automationsTool.js"
 
 /** A command payload's default time limit (0 in `timeoutSeconds` disables it). */
 const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000
@@ -37,6 +38,7 @@ interface PayloadRun {
   readonly failureDetail?: FailureDetail
   /** A script payload's returned state, kept only when the run succeeds. */
   readonly scriptState?: { readonly state: unknown }
+  readonly nextCheckMs?: number
 }
 
 /** A model failure's class for a failure alert; none when the text says nothing classifiable. */
@@ -91,7 +93,7 @@ export const resolveAnnounceTarget = (job: CronJob, delivery: ChannelDelivery["T
  * command as a child process. Results are announced through ChannelDelivery or POSTed to a webhook.
  * `busy` counts the non-heartbeat runs in progress (the heartbeat's `cron-in-progress`).
  */
-export const CronExecutorLive = (busy: Ref.Ref<number>, triggerLimits: TriggerLimits) =>
+export const CronExecutorLive = (busy: Ref.Ref<number>, triggerLimits: TriggerLimits, proposals?: PacingProposals) =>
   Layer.effect(
     CronExecutor,
     Effect.gen(function*() {
@@ -174,6 +176,8 @@ export const CronExecutorLive = (busy: Ref.Ref<number>, triggerLimits: TriggerLi
               const selection = { model: payload.model, modelStrict: false as const, fallbacks: payload.fallbacks }
               const checked = yield* preflightTurn(job, selection)
               if (!checked.ok) return { status: "skipped" as const, error: checked.reason, sessionKey, ...checked.target }
+              // The turn may propose its next check through the `automations` tool (paced jobs).
+              if (proposals !== undefined) yield* proposals.begin(runId, job.pacing)
               const result = yield* Effect.either(runner.run({
                 runId,
                 sessionKey,
@@ -185,14 +189,15 @@ export const CronExecutorLive = (busy: Ref.Ref<number>, triggerLimits: TriggerLi
                 ...(payload.toolsAllow === undefined ? {} : { toolsAllow: payload.toolsAllow }),
                 timeoutMs: payload.timeoutSeconds === undefined || payload.timeoutSeconds === 0 ? undefined : payload.timeoutSeconds * 1000,
                 label: `cron:${job.name}`
-              }))
+              })).pipe(Effect.onExit((exit) => (proposals === undefined || Exit.isSuccess(exit) ? Effect.void : Effect.asVoid(proposals.end(runId)))))
+              const nextCheckMs = proposals === undefined ? undefined : yield* proposals.end(runId)
               if (Either.isLeft(result)) {
                 const failed = result.left
                 const reason = failed._tag === "AgentRunFailed" ? reasonOf(failed.cause, failed.message) : undefined
                 return { status: "error" as const, error: failed.message, sessionKey, ...(reason === undefined ? {} : { errorReason: reason }) }
               }
               const r = result.right
-              return { status: r.status === "ok" ? "ok" as const : "error" as const, text: r.text, sessionKey, ...(r.model === undefined ? {} : { model: r.model }), ...(r.provider === undefined ? {} : { provider: r.provider }), ...(r.status === "ok" ? {} : { error: "aborted" }) }
+              return { status: r.status === "ok" ? "ok" as const : "error" as const, text: r.text, sessionKey, ...(nextCheckMs === undefined ? {} : { nextCheckMs }), ...(r.model === undefined ? {} : { model: r.model }), ...(r.provider === undefined ? {} : { provider: r.provider }), ...(r.status === "ok" ? {} : { error: "aborted" }) }
             })
           case "command":
             return Effect.map(
@@ -302,7 +307,8 @@ export const CronExecutorLive = (busy: Ref.Ref<number>, triggerLimits: TriggerLi
             ...(run.provider === undefined ? {} : { provider: run.provider }),
             ...(run.errorReason === undefined ? {} : { errorReason: run.errorReason }),
             ...(run.failureDetail === undefined ? {} : { failureDetail: run.failureDetail }),
-            ...(run.scriptState === undefined ? {} : { scriptState: run.scriptState })
+            ...(run.scriptState === undefined ? {} : { scriptState: run.scriptState }),
+            ...(run.nextCheckMs === undefined ? {} : { nextCheckMs: run.nextCheckMs })
           }
         })
 

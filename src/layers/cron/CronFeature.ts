@@ -20,6 +20,7 @@ import { Host } from "../../services/Host.js"
 import { MethodRegistry } from "../../services/MethodRegistry.js"
 import { Paths } from "../../services/Paths.js"
 import { StateFiles } from "../../services/StateFiles.js"
+import type { PacingProposals } from "./automationsTool.js"
 import { CronExecutorLive, resolveAnnounceTarget } from "./CronExecutorLive.js"
 import { CronSchedulerLive } from "./CronSchedulerLive.js"
 import { heartbeatIntervalMs, HeartbeatRunnerLive } from "./HeartbeatRunnerLive.js"
@@ -109,7 +110,7 @@ export const CronMethodsLive = Layer.scopedDiscard(
     }
 
     yield* methods.register(CronMethods.status, () =>
-      Effect.zipWith(scheduler.status, scriptsEnabled, (s, triggers) => ({ enabled: s.enabled, triggersEnabled: triggers, storePath: s.storePath, storage: "json", jobs: s.jobs, nextWakeAtMs: s.nextWakeAtMs })))
+      Effect.map(scheduler.status, (s) => ({ enabled: s.enabled, triggersEnabled: s.triggersEnabled, storePath: s.storePath, storage: "json", jobs: s.jobs, nextWakeAtMs: s.nextWakeAtMs })))
 
     yield* methods.register(CronMethods.list, (params) =>
       Effect.gen(function*() {
@@ -218,6 +219,8 @@ export const CronFeatureLive = (options: {
   readonly triggerMinIntervalMs?: number
   readonly triggerWallClockMs?: number
   readonly triggerToolBudget?: number
+  /** The agent's `automations` tool's pacing proposals (one registry per gateway). */
+  readonly pacingProposals?: PacingProposals
 } = {}) =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const runtime = yield* GatewayRuntime
@@ -242,9 +245,10 @@ export const CronFeatureLive = (options: {
           return state?.scratch?.content
         }))
     const heartbeatLayer = HeartbeatRunnerLive({ stateDir: paths.stateDir, cronBusy: Effect.map(Ref.get(busy), (n) => n > 0), retryBusyForMs: options.retryBusyForMs, monitorScratch })
-    const executor = CronExecutorLive(busy, { wallClockMs: options.triggerWallClockMs ?? TRIGGER_WALL_CLOCK_MS, maxToolCalls: options.triggerToolBudget ?? TRIGGER_TOOL_BUDGET }).pipe(Layer.provide(heartbeatLayer))
+    const executor = CronExecutorLive(busy, { wallClockMs: options.triggerWallClockMs ?? TRIGGER_WALL_CLOCK_MS, maxToolCalls: options.triggerToolBudget ?? TRIGGER_TOOL_BUDGET }, options.pacingProposals).pipe(Layer.provide(heartbeatLayer))
     const scheduler = CronSchedulerLive({
       enabled: enabledNow,
+      triggersEnabled: Effect.map(runtime.settings, (settings) => triggersEnabled(settings.config)),
       stateDir: paths.stateDir,
       // Read on each timer turn and config reload: a new heartbeat interval applies without a restart.
       declared: Effect.map(runtime.settings, (settings) => declaredHeartbeats(settings.config)),

@@ -1,14 +1,16 @@
-import { Cause, Clock, Effect, FiberSet, Layer, Option, Queue } from "effect"
+import { Cause, Clock, Deferred, Effect, FiberSet, Layer, Option, Queue } from "effect"
 import { ActiveWork } from "../../services/ActiveWork.js"
 import { randomUUID } from "node:crypto"
 import { CronJobInvalid, CronJobNotFound } from "../../domain/cron/errors.js"
 import { type FailureAlertPlan, type GlobalFailureAlert, mergeFailureAlert } from "../../domain/cron/failureAlert.js"
 import { finishRun } from "../../domain/cron/finishRun.js"
 import { applyJobPatch } from "../../domain/cron/jobPatch.js"
-import { type CronJob } from "../../domain/cron/job.js"
+import { type CronJob, type CronJobState, type RunStatus } from "../../domain/cron/job.js"
+import { pacingProblem } from "../../domain/cron/pacing.js"
+import { streamScheduleProblem } from "../../domain/cron/stream.js"
 import { DueQueue } from "../../domain/cron/dueQueue.js"
 import { scratchContentProblem, scratchState, writeScratch } from "../../domain/cron/scratch.js"
-import { scriptJobProblem, TRIGGER_MIN_INTERVAL_MS, triggerFloor } from "../../domain/cron/script.js"
+import { appendPayloadText, scriptJobProblem, TRIGGER_MIN_INTERVAL_MS, triggerFloor } from "../../domain/cron/script.js"
 import { applyScriptOutcome, quietEvaluation } from "../../domain/cron/triggerRun.js"
 import { cronExprProblem, nextRunAtMs, parseAtMs } from "../../domain/cron/schedule.js"
 import { CronExecutor, type ExecuteOptions } from "../../services/CronExecutor.js"
@@ -17,6 +19,7 @@ import { EventBus } from "../../services/EventBus.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { cronStore } from "./cronStore.js"
+import { type CronSourcesOptions, makeCronSources } from "./cronSources.js"
 
 /** The longest the timer sleeps before looking again (a clock jump or a missed wake costs at most this). */
 export const MAX_TIMER_MS = 60_000
@@ -44,6 +47,10 @@ export interface CronSchedulerOptions {
   readonly declaredFamilies?: ReadonlyArray<string> | undefined
   /** The least time between two evaluations of a condition trigger (default 30 s). */
   readonly triggerMinIntervalMs?: number | undefined
+  /** False with `cron.triggers.enabled: false`: stream schedules are refused and their sources stopped (read like `enabled`). */
+  readonly triggersEnabled?: boolean | Effect.Effect<boolean> | undefined
+  /** Event-source tunables and the stream batch gate seam (see `cronSources`). */
+  readonly sources?: CronSourcesOptions | undefined
 }
 
 /** A system job the config declares, known by its `declarationKey`. */
@@ -54,11 +61,13 @@ const DISABLED_WARNING = "cron: scheduler disabled; jobs will not run automatica
 const invalid = (message: string) => new CronJobInvalid({ message })
 
 /** Why a definition cannot be scheduled, or `undefined`. */
-const definitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "sessionTarget" | "name" | "delivery" | "trigger">, triggerMinIntervalMs: number): string | undefined => {
+const definitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "sessionTarget" | "name" | "delivery" | "trigger" | "pacing">, triggerMinIntervalMs: number, triggersEnabled: boolean): string | undefined => {
   if (job.name.trim() === "") return "name is required"
   const scripted = scriptJobProblem(job, triggerMinIntervalMs)
   if (scripted !== undefined) return scripted
   const schedule = job.schedule
+  const eventProblem = eventDefinitionProblem(job, triggersEnabled)
+  if (eventProblem !== undefined) return eventProblem
   if (schedule.kind === "cron") return cronExprProblem(schedule.expr, schedule.tz)
   if (schedule.kind === "at" && parseAtMs(schedule.at) === undefined) return `Invalid --at "${schedule.at}": use an ISO time (2026-12-24T18:00:00Z) or a duration like 20m`
   if (job.payload.kind === "systemEvent" && job.sessionTarget !== "main") return "sessionTarget \"main\" is required for systemEvent payloads"
@@ -69,8 +78,40 @@ const definitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "sessionT
   return undefined
 }
 
+/** The parts of a definition the event schedules and pacing constrain. */
+const eventDefinitionProblem = (job: Pick<CronJob, "schedule" | "payload" | "pacing">, triggersEnabled: boolean): string | undefined => {
+  const schedule = job.schedule
+  if (job.pacing !== undefined) {
+    if (schedule.kind !== "every" && schedule.kind !== "cron") return "pacing needs a recurring schedule (--every or --cron)"
+    const problem = pacingProblem(job.pacing)
+    if (problem !== undefined) return problem
+  }
+  if (schedule.kind !== "stream") return undefined
+  if (!triggersEnabled) return "stream schedules are disabled by cron.triggers.enabled: false (set it to true to use --stream-command)"
+  // The source command and a command payload would have ambiguous process ownership.
+  if (job.payload.kind === "command") return "command payloads are not allowed on stream schedules: use --message or --system-event"
+  return streamScheduleProblem(schedule)
+}
+
 const omitUndefined = <T>(value: Record<string, unknown>): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+
+/** A run fired by an event source: the text it appends, and where its recorded status goes. */
+interface RunEvent {
+  /** A watched command's exit, appended to the payload (a stream batch goes as `streamBatch` instead). */
+  readonly text?: string | undefined
+  readonly done: Deferred.Deferred<RunStatus>
+}
+
+/** Event-source state an edit resets: a watch, a source's short-run count and its restart cap. */
+const resetSourceState = (state: CronJobState, patch: CronJobPatch, wasEnabled: boolean): CronJobState => {
+  const { onExitStartedAtMs: _watch, streamRestartExhausted: _cap, streamConsecutiveFailures: _short, streamStatus: _status, ...rest } = state
+  // Enabling a disabled job, or a stream stopped at its restart cap, starts its source afresh.
+  if (patch.enabled === true && (!wasEnabled || state.streamRestartExhausted === true)) return rest
+  // Disabling or a new schedule stops the source (a watched command is killed, not awaited).
+  if (patch.enabled === false || patch.schedule !== undefined) return rest
+  return state
+}
 
 /**
  * The scheduler: jobs in memory (persisted on every change), a due queue ordered by next run, and one
@@ -104,6 +145,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       const persist = Effect.suspend(() => store.save(jobs.values()))
       const publish = (payload: Record<string, unknown>) => bus.publish({ event: "cron", payload, scope: "operator.read" })
       const isEnabled = typeof options.enabled === "boolean" ? Effect.succeed(options.enabled) : options.enabled
+      const triggersOn = options.triggersEnabled === undefined ? Effect.succeed(true) : typeof options.triggersEnabled === "boolean" ? Effect.succeed(options.triggersEnabled) : options.triggersEnabled
       const warnDisabled = (action: string) =>
         Effect.flatMap(isEnabled, (enabled) => enabled ? Effect.void : log.write({ level: "warn", message: DISABLED_WARNING, fields: { ...fields, enabled: false, action, storePath } }))
 
@@ -164,9 +206,10 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       yield* persist.pipe(Effect.orDie)
       yield* warnDisabled("start")
 
-      const recordFinish = (job: CronJob, runId: string, runAtMs: number, execution: ExecuteOptions) =>
+      const recordFinish = (job: CronJob, runId: string, runAtMs: number, execution: ExecuteOptions, event?: RunEvent) =>
         Effect.gen(function*() {
-          const outcome = yield* executor.execute(job, runId, execution)
+          // A watched command's exit goes with this run only (a stream batch rides in `execution.streamBatch`).
+          const outcome = yield* executor.execute(event?.text === undefined ? job : { ...job, payload: appendPayloadText(job.payload, event.text) }, runId, execution)
           if (outcome.status === "ok" && outcome.triggerEval?.fired === false) {
             // The condition did not fire: its state and counters are kept, no run is recorded.
             yield* lock.withPermits(1)(Effect.gen(function*() {
@@ -180,13 +223,16 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
               yield* persist
             }))
             yield* publish({ action: "evaluated", jobId: job.id, runId, fired: false })
+            if (event !== undefined) yield* Deferred.succeed(event.done, "skipped")
             return yield* Queue.offer(wake, undefined)
           }
           const failureAlert = options.failureAlert === undefined ? undefined : yield* options.failureAlert
           const finished = yield* lock.withPermits(1)(Effect.gen(function*() {
             const now = yield* Clock.currentTimeMillis
             const current = jobs.get(job.id)
-            const result = finishRun(current ?? job, { ...outcome, runId, runAtMs }, now, failureAlert)
+            // A forced run is out of band: it keeps the pending (natural or paced) slot, so its proposal is dropped.
+            const { nextCheckMs, ...rest } = outcome
+            const result = finishRun(current ?? job, { ...rest, ...(runId.startsWith("manual:") ? {} : { nextCheckMs }), runId, runAtMs }, now, failureAlert)
             running.delete(job.id)
             if (current !== undefined) {
               if (result.job === undefined) jobs.delete(job.id)
@@ -205,11 +251,14 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             yield* log.write({ level: "warn", message: "cron: job run returned error status", fields: { ...fields, jobId: job.id, jobName: job.name, error: finished.entry.error } })
           }
           yield* publish({ ...finished.entry })
+          if (event !== undefined) yield* Deferred.succeed(event.done, finished.entry.status)
           if (finished.alert !== undefined && finished.job !== undefined) yield* sendAlert(finished.job, finished.alert)
           yield* Queue.offer(wake, undefined)
+          yield* reconcileSources
         }).pipe(
           Effect.catchAllCause((cause) => log.write({ level: "error", message: "cron: job run failed to record", fields: { ...fields, jobId: job.id, err: Cause.pretty(cause) } })),
-          Effect.ensuring(Effect.sync(() => running.delete(job.id)))
+          Effect.ensuring(Effect.sync(() => running.delete(job.id))),
+          Effect.ensuring(event === undefined ? Effect.void : Deferred.succeed(event.done, "error"))
         )
 
       // The alert time is already stored with the run's state; this records how the send went.
@@ -227,7 +276,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
         })
 
       /** Marks the job running (its next slot already taken, so a crash mid-run does not run it again) and starts it. Call under the lock. */
-      const start = (job: CronJob, runId: string, manual: boolean, execution: ExecuteOptions) =>
+      const start = (job: CronJob, runId: string, manual: boolean, execution: ExecuteOptions, event?: RunEvent) =>
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
           running.add(job.id)
@@ -246,8 +295,63 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
             })
           ))
           yield* publish({ action: "started", jobId: job.id, runId, runAtMs: now })
-          yield* FiberSet.run(fibers, Option.isSome(work) ? work.value.track("cronRuns", recordFinish(marked, runId, now, execution)) : recordFinish(marked, runId, now, execution))
+          yield* FiberSet.run(fibers, Option.isSome(work) ? work.value.track("cronRuns", recordFinish(marked, runId, now, execution, event)) : recordFinish(marked, runId, now, execution, event))
         })
+
+      // Event sources (stream, on-exit): started and stopped to match the jobs after every change.
+      const withJob = (id: string, change: (job: CronJob) => CronJob | undefined) =>
+        lock.withPermits(1)(Effect.gen(function*() {
+          const current = jobs.get(id)
+          const next = current === undefined ? undefined : change(current)
+          if (current === undefined || next === undefined) return
+          jobs.set(id, next)
+          yield* persist
+        })).pipe(Effect.catchAllCause((cause) => log.write({ level: "error", message: "cron: could not record event-source state", fields: { ...fields, jobId: id, err: Cause.pretty(cause) } })))
+      const sources = yield* makeCronSources({
+        job: (id) => Effect.sync(() => jobs.get(id)),
+        fire: (id, text) =>
+          Effect.gen(function*() {
+            const done = yield* Deferred.make<RunStatus>()
+            const started = yield* lock.withPermits(1)(Effect.gen(function*() {
+              const job = jobs.get(id)
+              if (job === undefined || !job.enabled || running.has(id) || !(yield* isEnabled)) return false
+              const now = yield* Clock.currentTimeMillis
+              // A stream batch fires as a scheduled slot with its batch: the job's trigger gate sees it as `trigger.streamBatch`.
+              const stream = job.schedule.kind === "stream"
+              yield* start(job, `cron:${id}:${now}`, false, { evaluateTrigger: true, ...(stream ? { streamBatch: text } : {}) }, { ...(stream ? {} : { text }), done })
+              return true
+            }))
+            return started ? yield* Deferred.await(done) : "not-running" as const
+          }).pipe(Effect.catchAllCause((cause) => Effect.as(log.write({ level: "error", message: "cron: event run failed to start", fields: { ...fields, jobId: id, err: Cause.pretty(cause) } }), "not-running" as const))),
+        // Source status only while the job is enabled, so a late report cannot undo a stop.
+        updateState: (id, patch) => withJob(id, (job) => (job.enabled || patch.streamStatus === "stopped" ? { ...job, state: { ...job.state, ...patch } } : undefined)),
+        count: (id, counter) => withJob(id, (job) => ({ ...job, state: { ...job.state, [counter]: (job.state[counter] ?? 0) + 1 } })),
+        recordFailure: (id, error, patch) =>
+          Effect.gen(function*() {
+            const finished = yield* lock.withPermits(1)(Effect.gen(function*() {
+              const current = jobs.get(id)
+              if (current === undefined) return undefined
+              const now = yield* Clock.currentTimeMillis
+              const result = finishRun({ ...current, state: { ...current.state, ...patch } }, { runId: `cron:${id}:${now}`, runAtMs: now, status: "error", error, deliveryStatus: "not-requested" }, now, options.failureAlert === undefined ? undefined : yield* options.failureAlert)
+              if (result.job === undefined) jobs.delete(id)
+              else {
+                jobs.set(id, result.job)
+                schedule(result.job)
+              }
+              yield* persist
+              yield* store.appendRun(result.entry, now)
+              return result
+            }))
+            if (finished === undefined) return
+            yield* log.write({ level: "warn", message: "cron: job run returned error status", fields: { ...fields, jobId: id, error } })
+            yield* publish({ ...finished.entry })
+            if (finished.alert !== undefined && finished.job !== undefined) yield* sendAlert(finished.job, finished.alert)
+          }).pipe(Effect.catchAllCause((cause) => log.write({ level: "error", message: "cron: could not record an event-source failure", fields: { ...fields, jobId: id, err: Cause.pretty(cause) } }))),
+        log: (level, message, jobId) => log.write({ level, message, fields: { ...fields, jobId } })
+      }, options.sources)
+      const reconcileSources: Effect.Effect<void> = Effect.gen(function*() {
+        yield* sources.reconcile([...jobs.values()], { enabled: yield* isEnabled, triggersEnabled: yield* triggersOn })
+      })
 
       const tick = lock.withPermits(1)(Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
@@ -278,6 +382,8 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
         const at = enabled ? queue.peekAt() : undefined
         const delay = at === undefined ? MAX_TIMER_MS : Math.min(Math.max(at - now, 0), MAX_TIMER_MS)
         yield* Effect.raceFirst(Effect.sleep(delay), Queue.take(wake))
+        // `cron.enabled` / `cron.triggers.enabled` may have changed (hot reload).
+        yield* reconcileSources
         if (!(yield* isEnabled)) return
         // A failed tick (disk full, ...) is retried after a pause, not in a tight loop over the still-due job.
         yield* tick.pipe(Effect.catchAllCause((cause) =>
@@ -287,13 +393,14 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
           )
         ))
       }).pipe(Effect.forever)
+      yield* reconcileSources
       yield* Effect.forkScoped(loop)
       // A hot reload wakes the timer at once, so a new heartbeat interval is armed without waiting out the old one.
       const busEvents = yield* bus.subscribe
       yield* Effect.forkScoped(Effect.forever(Effect.flatMap(Queue.take(busEvents), (event) => (event.event === "config.changed" ? Queue.offer(wake, undefined) : Effect.void))))
 
       const mutate = <A, E>(action: string, body: Effect.Effect<A, E>) =>
-        Effect.zipLeft(lock.withPermits(1)(body), Effect.zipRight(warnDisabled(action), Queue.offer(wake, undefined)))
+        Effect.zipLeft(lock.withPermits(1)(body), Effect.all([warnDisabled(action), Queue.offer(wake, undefined), reconcileSources]))
 
       const find = (id: string) => {
         const job = jobs.get(id)
@@ -302,7 +409,7 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
       const orderOf = (job: CronJob) => (job.enabled ? job.state.nextRunAtMs ?? Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER + 1)
 
       return CronScheduler.of({
-        status: Effect.map(isEnabled, (enabled) => ({ enabled, storePath, jobs: jobs.size, nextWakeAtMs: enabled ? queue.peekAt() ?? null : null })),
+        status: Effect.map(Effect.all([isEnabled, triggersOn]), ([enabled, triggersEnabled]) => ({ enabled, triggersEnabled, storePath, jobs: jobs.size, nextWakeAtMs: enabled ? queue.peekAt() ?? null : null })),
         list: ({ includeDisabled, agentId }) =>
           Effect.sync(() =>
             [...jobs.values()]
@@ -334,9 +441,10 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
               trigger: input.trigger,
               delivery: input.delivery,
               failureAlert: input.failureAlert,
+              pacing: input.pacing,
               state: {}
             })
-            const problem = definitionProblem(draft, minIntervalMs)
+            const problem = definitionProblem(draft, minIntervalMs, yield* triggersOn)
             if (problem !== undefined) return yield* invalid(problem)
             const next = nextRunAtMs(draft.schedule, draft, now)
             const job: CronJob = { ...draft, state: omitUndefined({ nextRunAtMs: next }) }
@@ -350,15 +458,17 @@ export const CronSchedulerLive = (options: CronSchedulerOptions) =>
           mutate("update", Effect.gen(function*() {
             const current = yield* find(id)
             const now = yield* Clock.currentTimeMillis
-            // Payload and delivery merge field by field; `null` removes a field (`trigger: null` the trigger).
+            // Payload and delivery merge field by field; `null` removes a field (`trigger: null` the trigger, `pacing: null` the bounds).
             const patched = applyJobPatch(current, patch)
             if ("error" in patched) return yield* invalid(patched.error)
             const merged: CronJob = omitUndefined({
               ...patched,
               failureAlert: mergeFailureAlert(current.failureAlert, patch.failureAlert),
-              updatedAtMs: now
+              updatedAtMs: now,
+              state: resetSourceState(current.state, patch, current.enabled)
             })
-            const problem = definitionProblem(merged, minIntervalMs)
+            // With triggers off a stream job can still be renamed, disabled or moved to a time schedule.
+            const problem = definitionProblem(merged, minIntervalMs, patch.schedule === undefined || (yield* triggersOn))
             if (problem !== undefined) return yield* invalid(problem)
             const rescheduled = patch.schedule !== undefined || (patch.enabled === true && !current.enabled)
             const next = merged.enabled && rescheduled ? nextRunAtMs(merged.schedule, merged, now) : merged.state.nextRunAtMs

@@ -10,6 +10,8 @@ const schedule = (value: unknown) => {
       return `every ${s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`}`
     }
     case "at": return `at ${str(value["at"])}`
+    case "on-exit": return `on exit: ${str(value["command"])}`
+    case "stream": return `stream: ${Array.isArray(value["command"]) ? value["command"].map(str).join(" ") : str(value["command"])}`
     default: return str(value["kind"])
   }
 }
