@@ -272,6 +272,19 @@ const isSecretKeyCached = (key: string): boolean => {
 
 // An integer-like key would be written first by JSON.stringify; the line keeps the order the fields were given in.
 const INTEGER_KEY = /^(?:0|[1-9]\d*)$/
+const isIntegerKey = (key: string): boolean => {
+  const first = key.charCodeAt(0)
+  return first >= 48 && first <= 57 && INTEGER_KEY.test(key)
+}
+
+// Lines logged within the same millisecond (every RPC of a busy gateway logs one) share the time's text.
+let lastTime: { readonly millis: number; readonly text: string } | undefined
+const timeText = (now: Date): string => {
+  const millis = now.getTime()
+  if (Number.isNaN(millis)) return safeString(now)
+  if (lastTime === undefined || lastTime.millis !== millis) lastTime = { millis, text: now.toISOString() }
+  return lastTime.text
+}
 
 /**
  * One JSON line (no trailing newline): `{"time", "level", "message", "hostname", ...fields}` with secrets
@@ -284,21 +297,24 @@ export const formatRecord = (
   hostname: string,
   patterns: ReadonlyArray<RegExp> = []
 ): string => {
-  const time = Number.isNaN(now.getTime()) ? safeString(now) : now.toISOString()
   const message = redactText(typeof record.message === "string" ? record.message : safeString(record.message), patterns)
-  const core = `{"time":${JSON.stringify(time)},"level":${JSON.stringify(safeString(record.level))},"message":${JSON.stringify(message)},"hostname":${JSON.stringify(hostname)}`
+  const core = `{"time":"${timeText(now)}","level":${JSON.stringify(safeString(record.level))},"message":${JSON.stringify(message)},"hostname":${JSON.stringify(hostname)}`
   let line = core
   try {
     const fields = record.fields
     if (fields !== undefined) {
-      for (const key of Object.keys(fields)) {
-        if (CORE_KEYS.has(key) || INTEGER_KEY.test(key)) continue
+      let integers: Array<string> | undefined
+      for (const key in fields) {
+        if (!Object.hasOwn(fields, key) || CORE_KEYS.has(key)) continue
+        if (isIntegerKey(key)) {
+          ;(integers ??= []).push(key)
+          continue
+        }
         const text = fieldText(fields[key], key, patterns)
         if (text !== undefined) line += `,${JSON.stringify(key)}:${text}`
       }
       // Integer-like keys go first, as an object would order them (rare: records passed through from elsewhere).
-      const integers = Object.keys(fields).filter((key) => INTEGER_KEY.test(key))
-      if (integers.length > 0) {
+      if (integers !== undefined) {
         let head = ""
         for (const key of integers.sort((a, b) => Number(a) - Number(b))) {
           const text = fieldText(fields[key], key, patterns)

@@ -33,8 +33,8 @@ const countingFileSystem = (counter: { appends: number; stats?: number; opens?: 
     }
   }))).pipe(Layer.provide(NodeFileSystem.layer))
 
-// Work is counted, not timed: the bytes the flusher measures and the appends it makes. Measuring the
-// growing chunk once per line (the old flusher) costs about lines^2 / 2 line-lengths here.
+// Work is counted, not timed: the characters the writer measures, encodes and copies, and the appends it
+// makes. Measuring the growing chunk once per line (an old flusher) cost about lines^2 / 2 line-lengths here.
 it.scoped("a batch of 50,000 lines is flushed with work linear in its size", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-logcost-"))
   dirs.push(dir)
@@ -50,14 +50,27 @@ it.scoped("a batch of 50,000 lines is flushed with work linear in its size", () 
       patterns: [],
       onError: () => Effect.void
     })
-    let measured = 0
+    const work = { measured: 0, encoded: 0, copied: 0 }
+    // Fails fast past a linear budget (each line is under 300 characters), before a quadratic writer runs out of memory.
+    const budget = 3 * lines * 300
+    const spend = (kind: keyof typeof work, n: number) => {
+      work[kind] += n
+      if (work[kind] > budget) throw new Error(`writer ${kind} ${work[kind]} characters for ${lines} lines`)
+    }
     const byteLength = Buffer.byteLength
-    // Fails fast past a linear budget (each line is under 300 characters), before a quadratic flusher runs out of memory.
-    const budget = 2 * lines * 300
     vi.spyOn(Buffer, "byteLength").mockImplementation((value, encoding) => {
-      measured += typeof value === "string" ? value.length : 0
-      if (measured > budget) throw new Error(`flusher measured ${measured} characters for ${lines} lines`)
+      spend("measured", typeof value === "string" ? value.length : 0)
       return byteLength(value, encoding)
+    })
+    const write = Buffer.prototype.write
+    vi.spyOn(Buffer.prototype, "write").mockImplementation(function(this: Buffer, ...args: Array<unknown>) {
+      spend("encoded", typeof args[0] === "string" ? args[0].length : 0)
+      return Reflect.apply(write, this, args) as number
+    })
+    const copy = Buffer.prototype.copy
+    vi.spyOn(Buffer.prototype, "copy").mockImplementation(function(this: Buffer, ...args: Array<unknown>) {
+      spend("copied", (typeof args[3] === "number" ? args[3] : this.length) - (typeof args[2] === "number" ? args[2] : 0))
+      return Reflect.apply(copy, this, args) as number
     })
     // All lines are buffered before the flusher runs, so they go out as one batch.
     yield* Effect.sync(() => {
@@ -67,7 +80,10 @@ it.scoped("a batch of 50,000 lines is flushed with work linear in its size", () 
     vi.restoreAllMocks()
     const written = fs.readFileSync(file, "utf8")
     expect(written.split("\n").filter((l) => l !== "")).toHaveLength(lines)
-    expect(measured).toBeLessThanOrEqual(2 * written.length)
+    // Each line encoded once; growing the buffer by doubling copies fewer bytes than it ends up holding.
+    expect(work.encoded).toBe(written.length)
+    expect(work.copied).toBeLessThanOrEqual(2 * Buffer.byteLength(written))
+    expect(work.measured).toBeLessThanOrEqual(2 * written.length)
     expect(counter.appends).toBeLessThanOrEqual(2)
   }).pipe(Effect.provide(countingFileSystem(counter)))
 })

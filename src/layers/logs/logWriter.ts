@@ -1,12 +1,12 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import { Clock, Deferred, Effect, Exit, FiberId, Queue, Ref, type Scope } from "effect"
-import { Buffer } from "node:buffer"
 import * as path from "node:path"
 import type { StateIoError } from "../../domain/errors.js"
 import { formatRecord } from "../../domain/logFile.js"
 import type { LogRecord } from "../../services/GatewayLog.js"
 import { stateIoError } from "../fs/platformErrors.js"
 import { makeHeldAppender } from "./heldAppender.js"
+import { makeSegments } from "./lineSegments.js"
 import { logFileFacts, pruneLogs, rotateLog } from "./logRotation.js"
 
 const RESTAT_EVERY_APPENDS = 64
@@ -50,13 +50,13 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
     const rotations = yield* Ref.make(0)
 
     const appender = makeHeldAppender(fs)
-    const append = (file: string, text: string) => appender.append(file, Buffer.from(text, "utf8")).pipe(Effect.mapError(stateIoError(file, "appending to")))
+    const append = (file: string, bytes: Uint8Array) => appender.append(file, bytes).pipe(Effect.mapError(stateIoError(file, "appending to")))
 
     // The current file's size as our own appends left it: a busy gateway stats its log once per
     // RESTAT_EVERY_APPENDS batches instead of before each one. Lines other processes append meanwhile are
     // seen at the next stat, and always before a rotation is decided.
     let sizeKnown: { readonly file: string; readonly bytes: number; readonly appends: number; readonly statedAtMs: number } | undefined
-    const appendLocked = (millis: number, text: string) =>
+    const appendLocked = (millis: number, bytes: Uint8Array) =>
       Effect.gen(function*() {
         const target = fileFor(millis)
         const previous = yield* Ref.get(writing)
@@ -66,7 +66,7 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
           if (previous !== undefined && settings.pruneDir !== undefined) yield* pruneLogs(settings.pruneDir, millis, target)
           yield* Ref.set(writing, target)
         }
-        const textBytes = Buffer.byteLength(text, "utf8")
+        const textBytes = bytes.length
         const now = yield* Clock.currentTimeMillis
         const known = sizeKnown !== undefined && sizeKnown.file === target && sizeKnown.appends < RESTAT_EVERY_APPENDS &&
             now - sizeKnown.statedAtMs < RESTAT_AFTER_MS && sizeKnown.bytes + textBytes <= maxFileBytes
@@ -88,12 +88,14 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
         // Counted from the last stat (or rotation), so the next stat comes RESTAT_EVERY_APPENDS batches later.
         const appends = known === undefined ? 0 : known.appends + 1
         sizeKnown = undefined
-        yield* append(target, text)
+        yield* append(target, bytes)
         sizeKnown = { file: target, bytes: size + textBytes, appends, statedAtMs: known?.statedAtMs ?? now }
       }).pipe(Effect.provideService(FileSystem.FileSystem, fs))
 
-    let buffered: Array<{ readonly millis: number; readonly line: string }> = []
-    let bufferedBytes = 0
+    // Lines are encoded into byte segments as they come: a line's string dies young instead of waiting in a
+    // list for the flusher (strings kept across a write were promoted by the GC, and each batch was joined,
+    // measured and encoded again). One segment fills while the one before it is on its way to the disk.
+    const segments = makeSegments(Math.min(maxFileBytes, MAX_BUFFERED_BYTES))
     let dropped = 0
     // Lines handed to the writer, and lines of those written (or given up on). A flush waits for the lines
     // enqueued before it, woken when the flusher has written them: callers that flush at once share its
@@ -109,44 +111,30 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
       for (const w of due) Deferred.unsafeDone(w.done, Exit.void)
     }
     const wake = yield* Queue.sliding<void>(1)
+    // Set from the first line after the flusher woke until it wakes again: one offer per batch, not per line.
+    let wakeSent = false
+    const wakeFlusher = () => {
+      if (wakeSent) return
+      wakeSent = true
+      Queue.unsafeOffer(wake, undefined)
+    }
 
     // Writes batches until the lines up to `target` are out: under a steady stream of new lines, looping until
     // the buffer is empty would keep a flushing caller (logs.tail) here for as long as the stream lasts.
     const writeBuffered = (target: number) => Effect.gen(function*() {
-      while (settled < target && (buffered.length > 0 || dropped > 0)) {
-        const batch = buffered
+      while (settled < target && (segments.hasLines() || dropped > 0)) {
         const upTo = enqueued
-        buffered = []
-        bufferedBytes = 0
         if (dropped > 0) {
           const millis = yield* Clock.currentTimeMillis
           const note = { level: "warn", message: `file log dropped ${dropped} line(s): writer fell behind` } as const
-          batch.push({ millis, line: `${formatRecord(note, new Date(millis), settings.hostname, settings.patterns)}\n` })
+          segments.add(fileFor(millis), millis, `${formatRecord(note, new Date(millis), settings.hostname, settings.patterns)}\n`)
           dropped = 0
         }
-        // Lines of one day go out in one append; a batch spanning midnight is split by day.
-        let start = 0
-        while (start < batch.length) {
-          const day = fileFor(batch[start]?.millis ?? 0)
-          let end = start
-          while (end < batch.length && fileFor(batch[end]?.millis ?? 0) === day) end += 1
-          // Chunks stay within maxFileBytes, so rotation still keeps every file under the limit.
-          // The chunk's size is counted as it grows (measuring the whole string each time is quadratic).
-          let chunk = ""
-          let chunkBytes = 0
-          for (const entry of batch.slice(start, end)) {
-            const lineBytes = Buffer.byteLength(entry.line, "utf8")
-            if (chunk !== "" && chunkBytes + lineBytes > maxFileBytes) {
-              yield* appendLocked(entry.millis, chunk)
-              chunk = ""
-              chunkBytes = 0
-            }
-            chunk += entry.line
-            chunkBytes += lineBytes
-          }
-          const first = batch[start]
-          if (first !== undefined && chunk !== "") yield* appendLocked(first.millis, chunk)
-          start = end
+        // Each segment holds lines of one day's file, at most maxFileBytes of them (a single longer line
+        // alone), so rotation still keeps every file under the limit.
+        for (const segment of segments.take()) {
+          yield* appendLocked(segment.millis, segment.bytes)
+          segments.recycle(segment)
         }
         settle(upTo)
       }
@@ -165,26 +153,25 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
       if (settled >= target) return Effect.void
       const done = Deferred.unsafeMake<void>(FiberId.none)
       waiting.push({ target, done })
-      Queue.unsafeOffer(wake, undefined)
+      wakeFlusher()
       return Deferred.await(done)
     }).pipe(Effect.withSpan("GatewayLog.flush"))
 
     // Closed last: after the final write below.
     yield* Effect.addFinalizer(() => appender.release)
-    yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Queue.take(wake), writeNow)))
+    yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Queue.take(wake), Effect.suspend(() => {
+      wakeSent = false
+      return writeNow
+    }))))
     // Whatever is still buffered when the gateway stops is written before the layer closes.
     yield* Effect.addFinalizer(() => writeNow)
 
     const unsafeEnqueue = (millis: number, record: LogRecord): void => {
       const line = `${formatRecord(record, new Date(millis), settings.hostname, settings.patterns)}\n`
       enqueued += 1
-      if (bufferedBytes + line.length > MAX_BUFFERED_BYTES) {
-        dropped += 1
-      } else {
-        buffered.push({ millis, line })
-        bufferedBytes += line.length
-      }
-      Queue.unsafeOffer(wake, undefined)
+      if (segments.bufferedBytes() + line.length > MAX_BUFFERED_BYTES) dropped += 1
+      else segments.add(fileFor(millis), millis, line)
+      wakeFlusher()
     }
 
     return { unsafeEnqueue, flush, rotations: Ref.get(rotations) }
