@@ -4,7 +4,7 @@
 // Usage: npm run bundle && node bench/gateway.mjs [--floor PATH] [--seconds 3] [--soak-seconds 60]
 //          [--soak-clients 200] [--soak-interval-ms 200] [--soak-methods health,status,...] [--idle-clients 1000] [--only a,b,...] [--cli dist/openclaw.mjs]
 // GATEWAY_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway's node.
-// Scenarios: start, inflight, flood, connects, idle, soak. The floor defaults to ../shared/tools/ws-floor/server.mjs
+// Scenarios: start, inflight, flood, connects, idle (on a fresh gateway and floor), soak. The floor defaults to ../shared/tools/ws-floor/server.mjs
 // (from the current directory); when it is missing, the floor columns are left empty.
 import { spawn } from "node:child_process"
 import { createHash, generateKeyPairSync, sign } from "node:crypto"
@@ -337,7 +337,16 @@ const main = async () => {
       }
     }
     if (only.has("idle")) {
-      const [g, f] = await both((s) => idle(s.url, s.child.pid, idleClients))
+      // On fresh servers: the figure is what 1,000 idle clients cost, not what the load scenarios before left in the heap.
+      const fresh = [await startGateway(), floor === undefined ? undefined : await startFloor()]
+      servers.push(...fresh.filter(Boolean))
+      await sleep(500)
+      await closeAll([await connect(fresh[0].url)])
+      const g = await idle(fresh[0].url, fresh[0].child.pid, idleClients)
+      await sleep(300)
+      const f = fresh[1] === undefined ? undefined : await idle(fresh[1].url, fresh[1].child.pid, idleClients)
+      for (const s of fresh.filter(Boolean)) s.child.kill("SIGTERM")
+      fresh[0].cleanup()
       record(`${idleClients} idle clients`, "RSS before MiB", g.before, f?.before)
       record(`${idleClients} idle clients`, "RSS with them MiB", g.withClients, f?.withClients, "<= 150 MiB")
       record(`${idleClients} idle clients`, "RSS after they left MiB", g.after, f?.after, "<= 1.2 x before")

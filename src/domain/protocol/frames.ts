@@ -55,6 +55,26 @@ export const RequestFrame = Schema.Struct({
 })
 export type RequestFrame = typeof RequestFrame.Type
 
+const boundedString = (value: unknown, min: number, max: number): value is string =>
+  typeof value === "string" && value.length >= min && value.length <= max
+
+/**
+ * `RequestFrame`'s checks in plain code, for the frame nearly every message is: the request's frame, or
+ * undefined when it is not a valid request (the schema then decodes it and says why). The schema stays the
+ * definition; a property test holds the two equal.
+ */
+export const requestFrameOf = (value: unknown): RequestFrame | undefined => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined
+  const frame = value as Record<string, unknown>
+  if (frame["type"] !== "req" || !boundedString(frame["id"], 1, 256) || !boundedString(frame["method"], 1, 256)) return undefined
+  const hasTrace = Object.hasOwn(frame, "traceparent")
+  if (hasTrace && !boundedString(frame["traceparent"], 0, 128)) return undefined
+  const request: { type: "req"; id: string; method: string; params?: unknown; traceparent?: string } = { type: "req", id: frame["id"], method: frame["method"] }
+  if (Object.hasOwn(frame, "params")) request.params = frame["params"]
+  if (hasTrace) request.traceparent = frame["traceparent"] as string
+  return request
+}
+
 export const ResponseFrame = Schema.Struct({
   type: Schema.Literal("res"),
   id: Schema.String,

@@ -1,4 +1,4 @@
-import { Clock, Data, Duration, Effect, ExecutionStrategy, FiberSet, Layer, Ref, Schedule, Scope, Stream } from "effect"
+import { Clock, Data, Duration, Effect, ExecutionStrategy, FiberSet, Layer, Ref, Runtime, Schedule, Scope, Stream } from "effect"
 import * as http from "node:http"
 import * as os from "node:os"
 import { WebSocketServer } from "ws"
@@ -85,7 +85,11 @@ export const GatewayServerLive = (listen: {
         if (path === "/healthz" || path === "/health") return json(res, 200, { ok: true, status: "live" })
         run(serveHttp(req, res, path))
       })
-      const socketContext = { policy, inFlight, openSockets, localAddresses, runFork: run, sockets }
+      // A socket's requests and its close run in this runtime untracked by the set above: each socket keeps and
+      // interrupts its own, and the server's shutdown closes every socket (one set entry per request cost a hash
+      // insert, a removal and an observer).
+      const runFork = Runtime.runFork(yield* Effect.runtime<MethodRegistry | AuthRateLimiter | GatewayLog>())
+      const socketContext = { policy, inFlight, openSockets, localAddresses, runFork, sockets }
       const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false })
       server.on("upgrade", (req, socket, head) => {
         wss.handleUpgrade(req, socket, head, (ws) => {

@@ -18,12 +18,12 @@ import {
   ConnectClient,
   InboundFrame,
   RequestFrame,
+  requestFrameOf,
   MODEL_CATALOG_SNAPSHOT,
   SERVER_CAPABILITIES,
   TICK_INTERVAL_MS
 } from "../../domain/protocol/frames.js"
 import { EVENTS } from "../../domain/protocol/methods.js"
-import { isRecord } from "../../domain/isRecord.js"
 import { protocolMismatchLine } from "../../domain/protocol/mismatchLog.js"
 import { scopeSatisfied } from "../../domain/protocol/scopes.js"
 import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
@@ -49,14 +49,10 @@ const parseJson = (text: string): { readonly value: unknown } | undefined => {
   }
 }
 const decodeInboundUnion = Schema.decodeUnknownEither(InboundFrame)
-const decodeRequest = Schema.decodeUnknownEither(RequestFrame)
-/** An inbound frame; a request (nearly every frame) is decoded as one, not tried against the union's members. */
+/** An inbound frame; a valid request (nearly every frame) is checked as one, not tried against the union's members. */
 const decodeInbound = (value: unknown): Either.Either<InboundFrame, unknown> => {
-  if (isRecord(value) && value["type"] === "req") {
-    const request = decodeRequest(value)
-    if (Either.isRight(request)) return Either.right({ ...request.right, kind: "request" as const })
-  }
-  return decodeInboundUnion(value)
+  const request = requestFrameOf(value)
+  return request !== undefined ? Either.right({ ...request, kind: "request" as const }) : decodeInboundUnion(value)
 }
 const decodeFrameId = Schema.decodeUnknownOption(Schema.Struct({ id: RequestFrame.fields.id }))
 
@@ -88,7 +84,7 @@ export interface SocketContext {
   readonly localAddresses: ReadonlyArray<string>
   /** The server's scope for its sockets: closed after the graceful shutdown, it closes any socket left. */
   readonly sockets: Scope.Scope
-  /** Starts a request's fiber in the server's runtime (interrupted at server shutdown if still running). */
+  /** Starts a fiber in the server's runtime; the socket interrupts its own when it closes (the server closes every socket when it stops). */
   readonly runFork: <A, E>(effect: Effect.Effect<A, E, MethodRegistry | AuthRateLimiter | GatewayLog>) => Fiber.RuntimeFiber<A, E>
 }
 
@@ -97,18 +93,29 @@ export interface SocketContext {
  * Everything it starts lives in its own scope, released on every way out (close, error, handshake
  * timeout, server shutdown): requests still running are interrupted, the session removed, the socket terminated.
  */
-export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext) =>
-  Effect.flatMap(Scope.fork(context.sockets, ExecutionStrategy.sequential), (scope) =>
-    setUpSocket(ws, req, context, scope).pipe(
+export const serveSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext) => {
+  // Only these of the upgrade request are kept: the request itself (headers and all) is let go after setup,
+  // so nothing the socket keeps may close over it.
+  const upgrade: Upgrade = { peer: peerOf(req), remote: { address: req.socket.remoteAddress, port: req.socket.remotePort }, socket: req.socket }
+  return Effect.flatMap(Scope.fork(context.sockets, ExecutionStrategy.sequential), (scope) =>
+    setUpSocket(ws, upgrade, context, scope).pipe(
       Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit)))
     ))
+}
+
+/** What a socket keeps of its upgrade request. */
+interface Upgrade {
+  readonly peer: ReturnType<typeof peerOf>
+  readonly remote: { readonly address: string | undefined; readonly port: number | undefined }
+  readonly socket: IncomingMessage["socket"]
+}
 
 /**
  * Sets the socket up and returns: from then on it runs on its listeners and the fibers it starts, and its
  * scope is closed by the socket's `close` event (or the server's shutdown). No fiber waits for it meanwhile,
  * so an idle socket holds no fiber at all.
  */
-const setUpSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext, scope: Scope.CloseableScope) =>
+const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, scope: Scope.CloseableScope) =>
   Effect.gen(function*() {
     const { inFlight, localAddresses, policy } = context
     const flow = policy.socketFlow
@@ -124,9 +131,7 @@ const setUpSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext
     const paths = yield* Paths
     const connId = randomUUID()
     const nonce = randomUUID()
-    const peer = peerOf(req)
-    // Only these of the upgrade request are kept: the request itself (headers and all) is let go after setup.
-    const remote = { address: req.socket.remoteAddress, port: req.socket.remotePort }
+    const { peer, remote } = upgrade
     // This socket's state, read and written only by its own listeners and fibers (one thread).
     let phase: "pre" | "connecting" | "ready" | "closed" = "pre"
     const isClosed = () => phase === "closed"
@@ -144,7 +149,7 @@ const setUpSocket = (ws: WebSocket, req: IncomingMessage, context: SocketContext
       return fiber
     }
     let running = 0
-    const outbox = makeOutbox(ws, req.socket)
+    const outbox = makeOutbox(ws, upgrade.socket)
     let session: AcceptedConnect | undefined
     /** Who calls, for every request of this socket: built once at hello. */
     let sessionCaller: Omit<CallContext, "requestId"> | undefined
