@@ -1,5 +1,5 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Clock, Deferred, Effect, Exit, FiberId, Queue, Ref, type Scope } from "effect"
+import { Clock, Deferred, Duration, Effect, Exit, FiberId, Queue, Ref, type Scope } from "effect"
 import * as path from "node:path"
 import type { StateIoError } from "../../domain/errors.js"
 import { formatRecord } from "../../domain/logFile.js"
@@ -13,6 +13,8 @@ const RESTAT_EVERY_APPENDS = 64
 // And at least this often: the file is held open between appends, and a file removed or replaced under it
 // (a tmp cleaner, an outside rotation) is noticed at the next stat, its lines then going to the path again.
 const RESTAT_AFTER_MS = 1000
+// The longest a line waits for the flusher while the log is busy; a flush (logs.tail) does not wait for it.
+const LINGER = Duration.millis(10)
 
 /** What the writer needs to know about where and how lines go. */
 export interface LogWriterSettings {
@@ -148,20 +150,28 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
       ))
     }).pipe(Effect.uninterruptible)
 
+    // Cut short by a flush: a caller waiting for its lines (logs.tail) is not kept waiting by the linger.
+    const urgent = yield* Queue.sliding<void>(1)
     const flush = Effect.suspend(() => {
       const target = enqueued
       if (settled >= target) return Effect.void
       const done = Deferred.unsafeMake<void>(FiberId.none)
       waiting.push({ target, done })
       wakeFlusher()
+      Queue.unsafeOffer(urgent, undefined)
       return Deferred.await(done)
     }).pipe(Effect.withSpan("GatewayLog.flush"))
+    // After an append the flusher lingers while lines keep coming, so a busy gateway appends a batch per
+    // LINGER instead of one per event-loop turn (each append costs a fiber's turn and a trip to the thread pool).
+    const linger = Effect.suspend(() =>
+      waiting.length > 0 ? Effect.void : Effect.ignore(Effect.timeout(Queue.take(urgent), LINGER))
+    )
 
     // Closed last: after the final write below.
     yield* Effect.addFinalizer(() => appender.release)
     yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Queue.take(wake), Effect.suspend(() => {
       wakeSent = false
-      return writeNow
+      return Effect.zipRight(writeNow, linger)
     }))))
     // Whatever is still buffered when the gateway stops is written before the layer closes.
     yield* Effect.addFinalizer(() => writeNow)
