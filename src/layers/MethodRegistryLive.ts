@@ -1,4 +1,4 @@
-import { Effect, Layer, Ref } from "effect"
+import { Effect, Layer } from "effect"
 import type { MethodSpec } from "../domain/protocol/methods.js"
 import { type MethodHandler, MethodRegistry } from "../services/MethodRegistry.js"
 
@@ -11,14 +11,15 @@ interface Entry {
 export const MethodRegistryLive = Layer.effect(
   MethodRegistry,
   Effect.gen(function*() {
-    const table = yield* Ref.make(new Map<string, Entry>())
+    // A plain map: every request looks its method up, in one synchronous step.
+    const table = new Map<string, Entry>()
     return {
       register: <P, R>(spec: MethodSpec<P, R>, handler: MethodHandler<P, R>) =>
-        Ref.update(table, (map) => new Map(map).set(spec.name, { spec: spec as MethodSpec, handler: handler as MethodHandler<unknown, unknown> })).pipe(
+        Effect.sync(() => void table.set(spec.name, { spec: spec as MethodSpec, handler: handler as MethodHandler<unknown, unknown> })).pipe(
           Effect.withSpan("MethodRegistry.register", { attributes: { method: spec.name } })
         ),
-      lookup: (name: string) => Effect.map(Ref.get(table), (map) => map.get(name)),
-      names: Effect.map(Ref.get(table), (map) => [...map.keys()])
+      lookup: (name: string) => Effect.sync(() => table.get(name)),
+      names: Effect.sync(() => [...table.keys()])
     }
   })
 )

@@ -22,7 +22,7 @@ const boundedMessage = (error: ErrorShape): ErrorShape => ({ ...error, message: 
 /** What the dispatcher keeps per method spec, built on its first call rather than on every one. */
 interface Codec {
   readonly decodeParams: (params: unknown) => Either.Either<unknown, ParseResult.ParseError>
-  readonly encodeResult: (result: unknown) => Effect.Effect<unknown, ParseResult.ParseError>
+  readonly encodeResult: (result: unknown) => Either.Either<unknown, ParseResult.ParseError>
   /**
    * Results already encoded, by identity: a handler that answers with the same immutable object again
    * (health's cached snapshot) is not walked by the schema again.
@@ -36,7 +36,8 @@ const codecOf = (spec: MethodSpec): Codec => {
     const onExcessProperty = spec.unknownParams === "ignore" ? "ignore" : "error"
     codec = {
       decodeParams: Schema.decodeUnknownEither(spec.params, { errors: "all", onExcessProperty }),
-      encodeResult: Schema.encodeUnknown(spec.result),
+      // Synchronous: result schemas have no async transformations (one that had would answer a defect, never hang).
+      encodeResult: Schema.encodeUnknownEither(spec.result),
       encoded: new WeakMap()
     }
     codecs.set(spec, codec)
@@ -44,11 +45,15 @@ const codecOf = (spec: MethodSpec): Codec => {
   return codec
 }
 
-const encodeOnce = (codec: Codec, result: unknown) => {
-  if (typeof result !== "object" || result === null) return codec.encodeResult(result)
-  const known = codec.encoded.get(result)
+/** The result's wire form (a result the schema refuses is the handler's bug: a defect). */
+const encodeOnce = (codec: Codec, result: unknown): Effect.Effect<unknown> => {
+  const cacheable = typeof result === "object" && result !== null
+  const known = cacheable ? codec.encoded.get(result) : undefined
   if (known !== undefined) return Effect.succeed(known)
-  return Effect.tap(codec.encodeResult(result), (payload) => Effect.sync(() => codec.encoded.set(result, payload)))
+  const encoded = codec.encodeResult(result)
+  if (Either.isLeft(encoded)) return Effect.die(encoded.left)
+  if (cacheable) codec.encoded.set(result, encoded.right)
+  return Effect.succeed(encoded.right)
 }
 
 const refused = (error: GatewayWireError, unauthorizedRole = false): DispatchResult => ({ ok: false, error: boundedMessage(toErrorShape(error)), unauthorizedRole })
@@ -90,23 +95,25 @@ const settle = (method: string, exit: Exit.Exit<unknown, GatewayWireError>): Eff
  * creating one cost a tenth of a cached `health` call, and the access log line that follows every
  * call (method, duration, connection, id) says what the span said.
  */
-export const dispatch = (frame: RequestFrame, context: Omit<CallContext, "requestId">): Effect.Effect<DispatchResult, never, MethodRegistry | AuthRateLimiter> =>
-  Effect.flatMap(MethodRegistry, (registry) =>
-    Effect.flatMap(registry.lookup(frame.method), (entry) => {
-      const denied = authorize(context, frame.method, entry?.spec.access)
-      if (denied !== undefined) return Effect.succeed(refused(denied.error, denied._tag === "WrongRole"))
-      if (entry === undefined) return Effect.succeed(refused(new InvalidRequest({ message: `unknown method: ${truncateEcho(frame.method)}` })))
-      const codec = codecOf(entry.spec)
-      // Plain code until the handler: this callback already runs when the request does.
-      const run = () => {
-        const params = decodeParams(frame, codec, entry.spec)
-        if (Either.isLeft(params)) return Effect.fail(params.left)
-        return Effect.flatMap(entry.handler(params.right, { ...context, requestId: frame.id }), (result) => Effect.orDie(encodeOnce(codec, result)))
-      }
-      // A control-plane write is counted before its params are looked at, as the original does.
-      const limited = entry.spec.controlPlaneWrite === true
-        ? Effect.zipRight(Effect.flatMap(AuthRateLimiter, (limiter) => limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)), Effect.suspend(run))
-        : run()
-      return Effect.flatMap(Effect.exit(limited), (exit) => settle(frame.method, exit))
-    })
-  )
+export const dispatch = (
+  registry: MethodRegistry["Type"],
+  frame: RequestFrame,
+  context: Omit<CallContext, "requestId">
+): Effect.Effect<DispatchResult, never, AuthRateLimiter> =>
+  Effect.flatMap(registry.lookup(frame.method), (entry) => {
+    const denied = authorize(context, frame.method, entry?.spec.access)
+    if (denied !== undefined) return Effect.succeed(refused(denied.error, denied._tag === "WrongRole"))
+    if (entry === undefined) return Effect.succeed(refused(new InvalidRequest({ message: `unknown method: ${truncateEcho(frame.method)}` })))
+    const codec = codecOf(entry.spec)
+    // Plain code until the handler: this callback already runs when the request does.
+    const run = () => {
+      const params = decodeParams(frame, codec, entry.spec)
+      if (Either.isLeft(params)) return Effect.fail(params.left)
+      return Effect.flatMap(entry.handler(params.right, { ...context, requestId: frame.id }), (result) => encodeOnce(codec, result))
+    }
+    // A control-plane write is counted before its params are looked at, as the original does.
+    const limited = entry.spec.controlPlaneWrite === true
+      ? Effect.zipRight(Effect.flatMap(AuthRateLimiter, (limiter) => limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)), Effect.suspend(run))
+      : run()
+    return Effect.flatMap(Effect.exit(limited), (exit) => settle(frame.method, exit))
+  })

@@ -297,7 +297,7 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
         if ((yield* registry.lookup("models.list")) === undefined) return
         // A named session is the scope as asked; otherwise the agent asked for (only main exists here).
         const scope = requested.sessionKey !== undefined ? requested : { agentId: DEFAULT_AGENT_ID }
-        const result = yield* dispatch({ type: "req", id: `catalog:${connId}`, method: "models.list", params: { ...scope, view: "configured" } }, callerOf(accepted))
+        const result = yield* dispatch(registry, { type: "req", id: `catalog:${connId}`, method: "models.list", params: { ...scope, view: "configured" } }, callerOf(accepted))
         if (result.ok) yield* sendEvent({ event: "models.snapshot", payload: { target: requested, scope, catalog: result.payload } })
       })
 
@@ -358,7 +358,7 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
       running += 1
       inFlight.inc()
       const call = { ...caller, sendFinal: (outcome: Parameters<NonNullable<CallContext["sendFinal"]>>[0]) => sendText(() => responseFrame(frame.id, outcome)) }
-      const fiber = runRequest(Effect.flatMap(dispatch(frame, call), (result) => finishRequest(frame, startedMs, result)))
+      const fiber = runRequest(Effect.flatMap(dispatch(registry, frame, call), (result) => finishRequest(frame, startedMs, result)))
       // However it ended (answered, or interrupted with the socket), its slot and the drain count are freed.
       fiber.addObserver(() => {
         inFlight.dec()
