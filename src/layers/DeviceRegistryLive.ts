@@ -18,9 +18,9 @@ export const DeviceRegistryLive = Layer.scoped(
     const paths = yield* Paths
     const { transact, snapshot, hub } = yield* makePairingFiles(paths.stateDir)
 
-    const get = Effect.fn("DeviceRegistry.get")(function*(deviceId: string) {
-      return Option.fromNullable(ownEntry((yield* snapshot).paired, deviceId))
-    })
+    // No span on the two calls every connect makes (get, issueToken): a named span captures a stack trace per
+    // call, which cost a connect storm more than the lookups themselves.
+    const get = (deviceId: string) => Effect.map(snapshot, (s) => Option.fromNullable(ownEntry(s.paired, deviceId)))
 
     const list = Effect.map(snapshot, (s) => ({ pending: Object.values(s.pending), paired: Object.values(s.paired) })).pipe(
       Effect.withSpan("DeviceRegistry.list")
@@ -55,12 +55,14 @@ export const DeviceRegistryLive = Layer.scoped(
       return yield* transact(({ paired }) => Transitions.renameDevice(paired, deviceId, operatorLabel))
     })
 
-    const issueToken = Effect.fn("DeviceRegistry.issueToken")(function*(deviceId: string, role: string, scopes: ReadonlyArray<string>) {
-      // Every connect issues a token; reusing one needs no write, so try that without the lock first.
-      const reusable = Transitions.reusableToken((yield* snapshot).paired, deviceId, role, scopes)
-      if (reusable !== undefined) return reusable
-      return yield* transact(({ paired, now }) => Transitions.issueToken(paired, deviceId, role, scopes, now, newToken()))
-    })
+    const issueToken = (deviceId: string, role: string, scopes: ReadonlyArray<string>) =>
+      Effect.flatMap(snapshot, (s) => {
+        // Every connect issues a token; reusing one needs no write, so try that without the lock first.
+        const reusable = Transitions.reusableToken(s.paired, deviceId, role, scopes)
+        return reusable !== undefined
+          ? Effect.succeed(reusable)
+          : transact(({ paired, now }) => Transitions.issueToken(paired, deviceId, role, scopes, now, newToken()))
+      })
 
     /** Best effort: a busy lock or a failed write must not turn a valid token into a failed connect. */
     const stampLastUsed = (deviceId: string, role: string, token: string) =>
