@@ -1,4 +1,4 @@
-import { Clock, Effect, Layer, Ref } from "effect"
+import { Effect, Layer } from "effect"
 import type { OpenClawConfig } from "../domain/config/ConfigSchema.js"
 import { Unavailable } from "../domain/protocol/errors.js"
 import {
@@ -28,54 +28,62 @@ export const rateLimitFromConfig = (cfg: OpenClawConfig["gateway"]): RateLimitCo
 // Expired entries are swept at most this often, on the next limiter call (no background fiber).
 const PRUNE_EVERY_MS = 60_000
 
-/** In-memory failed-auth lockout and control-plane write limiter (spec 8); state lives as long as the layer. */
+/**
+ * In-memory failed-auth lockout and control-plane write limiter (spec 8); state lives as long as the layer.
+ * Each call is one synchronous step around the pure decisions: every connect asks `lockedFor` and `reset`,
+ * and a Ref, a generator and a span per call cost a connect storm more than the decisions themselves.
+ */
 export const AuthRateLimiterLive = (config: RateLimitConfig = DEFAULT_RATE_LIMIT) =>
   Layer.effect(
     AuthRateLimiter,
     Effect.gen(function*() {
-      const failures = yield* Ref.make(emptyFailureState())
-      const writes = yield* Ref.make(emptyWriteBudgetState())
-      const lastPrune = yield* Ref.make(yield* Clock.currentTimeMillis)
+      const clock = yield* Effect.clock
+      // Read and replaced only inside the synchronous steps below (one thread): no Ref needed.
+      let failures = emptyFailureState()
+      let writes = emptyWriteBudgetState()
+      let lastPrune = clock.unsafeCurrentTimeMillis()
 
-      const maintain = (now: number) =>
-        Effect.gen(function*() {
-          const due = yield* Ref.modify(lastPrune, (last) => (now - last >= PRUNE_EVERY_MS ? [true, now] : [false, last]))
-          if (!due) return
-          yield* Ref.update(failures, (state) => pruneFailures(state, config, now))
-          yield* Ref.update(writes, (state) => pruneWrites(state, now))
-        })
+      /** The time of this call; expired entries are swept first when due. */
+      const now = () => {
+        const millis = clock.unsafeCurrentTimeMillis()
+        if (millis - lastPrune >= PRUNE_EVERY_MS) {
+          lastPrune = millis
+          failures = pruneFailures(failures, config, millis)
+          writes = pruneWrites(writes, millis)
+        }
+        return millis
+      }
 
-      const withKey = <A>(key: LimiterKey, onExempt: A, f: (k: string, now: number) => Effect.Effect<A>) =>
-        Effect.gen(function*() {
+      const withKey = <A>(key: LimiterKey, onExempt: A, f: (k: string, now: number) => A) =>
+        Effect.sync(() => {
           const k = failureKey(key, config)
-          if (k === undefined) return onExempt
-          const now = yield* Clock.currentTimeMillis
-          yield* maintain(now)
-          return yield* f(k, now)
+          return k === undefined ? onExempt : f(k, now())
         })
 
       return AuthRateLimiter.of({
-        lockedFor: Effect.fn("AuthRateLimiter.lockedFor")(function*(key: LimiterKey) {
-          return yield* withKey<number | undefined>(key, undefined, (k, now) => Effect.map(Ref.get(failures), (state) => lockoutRemaining(state, k, now)))
-        }),
-        recordFailure: Effect.fn("AuthRateLimiter.recordFailure")(function*(key: LimiterKey) {
-          yield* withKey(key, undefined, (k, now) => Ref.update(failures, (state) => recordFailure(state, config, k, now)))
-        }),
-        reset: Effect.fn("AuthRateLimiter.reset")(function*(key: LimiterKey) {
-          yield* withKey(key, undefined, (k) => Ref.update(failures, (state) => resetFailures(state, k)))
-        }),
-        controlPlaneWrite: Effect.fn("AuthRateLimiter.controlPlaneWrite")(function*(method: string, deviceId: string | undefined, ip: string) {
-          const now = yield* Clock.currentTimeMillis
-          yield* maintain(now)
-          const decision = yield* Ref.modify(writes, (state) => consumeWrite(state, controlPlaneKey(method, deviceId, ip), now))
-          if (decision.allowed) return
-          const { retryAfterMs } = decision
-          return yield* new Unavailable({
-            message: `rate limit exceeded for ${method}; retry after ${Math.ceil(retryAfterMs / 1000)}s`,
-            retryAfterMs,
-            details: { method, limit: CONTROL_PLANE_LIMIT_TEXT }
+        lockedFor: (key) => withKey<number | undefined>(key, undefined, (k, millis) => lockoutRemaining(failures, k, millis)),
+        recordFailure: (key) =>
+          withKey(key, undefined, (k, millis) => {
+            failures = recordFailure(failures, config, k, millis)
+          }),
+        reset: (key) =>
+          withKey(key, undefined, (k) => {
+            failures = resetFailures(failures, k)
+          }),
+        controlPlaneWrite: (method, deviceId, ip) =>
+          Effect.suspend(() => {
+            const [decision, next] = consumeWrite(writes, controlPlaneKey(method, deviceId, ip), now())
+            writes = next
+            if (decision.allowed) return Effect.void
+            const { retryAfterMs } = decision
+            return Effect.fail(
+              new Unavailable({
+                message: `rate limit exceeded for ${method}; retry after ${Math.ceil(retryAfterMs / 1000)}s`,
+                retryAfterMs,
+                details: { method, limit: CONTROL_PLANE_LIMIT_TEXT }
+              })
+            )
           })
-        })
       })
     })
   )

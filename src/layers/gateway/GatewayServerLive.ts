@@ -40,6 +40,8 @@ const sameAuth = (a: ResolvedAuth, b: ResolvedAuth) => a.mode === b.mode && a.to
  * The gateway's HTTP + WebSocket server on one port. Its scope owns the listener, every socket, the
  * tick and the config watcher; closing the scope announces `shutdown`, drains requests and closes sockets.
  */
+const LISTEN_BACKLOG = 4096
+
 export const GatewayServerLive = (listen: {
   readonly host: string
   readonly port: number
@@ -109,7 +111,9 @@ export const GatewayServerLive = (listen: {
           }
           server.once("error", onError)
           server.once("listening", onListening)
-          server.listen(listen.port, listen.host)
+          // Every client reconnects at once after a restart: a connect that finds the accept queue full waits a
+          // second for its SYN to be sent again (Node's default backlog is 511; the kernel caps this at somaxconn).
+          server.listen({ port: listen.port, host: listen.host, backlog: LISTEN_BACKLOG })
         }),
         () =>
           Effect.gen(function*() {
