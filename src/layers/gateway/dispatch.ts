@@ -98,7 +98,7 @@ const settle = (method: string, exit: Exit.Exit<unknown, GatewayWireError>): Eff
 export const dispatch = (
   registry: MethodRegistry["Type"],
   frame: RequestFrame,
-  context: Omit<CallContext, "requestId">
+  context: CallContext
 ): Effect.Effect<DispatchResult, never, AuthRateLimiter> =>
   Effect.flatMap(registry.lookup(frame.method), (entry) => {
     const denied = authorize(context, frame.method, entry?.spec.access)
@@ -109,7 +109,7 @@ export const dispatch = (
     const run = () => {
       const params = decodeParams(frame, codec, entry.spec)
       if (Either.isLeft(params)) return Effect.fail(params.left)
-      return Effect.flatMap(entry.handler(params.right, { ...context, requestId: frame.id }), (result) => encodeOnce(codec, result))
+      return Effect.flatMap(entry.handler(params.right, context), (result) => encodeOnce(codec, result))
     }
     // A control-plane write is counted before its params are looked at, as the original does.
     const limited = entry.spec.controlPlaneWrite === true

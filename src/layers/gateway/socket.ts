@@ -142,10 +142,13 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
     // Requests run as fibers of the server's runtime, started straight from the listener (no queue hop), and
     // are interrupted when this socket closes: the set is the socket's, the runtime shared by every socket.
     const requests = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
-    const runRequest = <A, E>(effect: Effect.Effect<A, E, MethodRegistry | AuthRateLimiter | GatewayLog>) => {
+    const runRequest = <A, E>(effect: Effect.Effect<A, E, MethodRegistry | AuthRateLimiter | GatewayLog>, onDone?: () => void) => {
       const fiber = context.runFork(effect)
       requests.add(fiber)
-      fiber.addObserver(() => requests.delete(fiber))
+      fiber.addObserver(() => {
+        requests.delete(fiber)
+        onDone?.()
+      })
       return fiber
     }
     let running = 0
@@ -297,7 +300,8 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
         if ((yield* registry.lookup("models.list")) === undefined) return
         // A named session is the scope as asked; otherwise the agent asked for (only main exists here).
         const scope = requested.sessionKey !== undefined ? requested : { agentId: DEFAULT_AGENT_ID }
-        const result = yield* dispatch(registry, { type: "req", id: `catalog:${connId}`, method: "models.list", params: { ...scope, view: "configured" } }, callerOf(accepted))
+        const id = `catalog:${connId}`
+        const result = yield* dispatch(registry, { type: "req", id, method: "models.list", params: { ...scope, view: "configured" } }, { ...callerOf(accepted), requestId: id })
         if (result.ok) yield* sendEvent({ event: "models.snapshot", payload: { target: requested, scope, catalog: result.payload } })
       })
 
@@ -353,17 +357,21 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
       unauthorizedCalls += 1
       return unauthorizedCalls >= 5 ? Effect.zipRight(logged, close(1008, "repeated unauthorized calls")) : logged
     }
+    // However a request ended (answered, or interrupted with the socket), its slot and the drain count are freed.
+    const requestEnded = () => {
+      inFlight.dec()
+      requestDone()
+    }
     const startRequest = (frame: RequestFrame, caller: Omit<CallContext, "requestId">) => {
       const startedMs = clock.unsafeCurrentTimeMillis()
       running += 1
       inFlight.inc()
-      const call = { ...caller, sendFinal: (outcome: Parameters<NonNullable<CallContext["sendFinal"]>>[0]) => sendText(() => responseFrame(frame.id, outcome)) }
-      const fiber = runRequest(Effect.flatMap(dispatch(registry, frame, call), (result) => finishRequest(frame, startedMs, result)))
-      // However it ended (answered, or interrupted with the socket), its slot and the drain count are freed.
-      fiber.addObserver(() => {
-        inFlight.dec()
-        requestDone()
-      })
+      const call: CallContext = {
+        ...caller,
+        requestId: frame.id,
+        sendFinal: (outcome) => sendText(() => responseFrame(frame.id, outcome))
+      }
+      runRequest(Effect.flatMap(dispatch(registry, frame, call), (result) => finishRequest(frame, startedMs, result)), requestEnded)
     }
 
     const invalidFrame = (id: string, reason: string) =>
@@ -396,6 +404,9 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
       // Binary frames are read as text; a frame that is not JSON is dropped unanswered, as the original does.
       const json = parseJson(textOf(data))
       if (json === undefined) return
+      // Nearly every frame is a valid request: it is started without going through the union below.
+      const request = requestFrameOf(json.value)
+      if (request !== undefined && request.method !== "connect") return startRequest(request, caller)
       const frame = decodeInbound(json.value)
       const reply = Either.isLeft(frame)
         ? invalidFrame("invalid", EXPECTED_REQUEST)
