@@ -1,4 +1,4 @@
-import { Clock, Data, Effect } from "effect"
+import { Clock, Data, Effect, Either } from "effect"
 import { isTerminal } from "../../domain/cron/runWait.js"
 import { CronMethods } from "../../domain/protocol/cronMethods.js"
 import { type ConnectOptions, GatewayClient } from "../../services/GatewayClient.js"
@@ -28,7 +28,12 @@ export const waitForRun = (input: {
       if (polled && before >= input.timeoutMs) return yield* Effect.fail(RunWaitTimedOut.of(input.runId))
       const remaining = Math.max(1, input.timeoutMs - before)
       const timeoutMs = Math.min(input.options.timeoutMs ?? remaining, remaining)
-      const page = yield* client.call(CronMethods.runs, { id: input.jobId, runId: input.runId, limit: 1 }, { ...input.options, timeoutMs })
+      const polledPage = yield* Effect.either(client.call(CronMethods.runs, { id: input.jobId, runId: input.runId, limit: 1 }, { ...input.options, timeoutMs }))
+      // A poll cut short by what was left of the wait is the wait running out, not the gateway failing.
+      if (Either.isLeft(polledPage) && polledPage.left._tag === "GatewayTimeout" && timeoutMs === remaining && (yield* elapsed) >= input.timeoutMs) {
+        return yield* Effect.fail(RunWaitTimedOut.of(input.runId))
+      }
+      const page = yield* polledPage
       const entry = page.entries[0] as Record<string, unknown> | undefined
       if (entry !== undefined && isTerminal(entry)) return entry
       const after = yield* elapsed
