@@ -26,7 +26,7 @@ describe("openclaw setup --wizard: the interactive onboarding (in process, scrip
     expect(result.code, result.stderr).toBe(0)
     const screen = terminal.screen()
     for (const question of ["Gateway mode", "Gateway port", "Gateway bind", "Gateway auth", "Model provider API key", "Anthropic API key", "Write this configuration?"]) expect(screen).toContain(question)
-    expect(result.stdout).toContain("Gateway: local, port 19555, bind lan\n  Auth: token (a new one is generated)\n  Model provider key: Anthropic (hidden; saved to the auth-profile store)")
+    expect(screen).toContain("Gateway: local, port 19555, bind lan\n  Auth: token (a new one is generated)\n  Model provider key: Anthropic (hidden; saved to the auth-profile store)")
     expect(result.stdout).toContain("Setup complete")
     const config = readConfig(configPath)
     expect(config.gateway).toMatchObject({ mode: "local", port: 19555, bind: "lan", auth: { mode: "token" } })
@@ -39,14 +39,16 @@ describe("openclaw setup --wizard: the interactive onboarding (in process, scrip
     for (const seen of [screen, result.stdout, result.stderr, fs.readFileSync(configPath, "utf8")]) expect(seen).not.toContain(KEY)
   })
 
-  it("plain `onboard` at a terminal onboards too: password auth, the configured port as the default, no provider", async () => {
+  it("plain `onboard --json` at a terminal onboards too: password auth, the configured port as the default, no provider", async () => {
     const { run, configPath, stateDir } = inProcessHome()
     fs.mkdirSync(path.dirname(configPath), { recursive: true })
     fs.writeFileSync(configPath, "{ gateway: { port: 19222 }, logging: { level: 'debug' } }")
     const terminal = scriptedTerminal([enter, enter, enter, down, enter, type("hunter2-pass"), enter, enter, type("y")])
-    const result = await run(["onboard"], {}, terminal.layer)
+    const result = await run(["onboard", "--json"], {}, terminal.layer)
     expect(result.code, result.stderr).toBe(0)
     expect(terminal.screen()).toContain("19222")
+    // Questions and summary are on the terminal; standard output is the JSON summary alone.
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, configPath })
     const config = readConfig(configPath)
     expect(config.gateway).toMatchObject({ mode: "local", port: 19222, bind: "loopback", auth: { mode: "password", password: "hunter2-pass" } })
     expect(config["logging" as "gateway"]).toEqual({ level: "debug" })

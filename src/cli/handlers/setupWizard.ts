@@ -1,5 +1,6 @@
 import { Prompt } from "@effect/cli"
-import { Console, Effect, Either, Option, Redacted } from "effect"
+import * as Terminal from "@effect/platform/Terminal"
+import { Effect, Either, Option, Redacted } from "effect"
 import {
   parsePort,
   remoteUrlProblem,
@@ -88,7 +89,9 @@ export const askOnboarding = (defaults: WizardDefaults) =>
       ]
     }))
     const answers: WizardAnswers = mode === "local" ? yield* askLocal(defaults) : yield* askRemote(defaults)
-    yield* Console.log(["", "Onboarding summary:", ...wizardSummary(answers, defaults).map((line) => `  ${line}`), ""].join("\n"))
+    // On the terminal with the questions, so `--json` output stays the only thing on standard output.
+    const terminal = yield* Terminal.Terminal
+    yield* Effect.orDie(terminal.display(["", "Onboarding summary:", ...wizardSummary(answers, defaults).map((line) => `  ${line}`), "", ""].join("\n")))
     const confirmed = yield* Prompt.run(Prompt.confirm({ message: "Write this configuration?", initial: true }))
     return confirmed ? Option.some(answers) : Option.none()
   }).pipe(Effect.catchTag("QuitException", () => Effect.succeed(Option.none<WizardAnswers>())))
