@@ -28,9 +28,9 @@ import { approvalsCommand } from "./commands/approvals.js"
 import { nodeCommand } from "./commands/node.js"
 import { nodesCommand } from "./commands/nodes.js"
 import { frontDoor } from "./frontDoor.js"
+import { originalArgs } from "./originalArgs.js"
 import { type CliError, renderError } from "./render.js"
 import { splitRootOptions } from "./rootOptions.js"
-import { expandVariadicOptions } from "./variadicOptions.js"
 
 /** The whole command tree. */
 export const rootCommand = Command.make("openclaw").pipe(
@@ -53,7 +53,7 @@ const stderrLogger = Logger.make(({ logLevel, message }) => {
  * host, test layers in tests.
  */
 export const runCli = (rawArgv: ReadonlyArray<string>) => {
-  const argv = [...rawArgv.slice(0, 2), ...expandVariadicOptions(rawArgv.slice(2))]
+  const argv = [...rawArgv.slice(0, 2), ...originalArgs(rawArgv.slice(2))]
   return Effect.flatMap(frontDoor(rootCommand.descriptor, argv.slice(2)), (answered) => (answered !== undefined ? Effect.succeed(answered) : runTree(argv)))
 }
 

@@ -3,8 +3,8 @@
  * and in its own `--help`. One source for both, so the fast root help cannot drift from the tree.
  */
 export const COMMAND_SUMMARIES = [
-  ["setup", "Write the baseline config (gateway.mode local, a token) and workspace folders"],
-  ["onboard", "The same baseline, non-interactively: openclaw onboard --mode local --non-interactive"],
+  ["setup", "Onboard at a terminal (--wizard), or write the baseline config and workspace folders (--baseline)"],
+  ["onboard", "The same onboarding; for scripts: openclaw onboard --mode local --non-interactive"],
   ["status", "Show gateway, service, channels and what to run next"],
   ["gateway", "Run the gateway (default), call or probe it, and manage its OS service"],
   ["health", "Check that the gateway answers and is healthy"],

@@ -15,17 +15,16 @@ const unknownCommand = (parent: string, word: string, suggestion: string | undef
 
 /**
  * What is answered before the command tree parses: `openclaw help [command]`, `--help` (our plain
- * help), a command word the original has and this version does not, and a mistyped command (with the
- * nearest one). Resolves to an exit code, or `undefined` to run the tree.
+ * help), a command word the original has and this version does not, a mistyped command (with the
+ * nearest one), and `--wizard` outside `setup`. Resolves to an exit code, or `undefined` to run the tree.
  */
-export const frontDoor = (root: CommandDescriptor.Command<unknown>, args: ReadonlyArray<string>, interactive = process.stdin.isTTY === true) =>
+export const frontDoor = (root: CommandDescriptor.Command<unknown>, args: ReadonlyArray<string>) =>
   Effect.gen(function*() {
-    // `--wizard` (the original's `setup --wizard`) is the CLI library's option-by-option wizard: it prompts, so
-    // without a terminal it would wait for answers that never come.
-    if (args.includes("--wizard") && !interactive) {
-      yield* Console.error("error: --wizard asks its questions in a terminal, and standard input is not one.")
-      yield* Console.error("Instead: run the command with its options, e.g. `openclaw onboard --non-interactive --mode local`.")
-      return 1
+    // `setup --wizard` arrives renamed (originalArgs.ts). Elsewhere the original has no `--wizard`, and
+    // @effect/cli would start its own option-by-option wizard.
+    if (args.includes("--wizard")) {
+      yield* Console.error("error: unknown option '--wizard'. The interactive onboarding is `openclaw setup --wizard`.")
+      return 2
     }
     const helpWord = args[0] === "help"
     const asksHelp = helpWord || args.includes("--help") || args.includes("-h")

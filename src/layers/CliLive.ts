@@ -1,7 +1,6 @@
 import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
-import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Layer } from "effect"
 import type { ProfileOptions } from "../domain/Paths.js"
 import { AgentRunner } from "../services/AgentRunner.js"
@@ -17,6 +16,7 @@ import { ModelClient } from "../services/ModelClient.js"
 import { ModelHealth } from "../services/ModelHealth.js"
 import { NodeServiceManager, ServiceManager } from "../services/ServiceManager.js"
 import { ConfigLive } from "./ConfigLive.js"
+import { TerminalLive } from "./TerminalLive.js"
 import { GatewayPolicyLive } from "./gateway/GatewayPolicyLive.js"
 import { DoctorPolicyLive } from "./doctor/DoctorPolicyLive.js"
 import { ModelPolicyLive } from "./models/ModelPolicyLive.js"
@@ -69,7 +69,7 @@ export const CliServicesLive = <R>(parts: CliHostParts<R>) =>
   )
 
 /** `NodeContext.layer` without its worker manager: no command uses it, and its modules cost every start. */
-const NodePlatformLive = Layer.mergeAll(NodePath.layer, NodeCommandExecutor.layer, NodeTerminal.layer).pipe(Layer.provideMerge(NodeFileSystem.layer))
+const NodePlatformLive = Layer.mergeAll(NodePath.layer, NodeCommandExecutor.layer, TerminalLive).pipe(Layer.provideMerge(NodeFileSystem.layer))
 
 /** The CLI on the real host, provided once at the root of `openclaw`: config, platform and every service. */
 export const CliLive = (options: ProfileOptions) =>

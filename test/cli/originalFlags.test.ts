@@ -5,6 +5,7 @@ import { Effect, Either } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { rootCommand } from "../../src/cli/app.js"
+import { originalArgs, routeWizardOption } from "../../src/cli/originalArgs.js"
 import { expandVariadicOptions } from "../../src/cli/variadicOptions.js"
 
 // Every option the original 2026.9.6 lists for a command Clawgate also has (its --help, recorded).
@@ -87,7 +88,7 @@ const sample = (flag: string, placeholder: string | undefined): ReadonlyArray<st
 }
 
 const parses = (args: ReadonlyArray<string>) =>
-  CommandDescriptor.parse(rootCommand.descriptor, ["openclaw", ...expandVariadicOptions(args)], CliConfig.defaultConfig).pipe(
+  CommandDescriptor.parse(rootCommand.descriptor, ["openclaw", ...originalArgs(args)], CliConfig.defaultConfig).pipe(
     Effect.provide(NodeContext.layer),
     Effect.either,
     // Words left over are what `openclaw` refuses as "Received unknown argument".
@@ -124,5 +125,13 @@ describe("every option of the original's commands parses here", () => {
       ])
       // Other commands' words are left alone.
       expect(expandVariadicOptions(["config", "set", "--json", "a", "b"])).toEqual(["config", "set", "--json", "a", "b"])
+    }))
+
+  it.effect("setup --wizard (and onboard --wizard) become our --interactive; other commands' words are left alone", () =>
+    Effect.sync(() => {
+      expect(routeWizardOption(["setup", "--wizard"])).toEqual(["setup", "--interactive"])
+      expect(routeWizardOption(["onboard", "--mode", "local", "--wizard"])).toEqual(["onboard", "--mode", "local", "--interactive"])
+      expect(routeWizardOption(["config", "get", "--wizard"])).toEqual(["config", "get", "--wizard"])
+      expect(routeWizardOption(["setup", "--workspace", "x"])).toEqual(["setup", "--workspace", "x"])
     }))
 })

@@ -234,11 +234,11 @@ describe("openclaw onboard: remote mode, workspace, reset and the flags of parts
     expect(fs.readdirSync(defaultWorkspace)).toEqual([])
   })
 
-  it("flags of the interactive wizard, teams, imports and named agents are refused naming the flag and the way that works; compatible ones pass", async () => {
+  it("flags of the full wizard, teams, imports and named agents are refused naming the flag and the way that works; compatible ones pass", async () => {
     const { run, configPath } = inProcessHome()
     const cases: ReadonlyArray<[ReadonlyArray<string>, string]> = [
-      [["onboard", "--classic"], "--classic: the interactive setup wizard is not in this version. Use the non-interactive path: openclaw onboard --non-interactive"],
-      [["onboard", "--tui"], "--tui: the interactive setup wizard is not in this version."],
+      [["onboard", "--classic"], "--classic: the original's full setup wizard is not in this version. Use the short one at a terminal (openclaw setup --wizard) or the non-interactive path: openclaw onboard --non-interactive"],
+      [["onboard", "--tui"], "--tui: the original's full setup wizard is not in this version."],
       [["onboard", "--team"], "--team: multi-agent teams"],
       [["onboard", "--import-from", "hermes", "--import-source", "/tmp/x", "--import-secrets"], "--import-from: onboarding migrations (--import-from/--import-source/--import-secrets) are not in this version."],
       [["onboard", "--flow", "import"], "--flow import: onboarding migrations"],

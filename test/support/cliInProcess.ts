@@ -1,5 +1,6 @@
 import { CliConfig } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
+import type * as Terminal from "@effect/platform/Terminal"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -8,6 +9,7 @@ import { runCli } from "../../src/cli/app.js"
 import { splitRootOptions } from "../../src/cli/rootOptions.js"
 import { CliServicesLive } from "../../src/layers/CliLive.js"
 import { ConfigLive } from "../../src/layers/ConfigLive.js"
+import { TerminalLive } from "../../src/layers/TerminalLive.js"
 import type { DoctorPolicy } from "../../src/services/DoctorPolicy.js"
 import type { NodeServiceManager, ServiceManager } from "../../src/services/ServiceManager.js"
 import type { ConfigTestEnv } from "./configTestLayer.js"
@@ -70,7 +72,12 @@ export const runInProcess = (args: ReadonlyArray<string>) =>
  * Runs `openclaw <args>` in this process over the install in `home` (root options, `HOME`, `OPENCLAW_*`
  * env as the process would see them): the in-process twin of spawning the built CLI there.
  */
-export const runAt = (home: string, args: ReadonlyArray<string>, extraEnv: Record<string, string | undefined> = {}): Promise<CliRun> => {
+export const runAt = (
+  home: string,
+  args: ReadonlyArray<string>,
+  extraEnv: Record<string, string | undefined> = {},
+  terminal: Layer.Layer<Terminal.Terminal> = TerminalLive
+): Promise<CliRun> => {
   const { options } = splitRootOptions(args)
   const env = Object.fromEntries(Object.entries({ HOME: home, OPENCLAW_HOME: home, ...extraEnv }).filter((entry): entry is [string, string] => entry[1] !== undefined))
   const layer = CliServicesLive({
@@ -80,7 +87,9 @@ export const runAt = (home: string, args: ReadonlyArray<string>, extraEnv: Recor
   }).pipe(
     Layer.provideMerge(ConfigLive({ ...options, host: { env, osHome: home, cwd: home } })),
     Layer.provideMerge(NodeContext.layer),
-    Layer.provideMerge(Presentation)
+    Layer.provideMerge(Presentation),
+    // The CLI's own terminal (interactive only at a real one), or a scripted one.
+    (services) => Layer.merge(services, terminal)
   )
   return Effect.runPromise(Effect.scoped(runInProcess(args).pipe(Effect.provide(layer))))
 }
@@ -88,7 +97,7 @@ export const runAt = (home: string, args: ReadonlyArray<string>, extraEnv: Recor
 /** A throwaway home, like `tempHome()` of the spawned tests, whose `run` executes the command tree in this process. */
 export const inProcessHome = () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "clawgate-home-"))
-  const run = (args: ReadonlyArray<string>, extraEnv: Record<string, string> = {}) => runAt(home, args, extraEnv)
+  const run = (args: ReadonlyArray<string>, extraEnv: Record<string, string> = {}, terminal?: Layer.Layer<Terminal.Terminal>) => runAt(home, args, extraEnv, terminal)
   return { home, stateDir: path.join(home, ".openclaw"), configPath: path.join(home, ".openclaw", "openclaw.json"), run }
 }
 

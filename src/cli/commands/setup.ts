@@ -11,6 +11,8 @@ const gatewayOptions = {
   gatewayPassword: Options.text("gateway-password").pipe(Options.optional, Options.withDescription("Gateway password (password auth)")),
   gatewayTokenRefEnv: Options.text("gateway-token-ref-env").pipe(Options.optional, Options.withDescription("Store the gateway token as an env SecretRef to this variable (it must be set now)")),
   nonInteractive: Options.boolean("non-interactive").pipe(Options.withDescription("Run without prompts")),
+  // The original spells it `--wizard`, which @effect/cli keeps for its own wizard: src/cli/originalArgs.ts renames it.
+  interactive: Options.boolean("interactive").pipe(Options.withDescription("Run interactive onboarding (the original's --wizard; needs a terminal)")),
   installDaemon: Options.boolean("install-daemon", { negationNames: ["no-install-daemon"] }).pipe(Options.withDescription("Install the gateway service after setup (--no-install-daemon: do not; the default)")),
   daemonRuntime: Options.text("daemon-runtime").pipe(Options.optional, Options.withDescription("Runtime of the installed service (node; bun is not supported by this version)")),
   acceptRisk: Options.boolean("accept-risk").pipe(Options.withDescription("Acknowledge that agents are powerful and full system access is risky")),
@@ -87,7 +89,6 @@ type GatewayArgs =
   & { readonly authChoice: Option.Option<string> }
 
 /** Options only one of the two commands has. */
-// (`setup --wizard` is @effect/cli's own built-in option and never reaches the command.)
 interface Extra {
   readonly modern?: boolean
   readonly message?: Option.Option<string>
@@ -100,6 +101,7 @@ const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean,
       command,
       baseline,
       nonInteractive: args.nonInteractive,
+      interactive: args.interactive,
       mode: Option.getOrUndefined(mode),
       json: args.json,
       gateway: {
@@ -152,7 +154,7 @@ const run = (command: "setup" | "onboard", args: GatewayArgs, baseline: boolean,
       ]
     }))
 
-/** `openclaw setup`: the baseline config, workspace and session folders a local gateway needs. */
+/** `openclaw setup`: interactive onboarding at a terminal (`--wizard`), or the baseline config, workspace and session folders. */
 export const setupCommand = Command.make(
   "setup",
   {
@@ -169,7 +171,7 @@ export const setupCommand = Command.make(
   (args) => run("setup", args, args.baseline, args.mode, { message: args.message, yes: args.yes })
 ).pipe(Command.withDescription(summaryOf("setup")))
 
-/** `openclaw onboard --mode local --non-interactive`: the same baseline, for scripts written against the original. */
+/** `openclaw onboard`: the same onboarding; `--mode local --non-interactive` for scripts written against the original. */
 export const onboardCommand = Command.make(
   "onboard",
   {
@@ -181,5 +183,5 @@ export const onboardCommand = Command.make(
     ...moreOptions,
     modern: Options.boolean("modern").pipe(Options.withDescription("Kept for compatibility (the one onboarding path here)"))
   },
-  (args) => run("onboard", args, true, args.mode, { modern: args.modern })
+  (args) => run("onboard", args, false, args.mode, { modern: args.modern })
 ).pipe(Command.withDescription(summaryOf("onboard")))

@@ -1,5 +1,6 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Clock, Console, Effect, Either } from "effect"
+import * as Terminal from "@effect/platform/Terminal"
+import { Clock, Console, Effect, Either, Option } from "effect"
 import { randomBytes } from "node:crypto"
 import * as path from "node:path"
 import { sessionsDir } from "../../domain/agent/sessionPaths.js"
@@ -21,6 +22,7 @@ import {
 } from "../../domain/setup/onboardFlags.js"
 import { planProviderAuth, type ProviderAuthFlags } from "../../domain/setup/providerAuth.js"
 import { planSetup, type SetupFlags, tokenRefEnvProblem } from "../../domain/setup/setupPlan.js"
+import { wizardDefaults, withWizardAnswers } from "../../domain/setup/wizardAnswers.js"
 import { stateIoError } from "../../layers/fs/platformErrors.js"
 import { AuthProfileStore } from "../../services/AuthProfileStore.js"
 import { Host } from "../../services/Host.js"
@@ -31,6 +33,7 @@ import { Paths } from "../../services/Paths.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { CliExit } from "../CliExit.js"
 import { printConfigWarnings } from "../configWarnings.js"
+import { askOnboarding } from "./setupWizard.js"
 import { shortenHome } from "../../domain/text/shortenHome.js"
 
 /** Flags of `openclaw setup` and `openclaw onboard`. */
@@ -38,6 +41,8 @@ export interface SetupOptions {
   readonly command: "setup" | "onboard"
   readonly baseline: boolean
   readonly nonInteractive: boolean
+  /** `--interactive` (the original's `setup --wizard`): run the interactive onboarding. */
+  readonly interactive: boolean
   readonly mode: "local" | "remote" | undefined
   readonly json: boolean
   readonly gateway: SetupFlags
@@ -62,7 +67,7 @@ export interface SetupOptions {
   readonly nodeManager: string | undefined
   readonly tailscale: "off" | "serve" | "funnel" | undefined
   readonly flow: string | undefined
-  /** Flags given that steer something this version does not have (the interactive wizard, teams, imports). */
+  /** Flags given that steer something this version does not have (the classic wizard, teams, imports). */
   readonly notBuilt: ReadonlyArray<string>
 }
 
@@ -136,11 +141,8 @@ const setupRemote = (options: SetupOptions) =>
   })
 
 /**
- * `openclaw setup --baseline` and `openclaw onboard --mode local --non-interactive`: a config a local
- * gateway starts with (mode local and a shared secret, keeping everything already there) written through
- * the write guard, plus the workspace and session folders, and the provider credential given (stored in
- * the auth-profile store). There is no guided flow in this version, so a bare `setup` at a terminal
- * builds the same baseline.
+ * `openclaw setup` and `openclaw onboard`: at a terminal (or with `--wizard`) the interactive onboarding,
+ * whose answers then run the same plan as the flags; otherwise the flags' plan directly.
  */
 export const setup = (options: SetupOptions) =>
   Effect.gen(function*() {
@@ -151,6 +153,33 @@ export const setup = (options: SetupOptions) =>
     if (options.resetScope !== undefined && !options.reset) {
       return yield* new ConfigValueInvalid({ message: `--reset-scope ${options.resetScope} goes with --reset (nothing was reset). Add --reset to remove that state first.` })
     }
+    const tty = yield* Effect.flatMap(Terminal.Terminal, (terminal) => terminal.isTTY)
+    const prompts = options.interactive || (!options.baseline && !options.nonInteractive)
+    // Bare `onboard` without a terminal keeps writing the baseline, as scripts written for this version expect.
+    if (prompts && !tty && (options.interactive || options.command === "setup")) {
+      yield* Console.error("Onboarding needs an interactive TTY. Use `openclaw onboard --non-interactive --accept-risk ...` for automation, or `openclaw setup --baseline`.")
+      return yield* new CliExit({ code: 1 })
+    }
+    if (!prompts || !tty) return yield* applySetup(options)
+    const store = yield* ConfigStore
+    const snapshot = yield* store.read
+    if (snapshot.parseError !== undefined && !options.reset) return yield* snapshot.parseError
+    const answers = yield* askOnboarding(wizardDefaults(options.reset ? {} : snapshot.authored, options))
+    if (Option.isNone(answers)) {
+      yield* Console.error("Onboarding cancelled: nothing was written.")
+      return yield* new CliExit({ code: 1 })
+    }
+    return yield* applySetup(withWizardAnswers(options, answers.value))
+  })
+
+/**
+ * `openclaw setup --baseline` and `openclaw onboard --mode local --non-interactive` (and the wizard's
+ * answers): a config a local gateway starts with (mode local and a shared secret, keeping everything
+ * already there) written through the write guard, plus the workspace and session folders, and the
+ * provider credential given (stored in the auth-profile store).
+ */
+const applySetup = (options: SetupOptions) =>
+  Effect.gen(function*() {
     if (options.mode === "remote") {
       if (options.reset) return yield* new ConfigValueInvalid({ message: "--reset goes with local onboarding; run it without --mode remote first, then onboard remote." })
       const keys = Object.values(options.providerAuth.keys).some((value) => value !== undefined) || options.providerAuth.token !== undefined
@@ -159,10 +188,6 @@ export const setup = (options: SetupOptions) =>
     }
     const strayRemote = remoteFlagsWithoutMode(options.remote)
     if (strayRemote.length > 0) return yield* new ConfigValueInvalid({ message: `${strayRemote.join(", ")} go with --mode remote. Add --mode remote, or leave them out for a local gateway.` })
-    if (options.command === "setup" && !options.baseline && !options.nonInteractive && process.stdin.isTTY !== true) {
-      yield* Console.error("Onboarding needs an interactive TTY. Use `openclaw onboard --non-interactive --accept-risk ...` for automation, or `openclaw setup --baseline`.")
-      return yield* new CliExit({ code: 1 })
-    }
     const store = yield* ConfigStore
     const paths = yield* Paths
     const files = yield* StateFiles

@@ -86,6 +86,6 @@ export const notBuiltMessage = (flag: string): string => {
     case "--message":
       return "--message: setup does not run agent requests in this version. Run it with: openclaw agent --local --message \"<text>\""
     default:
-      return `${flag}: the interactive setup wizard is not in this version. Use the non-interactive path: openclaw onboard --non-interactive --accept-risk [--anthropic-api-key ... | --auth-choice ...] [--gateway-auth token] ...`
+      return `${flag}: the original's full setup wizard is not in this version. Use the short one at a terminal (openclaw setup --wizard) or the non-interactive path: openclaw onboard --non-interactive --accept-risk [--anthropic-api-key ... | --auth-choice ...] [--gateway-auth token] ...`
   }
 }
