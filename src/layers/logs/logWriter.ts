@@ -31,6 +31,8 @@ export interface LogWriterSettings {
 
 // Lines held in memory while the flusher catches up; beyond this, lines are counted and dropped.
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+// One append's bytes at most: a burst goes out as a few appends of reused buffers, not one ever-growing copy.
+const MAX_SEGMENT_BYTES = 1024 * 1024
 
 /**
  * The log's writer: `formatted` lines are buffered and appended in batches by one flusher fiber, so a
@@ -97,7 +99,7 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
     // Lines are encoded into byte segments as they come: a line's string dies young instead of waiting in a
     // list for the flusher (strings kept across a write were promoted by the GC, and each batch was joined,
     // measured and encoded again). One segment fills while the one before it is on its way to the disk.
-    const segments = makeSegments(Math.min(maxFileBytes, MAX_BUFFERED_BYTES))
+    const segments = makeSegments(Math.min(maxFileBytes, MAX_SEGMENT_BYTES))
     let dropped = 0
     // Lines handed to the writer, and lines of those written (or given up on). A flush waits for the lines
     // enqueued before it, woken when the flusher has written them: callers that flush at once share its
