@@ -277,6 +277,19 @@ const isIntegerKey = (key: string): boolean => {
   return first >= 48 && first <= 57 && INTEGER_KEY.test(key)
 }
 
+/** The JSON text of the line's level and host name (written as given, not redacted). */
+const quotedOnce = (() => {
+  const texts = new Map<string, string>()
+  return (value: string): string => {
+    let text = texts.get(value)
+    if (text === undefined) {
+      text = JSON.stringify(value)
+      if (texts.size < 64) texts.set(value, text)
+    }
+    return text
+  }
+})()
+
 // Lines logged within the same millisecond (every RPC of a busy gateway logs one) share the time's text.
 let lastTime: { readonly millis: number; readonly text: string } | undefined
 const timeText = (now: Date): string => {
@@ -298,7 +311,7 @@ export const formatRecord = (
   patterns: ReadonlyArray<RegExp> = []
 ): string => {
   const message = redactText(typeof record.message === "string" ? record.message : safeString(record.message), patterns)
-  const core = `{"time":"${timeText(now)}","level":${JSON.stringify(safeString(record.level))},"message":${JSON.stringify(message)},"hostname":${JSON.stringify(hostname)}`
+  const core = `{"time":"${timeText(now)}","level":${quotedOnce(safeString(record.level))},"message":${JSON.stringify(message)},"hostname":${quotedOnce(hostname)}`
   let line = core
   try {
     const fields = record.fields
