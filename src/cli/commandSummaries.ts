@@ -3,7 +3,7 @@
  * and in its own `--help`. One source for both, so the fast root help cannot drift from the tree.
  */
 export const COMMAND_SUMMARIES = [
-  ["setup", "Onboard at a terminal (--wizard), or write the baseline config and workspace folders (--baseline)"],
+  ["setup", "Interactive onboarding (--wizard), or the baseline config and folders (--baseline)"],
   ["onboard", "The same onboarding; for scripts: openclaw onboard --mode local --non-interactive"],
   ["status", "Show gateway, service, channels and what to run next"],
   ["gateway", "Run the gateway (default), call or probe it, and manage its OS service"],
