@@ -2,8 +2,8 @@ import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { THINKING_LEVELS } from "../../domain/models/thinkingLevels.js"
 import { summaryOf } from "../commandSummaries.js"
+import { optionalText as text } from "./optionKinds.js"
 
-const text = (name: string, description: string) => Options.text(name).pipe(Options.optional, Options.withDescription(description))
 
 /** `openclaw agent`: run one agent turn via the gateway (or `--local`) and print the reply. */
 export const agentCommand = Command.make(

@@ -2,12 +2,11 @@ import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option, Struct } from "effect"
 import { gatewayClientOptions, toGatewayClientOptions } from "./connectionOptions.js"
 import { applyGroupGatewayOptions, groupGatewayOptions } from "./groupGatewayOptions.js"
+import { flag, optionalInteger as integer, optionalText as text } from "./optionKinds.js"
 import { summaryOf } from "../commandSummaries.js"
 import { RUN_WAIT_POLL_INTERVAL_DEFAULT, RUN_WAIT_TIMEOUT_DEFAULT } from "../../domain/cron/runWait.js"
 
 const handlers = () => import("../handlers/cron.js")
-const text = (name: string, description: string) => Options.text(name).pipe(Options.optional, Options.withDescription(description))
-const flag = (name: string, description: string) => Options.boolean(name).pipe(Options.withDescription(description))
 const json = flag("json", "Explicit machine-output spelling (command results are JSON by default)")
 const value = <A>(o: Option.Option<A>) => Option.getOrUndefined(o)
 
@@ -26,7 +25,7 @@ const jobOptions = {
   commandCwd: text("command-cwd", "Working directory for command payloads"),
   model: text("model", "Model override for agent jobs (provider/model or alias)"),
   thinking: text("thinking", "Thinking level for agent jobs"),
-  timeoutSeconds: Options.integer("timeout-seconds").pipe(Options.optional, Options.withDescription("Timeout seconds for agent or command jobs (0 disables)")),
+  timeoutSeconds: integer("timeout-seconds", "Timeout seconds for agent or command jobs (0 disables)"),
   session: text("session", "Session target (main|isolated|current|session:<id>)"),
   wake: text("wake", "Wake mode (now|next-heartbeat)"),
   announce: flag("announce", "Fallback-deliver final text to a chat"),
@@ -49,14 +48,14 @@ const jobOptions = {
   keepAfterRun: flag("keep-after-run", "Keep one-shot job after it succeeds"),
   // Script payloads and condition triggers.
   script: text("script", "Headless script payload file, or - for stdin"),
-  scriptTimeoutSeconds: Options.integer("script-timeout-seconds").pipe(Options.optional, Options.withDescription("Script wall-clock timeout seconds (default 300, at most 900)")),
-  scriptToolBudget: Options.integer("script-tool-budget").pipe(Options.optional, Options.withDescription("Maximum script tool calls (default 50, at most 200)")),
+  scriptTimeoutSeconds: integer("script-timeout-seconds", "Script wall-clock timeout seconds (default 300, at most 900)"),
+  scriptToolBudget: integer("script-tool-budget", "Maximum script tool calls (default 50, at most 200)"),
   triggerScript: text("trigger-script", "Condition script file, or - for stdin"),
   triggerOnce: flag("trigger-once", "Disable after the first successful triggered run"),
   // Tool allow-list (agent turns) and output bounds (command payloads).
   tools: text("tools", "Restrict the tools an agent-turn job may use (comma or space separated, e.g. exec,read)"),
-  outputMaxBytes: Options.integer("output-max-bytes").pipe(Options.optional, Options.withDescription("Command payloads: output kept per stream (its last bytes)")),
-  noOutputTimeoutSeconds: Options.integer("no-output-timeout-seconds").pipe(Options.optional, Options.withDescription("Command payloads: kill the process after this many seconds without output")),
+  outputMaxBytes: integer("output-max-bytes", "Command payloads: output kept per stream (its last bytes)"),
+  noOutputTimeoutSeconds: integer("no-output-timeout-seconds", "Command payloads: kill the process after this many seconds without output"),
   // Event schedules and pacing.
   onExit: text("on-exit", "Fire once when the watched command exits (run as sh -lc <shell> by the Gateway)"),
   onExitCwd: text("on-exit-cwd", "Working directory for the --on-exit watched command"),
@@ -64,8 +63,8 @@ const jobOptions = {
   streamCwd: text("stream-cwd", "Working directory for the stream source"),
   streamMode: text("stream-mode", "Stream line selection mode (line|match)"),
   streamMatch: text("stream-match", "Regex source required for stream match mode"),
-  streamBatchMs: Options.integer("stream-batch-ms").pipe(Options.optional, Options.withDescription("Quiet-window batch delay in milliseconds (clamped to 50-5000)")),
-  streamMaxBatchBytes: Options.integer("stream-max-batch-bytes").pipe(Options.optional, Options.withDescription("Maximum UTF-8 bytes per stream batch (clamped to 1024-65536)")),
+  streamBatchMs: integer("stream-batch-ms", "Quiet-window batch delay in milliseconds (clamped to 50-5000)"),
+  streamMaxBatchBytes: integer("stream-max-batch-bytes", "Maximum UTF-8 bytes per stream batch (clamped to 1024-65536)"),
   pacingMin: text("pacing-min", "Minimum delay for a dynamic next check (e.g. 15m)"),
   pacingMax: text("pacing-max", "Maximum delay for a dynamic next check (e.g. 4h)")
 }
@@ -227,7 +226,7 @@ const runs = Command.make(
     positionalId: Args.text({ name: "id" }).pipe(Args.optional),
     id: text("id", "Job id (alternative to positional argument)"),
     limit: Options.integer("limit").pipe(Options.withDefault(50), Options.withDescription("Max entries (default 50)")),
-    offset: Options.integer("offset").pipe(Options.optional, Options.withDescription("Entries to skip before returning results")),
+    offset: integer("offset", "Entries to skip before returning results"),
     status: Options.choice("status", ["all", "ok", "error", "skipped"]).pipe(Options.optional, Options.withDescription("Filter by run status")),
     deliveryStatus: Options.choice("delivery-status", ["delivered", "not-delivered", "unknown", "not-requested"]).pipe(Options.optional, Options.withDescription("Filter by delivery status")),
     query: text("query", "Filter by run summary or error text"),

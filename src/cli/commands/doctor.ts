@@ -1,8 +1,8 @@
 import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { summaryOf } from "../commandSummaries.js"
+import { flag } from "./optionKinds.js"
 
-const flag = (name: string, description: string) => Options.boolean(name).pipe(Options.withDescription(description))
 
 /** `openclaw doctor`: health checks and repairs for config, state, auth and the gateway service. */
 export const doctorCommand = Command.make(

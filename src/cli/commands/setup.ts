@@ -2,6 +2,7 @@ import { Command, Options } from "@effect/cli"
 import { Effect, Option, Record } from "effect"
 import { PROVIDER_KEY_FLAGS } from "../../domain/setup/providerKeyFlags.js"
 import { summaryOf } from "../commandSummaries.js"
+import { optionalText as text } from "./optionKinds.js"
 
 const gatewayOptions = {
   gatewayPort: Options.integer("gateway-port").pipe(Options.optional, Options.withDescription("Gateway port")),
@@ -32,7 +33,6 @@ const skipped = {
   authChoice: Options.text("auth-choice").pipe(Options.optional, Options.withDescription("Model auth choice: a provider's choice id (e.g. apiKey, openai-api-key, groq-api-key), token, custom-api-key or skip"))
 }
 
-const text = (name: string, description: string) => Options.text(name).pipe(Options.optional, Options.withDescription(description))
 
 // One option per provider credential flag of the original, all from one table; stored in the auth-profile store.
 const providerKeyOptions = Options.all(Object.fromEntries(PROVIDER_KEY_FLAGS.map((row) => [row.flag, text(row.flag, row.description)])))
