@@ -407,7 +407,8 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
       // Nearly every frame is a valid request: it is started without going through the union below.
       const request = requestFrameOf(json.value)
       if (request !== undefined && request.method !== "connect") return startRequest(request, caller)
-      const frame = decodeInbound(json.value)
+      // Only a connect request, or a frame the check refused, comes here: the union says which it is.
+      const frame = request !== undefined ? Either.right({ ...request, kind: "request" as const }) : decodeInboundUnion(json.value)
       const reply = Either.isLeft(frame)
         ? invalidFrame("invalid", EXPECTED_REQUEST)
         : frame.right.kind === "cancel"
