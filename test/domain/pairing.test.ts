@@ -220,3 +220,26 @@ describe("registry transitions", () => {
     expect(Transitions.stampLastUsed(paired, "dev-1", "operator", "rotated-meanwhile", 50)).toEqual({ result: undefined })
   })
 })
+
+describe("approveAsk (local auto-approval)", () => {
+  const ask = { deviceId: "dev-1", publicKey: "key-1", role: "operator", scopes: ["operator.read"], reason: "not-paired" as const, isRepair: false, platform: "linux" }
+
+  it("pairs a new device: the file changes and a Resolved change is published", () => {
+    const outcome = Transitions.approveAsk({}, ask, 10, "req-1")
+    expect(outcome.paired?.["dev-1"]?.publicKey).toBe("key-1")
+    expect(outcome.changes).toEqual([{ _tag: "Resolved", requestId: "req-1", deviceId: "dev-1", decision: "approved", ts: 10 }])
+  })
+
+  it("an ask the stored record already covers (the same device connecting many times at once) writes nothing", () => {
+    const first = Transitions.approveAsk({}, ask, 10, "req-1")
+    const again = Transitions.approveAsk(first.paired!, ask, 11, "req-2")
+    expect(again).toEqual({ result: first.paired!["dev-1"] })
+  })
+
+  it("an ask for more than the record covers is still approved and written", () => {
+    const first = Transitions.approveAsk({}, ask, 10, "req-1")
+    const wider = Transitions.approveAsk(first.paired!, { ...ask, scopes: ["operator.admin"], reason: "scope-upgrade" }, 11, "req-2")
+    expect(wider.paired?.["dev-1"]?.approvedScopes).toContain("operator.admin")
+    expect(wider.changes?.map((c) => c._tag)).toEqual(["Resolved"])
+  })
+})

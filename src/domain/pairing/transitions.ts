@@ -2,6 +2,7 @@ import { Either } from "effect"
 import { ownEntry } from "../ownEntry.js"
 import { InvalidRequest } from "../protocol/errors.js"
 import type { RegistryChange } from "./changes.js"
+import { decidePairing } from "./decide.js"
 import type { DeviceMetadata, DeviceTokenRecord, PairedDevice, PairingReason, PendingRequest } from "./records.js"
 import { type ApprovalSource, applyApproval, type ApprovedVia, issuedAt, normalizeLabel, type PairedFile, type PendingFile, pickMetadata, sameAsk, tokenReusable } from "./registryState.js"
 
@@ -93,8 +94,13 @@ export const approveRequest = (paired: PairedFile, pending: PendingFile, request
   return Either.right({ result: next.device, paired: next.paired, pending: rest, changes: next.changes })
 }
 
-/** Approves inline (local auto-approval) without a stored pending request. */
+/**
+ * Approves inline (local auto-approval) without a stored pending request. An ask the stored record already
+ * covers (the same device's other connects, approved a moment earlier) changes nothing: no write, no event.
+ */
 export const approveAsk = (paired: PairedFile, ask: PairingAsk, now: number, requestId: string): Outcome<PairedDevice> => {
+  const current = ownEntry(paired, ask.deviceId)
+  if (current !== undefined && decidePairing(current, ask) === undefined) return { result: current }
   const next = approveInto(paired, ask, requestId, now, "silent")
   return { result: next.device, paired: next.paired, changes: next.changes }
 }
