@@ -2,7 +2,7 @@
 // `ws` server answering the same frames with no auth, schema or logging) in the same run, with its ratio.
 // Every connection signs a v3 device connect, as real clients do.
 // Usage: npm run bundle && node bench/gateway.mjs [--floor PATH] [--seconds 3] [--soak-seconds 60]
-//          [--soak-clients 200] [--soak-interval-ms 200] [--soak-methods health,status,...] [--idle-clients 1000] [--only a,b,...] [--cli dist/openclaw.mjs]
+//          [--soak-clients 200] [--soak-interval-ms 200] [--soak-methods health,status,...] [--idle-clients 1000] [--idle-settle-seconds 60] [--only a,b,...] [--cli dist/openclaw.mjs]
 // GATEWAY_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway's node.
 // Scenarios: start, inflight, flood, connects, idle (on a fresh gateway and floor), soak. The floor defaults to ../shared/tools/ws-floor/server.mjs
 // (from the current directory); when it is missing, the floor columns are left empty.
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     "soak-clients": { type: "string", default: "200" },
     "soak-interval-ms": { type: "string", default: "200" },
     "idle-clients": { type: "string", default: "1000" },
+    "idle-settle-seconds": { type: "string", default: "60" },
     "soak-methods": { type: "string", default: "health,status,logs.tail,sessions.list,device.pair.list" },
     only: { type: "string", default: "start,inflight,flood,connects,idle,soak" },
     cli: { type: "string", default: "dist/openclaw.mjs" }
@@ -34,6 +35,7 @@ const soakSeconds = Number(args["soak-seconds"])
 const soakClients = Number(args["soak-clients"])
 const soakIntervalMs = Number(args["soak-interval-ms"])
 const idleClients = Number(args["idle-clients"])
+const idleSettleSeconds = Number(args["idle-settle-seconds"])
 const only = new Set(args.only.split(","))
 const floorScript = resolve(args.floor)
 const TOKEN = "bench-token-0123456789abcdef"
@@ -161,7 +163,22 @@ const concurrentConnects = async (url, n) => {
   return { accepted: ok.length, p50: pct(times, 0.5), p99: pct(times, 0.99) }
 }
 
-/** `n` idle authenticated clients: RSS with them connected and after they left. */
+/**
+ * RSS once the process has been left alone: V8 gives back the heap a burst grew only when its memory reducer
+ * runs, some tens of seconds into a quiet spell. Sampled each second until it fell 10 % below `from`, or for
+ * `idleSettleSeconds` at most; returns the last sample and how long it took.
+ */
+const settledRss = async (pid, from) => {
+  const started = performance.now()
+  let rss = rssMiB(pid)
+  while (rss > from * 0.9 && performance.now() - started < idleSettleSeconds * 1000) {
+    await sleep(1000)
+    rss = rssMiB(pid)
+  }
+  return { rss, seconds: (performance.now() - started) / 1000 }
+}
+
+/** `n` idle authenticated clients: RSS with them connected and after they left, right away and settled. */
 const idle = async (url, pid, n) => {
   const before = rssMiB(pid)
   const clients = []
@@ -169,9 +186,14 @@ const idle = async (url, pid, n) => {
   for (let i = 0; i < n; i += 100) clients.push(...(await Promise.all(Array.from({ length: Math.min(100, n - i) }, () => connect(url)))))
   await sleep(1500)
   const withClients = rssMiB(pid)
+  const settled = await settledRss(pid, withClients)
+  // The clients were idle all along: the socket of one that was closed meanwhile would show here.
+  const stillOpen = clients.filter((c) => c.ws.readyState === WebSocket.OPEN).length
   await closeAll(clients)
   await sleep(3000)
-  return { before, withClients, after: rssMiB(pid) }
+  const after = rssMiB(pid)
+  const afterSettled = await settledRss(pid, after)
+  return { before, withClients, settled, stillOpen, after, afterSettled }
 }
 
 /** GET /healthz: its latency in ms, or undefined when the server has no such endpoint. */
@@ -348,8 +370,12 @@ const main = async () => {
       for (const s of fresh.filter(Boolean)) s.child.kill("SIGTERM")
       fresh[0].cleanup()
       record(`${idleClients} idle clients`, "RSS before MiB", g.before, f?.before)
-      record(`${idleClients} idle clients`, "RSS with them MiB", g.withClients, f?.withClients, "<= 150 MiB")
-      record(`${idleClients} idle clients`, "RSS after they left MiB", g.after, f?.after, "<= 1.2 x before")
+      record(`${idleClients} idle clients`, "RSS with them, 1.5 s after the last connect MiB", g.withClients, f?.withClients)
+      record(`${idleClients} idle clients`, "RSS with them, settled MiB", g.settled.rss, f?.settled.rss, "<= 150 MiB")
+      record(`${idleClients} idle clients`, "seconds until settled", g.settled.seconds, f?.settled.seconds, `<= ${idleSettleSeconds}`)
+      record(`${idleClients} idle clients`, "clients still connected when settled", g.stillOpen, f?.stillOpen, `${idleClients}`)
+      record(`${idleClients} idle clients`, "RSS 3 s after they left MiB", g.after, f?.after)
+      record(`${idleClients} idle clients`, "RSS after they left, settled MiB", g.afterSettled.rss, f?.afterSettled.rss, "<= 1.2 x before")
     }
     if (only.has("soak")) {
       const [g, f] = await both((s) => soak(s.url, s.child.pid))
