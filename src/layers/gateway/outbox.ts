@@ -17,6 +17,29 @@ export interface Outbox {
 }
 
 /**
+ * One unmasked, unfragmented text frame (RFC 6455 5.2) as a single buffer: header and payload in one write,
+ * where `ws.send` makes a header buffer, a payload buffer and two writes. Only for a socket that is open and
+ * negotiated no extension (the server offers none), so `ws` itself never holds a frame back in its queue.
+ */
+export const textFrame = (text: string): Buffer => {
+  const bytes = Buffer.byteLength(text, "utf8")
+  const head = bytes < 126 ? 2 : bytes < 65_536 ? 4 : 10
+  const frame = Buffer.allocUnsafe(head + bytes)
+  frame[0] = 0x81
+  if (head === 2) frame[1] = bytes
+  else if (head === 4) {
+    frame[1] = 126
+    frame.writeUInt16BE(bytes, 2)
+  } else {
+    frame[1] = 127
+    frame.writeUInt32BE(Math.floor(bytes / 2 ** 32), 2)
+    frame.writeUInt32BE(bytes >>> 0, 6)
+  }
+  frame.write(text, head, "utf8")
+  return frame
+}
+
+/**
  * `tcp` is the upgraded socket `ws` writes to (the upgrade request's socket). Corking it until the next
  * turn turns a burst of replies into one `writev` instead of one per reply.
  */
@@ -38,7 +61,7 @@ export const makeOutbox = (ws: WebSocket, tcp: Socket): Outbox => {
   return {
     send: (text) => {
       corkUntilNextTurn()
-      ws.send(text)
+      tcp.write(textFrame(text))
     },
     sendFragments: (parts) => {
       corkUntilNextTurn()
