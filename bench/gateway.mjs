@@ -1,7 +1,7 @@
 // Gateway benchmark under load, each figure beside the same scenario run against the floor server (a bare
 // `ws` server answering the same frames with no auth, schema or logging) in the same run, with its ratio.
 // Every connection signs a v3 device connect, as real clients do.
-// Usage: npm run bundle && node bench/gateway.mjs [--floor PATH] [--seconds 3] [--soak-seconds 60]
+// Usage: npm run bundle && node bench/gateway.mjs [--floor PATH] [--seconds 3] [--soak-seconds 60] [--soak-warmup-seconds 20]
 //          [--soak-clients 200] [--soak-interval-ms 200] [--soak-methods health,status,...] [--idle-clients 1000] [--idle-settle-seconds 60] [--only a,b,...] [--cli dist/openclaw.mjs]
 // GATEWAY_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the gateway's node.
 // Scenarios: start, inflight, flood, connects, idle (on a fresh gateway and floor), soak. The floor defaults to ../shared/tools/ws-floor/server.mjs
@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     floor: { type: "string", default: "../shared/tools/ws-floor/server.mjs" },
     seconds: { type: "string", default: "3" },
     "soak-seconds": { type: "string", default: "60" },
+    "soak-warmup-seconds": { type: "string", default: "20" },
     "soak-clients": { type: "string", default: "200" },
     "soak-interval-ms": { type: "string", default: "200" },
     "idle-clients": { type: "string", default: "1000" },
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
 })
 const seconds = Number(args.seconds)
 const soakSeconds = Number(args["soak-seconds"])
+const soakWarmupSeconds = Number(args["soak-warmup-seconds"])
 const soakClients = Number(args["soak-clients"])
 const soakIntervalMs = Number(args["soak-interval-ms"])
 const idleClients = Number(args["idle-clients"])
@@ -246,9 +248,15 @@ const soak = async (url, pid) => {
   for (const c of clients) c.ws.on("close", () => { if (soaking) closed += 1 })
   const latencies = []
   const rss = []
+  // The same load first runs for a warm-up, untimed for the slope: V8 sizes its heap to the allocation rate in
+  // the first seconds (a step of tens of MiB), which is not growth. Errors and latencies count from the start.
   const started = performance.now()
-  const until = started + soakSeconds * 1000
-  const sampler = setInterval(() => rss.push([(performance.now() - started) / 60_000, rssMiB(pid)]), 1000)
+  const measuredFrom = started + soakWarmupSeconds * 1000
+  const until = measuredFrom + soakSeconds * 1000
+  const sampler = setInterval(() => {
+    const now = performance.now()
+    if (now >= measuredFrom) rss.push([(now - measuredFrom) / 60_000, rssMiB(pid)])
+  }, 1000)
   const lane = async (c, k) => {
     await sleep(Math.random() * soakIntervalMs)
     while (performance.now() < until && c.ws.readyState === WebSocket.OPEN) {
@@ -263,12 +271,12 @@ const soak = async (url, pid) => {
   clearInterval(sampler)
   soaking = false
   await closeAll(clients)
-  // Least-squares slope over the samples after a warm-up fifth.
-  const points = rss.slice(Math.floor(rss.length / 5))
+  // Least-squares slope over the measured samples.
+  const points = rss
   const mx = points.reduce((a, p) => a + p[0], 0) / points.length
   const my = points.reduce((a, p) => a + p[1], 0) / points.length
   const slope = points.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / points.reduce((a, p) => a + (p[0] - mx) ** 2, 0)
-  return { requests: latencies.length, errors: errors + closed, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), slope }
+  return { requests: latencies.length, errors: errors + closed, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), slope, rssStart: points[0]?.[1], rssEnd: points.at(-1)?.[1] }
 }
 
 const startGateway = async () => {
@@ -379,12 +387,14 @@ const main = async () => {
     }
     if (only.has("soak")) {
       const [g, f] = await both((s) => soak(s.url, s.child.pid))
-      const name = `soak ${soakSeconds}s ${soakClients} clients / ${soakIntervalMs}ms`
+      const name = `soak ${soakSeconds}s (after ${soakWarmupSeconds}s warm-up) ${soakClients} clients / ${soakIntervalMs}ms`
       record(name, "requests", g.requests, f?.requests)
       record(name, "errors", g.errors, f?.errors, "0")
       record(name, "p50 ms", g.p50, f?.p50)
       record(name, "p99 ms", g.p99, f?.p99, "<= 50 ms")
       record(name, "RSS slope MiB/min", g.slope, f?.slope, "< 1")
+      record(name, "RSS when measuring began MiB", g.rssStart, f?.rssStart)
+      record(name, "RSS when it ended MiB", g.rssEnd, f?.rssEnd)
     }
   } finally {
     for (const s of servers) s.child.kill("SIGTERM")
