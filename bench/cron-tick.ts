@@ -35,7 +35,7 @@ const jobsFile = (count: number, now: number) => ({
   }))
 })
 
-const quietLog = Layer.succeed(GatewayLog, { write: () => Effect.void, flush: Effect.void, tail: () => Effect.succeed({ file: "", cursor: 0, size: 0, lines: [] }), currentFile: Effect.succeed("") })
+const quietLog = Layer.succeed(GatewayLog, { write: () => Effect.void, unsafeWrite: () => undefined, flush: Effect.void, tail: () => Effect.succeed({ file: "", cursor: 0, size: 0, lines: [] }), currentFile: Effect.succeed("") })
 const noopExecutor = Layer.succeed(CronExecutor, { execute: () => Effect.succeed({ status: "ok", deliveryStatus: "not-requested" }), alert: () => Effect.succeed({ status: "delivered" as const }) })
 
 const measure = async (count: number) => {

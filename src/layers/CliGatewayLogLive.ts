@@ -14,7 +14,7 @@ export const CliGatewayLogLive = Layer.unwrapEffect(Effect.gen(function*() {
   const snapshot = yield* Effect.flatMap(ConfigStore, (store) => store.read).pipe(Effect.orElseSucceed(() => undefined))
   const paths = yield* Paths
   const stderr = yield* Effect.provide(GatewayLog, StderrLogLive)
-  return Layer.effect(GatewayLog, Effect.map(GatewayLog, (reader) => ({ ...reader, write: stderr.write }))).pipe(
+  return Layer.effect(GatewayLog, Effect.map(GatewayLog, (reader) => ({ ...reader, write: stderr.write, unsafeWrite: stderr.unsafeWrite }))).pipe(
     Layer.provide(GatewayLogReaderLive(snapshot?.config ?? bestEffortLogging(snapshot?.authored), paths.profile))
   )
 }))

@@ -60,7 +60,7 @@ export const CliServicesLive = <R>(parts: CliHostParts<R>) =>
       lazyTag(ModelHealth, { read: "effect", recordFailure: "function", recordSuccess: "function", recordFallback: "function" })
     ),
     // The CLI's own view of the gateway log: it reads the configured file and reports its warnings on stderr.
-    lazyUnit(() => import("./CliGatewayLogLive.js").then((m) => m.CliGatewayLogLive), lazyTag(GatewayLog, { write: "function", flush: "effect", tail: "function", currentFile: "effect" })),
+    lazyUnit(() => import("./CliGatewayLogLive.js").then((m) => m.CliGatewayLogLive), lazyTag(GatewayLog, { write: "function", unsafeWrite: "void", flush: "effect", tail: "function", currentFile: "effect" })),
     // The agent runtime in this process (`openclaw agent --local`), over the model services above.
     lazyUnit(() => import("./agent/AgentLive.js").then((m) => m.AgentRuntimeLive()), lazyTag(AgentRunner, { run: "function", start: "function", abort: "function", active: "effect" }))
   ).pipe(

@@ -80,8 +80,10 @@ const make = (options: GatewayLogOptions) =>
 
     // One synchronous step per record: every RPC writes one.
     const clock = yield* Effect.clock
-    const write = (record: LogRecord): Effect.Effect<void> =>
-      levelEnabled(threshold, record.level) ? Effect.sync(() => writer.unsafeEnqueue(clock.unsafeCurrentTimeMillis(), record)) : Effect.void
+    const unsafeWrite = (record: LogRecord): void => {
+      if (levelEnabled(threshold, record.level)) writer.unsafeEnqueue(clock.unsafeCurrentTimeMillis(), record)
+    }
+    const write = (record: LogRecord): Effect.Effect<void> => (levelEnabled(threshold, record.level) ? Effect.sync(() => unsafeWrite(record)) : Effect.void)
 
     const tail = Effect.fn("GatewayLog.tail")(function*(input: { readonly cursor?: number; readonly limit?: number; readonly maxBytes?: number }) {
       yield* writer.flush
@@ -117,6 +119,7 @@ const make = (options: GatewayLogOptions) =>
 
     return GatewayLog.of({
       write,
+      unsafeWrite,
       flush: writer.flush,
       tail,
       currentFile: Effect.map(Clock.currentTimeMillis, fileFor)

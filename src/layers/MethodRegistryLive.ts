@@ -1,24 +1,21 @@
 import { Effect, Layer } from "effect"
 import type { MethodSpec } from "../domain/protocol/methods.js"
-import { type MethodHandler, MethodRegistry } from "../services/MethodRegistry.js"
-
-interface Entry {
-  readonly spec: MethodSpec
-  readonly handler: MethodHandler<unknown, unknown>
-}
+import { type MethodHandler, MethodRegistry, type RegisteredMethod } from "../services/MethodRegistry.js"
 
 /** An in-memory handler table. */
 export const MethodRegistryLive = Layer.effect(
   MethodRegistry,
   Effect.gen(function*() {
     // A plain map: every request looks its method up, in one synchronous step.
-    const table = new Map<string, Entry>()
+    const table = new Map<string, RegisteredMethod>()
+    const find = (name: string) => table.get(name)
     return {
       register: <P, R>(spec: MethodSpec<P, R>, handler: MethodHandler<P, R>) =>
         Effect.sync(() => void table.set(spec.name, { spec: spec as MethodSpec, handler: handler as MethodHandler<unknown, unknown> })).pipe(
           Effect.withSpan("MethodRegistry.register", { attributes: { method: spec.name } })
         ),
-      lookup: (name: string) => Effect.sync(() => table.get(name)),
+      lookup: (name: string) => Effect.sync(() => find(name)),
+      find,
       names: Effect.sync(() => [...table.keys()])
     }
   })

@@ -1,10 +1,14 @@
 import { Context, Effect, Layer, Stream } from "effect"
 
-/** How a service member is reached: a plain Effect, a function returning an Effect, or one returning a Stream. */
+/**
+ * How a service member is reached: a plain Effect, a function returning an Effect, one returning a Stream, or
+ * a plain function returning nothing (a fire-and-forget call: forwarded once the unit is loaded).
+ */
 // Effects are checked first: an Effect is also structurally a Stream.
 type MemberKind<M> = M extends (...args: ReadonlyArray<never>) => Effect.Effect<unknown, unknown, unknown> ? "function"
   : M extends (...args: ReadonlyArray<never>) => Stream.Stream<unknown, unknown, unknown> ? "stream"
-  : M extends (...args: ReadonlyArray<never>) => unknown ? never // a synchronous member cannot be loaded lazily
+  : M extends (...args: ReadonlyArray<never>) => void ? "void"
+  : M extends (...args: ReadonlyArray<never>) => unknown ? never // a member returning a value cannot be loaded lazily
   : "effect"
 
 /** Every member of a service shape with its kind; the compiler checks it is complete and right. */
@@ -24,7 +28,7 @@ type Identifier<T> = T extends LazyTag<infer I, infer _S> ? I : never
 /** Forwards each member to the service once `built` has produced it. */
 const forwarding = <I, S>(built: Effect.Effect<Context.Context<I>>, lazy: LazyTag<I, S>) => {
   const service = Effect.map(built, (context) => Context.unsafeGet(context, lazy.tag) as Record<string, unknown>)
-  const entries = Object.entries(lazy.shape as Record<string, "effect" | "function" | "stream">).map(([key, kind]) => {
+  const entries = Object.entries(lazy.shape as Record<string, "effect" | "function" | "stream" | "void">).map(([key, kind]) => {
     const call = (args: ReadonlyArray<unknown>) => (target: Record<string, unknown>) => (target[key] as (...a: ReadonlyArray<unknown>) => unknown)(...args)
     switch (kind) {
       case "effect":
@@ -33,6 +37,9 @@ const forwarding = <I, S>(built: Effect.Effect<Context.Context<I>>, lazy: LazyTa
         return [key, (...args: ReadonlyArray<unknown>) => Effect.flatMap(service, (target) => call(args)(target) as Effect.Effect<unknown, unknown, unknown>)]
       case "stream":
         return [key, (...args: ReadonlyArray<unknown>) => Stream.unwrap(Effect.map(service, (target) => call(args)(target) as Stream.Stream<unknown, unknown, unknown>))]
+      case "void":
+        // `built` needs nothing from outside (its context is provided): the call runs once the unit is there.
+        return [key, (...args: ReadonlyArray<unknown>) => void Effect.runFork(Effect.map(service, call(args)))]
     }
   })
   return Object.fromEntries(entries)

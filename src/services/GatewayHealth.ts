@@ -12,6 +12,11 @@ export class GatewayHealth extends Context.Tag("openclaw/GatewayHealth")<Gateway
   readonly input: Effect.Effect<HealthInput>
   /** The `health` payload from `input`. */
   readonly snapshot: Effect.Effect<HealthResult>
+  /**
+   * `snapshot` for one caller now: while the cache is fresh, the report itself as an Exit, which the
+   * dispatcher answers in plain code without a fiber.
+   */
+  readonly snapshotNow: () => Effect.Effect<HealthResult>
   /** Measured now; what `input` serves from then on. */
   readonly probe: Effect.Effect<HealthResult>
 }>() {}

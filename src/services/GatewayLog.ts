@@ -25,6 +25,8 @@ export interface LogTail {
 export class GatewayLog extends Context.Tag("openclaw/GatewayLog")<GatewayLog, {
   /** Queues one record; it reaches the file within milliseconds, never blocking the caller on disk I/O. */
   readonly write: (record: LogRecord) => Effect.Effect<void>
+  /** `write` as plain code, for the request path (one record per RPC, often with no fiber to run an effect in). */
+  readonly unsafeWrite: (record: LogRecord) => void
   /** Waits until every record written so far is in the file. */
   readonly flush: Effect.Effect<void>
   readonly tail: (options: { readonly cursor?: number; readonly limit?: number; readonly maxBytes?: number }) => Effect.Effect<LogTail>

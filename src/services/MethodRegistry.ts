@@ -23,9 +23,17 @@ export interface CallContext {
 
 export type MethodHandler<P, R> = (params: P, context: CallContext) => Effect.Effect<R, GatewayWireError>
 
+/** A method as registered: its spec and its handler. */
+export interface RegisteredMethod {
+  readonly spec: MethodSpec
+  readonly handler: MethodHandler<unknown, unknown>
+}
+
 /** The table of handlers: each feature registers its methods; the dispatcher looks them up. */
 export class MethodRegistry extends Context.Tag("openclaw/MethodRegistry")<MethodRegistry, {
   readonly register: <P, R>(spec: MethodSpec<P, R>, handler: MethodHandler<P, R>) => Effect.Effect<void>
-  readonly lookup: (name: string) => Effect.Effect<{ readonly spec: MethodSpec; readonly handler: MethodHandler<unknown, unknown> } | undefined>
+  readonly lookup: (name: string) => Effect.Effect<RegisteredMethod | undefined>
+  /** `lookup` as plain code, for the request path. */
+  readonly find: (name: string) => RegisteredMethod | undefined
   readonly names: Effect.Effect<ReadonlyArray<string>>
 }>() {}

@@ -207,3 +207,21 @@ describe("presence fan-out", () => {
     observer.close()
   }, 60_000)
 })
+
+describe("a reply that cannot be written as JSON", () => {
+  it("is answered UNAVAILABLE and logged as an error; the socket goes on serving", async () => {
+    const Unwritable = Layer.effectDiscard(Effect.gen(function*() {
+      const registry = yield* MethodRegistry
+      // A handler's bug: a BigInt passes an Unknown result schema, and JSON cannot write it.
+      yield* registry.register(spec("test.bigint", Schema.Unknown), () => Effect.succeed({ big: 10n }))
+    }))
+    const gw = await start(config, {}, [Unwritable])
+    const { client } = await connectRaw(gw.url, { token: TOKEN })
+    const reply = await call(client, "test.bigint", {})
+    expect(reply).toMatchObject({ type: "res", ok: false, error: { code: "UNAVAILABLE", message: "internal error in test.bigint", retryable: true } })
+    expect(await call(client, "health", {})).toMatchObject({ type: "res", ok: true })
+    const lines = (await gw.logLines()).map((line) => JSON.parse(line) as { level: string; message: string })
+    expect(lines.find((line) => line.level === "error")?.message).toMatch(/^gateway reply to test\.bigint could not be written: .*BigInt/)
+    client.close()
+  })
+})

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Receiver } from "ws"
+import { createRequire } from "node:module"
 import { textFrame } from "../../src/layers/gateway/outbox.js"
+
+// The parser `ws` clients use; its typings do not declare it.
+interface FrameReceiver {
+  on(event: "message", listener: (data: Buffer, binary: boolean) => void): void
+  on(event: "error", listener: (error: Error) => void): void
+  write(chunk: Buffer, done: () => void): void
+}
+const { Receiver } = createRequire(import.meta.url)("ws") as { Receiver: new (options: { isServer: boolean; maxPayload: number }) => FrameReceiver }
 
 /** What a WebSocket client's parser makes of the bytes: the messages, in order, and whether they were text. */
 const parse = (bytes: Buffer): Promise<Array<{ readonly text: string; readonly binary: boolean }>> =>

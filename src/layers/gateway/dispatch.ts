@@ -45,15 +45,14 @@ const codecOf = (spec: MethodSpec): Codec => {
   return codec
 }
 
-/** The result's wire form (a result the schema refuses is the handler's bug: a defect). */
-const encodeOnce = (codec: Codec, result: unknown): Effect.Effect<unknown> => {
+/** The result's wire form, or why the schema refuses it (the handler's bug: answered as a defect). */
+const encodeOnce = (codec: Codec, result: unknown): Either.Either<unknown, ParseResult.ParseError> => {
   const cacheable = typeof result === "object" && result !== null
   const known = cacheable ? codec.encoded.get(result) : undefined
-  if (known !== undefined) return Effect.succeed(known)
+  if (known !== undefined) return Either.right(known)
   const encoded = codec.encodeResult(result)
-  if (Either.isLeft(encoded)) return Effect.die(encoded.left)
-  if (cacheable) codec.encoded.set(result, encoded.right)
-  return Effect.succeed(encoded.right)
+  if (cacheable && Either.isRight(encoded)) codec.encoded.set(result, encoded.right)
+  return encoded
 }
 
 const refused = (error: GatewayWireError, unauthorizedRole = false): DispatchResult => ({ ok: false, error: boundedMessage(toErrorShape(error)), unauthorizedRole })
@@ -88,32 +87,65 @@ const settle = (method: string, exit: Exit.Exit<unknown, GatewayWireError>): Eff
   )
 }
 
+/** A request's answer: plain when it is known at once, else the effect that finds it. */
+export type Answer = DispatchResult | Effect.Effect<DispatchResult, never, AuthRateLimiter>
+
+/** A handler's exit as a reply, in plain code unless it is a defect or an interruption (see `settle`). */
+const settleExit = (method: string, codec: Codec, exit: Exit.Exit<unknown, GatewayWireError>): DispatchResult | Effect.Effect<DispatchResult> => {
+  if (Exit.isSuccess(exit)) {
+    const encoded = encodeOnce(codec, exit.value)
+    return Either.isRight(encoded) ? { ok: true, payload: encoded.right } : settle(method, Exit.die(encoded.left))
+  }
+  const failure = Cause.failureOption(exit.cause)
+  return Option.isSome(failure) ? refused(failure.value) : settle(method, exit)
+}
+
+const asEffect = (answered: Answer): Effect.Effect<DispatchResult, never, AuthRateLimiter> => (Effect.isEffect(answered) ? answered : Effect.succeed(answered))
+
+/**
+ * Plain code that throws (a handler throwing instead of failing, a schema that cannot be compiled) is a bug:
+ * answered as a defect, as inside an effect.
+ */
+const guarded = (method: string, answerOf: () => Answer): Answer => {
+  try {
+    return answerOf()
+  } catch (defect) {
+    return settle(method, Exit.die(defect))
+  }
+}
+
 /**
  * Authorizes, decodes params, runs the handler and encodes the result. Scope is checked before the
  * handler lookup, so an unknown method answers `missing scope` to callers without admin. Everything but
- * the handler and the result's encoding is plain code: this runs once per request. No span per call:
- * creating one cost a tenth of a cached `health` call, and the access log line that follows every
- * call (method, duration, connection, id) says what the span said.
+ * the handler is plain code, and so is a handler that answers with an Exit (a cache hit: health's snapshot):
+ * such a request is answered without a fiber at all. No span per call: creating one cost a tenth of a cached
+ * `health` call, and the access log line that follows every call (method, duration, connection, id) says
+ * what the span said.
  */
-export const dispatch = (
-  registry: MethodRegistry["Type"],
-  frame: RequestFrame,
-  context: CallContext
-): Effect.Effect<DispatchResult, never, AuthRateLimiter> =>
-  Effect.flatMap(registry.lookup(frame.method), (entry) => {
-    const denied = authorize(context, frame.method, entry?.spec.access)
-    if (denied !== undefined) return Effect.succeed(refused(denied.error, denied._tag === "WrongRole"))
-    if (entry === undefined) return Effect.succeed(refused(new InvalidRequest({ message: `unknown method: ${truncateEcho(frame.method)}` })))
-    const codec = codecOf(entry.spec)
-    // Plain code until the handler: this callback already runs when the request does.
-    const run = () => {
-      const params = decodeParams(frame, codec, entry.spec)
-      if (Either.isLeft(params)) return Effect.fail(params.left)
-      return Effect.flatMap(entry.handler(params.right, context), (result) => encodeOnce(codec, result))
-    }
-    // A control-plane write is counted before its params are looked at, as the original does.
-    const limited = entry.spec.controlPlaneWrite === true
-      ? Effect.zipRight(Effect.flatMap(AuthRateLimiter, (limiter) => limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp)), Effect.suspend(run))
-      : run()
-    return Effect.flatMap(Effect.exit(limited), (exit) => settle(frame.method, exit))
+export const answer = (registry: MethodRegistry["Type"], frame: RequestFrame, context: CallContext): Answer =>
+  guarded(frame.method, () => answerOrThrow(registry, frame, context))
+
+const answerOrThrow = (registry: MethodRegistry["Type"], frame: RequestFrame, context: CallContext): Answer => {
+  const entry = registry.find(frame.method)
+  const denied = authorize(context, frame.method, entry?.spec.access)
+  if (denied !== undefined) return refused(denied.error, denied._tag === "WrongRole")
+  if (entry === undefined) return refused(new InvalidRequest({ message: `unknown method: ${truncateEcho(frame.method)}` }))
+  const codec = codecOf(entry.spec)
+  const run = (): Answer => {
+    const params = decodeParams(frame, codec, entry.spec)
+    if (Either.isLeft(params)) return refused(params.left)
+    const handled = entry.handler(params.right, context)
+    // An Exit is an Effect: a handler answering with one (from a cache) is settled here, in plain code.
+    return Exit.isExit(handled) ? settleExit(frame.method, codec, handled as Exit.Exit<unknown, GatewayWireError>) : Effect.flatMap(Effect.exit(handled), (exit) => asEffect(settleExit(frame.method, codec, exit)))
+  }
+  // A control-plane write is counted before its params are looked at, as the original does.
+  if (entry.spec.controlPlaneWrite !== true) return run()
+  const limited = Effect.flatMap(AuthRateLimiter, (limiter) => limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp))
+  return Effect.flatMap(Effect.exit(limited), (exit) => {
+    return Exit.isFailure(exit) ? settle(frame.method, exit) : asEffect(guarded(frame.method, run))
   })
+}
+
+/** `answer` as an effect, for callers inside one (a connect's model catalog snapshot). */
+export const dispatch = (registry: MethodRegistry["Type"], frame: RequestFrame, context: CallContext): Effect.Effect<DispatchResult, never, AuthRateLimiter> =>
+  Effect.suspend(() => asEffect(answer(registry, frame, context)))

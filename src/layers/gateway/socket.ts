@@ -25,6 +25,7 @@ import {
 } from "../../domain/protocol/frames.js"
 import { EVENTS } from "../../domain/protocol/methods.js"
 import { protocolMismatchLine } from "../../domain/protocol/mismatchLog.js"
+import { truncateEcho } from "../../domain/text/truncateEcho.js"
 import { scopeSatisfied } from "../../domain/protocol/scopes.js"
 import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
 import { type BusEvent, EventBus } from "../../services/EventBus.js"
@@ -34,7 +35,7 @@ import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import { type CallContext, MethodRegistry } from "../../services/MethodRegistry.js"
 import { Paths } from "../../services/Paths.js"
 import { type AcceptedConnect, runConnect } from "./connect.js"
-import { dispatch, type DispatchResult } from "./dispatch.js"
+import { answer, dispatch, type DispatchResult } from "./dispatch.js"
 import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
 import { eventFrame, type FrameText, responseFrame } from "./frameText.js"
 import { makeOutbox } from "./outbox.js"
@@ -334,13 +335,13 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
 
     let unauthorizedCalls = 0
     /**
-     * The reply and the access log line of one request. Plain code around one small effect: the handler's
-     * fiber is the only fiber a request costs (a generator here cost several times the handler itself).
+     * The reply and the access log line of one request, in plain code: a request answered at once (a cache
+     * hit) costs no fiber at all, and one that ran in a fiber ends with this one synchronous step.
      */
-    const finishRequest = (frame: RequestFrame, startedMs: number, result: DispatchResult) => {
+    const finishRequest = (frame: RequestFrame, startedMs: number, answered: DispatchResult): void => {
       const durationMs = clock.unsafeCurrentTimeMillis() - startedMs
-      writeText(() => responseFrame(frame.id, result), false)
-      const logged = log.write({
+      const result = replied(frame, answered)
+      log.unsafeWrite({
         // A follower's own polling would otherwise fill the log it is reading.
         level: result.ok ? (frame.method === "logs.tail" ? "debug" : "info") : "warn",
         message: `⇄ res ${result.ok ? "✓" : "✗"} ${frame.method} ${durationMs}ms${result.ok ? "" : ` errorCode=${result.error.code} errorMessage=${result.error.message}`} conn=${connId} id=${frame.id}`,
@@ -353,9 +354,21 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
           ...(result.ok ? {} : { errorCode: result.error.code })
         }
       })
-      if (result.ok || !result.unauthorizedRole) return logged
+      if (result.ok || !result.unauthorizedRole) return
       unauthorizedCalls += 1
-      return unauthorizedCalls >= 5 ? Effect.zipRight(logged, close(1008, "repeated unauthorized calls")) : logged
+      if (unauthorizedCalls >= 5) closeNow(1008, "repeated unauthorized calls")
+    }
+    /** Writes the reply; one that cannot be written as JSON (a handler's bug) is answered `UNAVAILABLE` and logged. */
+    const replied = (frame: RequestFrame, result: DispatchResult): DispatchResult => {
+      try {
+        writeText(() => responseFrame(frame.id, result), false)
+        return result
+      } catch (defect) {
+        const failed: DispatchResult = { ok: false, error: { code: "UNAVAILABLE", message: `internal error in ${truncateEcho(frame.method)}`, retryable: true }, unauthorizedRole: false }
+        writeText(() => responseFrame(frame.id, failed), false)
+        log.unsafeWrite({ level: "error", message: `gateway reply to ${frame.method} could not be written: ${defect instanceof Error ? defect.message : String(defect)}`, fields: { subsystem: "gateway/ws", connId, id: frame.id } })
+        return failed
+      }
     }
     // However a request ended (answered, or interrupted with the socket), its slot and the drain count are freed.
     const requestEnded = () => {
@@ -379,7 +392,10 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
         requestId: frame.id,
         sendFinal: (outcome) => sendText(() => responseFrame(frame.id, outcome))
       }
-      runRequest(Effect.flatMap(dispatch(registry, frame, call), (result) => finishRequest(frame, startedMs, result)), requestEnded)
+      const answered = answer(registry, frame, call)
+      if (Effect.isEffect(answered)) return void runRequest(Effect.map(answered, (result) => finishRequest(frame, startedMs, result)), requestEnded)
+      finishRequest(frame, startedMs, answered)
+      requestEnded()
     }
 
     const invalidFrame = (id: string, reason: string) =>

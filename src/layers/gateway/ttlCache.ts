@@ -24,6 +24,8 @@ export const makeTtlCache = <A, E, R>(compute: Effect.Effect<A, E, R>, ttl: Dura
     return {
       /** The cached value while it is younger than `ttl`, else a new one. */
       get: Effect.suspend(() => fresh() ?? refreshIfStale),
+      /** The cached value as an Exit while it is younger than `ttl` (plain code: nothing to run), else undefined. */
+      peek: fresh,
       /** A new value, whatever the cache holds. */
       refresh: lock.withPermits(1)(measure)
     }

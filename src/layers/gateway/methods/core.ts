@@ -64,7 +64,7 @@ export const CoreMethodsLive = Layer.effectDiscard(
     }
 
     const health = yield* GatewayHealth
-    yield* registry.register(Methods.health, (params) => (params.probe === true ? health.probe : health.snapshot))
+    yield* registry.register(Methods.health, (params) => (params.probe === true ? health.probe : health.snapshotNow()))
 
     yield* registry.register(Methods.status, (params, caller) =>
       Effect.gen(function*() {
