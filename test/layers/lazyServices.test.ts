@@ -70,3 +70,22 @@ it.effect("a unit may use another unit's services; each loads only when first us
     expect(yield* doubler.double).toBe(42)
     expect(loads).toEqual({ count: 1, builds: 1 })
   }).pipe(Effect.provide(Lazy)))
+
+class Notes extends Context.Tag("test/Notes")<Notes, { readonly note: (text: string) => void; readonly all: Effect.Effect<ReadonlyArray<string>> }>() {}
+
+it.live("a plain member returning nothing is a fire-and-forget call: it loads the unit and reaches the service", () =>
+  Effect.gen(function*() {
+    const written: Array<string> = []
+    const NotesLazy = lazyServices(lazyUnit(
+      async () => Layer.succeed(Notes, { note: (text) => void written.push(text), all: Effect.sync(() => [...written]) }),
+      lazyTag(Notes, { note: "void", all: "effect" })
+    ))
+    yield* Effect.gen(function*() {
+      const notes = yield* Notes
+      notes.note("first")
+      notes.note("second")
+      // The calls return at once; they land once the unit is loaded.
+      while (written.length < 2) yield* Effect.sleep("5 millis")
+      expect(yield* notes.all).toEqual(["first", "second"])
+    }).pipe(Effect.provide(NotesLazy))
+  }).pipe(Effect.timeout("5 seconds")))
