@@ -29,8 +29,10 @@ export const waitForRun = (input: {
       const remaining = Math.max(1, input.timeoutMs - before)
       const timeoutMs = Math.min(input.options.timeoutMs ?? remaining, remaining)
       const polledPage = yield* Effect.either(client.call(CronMethods.runs, { id: input.jobId, runId: input.runId, limit: 1 }, { ...input.options, timeoutMs }))
-      // A poll cut short by what was left of the wait is the wait running out, not the gateway failing.
-      if (Either.isLeft(polledPage) && polledPage.left._tag === "GatewayTimeout" && timeoutMs === remaining && (yield* elapsed) >= input.timeoutMs) {
+      // A poll cut short by what was left of the wait (its reply, or on a busy machine its connect handshake)
+      // is the wait running out, not the gateway failing.
+      const cutShort = Either.isLeft(polledPage) && (polledPage.left._tag === "GatewayTimeout" || (polledPage.left._tag === "GatewayConnectFailed" && polledPage.left.close === undefined))
+      if (cutShort && timeoutMs === remaining && (yield* elapsed) >= input.timeoutMs) {
         return yield* Effect.fail(RunWaitTimedOut.of(input.runId))
       }
       const page = yield* polledPage
