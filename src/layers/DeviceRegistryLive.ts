@@ -38,8 +38,11 @@ export const DeviceRegistryLive = Layer.scoped(
       transact(({ paired, pending, now }) => Transitions.approveRequest(paired, pending, requestId, now))
     )
 
+    // Many connects of one new device at once all ask: the first approves it, the rest find it covered.
     const approveDirect = Effect.fn("DeviceRegistry.approveDirect")((ask: PairingAsk) =>
-      transact(({ paired, now }) => Effect.succeed(Transitions.approveAsk(paired, ask, now, randomUUID())))
+      transact(({ paired, now }) => Effect.succeed(Transitions.approveAsk(paired, ask, now, randomUUID())), {
+        unlessDone: ({ paired }) => Transitions.coveredDevice(paired, ask)
+      })
     )
 
     const reject = Effect.fn("DeviceRegistry.reject")((requestId: string) =>

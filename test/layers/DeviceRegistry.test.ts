@@ -179,6 +179,24 @@ describe("DeviceRegistryLive approval", () => {
       expect((yield* registry.list).pending).toEqual([])
     })))
 
+  it.live("many connects of one new device at once pair it once: one write, one event, and a covered ask never waits for the lock", () => {
+    const dir = tempDir()
+    return inRegistry(Effect.gen(function*() {
+      const registry = yield* DeviceRegistry
+      const changes = yield* registry.changes
+      const devices = yield* Effect.all(Array.from({ length: 20 }, () => registry.approveDirect(ask())), { concurrency: "unbounded" })
+      expect(new Set(devices.map((d) => d.approvedAtMs)).size).toBe(1)
+      expect((yield* drain(changes)).map((c) => c._tag)).toEqual(["Resolved"])
+      const written = fs.statSync(path.join(dir, "devices", "paired.json"))
+      // Another process (the CLI) holds the lock now: a connect of the approved device is not held up by it.
+      fs.writeFileSync(path.join(dir, "devices", ".lock"), `${JSON.stringify({ pid: process.pid, nonce: "cli", createdAt: new Date().toISOString() })}\n`)
+      const again = yield* registry.approveDirect(ask()).pipe(Effect.timeout("2 seconds"))
+      expect(again.deviceId).toBe("dev-1")
+      const after = fs.statSync(path.join(dir, "devices", "paired.json"))
+      expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs])
+    }), dir).pipe(Effect.scoped)
+  })
+
   it.scoped("a repair with a new key replaces the key and drops the old tokens", () =>
     inRegistry(Effect.gen(function*() {
       const registry = yield* DeviceRegistry

@@ -94,13 +94,19 @@ export const approveRequest = (paired: PairedFile, pending: PendingFile, request
   return Either.right({ result: next.device, paired: next.paired, pending: rest, changes: next.changes })
 }
 
+/** The stored record when it already covers the ask (key, metadata, role and scopes), else undefined. */
+export const coveredDevice = (paired: PairedFile, ask: PairingAsk): PairedDevice | undefined => {
+  const current = ownEntry(paired, ask.deviceId)
+  return current !== undefined && decidePairing(current, ask) === undefined ? current : undefined
+}
+
 /**
  * Approves inline (local auto-approval) without a stored pending request. An ask the stored record already
  * covers (the same device's other connects, approved a moment earlier) changes nothing: no write, no event.
  */
 export const approveAsk = (paired: PairedFile, ask: PairingAsk, now: number, requestId: string): Outcome<PairedDevice> => {
-  const current = ownEntry(paired, ask.deviceId)
-  if (current !== undefined && decidePairing(current, ask) === undefined) return { result: current }
+  const current = coveredDevice(paired, ask)
+  if (current !== undefined) return { result: current }
   const next = approveInto(paired, ask, requestId, now, "silent")
   return { result: next.device, paired: next.paired, changes: next.changes }
 }

@@ -29,12 +29,21 @@ export interface Snapshot {
 
 type Loaded<A> = { readonly _tag: "Ok"; readonly value: A } | { readonly _tag: "Corrupt"; readonly detail: string }
 
+/** How a transaction may end before it takes the lock. */
+export interface TransactOptions<A> {
+  /**
+   * The result when the lock-free snapshot shows there is nothing to do (a device another connect approved a
+   * moment ago); `undefined` runs the transaction. Only for bodies that would then change nothing.
+   */
+  readonly unlessDone?: (snapshot: Snapshot) => A | undefined
+}
+
 /**
  * `<stateDir>/devices/{paired,pending}.json` with serialised read-modify-write transactions (in process and
  * across processes) and lock-free snapshots. Changes of a committed transaction are published to `hub`.
  */
 export const makePairingFiles = (stateDir: string): Effect.Effect<{
-  readonly transact: <A, E>(body: (snapshot: Snapshot) => Effect.Effect<Outcome<A>, E>) => Effect.Effect<A, E | StateIoError>
+  readonly transact: <A, E>(body: (snapshot: Snapshot) => Effect.Effect<Outcome<A>, E>, options?: TransactOptions<A>) => Effect.Effect<A, E | StateIoError>
   readonly snapshot: Effect.Effect<Snapshot, StateIoError>
   readonly hub: PubSub.PubSub<RegistryChange>
 }, never, StateFiles | FileSystem.FileSystem | Scope.Scope> =>
@@ -97,8 +106,20 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
 
     /** Writes of this process so far (see makeVersionedRead). */
     let writes = 0
-    const transact = <A, E>(body: (snapshot: Snapshot) => Effect.Effect<Outcome<A>, E>): Effect.Effect<A, E | StateIoError> =>
+    const transact = <A, E>(
+      body: (snapshot: Snapshot) => Effect.Effect<Outcome<A>, E>,
+      options: TransactOptions<A> = {}
+    ): Effect.Effect<A, E | StateIoError> =>
       Effect.gen(function*() {
+        if (options.unlessDone !== undefined) {
+          // Checked once this caller's turn has come: callers queued behind a write that did their work skip the lock.
+          const [paired, pending] = yield* readBoth
+          if (paired._tag === "Ok" && pending._tag === "Ok") {
+            const now = yield* Clock.currentTimeMillis
+            const done = options.unlessDone({ paired: paired.value ?? {}, pending: dropExpired(pending.value ?? {}, now), now })
+            if (done !== undefined) return done
+          }
+        }
         yield* prepareDir
         // The files are re-read under the lock, since another process may have changed them.
         const outcome = yield* files.withLock(lockPath, LOCK_POLICY, Effect.gen(function*() {
