@@ -9,14 +9,19 @@ export const MethodRegistryLive = Layer.effect(
     // A plain map: every request looks its method up, in one synchronous step.
     const table = new Map<string, RegisteredMethod>()
     const find = (name: string) => table.get(name)
+    // Every hello-ok lists them: built once per change of the table, not once per connect.
+    let names: ReadonlyArray<string> | undefined
     return {
       register: <P, R>(spec: MethodSpec<P, R>, handler: MethodHandler<P, R>) =>
-        Effect.sync(() => void table.set(spec.name, { spec: spec as MethodSpec, handler: handler as MethodHandler<unknown, unknown> })).pipe(
+        Effect.sync(() => {
+          table.set(spec.name, { spec: spec as MethodSpec, handler: handler as MethodHandler<unknown, unknown> })
+          names = undefined
+        }).pipe(
           Effect.withSpan("MethodRegistry.register", { attributes: { method: spec.name } })
         ),
       lookup: (name: string) => Effect.sync(() => find(name)),
       find,
-      names: Effect.sync(() => [...table.keys()])
+      names: Effect.sync(() => (names ??= [...table.keys()]))
     }
   })
 )

@@ -1,4 +1,4 @@
-import { Clock, Deferred, type Duration, Effect, Either, ExecutionStrategy, Exit, Fiber, Option, Ref, Schema, Scope } from "effect"
+import { Clock, Deferred, type Duration, Effect, Either, ExecutionStrategy, Exit, Fiber, FiberId, Option, Ref, Schema, Scope } from "effect"
 import { peerInfo } from "./peer.js"
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
@@ -235,7 +235,7 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
             // As the original: a Control UI served from gateway.controlUi.root is not ours, so its build differing is expected.
             controlUiBuildSource: settings.config.gateway?.controlUi?.root ? "configured" : "bundled"
           },
-          features: { methods, events: [...EVENTS], capabilities: [...SERVER_CAPABILITIES] },
+          features: { methods, events: EVENTS, capabilities: SERVER_CAPABILITIES },
           snapshot: {
             presence: yield* runtime.presence,
             health: yield* health.snapshot,
@@ -549,7 +549,8 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
     yield* Effect.forkIn(
       Effect.gen(function*() {
         while (phase === "pre" || phase === "connecting") yield* handleHandshakeFrame((yield* nextHandshakeFrame).data)
-        if (handshakeTimer !== undefined) yield* Fiber.interruptFork(handshakeTimer)
+        // Told to stop in plain code: `Fiber.interruptFork` would start one more fiber per connect to do it.
+        if (handshakeTimer !== undefined) handshakeTimer.unsafeInterruptAsFork(FiberId.none)
         // Not kept for the socket's lifetime: an idle socket holds no fiber of its handshake.
         handshakeTimer = undefined
         yield* Effect.sync(pump)
