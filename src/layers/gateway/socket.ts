@@ -366,7 +366,7 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
       } catch (defect) {
         const failed: DispatchResult = { ok: false, error: { code: "UNAVAILABLE", message: `internal error in ${truncateEcho(frame.method)}`, retryable: true }, unauthorizedRole: false }
         writeText(() => responseFrame(frame.id, failed), false)
-        log.unsafeWrite({ level: "error", message: `gateway reply to ${frame.method} could not be written: ${defect instanceof Error ? defect.message : String(defect)}`, fields: { subsystem: "gateway/ws", connId, id: frame.id } })
+        log.unsafeWrite({ level: "error", message: `gateway reply to ${truncateEcho(frame.method)} could not be written: ${defect instanceof Error ? defect.message : String(defect)}`, fields: { subsystem: "gateway/ws", connId, id: frame.id } })
         return failed
       }
     }
