@@ -1,5 +1,5 @@
 import * as FileSystem from "@effect/platform/FileSystem"
-import { Clock, Deferred, Duration, Effect, Exit, FiberId, Queue, Ref, type Scope } from "effect"
+import { Clock, Duration, Effect, Queue, Ref, type Scope } from "effect"
 import * as path from "node:path"
 import type { StateIoError } from "../../domain/errors.js"
 import { formatRecord } from "../../domain/logFile.js"
@@ -101,18 +101,13 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
     // measured and encoded again). One segment fills while the one before it is on its way to the disk.
     const segments = makeSegments(Math.min(maxFileBytes, MAX_SEGMENT_BYTES))
     let dropped = 0
-    // Lines handed to the writer, and lines of those written (or given up on). A flush waits for the lines
-    // enqueued before it, woken when the flusher has written them: callers that flush at once share its
-    // appends, and none waits behind the flusher's next batches.
+    // Lines handed to the writer, and lines of those written (or given up on). A flush writes the lines
+    // enqueued before it itself, under the writer's lock: callers that flush at once share one append (the
+    // ones after the first find their lines out), and none waits for the flusher's linger or next batches.
     let enqueued = 0
     let settled = 0
-    let waiting: Array<{ readonly target: number; readonly done: Deferred.Deferred<void> }> = []
     const settle = (upTo: number) => {
       settled = Math.max(settled, upTo)
-      const due = waiting.filter((w) => w.target <= settled)
-      if (due.length === 0) return
-      waiting = waiting.filter((w) => w.target > settled)
-      for (const w of due) Deferred.unsafeDone(w.done, Exit.void)
     }
     const wake = yield* Queue.sliding<void>(1)
     // Set from the first line after the flusher woke until it wakes again: one offer per batch, not per line.
@@ -152,22 +147,11 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
       ))
     }).pipe(Effect.uninterruptible)
 
-    // Cut short by a flush: a caller waiting for its lines (logs.tail) is not kept waiting by the linger.
-    const urgent = yield* Queue.sliding<void>(1)
-    const flush = Effect.suspend(() => {
-      const target = enqueued
-      if (settled >= target) return Effect.void
-      const done = Deferred.unsafeMake<void>(FiberId.none)
-      waiting.push({ target, done })
-      wakeFlusher()
-      Queue.unsafeOffer(urgent, undefined)
-      return Deferred.await(done)
-    }).pipe(Effect.withSpan("GatewayLog.flush"))
+    const flush = Effect.suspend(() => (settled >= enqueued ? Effect.void : writeNow)).pipe(Effect.withSpan("GatewayLog.flush"))
     // After an append the flusher lingers while lines keep coming, so a busy gateway appends a batch per
     // LINGER instead of one per event-loop turn (each append costs a fiber's turn and a trip to the thread pool).
-    const linger = Effect.suspend(() =>
-      waiting.length > 0 ? Effect.void : Effect.ignore(Effect.timeout(Queue.take(urgent), LINGER))
-    )
+    // A plain sleep: a flush does not wait for it, and racing it against a wake-up forked two fibers per batch.
+    const linger = Effect.sleep(LINGER)
 
     // Closed last: after the final write below.
     yield* Effect.addFinalizer(() => appender.release)
