@@ -136,14 +136,13 @@ const answerOrThrow = (registry: MethodRegistry["Type"], frame: RequestFrame, co
     if (Either.isLeft(params)) return refused(params.left)
     const handled = entry.handler(params.right, context)
     // An Exit is an Effect: a handler answering with one (from a cache) is settled here, in plain code.
-    return Exit.isExit(handled) ? settleExit(frame.method, codec, handled as Exit.Exit<unknown, GatewayWireError>) : Effect.flatMap(Effect.exit(handled), (exit) => asEffect(settleExit(frame.method, codec, exit)))
+    if (Exit.isExit(handled)) return settleExit(frame.method, codec, handled as Exit.Exit<unknown, GatewayWireError>)
+    return Effect.flatMap(Effect.exit(handled), (exit) => asEffect(settleExit(frame.method, codec, exit)))
   }
   // A control-plane write is counted before its params are looked at, as the original does.
   if (entry.spec.controlPlaneWrite !== true) return run()
   const limited = Effect.flatMap(AuthRateLimiter, (limiter) => limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp))
-  return Effect.flatMap(Effect.exit(limited), (exit) => {
-    return Exit.isFailure(exit) ? settle(frame.method, exit) : asEffect(guarded(frame.method, run))
-  })
+  return Effect.flatMap(Effect.exit(limited), (exit) => (Exit.isFailure(exit) ? settle(frame.method, exit) : asEffect(guarded(frame.method, run))))
 }
 
 /** `answer` as an effect, for callers inside one (a connect's model catalog snapshot). */
