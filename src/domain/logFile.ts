@@ -259,16 +259,21 @@ export interface FormattableRecord {
 
 const CORE_KEYS = new Set(["time", "level", "message", "hostname"])
 
-// Keys come from code (subsystem, method, connId, ...): each is tested against the secret pattern once.
-const secretKeys = new Map<string, boolean>()
-const isSecretKeyCached = (key: string): boolean => {
-  let secret = secretKeys.get(key)
-  if (secret === undefined) {
-    secret = isSecretFieldKey(key)
-    if (secretKeys.size < 1024) secretKeys.set(key, secret)
+/** `f` remembered for its first `limit` distinct strings: for inputs drawn from a small set that code names. */
+const memoized = <A>(f: (value: string) => A, limit: number) => {
+  const known = new Map<string, A>()
+  return (value: string): A => {
+    let result = known.get(value)
+    if (result === undefined) {
+      result = f(value)
+      if (known.size < limit) known.set(value, result)
+    }
+    return result
   }
-  return secret
 }
+
+// Keys come from code (subsystem, method, connId, ...): each is tested against the secret pattern once.
+const isSecretKeyCached = memoized(isSecretFieldKey, 1024)
 
 // An integer-like key would be written first by JSON.stringify; the line keeps the order the fields were given in.
 const INTEGER_KEY = /^(?:0|[1-9]\d*)$/
@@ -278,17 +283,7 @@ const isIntegerKey = (key: string): boolean => {
 }
 
 /** The JSON text of the line's level and host name (written as given, not redacted). */
-const quotedOnce = (() => {
-  const texts = new Map<string, string>()
-  return (value: string): string => {
-    let text = texts.get(value)
-    if (text === undefined) {
-      text = JSON.stringify(value)
-      if (texts.size < 64) texts.set(value, text)
-    }
-    return text
-  }
-})()
+const quotedOnce = memoized((value: string) => JSON.stringify(value), 64)
 
 // Lines logged within the same millisecond (every RPC of a busy gateway logs one) share the time's text.
 let lastTime: { readonly millis: number; readonly text: string } | undefined

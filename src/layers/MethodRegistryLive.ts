@@ -6,9 +6,8 @@ import { type MethodHandler, MethodRegistry, type RegisteredMethod } from "../se
 export const MethodRegistryLive = Layer.effect(
   MethodRegistry,
   Effect.gen(function*() {
-    // A plain map: every request looks its method up, in one synchronous step.
+    // A plain map: every request looks its method up, in plain code.
     const table = new Map<string, RegisteredMethod>()
-    const find = (name: string) => table.get(name)
     // Every hello-ok lists them: built once per change of the table, not once per connect.
     let names: ReadonlyArray<string> | undefined
     return {
@@ -19,8 +18,7 @@ export const MethodRegistryLive = Layer.effect(
         }).pipe(
           Effect.withSpan("MethodRegistry.register", { attributes: { method: spec.name } })
         ),
-      lookup: (name: string) => Effect.sync(() => find(name)),
-      find,
+      find: (name: string) => table.get(name),
       names: Effect.sync(() => (names ??= [...table.keys()]))
     }
   })

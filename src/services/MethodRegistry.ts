@@ -32,8 +32,7 @@ export interface RegisteredMethod {
 /** The table of handlers: each feature registers its methods; the dispatcher looks them up. */
 export class MethodRegistry extends Context.Tag("openclaw/MethodRegistry")<MethodRegistry, {
   readonly register: <P, R>(spec: MethodSpec<P, R>, handler: MethodHandler<P, R>) => Effect.Effect<void>
-  readonly lookup: (name: string) => Effect.Effect<RegisteredMethod | undefined>
-  /** `lookup` as plain code, for the request path. */
+  /** The method registered under `name` (plain code: every request looks its method up). */
   readonly find: (name: string) => RegisteredMethod | undefined
   readonly names: Effect.Effect<ReadonlyArray<string>>
 }>() {}

@@ -19,7 +19,7 @@ const spec = (name: string, result: Schema.Schema<any, any>, extra: Partial<Meth
 /** A registry of the given methods, found in plain code as the socket's request path does. */
 const registryOf = (...methods: ReadonlyArray<readonly [MethodSpec, MethodHandler<any, any>]>): MethodRegistry["Type"] => {
   const table = new Map<string, RegisteredMethod>(methods.map(([s, handler]) => [s.name, { spec: s, handler }]))
-  return { register: () => Effect.void, lookup: (name) => Effect.succeed(table.get(name)), find: (name) => table.get(name), names: Effect.succeed([...table.keys()]) }
+  return { register: () => Effect.void, find: (name) => table.get(name), names: Effect.succeed([...table.keys()]) }
 }
 
 const request = (method: string, params: unknown = {}) => ({ type: "req" as const, id: "r1", method, params })

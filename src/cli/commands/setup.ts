@@ -33,7 +33,6 @@ const skipped = {
   authChoice: Options.text("auth-choice").pipe(Options.optional, Options.withDescription("Model auth choice: a provider's choice id (e.g. apiKey, openai-api-key, groq-api-key), token, custom-api-key or skip"))
 }
 
-
 // One option per provider credential flag of the original, all from one table; stored in the auth-profile store.
 const providerKeyOptions = Options.all(Object.fromEntries(PROVIDER_KEY_FLAGS.map((row) => [row.flag, text(row.flag, row.description)])))
 

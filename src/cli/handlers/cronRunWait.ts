@@ -8,6 +8,10 @@ export class RunWaitTimedOut extends Data.TaggedError("RunWaitTimedOut")<{ reado
   static of = (runId: string) => new RunWaitTimedOut({ runId, message: `timed out waiting for cron run ${runId}` })
 }
 
+/** A call that ran out of time: its reply, or on a busy machine its connect handshake (not a socket the gateway closed). */
+const outOfTime = (error: { readonly _tag: string; readonly close?: unknown }) =>
+  error._tag === "GatewayTimeout" || (error._tag === "GatewayConnectFailed" && error.close === undefined)
+
 /**
  * Polls `cron.runs` for exactly this run until its history row is final, at least once and for at most
  * `timeoutMs`; each poll's own timeout is capped by what is left of the wait.
@@ -29,10 +33,8 @@ export const waitForRun = (input: {
       const remaining = Math.max(1, input.timeoutMs - before)
       const timeoutMs = Math.min(input.options.timeoutMs ?? remaining, remaining)
       const polledPage = yield* Effect.either(client.call(CronMethods.runs, { id: input.jobId, runId: input.runId, limit: 1 }, { ...input.options, timeoutMs }))
-      // A poll cut short by what was left of the wait (its reply, or on a busy machine its connect handshake)
-      // is the wait running out, not the gateway failing.
-      const cutShort = Either.isLeft(polledPage) && (polledPage.left._tag === "GatewayTimeout" || (polledPage.left._tag === "GatewayConnectFailed" && polledPage.left.close === undefined))
-      if (cutShort && timeoutMs === remaining && (yield* elapsed) >= input.timeoutMs) {
+      // A poll cut short by what was left of the wait is the wait running out, not the gateway failing.
+      if (Either.isLeft(polledPage) && outOfTime(polledPage.left) && timeoutMs === remaining && (yield* elapsed) >= input.timeoutMs) {
         return yield* Effect.fail(RunWaitTimedOut.of(input.runId))
       }
       const page = yield* polledPage

@@ -36,12 +36,12 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
 
 const sameAuth = (a: ResolvedAuth, b: ResolvedAuth) => a.mode === b.mode && a.token === b.token && a.password === b.password
 
+const LISTEN_BACKLOG = 4096
+
 /**
  * The gateway's HTTP + WebSocket server on one port. Its scope owns the listener, every socket, the
  * tick and the config watcher; closing the scope announces `shutdown`, drains requests and closes sockets.
  */
-const LISTEN_BACKLOG = 4096
-
 export const GatewayServerLive = (listen: {
   readonly host: string
   readonly port: number

@@ -298,7 +298,7 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
         const requested = accepted.params.modelCatalog
         const params = accepted.params
         if (requested === undefined || params.client.id !== "openclaw-control-ui" || !(params.caps ?? []).includes(MODEL_CATALOG_SNAPSHOT)) return
-        if ((yield* registry.lookup("models.list")) === undefined) return
+        if (registry.find("models.list") === undefined) return
         // A named session is the scope as asked; otherwise the agent asked for (only main exists here).
         const scope = requested.sessionKey !== undefined ? requested : { agentId: DEFAULT_AGENT_ID }
         const id = `catalog:${connId}`

@@ -63,7 +63,7 @@ export const UiSessionMethodsLive = Layer.scopedDiscard(
     /** The `sessions.list` row of `key` (this gateway's one row builder), or null when there is no such session. */
     const rowOf = (key: string, caller: CallContext, extra: { readonly includeDerivedTitles?: boolean | undefined; readonly includeLastMessage?: boolean | undefined } = {}) =>
       Effect.gen(function*() {
-        const list = yield* registry.lookup("sessions.list")
+        const list = registry.find("sessions.list")
         if (list === undefined) return { row: null, defaults: {} }
         const page = (yield* list.handler({ includeGlobal: true, includeUnknown: true, limit: ALL_ROWS, ...extra }, caller)) as { readonly sessions: ReadonlyArray<Record<string, unknown>>; readonly defaults: Record<string, unknown> }
         return { row: page.sessions.find((s) => s["key"] === key) ?? null, defaults: page.defaults }
