@@ -1,4 +1,4 @@
-import { Clock, Data, Duration, Effect, ExecutionStrategy, FiberSet, Layer, Ref, Runtime, Schedule, Scope, Stream } from "effect"
+import { Clock, Context, Data, Duration, Effect, ExecutionStrategy, FiberSet, Layer, Ref, Runtime, Schedule, Scope, Stream } from "effect"
 import * as http from "node:http"
 import * as os from "node:os"
 import { WebSocketServer } from "ws"
@@ -59,8 +59,16 @@ export const GatewayServerLive = (listen: {
       const store = yield* ConfigStore
       const registry = yield* DeviceRegistry
       const host = yield* Host
+      // The fibers of sockets and requests start with only the services their effects name: each span they open
+      // and each service they provide copies their context, and with the gateway's whole context (38 services)
+      // those copies were the largest part of a request's garbage (~40 of ~280 KB for sessions.list).
+      const connectionContext = Context.pick(GatewayRuntime, EventBus, GatewayLog, MethodRegistry, AuthRateLimiter, DeviceRegistry, Paths, GatewayHealth)(
+        yield* Effect.context<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry | Paths | GatewayHealth>()
+      )
       // ws and http callbacks become fibers owned by this scope: interrupted when the server stops.
-      const run = yield* FiberSet.makeRuntime<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry | Paths | GatewayHealth>()
+      const run = yield* FiberSet.runtime(yield* FiberSet.make())<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry | Paths | GatewayHealth>().pipe(
+        Effect.mapInputContext((_: Context.Context<never>) => connectionContext)
+      )
       // Each socket's scope is a child of this one; made before the listener below, it closes after the graceful
       // shutdown (finalizers run in reverse), releasing whatever sockets are left.
       const sockets = yield* Scope.fork(yield* Effect.scope, ExecutionStrategy.sequential)
@@ -90,7 +98,9 @@ export const GatewayServerLive = (listen: {
       // A socket's requests and its close run in this runtime untracked by the set above: each socket keeps and
       // interrupts its own, and the server's shutdown closes every socket (one set entry per request cost a hash
       // insert, a removal and an observer).
-      const runFork = Runtime.runFork(yield* Effect.runtime<MethodRegistry | AuthRateLimiter | GatewayLog>())
+      const runFork = Runtime.runFork(yield* Effect.runtime<MethodRegistry | AuthRateLimiter | GatewayLog>().pipe(
+        Effect.mapInputContext((_: Context.Context<never>) => Context.pick(MethodRegistry, AuthRateLimiter, GatewayLog)(connectionContext))
+      ))
       const socketContext = { policy, inFlight, openSockets, localAddresses, runFork, sockets }
       const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false })
       server.on("upgrade", (req, socket, head) => {
