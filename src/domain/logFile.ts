@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer"
 import * as path from "node:path"
 import { REDACTED } from "./config/redact.js"
+import { memoized } from "./memoized.js"
 
 /** File log levels, quietest first (`logging.level`). */
 export const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const
@@ -258,19 +259,6 @@ export interface FormattableRecord {
 }
 
 const CORE_KEYS = new Set(["time", "level", "message", "hostname"])
-
-/** `f` remembered for its first `limit` distinct strings: for inputs drawn from a small set that code names. */
-const memoized = <A>(f: (value: string) => A, limit: number) => {
-  const known = new Map<string, A>()
-  return (value: string): A => {
-    let result = known.get(value)
-    if (result === undefined) {
-      result = f(value)
-      if (known.size < limit) known.set(value, result)
-    }
-    return result
-  }
-}
 
 // Keys come from code (subsystem, method, connId, ...): each is tested against the secret pattern once.
 const isSecretKeyCached = memoized(isSecretFieldKey, 1024)

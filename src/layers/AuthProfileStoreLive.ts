@@ -2,6 +2,7 @@ import { Effect, Either, Layer, ParseResult, Schema } from "effect"
 import * as path from "node:path"
 import { AuthProfileFile, AuthStoreInvalid, emptyAuthProfiles, withProfile } from "../domain/auth/authProfiles.js"
 import { jsonFileText } from "../domain/jsonFile.js"
+import { makeVersionedRead } from "./fs/fileVersion.js"
 import { AuthProfileStore } from "../services/AuthProfileStore.js"
 import { Paths } from "../services/Paths.js"
 import { StateFiles } from "../services/StateFiles.js"
@@ -27,7 +28,7 @@ export const AuthProfileStoreLive = Layer.effect(
     const files = yield* StateFiles
     const file = authProfilesPath(paths.stateDir)
 
-    const read = Effect.flatMap(files.readIfExists(file), (text) => {
+    const readNow = Effect.flatMap(files.readIfExists(file), (text) => {
       if (text === undefined || text.trim() === "") return Effect.succeed(emptyAuthProfiles)
       return Either.match(decode(text), {
         onRight: Effect.succeed,
@@ -41,11 +42,14 @@ export const AuthProfileStoreLive = Layer.effect(
       })
     })
 
+    // Every model catalogue (sessions.list, models.list, each agent turn) reads the store: decoded once per change.
+    const read = makeVersionedRead([file], readNow)
+
     const upsert = (profiles: Readonly<Record<string, AuthProfileFile["profiles"][string]>>) =>
       Effect.zipRight(
         files.ensurePrivateDir(path.dirname(file)),
         files.withLock(`${file}.lock`, LOCK_POLICY, Effect.gen(function*() {
-          const current = yield* read
+          const current = yield* readNow
           const next = Object.entries(profiles).reduce((store, [id, profile]) => withProfile(store, id, profile), current)
           yield* files.atomicWrite(file, jsonFileText(encode(next)), undefined, { mode: 0o600 })
         }))

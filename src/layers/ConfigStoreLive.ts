@@ -139,8 +139,7 @@ export const ConfigStoreLive = Layer.effect(
 
     // The snapshot is judged from the config and config-health.json (its last-known-good): a gateway answering
     // sessions.list or agent runs in a loop reads, parses and validates the config once per change, not per call.
-    const read = makeVersionedRead([file, healthPath], Effect.flatMap(readIfExists(file), snapshotOf)).pipe(
-      Effect.provideService(FileSystem.FileSystem, fs),
+    const read = makeVersionedRead([file, healthPath], Effect.flatMap(readIfExists(file), snapshotOf).pipe(Effect.provideService(FileSystem.FileSystem, fs))).pipe(
       Effect.withSpan("ConfigStore.read")
     )
 

@@ -153,6 +153,25 @@ describe("SessionStore index under concurrent writers", () => {
     }))
 })
 
+describe("SessionStore as another process writes", () => {
+  it.effect("a listing and a lookup see what another store wrote since, a new agent's folder included", () =>
+    Effect.gen(function*() {
+      const env = configTestLayer()
+      const gateway = yield* Effect.provide(SessionStore, storeOver(env))
+      const other = yield* Effect.provide(SessionStore, storeOver(env))
+      expect((yield* gateway.list).sessions).toEqual([])
+      yield* other.open("agent:main:one")
+      expect((yield* gateway.list).sessions.map((s) => s.key)).toEqual(["agent:main:one"])
+      expect(Option.isSome(yield* gateway.find("agent:main:one"))).toBe(true)
+      yield* TestClock.adjust("1 second")
+      yield* other.open("agent:ops:two")
+      yield* other.recordRun("agent:main:one", { inputTokens: 5, outputTokens: 7 })
+      const listed = (yield* gateway.list).sessions
+      expect(listed.map((s) => s.key).sort()).toEqual(["agent:main:one", "agent:ops:two"])
+      expect(listed.find((s) => s.key === "agent:main:one")?.totalTokens).toBe(12)
+    }))
+})
+
 describe("SessionStore when the disk fills up", () => {
   /** A store whose disk is full for writes to paths `full` matches while it is switched on. */
   const faultyStore = (env: ReturnType<typeof configTestLayer>, full: (file: string) => boolean) => {

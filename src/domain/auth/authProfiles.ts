@@ -97,6 +97,15 @@ export const storedCredential = (
   return first
 }
 
+/** When the next stored token expires after `now` (a credential resolved before then may change then); Infinity when none does. */
+export const nextTokenExpiry = (file: AuthProfileFile, now: number): number => {
+  let next = Number.POSITIVE_INFINITY
+  for (const profile of Object.values(file.profiles)) {
+    if (profile.type === "token" && profile.expires !== undefined && profile.expires > now && profile.expires < next) next = profile.expires
+  }
+  return next
+}
+
 /** Providers that have at least one stored profile. */
 export const storedProviders = (file: AuthProfileFile): ReadonlyArray<string> =>
   [...new Set(Object.values(file.profiles).map((profile) => profile.provider.toLowerCase()))]

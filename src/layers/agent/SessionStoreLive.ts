@@ -13,6 +13,8 @@ import { Paths } from "../../services/Paths.js"
 import { type SessionRunUpdate, SessionStore, type StoredSession } from "../../services/SessionStore.js"
 import { StateFiles } from "../../services/StateFiles.js"
 import { isNotFound, stateIoError } from "../fs/platformErrors.js"
+import { makeVersionedRead } from "../fs/fileVersion.js"
+import { memoized } from "../../domain/memoized.js"
 import { sessionIndexPath, sessionsDir } from "../../domain/agent/sessionPaths.js"
 
 const IndexEntry = Schema.Struct({
@@ -104,6 +106,10 @@ export const SessionStoreLive = Layer.effect(
         return {} as Index
       })
 
+    // Readers outside the index lock (sessions.list, chat.history, each turn's lookup) decode an index once per
+    // change; read-modify-writes under the lock read it afresh.
+    const keptIndex = memoized((agentId: string) => makeVersionedRead([indexPath(agentId)], readIndex(agentId)), 256)
+
     const writeIndex = (agentId: string, index: Index) =>
       Effect.gen(function*() {
         const file = indexPath(agentId)
@@ -129,7 +135,7 @@ export const SessionStoreLive = Layer.effect(
     })
 
     const find = Effect.fn("SessionStore.find")(function*(key: string) {
-      const entry = ownEntry(yield* readIndex(agentIdOfKey(key)), key)
+      const entry = ownEntry(yield* keptIndex(agentIdOfKey(key)), key)
       return entry === undefined ? Option.none() : Option.some(toSession(key, agentIdOfKey(key), entry))
     })
 
@@ -139,16 +145,17 @@ export const SessionStoreLive = Layer.effect(
         Effect.map((info) => info.type === "Directory"),
         Effect.catchIf(isNotFound, () => Effect.succeed(false))
       )
-    const agentIds = fs.readDirectory(agentsDir).pipe(
+    // Listed once per change of the folder (an agent's folder made or removed changes its version).
+    const agentIds = makeVersionedRead([agentsDir], fs.readDirectory(agentsDir).pipe(
       Effect.catchIf(isNotFound, () => Effect.succeed<Array<string>>([])),
       Effect.flatMap((names) => Effect.filter(names, (name) => isDirectory(path.join(agentsDir, name)))),
       Effect.mapError(stateIoError(agentsDir, "listing"))
-    )
+    ))
 
     const all = Effect.gen(function*() {
       const sessions: Array<StoredSession> = []
       for (const agentId of yield* agentIds) {
-        const index = yield* readIndex(agentId)
+        const index = yield* keptIndex(agentId)
         for (const [key, entry] of Object.entries(index)) sessions.push(toSession(key, agentId, entry))
       }
       return sessions.sort((a, b) => b.updatedAt - a.updatedAt)

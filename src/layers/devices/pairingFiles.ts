@@ -145,9 +145,9 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
     // three), and a storm of connects of known devices changes nothing.
     const readBoth = makeVersionedRead(
       [pairedPath, pendingPath],
-      Effect.zip(decodeFile(decodePaired, pairedPath), decodeFile(decodePending, pendingPath)),
+      Effect.zip(decodeFile(decodePaired, pairedPath), decodeFile(decodePending, pendingPath)).pipe(Effect.provideService(FileSystem.FileSystem, fs)),
       { generation: () => writes }
-    ).pipe(Effect.provideService(FileSystem.FileSystem, fs))
+    )
 
     /** A lock-free read (files are replaced atomically); a corrupt file sends it through the lock to be moved aside. */
     const snapshot: Effect.Effect<Snapshot, StateIoError> = Effect.gen(function*() {
