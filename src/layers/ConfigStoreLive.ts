@@ -139,8 +139,10 @@ export const ConfigStoreLive = Layer.effect(
 
     // The snapshot is judged from the config and config-health.json (its last-known-good): a gateway answering
     // sessions.list or agent runs in a loop reads, parses and validates the config once per change, not per call.
-    const read = makeVersionedRead([file, healthPath], Effect.flatMap(readIfExists(file), snapshotOf).pipe(Effect.provideService(FileSystem.FileSystem, fs))).pipe(
-      Effect.withSpan("ConfigStore.read")
+    // The span marks a real read; an answer from the kept snapshot is a stat and no span (a span is ~25 effect steps).
+    const read = makeVersionedRead(
+      [file, healthPath],
+      Effect.flatMap(readIfExists(file), snapshotOf).pipe(Effect.provideService(FileSystem.FileSystem, fs), Effect.withSpan("ConfigStore.read"))
     )
 
     const requireValid = (snapshot: ConfigSnapshot): Effect.Effect<LoadedConfig, ConfigParseError | ConfigInvalid> => {
@@ -151,7 +153,7 @@ export const ConfigStoreLive = Layer.effect(
       return Effect.succeed<LoadedConfig>({ snapshot, config: snapshot.config })
     }
 
-    const load = read.pipe(Effect.flatMap(requireValid), Effect.withSpan("ConfigStore.load"))
+    const load = Effect.flatMap(read, requireValid)
 
     const backupName = (target: string, index: number) => (index === 0 ? `${target}.bak` : `${target}.bak.${index}`)
 

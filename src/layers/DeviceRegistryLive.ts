@@ -18,13 +18,12 @@ export const DeviceRegistryLive = Layer.scoped(
     const paths = yield* Paths
     const { transact, snapshot, hub } = yield* makePairingFiles(paths.stateDir)
 
-    // No span on the two calls every connect makes (get, issueToken): a named span captures a stack trace per
-    // call, which cost a connect storm more than the lookups themselves.
+    // No span on the reads answered from the kept snapshot (get and issueToken on every connect, list on every
+    // device.pair.list): a named span captures a stack trace per call and costs ~25 effect steps, more than the
+    // lookups themselves.
     const get = (deviceId: string) => Effect.map(snapshot, (s) => Option.fromNullable(ownEntry(s.paired, deviceId)))
 
-    const list = Effect.map(snapshot, (s) => ({ pending: Object.values(s.pending), paired: Object.values(s.paired) })).pipe(
-      Effect.withSpan("DeviceRegistry.list")
-    )
+    const list = Effect.map(snapshot, (s) => ({ pending: Object.values(s.pending), paired: Object.values(s.paired) }))
 
     const pendingById = Effect.fn("DeviceRegistry.pendingById")(function*(requestId: string) {
       return Option.fromNullable(ownEntry((yield* snapshot).pending, requestId))

@@ -337,7 +337,7 @@ export const AgentRunnerLive = Layer.scoped(
         const byKey = new Map<string, Array<string>>()
         for (const [runId, run] of active) byKey.set(run.sessionKey, [...(byKey.get(run.sessionKey) ?? []), runId])
         return byKey
-      }).pipe(Effect.withSpan("AgentRunner.active"))
+      })
     }
   })
 )

@@ -247,7 +247,7 @@ export const SessionStoreLive = Layer.effect(
       append,
       messages,
       recordRun,
-      list: Effect.map(all, (sessions) => ({ path: indexPath(DEFAULT_AGENT_ID), sessions })).pipe(Effect.withSpan("SessionStore.list"))
+      list: Effect.map(all, (sessions) => ({ path: indexPath(DEFAULT_AGENT_ID), sessions }))
     }
   })
 )

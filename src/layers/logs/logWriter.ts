@@ -147,7 +147,9 @@ export const makeLogWriter = (settings: LogWriterSettings): Effect.Effect<{
       ))
     }).pipe(Effect.uninterruptible)
 
-    const flush = Effect.suspend(() => (settled >= enqueued ? Effect.void : writeNow)).pipe(Effect.withSpan("GatewayLog.flush"))
+    // A span only around a real append: a flush with nothing pending answers at once.
+    const flushNow = writeNow.pipe(Effect.withSpan("GatewayLog.flush"))
+    const flush = Effect.suspend(() => (settled >= enqueued ? Effect.void : flushNow))
     // After an append the flusher lingers while lines keep coming, so a busy gateway appends a batch per
     // LINGER instead of one per event-loop turn (each append costs a fiber's turn and a trip to the thread pool).
     // A plain sleep: a flush does not wait for it, and racing it against a wake-up forked two fibers per batch.

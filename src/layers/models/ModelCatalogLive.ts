@@ -37,7 +37,7 @@ export const ModelCatalogLive = Layer.effect(
       return built
     })
     return {
-      view: Effect.withSpan(view, "ModelCatalog.view"),
+      view,
       plan: Effect.fn("ModelCatalog.plan")(function*(request) {
         const { catalogue, selection } = yield* view
         const plan = yield* planModels(catalogue, selection, request)
