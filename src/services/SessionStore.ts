@@ -1,6 +1,6 @@
 import { Context, type Effect, type Option } from "effect"
 import type { SessionStoreError } from "../domain/agent/errors.js"
-import type { TranscriptMessage } from "../domain/agent/transcript.js"
+import type { TranscriptMessage, TranscriptPreview } from "../domain/agent/transcript.js"
 import type { StateIoError } from "../domain/errors.js"
 
 /** One session as the store indexes it (`agents/<agentId>/sessions/sessions.json`). */
@@ -45,6 +45,8 @@ export class SessionStore extends Context.Tag("openclaw/SessionStore")<SessionSt
   /** Appends one message as one line; a reader never sees a partial line of it. */
   readonly append: (session: StoredSession, message: TranscriptMessage) => Effect.Effect<void, StateIoError>
   readonly messages: (session: StoredSession) => Effect.Effect<ReadonlyArray<TranscriptMessage>, StateIoError>
+  /** The transcript's preview for session lists, kept until the transcript changes (a list reads each session's). */
+  readonly preview: (session: StoredSession) => Effect.Effect<TranscriptPreview, StateIoError>
   readonly recordRun: (key: string, update: SessionRunUpdate) => Effect.Effect<void, StateIoError>
   /** Every session of every agent, most recently updated first, and the default agent's index path. */
   readonly list: Effect.Effect<{ readonly path: string; readonly sessions: ReadonlyArray<StoredSession> }, StateIoError>

@@ -3,7 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { sessionResetAck, sessionResetOf } from "../../src/domain/agent/sessionReset.js"
 import { canonicalSessionKey, mainSessionKey, resolveRequestSessionKey, sessionKindOf } from "../../src/domain/agent/sessionKey.js"
 import { toolParametersJson } from "../../src/domain/agent/tools.js"
-import { displayHistory, parseTranscript, toModelMessages, type TranscriptMessage } from "../../src/domain/agent/transcript.js"
+import { displayHistory, parseTranscript, toModelMessages, type TranscriptMessage, transcriptPreview } from "../../src/domain/agent/transcript.js"
 import {
   classifyAttempt,
   emptyResponseLine,
@@ -100,6 +100,19 @@ describe("transcripts", () => {
     const shown = displayHistory(messages, { limit: 10, maxChars: 5 })
     expect(shown).toHaveLength(2)
     expect(shown[0]).toMatchObject({ content: [{ text: "hello…" }] })
+  })
+
+  it("a list's preview: the first user message's text and the last text that is not a tool result", () => {
+    const messages: ReadonlyArray<TranscriptMessage> = [
+      { role: "assistant", content: [{ type: "text", text: "welcome" }], stopReason: "stop", timestamp: 1 },
+      { role: "user", content: [{ type: "text", text: "first" }, { type: "text", text: "question" }], timestamp: 2 },
+      { role: "user", content: "second", timestamp: 3 },
+      { role: "assistant", content: [{ type: "text", text: "the answer" }], stopReason: "stop", timestamp: 4 },
+      { role: "assistant", content: [], stopReason: "toolUse", timestamp: 5 },
+      { role: "toolResult", toolCallId: "t", toolName: "exec", content: [{ type: "text", text: "tool output" }], isError: false, timestamp: 6 }
+    ]
+    expect(transcriptPreview(messages)).toEqual({ firstUserText: "first\nquestion", lastText: "the answer" })
+    expect(transcriptPreview([])).toEqual({ firstUserText: undefined, lastText: undefined })
   })
 })
 

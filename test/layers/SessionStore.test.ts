@@ -170,6 +170,19 @@ describe("SessionStore as another process writes", () => {
       expect(listed.map((s) => s.key).sort()).toEqual(["agent:main:one", "agent:ops:two"])
       expect(listed.find((s) => s.key === "agent:main:one")?.totalTokens).toBe(12)
     }))
+
+  it.effect("a session's preview follows its transcript as another store appends to it", () =>
+    Effect.gen(function*() {
+      const env = configTestLayer()
+      const gateway = yield* Effect.provide(SessionStore, storeOver(env))
+      const other = yield* Effect.provide(SessionStore, storeOver(env))
+      const session = yield* other.open("agent:main:chat")
+      expect(yield* gateway.preview(session)).toEqual({ firstUserText: undefined, lastText: undefined })
+      yield* other.append(session, user("what is up"))
+      expect(yield* gateway.preview(session)).toEqual({ firstUserText: "what is up", lastText: "what is up" })
+      yield* other.append(session, answer("not much"))
+      expect(yield* gateway.preview(session)).toEqual({ firstUserText: "what is up", lastText: "not much" })
+    }))
 })
 
 describe("SessionStore when the disk fills up", () => {

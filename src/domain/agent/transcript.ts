@@ -114,6 +114,23 @@ export const messageText = (message: TranscriptMessage): string => {
   return blocks.flatMap((block) => (block.type === "text" && typeof block.text === "string" && block.text !== "" ? [block.text] : [])).join("\n")
 }
 
+/** What a session list shows of a transcript: the first user message's text and the last non-empty text (not a tool result). */
+export interface TranscriptPreview {
+  readonly firstUserText: string | undefined
+  readonly lastText: string | undefined
+}
+
+export const transcriptPreview = (messages: ReadonlyArray<TranscriptMessage>): TranscriptPreview => {
+  const firstUser = messages.find((m) => m.role === "user")
+  let lastText: string | undefined
+  for (let i = messages.length - 1; i >= 0 && lastText === undefined; i--) {
+    const message = messages[i]!
+    const text = message.role === "toolResult" ? "" : messageText(message)
+    if (text !== "") lastText = text
+  }
+  return { firstUserText: firstUser === undefined ? undefined : messageText(firstUser), lastText }
+}
+
 /**
  * `chat.history`'s display projection: assistant rows that are only the silent token are omitted,
  * and text longer than `maxChars` is cut.

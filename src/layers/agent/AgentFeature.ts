@@ -54,6 +54,7 @@ export const LazyAgentStackLive = (context: Context.Context<AgentStackContext>, 
         findById: (sessionId) => Effect.flatMap(store, (s) => s.findById(sessionId)),
         append: (session, message) => Effect.flatMap(store, (s) => s.append(session, message)),
         messages: (session) => Effect.flatMap(store, (s) => s.messages(session)),
+        preview: (session) => Effect.flatMap(store, (s) => s.preview(session)),
         recordRun: (key, update) => Effect.flatMap(store, (s) => s.recordRun(key, update)),
         list: Effect.flatMap(store, (s) => s.list)
       }),

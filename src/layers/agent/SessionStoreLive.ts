@@ -5,7 +5,7 @@ import * as path from "node:path"
 import { SessionStoreError } from "../../domain/agent/errors.js"
 import { isBareFileName, sessionIdProblem } from "../../domain/agent/sessionId.js"
 import { agentIdOfKey, DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
-import { parseTranscript, renderLine, TRANSCRIPT_VERSION, type TranscriptMessage } from "../../domain/agent/transcript.js"
+import { parseTranscript, renderLine, TRANSCRIPT_VERSION, type TranscriptMessage, transcriptPreview } from "../../domain/agent/transcript.js"
 import { opt } from "../../domain/opt.js"
 import { ownEntry } from "../../domain/ownEntry.js"
 import { keyLengthProblem } from "../../domain/protocol/keyLimits.js"
@@ -211,6 +211,11 @@ export const SessionStoreLive = Layer.effect(
       return parsed.messages.map((line) => line.message)
     })
 
+    // A session list reads every session's preview: each transcript is parsed once per change, not per list
+    // (50 sessions of 200 messages took ~75 ms a list, all of it blocking the event loop).
+    const keptPreview = memoized((file: string) => makeVersionedRead([file], Effect.map(files.readIfExists(file), (text) =>
+      transcriptPreview(text === undefined ? [] : parseTranscript(text).messages.map((line) => line.message)))), 4096)
+
     const recordRun = Effect.fn("SessionStore.recordRun")(function*(key: string, update: SessionRunUpdate) {
       yield* indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
         const agentId = agentIdOfKey(key)
@@ -246,6 +251,7 @@ export const SessionStoreLive = Layer.effect(
       findById,
       append,
       messages,
+      preview: (session: StoredSession) => keptPreview(session.transcriptPath),
       recordRun,
       list: Effect.map(all, (sessions) => ({ path: indexPath(DEFAULT_AGENT_ID), sessions }))
     }

@@ -3,7 +3,7 @@ import type { AgentRunError } from "../../../domain/agent/errors.js"
 import { attachmentImages, explicitModelOf, hasModelOverride, MODEL_OVERRIDE_REFUSED, modelRunParamsProblem, modelRunSessionKey } from "../../../domain/agent/modelRun.js"
 import type { AgentRunEvent } from "../../../domain/agent/events.js"
 import { canonicalSessionKey, resolveRequestSessionKey, sessionKindOf } from "../../../domain/agent/sessionKey.js"
-import { displayHistory, messageText } from "../../../domain/agent/transcript.js"
+import { displayHistory } from "../../../domain/agent/transcript.js"
 import { initialProjection, projectRunEvent, type RunOutcome, terminalChatEvent, type WireEvent } from "../../../domain/agent/wireEvents.js"
 import { AgentMethods, type AgentParams, type AgentResult, type SessionRow, type SessionsListParams, SESSIONS_LIST_DEFAULT_LIMIT } from "../../../domain/protocol/agentMethods.js"
 import { InvalidRequest, MissingScope, Unavailable } from "../../../domain/protocol/errors.js"
@@ -356,11 +356,9 @@ export const AgentMethodsLive = Layer.scopedDiscard(
           let derivedTitle: string | undefined
           let lastMessagePreview: string | undefined
           if (params.includeDerivedTitles === true || params.includeLastMessage === true) {
-            const messages = yield* store.messages(session).pipe(Effect.orElseSucceed(() => []))
-            const firstUser = messages.find((m) => m.role === "user")
-            const last = [...messages].reverse().find((m) => m.role !== "toolResult" && messageText(m) !== "")
-            if (params.includeDerivedTitles === true && firstUser !== undefined) derivedTitle = messageText(firstUser).slice(0, 60)
-            if (params.includeLastMessage === true && last !== undefined) lastMessagePreview = messageText(last).slice(0, 120)
+            const preview = yield* store.preview(session).pipe(Effect.orElseSucceed(() => ({ firstUserText: undefined, lastText: undefined })))
+            if (params.includeDerivedTitles === true && preview.firstUserText !== undefined) derivedTitle = preview.firstUserText.slice(0, 60)
+            if (params.includeLastMessage === true && preview.lastText !== undefined) lastMessagePreview = preview.lastText.slice(0, 120)
           }
           const runIds = active.get(session.key) ?? []
           rows.push({
