@@ -45,26 +45,31 @@ export const makeVersionedRead = <A, E, R>(
   options: { readonly generation?: () => number } = {}
 ): Effect.Effect<A, E, R> => {
   let last: { readonly version: string; readonly value: A } | undefined
-  const readNow = Effect.suspend(() => {
-    const version = versionsOf(files)
-    if (version !== undefined && last !== undefined && last.version === version) return Effect.succeed(last.value)
-    return Effect.tap(read, (value) => {
-      last = version === undefined ? undefined : { version, value }
-    })
-  })
+  /** The kept result when the files are still at `version`, else how to read them anew (kept at `version`). */
+  const answerAt = (version: string | undefined): Effect.Effect<A, E, R> | { readonly kept: A } =>
+    version !== undefined && last !== undefined && last.version === version
+      ? { kept: last.value }
+      : Effect.tap(read, (value) => {
+        last = version === undefined ? undefined : { version, value }
+      })
   const generation = options.generation
-  if (generation === undefined) return readNow
+  if (generation === undefined) {
+    return Effect.suspend(() => {
+      const answer = answerAt(versionsOf(files))
+      return Effect.isEffect(answer) ? answer : Effect.succeed(answer.kept)
+    })
+  }
   let shared: { readonly generation: number; readonly result: Deferred.Deferred<A, E> } | undefined
   return Effect.suspend(() => {
-    // A kept result still current is answered at once; a write of the owner's own changed the file's version.
-    const version = versionsOf(files)
-    if (version !== undefined && last !== undefined && last.version === version) return Effect.succeed(last.value)
+    // A kept result still current is answered at once (a write of the owner's own changed the file's version).
+    const answer = answerAt(versionsOf(files))
+    if (!Effect.isEffect(answer)) return Effect.succeed(answer.kept)
     const current = generation()
     if (shared !== undefined && shared.generation === current) return Deferred.await(shared.result)
     const mine = { generation: current, result: Deferred.unsafeMake<A, E>(FiberId.none) }
     shared = mine
-    // Uninterruptible (a stat and at most a read): callers that joined it must always get an answer.
-    return Effect.uninterruptible(Effect.flatMap(Effect.exit(readNow), (exit) => {
+    // Uninterruptible (a read at most): callers that joined it must always get an answer.
+    return Effect.uninterruptible(Effect.flatMap(Effect.exit(answer), (exit) => {
       if (shared === mine) shared = undefined
       return Effect.zipRight(Deferred.done(mine.result, exit), exit)
     }))
