@@ -16,6 +16,10 @@ const texts = (messages: ReadonlyArray<TranscriptMessage>) => messages.map((m) =
 /** A fresh store over the same install each time: nothing is carried in memory between them. */
 const storeOver = (env: ReturnType<typeof configTestLayer>) => SessionStoreLive.pipe(Layer.provide(env.layer))
 
+/** Two stores over one install, as a gateway and another process (`agent --local`) have: nothing shared in memory. */
+const twoStoresOver = (env: ReturnType<typeof configTestLayer>) =>
+  Effect.all([Effect.provide(SessionStore, storeOver(env)), Effect.provide(SessionStore, storeOver(env))])
+
 describe("SessionStore on a real state dir", () => {
   it.effect("persists transcripts as JSON lines and reloads them in a new store", () =>
     Effect.gen(function*() {
@@ -141,8 +145,7 @@ describe("SessionStore index under concurrent writers", () => {
   it.live("two stores on one state dir (a gateway and `agent --local`) lose no index entry", () =>
     Effect.gen(function*() {
       const env = configTestLayer()
-      const first = yield* Effect.provide(SessionStore, storeOver(env))
-      const second = yield* Effect.provide(SessionStore, storeOver(env))
+      const [first, second] = yield* twoStoresOver(env)
       yield* Effect.all(
         Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? first : second).open(`agent:main:s${i}`)),
         { concurrency: "unbounded" }
@@ -157,8 +160,7 @@ describe("SessionStore as another process writes", () => {
   it.effect("a listing and a lookup see what another store wrote since, a new agent's folder included", () =>
     Effect.gen(function*() {
       const env = configTestLayer()
-      const gateway = yield* Effect.provide(SessionStore, storeOver(env))
-      const other = yield* Effect.provide(SessionStore, storeOver(env))
+      const [gateway, other] = yield* twoStoresOver(env)
       expect((yield* gateway.list).sessions).toEqual([])
       yield* other.open("agent:main:one")
       expect((yield* gateway.list).sessions.map((s) => s.key)).toEqual(["agent:main:one"])
@@ -174,8 +176,7 @@ describe("SessionStore as another process writes", () => {
   it.effect("a session's preview follows its transcript as another store appends to it", () =>
     Effect.gen(function*() {
       const env = configTestLayer()
-      const gateway = yield* Effect.provide(SessionStore, storeOver(env))
-      const other = yield* Effect.provide(SessionStore, storeOver(env))
+      const [gateway, other] = yield* twoStoresOver(env)
       const session = yield* other.open("agent:main:chat")
       expect(yield* gateway.preview(session)).toEqual({ firstUserText: undefined, lastText: undefined })
       yield* other.append(session, user("what is up"))
