@@ -36,6 +36,27 @@ describe("health snapshot cache", () => {
     client.close()
   })
 
+  it("status follows the measurement it is built from, and each caller gets its own variant of it", async () => {
+    gateway = await startGateway(config, {}, [], "clawgate-gw-", { healthCacheTtl: "1 hour" })
+    const { client } = await connectRaw(gateway.url, { token: TOKEN })
+    const first = await call(client, "status")
+    expect(first.payload.sessions.count).toBe(0)
+    expect(first.payload.cliProjection).toBeUndefined()
+    expect((await call(client, "status", { includeCliProjection: true })).payload.cliProjection.agents.defaultId).toBe("main")
+    expect((await call(client, "status")).payload.cliProjection).toBeUndefined()
+    storeTwoSessions(gateway.dir)
+    expect((await call(client, "status")).payload.sessions.count).toBe(0)
+    await call(client, "health", { probe: true })
+    const after = (await call(client, "status")).payload.sessions
+    expect(after.count).toBe(2)
+    expect(after.paths).toEqual([sessionIndexPath(gateway.dir, "main")])
+    // A caller without admin gets the paths redacted, whatever was asked before it.
+    const { client: reader } = await connectRaw(gateway.url, { token: TOKEN, scopes: ["operator.read"] })
+    expect((await call(reader, "status")).payload.sessions.paths).toEqual([])
+    reader.close()
+    client.close()
+  })
+
   it("a snapshot older than the cache's lifetime is measured again", async () => {
     gateway = await startGateway(config, {}, [], "clawgate-gw-", { healthCacheTtl: "50 millis" })
     const { client } = await connectRaw(gateway.url, { token: TOKEN })

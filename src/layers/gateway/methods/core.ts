@@ -3,7 +3,7 @@ import { parseJson5 } from "../../../domain/config/json5.js"
 import { redactSecrets } from "../../../domain/config/redact.js"
 import { formatConfigPath, getAtPath, type PathSegment } from "../../../domain/ConfigPath.js"
 import { InvalidRequest } from "../../../domain/protocol/errors.js"
-import { Methods } from "../../../domain/protocol/methods.js"
+import { Methods, type StatusResult } from "../../../domain/protocol/methods.js"
 import { findRedactedPlaceholder } from "../../../domain/WriteGuard.js"
 import { ConfigEditor, type EditError } from "../../../services/ConfigEditor.js"
 import { ConfigStore } from "../../../services/ConfigStore.js"
@@ -66,23 +66,33 @@ export const CoreMethodsLive = Layer.effectDiscard(
     const health = yield* GatewayHealth
     yield* registry.register(Methods.health, (params) => (params.probe === true ? health.probe : health.snapshotNow()))
 
+    // The report is the same object while its inputs are (the cached health measurement and the applied
+    // settings), one per variant (admin or not, with the CLI's projection or not): the dispatcher then keeps
+    // its wire form too, instead of encoding ~20 KB of it per call.
+    let reports: { readonly input: unknown; readonly settings: unknown; readonly byVariant: Map<string, StatusResult> } | undefined
     yield* registry.register(Methods.status, (params, caller) =>
       Effect.gen(function*() {
         const settings = yield* runtime.settings
         const input = yield* health.input
         const admin = caller.scopes.includes("operator.admin")
-        const primary = configuredSelection(settings.config).primary
-        return statusReport(input, {
+        const withProjection = params.includeCliProjection === true
+        if (reports === undefined || reports.input !== input || reports.settings !== settings) reports = { input, settings, byVariant: new Map() }
+        const variant = `${admin}|${withProjection}`
+        const kept = reports.byVariant.get(variant)
+        if (kept !== undefined) return kept
+        const report = statusReport(input, {
           authMode: settings.auth.mode,
           bind: settings.bindMode,
           port: settings.port,
           pid: process.pid,
           admin: admin ? { configPath: paths.configPath, stateDir: paths.stateDir } : undefined,
-          defaultModel: primary ?? null,
+          defaultModel: configuredSelection(settings.config).primary ?? null,
           contextTokens: null,
           shutdown,
-          cliProjection: params.includeCliProjection === true ? { updateChannel: updateChannelOf(settings.config) } : undefined
+          cliProjection: withProjection ? { updateChannel: updateChannelOf(settings.config) } : undefined
         })
+        reports.byVariant.set(variant, report)
+        return report
       }))
 
     yield* registry.register(Methods.systemPresence, () => runtime.presence)
