@@ -271,12 +271,33 @@ const soak = async (url, pid) => {
   clearInterval(sampler)
   soaking = false
   await closeAll(clients)
-  // Least-squares slope over the measured samples.
-  const points = rss
+  // RSS saws up and down by tens of MiB between collections, so beside the slope of every sample the slope
+  // of each 10 s window's lowest sample (what is left after the collections in it) is printed: growth that
+  // survives collection, which is what a leak looks like.
+  const troughs = []
+  for (let from = 0; from < rss.length; from += 10) {
+    const window = rss.slice(from, from + 10)
+    if (window.length === 10) troughs.push(window.reduce((low, p) => (p[1] < low[1] ? p : low)))
+  }
+  const values = rss.map((p) => p[1])
+  return {
+    requests: latencies.length,
+    errors: errors + closed,
+    p50: pct(latencies, 0.5),
+    p99: pct(latencies, 0.99),
+    slope: leastSquaresSlope(rss),
+    troughSlope: troughs.length >= 3 ? leastSquaresSlope(troughs) : undefined,
+    swing: Math.max(...values) - Math.min(...values),
+    rssStart: rss[0]?.[1],
+    rssEnd: rss.at(-1)?.[1]
+  }
+}
+
+/** Least-squares slope of [x, y] points. */
+const leastSquaresSlope = (points) => {
   const mx = points.reduce((a, p) => a + p[0], 0) / points.length
   const my = points.reduce((a, p) => a + p[1], 0) / points.length
-  const slope = points.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / points.reduce((a, p) => a + (p[0] - mx) ** 2, 0)
-  return { requests: latencies.length, errors: errors + closed, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), slope, rssStart: points[0]?.[1], rssEnd: points.at(-1)?.[1] }
+  return points.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / points.reduce((a, p) => a + (p[0] - mx) ** 2, 0)
 }
 
 const startGateway = async () => {
@@ -393,6 +414,8 @@ const main = async () => {
       record(name, "p50 ms", g.p50, f?.p50)
       record(name, "p99 ms", g.p99, f?.p99, "<= 50 ms")
       record(name, "RSS slope MiB/min", g.slope, f?.slope, "< 1")
+      record(name, "RSS slope of 10 s troughs MiB/min", g.troughSlope, f?.troughSlope)
+      record(name, "RSS swing (max - min) MiB", g.swing, f?.swing)
       record(name, "RSS when measuring began MiB", g.rssStart, f?.rssStart)
       record(name, "RSS when it ended MiB", g.rssEnd, f?.rssEnd)
     }
