@@ -4,7 +4,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { codeCacheKey, decodeCodeCache } from "../../src/cli/boot/codeCache.js"
-import { tempHome } from "../support/runCli.js"
+import { childEnv, tempHome } from "../support/runCli.js"
 
 /** A copy of the built CLI in its own folder, so its code cache can be broken without touching dist/. */
 const copyOfDist = () => {
@@ -17,7 +17,7 @@ describe("the built CLI and its code cache", () => {
   it("a corrupt cache never breaks a command: it runs from source, and the cache is rewritten for the next run", () => {
     const { home, configPath } = tempHome()
     const { bundle, cache, entry } = copyOfDist()
-    const env = { PATH: process.env["PATH"], HOME: home, OPENCLAW_HOME: home }
+    const env = childEnv(home)
     const good = fs.readFileSync(cache)
     fs.writeFileSync(cache, Buffer.concat([good.subarray(0, 200), Buffer.alloc(4096, 0xaa)]))
     for (let run = 0; run < 2; run++) {

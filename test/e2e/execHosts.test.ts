@@ -4,7 +4,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { SANDBOX_UNAVAILABLE } from "../../src/domain/nodes/execTarget.js"
 import { freePort, startInBackground, stopChild, writeConfig } from "../support/gatewayProcess.js"
-import { CLI, tempHome } from "../support/runCli.js"
+import { childEnv, CLI, tempHome } from "../support/runCli.js"
 import { runCliAsync } from "../support/runCliAsync.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
 import { until } from "../support/until.js"
@@ -65,7 +65,7 @@ describe("exec host=gateway, host=sandbox, and chat.abort reaching a running exe
     // The node host lives in its own home: its approvals document is not the gateway's.
     node = await new Promise<ChildProcess>((resolve, reject) => {
       const child = spawn(process.execPath, [CLI, "node", "run", "--port", String(port), "--token", TOKEN, "--display-name", "exec-node"], {
-        env: { PATH: process.env["PATH"], HOME: nodeHome.home, OPENCLAW_HOME: nodeHome.home }
+        env: childEnv(nodeHome.home)
       })
       let out = ""
       const timer = setTimeout(() => reject(new Error(`node host did not connect: ${out}`)), 15_000)

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { freePort, startInBackground, stopChild, writeConfig } from "../support/gatewayProcess.js"
-import { CLI, tempHome } from "../support/runCli.js"
+import { childEnv, CLI, tempHome } from "../support/runCli.js"
 import { runCliAsync } from "../support/runCliAsync.js"
 import { type ScriptedModelServer, scriptedModelConfig, startScriptedModelServer } from "../support/scriptedModelServer.js"
 import { until } from "../support/until.js"
@@ -15,7 +15,7 @@ const APPROVAL_TIMEOUT_MS = 10_000
 const startNodeHost = (home: string, displayName: string) =>
   new Promise<{ child: ChildProcess; output: () => string }>((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, "node", "run", "--display-name", displayName], {
-      env: { PATH: process.env["PATH"], HOME: home, OPENCLAW_HOME: home, OPENCLAW_NODE_APPROVAL_TIMEOUT_MS: String(APPROVAL_TIMEOUT_MS) }
+      env: childEnv(home, { OPENCLAW_NODE_APPROVAL_TIMEOUT_MS: String(APPROVAL_TIMEOUT_MS) })
     })
     let out = ""
     const timer = setTimeout(() => reject(new Error(`node host did not connect: ${out}`)), 15_000)

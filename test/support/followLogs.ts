@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process"
-import { CLI } from "./runCli.js"
+import { childEnv, CLI } from "./runCli.js"
 
 /** Runs `openclaw logs --follow` until `until` matches its stdout, then sends SIGINT. */
 export const followLogs = (home: string, until: RegExp, act: () => void) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, [CLI, "logs", "--follow", "--limit", "5", "--interval", "200"], {
-      env: { PATH: process.env["PATH"], HOME: home, OPENCLAW_HOME: home }
+      env: childEnv(home)
     })
     let stdout = ""
     let stderr = ""

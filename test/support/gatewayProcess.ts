@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as net from "node:net"
 import * as path from "node:path"
-import { CLI } from "./runCli.js"
+import { childEnv, CLI } from "./runCli.js"
 
 export const freePort = () =>
   new Promise<number>((resolve) => {
@@ -22,7 +22,7 @@ export const writeConfig = (configPath: string, config: unknown) => {
 /** Starts `openclaw gateway run` in the background and resolves once it prints that it listens. */
 export const startInBackground = (home: string, extraEnv: NodeJS.ProcessEnv = {}, args: ReadonlyArray<string> = []) =>
   new Promise<{ child: ChildProcess; output: () => string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, "gateway", "run", ...args], { env: { PATH: process.env["PATH"], HOME: home, OPENCLAW_HOME: home, ...extraEnv } })
+    const child = spawn(process.execPath, [CLI, "gateway", "run", ...args], { env: childEnv(home, extraEnv) })
     let out = ""
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString()

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { CLI, type CliResult, tempHome } from "./runCli.js"
+import { childEnv, CLI, type CliResult, tempHome } from "./runCli.js"
 
 /**
  * Runs the bundled CLI without blocking this process's event loop, so loopback fakes served from the
@@ -9,7 +9,7 @@ import { CLI, type CliResult, tempHome } from "./runCli.js"
  */
 export const runCliAsync = (home: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000, input?: string): Promise<CliResult> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env["PATH"], HOME: home, OPENCLAW_HOME: home, ...env } })
+    const child = spawn(process.execPath, [CLI, ...args], { env: childEnv(home, env) })
     let stdout = ""
     let stderr = ""
     const timer = setTimeout(() => {
