@@ -7,7 +7,7 @@ import { join } from "node:path"
 /**
  * Tests that spawn processes run real bundles: the CLI, and the fixture children. Every temp dir a test
  * makes (and those of the processes it starts: gateways, Chromium's profiles) lands in one folder for the
- * run, removed at the end, so a test that forgets its own, or is killed, leaves nothing behind in /tmp.
+ * run, removed at its end: a test that forgets its own, or a process killed mid-test, leaves nothing in /tmp.
  */
 export default async function setup() {
   execFileSync(process.execPath, ["scripts/bundle.mjs"], { stdio: "inherit" })

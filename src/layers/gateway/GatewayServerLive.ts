@@ -38,6 +38,9 @@ const sameAuth = (a: ResolvedAuth, b: ResolvedAuth) => a.mode === b.mode && a.to
 
 const LISTEN_BACKLOG = 4096
 
+/** What the fibers of sockets and requests may use: nothing else of the gateway's context reaches them. */
+type ConnectionServices = GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry | Paths | GatewayHealth
+
 /**
  * The gateway's HTTP + WebSocket server on one port. Its scope owns the listener, every socket, the
  * tick and the config watcher; closing the scope announces `shutdown`, drains requests and closes sockets.
@@ -63,10 +66,10 @@ export const GatewayServerLive = (listen: {
       // and each service they provide copies their context, and with the gateway's whole context (38 services)
       // those copies were the largest part of a request's garbage (~40 of ~280 KB for sessions.list).
       const connectionContext = Context.pick(GatewayRuntime, EventBus, GatewayLog, MethodRegistry, AuthRateLimiter, DeviceRegistry, Paths, GatewayHealth)(
-        yield* Effect.context<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry | Paths | GatewayHealth>()
+        yield* Effect.context<ConnectionServices>()
       )
       // ws and http callbacks become fibers owned by this scope: interrupted when the server stops.
-      const run = yield* FiberSet.runtime(yield* FiberSet.make())<GatewayRuntime | EventBus | GatewayLog | MethodRegistry | AuthRateLimiter | DeviceRegistry | Paths | GatewayHealth>().pipe(
+      const run = yield* FiberSet.runtime(yield* FiberSet.make())<ConnectionServices>().pipe(
         Effect.mapInputContext((_: Context.Context<never>) => connectionContext)
       )
       // Each socket's scope is a child of this one; made before the listener below, it closes after the graceful
