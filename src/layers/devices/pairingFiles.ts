@@ -113,12 +113,9 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
       Effect.gen(function*() {
         if (options.unlessDone !== undefined) {
           // Checked once this caller's turn has come: callers queued behind a write that did their work skip the lock.
-          const [paired, pending] = yield* readBoth
-          if (paired._tag === "Ok" && pending._tag === "Ok") {
-            const now = yield* Clock.currentTimeMillis
-            const done = options.unlessDone({ paired: paired.value ?? {}, pending: dropExpired(pending.value ?? {}, now), now })
-            if (done !== undefined) return done
-          }
+          const clean = yield* cleanSnapshot
+          const done = clean === undefined ? undefined : options.unlessDone(clean)
+          if (done !== undefined) return done
         }
         yield* prepareDir
         // The files are re-read under the lock, since another process may have changed them.
@@ -149,15 +146,16 @@ export const makePairingFiles = (stateDir: string): Effect.Effect<{
       { generation: () => writes }
     )
 
-    /** A lock-free read (files are replaced atomically); a corrupt file sends it through the lock to be moved aside. */
-    const snapshot: Effect.Effect<Snapshot, StateIoError> = Effect.gen(function*() {
+    /** Both files as they are now, read without the lock (they are replaced atomically); undefined when one is corrupt. */
+    const cleanSnapshot: Effect.Effect<Snapshot | undefined, StateIoError> = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
       const [paired, pending] = yield* readBoth
-      if (paired._tag === "Ok" && pending._tag === "Ok") {
-        return { paired: paired.value ?? {}, pending: dropExpired(pending.value ?? {}, now), now }
-      }
-      return yield* transact((s) => Effect.succeed({ result: s }))
+      return paired._tag === "Ok" && pending._tag === "Ok" ? { paired: paired.value ?? {}, pending: dropExpired(pending.value ?? {}, now), now } : undefined
     })
+
+    /** A lock-free read; a corrupt file sends it through the lock to be moved aside. */
+    const snapshot: Effect.Effect<Snapshot, StateIoError> = Effect.flatMap(cleanSnapshot, (clean) =>
+      clean !== undefined ? Effect.succeed(clean) : transact((s) => Effect.succeed({ result: s })))
 
     return { transact, snapshot, hub }
   })

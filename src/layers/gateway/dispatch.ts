@@ -74,15 +74,16 @@ const decodeParams = (frame: RequestFrame, codec: Codec, spec: MethodSpec): Eith
   )
 }
 
-/** A handler's exit as a reply: its typed error as the wire error, a defect as `UNAVAILABLE` (and logged). */
-const settle = (method: string, exit: Exit.Exit<unknown, GatewayWireError>): Effect.Effect<DispatchResult> => {
-  if (Exit.isSuccess(exit)) return Effect.succeed({ ok: true, payload: exit.value })
-  const failure = Cause.failureOption(exit.cause)
-  if (Option.isSome(failure)) return Effect.succeed(refused(failure.value))
-  // Interrupted (the socket closed, the gateway stops): nobody is left to answer.
-  if (Cause.isInterruptedOnly(exit.cause)) return Effect.failCause(exit.cause as Cause.Cause<never>)
+/**
+ * A request that did not succeed, as a reply: its typed error as the wire error (plain code), a defect as
+ * `UNAVAILABLE` (logged, so an effect); an interruption (the socket closed, the gateway stops) has nobody to answer.
+ */
+const settleFailure = (method: string, cause: Cause.Cause<GatewayWireError>): DispatchResult | Effect.Effect<DispatchResult> => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) return refused(failure.value)
+  if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
   return Effect.as(
-    Effect.logError("gateway handler defect", exit.cause),
+    Effect.logError("gateway handler defect", cause),
     { ok: false, error: { code: "UNAVAILABLE", message: `internal error in ${truncateEcho(method)}`, retryable: true }, unauthorizedRole: false }
   )
 }
@@ -90,14 +91,11 @@ const settle = (method: string, exit: Exit.Exit<unknown, GatewayWireError>): Eff
 /** A request's answer: plain when it is known at once, else the effect that finds it. */
 export type Answer = DispatchResult | Effect.Effect<DispatchResult, never, AuthRateLimiter>
 
-/** A handler's exit as a reply, in plain code unless it is a defect or an interruption (see `settle`). */
+/** A handler's exit as a reply, in plain code unless it is a defect or an interruption (see `settleFailure`). */
 const settleExit = (method: string, codec: Codec, exit: Exit.Exit<unknown, GatewayWireError>): DispatchResult | Effect.Effect<DispatchResult> => {
-  if (Exit.isSuccess(exit)) {
-    const encoded = encodeOnce(codec, exit.value)
-    return Either.isRight(encoded) ? { ok: true, payload: encoded.right } : settle(method, Exit.die(encoded.left))
-  }
-  const failure = Cause.failureOption(exit.cause)
-  return Option.isSome(failure) ? refused(failure.value) : settle(method, exit)
+  if (Exit.isFailure(exit)) return settleFailure(method, exit.cause)
+  const encoded = encodeOnce(codec, exit.value)
+  return Either.isRight(encoded) ? { ok: true, payload: encoded.right } : settleFailure(method, Cause.die(encoded.left))
 }
 
 const asEffect = (answered: Answer): Effect.Effect<DispatchResult, never, AuthRateLimiter> => (Effect.isEffect(answered) ? answered : Effect.succeed(answered))
@@ -110,7 +108,7 @@ const guarded = (method: string, answerOf: () => Answer): Answer => {
   try {
     return answerOf()
   } catch (defect) {
-    return settle(method, Exit.die(defect))
+    return settleFailure(method, Cause.die(defect))
   }
 }
 
@@ -142,7 +140,7 @@ const answerOrThrow = (registry: MethodRegistry["Type"], frame: RequestFrame, co
   // A control-plane write is counted before its params are looked at, as the original does.
   if (entry.spec.controlPlaneWrite !== true) return run()
   const limited = Effect.flatMap(AuthRateLimiter, (limiter) => limiter.controlPlaneWrite(frame.method, context.deviceId, context.clientIp))
-  return Effect.flatMap(Effect.exit(limited), (exit) => (Exit.isFailure(exit) ? settle(frame.method, exit) : asEffect(guarded(frame.method, run))))
+  return Effect.flatMap(Effect.exit(limited), (exit) => asEffect(Exit.isFailure(exit) ? settleFailure(frame.method, exit.cause) : guarded(frame.method, run)))
 }
 
 /** `answer` as an effect, for callers inside one (a connect's model catalog snapshot). */
