@@ -6,40 +6,22 @@ import { VERSION } from "../domain/BuildInfo.js"
 import { profileNameError } from "../domain/Paths.js"
 import { CliLive } from "../layers/CliLive.js"
 import { CliExit } from "./CliExit.js"
-import { agentCommand } from "./commands/agent.js"
-import { channelsCommand } from "./commands/channels.js"
-import { browserCommand } from "./commands/browser.js"
-import { configCommand } from "./commands/config.js"
-import { pairingCommand } from "./commands/pairing.js"
-import { automationsCommand, cronCommand } from "./commands/cron.js"
-import { systemCommand } from "./commands/system.js"
-import { daemonCommand } from "./commands/service.js"
-import { devicesCommand } from "./commands/devices.js"
-import { doctorCommand } from "./commands/doctor.js"
-import { gatewayCommand } from "./commands/gateway.js"
-import { healthCommand } from "./commands/health.js"
-import { dashboardCommand } from "./commands/dashboard.js"
-import { logsCommand } from "./commands/logs.js"
-import { modelsCommand } from "./commands/models.js"
-import { capabilityCommand, inferCommand } from "./commands/infer.js"
-import { onboardCommand, setupCommand } from "./commands/setup.js"
-import { statusCommand } from "./commands/status.js"
-import { approvalsCommand } from "./commands/approvals.js"
-import { nodeCommand } from "./commands/node.js"
-import { nodesCommand } from "./commands/nodes.js"
-import { frontDoor } from "./frontDoor.js"
+import { COMMAND_LOADERS, COMMAND_NAMES, isCommandName, type TopCommand } from "./commandLoaders.js"
+import type { CommandName } from "./commandSummaries.js"
+import { commandPath, frontDoor } from "./frontDoor.js"
 import { originalArgs } from "./originalArgs.js"
 import { type CliError, renderError } from "./render.js"
 import { splitRootOptions } from "./rootOptions.js"
 
-/** The whole command tree. */
-export const rootCommand = Command.make("openclaw").pipe(
-  Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
-  Command.withSubcommands([setupCommand, onboardCommand, configCommand, gatewayCommand, healthCommand, devicesCommand, statusCommand, logsCommand, dashboardCommand, doctorCommand, daemonCommand, modelsCommand, inferCommand, capabilityCommand, agentCommand, channelsCommand, pairingCommand, cronCommand, automationsCommand, systemCommand, browserCommand, nodesCommand, nodeCommand, approvalsCommand])
-)
+/** The command tree with `names` as its top-level commands (all of them unless named), each loaded from its module. */
+export const loadRootCommand = (names: ReadonlyArray<CommandName> = COMMAND_NAMES) =>
+  Promise.all(names.map((name) => COMMAND_LOADERS[name]())).then((commands) =>
+    Command.make("openclaw").pipe(
+      Command.withDescription("Clawgate: the OpenClaw gateway and its operator CLI"),
+      Command.withSubcommands(commands as unknown as readonly [TopCommand, ...Array<TopCommand>])
+    ))
 
-/** The command tree as a function of argv, for tests and embedding. */
-export const cli = Command.run(rootCommand, { name: "openclaw", version: VERSION })
+type RootCommand = Awaited<ReturnType<typeof loadRootCommand>>
 
 // Warnings from services (hot reload, comment stripping) go to stderr as plain lines.
 const stderrLogger = Logger.make(({ logLevel, message }) => {
@@ -54,7 +36,11 @@ const stderrLogger = Logger.make(({ logLevel, message }) => {
  */
 export const runCli = (rawArgv: ReadonlyArray<string>) => {
   const argv = [...rawArgv.slice(0, 2), ...originalArgs(rawArgv.slice(2))]
-  return Effect.flatMap(frontDoor(rootCommand.descriptor, argv.slice(2)), (answered) => (answered !== undefined ? Effect.succeed(answered) : runTree(argv)))
+  const args = argv.slice(2)
+  // A line that names a command loads that command alone; any other line (a typo, options only) the whole tree.
+  const first = commandPath(args).words[0]
+  return Effect.flatMap(Effect.promise(() => loadRootCommand(isCommandName(first) ? [first] : COMMAND_NAMES)), (root) =>
+    Effect.flatMap(frontDoor(root.descriptor, args), (answered) => (answered !== undefined ? Effect.succeed(answered) : runTree(root, argv))))
 }
 
 /** Prints a typed failure as a person reads it and returns its exit code. */
@@ -63,8 +49,8 @@ const reportError = (error: CliError) => {
   return Effect.as(Effect.forEach(rendered.lines, (line) => Console.error(line), { discard: true }), rendered.exitCode)
 }
 
-const runTree = (argv: ReadonlyArray<string>) =>
-  cli(argv).pipe(
+const runTree = (root: RootCommand, argv: ReadonlyArray<string>) =>
+  Command.run(root, { name: "openclaw", version: VERSION })(argv).pipe(
     Effect.as(0),
     Effect.catchAll((error) => {
       if (ValidationError.isValidationError(error)) return Effect.succeed(2)

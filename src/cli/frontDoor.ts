@@ -1,6 +1,7 @@
 import { CliConfig, type CommandDescriptor } from "@effect/cli"
 import { Console, Effect } from "effect"
 import { VERSION } from "../domain/BuildInfo.js"
+import { COMMAND_NAMES, isCommandName } from "./commandLoaders.js"
 import { findCommand, subcommandNames } from "./commandTree.js"
 
 // The rare paths (help, a word that is not ours) load their code when taken: every command pays for this door.
@@ -12,6 +13,14 @@ const unknownCommand = (parent: string, word: string, suggestion: string | undef
     yield* Console.error(suggestion === undefined ? `Run \`${parent} --help\` for the commands.` : `Did you mean \`${parent} ${suggestion}\`?`)
     return 2
   })
+
+/** The words that name a command: after a leading `help`, before the first option (later words may be option values). */
+export const commandPath = (args: ReadonlyArray<string>) => {
+  const helpWord = args[0] === "help"
+  const rest = helpWord ? args.slice(1) : args
+  const firstOption = rest.findIndex((arg) => arg.startsWith("-"))
+  return { helpWord, words: firstOption === -1 ? rest : rest.slice(0, firstOption) }
+}
 
 /**
  * What is answered before the command tree parses: `openclaw help [command]`, `--help` (our plain
@@ -26,12 +35,8 @@ export const frontDoor = (root: CommandDescriptor.Command<unknown>, args: Readon
       yield* Console.error("error: unknown option '--wizard'. The interactive onboarding is `openclaw setup --wizard`.")
       return 2
     }
-    const helpWord = args[0] === "help"
+    const { helpWord, words } = commandPath(args)
     const asksHelp = helpWord || args.includes("--help") || args.includes("-h")
-    // The command path: the words before the first option (later words may be option values).
-    const rest = helpWord ? args.slice(1) : args
-    const firstOption = rest.findIndex((arg) => arg.startsWith("-"))
-    const words = firstOption === -1 ? rest : rest.slice(0, firstOption)
     const first = words[0]
     if (first === undefined) {
       if (!helpWord) return undefined
@@ -39,9 +44,9 @@ export const frontDoor = (root: CommandDescriptor.Command<unknown>, args: Readon
       yield* Console.log(rootHelp(VERSION).trimEnd())
       return 0
     }
-    const ours = subcommandNames(root)
-    if (!ours.includes(first)) {
-      const word = (yield* Effect.promise(commandWords)).classifyCommandWord(first, ours)
+    // Checked against all of ours: `root` may hold only the command this line names.
+    if (!isCommandName(first)) {
+      const word = (yield* Effect.promise(commandWords)).classifyCommandWord(first, COMMAND_NAMES)
       if (word._tag === "NotYet") {
         yield* Console.error(`error: \`openclaw ${word.word}\` is not available in this version of Clawgate.`)
         yield* Console.error(`Instead: ${word.instead}.`)

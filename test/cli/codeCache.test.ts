@@ -69,6 +69,14 @@ describe("the CLI bundle's V8 code cache", () => {
     expect(loaded.exports.twice(2)).toBe(6)
   })
 
+  it("the key is the same for a bundle's text and its bytes as read (a cache written either way is used)", () => {
+    const source = `${BUNDLE} // ünïcode ✓`
+    expect(codeCacheKey(Buffer.from(source, "utf8"))).toBe(codeCacheKey(source))
+    const { bundle, cache } = scratchBundle(source)
+    fs.writeFileSync(cache, encodeCodeCache(codeCacheKey(source), new Script(wrapCommonJs(source), { filename: bundle }).createCachedData()))
+    expect(loadBundle<Tiny>(bundle, cache, "on").usedCache).toBe(true)
+  })
+
   it("a well-formed file whose bytes V8 refuses runs from source and is kept for the ordinary runs", () => {
     const { bundle, cache } = scratchBundle()
     const source = fs.readFileSync(bundle, "utf8")

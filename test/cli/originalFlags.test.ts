@@ -4,7 +4,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { rootCommand } from "../../src/cli/app.js"
+import { loadRootCommand } from "../../src/cli/app.js"
 import { originalArgs, routeWizardOption } from "../../src/cli/originalArgs.js"
 import { expandVariadicOptions } from "../../src/cli/variadicOptions.js"
 
@@ -88,7 +88,8 @@ const sample = (flag: string, placeholder: string | undefined): ReadonlyArray<st
 }
 
 const parses = (args: ReadonlyArray<string>) =>
-  CommandDescriptor.parse(rootCommand.descriptor, ["openclaw", ...originalArgs(args)], CliConfig.defaultConfig).pipe(
+  Effect.promise(() => loadRootCommand()).pipe(
+    Effect.flatMap((root) => CommandDescriptor.parse(root.descriptor, ["openclaw", ...originalArgs(args)], CliConfig.defaultConfig)),
     Effect.provide(NodeContext.layer),
     Effect.either,
     // Words left over are what `openclaw` refuses as "Received unknown argument".

@@ -7,7 +7,7 @@ import { VERSION } from "../../src/domain/BuildInfo.js"
 import { tempHome } from "../support/runCli.js"
 import { Command } from "@effect/cli"
 import { HashMap } from "effect"
-import { rootCommand } from "../../src/cli/app.js"
+import { loadRootCommand } from "../../src/cli/app.js"
 
 describe("openclaw config (built CLI, real files)", () => {
   it("the bundle is an executable with a node shebang, so a global install's `openclaw` link runs it", () => {
@@ -29,12 +29,12 @@ describe("openclaw config (built CLI, real files)", () => {
   })
 
 
-  it("the root help (also `openclaw` alone) lists every top-level command with its summary and the root options", () => {
+  it("the root help (also `openclaw` alone) lists every top-level command with its summary and the root options", async () => {
     const { run } = tempHome()
     const help = run(["--help"])
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/^OpenClaw \S+ \(clawgate\): the OpenClaw gateway and its operator CLI\n/)
-    for (const name of [...HashMap.keys(Command.getSubcommands(rootCommand))]) {
+    for (const name of [...HashMap.keys(Command.getSubcommands(await loadRootCommand()))]) {
       expect(help.stdout, name).toMatch(new RegExp(`^  ${name} +\\S`, "m"))
     }
     expect(help.stdout).toContain("--profile <name>")

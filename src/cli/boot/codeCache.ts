@@ -9,7 +9,7 @@ const FORMAT = "clawgate-v8-code-cache/1"
  * What a code cache is made for: this exact bundle text, this Node (and so V8) build and CPU architecture.
  * V8 checks only the source's length, so the bundle's checksum is ours to check; V8 flags it checks itself.
  */
-export const codeCacheKey = (source: string): string => [crc32(source).toString(16), process.version, process.arch].join("|")
+export const codeCacheKey = (source: string | Uint8Array): string => [crc32(source).toString(16), process.version, process.arch].join("|")
 
 /** A cache file: one JSON header line (format, key, payload length and checksum), then V8's bytes. */
 export const encodeCodeCache = (key: string, payload: Buffer): Buffer =>

@@ -31,8 +31,10 @@ export interface LoadedBundle<Exports> {
  * kept for the ordinary runs.
  */
 export const loadBundle = <Exports>(bundlePath: string, cachePath: string, mode: CodeCacheMode): LoadedBundle<Exports> => {
-  const source = readFileSync(bundlePath, "utf8")
-  const key = codeCacheKey(source)
+  // Checksummed as read: the same key as its text's, without encoding 2 MB back to UTF-8 for it.
+  const bytes = readFileSync(bundlePath)
+  const key = codeCacheKey(bytes)
+  const source = bytes.toString("utf8")
   const cachedData = mode === "off" ? undefined : readCodeCache(cachePath, key)
   const script = new Script(wrapCommonJs(source), {
     filename: bundlePath,

@@ -290,8 +290,8 @@ export const configValidate = (json: boolean) =>
     if (!valid) return yield* new CliExit({ code: 1 })
   })
 
-/** `openclaw config schema`: the JSON Schema of openclaw.json. */
-export const configSchema = Console.log(pretty({ $schema: "http://json-schema.org/draft-07/schema#", ...JSONSchema.make(OpenClawConfig) }))
+/** `openclaw config schema`: the JSON Schema of openclaw.json (made when asked: every config command loads this module). */
+export const configSchema = Effect.suspend(() => Console.log(pretty({ $schema: "http://json-schema.org/draft-07/schema#", ...JSONSchema.make(OpenClawConfig) })))
 
 /** `openclaw config [--section <name>]...`: the guided sections (values redacted, and the commands that change them). */
 export const configSections = (sections: ReadonlyArray<string>) =>

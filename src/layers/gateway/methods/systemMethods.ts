@@ -28,8 +28,9 @@ export const SystemMethodsLive = Layer.effectDiscard(
     const registry = yield* MethodRegistry
     const runtime = yield* GatewayRuntime
     const paths = yield* Paths
-    // The JSON schema of the config this gateway validates; sections it keeps but does not read are open.
-    const configJsonSchema = JSONSchema.make(OpenClawConfig) as unknown as Record<string, unknown>
+    // The JSON schema of the config this gateway validates (sections it keeps but does not read are open),
+    // made on the first `config.schema` call rather than at every start.
+    let configJsonSchema: Record<string, unknown> | undefined
 
     yield* registry.register(M.systemInfo, () =>
       Effect.gen(function*() {
@@ -66,7 +67,7 @@ export const SystemMethodsLive = Layer.effectDiscard(
     yield* registry.register(M.diagnosticsLanes, () => Effect.map(Clock.currentTimeMillis, (ts) => ({ ts, lanes: [], dynamic: null })))
 
     yield* registry.register(M.configSchema, () =>
-      Effect.map(DateTime.now, (now) => ({ schema: configJsonSchema, uiHints: {}, version: VERSION, generatedAt: DateTime.formatIso(now) })))
+      Effect.map(DateTime.now, (now) => ({ schema: (configJsonSchema ??= JSONSchema.make(OpenClawConfig) as unknown as Record<string, unknown>), uiHints: {}, version: VERSION, generatedAt: DateTime.formatIso(now) })))
 
     // No self-updater here: nothing pending, nothing known to be available, updates never automatic.
     yield* registry.register(M.updateStatus, () =>
