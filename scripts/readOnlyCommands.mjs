@@ -19,5 +19,22 @@ export const READ_ONLY_COMMANDS = [
   { args: ["models", "list"] },
   { args: ["models", "status", "--json"] },
   { args: ["logs", "--limit", "20"], gateway: true },
-  { args: ["doctor", "--json"], gateway: true }
+  { args: ["doctor", "--json"], gateway: true },
+  { args: ["gateway", "health"], gateway: true },
+  { args: ["gateway", "call", "health"], gateway: true },
+  { args: ["daemon", "status"] },
+  { args: ["channels", "list"] },
+  { args: ["channels", "status"], gateway: true },
+  { args: ["pairing", "list"] },
+  { args: ["cron", "list"], gateway: true },
+  { args: ["cron", "status"], gateway: true },
+  { args: ["nodes", "list"], gateway: true },
+  { args: ["nodes", "status"], gateway: true },
+  { args: ["nodes", "pending"], gateway: true },
+  { args: ["node", "status"] },
+  { args: ["approvals", "get"] },
+  { args: ["approvals", "pending"], gateway: true },
+  { args: ["system", "heartbeat", "last"], gateway: true },
+  { args: ["browser", "status"], gateway: true },
+  { args: ["browser", "profiles"], gateway: true }
 ]
