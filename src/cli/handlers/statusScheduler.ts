@@ -1,4 +1,4 @@
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Option } from "effect"
 import type { SchedulerSummary } from "../../domain/status/schedulerSummary.js"
 import { CronMethods } from "../../domain/protocol/cronMethods.js"
 import { GatewayClient } from "../../services/GatewayClient.js"
@@ -8,16 +8,18 @@ import type { GatewayStatusOptions } from "../../services/GatewayStatus.js"
 export const schedulerSummary = (options: GatewayStatusOptions) =>
   Effect.gen(function*() {
     const client = yield* GatewayClient
-    // As the probe: read scope only, and never a new device identity or pairing request.
+    // As the probe: read scope only, and never a new device identity or pairing request. Both asked at
+    // once over one connection: a handshake each cost `status` a second signed connect.
     const connect = { url: options.url, token: options.token, password: options.password, timeoutMs: options.timeoutMs, probe: true, scopes: ["operator.read"] }
-    const [cron, lastHeartbeat] = yield* Effect.all([
-      client.call(CronMethods.status, {}, connect).pipe(Effect.option),
-      client.call(CronMethods.lastHeartbeat, {}, connect).pipe(Effect.option)
-    ], { concurrency: 2 })
+    const [cron, lastHeartbeat] = yield* Effect.scoped(Effect.flatMap(client.connect(connect), (connection) =>
+      Effect.all([
+        connection.call(CronMethods.status, {}, options.timeoutMs).pipe(Effect.option),
+        connection.call(CronMethods.lastHeartbeat, {}, options.timeoutMs).pipe(Effect.option)
+      ], { concurrency: 2 }))).pipe(Effect.orElseSucceed(() => [Option.none(), Option.none()] as const))
     const nowMs = yield* Clock.currentTimeMillis
     const summary: SchedulerSummary = {
-      cron: cron._tag === "Some" ? { enabled: cron.value.enabled, jobs: cron.value.jobs, nextWakeAtMs: cron.value.nextWakeAtMs } : undefined,
-      lastHeartbeat: lastHeartbeat._tag === "Some" ? lastHeartbeat.value : undefined,
+      cron: Option.isSome(cron) ? { enabled: cron.value.enabled, jobs: cron.value.jobs, nextWakeAtMs: cron.value.nextWakeAtMs } : undefined,
+      lastHeartbeat: Option.getOrUndefined(lastHeartbeat),
       nowMs
     }
     return summary
