@@ -39,7 +39,7 @@ export const runCli = (rawArgv: ReadonlyArray<string>) => {
   const args = argv.slice(2)
   // A line that names a command loads that command alone; any other line (a typo, options only) the whole tree.
   const first = commandPath(args).words[0]
-  return Effect.flatMap(Effect.promise(() => loadRootCommand(isCommandName(first) ? [first] : COMMAND_NAMES)), (root) =>
+  return Effect.flatMap(Effect.promise(() => loadRootCommand(isCommandName(first) ? [first] : undefined)), (root) =>
     Effect.flatMap(frontDoor(root.descriptor, args), (answered) => (answered !== undefined ? Effect.succeed(answered) : runTree(root, argv))))
 }
 

@@ -191,10 +191,12 @@ export const SessionStoreLive = Layer.effect(
       }))
     })
 
+    /** A transcript's lines as they are on disk; none while it does not exist. */
+    const transcriptLines = (file: string) => Effect.map(files.readIfExists(file), (text) => (text === undefined ? [] : parseTranscript(text).messages))
+
     const lastIds = new Map<string, string>()
     // The chain continues from the file: another process (or an earlier run) may have written it.
-    const lastMessageId = (file: string) =>
-      Effect.map(files.readIfExists(file), (text) => (text === undefined ? null : parseTranscript(text).messages.at(-1)?.id ?? null))
+    const lastMessageId = (file: string) => Effect.map(transcriptLines(file), (lines) => lines.at(-1)?.id ?? null)
     const append = Effect.fn("SessionStore.append")(function*(session: StoredSession, message: TranscriptMessage) {
       const id = randomBytes(4).toString("hex")
       const parentId = lastIds.get(session.transcriptPath) ?? (yield* lastMessageId(session.transcriptPath))
@@ -203,18 +205,16 @@ export const SessionStoreLive = Layer.effect(
     }, lock.withPermits(1))
 
     const messages = Effect.fn("SessionStore.messages")(function*(session: StoredSession) {
-      const text = yield* files.readIfExists(session.transcriptPath)
-      if (text === undefined) return []
-      const parsed = parseTranscript(text)
-      const last = parsed.messages.at(-1)
+      const lines = yield* transcriptLines(session.transcriptPath)
+      const last = lines.at(-1)
       if (last !== undefined && !lastIds.has(session.transcriptPath)) lastIds.set(session.transcriptPath, last.id)
-      return parsed.messages.map((line) => line.message)
+      return lines.map((line) => line.message)
     })
 
     // A session list reads every session's preview: each transcript is parsed once per change, not per list
     // (50 sessions of 200 messages took ~75 ms a list, all of it blocking the event loop).
-    const keptPreview = memoized((file: string) => makeVersionedRead([file], Effect.map(files.readIfExists(file), (text) =>
-      transcriptPreview(text === undefined ? [] : parseTranscript(text).messages.map((line) => line.message)))), 4096)
+    const keptPreview = memoized((file: string) =>
+      makeVersionedRead([file], Effect.map(transcriptLines(file), (lines) => transcriptPreview(lines.map((line) => line.message)))), 4096)
 
     const recordRun = Effect.fn("SessionStore.recordRun")(function*(key: string, update: SessionRunUpdate) {
       yield* indexExclusive(agentIdOfKey(key), Effect.gen(function*() {
