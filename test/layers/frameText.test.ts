@@ -43,3 +43,36 @@ it("a large payload is one Buffer shared by every socket's frame, and the fragme
   client.close()
   await new Promise((resolve) => server.close(resolve))
 })
+
+it("frames written in one turn are held until its end, and a flush hands them to the kernel at once (the challenge and hello do not wait for other sockets)", async () => {
+  const server = new WebSocketServer({ port: 0, host: "127.0.0.1" })
+  await new Promise((resolve) => server.once("listening", resolve))
+  const accepted = new Promise<{ ws: WebSocket; req: http.IncomingMessage }>((resolve) => server.once("connection", (ws, req) => resolve({ ws, req })))
+  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as { port: number }).port}`)
+  const texts: Array<string> = []
+  const four = new Promise<void>((resolve) => client.on("message", (data) => texts.push(String(data)) === 4 && resolve()))
+  const { ws, req } = await accepted
+  const outbox = makeOutbox(ws, req.socket)
+
+  outbox.send("one")
+  outbox.send("two")
+  const heldInTurn = req.socket.writableLength
+  outbox.flush()
+  const heldAfterFlush = req.socket.writableLength
+  outbox.send("three")
+  const heldAgain = req.socket.writableLength
+  await new Promise((resolve) => setImmediate(resolve))
+  const heldNextTurn = req.socket.writableLength
+  outbox.send("four")
+  outbox.flush()
+  outbox.flush()
+  await four
+
+  expect(heldInTurn).toBeGreaterThan(0)
+  expect(heldAfterFlush).toBe(0)
+  expect(heldAgain).toBeGreaterThan(0)
+  expect(heldNextTurn).toBe(0)
+  expect(texts).toEqual(["one", "two", "three", "four"])
+  client.close()
+  await new Promise((resolve) => server.close(resolve))
+})

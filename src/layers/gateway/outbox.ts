@@ -7,6 +7,11 @@ export interface Outbox {
   readonly send: (text: string) => void
   /** Writes one text message as fragments, in order (a shared Buffer among them is not copied). */
   readonly sendFragments: (parts: ReadonlyArray<string | Buffer>) => void
+  /**
+   * Sends what was written this turn now rather than at its end: for the frames a client waits on before
+   * it can go on (the challenge, hello), which would otherwise wait for every other socket served this turn.
+   */
+  readonly flush: () => void
   /** Bytes written and not yet taken by the client's TCP stack. */
   readonly bufferedBytes: () => number
   /**
@@ -47,7 +52,10 @@ export const makeOutbox = (ws: WebSocket, tcp: Socket): Outbox => {
   let corked = false
   let listening = false
   let pendingDrain: (() => void) | undefined
+  // Also run by the turn's end after a flush: it uncorks only what is corked (a batch written since waits
+  // for its own turn's end, or goes out at this one: never later).
   const uncork = () => {
+    if (!corked) return
     corked = false
     tcp.uncork()
   }
@@ -68,6 +76,7 @@ export const makeOutbox = (ws: WebSocket, tcp: Socket): Outbox => {
       // Sent in one synchronous run, so no other message can come between the fragments.
       parts.forEach((part, index) => ws.send(part, { binary: false, fin: index === parts.length - 1 }))
     },
+    flush: uncork,
     bufferedBytes: () => ws.bufferedAmount,
     whenDrained: (atMost, then) => {
       if (ws.bufferedAmount <= atMost || tcp.destroyed) return then()

@@ -320,6 +320,8 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
         yield* sendRaw({ type: "res", id: frame.id, ok: true, payload })
         phase = "ready"
         yield* startSession(result.right)
+        // The client waits for hello; the sockets whose handshakes come after this one's in the same turn need not.
+        outbox.flush()
       })
 
     /** Who is calling, as the dispatcher sees every request of this socket. */
@@ -536,6 +538,8 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
     }))
 
     yield* sendRaw({ type: "event", event: "connect.challenge", payload: { nonce, ts: yield* Clock.currentTimeMillis, capabilities: [...SERVER_CAPABILITIES] } })
+    // Out now, not when every socket accepted this turn is set up: the client signs while the others are.
+    outbox.flush()
     let handshakeTimer: Fiber.RuntimeFiber<void> | undefined = yield* Effect.forkIn(
       Effect.sleep(policy.handshakeTimeout).pipe(
         Effect.flatMap(() => (phase === "pre" || phase === "connecting" ? Effect.zipRight(Effect.sync(() => {
