@@ -52,8 +52,7 @@ export const makeOutbox = (ws: WebSocket, tcp: Socket): Outbox => {
   let corked = false
   let listening = false
   let pendingDrain: (() => void) | undefined
-  // Also run by the turn's end after a flush: it uncorks only what is corked (a batch written since waits
-  // for its own turn's end, or goes out at this one: never later).
+  // Idempotent: the turn's end finds nothing corked after a flush, or only the frames written since it.
   const uncork = () => {
     if (!corked) return
     corked = false
