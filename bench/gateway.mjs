@@ -84,8 +84,8 @@ const OK_HEAD = /^\{"type":"res","id":"([^"\\]*)","ok":true[,}]/
  * process and the ratio a measure of payload size. Everything else (challenge, hello, errors, events) is parsed.
  */
 const envelopeOf = (data) => {
-  // Only the head is decoded: a reply's payload is neither parsed nor turned into a string.
-  const head = OK_HEAD.exec(Buffer.isBuffer(data) ? data.toString("utf8", 0, 128) : String(data))
+  // Only the head is decoded (`ws` hands a text message over as one Buffer): the payload is neither parsed nor turned into a string.
+  const head = OK_HEAD.exec(data.toString("utf8", 0, 128))
   return head === null ? JSON.parse(String(data)) : { type: "res", id: head[1], ok: true }
 }
 
@@ -151,32 +151,29 @@ const closeAll = async (clients) => {
 /**
  * `inFlight` health requests kept in flight on each connection for `seconds`: requests per second, counted
  * after `warmupSeconds` of the same load (throughput is a steady state: a server's JIT warming up is part of its
- * start, measured in the start scenario). Errors count from the first request.
+ * start, measured in the start scenario; the pipeline drains once between the two). Errors count from the first request.
  */
 const inflight = async (url, pid, connections, inFlight) => {
   const clients = await Promise.all(Array.from({ length: connections }, () => connect(url)))
-  const started = performance.now()
-  const measuredFrom = started + warmupSeconds * 1000
-  const until = measuredFrom + seconds * 1000
-  let count = 0
   let errors = 0
-  // The server's CPU and this client's own from the end of the warm-up (timer callbacks run between the lanes' awaits).
-  let cpuBefore = warmupSeconds > 0 ? undefined : cpuSeconds(pid)
-  let clientCpuBefore = warmupSeconds > 0 ? undefined : process.cpuUsage()
-  const lane = async (c) => {
-    while (performance.now() < until) {
-      const r = await c.call("health")
-      if (!r.ok) errors += 1
-      else if (performance.now() >= measuredFrom) count += 1
-    }
-  }
-  const mark = warmupSeconds > 0 ? setTimeout(() => {
-    cpuBefore = cpuSeconds(pid)
-    clientCpuBefore = process.cpuUsage()
-  }, warmupSeconds * 1000) : undefined
-  await Promise.all(clients.flatMap((c) => Array.from({ length: inFlight }, () => lane(c))))
-  clearTimeout(mark)
-  const elapsed = (performance.now() - measuredFrom) / 1000
+  /** The lanes until `until`; `answered` counts each successful reply. */
+  const load = (until, answered) =>
+    Promise.all(clients.flatMap((c) => Array.from({ length: inFlight }, async () => {
+      while (performance.now() < until) {
+        const r = await c.call("health")
+        if (r.ok) answered()
+        else errors += 1
+      }
+    })))
+  await load(performance.now() + warmupSeconds * 1000, () => undefined)
+  let count = 0
+  const started = performance.now()
+  const cpuBefore = cpuSeconds(pid)
+  const clientCpuBefore = process.cpuUsage()
+  await load(started + seconds * 1000, () => {
+    count += 1
+  })
+  const elapsed = (performance.now() - started) / 1000
   const cpu = cpuSeconds(pid) - cpuBefore
   const clientCpu = process.cpuUsage(clientCpuBefore)
   await closeAll(clients)
