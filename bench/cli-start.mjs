@@ -1,7 +1,9 @@
 // Cold-start benchmark of the built CLI: every read-only command (scripts/readOnlyCommands.mjs), each as a
 // ratio to `openclaw --version` measured in turn with it (the target is at most 2.5x). Commands that talk
 // to a gateway run twice: with none answering, and against a real gateway this script starts on a
-// scratch home. `--baseline <dir>` also times another build's dist/ in the same turns (before/after).
+// scratch home. Each turn also runs the floor, an @effect/cli program that does nothing of its own
+// (bench/cli-floor, bundled and code-cached as the CLI is): xFloor is what our own code adds to the stack.
+// `--baseline <dir>` also times another build's dist/ in the same turns (before/after).
 // Usage: npm run bench:cli-start [-- --runs 10] [-- --baseline /path/to/old/dist] [-- --only status]
 import { spawn, spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
@@ -9,6 +11,7 @@ import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { parseArgs } from "node:util"
+import { bundleBinAndApp } from "../scripts/bundle.mjs"
 import { READ_ONLY_COMMANDS } from "../scripts/readOnlyCommands.mjs"
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "10" }, baseline: { type: "string" }, only: { type: "string" } } })
@@ -38,6 +41,13 @@ writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify(config, n
 const env = { PATH: process.env.PATH, HOME: home, OPENCLAW_HOME: home }
 const hasTime = spawnSync("/usr/bin/time", ["-f", "%M", "true"]).status === 0
 
+const floorDir = mkdtempSync(join(tmpdir(), "clawgate-cli-floor-"))
+const floor = join(floorDir, "floor.mjs")
+const FLOOR_ARGS = ["config", "get", "gateway.port"]
+await bundleBinAndApp({ bin: "bench/cli-floor/bin.ts", app: "bench/cli-floor/app.ts", binOut: floor, appOut: join(floorDir, "floor-cli.cjs") })
+// Its code cache, trained as the build trains the CLI's.
+spawnSync(process.execPath, [floor, ...FLOOR_ARGS], { env: { ...env, OPENCLAW_CODE_CACHE: "refresh" }, stdio: "ignore" })
+
 /** One cold run: wall ms, CPU ms and peak RSS MiB (when /usr/bin/time is there), exit code. */
 const runOnce = (entry, args) => {
   const started = process.hrtime.bigint()
@@ -57,9 +67,10 @@ const measure = (args, gateway) => {
   const turns = []
   for (let i = 0; i < runs; i++) {
     const version = runOnce(cli, ["--version"])
+    const stack = runOnce(floor, FLOOR_ARGS)
     const now = runOnce(cli, args)
     const before = baseline === undefined ? undefined : runOnce(baseline, args)
-    turns.push({ version, now, before })
+    turns.push({ version, stack, now, before })
   }
   const row = {
     command: `openclaw ${args.join(" ")}`,
@@ -68,6 +79,8 @@ const measure = (args, gateway) => {
     medianMs: round(median(turns.map((t) => t.now.ms))),
     versionMs: round(median(turns.map((t) => t.version.ms))),
     xVersion: round(median(turns.map((t) => t.now.ms / t.version.ms)), 2),
+    floorMs: round(median(turns.map((t) => t.stack.ms))),
+    xFloor: round(median(turns.map((t) => t.now.ms / t.stack.ms)), 2),
     peakRssMiB: round(Math.max(...turns.map((t) => t.now.rss)), 1)
   }
   if (baseline === undefined) return row
@@ -92,7 +105,9 @@ try {
   gatewayProcess.kill("SIGTERM")
 }
 rmSync(home, { recursive: true, force: true })
+rmSync(floorDir, { recursive: true, force: true })
 
-console.log(`cli-start: ${runs} cold runs each, each beside a run of --version${baseline ? ` and of ${baseline}` : ""}; node ${process.version}; target xVersion <= 2.5`)
+const floorXVersion = round(median(rows.map((r) => r.floorMs / r.versionMs)), 2)
+console.log(`cli-start: ${runs} cold runs each, each beside a run of --version and of the floor${baseline ? ` and of ${baseline}` : ""}; node ${process.version}; target xVersion <= 2.5; the floor itself is ${floorXVersion} x --version`)
 console.table(rows)
 console.log(JSON.stringify(rows))

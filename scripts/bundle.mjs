@@ -26,15 +26,19 @@ const unusedFileParsers = {
   }
 }
 
+/** Builds a bin (ESM) and the CommonJS bundle it loads with a code cache; bench/cli-start builds its floor program with it too. */
+export const bundleBinAndApp = ({ bin, app, binOut, appOut }) =>
+  Promise.all([
+    build({ ...common, entryPoints: [bin], format: "esm", outfile: binOut }),
+    // The command tree's dynamic imports become lazily initialised modules inside this one file.
+    build({ ...common, entryPoints: [app], format: "cjs", outfile: appOut, external: ["bufferutil", "utf-8-validate", "playwright-core"], plugins: [unusedFileParsers] })
+  ])
+
 export const bundleCli = async () => {
   // Chunks of the older split build would linger beside the new files.
   rmSync("dist/chunks", { recursive: true, force: true })
   rmSync("dist/openclaw-cli.cjs.v8cache", { force: true })
-  await Promise.all([
-    build({ ...common, entryPoints: ["src/cli/bin.ts"], format: "esm", outfile: "dist/openclaw.mjs" }),
-    // The command tree's dynamic imports become lazily initialised modules inside this one file.
-    build({ ...common, entryPoints: ["src/cli/app.ts"], format: "cjs", outfile: "dist/openclaw-cli.cjs", external: ["bufferutil", "utf-8-validate", "playwright-core"], plugins: [unusedFileParsers] })
-  ])
+  await bundleBinAndApp({ bin: "src/cli/bin.ts", app: "src/cli/app.ts", binOut: "dist/openclaw.mjs", appOut: "dist/openclaw-cli.cjs" })
   // The entry starts with `#!/usr/bin/env node`: executable, it runs as `openclaw` from a global install's bin link.
   chmodSync("dist/openclaw.mjs", 0o755)
 }
