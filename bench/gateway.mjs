@@ -57,8 +57,11 @@ const freePort = () =>
 
 const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024
 /** CPU seconds (user + system) the process has used: a per-request cost that a busy machine does not distort. */
-const cpuSeconds = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")
+const cpuSeconds = (pid) => ticksOf(`/proc/${pid}/stat`)
+/** The same for its main thread alone: the event loop, which serves every socket (GC and thread-pool work left out). */
+const mainThreadCpuSeconds = (pid) => ticksOf(`/proc/${pid}/task/${pid}/stat`)
+const ticksOf = (statFile) => {
+  const fields = readFileSync(statFile, "utf8").replace(/^.*\) /, "").split(" ")
   return (Number(fields[11]) + Number(fields[12])) / 100
 }
 const pct = (values, p) => {
@@ -208,17 +211,22 @@ const quiet = async (pid) => {
   }
 }
 
-/** `n` clients connecting at once: handshake p50/p99, how many were accepted and how many SYNs the kernel dropped. */
-const concurrentConnects = async (url, n) => {
+/** `n` clients connecting at once: handshake p50/p99, how many were accepted, how many SYNs the kernel dropped and the server CPU per connect. */
+const concurrentConnects = async (url, pid, n) => {
   const overflowsBefore = listenOverflows()
+  const cpuBefore = cpuSeconds(pid)
+  const loopBefore = mainThreadCpuSeconds(pid)
   const results = await Promise.allSettled(Array.from({ length: n }, () => connect(url)))
+  // Read once every client has its hello (or failed), before any closes: what n handshakes cost the server.
+  const cpuUsPerConnect = ((cpuSeconds(pid) - cpuBefore) / n) * 1e6
+  const loopUsPerConnect = ((mainThreadCpuSeconds(pid) - loopBefore) / n) * 1e6
   const overflows = overflowsBefore === undefined ? undefined : listenOverflows() - overflowsBefore
   const ok = results.filter((r) => r.status === "fulfilled").map((r) => r.value)
   const refused = results.filter((r) => r.status === "rejected").map((r) => String(r.reason?.message ?? r.reason))
   if (refused.length > 0) console.error(`${url}: ${refused.length} of ${n} connects failed, e.g. ${[...new Set(refused)].slice(0, 3).join("; ")}`)
   const times = ok.map((c) => c.handshakeMs)
   await closeAll(ok)
-  return { accepted: ok.length, p50: pct(times, 0.5), p99: pct(times, 0.99), overflows }
+  return { accepted: ok.length, p50: pct(times, 0.5), p99: pct(times, 0.99), overflows, cpuUsPerConnect, loopUsPerConnect }
 }
 
 /**
@@ -439,11 +447,14 @@ const main = async () => {
     }
     if (only.has("connects")) {
       for (const n of [30, 1000]) {
-        const [g, f] = await both((s) => concurrentConnects(s.url, n))
+        const [g, f] = await both((s) => concurrentConnects(s.url, s.child.pid, n))
         record(`${n} connecting at once`, "accepted", g.accepted, f?.accepted, `${n}`)
         record(`${n} connecting at once`, "handshake p50 ms", g.p50, f?.p50, n === 30 ? "<= floor + 30 ms" : "")
         record(`${n} connecting at once`, "handshake p99 ms", g.p99, f?.p99, n === 1000 ? "<= 1000 ms" : "")
         record(`${n} connecting at once`, "SYNs dropped, listen queue full (each waits 1 s)", g.overflows, f?.overflows)
+        // In 10 ms ticks (/proc): coarse for 30 connects, within a few per cent for 1,000.
+        record(`${n} connecting at once`, "server CPU us/connect", g.cpuUsPerConnect, f?.cpuUsPerConnect)
+        record(`${n} connecting at once`, "server main thread CPU us/connect", g.loopUsPerConnect, f?.loopUsPerConnect)
       }
     }
     if (only.has("idle")) {

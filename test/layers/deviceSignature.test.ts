@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { createPrivateKey, createPublicKey } from "node:crypto"
-import { payloadV2, payloadV3, verifyDeviceProof } from "../../src/domain/protocol/deviceAuth.js"
-import { nodeDeviceCrypto, signPayload } from "../../src/layers/crypto/ed25519.js"
+import { Effect } from "effect"
+import { checkDeviceClaims, payloadV2, payloadV3, verifyDeviceProof } from "../../src/domain/protocol/deviceAuth.js"
+import { nodeDeviceCrypto, signPayload, verifyOffLoop } from "../../src/layers/crypto/ed25519.js"
 
 // The test vector of gateway-protocol.md section 4.
 const SEED = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
@@ -74,6 +75,26 @@ describe("device signature: the spec's test vector", () => {
     bytes[10] = (bytes[10] ?? 0) ^ 1
     expect(proof(bytes.toString("base64url"))).toMatchObject({ code: "DEVICE_AUTH_SIGNATURE_INVALID", reason: "device-signature" })
   })
+
+  it.effect("the gateway's check off the event loop: the claims give v3 then v2, and the signature must cover one", () =>
+    Effect.gen(function*() {
+      const claims = checkDeviceClaims({
+        device: { id: VECTOR.deviceId, publicKey: VECTOR.publicKey, signature: VECTOR.v3Signature, signedAt: SIGNED_AT, nonce: NONCE },
+        challengeNonce: NONCE,
+        now: SIGNED_AT + 1000,
+        inputs: { clientId: "cli", clientMode: "cli", role: "operator", scopes: inputs.scopes, token: inputs.token, platform: "Linux" },
+        crypto: nodeDeviceCrypto
+      })
+      if ("_tag" in claims) return expect.fail(claims.message)
+      expect(claims.payloads).toEqual([VECTOR.v3, VECTOR.v2])
+      const changed = Buffer.from(VECTOR.v3Signature, "base64url")
+      changed[10] = (changed[10] ?? 0) ^ 1
+      const verdicts = yield* Effect.all([VECTOR.v3Signature, VECTOR.v2Signature, changed.toString("base64url"), "A".repeat(86), "short"].map((signature) =>
+        verifyOffLoop(claims.raw, claims.payloads, signature)))
+      expect(verdicts).toEqual([true, true, false, false, false])
+      // A signature over v2 does not pass as one over v3 alone.
+      expect(yield* verifyOffLoop(claims.raw, [VECTOR.v3], VECTOR.v2Signature)).toBe(false)
+    }))
 
   it("also reproduces the third-party vector's device id", () => {
     const raw = nodeDeviceCrypto.rawPublicKey("kNeQYMUWDXzuYR3hVvnYwIHRQqsxxefxmqEZEyZupB0")

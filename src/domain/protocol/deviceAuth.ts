@@ -40,17 +40,26 @@ export interface DeviceCrypto {
 
 const fail = (code: DeviceAuthError["code"], message: string, reason: string) => new DeviceAuthError({ code, message, reason })
 
+/** The last check's failure: no payload the signature may cover verifies. */
+export const signatureInvalid = () => fail("DEVICE_AUTH_SIGNATURE_INVALID", "device signature invalid", "device-signature")
+
+/** A proof whose claims hold: its normalized raw key and the payloads its signature may cover, v3 first. */
+export interface DeviceClaims {
+  readonly raw: Uint8Array
+  readonly payloads: readonly [v3: string, v2: string]
+}
+
 /**
- * Checks a connect's device proof in the spec's order (key, id, skew, nonce, signature v3 then v2).
- * Returns the normalized raw key on success.
+ * Checks a connect's device proof in the spec's order (key, id, skew, nonce) up to the signature, which
+ * the caller verifies against `payloads` in order: the gateway does it off the event loop.
  */
-export const verifyDeviceProof = (input: {
+export const checkDeviceClaims = (input: {
   readonly device: ConnectDevice
   readonly challengeNonce: string
   readonly now: number
   readonly inputs: Omit<SignatureInputs, "deviceId" | "signedAt" | "nonce">
-  readonly crypto: DeviceCrypto
-}): DeviceAuthError | { readonly raw: Uint8Array } => {
+  readonly crypto: Omit<DeviceCrypto, "verify">
+}): DeviceAuthError | DeviceClaims => {
   const { device, crypto } = input
   const raw = crypto.rawPublicKey(device.publicKey)
   if (raw === undefined) return fail("DEVICE_AUTH_PUBLIC_KEY_INVALID", "device public key invalid", "device-public-key")
@@ -63,6 +72,12 @@ export const verifyDeviceProof = (input: {
   if (device.nonce.trim() === "") return fail("DEVICE_AUTH_NONCE_REQUIRED", "device nonce required", "device-nonce-missing")
   if (device.nonce !== input.challengeNonce) return fail("DEVICE_AUTH_NONCE_MISMATCH", "device nonce mismatch", "device-nonce-mismatch")
   const signed: SignatureInputs = { ...input.inputs, deviceId: device.id, signedAt: device.signedAt, nonce: device.nonce }
-  if (crypto.verify(raw, payloadV3(signed), device.signature) || crypto.verify(raw, payloadV2(signed), device.signature)) return { raw }
-  return fail("DEVICE_AUTH_SIGNATURE_INVALID", "device signature invalid", "device-signature")
+  return { raw, payloads: [payloadV3(signed), payloadV2(signed)] }
+}
+
+/** The whole check in one synchronous call (the claims, then the signature over v3 or v2): the raw key on success. */
+export const verifyDeviceProof = (input: Parameters<typeof checkDeviceClaims>[0] & { readonly crypto: DeviceCrypto }): DeviceAuthError | { readonly raw: Uint8Array } => {
+  const claims = checkDeviceClaims(input)
+  if ("_tag" in claims) return claims
+  return claims.payloads.some((payload) => input.crypto.verify(claims.raw, payload, input.device.signature)) ? { raw: claims.raw } : signatureInvalid()
 }

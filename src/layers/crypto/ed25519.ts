@@ -1,4 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto"
+import { Effect } from "effect"
 import type { DeviceCrypto } from "../../domain/protocol/deviceAuth.js"
 
 // DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw key is the 32 bytes after it.
@@ -45,6 +46,29 @@ export const nodeDeviceCrypto: DeviceCrypto = {
     }
   }
 }
+
+/** One Ed25519 check in libuv's thread pool (node:crypto's callback form). */
+const verifyInPool = (key: KeyObject, payload: string, signature: Buffer) =>
+  Effect.async<boolean>((resume) => {
+    verify(null, Buffer.from(payload, "utf8"), key, signature, (error, ok) => resume(Effect.succeed(error === null && ok)))
+  })
+
+/**
+ * True when the signature covers one of the payloads, tried in order; the checks run in the thread pool, so
+ * the event loop serves other sockets meanwhile (a connect storm verifies on both cores, not one).
+ */
+export const verifyOffLoop = (raw: Uint8Array, payloads: ReadonlyArray<string>, signatureB64url: string): Effect.Effect<boolean> =>
+  Effect.suspend(() => {
+    const signature = Buffer.from(signatureB64url, "base64url")
+    if (signature.length !== 64) return Effect.succeed(false)
+    let key: KeyObject
+    try {
+      key = keyFromRaw(raw)
+    } catch {
+      return Effect.succeed(false)
+    }
+    return Effect.reduce(payloads, false, (verified, payload) => (verified ? Effect.succeed(true) : verifyInPool(key, payload, signature)))
+  })
 
 /** A device key pair as the reference clients persist it. */
 export interface DeviceKeyPair {

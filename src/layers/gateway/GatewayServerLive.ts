@@ -18,7 +18,7 @@ import { GatewayServer } from "../../services/GatewayServer.js"
 import { Paths } from "../../services/Paths.js"
 import { Host } from "../../services/Host.js"
 import { MethodRegistry } from "../../services/MethodRegistry.js"
-import { serveSocket } from "./socket.js"
+import { serveSocket, type SocketServices } from "./socket.js"
 import { withFileLog } from "../logs/fileLogger.js"
 import { gatewayRouteSecurityHeaders } from "../../domain/controlUi/headers.js"
 import { seededAllowedOrigins, seededOriginsLogLine, withSeededOrigins } from "../../domain/controlUi/allowedOrigins.js"
@@ -104,7 +104,17 @@ export const GatewayServerLive = (listen: {
       const runFork = Runtime.runFork(yield* Effect.runtime<MethodRegistry | AuthRateLimiter | GatewayLog>().pipe(
         Effect.mapInputContext((_: Context.Context<never>) => Context.pick(MethodRegistry, AuthRateLimiter, GatewayLog)(connectionContext))
       ))
-      const socketContext = { policy, inFlight, openSockets, localAddresses, runFork, sockets }
+      const services: SocketServices = {
+        runtime: Context.get(connectionContext, GatewayRuntime),
+        limiter: Context.get(connectionContext, AuthRateLimiter),
+        devices: Context.get(connectionContext, DeviceRegistry),
+        bus: Context.get(connectionContext, EventBus),
+        log: Context.get(connectionContext, GatewayLog),
+        registry: Context.get(connectionContext, MethodRegistry),
+        health: Context.get(connectionContext, GatewayHealth),
+        paths: Context.get(connectionContext, Paths)
+      }
+      const socketContext = { services, policy, inFlight, openSockets, localAddresses, runFork, sockets }
       const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false })
       server.on("upgrade", (req, socket, head) => {
         wss.handleUpgrade(req, socket, head, (ws) => {

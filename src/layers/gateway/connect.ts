@@ -1,4 +1,4 @@
-import { Clock, Effect, Either, Option, Schema } from "effect"
+import { Clock, type Context, Effect, Either, Option, Schema } from "effect"
 import { authFailure, checkSharedSecret, type SharedAuthResult } from "../../domain/auth/connectAuth.js"
 import { identityGrant, type ResolvedAuth } from "../../domain/auth/resolveAuth.js"
 import {
@@ -16,7 +16,7 @@ import { normalizeOrigin } from "../../domain/net/origin.js"
 import { decidePairing, pairingMessage } from "../../domain/pairing/decide.js"
 import { describeParseError } from "../../domain/protocol/describeParseError.js"
 import { nestedDeeperThan, tooDeepMessage } from "../../domain/protocol/nesting.js"
-import { verifyDeviceProof } from "../../domain/protocol/deviceAuth.js"
+import { checkDeviceClaims, signatureInvalid } from "../../domain/protocol/deviceAuth.js"
 import {
   DeviceIdentityRequired,
   InvalidRequest,
@@ -25,10 +25,10 @@ import {
   Unavailable
 } from "../../domain/protocol/errors.js"
 import { ConnectParams, MIN_CLIENT_PROTOCOL, MIN_NODE_PROTOCOL, MIN_PROBE_PROTOCOL, PROTOCOL_VERSION } from "../../domain/protocol/frames.js"
-import { AuthRateLimiter, type LimiterKey } from "../../services/AuthRateLimiter.js"
-import { DeviceRegistry, type PairingAsk } from "../../services/DeviceRegistry.js"
-import { GatewayRuntime } from "../../services/GatewayRuntime.js"
-import { b64url, nodeDeviceCrypto } from "../crypto/ed25519.js"
+import type { AuthRateLimiter, LimiterKey } from "../../services/AuthRateLimiter.js"
+import type { DeviceRegistry, PairingAsk } from "../../services/DeviceRegistry.js"
+import type { GatewayRuntime } from "../../services/GatewayRuntime.js"
+import { b64url, nodeDeviceCrypto, verifyOffLoop } from "../crypto/ed25519.js"
 import { secretEquals } from "./secrets.js"
 
 /** The socket facts the connect pipeline needs. */
@@ -38,6 +38,13 @@ export interface SocketFacts {
   readonly peer: PeerInfo
   /** This host's own interface addresses, for the trusted-proxy spoofing guard. */
   readonly localAddresses: ReadonlyArray<string>
+}
+
+/** The services the connect pipeline asks, resolved once by the server rather than on every connect. */
+export interface ConnectServices {
+  readonly runtime: Context.Tag.Service<typeof GatewayRuntime>
+  readonly limiter: Context.Tag.Service<typeof AuthRateLimiter>
+  readonly devices: Context.Tag.Service<typeof DeviceRegistry>
 }
 
 /** A connect that passed every check. */
@@ -83,11 +90,8 @@ const trustedProxyOrLocalPassword = (
 const pairingHint = (requestId: string) => `Approve this device on the gateway host: openclaw devices approve ${requestId}`
 
 /** Runs the server pipeline of spec section 2 for one `connect` request; first failure wins. */
-export const runConnect = (raw: unknown, socket: SocketFacts) =>
+export const runConnect = (raw: unknown, socket: SocketFacts, { runtime, limiter, devices: registry }: ConnectServices) =>
   Effect.gen(function*() {
-    const runtime = yield* GatewayRuntime
-    const limiter = yield* AuthRateLimiter
-    const registry = yield* DeviceRegistry
 
     // (1) params
     if (nestedDeeperThan(raw)) return yield* new InvalidRequest({ message: tooDeepMessage("connect") })
@@ -161,7 +165,7 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
     let publicKey = ""
     if (device !== undefined) {
       const now = yield* Clock.currentTimeMillis
-      const proof = verifyDeviceProof({
+      const claims = checkDeviceClaims({
         device,
         challengeNonce: socket.nonce,
         now,
@@ -176,9 +180,10 @@ export const runConnect = (raw: unknown, socket: SocketFacts) =>
         },
         crypto: nodeDeviceCrypto
       })
-      if ("_tag" in proof) return yield* proof
+      if ("_tag" in claims) return yield* claims
+      if (!(yield* verifyOffLoop(claims.raw, claims.payloads, device.signature))) return yield* signatureInvalid()
       deviceId = device.id.trim().toLowerCase()
-      publicKey = b64url(proof.raw)
+      publicKey = b64url(claims.raw)
     }
 
     // (9) device-token fallback

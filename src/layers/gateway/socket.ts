@@ -1,4 +1,4 @@
-import { Clock, Deferred, type Duration, Effect, Either, ExecutionStrategy, Exit, Fiber, FiberId, Option, Ref, Schema, Scope } from "effect"
+import { Clock, type Context, Deferred, type Duration, Effect, Either, ExecutionStrategy, Exit, Fiber, FiberId, Option, Ref, Schema, Scope } from "effect"
 import { peerInfo } from "./peer.js"
 import { randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
@@ -28,13 +28,12 @@ import { protocolMismatchLine } from "../../domain/protocol/mismatchLog.js"
 import { truncateEcho } from "../../domain/text/truncateEcho.js"
 import { scopeSatisfied } from "../../domain/protocol/scopes.js"
 import { AuthRateLimiter } from "../../services/AuthRateLimiter.js"
-import { type BusEvent, EventBus } from "../../services/EventBus.js"
-import { GatewayHealth } from "../../services/GatewayHealth.js"
+import type { BusEvent, EventBus } from "../../services/EventBus.js"
+import type { GatewayHealth } from "../../services/GatewayHealth.js"
 import { GatewayLog } from "../../services/GatewayLog.js"
-import { GatewayRuntime } from "../../services/GatewayRuntime.js"
 import { type CallContext, MethodRegistry } from "../../services/MethodRegistry.js"
-import { Paths } from "../../services/Paths.js"
-import { type AcceptedConnect, runConnect } from "./connect.js"
+import type { Paths } from "../../services/Paths.js"
+import { type AcceptedConnect, type ConnectServices, runConnect } from "./connect.js"
 import { answer, dispatch, type DispatchResult } from "./dispatch.js"
 import { DEFAULT_AGENT_ID } from "../../domain/agent/sessionKey.js"
 import { eventFrame, type FrameText, responseFrame } from "./frameText.js"
@@ -76,8 +75,18 @@ const EXPECTED_REQUEST = "expected {type:\"req\", id, method, params?}"
 const sizeOf = (data: RawData): number =>
   Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : Buffer.isBuffer(data) ? data.length : data.byteLength
 
+/** The services a socket uses, resolved once by the server: each `yield*` of a tag costs every connect a few steps. */
+export interface SocketServices extends ConnectServices {
+  readonly bus: Context.Tag.Service<typeof EventBus>
+  readonly log: Context.Tag.Service<typeof GatewayLog>
+  readonly registry: Context.Tag.Service<typeof MethodRegistry>
+  readonly health: Context.Tag.Service<typeof GatewayHealth>
+  readonly paths: Context.Tag.Service<typeof Paths>
+}
+
 /** What the server shares with each socket it serves. */
 export interface SocketContext {
+  readonly services: SocketServices
   readonly policy: { readonly handshakeTimeout: Duration.DurationInput; readonly socketFlow: FlowLimits }
   readonly inFlight: InFlight
   /** Sockets being served: incremented when serving starts, decremented when its scope is released. */
@@ -124,12 +133,7 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
     // this fiber's refs, kilobytes for every idle socket.
     yield* Ref.update(context.openSockets, (n) => n + 1)
     yield* Scope.addFinalizer(scope, Ref.update(context.openSockets, (n) => n - 1))
-    const runtime = yield* GatewayRuntime
-    const bus = yield* EventBus
-    const log = yield* GatewayLog
-    const registry = yield* MethodRegistry
-    const health = yield* GatewayHealth
-    const paths = yield* Paths
+    const { runtime, bus, log, registry, health, paths } = context.services
     const connId = randomUUID()
     const nonce = randomUUID()
     const { peer, remote } = upgrade
@@ -309,7 +313,7 @@ const setUpSocket = (ws: WebSocket, upgrade: Upgrade, context: SocketContext, sc
     const handleConnect = (frame: RequestFrame) =>
       Effect.gen(function*() {
         phase = "connecting"
-        const result = yield* runConnect(frame.params, { connId, nonce, peer, localAddresses }).pipe(Effect.either)
+        const result = yield* runConnect(frame.params, { connId, nonce, peer, localAddresses }, context.services).pipe(Effect.either)
         if (result._tag === "Left") {
           if (result.left._tag === "ProtocolMismatch") yield* logProtocolMismatch(frame.params, result.left)
           return yield* failHandshake(frame.id, result.left)
