@@ -54,8 +54,9 @@ const verifyInPool = (key: KeyObject, payload: string, signature: Buffer) =>
   })
 
 /**
- * True when the signature covers one of the payloads, tried in order; the checks run in the thread pool, so
- * the event loop serves other sockets meanwhile (a connect storm verifies on both cores, not one).
+ * True when the signature covers one of the payloads, tried in order. The checks run in the thread pool, so
+ * the event loop serves other sockets meanwhile; on a machine with a core to spare, a connect storm's
+ * verifications run beside it instead of in turn with everything else.
  */
 export const verifyOffLoop = (raw: Uint8Array, payloads: ReadonlyArray<string>, signatureB64url: string): Effect.Effect<boolean> =>
   Effect.suspend(() => {

@@ -92,7 +92,6 @@ const pairingHint = (requestId: string) => `Approve this device on the gateway h
 /** Runs the server pipeline of spec section 2 for one `connect` request; first failure wins. */
 export const runConnect = (raw: unknown, socket: SocketFacts, { runtime, limiter, devices: registry }: ConnectServices) =>
   Effect.gen(function*() {
-
     // (1) params
     if (nestedDeeperThan(raw)) return yield* new InvalidRequest({ message: tooDeepMessage("connect") })
     const decoded = decodeParams(raw)
