@@ -29,13 +29,12 @@ export const payloadV3 = (i: SignatureInputs) =>
 export const payloadV2 = (i: SignatureInputs) =>
   ["v2", i.deviceId, i.clientId, i.clientMode, i.role, i.scopes.join(","), String(i.signedAt), i.token, i.nonce].join("|")
 
-/** The Ed25519 operations device auth needs; the live ones use node:crypto. */
+/** The key operations the claims' checks need; the live ones use node:crypto (the signature is the caller's, see checkDeviceClaims). */
 export interface DeviceCrypto {
   /** Raw 32-byte key from b64url or PEM; undefined when it does not parse. */
   readonly rawPublicKey: (publicKey: string) => Uint8Array | undefined
   /** Lowercase hex SHA-256 of the raw key. */
   readonly deviceIdOf: (raw: Uint8Array) => string
-  readonly verify: (raw: Uint8Array, payload: string, signatureB64url: string) => boolean
 }
 
 const fail = (code: DeviceAuthError["code"], message: string, reason: string) => new DeviceAuthError({ code, message, reason })
@@ -58,7 +57,7 @@ export const checkDeviceClaims = (input: {
   readonly challengeNonce: string
   readonly now: number
   readonly inputs: Omit<SignatureInputs, "deviceId" | "signedAt" | "nonce">
-  readonly crypto: Omit<DeviceCrypto, "verify">
+  readonly crypto: DeviceCrypto
 }): DeviceAuthError | DeviceClaims => {
   const { device, crypto } = input
   const raw = crypto.rawPublicKey(device.publicKey)
@@ -73,11 +72,4 @@ export const checkDeviceClaims = (input: {
   if (device.nonce !== input.challengeNonce) return fail("DEVICE_AUTH_NONCE_MISMATCH", "device nonce mismatch", "device-nonce-mismatch")
   const signed: SignatureInputs = { ...input.inputs, deviceId: device.id, signedAt: device.signedAt, nonce: device.nonce }
   return { raw, payloads: [payloadV3(signed), payloadV2(signed)] }
-}
-
-/** The whole check in one synchronous call (the claims, then the signature over v3 or v2): the raw key on success. */
-export const verifyDeviceProof = (input: Parameters<typeof checkDeviceClaims>[0] & { readonly crypto: DeviceCrypto }): DeviceAuthError | { readonly raw: Uint8Array } => {
-  const claims = checkDeviceClaims(input)
-  if ("_tag" in claims) return claims
-  return claims.payloads.some((payload) => input.crypto.verify(claims.raw, payload, input.device.signature)) ? { raw: claims.raw } : signatureInvalid()
 }

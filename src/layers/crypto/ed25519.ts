@@ -21,7 +21,7 @@ const keyFromRaw = (raw: Uint8Array) => {
   return key
 }
 
-/** Ed25519 through node:crypto. */
+/** Ed25519 keys through node:crypto (signatures: verifyOffLoop below). */
 export const nodeDeviceCrypto: DeviceCrypto = {
   rawPublicKey: (publicKey) => {
     try {
@@ -36,15 +36,7 @@ export const nodeDeviceCrypto: DeviceCrypto = {
       return undefined
     }
   },
-  deviceIdOf: (raw) => createHash("sha256").update(raw).digest("hex"),
-  verify: (raw, payload, signature) => {
-    try {
-      const sig = Buffer.from(signature, "base64url")
-      return sig.length === 64 && verify(null, Buffer.from(payload, "utf8"), keyFromRaw(raw), sig)
-    } catch {
-      return false
-    }
-  }
+  deviceIdOf: (raw) => createHash("sha256").update(raw).digest("hex")
 }
 
 /** One Ed25519 check in libuv's thread pool (node:crypto's callback form). */
